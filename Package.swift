@@ -1,0 +1,110 @@
+// swift-tools-version: 6.2
+//
+// Tandem: an open dual-write engine. One package: the host library, the CLI,
+// the bundled plugins and the tests. The plugin SDK (C header, Swift kit)
+// lives under SDK/ so that a third party can build a plugin from it alone.
+
+import PackageDescription
+
+/// Settings applied to every Swift target.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Tandem",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tandem", targets: ["TandemCLI"]),
+        .library(name: "TandemPluginHost", targets: ["TandemPluginHost"]),
+        .library(name: "TandemConformance", targets: ["TandemConformance"]),
+        .library(name: "TandemPluginKit", targets: ["TandemPluginKit"]),
+        // Bundled plugins: each is its own shared library, loaded with dlopen.
+        .library(name: "TandemStandardTransforms", type: .dynamic, targets: ["StandardTransforms"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // SHA-256 of plugin libraries, checked against their manifests.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: SDK: what a plugin author needs.
+        .target(
+            name: "CTandemPlugin",
+            path: "SDK",
+            sources: ["abi"],
+            publicHeadersPath: "include"
+        ),
+        .target(
+            name: "TandemArrow",
+            dependencies: ["CTandemPlugin"],
+            path: "SDK/Swift/TandemArrow",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TandemDocuments",
+            dependencies: ["TandemArrow"],
+            path: "SDK/Swift/TandemDocuments",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TandemPluginKit",
+            dependencies: ["CTandemPlugin", "TandemArrow", "TandemDocuments"],
+            path: "SDK/Swift/TandemPluginKit",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Host.
+        .target(
+            name: "TandemPluginHost",
+            dependencies: [
+                "CTandemPlugin", "TandemArrow", "TandemDocuments",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TandemConformance",
+            dependencies: ["CTandemPlugin", "TandemArrow", "TandemDocuments", "TandemPluginHost"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TandemCLI",
+            dependencies: [
+                "TandemPluginHost", "TandemConformance", "TandemDocuments",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Bundled plugins.
+        .target(
+            name: "StandardTransforms",
+            dependencies: ["CTandemPlugin", "TandemPluginKit"],
+            path: "Plugins/StandardTransforms",
+            exclude: ["tandem-plugin.json"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests.
+        .testTarget(
+            name: "TandemArrowTests",
+            dependencies: ["TandemArrow", "CTandemPlugin"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TandemPluginHostTests",
+            dependencies: ["TandemPluginHost", "TandemConformance", "TandemArrow", "TandemDocuments"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TandemCLITests",
+            dependencies: ["TandemDocuments"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

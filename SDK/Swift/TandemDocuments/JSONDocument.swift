@@ -1,0 +1,99 @@
+public import Foundation
+
+/// Decoding and encoding of the versioned JSON documents that cross the
+/// plugin boundary, with errors that point into the document.
+public protocol JSONDocument: Codable, Sendable {
+    /// The `format` member this type reads and writes, e.g. `tandem.maps/1`.
+    static var formatName: String { get }
+    /// The document's `format` member.
+    var format: String { get }
+    /// Checks what decoding alone cannot; throws naming the place and the problem.
+    func validate(document: String) throws(DocumentError)
+}
+
+extension JSONDocument {
+    /// Decodes and validates a document; `document` names it in errors.
+    public static func decode(_ text: String, document: String) throws(DocumentError) -> Self {
+        try decode(Data(text.utf8), document: document)
+    }
+
+    /// Decodes and validates a document from bytes; `document` names it in errors.
+    public static func decode(_ data: Data, document: String) throws(DocumentError) -> Self {
+        // Read the format first so that a document of another version gets
+        // a message about the version, not about a missing member.
+        let declared: FormatOnly
+        do {
+            declared = try JSONDecoder().decode(FormatOnly.self, from: data)
+        } catch {
+            throw DocumentError(document: document, reason: describe(error))
+        }
+        guard let format = declared.format else {
+            throw DocumentError(document: document, reason: "missing member 'format' (expected \"\(formatName)\")")
+        }
+        guard format == formatName else {
+            throw DocumentError(
+                document: document, path: "format",
+                reason: "format \"\(format)\" is not supported; this Tandem reads \"\(formatName)\"")
+        }
+        let value: Self
+        do {
+            value = try JSONDecoder().decode(Self.self, from: data)
+        } catch {
+            throw DocumentError(document: document, reason: describe(error))
+        }
+        try value.validate(document: document)
+        return value
+    }
+
+    /// The document as pretty-printed JSON with sorted keys.
+    public func encodedJSON() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain Codable values into JSON cannot fail.
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+}
+
+/// Just the `format` member of a document.
+private struct FormatOnly: Decodable { var format: String? }
+
+/// Turns a Foundation decoding error into "path: what is wrong".
+func describe(_ error: any Error) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+        var text = ""
+        for key in keys {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text.isEmpty ? "the document" : text
+    }
+    switch error {
+    case DecodingError.keyNotFound(let key, let context):
+        let place = path(context.codingPath)
+        return "\(place): missing member '\(key.stringValue)'"
+    case DecodingError.typeMismatch(let type, let context):
+        return "\(path(context.codingPath)): expected \(jsonKind(type)); \(context.debugDescription)"
+    case DecodingError.valueNotFound(let type, let context):
+        return "\(path(context.codingPath)): expected \(jsonKind(type)), found null"
+    case DecodingError.dataCorrupted(let context):
+        if let underlying = context.underlyingError as NSError? {
+            return "not valid JSON: \(underlying.localizedDescription)"
+        }
+        return "\(path(context.codingPath)): \(context.debugDescription)"
+    default:
+        return String(describing: error)
+    }
+}
+
+private func jsonKind(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: "a string"
+    case is Bool.Type: "true or false"
+    case is Int.Type, is Int64.Type, is UInt32.Type, is Double.Type: "a number"
+    default:
+        String(describing: type).hasPrefix("Array") ? "a list" : "an object (\(type))"
+    }
+}

@@ -1,0 +1,242 @@
+import CTandemPlugin
+import Foundation
+public import Logging
+import Synchronization
+public import TandemDocuments
+
+/// Finds, checks, loads and initialises plugins.
+///
+/// A library is loaded at most once per process (the host never unloads
+/// one), so loaded plugins are remembered process-wide by real path; loading
+/// the same file again returns the same plugin. Within one catalog, plugin ids,
+/// map ids and transform names are unique.
+public struct PluginLoader: Sendable {
+    /// Where log lines from the loader and from plugins go.
+    public var logger: Logger
+    /// `init` config per plugin id; plugins without one get `{}`.
+    public var configs: [String: JSONValue]
+
+    /// Creates a loader.
+    public init(logger: Logger = Logger(label: "tandem.plugins"), configs: [String: JSONValue] = [:]) {
+        self.logger = logger
+        self.configs = configs
+    }
+
+    /// File name suffixes of shared libraries.
+    public static let librarySuffixes = [".so", ".dylib"]
+
+    /// Loads every plugin in `directories`, in order. A refused file never
+    /// stops the others; each refusal is in the catalog with its reason.
+    public func loadAll(from directories: [PluginDirectory]) -> PluginCatalog {
+        var catalog = PluginCatalog(plugins: [], refusals: [], directories: directories)
+        for directory in directories {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            } catch {
+                catalog.refusals.append(
+                    PluginRefusal(
+                        file: directory.path, code: .unreadable,
+                        reason: "plugin directory (\(directory.origin.rawValue)) cannot be read: \(error.localizedDescription)"))
+                continue
+            }
+            for name in names where Self.librarySuffixes.contains(where: { name.hasSuffix($0) }) {
+                let file = (directory.path as NSString).appendingPathComponent(name)
+                do {
+                    let plugin = try load(file: file, directory: directory.path)
+                    try checkUnique(plugin, among: catalog.plugins)
+                    catalog.plugins.append(plugin)
+                    logger.debug("loaded plugin", metadata: ["plugin": "\(plugin.id)", "file": "\(file)"])
+                } catch {
+                    catalog.refusals.append(error)
+                    logger.warning("\(error.description)")
+                }
+            }
+        }
+        return catalog
+    }
+
+    /// Checks and loads one library file found in `directory`.
+    public func load(file: String, directory: String) throws(PluginRefusal) -> LoadedPlugin {
+        let passed = try PluginFileCheck.check(file: file, directory: directory)
+        return try LoadedLibraries.shared.load(passed.realPath, sha256: passed.manifest.sha256 ?? "") {
+            () throws(PluginRefusal) -> LoadedPlugin in
+            try open(file: file, directory: directory, passed: passed)
+        }
+    }
+
+    private func open(file: String, directory: String, passed: PluginFileCheck.Passed) throws(PluginRefusal)
+        -> LoadedPlugin
+    {
+        let manifest = passed.manifest
+        func refuse(_ code: PluginRefusal.Code, _ reason: String) -> PluginRefusal {
+            PluginRefusal(file: file, code: code, reason: reason)
+        }
+        let handle: UnsafeMutableRawPointer
+        switch SystemCalls.openLibrary(passed.realPath) {
+        case .success(let opened): handle = opened
+        case .failure(let error): throw refuse(.loadFailed, "cannot be loaded as a shared library: \(error)")
+        }
+        guard let symbol = SystemCalls.symbol(TANDEM_PLUGIN_ENTRY_V1_SYMBOL, in: handle) else {
+            throw refuse(
+                .entryMissing,
+                "does not export \(TANDEM_PLUGIN_ENTRY_V1_SYMBOL); is it a Tandem plugin built against ABI 1? (`nm -D` lists its symbols)")
+        }
+        let entry = unsafeBitCast(symbol, to: tandem_plugin_entry_v1_fn.self)
+        guard let descriptor = entry(HostABI.major, HostABI.minor) else {
+            throw refuse(
+                .noDescriptor,
+                "\(TANDEM_PLUGIN_ENTRY_V1_SYMBOL) returned no descriptor for host ABI \(HostABI.version); the plugin may need a newer Tandem")
+        }
+        // struct_size first: nothing else of the descriptor may be read before it.
+        let minimum = MemoryLayout<tandem_plugin_descriptor>.size
+        guard descriptor.pointee.struct_size >= minimum else {
+            throw refuse(
+                .invalidDescriptor,
+                "its descriptor's struct_size is \(descriptor.pointee.struct_size) bytes, smaller than the \(minimum) bytes of ABI 1.0")
+        }
+        let d = descriptor.pointee
+        guard d.abi_major == HostABI.major else {
+            throw refuse(
+                .abiMismatch,
+                "its descriptor says ABI major \(d.abi_major) but this Tandem speaks \(HostABI.major) (and its manifest says \(manifest.abiMajor))")
+        }
+        let id = d.id.map { String(cString: $0) }
+        let version = d.version.map { String(cString: $0) }
+        guard id == manifest.id else {
+            throw refuse(.invalidDescriptor, "its descriptor id is '\(id ?? "NULL")' but its manifest says '\(manifest.id)'")
+        }
+        guard version == manifest.version else {
+            throw refuse(
+                .invalidDescriptor, "its descriptor version is '\(version ?? "NULL")' but its manifest says '\(manifest.version)'")
+        }
+        let known = TANDEM_KIND_TABLE_MAP | TANDEM_KIND_TRANSFORM
+        guard d.kinds & ~known == 0 else {
+            throw refuse(.invalidDescriptor, "its descriptor claims unknown kind bits \(d.kinds & ~known)")
+        }
+        var kinds: Set<PluginKind> = []
+        if d.kinds & TANDEM_KIND_TABLE_MAP != 0 { kinds.insert(.tableMap) }
+        if d.kinds & TANDEM_KIND_TRANSFORM != 0 { kinds.insert(.transform) }
+        guard kinds == Set(manifest.kinds) else {
+            throw refuse(
+                .invalidDescriptor,
+                "its descriptor provides \(kinds.map(\.rawValue).sorted()) but its manifest says \(manifest.kinds.map(\.rawValue).sorted())")
+        }
+        guard let initialize = d.`init` else {
+            throw refuse(.invalidDescriptor, "its descriptor has no init function")
+        }
+
+        var maps: MapsDocument?
+        var ddl: DDLDocument?
+        var transforms: TransformCatalog?
+        if kinds.contains(.tableMap) {
+            guard let provider = d.map_provider,
+                provider.pointee.struct_size >= MemoryLayout<tandem_map_provider>.size,
+                let mapsJSON = provider.pointee.maps_json
+            else {
+                throw refuse(.invalidDescriptor, "it claims table maps but has no complete map provider (struct_size, maps_json)")
+            }
+            maps = try document(MapsDocument.self, mapsJSON(), what: "maps document", file: file)
+            if let ddlJSON = provider.pointee.ddl_json {
+                ddl = try document(DDLDocument.self, ddlJSON(), what: "DDL document", file: file)
+            }
+            if maps?.maps.contains(where: { $0.mapper == true }) == true, provider.pointee.create_mapper == nil {
+                throw refuse(.invalidDescriptor, "a map says \"mapper\": true but the map provider has no create_mapper")
+            }
+        }
+        if kinds.contains(.transform) {
+            guard let provider = d.transform_provider,
+                provider.pointee.struct_size >= MemoryLayout<tandem_transform_provider>.size,
+                let catalogJSON = provider.pointee.transforms_json, provider.pointee.create_transform != nil
+            else {
+                throw refuse(
+                    .invalidDescriptor,
+                    "it claims transforms but has no complete transform provider (struct_size, transforms_json, create_transform)")
+            }
+            transforms = try document(TransformCatalog.self, catalogJSON(), what: "transform catalog", file: file)
+        }
+
+        let vtable = HostVTable.make(pluginID: manifest.id, logger: logger)
+        let config = configs[manifest.id] ?? .object([:])
+        let (status, message) = callPlugin { error in config.jsonText.withCString { initialize(vtable, $0, error) } }
+        guard status == TANDEM_OK else {
+            throw refuse(
+                .initFailed,
+                "its init failed (code \(status), \(PluginCallError.statusName(status))): \(message ?? "(no message)")")
+        }
+        return LoadedPlugin(
+            manifest: manifest, file: file, realPath: passed.realPath, directory: directory, descriptor: descriptor,
+            maps: maps, ddl: ddl, transforms: transforms)
+    }
+
+    private func document<Document: JSONDocument>(
+        _ type: Document.Type, _ text: UnsafePointer<CChar>?, what: String, file: String
+    ) throws(PluginRefusal) -> Document {
+        guard let text else {
+            throw PluginRefusal(file: file, code: .invalidDocument, reason: "its \(what) is NULL")
+        }
+        do {
+            return try Document.decode(String(cString: text), document: "its \(what)")
+        } catch {
+            throw PluginRefusal(file: file, code: .invalidDocument, reason: error.description)
+        }
+    }
+
+    private func checkUnique(_ plugin: LoadedPlugin, among loaded: [LoadedPlugin]) throws(PluginRefusal) {
+        for other in loaded {
+            if other.id == plugin.id {
+                throw PluginRefusal(
+                    file: plugin.file, code: .duplicate,
+                    reason: "plugin id \(plugin.id) is already loaded from \(other.file); remove one of them")
+            }
+            let shared = Set(other.maps?.maps.map(\.id) ?? []).intersection(plugin.maps?.maps.map(\.id) ?? [])
+            if let map = shared.sorted().first {
+                throw PluginRefusal(
+                    file: plugin.file, code: .duplicate, reason: "map '\(map)' is already provided by plugin \(other.id)")
+            }
+            let sharedTransforms = Set(other.transforms?.transforms.map(\.name) ?? []).intersection(
+                plugin.transforms?.transforms.map(\.name) ?? [])
+            if let transform = sharedTransforms.sorted().first {
+                throw PluginRefusal(
+                    file: plugin.file, code: .duplicate,
+                    reason: "transform '\(transform)' is already provided by plugin \(other.id)")
+            }
+        }
+    }
+}
+
+/// Libraries loaded in this process, by real path, with what loading them
+/// gave. dlopen of a path already loaded returns the loaded image, so a
+/// library is opened and initialised once, and a file replaced on disk after
+/// it was loaded is refused until the process restarts.
+final class LoadedLibraries: Sendable {
+    static let shared = LoadedLibraries()
+
+    private struct Entry {
+        var sha256: String
+        var result: Result<LoadedPlugin, PluginRefusal>
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    func load(_ realPath: String, sha256: String, _ open: () throws(PluginRefusal) -> LoadedPlugin)
+        throws(PluginRefusal) -> LoadedPlugin
+    {
+        // Held across open so that two threads never initialise one library twice.
+        let result: Result<LoadedPlugin, PluginRefusal> = entries.withLock { entries in
+            if let entry = entries[realPath] {
+                guard entry.sha256 == sha256 else {
+                    return .failure(
+                        PluginRefusal(
+                            file: realPath, code: .duplicate,
+                            reason: "was replaced on disk after this process loaded it; plugins cannot be unloaded, so restart tandem to load the new version"))
+                }
+                return entry.result
+            }
+            let result = Result<LoadedPlugin, PluginRefusal>(catching: open)
+            entries[realPath] = Entry(sha256: sha256, result: result)
+            return result
+        }
+        return try result.get()
+    }
+}
