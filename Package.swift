@@ -91,6 +91,12 @@ let package = Package(
         ),
 
         // MARK: Tests.
+        .target(
+            name: "TandemTestSupport",
+            dependencies: ["TandemPluginHost", "TandemDocuments"],
+            path: "Tests/TandemTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TandemArrowTests",
             dependencies: ["TandemArrow", "CTandemPlugin"],
@@ -98,12 +104,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TandemPluginHostTests",
-            dependencies: ["TandemPluginHost", "TandemConformance", "TandemArrow", "TandemDocuments"],
+            dependencies: ["TandemPluginHost", "TandemConformance", "TandemArrow", "TandemDocuments", "TandemTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TandemCLITests",
-            dependencies: ["TandemDocuments"],
+            dependencies: ["TandemDocuments", "TandemTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

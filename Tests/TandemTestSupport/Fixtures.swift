@@ -1,0 +1,103 @@
+public import Foundation
+import TandemDocuments
+import TandemPluginHost
+
+/// Real files for the tests: temp plugin directories, the bundled plugins
+/// this package built, and C plugins compiled with `cc`.
+public enum Fixtures {
+    /// The repository's root.
+    public static let repositoryRoot: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The `tandem` executable as built by this package.
+    public static var tandemExecutable: String { productsDirectory + "/tandem" }
+
+    /// The build products folder (where SwiftPM put this test binary and the plugin libraries).
+    public static let productsDirectory: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().path
+
+    /// The standard transforms library as built by this package.
+    public static var standardTransformsLibrary: String { productsDirectory + "/libTandemStandardTransforms.so" }
+
+    /// A fresh directory under the system temp directory, mode 0755.
+    public static func temporaryDirectory(_ label: String = "plugins") throws -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tandem-tests-\(label)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return path
+    }
+
+    /// Packs the bundled standard transforms into `directory`; returns the library's path there.
+    @discardableResult
+    public static func packStandardTransforms(into directory: String) throws -> String {
+        try PluginPackager.pack(
+            library: standardTransformsLibrary,
+            sourceManifest: repositoryRoot + "/Plugins/StandardTransforms/tandem-plugin.json", into: directory)
+        return directory + "/libTandemStandardTransforms.so"
+    }
+
+    /// Compiles a C plugin with `cc` into `output`.
+    public static func compileC(_ source: String, defines: [String] = [], output: String) throws {
+        let arguments =
+            ["-std=c11", "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-I", repositoryRoot + "/SDK/include"]
+            + defines.map { "-D\($0)" } + ["-o", output, repositoryRoot + "/" + source]
+        let result = try run("/usr/bin/env", ["cc"] + arguments)
+        guard result.status == 0 else {
+            throw FixtureError("cc failed for \(source) \(defines): \(result.stderr)")
+        }
+    }
+
+    /// Compiles `hostile.c` in `mode` (nil: well-formed) and packs it into
+    /// `directory` as `lib<name>.so`; returns the packed library's path.
+    public static func hostilePlugin(_ mode: String?, into directory: String, name: String? = nil) throws -> String {
+        let build = try temporaryDirectory("build")
+        let fileName = "lib\(name ?? mode?.lowercased() ?? "hostile").so"
+        let built = build + "/" + fileName
+        try compileC("Tests/Fixtures/hostile/hostile.c", defines: mode.map { [$0] } ?? [], output: built)
+        try PluginPackager.pack(
+            library: built, manifest: PluginManifest(id: "test.hostile", version: "1.0.0", kinds: [.transform], toolchain: "c"),
+            into: directory)
+        return directory + "/" + fileName
+    }
+
+    /// Compiles the SDK's C template plugin and packs it into `directory`.
+    public static func cTemplatePlugin(into directory: String) throws -> String {
+        let build = try temporaryDirectory("build")
+        try compileC("SDK/examples/c-template/warehouses.c", output: build + "/libwarehouses.so")
+        try PluginPackager.pack(
+            library: build + "/libwarehouses.so",
+            sourceManifest: repositoryRoot + "/SDK/examples/c-template/tandem-plugin.json", into: directory)
+        return directory + "/libwarehouses.so"
+    }
+
+    /// Runs a program to completion; returns its exit status and output.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(input) }
+        try stdin.fileHandleForWriting.close()
+        // Read before waiting, so that a full pipe cannot block the child.
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdoutData, as: UTF8.self), String(decoding: stderrData, as: UTF8.self))
+    }
+}
+
+/// A fixture that could not be set up.
+public struct FixtureError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
