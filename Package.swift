@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "TandemCLI",
             dependencies: [
-                "TandemPluginHost", "TandemConformance", "TandemDocuments",
+                "CTandemPlugin", "TandemArrow", "TandemPluginHost", "TandemConformance", "TandemDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -12,6 +12,6 @@ struct Tandem: AsyncParsableCommand {
             is loaded, and `tandem plugins validate FILE` to check a plugin you built.
             """,
         version: "0.1.0",
-        subcommands: [PluginsCommand.self]
+        subcommands: [PluginsCommand.self, BenchCommand.self]
     )
 }

@@ -34,12 +34,20 @@ enum OwnershipProbe {
             outcome.problems.append("create_transform failed: \(message ?? "no processor")")
             return outcome
         }
-        defer { processor.pointee.release?(processor) }
+        guard processor.pointee.struct_size >= MemoryLayout<tandem_processor>.offset(of: \.release)! + 8,
+            let getOutputSchema = processor.pointee.get_output_schema, let process = processor.pointee.process,
+            let releaseProcessor = processor.pointee.release
+        else {
+            outcome.problems.append("the processor struct is too small or lacks get_output_schema, process or release")
+            return outcome
+        }
+        defer { releaseProcessor(processor) }
 
         var outputSchema = ArrowSchema()
-        let (schemaStatus, schemaMessage) = callPlugin { processor.pointee.get_output_schema(processor, &outputSchema, $0) }
+        let (schemaStatus, schemaMessage) = callPlugin { getOutputSchema(processor, &outputSchema, $0) }
         if schemaStatus != TANDEM_OK {
             outcome.problems.append("get_output_schema failed: \(schemaMessage ?? "")")
+            outputSchema.release?(&outputSchema)
         } else if let release = outputSchema.release {
             release(&outputSchema)
             if outputSchema.release != nil {
@@ -59,7 +67,7 @@ enum OwnershipProbe {
         let counter = ReleaseCounter()
         counter.wrap(&array)
         var output = ArrowArray()
-        let (processStatus, processMessage) = callPlugin { processor.pointee.process(processor, &array, &output, $0) }
+        let (processStatus, processMessage) = callPlugin { process(processor, &array, &output, $0) }
         if counter.count != 0 || array.release == nil {
             outcome.problems.append("process released the borrowed input array (the host owns it)")
         } else {

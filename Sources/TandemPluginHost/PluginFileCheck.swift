@@ -26,6 +26,11 @@ enum PluginFileCheck {
         case .success(let path): realDirectory = path
         case .failure(let error): throw refuse(.unreadable, "plugin directory \(directory) cannot be read: \(error)")
         }
+        if case .success(let status) = SystemCalls.status(realDirectory, followSymlinks: true), status.mode & 0o022 != 0 {
+            throw refuse(
+                .writableByOthers,
+                "its plugin directory \(realDirectory) is group- or world-writable (mode \(String(status.mode, radix: 8))), so anyone could drop a library into it; run `chmod go-w \(realDirectory)`")
+        }
         let linkStatus: SystemCalls.FileStatus
         switch SystemCalls.status(file, followSymlinks: false) {
         case .success(let status): linkStatus = status
@@ -101,6 +106,12 @@ enum PluginFileCheck {
             throw refuse(.notRegularFile, "\(what) is not a regular file")
         }
         // Anyone who can write the file can make the host run their code.
+        let user = SystemCalls.effectiveUserID()
+        guard status.owner == 0 || status.owner == user else {
+            throw refuse(
+                .writableByOthers,
+                "\(what) belongs to user \(status.owner), neither root nor the user running tandem (\(user)); run `chown \(user) \(path)` if you trust it")
+        }
         if status.mode & 0o022 != 0 {
             throw refuse(
                 .writableByOthers,

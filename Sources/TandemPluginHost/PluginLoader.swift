@@ -89,7 +89,7 @@ public struct PluginLoader: Sendable {
                 "\(TANDEM_PLUGIN_ENTRY_V1_SYMBOL) returned no descriptor for host ABI \(HostABI.version); the plugin may need a newer Tandem")
         }
         // struct_size first: nothing else of the descriptor may be read before it.
-        let minimum = MemoryLayout<tandem_plugin_descriptor>.size
+        let minimum = ABISizes.descriptor
         guard descriptor.pointee.struct_size >= minimum else {
             throw refuse(
                 .invalidDescriptor,
@@ -122,6 +122,13 @@ public struct PluginLoader: Sendable {
                 .invalidDescriptor,
                 "its descriptor provides \(kinds.map(\.rawValue).sorted()) but its manifest says \(manifest.kinds.map(\.rawValue).sorted())")
         }
+        // The header: each provider is non-NULL exactly when its kind is claimed.
+        if !kinds.contains(.tableMap), d.map_provider != nil {
+            throw refuse(.invalidDescriptor, "its descriptor has a map provider but does not claim the table-map kind")
+        }
+        if !kinds.contains(.transform), d.transform_provider != nil {
+            throw refuse(.invalidDescriptor, "its descriptor has a transform provider but does not claim the transform kind")
+        }
         guard let initialize = d.`init` else {
             throw refuse(.invalidDescriptor, "its descriptor has no init function")
         }
@@ -131,7 +138,7 @@ public struct PluginLoader: Sendable {
         var transforms: TransformCatalog?
         if kinds.contains(.tableMap) {
             guard let provider = d.map_provider,
-                provider.pointee.struct_size >= MemoryLayout<tandem_map_provider>.size,
+                provider.pointee.struct_size >= ABISizes.mapProvider,
                 let mapsJSON = provider.pointee.maps_json
             else {
                 throw refuse(.invalidDescriptor, "it claims table maps but has no complete map provider (struct_size, maps_json)")
@@ -146,7 +153,7 @@ public struct PluginLoader: Sendable {
         }
         if kinds.contains(.transform) {
             guard let provider = d.transform_provider,
-                provider.pointee.struct_size >= MemoryLayout<tandem_transform_provider>.size,
+                provider.pointee.struct_size >= ABISizes.transformProvider,
                 let catalogJSON = provider.pointee.transforms_json, provider.pointee.create_transform != nil
             else {
                 throw refuse(
@@ -228,7 +235,7 @@ final class LoadedLibraries: Sendable {
                 guard entry.sha256 == sha256 else {
                     return .failure(
                         PluginRefusal(
-                            file: realPath, code: .duplicate,
+                            file: realPath, code: .hashMismatch,
                             reason: "was replaced on disk after this process loaded it; plugins cannot be unloaded, so restart tandem to load the new version"))
                 }
                 return entry.result

@@ -33,10 +33,10 @@ public final class PluginProcessor {
         func violation(_ message: String) -> PluginCallError {
             PluginCallError(plugin: pluginID, operation: "create (\(name))", kind: .contractViolation, status: 0, message: message)
         }
-        guard processor.pointee.struct_size >= MemoryLayout<tandem_processor>.size else {
+        guard processor.pointee.struct_size >= ABISizes.processor else {
             // Without a trustworthy release we can only leak it.
             throw violation(
-                "the processor struct is \(processor.pointee.struct_size) bytes, smaller than the \(MemoryLayout<tandem_processor>.size) of ABI 1.0")
+                "the processor struct is \(processor.pointee.struct_size) bytes, smaller than the \(ABISizes.processor) of ABI 1.0")
         }
         guard let release = processor.pointee.release else {
             throw violation("the processor has no release function")
@@ -81,10 +81,17 @@ public final class PluginProcessor {
         var input = ArrowArray()
         try ArrowCExport.exportBatch(batch, into: &input)
         var output = ArrowArray()
+        let inputContext = input.private_data
         let (status, message) = callPlugin { processor.pointee.process(processor, &input, &output, $0) }
-        // The input is borrowed: the plugin must leave it for us to release.
+        // The input is borrowed: the plugin must leave it for us to release,
+        // and only after its output was read (outputs may point into inputs).
         let inputIntact = input.release != nil
-        if let release = input.release { release(&input) }
+        defer { if let release = input.release { release(&input) } }
+        if output.private_data != nil, output.private_data == inputContext {
+            // The plugin handed our own array back; releasing both would free it twice.
+            output.release = nil
+            throw violation("it returned the host's input array as its output instead of moving a new one")
+        }
         defer { if let release = output.release { release(&output) } }
         guard status == TANDEM_OK else {
             throw PluginCallError(plugin: pluginID, operation: operation, kind: .reported, status: status, message: message ?? "")

@@ -12,6 +12,7 @@ enum SystemCalls {
         var isRegular: Bool
         var isSymlink: Bool
         var mode: UInt32
+        var owner: UInt32
         var device: UInt64
         var inode: UInt64
     }
@@ -25,7 +26,7 @@ enum SystemCalls {
         return .success(
             FileStatus(
                 isRegular: type == UInt32(S_IFREG), isSymlink: type == UInt32(S_IFLNK),
-                mode: UInt32(info.st_mode) & 0o7777, device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+                mode: UInt32(info.st_mode) & 0o7777, owner: UInt32(info.st_uid), device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 
     /// The canonical absolute path, every symlink resolved.
@@ -54,12 +55,19 @@ enum SystemCalls {
 
     /// `malloc` for plugins (host vtable `allocate`).
     static func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
-        malloc(max(size, 1))
+        // size_t arrives as Int: a "negative" size is an overflowed request, not 1 byte.
+        guard size >= 0 else { return nil }
+        return malloc(max(size, 1))
     }
 
     /// `free` for plugins (host vtable `free`).
     static func release(_ pointer: UnsafeMutableRawPointer?) {
         free(pointer)
+    }
+
+    /// The effective user id of this process.
+    static func effectiveUserID() -> UInt32 {
+        UInt32(geteuid())
     }
 
     /// Sets permission bits (used when packing a plugin).

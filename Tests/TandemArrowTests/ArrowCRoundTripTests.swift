@@ -112,6 +112,23 @@ struct ArrowCImportCheckTests {
         #expect(error?.message == "column 'count' has 1 values but the batch needs 4 (4 rows at offset 0)")
     }
 
+    @Test("lengths and offsets a plugin lies about give an error, not an overflow trap")
+    func hugeOffset() throws {
+        let error = try exported { $0.offset = Int64.max }
+        #expect(error?.message == "the array has length 4 and offset 9223372036854775807; each must be within 0...2147483647")
+        let child = try exported { $0.children[1]!.pointee.offset = Int64.max - 2 }
+        #expect(child?.message == "column 'flag' has 4 values but the batch needs 4 (4 rows at offset 0)")
+    }
+
+    @Test("a schema with a repeated column name")
+    func repeatedName() throws {
+        var schema = ArrowSchema()
+        ArrowCExport.exportSchema(Schema([Field("a", .utf8), Field("a", .int64)]), into: &schema)
+        defer { schema.release?(&schema) }
+        let error = #expect(throws: ArrowError.self) { try ArrowCImport.schema(&schema) }
+        #expect(error?.message == "column a of the schema has an empty or repeated name")
+    }
+
     @Test("a released array")
     func released() throws {
         let error = try exported { $0.release = nil }

@@ -47,6 +47,17 @@ struct PluginFileCheckTests {
         #expect(error?.reason.hasPrefix("the library is group- or world-writable (mode 666); run `chmod go-w ") == true)
     }
 
+    @Test("a group-writable plugin directory")
+    func writableDirectory() throws {
+        let error = try refusal { directory, library in
+            try FileManager.default.setAttributes([.posixPermissions: 0o775], ofItemAtPath: directory)
+            return library
+        }
+        #expect(error?.code == .writableByOthers)
+        let directory = try #require(error?.file).split(separator: "/").dropLast().joined(separator: "/")
+        #expect(error?.reason.hasSuffix("/\(directory) is group- or world-writable (mode 775), so anyone could drop a library into it; run `chmod go-w /\(directory)`") == true)
+    }
+
     @Test("group-writable manifest")
     func writableManifest() throws {
         let error = try refusal { _, library in

@@ -23,10 +23,14 @@ public enum ArrowCImport {
         guard top.dictionary == nil else {
             throw ArrowError(.unsupportedFormat, "a record batch schema may not be dictionary-encoded")
         }
+        guard (0...Int64(maxColumns)).contains(top.n_children) else {
+            throw ArrowError(.malformedArray, "the schema says it has \(top.n_children) columns; expected 0...\(maxColumns)")
+        }
         let count = Int(top.n_children)
-        guard count >= 0, count == 0 || top.children != nil else {
+        guard count == 0 || top.children != nil else {
             throw ArrowError(.malformedArray, "the schema says \(top.n_children) columns but has no children")
         }
+        var names: Set<String> = []
         var fields: [Field] = []
         fields.reserveCapacity(count)
         for index in 0..<count {
@@ -42,6 +46,9 @@ public enum ArrowCImport {
                 throw ArrowError(
                     .unsupportedFormat, "column '\(label)' is nested or dictionary-encoded; Tandem carries flat columns")
             }
+            guard !name.isEmpty, names.insert(name).inserted else {
+                throw ArrowError(.malformedArray, "column \(label) of the schema has an empty or repeated name")
+            }
             let type = try ArrowType(format: childFormat, field: label)
             fields.append(Field(name, type, nullable: child.pointee.flags & Int64(ARROW_FLAG_NULLABLE) != 0))
         }
@@ -55,8 +62,10 @@ public enum ArrowCImport {
             throw ArrowError(
                 .malformedArray, "the array has no release callback: it was already released or never set up")
         }
-        guard top.length >= 0, top.offset >= 0 else {
-            throw ArrowError(.malformedArray, "the array has length \(top.length) and offset \(top.offset)")
+        // Bounded before any arithmetic, so that lying lengths give an error, not an overflow trap.
+        guard (0...maxRows).contains(top.length), (0...maxRows).contains(top.offset) else {
+            throw ArrowError(
+                .malformedArray, "the array has length \(top.length) and offset \(top.offset); each must be within 0...\(maxRows)")
         }
         guard top.n_children == schema.fields.count else {
             throw ArrowError(
@@ -89,6 +98,11 @@ public enum ArrowCImport {
         return try RecordBatch(columns, rowCount: rows)
     }
 
+    /// Largest length or offset accepted: 32-bit offsets cap Arrow's utf8 anyway.
+    private static let maxRows = Int64(Int32.max)
+    /// Largest number of columns accepted.
+    private static let maxColumns = 65_536
+
     private static func readColumn(_ array: ArrowArray, field: Field, start: Int, rows: Int) throws(ArrowError)
         -> ColumnData
     {
@@ -105,7 +119,8 @@ public enum ArrowCImport {
         guard array.n_children == 0 else {
             throw ArrowError(.malformedArray, "column '\(name)' has \(array.n_children) children; it should have none")
         }
-        guard array.length >= 0, array.offset >= 0, array.length >= Int64(start + rows) else {
+        guard (0...maxRows).contains(array.length), (0...maxRows).contains(array.offset), array.length >= Int64(start + rows)
+        else {
             throw ArrowError(
                 .malformedArray,
                 "column '\(name)' has \(array.length) values but the batch needs \(start + rows) (\(rows) rows at offset \(start))"

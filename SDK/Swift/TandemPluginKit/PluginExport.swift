@@ -23,6 +23,13 @@ public enum PluginExport {
     }
 }
 
+/// Sizes of the ABI 1.0 structs the host passes in: the end of their last 1.0
+/// field, so that a host built against a later minor version still passes.
+enum ABI10 {
+    static let hostSize = MemoryLayout<tandem_host>.offset(of: \.get_extension)! + MemoryLayout<UnsafeRawPointer>.size
+    static let errorSize = MemoryLayout<tandem_error>.offset(of: \.private_data)! + MemoryLayout<UnsafeRawPointer>.size
+}
+
 /// The one plugin this library exports, once the host asked for it.
 private let exported = Mutex<ExportedPlugin?>(nil)
 
@@ -110,7 +117,7 @@ private func initialize(
     _ host: UnsafePointer<tandem_host>?, _ config: UnsafePointer<CChar>?, _ errorOut: UnsafeMutablePointer<tandem_error>?
 ) -> tandem_status {
     let state = current()
-    guard let host, host.pointee.struct_size >= MemoryLayout<tandem_host>.size else {
+    guard let host, host.pointee.struct_size >= ABI10.hostSize else {
         return fail(errorOut, PluginError(.invalidArgument, "plugin \(state.plugin.id) needs a tandem_host of ABI 1.0 or later"))
     }
     let pluginHost = PluginHost(host)
@@ -251,7 +258,7 @@ private func parseConfig(_ config: UnsafePointer<CChar>?, what: String) throws -
 private func bridge(_ error: any Error, default code: PluginError.Code) -> PluginError {
     switch error {
     case let error as PluginError: error
-    case let error as ArrowError: PluginError(.invalidData, error.message)
+    case let error as ArrowError: PluginError(code == .invalidConfig ? .invalidConfig : .invalidData, error.message)
     case let error as DocumentError: PluginError(.invalidConfig, error.description)
     default: PluginError(code, String(describing: error))
     }
@@ -260,7 +267,7 @@ private func bridge(_ error: any Error, default code: PluginError.Code) -> Plugi
 /// Fills the host's error struct and returns the status to hand back.
 private func fail(_ error: UnsafeMutablePointer<tandem_error>?, _ problem: PluginError) -> tandem_status {
     // A host that passed no error struct, or one older than 1.0, gets the code only.
-    if let error, error.pointee.struct_size >= MemoryLayout<tandem_error>.size {
+    if let error, error.pointee.struct_size >= ABI10.errorSize {
         error.pointee.code = problem.code.rawValue
         error.pointee.message = UnsafePointer(immortalCString(problem.message, immortal: false))
         error.pointee.private_data = nil

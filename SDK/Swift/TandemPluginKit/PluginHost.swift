@@ -19,7 +19,7 @@ public struct PluginHost: Sendable {
 
     /// Writes a message to the host's log, attributed to this plugin.
     public func log(_ level: Level, _ message: String) {
-        guard vtable.pointee.struct_size >= MemoryLayout<tandem_host>.size, let log = vtable.pointee.log else { return }
+        guard vtable.pointee.struct_size >= ABI10.hostSize, let log = vtable.pointee.log else { return }
         message.withCString { log(vtable, level.rawValue, $0) }
     }
 
