@@ -82,13 +82,7 @@ private final class ExportedSchema {
         self.format = duplicateCString(format)
         self.name = duplicateCString(name)
         self.children = children
-        if children.isEmpty {
-            childTable = nil
-        } else {
-            let table = UnsafeMutablePointer<UnsafeMutablePointer<ArrowSchema>?>.allocate(capacity: children.count)
-            for (index, child) in children.enumerated() { (table + index).initialize(to: child) }
-            childTable = table
-        }
+        childTable = makeTable(children.map { Optional($0) })
     }
 
     deinit {
@@ -117,20 +111,8 @@ private final class ExportedArray {
     init(buffers: [UnsafeMutableRawPointer?], children: [UnsafeMutablePointer<ArrowArray>]) {
         self.buffers = buffers
         self.children = children
-        if buffers.isEmpty {
-            bufferTable = nil
-        } else {
-            let table = UnsafeMutablePointer<UnsafeRawPointer?>.allocate(capacity: buffers.count)
-            for (index, buffer) in buffers.enumerated() { (table + index).initialize(to: UnsafeRawPointer(buffer)) }
-            bufferTable = table
-        }
-        if children.isEmpty {
-            childTable = nil
-        } else {
-            let table = UnsafeMutablePointer<UnsafeMutablePointer<ArrowArray>?>.allocate(capacity: children.count)
-            for (index, child) in children.enumerated() { (table + index).initialize(to: child) }
-            childTable = table
-        }
+        bufferTable = makeTable(buffers.map { $0.map(UnsafeRawPointer.init) })
+        childTable = makeTable(children.map { Optional($0) })
     }
 
     /// Copies one column into freshly allocated Arrow buffers.
@@ -259,6 +241,15 @@ private final class ExportedArray {
         pointer.initialize(to: makeArray(length: length, nullCount: nullCount))
         return pointer
     }
+}
+
+/// A C array holding `items`, freed with `deallocate()`; NULL when empty, as
+/// the C Data Interface allows for zero buffers or children.
+private func makeTable<Element>(_ items: [Element]) -> UnsafeMutablePointer<Element>? {
+    guard !items.isEmpty else { return nil }
+    let table = UnsafeMutablePointer<Element>.allocate(capacity: items.count)
+    table.initialize(from: items, count: items.count)
+    return table
 }
 
 /// Zeroed memory aligned to 64 bytes, as Arrow recommends.
