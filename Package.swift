@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "TandemPluginKit", targets: ["TandemPluginKit"]),
         // Bundled plugins: each is its own shared library, loaded with dlopen.
         .library(name: "TandemStandardTransforms", type: .dynamic, targets: ["StandardTransforms"]),
+        // A plugin the tests load: a table map with a batch mapper, written with the Swift kit.
+        .library(name: "TandemTestMapperPlugin", type: .dynamic, targets: ["TestMapperPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -91,6 +93,13 @@ let package = Package(
         ),
 
         // MARK: Tests.
+        .target(
+            name: "TestMapperPlugin",
+            dependencies: ["CTandemPlugin", "TandemPluginKit"],
+            path: "Tests/Plugins/TestMapperPlugin",
+            exclude: ["tandem-plugin.json"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TandemTestSupport",
             dependencies: ["TandemPluginHost", "TandemDocuments"],
