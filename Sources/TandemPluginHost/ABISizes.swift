@@ -10,8 +10,6 @@ enum ABISizes {
     static let mapProvider = end(\tandem_map_provider.create_mapper)
     static let transformProvider = end(\tandem_transform_provider.create_transform)
     static let processor = end(\tandem_processor.release)
-    static let host = end(\tandem_host.get_extension)
-    static let error = end(\tandem_error.private_data)
 
     private static func end<Root, Value>(_ field: KeyPath<Root, Value>) -> Int {
         MemoryLayout<Root>.offset(of: field)! + MemoryLayout<Value>.size

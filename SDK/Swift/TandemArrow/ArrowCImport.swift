@@ -89,11 +89,7 @@ public enum ArrowCImport {
                 throw ArrowError(.malformedArray, "column '\(field.name)' is NULL")
             }
             let data = try readColumn(child.pointee, field: field, start: start, rows: rows)
-            do {
-                columns.append(try Column(field, data))
-            } catch {
-                throw error
-            }
+            columns.append(try Column(field, data))
         }
         return try RecordBatch(columns, rowCount: rows)
     }

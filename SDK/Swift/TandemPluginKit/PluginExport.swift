@@ -48,13 +48,13 @@ private final class ExportedPlugin: @unchecked Sendable {
 
     init(_ plugin: any TandemPlugin.Type) {
         self.plugin = plugin
-        mapsJSON = plugin.maps.map { immortalCString($0.encodedJSON()) }
-        ddlJSON = plugin.ddl.map { immortalCString($0.encodedJSON()) }
+        mapsJSON = plugin.maps.map { cString($0.encodedJSON()) }
+        ddlJSON = plugin.ddl.map { cString($0.encodedJSON()) }
         let transformTypes = plugin.transforms
         transforms = Dictionary(transformTypes.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
         transformsJSON =
             transformTypes.isEmpty
-            ? nil : immortalCString(TransformCatalog(transforms: transformTypes.map { $0.definition }).encodedJSON())
+            ? nil : cString(TransformCatalog(transforms: transformTypes.map { $0.definition }).encodedJSON())
 
         var kinds: UInt32 = 0
         var mapProvider: UnsafeMutablePointer<tandem_map_provider>?
@@ -93,10 +93,10 @@ private final class ExportedPlugin: @unchecked Sendable {
                 struct_size: MemoryLayout<tandem_plugin_descriptor>.size,
                 abi_major: UInt32(TANDEM_ABI_MAJOR),
                 abi_minor: UInt32(TANDEM_ABI_MINOR),
-                id: UnsafePointer(immortalCString(plugin.id)),
-                version: UnsafePointer(immortalCString(plugin.version)),
-                name: UnsafePointer(immortalCString(plugin.name)),
-                description: UnsafePointer(immortalCString(plugin.summary)),
+                id: UnsafePointer(cString(plugin.id)),
+                version: UnsafePointer(cString(plugin.version)),
+                name: UnsafePointer(cString(plugin.name)),
+                description: UnsafePointer(cString(plugin.summary)),
                 kinds: kinds,
                 init: { host, config, error in initialize(host, config, error) },
                 shutdown: nil,
@@ -269,7 +269,7 @@ private func fail(_ error: UnsafeMutablePointer<tandem_error>?, _ problem: Plugi
     // A host that passed no error struct, or one older than 1.0, gets the code only.
     if let error, error.pointee.struct_size >= ABI10.errorSize {
         error.pointee.code = problem.code.rawValue
-        error.pointee.message = UnsafePointer(immortalCString(problem.message, immortal: false))
+        error.pointee.message = UnsafePointer(cString(problem.message))
         error.pointee.private_data = nil
         error.pointee.release = { error in
             guard let error else { return }
@@ -281,9 +281,9 @@ private func fail(_ error: UnsafeMutablePointer<tandem_error>?, _ problem: Plugi
     return problem.code.rawValue
 }
 
-/// A NUL-terminated copy of `string`. "Immortal" copies are never freed
-/// (they back the static descriptor); the others are freed by their owner.
-private func immortalCString(_ string: String, immortal: Bool = true) -> UnsafeMutablePointer<CChar> {
+/// A NUL-terminated copy of `string`, freed by its owner with `deallocate()`
+/// (never, for those backing the static descriptor).
+private func cString(_ string: String) -> UnsafeMutablePointer<CChar> {
     let bytes = string.utf8CString
     let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
     bytes.withUnsafeBufferPointer { copy.initialize(from: $0.baseAddress!, count: bytes.count) }
