@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TandemPluginKit", targets: ["TandemPluginKit"]),
         // Bundled plugins: each is its own shared library, loaded with dlopen.
         .library(name: "TandemStandardTransforms", type: .dynamic, targets: ["StandardTransforms"]),
+        .library(name: "TandemSampleMaps", type: .dynamic, targets: ["SampleMaps"]),
         // A plugin the tests load: a table map with a batch mapper, written with the Swift kit.
         .library(name: "TandemTestMapperPlugin", type: .dynamic, targets: ["TestMapperPlugin"]),
     ],
@@ -30,6 +31,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // SHA-256 of plugin libraries, checked against their manifests.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // SQLite endpoints and Tandem's state database, over the system libsqlite3.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // tandem.yaml, with line and column for every error.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: SDK: what a plugin author needs.
@@ -73,10 +78,20 @@ let package = Package(
             dependencies: ["CTandemPlugin", "TandemArrow", "TandemDocuments", "TandemPluginHost"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TandemEngine",
+            dependencies: [
+                "TandemArrow", "TandemDocuments", "TandemPluginHost",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "TandemCLI",
             dependencies: [
-                "CTandemPlugin", "TandemArrow", "TandemPluginHost", "TandemConformance", "TandemDocuments",
+                "CTandemPlugin", "TandemArrow", "TandemPluginHost", "TandemConformance", "TandemDocuments", "TandemEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,6 +103,13 @@ let package = Package(
             name: "StandardTransforms",
             dependencies: ["CTandemPlugin", "TandemPluginKit"],
             path: "Plugins/StandardTransforms",
+            exclude: ["tandem-plugin.json"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SampleMaps",
+            dependencies: ["CTandemPlugin", "TandemPluginKit"],
+            path: "Plugins/SampleMaps",
             exclude: ["tandem-plugin.json"],
             swiftSettings: swiftSettings
         ),

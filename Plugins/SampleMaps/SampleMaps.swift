@@ -1,0 +1,90 @@
+public import CTandemPlugin
+import TandemDocuments
+import TandemPluginKit
+
+/// Small maps for trying the engine out and for its tests and benchmarks:
+/// customer groups, customers (with a lookup to their group, a value map and
+/// exact decimals) and narrow notes. The standard dual-write maps come as their
+/// own plugins; these stay deliberately small.
+enum SampleMaps: TandemPlugin {
+    static let id = "tandem.samples"
+    static let version = "1.0.0"
+    static let name = "Sample maps"
+    static let summary = "Customer groups, customers and notes: small maps to try the sync engine with"
+
+    static var maps: MapsDocument? {
+        MapsDocument(maps: [
+            TableMap(
+                id: "sample.groups", version: "1.0.0", description: "Customer groups per company",
+                erp: TableReference(table: "CustGroup", key: ["DATAAREAID", "CUSTGROUPID"]),
+                crm: TableReference(table: "msdyn_customergroup", key: ["msdyn_company", "msdyn_groupid"]),
+                fields: [
+                    FieldMap(erp: "DATAAREAID", crm: "msdyn_company", direction: .both),
+                    FieldMap(erp: "CUSTGROUPID", crm: "msdyn_groupid", direction: .both),
+                    FieldMap(erp: "NAME", crm: "msdyn_description", direction: .both),
+                ]),
+            TableMap(
+                id: "sample.customers", version: "1.0.0",
+                description: "Customers to accounts, with their group (a lookup), on-hold status (a value map), credit limit (an exact decimal), notes and logo",
+                erp: TableReference(table: "CustTable", key: ["DATAAREAID", "ACCOUNTNUM"]),
+                crm: TableReference(table: "account", key: ["msdyn_company", "accountnumber"]),
+                fields: [
+                    FieldMap(erp: "DATAAREAID", crm: "msdyn_company", direction: .both),
+                    FieldMap(erp: "ACCOUNTNUM", crm: "accountnumber", direction: .both),
+                    FieldMap(erp: "NAME", crm: "name", direction: .both),
+                    FieldMap(
+                        erp: "CUSTGROUP", crm: "msdyn_customergroupid", direction: .both,
+                        lookup: Lookup(map: "sample.groups", erp: "CUSTGROUPID", crm: "msdyn_groupid")),
+                    FieldMap(erp: "CREDITLIMIT", crm: "creditlimit", direction: .both),
+                    FieldMap(
+                        erp: "ONHOLD", crm: "msdyn_onholdstatus", direction: .both,
+                        transform: TransformReference(
+                            name: "tandem.std.value-map",
+                            config: .object([
+                                "map": .object(["No": .string("806380000"), "Invoice": .string("806380001"), "All": .string("806380002")]),
+                                "output": .string("l"),
+                            ]))),
+                    FieldMap(erp: "NOTES", crm: "description", direction: .both),
+                    FieldMap(erp: "LOGO", crm: "entityimage", direction: .both),
+                    FieldMap(erp: nil, crm: "msdyn_source", direction: .erpToCrm, defaultValue: .string("ERP")),
+                ],
+                dependsOn: ["sample.groups"],
+                conflictPolicy: .erpWins),
+            TableMap(
+                id: "sample.notes", version: "1.0.0", description: "Narrow rows (an id and a text) for benchmarks",
+                erp: TableReference(table: "Notes", key: ["NOTEID"]),
+                crm: TableReference(table: "annotation", key: ["annotationid"]),
+                fields: [
+                    FieldMap(erp: "NOTEID", crm: "annotationid", direction: .both),
+                    FieldMap(erp: "TEXT", crm: "notetext", direction: .both),
+                ]),
+        ])
+    }
+
+    static var ddl: DDLDocument? {
+        DDLDocument(
+            erp: [
+                "CREATE TABLE IF NOT EXISTS CustGroup (DATAAREAID TEXT NOT NULL, CUSTGROUPID TEXT NOT NULL, NAME TEXT, PRIMARY KEY (DATAAREAID, CUSTGROUPID))",
+                """
+                CREATE TABLE IF NOT EXISTS CustTable (DATAAREAID TEXT NOT NULL, ACCOUNTNUM TEXT NOT NULL, NAME TEXT, CUSTGROUP TEXT, \
+                CREDITLIMIT TEXT, ONHOLD TEXT, NOTES TEXT, LOGO BLOB, PRIMARY KEY (DATAAREAID, ACCOUNTNUM))
+                """,
+                "CREATE TABLE IF NOT EXISTS Notes (NOTEID INTEGER PRIMARY KEY, TEXT TEXT)",
+            ],
+            crm: [
+                "CREATE TABLE IF NOT EXISTS msdyn_customergroup (msdyn_company TEXT NOT NULL, msdyn_groupid TEXT NOT NULL, msdyn_description TEXT, PRIMARY KEY (msdyn_company, msdyn_groupid))",
+                """
+                CREATE TABLE IF NOT EXISTS account (msdyn_company TEXT NOT NULL, accountnumber TEXT NOT NULL, name TEXT, \
+                msdyn_customergroupid TEXT, creditlimit TEXT, msdyn_onholdstatus INTEGER, description TEXT, entityimage BLOB, \
+                msdyn_source TEXT, PRIMARY KEY (msdyn_company, accountnumber))
+                """,
+                "CREATE TABLE IF NOT EXISTS annotation (annotationid INTEGER PRIMARY KEY, notetext TEXT)",
+            ])
+    }
+}
+
+/// The plugin's only exported symbol; the compiler checks it against tandem_plugin.h.
+@c @implementation
+public func tandem_plugin_entry_v1(_ major: UInt32, _ minor: UInt32) -> UnsafePointer<tandem_plugin_descriptor>? {
+    PluginExport.descriptor(for: SampleMaps.self, hostMajor: major, hostMinor: minor)
+}

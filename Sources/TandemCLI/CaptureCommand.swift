@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import TandemEngine
+
+/// `tandem capture install|remove`.
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Install or remove the change capture (triggers and change log) in both sides' databases.",
+        subcommands: [Install.self, Remove.self])
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Install capture for every enabled map's tables (idempotent; `tandem run` does it too).")
+
+        @OptionGroup var options: EnvironmentOptions
+
+        @Flag(help: "Create missing tables from the maps' plugin DDL first.")
+        var createTables = false
+
+        func run() throws {
+            let environment = try options.loadEnvironment()
+            let maps = try environment.resolveMaps(options.loadCatalog(environment))
+            if createTables { try environment.createTables(maps) }
+            try environment.installCapture(maps)
+            let tables = SideRole.allCases.map { role in
+                "\(role): " + Set(maps.map { role == .erp ? $0.map.erp.table : $0.map.crm.table }).sorted().joined(separator: ", ")
+            }
+            print("capture installed for \(maps.count) map(s); \(tables.joined(separator: "; "))")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove every trigger and table Tandem installed from both sides.",
+            discussion: """
+                Captured changes that were not applied yet, checkpoints and parked changes go with
+                them, so this refuses while changes are pending unless --force. The engine must be
+                stopped.
+                """)
+
+        @OptionGroup var options: EnvironmentOptions
+
+        @Flag(help: "Remove even though captured changes are still pending.")
+        var force = false
+
+        func run() throws {
+            let environment = try options.loadEnvironment()
+            guard !EnvironmentLock.isHeld(environment) else {
+                throw CLIError("the engine is running for \(environment.directory); stop it (SIGINT/SIGTERM) before removing capture")
+            }
+            if !force {
+                let report = try StatusReport.collect(environment, catalog: options.loadCatalog(environment))
+                let pending = report.maps.flatMap(\.directions).reduce(0) { $0 + $1.queued }
+                if pending > 0 {
+                    throw CLIError(
+                        "\(pending) captured change(s) are not applied yet (`tandem status` shows where); run the engine until they are, or pass --force to drop them")
+                }
+            }
+            try environment.removeCapture()
+            print("capture removed from both sides; `tandem capture install` puts it back (sync restarts from new changes)")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TandemEngine
+import TandemPluginHost
+
+/// `--env DIR` and plugin options, shared by the commands that work on an environment.
+struct EnvironmentOptions: ParsableArguments {
+    @Option(
+        name: [.customShort("e"), .customLong("env")],
+        help: ArgumentHelp("The environment folder (default: $TANDEM_ENV, else the current folder).", valueName: "DIR"))
+    var directory: String?
+
+    @Option(name: .customLong("plugins"), help: ArgumentHelp("Also load plugins from DIR (repeatable).", valueName: "DIR"))
+    var extraPluginDirectories: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Log what the engine, the loader and the plugins do.")
+    var verbose = false
+
+    /// The environment folder to use.
+    var resolvedDirectory: String {
+        directory ?? ProcessInfo.processInfo.environment["TANDEM_ENV"].flatMap { $0.isEmpty ? nil : $0 } ?? "."
+    }
+
+    func loadEnvironment() throws -> TandemEnvironment {
+        try TandemEnvironment(directory: resolvedDirectory)
+    }
+
+    func makeLogger(_ label: String) -> Logger {
+        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .notice
+        return logger
+    }
+
+    /// Loads the environment's plugins; refused files are reported on standard error.
+    func loadCatalog(_ environment: TandemEnvironment) -> PluginCatalog {
+        var directories = environment.pluginDirectories(bundled: PluginOptions.bundledDirectory)
+        directories += extraPluginDirectories.map { PluginDirectory($0, origin: .commandLine) }
+        var logger = makeLogger("tandem.plugins")
+        logger.logLevel = verbose ? .debug : .error
+        let catalog = PluginLoader(logger: logger).loadAll(from: directories)
+        for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
+        return catalog
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import TandemEngine
+
+/// `tandem maps list|run|pause|resume|stop`.
+struct MapsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "maps",
+        abstract: "List the environment's maps and change their states.",
+        discussion: """
+            States: not running → running ⇄ paused → resuming (catch-up: the queued changes are
+            replayed in order) → running; stopped keeps config and checkpoint and drops nothing.
+            A running engine picks a change up before its next batch.
+            """,
+        subcommands: [List.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the enabled maps, their plugin, tables and state.")
+
+        @OptionGroup var options: EnvironmentOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let environment = try options.loadEnvironment()
+            let maps = try environment.resolveMaps(options.loadCatalog(environment))
+            let states = try environment.openState().mapStates()
+            struct Entry: Encodable {
+                var name, plugin, erpTable, crmTable, state, direction: String
+                var dependsOn: [String]
+            }
+            let entries = maps.map {
+                Entry(
+                    name: $0.name, plugin: $0.plugin.id, erpTable: $0.map.erp.table, crmTable: $0.map.crm.table,
+                    state: (states[$0.name]?.state ?? .notRunning).rawValue, direction: $0.settings.direction.rawValue,
+                    dependsOn: $0.map.dependsOn ?? [])
+            }
+            if output.json { return printJSON(entries) }
+            print(
+                renderTable(
+                    header: ["MAP", "STATE", "DIRECTION", "ERP TABLE", "CRM TABLE", "DEPENDS ON", "PLUGIN"],
+                    rows: entries.map {
+                        [$0.name, $0.state, $0.direction, $0.erpTable, $0.crmTable, $0.dependsOn.joined(separator: ","), $0.plugin]
+                    }))
+        }
+    }
+}
+
+protocol LifecycleAction {
+    static var action: MapLifecycle.Action { get }
+    static var abstract: String { get }
+}
+
+enum RunAction: LifecycleAction {
+    static let action = MapLifecycle.Action.run
+    static let abstract = "Start maps (a stopped map catches up first). Their dependencies must run, or be named too."
+}
+
+enum PauseAction: LifecycleAction {
+    static let action = MapLifecycle.Action.pause
+    static let abstract = "Pause maps: changes keep being captured and queue up until resume."
+}
+
+enum ResumeAction: LifecycleAction {
+    static let action = MapLifecycle.Action.resume
+    static let abstract = "Resume paused maps: catch up on the queue in order, then run."
+}
+
+enum StopAction: LifecycleAction {
+    static let action = MapLifecycle.Action.stop
+    static let abstract = "Stop maps: keeps config, checkpoint and every captured change; `maps run` restarts."
+}
+
+struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: Action.action.rawValue, abstract: Action.abstract)
+    }
+
+    @Argument(help: "Map ids (see `tandem maps list`).")
+    var names: [String]
+
+    @Flag(help: "Include every map that depends on the named ones, directly or not.")
+    var withDependents = false
+
+    @OptionGroup var options: EnvironmentOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let environment = try options.loadEnvironment()
+        let maps = try environment.resolveMaps(options.loadCatalog(environment))
+        let store = try environment.openState()
+        let states = try store.mapStates().mapValues(\.state)
+        var selected = names
+        let dependents = MapLifecycle.dependents(of: Set(names), among: maps)
+            .filter { Action.action != .pause || (states[$0] ?? .notRunning).isActive }
+        if withDependents {
+            selected += dependents
+        } else if Action.action == .pause || Action.action == .stop, !dependents.isEmpty {
+            if isatty(0) == 1, isatty(1) == 1, !output.json {
+                print("Maps \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")). \(Action.action.rawValue.capitalized) them too? [y/N] ", terminator: "")
+                if readLine()?.lowercased().hasPrefix("y") == true { selected += dependents }
+            } else {
+                printError(
+                    "note: \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")) and keep their state; pass --with-dependents to \(Action.action.rawValue) them too")
+            }
+        }
+        let transitions = try MapLifecycle.plan(Action.action, maps: selected, among: maps, states: states)
+        for target in Set(transitions.map(\.to)) {
+            try store.setStates(transitions.filter { $0.to == target }.map(\.map), to: target, actor: "cli")
+        }
+        if output.json { return printJSON(transitions) }
+        if transitions.isEmpty { print("nothing to do: \(selected.joined(separator: ", ")) already \(Action.action == .stop ? "stopped" : "in that state")") }
+        for transition in transitions { print("\(transition.map): \(transition.from.rawValue) → \(transition.to.rawValue)") }
+        if !EnvironmentLock.isHeld(environment), !transitions.isEmpty {
+            printError("note: no engine is running for this environment; `tandem run` applies the change")
+        }
+    }
+}

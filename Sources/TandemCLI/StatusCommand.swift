@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import TandemEngine
+
+/// `tandem status`.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the engine and each map: state, queue per direction, lag, throughput, last error.",
+        discussion: """
+            QUEUED is the number of captured application changes not applied yet (the lag in
+            changes); LAG is the age of the oldest of them; RATE is changes applied per second
+            over the engine's last second; PARKED are changes waiting for a parent row or after
+            an error.
+            """)
+
+    @OptionGroup var options: EnvironmentOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(help: "Refresh every second until interrupted.")
+    var watch = false
+
+    func run() throws {
+        let environment = try options.loadEnvironment()
+        let catalog = options.loadCatalog(environment)
+        repeat {
+            let report = try StatusReport.collect(environment, catalog: catalog)
+            if output.json {
+                printJSON(report)
+            } else {
+                if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
+                print(render(report))
+            }
+            if watch { Thread.sleep(forTimeInterval: 1) }
+        } while watch
+    }
+
+    private func render(_ report: StatusReport) -> String {
+        var lines: [String] = []
+        let engine: String
+        if report.engineRunning, let record = report.engine {
+            let age = max(0, Date().timeIntervalSince1970 * 1000 - record.heartbeatAt) / 1000
+            engine = "running (pid \(record.pid), heartbeat \(String(format: "%.1f", age)) s ago)"
+        } else {
+            engine = "not running (start it with `tandem run --env \(report.environment)`)"
+        }
+        lines.append("environment \(report.environment)")
+        lines.append("engine      \(engine)")
+        lines.append("")
+        var rows: [[String]] = []
+        for map in report.maps {
+            for (index, direction) in map.directions.enumerated() {
+                let stats = direction.stats
+                rows.append([
+                    index == 0 ? map.name : "", index == 0 ? map.state.rawValue : "", direction.direction.rawValue,
+                    String(direction.queued), String(format: "%.1f s", direction.lagSeconds),
+                    String(format: "%.0f/s", stats?.rate ?? 0), String(stats?.applied ?? 0), String(direction.parked),
+                    String(stats?.conflicts ?? 0), stats?.lastError.map { String($0.prefix(80)) } ?? (index == 0 ? map.reason ?? "" : ""),
+                ])
+            }
+        }
+        lines.append(
+            renderTable(
+                header: ["MAP", "STATE", "DIRECTION", "QUEUED", "LAG", "RATE", "APPLIED", "PARKED", "CONFLICTS", "LAST ERROR"],
+                rows: rows))
+        return lines.joined(separator: "\n")
+    }
+}

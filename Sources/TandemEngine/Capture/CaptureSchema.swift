@@ -1,0 +1,169 @@
+import Foundation
+public import GRDB
+
+/// What Tandem puts into a side's database: a change log, a context table
+/// that tells the triggers when Tandem itself is writing, the capture
+/// triggers, and (as a target) checkpoints, parked changes and conflicts.
+///
+/// Writers need nothing from Tandem: the triggers only insert into the change
+/// log, so any process and any client (the `sqlite3` CLI, Python) keeps
+/// working and is captured.
+public enum CaptureSchema {
+    /// Every object name starts with this; user tables must not.
+    public static let prefix = "_tandem_"
+
+    /// The statements that create the side's own objects; idempotent.
+    static let setup: [String] = [
+        // seq never goes back (AUTOINCREMENT), even after pruning empties the log.
+        """
+        CREATE TABLE IF NOT EXISTS _tandem_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            tbl TEXT NOT NULL,
+            op TEXT NOT NULL CHECK (op IN ('I', 'U', 'D')),
+            key TEXT NOT NULL,
+            row TEXT,
+            at REAL NOT NULL,
+            origin TEXT)
+        """,
+        "CREATE INDEX IF NOT EXISTS _tandem_changes_tbl ON _tandem_changes (tbl, seq)",
+        // Set and cleared inside Tandem's own write transactions: SQLite
+        // serialises writers, so while the row exists every captured change is Tandem's.
+        "CREATE TABLE IF NOT EXISTS _tandem_context (id INTEGER PRIMARY KEY CHECK (id = 1), origin TEXT NOT NULL)",
+        "DELETE FROM _tandem_context",
+        """
+        CREATE TABLE IF NOT EXISTS _tandem_capture (
+            tbl TEXT PRIMARY KEY, columns TEXT NOT NULL, key TEXT NOT NULL, installed_at REAL NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS _tandem_checkpoints (
+            map TEXT NOT NULL, source TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (map, source))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS _tandem_parked (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, map TEXT NOT NULL, source TEXT NOT NULL, seq INTEGER NOT NULL,
+            tbl TEXT NOT NULL, op TEXT NOT NULL, key TEXT NOT NULL, row TEXT, at REAL NOT NULL,
+            kind TEXT NOT NULL, reason TEXT NOT NULL, parked_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 1)
+        """,
+        "CREATE INDEX IF NOT EXISTS _tandem_parked_map ON _tandem_parked (map, seq)",
+        """
+        CREATE TABLE IF NOT EXISTS _tandem_conflicts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, map TEXT NOT NULL, key TEXT NOT NULL, policy TEXT NOT NULL,
+            winner TEXT NOT NULL, source TEXT NOT NULL, source_seq INTEGER NOT NULL, source_row TEXT,
+            target_seq INTEGER NOT NULL, target_row TEXT, at REAL NOT NULL)
+        """,
+    ]
+
+    /// Milliseconds since the epoch, as SQL (statement time, millisecond resolution).
+    static let nowMilliseconds = "((julianday('now') - 2440587.5) * 86400000.0)"
+
+    /// Installs the change log and the triggers for `tables`; idempotent.
+    /// A table whose columns changed since the last install gets new triggers.
+    public static func install(_ db: Database, tables: [(name: String, key: [String])]) throws {
+        // WAL lets the applications keep writing while Tandem reads; it is a
+        // property of the file, so every client uses it from now on.
+        _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+        try db.inTransaction(.immediate) {
+            for statement in setup { try db.execute(sql: statement) }
+            for table in tables {
+                let columns = try self.columns(db, table: table.name)
+                guard !columns.isEmpty else {
+                    throw SyncError(.missingTable, "table '\(table.name)' does not exist in \(db.description)")
+                }
+                for column in table.key where !columns.contains(column) {
+                    throw SyncError(.configuration, "key column '\(column)' is not a column of table '\(table.name)'")
+                }
+                for statement in triggers(table: table.name, columns: columns, key: table.key) {
+                    try db.execute(sql: statement)
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO _tandem_capture (tbl, columns, key, installed_at) VALUES (?, ?, ?, \(nowMilliseconds))
+                        ON CONFLICT (tbl) DO UPDATE SET columns = excluded.columns, key = excluded.key, installed_at = excluded.installed_at
+                        """,
+                    arguments: [table.name, jsonList(columns), jsonList(table.key)])
+            }
+            return .commit
+        }
+    }
+
+    /// Removes every trigger and table Tandem installed.
+    public static func remove(_ db: Database) throws {
+        try db.inTransaction(.immediate) {
+            let triggers = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\'")
+            for trigger in triggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(identifier(trigger))") }
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_tandem\\_%' ESCAPE '\\'")
+            for table in tables { try db.execute(sql: "DROP TABLE IF EXISTS \(identifier(table))") }
+            return .commit
+        }
+    }
+
+    /// Whether the change log exists.
+    public static func isInstalled(_ db: Database) throws -> Bool {
+        try db.tableExists("_tandem_changes")
+    }
+
+    /// The tables with capture installed, with their recorded column lists.
+    public static func capturedTables(_ db: Database) throws -> [String: [String]] {
+        guard try db.tableExists("_tandem_capture") else { return [:] }
+        var result: [String: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT tbl, columns FROM _tandem_capture") {
+            let data = Data((row["columns"] as String).utf8)
+            result[row["tbl"]] = (try? JSONDecoder().decode([String].self, from: data)) ?? []
+        }
+        return result
+    }
+
+    /// The columns of `table`, in declaration order, with their declared types.
+    public static func columnTypes(_ db: Database, table: String) throws -> [(name: String, type: String)] {
+        try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [table]).map {
+            ($0["name"], $0["type"])
+        }
+    }
+
+    static func columns(_ db: Database, table: String) throws -> [String] {
+        try columnTypes(db, table: table).map(\.name)
+    }
+
+    /// The three capture triggers for one table.
+    static func triggers(table: String, columns: [String], key: [String]) -> [String] {
+        func values(_ prefix: String, _ names: [String]) -> String {
+            names.map { "quote(\(prefix).\(identifier($0)))" }.joined(separator: " || ',' || ")
+        }
+        let name = literal(table)
+        let origin = "(SELECT origin FROM _tandem_context WHERE id = 1)"
+        let base = "_tandem_" + table.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? String($0) : "_" }.joined()
+        func trigger(_ suffix: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String) -> [String] {
+            let triggerName = identifier("\(base)_\(suffix)")
+            return [
+                "DROP TRIGGER IF EXISTS \(triggerName)",
+                """
+                CREATE TRIGGER \(triggerName) AFTER \(event) ON \(identifier(table)) BEGIN
+                INSERT INTO _tandem_changes (tbl, op, key, row, at, origin)
+                VALUES (\(name), '\(op)', \(values(keyPrefix, key)), \(values(rowPrefix, columns)), \(nowMilliseconds), \(origin));
+                END
+                """,
+            ]
+        }
+        // Updates and deletes record the old key (the row to find on the
+        // other side); deletes record the old row so that filters and
+        // transforms of key columns still have their inputs.
+        return trigger("ins", "INSERT", "I", key: "NEW", row: "NEW") + trigger("upd", "UPDATE", "U", key: "OLD", row: "NEW")
+            + trigger("del", "DELETE", "D", key: "OLD", row: "OLD")
+    }
+
+    /// `"name"`, with embedded quotes doubled.
+    public static func identifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `'text'`, with embedded quotes doubled.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    private static func jsonList(_ names: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(names)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}

@@ -1,0 +1,51 @@
+public import GRDB
+
+/// One captured insert, update or delete, as read from a side's change log.
+public struct Change: Sendable {
+    /// Insert, update or delete.
+    public enum Operation: String, Sendable {
+        case insert = "I"
+        case update = "U"
+        case delete = "D"
+    }
+
+    /// The side's sequence number.
+    public var seq: Int64
+    /// The table.
+    public var table: String
+    /// What happened.
+    public var operation: Operation
+    /// The row's key before the change (`quote()` literals), as the trigger wrote it.
+    public var key: String
+    /// The row after the change (before it, for a delete), as `quote()` literals in capture column order.
+    public var row: String?
+    /// Statement time on the side, ms since the epoch.
+    public var at: Double
+    /// Nil for an application's write; otherwise the change Tandem applied (an echo) or a note.
+    public var origin: String?
+
+    /// Decodes a change-log row.
+    init(row: Row) {
+        seq = row[0]
+        table = row[1]
+        operation = Operation(rawValue: row[2]) ?? .update
+        key = row[3]
+        self.row = row[4]
+        at = row[5]
+        origin = row[6]
+    }
+
+    /// Creates a change.
+    public init(seq: Int64, table: String, operation: Operation, key: String, row: String?, at: Double, origin: String?) {
+        self.seq = seq
+        self.table = table
+        self.operation = operation
+        self.key = key
+        self.row = row
+        self.at = at
+        self.origin = origin
+    }
+
+    /// The columns of the change-log query, in ``init(row:)`` order.
+    static let columns = "seq, tbl, op, key, row, at, origin"
+}

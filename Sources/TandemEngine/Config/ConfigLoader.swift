@@ -1,0 +1,148 @@
+import Foundation
+import TandemDocuments
+import Yams
+
+/// Reads and validates `tandem.yaml`.
+public enum ConfigLoader {
+    /// Loads the config file at `path`.
+    public static func load(path: String) throws(ConfigError) -> EnvironmentConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(
+                file: path, path: "",
+                reason: "cannot read the config file (\(error.localizedDescription)); `tandem init DIR` creates one")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses config text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> EnvironmentConfig {
+        let reader = YAMLReader(file: file)
+        let root: Node
+        do {
+            guard let composed = try Yams.compose(yaml: text) else {
+                throw ConfigError(file: file, path: "", reason: "the file is empty; `tandem init DIR` writes a documented one")
+            }
+            root = composed
+        } catch let error as ConfigError {
+            throw error
+        } catch let error as YamlError {
+            throw yamlError(error, file: file)
+        } catch {
+            throw ConfigError(file: file, path: "", reason: "not valid YAML: \(error)")
+        }
+        let top = try reader.mapping(root, "", allowed: ["version", "name", "sides", "state", "plugins", "engine", "maps"])
+        var config = EnvironmentConfig(name: "", sides: [:])
+        var sawVersion = false
+        for (key, node, keyNode) in top {
+            switch key {
+            case "version":
+                config.version = try reader.integer(node, key, range: 1...1)
+                sawVersion = true
+            case "name": config.name = try reader.string(node, key)
+            case "state": config.state = try reader.string(node, key)
+            case "sides":
+                for (role, sideNode, _) in try reader.mapping(node, key, allowed: SideRole.allCases.map(\.rawValue)) {
+                    config.sides[SideRole(rawValue: role)!] = try side(sideNode, "sides.\(role)", reader)
+                }
+                for role in SideRole.allCases where config.sides[role] == nil {
+                    throw reader.error(keyNode, "sides", "side '\(role)' is missing; both erp and crm need an endpoint")
+                }
+            case "plugins":
+                for (setting, value, _) in try reader.mapping(node, key, allowed: ["bundled", "directories"]) {
+                    let place = "plugins.\(setting)"
+                    if setting == "bundled" {
+                        config.plugins.bundled = try reader.bool(value, place)
+                    } else {
+                        config.plugins.directories = try reader.sequence(value, place).enumerated().map {
+                            (index, item) throws(ConfigError) in try reader.string(item, "\(place)[\(index)]")
+                        }
+                    }
+                }
+            case "engine":
+                let allowed = ["batch_size", "poll_interval_ms", "prune_interval_s"]
+                for (setting, value, _) in try reader.mapping(node, key, allowed: allowed) {
+                    let place = "engine.\(setting)"
+                    switch setting {
+                    case "batch_size": config.engine.batchSize = try reader.integer(value, place, range: 1...100_000)
+                    case "poll_interval_ms": config.engine.pollIntervalMilliseconds = try reader.integer(value, place, range: 1...1000)
+                    default: config.engine.pruneIntervalSeconds = try reader.integer(value, place, range: 1...86_400)
+                    }
+                }
+            default:
+                var names: Set<String> = []
+                for (index, item) in try reader.sequence(node, key).enumerated() {
+                    let settings = try map(item, "maps[\(index)]", reader)
+                    guard names.insert(settings.name).inserted else {
+                        throw reader.error(item, "maps[\(index)].name", "map '\(settings.name)' is enabled twice")
+                    }
+                    config.maps.append(settings)
+                }
+            }
+        }
+        guard sawVersion else { throw reader.error(root, "version", "missing; write 'version: 1' at the top") }
+        if config.sides.isEmpty { throw reader.error(root, "sides", "missing; name the erp and crm sides and their databases") }
+        if config.name.isEmpty { config.name = "tandem" }
+        return config
+    }
+
+    private static func side(_ node: Node, _ path: String, _ reader: YAMLReader) throws(ConfigError) -> SideConfig {
+        var side = SideConfig(name: "", database: "")
+        for (key, value, _) in try reader.mapping(node, path, allowed: ["name", "endpoint", "database"]) {
+            let place = "\(path).\(key)"
+            switch key {
+            case "name": side.name = try reader.string(value, place)
+            case "endpoint":
+                side.endpoint = try reader.string(value, place)
+                guard side.endpoint == "sqlite" else {
+                    throw reader.error(value, place, "endpoint '\(side.endpoint)' is not supported yet; use sqlite")
+                }
+            default: side.database = try reader.string(value, place)
+            }
+        }
+        guard !side.database.isEmpty else {
+            throw reader.error(node, "\(path).database", "missing; give the side's SQLite file, e.g. 'database: erp.sqlite'")
+        }
+        if side.name.isEmpty { side.name = String(path.split(separator: ".").last!) }
+        return side
+    }
+
+    private static func map(_ node: Node, _ path: String, _ reader: YAMLReader) throws(ConfigError) -> MapSettings {
+        if case .scalar = node { return MapSettings(name: try reader.string(node, path)) }
+        var settings = MapSettings(name: "")
+        let allowed = ["name", "direction", "master", "conflict_policy", "filters"]
+        for (key, value, _) in try reader.mapping(node, path, allowed: allowed) {
+            let place = "\(path).\(key)"
+            switch key {
+            case "name": settings.name = try reader.string(value, place)
+            case "direction": settings.direction = try reader.choice(value, place, MapDirection.self)
+            case "master": settings.master = try reader.choice(value, place, SideRole.self)
+            case "conflict_policy": settings.conflictPolicy = try reader.choice(value, place, ConflictPolicy.self)
+            default:
+                var filters = Filters()
+                for (direction, predicate, _) in try reader.mapping(value, place, allowed: ["erp_to_crm", "crm_to_erp"]) {
+                    let text = try reader.string(predicate, "\(place).\(direction)")
+                    if direction == "erp_to_crm" { filters.erpToCrm = text } else { filters.crmToErp = text }
+                }
+                settings.filters = filters
+            }
+        }
+        guard !settings.name.isEmpty else {
+            throw reader.error(node, "\(path).name", "missing; give the map id a plugin provides (`tandem plugins list`)")
+        }
+        return settings
+    }
+
+    private static func yamlError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return ConfigError(file: file, line: mark.line, column: mark.column, path: "", reason: "not valid YAML: \(what)")
+        default:
+            return ConfigError(file: file, path: "", reason: "not valid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// The documented `tandem.yaml` that `tandem init` writes.
+enum ConfigTemplate {
+    static func render(name: String, maps: [String]) -> String {
+        let mapLines = maps.isEmpty
+            ? "maps: []\n  # - name: sample.customers    # a map id from `tandem plugins list`\n"
+            : "maps:\n" + maps.map { "  - name: \($0)\n    direction: both\n    master: erp\n" }.joined()
+        return """
+            # Tandem environment. Every path is relative to this file.
+            # `tandem run` in this folder (or `tandem run --env DIR`) syncs it;
+            # `tandem status` shows what it is doing. Errors in this file are
+            # reported as FILE:LINE:COLUMN: setting: what is wrong.
+            version: 1
+            name: \(name)
+
+            # The two sides. endpoint: sqlite (PostgreSQL comes later).
+            sides:
+              erp:
+                name: Finance and Operations
+                endpoint: sqlite
+                database: erp.sqlite
+              crm:
+                name: Customer Engagement
+                endpoint: sqlite
+                database: crm.sqlite
+
+            # Tandem's own state: map states, statistics, activity.
+            state: state.sqlite
+
+            # Plugins: the bundled ones (next to the tandem executable) and these folders.
+            plugins:
+              bundled: true
+              directories: [plugins]
+
+            # Engine tuning.
+            engine:
+              batch_size: 2000        # most changes applied in one transaction
+              poll_interval_ms: 1     # how often idle sides are checked for new commits
+              prune_interval_s: 5     # how often consumed changes leave the change logs
+
+            # Enabled maps. Per map:
+            #   name:             the map id a plugin provides
+            #   direction:        both | erp-to-crm | crm-to-erp
+            #   master:           erp | crm: the side that wins initial sync
+            #   conflict_policy:  erp-wins | crm-wins | newest-wins | merge | manual (default: the plugin's)
+            #   filters:          erp_to_crm / crm_to_erp: SQL expressions over the source table's columns,
+            #                     e.g. "DATAAREAID = 'usmf' AND CUSTGROUP IN ('10', '20')"
+            \(mapLines)
+            """
+    }
+}

@@ -1,0 +1,134 @@
+public import TandemDocuments
+
+/// The contents of an environment's `tandem.yaml`, validated.
+///
+/// Paths are as written in the file; ``TandemEnvironment`` resolves them
+/// against the file's folder.
+public struct EnvironmentConfig: Hashable, Sendable {
+    /// Format version of the file; 1.
+    public var version: Int
+    /// A name for the environment, shown by `status`.
+    public var name: String
+    /// The two sides.
+    public var sides: [SideRole: SideConfig]
+    /// Tandem's state database.
+    public var state: String
+    /// Where plugins come from.
+    public var plugins: PluginSettings
+    /// Engine tuning.
+    public var engine: EngineSettings
+    /// The enabled maps, in the order written.
+    public var maps: [MapSettings]
+
+    /// Creates a config.
+    public init(
+        version: Int = 1, name: String, sides: [SideRole: SideConfig], state: String = "state.sqlite",
+        plugins: PluginSettings = PluginSettings(), engine: EngineSettings = EngineSettings(), maps: [MapSettings] = []
+    ) {
+        self.version = version
+        self.name = name
+        self.sides = sides
+        self.state = state
+        self.plugins = plugins
+        self.engine = engine
+        self.maps = maps
+    }
+
+    /// The settings of the map named `name`.
+    public func map(_ name: String) -> MapSettings? {
+        maps.first { $0.name == name }
+    }
+}
+
+/// One side: its display name and its endpoint.
+public struct SideConfig: Hashable, Sendable {
+    /// Display name, e.g. `Finance and Operations`.
+    public var name: String
+    /// The endpoint driver; `sqlite` for now.
+    public var endpoint: String
+    /// The SQLite database file.
+    public var database: String
+
+    /// Creates a side.
+    public init(name: String, endpoint: String = "sqlite", database: String) {
+        self.name = name
+        self.endpoint = endpoint
+        self.database = database
+    }
+}
+
+/// Where plugins are loaded from.
+public struct PluginSettings: Hashable, Sendable {
+    /// Whether the plugins bundled with `tandem` are loaded.
+    public var bundled: Bool
+    /// More plugin directories, relative to the environment.
+    public var directories: [String]
+
+    /// Creates settings.
+    public init(bundled: Bool = true, directories: [String] = ["plugins"]) {
+        self.bundled = bundled
+        self.directories = directories
+    }
+}
+
+/// Engine tuning knobs.
+public struct EngineSettings: Hashable, Sendable {
+    /// Most changes read and applied in one transaction.
+    public var batchSize: Int
+    /// How often idle sides are checked for new commits, in milliseconds.
+    public var pollIntervalMilliseconds: Int
+    /// How often consumed changes are pruned from the change logs, in seconds.
+    public var pruneIntervalSeconds: Int
+
+    /// Creates settings.
+    public init(batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5) {
+        self.batchSize = batchSize
+        self.pollIntervalMilliseconds = pollIntervalMilliseconds
+        self.pruneIntervalSeconds = pruneIntervalSeconds
+    }
+}
+
+/// Which directions a map syncs.
+public enum MapDirection: String, Hashable, Sendable, CaseIterable {
+    /// Both ways, as each field allows.
+    case both
+    /// ERP to CRM only.
+    case erpToCrm = "erp-to-crm"
+    /// CRM to ERP only.
+    case crmToErp = "crm-to-erp"
+
+    /// Whether `direction` is synced.
+    public func allows(_ direction: SyncDirection) -> Bool {
+        switch self {
+        case .both: true
+        case .erpToCrm: direction == .erpToCrm
+        case .crmToErp: direction == .crmToErp
+        }
+    }
+}
+
+/// An enabled map and the environment's settings for it.
+public struct MapSettings: Hashable, Sendable {
+    /// The map id, as a plugin provides it.
+    public var name: String
+    /// Which directions run.
+    public var direction: MapDirection
+    /// The side that wins initial sync.
+    public var master: SideRole
+    /// Overrides the plugin's conflict policy.
+    public var conflictPolicy: ConflictPolicy?
+    /// Overrides the plugin's filters, per direction.
+    public var filters: Filters?
+
+    /// Creates settings.
+    public init(
+        name: String, direction: MapDirection = .both, master: SideRole = .erp, conflictPolicy: ConflictPolicy? = nil,
+        filters: Filters? = nil
+    ) {
+        self.name = name
+        self.direction = direction
+        self.master = master
+        self.conflictPolicy = conflictPolicy
+        self.filters = filters
+    }
+}

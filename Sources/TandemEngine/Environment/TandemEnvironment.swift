@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+public import TandemDocuments
+public import TandemPluginHost
+
+/// An environment folder: `tandem.yaml`, the state database and the two side
+/// databases.
+public struct TandemEnvironment: Sendable {
+    /// The config file name inside an environment folder.
+    public static let configFileName = "tandem.yaml"
+
+    /// The folder.
+    public let directory: String
+    /// The config, validated.
+    public let config: EnvironmentConfig
+
+    /// Loads the environment in `directory`.
+    public init(directory: String) throws(ConfigError) {
+        let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let file = absolute + "/" + Self.configFileName
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ConfigError(
+                file: file, path: "",
+                reason: "no environment here; `tandem init \(directory)` creates one, or pass --env DIR")
+        }
+        self.directory = absolute
+        config = try ConfigLoader.load(path: file)
+    }
+
+    /// The config file.
+    public var configPath: String { directory + "/" + Self.configFileName }
+
+    /// `relative` resolved against the environment folder.
+    public func path(_ relative: String) -> String {
+        relative.hasPrefix("/") ? relative : directory + "/" + relative
+    }
+
+    /// Opens both sides' databases.
+    public func openSides() throws -> [SideRole: SideDatabase] {
+        var result: [SideRole: SideDatabase] = [:]
+        for role in SideRole.allCases {
+            result[role] = try SideDatabase(role: role, path: path(config.sides[role]!.database))
+        }
+        return result
+    }
+
+    /// Opens the state database.
+    public func openState() throws -> StateStore {
+        try StateStore(path: path(config.state))
+    }
+
+    /// The plugin directories to load: `bundled` (if the config allows it), then the config's.
+    public func pluginDirectories(bundled: String?) -> [PluginDirectory] {
+        var result: [PluginDirectory] = []
+        if config.plugins.bundled, let bundled, FileManager.default.fileExists(atPath: bundled) {
+            result.append(PluginDirectory(bundled, origin: .bundled))
+        }
+        for directory in config.plugins.directories where FileManager.default.fileExists(atPath: path(directory)) {
+            result.append(PluginDirectory(path(directory), origin: .config))
+        }
+        return result
+    }
+
+    /// The enabled maps with the plugin that provides each, checked: every
+    /// map is provided and every dependency is enabled.
+    public func resolveMaps(_ catalog: PluginCatalog) throws(SyncError) -> [ResolvedMap] {
+        var result: [ResolvedMap] = []
+        let enabled = Set(config.maps.map(\.name))
+        for settings in config.maps {
+            guard let (plugin, map) = catalog.map(settings.name) else {
+                let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
+                throw SyncError(
+                    .configuration,
+                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list` shows what loaded and what was refused")
+            }
+            for parent in map.dependsOn ?? [] where !enabled.contains(parent) {
+                throw SyncError(
+                    .configuration,
+                    "\(configPath): map '\(settings.name)' depends on '\(parent)', which is not enabled; add it to maps")
+            }
+            result.append(ResolvedMap(settings: settings, map: map, plugin: plugin))
+        }
+        return result
+    }
+
+    /// Creates an environment in `directory`: the config (with `maps`
+    /// enabled), the state database, both side databases with the enabled
+    /// maps' tables (from their plugins' DDL) and capture installed.
+    public static func create(at directory: String, maps: [String], catalog: PluginCatalog) throws -> TandemEnvironment {
+        let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let file = absolute + "/" + configFileName
+        guard !FileManager.default.fileExists(atPath: file) else {
+            throw SyncError(.configuration, "\(file) already exists; pick another folder or delete it first")
+        }
+        try FileManager.default.createDirectory(atPath: absolute + "/plugins", withIntermediateDirectories: true)
+        let name = URL(fileURLWithPath: absolute).lastPathComponent
+        try ConfigTemplate.render(name: name, maps: maps).write(toFile: file, atomically: true, encoding: .utf8)
+        let environment = try TandemEnvironment(directory: absolute)
+        let resolved = try environment.resolveMaps(catalog)
+        _ = try environment.openState()
+        for role in SideRole.allCases {
+            let side = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
+            try side.queue.write { db in
+                var done: Set<String> = []
+                for map in resolved where done.insert(map.plugin.id).inserted {
+                    for statement in (role == .erp ? map.plugin.ddl?.erp : map.plugin.ddl?.crm) ?? [] {
+                        try db.execute(sql: statement)
+                    }
+                }
+            }
+        }
+        try environment.installCapture(resolved)
+        return environment
+    }
+
+    /// Installs capture for every enabled map's tables on both sides; idempotent.
+    public func installCapture(_ maps: [ResolvedMap]) throws {
+        let sides = try openSides()
+        for role in SideRole.allCases {
+            var tables: [String: [String]] = [:]
+            for map in maps {
+                let table = role == .erp ? map.map.erp : map.map.crm
+                tables[table.table] = table.key
+            }
+            try sides[role]!.queue.writeWithoutTransaction { db in
+                for table in tables.keys where try !db.tableExists(table) {
+                    throw SyncError(
+                        .missingTable,
+                        "table '\(table)' does not exist in the \(role) database \(sides[role]!.path); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL")
+                }
+                try CaptureSchema.install(db, tables: tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            }
+        }
+    }
+
+    /// Removes every trigger and table Tandem installed, from both sides.
+    public func removeCapture() throws {
+        for side in try openSides().values {
+            try side.queue.writeWithoutTransaction { db in try CaptureSchema.remove(db) }
+        }
+    }
+
+    /// Creates the enabled maps' tables from their plugins' DDL where missing.
+    public func createTables(_ maps: [ResolvedMap]) throws {
+        let sides = try openSides()
+        for role in SideRole.allCases {
+            try sides[role]!.queue.write { db in
+                var done: Set<String> = []
+                for map in maps where done.insert(map.plugin.id).inserted {
+                    for statement in (role == .erp ? map.plugin.ddl?.erp : map.plugin.ddl?.crm) ?? [] {
+                        try db.execute(sql: statement)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An enabled map, its settings and the plugin that provides it.
+public struct ResolvedMap: Sendable {
+    /// The environment's settings for it.
+    public var settings: MapSettings
+    /// The map as its plugin describes it.
+    public var map: TableMap
+    /// The plugin.
+    public var plugin: LoadedPlugin
+
+    /// The map id.
+    public var name: String { settings.name }
+}

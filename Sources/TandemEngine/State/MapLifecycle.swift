@@ -1,0 +1,85 @@
+/// The rules of `tandem maps run|pause|resume|stop`: which states each
+/// action leaves from and goes to, and what dependencies allow.
+public enum MapLifecycle {
+    /// An operator's action on maps.
+    public enum Action: String, Sendable, CaseIterable {
+        case run, pause, resume, stop
+    }
+
+    /// One planned state change.
+    public struct Transition: Codable, Hashable, Sendable {
+        /// The map.
+        public var map: String
+        /// Its state now.
+        public var from: MapState
+        /// Its state after the action.
+        public var to: MapState
+    }
+
+    /// Maps that depend on any of `names`, directly or through others, in config order.
+    public static func dependents(of names: Set<String>, among maps: [ResolvedMap]) -> [String] {
+        var found = names
+        var changed = true
+        while changed {
+            changed = false
+            for map in maps where !found.contains(map.name) {
+                if (map.map.dependsOn ?? []).contains(where: found.contains) {
+                    found.insert(map.name)
+                    changed = true
+                }
+            }
+        }
+        return maps.map(\.name).filter { found.contains($0) && !names.contains($0) }
+    }
+
+    /// The transitions `action` makes for `names`; throws naming the map
+    /// and what to do when one is not allowed.
+    public static func plan(
+        _ action: Action, maps names: [String], among maps: [ResolvedMap], states: [String: MapState]
+    ) throws(SyncError) -> [Transition] {
+        let known = Set(maps.map(\.name))
+        for name in names where !known.contains(name) {
+            throw SyncError(
+                .configuration,
+                "map '\(name)' is not enabled in this environment (enabled: \(maps.map(\.name).joined(separator: ", "))); add it to tandem.yaml")
+        }
+        let selected = Set(names)
+        var result: [Transition] = []
+        for map in maps where selected.contains(map.name) {
+            let from = states[map.name] ?? .notRunning
+            let to: MapState?
+            switch action {
+            case .run:
+                switch from {
+                case .notRunning: to = .running
+                case .stopped, .failed: to = .resuming
+                case .running, .resuming, .initializing: to = nil
+                case .paused:
+                    throw SyncError(.state, "map '\(map.name)' is paused; `tandem maps resume \(map.name)` replays its queue")
+                }
+                for parent in map.map.dependsOn ?? [] where !selected.contains(parent) && !(states[parent] ?? .notRunning).isActive {
+                    throw SyncError(
+                        .state,
+                        "map '\(map.name)' depends on '\(parent)', which is \((states[parent] ?? .notRunning).rawValue); run it first or name both: `tandem maps run \(parent) \(map.name)`")
+                }
+            case .pause:
+                switch from {
+                case .running, .resuming: to = .paused
+                case .paused: to = nil
+                default: throw SyncError(.state, "map '\(map.name)' is \(from.rawValue), not running; only a running map can be paused")
+                }
+            case .resume:
+                switch from {
+                case .paused: to = .resuming
+                case .running, .resuming: to = nil
+                default:
+                    throw SyncError(.state, "map '\(map.name)' is \(from.rawValue), not paused; `tandem maps run \(map.name)` starts it")
+                }
+            case .stop:
+                to = from == .stopped || from == .notRunning ? nil : .stopped
+            }
+            if let to { result.append(Transition(map: map.name, from: from, to: to)) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+public import GRDB
+
+/// Tandem's own state database: desired map states (the CLI writes them, the
+/// running engine follows), the engine's heartbeat, per-map statistics and
+/// an activity log.
+///
+/// The side databases hold what must be atomic with the synced rows
+/// (checkpoints, parked changes, conflicts); this one holds what steers and
+/// reports.
+public final class StateStore: Sendable {
+    /// The database file.
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (and creates) the state database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+        }
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS maps (
+                        name TEXT PRIMARY KEY, state TEXT NOT NULL, reason TEXT, changed_at REAL NOT NULL, changed_by TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS engine (
+                        id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, started_at REAL NOT NULL,
+                        heartbeat_at REAL NOT NULL, stopped_at REAL);
+                    CREATE TABLE IF NOT EXISTS stats (
+                        map TEXT NOT NULL, direction TEXT NOT NULL, applied INTEGER NOT NULL, skipped INTEGER NOT NULL,
+                        parked INTEGER NOT NULL, conflicts INTEGER NOT NULL, rate REAL NOT NULL, last_error TEXT,
+                        last_error_at REAL, updated_at REAL NOT NULL, PRIMARY KEY (map, direction));
+                    CREATE TABLE IF NOT EXISTS activity (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT NOT NULL, map TEXT,
+                        event TEXT NOT NULL, details TEXT);
+                    """)
+        }
+    }
+
+    /// Milliseconds since the epoch.
+    static var now: Double { Date().timeIntervalSince1970 * 1000 }
+
+    // MARK: Map states
+
+    /// Every map's recorded state; maps never touched are absent (`not running`).
+    public func mapStates() throws -> [String: MapStateRecord] {
+        try queue.read { db in
+            var result: [String: MapStateRecord] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, state, reason, changed_at, changed_by FROM maps") {
+                let name: String = row["name"]
+                result[name] = MapStateRecord(
+                    state: MapState(rawValue: row["state"]) ?? .failed, reason: row["reason"],
+                    changedAt: row["changed_at"], changedBy: row["changed_by"])
+            }
+            return result
+        }
+    }
+
+    /// Sets `maps` to `state` in one transaction, with an activity entry each.
+    public func setStates(_ maps: [String], to state: MapState, reason: String? = nil, actor: String) throws {
+        try queue.write { db in
+            for name in maps {
+                try db.execute(
+                    sql: """
+                        INSERT INTO maps (name, state, reason, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (name) DO UPDATE SET state = excluded.state, reason = excluded.reason,
+                            changed_at = excluded.changed_at, changed_by = excluded.changed_by
+                        """,
+                    arguments: [name, state.rawValue, reason, Self.now, actor])
+                try Self.log(db, actor: actor, map: name, event: "state", details: state.rawValue + (reason.map { ": \($0)" } ?? ""))
+            }
+        }
+    }
+
+    /// Moves `map` from `expected` to `state` only if it is still in `expected`
+    /// (the engine's own transitions must not undo an operator's command).
+    @discardableResult
+    public func transition(_ map: String, from expected: MapState, to state: MapState, reason: String? = nil) throws -> Bool {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE maps SET state = ?, reason = ?, changed_at = ?, changed_by = 'engine' WHERE name = ? AND state = ?",
+                arguments: [state.rawValue, reason, Self.now, map, expected.rawValue])
+            guard db.changesCount > 0 else { return false }
+            try Self.log(db, actor: "engine", map: map, event: "state", details: state.rawValue + (reason.map { ": \($0)" } ?? ""))
+            return true
+        }
+    }
+
+    /// A counter that changes whenever another connection commits (`PRAGMA data_version`).
+    public func dataVersion() throws -> Int {
+        try queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
+
+    // MARK: Engine
+
+    /// Records that an engine started in this process.
+    public func engineStarted(pid: Int32) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO engine (id, pid, started_at, heartbeat_at, stopped_at) VALUES (1, ?, ?, ?, NULL)",
+                arguments: [pid, Self.now, Self.now])
+            try Self.log(db, actor: "engine", map: nil, event: "engine started", details: "pid \(pid)")
+        }
+    }
+
+    /// Records that the engine stopped cleanly.
+    public func engineStopped() throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE engine SET stopped_at = ? WHERE id = 1", arguments: [Self.now])
+            try Self.log(db, actor: "engine", map: nil, event: "engine stopped", details: nil)
+        }
+    }
+
+    /// The last engine record.
+    public func engine() throws -> EngineRecord? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT pid, started_at, heartbeat_at, stopped_at FROM engine WHERE id = 1").map {
+                EngineRecord(pid: $0["pid"], startedAt: $0["started_at"], heartbeatAt: $0["heartbeat_at"], stoppedAt: $0["stopped_at"])
+            }
+        }
+    }
+
+    // MARK: Statistics
+
+    /// Writes the engine's counters and its heartbeat in one transaction.
+    public func writeStats(_ stats: [MapDirectionStats]) throws {
+        try queue.write { db in
+            let now = Self.now
+            try db.execute(sql: "UPDATE engine SET heartbeat_at = ? WHERE id = 1", arguments: [now])
+            for stat in stats {
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO stats (map, direction, applied, skipped, parked, conflicts, rate, last_error, last_error_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        stat.map, stat.direction.rawValue, stat.applied, stat.skipped, stat.parked, stat.conflicts, stat.rate,
+                        stat.lastError, stat.lastErrorAt, now,
+                    ])
+            }
+        }
+    }
+
+    /// The engine's last counters.
+    public func stats() throws -> [MapDirectionStats] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM stats").compactMap { row in
+                guard let direction = SyncDirection(rawValue: row["direction"]) else { return nil }
+                return MapDirectionStats(
+                    map: row["map"], direction: direction, applied: row["applied"], skipped: row["skipped"], parked: row["parked"],
+                    conflicts: row["conflicts"], rate: row["rate"], lastError: row["last_error"], lastErrorAt: row["last_error_at"])
+            }
+        }
+    }
+
+    // MARK: Activity
+
+    /// Adds an activity entry.
+    public func log(actor: String, map: String?, event: String, details: String?) throws {
+        try queue.write { db in try Self.log(db, actor: actor, map: map, event: event, details: details) }
+    }
+
+    static func log(_ db: Database, actor: String, map: String?, event: String, details: String?) throws {
+        try db.execute(
+            sql: "INSERT INTO activity (at, actor, map, event, details) VALUES (?, ?, ?, ?, ?)",
+            arguments: [now, actor, map, event, details])
+    }
+}
+
+/// A map's recorded state.
+public struct MapStateRecord: Hashable, Sendable, Codable {
+    /// The state.
+    public var state: MapState
+    /// Why, when the state says something went wrong or an operator gave a reason.
+    public var reason: String?
+    /// When it changed, in milliseconds since the epoch.
+    public var changedAt: Double
+    /// Who changed it: `cli`, `engine`, a rule.
+    public var changedBy: String
+}
+
+/// The engine as last recorded.
+public struct EngineRecord: Hashable, Sendable, Codable {
+    /// Its process id.
+    public var pid: Int32
+    /// When it started (ms since the epoch).
+    public var startedAt: Double
+    /// Its last heartbeat (ms since the epoch).
+    public var heartbeatAt: Double
+    /// When it stopped cleanly, if it did.
+    public var stoppedAt: Double?
+}
+
+/// Counters for one map and direction since the engine started.
+public struct MapDirectionStats: Hashable, Sendable, Codable {
+    /// The map.
+    public var map: String
+    /// The direction.
+    public var direction: SyncDirection
+    /// Changes applied to the target.
+    public var applied: Int
+    /// Changes consumed without a write: filtered out, echoes, conflicts lost.
+    public var skipped: Int
+    /// Changes waiting in the target's parking table (missing parent, error).
+    public var parked: Int
+    /// Conflicts detected.
+    public var conflicts: Int
+    /// Changes applied per second over the last interval.
+    public var rate: Double
+    /// The last error, if any.
+    public var lastError: String?
+    /// When it happened (ms since the epoch).
+    public var lastErrorAt: Double?
+
+    /// Zero counters.
+    public init(
+        map: String, direction: SyncDirection, applied: Int = 0, skipped: Int = 0, parked: Int = 0, conflicts: Int = 0,
+        rate: Double = 0, lastError: String? = nil, lastErrorAt: Double? = nil
+    ) {
+        self.map = map
+        self.direction = direction
+        self.applied = applied
+        self.skipped = skipped
+        self.parked = parked
+        self.conflicts = conflicts
+        self.rate = rate
+        self.lastError = lastError
+        self.lastErrorAt = lastErrorAt
+    }
+}

@@ -1,0 +1,286 @@
+import Foundation
+import GRDB
+import TandemArrow
+import TandemDocuments
+import TandemPluginHost
+
+/// How one map syncs in one direction, compiled against the live tables and
+/// the loaded plugins: which source columns feed which target columns, through
+/// which transforms, with which filter, lookups and SQL.
+final class DirectionPlan {
+    /// One field map as it runs in this direction.
+    struct Step {
+        enum Kind {
+            /// One source column, copied.
+            case copy(source: Int)
+            /// A constant (a field with no column on the source side).
+            case constant(DatabaseValue)
+            /// Source columns through a plugin transform.
+            case transform(sources: [Int], types: [ArrowType], processor: PluginProcessor, name: String)
+        }
+        let kind: Kind
+        /// Indexes into ``DirectionPlan/targetColumns``.
+        let targets: [Int]
+    }
+
+    /// A lookup whose parent row must exist on the target side first.
+    struct ParentCheck {
+        let target: Int
+        let map: String
+        let sql: String
+    }
+
+    let map: String
+    let direction: SyncDirection
+    let sourceTable: String
+    let targetTable: String
+    /// The source table's columns in capture order.
+    let sourceColumns: [String]
+    let sourceKey: [Int]
+    let targetColumns: [String]
+    let targetKey: [Int]
+    /// For each target key column, the source key position it is copied from (nil: computed).
+    let targetKeyFromSourceKey: [Int?]
+    /// Declared types of the target key columns, to predict how SQLite stores them.
+    let targetKeyTypes: [String]
+    let steps: [Step]
+    let filter: RowFilter?
+    let parentChecks: [ParentCheck]
+    let policy: ConflictPolicy
+    let updateSQL: String
+    let insertSQL: String
+    let deleteSQL: String
+
+    init(
+        map tableMap: TableMap, settings: MapSettings, direction: SyncDirection, catalog: PluginCatalog,
+        plugin: LoadedPlugin, sourceTypes: [(name: String, type: String)], targetTypes: [(name: String, type: String)],
+        maps: [String: TableMap]
+    ) throws {
+        let name = tableMap.id
+        let toCRM = direction == .erpToCrm
+        let source = toCRM ? tableMap.erp : tableMap.crm
+        let target = toCRM ? tableMap.crm : tableMap.erp
+        map = name
+        self.direction = direction
+        sourceTable = source.table
+        targetTable = target.table
+        let sourceNames = sourceTypes.map(\.name)
+        sourceColumns = sourceNames
+        let place = "map \(name) (\(direction))"
+        func sourceIndex(_ column: String) throws -> Int {
+            guard let index = sourceNames.firstIndex(of: column) else {
+                throw SyncError(.configuration, "\(place): column '\(column)' is not in \(direction.source) table \(source.table)")
+            }
+            return index
+        }
+        let sourceKey = try source.key.map(sourceIndex)
+        self.sourceKey = sourceKey
+        let targetNames = Set(targetTypes.map(\.name))
+
+        var targetColumns: [String] = []
+        func targetIndex(_ column: String) throws -> Int {
+            guard targetNames.contains(column) else {
+                throw SyncError(.configuration, "\(place): column '\(column)' is not in \(direction.target) table \(target.table)")
+            }
+            if let index = targetColumns.firstIndex(of: column) { return index }
+            targetColumns.append(column)
+            return targetColumns.count - 1
+        }
+        var steps: [Step] = []
+        var parentChecks: [ParentCheck] = []
+        for field in tableMap.fields {
+            let flows = field.direction == .both || (field.direction == .erpToCrm) == toCRM
+            let sourceRef = toCRM ? field.erp : field.crm
+            guard flows, let targetRef = toCRM ? field.crm : field.erp else { continue }
+            let targets = try targetRef.columns.map(targetIndex)
+            if let transform = field.transform {
+                guard let sourceRef else {
+                    throw SyncError(.configuration, "\(place): transform \(transform.name) has no source column")
+                }
+                guard let provider = catalog.transform(transform.name) else {
+                    throw SyncError(
+                        .configuration,
+                        "\(place): transform '\(transform.name)' is not provided by any loaded plugin; `tandem plugins list` shows what loaded")
+                }
+                let sources = try sourceRef.columns.map(sourceIndex)
+                let types = sources.map { ValueConversion.arrowType(declared: sourceTypes[$0].type) }
+                var config = transform.config ?? .object([:])
+                if !toCRM, field.direction == .both, case .object(var members) = config {
+                    // The CRM-to-ERP instance of a two-way transform runs in reverse.
+                    members["reverse"] = .bool(true)
+                    config = .object(members)
+                }
+                let schema = Schema(zip(sourceRef.columns, types).map { Field($0, $1) })
+                let processor: PluginProcessor
+                do {
+                    processor = try provider.plugin.makeTransform(transform.name, config: config, input: schema)
+                } catch {
+                    throw SyncError(.plugin, "\(place): transform \(transform.name) refused its config: \(error)")
+                }
+                guard processor.outputSchema.fields.count == targets.count else {
+                    throw SyncError(
+                        .configuration,
+                        "\(place): transform \(transform.name) returns \(processor.outputSchema.fields.count) columns for \(targets.count) target columns")
+                }
+                steps.append(Step(kind: .transform(sources: sources, types: types, processor: processor, name: transform.name), targets: targets))
+            } else if let sourceRef {
+                guard sourceRef.columns.count == 1, targets.count == 1 else {
+                    throw SyncError(.configuration, "\(place): several columns need a transform to combine or split them")
+                }
+                steps.append(Step(kind: .copy(source: try sourceIndex(sourceRef.columns[0])), targets: targets))
+                if let lookup = field.lookup, let parent = maps[lookup.map], let column = toCRM ? lookup.crm : lookup.erp {
+                    let parentTable = toCRM ? parent.crm.table : parent.erp.table
+                    parentChecks.append(
+                        ParentCheck(
+                            target: targets[0], map: lookup.map,
+                            sql: "SELECT 1 FROM \(CaptureSchema.identifier(parentTable)) WHERE \(CaptureSchema.identifier(column)) = ? LIMIT 1"))
+                }
+            } else {
+                steps.append(Step(kind: .constant(ValueConversion.databaseValue(field.defaultValue ?? .null)), targets: targets))
+            }
+        }
+        self.targetColumns = targetColumns
+        let targetKey = try target.key.map { column in
+            guard let index = targetColumns.firstIndex(of: column) else {
+                throw SyncError(
+                    .configuration,
+                    "\(place): key column '\(column)' of \(target.table) is not mapped in this direction; make its field '<->' or set the map's direction")
+            }
+            return index
+        }
+        self.targetKey = targetKey
+        targetKeyFromSourceKey = targetKey.map { targetPosition in
+            for step in steps {
+                if case .copy(let from) = step.kind, step.targets == [targetPosition] { return source.key.firstIndex(of: sourceTypes[from].name) }
+            }
+            return nil
+        }
+        targetKeyTypes = target.key.map { column in targetTypes.first { $0.name == column }?.type ?? "" }
+        self.steps = steps
+        self.parentChecks = parentChecks
+        policy = settings.conflictPolicy ?? tableMap.conflictPolicy ?? .erpWins
+        let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+            ?? tableMap.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+        filter = try filterText.map { try RowFilter(expression: $0, columns: sourceTypes.map(\.name), context: place) }
+
+        let table = CaptureSchema.identifier(target.table)
+        let keyClause = target.key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
+        let nonKey = targetColumns.indices.filter { !targetKey.contains($0) }
+        let assignments = nonKey.isEmpty
+            ? "\(CaptureSchema.identifier(target.key[0])) = \(CaptureSchema.identifier(target.key[0]))"
+            : nonKey.map { "\(CaptureSchema.identifier(targetColumns[$0])) = ?" }.joined(separator: ", ")
+        updateSQL = "UPDATE \(table) SET \(assignments) WHERE \(keyClause)"
+        insertSQL = "INSERT INTO \(table) (\(targetColumns.map(CaptureSchema.identifier).joined(separator: ", "))) VALUES (\(targetColumns.map { _ in "?" }.joined(separator: ", ")))"
+        deleteSQL = "DELETE FROM \(table) WHERE \(keyClause)"
+        self.nonKey = nonKey
+    }
+
+    /// Target positions that are not key columns, in UPDATE order.
+    let nonKey: [Int]
+
+    /// Maps decoded source rows to target rows. A row that fails (bad value,
+    /// plugin error) gets its error; the others are unaffected.
+    func mapRows(_ rows: [[DatabaseValue]]) -> [Result<[DatabaseValue], SyncError>] {
+        var results: [Result<[DatabaseValue], SyncError>] = rows.map { _ in
+            .success(Array(repeating: DatabaseValue.null, count: targetColumns.count))
+        }
+        for step in steps {
+            switch step.kind {
+            case .copy(let source):
+                for index in rows.indices {
+                    guard case .success(var values) = results[index] else { continue }
+                    values[step.targets[0]] = source < rows[index].count ? rows[index][source] : .null
+                    results[index] = .success(values)
+                }
+            case .constant(let value):
+                for index in rows.indices {
+                    guard case .success(var values) = results[index] else { continue }
+                    values[step.targets[0]] = value
+                    results[index] = .success(values)
+                }
+            case .transform(let sources, let types, let processor, let name):
+                runTransform(rows, sources: sources, types: types, processor: processor, name: name, targets: step.targets, into: &results)
+            }
+        }
+        return results
+    }
+
+    private func runTransform(
+        _ rows: [[DatabaseValue]], sources: [Int], types: [ArrowType], processor: PluginProcessor, name: String,
+        targets: [Int], into results: inout [Result<[DatabaseValue], SyncError>]
+    ) {
+        // Convert the inputs; a row whose value does not fit fails alone.
+        var included: [Int] = []
+        var columns: [[Value]] = Array(repeating: [], count: sources.count)
+        for index in rows.indices {
+            guard case .success = results[index] else { continue }
+            do {
+                var converted: [Value] = []
+                for (position, source) in sources.enumerated() {
+                    let value = source < rows[index].count ? rows[index][source] : .null
+                    do {
+                        converted.append(try ValueConversion.arrowValue(value, as: types[position]))
+                    } catch {
+                        throw SyncError(.badValue, "column \(sourceColumns[source]): \(error.message)")
+                    }
+                }
+                for (position, value) in converted.enumerated() { columns[position].append(value) }
+                included.append(index)
+            } catch let error as SyncError {
+                results[index] = .failure(error)
+            } catch {
+                results[index] = .failure(SyncError(.badValue, "\(error)"))
+            }
+        }
+        guard !included.isEmpty else { return }
+        func process(_ rowsIn: [Int], _ columnValues: [[Value]]) throws -> RecordBatch {
+            let batch = try RecordBatch(
+                zip(processor.inputSchema.fields, columnValues).map { field, values in try Column(field, values: values) },
+                rowCount: rowsIn.count)
+            return try processor.process(batch)
+        }
+        func store(_ output: RecordBatch, row: Int, index: Int) {
+            guard case .success(var values) = results[index] else { return }
+            for (position, target) in targets.enumerated() {
+                values[target] = ValueConversion.databaseValue(output.columns[position][row])
+            }
+            results[index] = .success(values)
+        }
+        if let output = try? process(included, columns) {
+            for (row, index) in included.enumerated() { store(output, row: row, index: index) }
+            return
+        }
+        // The batch failed: run the rows one by one so that only the bad ones fail.
+        for (row, index) in included.enumerated() {
+            do {
+                let output = try process([index], columns.map { [$0[row]] })
+                store(output, row: 0, index: index)
+            } catch {
+                results[index] = .failure(SyncError(.plugin, "transform \(name): \(error)"))
+            }
+        }
+    }
+
+    /// The target key of mapped `values`, normalised to how SQLite stores it
+    /// (so that it compares with the target's own change-log keys).
+    func targetKeyString(_ values: [DatabaseValue]) -> String {
+        SQLLiteral.quoteList(zip(targetKey, targetKeyTypes).map { Self.applyAffinity(values[$0], declared: $1) })
+    }
+
+    /// The value as a column declared `declared` would store it (SQLite's affinity rules, for keys).
+    static func applyAffinity(_ value: DatabaseValue, declared: String) -> DatabaseValue {
+        let type = declared.uppercased()
+        switch value.storage {
+        case .string(let text) where type.contains("INT") || type.hasPrefix("NUMERIC") || type.hasPrefix("DECIMAL"):
+            if let integer = Int64(text) { return integer.databaseValue }
+            return value
+        case .int64(let integer) where type.contains("CHAR") || type.contains("TEXT") || type.contains("CLOB"):
+            return String(integer).databaseValue
+        case .double(let real) where type.contains("INT"):
+            if real == real.rounded(), abs(real) < 9e18 { return Int64(real).databaseValue }
+            return value
+        default:
+            return value
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import GRDB
+
+/// A per-direction row predicate, written in SQLite's expression language over
+/// the source table's columns (`DATAAREAID = 'usmf' AND CUSTGROUP IN ('10','20')`),
+/// evaluated by SQLite itself on a private in-memory connection, so its
+/// semantics are exactly SQL's.
+final class RowFilter {
+    let expression: String
+    private let queue: DatabaseQueue
+    private let statement: Statement
+
+    /// Compiles `expression` over `columns`; throws with SQLite's message when it does not parse.
+    init(expression: String, columns: [String], context: String) throws {
+        self.expression = expression
+        queue = try DatabaseQueue()
+        let projection = columns.enumerated().map { "?\($0.offset + 1) AS \(CaptureSchema.identifier($0.element))" }
+            .joined(separator: ", ")
+        do {
+            statement = try queue.inDatabase { db in
+                try db.makeStatement(sql: "SELECT CASE WHEN (\(expression)) THEN 1 ELSE 0 END FROM (SELECT \(projection))")
+            }
+        } catch let error as DatabaseError {
+            throw SyncError(.configuration, "\(context): filter \"\(expression)\" does not parse: \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// Whether the row with `values` (in column order) passes.
+    func passes(_ values: [DatabaseValue]) throws -> Bool {
+        try queue.inDatabase { _ in
+            try statement.setArguments(StatementArguments(values))
+            return try Int.fetchOne(statement) == 1
+        }
+    }
+}

@@ -1,0 +1,608 @@
+import Foundation
+import GRDB
+public import Logging
+import TandemDocuments
+public import TandemPluginHost
+
+/// The sync engine: reads each side's change log, maps the changes of every
+/// active map and applies them to the other side, with the checkpoint in the
+/// same transaction as the rows (exactly once), Tandem's own writes marked
+/// (no echo), conflicts resolved by policy, and changes whose parent is
+/// missing parked until it arrives.
+///
+/// Both directions run on one thread, one batch at a time. That keeps
+/// conflict detection simple and exact: while a batch is applied to a side,
+/// nothing else of Tandem's touches it.
+public final class SyncEngine {
+    /// Called after each committed batch with the direction, the applied
+    /// source sequence numbers and the commit time (for benchmarks).
+    public typealias BatchObserver = (SyncDirection, [Int64], ContinuousClock.Instant) -> Void
+
+    let environment: TandemEnvironment
+    let sides: [SideRole: SideDatabase]
+    let state: StateStore
+    let logger: Logger
+    let maps: [ResolvedMap]
+    /// Compiled plans per map and direction.
+    let plans: [String: [SyncDirection: DirectionPlan]]
+    /// Maps that other maps look up, to retry parked children when they move.
+    let childrenOf: [String: Set<String>]
+    let batchSize: Int
+    let pollInterval: Duration
+    let pruneInterval: Duration
+    /// See ``BatchObserver``.
+    public var observer: BatchObserver?
+
+    private(set) var states: [String: MapState] = [:]
+    /// Consumed source sequence per direction and map.
+    private var checkpoints: [SyncDirection: [String: Int64]] = [:]
+    /// Source keys with parked changes, per direction and map (count per key).
+    private var parked: [SyncDirection: [String: [String: Int]]] = [:]
+    private var stats: [String: MapDirectionStats] = [:]
+    private var appliedAtLastStats: [String: Int] = [:]
+    private var dirty: [SideRole: Bool] = [.erp: true, .crm: true]
+    private var lastDataVersion: [SideRole: Int] = [:]
+    private var stateVersion = -1
+    private var caughtUp: [String: Set<SyncDirection>] = [:]
+    private var nextPrune = ContinuousClock.now
+    private var nextStats = ContinuousClock.now
+    private var nextParkedRetry = ContinuousClock.now
+    private var lastStatsTime = ContinuousClock.now
+
+    /// Loads the environment's maps from `catalog`, installs capture and
+    /// compiles every map against the live tables.
+    public init(environment: TandemEnvironment, catalog: PluginCatalog, logger: Logger) throws {
+        self.environment = environment
+        self.logger = logger
+        sides = try environment.openSides()
+        state = try environment.openState()
+        maps = try environment.resolveMaps(catalog)
+        try environment.installCapture(maps)
+        batchSize = environment.config.engine.batchSize
+        pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)
+        pruneInterval = .seconds(environment.config.engine.pruneIntervalSeconds)
+
+        let byName = Dictionary(maps.map { ($0.name, $0.map) }, uniquingKeysWith: { first, _ in first })
+        var plans: [String: [SyncDirection: DirectionPlan]] = [:]
+        var children: [String: Set<String>] = [:]
+        for resolved in maps {
+            for field in resolved.map.fields {
+                if let lookup = field.lookup { children[lookup.map, default: []].insert(resolved.name) }
+            }
+            for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
+                let source = direction.source == .erp ? resolved.map.erp : resolved.map.crm
+                let target = direction.source == .erp ? resolved.map.crm : resolved.map.erp
+                let captured = try sides[direction.source]!.queue.read { db in try CaptureSchema.capturedTables(db) }
+                let sourceTypes = try sides[direction.source]!.queue.read { db in
+                    try CaptureSchema.columnTypes(db, table: source.table)
+                }
+                // Rows are decoded in capture order, which install just made current.
+                let ordered = (captured[source.table] ?? []).compactMap { name in sourceTypes.first { $0.name == name } }
+                let targetTypes = try sides[direction.target]!.queue.read { db in
+                    try CaptureSchema.columnTypes(db, table: target.table)
+                }
+                plans[resolved.name, default: [:]][direction] = try DirectionPlan(
+                    map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
+                    plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName)
+                stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(map: resolved.name, direction: direction)
+            }
+            if let policy = resolved.settings.conflictPolicy ?? resolved.map.conflictPolicy, policy == .merge || policy == .manual {
+                logger.warning(
+                    "map \(resolved.name): conflict policy '\(policy.rawValue)' is not available yet; conflicts are resolved as erp-wins")
+            }
+        }
+        self.plans = plans
+        childrenOf = children
+        try loadCheckpointsAndParked()
+    }
+
+    static func statsKey(_ map: String, _ direction: SyncDirection) -> String { "\(map) \(direction)" }
+
+    private func loadCheckpointsAndParked() throws {
+        for direction in SyncDirection.allCases {
+            let target = sides[direction.target]!
+            let stored = try target.queue.read { db in try target.checkpoints(db) }
+            var byMap: [String: Int64] = [:]
+            for map in maps {
+                if let seq = stored[SideDatabase.checkpointKey(map: map.name, source: direction.source.rawValue)] {
+                    byMap[map.name] = seq
+                }
+            }
+            checkpoints[direction] = byMap
+            let rows = try target.queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT map, key FROM _tandem_parked WHERE source = ?", arguments: [direction.source.rawValue])
+            }
+            var keys: [String: [String: Int]] = [:]
+            for row in rows { keys[row[0], default: [:]][row[1] as String, default: 0] += 1 }
+            parked[direction] = keys
+        }
+    }
+
+    // MARK: Running
+
+    /// Runs until `shouldStop` returns true (checked between batches), then
+    /// writes the final statistics.
+    public func run(until shouldStop: () -> Bool) throws {
+        try state.engineStarted(pid: ProcessInfo.processInfo.processIdentifier)
+        logger.info("engine started", metadata: ["environment": "\(environment.directory)", "maps": "\(maps.count)"])
+        var backoff = Duration.milliseconds(10)
+        while !shouldStop() {
+            do {
+                if try !iterate() { try? sleep(pollInterval) }
+                backoff = .milliseconds(10)
+            } catch {
+                // Busy sides, a full disk, a side being replaced: report and try again, slower each time.
+                logger.error("sync iteration failed, retrying in \(backoff): \(error)")
+                try? sleep(backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+        try writeStats()
+        try state.engineStopped()
+        logger.info("engine stopped")
+    }
+
+    private func sleep(_ duration: Duration) throws {
+        Thread.sleep(forTimeInterval: Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds))
+    }
+
+    /// One pass: pick up state changes, one batch per direction, then the
+    /// periodic work. Returns whether anything was read.
+    @discardableResult
+    public func iterate() throws -> Bool {
+        try refreshStates()
+        var worked = false
+        for direction in SyncDirection.allCases {
+            worked = try step(direction) || worked
+        }
+        let now = ContinuousClock.now
+        if now >= nextParkedRetry {
+            nextParkedRetry = now + .seconds(2)
+            for direction in SyncDirection.allCases {
+                for map in (parked[direction] ?? [:]).filter({ !$0.value.isEmpty }).keys.sorted() {
+                    try retryParked(map: map, direction: direction)
+                }
+            }
+        }
+        if now >= nextPrune {
+            nextPrune = now + pruneInterval
+            try prune()
+        }
+        if now >= nextStats {
+            nextStats = now + .seconds(1)
+            try writeStats()
+        }
+        return worked
+    }
+
+    private func refreshStates() throws {
+        let version = try state.dataVersion()
+        guard version != stateVersion else { return }
+        stateVersion = version
+        let records = try state.mapStates()
+        for map in maps {
+            let new = records[map.name]?.state ?? .notRunning
+            let old = states[map.name]
+            if new != old {
+                if new == .resuming { caughtUp[map.name] = [] }
+                if new.isActive {
+                    for direction in plans[map.name]!.keys where checkpoints[direction]?[map.name] == nil {
+                        checkpoints[direction, default: [:]][map.name] = 0
+                    }
+                }
+                logger.info("map \(map.name): \(old?.rawValue ?? "loaded") → \(new.rawValue)")
+            }
+            states[map.name] = new
+        }
+        dirty = [.erp: true, .crm: true]
+    }
+
+    private func activePlans(_ direction: SyncDirection) -> [DirectionPlan] {
+        maps.compactMap { map in
+            guard states[map.name]?.isActive == true else { return nil }
+            return plans[map.name]?[direction]
+        }
+    }
+
+    /// Reads and applies one batch of `direction`; returns whether changes were read.
+    private func step(_ direction: SyncDirection) throws -> Bool {
+        let active = activePlans(direction)
+        guard !active.isEmpty else { return false }
+        let source = sides[direction.source]!
+        let version = try source.queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        guard dirty[direction.source] == true || version != lastDataVersion[direction.source] else { return false }
+        let from = active.map { checkpoints[direction]?[$0.map] ?? 0 }.min() ?? 0
+        let changes = try source.queue.inDatabase { db in try source.changes(after: from, limit: batchSize, db) }
+        lastDataVersion[direction.source] = version
+        if changes.count < batchSize {
+            dirty[direction.source] = false
+            for plan in active { caughtUp[plan.map, default: []].insert(direction) }
+        }
+        if !changes.isEmpty { try apply(changes, plans: active, direction: direction) }
+        try promoteCaughtUp()
+        return !changes.isEmpty
+    }
+
+    private func promoteCaughtUp() throws {
+        for map in maps where states[map.name] == .resuming {
+            let directions = Set(plans[map.name]!.keys)
+            guard caughtUp[map.name, default: []].isSuperset(of: directions) else { continue }
+            if try state.transition(map.name, from: .resuming, to: .running) {
+                states[map.name] = .running
+                logger.info("map \(map.name): caught up, running")
+            }
+        }
+    }
+
+    // MARK: Applying
+
+    /// One unit of work: a change for a plan, decoded and mapped.
+    private struct Item {
+        let plan: DirectionPlan
+        let change: Change
+        /// Nil: echo or filtered out (consumed without a write).
+        var mapped: Result<[DatabaseValue], SyncError>?
+        var sourceRow: [DatabaseValue]
+        /// Set when the item comes from the parking table.
+        var parkedID: Int64?
+    }
+
+    private func prepare(_ pairs: [(DirectionPlan, Change, Int64?)]) -> [Item] {
+        var items: [Item] = []
+        items.reserveCapacity(pairs.count)
+        var toMap: [ObjectIdentifier: [Int]] = [:]
+        for (plan, change, parkedID) in pairs {
+            var item = Item(plan: plan, change: change, mapped: nil, sourceRow: [], parkedID: parkedID)
+            if change.origin == nil, let text = change.row {
+                do {
+                    item.sourceRow = try SQLLiteral.parseList(text)
+                    if try plan.filter?.passes(item.sourceRow) ?? true {
+                        toMap[ObjectIdentifier(plan), default: []].append(items.count)
+                        item.mapped = .success([])
+                    }
+                } catch let error as SyncError {
+                    item.mapped = .failure(error)
+                } catch {
+                    item.mapped = .failure(SyncError(.badValue, "filter failed: \(error)"))
+                }
+            }
+            items.append(item)
+        }
+        // Transforms run per plan over the whole batch.
+        for (_, indexes) in toMap {
+            let plan = items[indexes[0]].plan
+            let results = plan.mapRows(indexes.map { items[$0].sourceRow })
+            for (position, index) in indexes.enumerated() { items[index].mapped = results[position] }
+        }
+        return items
+    }
+
+    private func apply(_ changes: [Change], plans active: [DirectionPlan], direction: SyncDirection) throws {
+        let byTable = Dictionary(grouping: active, by: \.sourceTable)
+        var pairs: [(DirectionPlan, Change, Int64?)] = []
+        for change in changes {
+            for plan in byTable[change.table] ?? [] where change.seq > (checkpoints[direction]?[plan.map] ?? 0) {
+                pairs.append((plan, change, nil))
+            }
+        }
+        let items = prepare(pairs)
+        let last = changes.last!.seq
+        let target = sides[direction.target]!
+        let outcome = try target.queue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) { () -> Database.TransactionCompletion in
+                try self.applyItems(items, direction: direction, db)
+                for plan in active {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO _tandem_checkpoints (map, source, seq) VALUES (?, ?, ?)
+                            ON CONFLICT (map, source) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > seq
+                            """,
+                        arguments: [plan.map, direction.source.rawValue, last])
+                }
+                return .commit
+            }
+            return self.pendingOutcome
+        }
+        let committed = ContinuousClock.now
+        for plan in active {
+            checkpoints[direction, default: [:]][plan.map] = max(checkpoints[direction]?[plan.map] ?? 0, last)
+        }
+        commit(outcome, direction: direction)
+        if outcome.wrote { dirty[direction.target] = true }
+        observer?(direction, outcome.appliedSeqs, committed)
+        // A parent moved: its parked children may go now.
+        let movedMaps = Set(outcome.appliedMaps)
+        for (map, keys) in parked[direction] ?? [:] where !keys.isEmpty {
+            let parents = childrenOf.filter { $0.value.contains(map) }.map(\.key)
+            if parents.contains(where: movedMaps.contains) { try retryParked(map: map, direction: direction) }
+        }
+    }
+
+    /// What one transaction did, applied to the engine's memory only after it commits.
+    private struct Outcome {
+        var appliedSeqs: [Int64] = []
+        var appliedMaps: [String] = []
+        var counters: [String: (applied: Int, skipped: Int, conflicts: Int)] = [:]
+        var newlyParked: [(map: String, key: String)] = []
+        var unparked: [(map: String, key: String)] = []
+        var errors: [String: String] = [:]
+        var wrote = false
+    }
+
+    private var pendingOutcome = Outcome()
+
+    private func commit(_ outcome: Outcome, direction: SyncDirection) {
+        for (map, count) in outcome.counters {
+            let key = Self.statsKey(map, direction)
+            stats[key]?.applied += count.applied
+            stats[key]?.skipped += count.skipped
+            stats[key]?.conflicts += count.conflicts
+        }
+        for (map, key) in outcome.newlyParked {
+            parked[direction, default: [:]][map, default: [:]][key, default: 0] += 1
+        }
+        for (map, key) in outcome.unparked {
+            let remaining = (parked[direction]?[map]?[key] ?? 1) - 1
+            parked[direction]?[map]?[key] = remaining > 0 ? remaining : nil
+        }
+        for (map, message) in outcome.errors {
+            stats[Self.statsKey(map, direction)]?.lastError = message
+            stats[Self.statsKey(map, direction)]?.lastErrorAt = StateStore.now
+        }
+    }
+
+    /// Pending local changes on the target side per map: changes its
+    /// applications made that the reverse direction has not consumed yet.
+    /// Normalised target key → (seq, stored key, row, at).
+    private func pendingLocal(
+        _ plan: DirectionPlan, direction: SyncDirection, _ db: Database
+    ) throws -> [String: (seq: Int64, key: String, row: String?, at: Double)] {
+        let reverse = SyncDirection(from: direction.target)
+        guard states[plan.map]?.isActive == true, plans[plan.map]?[reverse] != nil,
+            let consumed = checkpoints[reverse]?[plan.map]
+        else { return [:] }
+        var result: [String: (Int64, String, String?, Double)] = [:]
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT seq, key, row, at FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq",
+            arguments: [consumed, plan.targetTable])
+        while let row = try rows.next() {
+            let stored: String = row[1]
+            guard let values = try? SQLLiteral.parseList(stored) else { continue }
+            result[SQLLiteral.quoteList(values)] = (row[0], stored, row[2], row[3])
+        }
+        return result
+    }
+
+    private func applyItems(_ items: [Item], direction: SyncDirection, _ db: Database) throws {
+        var outcome = Outcome()
+        defer { pendingOutcome = outcome }
+        let origin = direction.source.rawValue
+        try db.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, '')")
+        var pending: [ObjectIdentifier: [String: (seq: Int64, key: String, row: String?, at: Double)]] = [:]
+        var blocked: [String: Set<String>] = [:]
+        for (map, keys) in parked[direction] ?? [:] { blocked[map] = Set(keys.keys) }
+        // Parked items being retried only block their own later items.
+        if items.first?.parkedID != nil { blocked = [:] }
+        let contextStatement = try db.cachedStatement(sql: "UPDATE _tandem_context SET origin = ? WHERE id = 1")
+
+        for item in items {
+            let plan = item.plan
+            func count(_ update: (inout (applied: Int, skipped: Int, conflicts: Int)) -> Void) {
+                update(&outcome.counters[plan.map, default: (0, 0, 0)])
+            }
+            func park(_ kind: String, _ reason: String) throws {
+                if let id = item.parkedID {
+                    try db.execute(
+                        sql: "UPDATE _tandem_parked SET reason = ?, kind = ?, attempts = attempts + 1 WHERE id = ?",
+                        arguments: [reason, kind, id])
+                } else {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO _tandem_parked (map, source, seq, tbl, op, key, row, at, kind, reason, parked_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            plan.map, origin, item.change.seq, item.change.table, item.change.operation.rawValue, item.change.key,
+                            item.change.row, item.change.at, kind, reason, StateStore.now,
+                        ])
+                    outcome.newlyParked.append((plan.map, item.change.key))
+                }
+                blocked[plan.map, default: []].insert(item.change.key)
+                if kind == "error" { outcome.errors[plan.map] = reason }
+            }
+            func unpark() throws {
+                guard let id = item.parkedID else { return }
+                try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [id])
+                outcome.unparked.append((plan.map, item.change.key))
+            }
+
+            guard let mapped = item.mapped else {
+                // An echo of Tandem's own write, or a row the filter leaves out.
+                count { $0.skipped += 1 }
+                try unpark()
+                continue
+            }
+            if blocked[plan.map]?.contains(item.change.key) == true {
+                try park("behind", "waits behind an earlier parked change of the same key")
+                continue
+            }
+            let values: [DatabaseValue]
+            switch mapped {
+            case .failure(let error):
+                try park("error", error.message)
+                continue
+            case .success(let result):
+                values = result
+            }
+            if item.change.operation != .delete {
+                var missing: String?
+                for check in plan.parentChecks where !values[check.target].isNull {
+                    let statement = try db.cachedStatement(sql: check.sql)
+                    if try Int.fetchOne(statement, arguments: [values[check.target]]) == nil {
+                        missing = "waits for its parent in map \(check.map): \(ValueConversion.describe(values[check.target])) is not on the \(direction.target) side yet"
+                        break
+                    }
+                }
+                if let missing {
+                    try park("parent", missing)
+                    continue
+                }
+            }
+            // Conflict: the target's applications changed the same key and the
+            // reverse direction has not carried that over yet.
+            if pending[ObjectIdentifier(plan)] == nil { pending[ObjectIdentifier(plan)] = try pendingLocal(plan, direction: direction, db) }
+            let targetKey = plan.targetKeyString(values)
+            if let local = pending[ObjectIdentifier(plan)]?[targetKey] {
+                let sourceWins: Bool
+                switch plan.policy {
+                case .crmWins: sourceWins = direction.source == .crm
+                case .newestWins: sourceWins = item.change.at > local.at || (item.change.at == local.at && direction.source == .erp)
+                case .erpWins, .merge, .manual: sourceWins = direction.source == .erp
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq, target_row, at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        plan.map, targetKey, plan.policy.rawValue, sourceWins ? direction.source.rawValue : direction.target.rawValue,
+                        origin, item.change.seq, item.change.row, local.seq, local.row, StateStore.now,
+                    ])
+                count { $0.conflicts += 1 }
+                if sourceWins {
+                    // The target's own pending edits lost: they must not travel back.
+                    try db.execute(
+                        sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND seq > ? AND origin IS NULL",
+                        arguments: ["superseded by \(origin):\(item.change.seq)", plan.targetTable, local.key, local.seq - 1])
+                    pending[ObjectIdentifier(plan)]?[targetKey] = nil
+                } else {
+                    count { $0.skipped += 1 }
+                    try unpark()
+                    continue
+                }
+            }
+
+            try contextStatement.execute(arguments: ["\(origin):\(item.change.seq)"])
+            let keyValues = plan.targetKey.map { values[$0] }
+            switch item.change.operation {
+            case .delete:
+                try db.cachedStatement(sql: plan.deleteSQL).execute(arguments: StatementArguments(keyValues))
+            case .insert, .update:
+                if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues {
+                    try db.cachedStatement(sql: plan.deleteSQL).execute(arguments: StatementArguments(oldKey))
+                }
+                let update = try db.cachedStatement(sql: plan.updateSQL)
+                try update.execute(arguments: StatementArguments(plan.nonKey.map { values[$0] } + keyValues))
+                if db.changesCount == 0 {
+                    do {
+                        try db.cachedStatement(sql: plan.insertSQL).execute(arguments: StatementArguments(values))
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        try park("error", "the \(direction.target) side refused the row: \(error.message ?? "\(error)")")
+                        continue
+                    }
+                }
+            }
+            try unpark()
+            outcome.wrote = true
+            outcome.appliedSeqs.append(item.change.seq)
+            outcome.appliedMaps.append(plan.map)
+            count { $0.applied += 1 }
+        }
+        try db.execute(sql: "DELETE FROM _tandem_context")
+    }
+
+    /// The target key the row had before an update, when its key changed.
+    private func oldTargetKey(_ item: Item, _ plan: DirectionPlan) throws -> [DatabaseValue]? {
+        let oldSource = try SQLLiteral.parseList(item.change.key)
+        let newSource = plan.sourceKey.map { $0 < item.sourceRow.count ? item.sourceRow[$0] : .null }
+        guard oldSource != newSource else { return nil }
+        var result: [DatabaseValue] = []
+        for position in plan.targetKeyFromSourceKey {
+            guard let position, position < oldSource.count else {
+                throw SyncError(.badValue, "the key changed and map \(plan.map) computes its target key; delete and re-insert the row instead")
+            }
+            result.append(oldSource[position])
+        }
+        return result
+    }
+
+    /// Retries the parked changes of `map` in `direction`, in order.
+    func retryParked(map: String, direction: SyncDirection) throws {
+        guard let plan = plans[map]?[direction], states[map]?.isActive == true else { return }
+        let target = sides[direction.target]!
+        let rows = try target.queue.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, seq, tbl, op, key, row, at FROM _tandem_parked WHERE map = ? AND source = ? ORDER BY seq, id",
+                arguments: [map, direction.source.rawValue])
+        }
+        guard !rows.isEmpty else { return }
+        let pairs: [(DirectionPlan, Change, Int64?)] = rows.map { row in
+            (
+                plan,
+                Change(
+                    seq: row[1], table: row[2], operation: Change.Operation(rawValue: row[3]) ?? .update, key: row[4], row: row[5],
+                    at: row[6], origin: nil),
+                row[0] as Int64
+            )
+        }
+        let items = prepare(pairs)
+        let outcome = try target.queue.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try self.applyItems(items, direction: direction, db)
+                return .commit
+            }
+            return self.pendingOutcome
+        }
+        commit(outcome, direction: direction)
+        if outcome.wrote { dirty[direction.target] = true }
+        if !outcome.unparked.isEmpty {
+            logger.info("map \(map): \(outcome.unparked.count) parked change(s) applied")
+        }
+    }
+
+    // MARK: Housekeeping
+
+    /// Deletes change-log rows every consumer has checkpointed; rows of tables
+    /// no enabled map reads are deleted outright.
+    func prune() throws {
+        for role in SideRole.allCases {
+            var consumers: [String: [Int64?]] = [:]
+            for map in maps {
+                for (direction, plan) in plans[map.name] ?? [:] where direction.source == role {
+                    consumers[plan.sourceTable, default: []].append(checkpoints[direction]?[map.name])
+                }
+            }
+            let side = sides[role]!
+            try side.queue.writeWithoutTransaction { db in
+                let tables = try String.fetchAll(db, sql: "SELECT tbl FROM _tandem_capture")
+                try db.inTransaction(.immediate) {
+                    for table in tables {
+                        let list = consumers[table] ?? []
+                        if list.isEmpty {
+                            try db.execute(sql: "DELETE FROM _tandem_changes WHERE tbl = ?", arguments: [table])
+                        } else if !list.contains(where: { $0 == nil }) {
+                            let floor = list.compactMap { $0 }.min()!
+                            try db.execute(sql: "DELETE FROM _tandem_changes WHERE tbl = ? AND seq <= ?", arguments: [table, floor])
+                        }
+                    }
+                    return .commit
+                }
+            }
+        }
+    }
+
+    private func writeStats() throws {
+        let now = ContinuousClock.now
+        let seconds = max(Double((now - lastStatsTime).components.attoseconds) / 1e18 + Double((now - lastStatsTime).components.seconds), 0.001)
+        lastStatsTime = now
+        var list: [MapDirectionStats] = []
+        for (key, var stat) in stats {
+            stat.rate = Double(stat.applied - (appliedAtLastStats[key] ?? 0)) / seconds
+            stat.parked = parked[stat.direction]?[stat.map]?.values.reduce(0, +) ?? 0
+            appliedAtLastStats[key] = stat.applied
+            stats[key] = stat
+            list.append(stat)
+        }
+        try state.writeStats(list)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+public import GRDB
+public import TandemArrow
+public import TandemDocuments
+
+/// Converts between SQLite values and the Arrow values that cross the plugin
+/// boundary, exactly: decimals go through ``ExactDecimal``, never `Double`.
+public enum ValueConversion {
+    /// The Arrow type for a column declared as `declared` in SQLite, following
+    /// SQLite's affinity rules plus `DECIMAL(p,s)`, `BOOLEAN` and `DATE`.
+    public static func arrowType(declared: String) -> ArrowType {
+        let type = declared.uppercased()
+        if type.contains("INT") { return .int64 }
+        if type.hasPrefix("BOOL") { return .bool }
+        if type.hasPrefix("DECIMAL") || type.hasPrefix("NUMERIC") {
+            let digits = type.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            if digits.count == 2, (1...38).contains(digits[0]), digits[1] <= digits[0] {
+                return .decimal128(precision: digits[0], scale: digits[1])
+            }
+            return .decimal128(precision: 38, scale: 12)
+        }
+        if type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT") { return .utf8 }
+        if type == "DATE" { return .date32 }
+        if type.contains("BLOB") { return .binary }
+        if type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB") { return .float64 }
+        return .utf8
+    }
+
+    /// The Arrow value of a SQLite value in a column of `type`; throws when
+    /// the value does not belong there (text in a numeric column, say).
+    public static func arrowValue(_ value: DatabaseValue, as type: ArrowType) throws(SyncError) -> Value {
+        func bad() -> SyncError {
+            SyncError(.badValue, "\(describe(value)) is not a valid \(type) value")
+        }
+        switch (value.storage, type) {
+        case (.null, _): return .null
+        case (.int64(let integer), .int64): return .int64(integer)
+        case (.int64(let integer), .bool): return .bool(integer != 0)
+        case (.int64(let integer), .float64): return .float64(Double(integer))
+        case (.int64(let integer), .utf8): return .utf8(String(integer))
+        case (.int64(let integer), .decimal128): return .decimal(ExactDecimal(unscaled: Int128(integer), scale: 0))
+        case (.int64(let integer), .timestamp): return .timestamp(integer)
+        case (.double(let real), .float64): return .float64(real)
+        case (.double(let real), .utf8): return .utf8(String(real))
+        case (.double(let real), .decimal128):
+            // SQLite stored this number as a REAL already; its shortest round-trip text is the exact value it holds.
+            guard let decimal = ExactDecimal(String(real)) else { throw bad() }
+            return .decimal(decimal)
+        case (.string(let text), .utf8): return .utf8(text)
+        case (.string(let text), .decimal128):
+            guard let decimal = ExactDecimal(text) else { throw bad() }
+            return .decimal(decimal)
+        case (.string(let text), .int64):
+            guard let integer = Int64(text) else { throw bad() }
+            return .int64(integer)
+        case (.string(let text), .bool):
+            switch text.lowercased() {
+            case "1", "true", "yes": return .bool(true)
+            case "0", "false", "no": return .bool(false)
+            default: throw bad()
+            }
+        case (.string(let text), .date32):
+            guard let date = CivilDate(String(text.prefix(10))) else { throw bad() }
+            return .date32(date.daysSinceEpoch)
+        case (.string(let text), .float64):
+            guard let real = Double(text) else { throw bad() }
+            return .float64(real)
+        case (.blob(let data), .binary): return .binary([UInt8](data))
+        case (.string(let text), .binary): return .binary(Array(text.utf8))
+        default: throw bad()
+        }
+    }
+
+    /// The SQLite value for an Arrow value: decimals and dates become text so
+    /// that no digit is lost.
+    public static func databaseValue(_ value: Value) -> DatabaseValue {
+        switch value {
+        case .null: .null
+        case .bool(let flag): (flag ? 1 : 0 as Int64).databaseValue
+        case .int64(let integer): integer.databaseValue
+        case .float64(let real): real.databaseValue
+        case .utf8(let text): text.databaseValue
+        case .binary(let bytes): Data(bytes).databaseValue
+        case .decimal(let decimal): decimal.description.databaseValue
+        case .date32(let days): CivilDate(daysSinceEpoch: days).description.databaseValue
+        case .timestamp(let ticks): ticks.databaseValue
+        }
+    }
+
+    /// The SQLite value for a map's JSON default.
+    public static func databaseValue(_ json: JSONValue) -> DatabaseValue {
+        switch json {
+        case .null: .null
+        case .bool(let flag): (flag ? 1 : 0 as Int64).databaseValue
+        case .integer(let integer): integer.databaseValue
+        case .number(let real): real.databaseValue
+        case .string(let text): text.databaseValue
+        case .array, .object: json.jsonText.databaseValue
+        }
+    }
+
+    /// A short rendering of a value for error messages.
+    public static func describe(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: "null"
+        case .int64(let integer): "integer \(integer)"
+        case .double(let real): "real \(real)"
+        case .string(let text): "text '\(text.prefix(60))'"
+        case .blob(let data): "blob of \(data.count) bytes"
+        }
+    }
+}
