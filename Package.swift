@@ -143,5 +143,13 @@ let package = Package(
             dependencies: ["TandemDocuments", "TandemTestSupport"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "TandemSyncTests",
+            dependencies: [
+                "TandemEngine", "TandemTestSupport", "TandemDocuments",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

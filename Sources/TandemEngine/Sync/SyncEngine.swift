@@ -353,7 +353,7 @@ public final class SyncEngine {
 
     /// Pending local changes on the target side per map: changes its
     /// applications made that the reverse direction has not consumed yet.
-    /// Normalised target key → (seq, stored key, row, at).
+    /// Normalised target key → (first pending seq, stored key, latest row, latest at).
     private func pendingLocal(
         _ plan: DirectionPlan, direction: SyncDirection, _ db: Database
     ) throws -> [String: (seq: Int64, key: String, row: String?, at: Double)] {
@@ -368,7 +368,10 @@ public final class SyncEngine {
         while let row = try rows.next() {
             let stored: String = row[1]
             guard let values = try? SQLLiteral.parseList(stored) else { continue }
-            result[SQLLiteral.quoteList(values)] = (row[0], stored, row[2], row[3])
+            let key = SQLLiteral.quoteList(values)
+            // Keep the first pending change's seq (every one from it on is superseded
+            // if the source wins) and the latest row (what the target holds now).
+            result[key] = (result[key]?.0 ?? row[0], stored, row[2], row[3])
         }
         return result
     }

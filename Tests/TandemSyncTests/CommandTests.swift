@@ -1,0 +1,66 @@
+import Foundation
+import TandemTestSupport
+import Testing
+
+/// Bad input and the rules of the map lifecycle, through the real CLI.
+@Suite("Environment commands")
+struct CommandTests {
+    @Test("Lifecycle errors say what is wrong and what to do; a second engine is refused")
+    func lifecycleErrors() async throws {
+        let fixture = try SyncFixture.make("lifecycle")
+        let child = try fixture.tandem(["maps", "run", "sample.customers"])
+        #expect(child.status != 0)
+        #expect(child.stderr.contains("map 'sample.customers' depends on 'sample.groups', which is not running; run it first"))
+        let unknown = try fixture.tandem(["maps", "pause", "sample.nope"])
+        #expect(unknown.stderr.contains("map 'sample.nope' is not enabled in this environment"))
+        let notPaused = try fixture.tandem(["maps", "resume", "sample.groups"])
+        #expect(notPaused.stderr.contains("map 'sample.groups' is not running, not paused; `tandem maps run sample.groups` starts it"))
+
+        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        let pause = try fixture.tandem(["maps", "pause", "sample.groups"])
+        #expect(pause.stdout.contains("sample.groups: running → paused"))
+        #expect(pause.stderr.contains("sample.customers depend on sample.groups and keep their state; pass --with-dependents"))
+        let resume = try fixture.tandem(["maps", "resume", "sample.groups"])
+        #expect(resume.stdout.contains("sample.groups: paused → resuming"))
+        let stop = try fixture.tandem(["maps", "stop", "sample.groups", "--with-dependents", "--json"])
+        #expect(stop.stdout.contains(#""to" : "stopped""#))
+        #expect(stop.stdout.contains("sample.customers"))
+
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try await Task.sleep(for: .seconds(1))
+        let second = try fixture.tandem(["run"])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("is already running environment"))
+    }
+
+    @Test("A bad tandem.yaml is reported with file, line and setting by every command")
+    func badConfig() throws {
+        let fixture = try SyncFixture.make("badconfig") {
+            $0.replacingOccurrences(of: "batch_size: 2000", with: "batch_size: lots")
+        }
+        let result = try fixture.tandem(["status"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("tandem.yaml:29:15: engine.batch_size: expected a whole number, found 'lots'"), "\(result.stderr)")
+        let missing = try Fixtures.run(Fixtures.tandemExecutable, ["status", "--env", "/nonexistent-env"])
+        #expect(missing.stderr.contains("no environment here; `tandem init /nonexistent-env` creates one"))
+    }
+
+    @Test("Capture: the sqlite3 CLI writes a side with triggers installed; remove refuses pending changes, then takes everything out")
+    func captureInstallRemove() throws {
+        let fixture = try SyncFixture.make("capture", maps: ["sample.notes"])
+        let write = try Fixtures.run("/usr/bin/env", ["sqlite3", fixture.erp, "INSERT INTO Notes VALUES (1, 'from the sqlite3 CLI')"])
+        #expect(write.status == 0, "\(write.stderr)")
+        #expect(try SideReader.rows(fixture.erp, "SELECT tbl || ' ' || op || ' ' || key || ' ' || row FROM _tandem_changes")
+            == ["Notes I 1 1,'from the sqlite3 CLI'"])
+        let refused = try fixture.tandem(["capture", "remove"])
+        #expect(refused.stderr.contains("1 captured change(s) are not applied yet"))
+        #expect(try fixture.tandem(["capture", "remove", "--force"]).status == 0)
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '\\_tandem%' ESCAPE '\\'") == 0)
+        #expect(try Fixtures.run("/usr/bin/env", ["sqlite3", fixture.erp, "INSERT INTO Notes VALUES (2, 'no capture')"]).status == 0)
+        let install = try fixture.tandem(["capture", "install"])
+        #expect(install.stdout.contains("capture installed for 1 map(s); erp: Notes; crm: annotation"))
+        #expect(try fixture.tandem(["capture", "install"]).status == 0, "install is idempotent")
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'") == 3)
+    }
+}

@@ -1,0 +1,88 @@
+import TandemEngine
+import Testing
+
+let validConfig = """
+        version: 1
+        name: test
+        sides:
+          erp: {database: erp.sqlite}
+          crm:
+            name: CE
+            database: crm.sqlite
+        maps:
+          - name: sample.customers
+            direction: erp-to-crm
+            conflict_policy: newest-wins
+            filters:
+              erp_to_crm: "DATAAREAID = 'usmf'"
+          - sample.groups
+        """
+
+let badConfigCases: [(String, String)] = [
+            (validConfig.replacingOccurrences(of: "direction: erp-to-crm", with: "direction: sideways"),
+             "tandem.yaml:10:16: maps[0].direction: 'sideways' is not one of both, erp-to-crm, crm-to-erp"),
+            (validConfig.replacingOccurrences(of: "conflict_policy", with: "conflict_polcy"),
+             "tandem.yaml:11:5: maps[0].conflict_polcy: unknown setting 'conflict_polcy' (did you mean 'conflict_policy'?)"),
+            (validConfig.replacingOccurrences(of: "version: 1", with: "version: 2"), "tandem.yaml:1:10: version: 2 is out of range; use 1...1"),
+            (validConfig.replacingOccurrences(of: "  erp: {database: erp.sqlite}\n", with: ""), "sides: side 'erp' is missing"),
+            (validConfig.replacingOccurrences(of: "  - sample.groups", with: "  - sample.customers"),
+             "tandem.yaml:14:5: maps[1].name: map 'sample.customers' is enabled twice"),
+            (validConfig.replacingOccurrences(of: "name: test", with: "name: [unclosed"), "tandem.yaml:3:6: not valid YAML: while parsing a flow sequence: did not find expected ',' or ']'"),
+            ("", "the file is empty"),
+]
+
+@Suite("tandem.yaml")
+struct ConfigLoaderTests {
+    static let valid = validConfig
+    @Test("A valid file loads with its settings")
+    func valid() throws {
+        let config = try ConfigLoader.parse(Self.valid, file: "tandem.yaml")
+        #expect(config.name == "test")
+        #expect(config.sides[.crm]?.name == "CE")
+        #expect(config.sides[.erp]?.database == "erp.sqlite")
+        #expect(config.maps.map(\.name) == ["sample.customers", "sample.groups"])
+        #expect(config.maps[0].direction == .erpToCrm)
+        #expect(config.maps[0].conflictPolicy == .newestWins)
+        #expect(config.maps[0].filters?.erpToCrm == "DATAAREAID = 'usmf'")
+        #expect(config.engine.batchSize == 2000)
+    }
+
+    @Test(
+        "Errors name file, line, column, the setting and what is wrong",
+        arguments: badConfigCases)
+    func errors(_ text: String, _ expected: String) {
+        #expect {
+            try ConfigLoader.parse(text, file: "tandem.yaml")
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+}
+
+@Suite("Change-log literals")
+struct SQLLiteralTests {
+    @Test("quote() lists parse back to the same values")
+    func parse() throws {
+        let values = try SQLLiteral.parseList("NULL,42,-7,3.00000000000000044408e-01,'it''s, ok','',X'00FF',Inf")
+        #expect(values.count == 8)
+        #expect(values[0].isNull)
+        #expect(Int64.fromDatabaseValue(values[1]) == 42)
+        #expect(Double.fromDatabaseValue(values[3]) == 0.1 + 0.2)
+        #expect(String.fromDatabaseValue(values[4]) == "it's, ok")
+        #expect(String.fromDatabaseValue(values[5]) == "")
+        #expect(Data.fromDatabaseValue(values[6]) == Data([0, 255]))
+        #expect(Double.fromDatabaseValue(values[7]) == .infinity)
+        #expect(SQLLiteral.quoteList(Array(values[0...2]) + [values[4], values[6]]) == "NULL,42,-7,'it''s, ok',X'00FF'")
+    }
+
+    @Test("A malformed list is an error that shows it", arguments: ["'open", "X'0", "1,", "abc"])
+    func malformed(_ text: String) {
+        #expect {
+            try SQLLiteral.parseList(text)
+        } throws: { error in
+            "\(error)".contains("does not parse: \(text)")
+        }
+    }
+}
+import Foundation
+import GRDB

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import TandemTestSupport
+import Testing
+
+/// Reads the side databases the way a test checks them: full table contents
+/// with SQLite's own `quote()` of every value, so type and digits count.
+enum SideReader {
+    static func rows(_ path: String, _ sql: String) throws -> [String] {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in try String.fetchAll(db, sql: sql) }
+    }
+
+    static func scalar(_ path: String, _ sql: String) throws -> Int {
+        try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+    }
+
+    static func execute(_ path: String, _ sql: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        try DatabaseQueue(path: path, configuration: configuration).writeWithoutTransaction { db in try db.execute(sql: sql) }
+    }
+
+    /// The first rows that differ, for a failure message that fits on a screen.
+    static func differences(_ erp: [String], _ crm: [String]) -> String {
+        let onlyERP = Set(erp).subtracting(crm).sorted().prefix(5)
+        let onlyCRM = Set(crm).subtracting(erp).sorted().prefix(5)
+        return "\(erp.count) ERP rows, \(crm.count) CRM rows; only on ERP: \(onlyERP.map { $0.prefix(60) }); only on CRM: \(onlyCRM.map { $0.prefix(60) })"
+    }
+
+    static let erpNotes = "SELECT quote(NOTEID) || '|' || quote(TEXT) FROM Notes ORDER BY NOTEID"
+    static let crmNotes = "SELECT quote(annotationid) || '|' || quote(notetext) FROM annotation ORDER BY annotationid"
+
+    /// Whether every captured change of `map` on both sides has been consumed.
+    static func drained(_ fixture: SyncFixture, map: String, erpTable: String, crmTable: String) throws -> Bool {
+        for (source, sourcePath, targetPath, table) in [("erp", fixture.erp, fixture.crm, erpTable), ("crm", fixture.crm, fixture.erp, crmTable)] {
+            let head = try scalar(sourcePath, "SELECT COALESCE(MAX(seq), 0) FROM _tandem_changes WHERE tbl = '\(table)'")
+            let checkpoint = try scalar(
+                targetPath, "SELECT COALESCE(MAX(seq), 0) FROM _tandem_checkpoints WHERE map = '\(map)' AND source = '\(source)'")
+            if checkpoint < head { return false }
+        }
+        return true
+    }
+
+    /// Waits until the notes tables are drained and equal; returns both row lists.
+    static func awaitNotesConverged(_ fixture: SyncFixture, timeout: Duration = .seconds(90)) async throws -> (erp: [String], crm: [String]) {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let drained = try Self.drained(fixture, map: "sample.notes", erpTable: "Notes", crmTable: "annotation")
+            let erp = try rows(fixture.erp, erpNotes)
+            let crm = try rows(fixture.crm, crmNotes)
+            if drained, erp == crm { return (erp, crm) }
+            if ContinuousClock.now > deadline { return (erp, crm) }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}
+
+extension Process {
+    /// Waits for exit without blocking the cooperative pool for long.
+    func awaitExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning {
+            if ContinuousClock.now > deadline {
+                kill(processIdentifier, SIGKILL)
+                throw FixtureError("process \(processIdentifier) did not exit in time")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return terminationStatus
+    }
+}

@@ -1,0 +1,82 @@
+public import Foundation
+import TandemPluginHost
+
+/// A real environment made by the real `tandem init`, with the bundled
+/// plugins this package built, for tests that run the engine as a process.
+public struct SyncFixture: Sendable {
+    /// The environment folder.
+    public let directory: String
+    /// The staged bundled-plugin folder.
+    public let bundled: String
+
+    /// The ERP side's database.
+    public var erp: String { directory + "/erp.sqlite" }
+    /// The CRM side's database.
+    public var crm: String { directory + "/crm.sqlite" }
+
+    /// Stages the bundled plugins (once per test process).
+    public static let stagedPlugins: String = {
+        let directory = try! Fixtures.temporaryDirectory("bundled")
+        try! Fixtures.packStandardTransforms(into: directory)
+        try! PluginPackager.pack(
+            library: Fixtures.productsDirectory + "/libTandemSampleMaps.so",
+            sourceManifest: Fixtures.repositoryRoot + "/Plugins/SampleMaps/tandem-plugin.json", into: directory)
+        return directory
+    }()
+
+    /// `tandem init` with `maps`, then `edit` applied to tandem.yaml.
+    public static func make(
+        _ label: String, maps: [String] = ["sample.groups", "sample.customers", "sample.notes"],
+        edit: (String) -> String = { $0 }
+    ) throws -> SyncFixture {
+        let directory = try Fixtures.temporaryDirectory(label) + "/env"
+        let fixture = SyncFixture(directory: directory, bundled: stagedPlugins)
+        let result = try fixture.tandem(["init", directory] + maps.flatMap { ["--map", $0] })
+        guard result.status == 0 else { throw FixtureError("tandem init failed: \(result.stderr)") }
+        let config = directory + "/tandem.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try edit(text).write(toFile: config, atomically: true, encoding: .utf8)
+        return fixture
+    }
+
+    /// Runs `tandem ARGS` to completion against this environment's plugins.
+    public func tandem(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        try Fixtures.run(
+            Fixtures.tandemExecutable, arguments, input: input,
+            environment: ["TANDEM_BUNDLED_PLUGINS": bundled, "TANDEM_ENV": directory])
+    }
+
+    /// Starts `tandem run`; its output goes to `engine.log` in the environment.
+    public func startEngine() throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Fixtures.tandemExecutable)
+        process.arguments = ["run", "--env", directory]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_BUNDLED_PLUGINS": bundled]) { $1 }
+        let log = directory + "/engine.log"
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.seekToEnd()
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// The engine's log so far.
+    public var engineLog: String {
+        (try? String(contentsOfFile: directory + "/engine.log", encoding: .utf8)) ?? ""
+    }
+
+    /// Starts the Python writer (`Tests/Fixtures/side_writer.py`) on one side.
+    public func startWriter(_ side: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Fixtures.repositoryRoot + "/Tests/Fixtures/side_writer.py", side == "erp" ? erp : crm, side] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        return process
+    }
+}
