@@ -145,6 +145,48 @@ struct LiveSyncTests {
         }
     }
 
+    @Test("A per-direction filter from tandem.yaml keeps rows out in that direction only; a filter that does not parse stops the engine with the reason")
+    func filters() async throws {
+        let fixture = try SyncFixture.make("filters", maps: ["sample.notes"]) {
+            $0.replacingOccurrences(
+                of: "  - name: sample.notes\n", with: "  - name: sample.notes\n    filters:\n      erp_to_crm: \"NOTEID < 100 AND TEXT IS NOT 'secret'\"\n")
+        }
+        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        let engine = try fixture.startEngine()
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO Notes VALUES (5, 'kept'); INSERT INTO Notes VALUES (500, 'filtered out'); INSERT INTO Notes VALUES (6, 'secret')")
+        try SideReader.execute(fixture.crm, "INSERT INTO annotation VALUES (600, 'no filter this way')")
+        try await waitUntil { try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM Notes WHERE NOTEID = 600") == 1 }
+        try await waitUntil { try SideReader.drained(fixture, map: "sample.notes", erpTable: "Notes", crmTable: "annotation") }
+        #expect(try SideReader.rows(fixture.crm, SideReader.crmNotes) == ["5|'kept'", "600|'no filter this way'"])
+        kill(engine.processIdentifier, SIGTERM)
+        _ = try await engine.awaitExit()
+
+        let config = fixture.directory + "/tandem.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "NOTEID < 100 AND", with: "NOTEID <<< 100 AND").write(toFile: config, atomically: true, encoding: .utf8)
+        let broken = try fixture.tandem(["run"])
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("map sample.notes (erp-to-crm): filter \"NOTEID <<< 100 AND TEXT IS NOT 'secret'\" does not parse: near \"<\": syntax error"), "\(broken.stderr)")
+    }
+
+    @Test("A burst larger than the batch size in one commit drains completely with no later commit to wake the engine")
+    func burstLargerThanBatch() async throws {
+        let fixture = try SyncFixture.make("burst", maps: ["sample.notes"]) {
+            $0.replacingOccurrences(of: "batch_size: 2000", with: "batch_size: 10")
+        }
+        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'first')")
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 1 }
+        let values = (2...105).map { "(\($0), 'row \($0)')" }.joined(separator: ", ")
+        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES \(values)")
+        let (erp, crm) = try await SideReader.awaitNotesConverged(fixture, timeout: .seconds(20))
+        #expect(crm.count == 105)
+        #expect(erp == crm, "sides differ: \(SideReader.differences(erp, crm))")
+    }
+
     func awaitEqual(_ fixture: SyncFixture, _ erpQuery: String, _ crmQuery: String, rows: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         var erp: [String] = []

@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+import GRDB
 
 /// Tandem's own state database: desired map states (the CLI writes them, the
 /// running engine follows), the engine's heartbeat, per-map statistics and

@@ -217,6 +217,9 @@ public final class SyncEngine {
         if changes.count < batchSize {
             dirty[direction.source] = false
             for plan in active { caughtUp[plan.map, default: []].insert(direction) }
+        } else {
+            // A full batch: more may be waiting, and no new commit will say so.
+            dirty[direction.source] = true
         }
         if !changes.isEmpty { try apply(changes, plans: active, direction: direction) }
         try promoteCaughtUp()

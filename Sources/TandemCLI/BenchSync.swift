@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import TandemEngine
+
+/// `tandem bench sync`: captured-path latency and sustained rate.
+struct BenchSync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Measure captured-path latency at a fixed rate, the sustained rate, and the writer-alone limit.",
+        discussion: """
+            Creates throwaway environments under --dir with the bundled map sample.notes (narrow
+            rows), then: (1) the writer alone commits into a captured table with no engine (the
+            physical limit, one row per commit and --rows-per-commit rows per commit); (2) with
+            the engine running in this process, one row per commit at --rate changes/s for
+            --seconds, each change timed from its commit on the ERP side to the commit of its
+            batch on the CRM side; (3) a flood of --flood changes as fast as the writer can.
+            """)
+
+    @Option(help: "Changes per second in the fixed-rate phase.")
+    var rate = 1000
+
+    @Option(help: "Length of the fixed-rate phase in seconds.")
+    var seconds = 5.0
+
+    @Option(help: "Changes in the flood and writer-alone phases.")
+    var flood = 200_000
+
+    @Option(help: "Rows per commit in the flood and batched writer-alone phases.")
+    var rowsPerCommit = 100
+
+    @Option(help: "Folder for the throwaway environments (default: a new temp folder).")
+    var dir: String?
+
+    @OptionGroup var plugins: PluginOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let catalog = plugins.loadCatalog()
+        guard catalog.map("sample.notes") != nil else {
+            throw CLIError("the bundled plugin tandem.samples is not loaded; run through ./tandem or pass --plugins DIR")
+        }
+        let directory = dir ?? NSTemporaryDirectory() + "tandem-bench-\(UUID().uuidString.prefix(8))"
+        var benchmark = SyncBenchmark()
+        benchmark.rate = rate
+        benchmark.seconds = seconds
+        benchmark.floodChanges = flood
+        benchmark.rowsPerCommit = rowsPerCommit
+        let report = try benchmark.run(directory: directory, catalog: catalog) { printError("… \($0)") }
+        if output.json { return printJSON(report) }
+        func f(_ value: Double) -> String { String(format: "%.2f", value) }
+        func n(_ value: Double) -> String { String(format: "%.0f", value) }
+        print("captured path, sample.notes (narrow rows), ERP → CRM, engine in-process")
+        print("writer alone, 1 row/commit:            \(n(report.writerAloneSingle)) changes/s")
+        print("writer alone, \(report.rowsPerCommit) rows/commit:         \(n(report.writerAloneBatched)) changes/s")
+        print("fixed \(report.fixedRate)/s, \(report.fixedRateChanges) changes:     latency p50 \(f(report.latencyP50)) ms, p99 \(f(report.latencyP99)) ms, max \(f(report.latencyMax)) ms")
+        print("flood \(report.floodChanges) changes:            writer \(n(report.floodWriterRate))/s, applied \(n(report.floodApplyRate))/s (\(f(report.floodApplyRate / report.writerAloneBatched))× writer alone), max lag \(report.floodMaxLag) changes")
+        print("flood latency:                         p50 \(f(report.floodLatencyP50)) ms, p99 \(f(report.floodLatencyP99)) ms")
+    }
+}

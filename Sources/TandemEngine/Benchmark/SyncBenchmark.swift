@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+public import TandemPluginHost
+
+/// The captured-path benchmark behind `tandem bench sync`: a writer commits
+/// to the ERP side's `Notes` table (map `sample.notes`, narrow rows) while
+/// the engine runs in the same process, and every change is timed from its
+/// commit on one side to the commit of its batch on the other.
+///
+/// Measured in the same run, as the physical limit: the rate at which the
+/// writer alone commits to a database with the same capture triggers and no
+/// engine running.
+public struct SyncBenchmark {
+    /// Results, for the CLI to print.
+    public struct Report: Codable, Sendable {
+        /// Fixed-rate phase: target rate, changes sent.
+        public var fixedRate: Int
+        public var fixedRateChanges: Int
+        /// Latency percentiles in milliseconds.
+        public var latencyP50: Double
+        public var latencyP99: Double
+        public var latencyMax: Double
+        /// Writer alone, one row per commit, changes/s.
+        public var writerAloneSingle: Double
+        /// Writer alone, `rowsPerCommit` rows per commit, changes/s.
+        public var writerAloneBatched: Double
+        /// Rows per commit in the batched phases.
+        public var rowsPerCommit: Int
+        /// Flood phase: changes written as fast as the writer can while the engine runs.
+        public var floodChanges: Int
+        /// Writer rate during the flood (sharing the machine with the engine), changes/s.
+        public var floodWriterRate: Double
+        /// Engine rate from the first commit to the last change applied, changes/s.
+        public var floodApplyRate: Double
+        /// Largest number of changes the engine was behind during the flood.
+        public var floodMaxLag: Int
+        /// Latency percentiles during the flood, milliseconds.
+        public var floodLatencyP50: Double
+        public var floodLatencyP99: Double
+    }
+
+    /// Target rate of the fixed-rate phase (changes/s).
+    public var rate = 1000
+    /// Length of the fixed-rate phase.
+    public var seconds = 5.0
+    /// Changes in the flood phase and in the writer-alone phases.
+    public var floodChanges = 200_000
+    /// Rows per commit in the batched phases.
+    public var rowsPerCommit = 100
+
+    /// Creates a benchmark with the default sizes.
+    public init() {}
+
+    /// Runs every phase in a fresh environment under `directory`.
+    public func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Writer alone: a copy of the ERP side with capture and no engine.
+        progress("writer alone: \(floodChanges) changes into a captured table, no engine")
+        let aloneEnvironment = try TandemEnvironment.create(at: directory + "/alone", maps: ["sample.notes"], catalog: catalog)
+        let alone = try SideDatabase(role: .erp, path: aloneEnvironment.path("erp.sqlite"))
+        let singleCount = max(floodChanges / 10, 1000)
+        let singleStart = ContinuousClock.now
+        for id in 0..<singleCount { try insert(alone, ids: id..<(id + 1)) }
+        let writerAloneSingle = Double(singleCount) / seconds(since: singleStart)
+        let batchedStart = ContinuousClock.now
+        for first in stride(from: 1_000_000, to: 1_000_000 + floodChanges, by: rowsPerCommit) {
+            try insert(alone, ids: first..<(first + rowsPerCommit))
+        }
+        let writerAloneBatched = Double(floodChanges) / seconds(since: batchedStart)
+
+        let environment = try TandemEnvironment.create(at: directory + "/sync", maps: ["sample.notes"], catalog: catalog)
+        try environment.openState().setStates(["sample.notes"], to: .running, actor: "bench")
+        var logger = Logger(label: "tandem.bench")
+        logger.logLevel = .warning
+        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)
+        let erp = try SideDatabase(role: .erp, path: environment.path("erp.sqlite"))
+        let applied = AppliedLog()
+        engine.observer = { direction, seqs, instant in
+            guard direction == .erpToCrm else { return }
+            applied.times.withLock { for seq in seqs { $0[seq] = instant } }
+        }
+        let stop = Atomic<Bool>(false)
+        let engineBox = UncheckedBox(engine)
+        let engineThread = Thread { try? engineBox.value.run { stop.load(ordering: .relaxed) } }
+        engineThread.stackSize = 8 << 20
+        engineThread.start()
+        defer { stop.store(true, ordering: .relaxed) }
+
+        // Fixed rate: one row per commit, paced.
+        progress("fixed rate: \(rate) changes/s for \(seconds) s, one row per commit")
+        var committed: [Int64: ContinuousClock.Instant] = [:]
+        let count = Int(Double(rate) * seconds)
+        let start = ContinuousClock.now
+        for index in 0..<count {
+            let due = start + .nanoseconds(Int64(1e9 / Double(rate) * Double(index)))
+            let wait = due - ContinuousClock.now
+            if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18) }
+            let seq = try insert(erp, ids: index..<(index + 1))
+            committed[seq] = ContinuousClock.now
+        }
+        let fixed = try awaitApplied(committed, applied)
+
+        // Flood: as fast as the writer can, rowsPerCommit rows per commit.
+        progress("flood: \(floodChanges) changes, \(rowsPerCommit) rows per commit, as fast as the writer can")
+        applied.times.withLock { $0.removeAll() }
+        var floodCommitted: [Int64: ContinuousClock.Instant] = [:]
+        var maxLag = 0
+        let floodStart = ContinuousClock.now
+        for first in stride(from: 10_000_000, to: 10_000_000 + floodChanges, by: rowsPerCommit) {
+            let seq = try insert(erp, ids: first..<(first + rowsPerCommit))
+            let now = ContinuousClock.now
+            for offset in 0..<Int64(rowsPerCommit) { floodCommitted[seq - Int64(rowsPerCommit) + 1 + offset] = now }
+            if first % (rowsPerCommit * 50) == 0 {
+                let done = applied.times.withLock { $0.count }
+                maxLag = max(maxLag, floodCommitted.count - done)
+            }
+        }
+        let writerDone = ContinuousClock.now
+        let flood = try awaitApplied(floodCommitted, applied)
+        let lastApplied = applied.times.withLock { $0.values.max() } ?? writerDone
+        stop.store(true, ordering: .relaxed)
+        while !engineThread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+
+        return Report(
+            fixedRate: rate, fixedRateChanges: count, latencyP50: fixed.p50, latencyP99: fixed.p99, latencyMax: fixed.max,
+            writerAloneSingle: writerAloneSingle, writerAloneBatched: writerAloneBatched, rowsPerCommit: rowsPerCommit,
+            floodChanges: floodChanges, floodWriterRate: Double(floodChanges) / seconds(from: floodStart, to: writerDone),
+            floodApplyRate: Double(floodChanges) / seconds(from: floodStart, to: lastApplied), floodMaxLag: maxLag,
+            floodLatencyP50: flood.p50, floodLatencyP99: flood.p99)
+    }
+
+    /// Inserts rows `ids` in one transaction; returns the last change's seq.
+    @discardableResult
+    private func insert(_ side: SideDatabase, ids: Range<Int>) throws -> Int64 {
+        try side.queue.write { db in
+            let statement = try db.cachedStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)")
+            for id in ids { try statement.execute(arguments: [id, "note \(id)"]) }
+            return try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM _tandem_changes") ?? 0
+        }
+    }
+
+    /// Waits until every committed seq was applied; returns latency percentiles in ms.
+    private func awaitApplied(_ committed: [Int64: ContinuousClock.Instant], _ applied: AppliedLog) throws -> (p50: Double, p99: Double, max: Double) {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while applied.times.withLock({ $0.count }) < committed.count {
+            guard ContinuousClock.now < deadline else {
+                throw SyncError(.database, "the engine did not apply every change within 300 s")
+            }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        let latencies = applied.times.withLock { applied in
+            committed.compactMap { seq, start in applied[seq].map { milliseconds(from: start, to: $0) } }
+        }.sorted()
+        guard !latencies.isEmpty else { return (0, 0, 0) }
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        return (percentile(0.5), percentile(0.99), latencies.last!)
+    }
+
+    private func seconds(since start: ContinuousClock.Instant) -> Double {
+        seconds(from: start, to: ContinuousClock.now)
+    }
+
+    private func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
+        let duration = end - start
+        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
+        seconds(from: start, to: end) * 1000
+    }
+}
+
+/// Commit times of applied changes, written by the engine thread.
+private final class AppliedLog: Sendable {
+    let times = Mutex<[Int64: ContinuousClock.Instant]>([:])
+}
+
+/// Hands a non-Sendable value to the one thread that uses it from then on.
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
