@@ -96,7 +96,7 @@ public struct SyncBenchmark {
         for index in 0..<count {
             let due = start + .nanoseconds(Int64(1e9 / Double(rate) * Double(index)))
             let wait = due - ContinuousClock.now
-            if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.attoseconds) / 1e18) }
+            if wait > .zero { Thread.sleep(forTimeInterval: wait.timeInterval) }
             let seq = try insert(erp, ids: index..<(index + 1))
             committed[seq] = ContinuousClock.now
         }
@@ -163,8 +163,7 @@ public struct SyncBenchmark {
     }
 
     private func seconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
-        let duration = end - start
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        (end - start).timeInterval
     }
 
     private func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {

@@ -34,7 +34,7 @@ public final class SideDatabase: Sendable {
     func changes(after seq: Int64, limit: Int, _ db: Database) throws -> [Change] {
         let statement = try db.cachedStatement(
             sql: "SELECT \(Change.columns) FROM _tandem_changes WHERE seq > ? ORDER BY seq LIMIT ?")
-        return try Row.fetchCursor(statement, arguments: [seq, limit]).map { Change(row: $0) }.reduce(into: []) { $0.append($1) }
+        return try Row.fetchAll(statement, arguments: [seq, limit]).map(Change.init(row:))
     }
 
     /// The highest sequence number in the change log, 0 when empty.

@@ -99,16 +99,9 @@ public struct TandemEnvironment: Sendable {
         let resolved = try environment.resolveMaps(catalog)
         _ = try environment.openState()
         for role in SideRole.allCases {
-            let side = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
-            try side.queue.write { db in
-                var done: Set<String> = []
-                for map in resolved where done.insert(map.plugin.id).inserted {
-                    for statement in (role == .erp ? map.plugin.ddl?.erp : map.plugin.ddl?.crm) ?? [] {
-                        try db.execute(sql: statement)
-                    }
-                }
-            }
+            _ = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
         }
+        try environment.createTables(resolved)
         try environment.installCapture(resolved)
         return environment
     }

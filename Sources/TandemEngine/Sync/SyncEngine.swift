@@ -25,8 +25,8 @@ public final class SyncEngine {
     let maps: [ResolvedMap]
     /// Compiled plans per map and direction.
     let plans: [String: [SyncDirection: DirectionPlan]]
-    /// Maps that other maps look up, to retry parked children when they move.
-    let childrenOf: [String: Set<String>]
+    /// The maps each map looks up, to retry its parked changes when one of them moves.
+    let parentsOf: [String: Set<String>]
     let batchSize: Int
     let pollInterval: Duration
     let pruneInterval: Duration
@@ -64,20 +64,23 @@ public final class SyncEngine {
 
         let byName = Dictionary(maps.map { ($0.name, $0.map) }, uniquingKeysWith: { first, _ in first })
         var plans: [String: [SyncDirection: DirectionPlan]] = [:]
-        var children: [String: Set<String>] = [:]
+        var parents: [String: Set<String>] = [:]
+        var captured: [SideRole: [String: [String]]] = [:]
+        for role in SideRole.allCases {
+            captured[role] = try sides[role]!.queue.read { db in try CaptureSchema.capturedTables(db) }
+        }
         for resolved in maps {
             for field in resolved.map.fields {
-                if let lookup = field.lookup { children[lookup.map, default: []].insert(resolved.name) }
+                if let lookup = field.lookup { parents[resolved.name, default: []].insert(lookup.map) }
             }
             for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
                 let source = direction.source == .erp ? resolved.map.erp : resolved.map.crm
                 let target = direction.source == .erp ? resolved.map.crm : resolved.map.erp
-                let captured = try sides[direction.source]!.queue.read { db in try CaptureSchema.capturedTables(db) }
                 let sourceTypes = try sides[direction.source]!.queue.read { db in
                     try CaptureSchema.columnTypes(db, table: source.table)
                 }
                 // Rows are decoded in capture order, which install just made current.
-                let ordered = (captured[source.table] ?? []).compactMap { name in sourceTypes.first { $0.name == name } }
+                let ordered = (captured[direction.source]?[source.table] ?? []).compactMap { name in sourceTypes.first { $0.name == name } }
                 let targetTypes = try sides[direction.target]!.queue.read { db in
                     try CaptureSchema.columnTypes(db, table: target.table)
                 }
@@ -92,7 +95,7 @@ public final class SyncEngine {
             }
         }
         self.plans = plans
-        childrenOf = children
+        parentsOf = parents
         try loadCheckpointsAndParked()
     }
 
@@ -143,7 +146,7 @@ public final class SyncEngine {
     }
 
     private func sleep(_ duration: Duration) throws {
-        Thread.sleep(forTimeInterval: Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds))
+        Thread.sleep(forTimeInterval: duration.timeInterval)
     }
 
     /// One pass: pick up state changes, one batch per direction, then the
@@ -316,8 +319,7 @@ public final class SyncEngine {
         // A parent moved: its parked children may go now.
         let movedMaps = Set(outcome.appliedMaps)
         for (map, keys) in parked[direction] ?? [:] where !keys.isEmpty {
-            let parents = childrenOf.filter { $0.value.contains(map) }.map(\.key)
-            if parents.contains(where: movedMaps.contains) { try retryParked(map: map, direction: direction) }
+            if parentsOf[map, default: []].contains(where: movedMaps.contains) { try retryParked(map: map, direction: direction) }
         }
     }
 
@@ -599,7 +601,7 @@ public final class SyncEngine {
 
     private func writeStats() throws {
         let now = ContinuousClock.now
-        let seconds = max(Double((now - lastStatsTime).components.attoseconds) / 1e18 + Double((now - lastStatsTime).components.seconds), 0.001)
+        let seconds = max((now - lastStatsTime).timeInterval, 0.001)
         lastStatsTime = now
         var list: [MapDirectionStats] = []
         for (key, var stat) in stats {
