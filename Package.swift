@@ -83,6 +83,8 @@ let package = Package(
             dependencies: [
                 "TandemArrow", "TandemDocuments", "TandemPluginHost",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the engine's measured hot path (see RawStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],

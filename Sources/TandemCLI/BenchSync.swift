@@ -13,7 +13,10 @@ struct BenchSync: ParsableCommand {
             physical limit, one row per commit and --rows-per-commit rows per commit); (2) with
             the engine running in this process, one row per commit at --rate changes/s for
             --seconds, each change timed from its commit on the ERP side to the commit of its
-            batch on the CRM side; (3) a flood of --flood changes as fast as the writer can.
+            batch on the CRM side; (3) drain: --flood changes queued while the engine is stopped,
+            then applied (the engine's top rate); (4) paced: --rows-per-commit rows per commit at
+            --paced-rate changes/s (default 80 % of the drain rate) for --seconds, the lag
+            sampled after every commit; (5) a flood of --flood changes as fast as the writer can.
             """)
 
     @Option(help: "Changes per second in the fixed-rate phase.")
@@ -27,6 +30,9 @@ struct BenchSync: ParsableCommand {
 
     @Option(help: "Rows per commit in the flood and batched writer-alone phases.")
     var rowsPerCommit = 100
+
+    @Option(help: "Writer rate of the paced phase in changes/s (default: 80 % of the drain rate).")
+    var pacedRate = 0
 
     @Option(help: "Folder for the throwaway environments (default: a new temp folder).")
     var dir: String?
@@ -45,6 +51,7 @@ struct BenchSync: ParsableCommand {
         benchmark.seconds = seconds
         benchmark.floodChanges = flood
         benchmark.rowsPerCommit = rowsPerCommit
+        benchmark.pacedRate = pacedRate
         let report = try benchmark.run(directory: directory, catalog: catalog) { printError("… \($0)") }
         if output.json { return printJSON(report) }
         func f(_ value: Double) -> String { String(format: "%.2f", value) }
@@ -53,6 +60,8 @@ struct BenchSync: ParsableCommand {
         print("writer alone, 1 row/commit:            \(n(report.writerAloneSingle)) changes/s")
         print("writer alone, \(report.rowsPerCommit) rows/commit:         \(n(report.writerAloneBatched)) changes/s")
         print("fixed \(report.fixedRate)/s, \(report.fixedRateChanges) changes:     latency p50 \(f(report.latencyP50)) ms, p99 \(f(report.latencyP99)) ms, max \(f(report.latencyMax)) ms")
+        print("drain \(report.drainChanges) queued changes:     applied \(n(report.drainRate))/s (\(f(report.drainRate / report.writerAloneBatched))× writer alone)")
+        print("paced \(report.pacedRate)/s, \(report.pacedChanges) changes: max lag \(report.pacedMaxLag) changes, latency p50 \(f(report.pacedLatencyP50)) ms, p99 \(f(report.pacedLatencyP99)) ms, max \(f(report.pacedLatencyMax)) ms")
         print("flood \(report.floodChanges) changes:            writer \(n(report.floodWriterRate))/s, applied \(n(report.floodApplyRate))/s (\(f(report.floodApplyRate / report.writerAloneBatched))× writer alone), max lag \(report.floodMaxLag) changes")
         print("flood latency:                         p50 \(f(report.floodLatencyP50)) ms, p99 \(f(report.floodLatencyP99)) ms")
     }

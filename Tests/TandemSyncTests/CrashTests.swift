@@ -27,7 +27,7 @@ struct CrashTests {
             kill(engine.processIdentifier, SIGKILL)
             _ = try await engine.awaitExit()
         }
-        FileManager.default.createFile(atPath: stop, contents: nil)
+        _ = FileManager.default.createFile(atPath: stop, contents: nil)
         for writer in writers { #expect(try await writer.awaitExit() == 0) }
 
         let engine = try fixture.startEngine()

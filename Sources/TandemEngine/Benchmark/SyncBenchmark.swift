@@ -28,6 +28,18 @@ public struct SyncBenchmark {
         public var writerAloneBatched: Double
         /// Rows per commit in the batched phases.
         public var rowsPerCommit: Int
+        /// Drain phase: a backlog written with the engine stopped, then applied, changes/s.
+        public var drainChanges: Int
+        public var drainRate: Double
+        /// Paced phase: the writer at `pacedRate` changes/s (`rowsPerCommit` per commit) for `seconds`.
+        public var pacedRate: Int
+        public var pacedChanges: Int
+        /// Largest number of changes the engine was behind during the paced phase.
+        public var pacedMaxLag: Int
+        /// Latency percentiles during the paced phase, milliseconds.
+        public var pacedLatencyP50: Double
+        public var pacedLatencyP99: Double
+        public var pacedLatencyMax: Double
         /// Flood phase: changes written as fast as the writer can while the engine runs.
         public var floodChanges: Int
         /// Writer rate during the flood (sharing the machine with the engine), changes/s.
@@ -49,6 +61,8 @@ public struct SyncBenchmark {
     public var floodChanges = 200_000
     /// Rows per commit in the batched phases.
     public var rowsPerCommit = 100
+    /// Writer rate of the paced phase; 0 picks 80 % of the measured drain rate.
+    public var pacedRate = 0
 
     /// Creates a benchmark with the default sizes.
     public init() {}
@@ -81,12 +95,24 @@ public struct SyncBenchmark {
             guard direction == .erpToCrm else { return }
             applied.times.withLock { for seq in seqs { $0[seq] = instant } }
         }
+        // Drain: a backlog written while no engine runs, then applied as fast as the engine can.
+        progress("drain: \(floodChanges) changes queued with no engine running, then applied")
+        var backlog: [Int64: ContinuousClock.Instant] = [:]
+        for first in stride(from: 20_000_000, to: 20_000_000 + floodChanges, by: rowsPerCommit) {
+            let seq = try insert(erp, ids: first..<(first + rowsPerCommit))
+            for offset in 0..<Int64(rowsPerCommit) { backlog[seq - Int64(rowsPerCommit) + 1 + offset] = .now }
+        }
+        let drainStart = ContinuousClock.now
         let stop = Atomic<Bool>(false)
         let engineBox = UncheckedBox(engine)
         let engineThread = Thread { try? engineBox.value.run { stop.load(ordering: .relaxed) } }
         engineThread.stackSize = 8 << 20
         engineThread.start()
         defer { stop.store(true, ordering: .relaxed) }
+        _ = try awaitApplied(backlog, applied)
+        let drainEnd = applied.times.withLock { $0.values.max() } ?? .now
+        let drainRate = Double(floodChanges) / seconds(from: drainStart, to: drainEnd)
+        applied.times.withLock { $0.removeAll() }
 
         // Fixed rate: one row per commit, paced.
         progress("fixed rate: \(rate) changes/s for \(seconds) s, one row per commit")
@@ -101,6 +127,25 @@ public struct SyncBenchmark {
             committed[seq] = ContinuousClock.now
         }
         let fixed = try awaitApplied(committed, applied)
+
+        // Paced: batched commits at a rate the engine should sustain, lag sampled every commit.
+        let paced = pacedRate > 0 ? pacedRate : max(rowsPerCommit, Int(drainRate * 0.8) / 1000 * 1000)
+        progress("paced: \(paced) changes/s for \(seconds) s, \(rowsPerCommit) rows per commit")
+        applied.times.withLock { $0.removeAll() }
+        var pacedCommitted: [Int64: ContinuousClock.Instant] = [:]
+        var pacedMaxLag = 0
+        let pacedCount = max(Int(Double(paced) * seconds) / rowsPerCommit, 1) * rowsPerCommit
+        let pacedStart = ContinuousClock.now
+        for (index, first) in stride(from: 30_000_000, to: 30_000_000 + pacedCount, by: rowsPerCommit).enumerated() {
+            let due = pacedStart + .nanoseconds(Int64(1e9 * Double(index * rowsPerCommit) / Double(paced)))
+            let wait = due - ContinuousClock.now
+            if wait > .zero { Thread.sleep(forTimeInterval: wait.timeInterval) }
+            let seq = try insert(erp, ids: first..<(first + rowsPerCommit))
+            let now = ContinuousClock.now
+            for offset in 0..<Int64(rowsPerCommit) { pacedCommitted[seq - Int64(rowsPerCommit) + 1 + offset] = now }
+            pacedMaxLag = max(pacedMaxLag, pacedCommitted.count - applied.times.withLock { $0.count })
+        }
+        let pacedLatency = try awaitApplied(pacedCommitted, applied)
 
         // Flood: as fast as the writer can, rowsPerCommit rows per commit.
         progress("flood: \(floodChanges) changes, \(rowsPerCommit) rows per commit, as fast as the writer can")
@@ -126,6 +171,8 @@ public struct SyncBenchmark {
         return Report(
             fixedRate: rate, fixedRateChanges: count, latencyP50: fixed.p50, latencyP99: fixed.p99, latencyMax: fixed.max,
             writerAloneSingle: writerAloneSingle, writerAloneBatched: writerAloneBatched, rowsPerCommit: rowsPerCommit,
+            drainChanges: floodChanges, drainRate: drainRate, pacedRate: paced, pacedChanges: pacedCount, pacedMaxLag: pacedMaxLag,
+            pacedLatencyP50: pacedLatency.p50, pacedLatencyP99: pacedLatency.p99, pacedLatencyMax: pacedLatency.max,
             floodChanges: floodChanges, floodWriterRate: Double(floodChanges) / seconds(from: floodStart, to: writerDone),
             floodApplyRate: Double(floodChanges) / seconds(from: floodStart, to: lastApplied), floodMaxLag: maxLag,
             floodLatencyP50: flood.p50, floodLatencyP99: flood.p99)

@@ -134,6 +134,11 @@ public enum CaptureSchema {
         let name = literal(table)
         let origin = "(SELECT origin FROM _tandem_context WHERE id = 1)"
         let base = "_tandem_" + table.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? String($0) : "_" }.joined()
+        // Tandem's own writes (echoes) keep their key and origin for lineage;
+        // their row is not needed, and leaving it out makes applying cheaper.
+        func row(_ prefix: String) -> String {
+            "CASE WHEN NOT EXISTS (SELECT 1 FROM _tandem_context) THEN \(values(prefix, columns)) END"
+        }
         func trigger(_ suffix: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String) -> [String] {
             let triggerName = identifier("\(base)_\(suffix)")
             return [
@@ -141,7 +146,7 @@ public enum CaptureSchema {
                 """
                 CREATE TRIGGER \(triggerName) AFTER \(event) ON \(identifier(table)) BEGIN
                 INSERT INTO _tandem_changes (tbl, op, key, row, at, origin)
-                VALUES (\(name), '\(op)', \(values(keyPrefix, key)), \(values(rowPrefix, columns)), \(nowMilliseconds), \(origin));
+                VALUES (\(name), '\(op)', \(values(keyPrefix, key)), \(row(rowPrefix)), \(nowMilliseconds), \(origin));
                 END
                 """,
             ]

@@ -1,5 +1,3 @@
-public import GRDB
-
 /// One captured insert, update or delete, as read from a side's change log.
 public struct Change: Sendable {
     /// Insert, update or delete.
@@ -24,17 +22,6 @@ public struct Change: Sendable {
     /// Nil for an application's write; otherwise the change Tandem applied (an echo) or a note.
     public var origin: String?
 
-    /// Decodes a change-log row.
-    init(row: Row) {
-        seq = row[0]
-        table = row[1]
-        operation = Operation(rawValue: row[2]) ?? .update
-        key = row[3]
-        self.row = row[4]
-        at = row[5]
-        origin = row[6]
-    }
-
     /// Creates a change.
     public init(seq: Int64, table: String, operation: Operation, key: String, row: String?, at: Double, origin: String?) {
         self.seq = seq
@@ -45,7 +32,4 @@ public struct Change: Sendable {
         self.at = at
         self.origin = origin
     }
-
-    /// The columns of the change-log query, in ``init(row:)`` order.
-    static let columns = "seq, tbl, op, key, row, at, origin"
 }

@@ -8,60 +8,82 @@ public import GRDB
 public enum SQLLiteral {
     /// Parses a comma-separated list of `quote()` literals.
     public static func parseList(_ text: String) throws(SyncError) -> [DatabaseValue] {
+        // Parsing works on the contiguous UTF-8 bytes: every change of every
+        // batch goes through here.
+        var copy = text
+        let result: Result<[DatabaseValue], SyncError> = copy.withUTF8 { bytes in
+            do throws(SyncError) {
+                return .success(try parseList(bytes, whole: text))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func parseList(_ bytes: UnsafeBufferPointer<UInt8>, whole: String) throws(SyncError) -> [DatabaseValue] {
         var result: [DatabaseValue] = []
-        var utf8 = text.utf8[...]
-        while !utf8.isEmpty {
-            result.append(try parseOne(&utf8, whole: text))
-            if let first = utf8.first {
-                guard first == UInt8(ascii: ",") else { throw malformed(text) }
-                utf8 = utf8.dropFirst()
-                if utf8.isEmpty { throw malformed(text) }
+        var index = 0
+        while index < bytes.count {
+            result.append(try parseOne(bytes, &index, whole: whole))
+            if index < bytes.count {
+                guard bytes[index] == UInt8(ascii: ",") else { throw malformed(whole) }
+                index += 1
+                if index == bytes.count { throw malformed(whole) }
             }
         }
         return result
     }
 
-    private static func parseOne(_ input: inout Substring.UTF8View, whole: String) throws(SyncError) -> DatabaseValue {
-        guard let first = input.first else { throw malformed(whole) }
-        switch first {
-        case UInt8(ascii: "'"):
-            var bytes: [UInt8] = []
-            var index = input.index(after: input.startIndex)
+    private static func parseOne(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, whole: String) throws(SyncError) -> DatabaseValue {
+        let quote = UInt8(ascii: "'")
+        switch bytes[index] {
+        case quote:
+            index += 1
+            let start = index
+            var doubled = false
             while true {
-                guard index < input.endIndex else { throw malformed(whole) }
-                let byte = input[index]
-                index = input.index(after: index)
-                if byte == UInt8(ascii: "'") {
-                    if index < input.endIndex, input[index] == UInt8(ascii: "'") {
-                        bytes.append(byte)
-                        index = input.index(after: index)
-                    } else {
-                        break
+                guard index < bytes.count else { throw malformed(whole) }
+                if bytes[index] == quote {
+                    if index + 1 < bytes.count, bytes[index + 1] == quote {
+                        doubled = true
+                        index += 2
+                        continue
                     }
-                } else {
-                    bytes.append(byte)
+                    break
                 }
+                index += 1
             }
-            input = input[index...]
-            return String(decoding: bytes, as: UTF8.self).databaseValue
+            let body = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            guard doubled else { return String(decoding: body, as: UTF8.self).databaseValue }
+            var unescaped: [UInt8] = []
+            unescaped.reserveCapacity(body.count)
+            var position = 0
+            while position < body.count {
+                unescaped.append(body[position])
+                position += body[position] == quote ? 2 : 1
+            }
+            return String(decoding: unescaped, as: UTF8.self).databaseValue
         case UInt8(ascii: "X"):
-            input = input.dropFirst()
-            guard input.first == UInt8(ascii: "'") else { throw malformed(whole) }
-            input = input.dropFirst()
-            var bytes: [UInt8] = []
-            while let high = input.first, high != UInt8(ascii: "'") {
-                input = input.dropFirst()
-                guard let low = input.first, let h = hex(high), let l = hex(low) else { throw malformed(whole) }
-                input = input.dropFirst()
-                bytes.append(h << 4 | l)
+            index += 1
+            guard index < bytes.count, bytes[index] == quote else { throw malformed(whole) }
+            index += 1
+            var data = Data()
+            while index < bytes.count, bytes[index] != quote {
+                guard index + 1 < bytes.count, let high = hex(bytes[index]), let low = hex(bytes[index + 1]) else {
+                    throw malformed(whole)
+                }
+                data.append(high << 4 | low)
+                index += 2
             }
-            guard input.first == UInt8(ascii: "'") else { throw malformed(whole) }
-            input = input.dropFirst()
-            return Data(bytes).databaseValue
+            guard index < bytes.count else { throw malformed(whole) }
+            index += 1
+            return data.databaseValue
         default:
-            let end = input.firstIndex(of: UInt8(ascii: ",")) ?? input.endIndex
-            let token = String(decoding: input[..<end], as: UTF8.self)
-            input = input[end...]
+            let start = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: ",") { index += 1 }
+            let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if token == "NULL" { return .null }
             if let integer = Int64(token) { return integer.databaseValue }
             switch token {

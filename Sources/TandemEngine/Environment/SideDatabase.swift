@@ -12,29 +12,53 @@ public final class SideDatabase: Sendable {
     public let queue: DatabaseQueue
 
     /// Opens the database at `path`; `create` allows a new file.
-    public init(role: SideRole, path: String, create: Bool = false) throws {
+    /// `autoCheckpoint: false` leaves WAL checkpoints to a ``WALCheckpointer``.
+    public init(role: SideRole, path: String, create: Bool = false, autoCheckpoint: Bool = true) throws {
         guard create || FileManager.default.fileExists(atPath: path) else {
             throw SyncError(.database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
         }
         self.role = role
         self.path = path
         var configuration = Configuration()
-        // Applications write the same file; wait for their transactions rather than fail.
-        configuration.busyMode = .timeout(30)
+        // Applications (and Tandem's housekeeping) write the same file: wait
+        // for their transactions rather than fail, for up to 30 s. SQLite's
+        // own busy timeout sleeps up to 100 ms between tries, which showed as
+        // latency spikes whenever pruning held the lock; polling every 0.5 ms
+        // takes the lock as soon as it is free.
+        configuration.busyMode = .callback { tries in
+            usleep(500)
+            return tries < 60_000
+        }
         configuration.label = "\(role)"
         configuration.prepareDatabase { db in
             // The checkpoint commits with the rows, so a lost tail after a power
             // failure is simply applied again: NORMAL keeps exactly-once.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !autoCheckpoint { _ = try Row.fetchAll(db, sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
     }
 
     /// Changes after `seq`, at most `limit`, in sequence order.
+    /// The rows of Tandem's own writes (echoes) are not read: nothing applies them.
     func changes(after seq: Int64, limit: Int, _ db: Database) throws -> [Change] {
-        let statement = try db.cachedStatement(
-            sql: "SELECT \(Change.columns) FROM _tandem_changes WHERE seq > ? ORDER BY seq LIMIT ?")
-        return try Row.fetchAll(statement, arguments: [seq, limit]).map(Change.init(row:))
+        let statement = try RawStatement(
+            sql: """
+                SELECT seq, tbl, op, key, CASE WHEN origin IS NULL THEN row END, at, origin
+                FROM _tandem_changes WHERE seq > ? ORDER BY seq LIMIT ?
+                """, db)
+        statement.bind([seq.databaseValue, limit.databaseValue])
+        defer { statement.reset() }
+        var result: [Change] = []
+        result.reserveCapacity(limit)
+        while try statement.step() {
+            result.append(
+                Change(
+                    seq: statement.int64(0), table: statement.text(1) ?? "",
+                    operation: Change.Operation(rawValue: statement.text(2) ?? "U") ?? .update, key: statement.text(3) ?? "",
+                    row: statement.text(4), at: statement.double(5), origin: statement.text(6)))
+        }
+        return result
     }
 
     /// The highest sequence number in the change log, 0 when empty.

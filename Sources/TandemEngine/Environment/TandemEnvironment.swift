@@ -36,10 +36,10 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// Opens both sides' databases.
-    public func openSides() throws -> [SideRole: SideDatabase] {
+    public func openSides(autoCheckpoint: Bool = true) throws -> [SideRole: SideDatabase] {
         var result: [SideRole: SideDatabase] = [:]
         for role in SideRole.allCases {
-            result[role] = try SideDatabase(role: role, path: path(config.sides[role]!.database))
+            result[role] = try SideDatabase(role: role, path: path(config.sides[role]!.database), autoCheckpoint: autoCheckpoint)
         }
         return result
     }

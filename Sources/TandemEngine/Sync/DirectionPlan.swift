@@ -41,8 +41,8 @@ final class DirectionPlan {
     let targetKey: [Int]
     /// For each target key column, the source key position it is copied from (nil: computed).
     let targetKeyFromSourceKey: [Int?]
-    /// Declared types of the target key columns, to predict how SQLite stores them.
-    let targetKeyTypes: [String]
+    /// Affinities of the target key columns, to predict how SQLite stores them.
+    let targetKeyAffinities: [KeyAffinity]
     let steps: [Step]
     let filter: RowFilter?
     let parentChecks: [ParentCheck]
@@ -155,7 +155,7 @@ final class DirectionPlan {
             }
             return nil
         }
-        targetKeyTypes = target.key.map { column in targetTypes.first { $0.name == column }?.type ?? "" }
+        targetKeyAffinities = target.key.map { column in KeyAffinity(declared: targetTypes.first { $0.name == column }?.type ?? "") }
         self.steps = steps
         self.parentChecks = parentChecks
         policy = settings.conflictPolicy ?? tableMap.conflictPolicy ?? .erpWins
@@ -172,48 +172,59 @@ final class DirectionPlan {
         updateSQL = "UPDATE \(table) SET \(assignments) WHERE \(keyClause)"
         insertSQL = "INSERT INTO \(table) (\(targetColumns.map(CaptureSchema.identifier).joined(separator: ", "))) VALUES (\(targetColumns.map { _ in "?" }.joined(separator: ", ")))"
         deleteSQL = "DELETE FROM \(table) WHERE \(keyClause)"
+        let conflictTarget = target.key.map(CaptureSchema.identifier).joined(separator: ", ")
+        let upsertAction = nonKey.isEmpty
+            ? "NOTHING"
+            : "UPDATE SET " + nonKey.map { "\(CaptureSchema.identifier(targetColumns[$0])) = excluded.\(CaptureSchema.identifier(targetColumns[$0]))" }.joined(separator: ", ")
+        upsertCandidateSQL = "\(insertSQL) ON CONFLICT (\(conflictTarget)) DO \(upsertAction)"
         self.nonKey = nonKey
     }
 
     /// Target positions that are not key columns, in UPDATE order.
     let nonKey: [Int]
+    /// One-statement upsert on the target key; usable only where a unique index covers exactly the key.
+    private let upsertCandidateSQL: String
+    /// The upsert the engine writes with, when ``enableUpsert(_:)`` found it valid; otherwise UPDATE, then INSERT.
+    private(set) var upsertSQL: String?
+
+    /// Uses the one-statement upsert when the target table has a unique
+    /// index (or primary key) on exactly the key columns, which SQLite
+    /// requires of `ON CONFLICT`.
+    func enableUpsert(_ db: Database) {
+        upsertSQL = (try? db.makeStatement(sql: upsertCandidateSQL)) != nil ? upsertCandidateSQL : nil
+    }
 
     /// Maps decoded source rows to target rows. A row that fails (bad value,
     /// plugin error) gets its error; the others are unaffected.
     func mapRows(_ rows: [[DatabaseValue]]) -> [Result<[DatabaseValue], SyncError>] {
-        var results: [Result<[DatabaseValue], SyncError>] = rows.map { _ in
-            .success(Array(repeating: DatabaseValue.null, count: targetColumns.count))
-        }
+        // Rows are filled in place, step by step; a failed row keeps its first error.
+        var output = Array(repeating: Array(repeating: DatabaseValue.null, count: targetColumns.count), count: rows.count)
+        var errors: [SyncError?] = Array(repeating: nil, count: rows.count)
         for step in steps {
             switch step.kind {
             case .copy(let source):
-                for index in rows.indices {
-                    guard case .success(var values) = results[index] else { continue }
-                    values[step.targets[0]] = source < rows[index].count ? rows[index][source] : .null
-                    results[index] = .success(values)
-                }
+                let target = step.targets[0]
+                for index in rows.indices where source < rows[index].count { output[index][target] = rows[index][source] }
             case .constant(let value):
-                for index in rows.indices {
-                    guard case .success(var values) = results[index] else { continue }
-                    values[step.targets[0]] = value
-                    results[index] = .success(values)
-                }
+                let target = step.targets[0]
+                for index in rows.indices { output[index][target] = value }
             case .transform(let sources, let types, let processor, let name):
-                runTransform(rows, sources: sources, types: types, processor: processor, name: name, targets: step.targets, into: &results)
+                runTransform(
+                    rows, sources: sources, types: types, processor: processor, name: name, targets: step.targets, into: &output,
+                    errors: &errors)
             }
         }
-        return results
+        return rows.indices.map { index in errors[index].map { .failure($0) } ?? .success(output[index]) }
     }
 
     private func runTransform(
         _ rows: [[DatabaseValue]], sources: [Int], types: [ArrowType], processor: PluginProcessor, name: String,
-        targets: [Int], into results: inout [Result<[DatabaseValue], SyncError>]
+        targets: [Int], into output: inout [[DatabaseValue]], errors: inout [SyncError?]
     ) {
         // Convert the inputs; a row whose value does not fit fails alone.
         var included: [Int] = []
         var columns: [[Value]] = Array(repeating: [], count: sources.count)
-        for index in rows.indices {
-            guard case .success = results[index] else { continue }
+        for index in rows.indices where errors[index] == nil {
             do {
                 var converted: [Value] = []
                 for (position, source) in sources.enumerated() {
@@ -227,36 +238,33 @@ final class DirectionPlan {
                 for (position, value) in converted.enumerated() { columns[position].append(value) }
                 included.append(index)
             } catch let error as SyncError {
-                results[index] = .failure(error)
+                errors[index] = error
             } catch {
-                results[index] = .failure(SyncError(.badValue, "\(error)"))
+                errors[index] = SyncError(.badValue, "\(error)")
             }
         }
         guard !included.isEmpty else { return }
-        func process(_ rowsIn: [Int], _ columnValues: [[Value]]) throws -> RecordBatch {
+        func process(_ count: Int, _ columnValues: [[Value]]) throws -> RecordBatch {
             let batch = try RecordBatch(
                 zip(processor.inputSchema.fields, columnValues).map { field, values in try Column(field, values: values) },
-                rowCount: rowsIn.count)
+                rowCount: count)
             return try processor.process(batch)
         }
-        func store(_ output: RecordBatch, row: Int, index: Int) {
-            guard case .success(var values) = results[index] else { return }
+        func store(_ result: RecordBatch, row: Int, index: Int) {
             for (position, target) in targets.enumerated() {
-                values[target] = ValueConversion.databaseValue(output.columns[position][row])
+                output[index][target] = ValueConversion.databaseValue(result.columns[position][row])
             }
-            results[index] = .success(values)
         }
-        if let output = try? process(included, columns) {
-            for (row, index) in included.enumerated() { store(output, row: row, index: index) }
+        if let result = try? process(included.count, columns) {
+            for (row, index) in included.enumerated() { store(result, row: row, index: index) }
             return
         }
         // The batch failed: run the rows one by one so that only the bad ones fail.
         for (row, index) in included.enumerated() {
             do {
-                let output = try process([index], columns.map { [$0[row]] })
-                store(output, row: 0, index: index)
+                store(try process(1, columns.map { [$0[row]] }), row: 0, index: index)
             } catch {
-                results[index] = .failure(SyncError(.plugin, "transform \(name): \(error)"))
+                errors[index] = SyncError(.plugin, "transform \(name): \(error)")
             }
         }
     }
@@ -264,23 +272,40 @@ final class DirectionPlan {
     /// The target key of mapped `values`, normalised to how SQLite stores it
     /// (so that it compares with the target's own change-log keys).
     func targetKeyString(_ values: [DatabaseValue]) -> String {
-        SQLLiteral.quoteList(zip(targetKey, targetKeyTypes).map { Self.applyAffinity(values[$0], declared: $1) })
+        SQLLiteral.quoteList(zip(targetKey, targetKeyAffinities).map { $1.apply(values[$0]) })
     }
 
-    /// The value as a column declared `declared` would store it (SQLite's affinity rules, for keys).
-    static func applyAffinity(_ value: DatabaseValue, declared: String) -> DatabaseValue {
-        let type = declared.uppercased()
-        switch value.storage {
-        case .string(let text) where type.contains("INT") || type.hasPrefix("NUMERIC") || type.hasPrefix("DECIMAL"):
-            if let integer = Int64(text) { return integer.databaseValue }
-            return value
-        case .int64(let integer) where type.contains("CHAR") || type.contains("TEXT") || type.contains("CLOB"):
-            return String(integer).databaseValue
-        case .double(let real) where type.contains("INT"):
-            if real == real.rounded(), abs(real) < 9e18 { return Int64(real).databaseValue }
-            return value
-        default:
-            return value
+    /// How a key column converts values it stores (SQLite's affinity rules, as far as keys need them).
+    enum KeyAffinity {
+        case integer, numeric, text, none
+
+        init(declared: String) {
+            let type = declared.uppercased()
+            if type.contains("INT") {
+                self = .integer
+            } else if type.contains("CHAR") || type.contains("TEXT") || type.contains("CLOB") {
+                self = .text
+            } else if type.hasPrefix("NUMERIC") || type.hasPrefix("DECIMAL") {
+                self = .numeric
+            } else {
+                self = .none
+            }
+        }
+
+        /// The value as a column of this affinity would store it.
+        func apply(_ value: DatabaseValue) -> DatabaseValue {
+            switch (self, value.storage) {
+            case (.integer, .string(let text)), (.numeric, .string(let text)):
+                if let integer = Int64(text) { return integer.databaseValue }
+                return value
+            case (.text, .int64(let integer)):
+                return String(integer).databaseValue
+            case (.integer, .double(let real)):
+                if real == real.rounded(), abs(real) < 9e18 { return Int64(real).databaseValue }
+                return value
+            default:
+                return value
+            }
         }
     }
 }

@@ -44,7 +44,8 @@ public final class SyncEngine {
     private var lastDataVersion: [SideRole: Int] = [:]
     private var stateVersion = -1
     private var caughtUp: [String: Set<SyncDirection>] = [:]
-    private var nextPrune = ContinuousClock.now
+    /// Directions whose in-memory checkpoints are ahead of the stored ones (see ``saveCheckpoints()``).
+    private var unsavedCheckpoints: Set<SyncDirection> = []
     private var nextStats = ContinuousClock.now
     private var nextParkedRetry = ContinuousClock.now
     private var lastStatsTime = ContinuousClock.now
@@ -84,9 +85,11 @@ public final class SyncEngine {
                 let targetTypes = try sides[direction.target]!.queue.read { db in
                     try CaptureSchema.columnTypes(db, table: target.table)
                 }
-                plans[resolved.name, default: [:]][direction] = try DirectionPlan(
+                let plan = try DirectionPlan(
                     map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
                     plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName)
+                try sides[direction.target]!.queue.read { db in plan.enableUpsert(db) }
+                plans[resolved.name, default: [:]][direction] = plan
                 stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(map: resolved.name, direction: direction)
             }
             if let policy = resolved.settings.conflictPolicy ?? resolved.map.conflictPolicy, policy == .merge || policy == .manual {
@@ -128,6 +131,8 @@ public final class SyncEngine {
     public func run(until shouldStop: () -> Bool) throws {
         try state.engineStarted(pid: ProcessInfo.processInfo.processIdentifier)
         logger.info("engine started", metadata: ["environment": "\(environment.directory)", "maps": "\(maps.count)"])
+        let housekeeper = try Housekeeper(sources: housekeepingSources(), pruneInterval: pruneInterval, logger: logger)
+        defer { housekeeper.stop() }
         var backoff = Duration.milliseconds(10)
         while !shouldStop() {
             do {
@@ -140,6 +145,7 @@ public final class SyncEngine {
                 backoff = min(backoff * 2, .seconds(5))
             }
         }
+        try saveCheckpoints()
         try writeStats()
         try state.engineStopped()
         logger.info("engine stopped")
@@ -167,12 +173,9 @@ public final class SyncEngine {
                 }
             }
         }
-        if now >= nextPrune {
-            nextPrune = now + pruneInterval
-            try prune()
-        }
         if now >= nextStats {
             nextStats = now + .seconds(1)
+            try saveCheckpoints()
             try writeStats()
         }
         return worked
@@ -293,23 +296,31 @@ public final class SyncEngine {
         }
         let items = prepare(pairs)
         let last = changes.last!.seq
+        guard items.contains(where: { $0.mapped != nil }) else {
+            // Only echoes and filtered-out rows: nothing to write. Reading them
+            // again after a crash skips them again, so the checkpoint is saved
+            // later (with the next write, or within a second) instead of
+            // costing a transaction on a side the applications are writing.
+            var skipped: [String: Int] = [:]
+            for item in items { skipped[item.plan.map, default: 0] += 1 }
+            for (map, count) in skipped { stats[Self.statsKey(map, direction)]?.skipped += count }
+            for plan in active {
+                checkpoints[direction, default: [:]][plan.map] = max(checkpoints[direction]?[plan.map] ?? 0, last)
+            }
+            unsavedCheckpoints.insert(direction)
+            return
+        }
         let target = sides[direction.target]!
         let outcome = try target.queue.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) { () -> Database.TransactionCompletion in
                 try self.applyItems(items, direction: direction, db)
-                for plan in active {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO _tandem_checkpoints (map, source, seq) VALUES (?, ?, ?)
-                            ON CONFLICT (map, source) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > seq
-                            """,
-                        arguments: [plan.map, direction.source.rawValue, last])
-                }
+                for plan in active { try Self.storeCheckpoint(map: plan.map, source: direction.source, seq: last, db) }
                 return .commit
             }
             return self.pendingOutcome
         }
         let committed = ContinuousClock.now
+        unsavedCheckpoints.remove(direction)
         for plan in active {
             checkpoints[direction, default: [:]][plan.map] = max(checkpoints[direction]?[plan.map] ?? 0, last)
         }
@@ -321,6 +332,27 @@ public final class SyncEngine {
         for (map, keys) in parked[direction] ?? [:] where !keys.isEmpty {
             if parentsOf[map, default: []].contains(where: movedMaps.contains) { try retryParked(map: map, direction: direction) }
         }
+    }
+
+    /// Writes the checkpoints that moved over batches with nothing to apply.
+    func saveCheckpoints() throws {
+        for direction in unsavedCheckpoints {
+            let stored = checkpoints[direction] ?? [:]
+            try sides[direction.target]!.queue.write { db in
+                for (map, seq) in stored { try Self.storeCheckpoint(map: map, source: direction.source, seq: seq, db) }
+            }
+        }
+        unsavedCheckpoints = []
+    }
+
+    /// Moves the stored checkpoint of `map` from `source` forward to `seq` (never back).
+    private static func storeCheckpoint(map: String, source: SideRole, seq: Int64, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO _tandem_checkpoints (map, source, seq) VALUES (?, ?, ?)
+                ON CONFLICT (map, source) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > seq
+                """,
+            arguments: [map, source.rawValue, seq])
     }
 
     /// What one transaction did, applied to the engine's memory only after it commits.
@@ -381,17 +413,38 @@ public final class SyncEngine {
         return result
     }
 
+    /// The prepared statements one plan writes with, for one transaction.
+    private struct PlanStatements {
+        let update: RawStatement
+        let insert: RawStatement
+        let upsert: RawStatement?
+        let delete: RawStatement
+        let parents: [RawStatement]
+
+        init(_ plan: DirectionPlan, _ db: Database) throws {
+            update = try RawStatement(sql: plan.updateSQL, db)
+            insert = try RawStatement(sql: plan.insertSQL, db)
+            upsert = try plan.upsertSQL.map { try RawStatement(sql: $0, db) }
+            delete = try RawStatement(sql: plan.deleteSQL, db)
+            parents = try plan.parentChecks.map { try RawStatement(sql: $0.sql, db) }
+        }
+    }
+
+    /// Errors that belong to one row (the target refused it), not to the side.
+    private static let rowErrors: [ResultCode] = [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE]
+
     private func applyItems(_ items: [Item], direction: SyncDirection, _ db: Database) throws {
         var outcome = Outcome()
         defer { pendingOutcome = outcome }
         let origin = direction.source.rawValue
         try db.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, '')")
         var pending: [ObjectIdentifier: [String: (seq: Int64, key: String, row: String?, at: Double)]] = [:]
+        var statements: [ObjectIdentifier: PlanStatements] = [:]
         var blocked: [String: Set<String>] = [:]
         for (map, keys) in parked[direction] ?? [:] { blocked[map] = Set(keys.keys) }
         // Parked items being retried only block their own later items.
         if items.first?.parkedID != nil { blocked = [:] }
-        let contextStatement = try db.cachedStatement(sql: "UPDATE _tandem_context SET origin = ? WHERE id = 1")
+        let context = try RawStatement(sql: "UPDATE _tandem_context SET origin = ? WHERE id = 1", db)
 
         for item in items {
             let plan = item.plan
@@ -442,11 +495,16 @@ public final class SyncEngine {
             case .success(let result):
                 values = result
             }
+            let id = ObjectIdentifier(plan)
+            if statements[id] == nil { statements[id] = try PlanStatements(plan, db) }
+            let write = statements[id]!
             if item.change.operation != .delete {
                 var missing: String?
-                for check in plan.parentChecks where !values[check.target].isNull {
-                    let statement = try db.cachedStatement(sql: check.sql)
-                    if try Int.fetchOne(statement, arguments: [values[check.target]]) == nil {
+                for (check, statement) in zip(plan.parentChecks, write.parents) where !values[check.target].isNull {
+                    statement.bind(values[check.target], at: 1)
+                    let found = try statement.step()
+                    statement.reset()
+                    if !found {
                         missing = "waits for its parent in map \(check.map): \(ValueConversion.describe(values[check.target])) is not on the \(direction.target) side yet"
                         break
                     }
@@ -458,9 +516,8 @@ public final class SyncEngine {
             }
             // Conflict: the target's applications changed the same key and the
             // reverse direction has not carried that over yet.
-            if pending[ObjectIdentifier(plan)] == nil { pending[ObjectIdentifier(plan)] = try pendingLocal(plan, direction: direction, db) }
-            let targetKey = plan.targetKeyString(values)
-            if let local = pending[ObjectIdentifier(plan)]?[targetKey] {
+            if pending[id] == nil { pending[id] = try pendingLocal(plan, direction: direction, db) }
+            if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
                 let sourceWins: Bool
                 switch plan.policy {
                 case .crmWins: sourceWins = direction.source == .crm
@@ -482,7 +539,7 @@ public final class SyncEngine {
                     try db.execute(
                         sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND seq > ? AND origin IS NULL",
                         arguments: ["superseded by \(origin):\(item.change.seq)", plan.targetTable, local.key, local.seq - 1])
-                    pending[ObjectIdentifier(plan)]?[targetKey] = nil
+                    pending[id]?[targetKey] = nil
                 } else {
                     count { $0.skipped += 1 }
                     try unpark()
@@ -490,25 +547,34 @@ public final class SyncEngine {
                 }
             }
 
-            try contextStatement.execute(arguments: ["\(origin):\(item.change.seq)"])
+            context.bind("\(origin):\(item.change.seq)", at: 1)
+            try context.execute()
             let keyValues = plan.targetKey.map { values[$0] }
-            switch item.change.operation {
-            case .delete:
-                try db.cachedStatement(sql: plan.deleteSQL).execute(arguments: StatementArguments(keyValues))
-            case .insert, .update:
-                if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues {
-                    try db.cachedStatement(sql: plan.deleteSQL).execute(arguments: StatementArguments(oldKey))
-                }
-                let update = try db.cachedStatement(sql: plan.updateSQL)
-                try update.execute(arguments: StatementArguments(plan.nonKey.map { values[$0] } + keyValues))
-                if db.changesCount == 0 {
-                    do {
-                        try db.cachedStatement(sql: plan.insertSQL).execute(arguments: StatementArguments(values))
-                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                        try park("error", "the \(direction.target) side refused the row: \(error.message ?? "\(error)")")
-                        continue
+            do {
+                switch item.change.operation {
+                case .delete:
+                    write.delete.bind(keyValues)
+                    try write.delete.execute()
+                case .insert, .update:
+                    if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues {
+                        write.delete.bind(oldKey)
+                        try write.delete.execute()
+                    }
+                    if let upsert = write.upsert {
+                        upsert.bind(values)
+                        try upsert.execute()
+                    } else {
+                        write.update.bind(plan.nonKey.lazy.map { values[$0] } + keyValues)
+                        if try write.update.execute() == 0 {
+                            write.insert.bind(values)
+                            try write.insert.execute()
+                        }
                     }
                 }
+            } catch let error as DatabaseError where Self.rowErrors.contains(error.resultCode) {
+                // SQLite undid the failed statement only; the row waits in the parking table.
+                try park("error", "the \(direction.target) side refused the row: \(error.message ?? "\(error)")")
+                continue
             }
             try unpark()
             outcome.wrote = true
@@ -570,32 +636,17 @@ public final class SyncEngine {
 
     // MARK: Housekeeping
 
-    /// Deletes change-log rows every consumer has checkpointed; rows of tables
-    /// no enabled map reads are deleted outright.
-    func prune() throws {
-        for role in SideRole.allCases {
-            var consumers: [String: [Int64?]] = [:]
+    /// What the housekeeper needs to prune each side's change log.
+    private func housekeepingSources() -> [Housekeeper.Source] {
+        SideRole.allCases.map { role in
+            var readers: [String: [String]] = [:]
             for map in maps {
                 for (direction, plan) in plans[map.name] ?? [:] where direction.source == role {
-                    consumers[plan.sourceTable, default: []].append(checkpoints[direction]?[map.name])
+                    readers[plan.sourceTable, default: []].append(map.name)
                 }
             }
-            let side = sides[role]!
-            try side.queue.writeWithoutTransaction { db in
-                let tables = try String.fetchAll(db, sql: "SELECT tbl FROM _tandem_capture")
-                try db.inTransaction(.immediate) {
-                    for table in tables {
-                        let list = consumers[table] ?? []
-                        if list.isEmpty {
-                            try db.execute(sql: "DELETE FROM _tandem_changes WHERE tbl = ?", arguments: [table])
-                        } else if !list.contains(where: { $0 == nil }) {
-                            let floor = list.compactMap { $0 }.min()!
-                            try db.execute(sql: "DELETE FROM _tandem_changes WHERE tbl = ? AND seq <= ?", arguments: [table, floor])
-                        }
-                    }
-                    return .commit
-                }
-            }
+            let target = SyncDirection(from: role).target
+            return Housekeeper.Source(role: role, path: sides[role]!.path, targetPath: sides[target]!.path, readers: readers)
         }
     }
 

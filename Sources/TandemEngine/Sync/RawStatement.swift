@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A prepared statement driven through SQLite's C API.
+///
+/// The engine's per-change statements (read a change, set the context, upsert
+/// a row) ran at about a third of the writer-alone rate through GRDB's
+/// generic argument and row types: the profile was dominated by generic
+/// metadata lookups, key paths and per-row allocations, not by SQLite. This
+/// binds `DatabaseValue`s and reads columns directly. The statement itself
+/// still comes from GRDB's cache, and is reset after every use so that GRDB
+/// can keep using it.
+struct RawStatement {
+    private let handle: OpaquePointer
+    private let connection: OpaquePointer
+    private let sql: String
+
+    /// Wraps a statement GRDB prepared on `db`.
+    init(_ statement: Statement, _ db: Database) {
+        handle = statement.sqliteStatement
+        connection = db.sqliteConnection!
+        sql = statement.sql
+    }
+
+    /// Prepares (or takes from GRDB's cache) `sql` on `db`.
+    init(sql: String, _ db: Database) throws {
+        self.init(try db.cachedStatement(sql: sql), db)
+    }
+
+    /// Binds `values` to parameters 1, 2, ….
+    func bind(_ values: some Sequence<DatabaseValue>) {
+        var index: Int32 = 1
+        for value in values {
+            bind(value, at: index)
+            index += 1
+        }
+    }
+
+    /// Binds one value to parameter `index` (1-based).
+    func bind(_ value: DatabaseValue, at index: Int32) {
+        switch value.storage {
+        case .null:
+            sqlite3_bind_null(handle, index)
+        case .int64(let integer):
+            sqlite3_bind_int64(handle, index, integer)
+        case .double(let real):
+            sqlite3_bind_double(handle, index, real)
+        case .string(var text):
+            _ = text.withUTF8 { bytes in
+                // An empty buffer may have no address, which SQLite would bind as NULL.
+                if bytes.isEmpty {
+                    sqlite3_bind_text(handle, index, "", 0, nil)
+                } else {
+                    sqlite3_bind_text(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+                }
+            }
+        case .blob(let data):
+            if data.isEmpty {
+                sqlite3_bind_zeroblob(handle, index, 0)
+            } else {
+                data.withUnsafeBytes { bytes in
+                    _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+                }
+            }
+        }
+    }
+
+    /// Binds a text to parameter `index`.
+    func bind(_ text: String, at index: Int32) {
+        bind(text.databaseValue, at: index)
+    }
+
+    /// Runs the statement to completion and resets it; returns the rows it changed.
+    @discardableResult
+    func execute() throws -> Int {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            switch code {
+            case SQLITE_DONE: return Int(sqlite3_changes(connection))
+            case SQLITE_ROW: continue
+            default: throw error(code)
+            }
+        }
+    }
+
+    /// Steps a query: true while there is a row. Call ``reset()`` when done.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            defer { sqlite3_reset(handle) }
+            throw error(code)
+        }
+    }
+
+    /// Makes the statement ready for new arguments.
+    func reset() {
+        sqlite3_reset(handle)
+    }
+
+    /// Column `index` of the current row as an integer.
+    func int64(_ index: Int32) -> Int64 {
+        sqlite3_column_int64(handle, index)
+    }
+
+    /// Column `index` of the current row as a real.
+    func double(_ index: Int32) -> Double {
+        sqlite3_column_double(handle, index)
+    }
+
+    /// Column `index` of the current row as text, nil when NULL.
+    func text(_ index: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(handle, index) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        DatabaseError(
+            resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
+            message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+    }
+
+    /// SQLite copies the bytes before the bind call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
