@@ -199,13 +199,4 @@ struct LiveSyncTests {
         }
         Issue.record("sides differ:\nERP \(erp.map { $0.prefix(120) })\nCRM \(crm.map { $0.prefix(120) })\n\(fixture.engineLog.suffix(1500))")
     }
-
-    func waitUntil(timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("condition not met in \(timeout)")
-    }
 }

@@ -70,3 +70,13 @@ extension Process {
         return terminationStatus
     }
 }
+
+/// Waits until `condition` holds, checking every 100 ms; records an issue after `timeout`.
+func waitUntil(timeout: Duration = .seconds(30), _ condition: () throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    Issue.record("condition not met in \(timeout)")
+}

@@ -42,7 +42,8 @@ public enum CaptureSchema {
         CREATE TABLE IF NOT EXISTS _tandem_parked (
             id INTEGER PRIMARY KEY AUTOINCREMENT, map TEXT NOT NULL, source TEXT NOT NULL, seq INTEGER NOT NULL,
             tbl TEXT NOT NULL, op TEXT NOT NULL, key TEXT NOT NULL, row TEXT, at REAL NOT NULL,
-            kind TEXT NOT NULL, reason TEXT NOT NULL, parked_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 1)
+            kind TEXT NOT NULL, reason TEXT NOT NULL, parked_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 1,
+            error_class TEXT NOT NULL DEFAULT 'application')
         """,
         "CREATE INDEX IF NOT EXISTS _tandem_parked_map ON _tandem_parked (map, seq)",
         """
@@ -64,6 +65,10 @@ public enum CaptureSchema {
         _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         try db.inTransaction(.immediate) {
             for statement in setup { try db.execute(sql: statement) }
+            // Environments created before errors were classified.
+            if try !db.columns(in: "_tandem_parked").contains(where: { $0.name == "error_class" }) {
+                try db.execute(sql: "ALTER TABLE _tandem_parked ADD COLUMN error_class TEXT NOT NULL DEFAULT 'application'")
+            }
             for table in tables {
                 let columns = try self.columns(db, table: table.name)
                 guard !columns.isEmpty else {

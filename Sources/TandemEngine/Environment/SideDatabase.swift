@@ -12,8 +12,7 @@ public final class SideDatabase: Sendable {
     public let queue: DatabaseQueue
 
     /// Opens the database at `path`; `create` allows a new file.
-    /// `autoCheckpoint: false` leaves WAL checkpoints to a ``WALCheckpointer``.
-    public init(role: SideRole, path: String, create: Bool = false, autoCheckpoint: Bool = true) throws {
+    public init(role: SideRole, path: String, create: Bool = false) throws {
         guard create || FileManager.default.fileExists(atPath: path) else {
             throw SyncError(.database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
         }
@@ -34,7 +33,6 @@ public final class SideDatabase: Sendable {
             // The checkpoint commits with the rows, so a lost tail after a power
             // failure is simply applied again: NORMAL keeps exactly-once.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            if !autoCheckpoint { _ = try Row.fetchAll(db, sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         queue = try DatabaseQueue(path: path, configuration: configuration)
     }

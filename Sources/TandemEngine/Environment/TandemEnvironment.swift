@@ -36,12 +36,22 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// Opens both sides' databases.
-    public func openSides(autoCheckpoint: Bool = true) throws -> [SideRole: SideDatabase] {
+    public func openSides() throws -> [SideRole: SideDatabase] {
         var result: [SideRole: SideDatabase] = [:]
         for role in SideRole.allCases {
-            result[role] = try SideDatabase(role: role, path: path(config.sides[role]!.database), autoCheckpoint: autoCheckpoint)
+            result[role] = try SideDatabase(role: role, path: path(config.sides[role]!.database))
         }
         return result
+    }
+
+    /// Throws, naming the enabled maps, unless `name` is one of them.
+    public func requireMap(_ name: String) throws(SyncError) {
+        let enabled = config.maps.map(\.name)
+        guard enabled.contains(name) else {
+            throw SyncError(
+                .configuration,
+                "map '\(name)' is not enabled in this environment (enabled: \(enabled.joined(separator: ", "))); add it to tandem.yaml")
+        }
     }
 
     /// Opens the state database.

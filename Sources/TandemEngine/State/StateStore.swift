@@ -34,6 +34,9 @@ public final class StateStore: Sendable {
                         map TEXT NOT NULL, direction TEXT NOT NULL, applied INTEGER NOT NULL, skipped INTEGER NOT NULL,
                         parked INTEGER NOT NULL, conflicts INTEGER NOT NULL, rate REAL NOT NULL, last_error TEXT,
                         last_error_at REAL, updated_at REAL NOT NULL, PRIMARY KEY (map, direction));
+                    CREATE TABLE IF NOT EXISTS requests (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, body TEXT NOT NULL, actor TEXT NOT NULL,
+                        requested_at REAL NOT NULL, done_at REAL, result TEXT);
                     CREATE TABLE IF NOT EXISTS activity (
                         id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT NOT NULL, map TEXT,
                         event TEXT NOT NULL, details TEXT);
@@ -155,6 +158,45 @@ public final class StateStore: Sendable {
                     conflicts: row["conflicts"], rate: row["rate"], lastError: row["last_error"], lastErrorAt: row["last_error_at"])
             }
         }
+    }
+
+    // MARK: Operator requests
+
+    /// Queues `request` for the engine; returns its number.
+    public func enqueue(_ request: OperatorRequest, actor: String) throws -> Int64 {
+        let body = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        return try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO requests (kind, body, actor, requested_at) VALUES (?, ?, ?, ?)",
+                arguments: [request.action.rawValue, body, actor, Self.now])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Requests no engine has handled yet, oldest first.
+    func pendingRequests() throws -> [(id: Int64, request: OperatorRequest, actor: String)] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, body, actor FROM requests WHERE done_at IS NULL ORDER BY id").compactMap { row in
+                guard let request = try? JSONDecoder().decode(OperatorRequest.self, from: Data((row[1] as String).utf8)) else { return nil }
+                return (row[0], request, row[2])
+            }
+        }
+    }
+
+    /// Records the result of request `id`.
+    func finish(_ id: Int64, results: [OperatorRequest.Result]) throws {
+        let text = String(decoding: try JSONEncoder().encode(results), as: UTF8.self)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE requests SET done_at = ?, result = ? WHERE id = ?", arguments: [Self.now, text, id])
+        }
+    }
+
+    /// The results of request `id`, nil while no engine has handled it.
+    public func results(of id: Int64) throws -> [OperatorRequest.Result]? {
+        guard let text = try queue.read({ db in try String.fetchOne(db, sql: "SELECT result FROM requests WHERE id = ? AND done_at IS NOT NULL", arguments: [id]) }) else {
+            return nil
+        }
+        return try JSONDecoder().decode([OperatorRequest.Result].self, from: Data(text.utf8))
     }
 
     // MARK: Activity

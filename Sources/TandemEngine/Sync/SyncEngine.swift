@@ -139,8 +139,15 @@ public final class SyncEngine {
                 if try !iterate() { try? sleep(pollInterval) }
                 backoff = .milliseconds(10)
             } catch {
-                // Busy sides, a full disk, a side being replaced: report and try again, slower each time.
+                // A side busy for longer than the 30 s busy wait, a full disk, a side
+                // being replaced: nothing is parked (no row is at fault); report it
+                // in the log and on every active map's status, and try again, slower each time.
                 logger.error("sync iteration failed, retrying in \(backoff): \(error)")
+                for (key, stat) in stats where states[stat.map]?.isActive == true {
+                    stats[key]?.lastError = "transient: \(error) (retrying)"
+                    stats[key]?.lastErrorAt = StateStore.now
+                }
+                try? writeStats()
                 try? sleep(backoff)
                 backoff = min(backoff * 2, .seconds(5))
             }
@@ -201,6 +208,131 @@ public final class SyncEngine {
             states[map.name] = new
         }
         dirty = [.erp: true, .crm: true]
+        try handleRequests()
+    }
+
+    // MARK: Operator requests
+
+    /// Handles the operator requests waiting in the state database. The
+    /// running engine does this between batches; `tandem errors retry` calls
+    /// it itself (holding the environment lock) when no engine runs.
+    public func processPendingRequests() throws {
+        try refreshStates()
+    }
+
+    private func handleRequests() throws {
+        for (id, request, actor) in try state.pendingRequests() {
+            let results: [OperatorRequest.Result]
+            do {
+                results = try handle(request, actor: actor)
+            } catch {
+                results = [OperatorRequest.Result(id: "*", outcome: "refused", detail: "\(error)")]
+            }
+            try state.finish(id, results: results)
+        }
+    }
+
+    /// A parked change an operator named.
+    private struct NamedEntry {
+        let id: ErrorID
+        let map: String
+        let direction: SyncDirection
+        let key: String
+        let seq: Int64
+        let operation: String
+        let row: String?
+        let reason: String
+    }
+
+    private func handle(_ request: OperatorRequest, actor: String) throws -> [OperatorRequest.Result] {
+        var results: [OperatorRequest.Result] = []
+        var entries: [NamedEntry] = []
+        func fetch(_ side: SideRole, _ condition: String, _ arguments: StatementArguments) throws -> [NamedEntry] {
+            try sides[side]!.queue.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT id, map, source, key, seq, op, row, reason FROM _tandem_parked WHERE \(condition) ORDER BY seq, id",
+                    arguments: arguments
+                ).map { row in
+                    NamedEntry(
+                        id: ErrorID(side: side, number: row[0]), map: row[1], direction: SyncDirection(from: SideRole(rawValue: row[2]) ?? side.other),
+                        key: row[3], seq: row[4], operation: row[5], row: row[6], reason: row[7])
+                }
+            }
+        }
+        if request.all {
+            for side in SideRole.allCases {
+                entries += try request.map.map { try fetch(side, "kind <> 'behind' AND map = ?", [$0]) } ?? fetch(side, "kind <> 'behind'", [])
+            }
+            if entries.isEmpty {
+                return [OperatorRequest.Result(id: "*", outcome: "refused", detail: "no parked changes\(request.map.map { " of map \($0)" } ?? "")")]
+            }
+        } else {
+            for text in request.ids {
+                do {
+                    let id = try ErrorID(parsing: text)
+                    guard let entry = try fetch(id.side, "id = ?", [id.number]).first else {
+                        throw SyncError(.state, "there is no parked change \(id) (applied or discarded already?); `tandem errors list` shows the current ones")
+                    }
+                    entries.append(entry)
+                } catch let error as SyncError {
+                    results.append(OperatorRequest.Result(id: text, outcome: "refused", detail: error.message))
+                }
+            }
+        }
+        entries = entries.filter { entry in
+            guard states[entry.map]?.isActive == true else {
+                let state = states[entry.map] ?? .notRunning
+                results.append(
+                    OperatorRequest.Result(
+                        id: entry.id.description, outcome: "refused",
+                        detail: "map \(entry.map) is \(state.rawValue); `tandem maps \(state == .paused ? "resume" : "run") \(entry.map)` first"))
+                return false
+            }
+            return true
+        }
+        var keys: [SyncDirection: [String: Set<String>]] = [:]
+        for entry in entries { keys[entry.direction, default: [:]][entry.map, default: []].insert(entry.key) }
+
+        if request.action == .discard {
+            for entry in entries {
+                try sides[entry.direction.target]!.queue.write { db in
+                    try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [entry.id.number])
+                }
+                var outcome = Outcome()
+                outcome.unparked = [(entry.map, entry.key)]
+                commit(outcome, direction: entry.direction)
+                try state.log(
+                    actor: actor, map: entry.map, event: "parked change discarded",
+                    details: "\(entry.id): change \(entry.direction.source):\(entry.seq) (\(entry.operation), key \(entry.key)), row \(entry.row ?? "NULL"); it was parked because: \(entry.reason)")
+                results.append(OperatorRequest.Result(id: entry.id.description, outcome: "discarded"))
+            }
+        }
+        // Retry (or, after a discard, let the changes behind go on), in order per key.
+        var superseded: [Int64: Int64] = [:]
+        for (direction, byMap) in keys {
+            for (map, mapKeys) in byMap {
+                let outcome = try retryParked(map: map, direction: direction, scope: .keys(mapKeys))
+                for entry in outcome.superseded { superseded[entry.seq] = entry.by }
+            }
+        }
+        if request.action == .retry {
+            for entry in entries {
+                if let still = try fetch(entry.id.side, "id = ?", [entry.id.number]).first {
+                    results.append(OperatorRequest.Result(id: entry.id.description, outcome: "failed", detail: still.reason))
+                } else if let by = superseded[entry.seq] {
+                    results.append(
+                        OperatorRequest.Result(
+                            id: entry.id.description, outcome: "superseded",
+                            detail: "failed again; the newer change \(entry.direction.source):\(by) of the same key was applied in its place"))
+                } else {
+                    results.append(OperatorRequest.Result(id: entry.id.description, outcome: "applied"))
+                }
+            }
+            try state.log(
+                actor: actor, map: request.map, event: "errors retried",
+                details: results.map { "\($0.id): \($0.outcome)" }.joined(separator: ", "))
+        }
+        return results
     }
 
     private func activePlans(_ direction: SyncDirection) -> [DirectionPlan] {
@@ -356,13 +488,15 @@ public final class SyncEngine {
     }
 
     /// What one transaction did, applied to the engine's memory only after it commits.
-    private struct Outcome {
+    struct Outcome {
         var appliedSeqs: [Int64] = []
         var appliedMaps: [String] = []
         var counters: [String: (applied: Int, skipped: Int, conflicts: Int)] = [:]
         var newlyParked: [(map: String, key: String)] = []
         var unparked: [(map: String, key: String)] = []
         var errors: [String: String] = [:]
+        /// Operator retries: (map, key, failed seq, seq that superseded it).
+        var superseded: [(map: String, key: String, seq: Int64, by: Int64)] = []
         var wrote = false
     }
 
@@ -433,7 +567,12 @@ public final class SyncEngine {
     /// Errors that belong to one row (the target refused it), not to the side.
     private static let rowErrors: [ResultCode] = [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE]
 
-    private func applyItems(_ items: [Item], direction: SyncDirection, _ db: Database) throws {
+    /// Applies `items` in order inside the caller's transaction. With
+    /// `operatorRetry` (an operator's `tandem errors retry`), a change that
+    /// fails again does not hold back the later changes of its key: when one
+    /// of those applies, it carries the newer row and the failed ones are
+    /// superseded (removed, and logged by the caller).
+    private func applyItems(_ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, _ db: Database) throws {
         var outcome = Outcome()
         defer { pendingOutcome = outcome }
         let origin = direction.source.rawValue
@@ -445,36 +584,45 @@ public final class SyncEngine {
         // Parked items being retried only block their own later items.
         if items.first?.parkedID != nil { blocked = [:] }
         let context = try RawStatement(sql: "UPDATE _tandem_context SET origin = ? WHERE id = 1", db)
+        /// Operator retries: parked rows of a key that failed again, superseded if a later one applies.
+        var failedAgain: [String: [(id: Int64, seq: Int64)]] = [:]
 
         for item in items {
             let plan = item.plan
             func count(_ update: (inout (applied: Int, skipped: Int, conflicts: Int)) -> Void) {
                 update(&outcome.counters[plan.map, default: (0, 0, 0)])
             }
-            func park(_ kind: String, _ reason: String) throws {
+            func park(_ kind: String, _ reason: String, _ errorClass: ErrorClass = .application) throws {
                 if let id = item.parkedID {
                     try db.execute(
-                        sql: "UPDATE _tandem_parked SET reason = ?, kind = ?, attempts = attempts + 1 WHERE id = ?",
-                        arguments: [reason, kind, id])
+                        sql: "UPDATE _tandem_parked SET reason = ?, kind = ?, error_class = ?, attempts = attempts + 1 WHERE id = ?",
+                        arguments: [reason, kind, errorClass.rawValue, id])
+                    if operatorRetry { failedAgain[item.change.key, default: []].append((id, item.change.seq)) }
                 } else {
                     try db.execute(
                         sql: """
-                            INSERT INTO _tandem_parked (map, source, seq, tbl, op, key, row, at, kind, reason, parked_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO _tandem_parked (map, source, seq, tbl, op, key, row, at, kind, reason, parked_at, error_class)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
                             plan.map, origin, item.change.seq, item.change.table, item.change.operation.rawValue, item.change.key,
-                            item.change.row, item.change.at, kind, reason, StateStore.now,
+                            item.change.row, item.change.at, kind, reason, StateStore.now, errorClass.rawValue,
                         ])
                     outcome.newlyParked.append((plan.map, item.change.key))
                 }
-                blocked[plan.map, default: []].insert(item.change.key)
+                if !operatorRetry { blocked[plan.map, default: []].insert(item.change.key) }
                 if kind == "error" { outcome.errors[plan.map] = reason }
             }
             func unpark() throws {
                 guard let id = item.parkedID else { return }
                 try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [id])
                 outcome.unparked.append((plan.map, item.change.key))
+                // The earlier failures of this key are superseded by this newer row.
+                for failed in failedAgain.removeValue(forKey: item.change.key) ?? [] {
+                    try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [failed.id])
+                    outcome.unparked.append((plan.map, item.change.key))
+                    outcome.superseded.append((plan.map, item.change.key, failed.seq, item.change.seq))
+                }
             }
 
             guard let mapped = item.mapped else {
@@ -490,7 +638,7 @@ public final class SyncEngine {
             let values: [DatabaseValue]
             switch mapped {
             case .failure(let error):
-                try park("error", error.message)
+                try park("error", error.message, ErrorClass(error))
                 continue
             case .success(let result):
                 values = result
@@ -600,16 +748,32 @@ public final class SyncEngine {
         return result
     }
 
-    /// Retries the parked changes of `map` in `direction`, in order.
-    func retryParked(map: String, direction: SyncDirection) throws {
-        guard let plan = plans[map]?[direction], states[map]?.isActive == true else { return }
+    /// Which parked changes a retry takes.
+    enum RetryScope {
+        /// The engine's own retries: keys whose first parked change waits for
+        /// a parent. Errors wait for an operator.
+        case waitingForParents
+        /// An operator's retry: the whole queue of these keys, failures not holding back later changes.
+        case keys(Set<String>)
+    }
+
+    /// Retries the parked changes of `map` in `direction` in `scope`, in order.
+    @discardableResult
+    func retryParked(map: String, direction: SyncDirection, scope: RetryScope = .waitingForParents) throws -> Outcome {
+        guard let plan = plans[map]?[direction], states[map]?.isActive == true else { return Outcome() }
         let target = sides[direction.target]!
-        let rows = try target.queue.read { db in
+        var rows = try target.queue.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, seq, tbl, op, key, row, at FROM _tandem_parked WHERE map = ? AND source = ? ORDER BY seq, id",
+                db,
+                sql: """
+                    SELECT id, seq, tbl, op, key, row, at FROM _tandem_parked WHERE map = ? AND source = ?
+                    \(scope.isAutomatic ? "AND key IN (SELECT key FROM _tandem_parked WHERE map = ?1 AND source = ?2 AND kind = 'parent')" : "")
+                    ORDER BY seq, id
+                    """,
                 arguments: [map, direction.source.rawValue])
         }
-        guard !rows.isEmpty else { return }
+        if case .keys(let keys) = scope { rows = rows.filter { keys.contains($0[4]) } }
+        guard !rows.isEmpty else { return Outcome() }
         let pairs: [(DirectionPlan, Change, Int64?)] = rows.map { row in
             (
                 plan,
@@ -622,7 +786,7 @@ public final class SyncEngine {
         let items = prepare(pairs)
         let outcome = try target.queue.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
-                try self.applyItems(items, direction: direction, db)
+                try self.applyItems(items, direction: direction, operatorRetry: !scope.isAutomatic, db)
                 return .commit
             }
             return self.pendingOutcome
@@ -632,6 +796,13 @@ public final class SyncEngine {
         if !outcome.unparked.isEmpty {
             logger.info("map \(map): \(outcome.unparked.count) parked change(s) applied")
         }
+        for superseded in outcome.superseded {
+            try state.log(
+                actor: "engine", map: map, event: "parked change superseded",
+                details: "\(direction.source):\(superseded.seq) (key \(superseded.key)) failed again on retry; "
+                    + "the newer change \(direction.source):\(superseded.by) of the same key was applied in its place")
+        }
+        return outcome
     }
 
     // MARK: Housekeeping
@@ -663,5 +834,12 @@ public final class SyncEngine {
             list.append(stat)
         }
         try state.writeStats(list)
+    }
+}
+
+extension SyncEngine.RetryScope {
+    var isAutomatic: Bool {
+        if case .waitingForParents = self { return true }
+        return false
     }
 }

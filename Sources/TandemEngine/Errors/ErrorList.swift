@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// One parked change as operators see it: an error (or a change waiting for
+/// its parent) with the change itself.
+public struct ErrorEntry: Codable, Sendable, Hashable {
+    /// `crm-12`.
+    public var id: String
+    /// The map.
+    public var map: String
+    /// The direction it was travelling.
+    public var direction: SyncDirection
+    /// `error` (refused or failed), `parent` (waits for its parent), `behind`
+    /// (waits behind an earlier parked change of its key) or `conflict`.
+    public var kind: String
+    /// What kind of failure.
+    public var errorClass: ErrorClass
+    /// Why it is parked.
+    public var reason: String
+    /// How often it was tried.
+    public var attempts: Int
+    /// When it was first parked, ms since the epoch.
+    public var parkedAt: Double
+    /// The change: source sequence number, table, operation, key (`quote()` literals).
+    public var sourceSeq: Int64
+    public var table: String
+    public var operation: String
+    public var key: String
+    /// Later changes of the same key parked behind this one.
+    public var waitingBehind: Int
+    /// The change's row, column → `quote()` literal (only from ``ErrorList/entry(_:id:)``).
+    public var row: [String: String]?
+    /// The entries waiting behind this one (only from ``ErrorList/entry(_:id:)``).
+    public var behind: [String]?
+}
+
+/// Reads the parked changes of an environment's two sides; any process may
+/// do this while the engine runs.
+public enum ErrorList {
+    /// Filters for ``entries(_:filter:)``.
+    public struct Filter: Sendable {
+        /// Only this map.
+        public var map: String?
+        /// Only entries parked at or after this time, ms since the epoch.
+        public var since: Double?
+        /// Only this class.
+        public var errorClass: ErrorClass?
+        /// Also the changes that only wait behind another of their key.
+        public var includeBehind = false
+
+        /// Creates a filter that lets everything but `behind` entries through.
+        public init(map: String? = nil, since: Double? = nil, errorClass: ErrorClass? = nil, includeBehind: Bool = false) {
+            self.map = map
+            self.since = since
+            self.errorClass = errorClass
+            self.includeBehind = includeBehind
+        }
+    }
+
+    /// The parked changes on both sides, oldest first.
+    public static func entries(_ environment: TandemEnvironment, filter: Filter = Filter()) throws -> [ErrorEntry] {
+        var result: [ErrorEntry] = []
+        for (role, side) in try environment.openSides().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            result += try side.queue.read { db -> [ErrorEntry] in
+                guard try db.tableExists("_tandem_parked") else { return [] }
+                var conditions = ["1"]
+                var arguments: StatementArguments = []
+                if !filter.includeBehind { conditions.append("p.kind <> 'behind'") }
+                if let map = filter.map {
+                    conditions.append("p.map = ?")
+                    _ = arguments.append(contentsOf: [map])
+                }
+                if let since = filter.since {
+                    conditions.append("p.parked_at >= ?")
+                    _ = arguments.append(contentsOf: [since])
+                }
+                if let errorClass = filter.errorClass {
+                    conditions.append("p.error_class = ? AND p.kind <> 'behind'")
+                    _ = arguments.append(contentsOf: [errorClass.rawValue])
+                }
+                return try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT p.*, (SELECT COUNT(*) FROM _tandem_parked b
+                                     WHERE b.map = p.map AND b.source = p.source AND b.key = p.key AND b.id <> p.id
+                                       AND (b.seq > p.seq OR (b.seq = p.seq AND b.id > p.id))) AS waiting
+                        FROM _tandem_parked p WHERE \(conditions.joined(separator: " AND ")) ORDER BY p.parked_at, p.id
+                        """,
+                    arguments: arguments
+                ).map { entry($0, side: role) }
+            }
+        }
+        return result.sorted { ($0.parkedAt, $0.id) < ($1.parkedAt, $1.id) }
+    }
+
+    /// One entry with its row decoded and the entries waiting behind it.
+    public static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ErrorEntry {
+        let sides = try environment.openSides()
+        let found = try sides[id.side]!.queue.read { db -> (ErrorEntry, String?)? in
+            guard try db.tableExists("_tandem_parked"),
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT p.*, (SELECT COUNT(*) FROM _tandem_parked b WHERE b.map = p.map AND b.source = p.source
+                                     AND b.key = p.key AND b.id <> p.id AND (b.seq > p.seq OR (b.seq = p.seq AND b.id > p.id))) AS waiting
+                        FROM _tandem_parked p WHERE p.id = ?
+                        """,
+                    arguments: [id.number])
+            else { return nil }
+            var result = entry(row, side: id.side)
+            result.behind = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM _tandem_parked WHERE map = ? AND source = ? AND key = ? AND id <> ?
+                    AND (seq > ? OR (seq = ? AND id > ?)) ORDER BY seq, id
+                    """,
+                arguments: [result.map, row["source"], result.key, id.number, result.sourceSeq, result.sourceSeq, id.number]
+            ).map { ErrorID(side: id.side, number: $0).description }
+            return (result, row["row"])
+        }
+        guard let found else {
+            throw SyncError(.state, "there is no parked change \(id) (it may have been applied or discarded); `tandem errors list` shows the current ones")
+        }
+        var result = found.0
+        let text = found.1
+        // Column names come from the source side's capture record.
+        let columns = try sides[result.direction.source]!.queue.read { db in try CaptureSchema.capturedTables(db)[result.table] } ?? []
+        if let text, let values = try? SQLLiteral.parseList(text) {
+            var row: [String: String] = [:]
+            for (index, value) in values.enumerated() {
+                row[index < columns.count ? columns[index] : "column \(index + 1)"] = SQLLiteral.quote(value)
+            }
+            result.row = row
+        }
+        return result
+    }
+
+    private static func entry(_ row: Row, side: SideRole) -> ErrorEntry {
+        let source = SideRole(rawValue: row["source"]) ?? side.other
+        return ErrorEntry(
+            id: ErrorID(side: side, number: row["id"]).description, map: row["map"], direction: SyncDirection(from: source),
+            kind: row["kind"], errorClass: ErrorClass(rawValue: row["error_class"]) ?? .application, reason: row["reason"],
+            attempts: row["attempts"], parkedAt: row["parked_at"], sourceSeq: row["seq"], table: row["tbl"], operation: row["op"],
+            key: row["key"], waitingBehind: row["waiting"], row: nil, behind: nil)
+    }
+}

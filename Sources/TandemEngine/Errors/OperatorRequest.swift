@@ -1,0 +1,46 @@
+/// An operator's request about parked changes (`tandem errors retry` and
+/// `discard`), queued in the state database for the one engine that may write
+/// the sides, which handles it between batches.
+public struct OperatorRequest: Codable, Sendable, Hashable {
+    /// What to do.
+    public enum Action: String, Codable, Sendable {
+        /// Apply the parked change again (with the later changes of its key).
+        case retry
+        /// Drop the parked change (logged with its content); the later changes of its key go on.
+        case discard
+    }
+
+    /// What happened to one entry.
+    public struct Result: Codable, Sendable, Hashable {
+        /// The entry (`crm-12`).
+        public var id: String
+        /// `applied`, `superseded`, `failed`, `discarded` or `refused`.
+        public var outcome: String
+        /// Why it failed or was refused, or what superseded it.
+        public var detail: String?
+
+        /// Creates a result.
+        public init(id: String, outcome: String, detail: String? = nil) {
+            self.id = id
+            self.outcome = outcome
+            self.detail = detail
+        }
+    }
+
+    /// What to do.
+    public var action: Action
+    /// The entries (`crm-12`); empty with `all`.
+    public var ids: [String]
+    /// Every error entry (with `map`: of that map).
+    public var all: Bool
+    /// Restricts `all` to one map.
+    public var map: String?
+
+    /// Creates a request.
+    public init(action: Action, ids: [String], all: Bool = false, map: String? = nil) {
+        self.action = action
+        self.ids = ids
+        self.all = all
+        self.map = map
+    }
+}

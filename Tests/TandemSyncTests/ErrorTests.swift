@@ -1,0 +1,193 @@
+import Foundation
+import TandemTestSupport
+import Testing
+
+/// Per-record errors with the engine as a real process: a bad row is parked
+/// with its reason while everything else goes on, and `tandem errors` shows,
+/// retries and discards it.
+@Suite("Per-record errors", .serialized)
+struct ErrorTests {
+    /// A validation rule of the CRM application: notes starting with "poison" are refused.
+    static let validation = """
+        CREATE TRIGGER crm_validate_insert BEFORE INSERT ON annotation WHEN NEW.notetext LIKE 'poison%'
+        BEGIN SELECT RAISE(ABORT, 'notetext must not start with poison'); END;
+        CREATE TRIGGER crm_validate_update BEFORE UPDATE ON annotation WHEN NEW.notetext LIKE 'poison%'
+        BEGIN SELECT RAISE(ABORT, 'notetext must not start with poison'); END;
+        """
+
+    static func notesFixture(_ label: String) throws -> SyncFixture {
+        let fixture = try SyncFixture.make(label, maps: ["sample.notes"])
+        let run = try fixture.tandem(["maps", "run", "sample.notes"])
+        #expect(run.status == 0, "\(run.stderr)")
+        try SideReader.execute(fixture.crm, validation)
+        return fixture
+    }
+
+    static func entries(_ fixture: SyncFixture, _ extra: [String] = []) throws -> [[String: Any]] {
+        let result = try fixture.tandem(["errors", "list", "--json"] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    @Test("A poison row among 10,000: the others arrive, it waits in the error list with its key's later changes behind it, and retry after fixing the source row applies it in order")
+    func poisonRow() async throws {
+        let fixture = try Self.notesFixture("poison")
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try SideReader.execute(
+            fixture.erp,
+            """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+            INSERT INTO Notes (NOTEID, TEXT) SELECT i, CASE WHEN i = 5000 THEN 'poison' ELSE 'note ' || i END FROM n;
+            UPDATE Notes SET TEXT = 'poison, edited' WHERE NOTEID = 5000;
+            UPDATE Notes SET TEXT = 'note 4999, edited' WHERE NOTEID = 4999;
+            """)
+        try await waitUntil {
+            try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 4999") == ["note 4999, edited"]
+        }
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 9999)
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation WHERE annotationid = 5000") == 0)
+
+        // The error list: one entry, its later change waiting behind it.
+        let listed = try Self.entries(fixture)
+        #expect(listed.count == 1)
+        let entry = try #require(listed.first)
+        let id = try #require(entry["id"] as? String)
+        #expect(id.hasPrefix("crm-"))
+        #expect(entry["map"] as? String == "sample.notes")
+        #expect(entry["direction"] as? String == "erp-to-crm")
+        #expect(entry["kind"] as? String == "error")
+        #expect(entry["errorClass"] as? String == "application")
+        #expect(entry["key"] as? String == "5000")
+        #expect(entry["waitingBehind"] as? Int == 1)
+        #expect((entry["reason"] as? String)?.contains("notetext must not start with poison") == true, "\(entry)")
+        #expect(try Self.entries(fixture, ["--all"]).count == 2)
+        #expect(try Self.entries(fixture, ["--class", "plugin"]).isEmpty)
+        #expect(try Self.entries(fixture, ["--since", "1h", "--map", "sample.notes"]).count == 1)
+
+        let shown = try fixture.tandem(["errors", "show", id])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("TEXT = 'poison'"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("waiting behind it: crm-"), "\(shown.stdout)")
+        let text = try fixture.tandem(["errors", "list"])
+        #expect(text.stdout.contains(id) && text.stdout.contains("1 parked"), "\(text.stdout)")
+
+        // Retried without a fix: it fails again, and says why.
+        let again = try fixture.tandem(["errors", "retry", id])
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("\(id): failed — the crm side refused the row"), "\(again.stdout)")
+        #expect(try Self.entries(fixture).first?["attempts"] as? Int == 2)
+
+        // Fix the source row: its newer change waits behind; retry applies the key's changes in order.
+        try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'note 5000, fixed' WHERE NOTEID = 5000")
+        try await waitUntil { try Self.entries(fixture, ["--all"]).count == 3 }
+        let fixed = try fixture.tandem(["errors", "retry", id])
+        #expect(fixed.status == 0, "\(fixed.stdout)\(fixed.stderr)")
+        #expect(fixed.stdout.contains("\(id): superseded"), "\(fixed.stdout)")
+        #expect(try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 5000") == ["note 5000, fixed"])
+        #expect(try Self.entries(fixture, ["--all"]).isEmpty)
+        let activity = try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT event FROM activity ORDER BY id")
+        #expect(activity.filter { $0 == "parked change superseded" }.count == 2, "\(activity)")
+
+        // Everything else is untouched: both tables equal row for row.
+        let erp = try SideReader.rows(fixture.erp, "SELECT quote(NOTEID) || ',' || quote(TEXT) FROM Notes ORDER BY NOTEID")
+        let crm = try SideReader.rows(fixture.crm, "SELECT quote(annotationid) || ',' || quote(notetext) FROM annotation ORDER BY annotationid")
+        #expect(erp.count == 10_000)
+        #expect(erp == crm, "\(SideReader.differences(erp, crm))")
+    }
+
+    @Test("Discard drops a parked change (logged with its row) and lets the one behind it apply; retry --all with nothing parked says so")
+    func discard() async throws {
+        let fixture = try Self.notesFixture("discard")
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO Notes VALUES (1, 'fine'), (7, 'poison pill');
+            UPDATE Notes SET TEXT = 'poison still' WHERE NOTEID = 7;
+            """)
+        try await waitUntil { try Self.entries(fixture, ["--all"]).count == 2 }
+        let id = try #require(try Self.entries(fixture).first?["id"] as? String)
+        try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'good at last' WHERE NOTEID = 7")
+        try await waitUntil { try Self.entries(fixture, ["--all"]).count == 3 }
+
+        let dropped = try fixture.tandem(["errors", "discard", id, "--json"])
+        #expect(dropped.status == 0, "\(dropped.stdout)\(dropped.stderr)")
+        #expect(dropped.stdout.contains("\"outcome\" : \"discarded\""), "\(dropped.stdout)")
+        // The next one ('poison still') was retried with the rest of the key's queue and superseded by 'good at last'.
+        #expect(try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 7") == ["good at last"])
+        #expect(try Self.entries(fixture, ["--all"]).isEmpty)
+        let details = try SideReader.rows(
+            fixture.directory + "/state.sqlite", "SELECT details FROM activity WHERE event = 'parked change discarded'")
+        #expect(details.count == 1)
+        #expect(details.first?.contains("'poison pill'") == true, "\(details)")
+
+        let nothing = try fixture.tandem(["errors", "retry", "--all"])
+        #expect(nothing.status == 1)
+        #expect(nothing.stdout.contains("no parked changes"), "\(nothing.stdout)")
+    }
+
+    @Test(
+        "Bad input to tandem errors names the problem and changes nothing",
+        arguments: [
+            (["errors", "retry", "12"], "error ID '12' needs its side: crm-12 or erp-12"),
+            (["errors", "retry", "crm-999"], "there is no parked change crm-999"),
+            (["errors", "show", "crm-999"], "there is no parked change crm-999"),
+            (["errors", "show", "nonsense"], "'nonsense' is not an error ID"),
+            (["errors", "list", "--map", "nope"], "map 'nope' is not enabled in this environment (enabled: sample.notes)"),
+            (["errors", "list", "--since", "5x"], "--since '5x' is neither a duration"),
+            (["errors", "list", "--class", "bogus"], "'bogus' is not an error class; use one of application, transient, conflict, plugin"),
+            (["errors", "retry"], "name the entries to retry (crm-12 ...) or pass --all"),
+            (["errors", "retry", "crm-1", "--map", "sample.notes"], "--map goes with --all"),
+        ])
+    func badInput(arguments: [String], expected: String) throws {
+        let fixture = try Self.notesFixture("errors-bad-input")
+        let result = try fixture.tandem(arguments)
+        #expect(result.status != 0)
+        #expect((result.stdout + result.stderr).contains(expected), "\(result.stdout)\(result.stderr)")
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 0)
+    }
+
+    @Test("Retrying an entry of a paused map is refused with what to do")
+    func pausedMap() async throws {
+        let fixture = try Self.notesFixture("errors-paused")
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (3, 'poison')")
+        try await waitUntil { try Self.entries(fixture).count == 1 }
+        let id = try #require(try Self.entries(fixture).first?["id"] as? String)
+        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        let refused = try fixture.tandem(["errors", "retry", id])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("map sample.notes is paused; `tandem maps resume sample.notes` first"), "\(refused.stdout)")
+    }
+
+    @Test("A side locked by an application for 3 s: changes wait and then apply, and nothing reaches the error list")
+    func transientLock() async throws {
+        let fixture = try Self.notesFixture("errors-locked")
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); "
+                + "print('locked', flush=True); time.sleep(3); c.execute('COMMIT')",
+            fixture.crm,
+        ]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        _ = output.fileHandleForReading.availableData  // "locked": the CRM side is now held
+        try SideReader.execute(
+            fixture.erp,
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO Notes SELECT i, 'n' || i FROM n")
+        try await Task.sleep(for: .seconds(1))
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 0, "the CRM side is still locked")
+        #expect(try await holder.awaitExit() == 0)
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 100 }
+        #expect(try Self.entries(fixture, ["--all"]).isEmpty)
+        #expect(!fixture.engineLog.contains("failed"), "\(fixture.engineLog)")
+    }
+}
