@@ -23,7 +23,8 @@ public enum CaptureSchema {
             key TEXT NOT NULL,
             row TEXT,
             at REAL NOT NULL,
-            origin TEXT)
+            origin TEXT,
+            changed TEXT)
         """,
         "CREATE INDEX IF NOT EXISTS _tandem_changes_tbl ON _tandem_changes (tbl, seq)",
         // Set and cleared inside Tandem's own write transactions: SQLite
@@ -43,14 +44,16 @@ public enum CaptureSchema {
             id INTEGER PRIMARY KEY AUTOINCREMENT, map TEXT NOT NULL, source TEXT NOT NULL, seq INTEGER NOT NULL,
             tbl TEXT NOT NULL, op TEXT NOT NULL, key TEXT NOT NULL, row TEXT, at REAL NOT NULL,
             kind TEXT NOT NULL, reason TEXT NOT NULL, parked_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 1,
-            error_class TEXT NOT NULL DEFAULT 'application')
+            error_class TEXT NOT NULL DEFAULT 'application', changed TEXT)
         """,
         "CREATE INDEX IF NOT EXISTS _tandem_parked_map ON _tandem_parked (map, seq)",
         """
         CREATE TABLE IF NOT EXISTS _tandem_conflicts (
             id INTEGER PRIMARY KEY AUTOINCREMENT, map TEXT NOT NULL, key TEXT NOT NULL, policy TEXT NOT NULL,
             winner TEXT NOT NULL, source TEXT NOT NULL, source_seq INTEGER NOT NULL, source_row TEXT,
-            target_seq INTEGER NOT NULL, target_row TEXT, at REAL NOT NULL)
+            target_seq INTEGER NOT NULL, target_row TEXT, at REAL NOT NULL,
+            status TEXT NOT NULL DEFAULT 'resolved', outcome TEXT, source_changed TEXT, target_changed TEXT, parked_id INTEGER,
+            resolved_at REAL, resolved_by TEXT, source_table TEXT, target_table TEXT)
         """,
     ]
 
@@ -65,9 +68,16 @@ public enum CaptureSchema {
         _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
         try db.inTransaction(.immediate) {
             for statement in setup { try db.execute(sql: statement) }
-            // Environments created before errors were classified.
-            if try !db.columns(in: "_tandem_parked").contains(where: { $0.name == "error_class" }) {
-                try db.execute(sql: "ALTER TABLE _tandem_parked ADD COLUMN error_class TEXT NOT NULL DEFAULT 'application'")
+            // Environments created before these columns existed.
+            for (table, column, definition) in [
+                ("_tandem_parked", "error_class", "TEXT NOT NULL DEFAULT 'application'"), ("_tandem_parked", "changed", "TEXT"),
+                ("_tandem_changes", "changed", "TEXT"), ("_tandem_conflicts", "status", "TEXT NOT NULL DEFAULT 'resolved'"),
+                ("_tandem_conflicts", "outcome", "TEXT"), ("_tandem_conflicts", "source_changed", "TEXT"),
+                ("_tandem_conflicts", "target_changed", "TEXT"), ("_tandem_conflicts", "parked_id", "INTEGER"),
+                ("_tandem_conflicts", "resolved_at", "REAL"), ("_tandem_conflicts", "resolved_by", "TEXT"),
+                ("_tandem_conflicts", "source_table", "TEXT"), ("_tandem_conflicts", "target_table", "TEXT"),
+            ] where try !db.columns(in: table).contains(where: { $0.name == column }) {
+                try db.execute(sql: "ALTER TABLE \(table) ADD COLUMN \(column) \(definition)")
             }
             for table in tables {
                 let columns = try self.columns(db, table: table.name)
@@ -131,11 +141,14 @@ public enum CaptureSchema {
         try columnTypes(db, table: table).map(\.name)
     }
 
+    /// SQL that gives the `quote()` list of `names` (qualified by `prefix`, e.g. `NEW`), as the change log stores rows.
+    static func quoteList(_ prefix: String?, _ names: [String]) -> String {
+        names.map { "quote(\(prefix.map { "\($0)." } ?? "")\(identifier($0)))" }.joined(separator: " || ',' || ")
+    }
+
     /// The three capture triggers for one table.
     static func triggers(table: String, columns: [String], key: [String]) -> [String] {
-        func values(_ prefix: String, _ names: [String]) -> String {
-            names.map { "quote(\(prefix).\(identifier($0)))" }.joined(separator: " || ',' || ")
-        }
+        func values(_ prefix: String, _ names: [String]) -> String { quoteList(prefix, names) }
         let name = literal(table)
         let origin = "(SELECT origin FROM _tandem_context WHERE id = 1)"
         let base = "_tandem_" + table.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? String($0) : "_" }.joined()
@@ -144,14 +157,19 @@ public enum CaptureSchema {
         func row(_ prefix: String) -> String {
             "CASE WHEN NOT EXISTS (SELECT 1 FROM _tandem_context) THEN \(values(prefix, columns)) END"
         }
+        // An application's update records which columns it changed, one '0'
+        // or '1' per column: the field-level merge needs to know.
+        let changed = "CASE WHEN NOT EXISTS (SELECT 1 FROM _tandem_context) THEN "
+            + columns.map { "(CASE WHEN OLD.\(identifier($0)) IS NEW.\(identifier($0)) THEN '0' ELSE '1' END)" }.joined(separator: " || ")
+            + " END"
         func trigger(_ suffix: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String) -> [String] {
             let triggerName = identifier("\(base)_\(suffix)")
             return [
                 "DROP TRIGGER IF EXISTS \(triggerName)",
                 """
                 CREATE TRIGGER \(triggerName) AFTER \(event) ON \(identifier(table)) BEGIN
-                INSERT INTO _tandem_changes (tbl, op, key, row, at, origin)
-                VALUES (\(name), '\(op)', \(values(keyPrefix, key)), \(row(rowPrefix)), \(nowMilliseconds), \(origin));
+                INSERT INTO _tandem_changes (tbl, op, key, row, at, origin, changed)
+                VALUES (\(name), '\(op)', \(values(keyPrefix, key)), \(row(rowPrefix)), \(nowMilliseconds), \(origin), \(op == "U" ? changed : "NULL"));
                 END
                 """,
             ]

@@ -21,9 +21,13 @@ public struct Change: Sendable {
     public var at: Double
     /// Nil for an application's write; otherwise the change Tandem applied (an echo) or a note.
     public var origin: String?
+    /// For an application's update: one '0' or '1' per captured column, '1' where the value changed.
+    public var changed: String?
 
     /// Creates a change.
-    public init(seq: Int64, table: String, operation: Operation, key: String, row: String?, at: Double, origin: String?) {
+    public init(
+        seq: Int64, table: String, operation: Operation, key: String, row: String?, at: Double, origin: String?, changed: String? = nil
+    ) {
         self.seq = seq
         self.table = table
         self.operation = operation
@@ -31,5 +35,6 @@ public struct Change: Sendable {
         self.row = row
         self.at = at
         self.origin = origin
+        self.changed = changed
     }
 }

@@ -42,7 +42,7 @@ public final class SideDatabase: Sendable {
     func changes(after seq: Int64, limit: Int, _ db: Database) throws -> [Change] {
         let statement = try RawStatement(
             sql: """
-                SELECT seq, tbl, op, key, CASE WHEN origin IS NULL THEN row END, at, origin
+                SELECT seq, tbl, op, key, CASE WHEN origin IS NULL THEN row END, at, origin, changed
                 FROM _tandem_changes WHERE seq > ? ORDER BY seq LIMIT ?
                 """, db)
         statement.bind([seq.databaseValue, limit.databaseValue])
@@ -54,7 +54,8 @@ public final class SideDatabase: Sendable {
                 Change(
                     seq: statement.int64(0), table: statement.text(1) ?? "",
                     operation: Change.Operation(rawValue: statement.text(2) ?? "U") ?? .update, key: statement.text(3) ?? "",
-                    row: statement.text(4), at: statement.double(5), origin: statement.text(6)))
+                    row: statement.text(4), at: statement.double(5), origin: statement.text(6),
+                    changed: statement.text(7)))
         }
         return result
     }

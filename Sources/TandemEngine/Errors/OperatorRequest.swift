@@ -1,5 +1,5 @@
 /// An operator's request about parked changes (`tandem errors retry` and
-/// `discard`), queued in the state database for the one engine that may write
+/// `discard`, `tandem conflicts resolve`), queued in the state database for the one engine that may write
 /// the sides, which handles it between batches.
 public struct OperatorRequest: Codable, Sendable, Hashable {
     /// What to do.
@@ -8,6 +8,8 @@ public struct OperatorRequest: Codable, Sendable, Hashable {
         case retry
         /// Drop the parked change (logged with its content); the later changes of its key go on.
         case discard
+        /// Decide an open conflict (`take`: `erp`, `crm` or `merged`).
+        case resolve
     }
 
     /// What happened to one entry.
@@ -35,9 +37,12 @@ public struct OperatorRequest: Codable, Sendable, Hashable {
     public var all: Bool
     /// Restricts `all` to one map.
     public var map: String?
+    /// For `resolve`: `erp`, `crm` or `merged`.
+    public var take: String?
 
     /// Creates a request.
-    public init(action: Action, ids: [String], all: Bool = false, map: String? = nil) {
+    public init(action: Action, ids: [String], all: Bool = false, map: String? = nil, take: String? = nil) {
+        self.take = take
         self.action = action
         self.ids = ids
         self.all = all

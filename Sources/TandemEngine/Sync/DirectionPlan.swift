@@ -187,6 +187,47 @@ final class DirectionPlan {
     /// The upsert the engine writes with, when ``enableUpsert(_:)`` found it valid; otherwise UPDATE, then INSERT.
     private(set) var upsertSQL: String?
 
+    /// The target table's captured columns in capture order (its change-log rows and masks use this order).
+    private(set) var targetCaptureColumns: [String] = []
+    /// `WHERE` condition on the target key, one `?` per key column.
+    var keyCondition: String {
+        targetKey.map { "\(CaptureSchema.identifier(targetColumns[$0])) = ?" }.joined(separator: " AND ")
+    }
+    /// `SELECT` of the mapped target columns of one row by key.
+    var selectSQL: String {
+        "SELECT \(targetColumns.map(CaptureSchema.identifier).joined(separator: ", ")) FROM \(CaptureSchema.identifier(targetTable)) WHERE \(keyCondition)"
+    }
+
+    /// Records the target table's capture column order.
+    func setTargetCaptureColumns(_ columns: [String]) {
+        targetCaptureColumns = columns
+    }
+
+    /// The target columns an update of the source changed, from its capture
+    /// mask; nil when unknown (inserts, deletes, changes captured before masks).
+    func changedTargetColumns(_ mask: String?) -> Set<String>? {
+        guard let mask else { return nil }
+        let flags = Array(mask.utf8)
+        func changed(_ source: Int) -> Bool { source < flags.count && flags[source] == UInt8(ascii: "1") }
+        var result: Set<String> = []
+        for step in steps {
+            let sources: [Int]
+            switch step.kind {
+            case .copy(let source): sources = [source]
+            case .transform(let inputs, _, _, _): sources = inputs
+            case .constant: sources = []
+            }
+            if sources.contains(where: changed) { result.formUnion(step.targets.map { targetColumns[$0] }) }
+        }
+        return result
+    }
+
+    /// The columns a target-side capture mask marks as changed; nil when unknown.
+    func changedCaptureColumns(_ mask: String?) -> Set<String>? {
+        guard let mask else { return nil }
+        return Set(zip(targetCaptureColumns, mask.utf8).filter { $0.1 == UInt8(ascii: "1") }.map(\.0))
+    }
+
     /// Uses the one-statement upsert when the target table has a unique
     /// index (or primary key) on exactly the key columns, which SQLite
     /// requires of `ON CONFLICT`.

@@ -112,6 +112,20 @@ struct RawStatement {
         sqlite3_column_double(handle, index)
     }
 
+    /// Column `index` of the current row with its storage class.
+    func value(_ index: Int32) -> DatabaseValue {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_INTEGER: return int64(index).databaseValue
+        case SQLITE_FLOAT: return double(index).databaseValue
+        case SQLITE_TEXT: return (text(index) ?? "").databaseValue
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(handle, index))
+            guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return Data().databaseValue }
+            return Data(bytes: bytes, count: count).databaseValue
+        default: return .null
+        }
+    }
+
     /// Column `index` of the current row as text, nil when NULL.
     func text(_ index: Int32) -> String? {
         guard let bytes = sqlite3_column_text(handle, index) else { return nil }

@@ -44,6 +44,9 @@ public final class SyncEngine {
     private var lastDataVersion: [SideRole: Int] = [:]
     private var stateVersion = -1
     private var caughtUp: [String: Set<SyncDirection>] = [:]
+    /// Keys in open manual conflicts: map → side whose edits conflict → key (as that side stores it) → conflict ID.
+    /// Changes of such a key from that side wait until an operator resolves the conflict.
+    private var openConflicts: [String: [SideRole: [String: String]]] = [:]
     /// Directions whose in-memory checkpoints are ahead of the stored ones (see ``saveCheckpoints()``).
     private var unsavedCheckpoints: Set<SyncDirection> = []
     private var nextStats = ContinuousClock.now
@@ -89,12 +92,9 @@ public final class SyncEngine {
                     map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
                     plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName)
                 try sides[direction.target]!.queue.read { db in plan.enableUpsert(db) }
+                plan.setTargetCaptureColumns(captured[direction.target]?[target.table] ?? [])
                 plans[resolved.name, default: [:]][direction] = plan
                 stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(map: resolved.name, direction: direction)
-            }
-            if let policy = resolved.settings.conflictPolicy ?? resolved.map.conflictPolicy, policy == .merge || policy == .manual {
-                logger.warning(
-                    "map \(resolved.name): conflict policy '\(policy.rawValue)' is not available yet; conflicts are resolved as erp-wins")
             }
         }
         self.plans = plans
@@ -121,6 +121,12 @@ public final class SyncEngine {
             var keys: [String: [String: Int]] = [:]
             for row in rows { keys[row[0], default: [:]][row[1] as String, default: 0] += 1 }
             parked[direction] = keys
+            // Conflicts stored in this target are between its edits and the source's.
+            for row in try target.queue.read({ db in
+                try Row.fetchAll(db, sql: "SELECT id, map, key FROM _tandem_conflicts WHERE status = 'open' AND source = ?", arguments: [direction.source.rawValue])
+            }) {
+                openConflicts[row[1], default: [:]][direction.target, default: [:]][row[2]] = ErrorID(side: direction.target, number: row[0]).description
+            }
         }
     }
 
@@ -232,6 +238,134 @@ public final class SyncEngine {
         }
     }
 
+    /// The open conflict that parked `entry`, as an ID.
+    private func conflictOf(_ entry: NamedEntry) throws -> String? {
+        try sides[entry.id.side]!.queue.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM _tandem_conflicts WHERE parked_id = ? AND status = 'open'", arguments: [entry.id.number])
+        }.map { ErrorID(side: entry.id.side, number: $0).description }
+    }
+
+    /// Decides open conflict `id`: `take` is the side whose version the row
+    /// keeps, or `merged` (the incoming change's columns over the other
+    /// side's, when they changed different columns).
+    private func resolveConflict(_ id: ErrorID, take: String, actor: String) throws -> OperatorRequest.Result {
+        let side = id.side
+        guard let record = try sides[side]!.queue.read({ db in
+            try Row.fetchOne(db, sql: "SELECT * FROM _tandem_conflicts WHERE id = ?", arguments: [id.number])
+        }) else {
+            throw SyncError(.state, "there is no conflict \(id); `tandem conflicts list --open` shows the ones waiting")
+        }
+        let map: String = record["map"]
+        guard (record["status"] as String) == "open" else {
+            throw SyncError(
+                .state, "conflict \(id) is not open: \(record["outcome"] as String? ?? "decided")\((record["resolved_by"] as String?).map { " (by \($0))" } ?? "")")
+        }
+        guard let source = SideRole(rawValue: record["source"]), let plan = plans[map]?[SyncDirection(from: source)] else {
+            throw SyncError(.state, "conflict \(id) names map \(map), which is not enabled here")
+        }
+        guard states[map]?.isActive == true else {
+            let state = states[map] ?? .notRunning
+            throw SyncError(.state, "map \(map) is \(state.rawValue); `tandem maps \(state == .paused ? "resume" : "run") \(map)` first")
+        }
+        let direction = plan.direction
+        let key: String = record["key"]
+        let incoming = try sides[side]!.queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT key, seq, op, row, at, changed, id FROM _tandem_parked WHERE id = ?", arguments: [record["parked_id"] as Int64?])
+        }
+        let sourceKey: String? = incoming?[0]
+        /// Drops parked changes of `map` coming from `from` with `parkedKey`, logging each.
+        func drop(from: SideRole, parkedKey: String?, because: String) throws {
+            guard let parkedKey else { return }
+            let target = from.other
+            let dropped = try sides[target]!.queue.write { db -> [Row] in
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT id, seq, op, row FROM _tandem_parked WHERE map = ? AND source = ? AND key = ? ORDER BY seq, id",
+                    arguments: [map, from.rawValue, parkedKey])
+                try db.execute(
+                    sql: "DELETE FROM _tandem_parked WHERE map = ? AND source = ? AND key = ?", arguments: [map, from.rawValue, parkedKey])
+                return rows
+            }
+            var outcome = Outcome()
+            for row in dropped {
+                outcome.unparked.append((map, parkedKey))
+                try state.log(
+                    actor: actor, map: map, event: "parked change discarded",
+                    details: "\(ErrorID(side: target, number: row[0])): change \(from):\(row[1] as Int64) (\(row[2] as String), key \(parkedKey)), row \(row[3] as String? ?? "NULL"); \(because)")
+            }
+            commit(outcome, direction: SyncDirection(from: from))
+        }
+        func close(winner: String, outcome text: String) throws {
+            try sides[side]!.queue.write { db in
+                try db.execute(
+                    sql: "UPDATE _tandem_conflicts SET status = 'resolved', winner = ?, outcome = ?, resolved_at = ?, resolved_by = ? WHERE id = ?",
+                    arguments: [winner, text, StateStore.now, actor, id.number])
+            }
+            openConflicts[map]?[side]?[key] = nil
+            try state.log(actor: actor, map: map, event: "conflict resolved", details: "\(id): \(text)")
+        }
+
+        switch take {
+        case source.rawValue:
+            // The incoming change wins: the other side's edits of the key lose.
+            try sides[side]!.queue.write { db in
+                try db.execute(
+                    sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND origin IS NULL",
+                    arguments: ["superseded by the resolution of \(id)", plan.targetTable, key])
+            }
+            try drop(from: side, parkedKey: key, because: "it lost conflict \(id), resolved by \(actor) for \(source)")
+            try close(winner: source.rawValue, outcome: "\(source) wins: taken by \(actor)")
+            if let sourceKey {
+                try sides[side]!.queue.write { db in
+                    try db.execute(sql: "UPDATE _tandem_parked SET kind = 'error' WHERE id = ?", arguments: [incoming?[6] as Int64?])
+                }
+                try retryParked(map: map, direction: direction, scope: .keys([sourceKey]))
+            }
+        case side.rawValue:
+            // The row keeps this side's version: the incoming change (and its key's later ones) lose.
+            try drop(from: source, parkedKey: sourceKey, because: "it lost conflict \(id), resolved by \(actor) for \(side)")
+            try close(winner: side.rawValue, outcome: "\(side) wins: taken by \(actor)")
+            try retryParked(map: map, direction: SyncDirection(from: side), scope: .keys([key]))
+        case "merged":
+            let sourceColumns = (record["source_changed"] as String?).map { Set($0.split(separator: ",").map(String.init)) }
+            let targetColumns = (record["target_changed"] as String?).map { Set($0.split(separator: ",").map(String.init)) }
+            guard let sourceColumns, let targetColumns, let incoming else {
+                throw SyncError(.state, "conflict \(id) cannot be merged: one side inserted or deleted the row; take erp or crm")
+            }
+            let overlap = sourceColumns.intersection(targetColumns)
+            guard overlap.isEmpty else {
+                throw SyncError(
+                    .state, "conflict \(id) cannot be merged: both sides changed \(overlap.sorted().joined(separator: ", ")); take erp or crm")
+            }
+            let change = Change(
+                seq: incoming[1], table: plan.sourceTable, operation: Change.Operation(rawValue: incoming[2]) ?? .update, key: incoming[0],
+                row: incoming[3], at: incoming[4], origin: nil, changed: incoming[5])
+            guard case .success(let values)? = prepare([(plan, change, nil)]).first?.mapped else {
+                throw SyncError(.state, "conflict \(id): the incoming change no longer maps; take erp or crm")
+            }
+            let local = LocalEdits(seq: record["target_seq"], key: key, row: nil, at: 0, columns: targetColumns)
+            let merged = try sides[side]!.queue.write { db -> Bool in
+                try db.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", arguments: ["\(source):\(change.seq) merged"])
+                let merged = try self.writeMerged(
+                    plan, values: values, columns: sourceColumns, local: local, note: "superseded by the merged resolution of \(id)", db)
+                try db.execute(sql: "DELETE FROM _tandem_context")
+                if merged { try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [incoming[6] as Int64]) }
+                return merged
+            }
+            guard merged else { throw SyncError(.state, "conflict \(id) cannot be merged: the row is gone from the \(side) side; take erp or crm") }
+            var outcome = Outcome()
+            outcome.unparked = [(map, change.key)]
+            commit(outcome, direction: direction)
+            dirty[side] = true
+            // The other side's edits travel inside the merged row now.
+            try drop(from: side, parkedKey: key, because: "merged into the resolution of conflict \(id)")
+            try close(winner: "merged", outcome: "merged by \(actor): \(source) changed \(sourceColumns.sorted().joined(separator: ", ")); \(side) changed \(targetColumns.sorted().joined(separator: ", "))")
+            try retryParked(map: map, direction: direction, scope: .keys([change.key]))
+        default:
+            throw SyncError(.state, "--take must be erp, crm or merged, not '\(take)'")
+        }
+        return OperatorRequest.Result(id: id.description, outcome: "resolved", detail: take == "merged" ? "merged" : "\(take) wins")
+    }
+
     /// A parked change an operator named.
     private struct NamedEntry {
         let id: ErrorID
@@ -242,26 +376,37 @@ public final class SyncEngine {
         let operation: String
         let row: String?
         let reason: String
+        let kind: String
     }
 
     private func handle(_ request: OperatorRequest, actor: String) throws -> [OperatorRequest.Result] {
+        if request.action == .resolve {
+            return try request.ids.map { text in
+                do {
+                    return try resolveConflict(ErrorID(parsing: text), take: request.take ?? "", actor: actor)
+                } catch let error as SyncError {
+                    return OperatorRequest.Result(id: text, outcome: "refused", detail: error.message)
+                }
+            }
+        }
         var results: [OperatorRequest.Result] = []
         var entries: [NamedEntry] = []
         func fetch(_ side: SideRole, _ condition: String, _ arguments: StatementArguments) throws -> [NamedEntry] {
             try sides[side]!.queue.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT id, map, source, key, seq, op, row, reason FROM _tandem_parked WHERE \(condition) ORDER BY seq, id",
+                    db, sql: "SELECT id, map, source, key, seq, op, row, reason, kind FROM _tandem_parked WHERE \(condition) ORDER BY seq, id",
                     arguments: arguments
                 ).map { row in
                     NamedEntry(
                         id: ErrorID(side: side, number: row[0]), map: row[1], direction: SyncDirection(from: SideRole(rawValue: row[2]) ?? side.other),
-                        key: row[3], seq: row[4], operation: row[5], row: row[6], reason: row[7])
+                        key: row[3], seq: row[4], operation: row[5], row: row[6], reason: row[7], kind: row[8])
                 }
             }
         }
         if request.all {
             for side in SideRole.allCases {
-                entries += try request.map.map { try fetch(side, "kind <> 'behind' AND map = ?", [$0]) } ?? fetch(side, "kind <> 'behind'", [])
+                let errors = "kind NOT IN ('behind', 'conflict')"
+                entries += try request.map.map { try fetch(side, "\(errors) AND map = ?", [$0]) } ?? fetch(side, errors, [])
             }
             if entries.isEmpty {
                 return [OperatorRequest.Result(id: "*", outcome: "refused", detail: "no parked changes\(request.map.map { " of map \($0)" } ?? "")")]
@@ -280,6 +425,14 @@ public final class SyncEngine {
             }
         }
         entries = entries.filter { entry in
+            if entry.kind == "conflict" {
+                let conflict = (try? conflictOf(entry)) ?? "its conflict"
+                results.append(
+                    OperatorRequest.Result(
+                        id: entry.id.description, outcome: "refused",
+                        detail: "it waits for a conflict to be decided: `tandem conflicts resolve \(conflict) --take erp|crm|merged`"))
+                return false
+            }
             guard states[entry.map]?.isActive == true else {
                 let state = states[entry.map] ?? .notRunning
                 results.append(
@@ -495,6 +648,8 @@ public final class SyncEngine {
         var newlyParked: [(map: String, key: String)] = []
         var unparked: [(map: String, key: String)] = []
         var errors: [String: String] = [:]
+        /// Conflicts left open for an operator: (map, side whose edits conflict, key as that side stores it).
+        var openConflicts: [(map: String, side: SideRole, key: String, id: String)] = []
         /// Operator retries: (map, key, failed seq, seq that superseded it).
         var superseded: [(map: String, key: String, seq: Int64, by: Int64)] = []
         var wrote = false
@@ -516,33 +671,54 @@ public final class SyncEngine {
             let remaining = (parked[direction]?[map]?[key] ?? 1) - 1
             parked[direction]?[map]?[key] = remaining > 0 ? remaining : nil
         }
+        for (map, side, key, id) in outcome.openConflicts {
+            openConflicts[map, default: [:]][side, default: [:]][key] = id
+        }
         for (map, message) in outcome.errors {
             stats[Self.statsKey(map, direction)]?.lastError = message
             stats[Self.statsKey(map, direction)]?.lastErrorAt = StateStore.now
         }
     }
 
-    /// Pending local changes on the target side per map: changes its
-    /// applications made that the reverse direction has not consumed yet.
-    /// Normalised target key → (first pending seq, stored key, latest row, latest at).
-    private func pendingLocal(
-        _ plan: DirectionPlan, direction: SyncDirection, _ db: Database
-    ) throws -> [String: (seq: Int64, key: String, row: String?, at: Double)] {
+    /// What the target's applications changed on one key that the reverse
+    /// direction has not carried over yet.
+    struct LocalEdits {
+        /// The first pending change (every one from it on is superseded if the source wins).
+        var seq: Int64
+        /// The key as the target's change log stores it.
+        var key: String
+        /// The latest row (what the target holds now) and its time.
+        var row: String?
+        var at: Double
+        /// The target columns the pending updates changed.
+        var columns: Set<String> = []
+        /// An insert or delete among them, or an update without a mask: the whole row counts as changed.
+        var wholeRow = false
+    }
+
+    /// Pending local changes on the target side for `plan`, by normalised target key.
+    private func pendingLocal(_ plan: DirectionPlan, direction: SyncDirection, _ db: Database) throws -> [String: LocalEdits] {
         let reverse = SyncDirection(from: direction.target)
         guard states[plan.map]?.isActive == true, plans[plan.map]?[reverse] != nil,
             let consumed = checkpoints[reverse]?[plan.map]
         else { return [:] }
-        var result: [String: (Int64, String, String?, Double)] = [:]
+        var result: [String: LocalEdits] = [:]
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT seq, key, row, at FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq",
+            db, sql: "SELECT seq, key, row, at, op, changed FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq",
             arguments: [consumed, plan.targetTable])
         while let row = try rows.next() {
             let stored: String = row[1]
             guard let values = try? SQLLiteral.parseList(stored) else { continue }
             let key = SQLLiteral.quoteList(values)
-            // Keep the first pending change's seq (every one from it on is superseded
-            // if the source wins) and the latest row (what the target holds now).
-            result[key] = (result[key]?.0 ?? row[0], stored, row[2], row[3])
+            var edits = result[key] ?? LocalEdits(seq: row[0], key: stored, row: nil, at: 0)
+            edits.row = row[2]
+            edits.at = row[3]
+            if (row[4] as String) == "U", let columns = plan.changedCaptureColumns(row[5]) {
+                edits.columns.formUnion(columns)
+            } else {
+                edits.wholeRow = true
+            }
+            result[key] = edits
         }
         return result
     }
@@ -577,7 +753,7 @@ public final class SyncEngine {
         defer { pendingOutcome = outcome }
         let origin = direction.source.rawValue
         try db.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, '')")
-        var pending: [ObjectIdentifier: [String: (seq: Int64, key: String, row: String?, at: Double)]] = [:]
+        var pending: [ObjectIdentifier: [String: LocalEdits]] = [:]
         var statements: [ObjectIdentifier: PlanStatements] = [:]
         var blocked: [String: Set<String>] = [:]
         for (map, keys) in parked[direction] ?? [:] { blocked[map] = Set(keys.keys) }
@@ -601,12 +777,12 @@ public final class SyncEngine {
                 } else {
                     try db.execute(
                         sql: """
-                            INSERT INTO _tandem_parked (map, source, seq, tbl, op, key, row, at, kind, reason, parked_at, error_class)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO _tandem_parked (map, source, seq, tbl, op, key, row, at, kind, reason, parked_at, error_class, changed)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
                             plan.map, origin, item.change.seq, item.change.table, item.change.operation.rawValue, item.change.key,
-                            item.change.row, item.change.at, kind, reason, StateStore.now, errorClass.rawValue,
+                            item.change.row, item.change.at, kind, reason, StateStore.now, errorClass.rawValue, item.change.changed,
                         ])
                     outcome.newlyParked.append((plan.map, item.change.key))
                 }
@@ -633,6 +809,10 @@ public final class SyncEngine {
             }
             if blocked[plan.map]?.contains(item.change.key) == true {
                 try park("behind", "waits behind an earlier parked change of the same key")
+                continue
+            }
+            if let conflict = openConflicts[plan.map]?[direction.source]?[item.change.key] {
+                try park("behind", "waits for conflict \(conflict) to be resolved (`tandem conflicts show \(conflict)`)")
                 continue
             }
             let values: [DatabaseValue]
@@ -666,31 +846,61 @@ public final class SyncEngine {
             // reverse direction has not carried that over yet.
             if pending[id] == nil { pending[id] = try pendingLocal(plan, direction: direction, db) }
             if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
-                let sourceWins: Bool
-                switch plan.policy {
-                case .crmWins: sourceWins = direction.source == .crm
-                case .newestWins: sourceWins = item.change.at > local.at || (item.change.at == local.at && direction.source == .erp)
-                case .erpWins, .merge, .manual: sourceWins = direction.source == .erp
-                }
+                let conflict = ConflictDecision(
+                    policy: plan.policy, direction: direction, change: item.change,
+                    sourceColumns: item.change.operation == .update ? plan.changedTargetColumns(item.change.changed) : nil,
+                    local: local)
                 try db.execute(
                     sql: """
-                        INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq, target_row, at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq, target_row, at,
+                            status, outcome, source_changed, target_changed, source_table, target_table)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        plan.map, targetKey, plan.policy.rawValue, sourceWins ? direction.source.rawValue : direction.target.rawValue,
-                        origin, item.change.seq, item.change.row, local.seq, local.row, StateStore.now,
+                        plan.map, local.key, plan.policy.rawValue, conflict.winner, origin, item.change.seq, item.change.row, local.seq,
+                        local.row, StateStore.now, conflict.resolution == .manual ? "open" : "resolved", conflict.outcome,
+                        conflict.sourceColumns.map { $0.sorted().joined(separator: ",") },
+                        local.wholeRow ? nil : local.columns.sorted().joined(separator: ","), plan.sourceTable, plan.targetTable,
                     ])
+                let conflictID = db.lastInsertedRowID
                 count { $0.conflicts += 1 }
-                if sourceWins {
+                switch conflict.resolution {
+                case .source:
                     // The target's own pending edits lost: they must not travel back.
                     try db.execute(
-                        sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND seq > ? AND origin IS NULL",
-                        arguments: ["superseded by \(origin):\(item.change.seq)", plan.targetTable, local.key, local.seq - 1])
+                        sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND seq >= ? AND origin IS NULL",
+                        arguments: ["superseded by \(origin):\(item.change.seq)", plan.targetTable, local.key, local.seq])
                     pending[id]?[targetKey] = nil
-                } else {
+                case .target:
                     count { $0.skipped += 1 }
                     try unpark()
+                    continue
+                case .merge(let columns):
+                    context.bind("\(origin):\(item.change.seq) merged", at: 1)
+                    try context.execute()
+                    let merged = try writeMerged(
+                        plan, values: values, columns: columns, local: local,
+                        note: "superseded by the merge of \(origin):\(item.change.seq)", db)
+                    if !merged {
+                        // The row is gone from the target: nothing to merge into; the change applies as it is.
+                        pending[id]?[targetKey] = nil
+                        break
+                    }
+                    try unpark()
+                    outcome.wrote = true
+                    outcome.appliedSeqs.append(item.change.seq)
+                    outcome.appliedMaps.append(plan.map)
+                    count { $0.applied += 1 }
+                    continue
+                case .manual:
+                    let entry = ErrorID(side: direction.target, number: conflictID)
+                    try park(
+                        "conflict",
+                        "the \(direction.target) side changed this row too (\(direction.target):\(local.seq)) and map \(plan.map) resolves conflicts by hand: `tandem conflicts resolve \(entry) --take erp|crm|merged`",
+                        .conflict)
+                    try db.execute(
+                        sql: "UPDATE _tandem_conflicts SET parked_id = ? WHERE id = ?", arguments: [db.lastInsertedRowID, conflictID])
+                    outcome.openConflicts.append((plan.map, direction.target, local.key, entry.description))
                     continue
                 }
             }
@@ -733,6 +943,42 @@ public final class SyncEngine {
         try db.execute(sql: "DELETE FROM _tandem_context")
     }
 
+    /// Writes the incoming values of `columns` over the target's row, keeping
+    /// the target's other columns; the target's pending edits of the key are
+    /// marked with `note` (they are part of the merged row now), and the merged
+    /// row is queued in the target's change log as a change of its own, so
+    /// that it travels back with the target's edits. Returns false when the
+    /// row is not on the target side. The caller has set the context row.
+    private func writeMerged(
+        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String, _ db: Database
+    ) throws -> Bool {
+        let keyValues = plan.targetKey.map { values[$0] }
+        let select = try RawStatement(sql: plan.selectSQL, db)
+        select.bind(keyValues)
+        guard try select.step() else {
+            select.reset()
+            return false
+        }
+        var merged = plan.targetColumns.indices.map { select.value(Int32($0)) }
+        select.reset()
+        for (index, column) in plan.targetColumns.enumerated() where columns.contains(column) { merged[index] = values[index] }
+        let update = try RawStatement(sql: plan.updateSQL, db)
+        update.bind(plan.nonKey.map { merged[$0] } + keyValues)
+        try update.execute()
+        try db.execute(
+            sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND seq >= ? AND origin IS NULL",
+            arguments: [note, plan.targetTable, local.key, local.seq])
+        let mask = plan.targetCaptureColumns.map { local.wholeRow || local.columns.contains($0) ? "1" : "0" }.joined()
+        try db.execute(
+            sql: """
+                INSERT INTO _tandem_changes (tbl, op, key, row, at, origin, changed)
+                SELECT ?, 'U', ?, \(CaptureSchema.quoteList(nil, plan.targetCaptureColumns)), \(CaptureSchema.nowMilliseconds), NULL, ?
+                FROM \(CaptureSchema.identifier(plan.targetTable)) WHERE \(plan.keyCondition)
+                """,
+            arguments: StatementArguments([plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues))
+        return true
+    }
+
     /// The target key the row had before an update, when its key changed.
     private func oldTargetKey(_ item: Item, _ plan: DirectionPlan) throws -> [DatabaseValue]? {
         let oldSource = try SQLLiteral.parseList(item.change.key)
@@ -766,7 +1012,7 @@ public final class SyncEngine {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, seq, tbl, op, key, row, at FROM _tandem_parked WHERE map = ? AND source = ?
+                    SELECT id, seq, tbl, op, key, row, at, changed FROM _tandem_parked WHERE map = ? AND source = ?
                     \(scope.isAutomatic ? "AND key IN (SELECT key FROM _tandem_parked WHERE map = ?1 AND source = ?2 AND kind = 'parent')" : "")
                     ORDER BY seq, id
                     """,
@@ -779,7 +1025,7 @@ public final class SyncEngine {
                 plan,
                 Change(
                     seq: row[1], table: row[2], operation: Change.Operation(rawValue: row[3]) ?? .update, key: row[4], row: row[5],
-                    at: row[6], origin: nil),
+                    at: row[6], origin: nil, changed: row[7]),
                 row[0] as Int64
             )
         }

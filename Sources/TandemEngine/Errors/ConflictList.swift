@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// One recorded conflict: the same key changed on both sides since they were
+/// last in step, with both versions, the policy and what it decided.
+public struct ConflictEntry: Codable, Sendable, Hashable {
+    /// `crm-3`: the side that stores it (whose edits conflicted with the incoming change) and its number there.
+    public var id: String
+    /// The map.
+    public var map: String
+    /// The key as that side stores it (`quote()` literals).
+    public var key: String
+    /// The map's policy when it happened.
+    public var policy: String
+    /// `open` (waits for `tandem conflicts resolve`) or `resolved`.
+    public var status: String
+    /// `erp`, `crm`, `merged` or `none` (still open).
+    public var winner: String
+    /// What was decided and why.
+    public var outcome: String?
+    /// When it was detected, ms since the epoch.
+    public var at: Double
+    /// The incoming change: its side, sequence number and row (column → `quote()` literal).
+    public var source: SideRole
+    public var sourceSeq: Int64
+    public var sourceRow: [String: String]?
+    /// The target columns the incoming update changed (nil: an insert or delete).
+    public var sourceChanged: [String]?
+    /// The other side's pending edit: the first one's sequence number, the latest row, the columns changed.
+    public var targetSeq: Int64
+    public var targetRow: [String: String]?
+    public var targetChanged: [String]?
+    /// Who resolved it and when.
+    public var resolvedBy: String?
+    public var resolvedAt: Double?
+}
+
+/// Reads the conflicts recorded on an environment's two sides.
+public enum ConflictList {
+    /// Conflicts, oldest first, optionally of one map, since a time (ms), or only open ones.
+    public static func entries(
+        _ environment: TandemEnvironment, map: String? = nil, since: Double? = nil, openOnly: Bool = false
+    ) throws -> [ConflictEntry] {
+        var result: [ConflictEntry] = []
+        let sides = try environment.openSides()
+        for role in SideRole.allCases {
+            let columns = try captureColumns(sides)
+            result += try sides[role]!.queue.read { db -> [ConflictEntry] in
+                guard try db.tableExists("_tandem_conflicts") else { return [] }
+                var conditions = ["1"]
+                var arguments: [DatabaseValue] = []
+                if let map {
+                    conditions.append("map = ?")
+                    arguments.append(map.databaseValue)
+                }
+                if let since {
+                    conditions.append("at >= ?")
+                    arguments.append(since.databaseValue)
+                }
+                if openOnly { conditions.append("status = 'open'") }
+                return try Row.fetchAll(
+                    db, sql: "SELECT * FROM _tandem_conflicts WHERE \(conditions.joined(separator: " AND ")) ORDER BY at, id",
+                    arguments: StatementArguments(arguments)
+                ).map { entry($0, side: role, columns: columns) }
+            }
+        }
+        return result.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+    }
+
+    /// One conflict by ID.
+    public static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ConflictEntry {
+        let sides = try environment.openSides()
+        let columns = try captureColumns(sides)
+        guard let entry = try sides[id.side]!.queue.read({ db in
+            try db.tableExists("_tandem_conflicts")
+                ? try Row.fetchOne(db, sql: "SELECT * FROM _tandem_conflicts WHERE id = ?", arguments: [id.number])
+                    .map { entry($0, side: id.side, columns: columns) } : nil
+        }) else {
+            throw SyncError(.state, "there is no conflict \(id); `tandem conflicts list` shows the recorded ones")
+        }
+        return entry
+    }
+
+    /// Each side's captured tables with their column lists, to name the values of stored rows.
+    private static func captureColumns(_ sides: [SideRole: SideDatabase]) throws -> [SideRole: [String: [String]]] {
+        var result: [SideRole: [String: [String]]] = [:]
+        for (role, side) in sides { result[role] = try side.queue.read { db in try CaptureSchema.capturedTables(db) } }
+        return result
+    }
+
+    private static func entry(_ row: Row, side: SideRole, columns: [SideRole: [String: [String]]]) -> ConflictEntry {
+        let source = SideRole(rawValue: row["source"]) ?? side.other
+        func decode(_ text: String?, _ role: SideRole, _ table: String?) -> [String: String]? {
+            guard let text, let values = try? SQLLiteral.parseList(text) else { return nil }
+            let names = table.flatMap { columns[role]?[$0] } ?? []
+            var result: [String: String] = [:]
+            for (index, value) in values.enumerated() {
+                result[index < names.count ? names[index] : "column \(index + 1)"] = SQLLiteral.quote(value)
+            }
+            return result
+        }
+        func list(_ text: String?) -> [String]? { text.map { $0.isEmpty ? [] : $0.split(separator: ",").map(String.init) } }
+        return ConflictEntry(
+            id: ErrorID(side: side, number: row["id"]).description, map: row["map"], key: row["key"], policy: row["policy"],
+            status: row["status"], winner: row["winner"], outcome: row["outcome"], at: row["at"], source: source,
+            sourceSeq: row["source_seq"], sourceRow: decode(row["source_row"], source, row["source_table"]),
+            sourceChanged: list(row["source_changed"]), targetSeq: row["target_seq"],
+            targetRow: decode(row["target_row"], side, row["target_table"]), targetChanged: list(row["target_changed"]),
+            resolvedBy: row["resolved_by"], resolvedAt: row["resolved_at"])
+    }
+}
