@@ -28,7 +28,7 @@ enum OperatorSubmission {
                 throw CLIError(
                     "the engine has not handled request \(id) within \(timeout); it stays queued and the engine will handle it. `tandem status` shows whether the engine is running")
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: 0.005)
         }
     }
 

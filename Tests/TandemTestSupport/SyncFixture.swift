@@ -40,10 +40,12 @@ public struct SyncFixture: Sendable {
     }
 
     /// Runs `tandem ARGS` to completion against this environment's plugins.
-    public func tandem(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    public func tandem(
+        _ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         try Fixtures.run(
             Fixtures.tandemExecutable, arguments, input: input,
-            environment: ["TANDEM_BUNDLED_PLUGINS": bundled, "TANDEM_ENV": directory])
+            environment: ["TANDEM_BUNDLED_PLUGINS": bundled, "TANDEM_ENV": directory].merging(extra) { $1 })
     }
 
     /// Starts `tandem run`; its output goes to `engine.log` in the environment.

@@ -47,6 +47,9 @@ public enum CaptureSchema {
             error_class TEXT NOT NULL DEFAULT 'application', changed TEXT)
         """,
         "CREATE INDEX IF NOT EXISTS _tandem_parked_map ON _tandem_parked (map, seq)",
+        // As a target: the source changes a write-through already applied here,
+        // each consumed (deleted) when the engine reads that change.
+        "CREATE TABLE IF NOT EXISTS _tandem_written (source TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (source, seq)) WITHOUT ROWID",
         """
         CREATE TABLE IF NOT EXISTS _tandem_conflicts (
             id INTEGER PRIMARY KEY AUTOINCREMENT, map TEXT NOT NULL, key TEXT NOT NULL, policy TEXT NOT NULL,
@@ -154,12 +157,16 @@ public enum CaptureSchema {
         let base = "_tandem_" + table.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? String($0) : "_" }.joined()
         // Tandem's own writes (echoes) keep their key and origin for lineage;
         // their row is not needed, and leaving it out makes applying cheaper.
+        // Writes through `tandem write` (origin `write:...`) keep theirs: if
+        // Tandem dies between the two sides' commits, the engine applies them
+        // from here.
+        let recordsRow = "COALESCE((SELECT origin FROM _tandem_context WHERE id = 1) LIKE 'write:%', 1)"
         func row(_ prefix: String) -> String {
-            "CASE WHEN NOT EXISTS (SELECT 1 FROM _tandem_context) THEN \(values(prefix, columns)) END"
+            "CASE WHEN \(recordsRow) THEN \(values(prefix, columns)) END"
         }
         // An application's update records which columns it changed, one '0'
         // or '1' per column: the field-level merge needs to know.
-        let changed = "CASE WHEN NOT EXISTS (SELECT 1 FROM _tandem_context) THEN "
+        let changed = "CASE WHEN \(recordsRow) THEN "
             + columns.map { "(CASE WHEN OLD.\(identifier($0)) IS NEW.\(identifier($0)) THEN '0' ELSE '1' END)" }.joined(separator: " || ")
             + " END"
         func trigger(_ suffix: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String) -> [String] {

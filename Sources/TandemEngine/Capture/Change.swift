@@ -24,6 +24,12 @@ public struct Change: Sendable {
     /// For an application's update: one '0' or '1' per captured column, '1' where the value changed.
     public var changed: String?
 
+    /// Whether the engine applies it: an application's change, or a write
+    /// through Tandem (which it applies only if the write-through did not).
+    public var isApplicable: Bool { origin == nil || isWriteThrough }
+    /// A write made through `tandem write` or ``SyncEngine/write(_:)``.
+    public var isWriteThrough: Bool { origin?.hasPrefix("write:") == true }
+
     /// Creates a change.
     public init(
         seq: Int64, table: String, operation: Operation, key: String, row: String?, at: Double, origin: String?, changed: String? = nil

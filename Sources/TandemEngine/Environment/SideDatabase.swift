@@ -39,10 +39,11 @@ public final class SideDatabase: Sendable {
 
     /// Changes after `seq`, at most `limit`, in sequence order.
     /// The rows of Tandem's own writes (echoes) are not read: nothing applies them.
+    /// `seq > after` and, when `origin` is given, only the changes with that origin.
     func changes(after seq: Int64, limit: Int, _ db: Database) throws -> [Change] {
         let statement = try RawStatement(
             sql: """
-                SELECT seq, tbl, op, key, CASE WHEN origin IS NULL THEN row END, at, origin, changed
+                SELECT seq, tbl, op, key, CASE WHEN origin IS NULL OR origin LIKE 'write:%' THEN row END, at, origin, changed
                 FROM _tandem_changes WHERE seq > ? ORDER BY seq LIMIT ?
                 """, db)
         statement.bind([seq.databaseValue, limit.databaseValue])

@@ -10,6 +10,28 @@ public struct OperatorRequest: Codable, Sendable, Hashable {
         case discard
         /// Decide an open conflict (`take`: `erp`, `crm` or `merged`).
         case resolve
+        /// A synchronous write through Tandem (`write`).
+        case write
+    }
+
+    /// The rows of a `write` request.
+    public struct WriteSpec: Codable, Sendable, Hashable {
+        /// The side written first.
+        public var side: SideRole
+        /// The table there.
+        public var table: String
+        /// Upsert or delete.
+        public var operation: WriteRequest.Operation
+        /// The rows as JSON (see ``WriteRequest/parseRows(_:)``).
+        public var rows: String
+
+        /// Creates a spec.
+        public init(side: SideRole, table: String, operation: WriteRequest.Operation, rows: String) {
+            self.side = side
+            self.table = table
+            self.operation = operation
+            self.rows = rows
+        }
     }
 
     /// What happened to one entry.
@@ -39,9 +61,12 @@ public struct OperatorRequest: Codable, Sendable, Hashable {
     public var map: String?
     /// For `resolve`: `erp`, `crm` or `merged`.
     public var take: String?
+    /// For `write`: the rows.
+    public var write: WriteSpec?
 
     /// Creates a request.
-    public init(action: Action, ids: [String], all: Bool = false, map: String? = nil, take: String? = nil) {
+    public init(action: Action, ids: [String], all: Bool = false, map: String? = nil, take: String? = nil, write: WriteSpec? = nil) {
+        self.write = write
         self.take = take
         self.action = action
         self.ids = ids

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 public import Logging
 import TandemDocuments
 public import TandemPluginHost
@@ -195,8 +196,14 @@ public final class SyncEngine {
     }
 
     private func refreshStates() throws {
+        guard try refreshMapStates() else { return }
+        try handleRequests()
+    }
+
+    /// Reads the desired map states when the state database changed; returns whether it did.
+    private func refreshMapStates() throws -> Bool {
         let version = try state.dataVersion()
-        guard version != stateVersion else { return }
+        guard version != stateVersion else { return false }
         stateVersion = version
         let records = try state.mapStates()
         for map in maps {
@@ -214,7 +221,7 @@ public final class SyncEngine {
             states[map.name] = new
         }
         dirty = [.erp: true, .crm: true]
-        try handleRequests()
+        return true
     }
 
     // MARK: Operator requests
@@ -366,6 +373,119 @@ public final class SyncEngine {
         return OperatorRequest.Result(id: id.description, outcome: "resolved", detail: take == "merged" ? "merged" : "\(take) wins")
     }
 
+    // MARK: Write-through
+
+    /// Writes `request.rows` to `request.side` and, through every running map
+    /// that reads the table, to the other side, before returning: both sides
+    /// commit, or neither keeps the write and the error names the key, the
+    /// field and the reason. Call it on the thread that runs the engine (the
+    /// CLI queues it as a request), or while no engine runs.
+    ///
+    /// The origin side commits first. If the process dies before the other
+    /// side commits, the origin's change log still holds the rows (with
+    /// origin `write:...`), and the engine applies them from there: a marker
+    /// written with the other side's commit tells it whether it must.
+    public func write(_ request: WriteRequest) throws -> WriteResult {
+        let start = ContinuousClock.now
+        _ = try refreshMapStates()
+        let direction = SyncDirection(from: request.side)
+        let readers = maps.compactMap { map in plans[map.name]?[direction].flatMap { $0.sourceTable == request.table ? ($0, map.name) : nil } }
+        guard !readers.isEmpty else {
+            let tables = Set(maps.compactMap { plans[$0.name]?[direction]?.sourceTable }).sorted()
+            throw SyncError(
+                .configuration,
+                "no enabled map syncs \(request.side) table '\(request.table)' to the \(direction.target) side (tables that do: \(tables.joined(separator: ", ")))")
+        }
+        for (_, name) in readers where states[name]?.isActive != true {
+            let state = states[name] ?? .notRunning
+            throw SyncError(
+                .state,
+                "map \(name) is \(state.rawValue), so the write would not reach the \(direction.target) side; `tandem maps \(state == .paused ? "resume" : "run") \(name)` first")
+        }
+        let plan = readers[0].0
+        let origin = sides[request.side]!
+        let target = sides[direction.target]!
+        let columns = try origin.queue.read { db in try CaptureSchema.columnTypes(db, table: request.table) }
+        let key = plan.sourceKey.map { plan.sourceColumns[$0] }
+        try request.validate(columns: columns, key: key)
+        let tag = "write:\(UUID().uuidString.prefix(12).lowercased())"
+        let table = CaptureSchema.identifier(request.table)
+        let keyCondition = key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
+
+        try origin.queue.writeWithoutTransaction { odb in
+            try odb.execute(sql: "BEGIN IMMEDIATE")
+            do {
+                try odb.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", arguments: [tag])
+                for row in request.rows {
+                    let keyValues = key.map { row[$0]! }
+                    switch request.operation {
+                    case .delete:
+                        try odb.execute(sql: "DELETE FROM \(table) WHERE \(keyCondition)", arguments: StatementArguments(keyValues))
+                    case .upsert:
+                        let given = columns.map(\.name).filter { row[$0] != nil && !key.contains($0) }
+                        if !given.isEmpty {
+                            try odb.execute(
+                                sql: "UPDATE \(table) SET \(given.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: ", ")) WHERE \(keyCondition)",
+                                arguments: StatementArguments(given.map { row[$0]! } + keyValues))
+                        }
+                        if given.isEmpty || odb.changesCount == 0 {
+                            let all = columns.map(\.name).filter { row[$0] != nil }
+                            try odb.execute(
+                                sql: """
+                                    INSERT INTO \(table) (\(all.map(CaptureSchema.identifier).joined(separator: ", ")))
+                                    SELECT \(all.map { _ in "?" }.joined(separator: ", ")) WHERE NOT EXISTS (SELECT 1 FROM \(table) WHERE \(keyCondition))
+                                    """,
+                                arguments: StatementArguments(all.map { row[$0]! } + keyValues))
+                        }
+                    }
+                }
+                try odb.execute(sql: "DELETE FROM _tandem_context")
+                let changes = try Row.fetchAll(
+                    odb, sql: "SELECT seq, tbl, op, key, row, at, changed FROM _tandem_changes WHERE origin = ? ORDER BY seq", arguments: [tag]
+                ).map {
+                    Change(
+                        seq: $0[0], table: $0[1], operation: Change.Operation(rawValue: $0[2]) ?? .update, key: $0[3], row: $0[4], at: $0[5],
+                        origin: tag, changed: $0[6])
+                }
+                let originHandle = odb.sqliteConnection!
+                try target.queue.writeWithoutTransaction { tdb in
+                    try tdb.execute(sql: "BEGIN IMMEDIATE")
+                    do {
+                        let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
+                        try applyItems(items, direction: direction, writeThrough: true, tdb)
+                    } catch {
+                        try? tdb.execute(sql: "ROLLBACK")
+                        throw error
+                    }
+                    // The origin commits first: from here on the change log can always repair the other side.
+                    guard sqlite3_exec(originHandle, "COMMIT", nil, nil, nil) == SQLITE_OK else {
+                        let message = String(cString: sqlite3_errmsg(originHandle))
+                        try? tdb.execute(sql: "ROLLBACK")
+                        throw SyncError(.database, "the \(request.side) side could not commit the write: \(message); neither side keeps it")
+                    }
+                    if ProcessInfo.processInfo.environment["TANDEM_FAULT"] == "kill-between-commits" { kill(getpid(), SIGKILL) }
+                    do {
+                        try tdb.execute(sql: "COMMIT")
+                    } catch {
+                        try? tdb.execute(sql: "ROLLBACK")
+                        throw SyncError(
+                            .database,
+                            "the \(request.side) side committed the write but the \(direction.target) side could not (\(error)); the engine applies it from the change log")
+                    }
+                }
+            } catch {
+                if !odb.isInsideTransaction { throw error }
+                try? odb.execute(sql: "ROLLBACK")
+                throw error
+            }
+        }
+        dirty[direction.target] = true
+        return WriteResult(
+            rows: request.rows.count, origin: "\(request.side).\(request.table)",
+            targets: readers.map { "\(direction.target).\($0.0.targetTable)" }, maps: readers.map(\.1),
+            milliseconds: (ContinuousClock.now - start).timeInterval * 1000)
+    }
+
     /// A parked change an operator named.
     private struct NamedEntry {
         let id: ErrorID
@@ -380,6 +500,17 @@ public final class SyncEngine {
     }
 
     private func handle(_ request: OperatorRequest, actor: String) throws -> [OperatorRequest.Result] {
+        if request.action == .write {
+            guard let spec = request.write else { return [OperatorRequest.Result(id: "write", outcome: "refused", detail: "no rows")] }
+            do {
+                let rows = try WriteRequest.parseRows(spec.rows)
+                let result = try write(WriteRequest(side: spec.side, table: spec.table, rows: rows, operation: spec.operation))
+                let detail = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+                return [OperatorRequest.Result(id: "write", outcome: "written", detail: detail)]
+            } catch let error as SyncError {
+                return [OperatorRequest.Result(id: "write", outcome: "refused", detail: error.message)]
+            }
+        }
         if request.action == .resolve {
             return try request.ids.map { text in
                 do {
@@ -547,7 +678,7 @@ public final class SyncEngine {
         var toMap: [ObjectIdentifier: [Int]] = [:]
         for (plan, change, parkedID) in pairs {
             var item = Item(plan: plan, change: change, mapped: nil, sourceRow: [], parkedID: parkedID)
-            if change.origin == nil, let text = change.row {
+            if change.isApplicable, let text = change.row {
                 do {
                     item.sourceRow = try SQLLiteral.parseList(text)
                     if try plan.filter?.passes(item.sourceRow) ?? true {
@@ -748,7 +879,12 @@ public final class SyncEngine {
     /// fails again does not hold back the later changes of its key: when one
     /// of those applies, it carries the newer row and the failed ones are
     /// superseded (removed, and logged by the caller).
-    private func applyItems(_ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, _ db: Database) throws {
+    /// With `writeThrough` (a synchronous write), nothing is parked: the first
+    /// change the target refuses, or that meets unsynced edits of its key,
+    /// throws, and each applied change leaves a marker in `_tandem_written`.
+    private func applyItems(
+        _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false, _ db: Database
+    ) throws {
         var outcome = Outcome()
         defer { pendingOutcome = outcome }
         let origin = direction.source.rawValue
@@ -769,6 +905,9 @@ public final class SyncEngine {
                 update(&outcome.counters[plan.map, default: (0, 0, 0)])
             }
             func park(_ kind: String, _ reason: String, _ errorClass: ErrorClass = .application) throws {
+                if writeThrough {
+                    throw SyncError(errorClass == .plugin ? .plugin : .badValue, "key \(item.change.key): \(reason)")
+                }
                 if let id = item.parkedID {
                     try db.execute(
                         sql: "UPDATE _tandem_parked SET reason = ?, kind = ?, error_class = ?, attempts = attempts + 1 WHERE id = ?",
@@ -806,6 +945,17 @@ public final class SyncEngine {
                 count { $0.skipped += 1 }
                 try unpark()
                 continue
+            }
+            if item.change.isWriteThrough, !writeThrough, item.parkedID == nil {
+                // A write-through's change: its marker says it was applied here already.
+                // Without one, Tandem died between the two commits, and this applies it.
+                try db.execute(
+                    sql: "DELETE FROM _tandem_written WHERE source = ? AND seq = ?", arguments: [origin, item.change.seq])
+                if db.changesCount > 0 {
+                    count { $0.skipped += 1 }
+                    continue
+                }
+                logger.notice("map \(plan.map): applying write-through change \(origin):\(item.change.seq), which did not reach the \(direction.target) side")
             }
             if blocked[plan.map]?.contains(item.change.key) == true {
                 try park("behind", "waits behind an earlier parked change of the same key")
@@ -846,6 +996,11 @@ public final class SyncEngine {
             // reverse direction has not carried that over yet.
             if pending[id] == nil { pending[id] = try pendingLocal(plan, direction: direction, db) }
             if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
+                if writeThrough {
+                    throw SyncError(
+                        .state,
+                        "the \(direction.target) side has edits of key \(local.key) that have not synced yet (\(direction.target):\(local.seq)); write again once they have")
+                }
                 let conflict = ConflictDecision(
                     policy: plan.policy, direction: direction, change: item.change,
                     sourceColumns: item.change.operation == .update ? plan.changedTargetColumns(item.change.changed) : nil,
@@ -935,6 +1090,10 @@ public final class SyncEngine {
                 continue
             }
             try unpark()
+            if writeThrough {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", arguments: [origin, item.change.seq])
+            }
             outcome.wrote = true
             outcome.appliedSeqs.append(item.change.seq)
             outcome.appliedMaps.append(plan.map)

@@ -1,0 +1,173 @@
+import Foundation
+public import GRDB
+
+/// A synchronous write through Tandem: rows for one table on one side,
+/// applied there and, through every map that reads the table, on the other
+/// side before the call returns; both sides commit or neither keeps it.
+public struct WriteRequest: Sendable {
+    /// What to do with each row.
+    public enum Operation: String, Codable, Sendable {
+        /// Insert, or update the row with the same key (only the columns given).
+        case upsert
+        /// Delete the row with the key given.
+        case delete
+    }
+
+    /// The side written first.
+    public var side: SideRole
+    /// A table of that side.
+    public var table: String
+    /// Column → value per row.
+    public var rows: [[String: DatabaseValue]]
+    /// Upsert or delete.
+    public var operation: Operation
+
+    /// The largest value accepted, in bytes.
+    public static let maximumValueBytes = 16 << 20
+
+    /// Creates a request.
+    public init(side: SideRole, table: String, rows: [[String: DatabaseValue]], operation: Operation = .upsert) {
+        self.side = side
+        self.table = table
+        self.rows = rows
+        self.operation = operation
+    }
+
+    /// Parses rows from JSON: one object or an array of objects, column →
+    /// value. Strings are text, integers are integers, other numbers are reals
+    /// (send decimals as strings to keep every digit), `true`/`false` are 1/0,
+    /// `null` is NULL and `{"base64": "..."}` is a blob.
+    public static func parseRows(_ json: String) throws(SyncError) -> [[String: DatabaseValue]] {
+        let decoder = JSONDecoder()
+        let data = Data(json.utf8)
+        let objects: [[String: JSONValue]]
+        do {
+            // One object, or an array of them.
+            if json.drop(while: \.isWhitespace).first == "{" {
+                objects = [try decoder.decode([String: JSONValue].self, from: data)]
+            } else {
+                objects = try decoder.decode([[String: JSONValue]].self, from: data)
+            }
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw SyncError(.badValue, "the rows are not valid JSON (\(context.underlyingError.map { "\($0)" } ?? context.debugDescription)); give one object or an array of objects")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw SyncError(.badValue, "\(place(context.codingPath)): \(context.debugDescription)")
+        } catch {
+            throw SyncError(.badValue, "the rows must be a JSON object or an array of objects, column → value")
+        }
+        guard !objects.isEmpty else { throw SyncError(.badValue, "no rows to write: the JSON array is empty") }
+        return objects.map { $0.mapValues(\.databaseValue) }
+    }
+
+    private static func place(_ path: [any CodingKey]) -> String {
+        // A single object is row 1.
+        var parts: [String] = path.first?.intValue == nil ? ["row 1"] : []
+        for key in path {
+            if let index = key.intValue { parts.append("row \(index + 1)") } else { parts.append("column \(key.stringValue)") }
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// One JSON value as a column value.
+    private enum JSONValue: Decodable {
+        case value(DatabaseValue)
+
+        var databaseValue: DatabaseValue {
+            switch self { case .value(let value): value }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                self = .value(.null)
+            } else if let flag = try? container.decode(Bool.self) {
+                self = .value((flag ? 1 : 0).databaseValue)
+            } else if let integer = try? container.decode(Int64.self) {
+                self = .value(integer.databaseValue)
+            } else if let real = try? container.decode(Double.self) {
+                self = .value(real.databaseValue)
+            } else if let text = try? container.decode(String.self) {
+                self = .value(text.databaseValue)
+            } else if let object = try? container.decode([String: String].self), object.count == 1, let encoded = object["base64"] {
+                guard let data = Data(base64Encoded: encoded) else {
+                    throw DecodingError.dataCorruptedError(in: container, debugDescription: "the base64 of a blob does not decode")
+                }
+                self = .value(data.databaseValue)
+            } else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "a value must be a string, a number, true, false, null or {\"base64\": \"...\"} (a blob)")
+            }
+        }
+    }
+
+    /// Checks the rows against the table's columns and declared types and its key.
+    func validate(columns: [(name: String, type: String)], key: [String]) throws(SyncError) {
+        let names = Set(columns.map(\.name))
+        let where_ = "\(side) table \(table)"
+        for (index, row) in rows.enumerated() {
+            let place = "row \(index + 1)"
+            for column in row.keys.sorted() where !names.contains(column) {
+                throw SyncError(.badValue, "\(place): \(where_) has no column '\(column)' (columns: \(columns.map(\.name).joined(separator: ", ")))")
+            }
+            for column in key where row[column] == nil || row[column]!.isNull {
+                throw SyncError(.badValue, "\(place): key column \(column) is missing (the key of \(table) is \(key.joined(separator: ", ")))")
+            }
+            for (name, type) in columns {
+                guard let value = row[name] else { continue }
+                try Self.check(value, declared: type, place: "\(place), column \(name)")
+            }
+        }
+    }
+
+    private static func check(_ value: DatabaseValue, declared: String, place: String) throws(SyncError) {
+        let type = declared.uppercased()
+        switch value.storage {
+        case .null:
+            return
+        case .string(let text):
+            if text.utf8.count > maximumValueBytes {
+                throw SyncError(.badValue, "\(place): \(text.utf8.count) bytes is over the \(maximumValueBytes >> 20) MB Tandem writes")
+            }
+            if type.contains("INT") {
+                throw SyncError(.badValue, "\(place) is \(declared): \"\(text.prefix(40))\" is text, give an integer")
+            }
+            if type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB") {
+                throw SyncError(.badValue, "\(place) is \(declared): \"\(text.prefix(40))\" is text, give a number")
+            }
+            if type.hasPrefix("NUMERIC") || type.hasPrefix("DECIMAL"), Decimal(string: text) == nil {
+                throw SyncError(.badValue, "\(place) is \(declared): \"\(text.prefix(40))\" is not a number")
+            }
+        case .int64, .double:
+            if type.contains("CHAR") || type.contains("TEXT") || type.contains("CLOB") {
+                throw SyncError(.badValue, "\(place) is \(declared): give the value as a JSON string (decimals as strings keep every digit)")
+            }
+            if type.contains("BLOB") {
+                throw SyncError(.badValue, "\(place) is \(declared): give a blob as {\"base64\": \"...\"}")
+            }
+            if case .double = value.storage, type.contains("INT") {
+                throw SyncError(.badValue, "\(place) is \(declared): give an integer")
+            }
+        case .blob(let data):
+            if data.count > maximumValueBytes {
+                throw SyncError(.badValue, "\(place): \(data.count) bytes is over the \(maximumValueBytes >> 20) MB Tandem writes")
+            }
+            if !(type.contains("BLOB") || type.isEmpty) {
+                throw SyncError(.badValue, "\(place) is \(declared): a blob does not fit")
+            }
+        }
+    }
+}
+
+/// What a write-through did.
+public struct WriteResult: Codable, Sendable, Hashable {
+    /// Rows written on each side.
+    public var rows: Int
+    /// `erp.Notes`, the side and table written first.
+    public var origin: String
+    /// The tables written on the other side, `crm.annotation`, with their maps.
+    public var targets: [String]
+    /// The maps that carried the rows.
+    public var maps: [String]
+    /// Time from the first statement to the second commit, milliseconds.
+    public var milliseconds: Double
+}

@@ -1,0 +1,111 @@
+import Foundation
+import TandemTestSupport
+import Testing
+
+/// `tandem write`: synchronous write-through, with and without a running
+/// engine, refusals, bad input, and SIGKILL between the two commits.
+@Suite("Write-through", .serialized)
+struct WriteTests {
+    static func notes(_ fixture: SyncFixture) throws -> (erp: [String], crm: [String]) {
+        (
+            try SideReader.rows(fixture.erp, "SELECT quote(NOTEID) || ',' || quote(TEXT) FROM Notes ORDER BY NOTEID"),
+            try SideReader.rows(fixture.crm, "SELECT quote(annotationid) || ',' || quote(notetext) FROM annotation ORDER BY annotationid")
+        )
+    }
+
+    @Test("A write lands on both sides before the command returns, with or without a running engine; a refusal on the other side leaves both unchanged")
+    func bothOrNeither() async throws {
+        let fixture = try ErrorTests.notesFixture("write")
+        // No engine: the command carries the write out itself.
+        let first = try fixture.tandem(["write", "erp", "Notes", #"{"NOTEID": 1, "TEXT": "hello, ΚΑΛΗΜΕΡΑ"}"#])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("wrote 1 row(s): erp.Notes → crm.annotation (sample.notes)"), "\(first.stdout)")
+        #expect(try Self.notes(fixture).crm == ["1,'hello, ΚΑΛΗΜΕΡΑ'"])
+
+        // The CRM side's validation refuses one row of two: neither side keeps either.
+        let refused = try fixture.tandem(["write", "erp", "Notes", #"[{"NOTEID": 2, "TEXT": "fine"}, {"NOTEID": 3, "TEXT": "poison"}]"#])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("key 3: the crm side refused the row: notetext must not start with poison"), "\(refused.stderr)")
+        #expect(try Self.notes(fixture).erp == ["1,'hello, ΚΑΛΗΜΕΡΑ'"])
+        #expect(try Self.notes(fixture).crm == ["1,'hello, ΚΑΛΗΜΕΡΑ'"])
+
+        // With the engine running, it carries the write out between batches.
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        let viaEngine = try fixture.tandem(["write", "erp", "Notes", "--json", #"[{"NOTEID": 4, "TEXT": "via engine"}, {"NOTEID": 5, "TEXT": null}]"#])
+        #expect(viaEngine.status == 0, "\(viaEngine.stderr)")
+        #expect(viaEngine.stdout.contains("\"rows\" : 2"), "\(viaEngine.stdout)")
+        #expect(try Self.notes(fixture).crm == ["1,'hello, ΚΑΛΗΜΕΡΑ'", "4,'via engine'", "5,NULL"])
+        // From the CRM side too, and a delete.
+        #expect(try fixture.tandem(["write", "crm", "annotation", #"{"annotationid": 9, "notetext": "from crm"}"#]).status == 0)
+        #expect(try fixture.tandem(["write", "erp", "Notes", "--delete", #"{"NOTEID": 1}"#]).status == 0)
+        let expected = ["4,'via engine'", "5,NULL", "9,'from crm'"]
+        #expect(try Self.notes(fixture).erp == expected)
+        #expect(try Self.notes(fixture).crm == expected)
+        // The engine reads those changes later and does not apply them twice: the markers are consumed.
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_written") == 0 }
+        try await waitUntil { try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_written") == 0 }
+        #expect(try Self.notes(fixture).erp == expected)
+        #expect(try Self.notes(fixture).crm == expected)
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 0)
+        #expect(!fixture.engineLog.contains("did not reach"), "\(fixture.engineLog)")
+    }
+
+    @Test("SIGKILL between the two commits: the first side keeps the write, and the engine applies it to the other side once it runs")
+    func killBetweenCommits() async throws {
+        let fixture = try ErrorTests.notesFixture("write-kill")
+        let killed = try fixture.tandem(
+            ["write", "erp", "Notes", #"[{"NOTEID": 1, "TEXT": "one"}, {"NOTEID": 2, "TEXT": "two"}]"#],
+            environment: ["TANDEM_FAULT": "kill-between-commits"])
+        #expect(killed.status == SIGKILL, "\(killed)")
+        #expect(try Self.notes(fixture).erp == ["1,'one'", "2,'two'"])
+        #expect(try Self.notes(fixture).crm.isEmpty)
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try await waitUntil { try Self.notes(fixture).crm.count == 2 }
+        let (erp, crm) = try Self.notes(fixture)
+        #expect(erp == crm)
+        #expect(fixture.engineLog.contains("which did not reach the crm side"), "\(fixture.engineLog)")
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 0)
+    }
+
+    @Test(
+        "Bad input to tandem write names the problem and changes nothing",
+        arguments: [
+            (["write", "pim", "Notes", "{}"], "'pim' is not a side; use erp or crm"),
+            (["write", "erp", "Nope", #"{"a": 1}"#], "no enabled map syncs erp table 'Nope' to the crm side (tables that do: Notes)"),
+            (["write", "erp", "Notes", #"{"NOTEID": 1,"#], "the rows are not valid JSON"),
+            (["write", "erp", "Notes", "[]"], "no rows to write: the JSON array is empty"),
+            (["write", "erp", "Notes", "42"], "the rows must be a JSON object or an array of objects"),
+            (["write", "erp", "Notes", #"{"NOTEID": "seven", "TEXT": "x"}"#], "row 1, column NOTEID is INTEGER: \"seven\" is text, give an integer"),
+            (["write", "erp", "Notes", #"{"NOTEID": 1.5, "TEXT": "x"}"#], "row 1, column NOTEID is INTEGER: give an integer"),
+            (["write", "erp", "Notes", #"{"NOTEID": 1, "TEXT": 12}"#], "row 1, column TEXT is TEXT: give the value as a JSON string"),
+            (["write", "erp", "Notes", #"{"TEXT": "no key"}"#], "row 1: key column NOTEID is missing (the key of Notes is NOTEID)"),
+            (["write", "erp", "Notes", #"{"NOTEID": 1, "TITLE": "x"}"#], "row 1: erp table Notes has no column 'TITLE' (columns: NOTEID, TEXT)"),
+            (["write", "erp", "Notes", #"{"NOTEID": 1, "TEXT": [1]}"#], "row 1, column TEXT: a value must be a string, a number"),
+        ])
+    func badInput(arguments: [String], expected: String) throws {
+        let fixture = try ErrorTests.notesFixture("write-bad")
+        let result = try fixture.tandem(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(expected), "\(result.stderr)")
+        #expect(try Self.notes(fixture).erp.isEmpty)
+        #expect(try Self.notes(fixture).crm.isEmpty)
+    }
+
+    @Test("An oversized value, and a write to a paused map, are refused and change nothing")
+    func oversizedAndPaused() throws {
+        let fixture = try ErrorTests.notesFixture("write-limits")
+        let file = fixture.directory + "/big.json"
+        try #"{"NOTEID": 1, "TEXT": "\#(String(repeating: "x", count: (16 << 20) + 1))"}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        let big = try fixture.tandem(["write", "erp", "Notes", "--file", file])
+        #expect(big.status != 0)
+        #expect(big.stderr.contains("row 1, column TEXT: 16777217 bytes is over the 16 MB Tandem writes"), "\(big.stderr)")
+        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        let paused = try fixture.tandem(["write", "erp", "Notes", #"{"NOTEID": 1, "TEXT": "x"}"#])
+        #expect(paused.status != 0)
+        #expect(paused.stderr.contains("map sample.notes is paused, so the write would not reach the crm side"), "\(paused.stderr)")
+        #expect(try Self.notes(fixture).erp.isEmpty)
+        #expect(try Self.notes(fixture).crm.isEmpty)
+    }
+}
