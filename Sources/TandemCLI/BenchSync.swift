@@ -16,7 +16,8 @@ struct BenchSync: ParsableCommand {
             batch on the CRM side; (3) drain: --flood changes queued while the engine is stopped,
             then applied (the engine's top rate); (4) paced: --rows-per-commit rows per commit at
             --paced-rate changes/s (default 80 % of the drain rate) for --seconds, the lag
-            sampled after every commit; (5) a flood of --flood changes as fast as the writer can.
+            sampled after every commit; (5) a flood of --flood changes as fast as the writer can;
+            (6) the drain again in a fresh environment where the CRM side refuses every 100th row.
             """)
 
     @Option(help: "Changes per second in the fixed-rate phase.")
@@ -61,6 +62,7 @@ struct BenchSync: ParsableCommand {
         print("writer alone, \(report.rowsPerCommit) rows/commit:         \(n(report.writerAloneBatched)) changes/s")
         print("fixed \(report.fixedRate)/s, \(report.fixedRateChanges) changes:     latency p50 \(f(report.latencyP50)) ms, p99 \(f(report.latencyP99)) ms, max \(f(report.latencyMax)) ms")
         print("drain \(report.drainChanges) queued changes:     applied \(n(report.drainRate))/s (\(f(report.drainRate / report.writerAloneBatched))× writer alone)")
+        print("drain, 1 % poison rows:         applied \(n(report.drainPoisonedRate))/s (\(f(report.drainPoisonedRate / report.drainRate))× the clean drain), \(report.drainPoisonedParked) rows parked")
         print("paced \(report.pacedRate)/s, \(report.pacedChanges) changes: max lag \(report.pacedMaxLag) changes, latency p50 \(f(report.pacedLatencyP50)) ms, p99 \(f(report.pacedLatencyP99)) ms, max \(f(report.pacedLatencyMax)) ms")
         print("flood \(report.floodChanges) changes:            writer \(n(report.floodWriterRate))/s, applied \(n(report.floodApplyRate))/s (\(f(report.floodApplyRate / report.writerAloneBatched))× writer alone), max lag \(report.floodMaxLag) changes")
         print("flood latency:                         p50 \(f(report.floodLatencyP50)) ms, p99 \(f(report.floodLatencyP99)) ms")

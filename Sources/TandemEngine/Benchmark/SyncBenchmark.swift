@@ -31,6 +31,11 @@ public struct SyncBenchmark {
         /// Drain phase: a backlog written with the engine stopped, then applied, changes/s.
         public var drainChanges: Int
         public var drainRate: Double
+        /// Drain again in a fresh environment where the CRM side refuses 1 % of the rows
+        /// (a validation trigger): those are parked, the rest applied, changes/s.
+        public var drainPoisonedRate: Double
+        /// Changes parked as errors in that phase.
+        public var drainPoisonedParked: Int
         /// Paced phase: the writer at `pacedRate` changes/s (`rowsPerCommit` per commit) for `seconds`.
         public var pacedRate: Int
         public var pacedChanges: Int
@@ -168,14 +173,69 @@ public struct SyncBenchmark {
         stop.store(true, ordering: .relaxed)
         while !engineThread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
 
+        progress("drain with 1 % poison: \(floodChanges) changes, every 100th refused by the CRM side")
+        let poisoned = try drainPoisoned(directory: directory + "/poison", catalog: catalog)
+
         return Report(
             fixedRate: rate, fixedRateChanges: count, latencyP50: fixed.p50, latencyP99: fixed.p99, latencyMax: fixed.max,
             writerAloneSingle: writerAloneSingle, writerAloneBatched: writerAloneBatched, rowsPerCommit: rowsPerCommit,
-            drainChanges: floodChanges, drainRate: drainRate, pacedRate: paced, pacedChanges: pacedCount, pacedMaxLag: pacedMaxLag,
+            drainChanges: floodChanges, drainRate: drainRate, drainPoisonedRate: poisoned.rate, drainPoisonedParked: poisoned.parked, pacedRate: paced, pacedChanges: pacedCount, pacedMaxLag: pacedMaxLag,
             pacedLatencyP50: pacedLatency.p50, pacedLatencyP99: pacedLatency.p99, pacedLatencyMax: pacedLatency.max,
             floodChanges: floodChanges, floodWriterRate: Double(floodChanges) / seconds(from: floodStart, to: writerDone),
             floodApplyRate: Double(floodChanges) / seconds(from: floodStart, to: lastApplied), floodMaxLag: maxLag,
             floodLatencyP50: flood.p50, floodLatencyP99: flood.p99)
+    }
+
+    /// The drain phase in a fresh environment where the CRM side's
+    /// application refuses every 100th row: the rate at which the engine
+    /// applies the good rows and parks the bad ones.
+    private func drainPoisoned(directory: String, catalog: PluginCatalog) throws -> (rate: Double, parked: Int) {
+        let environment = try TandemEnvironment.create(at: directory, maps: ["sample.notes"], catalog: catalog)
+        try environment.openState().setStates(["sample.notes"], to: .running, actor: "bench")
+        var logger = Logger(label: "tandem.bench")
+        logger.logLevel = .warning
+        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)
+        let erp = try SideDatabase(role: .erp, path: environment.path("erp.sqlite"))
+        let crm = try SideDatabase(role: .crm, path: environment.path("crm.sqlite"))
+        try crm.queue.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER bench_validate BEFORE INSERT ON annotation WHEN NEW.notetext LIKE 'poison%'
+                    BEGIN SELECT RAISE(ABORT, 'notetext must not start with poison'); END
+                    """)
+        }
+        var expected: Set<Int64> = []
+        var poison = 0
+        for first in stride(from: 0, to: floodChanges, by: rowsPerCommit) {
+            let seq = try erp.queue.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)")
+                for id in first..<(first + rowsPerCommit) {
+                    try statement.execute(arguments: [id, id % 100 == 99 ? "poison \(id)" : "note \(id)"])
+                }
+                return try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM _tandem_changes") ?? 0
+            }
+            for offset in 0..<rowsPerCommit {
+                if (first + offset) % 100 == 99 { poison += 1 } else { expected.insert(seq - Int64(rowsPerCommit) + 1 + Int64(offset)) }
+            }
+        }
+        let applied = AppliedLog()
+        engine.observer = { _, seqs, instant in applied.times.withLock { for seq in seqs { $0[seq] = instant } } }
+        let stop = Atomic<Bool>(false)
+        let box = UncheckedBox(engine)
+        let start = ContinuousClock.now
+        let thread = Thread { try? box.value.run { stop.load(ordering: .relaxed) } }
+        thread.stackSize = 8 << 20
+        thread.start()
+        defer { stop.store(true, ordering: .relaxed) }
+        _ = try awaitApplied(Dictionary(uniqueKeysWithValues: expected.map { ($0, start) }), applied)
+        let end = applied.times.withLock { $0.values.max() } ?? .now
+        stop.store(true, ordering: .relaxed)
+        while !thread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        let parked = try crm.queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_parked WHERE kind = 'error'") ?? 0 }
+        guard parked == poison else {
+            throw SyncError(.database, "the poisoned drain parked \(parked) rows, not the \(poison) poison rows")
+        }
+        return (Double(floodChanges) / seconds(from: start, to: end), parked)
     }
 
     /// Inserts rows `ids` in one transaction; returns the last change's seq.

@@ -14,13 +14,14 @@ import GRDBSQLite
 struct RawStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
-    private let sql: String
+    /// Kept for error messages only (its `sql` is computed on each call).
+    private let statement: Statement
 
     /// Wraps a statement GRDB prepared on `db`.
     init(_ statement: Statement, _ db: Database) {
         handle = statement.sqliteStatement
         connection = db.sqliteConnection!
-        sql = statement.sql
+        self.statement = statement
     }
 
     /// Prepares (or takes from GRDB's cache) `sql` on `db`.
@@ -136,7 +137,7 @@ struct RawStatement {
     private func error(_ code: Int32) -> DatabaseError {
         DatabaseError(
             resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),
-            message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+            message: String(cString: sqlite3_errmsg(connection)), sql: statement.sql)
     }
 
     /// SQLite copies the bytes before the bind call returns.

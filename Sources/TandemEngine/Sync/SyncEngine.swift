@@ -48,6 +48,8 @@ public final class SyncEngine {
     /// Keys in open manual conflicts: map → side whose edits conflict → key (as that side stores it) → conflict ID.
     /// Changes of such a key from that side wait until an operator resolves the conflict.
     private var openConflicts: [String: [SideRole: [String: String]]] = [:]
+    /// Column names and declared types of the tables written through ``write(_:)``.
+    private var writeColumns: [String: [(name: String, type: String)]] = [:]
     /// Directions whose in-memory checkpoints are ahead of the stored ones (see ``saveCheckpoints()``).
     private var unsavedCheckpoints: Set<SyncDirection> = []
     private var nextStats = ContinuousClock.now
@@ -375,6 +377,10 @@ public final class SyncEngine {
 
     // MARK: Write-through
 
+    /// For the crash test: `TANDEM_FAULT=kill-between-commits` kills the
+    /// process after the first side's commit and before the second's.
+    private static let killBetweenCommits = ProcessInfo.processInfo.environment["TANDEM_FAULT"] == "kill-between-commits"
+
     /// Writes `request.rows` to `request.side` and, through every running map
     /// that reads the table, to the other side, before returning: both sides
     /// commit, or neither keeps the write and the error names the key, the
@@ -405,7 +411,10 @@ public final class SyncEngine {
         let plan = readers[0].0
         let origin = sides[request.side]!
         let target = sides[direction.target]!
-        let columns = try origin.queue.read { db in try CaptureSchema.columnTypes(db, table: request.table) }
+        if writeColumns[request.table] == nil {
+            writeColumns[request.table] = try origin.queue.read { db in try CaptureSchema.columnTypes(db, table: request.table) }
+        }
+        let columns = writeColumns[request.table]!
         let key = plan.sourceKey.map { plan.sourceColumns[$0] }
         try request.validate(columns: columns, key: key)
         let tag = "write:\(UUID().uuidString.prefix(12).lowercased())"
@@ -413,35 +422,47 @@ public final class SyncEngine {
         let keyCondition = key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
 
         try origin.queue.writeWithoutTransaction { odb in
-            try odb.execute(sql: "BEGIN IMMEDIATE")
+            try odb.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
             do {
-                try odb.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", arguments: [tag])
+                // The write lock is ours: every change captured from here on is this write's.
+                let before = try Int64.fetchOne(odb.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM _tandem_changes")) ?? 0
+                let context = try RawStatement(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", odb)
+                context.bind(tag, at: 1)
+                try context.execute()
                 for row in request.rows {
                     let keyValues = key.map { row[$0]! }
                     switch request.operation {
                     case .delete:
-                        try odb.execute(sql: "DELETE FROM \(table) WHERE \(keyCondition)", arguments: StatementArguments(keyValues))
+                        let delete = try RawStatement(sql: "DELETE FROM \(table) WHERE \(keyCondition)", odb)
+                        delete.bind(keyValues)
+                        try delete.execute()
                     case .upsert:
+                        // Only the columns given change; a missing row is inserted with them.
                         let given = columns.map(\.name).filter { row[$0] != nil && !key.contains($0) }
+                        var updated = 0
                         if !given.isEmpty {
-                            try odb.execute(
+                            let update = try RawStatement(
                                 sql: "UPDATE \(table) SET \(given.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: ", ")) WHERE \(keyCondition)",
-                                arguments: StatementArguments(given.map { row[$0]! } + keyValues))
+                                odb)
+                            update.bind(given.map { row[$0]! } + keyValues)
+                            updated = try update.execute()
                         }
-                        if given.isEmpty || odb.changesCount == 0 {
+                        if updated == 0 {
                             let all = columns.map(\.name).filter { row[$0] != nil }
-                            try odb.execute(
+                            let insert = try RawStatement(
                                 sql: """
                                     INSERT INTO \(table) (\(all.map(CaptureSchema.identifier).joined(separator: ", ")))
                                     SELECT \(all.map { _ in "?" }.joined(separator: ", ")) WHERE NOT EXISTS (SELECT 1 FROM \(table) WHERE \(keyCondition))
-                                    """,
-                                arguments: StatementArguments(all.map { row[$0]! } + keyValues))
+                                    """, odb)
+                            insert.bind(all.map { row[$0]! } + keyValues)
+                            try insert.execute()
                         }
                     }
                 }
-                try odb.execute(sql: "DELETE FROM _tandem_context")
+                try RawStatement(sql: "DELETE FROM _tandem_context", odb).execute()
                 let changes = try Row.fetchAll(
-                    odb, sql: "SELECT seq, tbl, op, key, row, at, changed FROM _tandem_changes WHERE origin = ? ORDER BY seq", arguments: [tag]
+                    odb.cachedStatement(sql: "SELECT seq, tbl, op, key, row, at, changed FROM _tandem_changes WHERE seq > ? ORDER BY seq"),
+                    arguments: [before]
                 ).map {
                     Change(
                         seq: $0[0], table: $0[1], operation: Change.Operation(rawValue: $0[2]) ?? .update, key: $0[3], row: $0[4], at: $0[5],
@@ -449,7 +470,7 @@ public final class SyncEngine {
                 }
                 let originHandle = odb.sqliteConnection!
                 try target.queue.writeWithoutTransaction { tdb in
-                    try tdb.execute(sql: "BEGIN IMMEDIATE")
+                    try tdb.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
                     do {
                         let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
                         try applyItems(items, direction: direction, writeThrough: true, tdb)
@@ -463,9 +484,9 @@ public final class SyncEngine {
                         try? tdb.execute(sql: "ROLLBACK")
                         throw SyncError(.database, "the \(request.side) side could not commit the write: \(message); neither side keeps it")
                     }
-                    if ProcessInfo.processInfo.environment["TANDEM_FAULT"] == "kill-between-commits" { kill(getpid(), SIGKILL) }
+                    if Self.killBetweenCommits { kill(getpid(), SIGKILL) }
                     do {
-                        try tdb.execute(sql: "COMMIT")
+                        try tdb.cachedStatement(sql: "COMMIT").execute()
                     } catch {
                         try? tdb.execute(sql: "ROLLBACK")
                         throw SyncError(
@@ -479,6 +500,9 @@ public final class SyncEngine {
                 throw error
             }
         }
+        // Both sides changed through this engine's own connections, which
+        // `data_version` does not report: read both (the origin's changes consume the markers).
+        dirty[request.side] = true
         dirty[direction.target] = true
         return WriteResult(
             rows: request.rows.count, origin: "\(request.side).\(request.table)",
@@ -835,7 +859,8 @@ public final class SyncEngine {
         else { return [:] }
         var result: [String: LocalEdits] = [:]
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT seq, key, row, at, op, changed FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq",
+            db.cachedStatement(
+                sql: "SELECT seq, key, row, at, op, changed FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq"),
             arguments: [consumed, plan.targetTable])
         while let row = try rows.next() {
             let stored: String = row[1]
@@ -888,7 +913,7 @@ public final class SyncEngine {
         var outcome = Outcome()
         defer { pendingOutcome = outcome }
         let origin = direction.source.rawValue
-        try db.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, '')")
+        try RawStatement(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, '')", db).execute()
         var pending: [ObjectIdentifier: [String: LocalEdits]] = [:]
         var statements: [ObjectIdentifier: PlanStatements] = [:]
         var blocked: [String: Set<String>] = [:]
@@ -1091,15 +1116,16 @@ public final class SyncEngine {
             }
             try unpark()
             if writeThrough {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", arguments: [origin, item.change.seq])
+                let marker = try RawStatement(sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", db)
+                marker.bind([origin.databaseValue, item.change.seq.databaseValue])
+                try marker.execute()
             }
             outcome.wrote = true
             outcome.appliedSeqs.append(item.change.seq)
             outcome.appliedMaps.append(plan.map)
             count { $0.applied += 1 }
         }
-        try db.execute(sql: "DELETE FROM _tandem_context")
+        try RawStatement(sql: "DELETE FROM _tandem_context", db).execute()
     }
 
     /// Writes the incoming values of `columns` over the target's row, keeping

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import Logging
+public import TandemPluginHost
+
+/// The write-through benchmark behind `tandem bench write`: the same rows
+/// written (a) directly, one transaction on the ERP side then one on the CRM
+/// side, by the benchmark itself, and (b) through ``SyncEngine/write(_:)``,
+/// which writes both sides and maps the rows; map `sample.notes`.
+public struct WriteBenchmark {
+    /// Results, for the CLI to print.
+    public struct Report: Codable, Sendable {
+        /// Writes per variant, and rows per write.
+        public var writes: Int
+        public var rowsPerWrite: Int
+        /// Milliseconds per write, direct on both sides: mean, p50, p99.
+        public var directMean: Double
+        public var directP50: Double
+        public var directP99: Double
+        /// Milliseconds per write through Tandem: mean, p50, p99.
+        public var throughMean: Double
+        public var throughP50: Double
+        public var throughP99: Double
+    }
+
+    /// Writes per variant.
+    public var writes = 2000
+    /// Rows per write.
+    public var rowsPerWrite = 1
+
+    /// Creates a benchmark with the default sizes.
+    public init() {}
+
+    /// Runs both variants in fresh environments under `directory`.
+    public func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
+        progress("direct: \(writes) writes of \(rowsPerWrite) row(s), ERP then CRM, each side its own transaction")
+        let plain = try TandemEnvironment.create(at: directory + "/direct", maps: ["sample.notes"], catalog: catalog)
+        let erp = try SideDatabase(role: .erp, path: plain.path("erp.sqlite"))
+        let crm = try SideDatabase(role: .crm, path: plain.path("crm.sqlite"))
+        var direct: [Double] = []
+        for index in 0..<writes {
+            let ids = (index * rowsPerWrite)..<((index + 1) * rowsPerWrite)
+            let start = ContinuousClock.now
+            try erp.queue.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)")
+                for id in ids { try statement.execute(arguments: [id, "note \(id)"]) }
+            }
+            try crm.queue.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO annotation (annotationid, notetext) VALUES (?, ?)")
+                for id in ids { try statement.execute(arguments: [id, "note \(id)"]) }
+            }
+            direct.append((ContinuousClock.now - start).timeInterval * 1000)
+        }
+
+        progress("through Tandem: \(writes) writes of \(rowsPerWrite) row(s) with SyncEngine.write")
+        let environment = try TandemEnvironment.create(at: directory + "/through", maps: ["sample.notes"], catalog: catalog)
+        try environment.openState().setStates(["sample.notes"], to: .running, actor: "bench")
+        var logger = Logger(label: "tandem.bench")
+        logger.logLevel = .warning
+        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)
+        var through: [Double] = []
+        for index in 0..<writes {
+            let rows = ((index * rowsPerWrite)..<((index + 1) * rowsPerWrite)).map { id -> [String: DatabaseValue] in
+                ["NOTEID": id.databaseValue, "TEXT": "note \(id)".databaseValue]
+            }
+            let start = ContinuousClock.now
+            _ = try engine.write(WriteRequest(side: .erp, table: "Notes", rows: rows))
+            through.append((ContinuousClock.now - start).timeInterval * 1000)
+        }
+        // Check, not assume: both sides hold every row.
+        let counted = try SideDatabase(role: .crm, path: environment.path("crm.sqlite")).queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotation") ?? 0
+        }
+        guard counted == writes * rowsPerWrite else {
+            throw SyncError(.database, "the CRM side has \(counted) rows after the write-through phase, not \(writes * rowsPerWrite)")
+        }
+        func stats(_ values: [Double]) -> (mean: Double, p50: Double, p99: Double) {
+            let sorted = values.sorted()
+            return (
+                values.reduce(0, +) / Double(max(values.count, 1)), sorted[sorted.count / 2],
+                sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+            )
+        }
+        let a = stats(direct)
+        let b = stats(through)
+        return Report(
+            writes: writes, rowsPerWrite: rowsPerWrite, directMean: a.mean, directP50: a.p50, directP99: a.p99, throughMean: b.mean,
+            throughP50: b.p50, throughP99: b.p99)
+    }
+}
