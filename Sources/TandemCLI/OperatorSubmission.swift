@@ -15,7 +15,7 @@ enum OperatorSubmission {
         let state = try environment.openState()
         let id = try state.enqueue(request, actor: "cli")
         // No engine: handle it here. If one starts in between, the lock fails and that engine handles it.
-        if !EnvironmentLock.isHeld(environment), let lock = try? EnvironmentLock(environment) {
+        if !EnvironmentLock.isHeld(environment), let lock = try? EnvironmentLock(environment, as: .command) {
             let engine = try SyncEngine(
                 environment: environment, catalog: options.loadCatalog(environment), logger: options.makeLogger("tandem.engine"))
             try engine.processPendingRequests()

@@ -61,7 +61,13 @@ public struct SyncFixture: Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
+        let logged = engineLog.count
         try process.run()
+        // Ready once it holds the environment (it says so), so that commands see it running.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning, !engineLog.dropFirst(logged).contains("engine running for") {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         return process
     }
 
