@@ -29,6 +29,10 @@ let badConfigCases: [(String, String)] = [
              "tandem.yaml:14:5: maps[1].name: map 'sample.customers' is enabled twice"),
             (validConfig.replacingOccurrences(of: "name: test", with: "name: [unclosed"), "tandem.yaml:3:6: not valid YAML: while parsing a flow sequence: did not find expected ',' or ']'"),
             ("", "the file is empty"),
+            (validConfig.replacingOccurrences(of: "conflict_policy: newest-wins", with: "conflict_policy: newest-wins\n    field_policies: {NAME: crm-wins}"),
+             "maps[0].field_policies: decide columns within a merge; set conflict_policy: merge"),
+            (validConfig.replacingOccurrences(of: "conflict_policy: newest-wins", with: "conflict_policy: merge\n    field_policies: {NAME: manual}"),
+             "maps[0].field_policies.NAME: a column is won by erp-wins, crm-wins or newest-wins, not manual"),
 ]
 
 @Suite("tandem.yaml")

@@ -10,11 +10,11 @@ struct ConflictTests {
     static let keys = ["C1", "C2", "C3", "C4", "C5"]
 
     /// An environment whose sample.customers map has `policy`, five customers in step, the map paused.
-    static func pausedFixture(_ label: String, policy: String) async throws -> (SyncFixture, Process) {
+    static func pausedFixture(_ label: String, policy: String, extra: String = "") async throws -> (SyncFixture, Process) {
         let fixture = try SyncFixture.make(label, maps: ["sample.groups", "sample.customers"]) { yaml in
             yaml.replacingOccurrences(
                 of: "  - name: sample.customers\n    direction: both\n    master: erp\n",
-                with: "  - name: sample.customers\n    direction: both\n    master: erp\n    conflict_policy: \(policy)\n")
+                with: "  - name: sample.customers\n    direction: both\n    master: erp\n    conflict_policy: \(policy)\n\(extra)")
         }
         #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
         let engine = try fixture.startEngine()
@@ -108,9 +108,28 @@ struct ConflictTests {
         #expect(recorded.count == Self.keys.count)
         #expect(recorded.allSatisfy { $0["winner"] as? String == "merged" }, "\(recorded)")
         let c5 = try #require(recorded.first { $0["key"] as? String == "'usmf','C5'" })
-        #expect((c5["outcome"] as? String)?.contains("both changed name: erp's value kept") == true, "\(c5)")
+        #expect((c5["outcome"] as? String)?.contains("both changed name (erp's value kept)") == true, "\(c5)")
         #expect(c5["sourceChanged"] as? [String] == ["name"])
         #expect(c5["targetChanged"] as? [String] == ["creditlimit", "name"])
+    }
+
+    @Test("Merge with field_policies: a column both sides changed is won by the side its field policy names (the CRM's name here)")
+    func mergeFieldPolicy() async throws {
+        let (fixture, engine) = try await Self.pausedFixture("conflict-field", policy: "merge", extra: "    field_policies: {name: crm-wins}\n")
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try await Self.editBothAndResume(
+            fixture, erp: Self.erpRenames + "\nUPDATE CustTable SET CREDITLIMIT = '7' WHERE ACCOUNTNUM = 'C5';",
+            crm: "UPDATE account SET name = 'crm C5', creditlimit = '8' WHERE accountnumber = 'C5';")
+        // C5: the name goes to the CRM (its field policy), the credit limit to the ERP (the default).
+        let expected = ["C1|erp C1|100", "C2|erp C2|100", "C3|erp C3|100", "C4|erp C4|100", "C5|crm C5|7"]
+        try await waitUntil { try Self.erpRows(fixture) == expected && Self.crmRows(fixture) == expected }
+        #expect(try Self.erpRows(fixture) == expected)
+        #expect(try Self.crmRows(fixture) == expected)
+        // The ERP's two updates of C5 (name, then credit limit) are two conflicts with the CRM's one edit.
+        let outcomes = try Self.conflicts(fixture).filter { $0["key"] as? String == "'usmf','C5'" }.compactMap { $0["outcome"] as? String }
+        #expect(outcomes.count == 2)
+        #expect(outcomes.contains { $0.hasSuffix("both changed name (crm's value kept)") }, "\(outcomes)")
+        #expect(outcomes.contains { $0.hasSuffix("both changed creditlimit (erp's value kept)") }, "\(outcomes)")
     }
 
     @Test("Manual: conflicts wait with both versions kept apart; resolve --take crm, --take erp and --take merged each end the row in step")

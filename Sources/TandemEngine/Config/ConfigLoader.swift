@@ -112,7 +112,7 @@ public enum ConfigLoader {
     private static func map(_ node: Node, _ path: String, _ reader: YAMLReader) throws(ConfigError) -> MapSettings {
         if case .scalar = node { return MapSettings(name: try reader.string(node, path)) }
         var settings = MapSettings(name: "")
-        let allowed = ["name", "direction", "master", "conflict_policy", "filters"]
+        let allowed = ["name", "direction", "master", "conflict_policy", "field_policies", "filters"]
         for (key, value, _) in try reader.mapping(node, path, allowed: allowed) {
             let place = "\(path).\(key)"
             switch key {
@@ -120,6 +120,18 @@ public enum ConfigLoader {
             case "direction": settings.direction = try reader.choice(value, place, MapDirection.self)
             case "master": settings.master = try reader.choice(value, place, SideRole.self)
             case "conflict_policy": settings.conflictPolicy = try reader.choice(value, place, ConflictPolicy.self)
+            case "field_policies":
+                guard case .mapping(let columns) = value else {
+                    throw reader.error(value, place, "expected column: erp-wins | crm-wins | newest-wins")
+                }
+                for (column, policy) in columns {
+                    let name = try reader.string(column, place)
+                    let chosen = try reader.choice(policy, "\(place).\(name)", ConflictPolicy.self)
+                    guard [.erpWins, .crmWins, .newestWins].contains(chosen) else {
+                        throw reader.error(policy, "\(place).\(name)", "a column is won by erp-wins, crm-wins or newest-wins, not \(chosen.rawValue)")
+                    }
+                    settings.fieldPolicies[name] = chosen
+                }
             default:
                 var filters = Filters()
                 for (direction, predicate, _) in try reader.mapping(value, place, allowed: ["erp_to_crm", "crm_to_erp"]) {
@@ -131,6 +143,9 @@ public enum ConfigLoader {
         }
         guard !settings.name.isEmpty else {
             throw reader.error(node, "\(path).name", "missing; give the map id a plugin provides (`tandem plugins list`)")
+        }
+        if !settings.fieldPolicies.isEmpty, settings.conflictPolicy != .merge {
+            throw reader.error(node, "\(path).field_policies", "decide columns within a merge; set conflict_policy: merge")
         }
         return settings
     }

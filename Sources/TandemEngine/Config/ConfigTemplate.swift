@@ -42,6 +42,8 @@ enum ConfigTemplate {
             #   direction:        both | erp-to-crm | crm-to-erp
             #   master:           erp | crm: the side that wins initial sync
             #   conflict_policy:  erp-wins | crm-wins | newest-wins | merge | manual (default: the plugin's)
+            #   field_policies:   with merge, who wins a column both sides changed (default: erp), e.g.
+            #                     {creditlimit: crm-wins}; either side's column name
             #   filters:          erp_to_crm / crm_to_erp: SQL expressions over the source table's columns,
             #                     e.g. "DATAAREAID = 'usmf' AND CUSTGROUP IN ('10', '20')"
             \(mapLines)

@@ -119,6 +119,9 @@ public struct MapSettings: Hashable, Sendable {
     public var conflictPolicy: ConflictPolicy?
     /// Overrides the plugin's filters, per direction.
     public var filters: Filters?
+    /// With the `merge` policy: who wins a column both sides changed, by
+    /// column name (either side's), instead of the ERP side.
+    public var fieldPolicies: [String: ConflictPolicy] = [:]
 
     /// Creates settings.
     public init(

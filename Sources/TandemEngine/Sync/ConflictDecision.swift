@@ -28,7 +28,8 @@ struct ConflictDecision {
     /// Decides by `policy`. Clock rule for `newest-wins`: the changes'
     /// statement times on their own sides (`at`, ms); a tie goes to the ERP side.
     init(
-        policy: ConflictPolicy, direction: SyncDirection, change: Change, sourceColumns: Set<String>?, local: SyncEngine.LocalEdits
+        policy: ConflictPolicy, direction: SyncDirection, change: Change, sourceColumns: Set<String>?, local: SyncEngine.LocalEdits,
+        fieldPolicies: [String: ConflictPolicy] = [:]
     ) {
         self.sourceColumns = sourceColumns
         let source = direction.source
@@ -50,10 +51,20 @@ struct ConflictDecision {
         case .merge:
             if let sourceColumns, !local.wholeRow {
                 let overlap = sourceColumns.intersection(local.columns)
-                // Columns both sides changed: the ERP side's value is kept.
-                let written = source == .erp ? sourceColumns : sourceColumns.subtracting(overlap)
+                // Columns both sides changed: the field's policy decides, the ERP side by default.
+                func sourceWins(_ column: String) -> Bool {
+                    switch fieldPolicies[column] ?? .erpWins {
+                    case .crmWins: source == .crm
+                    case .newestWins: change.at > local.at || (change.at == local.at && source == .erp)
+                    default: source == .erp
+                    }
+                }
+                let kept = overlap.filter { !sourceWins($0) }
+                let written = sourceColumns.subtracting(kept)
                 var text = "merged: \(source) changed \(Self.list(sourceColumns)); \(target) changed \(Self.list(local.columns))"
-                if !overlap.isEmpty { text += "; both changed \(Self.list(overlap)): erp's value kept" }
+                if !overlap.isEmpty {
+                    text += "; both changed " + overlap.sorted().map { "\($0) (\(kept.contains($0) ? target : source)'s value kept)" }.joined(separator: ", ")
+                }
                 decided = (written.isEmpty ? .target : .merge(written), "merged", text)
             } else {
                 decided = bySide(.erp, "merge needs two updates (an insert or delete on one side), so side priority decides")

@@ -47,6 +47,8 @@ final class DirectionPlan {
     let filter: RowFilter?
     let parentChecks: [ParentCheck]
     let policy: ConflictPolicy
+    /// With `merge`: who wins a target column both sides changed (absent: the ERP side).
+    let fieldPolicies: [String: ConflictPolicy]
     let updateSQL: String
     let insertSQL: String
     let deleteSQL: String
@@ -159,6 +161,18 @@ final class DirectionPlan {
         self.steps = steps
         self.parentChecks = parentChecks
         policy = settings.conflictPolicy ?? tableMap.conflictPolicy ?? .erpWins
+        // Field policies name a column of either side; here they apply to this direction's target columns.
+        var fieldPolicies: [String: ConflictPolicy] = [:]
+        for (column, chosen) in settings.fieldPolicies {
+            let fields = tableMap.fields.filter { ($0.erp?.columns ?? []).contains(column) || ($0.crm?.columns ?? []).contains(column) }
+            guard !fields.isEmpty else {
+                let known = tableMap.fields.flatMap { ($0.erp?.columns ?? []) + ($0.crm?.columns ?? []) }
+                throw SyncError(
+                    .configuration, "map \(name): field_policies names '\(column)', which no field of the map has (columns: \(known.joined(separator: ", ")))")
+            }
+            for field in fields { for target in (toCRM ? field.crm : field.erp)?.columns ?? [] { fieldPolicies[target] = chosen } }
+        }
+        self.fieldPolicies = fieldPolicies
         let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
             ?? tableMap.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
         filter = try filterText.map { try RowFilter(expression: $0, columns: sourceTypes.map(\.name), context: place) }

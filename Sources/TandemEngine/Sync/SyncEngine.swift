@@ -1029,7 +1029,7 @@ public final class SyncEngine {
                 let conflict = ConflictDecision(
                     policy: plan.policy, direction: direction, change: item.change,
                     sourceColumns: item.change.operation == .update ? plan.changedTargetColumns(item.change.changed) : nil,
-                    local: local)
+                    local: local, fieldPolicies: plan.fieldPolicies)
                 try db.execute(
                     sql: """
                         INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq, target_row, at,
