@@ -41,15 +41,15 @@ public final class SyncEngine {
     private var parked: [SyncDirection: [String: [String: Int]]] = [:]
     private var stats: [String: MapDirectionStats] = [:]
     private var appliedAtLastStats: [String: Int] = [:]
-    private var dirty: [SideRole: Bool] = [.erp: true, .crm: true]
+    var dirty: [SideRole: Bool] = [.erp: true, .crm: true]
     private var lastDataVersion: [SideRole: Int] = [:]
     private var stateVersion = -1
     private var caughtUp: [String: Set<SyncDirection>] = [:]
     /// Keys in open manual conflicts: map → side whose edits conflict → key (as that side stores it) → conflict ID.
     /// Changes of such a key from that side wait until an operator resolves the conflict.
-    private var openConflicts: [String: [SideRole: [String: String]]] = [:]
+    var openConflicts: [String: [SideRole: [String: String]]] = [:]
     /// Column names and declared types of the tables written through ``write(_:)``.
-    private var writeColumns: [String: [(name: String, type: String)]] = [:]
+    var writeColumns: [String: [(name: String, type: String)]] = [:]
     /// Directions whose in-memory checkpoints are ahead of the stored ones (see ``saveCheckpoints()``).
     private var unsavedCheckpoints: Set<SyncDirection> = []
     private var nextStats = ContinuousClock.now
@@ -197,13 +197,13 @@ public final class SyncEngine {
         return worked
     }
 
-    private func refreshStates() throws {
+    func refreshStates() throws {
         guard try refreshMapStates() else { return }
         try handleRequests()
     }
 
     /// Reads the desired map states when the state database changed; returns whether it did.
-    private func refreshMapStates() throws -> Bool {
+    func refreshMapStates() throws -> Bool {
         let version = try state.dataVersion()
         guard version != stateVersion else { return false }
         stateVersion = version
@@ -224,423 +224,6 @@ public final class SyncEngine {
         }
         dirty = [.erp: true, .crm: true]
         return true
-    }
-
-    // MARK: Operator requests
-
-    /// Handles the operator requests waiting in the state database. The
-    /// running engine does this between batches; `tandem errors retry` calls
-    /// it itself (holding the environment lock) when no engine runs.
-    public func processPendingRequests() throws {
-        try refreshStates()
-    }
-
-    private func handleRequests() throws {
-        for (id, request, actor) in try state.pendingRequests() {
-            let results: [OperatorRequest.Result]
-            do {
-                results = try handle(request, actor: actor)
-            } catch {
-                results = [OperatorRequest.Result(id: "*", outcome: "refused", detail: "\(error)")]
-            }
-            try state.finish(id, results: results)
-        }
-    }
-
-    /// The open conflict that parked `entry`, as an ID.
-    private func conflictOf(_ entry: NamedEntry) throws -> String? {
-        try sides[entry.id.side]!.queue.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM _tandem_conflicts WHERE parked_id = ? AND status = 'open'", arguments: [entry.id.number])
-        }.map { ErrorID(side: entry.id.side, number: $0).description }
-    }
-
-    /// Decides open conflict `id`: `take` is the side whose version the row
-    /// keeps, or `merged` (the incoming change's columns over the other
-    /// side's, when they changed different columns).
-    private func resolveConflict(_ id: ErrorID, take: String, actor: String) throws -> OperatorRequest.Result {
-        let side = id.side
-        guard let record = try sides[side]!.queue.read({ db in
-            try Row.fetchOne(db, sql: "SELECT * FROM _tandem_conflicts WHERE id = ?", arguments: [id.number])
-        }) else {
-            throw SyncError(.state, "there is no conflict \(id); `tandem conflicts list --open` shows the ones waiting")
-        }
-        let map: String = record["map"]
-        guard (record["status"] as String) == "open" else {
-            throw SyncError(
-                .state, "conflict \(id) is not open: \(record["outcome"] as String? ?? "decided")\((record["resolved_by"] as String?).map { " (by \($0))" } ?? "")")
-        }
-        guard let source = SideRole(rawValue: record["source"]), let plan = plans[map]?[SyncDirection(from: source)] else {
-            throw SyncError(.state, "conflict \(id) names map \(map), which is not enabled here")
-        }
-        guard states[map]?.isActive == true else {
-            let state = states[map] ?? .notRunning
-            throw SyncError(.state, "map \(map) is \(state.rawValue); `tandem maps \(state == .paused ? "resume" : "run") \(map)` first")
-        }
-        let direction = plan.direction
-        let key: String = record["key"]
-        let incoming = try sides[side]!.queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT key, seq, op, row, at, changed, id FROM _tandem_parked WHERE id = ?", arguments: [record["parked_id"] as Int64?])
-        }
-        let sourceKey: String? = incoming?[0]
-        /// Drops parked changes of `map` coming from `from` with `parkedKey`, logging each.
-        func drop(from: SideRole, parkedKey: String?, because: String) throws {
-            guard let parkedKey else { return }
-            let target = from.other
-            let dropped = try sides[target]!.queue.write { db -> [Row] in
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT id, seq, op, row FROM _tandem_parked WHERE map = ? AND source = ? AND key = ? ORDER BY seq, id",
-                    arguments: [map, from.rawValue, parkedKey])
-                try db.execute(
-                    sql: "DELETE FROM _tandem_parked WHERE map = ? AND source = ? AND key = ?", arguments: [map, from.rawValue, parkedKey])
-                return rows
-            }
-            var outcome = Outcome()
-            for row in dropped {
-                outcome.unparked.append((map, parkedKey))
-                try state.log(
-                    actor: actor, map: map, event: "parked change discarded",
-                    details: "\(ErrorID(side: target, number: row[0])): change \(from):\(row[1] as Int64) (\(row[2] as String), key \(parkedKey)), row \(row[3] as String? ?? "NULL"); \(because)")
-            }
-            commit(outcome, direction: SyncDirection(from: from))
-        }
-        func close(winner: String, outcome text: String) throws {
-            try sides[side]!.queue.write { db in
-                try db.execute(
-                    sql: "UPDATE _tandem_conflicts SET status = 'resolved', winner = ?, outcome = ?, resolved_at = ?, resolved_by = ? WHERE id = ?",
-                    arguments: [winner, text, StateStore.now, actor, id.number])
-            }
-            openConflicts[map]?[side]?[key] = nil
-            try state.log(actor: actor, map: map, event: "conflict resolved", details: "\(id): \(text)")
-        }
-
-        switch take {
-        case source.rawValue:
-            // The incoming change wins: the other side's edits of the key lose.
-            try sides[side]!.queue.write { db in
-                try db.execute(
-                    sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND origin IS NULL",
-                    arguments: ["superseded by the resolution of \(id)", plan.targetTable, key])
-            }
-            try drop(from: side, parkedKey: key, because: "it lost conflict \(id), resolved by \(actor) for \(source)")
-            try close(winner: source.rawValue, outcome: "\(source) wins: taken by \(actor)")
-            if let sourceKey {
-                try sides[side]!.queue.write { db in
-                    try db.execute(sql: "UPDATE _tandem_parked SET kind = 'error' WHERE id = ?", arguments: [incoming?[6] as Int64?])
-                }
-                try retryParked(map: map, direction: direction, scope: .keys([sourceKey]))
-            }
-        case side.rawValue:
-            // The row keeps this side's version: the incoming change (and its key's later ones) lose.
-            try drop(from: source, parkedKey: sourceKey, because: "it lost conflict \(id), resolved by \(actor) for \(side)")
-            try close(winner: side.rawValue, outcome: "\(side) wins: taken by \(actor)")
-            try retryParked(map: map, direction: SyncDirection(from: side), scope: .keys([key]))
-        case "merged":
-            let sourceColumns = (record["source_changed"] as String?).map { Set($0.split(separator: ",").map(String.init)) }
-            let targetColumns = (record["target_changed"] as String?).map { Set($0.split(separator: ",").map(String.init)) }
-            guard let sourceColumns, let targetColumns, let incoming else {
-                throw SyncError(.state, "conflict \(id) cannot be merged: one side inserted or deleted the row; take erp or crm")
-            }
-            let overlap = sourceColumns.intersection(targetColumns)
-            guard overlap.isEmpty else {
-                throw SyncError(
-                    .state, "conflict \(id) cannot be merged: both sides changed \(overlap.sorted().joined(separator: ", ")); take erp or crm")
-            }
-            let change = Change(
-                seq: incoming[1], table: plan.sourceTable, operation: Change.Operation(rawValue: incoming[2]) ?? .update, key: incoming[0],
-                row: incoming[3], at: incoming[4], origin: nil, changed: incoming[5])
-            guard case .success(let values)? = prepare([(plan, change, nil)]).first?.mapped else {
-                throw SyncError(.state, "conflict \(id): the incoming change no longer maps; take erp or crm")
-            }
-            let local = LocalEdits(seq: record["target_seq"], key: key, row: nil, at: 0, columns: targetColumns)
-            let merged = try sides[side]!.queue.write { db -> Bool in
-                try db.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", arguments: ["\(source):\(change.seq) merged"])
-                let merged = try self.writeMerged(
-                    plan, values: values, columns: sourceColumns, local: local, note: "superseded by the merged resolution of \(id)", db)
-                try db.execute(sql: "DELETE FROM _tandem_context")
-                if merged { try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [incoming[6] as Int64]) }
-                return merged
-            }
-            guard merged else { throw SyncError(.state, "conflict \(id) cannot be merged: the row is gone from the \(side) side; take erp or crm") }
-            var outcome = Outcome()
-            outcome.unparked = [(map, change.key)]
-            commit(outcome, direction: direction)
-            dirty[side] = true
-            // The other side's edits travel inside the merged row now.
-            try drop(from: side, parkedKey: key, because: "merged into the resolution of conflict \(id)")
-            try close(winner: "merged", outcome: "merged by \(actor): \(source) changed \(sourceColumns.sorted().joined(separator: ", ")); \(side) changed \(targetColumns.sorted().joined(separator: ", "))")
-            try retryParked(map: map, direction: direction, scope: .keys([change.key]))
-        default:
-            throw SyncError(.state, "--take must be erp, crm or merged, not '\(take)'")
-        }
-        return OperatorRequest.Result(id: id.description, outcome: "resolved", detail: take == "merged" ? "merged" : "\(take) wins")
-    }
-
-    // MARK: Write-through
-
-    /// For the crash test: `TANDEM_FAULT=kill-between-commits` kills the
-    /// process after the first side's commit and before the second's.
-    private static let killBetweenCommits = ProcessInfo.processInfo.environment["TANDEM_FAULT"] == "kill-between-commits"
-
-    /// Writes `request.rows` to `request.side` and, through every running map
-    /// that reads the table, to the other side, before returning: both sides
-    /// commit, or neither keeps the write and the error names the key, the
-    /// field and the reason. Call it on the thread that runs the engine (the
-    /// CLI queues it as a request), or while no engine runs.
-    ///
-    /// The origin side commits first. If the process dies before the other
-    /// side commits, the origin's change log still holds the rows (with
-    /// origin `write:...`), and the engine applies them from there: a marker
-    /// written with the other side's commit tells it whether it must.
-    public func write(_ request: WriteRequest) throws -> WriteResult {
-        let start = ContinuousClock.now
-        _ = try refreshMapStates()
-        let direction = SyncDirection(from: request.side)
-        let readers = maps.compactMap { map in plans[map.name]?[direction].flatMap { $0.sourceTable == request.table ? ($0, map.name) : nil } }
-        guard !readers.isEmpty else {
-            let tables = Set(maps.compactMap { plans[$0.name]?[direction]?.sourceTable }).sorted()
-            throw SyncError(
-                .configuration,
-                "no enabled map syncs \(request.side) table '\(request.table)' to the \(direction.target) side (tables that do: \(tables.joined(separator: ", ")))")
-        }
-        for (_, name) in readers where states[name]?.isActive != true {
-            let state = states[name] ?? .notRunning
-            throw SyncError(
-                .state,
-                "map \(name) is \(state.rawValue), so the write would not reach the \(direction.target) side; `tandem maps \(state == .paused ? "resume" : "run") \(name)` first")
-        }
-        let plan = readers[0].0
-        let origin = sides[request.side]!
-        let target = sides[direction.target]!
-        if writeColumns[request.table] == nil {
-            writeColumns[request.table] = try origin.queue.read { db in try CaptureSchema.columnTypes(db, table: request.table) }
-        }
-        let columns = writeColumns[request.table]!
-        let key = plan.sourceKey.map { plan.sourceColumns[$0] }
-        try request.validate(columns: columns, key: key)
-        let tag = "write:\(UUID().uuidString.prefix(12).lowercased())"
-        let table = CaptureSchema.identifier(request.table)
-        let keyCondition = key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
-
-        try origin.queue.writeWithoutTransaction { odb in
-            try odb.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
-            do {
-                // The write lock is ours: every change captured from here on is this write's.
-                let before = try Int64.fetchOne(odb.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM _tandem_changes")) ?? 0
-                let context = try RawStatement(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", odb)
-                context.bind(tag, at: 1)
-                try context.execute()
-                for row in request.rows {
-                    let keyValues = key.map { row[$0]! }
-                    switch request.operation {
-                    case .delete:
-                        let delete = try RawStatement(sql: "DELETE FROM \(table) WHERE \(keyCondition)", odb)
-                        delete.bind(keyValues)
-                        try delete.execute()
-                    case .upsert:
-                        // Only the columns given change; a missing row is inserted with them.
-                        let given = columns.map(\.name).filter { row[$0] != nil && !key.contains($0) }
-                        var updated = 0
-                        if !given.isEmpty {
-                            let update = try RawStatement(
-                                sql: "UPDATE \(table) SET \(given.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: ", ")) WHERE \(keyCondition)",
-                                odb)
-                            update.bind(given.map { row[$0]! } + keyValues)
-                            updated = try update.execute()
-                        }
-                        if updated == 0 {
-                            let all = columns.map(\.name).filter { row[$0] != nil }
-                            let insert = try RawStatement(
-                                sql: """
-                                    INSERT INTO \(table) (\(all.map(CaptureSchema.identifier).joined(separator: ", ")))
-                                    SELECT \(all.map { _ in "?" }.joined(separator: ", ")) WHERE NOT EXISTS (SELECT 1 FROM \(table) WHERE \(keyCondition))
-                                    """, odb)
-                            insert.bind(all.map { row[$0]! } + keyValues)
-                            try insert.execute()
-                        }
-                    }
-                }
-                try RawStatement(sql: "DELETE FROM _tandem_context", odb).execute()
-                let changes = try Row.fetchAll(
-                    odb.cachedStatement(sql: "SELECT seq, tbl, op, key, row, at, changed FROM _tandem_changes WHERE seq > ? ORDER BY seq"),
-                    arguments: [before]
-                ).map {
-                    Change(
-                        seq: $0[0], table: $0[1], operation: Change.Operation(rawValue: $0[2]) ?? .update, key: $0[3], row: $0[4], at: $0[5],
-                        origin: tag, changed: $0[6])
-                }
-                let originHandle = odb.sqliteConnection!
-                try target.queue.writeWithoutTransaction { tdb in
-                    try tdb.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
-                    do {
-                        let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
-                        try applyItems(items, direction: direction, writeThrough: true, tdb)
-                    } catch {
-                        try? tdb.execute(sql: "ROLLBACK")
-                        throw error
-                    }
-                    // The origin commits first: from here on the change log can always repair the other side.
-                    guard sqlite3_exec(originHandle, "COMMIT", nil, nil, nil) == SQLITE_OK else {
-                        let message = String(cString: sqlite3_errmsg(originHandle))
-                        try? tdb.execute(sql: "ROLLBACK")
-                        throw SyncError(.database, "the \(request.side) side could not commit the write: \(message); neither side keeps it")
-                    }
-                    if Self.killBetweenCommits { kill(getpid(), SIGKILL) }
-                    do {
-                        try tdb.cachedStatement(sql: "COMMIT").execute()
-                    } catch {
-                        try? tdb.execute(sql: "ROLLBACK")
-                        throw SyncError(
-                            .database,
-                            "the \(request.side) side committed the write but the \(direction.target) side could not (\(error)); the engine applies it from the change log")
-                    }
-                }
-            } catch {
-                if !odb.isInsideTransaction { throw error }
-                try? odb.execute(sql: "ROLLBACK")
-                throw error
-            }
-        }
-        // Both sides changed through this engine's own connections, which
-        // `data_version` does not report: read both (the origin's changes consume the markers).
-        dirty[request.side] = true
-        dirty[direction.target] = true
-        return WriteResult(
-            rows: request.rows.count, origin: "\(request.side).\(request.table)",
-            targets: readers.map { "\(direction.target).\($0.0.targetTable)" }, maps: readers.map(\.1),
-            milliseconds: (ContinuousClock.now - start).timeInterval * 1000)
-    }
-
-    /// A parked change an operator named.
-    private struct NamedEntry {
-        let id: ErrorID
-        let map: String
-        let direction: SyncDirection
-        let key: String
-        let seq: Int64
-        let operation: String
-        let row: String?
-        let reason: String
-        let kind: String
-    }
-
-    private func handle(_ request: OperatorRequest, actor: String) throws -> [OperatorRequest.Result] {
-        if request.action == .write {
-            guard let spec = request.write else { return [OperatorRequest.Result(id: "write", outcome: "refused", detail: "no rows")] }
-            do {
-                let rows = try WriteRequest.parseRows(spec.rows)
-                let result = try write(WriteRequest(side: spec.side, table: spec.table, rows: rows, operation: spec.operation))
-                let detail = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
-                return [OperatorRequest.Result(id: "write", outcome: "written", detail: detail)]
-            } catch let error as SyncError {
-                return [OperatorRequest.Result(id: "write", outcome: "refused", detail: error.message)]
-            }
-        }
-        if request.action == .resolve {
-            return try request.ids.map { text in
-                do {
-                    return try resolveConflict(ErrorID(parsing: text), take: request.take ?? "", actor: actor)
-                } catch let error as SyncError {
-                    return OperatorRequest.Result(id: text, outcome: "refused", detail: error.message)
-                }
-            }
-        }
-        var results: [OperatorRequest.Result] = []
-        var entries: [NamedEntry] = []
-        func fetch(_ side: SideRole, _ condition: String, _ arguments: StatementArguments) throws -> [NamedEntry] {
-            try sides[side]!.queue.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT id, map, source, key, seq, op, row, reason, kind FROM _tandem_parked WHERE \(condition) ORDER BY seq, id",
-                    arguments: arguments
-                ).map { row in
-                    NamedEntry(
-                        id: ErrorID(side: side, number: row[0]), map: row[1], direction: SyncDirection(from: SideRole(rawValue: row[2]) ?? side.other),
-                        key: row[3], seq: row[4], operation: row[5], row: row[6], reason: row[7], kind: row[8])
-                }
-            }
-        }
-        if request.all {
-            for side in SideRole.allCases {
-                let errors = "kind NOT IN ('behind', 'conflict')"
-                entries += try request.map.map { try fetch(side, "\(errors) AND map = ?", [$0]) } ?? fetch(side, errors, [])
-            }
-            if entries.isEmpty {
-                return [OperatorRequest.Result(id: "*", outcome: "refused", detail: "no parked changes\(request.map.map { " of map \($0)" } ?? "")")]
-            }
-        } else {
-            for text in request.ids {
-                do {
-                    let id = try ErrorID(parsing: text)
-                    guard let entry = try fetch(id.side, "id = ?", [id.number]).first else {
-                        throw SyncError(.state, "there is no parked change \(id) (applied or discarded already?); `tandem errors list` shows the current ones")
-                    }
-                    entries.append(entry)
-                } catch let error as SyncError {
-                    results.append(OperatorRequest.Result(id: text, outcome: "refused", detail: error.message))
-                }
-            }
-        }
-        entries = entries.filter { entry in
-            if entry.kind == "conflict" {
-                let conflict = (try? conflictOf(entry)) ?? "its conflict"
-                results.append(
-                    OperatorRequest.Result(
-                        id: entry.id.description, outcome: "refused",
-                        detail: "it waits for a conflict to be decided: `tandem conflicts resolve \(conflict) --take erp|crm|merged`"))
-                return false
-            }
-            guard states[entry.map]?.isActive == true else {
-                let state = states[entry.map] ?? .notRunning
-                results.append(
-                    OperatorRequest.Result(
-                        id: entry.id.description, outcome: "refused",
-                        detail: "map \(entry.map) is \(state.rawValue); `tandem maps \(state == .paused ? "resume" : "run") \(entry.map)` first"))
-                return false
-            }
-            return true
-        }
-        var keys: [SyncDirection: [String: Set<String>]] = [:]
-        for entry in entries { keys[entry.direction, default: [:]][entry.map, default: []].insert(entry.key) }
-
-        if request.action == .discard {
-            for entry in entries {
-                try sides[entry.direction.target]!.queue.write { db in
-                    try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [entry.id.number])
-                }
-                var outcome = Outcome()
-                outcome.unparked = [(entry.map, entry.key)]
-                commit(outcome, direction: entry.direction)
-                try state.log(
-                    actor: actor, map: entry.map, event: "parked change discarded",
-                    details: "\(entry.id): change \(entry.direction.source):\(entry.seq) (\(entry.operation), key \(entry.key)), row \(entry.row ?? "NULL"); it was parked because: \(entry.reason)")
-                results.append(OperatorRequest.Result(id: entry.id.description, outcome: "discarded"))
-            }
-        }
-        // Retry (or, after a discard, let the changes behind go on), in order per key.
-        var superseded: [Int64: Int64] = [:]
-        for (direction, byMap) in keys {
-            for (map, mapKeys) in byMap {
-                let outcome = try retryParked(map: map, direction: direction, scope: .keys(mapKeys))
-                for entry in outcome.superseded { superseded[entry.seq] = entry.by }
-            }
-        }
-        if request.action == .retry {
-            for entry in entries {
-                if let still = try fetch(entry.id.side, "id = ?", [entry.id.number]).first {
-                    results.append(OperatorRequest.Result(id: entry.id.description, outcome: "failed", detail: still.reason))
-                } else if let by = superseded[entry.seq] {
-                    results.append(
-                        OperatorRequest.Result(
-                            id: entry.id.description, outcome: "superseded",
-                            detail: "failed again; the newer change \(entry.direction.source):\(by) of the same key was applied in its place"))
-                } else {
-                    results.append(OperatorRequest.Result(id: entry.id.description, outcome: "applied"))
-                }
-            }
-            try state.log(
-                actor: actor, map: request.map, event: "errors retried",
-                details: results.map { "\($0.id): \($0.outcome)" }.joined(separator: ", "))
-        }
-        return results
     }
 
     private func activePlans(_ direction: SyncDirection) -> [DirectionPlan] {
@@ -686,7 +269,7 @@ public final class SyncEngine {
     // MARK: Applying
 
     /// One unit of work: a change for a plan, decoded and mapped.
-    private struct Item {
+    struct Item {
         let plan: DirectionPlan
         let change: Change
         /// Nil: echo or filtered out (consumed without a write).
@@ -696,7 +279,7 @@ public final class SyncEngine {
         var parkedID: Int64?
     }
 
-    private func prepare(_ pairs: [(DirectionPlan, Change, Int64?)]) -> [Item] {
+    func prepare(_ pairs: [(DirectionPlan, Change, Int64?)]) -> [Item] {
         var items: [Item] = []
         items.reserveCapacity(pairs.count)
         var toMap: [ObjectIdentifier: [Int]] = [:]
@@ -810,9 +393,9 @@ public final class SyncEngine {
         var wrote = false
     }
 
-    private var pendingOutcome = Outcome()
+    var pendingOutcome = Outcome()
 
-    private func commit(_ outcome: Outcome, direction: SyncDirection) {
+    func commit(_ outcome: Outcome, direction: SyncDirection) {
         for (map, count) in outcome.counters {
             let key = Self.statsKey(map, direction)
             stats[key]?.applied += count.applied
@@ -880,7 +463,7 @@ public final class SyncEngine {
     }
 
     /// The prepared statements one plan writes with, for one transaction.
-    private struct PlanStatements {
+    struct PlanStatements {
         let update: RawStatement
         let insert: RawStatement
         let upsert: RawStatement?
@@ -907,7 +490,7 @@ public final class SyncEngine {
     /// With `writeThrough` (a synchronous write), nothing is parked: the first
     /// change the target refuses, or that meets unsynced edits of its key,
     /// throws, and each applied change leaves a marker in `_tandem_written`.
-    private func applyItems(
+    func applyItems(
         _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false, _ db: Database
     ) throws {
         var outcome = Outcome()
@@ -1134,7 +717,7 @@ public final class SyncEngine {
     /// row is queued in the target's change log as a change of its own, so
     /// that it travels back with the target's edits. Returns false when the
     /// row is not on the target side. The caller has set the context row.
-    private func writeMerged(
+    func writeMerged(
         _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String, _ db: Database
     ) throws -> Bool {
         let keyValues = plan.targetKey.map { values[$0] }
