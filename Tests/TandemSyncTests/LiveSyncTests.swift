@@ -113,7 +113,8 @@ struct LiveSyncTests {
 
     @Test("Pause, write, resume: changes queue while paused, then replay in order (every update, not just the last) and the map runs again")
     func pauseWriteResume() async throws {
-        let fixture = try SyncFixture.make("pause")
+        // No pruning during the test: it reads the echoes' lineage at the end.
+        let fixture = try SyncFixture.make("pause") { $0.replacingOccurrences(of: "prune_interval_s: 5", with: "prune_interval_s: 3600") }
         try Self.runAll(fixture)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
