@@ -190,4 +190,44 @@ struct ErrorTests {
         #expect(try Self.entries(fixture, ["--all"]).isEmpty)
         #expect(!fixture.engineLog.contains("failed"), "\(fixture.engineLog)")
     }
+
+    @Test("A side locked for longer than the busy timeout becomes a transient error in the list (not retryable by hand), and clears when the lock goes")
+    func persistentTransient() async throws {
+        let fixture = try SyncFixture.make("errors-incident", maps: ["sample.notes"]) {
+            $0.replacingOccurrences(of: "busy_timeout_s: 30", with: "busy_timeout_s: 1")
+                .replacingOccurrences(of: "transient_error_after_s: 60", with: "transient_error_after_s: 1")
+        }
+        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); "
+                + "print('locked', flush=True); time.sleep(6); c.execute('COMMIT')",
+            fixture.crm,
+        ]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        _ = output.fileHandleForReading.availableData
+        try SideReader.execute(
+            fixture.erp,
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO Notes SELECT i, 'n' || i FROM n")
+        try await waitUntil { try !Self.entries(fixture, ["--class", "transient"]).isEmpty }
+        let entry = try #require(try Self.entries(fixture, ["--class", "transient"]).first)
+        #expect(entry["id"] as? String == "engine-1")
+        #expect(entry["map"] as? String == "sample.notes")
+        #expect((entry["reason"] as? String)?.contains("the engine keeps retrying") == true, "\(entry)")
+        #expect(try Self.entries(fixture, ["--class", "application"]).isEmpty)
+        let retry = try fixture.tandem(["errors", "retry", "engine-1"])
+        #expect(retry.status == 1)
+        #expect(retry.stdout.contains("engine-1 is a transient error: the engine keeps retrying"), "\(retry.stdout)")
+        #expect(try await holder.awaitExit() == 0)
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10 }
+        try await waitUntil { try Self.entries(fixture, ["--all"]).isEmpty }
+        let events = try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT event FROM activity ORDER BY id")
+        #expect(events.contains("transient error") && events.contains("transient error cleared"), "\(events)")
+    }
 }

@@ -36,6 +36,8 @@ enum ConfigTemplate {
               batch_size: 2000        # most changes applied in one transaction
               poll_interval_ms: 1     # how often idle sides are checked for new commits
               prune_interval_s: 5     # how often consumed changes leave the change logs
+              busy_timeout_s: 30      # how long to wait for a side an application holds locked
+              transient_error_after_s: 60   # a side failing this long shows in `tandem errors list`
 
             # Enabled maps. Per map:
             #   name:             the map id a plugin provides

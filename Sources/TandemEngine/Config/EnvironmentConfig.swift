@@ -79,12 +79,22 @@ public struct EngineSettings: Hashable, Sendable {
     public var pollIntervalMilliseconds: Int
     /// How often consumed changes are pruned from the change logs, in seconds.
     public var pruneIntervalSeconds: Int
+    /// How long the engine waits for a side another writer holds, in seconds.
+    public var busyTimeoutSeconds: Int
+    /// How long a side may keep failing (busy, disk errors) before it shows
+    /// in the error list as a transient error, in seconds.
+    public var transientErrorAfterSeconds: Int
 
     /// Creates settings.
-    public init(batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5) {
+    public init(
+        batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5, busyTimeoutSeconds: Int = 30,
+        transientErrorAfterSeconds: Int = 60
+    ) {
         self.batchSize = batchSize
         self.pollIntervalMilliseconds = pollIntervalMilliseconds
         self.pruneIntervalSeconds = pruneIntervalSeconds
+        self.busyTimeoutSeconds = busyTimeoutSeconds
+        self.transientErrorAfterSeconds = transientErrorAfterSeconds
     }
 }
 

@@ -12,7 +12,8 @@ public final class SideDatabase: Sendable {
     public let queue: DatabaseQueue
 
     /// Opens the database at `path`; `create` allows a new file.
-    public init(role: SideRole, path: String, create: Bool = false) throws {
+    /// `busyTimeout`: how long to wait for another writer's transaction.
+    public init(role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30) throws {
         guard create || FileManager.default.fileExists(atPath: path) else {
             throw SyncError(.database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
         }
@@ -20,13 +21,13 @@ public final class SideDatabase: Sendable {
         self.path = path
         var configuration = Configuration()
         // Applications (and Tandem's housekeeping) write the same file: wait
-        // for their transactions rather than fail, for up to 30 s. SQLite's
+        // for their transactions rather than fail, for up to `busyTimeout` s. SQLite's
         // own busy timeout sleeps up to 100 ms between tries, which showed as
         // latency spikes whenever pruning held the lock; polling every 0.5 ms
         // takes the lock as soon as it is free.
         configuration.busyMode = .callback { tries in
             usleep(500)
-            return tries < 60_000
+            return tries < busyTimeout * 2000
         }
         configuration.label = "\(role)"
         configuration.prepareDatabase { db in

@@ -39,7 +39,8 @@ public struct TandemEnvironment: Sendable {
     public func openSides() throws -> [SideRole: SideDatabase] {
         var result: [SideRole: SideDatabase] = [:]
         for role in SideRole.allCases {
-            result[role] = try SideDatabase(role: role, path: path(config.sides[role]!.database))
+            result[role] = try SideDatabase(
+                role: role, path: path(config.sides[role]!.database), busyTimeout: config.engine.busyTimeoutSeconds)
         }
         return result
     }

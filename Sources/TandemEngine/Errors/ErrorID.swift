@@ -15,6 +15,11 @@ public struct ErrorID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Parses `crm-12` or `erp-3`.
     public init(parsing text: String) throws(SyncError) {
         let parts = text.split(separator: "-", maxSplits: 1).map(String.init)
+        if parts.count == 2, parts[0] == "engine", Int64(parts[1]) != nil {
+            throw SyncError(
+                .state,
+                "\(text) is a transient error: the engine keeps retrying, and it clears by itself once the side works again (`tandem status` shows the last error)")
+        }
         guard parts.count == 2, let side = SideRole(rawValue: parts[0].lowercased()), let number = Int64(parts[1]), number > 0 else {
             if let number = Int64(text) {
                 throw SyncError(

@@ -90,6 +90,20 @@ public enum ErrorList {
                 ).map { entry($0, side: role) }
             }
         }
+        // Sides that keep failing: one entry per incident, for the maps it holds up.
+        if filter.errorClass == nil || filter.errorClass == .transient {
+            for incident in try environment.openState().openIncidents() {
+                if let map = filter.map, !incident.maps.contains(map) { continue }
+                if let since = filter.since, incident.lastAt < since { continue }
+                result.append(
+                    ErrorEntry(
+                        id: "engine-\(incident.id)", map: incident.maps.joined(separator: ","), direction: .erpToCrm, kind: "error",
+                        errorClass: .transient,
+                        reason: "the sides have kept failing since \(incident.startedAt) ms (latest \(incident.lastAt) ms): \(incident.error); the engine keeps retrying",
+                        attempts: 0, parkedAt: incident.startedAt, sourceSeq: 0, table: "", operation: "", key: "", waitingBehind: 0, row: nil,
+                        behind: nil))
+            }
+        }
         return result.sorted { ($0.parkedAt, $0.id) < ($1.parkedAt, $1.id) }
     }
 

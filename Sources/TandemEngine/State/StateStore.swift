@@ -37,6 +37,9 @@ public final class StateStore: Sendable {
                     CREATE TABLE IF NOT EXISTS requests (
                         id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, body TEXT NOT NULL, actor TEXT NOT NULL,
                         requested_at REAL NOT NULL, done_at REAL, result TEXT);
+                    CREATE TABLE IF NOT EXISTS incidents (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, started_at REAL NOT NULL, last_at REAL NOT NULL, error TEXT NOT NULL,
+                        maps TEXT NOT NULL, resolved_at REAL);
                     CREATE TABLE IF NOT EXISTS activity (
                         id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT NOT NULL, map TEXT,
                         event TEXT NOT NULL, details TEXT);
@@ -197,6 +200,44 @@ public final class StateStore: Sendable {
             return nil
         }
         return try JSONDecoder().decode([OperatorRequest.Result].self, from: Data(text.utf8))
+    }
+
+    // MARK: Transient incidents
+
+    /// Opens an incident: the sides have kept failing since `since` (ms); returns its number.
+    func openIncident(since: Double, error: String, maps: [String]) throws -> Int64 {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO incidents (started_at, last_at, error, maps) VALUES (?, ?, ?, ?)",
+                arguments: [since, Self.now, error, maps.joined(separator: ",")])
+            let id = db.lastInsertedRowID
+            try Self.log(db, actor: "engine", map: nil, event: "transient error", details: "engine-\(id): failing since \(since) ms: \(error)")
+            return id
+        }
+    }
+
+    /// Records that incident `id` is still going, with the latest error.
+    func touchIncident(_ id: Int64, error: String) throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE incidents SET last_at = ?, error = ? WHERE id = ?", arguments: [Self.now, error, id])
+        }
+    }
+
+    /// Closes incident `id`: the sides work again.
+    func resolveIncident(_ id: Int64) throws {
+        try queue.write { db in
+            try db.execute(sql: "UPDATE incidents SET resolved_at = ? WHERE id = ?", arguments: [Self.now, id])
+            try Self.log(db, actor: "engine", map: nil, event: "transient error cleared", details: "engine-\(id)")
+        }
+    }
+
+    /// Incidents still going: (id, started, last seen, error, maps affected).
+    public func openIncidents() throws -> [(id: Int64, startedAt: Double, lastAt: Double, error: String, maps: [String])] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, started_at, last_at, error, maps FROM incidents WHERE resolved_at IS NULL ORDER BY id").map {
+                ($0[0], $0[1], $0[2], $0[3], ($0[4] as String).split(separator: ",").map(String.init))
+            }
+        }
     }
 
     // MARK: Activity

@@ -143,11 +143,32 @@ public final class SyncEngine {
         let housekeeper = try Housekeeper(sources: housekeepingSources(), pruneInterval: pruneInterval, logger: logger)
         defer { housekeeper.stop() }
         var backoff = Duration.milliseconds(10)
+        // A side that keeps failing becomes an incident in the error list after a while.
+        var failingSince: ContinuousClock.Instant?
+        var incident: Int64?
+        let transientAfter = Duration.seconds(environment.config.engine.transientErrorAfterSeconds)
         while !shouldStop() {
             do {
                 if try !iterate() { try? sleep(pollInterval) }
                 backoff = .milliseconds(10)
+                failingSince = nil
+                if let open = incident {
+                    try? state.resolveIncident(open)
+                    logger.notice("the sides work again; transient error engine-\(open) cleared")
+                    incident = nil
+                }
             } catch {
+                let started = failingSince ?? .now
+                failingSince = started
+                if ContinuousClock.now - started >= transientAfter {
+                    let active = maps.filter { states[$0.name]?.isActive == true }.map(\.name)
+                    if let open = incident {
+                        try? state.touchIncident(open, error: "\(error)")
+                    } else {
+                        let since = StateStore.now - (ContinuousClock.now - started).timeInterval * 1000
+                        incident = try? state.openIncident(since: since, error: "\(error)", maps: active)
+                    }
+                }
                 // A side busy for longer than the 30 s busy wait, a full disk, a side
                 // being replaced: nothing is parked (no row is at fault); report it
                 // in the log and on every active map's status, and try again, slower each time.
@@ -250,7 +271,13 @@ public final class SyncEngine {
             // A full batch: more may be waiting, and no new commit will say so.
             dirty[direction.source] = true
         }
-        if !changes.isEmpty { try apply(changes, plans: active, direction: direction) }
+        do {
+            if !changes.isEmpty { try apply(changes, plans: active, direction: direction) }
+        } catch {
+            // Not applied (a side stayed busy): read it again next time, with or without a new commit.
+            dirty[direction.source] = true
+            throw error
+        }
         try promoteCaughtUp()
         return !changes.isEmpty
     }
