@@ -235,8 +235,21 @@ public final class SyncEngine {
             if new != old {
                 if new == .resuming { caughtUp[map.name] = [] }
                 if new.isActive {
-                    for direction in plans[map.name]!.keys where checkpoints[direction]?[map.name] == nil {
-                        checkpoints[direction, default: [:]][map.name] = 0
+                    // An initial sync (another process) may have stored a checkpoint and parked rows meanwhile.
+                    for direction in plans[map.name]!.keys {
+                        let target = sides[direction.target]!
+                        let stored = try target.queue.read { db in
+                            try target.checkpoints(db)[SideDatabase.checkpointKey(map: map.name, source: direction.source.rawValue)]
+                        }
+                        checkpoints[direction, default: [:]][map.name] = max(checkpoints[direction]?[map.name] ?? 0, stored ?? 0)
+                        let keys = try target.queue.read { db in
+                            try String.fetchAll(
+                                db, sql: "SELECT key FROM _tandem_parked WHERE map = ? AND source = ?",
+                                arguments: [map.name, direction.source.rawValue])
+                        }
+                        var counts: [String: Int] = [:]
+                        for key in keys { counts[key, default: 0] += 1 }
+                        parked[direction, default: [:]][map.name] = counts
                     }
                 }
                 logger.info("map \(map.name): \(old?.rawValue ?? "loaded") → \(new.rawValue)")

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import TandemEngine
+
+/// `tandem maps initial-sync NAME...`: bring existing rows into step before live sync.
+struct InitialSyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "initial-sync",
+        abstract: "Bring the rows that existed before capture into step, from a master side, then start live sync.",
+        discussion: """
+            Maps go in dependency order (parents first); their dependencies must already be in
+            step or be named too. For each map: every master row is applied to the other side; where
+            both sides have the key with different values the master's version is kept, and each such
+            row is recorded as a conflict (policy initial-sync). For maps that sync both ways, the rows
+            only the other side has are then applied to the master. Rows that fail (a missing parent,
+            a refused value) go to the error list; `tandem errors retry --all --map NAME` reruns only
+            those. Work goes in chunks in key order, each committed with its progress: a run that is
+            killed resumes after its last finished chunk when started again. No row cap.
+
+            The maps are set to initializing while this runs (live sync leaves them alone; changes are
+            captured) and to running afterwards (unless --no-run): live sync then replays every
+            change made since this started.
+            """)
+
+    @OptionGroup var options: EnvironmentOptions
+    @Argument(help: "The maps.") var names: [String]
+    @Option(help: "erp or crm (default: each map's `master` setting).") var master: String?
+    @Option(help: "Rows per chunk (transaction).") var chunk = SyncEngine.initialSyncChunk
+    @Flag(help: "Leave the maps initializing afterwards instead of starting live sync.") var noRun = false
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let side = try master.map { text in
+            guard let side = SideRole(rawValue: text) else { throw CLIError("--master must be erp or crm, not '\(text)'") }
+            return side
+        }
+        guard chunk > 0 else { throw CLIError("--chunk must be at least 1") }
+        let environment = try options.loadEnvironment()
+        for name in names { try environment.requireMap(name) }
+        let catalog = options.loadCatalog(environment)
+        let resolved = try environment.resolveMaps(catalog)
+        // Parents first.
+        var ordered: [String] = []
+        func visit(_ name: String) {
+            guard !ordered.contains(name), let map = resolved.first(where: { $0.name == name }) else { return }
+            for parent in map.map.dependsOn ?? [] where names.contains(parent) { visit(parent) }
+            ordered.append(name)
+        }
+        names.forEach(visit)
+        let state = try environment.openState()
+        let current = try state.mapStates()
+        for name in ordered {
+            let now = current[name]?.state ?? .notRunning
+            guard [.notRunning, .stopped, .initializing].contains(now) else {
+                throw CLIError("map \(name) is \(now.rawValue); initial sync runs before live sync (`tandem maps stop \(name)` first)")
+            }
+        }
+        try state.setStates(ordered, to: .initializing, actor: "cli")
+        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"))
+        let terminal = isatty(STDERR_FILENO) == 1 && !output.json
+        var results: [SyncEngine.InitialSyncProgress] = []
+        for name in ordered {
+            let start = ContinuousClock.now
+            var lastLine = ContinuousClock.now - .seconds(2)
+            let result = try engine.initialSync(map: name, master: side, chunk: chunk) { progress in
+                let now = ContinuousClock.now
+                let finished = progress.done >= progress.total
+                guard terminal || finished || now - lastLine >= .seconds(1) else { return }
+                lastLine = now
+                let elapsed = (now - start).components
+                let seconds = max(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, 0.001)
+                let rate = Double(progress.done) / seconds
+                let eta = rate > 0 ? Double(max(progress.total - progress.done, 0)) / rate : 0
+                let line = "\(name) [\(progress.phase)] \(progress.done)/\(progress.total) rows, \(Int(rate)) rows/s, ETA \(Int(eta)) s"
+                    + (progress.resumed ? " (resumed)" : "")
+                if terminal {
+                    let width = 30
+                    let filled = progress.total == 0 ? width : min(width, width * progress.done / progress.total)
+                    FileHandle.standardError.write(
+                        Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(line)\u{1B}[K".utf8))
+                } else {
+                    printError(line)
+                }
+            }
+            if terminal { printError("") }
+            results.append(result)
+            if !output.json {
+                print(
+                    "\(name): in step from the \(result.master) side; \(result.conflicts) row(s) differed (the \(result.master) version kept), \(result.errors) in the error list\(result.errors > 0 ? " (`tandem errors list --map \(name)`)" : "")")
+            }
+        }
+        if !noRun { try state.setStates(ordered, to: .running, actor: "cli") }
+        if output.json { printJSON(results) }
+    }
+}
