@@ -35,6 +35,10 @@ struct InitialSyncTests {
         #expect(erp.last == "200000,'only on the CRM side'")
         let conflicts = try SideReader.rows(fixture.crm, "SELECT key || ' ' || policy || ' ' || winner FROM _tandem_conflicts")
         #expect(conflicts == ["5 initial-sync erp"])
+        // Both versions are kept in the record.
+        let shown = try fixture.tandem(["conflicts", "list", "--json"])
+        #expect(shown.stdout.contains(#""notetext" : "'the CRM had its own text'""#), "\(shown.stdout)")
+        #expect(shown.stdout.contains(#""TEXT" : "'note 5'""#), "\(shown.stdout)")
         #expect(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes  running"))
 
         // Live sync takes over from where initial sync started.

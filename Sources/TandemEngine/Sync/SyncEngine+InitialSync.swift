@@ -155,15 +155,22 @@ extension SyncEngine {
                                 items[index].mapped = nil
                             } else if existing != values {
                                 state.conflicts += 1
+                                // Both versions go into the record: the other side's row as its change log would hold it.
+                                let current = try RawStatement(
+                                    sql: "SELECT \(CaptureSchema.quoteList(nil, phasePlan.targetCaptureColumns)) FROM \(CaptureSchema.identifier(phasePlan.targetTable)) WHERE \(phasePlan.keyCondition)",
+                                    db)
+                                current.bind(phasePlan.targetKey.map { values[$0] })
+                                let targetRow = try current.step() ? current.text(0) : nil
+                                current.reset()
                                 try db.execute(
                                     sql: """
                                         INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq,
                                             target_row, at, status, outcome, source_table, target_table)
-                                        VALUES (?, ?, 'initial-sync', ?, ?, 0, ?, 0, NULL, ?, 'resolved', ?, ?, ?)
+                                        VALUES (?, ?, 'initial-sync', ?, ?, 0, ?, 0, ?, ?, 'resolved', ?, ?, ?)
                                         """,
                                     arguments: [
                                         name, phasePlan.targetKeyString(values), master.rawValue, master.rawValue, items[index].change.row,
-                                        StateStore.now, "initial sync: both sides had the row; the master (\(master)) version was kept",
+                                        targetRow, StateStore.now, "initial sync: both sides had the row; the master (\(master)) version was kept",
                                         phasePlan.sourceTable, phasePlan.targetTable,
                                     ])
                             }
