@@ -35,6 +35,11 @@ struct InitialSyncCommand: ParsableCommand {
             return side
         }
         guard chunk > 0 else { throw CLIError("--chunk must be at least 1") }
+        try Self.perform(names: names, master: side, chunk: chunk, run: !noRun, json: output.json, options: options)
+    }
+
+    /// Runs initial sync of `names` (and starts them when `run`); `tandem maps run` uses it too.
+    static func perform(names: [String], master side: SideRole?, chunk: Int, run: Bool, json: Bool, options: EnvironmentOptions) throws {
         let environment = try options.loadEnvironment()
         for name in names { try environment.requireMap(name) }
         let catalog = options.loadCatalog(environment)
@@ -57,7 +62,7 @@ struct InitialSyncCommand: ParsableCommand {
         }
         try state.setStates(ordered, to: .initializing, actor: "cli")
         let engine = try SyncEngine(environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"))
-        let terminal = isatty(STDERR_FILENO) == 1 && !output.json
+        let terminal = isatty(STDERR_FILENO) == 1 && !json
         var results: [SyncEngine.InitialSyncProgress] = []
         for name in ordered {
             let start = ContinuousClock.now
@@ -84,12 +89,12 @@ struct InitialSyncCommand: ParsableCommand {
             }
             if terminal { printError("") }
             results.append(result)
-            if !output.json {
+            if !json {
                 print(
                     "\(name): in step from the \(result.master) side; \(result.conflicts) row(s) differed (the \(result.master) version kept), \(result.errors) in the error list\(result.errors > 0 ? " (`tandem errors list --map \(name)`)" : "")")
             }
         }
-        if !noRun { try state.setStates(ordered, to: .running, actor: "cli") }
-        if output.json { printJSON(results) }
+        if run { try state.setStates(ordered, to: .running, actor: "cli") }
+        if json { printJSON(results) }
     }
 }

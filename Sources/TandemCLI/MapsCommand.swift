@@ -104,6 +104,22 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
             }
         }
         let transitions = try MapLifecycle.plan(Action.action, maps: selected, among: maps, states: states)
+        if Action.action == .run {
+            // As dual-write does: rows that exist already are not changes, so offer initial sync first.
+            let fresh = try environment.neverSynced(transitions.filter { $0.from == .notRunning }.map(\.map), maps: maps)
+            if !fresh.isEmpty {
+                let what = fresh.map { "\($0.map) (\($0.rows) rows)" }.joined(separator: ", ")
+                if isatty(0) == 1, isatty(1) == 1, !output.json {
+                    print("\(what) already have rows on their master side; live sync only carries changes from now on. Run initial sync first? [Y/n] ", terminator: "")
+                    if readLine().map({ !$0.lowercased().hasPrefix("n") }) ?? true {
+                        return try InitialSyncCommand.perform(
+                            names: transitions.map(\.map), master: nil, chunk: SyncEngine.initialSyncChunk, run: true, json: false, options: options)
+                    }
+                } else {
+                    printError("note: \(what) already have rows on their master side, which live sync does not carry; `tandem maps initial-sync \(fresh.map(\.map).joined(separator: " "))` brings them into step")
+                }
+            }
+        }
         for target in Set(transitions.map(\.to)) {
             try store.setStates(transitions.filter { $0.to == target }.map(\.map), to: target, actor: "cli")
         }

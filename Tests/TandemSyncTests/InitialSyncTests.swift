@@ -62,4 +62,21 @@ struct InitialSyncTests {
         #expect(running.status != 0)
         #expect(running.stderr.contains("initial sync runs before live sync"), "\(running.stderr)")
     }
+
+    @Test("maps run on a map whose master side already has rows points to initial sync (no terminal to ask on)")
+    func runOffersInitialSync() throws {
+        let fixture = try SyncFixture.make("initial-offer", maps: ["sample.notes"])
+        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+        let run = try fixture.tandem(["maps", "run", "sample.notes"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "note: sample.notes (3 rows) already have rows on their master side, which live sync does not carry; `tandem maps initial-sync sample.notes` brings them into step"),
+            "\(run.stderr)")
+        // Once a map has run, it is not offered again.
+        #expect(try fixture.tandem(["maps", "stop", "sample.notes"]).status == 0)
+        try SideReader.execute(fixture.crm, "INSERT INTO _tandem_checkpoints VALUES ('sample.notes', 'erp', 0)")
+        let again = try fixture.tandem(["maps", "run", "sample.notes"])
+        #expect(!again.stderr.contains("initial-sync"), "\(again.stderr)")
+    }
 }

@@ -55,6 +55,31 @@ public struct TandemEnvironment: Sendable {
         }
     }
 
+    /// Maps among `names` never started nor initial-synced whose master side already has rows, with that count.
+    public func neverSynced(_ names: [String], maps: [ResolvedMap]) throws -> [(map: String, rows: Int)] {
+        let sides = try openSides()
+        var result: [(String, Int)] = []
+        for name in names {
+            guard let map = maps.first(where: { $0.name == name }) else { continue }
+            let master = map.settings.master
+            let table = master == .erp ? map.map.erp.table : map.map.crm.table
+            let other = sides[master.other]!
+            let started = try other.queue.read { db -> Bool in
+                let synced = try db.tableExists("_tandem_initial")
+                    && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_initial WHERE map = ?", arguments: [name]) ?? 0) > 0
+                let checkpointed = try db.tableExists("_tandem_checkpoints")
+                    && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_checkpoints WHERE map = ?", arguments: [name]) ?? 0) > 0
+                return synced || checkpointed
+            }
+            guard !started else { continue }
+            let rows = try sides[master]!.queue.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(CaptureSchema.identifier(table))") ?? 0
+            }
+            if rows > 0 { result.append((name, rows)) }
+        }
+        return result
+    }
+
     /// Opens the state database.
     public func openState() throws -> StateStore {
         try StateStore(path: path(config.state))
