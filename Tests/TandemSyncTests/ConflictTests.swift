@@ -178,4 +178,21 @@ struct ConflictTests {
         let retried = try fixture.tandem(["errors", "retry", "--all"])
         #expect(retried.stdout.contains("no parked changes") || retried.stdout.contains("waits for a conflict"), "\(retried.stdout)")
     }
+
+    @Test(
+        "Bad input to tandem conflicts names the problem",
+        arguments: [
+            (["conflicts", "resolve", "crm-999", "--take", "erp"], "there is no conflict crm-999"),
+            (["conflicts", "resolve", "7", "--take", "erp"], "error ID '7' needs its side: crm-7 or erp-7"),
+            (["conflicts", "show", "crm-999"], "there is no conflict crm-999"),
+            (["conflicts", "list", "--map", "nope"], "map 'nope' is not enabled in this environment"),
+            (["conflicts", "list", "--since", "yesterday"], "--since 'yesterday' is neither a duration"),
+            (["conflicts", "resolve", "crm-1"], "Missing expected argument '--take <take>'"),
+        ])
+    func badInput(arguments: [String], expected: String) throws {
+        let fixture = try SyncFixture.make("conflicts-bad", maps: ["sample.notes"])
+        let result = try fixture.tandem(arguments)
+        #expect(result.status != 0)
+        #expect((result.stdout + result.stderr).contains(expected), "\(result.stdout)\(result.stderr)")
+    }
 }
