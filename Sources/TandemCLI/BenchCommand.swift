@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import TandemPluginHost
 
 /// `tandem bench`: benchmarks whose results go into docs/BENCHMARKS.md.
 struct BenchCommand: AsyncParsableCommand {
@@ -7,4 +9,20 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure Tandem on this machine (results belong in docs/BENCHMARKS.md).",
         subcommands: [BenchABI.self, BenchSync.self, BenchWrite.self, BenchInitial.self]
     )
+}
+
+extension PluginOptions {
+    /// The catalog with the bundled map `sample.notes`, which the sync, write and initial-sync benchmarks use.
+    func loadSampleCatalog() throws -> PluginCatalog {
+        let catalog = loadCatalog()
+        guard catalog.map("sample.notes") != nil else {
+            throw CLIError("the bundled plugin tandem.samples is not loaded; run through ./tandem or pass --plugins DIR")
+        }
+        return catalog
+    }
+}
+
+/// Where a benchmark puts its throwaway environments: `dir`, or a new temp folder.
+func benchDirectory(_ dir: String?) -> String {
+    dir ?? NSTemporaryDirectory() + "tandem-bench-\(UUID().uuidString.prefix(8))"
 }

@@ -21,13 +21,10 @@ struct BenchInitial: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let catalog = plugins.loadCatalog()
-        guard catalog.map("sample.notes") != nil else {
-            throw CLIError("the bundled plugin tandem.samples is not loaded; run through ./tandem or pass --plugins DIR")
-        }
+        let catalog = try plugins.loadSampleCatalog()
         var benchmark = InitialSyncBenchmark()
         benchmark.rows = rows
-        let directory = dir ?? NSTemporaryDirectory() + "tandem-bench-\(UUID().uuidString.prefix(8))"
+        let directory = benchDirectory(dir)
         let report = try benchmark.run(directory: directory, catalog: catalog) { printError("… \($0)") }
         if output.json { return printJSON(report) }
         print("initial sync, sample.notes (narrow rows), \(report.rows) rows")

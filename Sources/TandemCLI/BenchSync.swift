@@ -42,11 +42,8 @@ struct BenchSync: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let catalog = plugins.loadCatalog()
-        guard catalog.map("sample.notes") != nil else {
-            throw CLIError("the bundled plugin tandem.samples is not loaded; run through ./tandem or pass --plugins DIR")
-        }
-        let directory = dir ?? NSTemporaryDirectory() + "tandem-bench-\(UUID().uuidString.prefix(8))"
+        let catalog = try plugins.loadSampleCatalog()
+        let directory = benchDirectory(dir)
         var benchmark = SyncBenchmark()
         benchmark.rate = rate
         benchmark.seconds = seconds

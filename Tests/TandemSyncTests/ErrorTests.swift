@@ -168,18 +168,7 @@ struct ErrorTests {
         let fixture = try Self.notesFixture("errors-locked")
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = [
-            "python3", "-c",
-            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); "
-                + "print('locked', flush=True); time.sleep(3); c.execute('COMMIT')",
-            fixture.crm,
-        ]
-        let output = Pipe()
-        holder.standardOutput = output
-        try holder.run()
-        _ = output.fileHandleForReading.availableData  // "locked": the CRM side is now held
+        let holder = try SideReader.holdWriteLock(fixture.crm, seconds: 3)
         try SideReader.execute(
             fixture.erp,
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO Notes SELECT i, 'n' || i FROM n")
@@ -202,18 +191,7 @@ struct ErrorTests {
         #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = [
-            "python3", "-c",
-            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); "
-                + "print('locked', flush=True); time.sleep(6); c.execute('COMMIT')",
-            fixture.crm,
-        ]
-        let output = Pipe()
-        holder.standardOutput = output
-        try holder.run()
-        _ = output.fileHandleForReading.availableData
+        let holder = try SideReader.holdWriteLock(fixture.crm, seconds: 6)
         try SideReader.execute(
             fixture.erp,
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO Notes SELECT i, 'n' || i FROM n")

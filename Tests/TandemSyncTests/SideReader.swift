@@ -6,6 +6,24 @@ import Testing
 /// Reads the side databases the way a test checks them: full table contents
 /// with SQLite's own `quote()` of every value, so type and digits count.
 enum SideReader {
+    /// An application holding `path`'s write lock (`BEGIN IMMEDIATE` from a
+    /// Python process) for `seconds`; returns once the lock is held.
+    static func holdWriteLock(_ path: String, seconds: Int) throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); "
+                + "print('locked', flush=True); time.sleep(float(sys.argv[2])); c.execute('COMMIT')",
+            path, String(seconds),
+        ]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        _ = output.fileHandleForReading.availableData  // "locked"
+        return holder
+    }
+
     static func rows(_ path: String, _ sql: String) throws -> [String] {
         let queue = try DatabaseQueue(path: path)
         return try queue.read { db in try String.fetchAll(db, sql: sql) }

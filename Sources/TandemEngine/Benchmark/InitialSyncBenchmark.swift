@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Logging
 public import TandemPluginHost
 
 /// The initial-sync benchmark behind `tandem bench initial`: `rows` rows in
@@ -59,15 +58,13 @@ public struct InitialSyncBenchmark {
         let rawPeak = Self.peakMiB()
 
         progress("initial sync: \(rows) rows, chunks of \(SyncEngine.initialSyncChunk)")
-        let environment = try TandemEnvironment.create(at: directory + "/initial", maps: ["sample.notes"], catalog: catalog)
-        try fill(environment)
-        var logger = Logger(label: "tandem.bench")
-        logger.logLevel = .warning
-        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)
+        let bench = try BenchEngine(at: directory + "/initial", catalog: catalog, running: false)
+        try fill(bench.environment)
+        let engine = bench.engine
         let start = ContinuousClock.now
         let result = try engine.initialSync(map: "sample.notes") { _ in }
         let initialRate = Double(rows) / (ContinuousClock.now - start).timeInterval
-        let copied = try SideDatabase(role: .crm, path: environment.path("crm.sqlite")).queue.read { db in
+        let copied = try bench.side(.crm).queue.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotation") ?? 0
         }
         guard copied == rows, result.errors == 0 else {

@@ -1,7 +1,5 @@
 import Foundation
 import GRDB
-import Logging
-import Synchronization
 public import TandemPluginHost
 
 /// The captured-path benchmark behind `tandem bench sync`: a writer commits
@@ -89,17 +87,10 @@ public struct SyncBenchmark {
         }
         let writerAloneBatched = Double(floodChanges) / seconds(since: batchedStart)
 
-        let environment = try TandemEnvironment.create(at: directory + "/sync", maps: ["sample.notes"], catalog: catalog)
-        try environment.openState().setStates(["sample.notes"], to: .running, actor: "bench")
-        var logger = Logger(label: "tandem.bench")
-        logger.logLevel = .warning
-        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)
-        let erp = try SideDatabase(role: .erp, path: environment.path("erp.sqlite"))
-        let applied = AppliedLog()
-        engine.observer = { direction, seqs, instant in
-            guard direction == .erpToCrm else { return }
-            applied.times.withLock { for seq in seqs { $0[seq] = instant } }
-        }
+        let bench = try BenchEngine(at: directory + "/sync", catalog: catalog)
+        let erp = try bench.side(.erp)
+        let applied = bench.applied
+        bench.observeApplied(.erpToCrm)
         // Drain: a backlog written while no engine runs, then applied as fast as the engine can.
         progress("drain: \(floodChanges) changes queued with no engine running, then applied")
         var backlog: [Int64: ContinuousClock.Instant] = [:]
@@ -108,12 +99,8 @@ public struct SyncBenchmark {
             for offset in 0..<Int64(rowsPerCommit) { backlog[seq - Int64(rowsPerCommit) + 1 + offset] = .now }
         }
         let drainStart = ContinuousClock.now
-        let stop = Atomic<Bool>(false)
-        let engineBox = UncheckedBox(engine)
-        let engineThread = Thread { try? engineBox.value.run { stop.load(ordering: .relaxed) } }
-        engineThread.stackSize = 8 << 20
-        engineThread.start()
-        defer { stop.store(true, ordering: .relaxed) }
+        bench.start()
+        defer { bench.stop() }
         _ = try awaitApplied(backlog, applied)
         let drainEnd = applied.times.withLock { $0.values.max() } ?? .now
         let drainRate = Double(floodChanges) / seconds(from: drainStart, to: drainEnd)
@@ -170,8 +157,7 @@ public struct SyncBenchmark {
         let writerDone = ContinuousClock.now
         let flood = try awaitApplied(floodCommitted, applied)
         let lastApplied = applied.times.withLock { $0.values.max() } ?? writerDone
-        stop.store(true, ordering: .relaxed)
-        while !engineThread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        bench.stop()
 
         progress("drain with 1 % poison: \(floodChanges) changes, every 100th refused by the CRM side")
         let poisoned = try drainPoisoned(directory: directory + "/poison", catalog: catalog)
@@ -190,13 +176,9 @@ public struct SyncBenchmark {
     /// application refuses every 100th row: the rate at which the engine
     /// applies the good rows and parks the bad ones.
     private func drainPoisoned(directory: String, catalog: PluginCatalog) throws -> (rate: Double, parked: Int) {
-        let environment = try TandemEnvironment.create(at: directory, maps: ["sample.notes"], catalog: catalog)
-        try environment.openState().setStates(["sample.notes"], to: .running, actor: "bench")
-        var logger = Logger(label: "tandem.bench")
-        logger.logLevel = .warning
-        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)
-        let erp = try SideDatabase(role: .erp, path: environment.path("erp.sqlite"))
-        let crm = try SideDatabase(role: .crm, path: environment.path("crm.sqlite"))
+        let bench = try BenchEngine(at: directory, catalog: catalog)
+        let erp = try bench.side(.erp)
+        let crm = try bench.side(.crm)
         try crm.queue.write { db in
             try db.execute(
                 sql: """
@@ -207,30 +189,18 @@ public struct SyncBenchmark {
         var expected: Set<Int64> = []
         var poison = 0
         for first in stride(from: 0, to: floodChanges, by: rowsPerCommit) {
-            let seq = try erp.queue.write { db in
-                let statement = try db.cachedStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)")
-                for id in first..<(first + rowsPerCommit) {
-                    try statement.execute(arguments: [id, id % 100 == 99 ? "poison \(id)" : "note \(id)"])
-                }
-                return try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM _tandem_changes") ?? 0
-            }
+            let seq = try insert(erp, ids: first..<(first + rowsPerCommit)) { $0 % 100 == 99 ? "poison \($0)" : "note \($0)" }
             for offset in 0..<rowsPerCommit {
                 if (first + offset) % 100 == 99 { poison += 1 } else { expected.insert(seq - Int64(rowsPerCommit) + 1 + Int64(offset)) }
             }
         }
-        let applied = AppliedLog()
-        engine.observer = { _, seqs, instant in applied.times.withLock { for seq in seqs { $0[seq] = instant } } }
-        let stop = Atomic<Bool>(false)
-        let box = UncheckedBox(engine)
+        bench.observeApplied()
         let start = ContinuousClock.now
-        let thread = Thread { try? box.value.run { stop.load(ordering: .relaxed) } }
-        thread.stackSize = 8 << 20
-        thread.start()
-        defer { stop.store(true, ordering: .relaxed) }
-        _ = try awaitApplied(Dictionary(uniqueKeysWithValues: expected.map { ($0, start) }), applied)
-        let end = applied.times.withLock { $0.values.max() } ?? .now
-        stop.store(true, ordering: .relaxed)
-        while !thread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        bench.start()
+        defer { bench.stop() }
+        _ = try awaitApplied(Dictionary(uniqueKeysWithValues: expected.map { ($0, start) }), bench.applied)
+        let end = bench.applied.times.withLock { $0.values.max() } ?? .now
+        bench.stop()
         let parked = try crm.queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_parked WHERE kind = 'error'") ?? 0 }
         guard parked == poison else {
             throw SyncError(.database, "the poisoned drain parked \(parked) rows, not the \(poison) poison rows")
@@ -240,10 +210,10 @@ public struct SyncBenchmark {
 
     /// Inserts rows `ids` in one transaction; returns the last change's seq.
     @discardableResult
-    private func insert(_ side: SideDatabase, ids: Range<Int>) throws -> Int64 {
+    private func insert(_ side: SideDatabase, ids: Range<Int>, text: (Int) -> String = { "note \($0)" }) throws -> Int64 {
         try side.queue.write { db in
             let statement = try db.cachedStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)")
-            for id in ids { try statement.execute(arguments: [id, "note \(id)"]) }
+            for id in ids { try statement.execute(arguments: [id, text(id)]) }
             return try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM _tandem_changes") ?? 0
         }
     }
@@ -276,15 +246,4 @@ public struct SyncBenchmark {
     private func milliseconds(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
         seconds(from: start, to: end) * 1000
     }
-}
-
-/// Commit times of applied changes, written by the engine thread.
-private final class AppliedLog: Sendable {
-    let times = Mutex<[Int64: ContinuousClock.Instant]>([:])
-}
-
-/// Hands a non-Sendable value to the one thread that uses it from then on.
-private final class UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

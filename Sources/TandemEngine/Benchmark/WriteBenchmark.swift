@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Logging
 public import TandemPluginHost
 
 /// The write-through benchmark behind `tandem bench write`: the same rows
@@ -53,11 +52,8 @@ public struct WriteBenchmark {
         }
 
         progress("through Tandem: \(writes) writes of \(rowsPerWrite) row(s) with SyncEngine.write")
-        let environment = try TandemEnvironment.create(at: directory + "/through", maps: ["sample.notes"], catalog: catalog)
-        try environment.openState().setStates(["sample.notes"], to: .running, actor: "bench")
-        var logger = Logger(label: "tandem.bench")
-        logger.logLevel = .warning
-        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)
+        let bench = try BenchEngine(at: directory + "/through", catalog: catalog)
+        let engine = bench.engine
         var through: [Double] = []
         for index in 0..<writes {
             let rows = ((index * rowsPerWrite)..<((index + 1) * rowsPerWrite)).map { id -> [String: DatabaseValue] in
@@ -68,7 +64,7 @@ public struct WriteBenchmark {
             through.append((ContinuousClock.now - start).timeInterval * 1000)
         }
         // Check, not assume: both sides hold every row.
-        let counted = try SideDatabase(role: .crm, path: environment.path("crm.sqlite")).queue.read { db in
+        let counted = try bench.side(.crm).queue.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotation") ?? 0
         }
         guard counted == writes * rowsPerWrite else {

@@ -192,6 +192,26 @@ public enum CaptureSchema {
             + trigger("del", "DELETE", "D", key: "OLD", row: "OLD")
     }
 
+    /// Tells the triggers that the writes from here on are Tandem's, with `origin` (until ``clearContext(_:)``).
+    static func setContext(_ origin: String, _ db: Database) throws {
+        let statement = try RawStatement(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", db)
+        statement.bind(origin, at: 1)
+        try statement.execute()
+    }
+
+    /// Ends ``setContext(_:_:)``: writes from here on are the applications' again.
+    static func clearContext(_ db: Database) throws {
+        try RawStatement(sql: "DELETE FROM _tandem_context", db).execute()
+    }
+
+    /// Marks the applications' pending changes of `key` in `table` (from
+    /// `seq` on) with `note`, so that they never travel to the other side.
+    static func supersede(table: String, key: String, from seq: Int64 = 0, note: String, _ db: Database) throws {
+        try db.execute(
+            sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND seq >= ? AND origin IS NULL",
+            arguments: [note, table, key, seq])
+    }
+
     /// `"name"`, with embedded quotes doubled.
     public static func identifier(_ name: String) -> String {
         // Most names have no quote: skip Foundation's search and replace.

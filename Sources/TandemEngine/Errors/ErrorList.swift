@@ -81,10 +81,7 @@ public enum ErrorList {
                 return try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT p.*, (SELECT COUNT(*) FROM _tandem_parked b
-                                     WHERE b.map = p.map AND b.source = p.source AND b.key = p.key AND b.id <> p.id
-                                       AND (b.seq > p.seq OR (b.seq = p.seq AND b.id > p.id))) AS waiting
-                        FROM _tandem_parked p WHERE \(conditions.joined(separator: " AND ")) ORDER BY p.parked_at, p.id
+                        \(selection) WHERE \(conditions.joined(separator: " AND ")) ORDER BY p.parked_at, p.id
                         """,
                     arguments: arguments
                 ).map { entry($0, side: role) }
@@ -107,6 +104,14 @@ public enum ErrorList {
         return result.sorted { ($0.parkedAt, $0.id) < ($1.parkedAt, $1.id) }
     }
 
+    /// Parked changes (`p`) with how many later changes of the same key wait behind each.
+    private static let selection = """
+        SELECT p.*, (SELECT COUNT(*) FROM _tandem_parked b
+                     WHERE b.map = p.map AND b.source = p.source AND b.key = p.key AND b.id <> p.id
+                       AND (b.seq > p.seq OR (b.seq = p.seq AND b.id > p.id))) AS waiting
+        FROM _tandem_parked p
+        """
+
     /// One entry with its row decoded and the entries waiting behind it.
     public static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ErrorEntry {
         let sides = try environment.openSides()
@@ -114,11 +119,7 @@ public enum ErrorList {
             guard try db.tableExists("_tandem_parked"),
                 let row = try Row.fetchOne(
                     db,
-                    sql: """
-                        SELECT p.*, (SELECT COUNT(*) FROM _tandem_parked b WHERE b.map = p.map AND b.source = p.source
-                                     AND b.key = p.key AND b.id <> p.id AND (b.seq > p.seq OR (b.seq = p.seq AND b.id > p.id))) AS waiting
-                        FROM _tandem_parked p WHERE p.id = ?
-                        """,
+                    sql: "\(selection) WHERE p.id = ?",
                     arguments: [id.number])
             else { return nil }
             var result = entry(row, side: id.side)

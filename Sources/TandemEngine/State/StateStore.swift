@@ -98,7 +98,7 @@ public final class StateStore: Sendable {
 
     /// A counter that changes whenever another connection commits (`PRAGMA data_version`).
     public func dataVersion() throws -> Int {
-        try queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        try queue.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
     }
 
     // MARK: Engine

@@ -179,6 +179,8 @@ final class DirectionPlan {
 
         let table = CaptureSchema.identifier(target.table)
         let keyClause = target.key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
+        keyCondition = keyClause
+        selectSQL = "SELECT \(targetColumns.map(CaptureSchema.identifier).joined(separator: ", ")) FROM \(table) WHERE \(keyClause)"
         let nonKey = targetColumns.indices.filter { !targetKey.contains($0) }
         let assignments = nonKey.isEmpty
             ? "\(CaptureSchema.identifier(target.key[0])) = \(CaptureSchema.identifier(target.key[0]))"
@@ -204,17 +206,17 @@ final class DirectionPlan {
     /// The target table's captured columns in capture order (its change-log rows and masks use this order).
     private(set) var targetCaptureColumns: [String] = []
     /// `WHERE` condition on the target key, one `?` per key column.
-    var keyCondition: String {
-        targetKey.map { "\(CaptureSchema.identifier(targetColumns[$0])) = ?" }.joined(separator: " AND ")
-    }
+    let keyCondition: String
     /// `SELECT` of the mapped target columns of one row by key.
-    var selectSQL: String {
-        "SELECT \(targetColumns.map(CaptureSchema.identifier).joined(separator: ", ")) FROM \(CaptureSchema.identifier(targetTable)) WHERE \(keyCondition)"
-    }
+    let selectSQL: String
+
+    /// `SELECT` of one target row by key as its change log would hold it (the `quote()` list of its captured columns).
+    private(set) var captureRowSQL = ""
 
     /// Records the target table's capture column order.
     func setTargetCaptureColumns(_ columns: [String]) {
         targetCaptureColumns = columns
+        captureRowSQL = "SELECT \(CaptureSchema.quoteList(nil, columns)) FROM \(CaptureSchema.identifier(targetTable)) WHERE \(keyCondition)"
     }
 
     /// The target columns an update of the source changed, from its capture

@@ -156,9 +156,7 @@ extension SyncEngine {
                             } else if existing != values {
                                 state.conflicts += 1
                                 // Both versions go into the record: the other side's row as its change log would hold it.
-                                let current = try RawStatement(
-                                    sql: "SELECT \(CaptureSchema.quoteList(nil, phasePlan.targetCaptureColumns)) FROM \(CaptureSchema.identifier(phasePlan.targetTable)) WHERE \(phasePlan.keyCondition)",
-                                    db)
+                                let current = try RawStatement(sql: phasePlan.captureRowSQL, db)
                                 current.bind(phasePlan.targetKey.map { values[$0] })
                                 let targetRow = try current.step() ? current.text(0) : nil
                                 current.reset()

@@ -94,9 +94,7 @@ extension SyncEngine {
         case source.rawValue:
             // The incoming change wins: the other side's edits of the key lose.
             try sides[side]!.queue.write { db in
-                try db.execute(
-                    sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND origin IS NULL",
-                    arguments: ["superseded by the resolution of \(id)", plan.targetTable, key])
+                try CaptureSchema.supersede(table: plan.targetTable, key: key, note: "superseded by the resolution of \(id)", db)
             }
             try drop(from: side, parkedKey: key, because: "it lost conflict \(id), resolved by \(actor) for \(source)")
             try close(winner: source.rawValue, outcome: "\(source) wins: taken by \(actor)")
@@ -130,10 +128,10 @@ extension SyncEngine {
             }
             let local = LocalEdits(seq: record["target_seq"], key: key, row: nil, at: 0, columns: targetColumns)
             let merged = try sides[side]!.queue.write { db -> Bool in
-                try db.execute(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", arguments: ["\(source):\(change.seq) merged"])
+                try CaptureSchema.setContext("\(source):\(change.seq) merged", db)
                 let merged = try self.writeMerged(
                     plan, values: values, columns: sourceColumns, local: local, note: "superseded by the merged resolution of \(id)", db)
-                try db.execute(sql: "DELETE FROM _tandem_context")
+                try CaptureSchema.clearContext(db)
                 if merged { try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [incoming[6] as Int64]) }
                 return merged
             }

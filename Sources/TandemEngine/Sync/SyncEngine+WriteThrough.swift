@@ -53,9 +53,7 @@ extension SyncEngine {
             do {
                 // The write lock is ours: every change captured from here on is this write's.
                 let before = try Int64.fetchOne(odb.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM _tandem_changes")) ?? 0
-                let context = try RawStatement(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, ?)", odb)
-                context.bind(tag, at: 1)
-                try context.execute()
+                try CaptureSchema.setContext(tag, odb)
                 for row in request.rows {
                     let keyValues = key.map { row[$0]! }
                     switch request.operation {
@@ -86,7 +84,7 @@ extension SyncEngine {
                         }
                     }
                 }
-                try RawStatement(sql: "DELETE FROM _tandem_context", odb).execute()
+                try CaptureSchema.clearContext(odb)
                 let changes = try Row.fetchAll(
                     odb.cachedStatement(sql: "SELECT seq, tbl, op, key, row, at, changed FROM _tandem_changes WHERE seq > ? ORDER BY seq"),
                     arguments: [before]

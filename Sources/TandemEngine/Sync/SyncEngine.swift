@@ -272,7 +272,7 @@ public final class SyncEngine {
         let active = activePlans(direction)
         guard !active.isEmpty else { return false }
         let source = sides[direction.source]!
-        let version = try source.queue.inDatabase { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        let version = try source.queue.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
         guard dirty[direction.source] == true || version != lastDataVersion[direction.source] else { return false }
         let from = active.map { checkpoints[direction]?[$0.map] ?? 0 }.min() ?? 0
         let changes = try source.queue.inDatabase { db in try source.changes(after: from, limit: batchSize, db) }
@@ -536,7 +536,7 @@ public final class SyncEngine {
         var outcome = Outcome()
         defer { pendingOutcome = outcome }
         let origin = direction.source.rawValue
-        try RawStatement(sql: "INSERT OR REPLACE INTO _tandem_context (id, origin) VALUES (1, '')", db).execute()
+        try CaptureSchema.setContext("", db)
         var pending: [ObjectIdentifier: [String: LocalEdits]] = [:]
         var statements: [ObjectIdentifier: PlanStatements] = [:]
         var blocked: [String: Set<String>] = [:]
@@ -670,9 +670,8 @@ public final class SyncEngine {
                 switch conflict.resolution {
                 case .source:
                     // The target's own pending edits lost: they must not travel back.
-                    try db.execute(
-                        sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND seq >= ? AND origin IS NULL",
-                        arguments: ["superseded by \(origin):\(item.change.seq)", plan.targetTable, local.key, local.seq])
+                    try CaptureSchema.supersede(
+                        table: plan.targetTable, key: local.key, from: local.seq, note: "superseded by \(origin):\(item.change.seq)", db)
                     pending[id]?[targetKey] = nil
                 case .target:
                     count { $0.skipped += 1 }
@@ -748,7 +747,7 @@ public final class SyncEngine {
             outcome.appliedMaps.append(plan.map)
             count { $0.applied += 1 }
         }
-        try RawStatement(sql: "DELETE FROM _tandem_context", db).execute()
+        try CaptureSchema.clearContext(db)
     }
 
     /// Writes the incoming values of `columns` over the target's row, keeping
@@ -773,9 +772,7 @@ public final class SyncEngine {
         let update = try RawStatement(sql: plan.updateSQL, db)
         update.bind(plan.nonKey.map { merged[$0] } + keyValues)
         try update.execute()
-        try db.execute(
-            sql: "UPDATE _tandem_changes SET origin = ? WHERE tbl = ? AND key = ? AND seq >= ? AND origin IS NULL",
-            arguments: [note, plan.targetTable, local.key, local.seq])
+        try CaptureSchema.supersede(table: plan.targetTable, key: local.key, from: local.seq, note: note, db)
         let mask = plan.targetCaptureColumns.map { local.wholeRow || local.columns.contains($0) ? "1" : "0" }.joined()
         try db.execute(
             sql: """
