@@ -32,16 +32,10 @@ struct ConflictTests {
 
     /// Runs `sql` in its own Python process (an application), after `delay` seconds.
     static func writer(_ path: String, _ sql: String, delay: Double = 0) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c",
+        try SideReader.python(
             "import sqlite3, sys, time; time.sleep(float(sys.argv[3])); "
                 + "c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60); c.executescript(sys.argv[2])",
-            path, sql, String(delay),
-        ]
-        try process.run()
-        return process
+            [path, sql, String(delay)])
     }
 
     /// Both applications edit every key at once (ERP first when `crmDelay` > 0), then the map resumes.

@@ -9,19 +9,23 @@ enum SideReader {
     /// An application holding `path`'s write lock (`BEGIN IMMEDIATE` from a
     /// Python process) for `seconds`; returns once the lock is held.
     static func holdWriteLock(_ path: String, seconds: Int) throws -> Process {
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = [
-            "python3", "-c",
+        let output = Pipe()
+        let holder = try python(
             "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); "
                 + "print('locked', flush=True); time.sleep(float(sys.argv[2])); c.execute('COMMIT')",
-            path, String(seconds),
-        ]
-        let output = Pipe()
-        holder.standardOutput = output
-        try holder.run()
+            [path, String(seconds)], output: output)
         _ = output.fileHandleForReading.availableData  // "locked"
         return holder
+    }
+
+    /// Starts `python3 -c script arguments...`, an application process that knows nothing of Tandem.
+    static func python(_ script: String, _ arguments: [String], output: Pipe? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        if let output { process.standardOutput = output }
+        try process.run()
+        return process
     }
 
     static func rows(_ path: String, _ sql: String) throws -> [String] {
