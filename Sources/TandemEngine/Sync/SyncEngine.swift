@@ -93,7 +93,8 @@ public final class SyncEngine {
                 }
                 let plan = try DirectionPlan(
                     map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
-                    plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName)
+                    plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
+                    sourceSide: sides[direction.source])
                 try sides[direction.target]!.queue.read { db in plan.enableUpsert(db) }
                 plan.setTargetCaptureColumns(captured[direction.target]?[target.table] ?? [])
                 plans[resolved.name, default: [:]][direction] = plan
