@@ -4,7 +4,8 @@ import TandemPluginKit
 
 /// Small maps for trying the engine out and for its tests and benchmarks:
 /// customer groups, customers (with a lookup to their group, a value map and
-/// exact decimals) and narrow notes. The standard dual-write maps come as their
+/// exact decimals), narrow notes, and a one-way item map whose quantity is
+/// converted through a unit-conversion table. The standard dual-write maps come as their
 /// own plugins; these stay deliberately small.
 enum SampleMaps: TandemPlugin {
     static let id = "tandem.samples"
@@ -58,6 +59,44 @@ enum SampleMaps: TandemPlugin {
                     FieldMap(erp: "NOTEID", crm: "annotationid", direction: .both),
                     FieldMap(erp: "TEXT", crm: "notetext", direction: .both),
                 ]),
+            TableMap(
+                id: "sample.unit-conversions", version: "1.0.0", description: "Unit conversions (from, to, factor), both ways",
+                erp: TableReference(table: "UnitConversion", key: ["FROMUNIT", "TOUNIT"]),
+                crm: TableReference(table: "msdyn_unitconversion", key: ["msdyn_fromunit", "msdyn_tounit"]),
+                fields: [
+                    FieldMap(erp: "FROMUNIT", crm: "msdyn_fromunit", direction: .both),
+                    FieldMap(erp: "TOUNIT", crm: "msdyn_tounit", direction: .both),
+                    FieldMap(erp: "FACTOR", crm: "msdyn_factor", direction: .both),
+                    FieldMap(erp: "ROUNDING", crm: "msdyn_rounding", direction: .both),
+                ]),
+            TableMap(
+                id: "sample.items", version: "1.0.0",
+                description: "Items, one way ERP to CRM: the stock quantity arrives in the sales unit, converted through sample.unit-conversions",
+                erp: TableReference(table: "Item", key: ["DATAAREAID", "ITEMID"]),
+                crm: TableReference(table: "msdyn_item", key: ["msdyn_company", "msdyn_itemid"]),
+                fields: [
+                    FieldMap(erp: "DATAAREAID", crm: "msdyn_company", direction: .erpToCrm),
+                    FieldMap(erp: "ITEMID", crm: "msdyn_itemid", direction: .erpToCrm),
+                    FieldMap(erp: "NAME", crm: "msdyn_name", direction: .erpToCrm),
+                    FieldMap(erp: "SALESUNIT", crm: "msdyn_salesunit", direction: .erpToCrm),
+                    FieldMap(
+                        erp: .many(["ONHAND", "UNIT", "SALESUNIT", "ITEMID"]), crm: "msdyn_onhandinsalesunit", direction: .erpToCrm,
+                        transform: TransformReference(
+                            name: "tandem.std.unit-conversion",
+                            config: .object([
+                                "conversions": .object([
+                                    "$rows": .object([
+                                        "table": .string("UnitConversion"),
+                                        "columns": .object([
+                                            "from": .string("FROMUNIT"), "to": .string("TOUNIT"), "factor": .string("FACTOR"),
+                                            "rounding": .string("ROUNDING"),
+                                        ]),
+                                    ])
+                                ]),
+                                "scale": .integer(4),
+                            ]))),
+                ],
+                dependsOn: ["sample.unit-conversions"]),
         ])
     }
 
@@ -70,6 +109,8 @@ enum SampleMaps: TandemPlugin {
                 CREDITLIMIT TEXT, ONHOLD TEXT, NOTES TEXT, LOGO BLOB, PRIMARY KEY (DATAAREAID, ACCOUNTNUM))
                 """,
                 "CREATE TABLE IF NOT EXISTS Notes (NOTEID INTEGER PRIMARY KEY, TEXT TEXT)",
+                "CREATE TABLE IF NOT EXISTS UnitConversion (FROMUNIT TEXT NOT NULL, TOUNIT TEXT NOT NULL, FACTOR TEXT NOT NULL, ROUNDING TEXT, PRIMARY KEY (FROMUNIT, TOUNIT))",
+                "CREATE TABLE IF NOT EXISTS Item (DATAAREAID TEXT NOT NULL, ITEMID TEXT NOT NULL, NAME TEXT, ONHAND TEXT, UNIT TEXT, SALESUNIT TEXT, PRIMARY KEY (DATAAREAID, ITEMID))",
             ],
             crm: [
                 "CREATE TABLE IF NOT EXISTS msdyn_customergroup (msdyn_company TEXT NOT NULL, msdyn_groupid TEXT NOT NULL, msdyn_description TEXT, PRIMARY KEY (msdyn_company, msdyn_groupid))",
@@ -79,6 +120,8 @@ enum SampleMaps: TandemPlugin {
                 msdyn_source TEXT, PRIMARY KEY (msdyn_company, accountnumber))
                 """,
                 "CREATE TABLE IF NOT EXISTS annotation (annotationid INTEGER PRIMARY KEY, notetext TEXT)",
+                "CREATE TABLE IF NOT EXISTS msdyn_unitconversion (msdyn_fromunit TEXT NOT NULL, msdyn_tounit TEXT NOT NULL, msdyn_factor TEXT NOT NULL, msdyn_rounding TEXT, PRIMARY KEY (msdyn_fromunit, msdyn_tounit))",
+                "CREATE TABLE IF NOT EXISTS msdyn_item (msdyn_company TEXT NOT NULL, msdyn_itemid TEXT NOT NULL, msdyn_name TEXT, msdyn_salesunit TEXT, msdyn_onhandinsalesunit TEXT, PRIMARY KEY (msdyn_company, msdyn_itemid))",
             ])
     }
 }

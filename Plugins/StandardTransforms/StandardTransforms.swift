@@ -2,14 +2,17 @@ public import CTandemPlugin
 import TandemPluginKit
 
 /// The bundled transforms that the standard maps use: value maps, defaults,
-/// concat/split and currency precision.
+/// concat/split, currency precision, unit conversion and date effectivity.
 enum StandardTransforms: TandemPlugin {
     static let id = "tandem.std.transforms"
     static let version = "1.0.0"
     static let name = "Standard transforms"
-    static let summary = "Value maps, defaults, concat/split and currency precision for the standard maps"
+    static let summary = "Value maps, defaults, concat/split, currency precision, unit conversion and date effectivity for the standard maps"
     static var transforms: [any Transform.Type] {
-        [ValueMapTransform.self, DefaultTransform.self, ConcatTransform.self, CurrencyPrecisionTransform.self]
+        [
+            ValueMapTransform.self, DefaultTransform.self, ConcatTransform.self, CurrencyPrecisionTransform.self,
+            UnitConversionTransform.self, DateEffectivityTransform.self,
+        ]
     }
 }
 

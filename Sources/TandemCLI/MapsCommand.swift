@@ -12,7 +12,7 @@ struct MapsCommand: ParsableCommand {
             replayed in order) → running; stopped keeps config and checkpoint and drops nothing.
             A running engine picks a change up before its next batch.
             """,
-        subcommands: [List.self, InitialSyncCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
+        subcommands: [List.self, InitialSyncCommand.self, CompareCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the enabled maps, their plugin, tables and state.")

@@ -17,9 +17,9 @@ struct ConformanceKitTests {
         let report = PluginConformanceRunner.run(try Fixtures.packStandardTransforms(into: try Fixtures.temporaryDirectory()))
         #expect(report.plugin == "tandem.std.transforms")
         #expect(report.failures.isEmpty, "\(report.failures)")
-        // 4 transforms with 2 examples each: an ownership and an output check per example.
-        #expect(report.checks.filter { $0.name.hasPrefix("example ") && $0.outcome == .pass }.count == 8)
-        #expect(report.checks.filter { $0.name.hasPrefix("ownership") && $0.outcome == .pass }.count == 8)
+        // 11 examples over 6 transforms: an ownership and an output check per example.
+        #expect(report.checks.filter { $0.name.hasPrefix("example ") && $0.outcome == .pass }.count == 11)
+        #expect(report.checks.filter { $0.name.hasPrefix("ownership") && $0.outcome == .pass }.count == 11)
     }
 
     @Test("a plugin that releases its borrowed input fails the ownership check")

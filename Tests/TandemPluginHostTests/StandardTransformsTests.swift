@@ -21,6 +21,7 @@ struct StandardTransformsTests {
         #expect(plugin.abiVersion == "1.0")
         #expect(plugin.transforms?.transforms.map(\.name) == [
             "tandem.std.value-map", "tandem.std.default", "tandem.std.concat", "tandem.std.currency-precision",
+            "tandem.std.unit-conversion", "tandem.std.date-effectivity",
         ])
     }
 
@@ -105,6 +106,91 @@ struct StandardTransformsTests {
             try plugin.makeTransform("tandem.std.nope", input: Schema([Field("v", .utf8)]))
         }
         #expect(error?.status == 1)
-        #expect(error?.description == "plugin tandem.std.transforms: create_transform (tandem.std.nope) failed (code 1, invalid argument): unknown transform 'tandem.std.nope'; plugin tandem.std.transforms provides tandem.std.concat, tandem.std.currency-precision, tandem.std.default, tandem.std.value-map")
+        #expect(error?.description == "plugin tandem.std.transforms: create_transform (tandem.std.nope) failed (code 1, invalid argument): unknown transform 'tandem.std.nope'; plugin tandem.std.transforms provides tandem.std.concat, tandem.std.currency-precision, tandem.std.date-effectivity, tandem.std.default, tandem.std.unit-conversion, tandem.std.value-map")
+    }
+
+    // MARK: Unit conversion
+
+    private func convert(_ quantities: [String?], from: String, to: String, product: String? = nil, config: JSONValue) throws -> ColumnData {
+        let fields = [Field("QTY", .utf8), Field("FROM", .utf8), Field("TO", .utf8), Field("PRODUCT", .utf8)]
+        let transform = try plugin.makeTransform("tandem.std.unit-conversion", config: config, input: Schema(fields))
+        let count = quantities.count
+        let batch = try RecordBatch([
+            Column(fields[0], .utf8(quantities)), Column(fields[1], .utf8(Array(repeating: from, count: count))),
+            Column(fields[2], .utf8(Array(repeating: to, count: count))), Column(fields[3], .utf8(Array(repeating: product, count: count))),
+        ])
+        return try transform.process(batch).columns[0].data
+    }
+
+    @Test("unit conversion is exact to the last digit, inverts, prefers product conversions and rounds by the conversion's rule")
+    func unitConversion() throws {
+        let config: JSONValue = .object([
+            "conversions": .array([
+                .object(["from": .string("lb"), "to": .string("kg"), "factor": .string("0.45359237")]),
+                .object(["from": .string("pcs"), "to": .string("dozen"), "denominator": .integer(12), "rounding": .string("up")]),
+                .object(["from": .string("box"), "to": .string("pcs"), "factor": .integer(10)]),
+            ]),
+            "product_conversions": .array([
+                .object(["product": .string("P1"), "from": .string("box"), "to": .string("pcs"), "factor": .integer(12), "rounding": .string("down")])
+            ]),
+        ])
+        // 12345.6789 lb is exactly 5599.905751509993 kg: at 10 places, rounded to nearest, 5599.9057515100.
+        #expect(try convert(["12345.6789"], from: "lb", to: "kg", config: config) == .decimal128([ExactDecimal("5599.9057515100")]))
+        // The inverse of lb to kg: 1 kg = 2.2046226218487757... lb.
+        #expect(try convert(["1"], from: "kg", to: "lb", config: config) == .decimal128([ExactDecimal("2.2046226218")]))
+        // 1 pcs is 1/12 dozen; the conversion rounds up.
+        #expect(try convert(["1"], from: "pcs", to: "dozen", config: config) == .decimal128([ExactDecimal("0.0833333334")]))
+        // Product P1 has 12 per box, others 10; P1's inverse rounds down.
+        #expect(try convert(["2"], from: "box", to: "pcs", product: "P1", config: config) == .decimal128([ExactDecimal("24.0000000000")]))
+        #expect(try convert(["2"], from: "box", to: "pcs", product: "P2", config: config) == .decimal128([ExactDecimal("20.0000000000")]))
+        #expect(try convert(["1"], from: "pcs", to: "box", product: "P1", config: config) == .decimal128([ExactDecimal("0.0833333333")]))
+        // 38-digit values: a result that no longer fits is an error, not a wrong number.
+        let overflow = #expect(throws: PluginCallError.self) {
+            try convert(["99999999999999999999999999999"], from: "lb", to: "kg", config: config)
+        }
+        #expect(overflow?.message.contains("tandem.std.unit-conversion: row 0:") == true)
+    }
+
+    @Test("a missing conversion, a floating-point quantity and a bad table row are errors that say what to do")
+    func unitConversionErrors() throws {
+        let config: JSONValue = .object(["conversions": .array([.object(["from": .string("kg"), "to": .string("g"), "factor": .integer(1000)])])])
+        let missing = #expect(throws: PluginCallError.self) { try convert(["1", "2"], from: "m", to: "kg", product: "P9", config: config) }
+        #expect(missing?.message == "tandem.std.unit-conversion: row 0: no unit conversion from 'm' to 'kg' (product P9); add one to the unit conversion tables")
+        let floating = #expect(throws: PluginCallError.self) {
+            try plugin.makeTransform(
+                "tandem.std.unit-conversion", config: config,
+                input: Schema([Field("QTY", .float64), Field("FROM", .utf8), Field("TO", .utf8)]))
+        }
+        #expect(floating?.message == "tandem.std.unit-conversion: quantity column 'QTY' is floating point; store quantities as exact decimals (TEXT) or integers, never floating point")
+        let badRow = #expect(throws: PluginCallError.self) {
+            try convert(["1"], from: "kg", to: "g", config: .object(["conversions": .array([.object(["from": .string("kg"), "to": .string("g"), "factor": .number(0.1)])])]))
+        }
+        #expect(badRow?.message == "tandem.std.unit-conversion: conversions[0]: 'factor' is 0.1; write decimals as strings (\"0.001\") so no digit is lost")
+        let zero = #expect(throws: PluginCallError.self) {
+            try convert(["1"], from: "kg", to: "g", config: .object(["conversions": .array([.object(["from": .string("kg"), "to": .string("g"), "denominator": .string("0")])])]))
+        }
+        #expect(zero?.message == "tandem.std.unit-conversion: conversions[0]: factor, numerator and denominator must not be zero")
+    }
+
+    // MARK: Date effectivity
+
+    @Test("date effectivity: sentinels to empty and back, and a period that ends before it starts is refused")
+    func dateEffectivity() throws {
+        let fields = [Field("VALIDFROM", .utf8), Field("VALIDTO", .utf8)]
+        let forward = try plugin.makeTransform("tandem.std.date-effectivity", config: .object([:]), input: Schema(fields))
+        let result = try forward.process(try RecordBatch([
+            Column(fields[0], .utf8(["1900-01-01T00:00:00", "2030-01-01T00:00:00"])),
+            Column(fields[1], .utf8(["2025-12-31T23:59:59", "2154-12-31T23:59:59"])),
+        ]))
+        #expect(result.columns[0].data == .utf8([nil, "2030-01-01T00:00:00"]))
+        #expect(result.columns[1].data == .utf8(["2025-12-31T23:59:59", nil]))
+        let backwards = #expect(throws: PluginCallError.self) {
+            try forward.process(try RecordBatch([Column(fields[0], .utf8(["2026-02-01"])), Column(fields[1], .utf8(["2026-01-31T23:59:59"]))]))
+        }
+        #expect(backwards?.message == "tandem.std.date-effectivity: row 0: the period ends (2026-01-31T23:59:59) before it starts (2026-02-01)")
+        let notADate = #expect(throws: PluginCallError.self) {
+            try forward.process(try RecordBatch([Column(fields[0], .utf8(["2026-02-30"])), Column(fields[1], .utf8([nil]))]))
+        }
+        #expect(notADate?.message == "tandem.std.date-effectivity: row 0: valid-from '2026-02-30' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
     }
 }

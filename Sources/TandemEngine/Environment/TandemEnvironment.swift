@@ -114,7 +114,24 @@ public struct TandemEnvironment: Sendable {
                     .configuration,
                     "\(configPath): map '\(settings.name)' depends on '\(parent)', which is not enabled; add it to maps")
             }
-            result.append(ResolvedMap(settings: settings, map: map, plugin: plugin))
+            var effective = settings
+            let possible = map.possibleDirections
+            switch settings.direction {
+            case .both where possible.count == 1:
+                // A one-way map (every field `->`, like released products) syncs the only way it can.
+                effective.direction = possible.first == .erpToCrm ? .erpToCrm : .crmToErp
+            case .both where possible.isEmpty:
+                throw SyncError(
+                    .configuration,
+                    "map '\(settings.name)' cannot sync either way: some key columns of \(map.erp.table) or \(map.crm.table) are written by no field; fix the map in its plugin")
+            case .erpToCrm where !possible.contains(.erpToCrm), .crmToErp where !possible.contains(.crmToErp):
+                let only = possible.map(\.rawValue).sorted().joined(separator: ", ")
+                throw SyncError(
+                    .configuration,
+                    "\(configPath): map '\(settings.name)' cannot sync \(settings.direction.rawValue): its key columns flow only \(only.isEmpty ? "nowhere" : only); set direction: \(only.isEmpty ? "both" : only)")
+            default: break
+            }
+            result.append(ResolvedMap(settings: effective, map: map, plugin: plugin))
         }
         return result
     }
@@ -130,7 +147,8 @@ public struct TandemEnvironment: Sendable {
         }
         try FileManager.default.createDirectory(atPath: absolute + "/plugins", withIntermediateDirectories: true)
         let name = URL(fileURLWithPath: absolute).lastPathComponent
-        try ConfigTemplate.render(name: name, maps: maps).write(toFile: file, atomically: true, encoding: .utf8)
+        let directions = maps.map { (name: $0, direction: catalog.map($0)?.map.naturalDirection ?? .both) }
+        try ConfigTemplate.render(name: name, maps: directions).write(toFile: file, atomically: true, encoding: .utf8)
         let environment = try TandemEnvironment(directory: absolute)
         let resolved = try environment.resolveMaps(catalog)
         _ = try environment.openState()

@@ -16,7 +16,7 @@ final class DirectionPlan {
             /// A constant (a field with no column on the source side).
             case constant(DatabaseValue)
             /// Source columns through a plugin transform.
-            case transform(sources: [Int], types: [ArrowType], processor: PluginProcessor, name: String)
+            case transform(sources: [Int], types: [ArrowType], instance: TransformInstance)
         }
         let kind: Kind
         /// Indexes into ``DirectionPlan/targetColumns``.
@@ -56,7 +56,7 @@ final class DirectionPlan {
     init(
         map tableMap: TableMap, settings: MapSettings, direction: SyncDirection, catalog: PluginCatalog,
         plugin: LoadedPlugin, sourceTypes: [(name: String, type: String)], targetTypes: [(name: String, type: String)],
-        maps: [String: TableMap]
+        maps: [String: TableMap], sourceSide: SideDatabase? = nil
     ) throws {
         let name = tableMap.id
         let toCRM = direction == .erpToCrm
@@ -113,18 +113,18 @@ final class DirectionPlan {
                     config = .object(members)
                 }
                 let schema = Schema(zip(sourceRef.columns, types).map { Field($0, $1) })
-                let processor: PluginProcessor
-                do {
-                    processor = try provider.plugin.makeTransform(transform.name, config: config, input: schema)
-                } catch {
-                    throw SyncError(.plugin, "\(place): transform \(transform.name) refused its config: \(error)")
-                }
-                guard processor.outputSchema.fields.count == targets.count else {
+                let instance = try TransformInstance(
+                    name: transform.name, plugin: provider.plugin, config: config, input: schema, sourcePath: sourceSide?.path,
+                    sourceColumns: { table in
+                        try sourceSide?.queue.read { db in try CaptureSchema.columnTypes(db, table: table).map(\.name) } ?? []
+                    },
+                    place: place)
+                guard instance.processor.outputSchema.fields.count == targets.count else {
                     throw SyncError(
                         .configuration,
-                        "\(place): transform \(transform.name) returns \(processor.outputSchema.fields.count) columns for \(targets.count) target columns")
+                        "\(place): transform \(transform.name) returns \(instance.processor.outputSchema.fields.count) columns for \(targets.count) target columns")
                 }
-                steps.append(Step(kind: .transform(sources: sources, types: types, processor: processor, name: transform.name), targets: targets))
+                steps.append(Step(kind: .transform(sources: sources, types: types, instance: instance), targets: targets))
             } else if let sourceRef {
                 guard sourceRef.columns.count == 1, targets.count == 1 else {
                     throw SyncError(.configuration, "\(place): several columns need a transform to combine or split them")
@@ -230,7 +230,7 @@ final class DirectionPlan {
             let sources: [Int]
             switch step.kind {
             case .copy(let source): sources = [source]
-            case .transform(let inputs, _, _, _): sources = inputs
+            case .transform(let inputs, _, _): sources = inputs
             case .constant: sources = []
             }
             if sources.contains(where: changed) { result.formUnion(step.targets.map { targetColumns[$0] }) }
@@ -265,19 +265,27 @@ final class DirectionPlan {
             case .constant(let value):
                 let target = step.targets[0]
                 for index in rows.indices { output[index][target] = value }
-            case .transform(let sources, let types, let processor, let name):
-                runTransform(
-                    rows, sources: sources, types: types, processor: processor, name: name, targets: step.targets, into: &output,
-                    errors: &errors)
+            case .transform(let sources, let types, let instance):
+                runTransform(rows, sources: sources, types: types, instance: instance, targets: step.targets, into: &output, errors: &errors)
             }
         }
         return rows.indices.map { index in errors[index].map { .failure($0) } ?? .success(output[index]) }
     }
 
     private func runTransform(
-        _ rows: [[DatabaseValue]], sources: [Int], types: [ArrowType], processor: PluginProcessor, name: String,
+        _ rows: [[DatabaseValue]], sources: [Int], types: [ArrowType], instance: TransformInstance,
         targets: [Int], into output: inout [[DatabaseValue]], errors: inout [SyncError?]
     ) {
+        let name = instance.name
+        do {
+            try instance.refresh()
+        } catch {
+            // The tables a transform reads no longer make a valid config: its rows fail (and are retried), nothing is guessed.
+            let failure = error as? SyncError ?? SyncError(.plugin, "transform \(name): \(error)")
+            for index in rows.indices where errors[index] == nil { errors[index] = failure }
+            return
+        }
+        let processor = instance.processor
         // Convert the inputs; a row whose value does not fit fails alone.
         var included: [Int] = []
         var columns: [[Value]] = Array(repeating: [], count: sources.count)

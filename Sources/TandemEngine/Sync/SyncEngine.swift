@@ -36,7 +36,9 @@ public final class SyncEngine {
 
     private(set) var states: [String: MapState] = [:]
     /// Consumed source sequence per direction and map.
-    private var checkpoints: [SyncDirection: [String: Int64]] = [:]
+    var checkpoints: [SyncDirection: [String: Int64]] = [:]
+    /// The `data_version` of each side when its one-way edits were last looked at (see ``guardOneWayMaps()``).
+    var oneWayVersion: [SideRole: Int] = [:]
     /// Source keys with parked changes, per direction and map (count per key).
     private var parked: [SyncDirection: [String: [String: Int]]] = [:]
     private var stats: [String: MapDirectionStats] = [:]
@@ -93,7 +95,8 @@ public final class SyncEngine {
                 }
                 let plan = try DirectionPlan(
                     map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
-                    plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName)
+                    plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
+                    sourceSide: sides[direction.source])
                 try sides[direction.target]!.queue.read { db in plan.enableUpsert(db) }
                 plan.setTargetCaptureColumns(captured[direction.target]?[target.table] ?? [])
                 plans[resolved.name, default: [:]][direction] = plan
@@ -201,6 +204,7 @@ public final class SyncEngine {
         for direction in SyncDirection.allCases {
             worked = try step(direction) || worked
         }
+        worked = try guardOneWayMaps() || worked
         let now = ContinuousClock.now
         if now >= nextParkedRetry {
             nextParkedRetry = now + .seconds(2)
@@ -409,7 +413,7 @@ public final class SyncEngine {
     }
 
     /// Moves the stored checkpoint of `map` from `source` forward to `seq` (never back).
-    private static func storeCheckpoint(map: String, source: SideRole, seq: Int64, _ db: Database) throws {
+    static func storeCheckpoint(map: String, source: SideRole, seq: Int64, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO _tandem_checkpoints (map, source, seq) VALUES (?, ?, ?)
@@ -865,6 +869,10 @@ public final class SyncEngine {
             for map in maps {
                 for (direction, plan) in plans[map.name] ?? [:] where direction.source == role {
                     readers[plan.sourceTable, default: []].append(map.name)
+                }
+                // A one-way map also reads its target's change log, for edits to put back.
+                if let byDirection = plans[map.name], byDirection.count == 1, let (direction, plan) = byDirection.first, direction.target == role {
+                    readers[plan.targetTable, default: []].append(map.name)
                 }
             }
             let target = SyncDirection(from: role).target

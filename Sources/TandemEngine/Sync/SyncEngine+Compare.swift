@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+
+/// Whether a map's two tables are in step, checked row by row: every source
+/// row the map carries is mapped (filters and transforms included) and
+/// compared, column by column, with the target row of the same key, with
+/// the target column's own type rules (a temporary table with the target's
+/// column affinities does the comparison in SQLite, so `'100'` in an INTEGER
+/// column equals `100`, as the application would read it).
+extension SyncEngine {
+    /// The outcome of ``compare(map:)``.
+    public struct MapComparison: Sendable, Codable {
+        /// The map.
+        public var map: String
+        /// The direction compared (ERP to CRM when the map syncs that way).
+        public var direction: SyncDirection
+        /// Rows in each side's table (all of them, filters aside).
+        public var sourceRows: Int
+        public var targetRows: Int
+        /// Source rows the map carries (passing its filter).
+        public var carried: Int
+        /// Carried rows the target has with the same values.
+        public var equal: Int
+        /// Carried rows the target has with other values.
+        public var differing: Int
+        /// Carried rows the target does not have.
+        public var missing: Int
+        /// Target rows whose key no carried source row has.
+        public var onlyTarget: Int
+        /// Source rows the map cannot map (a transform or value error; they are in the error list when synced).
+        public var unmappable: Int
+        /// Up to five keys of each kind of difference, as the target stores them.
+        public var examples: [String: [String]]
+
+        /// Whether both tables hold the same rows.
+        public var inStep: Bool { differing == 0 && missing == 0 && onlyTarget == 0 && unmappable == 0 }
+    }
+
+    /// Compares `map`'s tables on both sides now. Reads only; run it while
+    /// the engine is between batches (or stopped) for a stable answer.
+    public func compare(map name: String) throws -> MapComparison {
+        guard let byDirection = plans[name], !byDirection.isEmpty else {
+            throw SyncError(.configuration, "map '\(name)' is not enabled in this environment")
+        }
+        let direction: SyncDirection = byDirection[.erpToCrm] != nil ? .erpToCrm : .crmToErp
+        let plan = byDirection[direction]!
+        let source = sides[direction.source]!
+        let target = sides[direction.target]!
+        let sourceTable = CaptureSchema.identifier(plan.sourceTable)
+        let targetTable = CaptureSchema.identifier(plan.targetTable)
+        var result = MapComparison(
+            map: name, direction: direction, sourceRows: 0, targetRows: 0, carried: 0, equal: 0, differing: 0, missing: 0, onlyTarget: 0,
+            unmappable: 0, examples: [:])
+        let columns = plan.targetColumns.map(CaptureSchema.identifier)
+        let keyColumns = plan.targetKey.map { columns[$0] }
+        try target.queue.inDatabase { db in
+            try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare")
+            // The target's column affinities, so that values compare as the target would store them.
+            try db.execute(sql: "CREATE TEMP TABLE _tandem_compare AS SELECT \(columns.joined(separator: ", ")) FROM main.\(targetTable) WHERE 0")
+            try db.execute(sql: "CREATE INDEX temp._tandem_compare_key ON _tandem_compare (\(keyColumns.joined(separator: ", ")))")
+        }
+        defer { try? target.queue.inDatabase { db in try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare") } }
+        let insert = "INSERT INTO temp._tandem_compare VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+        var lastRowID: Int64 = 0
+        let chunk = 5000
+        while true {
+            let rows = try source.queue.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT rowid, \(CaptureSchema.quoteList(nil, plan.sourceColumns)) FROM \(sourceTable) WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    arguments: [lastRowID, chunk])
+            }
+            guard let last = rows.last else { break }
+            lastRowID = last[0]
+            result.sourceRows += rows.count
+            var decoded: [[DatabaseValue]] = []
+            for row in rows {
+                guard let values = try? SQLLiteral.parseList(row[1] as String) else {
+                    result.unmappable += 1
+                    continue
+                }
+                if let filter = plan.filter, (try? filter.passes(values)) != true { continue }
+                decoded.append(values)
+            }
+            result.carried += decoded.count
+            let mapped = plan.mapRows(decoded)
+            try target.queue.inDatabase { db in
+                let statement = try db.cachedStatement(sql: insert)
+                for outcome in mapped {
+                    guard case .success(let values) = outcome else {
+                        result.unmappable += 1
+                        continue
+                    }
+                    try statement.execute(arguments: StatementArguments(values))
+                }
+            }
+        }
+        let sameKey = keyColumns.map { "t.\($0) IS c.\($0)" }.joined(separator: " AND ")
+        let sameRow = columns.map { "t.\($0) IS c.\($0)" }.joined(separator: " AND ")
+        let keyText = CaptureSchema.quoteList("c", plan.targetKey.map { plan.targetColumns[$0] })
+        let targetKeyText = CaptureSchema.quoteList("t", plan.targetKey.map { plan.targetColumns[$0] })
+        try target.queue.inDatabase { db in
+            result.targetRows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM main.\(targetTable)") ?? 0
+            func count(_ sql: String, example: String, kind: String) throws -> Int {
+                result.examples[kind] = try String.fetchAll(db, sql: example + " LIMIT 5")
+                return try Int.fetchOne(db, sql: sql) ?? 0
+            }
+            let equal = "FROM temp._tandem_compare c WHERE EXISTS (SELECT 1 FROM main.\(targetTable) t WHERE \(sameRow))"
+            result.equal = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(equal)") ?? 0
+            let missing = "FROM temp._tandem_compare c WHERE NOT EXISTS (SELECT 1 FROM main.\(targetTable) t WHERE \(sameKey))"
+            result.missing = try count("SELECT COUNT(*) \(missing)", example: "SELECT \(keyText) \(missing)", kind: "missing")
+            let differing = """
+                FROM temp._tandem_compare c WHERE EXISTS (SELECT 1 FROM main.\(targetTable) t WHERE \(sameKey))
+                AND NOT EXISTS (SELECT 1 FROM main.\(targetTable) t WHERE \(sameRow))
+                """
+            result.differing = try count("SELECT COUNT(*) \(differing)", example: "SELECT \(keyText) \(differing)", kind: "differing")
+            let only = "FROM main.\(targetTable) t WHERE NOT EXISTS (SELECT 1 FROM temp._tandem_compare c WHERE \(sameKey))"
+            result.onlyTarget = try count("SELECT COUNT(*) \(only)", example: "SELECT \(targetKeyText) \(only)", kind: "onlyTarget")
+        }
+        result.examples = result.examples.filter { !$0.value.isEmpty }
+        return result
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import TandemArrow
+import TandemDocuments
+import TandemPluginHost
+
+/// One plugin transform as a plan runs it, with the config members that come
+/// from tables of the source side.
+///
+/// A config member written `{"$rows": {"table": T, "columns": {"from": "FROMUNITSYMBOL", …}}}`
+/// is replaced by the rows of `T` on the map's source side, each an object
+/// with the given member names (`[{"from": "kg", …}, …]`). That is how the
+/// unit-conversion transform sees the conversion tables without a database
+/// connection of its own. The rows are read again whenever the source side
+/// has committed since the last read, and the transform instance is
+/// recreated only when they changed, so a new conversion applies to the next
+/// batch without an engine restart.
+final class TransformInstance {
+    /// A config member filled from a table.
+    struct Binding {
+        let member: String
+        let names: [String]
+        let sql: String
+        let table: String
+    }
+
+    let name: String
+    let inputSchema: Schema
+    private(set) var processor: PluginProcessor
+    private let plugin: LoadedPlugin
+    private let baseConfig: JSONValue
+    private let bindings: [Binding]
+    /// A read-only connection of its own: a plan may be mapping rows while
+    /// the engine holds the source side's main connection (write-through).
+    private let reader: DatabaseQueue?
+    private var lastVersion: Int?
+    private var lastRows: [String: JSONValue] = [:]
+    private let place: String
+
+    init(
+        name: String, plugin: LoadedPlugin, config: JSONValue, input: Schema, sourcePath: String?, sourceColumns: (String) throws -> [String],
+        place: String
+    ) throws {
+        self.name = name
+        self.plugin = plugin
+        self.place = place
+        inputSchema = input
+        var bindings: [Binding] = []
+        if case .object(let members) = config {
+            for (member, value) in members.sorted(by: { $0.key < $1.key }) {
+                guard let spec = value["$rows"] else { continue }
+                bindings.append(try Self.binding(member: member, spec: spec, sourceColumns: sourceColumns, place: place))
+            }
+        }
+        self.bindings = bindings
+        baseConfig = config
+        if !bindings.isEmpty {
+            guard let sourcePath else {
+                throw SyncError(.configuration, "\(place): transform \(name) reads tables, which needs the source side's database")
+            }
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.busyMode = .timeout(30)
+            reader = try DatabaseQueue(path: sourcePath, configuration: configuration)
+        } else {
+            reader = nil
+        }
+        processor = try Self.make(name, plugin: plugin, config: config, input: input, place: place, bindings: bindings, rows: [:])
+        if !bindings.isEmpty { try refresh() }
+    }
+
+    private static func binding(
+        member: String, spec: JSONValue, sourceColumns: (String) throws -> [String], place: String
+    ) throws -> Binding {
+        let usage = "config member '\(member)': \"$rows\" takes {\"table\": NAME, \"columns\": {MEMBER: COLUMN, …}}"
+        guard let table = spec["table"]?.stringValue, let columns = spec["columns"]?.objectValue, !columns.isEmpty else {
+            throw SyncError(.configuration, "\(place): \(usage)")
+        }
+        let available = try sourceColumns(table)
+        guard !available.isEmpty else {
+            throw SyncError(.configuration, "\(place): config member '\(member)' reads table \(table), which the source side does not have")
+        }
+        var names: [String] = []
+        var selected: [String] = []
+        for (name, column) in columns.sorted(by: { $0.key < $1.key }) {
+            guard let column = column.stringValue else { throw SyncError(.configuration, "\(place): \(usage)") }
+            guard available.contains(column) else {
+                throw SyncError(
+                    .configuration,
+                    "\(place): config member '\(member)' reads column \(column), which table \(table) does not have (columns: \(available.joined(separator: ", ")))")
+            }
+            names.append(name)
+            selected.append(CaptureSchema.identifier(column))
+        }
+        // Ordered, so that an unchanged table gives an equal config and the instance is kept.
+        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(CaptureSchema.identifier(table)) ORDER BY \(selected.joined(separator: ", "))"
+        return Binding(member: member, names: names, sql: sql, table: table)
+    }
+
+    /// Reads the bound tables again if the source side committed since the
+    /// last read, and recreates the processor if they changed.
+    func refresh() throws {
+        guard let reader else { return }
+        let (version, rows) = try reader.read { db -> (Int, [String: JSONValue]) in
+            let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+            if version == lastVersion { return (version, lastRows) }
+            var rows: [String: JSONValue] = [:]
+            for binding in bindings {
+                rows[binding.member] = .array(
+                    try Row.fetchAll(db, sql: binding.sql).map { row in
+                        .object(Dictionary(uniqueKeysWithValues: binding.names.enumerated().map { ($1, Self.json(row[$0] as DatabaseValue)) }))
+                    })
+            }
+            return (version, rows)
+        }
+        lastVersion = version
+        guard rows != lastRows else { return }
+        processor = try Self.make(name, plugin: plugin, config: baseConfig, input: inputSchema, place: place, bindings: bindings, rows: rows)
+        lastRows = rows
+    }
+
+    private static func make(
+        _ name: String, plugin: LoadedPlugin, config: JSONValue, input: Schema, place: String, bindings: [Binding], rows: [String: JSONValue]
+    ) throws -> PluginProcessor {
+        var filled = config
+        if case .object(var members) = config, !bindings.isEmpty {
+            for binding in bindings { members[binding.member] = rows[binding.member] ?? .array([]) }
+            filled = .object(members)
+        }
+        do {
+            return try plugin.makeTransform(name, config: filled, input: input)
+        } catch {
+            let tables = bindings.map(\.table)
+            let source = tables.isEmpty ? "" : " (with the rows of \(tables.joined(separator: ", ")))"
+            throw SyncError(.plugin, "\(place): transform \(name) refused its config\(source): \(error)")
+        }
+    }
+
+    /// Table values as config values. Decimals stored as text stay text, so
+    /// they reach the transform exactly; a REAL travels as its shortest exact
+    /// decimal text.
+    private static func json(_ value: DatabaseValue) -> JSONValue {
+        switch value.storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .string("\(number)")
+        case .string(let text): .string(text)
+        case .blob(let data): .string(data.base64EncodedString())
+        }
+    }
+}

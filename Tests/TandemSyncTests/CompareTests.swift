@@ -1,0 +1,50 @@
+import Foundation
+import TandemTestSupport
+import Testing
+
+/// `tandem maps compare` as a real process on real side databases.
+@Suite("tandem maps compare")
+struct CompareTests {
+    static func compare(_ fixture: SyncFixture, _ arguments: [String]) throws -> (status: Int32, maps: [[String: Any]]) {
+        let result = try fixture.tandem(["maps", "compare", "--json"] + arguments)
+        let maps = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]) ?? []
+        return (result.status, maps)
+    }
+
+    @Test("in step after initial sync (exit 0); a CRM edit and a CRM-only row are found with their keys (exit 1); value-mapped columns compare as stored")
+    func differences() throws {
+        let fixture = try SyncFixture.make("compare", maps: ["sample.groups", "sample.customers"])
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale');
+            INSERT INTO CustTable VALUES ('usmf', 'C1', 'Ada', '10', '100.50', 'No', 'n', NULL), ('usmf', 'C2', 'Bob', '10', '5', 'Invoice', NULL, x'00ff');
+            """)
+        #expect(try fixture.tandem(["maps", "initial-sync", "sample.groups", "sample.customers", "--no-run"]).status == 0)
+        let clean = try Self.compare(fixture, [])
+        #expect(clean.status == 0)
+        #expect(clean.maps.map { $0["map"] as? String } == ["sample.groups", "sample.customers"])
+        #expect(clean.maps.allSatisfy { ($0["inStep"] as? Bool) == true && ($0["equal"] as? Int) == ($0["carried"] as? Int) })
+
+        try SideReader.execute(
+            fixture.crm,
+            "UPDATE account SET name = 'renamed' WHERE accountnumber = 'C1'; INSERT INTO account (msdyn_company, accountnumber, name) VALUES ('usmf', 'C9', 'crm only');")
+        let dirty = try Self.compare(fixture, ["sample.customers"])
+        #expect(dirty.status == 1)
+        let result = try #require(dirty.maps.first)
+        #expect(result["inStep"] as? Bool == false)
+        #expect(result["equal"] as? Int == 1)
+        #expect(result["differing"] as? Int == 1)
+        #expect(result["onlyTarget"] as? Int == 1)
+        #expect(result["missing"] as? Int == 0)
+        let examples = result["examples"] as? [String: [String]]
+        #expect(examples?["differing"] == ["'usmf','C1'"])
+        #expect(examples?["onlyTarget"] == ["'usmf','C9'"])
+
+        let text = try fixture.tandem(["maps", "compare", "sample.customers"])
+        #expect(text.stdout.contains("sample.customers only on target: 'usmf','C9'"))
+        let unknown = try fixture.tandem(["maps", "compare", "nope"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("map 'nope' is not enabled in this environment (enabled: sample.groups, sample.customers); add it to tandem.yaml"))
+    }
+}
