@@ -43,6 +43,19 @@ enum SideReader {
         try DatabaseQueue(path: path, configuration: configuration).writeWithoutTransaction { db in try db.execute(sql: sql) }
     }
 
+    /// Every column of the rows of `table` where `condition` holds, each as
+    /// SQLite's `quote()` of its value (`'text'`, `42`, `NULL`), so that a
+    /// comparison sees storage class and every digit.
+    static func records(_ path: String, _ table: String, where condition: String) throws -> [[String: String]] {
+        try DatabaseQueue(path: path).read { db in
+            let columns = try db.columns(in: table).map(\.name)
+            let select = columns.map { "quote(\"\($0)\")" }.joined(separator: ", ")
+            return try Row.fetchAll(db, sql: "SELECT \(select) FROM \"\(table)\" WHERE \(condition)").map { row in
+                Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element, row[$0.offset] as String) })
+            }
+        }
+    }
+
     /// The first rows that differ, for a failure message that fits on a screen.
     static func differences(_ erp: [String], _ crm: [String]) -> String {
         let onlyERP = Set(erp).subtracting(crm).sorted().prefix(5)

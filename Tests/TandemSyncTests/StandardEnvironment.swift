@@ -1,0 +1,82 @@
+import Foundation
+import TandemDocuments
+import TandemTestSupport
+import Testing
+
+/// An environment with every standard map, made by `tandem init` from the
+/// bundled plugins alone, running, with the parents that the round trips'
+/// lookups need already in step on both sides.
+enum StandardEnvironment {
+    /// The standard map plugins and their ids.
+    static let plugins = [
+        "ReferenceData": "tandem.std.reference", "Customers": "tandem.std.customers", "Vendors": "tandem.std.vendors",
+        "Products": "tandem.std.products", "PartyGAB": "tandem.std.party",
+    ]
+
+    /// Every standard map, parents first.
+    static let maps = [
+        "companies", "currencies", "payment-terms", "customer-groups", "vendor-groups", "unit-classes", "units", "unit-conversions",
+        "parties", "postal-address-locations", "postal-addresses", "party-postal-addresses", "electronic-addresses",
+        "customers-accounts", "customers-contacts", "vendors", "contacts-for-party", "products", "product-unit-conversions",
+    ]
+
+    /// Parents written by the ERP application: two companies and currencies,
+    /// terms of payment, groups, unit classes and units with conversions, two
+    /// parties (an organisation and a person), a location, and one customer,
+    /// vendor and contact person that the round trips' self-lookups point at.
+    static let seed = """
+        INSERT INTO OMLegalEntity VALUES ('usmf', 'Contoso Entertainment System USA'), ('demf', 'Contoso Entertainment System Germany');
+        INSERT INTO CurrencyEntity VALUES ('USD', 'US Dollar', '$', 2), ('EUR', 'Euro', '€', 2);
+        INSERT INTO PaymentTermEntity (DATAAREAID, NAME, DESCRIPTION) VALUES ('usmf', 'Net30', 'Net 30 days'), ('usmf', 'Net10', 'Net 10 days');
+        INSERT INTO CustCustomerGroupEntity (DATAAREAID, CUSTOMERGROUPID, DESCRIPTION, PAYMENTTERMID) VALUES ('usmf', '10', 'Wholesale', 'Net30');
+        INSERT INTO VendVendorGroupEntity (DATAAREAID, VENDORGROUPID, DESCRIPTION) VALUES ('usmf', '10', 'Suppliers');
+        INSERT INTO UnitOfMeasureClassEntity VALUES ('Quantity', 'Quantity', 'ea'), ('Mass', 'Mass', 'kg');
+        INSERT INTO UnitOfMeasureEntity (UNITSYMBOL, UNITCLASS, DECIMALPRECISION) VALUES
+            ('ea', 'Quantity', 0), ('box', 'Quantity', 0), ('pcs', 'Quantity', 0), ('kg', 'Mass', 3), ('g', 'Mass', 0);
+        INSERT INTO UnitOfMeasureConversionEntity (FROMUNITSYMBOL, TOUNITSYMBOL, FACTOR, ROUNDING) VALUES ('box', 'ea', '12', 'Nearest');
+        INSERT INTO DirPartyCDSEntity (PARTYNUMBER, PARTYTYPE, ORGANIZATIONNAME, PERSONFIRSTNAME, PERSONLASTNAME) VALUES
+            ('000001', 'Organization', 'Contoso Retail', NULL, NULL), ('000002', 'Person', NULL, 'Ada', 'Lovelace');
+        INSERT INTO LogisticsPostalAddressLocationCDSEntity VALUES ('L0', 'Seed location');
+        INSERT INTO CustCustomerV3Entity (DATAAREAID, CUSTOMERACCOUNT, PARTYTYPE, PARTYNUMBER) VALUES ('usmf', 'US-000', 'Organization', '000001');
+        INSERT INTO VendVendorV2Entity (DATAAREAID, VENDORACCOUNTNUMBER, VENDORPARTYTYPE, VENDORPARTYNUMBER) VALUES ('usmf', 'V-000', 'Organization', '000001');
+        INSERT INTO smmContactPersonV2Entity (DATAAREAID, CONTACTPERSONID, CONTACTPERSONPARTYNUMBER, ASSOCIATEDPARTYNUMBER) VALUES ('usmf', 'CP-000', '000002', '000001');
+        INSERT INTO EcoResReleasedDistinctProductCDSEntity (DATAAREAID, PRODUCTNUMBER, PRODUCTNAME, SALESUNITSYMBOL, INVENTORYUNITSYMBOL, PRODUCTTYPE)
+            VALUES ('usmf', 'D0000', 'Seed product', 'box', 'ea', 'Item');
+        """
+
+    /// `tandem init` with every standard map, every map running, the engine
+    /// started and the seed in step on both sides (checked with `tandem maps compare`).
+    static func start(_ label: String) async throws -> (fixture: SyncFixture, engine: Process) {
+        let fixture = try SyncFixture.make(label, maps: maps)
+        let run = try fixture.tandem(["maps", "run"] + maps)
+        try #require(run.status == 0, "\(run.stderr)")
+        let engine = try fixture.startEngine()
+        try SideReader.execute(fixture.erp, seed)
+        try await awaitInStep(fixture)
+        return (fixture, engine)
+    }
+
+    /// Waits until `tandem maps compare` finds every map in step.
+    static func awaitInStep(_ fixture: SyncFixture, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            let compare = try fixture.tandem(["maps", "compare"])
+            if compare.status == 0 { return }
+            // The header and the maps that are not in step.
+            last = compare.stdout.split(separator: "\n").enumerated().filter { $0.offset == 0 || !$0.element.hasSuffix("yes") }
+                .map(\.element).joined(separator: "\n") + compare.stderr
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let errors = try fixture.tandem(["errors", "list"]).stdout
+        Issue.record("the maps are not in step after \(timeout): \(last)\nerrors: \(errors)\nengine log: \(fixture.engineLog.suffix(2000))")
+    }
+
+    /// The maps a bundled plugin provides, as `tandem plugins inspect` shows them.
+    static func mapsDocument(_ fixture: SyncFixture, plugin: String) throws -> MapsDocument {
+        let inspect = try fixture.tandem(["plugins", "inspect", plugin, "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any]
+        let maps = try #require(json?["maps"], "plugins inspect \(plugin): \(inspect.stderr)")
+        return try MapsDocument.decode(try JSONSerialization.data(withJSONObject: maps), document: plugin)
+    }
+}
