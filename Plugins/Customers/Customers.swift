@@ -45,27 +45,29 @@ enum Customers: TandemPlugin {
     /// Customers V3 → accounts (#101): organisations only.
     static let accounts = TableMap(
         id: "customers-accounts", version: "1.0.0",
-        description: "Customers (CustCustomerV3Entity) that are organisations to accounts, company in the key; the billing account refers to another customer",
+        description:
+            "Customers (CustCustomerV3Entity) that are organisations to accounts, company in the key; the billing account refers to another customer",
         erp: TableReference(table: erpTable, key: erpKey),
         crm: TableReference(table: "account", key: ["msdyn_company", "accountnumber"]),
-        fields: [StandardFields.both("CUSTOMERACCOUNT", "accountnumber")] + shared(paymentTerms: "msdyn_paymentterm") + [
-            StandardFields.constantToERP("PARTYTYPE", .string("Organization")),
-            StandardFields.constantToCRM("customertypecode", .integer(3)),
-            // Legacy (pre-GAB) field: the name, so that an account is recognisable without its party.
-            StandardFields.both("ORGANIZATIONNAME", "name"),
-            StandardFields.money("CREDITLIMIT", "creditlimit"),
-            StandardFields.yesNo("CREDITLIMITISMANDATORY", "msdyn_creditlimitismandatory"),
-            StandardFields.both("CREDITRATING", "msdyn_creditrating"),
-            StandardFields.both(
-                "INVOICEACCOUNT", "msdyn_billingaccount",
-                lookup: Lookup(map: "customers-accounts", erp: "CUSTOMERACCOUNT", crm: "accountnumber")),
-            StandardFields.yesNo("ISONETIMECUSTOMER", "msdyn_onetimecustomer"),
-            StandardFields.options("ONHOLDSTATUS", "msdyn_onholdstatus", .onHold),
-            StandardFields.both("PAYMENTTERMSBASEDAYS", "msdyn_paymenttermsbasedays"),
-            StandardFields.both("TAXEXEMPTNUMBER", "msdyn_taxexemptnumber"),
-            // Vendors V2 runs after customers in the reference's order, so no lookup here.
-            StandardFields.both("VENDORACCOUNT", "msdyn_vendor"),
-        ],
+        fields: [StandardFields.both("CUSTOMERACCOUNT", "accountnumber")] + shared(paymentTerms: "msdyn_paymentterm")
+            + [
+                StandardFields.constantToERP("PARTYTYPE", .string("Organization")),
+                StandardFields.constantToCRM("customertypecode", .integer(3)),
+                // Legacy (pre-GAB) field: the name, so that an account is recognisable without its party.
+                StandardFields.both("ORGANIZATIONNAME", "name"),
+                StandardFields.money("CREDITLIMIT", "creditlimit"),
+                StandardFields.yesNo("CREDITLIMITISMANDATORY", "msdyn_creditlimitismandatory"),
+                StandardFields.both("CREDITRATING", "msdyn_creditrating"),
+                StandardFields.both(
+                    "INVOICEACCOUNT", "msdyn_billingaccount",
+                    lookup: Lookup(map: "customers-accounts", erp: "CUSTOMERACCOUNT", crm: "accountnumber")),
+                StandardFields.yesNo("ISONETIMECUSTOMER", "msdyn_onetimecustomer"),
+                StandardFields.options("ONHOLDSTATUS", "msdyn_onholdstatus", .onHold),
+                StandardFields.both("PAYMENTTERMSBASEDAYS", "msdyn_paymenttermsbasedays"),
+                StandardFields.both("TAXEXEMPTNUMBER", "msdyn_taxexemptnumber"),
+                // Vendors V2 runs after customers in the reference's order, so no lookup here.
+                StandardFields.both("VENDORACCOUNT", "msdyn_vendor"),
+            ],
         filters: Filters(erpToCrm: "PARTYTYPE = 'Organization'", crmToErp: "customertypecode = 3"),
         dependsOn: parents)
 
@@ -76,22 +78,26 @@ enum Customers: TandemPlugin {
         description: "Customers (CustCustomerV3Entity) that are persons to contacts, company in the key",
         erp: TableReference(table: erpTable, key: erpKey),
         crm: TableReference(table: "contact", key: ["msdyn_company", "msdyn_contactpersonid"]),
-        fields: [StandardFields.both("CUSTOMERACCOUNT", "msdyn_contactpersonid")] + shared(paymentTerms: "msdyn_paymentterms") + [
-            StandardFields.constantToERP("PARTYTYPE", .string("Person")),
-            StandardFields.constantToCRM("msdyn_sellable", .bool(true)),
-            // Legacy (pre-GAB) fields: the person's name.
-            StandardFields.both("PERSONFIRSTNAME", "firstname"),
-            StandardFields.both("PERSONLASTNAME", "lastname"),
-        ],
-        filters: Filters(erpToCrm: "PARTYTYPE = 'Person'", crmToErp: "msdyn_sellable = 1 AND msdyn_contactpersonid IS NOT NULL"),
+        fields: [StandardFields.both("CUSTOMERACCOUNT", "msdyn_contactpersonid")]
+            + shared(paymentTerms: "msdyn_paymentterms") + [
+                StandardFields.constantToERP("PARTYTYPE", .string("Person")),
+                StandardFields.constantToCRM("msdyn_sellable", .bool(true)),
+                // Legacy (pre-GAB) fields: the person's name.
+                StandardFields.both("PERSONFIRSTNAME", "firstname"),
+                StandardFields.both("PERSONLASTNAME", "lastname"),
+            ],
+        filters: Filters(
+            erpToCrm: "PARTYTYPE = 'Person'", crmToErp: "msdyn_sellable = 1 AND msdyn_contactpersonid IS NOT NULL"),
         dependsOn: parents)
 
     static var ddl: DDLDocument? {
         let shared = (
             erp: [
                 "DATAAREAID TEXT", "CUSTOMERACCOUNT TEXT", "PARTYTYPE TEXT", "PARTYNUMBER TEXT", "CUSTOMERGROUPID TEXT",
-                "SALESCURRENCYCODE TEXT", "PAYMENTTERMS TEXT", "PAYMENTDAY TEXT", "PAYMENTSCHEDULE TEXT", "PAYMENTMETHOD TEXT",
-                "SALESTAXGROUP TEXT", "CONTACTPERSONID TEXT", "IDENTIFICATIONNUMBER TEXT", "PARTYCOUNTRY TEXT", "PARTYSTATE TEXT",
+                "SALESCURRENCYCODE TEXT", "PAYMENTTERMS TEXT", "PAYMENTDAY TEXT", "PAYMENTSCHEDULE TEXT",
+                "PAYMENTMETHOD TEXT",
+                "SALESTAXGROUP TEXT", "CONTACTPERSONID TEXT", "IDENTIFICATIONNUMBER TEXT", "PARTYCOUNTRY TEXT",
+                "PARTYSTATE TEXT",
                 "SALESMEMO TEXT",
             ],
             crm: [
@@ -107,8 +113,10 @@ enum Customers: TandemPlugin {
                     erpTable, key: erpKey,
                     shared.erp + [
                         "ORGANIZATIONNAME TEXT", "PERSONFIRSTNAME TEXT", "PERSONLASTNAME TEXT", "CREDITLIMIT TEXT",
-                        "CREDITLIMITISMANDATORY TEXT", "CREDITRATING TEXT", "INVOICEACCOUNT TEXT", "ISONETIMECUSTOMER TEXT",
-                        "ONHOLDSTATUS TEXT", "PAYMENTTERMSBASEDAYS INTEGER", "TAXEXEMPTNUMBER TEXT", "VENDORACCOUNT TEXT",
+                        "CREDITLIMITISMANDATORY TEXT", "CREDITRATING TEXT", "INVOICEACCOUNT TEXT",
+                        "ISONETIMECUSTOMER TEXT",
+                        "ONHOLDSTATUS TEXT", "PAYMENTTERMSBASEDAYS INTEGER", "TAXEXEMPTNUMBER TEXT",
+                        "VENDORACCOUNT TEXT",
                     ])
             ],
             crm: [
@@ -117,7 +125,8 @@ enum Customers: TandemPlugin {
                     ["msdyn_company TEXT", "accountnumber TEXT"] + shared.crm + [
                         "msdyn_paymentterm TEXT", "customertypecode INTEGER", "name TEXT", "creditlimit TEXT",
                         "msdyn_creditlimitismandatory INTEGER", "msdyn_creditrating TEXT", "msdyn_billingaccount TEXT",
-                        "msdyn_onetimecustomer INTEGER", "msdyn_onholdstatus INTEGER", "msdyn_paymenttermsbasedays INTEGER",
+                        "msdyn_onetimecustomer INTEGER", "msdyn_onholdstatus INTEGER",
+                        "msdyn_paymenttermsbasedays INTEGER",
                         "msdyn_taxexemptnumber TEXT", "msdyn_vendor TEXT",
                     ]),
                 SQLiteTable.create(

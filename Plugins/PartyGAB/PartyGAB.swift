@@ -15,7 +15,10 @@ enum PartyGAB: TandemPlugin {
 
     /// In the reference's party/GAB run order.
     static var maps: MapsDocument? {
-        MapsDocument(maps: [parties, postalAddressLocations, postalAddresses, partyPostalAddresses, electronicAddresses, contactsForParty])
+        MapsDocument(maps: [
+            parties, postalAddressLocations, postalAddresses, partyPostalAddresses, electronicAddresses,
+            contactsForParty,
+        ])
     }
 
     static let months = OptionValues([
@@ -26,7 +29,8 @@ enum PartyGAB: TandemPlugin {
     /// Party columns copied as they are, ERP name to Dataverse name, in the reference's order.
     static let partyText: KeyValuePairs = [
         "ORGANIZATIONNAME": "msdyn_organizationname", "NAMEALIAS": "msdyn_namealias", "KNOWNAS": "msdyn_nickname",
-        "PERSONFIRSTNAME": "msdyn_firstname", "PERSONMIDDLENAME": "msdyn_middlename", "PERSONLASTNAME": "msdyn_lastname",
+        "PERSONFIRSTNAME": "msdyn_firstname", "PERSONMIDDLENAME": "msdyn_middlename",
+        "PERSONLASTNAME": "msdyn_lastname",
         "PERSONLASTNAMEPREFIX": "msdyn_lastnameprefix", "PERSONPROFESSIONALTITLE": "msdyn_professionaltitle",
         "PERSONPROFESSIONALSUFFIX": "msdyn_professionalsuffix", "PERSONINITIALS": "msdyn_initials",
         "ORGANIZATIONNUMBER": "msdyn_organizationnumber", "ORGANIZATIONPHONETICNAME": "msdyn_organizationphoneticname",
@@ -73,7 +77,8 @@ enum PartyGAB: TandemPlugin {
     /// F&O entity itself selects.
     static let parties = TableMap(
         id: "parties", version: "1.0.0",
-        description: "Parties (DirPartyCDSEntity), persons and organisations, to msdyn_party: names, language, gender, marital status",
+        description:
+            "Parties (DirPartyCDSEntity), persons and organisations, to msdyn_party: names, language, gender, marital status",
         erp: TableReference(table: "DirPartyCDSEntity", key: ["PARTYNUMBER"]),
         crm: TableReference(table: "msdyn_party", key: ["msdyn_partynumber"]),
         fields: [StandardFields.both("PARTYNUMBER", "msdyn_partynumber")]
@@ -87,7 +92,8 @@ enum PartyGAB: TandemPlugin {
     /// the location that the dated versions of one address belong to.
     static let postalAddressLocations = TableMap(
         id: "postal-address-locations", version: "1.0.0",
-        description: "Postal address locations (LogisticsPostalAddressLocationCDSEntity) to msdyn_postaladdresscollection",
+        description:
+            "Postal address locations (LogisticsPostalAddressLocationCDSEntity) to msdyn_postaladdresscollection",
         erp: TableReference(table: "LogisticsPostalAddressLocationCDSEntity", key: ["LOCATIONID"]),
         crm: TableReference(table: "msdyn_postaladdresscollection", key: ["msdyn_location"]),
         fields: StandardFields.copies(["LOCATIONID": "msdyn_location", "DESCRIPTION": "msdyn_description"]),
@@ -95,7 +101,8 @@ enum PartyGAB: TandemPlugin {
 
     /// The address columns copied as they are, in the reference's order.
     static let addressText: KeyValuePairs = [
-        "DESCRIPTION": "msdyn_name", "STREET": "msdyn_street", "STREETNUMBER": "msdyn_streetnumber", "CITY": "msdyn_city",
+        "DESCRIPTION": "msdyn_name", "STREET": "msdyn_street", "STREETNUMBER": "msdyn_streetnumber",
+        "CITY": "msdyn_city",
         "STATE": "msdyn_state", "COUNTY": "msdyn_county", "DISTRICTNAME": "msdyn_district",
         "COUNTRYREGIONID": "msdyn_countryregionid", "ZIPCODE": "msdyn_zipcode", "POSTBOX": "msdyn_postbox",
         "BUILDINGCOMPLIMENT": "msdyn_buildingcompliment",
@@ -107,14 +114,16 @@ enum PartyGAB: TandemPlugin {
     /// current one: Dataverse has no date effectivity).
     static let postalAddresses = TableMap(
         id: "postal-addresses", version: "1.0.0",
-        description: "Postal address history (LogisticsPostalAddressHistoryV2CDSEntity): every dated version of an address, past, current and future",
+        description:
+            "Postal address history (LogisticsPostalAddressHistoryV2CDSEntity): every dated version of an address, past, current and future",
         erp: TableReference(table: "LogisticsPostalAddressHistoryV2CDSEntity", key: ["LOCATIONID", "VALIDFROM"]),
         crm: TableReference(table: "msdyn_postaladdress", key: ["msdyn_postaladdresscollectionid", "msdyn_validfrom"]),
         fields: [
             StandardFields.both("LOCATIONID", "msdyn_postaladdresscollectionid", lookup: location),
             // F&O writes open ends as 1900-01-01 / 2154-12-31; Dataverse leaves them empty.
             FieldMap(
-                erp: .many(["VALIDFROM", "VALIDTO"]), crm: .many(["msdyn_validfrom", "msdyn_validto"]), direction: .both,
+                erp: .many(["VALIDFROM", "VALIDTO"]), crm: .many(["msdyn_validfrom", "msdyn_validto"]),
+                direction: .both,
                 transform: TransformReference(name: "tandem.std.date-effectivity", config: .object([:]))),
         ] + StandardFields.copies(addressText),
         dependsOn: ["postal-address-locations"])
@@ -124,9 +133,11 @@ enum PartyGAB: TandemPlugin {
     /// `Invoice;Delivery`), and which is primary.
     static let partyPostalAddresses = TableMap(
         id: "party-postal-addresses", version: "1.0.0",
-        description: "Party postal addresses (DirPartyPostalAddressLocationCDSEntity): party and location, roles (purpose), primary flag",
+        description:
+            "Party postal addresses (DirPartyPostalAddressLocationCDSEntity): party and location, roles (purpose), primary flag",
         erp: TableReference(table: "DirPartyPostalAddressLocationCDSEntity", key: ["PARTYNUMBER", "LOCATIONID"]),
-        crm: TableReference(table: "msdyn_partypostaladdress", key: ["msdyn_partyid", "msdyn_postaladdresscollectionid"]),
+        crm: TableReference(
+            table: "msdyn_partypostaladdress", key: ["msdyn_partyid", "msdyn_postaladdresscollectionid"]),
         fields: [
             StandardFields.both("PARTYNUMBER", "msdyn_partyid", lookup: .party),
             StandardFields.both("LOCATIONID", "msdyn_postaladdresscollectionid", lookup: location),
@@ -139,7 +150,8 @@ enum PartyGAB: TandemPlugin {
     /// Party contacts V3 → msdyn_partyelectronicaddresses (#236).
     static let electronicAddresses = TableMap(
         id: "electronic-addresses", version: "1.0.0",
-        description: "Party electronic addresses (DirPartyContactV3Entity): phone, email, URL and others, with primary, private and mobile flags",
+        description:
+            "Party electronic addresses (DirPartyContactV3Entity): phone, email, URL and others, with primary, private and mobile flags",
         erp: TableReference(table: "DirPartyContactV3Entity", key: ["ELECTRONICADDRESSID"]),
         crm: TableReference(table: "msdyn_partyelectronicaddress", key: ["msdyn_electronicaddressnumber"]),
         fields: [
@@ -149,7 +161,8 @@ enum PartyGAB: TandemPlugin {
             StandardFields.options(
                 "TYPE", "msdyn_type",
                 OptionValues([
-                    "Phone": 192_350_001, "Email": 192_350_002, "URL": 192_350_003, "Telex": 192_350_004, "Fax": 192_350_005,
+                    "Phone": 192_350_001, "Email": 192_350_002, "URL": 192_350_003, "Telex": 192_350_004,
+                    "Fax": 192_350_005,
                     "Facebook": 192_350_006, "Twitter": 192_350_007, "LinkedIn": 192_350_008,
                 ])),
         ]
@@ -185,9 +198,11 @@ enum PartyGAB: TandemPlugin {
     /// of a customer's or vendor's party, per company.
     static let contactsForParty = TableMap(
         id: "contacts-for-party", version: "1.0.0",
-        description: "Contact persons (smmContactPersonV2Entity) to contacts for party, per company: the person, the party they are a contact of, their manager",
+        description:
+            "Contact persons (smmContactPersonV2Entity) to contacts for party, per company: the person, the party they are a contact of, their manager",
         erp: TableReference(table: "smmContactPersonV2Entity", key: ["DATAAREAID", "CONTACTPERSONID"]),
-        crm: TableReference(table: "msdyn_contactforparty", key: ["msdyn_associatedcompanyid", "msdyn_contactforpartynumber"]),
+        crm: TableReference(
+            table: "msdyn_contactforparty", key: ["msdyn_associatedcompanyid", "msdyn_contactforpartynumber"]),
         fields: [
             // This table's company column has its own Dataverse name.
             StandardFields.both("DATAAREAID", "msdyn_associatedcompanyid", lookup: .company),
@@ -199,7 +214,9 @@ enum PartyGAB: TandemPlugin {
                 lookup: Lookup(map: "contacts-for-party", erp: "CONTACTPERSONID", crm: "msdyn_contactforpartynumber")),
             StandardFields.options(
                 "CONTACTACTIVITYSENSITIVITYLEVEL", "msdyn_contactactivitysensitivitylevel",
-                OptionValues(["Normal": 192_350_000, "Personal": 192_350_001, "Private": 192_350_002, "Confidential": 192_350_003])),
+                OptionValues([
+                    "Normal": 192_350_000, "Personal": 192_350_001, "Private": 192_350_002, "Confidential": 192_350_003,
+                ])),
             StandardFields.options("CONTACTINFORMATIONLANGUAGEID", "msdyn_nativelanguage", .language),
             // Seconds since midnight on both sides.
             StandardFields.both("AVAILABLEFROMTIME", "msdyn_availablefromtime"),
@@ -208,19 +225,19 @@ enum PartyGAB: TandemPlugin {
         dependsOn: ["companies", "parties"])
 
     static var ddl: DDLDocument? {
-        func text(_ pairs: KeyValuePairs<String, String>, crm: Bool) -> [String] { pairs.map { "\(crm ? $0.value : $0.key) TEXT" } }
-        func integer(_ pairs: KeyValuePairs<String, String>, crm: Bool) -> [String] {
-            pairs.map { "\(crm ? $0.value : $0.key) INTEGER" }
-        }
-        let addressColumns = (erp: text(addressText, crm: false), crm: text(addressText, crm: true))
+        let addressColumns = (
+            erp: SQLiteTable.columns(addressText, .erp, "TEXT"), crm: SQLiteTable.columns(addressText, .crm, "TEXT")
+        )
         return DDLDocument(
             erp: [
                 SQLiteTable.create(
                     "DirPartyCDSEntity", key: ["PARTYNUMBER"],
-                    ["PARTYNUMBER TEXT"] + partyOptions.map { "\($0.erp) TEXT" } + text(partyText, crm: false)
-                        + integer(partyNumbers, crm: false)),
+                    ["PARTYNUMBER TEXT"] + partyOptions.map { "\($0.erp) TEXT" }
+                        + SQLiteTable.columns(partyText, .erp, "TEXT")
+                        + SQLiteTable.columns(partyNumbers, .erp, "INTEGER")),
                 SQLiteTable.create(
-                    "LogisticsPostalAddressLocationCDSEntity", key: ["LOCATIONID"], ["LOCATIONID TEXT", "DESCRIPTION TEXT"]),
+                    "LogisticsPostalAddressLocationCDSEntity", key: ["LOCATIONID"],
+                    ["LOCATIONID TEXT", "DESCRIPTION TEXT"]),
                 SQLiteTable.create(
                     "LogisticsPostalAddressHistoryV2CDSEntity", key: ["LOCATIONID", "VALIDFROM"],
                     ["LOCATIONID TEXT", "VALIDFROM TEXT", "VALIDTO TEXT"] + addressColumns.erp),
@@ -230,50 +247,63 @@ enum PartyGAB: TandemPlugin {
                 SQLiteTable.create(
                     "DirPartyContactV3Entity", key: ["ELECTRONICADDRESSID"],
                     [
-                        "ELECTRONICADDRESSID TEXT", "PARTYNUMBER TEXT", "TYPE TEXT", "LOCATOR TEXT", "LOCATOREXTENSION TEXT",
-                        "COUNTRYREGIONCODE TEXT", "DESCRIPTION TEXT", "PURPOSE TEXT", "ISPRIMARY TEXT", "ISPRIVATE TEXT",
+                        "ELECTRONICADDRESSID TEXT", "PARTYNUMBER TEXT", "TYPE TEXT", "LOCATOR TEXT",
+                        "LOCATOREXTENSION TEXT",
+                        "COUNTRYREGIONCODE TEXT", "DESCRIPTION TEXT", "PURPOSE TEXT", "ISPRIMARY TEXT",
+                        "ISPRIVATE TEXT",
                         "ISMOBILEPHONE TEXT", "ISINSTANTMESSAGE TEXT",
                     ]),
                 SQLiteTable.create(
                     "smmContactPersonV2Entity", key: ["DATAAREAID", "CONTACTPERSONID"],
                     [
-                        "DATAAREAID TEXT", "CONTACTPERSONID TEXT", "CONTACTPERSONPARTYNUMBER TEXT", "ASSOCIATEDPARTYNUMBER TEXT",
-                        "MANAGERCONTACTPERSONID TEXT", "CONTACTACTIVITYSENSITIVITYLEVEL TEXT", "CONTACTINFORMATIONLANGUAGEID TEXT",
+                        "DATAAREAID TEXT", "CONTACTPERSONID TEXT", "CONTACTPERSONPARTYNUMBER TEXT",
+                        "ASSOCIATEDPARTYNUMBER TEXT",
+                        "MANAGERCONTACTPERSONID TEXT", "CONTACTACTIVITYSENSITIVITYLEVEL TEXT",
+                        "CONTACTINFORMATIONLANGUAGEID TEXT",
                         "AVAILABLEFROMTIME INTEGER", "AVAILABLETOTIME INTEGER",
-                    ] + text(contactText, crm: false) + text(contactFlags, crm: false)),
+                    ] + SQLiteTable.columns(contactText, .erp, "TEXT") + SQLiteTable.columns(contactFlags, .erp, "TEXT")
+                ),
             ],
             crm: [
                 SQLiteTable.create(
                     "msdyn_party", key: ["msdyn_partynumber"],
-                    ["msdyn_partynumber TEXT"] + partyOptions.map { "\($0.crm) INTEGER" } + text(partyText, crm: true)
-                        + integer(partyNumbers, crm: true)),
+                    ["msdyn_partynumber TEXT"] + partyOptions.map { "\($0.crm) INTEGER" }
+                        + SQLiteTable.columns(partyText, .crm, "TEXT")
+                        + SQLiteTable.columns(partyNumbers, .crm, "INTEGER")),
                 SQLiteTable.create(
-                    "msdyn_postaladdresscollection", key: ["msdyn_location"], ["msdyn_location TEXT", "msdyn_description TEXT"]),
+                    "msdyn_postaladdresscollection", key: ["msdyn_location"],
+                    ["msdyn_location TEXT", "msdyn_description TEXT"]),
                 SQLiteTable.create(
                     "msdyn_postaladdress", key: ["msdyn_postaladdresscollectionid", "msdyn_validfrom"],
-                    ["msdyn_postaladdresscollectionid TEXT", "msdyn_validfrom TEXT", "msdyn_validto TEXT"] + addressColumns.crm),
+                    ["msdyn_postaladdresscollectionid TEXT", "msdyn_validfrom TEXT", "msdyn_validto TEXT"]
+                        + addressColumns.crm),
                 SQLiteTable.create(
                     "msdyn_partypostaladdress", key: ["msdyn_partyid", "msdyn_postaladdresscollectionid"],
                     [
-                        "msdyn_partyid TEXT", "msdyn_postaladdresscollectionid TEXT", "msdyn_postaladdresspurposenames TEXT",
+                        "msdyn_partyid TEXT", "msdyn_postaladdresscollectionid TEXT",
+                        "msdyn_postaladdresspurposenames TEXT",
                         "msdyn_isprimary INTEGER", "msdyn_islocationowner INTEGER",
                     ]),
                 SQLiteTable.create(
                     "msdyn_partyelectronicaddress", key: ["msdyn_electronicaddressnumber"],
                     [
-                        "msdyn_electronicaddressnumber TEXT", "msdyn_partyid TEXT", "msdyn_type INTEGER", "msdyn_locator TEXT",
+                        "msdyn_electronicaddressnumber TEXT", "msdyn_partyid TEXT", "msdyn_type INTEGER",
+                        "msdyn_locator TEXT",
                         "msdyn_locatorextension TEXT", "msdyn_internationalcallingcode TEXT", "msdyn_description TEXT",
-                        "msdyn_purpose TEXT", "msdyn_isprimary INTEGER", "msdyn_isprivate INTEGER", "msdyn_ismobile INTEGER",
+                        "msdyn_purpose TEXT", "msdyn_isprimary INTEGER", "msdyn_isprivate INTEGER",
+                        "msdyn_ismobile INTEGER",
                         "msdyn_isinstantmessage INTEGER",
                     ]),
                 SQLiteTable.create(
                     "msdyn_contactforparty", key: ["msdyn_associatedcompanyid", "msdyn_contactforpartynumber"],
                     [
-                        "msdyn_associatedcompanyid TEXT", "msdyn_contactforpartynumber TEXT", "msdyn_contactpartyid TEXT",
+                        "msdyn_associatedcompanyid TEXT", "msdyn_contactforpartynumber TEXT",
+                        "msdyn_contactpartyid TEXT",
                         "msdyn_associatedpartyid TEXT", "msdyn_parentcontactforpartyid TEXT",
                         "msdyn_contactactivitysensitivitylevel INTEGER", "msdyn_nativelanguage INTEGER",
                         "msdyn_availablefromtime INTEGER", "msdyn_availabletotime INTEGER",
-                    ] + text(contactText, crm: true) + integer(contactFlags, crm: true)),
+                    ] + SQLiteTable.columns(contactText, .crm, "TEXT")
+                        + SQLiteTable.columns(contactFlags, .crm, "INTEGER")),
             ])
     }
 }

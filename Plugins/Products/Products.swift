@@ -9,22 +9,26 @@ enum Products: TandemPlugin {
     static let id = "tandem.std.products"
     static let version = "1.0.0"
     static let name = "Products"
-    static let summary = "Released distinct products to products (one way ERP to CRM) and product-specific unit conversions"
+    static let summary =
+        "Released distinct products to products (one way ERP to CRM) and product-specific unit conversions"
 
     static var maps: MapsDocument? { MapsDocument(maps: [products, productUnitConversions]) }
 
     /// The columns the unit-conversion transform reads from a conversion table on the source side.
-    static let conversionColumns: [String: JSONValue] = ([
-        "from": "FROMUNITSYMBOL", "to": "TOUNITSYMBOL", "factor": "FACTOR", "numerator": "NUMERATOR",
-        "denominator": "DENOMINATOR", "inneroffset": "INNEROFFSET", "outeroffset": "OUTEROFFSET", "rounding": "ROUNDING",
-    ] as [String: String]).mapValues(JSONValue.string)
+    static let conversionColumns: [String: JSONValue] =
+        ([
+            "from": "FROMUNITSYMBOL", "to": "TOUNITSYMBOL", "factor": "FACTOR", "numerator": "NUMERATOR",
+            "denominator": "DENOMINATOR", "inneroffset": "INNEROFFSET", "outeroffset": "OUTEROFFSET",
+            "rounding": "ROUNDING",
+        ] as [String: String]).mapValues(JSONValue.string)
 
     /// CDS released distinct products → products (#213). Every field is
     /// `->`: F&O owns products, and a CRM edit is overwritten by the next
     /// F&O change.
     static let products = TableMap(
         id: "products", version: "1.0.0",
-        description: "Released products (EcoResReleasedDistinctProductCDSEntity) to products, one way ERP to CRM, per company; the standard order quantity converted to the sales unit",
+        description:
+            "Released products (EcoResReleasedDistinctProductCDSEntity) to products, one way ERP to CRM, per company; the standard order quantity converted to the sales unit",
         erp: TableReference(table: "EcoResReleasedDistinctProductCDSEntity", key: ["DATAAREAID", "PRODUCTNUMBER"]),
         crm: TableReference(table: "product", key: ["msdyn_company", "msdyn_productnumber"]),
         fields: [
@@ -35,7 +39,8 @@ enum Products: TandemPlugin {
             FieldMap(
                 erp: .many(["DATAAREAID", "PRODUCTNUMBER"]), crm: "productnumber", direction: .erpToCrm,
                 transform: TransformReference(
-                    name: "tandem.std.concat", config: .object(["separator": .string("-"), "name": .string("productnumber")]))),
+                    name: "tandem.std.concat",
+                    config: .object(["separator": .string("-"), "name": .string("productnumber")]))),
             StandardFields.toCRM("ITEMNUMBER", "msdyn_itemnumber"),
             StandardFields.toCRM("PRODUCTNAME", "name"),
             StandardFields.toCRM("PRODUCTDESCRIPTION", "description"),
@@ -43,13 +48,15 @@ enum Products: TandemPlugin {
             StandardFields.toCRM("SALESUNITSYMBOL", "defaultuomid", lookup: .unit),
             StandardFields.money("SALESPRICE", "price", .erpToCrm),
             StandardFields.money("UNITCOST", "currentcost", .erpToCrm),
-            StandardFields.options("PRODUCTTYPE", "producttypecode", OptionValues(["Item": 1, "Service": 3]), .erpToCrm),
+            StandardFields.options(
+                "PRODUCTTYPE", "producttypecode", OptionValues(["Item": 1, "Service": 3]), .erpToCrm),
             StandardFields.toCRM("SALESUNITDECIMALPRECISION", "quantitydecimal"),
             StandardFields.yesNo("ISCATCHWEIGHTPRODUCT", "msdyn_iscatchweight", .erpToCrm),
             StandardFields.yesNo("ISSTOCKEDPRODUCT", "msdyn_isstockedproduct", .erpToCrm),
             StandardFields.options(
                 "FIELDSERVICEPRODUCTTYPE", "msdyn_fieldserviceproducttype",
-                OptionValues(["Inventory": 690_970_000, "NonInventory": 690_970_001, "Service": 690_970_002]), .erpToCrm),
+                OptionValues(["Inventory": 690_970_000, "NonInventory": 690_970_001, "Service": 690_970_002]), .erpToCrm
+            ),
             StandardFields.toCRM("PRODUCTCOLORID", "msdyn_productcolor"),
             StandardFields.toCRM("PRODUCTSIZEID", "msdyn_productsize"),
             StandardFields.toCRM("PRODUCTSTYLEID", "msdyn_productstyle"),
@@ -66,13 +73,15 @@ enum Products: TandemPlugin {
                         "name": .string("msdyn_standardorderquantity"),
                         "conversions": .object([
                             "$rows": .object([
-                                "table": .string("UnitOfMeasureConversionEntity"), "columns": .object(conversionColumns),
+                                "table": .string("UnitOfMeasureConversionEntity"),
+                                "columns": .object(conversionColumns),
                             ])
                         ]),
                         "product_conversions": .object([
                             "$rows": .object([
                                 "table": .string("EcoResProductSpecificUnitConversionEntity"),
-                                "columns": .object(conversionColumns.merging(["product": .string("PRODUCTNUMBER")]) { $1 }),
+                                "columns": .object(
+                                    conversionColumns.merging(["product": .string("PRODUCTNUMBER")]) { $1 }),
                             ])
                         ]),
                     ]))),
@@ -85,12 +94,15 @@ enum Products: TandemPlugin {
         id: "product-unit-conversions", version: "1.0.0",
         description: "Unit conversions specific to one product (EcoResProductSpecificUnitConversionEntity)",
         erp: TableReference(
-            table: "EcoResProductSpecificUnitConversionEntity", key: ["PRODUCTNUMBER", "FROMUNITSYMBOL", "TOUNITSYMBOL"]),
+            table: "EcoResProductSpecificUnitConversionEntity",
+            key: ["PRODUCTNUMBER", "FROMUNITSYMBOL", "TOUNITSYMBOL"]),
         crm: TableReference(
-            table: "msdyn_productspecificunitofmeasureconversion", key: ["msdyn_globalproduct", "msdyn_fromunit", "msdyn_tounit"]),
+            table: "msdyn_productspecificunitofmeasureconversion",
+            key: ["msdyn_globalproduct", "msdyn_fromunit", "msdyn_tounit"]),
         fields: [
             StandardFields.both(
-                "PRODUCTNUMBER", "msdyn_globalproduct", lookup: Lookup(map: "products", erp: "PRODUCTNUMBER", crm: "msdyn_productnumber"))
+                "PRODUCTNUMBER", "msdyn_globalproduct",
+                lookup: Lookup(map: "products", erp: "PRODUCTNUMBER", crm: "msdyn_productnumber"))
         ] + StandardFields.unitConversion,
         dependsOn: ["products", "units"])
 
@@ -100,14 +112,18 @@ enum Products: TandemPlugin {
                 SQLiteTable.create(
                     "EcoResReleasedDistinctProductCDSEntity", key: ["DATAAREAID", "PRODUCTNUMBER"],
                     [
-                        "DATAAREAID TEXT", "PRODUCTNUMBER TEXT", "ITEMNUMBER TEXT", "PRODUCTNAME TEXT", "PRODUCTDESCRIPTION TEXT",
-                        "CURRENCYCODE TEXT", "SALESUNITSYMBOL TEXT", "INVENTORYUNITSYMBOL TEXT", "SALESPRICE TEXT", "UNITCOST TEXT",
+                        "DATAAREAID TEXT", "PRODUCTNUMBER TEXT", "ITEMNUMBER TEXT", "PRODUCTNAME TEXT",
+                        "PRODUCTDESCRIPTION TEXT",
+                        "CURRENCYCODE TEXT", "SALESUNITSYMBOL TEXT", "INVENTORYUNITSYMBOL TEXT", "SALESPRICE TEXT",
+                        "UNITCOST TEXT",
                         "PRODUCTTYPE TEXT", "SALESUNITDECIMALPRECISION INTEGER", "ISCATCHWEIGHTPRODUCT TEXT",
-                        "ISSTOCKEDPRODUCT TEXT", "FIELDSERVICEPRODUCTTYPE TEXT", "PRODUCTCOLORID TEXT", "PRODUCTSIZEID TEXT",
+                        "ISSTOCKEDPRODUCT TEXT", "FIELDSERVICEPRODUCTTYPE TEXT", "PRODUCTCOLORID TEXT",
+                        "PRODUCTSIZEID TEXT",
                         "PRODUCTSTYLEID TEXT", "PRODUCTCONFIGURATIONID TEXT", "STANDARDORDERQUANTITY TEXT",
                     ]),
                 SQLiteTable.create(
-                    "EcoResProductSpecificUnitConversionEntity", key: ["PRODUCTNUMBER", "FROMUNITSYMBOL", "TOUNITSYMBOL"],
+                    "EcoResProductSpecificUnitConversionEntity",
+                    key: ["PRODUCTNUMBER", "FROMUNITSYMBOL", "TOUNITSYMBOL"],
                     ["PRODUCTNUMBER TEXT"] + StandardFields.unitConversionColumns.erp),
             ],
             crm: [
@@ -115,15 +131,19 @@ enum Products: TandemPlugin {
                     "product", key: ["msdyn_company", "msdyn_productnumber"],
                     [
                         "msdyn_company TEXT", "msdyn_productnumber TEXT", "productnumber TEXT", "msdyn_itemnumber TEXT",
-                        "name TEXT", "description TEXT", "transactioncurrencyid TEXT", "defaultuomid TEXT", "price TEXT",
-                        "currentcost TEXT", "producttypecode INTEGER", "quantitydecimal INTEGER", "msdyn_iscatchweight INTEGER",
-                        "msdyn_isstockedproduct INTEGER", "msdyn_fieldserviceproducttype INTEGER", "msdyn_productcolor TEXT",
+                        "name TEXT", "description TEXT", "transactioncurrencyid TEXT", "defaultuomid TEXT",
+                        "price TEXT",
+                        "currentcost TEXT", "producttypecode INTEGER", "quantitydecimal INTEGER",
+                        "msdyn_iscatchweight INTEGER",
+                        "msdyn_isstockedproduct INTEGER", "msdyn_fieldserviceproducttype INTEGER",
+                        "msdyn_productcolor TEXT",
                         "msdyn_productsize TEXT", "msdyn_productstyle TEXT", "msdyn_productconfiguration TEXT",
                         "msdyn_standardorderquantity TEXT",
                     ],
                     unique: [["productnumber"]]),
                 SQLiteTable.create(
-                    "msdyn_productspecificunitofmeasureconversion", key: ["msdyn_globalproduct", "msdyn_fromunit", "msdyn_tounit"],
+                    "msdyn_productspecificunitofmeasureconversion",
+                    key: ["msdyn_globalproduct", "msdyn_fromunit", "msdyn_tounit"],
                     ["msdyn_globalproduct TEXT"] + StandardFields.unitConversionColumns.crm),
             ])
     }

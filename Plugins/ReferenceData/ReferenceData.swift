@@ -14,7 +14,9 @@ enum ReferenceData: TandemPlugin {
         "Companies, currencies, customer and vendor groups, terms of payment, units, unit classes and unit conversions"
 
     static var maps: MapsDocument? {
-        MapsDocument(maps: [companies, currencies, paymentTerms, customerGroups, vendorGroups, unitClasses, units, unitConversions])
+        MapsDocument(maps: [
+            companies, currencies, paymentTerms, customerGroups, vendorGroups, unitClasses, units, unitConversions,
+        ])
     }
 
     /// Legal entities → cdm_companies (#102): one way, as in the current map;
@@ -32,7 +34,8 @@ enum ReferenceData: TandemPlugin {
     /// Currencies → transactioncurrencies (#218), with their decimal places.
     static let currencies = TableMap(
         id: "currencies", version: "1.0.0",
-        description: "Currencies (CurrencyEntity) to transaction currencies, with their decimal places; currency 999 stays in F&O",
+        description:
+            "Currencies (CurrencyEntity) to transaction currencies, with their decimal places; currency 999 stays in F&O",
         erp: TableReference(table: "CurrencyEntity", key: ["CURRENCYCODE"]),
         crm: TableReference(table: "transactioncurrency", key: ["isocurrencycode"]),
         fields: [
@@ -62,13 +65,16 @@ enum ReferenceData: TandemPlugin {
             StandardFields.yesNo("ISCERTIFIEDCOMPANYCHECK", "msdyn_iscertifiedcompanycheck"),
             StandardFields.yesNo("ISDEFAULTPAYMENTTERM", "msdyn_isdefaultpaymentterm"),
             StandardFields.options(
-                "CREDITCARDPAYMENTTYPE", "msdyn_creditcardpaymenttype", OptionValues(["Na": 806_380_998, "CreditCard": 806_380_999])),
+                "CREDITCARDPAYMENTTYPE", "msdyn_creditcardpaymenttype",
+                OptionValues(["Na": 806_380_998, "CreditCard": 806_380_999])),
             StandardFields.options(
-                "CREDITCARDCREDITCHECKTYPE", "msdyn_creditcardcreditchecktype", OptionValues(["Normal": 806_380_000, "ByPass": 806_380_001])),
+                "CREDITCARDCREDITCHECKTYPE", "msdyn_creditcardcreditchecktype",
+                OptionValues(["Normal": 806_380_000, "ByPass": 806_380_001])),
             StandardFields.options(
                 "PAYMENTMETHODTYPE", "msdyn_paymentmethodtype",
                 OptionValues([
-                    "Net": 806_380_991, "CurrentMth": 806_380_992, "CurrentQuart": 806_380_993, "CurrentYear": 806_380_994,
+                    "Net": 806_380_991, "CurrentMth": 806_380_992, "CurrentQuart": 806_380_993,
+                    "CurrentYear": 806_380_994,
                     "CurrentWeek": 806_380_995, "Cod": 806_380_996, "CutOffDate": 806_380_997,
                 ])),
             StandardFields.both("PAYMENTDAYNAME", "msdyn_paymentdayname"),
@@ -87,7 +93,8 @@ enum ReferenceData: TandemPlugin {
             StandardFields.both("DESCRIPTION", "msdyn_description"),
             StandardFields.yesNo("ISSALESTAXINCLUDEDINPRICE", "msdyn_issalestaxincludedinprice"),
             StandardFields.both("PAYMENTTERMID", "msdyn_paymenttermid", lookup: .paymentTerm),
-            StandardFields.both("CLEARINGPERIODPAYMENTTERMNAME", "msdyn_clearingperiodpaymenttermname", lookup: .paymentTerm),
+            StandardFields.both(
+                "CLEARINGPERIODPAYMENTTERMNAME", "msdyn_clearingperiodpaymenttermname", lookup: .paymentTerm),
         ],
         dependsOn: ["companies", "payment-terms"])
 
@@ -102,7 +109,8 @@ enum ReferenceData: TandemPlugin {
             StandardFields.both("DESCRIPTION", "msdyn_description"),
             StandardFields.both("DEFAULTPAYMENTTERMNAME", "msdyn_paymentterms", lookup: .paymentTerm),
             // "perm" is the Dataverse column's own spelling.
-            StandardFields.both("CLEARINGPERIODPAYMENTTERMNAME", "msdyn_clearingperiodpaymentpermname", lookup: .paymentTerm),
+            StandardFields.both(
+                "CLEARINGPERIODPAYMENTTERMNAME", "msdyn_clearingperiodpaymentpermname", lookup: .paymentTerm),
         ],
         dependsOn: ["companies", "payment-terms"])
 
@@ -111,7 +119,8 @@ enum ReferenceData: TandemPlugin {
     /// names no map for them).
     static let unitClasses = TableMap(
         id: "unit-classes", version: "1.0.0",
-        description: "Unit classes (UnitOfMeasureClassEntity) to unit groups (uomschedule), one way ERP to CRM, flagged as maintained by F&O",
+        description:
+            "Unit classes (UnitOfMeasureClassEntity) to unit groups (uomschedule), one way ERP to CRM, flagged as maintained by F&O",
         erp: TableReference(table: "UnitOfMeasureClassEntity", key: ["UNITCLASS"]),
         crm: TableReference(table: "uomschedule", key: ["name"]),
         fields: [
@@ -130,13 +139,15 @@ enum ReferenceData: TandemPlugin {
             StandardFields.toCRM("UNITSYMBOL", "msdyn_symbol"),
             StandardFields.toCRM("UNITSYMBOL", "name"),
             StandardFields.toCRM(
-                "UNITCLASS", "msdyn_externalunitclassname", lookup: Lookup(map: "unit-classes", erp: "UNITCLASS", crm: "name")),
+                "UNITCLASS", "msdyn_externalunitclassname",
+                lookup: Lookup(map: "unit-classes", erp: "UNITCLASS", crm: "name")),
             StandardFields.toCRM("UNITDESCRIPTION", "msdyn_description"),
             StandardFields.toCRM("DECIMALPRECISION", "msdyn_decimalprecision"),
             StandardFields.yesNo("ISBASEUNIT", "msdyn_isbaseunit", .erpToCrm),
             StandardFields.yesNo("ISSYSTEMUNIT", "msdyn_issystemunit", .erpToCrm),
             StandardFields.options(
-                "SYSTEMOFUNITS", "msdyn_systemofunits", OptionValues(["None": 192_350_000, "Metric": 192_350_001, "Us": 192_350_002]),
+                "SYSTEMOFUNITS", "msdyn_systemofunits",
+                OptionValues(["None": 192_350_000, "Metric": 192_350_001, "Us": 192_350_002]),
                 .erpToCrm),
         ],
         dependsOn: ["unit-classes"])
@@ -145,7 +156,8 @@ enum ReferenceData: TandemPlugin {
     /// unlike the units themselves.
     static let unitConversions = TableMap(
         id: "unit-conversions", version: "1.0.0",
-        description: "Unit conversions (UnitOfMeasureConversionEntity): factor, numerator, denominator, offsets and rounding",
+        description:
+            "Unit conversions (UnitOfMeasureConversionEntity): factor, numerator, denominator, offsets and rounding",
         erp: TableReference(table: "UnitOfMeasureConversionEntity", key: ["FROMUNITSYMBOL", "TOUNITSYMBOL"]),
         crm: TableReference(table: "msdyn_unitofmeasureconversion", key: ["msdyn_fromunit", "msdyn_tounit"]),
         fields: StandardFields.unitConversion,
@@ -156,13 +168,17 @@ enum ReferenceData: TandemPlugin {
             erp: [
                 SQLiteTable.create("OMLegalEntity", key: ["LEGALENTITYID"], ["LEGALENTITYID TEXT", "NAME TEXT"]),
                 SQLiteTable.create(
-                    "CurrencyEntity", key: ["CURRENCYCODE"], ["CURRENCYCODE TEXT", "NAME TEXT", "SYMBOL TEXT", "DECIMALPLACES INTEGER"]),
+                    "CurrencyEntity", key: ["CURRENCYCODE"],
+                    ["CURRENCYCODE TEXT", "NAME TEXT", "SYMBOL TEXT", "DECIMALPLACES INTEGER"]),
                 SQLiteTable.create(
                     "PaymentTermEntity", key: ["DATAAREAID", "NAME"],
                     [
-                        "DATAAREAID TEXT", "NAME TEXT", "DESCRIPTION TEXT", "NUMBEROFDAYS INTEGER", "NUMBEROFMONTHS INTEGER",
-                        "CUTOFFDAYOFMONTH INTEGER", "ISCASHPAYMENT TEXT", "ISCERTIFIEDCOMPANYCHECK TEXT", "ISDEFAULTPAYMENTTERM TEXT",
-                        "CREDITCARDPAYMENTTYPE TEXT", "CREDITCARDCREDITCHECKTYPE TEXT", "PAYMENTMETHODTYPE TEXT", "PAYMENTDAYNAME TEXT",
+                        "DATAAREAID TEXT", "NAME TEXT", "DESCRIPTION TEXT", "NUMBEROFDAYS INTEGER",
+                        "NUMBEROFMONTHS INTEGER",
+                        "CUTOFFDAYOFMONTH INTEGER", "ISCASHPAYMENT TEXT", "ISCERTIFIEDCOMPANYCHECK TEXT",
+                        "ISDEFAULTPAYMENTTERM TEXT",
+                        "CREDITCARDPAYMENTTYPE TEXT", "CREDITCARDCREDITCHECKTYPE TEXT", "PAYMENTMETHODTYPE TEXT",
+                        "PAYMENTDAYNAME TEXT",
                         "PAYMENTSCHEDULENAME TEXT",
                     ]),
                 SQLiteTable.create(
@@ -178,15 +194,18 @@ enum ReferenceData: TandemPlugin {
                         "CLEARINGPERIODPAYMENTTERMNAME TEXT",
                     ]),
                 SQLiteTable.create(
-                    "UnitOfMeasureClassEntity", key: ["UNITCLASS"], ["UNITCLASS TEXT", "DESCRIPTION TEXT", "BASEUNITSYMBOL TEXT"]),
+                    "UnitOfMeasureClassEntity", key: ["UNITCLASS"],
+                    ["UNITCLASS TEXT", "DESCRIPTION TEXT", "BASEUNITSYMBOL TEXT"]),
                 SQLiteTable.create(
                     "UnitOfMeasureEntity", key: ["UNITSYMBOL"],
                     [
-                        "UNITSYMBOL TEXT", "UNITCLASS TEXT", "UNITDESCRIPTION TEXT", "DECIMALPRECISION INTEGER", "ISBASEUNIT TEXT",
+                        "UNITSYMBOL TEXT", "UNITCLASS TEXT", "UNITDESCRIPTION TEXT", "DECIMALPRECISION INTEGER",
+                        "ISBASEUNIT TEXT",
                         "ISSYSTEMUNIT TEXT", "SYSTEMOFUNITS TEXT",
                     ]),
                 SQLiteTable.create(
-                    "UnitOfMeasureConversionEntity", key: ["FROMUNITSYMBOL", "TOUNITSYMBOL"], StandardFields.unitConversionColumns.erp),
+                    "UnitOfMeasureConversionEntity", key: ["FROMUNITSYMBOL", "TOUNITSYMBOL"],
+                    StandardFields.unitConversionColumns.erp),
             ],
             crm: [
                 SQLiteTable.create("cdm_company", key: ["cdm_companycode"], ["cdm_companycode TEXT", "cdm_name TEXT"]),
@@ -203,7 +222,8 @@ enum ReferenceData: TandemPlugin {
                         "msdyn_numberofmonth INTEGER", "msdyn_cutoffdayofmonth INTEGER", "msdyn_iscashpayment INTEGER",
                         "msdyn_iscertifiedcompanycheck INTEGER", "msdyn_isdefaultpaymentterm INTEGER",
                         "msdyn_creditcardpaymenttype INTEGER", "msdyn_creditcardcreditchecktype INTEGER",
-                        "msdyn_paymentmethodtype INTEGER", "msdyn_paymentdayname TEXT", "msdyn_paymentschedulename TEXT",
+                        "msdyn_paymentmethodtype INTEGER", "msdyn_paymentdayname TEXT",
+                        "msdyn_paymentschedulename TEXT",
                     ]),
                 SQLiteTable.create(
                     "msdyn_customergroup", key: ["msdyn_company", "msdyn_groupid"],
@@ -215,7 +235,8 @@ enum ReferenceData: TandemPlugin {
                 SQLiteTable.create(
                     "msdyn_vendorgroup", key: ["msdyn_company", "msdyn_vendorgroup"],
                     [
-                        "msdyn_company TEXT", "msdyn_vendorgroup TEXT", "msdyn_description TEXT", "msdyn_paymentterms TEXT",
+                        "msdyn_company TEXT", "msdyn_vendorgroup TEXT", "msdyn_description TEXT",
+                        "msdyn_paymentterms TEXT",
                         "msdyn_clearingperiodpaymentpermname TEXT",
                     ]),
                 SQLiteTable.create(

@@ -23,7 +23,8 @@ package struct OptionValues: Sendable {
         TransformReference(
             name: "tandem.std.value-map",
             config: .object([
-                "map": .object(Dictionary(uniqueKeysWithValues: pairs.map { ($0.erp, JSONValue.string(String($0.crm))) })),
+                "map": .object(
+                    Dictionary(uniqueKeysWithValues: pairs.map { ($0.erp, JSONValue.string(String($0.crm))) })),
                 "output": .string("l"),
             ]))
     }

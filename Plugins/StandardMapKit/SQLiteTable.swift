@@ -18,8 +18,23 @@ package enum SQLiteTable {
             let columnName = column.split(separator: " ", maxSplits: 1).first.map(String.init) ?? column
             return key.contains(columnName) ? column + " NOT NULL" : column
         }
-        let constraints = ["PRIMARY KEY (\(key.joined(separator: ", ")))"]
+        let constraints =
+            ["PRIMARY KEY (\(key.joined(separator: ", ")))"]
             + unique.map { "UNIQUE (\($0.joined(separator: ", ")))" }
         return "CREATE TABLE IF NOT EXISTS \(name) (\((declared + constraints).joined(separator: ", ")))"
+    }
+
+    /// Which side's names of a column pair list to declare.
+    package enum Side: Sendable {
+        /// The ERP names (the pairs' keys).
+        case erp
+        /// The CRM names (the pairs' values).
+        case crm
+    }
+
+    /// `NAME TYPE` for one side's names of `pairs` (ERP name to CRM name, as
+    /// the field maps list them), all of one SQLite type.
+    package static func columns(_ pairs: KeyValuePairs<String, String>, _ side: Side, _ type: String) -> [String] {
+        pairs.map { "\(side == .erp ? $0.key : $0.value) \(type)" }
     }
 }

@@ -43,7 +43,8 @@ package enum StandardFields {
     package static func money(_ erp: String, _ crm: String, _ direction: FieldDirection = .both) -> FieldMap {
         FieldMap(
             erp: .one(erp), crm: .one(crm), direction: direction,
-            transform: TransformReference(name: "tandem.std.currency-precision", config: .object(["scale": .integer(10)])))
+            transform: TransformReference(
+                name: "tandem.std.currency-precision", config: .object(["scale": .integer(10)])))
     }
 
     /// `FIELD << none X`: a constant written to the ERP side for a column the CRM side lacks.

@@ -37,14 +37,16 @@ enum Vendors: TandemPlugin {
     /// Vendors V2 → msdyn_vendors (#202).
     static let vendors = TableMap(
         id: "vendors", version: "1.0.0",
-        description: "Vendors (VendVendorV2Entity), organisations and persons, to msdyn_vendor, company in the key; the invoice account refers to another vendor",
+        description:
+            "Vendors (VendVendorV2Entity), organisations and persons, to msdyn_vendor, company in the key; the invoice account refers to another vendor",
         erp: TableReference(table: "VendVendorV2Entity", key: ["DATAAREAID", "VENDORACCOUNTNUMBER"]),
         crm: TableReference(table: "msdyn_vendor", key: ["msdyn_company", "msdyn_vendoraccountnumber"]),
         fields: [
             StandardFields.company,
             StandardFields.both("VENDORACCOUNTNUMBER", "msdyn_vendoraccountnumber"),
             StandardFields.both("VENDORPARTYNUMBER", "msdyn_partyid", lookup: .party),
-            StandardFields.options("VENDORPARTYTYPE", "msdyn_isperson", OptionValues(["Person": 1, "Organization": 0])),
+            StandardFields.options(
+                "VENDORPARTYTYPE", "msdyn_isperson", OptionValues(["Person": 1, "Organization": 0])),
             StandardFields.both("VENDORGROUPID", "msdyn_vendorgroupid", lookup: .vendorGroup),
             StandardFields.money("CREDITLIMIT", "msdyn_vendorcreditlimit"),
             StandardFields.both("CURRENCYCODE", "msdyn_currencycode", lookup: .currency),
@@ -69,17 +71,19 @@ enum Vendors: TandemPlugin {
                         "VENDORGROUPID TEXT", "CREDITLIMIT TEXT", "CURRENCYCODE TEXT", "DEFAULTPAYMENTTERMSNAME TEXT",
                         "INVOICEVENDORACCOUNTNUMBER TEXT", "AREPRICESINCLUDINGSALESTAX TEXT", "ONHOLDSTATUS TEXT",
                         "ORGANIZATIONEMPLOYEEAMOUNT INTEGER",
-                    ] + copied.map { "\($0.key) TEXT" } + flags.map { "\($0.key) TEXT" })
+                    ] + SQLiteTable.columns(copied, .erp, "TEXT") + SQLiteTable.columns(flags, .erp, "TEXT"))
             ],
             crm: [
                 SQLiteTable.create(
                     "msdyn_vendor", key: ["msdyn_company", "msdyn_vendoraccountnumber"],
                     [
-                        "msdyn_company TEXT", "msdyn_vendoraccountnumber TEXT", "msdyn_partyid TEXT", "msdyn_isperson INTEGER",
+                        "msdyn_company TEXT", "msdyn_vendoraccountnumber TEXT", "msdyn_partyid TEXT",
+                        "msdyn_isperson INTEGER",
                         "msdyn_vendorgroupid TEXT", "msdyn_vendorcreditlimit TEXT", "msdyn_currencycode TEXT",
-                        "msdyn_paymentterms TEXT", "msdyn_invoicevendoraccountnumber TEXT", "msdyn_priceincludessalestax INTEGER",
+                        "msdyn_paymentterms TEXT", "msdyn_invoicevendoraccountnumber TEXT",
+                        "msdyn_priceincludessalestax INTEGER",
                         "msdyn_onholdstatus INTEGER", "msdyn_numberofemployees INTEGER",
-                    ] + copied.map { "\($0.value) TEXT" } + flags.map { "\($0.value) INTEGER" })
+                    ] + SQLiteTable.columns(copied, .crm, "TEXT") + SQLiteTable.columns(flags, .crm, "INTEGER"))
             ])
     }
 }
