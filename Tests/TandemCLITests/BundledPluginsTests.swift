@@ -6,7 +6,9 @@ import TandemTestSupport
 /// would have to: `tandem plugins validate` on the library this package built.
 @Suite("Bundled plugins pass tandem plugins validate")
 struct BundledPluginsTests {
-    @Test("tandem plugins validate passes with no warnings (every map's tables have DDL on both sides)", arguments: Fixtures.bundledPlugins)
+    @Test(
+        "tandem plugins validate passes with no warnings (every map's tables have DDL on both sides)",
+        arguments: Fixtures.bundledPlugins)
     func validate(_ plugin: String) throws {
         let directory = try Fixtures.temporaryDirectory("validate")
         let pack = try TandemCLI.run([
@@ -22,6 +24,8 @@ struct BundledPluginsTests {
 
     @Test("The standard map plugins are all bundled")
     func standardPluginsBundled() {
-        #expect(Set(["ReferenceData", "Customers", "Vendors", "Products", "PartyGAB"]).isSubset(of: Fixtures.bundledPlugins))
+        #expect(
+            Set(["ReferenceData", "Customers", "Vendors", "Products", "PartyGAB"]).isSubset(of: Fixtures.bundledPlugins)
+        )
     }
 }

@@ -52,7 +52,8 @@ struct RoundTrip: CustomStringConvertible, Sendable {
 
     static func insert(_ table: String, _ row: [String: String]) -> String {
         let columns = row.keys.sorted()
-        return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { row[$0]! }.joined(separator: ", ")))"
+        return
+            "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { row[$0]! }.joined(separator: ", ")))"
     }
 
     static func update(_ record: Record, _ row: [String: String], _ values: [String: String]) -> String {
@@ -82,18 +83,26 @@ struct RoundTrip: CustomStringConvertible, Sendable {
         while ContinuousClock.now < deadline {
             found = try SideReader.records(path, record.table, where: condition(record, keyRow))
             if let expected {
-                if found.count == 1, found[0] == found[0].mapValues({ _ in "NULL" }).merging(expected, uniquingKeysWith: { $1 }) { return }
+                if found.count == 1,
+                    found[0] == found[0].mapValues({ _ in "NULL" }).merging(expected, uniquingKeysWith: { $1 })
+                {
+                    return
+                }
             } else if found.isEmpty {
                 return
             }
             try await Task.sleep(for: .milliseconds(50))
         }
         guard let expected, let actual = found.first else {
-            Issue.record("\(what): \(record.table) holds \(found.count) row(s) with key \(condition(record, keyRow)), expected \(expected == nil ? 0 : 1)")
+            Issue.record(
+                "\(what): \(record.table) holds \(found.count) row(s) with key \(condition(record, keyRow)), expected \(expected == nil ? 0 : 1)"
+            )
             return
         }
         let full = actual.mapValues { _ in "NULL" }.merging(expected) { $1 }
-        let differing = full.keys.sorted().filter { full[$0] != actual[$0] }.map { "\($0): \(actual[$0] ?? "no such column") instead of \(full[$0]!)" }
+        let differing = full.keys.sorted().filter { full[$0] != actual[$0] }.map {
+            "\($0): \(actual[$0] ?? "no such column") instead of \(full[$0]!)"
+        }
         Issue.record("\(what): \(record.table) differs in \(differing.joined(separator: "; "))")
     }
 }

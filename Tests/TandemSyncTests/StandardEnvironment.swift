@@ -15,9 +15,11 @@ enum StandardEnvironment {
 
     /// Every standard map, parents first.
     static let maps = [
-        "companies", "currencies", "payment-terms", "customer-groups", "vendor-groups", "unit-classes", "units", "unit-conversions",
+        "companies", "currencies", "payment-terms", "customer-groups", "vendor-groups", "unit-classes", "units",
+        "unit-conversions",
         "parties", "postal-address-locations", "postal-addresses", "party-postal-addresses", "electronic-addresses",
-        "customers-accounts", "customers-contacts", "vendors", "contacts-for-party", "products", "product-unit-conversions",
+        "customers-accounts", "customers-contacts", "vendors", "contacts-for-party", "products",
+        "product-unit-conversions",
     ]
 
     /// Parents written by the ERP application: two companies and currencies,
@@ -64,12 +66,27 @@ enum StandardEnvironment {
             let compare = try fixture.tandem(["maps", "compare"])
             if compare.status == 0 { return }
             // The header and the maps that are not in step.
-            last = compare.stdout.split(separator: "\n").enumerated().filter { $0.offset == 0 || !$0.element.hasSuffix("yes") }
+            last =
+                compare.stdout.split(separator: "\n").enumerated().filter {
+                    $0.offset == 0 || !$0.element.hasSuffix("yes")
+                }
                 .map(\.element).joined(separator: "\n") + compare.stderr
             try await Task.sleep(for: .milliseconds(200))
         }
         let errors = try fixture.tandem(["errors", "list"]).stdout
-        Issue.record("the maps are not in step after \(timeout): \(last)\nerrors: \(errors)\nengine log: \(fixture.engineLog.suffix(2000))")
+        Issue.record(
+            "the maps are not in step after \(timeout): \(last)\nerrors: \(errors)\nengine log: \(fixture.engineLog.suffix(2000))"
+        )
+    }
+
+    /// Expects no change waiting on either side (for a parent, or after an error).
+    static func expectNothingParked(_ fixture: SyncFixture) throws {
+        let errors = try fixture.tandem(["errors", "list"]).stdout
+        for (side, path) in [("crm", fixture.crm), ("erp", fixture.erp)] {
+            #expect(
+                try SideReader.scalar(path, "SELECT COUNT(*) FROM _tandem_parked") == 0,
+                "parked on the \(side) side: \(errors)")
+        }
     }
 
     /// The maps a bundled plugin provides, as `tandem plugins inspect` shows them.

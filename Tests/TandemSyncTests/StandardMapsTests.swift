@@ -11,7 +11,9 @@ import Testing
 /// one way).
 @Suite("Standard maps", .serialized)
 struct StandardMapsTests {
-    @Test("tandem init with every standard map creates every table on both sides from the plugins alone: each mapped column, the map's key as primary key, no REAL columns; one-way maps get their only direction")
+    @Test(
+        "tandem init with every standard map creates every table on both sides from the plugins alone: each mapped column, the map's key as primary key, no REAL columns; one-way maps get their only direction"
+    )
     func initFromPlugins() throws {
         let fixture = try SyncFixture.make("std-init", maps: StandardEnvironment.maps)
         var seen: [String] = []
@@ -25,28 +27,39 @@ struct StandardMapsTests {
                     (fixture.crm, map.crm, map.fields.flatMap { $0.crm?.columns ?? [] }),
                 ] {
                     let info = try SideReader.rows(
-                        path, "SELECT name || ' ' || type || ' ' || pk FROM pragma_table_info('\(table.table)') ORDER BY cid")
+                        path,
+                        "SELECT name || ' ' || type || ' ' || pk FROM pragma_table_info('\(table.table)') ORDER BY cid")
                     #expect(!info.isEmpty, "\(map.id): no table \(table.table)")
-                    let declared = Dictionary(uniqueKeysWithValues: info.map { line in
-                        let parts = line.split(separator: " ").map(String.init)
-                        return (parts[0], (type: parts[1], pk: Int(parts[2]) ?? 0))
-                    })
-                    for column in columns { #expect(declared[column] != nil, "\(map.id): \(table.table) has no column \(column)") }
+                    let declared = Dictionary(
+                        uniqueKeysWithValues: info.map { line in
+                            let parts = line.split(separator: " ").map(String.init)
+                            return (parts[0], (type: parts[1], pk: Int(parts[2]) ?? 0))
+                        })
+                    for column in columns {
+                        #expect(declared[column] != nil, "\(map.id): \(table.table) has no column \(column)")
+                    }
                     let primaryKey = declared.filter { $0.value.pk > 0 }.sorted { $0.value.pk < $1.value.pk }.map(\.key)
-                    #expect(primaryKey == table.key, "\(map.id): \(table.table) primary key \(primaryKey), map key \(table.key)")
-                    #expect(declared.values.allSatisfy { ["TEXT", "INTEGER"].contains($0.type) }, "\(map.id): \(table.table): \(info)")
+                    #expect(
+                        primaryKey == table.key,
+                        "\(map.id): \(table.table) primary key \(primaryKey), map key \(table.key)")
+                    #expect(
+                        declared.values.allSatisfy { ["TEXT", "INTEGER"].contains($0.type) },
+                        "\(map.id): \(table.table): \(info)")
                 }
             }
         }
         #expect(seen.sorted() == StandardEnvironment.maps.sorted())
         let yaml = try String(contentsOfFile: fixture.directory + "/tandem.yaml", encoding: .utf8)
         for map in ["companies", "unit-classes", "units", "products"] {
-            #expect(yaml.contains("  - name: \(map)\n    direction: erp-to-crm\n"), "\(map) is not one way in tandem.yaml")
+            #expect(
+                yaml.contains("  - name: \(map)\n    direction: erp-to-crm\n"), "\(map) is not one way in tandem.yaml")
         }
         #expect(yaml.contains("  - name: customers-accounts\n    direction: both\n"))
     }
 
-    @Test("Reference data round-trips: companies, unit classes and units ERP to CRM; currencies, terms of payment, groups and unit conversions both ways; currency 999 stays in F&O", arguments: RoundTrip.referenceData)
+    @Test(
+        "Reference data round-trips: companies, unit classes and units ERP to CRM; currencies, terms of payment, groups and unit conversions both ways; currency 999 stays in F&O",
+        arguments: RoundTrip.referenceData)
     func referenceData(_ trip: RoundTrip) async throws {
         let (fixture, engine) = try await StandardEnvironment.start("std-\(trip.map)")
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -54,22 +67,29 @@ struct StandardMapsTests {
         if trip.map == "currencies" {
             try SideReader.execute(fixture.erp, "INSERT INTO CurrencyEntity VALUES ('999', 'Test currency', '¤', 2)")
             try await StandardEnvironment.awaitInStep(fixture)
-            #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM transactioncurrency WHERE isocurrencycode = '999'") == 0)
+            #expect(
+                try SideReader.scalar(
+                    fixture.crm, "SELECT COUNT(*) FROM transactioncurrency WHERE isocurrencycode = '999'") == 0)
         }
         try await StandardEnvironment.awaitInStep(fixture)
     }
 
-    @Test("Customers, vendors, parties, addresses and products round-trip in each direction they allow", arguments: [RoundTrip.customersAccounts, .customersContacts, .vendors] + RoundTrip.partyGAB + [.products, .productUnitConversions])
+    @Test(
+        "Customers, vendors, parties, addresses and products round-trip in each direction they allow",
+        arguments: [RoundTrip.customersAccounts, .customersContacts, .vendors] + RoundTrip.partyGAB + [
+            .products, .productUnitConversions,
+        ])
     func roundTrip(_ trip: RoundTrip) async throws {
         let (fixture, engine) = try await StandardEnvironment.start("std-\(trip.map)")
         defer { kill(engine.processIdentifier, SIGKILL) }
         try await trip.run(fixture)
         try await StandardEnvironment.awaitInStep(fixture)
-        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 0)
-        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_parked") == 0)
+        try StandardEnvironment.expectNothingParked(fixture)
     }
 
-    @Test("Two maps on one ERP customer table: organisations go to accounts, persons to contacts, each back with its party type; CRM rows outside the reversed filters stay in the CRM")
+    @Test(
+        "Two maps on one ERP customer table: organisations go to accounts, persons to contacts, each back with its party type; CRM rows outside the reversed filters stay in the CRM"
+    )
     func customersByPartyType() async throws {
         let (fixture, engine) = try await StandardEnvironment.start("std-customers")
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -94,23 +114,51 @@ struct StandardMapsTests {
             try SideReader.rows(fixture.erp, erpCustomers)
                 == ["A-CRM Organization", "C-ORG Organization", "C-PER Person", "P-CRM Person", "US-000 Organization"]
                 && SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account WHERE accountnumber = 'C-ORG'") == 1
-                && SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM contact WHERE msdyn_contactpersonid = 'C-PER'") == 1
+                && SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM contact WHERE msdyn_contactpersonid = 'C-PER'")
+                    == 1
         }
-        #expect(try SideReader.rows(fixture.crm, "SELECT accountnumber FROM account ORDER BY accountnumber") == ["A-CRM", "A-PROSPECT", "C-ORG", "US-000"])
-        #expect(try SideReader.rows(fixture.crm, "SELECT msdyn_contactpersonid FROM contact ORDER BY 1") == ["C-PER", "P-CRM", "P-LEAD", "x"])
-        #expect(try SideReader.rows(fixture.crm, "SELECT name || ' ' || customertypecode FROM account WHERE accountnumber = 'C-ORG'") == ["Contoso 3"])
-        #expect(try SideReader.rows(fixture.crm, "SELECT firstname || ' ' || msdyn_sellable FROM contact WHERE msdyn_contactpersonid = 'C-PER'") == ["Ada 1"])
-        #expect(try SideReader.rows(fixture.erp, "SELECT ORGANIZATIONNAME || ' ' || quote(PERSONFIRSTNAME) FROM CustCustomerV3Entity WHERE CUSTOMERACCOUNT = 'A-CRM'") == ["From Sales NULL"])
-        #expect(try SideReader.rows(fixture.erp, "SELECT PERSONFIRSTNAME || ' ' || quote(ORGANIZATIONNAME) FROM CustCustomerV3Entity WHERE CUSTOMERACCOUNT = 'P-CRM'") == ["Grace NULL"])
+        #expect(
+            try SideReader.rows(fixture.crm, "SELECT accountnumber FROM account ORDER BY accountnumber") == [
+                "A-CRM", "A-PROSPECT", "C-ORG", "US-000",
+            ])
+        #expect(
+            try SideReader.rows(fixture.crm, "SELECT msdyn_contactpersonid FROM contact ORDER BY 1") == [
+                "C-PER", "P-CRM", "P-LEAD", "x",
+            ])
+        #expect(
+            try SideReader.rows(
+                fixture.crm, "SELECT name || ' ' || customertypecode FROM account WHERE accountnumber = 'C-ORG'") == [
+                    "Contoso 3"
+                ])
+        #expect(
+            try SideReader.rows(
+                fixture.crm,
+                "SELECT firstname || ' ' || msdyn_sellable FROM contact WHERE msdyn_contactpersonid = 'C-PER'") == [
+                    "Ada 1"
+                ])
+        #expect(
+            try SideReader.rows(
+                fixture.erp,
+                "SELECT ORGANIZATIONNAME || ' ' || quote(PERSONFIRSTNAME) FROM CustCustomerV3Entity WHERE CUSTOMERACCOUNT = 'A-CRM'"
+            ) == ["From Sales NULL"])
+        #expect(
+            try SideReader.rows(
+                fixture.erp,
+                "SELECT PERSONFIRSTNAME || ' ' || quote(ORGANIZATIONNAME) FROM CustCustomerV3Entity WHERE CUSTOMERACCOUNT = 'P-CRM'"
+            ) == ["Grace NULL"])
         // A person's delete removes the contact only.
         try SideReader.execute(fixture.erp, "DELETE FROM CustCustomerV3Entity WHERE CUSTOMERACCOUNT = 'C-PER'")
-        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM contact WHERE msdyn_contactpersonid = 'C-PER'") == 0 }
+        try await waitUntil {
+            try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM contact WHERE msdyn_contactpersonid = 'C-PER'")
+                == 0
+        }
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == 4)
-        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 0)
-        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_parked") == 0)
+        try StandardEnvironment.expectNothingParked(fixture)
     }
 
-    @Test("A party with three postal addresses (one of them with a past version, one future-dated) in two roles, and a phone and an email, arrives whole; F&O's open ends are empty in Dataverse")
+    @Test(
+        "A party with three postal addresses (one of them with a past version, one future-dated) in two roles, and a phone and an email, arrives whole; F&O's open ends are empty in Dataverse"
+    )
     func partyWithAddresses() async throws {
         let (fixture, engine) = try await StandardEnvironment.start("std-gab")
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -130,36 +178,48 @@ struct StandardMapsTests {
                 ('E301', '000300', 'Phone', '+30 210 000 0000', 'Yes'), ('E302', '000300', 'Email', 'info@fabrikam.example', 'Yes');
             """)
         try await StandardEnvironment.awaitInStep(fixture)
-        #expect(try SideReader.rows(fixture.crm, "SELECT msdyn_organizationname || ' ' || msdyn_partytype || ' ' || msdyn_language FROM msdyn_party WHERE msdyn_partynumber = '000300'")
-            == ["Fabrikam Ελλάς 192350002 192350009"])
-        #expect(try SideReader.rows(
-            fixture.crm,
-            """
-            SELECT a.msdyn_postaladdresspurposenames || ' ' || a.msdyn_isprimary || ' ' || c.msdyn_description || ' ' || quote(p.msdyn_validfrom) || ' ' || quote(p.msdyn_validto) || ' ' || p.msdyn_street
-            FROM msdyn_partypostaladdress a JOIN msdyn_postaladdresscollection c ON c.msdyn_location = a.msdyn_postaladdresscollectionid
-            JOIN msdyn_postaladdress p ON p.msdyn_postaladdresscollectionid = c.msdyn_location
-            WHERE a.msdyn_partyid = '000300' ORDER BY c.msdyn_location, p.msdyn_validfrom
-            """) == [
-                "Invoice;Delivery 1 Head office '2019-03-01T00:00:00' '2023-12-31T23:59:59' Old Road 1",
-                "Invoice;Delivery 1 Head office '2024-01-01T00:00:00' NULL Ermou 10",
-                "Business 0 Warehouse '2022-05-01T00:00:00' NULL Port 7",
-                "Business 0 New head office '2030-01-01T00:00:00' NULL Syngrou 200",
-            ])
-        #expect(try SideReader.rows(fixture.crm, "SELECT msdyn_type || ' ' || msdyn_locator || ' ' || msdyn_isprimary FROM msdyn_partyelectronicaddress WHERE msdyn_partyid = '000300' ORDER BY 1")
-            == ["192350001 +30 210 000 0000 1", "192350002 info@fabrikam.example 1"])
+        #expect(
+            try SideReader.rows(
+                fixture.crm,
+                "SELECT msdyn_organizationname || ' ' || msdyn_partytype || ' ' || msdyn_language FROM msdyn_party WHERE msdyn_partynumber = '000300'"
+            )
+                == ["Fabrikam Ελλάς 192350002 192350009"])
+        #expect(
+            try SideReader.rows(
+                fixture.crm,
+                """
+                SELECT a.msdyn_postaladdresspurposenames || ' ' || a.msdyn_isprimary || ' ' || c.msdyn_description || ' ' || quote(p.msdyn_validfrom) || ' ' || quote(p.msdyn_validto) || ' ' || p.msdyn_street
+                FROM msdyn_partypostaladdress a JOIN msdyn_postaladdresscollection c ON c.msdyn_location = a.msdyn_postaladdresscollectionid
+                JOIN msdyn_postaladdress p ON p.msdyn_postaladdresscollectionid = c.msdyn_location
+                WHERE a.msdyn_partyid = '000300' ORDER BY c.msdyn_location, p.msdyn_validfrom
+                """) == [
+                    "Invoice;Delivery 1 Head office '2019-03-01T00:00:00' '2023-12-31T23:59:59' Old Road 1",
+                    "Invoice;Delivery 1 Head office '2024-01-01T00:00:00' NULL Ermou 10",
+                    "Business 0 Warehouse '2022-05-01T00:00:00' NULL Port 7",
+                    "Business 0 New head office '2030-01-01T00:00:00' NULL Syngrou 200",
+                ])
+        #expect(
+            try SideReader.rows(
+                fixture.crm,
+                "SELECT msdyn_type || ' ' || msdyn_locator || ' ' || msdyn_isprimary FROM msdyn_partyelectronicaddress WHERE msdyn_partyid = '000300' ORDER BY 1"
+            )
+                == ["192350001 +30 210 000 0000 1", "192350002 info@fabrikam.example 1"])
 
         // Valid from F&O's beginning of time, which Dataverse keeps empty: valid-from is part of the key, which
         // the CRM side declares NOT NULL (a NULL never matches a key), so the row waits in the error list.
         try SideReader.execute(
             fixture.erp,
-            "INSERT INTO LogisticsPostalAddressHistoryV2CDSEntity (LOCATIONID, VALIDFROM, VALIDTO) VALUES ('L302', '1900-01-01T00:00:00', '2022-04-30T23:59:59')")
+            "INSERT INTO LogisticsPostalAddressHistoryV2CDSEntity (LOCATIONID, VALIDFROM, VALIDTO) VALUES ('L302', '1900-01-01T00:00:00', '2022-04-30T23:59:59')"
+        )
         try await waitUntil {
             try fixture.tandem(["errors", "list", "--map", "postal-addresses", "--json"]).stdout
                 .contains("NOT NULL constraint failed: msdyn_postaladdress.msdyn_validfrom")
         }
     }
 
-    @Test("Money with ten decimals arrives exact to the last digit both ways (customers, vendors, product prices); an eleventh decimal is an error on its row, never a rounding")
+    @Test(
+        "Money with ten decimals arrives exact to the last digit both ways (customers, vendors, product prices); an eleventh decimal is an error on its row, never a rounding"
+    )
     func moneyIsExact() async throws {
         let (fixture, engine) = try await StandardEnvironment.start("std-money")
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -179,10 +239,26 @@ struct StandardMapsTests {
             }.joined(separator: "\n"))
         try await StandardEnvironment.awaitInStep(fixture)
         let expected = amounts.map { "\($0.0) \($0.2)" }
-        #expect(try SideReader.rows(fixture.crm, "SELECT accountnumber || ' ' || quote(creditlimit) FROM account WHERE accountnumber LIKE 'M%' ORDER BY 1") == expected)
-        #expect(try SideReader.rows(fixture.crm, "SELECT msdyn_vendoraccountnumber || ' ' || quote(msdyn_vendorcreditlimit) FROM msdyn_vendor WHERE msdyn_vendoraccountnumber LIKE 'M%' ORDER BY 1") == expected)
-        #expect(try SideReader.rows(fixture.crm, "SELECT msdyn_productnumber || ' ' || quote(price) FROM product WHERE msdyn_productnumber LIKE 'M%' ORDER BY 1") == expected)
-        #expect(try SideReader.rows(fixture.crm, "SELECT msdyn_productnumber || ' ' || quote(currentcost) FROM product WHERE msdyn_productnumber LIKE 'M%' ORDER BY 1") == expected)
+        #expect(
+            try SideReader.rows(
+                fixture.crm,
+                "SELECT accountnumber || ' ' || quote(creditlimit) FROM account WHERE accountnumber LIKE 'M%' ORDER BY 1"
+            ) == expected)
+        #expect(
+            try SideReader.rows(
+                fixture.crm,
+                "SELECT msdyn_vendoraccountnumber || ' ' || quote(msdyn_vendorcreditlimit) FROM msdyn_vendor WHERE msdyn_vendoraccountnumber LIKE 'M%' ORDER BY 1"
+            ) == expected)
+        #expect(
+            try SideReader.rows(
+                fixture.crm,
+                "SELECT msdyn_productnumber || ' ' || quote(price) FROM product WHERE msdyn_productnumber LIKE 'M%' ORDER BY 1"
+            ) == expected)
+        #expect(
+            try SideReader.rows(
+                fixture.crm,
+                "SELECT msdyn_productnumber || ' ' || quote(currentcost) FROM product WHERE msdyn_productnumber LIKE 'M%' ORDER BY 1"
+            ) == expected)
 
         // CRM to ERP, and a value with an eleventh decimal: an error on that row alone.
         try SideReader.execute(
@@ -193,15 +269,28 @@ struct StandardMapsTests {
             UPDATE msdyn_vendor SET msdyn_vendorcreditlimit = '7.7777777777' WHERE msdyn_vendoraccountnumber = 'M3';
             """)
         try await waitUntil {
-            try SideReader.rows(fixture.erp, "SELECT quote(CREDITLIMIT) FROM VendVendorV2Entity WHERE VENDORACCOUNTNUMBER = 'M3'") == ["'7.7777777777'"]
+            try SideReader.rows(
+                fixture.erp, "SELECT quote(CREDITLIMIT) FROM VendVendorV2Entity WHERE VENDORACCOUNTNUMBER = 'M3'") == [
+                    "'7.7777777777'"
+                ]
         }
-        #expect(try SideReader.rows(fixture.erp, "SELECT quote(CREDITLIMIT) FROM CustCustomerV3Entity WHERE CUSTOMERACCOUNT = 'M1'") == ["'0.0000000009'"])
-        #expect(try SideReader.rows(fixture.erp, "SELECT quote(CREDITLIMIT) FROM VendVendorV2Entity WHERE VENDORACCOUNTNUMBER = 'M2'") == ["'-0.0000000001'"])
+        #expect(
+            try SideReader.rows(
+                fixture.erp, "SELECT quote(CREDITLIMIT) FROM CustCustomerV3Entity WHERE CUSTOMERACCOUNT = 'M1'") == [
+                    "'0.0000000009'"
+                ])
+        #expect(
+            try SideReader.rows(
+                fixture.erp, "SELECT quote(CREDITLIMIT) FROM VendVendorV2Entity WHERE VENDORACCOUNTNUMBER = 'M2'") == [
+                    "'-0.0000000001'"
+                ])
         let errors = try fixture.tandem(["errors", "list", "--map", "vendors", "--json"]).stdout
         #expect(errors.contains("1.00000000001 has more than 10 decimal places"), "\(errors)")
     }
 
-    @Test("Products are ERP-led: a CRM edit is put back and reported, a CRM delete restored; the standard order quantity converts to the sales unit exactly (inverse, product-specific first, numerator/denominator/offset, the conversion's rounding)")
+    @Test(
+        "Products are ERP-led: a CRM edit is put back and reported, a CRM delete restored; the standard order quantity converts to the sales unit exactly (inverse, product-specific first, numerator/denominator/offset, the conversion's rounding)"
+    )
     func productsOneWayAndConversions() async throws {
         let (fixture, engine) = try await StandardEnvironment.start("std-products")
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -229,30 +318,42 @@ struct StandardMapsTests {
             UPDATE EcoResReleasedDistinctProductCDSEntity SET STANDARDORDERQUANTITY = '25' WHERE PRODUCTNUMBER = 'D0000';
             """)
         let quantities = "SELECT productnumber || ' ' || quote(msdyn_standardorderquantity) FROM product ORDER BY 1"
-        try await waitUntil { try SideReader.rows(fixture.crm, quantities).count == 6 && SideReader.rows(fixture.crm, quantities).contains("usmf-D0000 '2.5000000000'") }
-        #expect(try SideReader.rows(fixture.crm, quantities) == [
-            "demf-Q1 '3.0000000000'",
-            // D0000's own conversion (10 each to the box) wins over the standard 12.
-            "usmf-D0000 '2.5000000000'",
-            "usmf-Q1 '0.0833333333'",
-            "usmf-Q2 '12345678901234567890.1234567000'",
-            "usmf-Q3 '0.3333333334'",
-            "usmf-Q4 '97.8800000000'",
-        ])
+        try await waitUntil {
+            try SideReader.rows(fixture.crm, quantities).count == 6
+                && SideReader.rows(fixture.crm, quantities).contains("usmf-D0000 '2.5000000000'")
+        }
+        #expect(
+            try SideReader.rows(fixture.crm, quantities) == [
+                "demf-Q1 '3.0000000000'",
+                // D0000's own conversion (10 each to the box) wins over the standard 12.
+                "usmf-D0000 '2.5000000000'",
+                "usmf-Q1 '0.0833333333'",
+                "usmf-Q2 '12345678901234567890.1234567000'",
+                "usmf-Q3 '0.3333333334'",
+                "usmf-Q4 '97.8800000000'",
+            ])
         let errors = try fixture.tandem(["errors", "list", "--map", "products", "--json"]).stdout
         #expect(errors.contains("no unit conversion from 'g' to 'box' (product Q5)"), "\(errors)")
 
         // The CRM edits a product and deletes another: both are put back from F&O and reported.
         try SideReader.execute(
             fixture.crm,
-            "UPDATE product SET name = 'renamed in Sales', price = '1' WHERE productnumber = 'usmf-Q1'; DELETE FROM product WHERE productnumber = 'usmf-Q3';")
+            "UPDATE product SET name = 'renamed in Sales', price = '1' WHERE productnumber = 'usmf-Q1'; DELETE FROM product WHERE productnumber = 'usmf-Q3';"
+        )
         try await waitUntil {
-            try SideReader.rows(fixture.crm, "SELECT name || ' ' || quote(price) FROM product WHERE productnumber = 'usmf-Q1'") == ["one each in boxes of 12 NULL"]
+            try SideReader.rows(
+                fixture.crm, "SELECT name || ' ' || quote(price) FROM product WHERE productnumber = 'usmf-Q1'") == [
+                    "one each in boxes of 12 NULL"
+                ]
                 && SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM product WHERE productnumber = 'usmf-Q3'") == 1
         }
         let reports = try ConflictTests.conflicts(fixture, ["--map", "products"])
         #expect(reports.count == 2)
         #expect(reports.allSatisfy { ($0["policy"] as? String) == "one-way" })
-        #expect(try SideReader.rows(fixture.erp, "SELECT PRODUCTNAME FROM EcoResReleasedDistinctProductCDSEntity WHERE DATAAREAID = 'usmf' AND PRODUCTNUMBER = 'Q1'") == ["one each in boxes of 12"])
+        #expect(
+            try SideReader.rows(
+                fixture.erp,
+                "SELECT PRODUCTNAME FROM EcoResReleasedDistinctProductCDSEntity WHERE DATAAREAID = 'usmf' AND PRODUCTNUMBER = 'Q1'"
+            ) == ["one each in boxes of 12"])
     }
 }
