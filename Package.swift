@@ -12,6 +12,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The standard dual-write map plugins, one folder under Plugins/ and one
+/// shared library (`libTandem<folder>.so`) each; see docs/MAPS.md.
+let standardMapPlugins = ["ReferenceData", "Customers", "Vendors", "Products", "PartyGAB"]
+
 let package = Package(
     name: "Tandem",
     platforms: [.macOS(.v15)],
@@ -25,7 +29,7 @@ let package = Package(
         .library(name: "TandemSampleMaps", type: .dynamic, targets: ["SampleMaps"]),
         // A plugin the tests load: a table map with a batch mapper, written with the Swift kit.
         .library(name: "TandemTestMapperPlugin", type: .dynamic, targets: ["TestMapperPlugin"]),
-    ],
+    ] + standardMapPlugins.map { .library(name: "Tandem\($0)", type: .dynamic, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -115,7 +119,23 @@ let package = Package(
             exclude: ["tandem-plugin.json"],
             swiftSettings: swiftSettings
         ),
-
+        // Field shapes, value maps, lookups and DDL that the standard map plugins share;
+        // linked into each of them (no manifest: it is not a plugin).
+        .target(
+            name: "StandardMapKit",
+            dependencies: ["TandemDocuments"],
+            path: "Plugins/StandardMapKit",
+            swiftSettings: swiftSettings
+        ),
+    ] + standardMapPlugins.map { plugin -> Target in
+        .target(
+            name: plugin,
+            dependencies: ["CTandemPlugin", "TandemPluginKit", "StandardMapKit"],
+            path: "Plugins/\(plugin)",
+            exclude: ["tandem-plugin.json"],
+            swiftSettings: swiftSettings
+        )
+    } + [
         // MARK: Tests.
         .target(
             name: "TestMapperPlugin",

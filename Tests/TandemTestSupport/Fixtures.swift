@@ -16,6 +16,13 @@ public enum Fixtures {
     public static let productsDirectory: String = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent().path
 
+    /// The bundled plugins: the folders under `Plugins/` with a `tandem-plugin.json`, sorted.
+    public static var bundledPlugins: [String] {
+        let root = repositoryRoot + "/Plugins"
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return folders.filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/tandem-plugin.json") }.sorted()
+    }
+
     /// The standard transforms library as built by this package.
     public static var standardTransformsLibrary: String { productsDirectory + "/libTandemStandardTransforms.so" }
 

@@ -14,13 +14,16 @@ public struct SyncFixture: Sendable {
     /// The CRM side's database.
     public var crm: String { directory + "/crm.sqlite" }
 
-    /// Stages the bundled plugins (once per test process).
+    /// Stages every bundled plugin (once per test process) the way the
+    /// `./tandem` script does: each `Plugins/<Dir>/tandem-plugin.json` with
+    /// the library `libTandem<Dir>.so` this package built.
     public static let stagedPlugins: String = {
         let directory = try! Fixtures.temporaryDirectory("bundled")
-        try! Fixtures.packStandardTransforms(into: directory)
-        try! PluginPackager.pack(
-            library: Fixtures.productsDirectory + "/libTandemSampleMaps.so",
-            sourceManifest: Fixtures.repositoryRoot + "/Plugins/SampleMaps/tandem-plugin.json", into: directory)
+        for plugin in Fixtures.bundledPlugins {
+            try! PluginPackager.pack(
+                library: Fixtures.productsDirectory + "/libTandem\(plugin).so",
+                sourceManifest: Fixtures.repositoryRoot + "/Plugins/\(plugin)/tandem-plugin.json", into: directory)
+        }
         return directory
     }()
 
