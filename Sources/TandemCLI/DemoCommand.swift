@@ -101,6 +101,7 @@ struct DemoCommand: ParsableCommand {
                 rows: report.comparisons.map { result in
                     let (erp, crm) = result.direction == .erpToCrm ? (result.sourceRows, result.targetRows) : (result.targetRows, result.sourceRows)
                     var notes: [String] = []
+                    if result.carried != result.sourceRows { notes.append("the filter carries \(result.carried) of the \(result.sourceRows) \(result.direction.source) rows") }
                     if result.differing > 0 { notes.append("\(result.differing) differ") }
                     if result.missing > 0 { notes.append("\(result.missing) missing on \(result.direction.target)") }
                     if result.onlyTarget > 0 { notes.append("\(result.onlyTarget) only on \(result.direction.target)") }

@@ -45,8 +45,8 @@ public struct DemoData {
     static let units: [(symbol: String, unitClass: String, description: String, decimals: Int, base: Bool, system: String)] = [
         ("pcs", "Quantity", "Pieces", 0, true, "None"), ("box", "Quantity", "Box", 0, false, "None"),
         ("dozen", "Quantity", "Dozen", 0, false, "None"), ("kg", "Mass", "Kilogram", 3, true, "Metric"),
-        ("g", "Mass", "Gram", 0, false, "Metric"), ("lb", "Mass", "Pound", 3, false, "US"), ("m", "Length", "Metre", 3, true, "Metric"),
-        ("cm", "Length", "Centimetre", 1, false, "Metric"), ("ft", "Length", "Foot", 3, false, "US"),
+        ("g", "Mass", "Gram", 0, false, "Metric"), ("lb", "Mass", "Pound", 3, false, "Us"), ("m", "Length", "Metre", 3, true, "Metric"),
+        ("cm", "Length", "Centimetre", 1, false, "Metric"), ("ft", "Length", "Foot", 3, false, "Us"),
         ("l", "Volume", "Litre", 3, true, "Metric"), ("ml", "Volume", "Millilitre", 0, false, "Metric"),
     ]
 
@@ -100,12 +100,12 @@ public struct DemoData {
             var groups = try TableWriter("CustCustomerGroupEntity", db)
             var vendorGroups = try TableWriter("VendVendorGroupEntity", db)
             for company in companies {
-                for (name, days, method) in [("Net10", 10, "Net"), ("Net30", 30, "Net"), ("Net60", 60, "Net"), ("COD", 0, "COD"), ("M15", 15, "CurrentMth")] {
+                for (name, days, method) in [("Net10", 10, "Net"), ("Net30", 30, "Net"), ("Net60", 60, "Net"), ("COD", 0, "Cod"), ("M15", 15, "CurrentMth")] {
                     try terms.insert([
                         "DATAAREAID": company.code, "NAME": name, "DESCRIPTION": "\(name) (\(company.code))", "NUMBEROFDAYS": days,
-                        "NUMBEROFMONTHS": 0, "CUTOFFDAYOFMONTH": 0, "ISCASHPAYMENT": method == "COD" ? "Yes" : "No",
+                        "NUMBEROFMONTHS": 0, "CUTOFFDAYOFMONTH": 0, "ISCASHPAYMENT": method == "Cod" ? "Yes" : "No",
                         "ISCERTIFIEDCOMPANYCHECK": "No", "ISDEFAULTPAYMENTTERM": name == "Net30" ? "Yes" : "No", "PAYMENTMETHODTYPE": method,
-                        "CREDITCARDPAYMENTTYPE": "NA", "CREDITCARDCREDITCHECKTYPE": "Normal",
+                        "CREDITCARDPAYMENTTYPE": "Na", "CREDITCARDCREDITCHECKTYPE": "Normal",
                     ])
                 }
                 for (id, description) in [("10", "Wholesale customers"), ("20", "Retail customers"), ("30", "Intercompany"), ("40", "Internet customers")] {
@@ -164,10 +164,10 @@ public struct DemoData {
         _ db: Database, size: Size, random: inout DemoNames, counts: inout [String: Int], log: (String) -> Void
     ) throws {
         var parties = try TableWriter("DirPartyCDSEntity", db)
-        var locations = try TableWriter(try firstTable(db, ["DirPartyLocationCDSEntity", "LogisticsPostalAddressLocationCDSEntity", "PostalAddressLocationCDSEntity"]), db)
-        var history = try TableWriter(try firstTable(db, ["LogisticsPostalAddressV2CDSEntity", "PostalAddressHistoryV2CDSEntity", "LogisticsPostalAddressHistoryCDSEntity"]), db)
+        var locations = try TableWriter("LogisticsPostalAddressLocationCDSEntity", db)
+        var history = try TableWriter("LogisticsPostalAddressHistoryV2CDSEntity", db)
         var partyAddresses = try TableWriter("DirPartyPostalAddressLocationCDSEntity", db)
-        var electronic = try TableWriter(try firstTable(db, ["DirPartyContactV3Entity", "DirPartyContactV3CDSEntity", "PartyContactV3Entity"]), db)
+        var electronic = try TableWriter("DirPartyContactV3Entity", db)
         var customers = try TableWriter("CustCustomerV3Entity", db)
         var vendors = try TableWriter("VendVendorV2Entity", db)
         var contactsForParty = try TableWriter("smmContactPersonV2Entity", db)
@@ -229,16 +229,35 @@ public struct DemoData {
         // (often one with a higher number: a reference that initial sync meets before its target).
         var perCompany: [String: Int] = [:]
         var nextContact = 0
+        // Who is an organisation is decided first, so that billing references can point forward
+        // (and, for a few pairs, both ways: a cycle) to customers that will be accounts too.
+        var kinds: [String: [Bool]] = [:]
+        for index in 1...size.customers {
+            let company = companies[index % companies.count].code
+            // The first few of each company are organisations: the CRM side's own accounts overlap with them.
+            kinds[company, default: []].append((kinds[company]?.count ?? 0) < 5 || random.chance(70))
+        }
+        func billing(_ company: String, _ number: Int) -> String? {
+            let list = kinds[company] ?? []
+            guard number % 10 == 0, number > 10 else { return nil }
+            // Mostly forward (a later customer), every 30th a cycle with the one before it.
+            let target = number % 30 == 0 ? number - 1 : number + 3
+            guard target <= list.count, list[target - 1] else { return nil }
+            return customerAccount(company, target)
+        }
         for index in 1...size.customers {
             let company = companies[index % companies.count]
             let number = perCompany[company.code, default: 0] + 1
             perCompany[company.code] = number
-            // The first few of each company are organisations: the CRM side's own accounts overlap with them.
-            let organisationCustomer = number <= 5 || random.chance(70)
+            let organisationCustomer = kinds[company.code]![number - 1]
             let person = organisationCustomer ? nil : random.person()
             let organisation = organisationCustomer ? random.organisation(index) : nil
             let partyNumber = try party(organisation: organisation, person: person, index: index)
-            let billedTo = organisationCustomer && number % 10 == 0 && number > 10 ? customerAccount(company.code, number % 7 == 0 ? number - 5 : number + 3) : nil
+            var billedTo = organisationCustomer ? billing(company.code, number) : nil
+            // The other half of a cycle: customer 29 is billed to 30, which is billed to 29.
+            if organisationCustomer, (number + 1) % 30 == 0, number + 1 <= kinds[company.code]!.count, kinds[company.code]![number] {
+                billedTo = customerAccount(company.code, number + 1)
+            }
             try customers.insert([
                 "DATAAREAID": company.code, "CUSTOMERACCOUNT": customerAccount(company.code, number),
                 "PARTYTYPE": organisationCustomer ? "Organization" : "Person", "PARTYNUMBER": partyNumber, "ORGANIZATIONNAME": organisation,
@@ -322,11 +341,5 @@ public struct DemoData {
         }
         counts[products.table, default: 0] += products.count
         counts[specific.table, default: 0] += specific.count
-    }
-
-    /// The first of `names` that exists (the standard plugins' table names, as the reference leaves some open).
-    private static func firstTable(_ db: Database, _ names: [String]) throws -> String {
-        for name in names where try db.tableExists(name) { return name }
-        return names[0]
     }
 }
