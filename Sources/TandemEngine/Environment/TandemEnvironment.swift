@@ -107,7 +107,7 @@ public struct TandemEnvironment: Sendable {
                 let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
                 throw SyncError(
                     .configuration,
-                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list` shows what loaded and what was refused")
+                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
             }
             for parent in map.dependsOn ?? [] where !enabled.contains(parent) {
                 throw SyncError(
