@@ -199,7 +199,7 @@ struct CustomTablePluginTests {
         #expect(try await engine.awaitExit() == 0)
     }
 
-    @Test("A library copied in without its manifest is refused, naming the file and the pack command, which fixes it")
+    @Test("A library copied in without its manifest is refused, naming the file and the pack command, which fixes it; then a missing table is named")
     func missingManifest() throws {
         let fixture = try SyncFixture.make("custom-no-manifest", maps: [], edit: Self.enableMaps)
         let plugins = fixture.directory + "/plugins"
@@ -233,6 +233,14 @@ struct CustomTablePluginTests {
         let fixed = try fixture.tandem(["plugins", "list", "--json"])
         #expect(!fixed.stdout.contains("manifest-missing"), "\(fixed.stdout)")
         #expect(fixed.stdout.contains("\"com.contoso.warehouses\""))
+
+        // Forgetting --create-tables: the message says which table, where, and both ways out.
+        let noTables = try fixture.tandem(["capture", "install"])
+        #expect(noTables.status != 0)
+        #expect(
+            noTables.stderr.contains(
+                "table 'InventSite' does not exist in the erp database \(fixture.erp); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(library)` shows whether that DDL creates it)"),
+            "\(noTables.stderr)")
         #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
     }
 
