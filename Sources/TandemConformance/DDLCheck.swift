@@ -16,7 +16,9 @@ enum DDLCheck {
         do {
             database = try DatabaseQueue()
         } catch {
-            return [ConformanceCheck("DDL (\(side))", .fail, "cannot open an in-memory SQLite database to run it: \(error)")]
+            return [
+                ConformanceCheck("DDL (\(side))", .fail, "cannot open an in-memory SQLite database to run it: \(error)")
+            ]
         }
         for (index, statement) in statements.enumerated() {
             do {
@@ -27,7 +29,9 @@ enum DDLCheck {
                         "DDL (\(side)) statement \(index + 1)", .fail,
                         "SQLite refuses it: \(error.message ?? "\(error)"): \(statement.prefix(120))"))
             } catch {
-                checks.append(ConformanceCheck("DDL (\(side)) statement \(index + 1)", .fail, "\(error): \(statement.prefix(120))"))
+                checks.append(
+                    ConformanceCheck(
+                        "DDL (\(side)) statement \(index + 1)", .fail, "\(error): \(statement.prefix(120))"))
             }
         }
         for map in maps {
@@ -45,7 +49,10 @@ enum DDLCheck {
             guard let columns else {
                 // A plugin may map a table the application already has, so this is not a failure.
                 checks.append(
-                    ConformanceCheck(name, .warn, "creates no table \(table.table); it must exist on the \(side) side before capture is installed"))
+                    ConformanceCheck(
+                        name, .warn,
+                        "creates no table \(table.table); it must exist on the \(side) side before capture is installed"
+                    ))
                 continue
             }
             // Exact names, as the engine matches them when it plans the map.
@@ -54,10 +61,12 @@ enum DDLCheck {
             let missing = mapped.filter { !columns.contains($0) && seen.insert($0).inserted }
             checks.append(
                 missing.isEmpty
-                    ? ConformanceCheck(name, .pass, "creates \(table.table) with its \(Set(mapped).count) mapped column(s)")
+                    ? ConformanceCheck(
+                        name, .pass, "creates \(table.table) with its \(Set(mapped).count) mapped column(s)")
                     : ConformanceCheck(
                         name, .fail,
-                        "\(table.table) has no column \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the map names; add it to the DDL or correct the field (columns: \(columns.joined(separator: ", ")))"))
+                        "\(table.table) has no column \(missing.map { "'\($0)'" }.joined(separator: ", ")), which the map names; add it to the DDL or correct the field (columns: \(columns.joined(separator: ", ")))"
+                    ))
         }
         return checks
     }

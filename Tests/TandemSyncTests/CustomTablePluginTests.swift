@@ -44,14 +44,24 @@ struct CustomTablePluginTests {
         ||'|'||quote(msdyn_warehousetype)||'|'||quote(msdyn_maxpallets)||'|'||quote(msdyn_source) FROM msdyn_warehouse ORDER BY 1
         """
 
-    /// Waits until every captured change of both maps is applied and each
-    /// table holds exactly `expected`; records the differences otherwise.
-    static func awaitTables(_ fixture: SyncFixture, _ expected: [(database: String, query: String, rows: [String])]) async throws {
+    /// Waits until every captured change of both maps is applied, both site
+    /// tables hold exactly `sites` and the warehouse tables exactly their
+    /// rows; records the differences otherwise.
+    static func awaitTables(
+        _ fixture: SyncFixture, sites: [String], erpWarehouses: [String], crmWarehouses: [String]
+    ) async throws {
+        let expected: [(database: String, query: String, rows: [String])] = [
+            (fixture.erp, erpSites, sites), (fixture.crm, crmSites, sites),
+            (fixture.erp, Self.erpWarehouses, erpWarehouses), (fixture.crm, Self.crmWarehouses, crmWarehouses),
+        ]
         let deadline = ContinuousClock.now + .seconds(60)
         var actual: [[String]] = []
         while true {
-            let drained = try SideReader.drained(fixture, map: "contoso.sites", erpTable: "InventSite", crmTable: "msdyn_operationalsite")
-                && SideReader.drained(fixture, map: "contoso.warehouses", erpTable: "InventWarehouse", crmTable: "msdyn_warehouse")
+            let drained =
+                try SideReader.drained(
+                    fixture, map: "contoso.sites", erpTable: "InventSite", crmTable: "msdyn_operationalsite")
+                && SideReader.drained(
+                    fixture, map: "contoso.warehouses", erpTable: "InventWarehouse", crmTable: "msdyn_warehouse")
             actual = try expected.map { try SideReader.rows($0.database, $0.query) }
             if drained, actual == expected.map(\.rows) { return }
             if ContinuousClock.now > deadline { break }
@@ -63,7 +73,9 @@ struct CustomTablePluginTests {
         Issue.record("engine log:\n\(fixture.engineLog.suffix(1500))")
     }
 
-    @Test("Built with cc and SDK/ alone, packed into ENV/plugins, listed, validated, enabled, and synced both ways row for row")
+    @Test(
+        "Built with cc and SDK/ alone, packed into ENV/plugins, listed, validated, enabled, and synced both ways row for row"
+    )
     func walkthrough() async throws {
         // 1. An environment with no maps yet; `init` made its plugin folder.
         let fixture = try SyncFixture.make("custom-tables", maps: [])
@@ -71,7 +83,10 @@ struct CustomTablePluginTests {
 
         // 2. Build out of tree, then pack into the environment's plugin folder.
         let built = try Self.build()
-        let pack = try fixture.tandem(["plugins", "pack", built, "--manifest", Fixtures.repositoryRoot + "/" + Self.example + "/tandem-plugin.json", "--into", plugins])
+        let pack = try fixture.tandem([
+            "plugins", "pack", built, "--manifest",
+            Fixtures.repositoryRoot + "/" + Self.example + "/tandem-plugin.json", "--into", plugins,
+        ])
         #expect(pack.status == 0, "\(pack.stderr)")
         #expect(pack.stdout.hasPrefix("packed com.contoso.warehouses 1.0.0 into \(plugins)/libwarehouses.so (sha256 "))
 
@@ -79,16 +94,19 @@ struct CustomTablePluginTests {
         let listing = try fixture.tandem(["plugins", "list", "--json"])
         #expect(listing.status == 0, "\(listing.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any]
-        let loaded = try #require((json?["plugins"] as? [[String: Any]])?.first { $0["id"] as? String == "com.contoso.warehouses" })
+        let loaded = try #require(
+            (json?["plugins"] as? [[String: Any]])?.first { $0["id"] as? String == "com.contoso.warehouses" })
         #expect(loaded["file"] as? String == plugins + "/libwarehouses.so")
         #expect(loaded["kinds"] as? [String] == ["table-map"])
         #expect(loaded["maps"] as? [String] == Self.maps)
         #expect((json?["directories"] as? [String])?.contains("\(plugins) (config)") == true)
         #expect((json?["refusals"] as? [Any])?.isEmpty == true)
         let text = try fixture.tandem(["plugins", "list"])
-        #expect(text.stdout.split(separator: "\n").contains {
-            $0.hasPrefix("com.contoso.warehouses ") && $0.contains("map contoso.sites, map contoso.warehouses") && $0.hasSuffix(plugins + "/libwarehouses.so")
-        }, "\(text.stdout)")
+        #expect(
+            text.stdout.split(separator: "\n").contains {
+                $0.hasPrefix("com.contoso.warehouses ") && $0.contains("map contoso.sites, map contoso.warehouses")
+                    && $0.hasSuffix(plugins + "/libwarehouses.so")
+            }, "\(text.stdout)")
 
         // 4. The conformance kit passes it.
         let validate = try fixture.tandem(["plugins", "validate", plugins + "/libwarehouses.so"])
@@ -97,10 +115,14 @@ struct CustomTablePluginTests {
 
         // 5. Enable the maps, create the tables from the plugin's DDL and install capture.
         let config = fixture.directory + "/tandem.yaml"
-        try Self.enableMaps(try String(contentsOfFile: config, encoding: .utf8)).write(toFile: config, atomically: true, encoding: .utf8)
+        try Self.enableMaps(try String(contentsOfFile: config, encoding: .utf8)).write(
+            toFile: config, atomically: true, encoding: .utf8)
         let install = try fixture.tandem(["capture", "install", "--create-tables"])
         #expect(install.status == 0, "\(install.stderr)")
-        #expect(install.stdout.contains("capture installed for 2 map(s); erp: InventSite, InventWarehouse; crm: msdyn_operationalsite, msdyn_warehouse"))
+        #expect(
+            install.stdout.contains(
+                "capture installed for 2 map(s); erp: InventSite, InventWarehouse; crm: msdyn_operationalsite, msdyn_warehouse"
+            ))
 
         // 6. Start the maps (the parent named with its child) and the engine.
         let run = try fixture.tandem(["maps", "run"] + Self.maps)
@@ -125,28 +147,18 @@ struct CustomTablePluginTests {
             VALUES ('usmf', 'W31', 'Tacoma transit', 'S3', 192350002, '80');
             """)
         try await Self.awaitTables(
-            fixture,
-            [
-                (fixture.erp, Self.erpSites, ["'demf'|'S1'|'München'", "'usmf'|'S1'|'Seattle'", "'usmf'|'S3'|'Tacoma'"]),
-                (fixture.crm, Self.crmSites, ["'demf'|'S1'|'München'", "'usmf'|'S1'|'Seattle'", "'usmf'|'S3'|'Tacoma'"]),
-                (
-                    fixture.erp, Self.erpWarehouses,
-                    [
-                        "'demf'|'W11'|'Unterföhring'|'S1'|'Standard'|'0.0000000001'",
-                        "'usmf'|'W11'|'Seattle main'|'S1'|'Standard'|'1200.5'",
-                        "'usmf'|'W12'|'Seattle returns'|'S1'|'Quarantine'|NULL",
-                        "'usmf'|'W31'|'Tacoma transit'|'S3'|'Transit'|'80'",
-                    ]
-                ),
-                (
-                    fixture.crm, Self.crmWarehouses,
-                    [
-                        "'demf'|'W11'|'Unterföhring'|'S1'|192350000|'0.0000000001'|'ERP'",
-                        "'usmf'|'W11'|'Seattle main'|'S1'|192350000|'1200.5'|'ERP'",
-                        "'usmf'|'W12'|'Seattle returns'|'S1'|192350001|NULL|'ERP'",
-                        "'usmf'|'W31'|'Tacoma transit'|'S3'|192350002|'80'|NULL",
-                    ]
-                ),
+            fixture, sites: ["'demf'|'S1'|'München'", "'usmf'|'S1'|'Seattle'", "'usmf'|'S3'|'Tacoma'"],
+            erpWarehouses: [
+                "'demf'|'W11'|'Unterföhring'|'S1'|'Standard'|'0.0000000001'",
+                "'usmf'|'W11'|'Seattle main'|'S1'|'Standard'|'1200.5'",
+                "'usmf'|'W12'|'Seattle returns'|'S1'|'Quarantine'|NULL",
+                "'usmf'|'W31'|'Tacoma transit'|'S3'|'Transit'|'80'",
+            ],
+            crmWarehouses: [
+                "'demf'|'W11'|'Unterföhring'|'S1'|192350000|'0.0000000001'|'ERP'",
+                "'usmf'|'W11'|'Seattle main'|'S1'|192350000|'1200.5'|'ERP'",
+                "'usmf'|'W12'|'Seattle returns'|'S1'|192350001|NULL|'ERP'",
+                "'usmf'|'W31'|'Tacoma transit'|'S3'|192350002|'80'|NULL",
             ])
 
         // 8. Updates and a delete, each side editing rows the other made.
@@ -164,33 +176,25 @@ struct CustomTablePluginTests {
             DELETE FROM InventWarehouse WHERE DATAAREAID = 'usmf' AND WAREHOUSEID = 'W12';
             """)
         try await Self.awaitTables(
-            fixture,
-            [
-                (fixture.erp, Self.erpSites, ["'demf'|'S1'|'München-Nord'", "'usmf'|'S1'|'Seattle'", "'usmf'|'S3'|'Tacoma'"]),
-                (fixture.crm, Self.crmSites, ["'demf'|'S1'|'München-Nord'", "'usmf'|'S1'|'Seattle'", "'usmf'|'S3'|'Tacoma'"]),
-                (
-                    fixture.erp, Self.erpWarehouses,
-                    [
-                        "'demf'|'W11'|'Unterföhring'|'S1'|'Standard'|'0.0000000001'",
-                        "'usmf'|'W11'|'Seattle main (CRM)'|'S1'|'Quarantine'|'1200.5'",
-                        "'usmf'|'W31'|'Tacoma transit'|'S3'|'Transit'|'95.25'",
-                    ]
-                ),
-                (
-                    fixture.crm, Self.crmWarehouses,
-                    [
-                        "'demf'|'W11'|'Unterföhring'|'S1'|192350000|'0.0000000001'|'ERP'",
-                        "'usmf'|'W11'|'Seattle main (CRM)'|'S1'|192350001|'1200.5'|'ERP'",
-                        "'usmf'|'W31'|'Tacoma transit'|'S3'|192350002|'95.25'|'ERP'",
-                    ]
-                ),
+            fixture, sites: ["'demf'|'S1'|'München-Nord'", "'usmf'|'S1'|'Seattle'", "'usmf'|'S3'|'Tacoma'"],
+            erpWarehouses: [
+                "'demf'|'W11'|'Unterföhring'|'S1'|'Standard'|'0.0000000001'",
+                "'usmf'|'W11'|'Seattle main (CRM)'|'S1'|'Quarantine'|'1200.5'",
+                "'usmf'|'W31'|'Tacoma transit'|'S3'|'Transit'|'95.25'",
+            ],
+            crmWarehouses: [
+                "'demf'|'W11'|'Unterföhring'|'S1'|192350000|'0.0000000001'|'ERP'",
+                "'usmf'|'W11'|'Seattle main (CRM)'|'S1'|192350001|'1200.5'|'ERP'",
+                "'usmf'|'W31'|'Tacoma transit'|'S3'|192350002|'95.25'|'ERP'",
             ])
 
         // 9. Status agrees: both maps running, nothing queued or parked.
         let status = try fixture.tandem(["status"])
         #expect(status.status == 0, "\(status.stderr)")
         for map in Self.maps {
-            #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix(map) && $0.contains("running") }, "\(status.stdout)")
+            #expect(
+                status.stdout.split(separator: "\n").contains { $0.hasPrefix(map) && $0.contains("running") },
+                "\(status.stdout)")
         }
         #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_parked") == 0)
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 0)
@@ -199,7 +203,9 @@ struct CustomTablePluginTests {
         #expect(try await engine.awaitExit() == 0)
     }
 
-    @Test("A library copied in without its manifest is refused, naming the file and the pack command, which fixes it; then a missing table is named")
+    @Test(
+        "A library copied in without its manifest is refused, naming the file and the pack command, which fixes it; then a missing table is named"
+    )
     func missingManifest() throws {
         let fixture = try SyncFixture.make("custom-no-manifest", maps: [], edit: Self.enableMaps)
         let plugins = fixture.directory + "/plugins"
@@ -222,12 +228,14 @@ struct CustomTablePluginTests {
         #expect(install.stderr.contains("warning: refused \(library): \(advice)"), "\(install.stderr)")
         #expect(
             install.stderr.contains(
-                "map 'contoso.sites' is not provided by any loaded plugin (loaded maps: sample.groups, sample.customers, sample.notes); `tandem plugins list --env \(fixture.directory)` shows what loaded and what was refused"),
+                "map 'contoso.sites' is not provided by any loaded plugin (loaded maps: sample.groups, sample.customers, sample.notes); `tandem plugins list --env \(fixture.directory)` shows what loaded and what was refused"
+            ),
             "\(install.stderr)")
 
         // Doing what it says (with the example's manifest) is the fix.
         let pack = try fixture.tandem([
-            "plugins", "pack", library, "--manifest", Fixtures.repositoryRoot + "/" + Self.example + "/tandem-plugin.json", "--into", plugins,
+            "plugins", "pack", library, "--manifest",
+            Fixtures.repositoryRoot + "/" + Self.example + "/tandem-plugin.json", "--into", plugins,
         ])
         #expect(pack.status == 0, "\(pack.stderr)")
         let fixed = try fixture.tandem(["plugins", "list", "--json"])
@@ -239,7 +247,8 @@ struct CustomTablePluginTests {
         #expect(noTables.status != 0)
         #expect(
             noTables.stderr.contains(
-                "table 'InventSite' does not exist in the erp database \(fixture.erp); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(library)` shows whether that DDL creates it)"),
+                "table 'InventSite' does not exist in the erp database \(fixture.erp); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(library)` shows whether that DDL creates it)"
+            ),
             "\(noTables.stderr)")
         #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
     }
@@ -257,7 +266,8 @@ struct CustomTablePluginTests {
         let writable = try fixture.tandem(["plugins", "list"])
         #expect(
             writable.stdout.contains(
-                "  \(library) [writable-by-others]: the library is group- or world-writable (mode 775); run `chmod go-w \(library)`"),
+                "  \(library) [writable-by-others]: the library is group- or world-writable (mode 775); run `chmod go-w \(library)`"
+            ),
             "\(writable.stdout)")
 
         // Renaming the plugin in tandem-plugin.json but not in warehouses.c.
@@ -271,6 +281,8 @@ struct CustomTablePluginTests {
         let refusal = try #require((json?["refusals"] as? [[String: Any]])?.first)
         #expect(refusal["file"] as? String == library)
         #expect(refusal["code"] as? String == "invalid-descriptor")
-        #expect(refusal["reason"] as? String == "its descriptor id is 'com.contoso.warehouses' but its manifest says 'com.contoso.depots'")
+        #expect(
+            refusal["reason"] as? String
+                == "its descriptor id is 'com.contoso.warehouses' but its manifest says 'com.contoso.depots'")
     }
 }
