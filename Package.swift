@@ -79,7 +79,11 @@ let package = Package(
         ),
         .target(
             name: "TandemConformance",
-            dependencies: ["CTandemPlugin", "TandemArrow", "TandemDocuments", "TandemPluginHost"],
+            dependencies: [
+                "CTandemPlugin", "TandemArrow", "TandemDocuments", "TandemPluginHost",
+                // Runs a plugin's SQLite DDL to check the tables and columns its maps name.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -4,14 +4,16 @@ import TandemPluginKit
 
 /// Carries a validity period (valid from, valid to) between F&O, which
 /// writes open ends as sentinel dates (1900-01-01 and 2154-12-31), and
-/// Dataverse, which leaves them empty. Past, current and future rows of the
-/// same address are separate rows (valid-from is part of their key), so the
-/// transform never decides which one is current; it keeps each period
-/// exact and refuses one that ends before it starts.
+/// Dataverse, which leaves an open end empty. Past, current and future rows
+/// of the same address are separate rows, and valid-from is part of their
+/// key, so valid-from is never emptied (an empty key column would let two
+/// rows share a key); only the open end of valid-to is. The transform never
+/// decides which row is current; it keeps each period exact and refuses one
+/// that ends before it starts.
 struct DateEffectivityTransform: Transform {
     static let definition = TransformDefinition(
         name: "tandem.std.date-effectivity",
-        description: "Validity periods: F&O's open-ended sentinel dates to empty values and back; a period that ends before it starts is an error.",
+        description: "Validity periods: F&O's open end (valid-to 2154-12-31) to an empty value and back, empty valid-from to 1900-01-01; a period that ends before it starts is an error.",
         inputs: 2,
         outputs: 2,
         config: [
@@ -19,6 +21,7 @@ struct DateEffectivityTransform: Transform {
             "max": "F&O's 'no end' sentinel, default '2154-12-31T23:59:59'",
             "names": "names of the two output columns, default the input names",
             "reverse": "set by the host for the CRM-to-ERP direction: empty ends become the sentinels",
+            "empty_from": "true: also empty a valid-from at the min sentinel (only when valid-from is not part of a key); default false",
         ],
         examples: [
             TransformExample(
@@ -32,7 +35,10 @@ struct DateEffectivityTransform: Transform {
                     ]),
                 output: ExampleBatch(
                     columns: [ExampleColumn(name: "VALIDFROM", format: "u"), ExampleColumn(name: "VALIDTO", format: "u")],
-                    rows: [[.null, .null], [.string("2024-01-01T00:00:00"), .string("2025-06-30T23:59:59")], [.string("2027-03-01"), .null]])
+                    rows: [
+                        [.string("1900-01-01T00:00:00"), .null], [.string("2024-01-01T00:00:00"), .string("2025-06-30T23:59:59")],
+                        [.string("2027-03-01"), .null],
+                    ])
             ),
             TransformExample(
                 config: .object(["names": .array([.string("VALIDFROM"), .string("VALIDTO")]), "reverse": .bool(true)]),
@@ -50,6 +56,7 @@ struct DateEffectivityTransform: Transform {
     private let minimum: String
     private let maximum: String
     private let toSentinels: Bool
+    private let emptyFrom: Bool
 
     init(config: JSONValue, input: Schema) throws {
         let name = Self.definition.name
@@ -61,6 +68,7 @@ struct DateEffectivityTransform: Transform {
             throw PluginError(.invalidConfig, "\(name): sentinel '\(sentinel)' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
         }
         toSentinels = settings.reverse
+        emptyFrom = config["empty_from"]?.boolValue ?? false
         let names = config["names"] == nil ? input.fields.map(\.name) : try settings.strings("names")
         guard names.count == 2 else { throw PluginError(.invalidConfig, "\(name): 'names' must name two columns") }
         outputSchema = Schema(names.map { Field($0, .utf8) })
@@ -110,7 +118,7 @@ struct DateEffectivityTransform: Transform {
                 from.append(.utf8(start ?? minimum))
                 to.append(.utf8(end ?? maximum))
             } else {
-                from.append(start.map { isSentinel($0, minimum) ? .null : .utf8($0) } ?? .null)
+                from.append(start.map { emptyFrom && isSentinel($0, minimum) ? .null : .utf8($0) } ?? .null)
                 to.append(end.map { isSentinel($0, maximum) ? .null : .utf8($0) } ?? .null)
             }
         }

@@ -39,7 +39,9 @@ struct InitialSyncCommand: ParsableCommand {
     }
 
     /// Runs initial sync of `names` (and starts them when `run`); `tandem maps run` uses it too.
-    static func perform(names: [String], master side: SideRole?, chunk: Int, run: Bool, json: Bool, options: EnvironmentOptions) throws {
+    static func perform(
+        names: [String], master side: SideRole?, chunk: Int, run: Bool, json: Bool, options: EnvironmentOptions, quiet: Bool = false
+    ) throws {
         let environment = try options.loadEnvironment()
         for name in names { try environment.requireMap(name) }
         let catalog = options.loadCatalog(environment)
@@ -89,7 +91,7 @@ struct InitialSyncCommand: ParsableCommand {
             }
             if terminal { printError("") }
             results.append(result)
-            if !json {
+            if !json, !quiet {
                 print(
                     "\(name): in step from the \(result.master) side; \(result.conflicts) row(s) differed (the \(result.master) version kept), \(result.errors) in the error list\(result.errors > 0 ? " (`tandem errors list --map \(name)`)" : "")")
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TandemEngine
 import TandemPluginHost
 
 /// Where to look for plugins, shared by the plugin commands.
@@ -23,10 +24,14 @@ struct PluginOptions: ParsableArguments {
         return executable.deletingLastPathComponent().appendingPathComponent("tandem-plugins").path
     }
 
-    /// Every directory to scan, in order: bundled, environment, command line.
-    var pluginDirectories: [PluginDirectory] {
+    /// Every directory to scan, in order: bundled, the environment's (when
+    /// given: its `plugins:` folders, and bundled only if it says so),
+    /// TANDEM_PLUGIN_PATH, command line.
+    func pluginDirectories(environment: TandemEnvironment? = nil) -> [PluginDirectory] {
         var result: [PluginDirectory] = []
-        if !noBundled, FileManager.default.fileExists(atPath: Self.bundledDirectory) {
+        if let environment {
+            result = environment.pluginDirectories(bundled: noBundled ? nil : Self.bundledDirectory)
+        } else if !noBundled, FileManager.default.fileExists(atPath: Self.bundledDirectory) {
             result.append(PluginDirectory(Self.bundledDirectory, origin: .bundled))
         }
         let path = ProcessInfo.processInfo.environment["TANDEM_PLUGIN_PATH"] ?? ""
@@ -50,9 +55,38 @@ struct PluginOptions: ParsableArguments {
         return PluginLoader(logger: logger)
     }
 
-    /// Loads every plugin directory.
-    func loadCatalog() -> PluginCatalog {
-        makeLoader().loadAll(from: pluginDirectories)
+    /// Loads every plugin directory, the environment's included when given.
+    func loadCatalog(environment: TandemEnvironment? = nil) -> PluginCatalog {
+        makeLoader().loadAll(from: pluginDirectories(environment: environment))
+    }
+}
+
+/// `--env DIR` for the plugin commands that show what an environment's engine
+/// would load: without it, a plugin dropped into the environment's plugin
+/// folder would be missing from `tandem plugins list`.
+struct PluginEnvironmentOptions: ParsableArguments {
+    @Option(
+        name: [.customShort("e"), .customLong("env")],
+        help: ArgumentHelp(
+            "Also load the plugin folders of this environment's tandem.yaml (default: $TANDEM_ENV, else the current folder if it holds a tandem.yaml).",
+            valueName: "DIR"))
+    var directory: String?
+
+    /// The environment to include, or nil when none was named and the
+    /// current folder is not one. A named environment that does not load is
+    /// an error; the current folder's is only a warning, because listing
+    /// plugins should not depend on a config the user did not point at.
+    func environment() throws -> TandemEnvironment? {
+        if let named = directory ?? ProcessInfo.processInfo.environment["TANDEM_ENV"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            return try TandemEnvironment(directory: named)
+        }
+        guard FileManager.default.fileExists(atPath: TandemEnvironment.configFileName) else { return nil }
+        do {
+            return try TandemEnvironment(directory: ".")
+        } catch {
+            printError("warning: ignoring the environment in the current folder: \(error)")
+            return nil
+        }
     }
 }
 

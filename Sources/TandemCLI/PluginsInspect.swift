@@ -15,10 +15,11 @@ struct PluginsInspect: AsyncParsableCommand {
     var id: String
 
     @OptionGroup var plugins: PluginOptions
+    @OptionGroup var environment: PluginEnvironmentOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let catalog = plugins.loadCatalog()
+        let catalog = plugins.loadCatalog(environment: try environment.environment())
         guard let plugin = catalog.plugin(id) else {
             var message = "no plugin with id '\(id)' is loaded"
             if let refusal = catalog.refusals.first(where: { $0.reason.contains(id) || $0.file.contains(id) }) {

@@ -10,10 +10,11 @@ struct PluginsList: AsyncParsableCommand {
     )
 
     @OptionGroup var plugins: PluginOptions
+    @OptionGroup var environment: PluginEnvironmentOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let catalog = plugins.loadCatalog()
+        let catalog = plugins.loadCatalog(environment: try environment.environment())
         if output.json {
             struct Listing: Encodable {
                 var directories: [String]

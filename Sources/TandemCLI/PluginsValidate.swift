@@ -10,9 +10,11 @@ struct PluginsValidate: AsyncParsableCommand {
         discussion: """
             Checks, in order: the file (regular, not group/world-writable, no symlink out
             of its directory), its manifest and SHA-256, dlopen, the entry symbol, the
-            descriptor, the JSON documents and init; then every transform example (the
-            output must equal the documented one), ownership of arrays (the borrowed
-            input is released once, by the host) and error paths. Exits 1 if a check fails.
+            descriptor, the JSON documents and init; then the SQLite DDL, run in an
+            empty database (each map's tables with every mapped column); then every
+            transform example (the output must equal the documented one), ownership of
+            arrays (the borrowed input is released once, by the host) and error paths.
+            Exits 1 if a check fails.
             """
     )
 

@@ -8,7 +8,9 @@ public import TandemPluginHost
 /// that it keeps the ABI's promises. Plugin authors run it with
 /// `tandem plugins validate PATH` or from their own tests.
 ///
-/// It checks the loader's refusal rules, the descriptor and documents, every
+/// It checks the loader's refusal rules, the descriptor and documents, a map
+/// plugin's SQLite DDL (run in an empty database: the maps' tables and every
+/// column they map), every
 /// transform example (output equal to the documented one), ownership (the
 /// borrowed input is released exactly once, by the host; returned arrays and
 /// schemas mark themselves released) and error paths (an unknown transform
@@ -52,17 +54,12 @@ public enum PluginConformance {
             checks.append(ConformanceCheck("DDL", .warn, "no DDL document: an empty pair of databases cannot be set up from this plugin"))
             return checks
         }
-        for map in maps.maps {
-            for (side, table, statements) in [("erp", map.erp.table, ddl.erp), ("crm", map.crm.table, ddl.crm)] {
-                let creates = statements.contains { statement in
-                    statement.range(of: "CREATE TABLE", options: .caseInsensitive) != nil
-                        && statement.range(of: table, options: .caseInsensitive) != nil
-                }
-                checks.append(
-                    ConformanceCheck(
-                        "DDL for \(map.id) (\(side))", creates ? .pass : .warn,
-                        creates ? "creates \(table)" : "no CREATE TABLE statement names \(table)"))
-            }
+        guard ddl.dialect == "sqlite" else {
+            checks.append(ConformanceCheck("DDL", .warn, "dialect '\(ddl.dialect)': only sqlite DDL is run and checked"))
+            return checks
+        }
+        for (side, statements) in [("erp", ddl.erp), ("crm", ddl.crm)] {
+            checks += DDLCheck.run(side: side, statements: statements, maps: maps.maps)
         }
         return checks
     }

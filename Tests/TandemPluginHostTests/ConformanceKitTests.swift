@@ -22,6 +22,37 @@ struct ConformanceKitTests {
         #expect(report.checks.filter { $0.name.hasPrefix("ownership") && $0.outcome == .pass }.count == 11)
     }
 
+    @Test("a map plugin's DDL is run: every mapped table and column it creates is checked")
+    func mapDDL() throws {
+        let report = PluginConformanceRunner.run(try Fixtures.warehousesExample(into: try Fixtures.temporaryDirectory()))
+        #expect(report.failures.isEmpty, "\(report.failures)")
+        let warehouses = try #require(report.checks.first { $0.name == "DDL for contoso.warehouses (crm)" })
+        #expect(warehouses.detail == "creates msdyn_warehouse with its 7 mapped column(s)")
+    }
+
+    @Test("a DDL missing a mapped column or a table, or one SQLite refuses, is reported with table, column and statement")
+    func mapDDLMistakes() throws {
+        let report = PluginConformanceRunner.run(
+            try Fixtures.warehousesExample(
+                editing: [
+                    ("WAREHOUSETYPE TEXT, MAXPALLETS TEXT,", "WAREHOUSETYPE TEXT,"),
+                    ("IF NOT EXISTS InventSite ", "IF NOT EXISTS InventSites "),
+                    ("msdyn_name TEXT, PRIMARY KEY (cdm_companycode, msdyn_siteid))", "msdyn_name TEXT, PRIMARY KEY (cdm_companycode, msdyn_siteid)"),
+                ],
+                into: try Fixtures.temporaryDirectory()))
+        #expect(!report.passed)
+        let outcomes = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.name, $0) })
+        #expect(outcomes["DDL for contoso.warehouses (erp)"]?.outcome == .fail)
+        #expect(
+            outcomes["DDL for contoso.warehouses (erp)"]?.detail
+                == "InventWarehouse has no column 'MAXPALLETS', which the map names; add it to the DDL or correct the field (columns: DATAAREAID, WAREHOUSEID, NAME, INVENTSITEID, WAREHOUSETYPE)")
+        // A table the DDL does not create may be one the application has: a warning.
+        #expect(outcomes["DDL for contoso.sites (erp)"]?.outcome == .warn)
+        #expect(outcomes["DDL for contoso.sites (erp)"]?.detail == "creates no table InventSite; it must exist on the erp side before capture is installed")
+        #expect(outcomes["DDL (crm) statement 1"]?.outcome == .fail)
+        #expect(outcomes["DDL (crm) statement 1"]?.detail.hasPrefix("SQLite refuses it: incomplete input: CREATE TABLE IF NOT EXISTS msdyn_operationalsite") == true)
+    }
+
     @Test("a plugin that releases its borrowed input fails the ownership check")
     func ownershipViolation() throws {
         let directory = try Fixtures.temporaryDirectory()

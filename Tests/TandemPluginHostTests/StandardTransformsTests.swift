@@ -182,8 +182,12 @@ struct StandardTransformsTests {
             Column(fields[0], .utf8(["1900-01-01T00:00:00", "2030-01-01T00:00:00"])),
             Column(fields[1], .utf8(["2025-12-31T23:59:59", "2154-12-31T23:59:59"])),
         ]))
-        #expect(result.columns[0].data == .utf8([nil, "2030-01-01T00:00:00"]))
+        // Valid-from is part of the key of dated rows: it keeps its sentinel unless told otherwise.
+        #expect(result.columns[0].data == .utf8(["1900-01-01T00:00:00", "2030-01-01T00:00:00"]))
         #expect(result.columns[1].data == .utf8(["2025-12-31T23:59:59", nil]))
+        let emptying = try plugin.makeTransform("tandem.std.date-effectivity", config: .object(["empty_from": .bool(true)]), input: Schema(fields))
+        let emptied = try emptying.process(try RecordBatch([Column(fields[0], .utf8(["1900-01-01"])), Column(fields[1], .utf8([nil]))]))
+        #expect(emptied.columns[0].data == .utf8([nil]))
         let backwards = #expect(throws: PluginCallError.self) {
             try forward.process(try RecordBatch([Column(fields[0], .utf8(["2026-02-01"])), Column(fields[1], .utf8(["2026-01-31T23:59:59"]))]))
         }

@@ -41,6 +41,11 @@ struct ConflictTests {
     /// Both applications edit every key at once (ERP first when `crmDelay` > 0), then the map resumes.
     static func editBothAndResume(_ fixture: SyncFixture, erp: String, crm: String, crmDelay: Double = 0) async throws {
         let erpWriter = try writer(fixture.erp, erp)
+        if crmDelay > 0 {
+            // The CRM edit must be the newer one: it starts only after the ERP writer committed
+            // (a fixed head start alone is not enough on a loaded machine).
+            #expect(try await erpWriter.awaitExit() == 0)
+        }
         let crmWriter = try writer(fixture.crm, crm, delay: crmDelay)
         #expect(try await erpWriter.awaitExit() == 0)
         #expect(try await crmWriter.awaitExit() == 0)

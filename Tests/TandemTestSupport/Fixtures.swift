@@ -44,11 +44,11 @@ public enum Fixtures {
         return directory + "/libTandemStandardTransforms.so"
     }
 
-    /// Compiles a C plugin with `cc` into `output`.
+    /// Compiles a C plugin with `cc` into `output`; `source` is absolute or relative to the repository.
     public static func compileC(_ source: String, defines: [String] = [], output: String) throws {
         let arguments =
             ["-std=c11", "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-I", repositoryRoot + "/SDK/include"]
-            + defines.map { "-D\($0)" } + ["-o", output, repositoryRoot + "/" + source]
+            + defines.map { "-D\($0)" } + ["-o", output, source.hasPrefix("/") ? source : repositoryRoot + "/" + source]
         let result = try run("/usr/bin/env", ["cc"] + arguments)
         guard result.status == 0 else {
             throw FixtureError("cc failed for \(source) \(defines): \(result.stderr)")
@@ -75,6 +75,24 @@ public enum Fixtures {
         try PluginPackager.pack(
             library: build + "/libwarehouses.so",
             sourceManifest: repositoryRoot + "/SDK/examples/c-template/tandem-plugin.json", into: directory)
+        return directory + "/libwarehouses.so"
+    }
+
+    /// Compiles the SDK's custom-tables example with each `(text, replacement)`
+    /// edit applied to a copy of its source (as an author editing it would),
+    /// and packs it into `directory`; returns the packed library's path.
+    public static func warehousesExample(editing edits: [(String, String)] = [], into directory: String) throws -> String {
+        let build = try temporaryDirectory("build")
+        var source = try String(contentsOfFile: repositoryRoot + "/SDK/examples/warehouses/warehouses.c", encoding: .utf8)
+        for (text, replacement) in edits {
+            guard source.contains(text) else { throw FixtureError("warehouses.c does not contain \(text)") }
+            source = source.replacingOccurrences(of: text, with: replacement)
+        }
+        try source.write(toFile: build + "/warehouses.c", atomically: true, encoding: .utf8)
+        try compileC(build + "/warehouses.c", output: build + "/libwarehouses.so")
+        try PluginPackager.pack(
+            library: build + "/libwarehouses.so",
+            sourceManifest: repositoryRoot + "/SDK/examples/warehouses/tandem-plugin.json", into: directory)
         return directory + "/libwarehouses.so"
     }
 

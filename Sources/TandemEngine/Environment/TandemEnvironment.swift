@@ -107,7 +107,7 @@ public struct TandemEnvironment: Sendable {
                 let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
                 throw SyncError(
                     .configuration,
-                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list` shows what loaded and what was refused")
+                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
             }
             for parent in map.dependsOn ?? [] where !enabled.contains(parent) {
                 throw SyncError(
@@ -165,15 +165,18 @@ public struct TandemEnvironment: Sendable {
         let sides = try openSides()
         for role in SideRole.allCases {
             var tables: [String: [String]] = [:]
+            var pluginFiles: [String: String] = [:]
             for map in maps {
                 let table = role == .erp ? map.map.erp : map.map.crm
                 tables[table.table] = table.key
+                pluginFiles[table.table] = map.plugin.file
             }
             try sides[role]!.queue.writeWithoutTransaction { db in
-                for table in tables.keys where try !db.tableExists(table) {
+                for table in tables.keys.sorted() where try !db.tableExists(table) {
+                    // --create-tables may have run already: then the plugin's DDL is what lacks the table.
                     throw SyncError(
                         .missingTable,
-                        "table '\(table)' does not exist in the \(role) database \(sides[role]!.path); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL")
+                        "table '\(table)' does not exist in the \(role) database \(sides[role]!.path); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(pluginFiles[table] ?? "PLUGIN")` shows whether that DDL creates it)")
                 }
                 try CaptureSchema.install(db, tables: tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
             }

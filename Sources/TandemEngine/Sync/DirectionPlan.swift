@@ -196,6 +196,18 @@ final class DirectionPlan {
         self.nonKey = nonKey
     }
 
+    /// Target positions a transform fills with exact decimals (money, quantities), where `2500.00` and `2500.0000000000` are one value.
+    var decimalTargets: Set<Int> {
+        var result: Set<Int> = []
+        for step in steps {
+            guard case .transform(_, _, let instance) = step.kind else { continue }
+            for (position, field) in instance.processor.outputSchema.fields.enumerated() {
+                if case .decimal128 = field.type, position < step.targets.count { result.insert(step.targets[position]) }
+            }
+        }
+        return result
+    }
+
     /// Target positions that are not key columns, in UPDATE order.
     let nonKey: [Int]
     /// One-statement upsert on the target key; usable only where a unique index covers exactly the key.

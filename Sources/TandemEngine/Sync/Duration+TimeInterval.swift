@@ -1,6 +1,6 @@
 extension Duration {
     /// The duration in seconds, for `Thread.sleep` and rates.
-    var timeInterval: Double {
+    public var timeInterval: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

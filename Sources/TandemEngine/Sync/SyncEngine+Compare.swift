@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TandemArrow
 
 /// Whether a map's two tables are in step, checked row by row: every source
 /// row the map carries is mapped (filters and transforms included) and
@@ -96,10 +97,16 @@ extension SyncEngine {
             }
         }
         let sameKey = keyColumns.map { "t.\($0) IS c.\($0)" }.joined(separator: " AND ")
-        let sameRow = columns.map { "t.\($0) IS c.\($0)" }.joined(separator: " AND ")
+        // Exact decimals compare by value: the other side may keep fewer trailing zeros.
+        let decimals = plan.decimalTargets
+        let sameRow = columns.enumerated().map { position, column in
+            decimals.contains(position) ? "tandem_decimal(t.\(column)) IS tandem_decimal(c.\(column))" : "t.\(column) IS c.\(column)"
+        }.joined(separator: " AND ")
         let keyText = CaptureSchema.quoteList("c", plan.targetKey.map { plan.targetColumns[$0] })
         let targetKeyText = CaptureSchema.quoteList("t", plan.targetKey.map { plan.targetColumns[$0] })
         try target.queue.inDatabase { db in
+            db.add(function: Self.decimalFunction)
+            defer { db.remove(function: Self.decimalFunction) }
             result.targetRows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM main.\(targetTable)") ?? 0
             func count(_ sql: String, example: String, kind: String) throws -> Int {
                 result.examples[kind] = try String.fetchAll(db, sql: example + " LIMIT 5")
@@ -119,5 +126,11 @@ extension SyncEngine {
         }
         result.examples = result.examples.filter { !$0.value.isEmpty }
         return result
+    }
+
+    /// `tandem_decimal(x)`: decimal text in its shortest form (`2500.00` → `2500`); anything else unchanged.
+    private static let decimalFunction = DatabaseFunction("tandem_decimal", argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]), let number = ExactDecimal(text) else { return values[0] }
+        return number.normalized.description
     }
 }

@@ -1,0 +1,345 @@
+import Foundation
+import GRDB
+
+/// Realistic sample data for the standard maps, written the way the
+/// applications would write it: the reference data, parties with several
+/// postal addresses (past, current and future-dated) and electronic
+/// addresses, customers (organisations and persons, some billed to another
+/// customer), vendors, contacts for parties and released products with
+/// their units and conversions, across companies and currencies, with names
+/// in several scripts. Most rows go to the ERP side (the master); the CRM
+/// side gets a few accounts of its own and a few that differ, so that
+/// initial sync has something to settle both ways.
+public struct DemoData {
+    /// How much to write.
+    public struct Size: Sendable {
+        /// Customers (about 70 % organisations); parties, addresses and contacts scale with them.
+        public var customers: Int
+        /// Vendors.
+        public var vendors: Int
+        /// Released products (per company, split evenly).
+        public var products: Int
+
+        /// `customers` customers, a fifth as many vendors and a quarter as many products.
+        public init(customers: Int) {
+            self.customers = customers
+            vendors = max(customers / 5, 10)
+            products = max(customers / 4, 20)
+        }
+    }
+
+    /// The companies: code, name, currency, the script of their names.
+    static let companies: [(code: String, name: String, currency: String)] = [
+        ("usmf", "Contoso Entertainment System USA", "USD"), ("demf", "Contoso Entertainment System Deutschland", "EUR"),
+        ("jpmf", "コントソ 日本", "JPY"), ("rumf", "Контосо Россия", "RUB"), ("inmf", "कॉन्टोसो इंडिया", "INR"),
+        ("egmf", "كونتوسو مصر", "EGP"),
+    ]
+
+    /// Currencies with their decimal places (JPY none, KWD three, a token with ten) and F&O's '999' placeholder, which the map filters out.
+    static let currencies: [(code: String, name: String, symbol: String, decimals: Int)] = [
+        ("USD", "US Dollar", "$", 2), ("EUR", "Euro", "€", 2), ("JPY", "日本円", "¥", 0), ("RUB", "Российский рубль", "₽", 2),
+        ("INR", "भारतीय रुपया", "₹", 2), ("EGP", "جنيه مصري", "E£", 2), ("GBP", "Pound Sterling", "£", 2),
+        ("KWD", "Kuwaiti Dinar", "KD", 3), ("XTS", "Test token (10 places)", "¤", 10), ("999", "Placeholder", "?", 2),
+    ]
+
+    static let units: [(symbol: String, unitClass: String, description: String, decimals: Int, base: Bool, system: String)] = [
+        ("pcs", "Quantity", "Pieces", 0, true, "None"), ("box", "Quantity", "Box", 0, false, "None"),
+        ("dozen", "Quantity", "Dozen", 0, false, "None"), ("kg", "Mass", "Kilogram", 3, true, "Metric"),
+        ("g", "Mass", "Gram", 0, false, "Metric"), ("lb", "Mass", "Pound", 3, false, "Us"), ("m", "Length", "Metre", 3, true, "Metric"),
+        ("cm", "Length", "Centimetre", 1, false, "Metric"), ("ft", "Length", "Foot", 3, false, "Us"),
+        ("l", "Volume", "Litre", 3, true, "Metric"), ("ml", "Volume", "Millilitre", 0, false, "Metric"),
+    ]
+
+    static let conversions: [(from: String, to: String, factor: String)] = [
+        ("dozen", "pcs", "12"), ("kg", "g", "1000"), ("lb", "kg", "0.45359237"), ("m", "cm", "100"), ("ft", "m", "0.3048"),
+        ("l", "ml", "1000"),
+    ]
+
+    /// Writes the data; returns rows written per table.
+    public static func seed(_ environment: TandemEnvironment, size: Size, log: (String) -> Void) throws -> [String: Int] {
+        let sides = try environment.openSides()
+        let erp = sides[.erp]!.queue
+        let crm = sides[.crm]!.queue
+        var counts: [String: Int] = [:]
+        var random = DemoNames(seed: 20_261_129)
+        func record(_ writer: TableWriter) { counts[writer.table, default: 0] += writer.count }
+        try erp.write { db in
+            var legalEntities = try TableWriter("OMLegalEntity", db)
+            for company in companies { try legalEntities.insert(["LEGALENTITYID": company.code, "NAME": company.name]) }
+            record(legalEntities)
+            var currencyRows = try TableWriter("CurrencyEntity", db)
+            for currency in currencies {
+                try currencyRows.insert(["CURRENCYCODE": currency.code, "NAME": currency.name, "SYMBOL": currency.symbol, "DECIMALPLACES": currency.decimals])
+            }
+            record(currencyRows)
+            var classes = try TableWriter("UnitOfMeasureClassEntity", db)
+            for unitClass in Set(units.map(\.unitClass)).sorted() {
+                try classes.insert([
+                    "UNITCLASS": unitClass, "DESCRIPTION": unitClass, "BASEUNITSYMBOL": units.first { $0.unitClass == unitClass && $0.base }?.symbol,
+                ])
+            }
+            record(classes)
+            var unitRows = try TableWriter("UnitOfMeasureEntity", db)
+            for unit in units {
+                try unitRows.insert([
+                    "UNITSYMBOL": unit.symbol, "UNITCLASS": unit.unitClass, "UNITDESCRIPTION": unit.description, "DECIMALPRECISION": unit.decimals,
+                    "ISBASEUNIT": unit.base ? "Yes" : "No", "ISSYSTEMUNIT": "Yes", "SYSTEMOFUNITS": unit.system,
+                ])
+            }
+            record(unitRows)
+            var conversionRows = try TableWriter("UnitOfMeasureConversionEntity", db)
+            for conversion in conversions {
+                try conversionRows.insert([
+                    "FROMUNITSYMBOL": conversion.from, "TOUNITSYMBOL": conversion.to, "FACTOR": conversion.factor, "NUMERATOR": "1",
+                    "DENOMINATOR": "1", "INNEROFFSET": "0", "OUTEROFFSET": "0", "ROUNDING": "Nearest",
+                ])
+            }
+            record(conversionRows)
+
+            var terms = try TableWriter("PaymentTermEntity", db)
+            var groups = try TableWriter("CustCustomerGroupEntity", db)
+            var vendorGroups = try TableWriter("VendVendorGroupEntity", db)
+            for company in companies {
+                for (name, days, method) in [("Net10", 10, "Net"), ("Net30", 30, "Net"), ("Net60", 60, "Net"), ("COD", 0, "Cod"), ("M15", 15, "CurrentMth")] {
+                    try terms.insert([
+                        "DATAAREAID": company.code, "NAME": name, "DESCRIPTION": "\(name) (\(company.code))", "NUMBEROFDAYS": days,
+                        "NUMBEROFMONTHS": 0, "CUTOFFDAYOFMONTH": 0, "ISCASHPAYMENT": method == "Cod" ? "Yes" : "No",
+                        "ISCERTIFIEDCOMPANYCHECK": "No", "ISDEFAULTPAYMENTTERM": name == "Net30" ? "Yes" : "No", "PAYMENTMETHODTYPE": method,
+                        "CREDITCARDPAYMENTTYPE": "Na", "CREDITCARDCREDITCHECKTYPE": "Normal",
+                    ])
+                }
+                for (id, description) in [("10", "Wholesale customers"), ("20", "Retail customers"), ("30", "Intercompany"), ("40", "Internet customers")] {
+                    try groups.insert([
+                        "DATAAREAID": company.code, "CUSTOMERGROUPID": id, "DESCRIPTION": description, "ISSALESTAXINCLUDEDINPRICE": id == "20" ? "Yes" : "No",
+                        "PAYMENTTERMID": "Net30", "CLEARINGPERIODPAYMENTTERMNAME": "Net10",
+                    ])
+                }
+                for (id, description) in [("10", "Parts suppliers"), ("20", "Services"), ("30", "Intercompany")] {
+                    try vendorGroups.insert([
+                        "DATAAREAID": company.code, "VENDORGROUPID": id, "DESCRIPTION": description, "DEFAULTPAYMENTTERMNAME": "Net60",
+                        "CLEARINGPERIODPAYMENTTERMNAME": "Net10",
+                    ])
+                }
+            }
+            record(terms)
+            record(groups)
+            record(vendorGroups)
+            log("reference data: \(companies.count) companies, \(currencies.count) currencies, \(units.count) units, \(conversions.count) conversions")
+
+            try seedParties(db, size: size, random: &random, counts: &counts, log: log)
+            try seedProducts(db, size: size, random: &random, counts: &counts)
+            log("released products: \(counts["EcoResReleasedDistinctProductCDSEntity"] ?? 0) with \(counts["EcoResProductSpecificUnitConversionEntity"] ?? 0) product unit conversions")
+        }
+        try crm.write { db in
+            // Accounts the CRM already had: some the ERP also has (with another name: the master's wins, logged),
+            // some only the CRM has (they go to the ERP).
+            var accounts = try TableWriter("account", db)
+            for index in 1...5 {
+                try accounts.insert([
+                    "msdyn_company": "usmf", "accountnumber": customerAccount("usmf", index), "name": "Old CRM name \(index)", "customertypecode": 3,
+                    "creditlimit": "1.00",
+                ])
+            }
+            for index in 1...3 {
+                try accounts.insert([
+                    "msdyn_company": "usmf", "accountnumber": "CRM-\(index)", "name": "Prospect won in Sales \(index)", "customertypecode": 3,
+                    "creditlimit": "2500.00", "msdyn_onholdstatus": 806_380_000, "msdyn_creditlimitismandatory": 0, "msdyn_onetimecustomer": 0,
+                ])
+            }
+            record(accounts)
+            log("CRM side: 5 accounts that the ERP also has (with other names) and 3 only the CRM has")
+        }
+        return counts
+    }
+
+    /// `US-000012`: the customer account of customer `index` in `company`.
+    static func customerAccount(_ company: String, _ index: Int) -> String {
+        "\(company.prefix(2).uppercased())-\(String(format: "%06d", index))"
+    }
+
+    private static func partyNumber(_ index: Int) -> String { String(format: "%09d", index) }
+
+    /// Parties with addresses, customers, vendors and contacts for parties.
+    private static func seedParties(
+        _ db: Database, size: Size, random: inout DemoNames, counts: inout [String: Int], log: (String) -> Void
+    ) throws {
+        var parties = try TableWriter("DirPartyCDSEntity", db)
+        var locations = try TableWriter("LogisticsPostalAddressLocationCDSEntity", db)
+        var history = try TableWriter("LogisticsPostalAddressHistoryV2CDSEntity", db)
+        var partyAddresses = try TableWriter("DirPartyPostalAddressLocationCDSEntity", db)
+        var electronic = try TableWriter("DirPartyContactV3Entity", db)
+        var customers = try TableWriter("CustCustomerV3Entity", db)
+        var vendors = try TableWriter("VendVendorV2Entity", db)
+        var contactsForParty = try TableWriter("smmContactPersonV2Entity", db)
+        var nextParty = 0
+        var nextLocation = 0
+        var nextElectronic = 0
+
+        /// One party with 1–3 postal addresses (past, current and future rows) and 1–3 electronic addresses.
+        func party(organisation: String?, person: DemoNames.Person?, index: Int) throws -> String {
+            nextParty += 1
+            let number = partyNumber(nextParty)
+            try parties.insert([
+                "PARTYNUMBER": number, "PARTYTYPE": organisation == nil ? "Person" : "Organization", "ORGANIZATIONNAME": organisation,
+                "NAMEALIAS": organisation.map { String($0.prefix(12)) }, "PERSONFIRSTNAME": person?.first, "PERSONLASTNAME": person?.last,
+                "LANGUAGEID": person?.language ?? "en-us", "PERSONGENDER": person == nil ? nil : random.pick(["Male", "Female", "NonSpecific", "Unknown"]),
+                "PERSONMARITALSTATUS": person == nil ? nil : random.pick(["Single", "Married", "None"]),
+                "ORGANIZATIONNUMOFEMPLOYEES": organisation == nil ? nil : 10 + random.below(5000),
+            ])
+            let addressCount = 1 + random.below(3)
+            for position in 0..<addressCount {
+                nextLocation += 1
+                let location = String(format: "LOC%09d", nextLocation)
+                let place = random.pick(DemoNames.cities)
+                let street = "\(random.pick(DemoNames.streets)) \(1 + random.below(200))"
+                try locations.insert(["LOCATIONID": location, "DESCRIPTION": position == 0 ? "Head office" : "Branch \(position)"])
+                // Date effectivity: most addresses have one open-ended row; some moved (a past row) or will move (a future row).
+                var periods: [(from: String, to: String, street: String)] = [("2020-01-01T00:00:00", "2154-12-31T23:59:59", street)]
+                switch random.below(10) {
+                case 0, 1: periods = [("2012-04-01T00:00:00", "2019-12-31T23:59:59", "\(random.pick(DemoNames.streets)) 9")] + periods
+                case 2, 3: periods = [("2020-01-01T00:00:00", "2026-12-31T23:59:59", street), ("2027-01-01T00:00:00", "2154-12-31T23:59:59", "\(random.pick(DemoNames.streets)) 77")]
+                default: break
+                }
+                for period in periods {
+                    try history.insert([
+                        "LOCATIONID": location, "VALIDFROM": period.from, "VALIDTO": period.to, "DESCRIPTION": "\(place.city) address",
+                        "STREET": period.street, "STREETNUMBER": String(1 + random.below(99)), "CITY": place.city, "ZIPCODE": place.zip,
+                        "COUNTRYREGIONID": place.country, "STATE": nil, "COUNTY": nil,
+                    ])
+                }
+                try partyAddresses.insert([
+                    "PARTYNUMBER": number, "LOCATIONID": location,
+                    "PURPOSE": position == 0 ? "Business" : random.pick(["Invoice;Delivery", "Delivery", "Invoice"]),
+                    "ISPRIMARY": position == 0 ? "Yes" : "No", "ISLOCATIONOWNER": "Yes",
+                ])
+            }
+            for (kind, locator) in [("Phone", "+1 425 555 \(String(format: "%04d", index % 10000))"), ("Email", "contact\(nextParty)@example.com"), ("URL", "https://example.com/\(nextParty)")]
+            where kind == "Phone" || random.chance(60) {
+                nextElectronic += 1
+                try electronic.insert([
+                    "ELECTRONICADDRESSID": String(format: "EA%09d", nextElectronic), "PARTYNUMBER": number, "TYPE": kind, "LOCATOR": locator,
+                    "DESCRIPTION": kind, "ISPRIMARY": "Yes", "ISPRIVATE": "No", "ISMOBILEPHONE": kind == "Phone" && random.chance(50) ? "Yes" : "No",
+                    "ISINSTANTMESSAGE": "No",
+                ])
+            }
+            return number
+        }
+
+        // Customers, spread over the companies; every tenth is billed to another customer of its company
+        // (often one with a higher number: a reference that initial sync meets before its target).
+        var perCompany: [String: Int] = [:]
+        var nextContact = 0
+        // Who is an organisation is decided first, so that billing references can point forward
+        // (and, for a few pairs, both ways: a cycle) to customers that will be accounts too.
+        var kinds: [String: [Bool]] = [:]
+        for index in 1...size.customers {
+            let company = companies[index % companies.count].code
+            // The first few of each company are organisations: the CRM side's own accounts overlap with them.
+            kinds[company, default: []].append((kinds[company]?.count ?? 0) < 5 || random.chance(70))
+        }
+        func billing(_ company: String, _ number: Int) -> String? {
+            let list = kinds[company] ?? []
+            guard number % 10 == 0, number > 10 else { return nil }
+            // Mostly forward (a later customer), every 30th a cycle with the one before it.
+            let target = number % 30 == 0 ? number - 1 : number + 3
+            guard target <= list.count, list[target - 1] else { return nil }
+            return customerAccount(company, target)
+        }
+        for index in 1...size.customers {
+            let company = companies[index % companies.count]
+            let number = perCompany[company.code, default: 0] + 1
+            perCompany[company.code] = number
+            let organisationCustomer = kinds[company.code]![number - 1]
+            let person = organisationCustomer ? nil : random.person()
+            let organisation = organisationCustomer ? random.organisation(index) : nil
+            let partyNumber = try party(organisation: organisation, person: person, index: index)
+            var billedTo = organisationCustomer ? billing(company.code, number) : nil
+            // The other half of a cycle: customer 29 is billed to 30, which is billed to 29.
+            if organisationCustomer, (number + 1) % 30 == 0, number + 1 <= kinds[company.code]!.count, kinds[company.code]![number] {
+                billedTo = customerAccount(company.code, number + 1)
+            }
+            try customers.insert([
+                "DATAAREAID": company.code, "CUSTOMERACCOUNT": customerAccount(company.code, number),
+                "PARTYTYPE": organisationCustomer ? "Organization" : "Person", "PARTYNUMBER": partyNumber, "ORGANIZATIONNAME": organisation,
+                "PERSONFIRSTNAME": person?.first, "PERSONLASTNAME": person?.last, "CUSTOMERGROUPID": random.pick(["10", "20", "40"]),
+                "SALESCURRENCYCODE": company.currency, "PAYMENTTERMS": random.pick(["Net10", "Net30", "Net60"]),
+                "CREDITLIMIT": "\(random.below(500_000)).\(String(format: "%02d", random.below(100)))",
+                "CREDITLIMITISMANDATORY": random.chance(20) ? "Yes" : "No", "ISONETIMECUSTOMER": "No",
+                "ONHOLDSTATUS": random.chance(95) ? "No" : random.pick(["Invoice", "All"]), "INVOICEACCOUNT": billedTo,
+                "PARTYCOUNTRY": person?.country ?? "USA", "SALESMEMO": organisationCustomer ? nil : "Prefers e-mail",
+            ])
+            // Some organisations have a contact person: a person party, filed as a contact for the customer's party.
+            if organisationCustomer, random.chance(30) {
+                let contact = random.person()
+                let contactParty = try party(organisation: nil, person: contact, index: index)
+                nextContact += 1
+                try contactsForParty.insert([
+                    "DATAAREAID": company.code, "CONTACTPERSONID": String(format: "CP%07d", nextContact), "CONTACTPERSONPARTYNUMBER": contactParty,
+                    "ASSOCIATEDPARTYNUMBER": partyNumber, "EMPLOYMENTJOBTITLE": random.pick(["Buyer", "CFO", "Purchasing manager", "Owner"]),
+                    "ISVIP": random.chance(10) ? "Yes" : "No", "ISRECEIVINGDIRECTMAIL": "No", "HASREQUESTEDINTERNETACCESS": "No",
+                    "CONTACTACTIVITYSENSITIVITYLEVEL": "Normal", "CONTACTINFORMATIONLANGUAGEID": contact.language,
+                ])
+            }
+        }
+        log("parties: \(parties.count) with \(history.count) postal address rows (past, current and future) and \(electronic.count) electronic addresses")
+        log("customers: \(customers.count) (organisations to accounts, persons to contacts), \(contactsForParty.count) contacts for parties")
+
+        perCompany = [:]
+        for index in 1...size.vendors {
+            let company = companies[index % companies.count]
+            let number = perCompany[company.code, default: 0] + 1
+            perCompany[company.code] = number
+            let organisationVendor = random.chance(80)
+            let person = organisationVendor ? nil : random.person()
+            let partyNumber = try party(organisation: organisationVendor ? random.organisation(10_000 + index) : nil, person: person, index: index)
+            try vendors.insert([
+                "DATAAREAID": company.code, "VENDORACCOUNTNUMBER": "V-\(company.code.prefix(2).uppercased())\(String(format: "%05d", number))",
+                "VENDORPARTYNUMBER": partyNumber, "VENDORPARTYTYPE": organisationVendor ? "Organization" : "Person",
+                "VENDORGROUPID": random.pick(["10", "20"]), "CURRENCYCODE": company.currency, "DEFAULTPAYMENTTERMSNAME": "Net60",
+                "CREDITLIMIT": "\(10_000 + random.below(90_000)).00", "ONHOLDSTATUS": "No", "AREPRICESINCLUDINGSALESTAX": "No",
+                "ISFOREIGNENTITY": random.chance(20) ? "Yes" : "No", "ISONETIMEVENDOR": "No", "HASONLYTAKENBIDS": "No", "ISMINORITYOWNED": "No",
+                "ISVENDORLOCALLYOWNED": "Yes", "ISSERVICEVETERANOWNED": "No", "ISOWNERDISABLED": "No", "ISWOMANOWNER": "No",
+                "ISVENDORLOCATEDINHUBZONE": "No",
+            ])
+        }
+        log("vendors: \(vendors.count)")
+        for writer in [parties, locations, history, partyAddresses, electronic, customers, vendors, contactsForParty] {
+            counts[writer.table, default: 0] += writer.count
+        }
+    }
+
+    /// Released products per company, with product-specific conversions for boxed ones.
+    private static func seedProducts(_ db: Database, size: Size, random: inout DemoNames, counts: inout [String: Int]) throws {
+        var products = try TableWriter("EcoResReleasedDistinctProductCDSEntity", db)
+        var specific = try TableWriter("EcoResProductSpecificUnitConversionEntity", db)
+        let kinds: [(name: String, inventory: String, sales: String)] = [
+            ("Speaker cable", "m", "ft"), ("Flour", "kg", "g"), ("Screws", "pcs", "box"), ("Coffee beans", "kg", "lb"), ("Eggs", "pcs", "dozen"),
+            ("Ink", "l", "ml"), ("Consulting hour", "pcs", "pcs"),
+        ]
+        var boxed = Set<String>()
+        for index in 1...size.products {
+            let company = companies[index % companies.count]
+            let kind = kinds[index % kinds.count]
+            let number = String(format: "D%05d", index)
+            let decimals = currencies.first { $0.code == company.currency }!.decimals
+            let price = decimals == 0 ? "\(100 + random.below(90_000))" : "\(1 + random.below(9_999)).\(String(format: "%0\(decimals)d", random.below(100)))"
+            try products.insert([
+                "DATAAREAID": company.code, "PRODUCTNUMBER": number, "ITEMNUMBER": number, "PRODUCTNAME": "\(kind.name) \(index)",
+                "PRODUCTDESCRIPTION": "\(kind.name), sold by \(kind.sales)", "CURRENCYCODE": company.currency, "SALESUNITSYMBOL": kind.sales,
+                "INVENTORYUNITSYMBOL": kind.inventory, "SALESPRICE": price, "UNITCOST": price, "PRODUCTTYPE": kind.name == "Consulting hour" ? "Service" : "Item",
+                "SALESUNITDECIMALPRECISION": 2, "ISCATCHWEIGHTPRODUCT": "No", "ISSTOCKEDPRODUCT": kind.name == "Consulting hour" ? "No" : "Yes",
+                "FIELDSERVICEPRODUCTTYPE": kind.name == "Consulting hour" ? "Service" : "Inventory",
+                "STANDARDORDERQUANTITY": "\(1 + random.below(500)).\(random.below(10))",
+            ])
+            if kind.sales == "box", !boxed.contains(number) {
+                boxed.insert(number)
+                try specific.insert([
+                    "PRODUCTNUMBER": number, "FROMUNITSYMBOL": "box", "TOUNITSYMBOL": "pcs", "FACTOR": random.pick(["100", "250", "500"]), "NUMERATOR": "1",
+                    "DENOMINATOR": "1", "INNEROFFSET": "0", "OUTEROFFSET": "0", "ROUNDING": "Up",
+                ])
+            }
+        }
+        counts[products.table, default: 0] += products.count
+        counts[specific.table, default: 0] += specific.count
+    }
+}

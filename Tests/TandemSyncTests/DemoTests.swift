@@ -1,0 +1,69 @@
+import Foundation
+import TandemTestSupport
+import Testing
+
+/// `tandem demo`, the README's main command, run as a real process on a
+/// small size: every standard map is set up from its plugin, seeded,
+/// initially synced and live synced, and the summary is checked row by row.
+@Suite("tandem demo")
+struct DemoTests {
+    @Test("the demo ends with every map in step except the staged bad row, which waits in the error list; the conflict and the one-way edit are recorded")
+    func demo() throws {
+        let fixture = try SyncFixture.make("demo-host", maps: [])
+        let directory = try Fixtures.temporaryDirectory("demo") + "/env"
+        let result = try fixture.tandem(["demo", directory, "--customers", "60", "--seconds", "2", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        #expect(report["drained"] as? Bool == true)
+        let comparisons = try #require(report["comparisons"] as? [[String: Any]])
+        let maps = comparisons.compactMap { $0["map"] as? String }
+        // Every standard map, parents before children.
+        for map in [
+            "companies", "currencies", "payment-terms", "customer-groups", "vendor-groups", "unit-classes", "units", "unit-conversions", "parties",
+            "postal-address-locations", "postal-addresses", "party-postal-addresses", "electronic-addresses", "contacts-for-party",
+            "customers-accounts", "customers-contacts", "vendors", "products", "product-unit-conversions",
+        ] {
+            #expect(maps.contains(map), "\(map) is missing from \(maps)")
+        }
+        #expect(maps.firstIndex(of: "parties")! < maps.firstIndex(of: "customers-accounts")!)
+        #expect(maps.firstIndex(of: "units")! < maps.firstIndex(of: "products")!)
+        for comparison in comparisons where comparison["map"] as? String != "customers-accounts" {
+            #expect(comparison["inStep"] as? Bool == true, "\(comparison)")
+            #expect((comparison["carried"] as? Int ?? 0) > 0, "\(comparison)")
+        }
+        // The bad row (11 decimals of credit limit) is the only thing out of step.
+        let accounts = try #require(comparisons.first { $0["map"] as? String == "customers-accounts" })
+        #expect(accounts["unmappable"] as? Int == 1, "\(accounts)")
+        #expect(accounts["missing"] as? Int == 0, "\(accounts)")
+        #expect(accounts["differing"] as? Int == 0, "\(accounts)")
+        #expect(accounts["onlyTarget"] as? Int == 0, "\(accounts)")
+        #expect(report["errors"] as? Int == 1)
+        // Five initial-sync differences, the staged conflict and the one-way report at least.
+        #expect((report["conflicts"] as? Int ?? 0) >= 7)
+        #expect((report["measured"] as? Int ?? 0) > 0)
+
+        // The environment stays for exploring with the other commands.
+        let errors = try fixture.tandem(["errors", "list", "--env", directory, "--json"])
+        #expect(errors.stdout.contains("US-BAD001"))
+        #expect(errors.stdout.contains("has more than 10 decimal places; rescaling would lose digits"))
+        let conflicts = try fixture.tandem(["conflicts", "list", "--env", directory, "--json"])
+        #expect(conflicts.stdout.contains("\"policy\" : \"one-way\""))
+        #expect(conflicts.stdout.contains("\"policy\" : \"initial-sync\""))
+        // A party with three addresses, one valid from 2027, arrived whole, with its roles.
+        let addresses = try SideReader.rows(
+            directory + "/crm.sqlite",
+            """
+            SELECT pa.msdyn_postaladdresspurposenames || '|' || a.msdyn_street || '|' || COALESCE(a.msdyn_validfrom, 'open') || '|' || COALESCE(a.msdyn_validto, 'open')
+            FROM msdyn_partypostaladdress pa JOIN msdyn_postaladdress a ON a.msdyn_postaladdresscollectionid = pa.msdyn_postaladdresscollectionid
+            WHERE pa.msdyn_partyid = '900000001' ORDER BY a.msdyn_street
+            """)
+        #expect(addresses == [
+            "Business|Drottninggatan 1|2020-01-01T00:00:00|open", "Invoice;Delivery|Kungsgatan 12|2020-01-01T00:00:00|open",
+            "Delivery|Sveavägen 44|2027-01-01T00:00:00|open",
+        ])
+
+        let again = try fixture.tandem(["demo", directory])
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("already holds an environment; explore it (`tandem status --env \(directory)`), delete it, or name another folder"))
+    }
+}
