@@ -120,7 +120,8 @@ enum PartyGAB: TandemPlugin {
         crm: TableReference(table: "msdyn_postaladdress", key: ["msdyn_postaladdresscollectionid", "msdyn_validfrom"]),
         fields: [
             StandardFields.both("LOCATIONID", "msdyn_postaladdresscollectionid", lookup: location),
-            // F&O writes open ends as 1900-01-01 / 2154-12-31; Dataverse leaves them empty.
+            // F&O writes an open end as 2154-12-31, Dataverse leaves it empty. Valid-from is in the key, so the
+            // transform keeps it as it is (its default; `empty_from` would turn 1900-01-01 into a NULL key).
             FieldMap(
                 erp: .many(["VALIDFROM", "VALIDTO"]), crm: .many(["msdyn_validfrom", "msdyn_validto"]),
                 direction: .both,
