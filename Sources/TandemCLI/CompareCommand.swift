@@ -31,17 +31,7 @@ struct CompareCommand: ParsableCommand {
         let engine = try SyncEngine(environment: environment, catalog: options.loadCatalog(environment), logger: options.makeLogger("tandem.engine"))
         let results = try (names.isEmpty ? environment.config.maps.map(\.name) : names).map { try engine.compare(map: $0) }
         if output.json {
-            struct Entry: Encodable {
-                let comparison: SyncEngine.MapComparison
-                let inStep: Bool
-                func encode(to encoder: any Encoder) throws {
-                    try comparison.encode(to: encoder)
-                    var container = encoder.container(keyedBy: Key.self)
-                    try container.encode(inStep, forKey: .inStep)
-                }
-                enum Key: String, CodingKey { case inStep }
-            }
-            printJSON(results.map { Entry(comparison: $0, inStep: $0.inStep) })
+            printJSON(results)
         } else {
             print(Self.render(results))
         }

@@ -16,7 +16,7 @@ public final class DemoLiveRun: @unchecked Sendable {
     // Unchecked: the engine is used by its thread only, between start and stop.
 
     /// What happened, for the summary.
-    public struct Report: Sendable, Codable {
+    public struct Report: Sendable, Encodable {
         /// Seconds of simulated application writes.
         public var seconds: Double
         /// Changes the two application threads committed, per side.

@@ -28,6 +28,11 @@ final class DirectionPlan {
         let target: Int
         let map: String
         let sql: String
+        /// The parent's column the lookup matches.
+        let column: String
+        /// For a lookup into the map itself (a customer billed to another customer): the target
+        /// position of the column it refers to, so that a row referring to itself needs no parent.
+        var ownColumn: Int?
     }
 
     let map: String
@@ -135,11 +140,15 @@ final class DirectionPlan {
                     parentChecks.append(
                         ParentCheck(
                             target: targets[0], map: lookup.map,
-                            sql: "SELECT 1 FROM \(CaptureSchema.identifier(parentTable)) WHERE \(CaptureSchema.identifier(column)) = ? LIMIT 1"))
+                            sql: "SELECT 1 FROM \(CaptureSchema.identifier(parentTable)) WHERE \(CaptureSchema.identifier(column)) = ? LIMIT 1",
+                            column: column))
                 }
             } else {
                 steps.append(Step(kind: .constant(ValueConversion.databaseValue(field.defaultValue ?? .null)), targets: targets))
             }
+        }
+        for index in parentChecks.indices where parentChecks[index].map == name {
+            parentChecks[index].ownColumn = targetColumns.firstIndex(of: parentChecks[index].column)
         }
         self.targetColumns = targetColumns
         let targetKey = try target.key.map { column in

@@ -10,7 +10,7 @@ import TandemArrow
 /// column equals `100`, as the application would read it).
 extension SyncEngine {
     /// The outcome of ``compare(map:)``.
-    public struct MapComparison: Sendable, Codable {
+    public struct MapComparison: Sendable, Encodable {
         /// The map.
         public var map: String
         /// The direction compared (ERP to CRM when the map syncs that way).
@@ -35,6 +35,27 @@ extension SyncEngine {
 
         /// Whether both tables hold the same rows.
         public var inStep: Bool { differing == 0 && missing == 0 && onlyTarget == 0 && unmappable == 0 }
+
+        private enum CodingKeys: String, CodingKey {
+            case map, direction, sourceRows, targetRows, carried, equal, differing, missing, onlyTarget, unmappable, examples, inStep
+        }
+
+        /// Encodes the counts and ``inStep``, so that scripts need not recompute it.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(map, forKey: .map)
+            try container.encode(direction, forKey: .direction)
+            try container.encode(sourceRows, forKey: .sourceRows)
+            try container.encode(targetRows, forKey: .targetRows)
+            try container.encode(carried, forKey: .carried)
+            try container.encode(equal, forKey: .equal)
+            try container.encode(differing, forKey: .differing)
+            try container.encode(missing, forKey: .missing)
+            try container.encode(onlyTarget, forKey: .onlyTarget)
+            try container.encode(unmappable, forKey: .unmappable)
+            try container.encode(examples, forKey: .examples)
+            try container.encode(inStep, forKey: .inStep)
+        }
     }
 
     /// Compares `map`'s tables on both sides now. Reads only; run it while

@@ -631,6 +631,8 @@ public final class SyncEngine {
             if item.change.operation != .delete {
                 var missing: String?
                 for (check, statement) in zip(plan.parentChecks, write.parents) where !values[check.target].isNull {
+                    // A row that refers to itself (billed to its own account) is its own parent.
+                    if let own = check.ownColumn, values[own] == values[check.target] { continue }
                     statement.bind(values[check.target], at: 1)
                     let found = try statement.step()
                     statement.reset()
