@@ -27,6 +27,9 @@ final class DirectionPlan {
     struct ParentCheck {
         let target: Int
         let map: String
+        /// The parent's table and column on the target side (initial sync's bulk path checks them in SQL).
+        let table: String
+        let column: String
         let sql: String
     }
 
@@ -134,7 +137,7 @@ final class DirectionPlan {
                     let parentTable = toCRM ? parent.crm.table : parent.erp.table
                     parentChecks.append(
                         ParentCheck(
-                            target: targets[0], map: lookup.map,
+                            target: targets[0], map: lookup.map, table: parentTable, column: column,
                             sql: "SELECT 1 FROM \(CaptureSchema.identifier(parentTable)) WHERE \(CaptureSchema.identifier(column)) = ? LIMIT 1"))
                 }
             } else {
