@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import GRDBSQLite
+import _TandemSQLiteShims
 
 /// The statements initial sync runs for one direction plan on the target's
 /// connection, with the source database attached as ``sourceSchema``: chunk
@@ -119,17 +121,18 @@ struct InitialSyncSQL {
         let keyText = CaptureSchema.quoteList("s", plan.sourceKey.map { plan.sourceColumns[$0] })
         // A full chunk ends at its size-th key; a shorter last chunk at the highest key.
         if let text = try String.fetchOne(
-            db, sql: "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keyList) LIMIT 1 OFFSET ?",
+            db.cachedStatement(sql: "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keyList) LIMIT 1 OFFSET ?"),
             arguments: StatementArguments(lowerArguments + [(size - 1).databaseValue]))
         {
             return Chunk(after: after, last: try SQLLiteral.parseList(text), lastText: text, rows: size)
         }
         guard
             let text = try String.fetchOne(
-                db, sql: "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keys.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1",
+                db.cachedStatement(
+                    sql: "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keys.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1"),
                 arguments: StatementArguments(lowerArguments))
         else { return nil }
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(source) \(lower)", arguments: StatementArguments(lowerArguments)) ?? 0
+        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM \(source) \(lower)"), arguments: StatementArguments(lowerArguments)) ?? 0
         return Chunk(after: after, last: try SQLLiteral.parseList(text), lastText: text, rows: count)
     }
 
@@ -178,8 +181,40 @@ struct InitialSyncSQL {
     func insert(_ chunk: Chunk, _ condition: Condition, _ db: Database) throws -> Int {
         guard let bulk else { return 0 }
         let (clause, arguments) = whereClause(chunk, condition.and(filterCondition))
-        try db.cachedStatement(sql: "\(bulk.insertPrefix) \(clause)").execute(arguments: arguments)
-        return db.changesCount
+        let statement = try db.cachedStatement(sql: "\(bulk.insertPrefix) \(clause)")
+        // The capture triggers record nothing for initial sync's writes (their
+        // WHEN), but SQLite still enters each trigger's program for every row to
+        // find that out, which cost about as much as the copy. Where the target
+        // table has no triggers but Tandem's, they are off for this one
+        // statement, on this connection only: applications' writes elsewhere
+        // are captured as always. An application's own trigger (validation,
+        // bookkeeping) keeps them all on.
+        let quiet = try !targetHasOtherTriggers(db)
+        if quiet { try Self.enableTriggers(false, db) }
+        let inserted = Result { () throws -> Int in
+            try statement.execute(arguments: arguments)
+            return db.changesCount
+        }
+        if quiet { try Self.enableTriggers(true, db) }
+        return try inserted.get()
+    }
+
+    /// Whether the target table has triggers other than Tandem's capture triggers.
+    private func targetHasOtherTriggers(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE
+                        AND name NOT LIKE '\\_tandem\\_%' ESCAPE '\\')
+                    """), arguments: [plan.targetTable]) ?? true
+    }
+
+    /// Turns the connection's triggers off or on (`SQLITE_DBCONFIG_ENABLE_TRIGGER`).
+    private static func enableTriggers(_ enabled: Bool, _ db: Database) throws {
+        let code = _tandem_sqlite_enable_triggers(UnsafeMutableRawPointer(db.sqliteConnection), enabled ? 1 : 0)
+        guard code == SQLITE_OK else {
+            throw SyncError(.database, "could not turn triggers \(enabled ? "on" : "off") on \(db.description): SQLite result \(code)")
+        }
     }
 
     /// The filter, as a condition on the source row.

@@ -38,8 +38,14 @@ extension SyncEngine {
         return Int(fault.dropFirst("kill-after-rows:".count))
     }()
 
-    /// Rows read and applied per transaction.
+    /// Rows read and applied per transaction on the row path.
     public static let initialSyncChunk = 5000
+
+    /// Rows per transaction on the bulk path: each chunk costs a few queries
+    /// and a commit besides its rows, so larger chunks come closer to one
+    /// `INSERT … SELECT` of everything, while still holding the target's write
+    /// lock for only tens of milliseconds at a time.
+    public static let initialSyncBulkChunk = 50_000
 
     /// More pending edits than this in a chunk's target make the chunk go row by row
     /// (their keys are bound into the bulk statements, and SQLite limits bound values).
@@ -51,7 +57,9 @@ extension SyncEngine {
     /// for maps that sync both ways, the rows only the other side has are
     /// applied to the master. Each chunk commits with its progress in the
     /// other side's `_tandem_initial`, so a run that dies resumes after the
-    /// last finished chunk. Rows that fail are parked in the error list.
+    /// last finished chunk. `chunk` rows per chunk (default: ``initialSyncChunk``
+    /// on the row path, ``initialSyncBulkChunk`` on the bulk path). Rows that
+    /// fail are parked in the error list.
     /// Live sync of the map must be off (state `initializing`); the
     /// checkpoints are set at the start, so that live sync later replays
     /// exactly the changes made while this ran.
@@ -61,7 +69,7 @@ extension SyncEngine {
     /// or with `bulk` false, go row by row. Initial sync's own writes are not
     /// recorded in the change logs (no echoes); applications' writes are.
     public func initialSync(
-        map name: String, master requested: SideRole? = nil, chunk: Int = initialSyncChunk, bulk allowBulk: Bool = true,
+        map name: String, master requested: SideRole? = nil, chunk: Int? = nil, bulk allowBulk: Bool = true,
         progress: (InitialSyncProgress) -> Void
     ) throws -> InitialSyncProgress {
         _ = try refreshMapStates()
@@ -168,7 +176,8 @@ extension SyncEngine {
                 "initial sync of \(name), \(phase) phase (\(phasePlan.direction)): \(state.path) path\(state.pathReason.map { ": \($0)" } ?? "")")
             if state.path != "skipped" {
                 try copyPhase(
-                    statements, phase: phase, master: master, chunk: chunk, bulk: state.path == "bulk",
+                    statements, phase: phase, master: master,
+                    chunk: chunk ?? (state.path == "bulk" ? Self.initialSyncBulkChunk : Self.initialSyncChunk), bulk: state.path == "bulk",
                     after: resumed ? try (saved?["last_key"] as String?).map { try SQLLiteral.parseList($0) } : nil,
                     from: from, to: to, state: &state, progress: progress)
             } else {
