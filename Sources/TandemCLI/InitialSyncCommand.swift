@@ -32,7 +32,9 @@ struct InitialSyncCommand: ParsableCommand {
     @OptionGroup var options: EnvironmentOptions
     @Argument(help: "The maps.") var names: [String]
     @Option(help: "erp or crm (default: each map's `master` setting).") var master: String?
-    @Option(help: "Rows per chunk (transaction).") var chunk = SyncEngine.initialSyncChunk
+    @Option(
+        help: "Rows per chunk (transaction); default \(SyncEngine.initialSyncChunk) on the row path, \(SyncEngine.initialSyncBulkChunk) on the bulk path.")
+    var chunk: Int?
     @Flag(help: "Leave the maps initializing afterwards instead of starting live sync.") var noRun = false
     @Flag(help: "Apply every row like a live change, even where the bulk path could copy it.") var noBulk = false
     @OptionGroup var output: OutputOptions
@@ -42,13 +44,13 @@ struct InitialSyncCommand: ParsableCommand {
             guard let side = SideRole(rawValue: text) else { throw CLIError("--master must be erp or crm, not '\(text)'") }
             return side
         }
-        guard chunk > 0 else { throw CLIError("--chunk must be at least 1") }
+        guard (chunk ?? 1) > 0 else { throw CLIError("--chunk must be at least 1") }
         try Self.perform(names: names, master: side, chunk: chunk, bulk: !noBulk, run: !noRun, json: output.json, options: options)
     }
 
     /// Runs initial sync of `names` (and starts them when `run`); `tandem maps run` uses it too.
     static func perform(
-        names: [String], master side: SideRole?, chunk: Int, bulk: Bool = true, run: Bool, json: Bool, options: EnvironmentOptions
+        names: [String], master side: SideRole?, chunk: Int?, bulk: Bool = true, run: Bool, json: Bool, options: EnvironmentOptions
     ) throws {
         let environment = try options.loadEnvironment()
         for name in names { try environment.requireMap(name) }
