@@ -9,14 +9,10 @@ struct InitialSyncTests {
     @Test("100,000 rows from the ERP side, SIGKILL halfway: the rerun resumes after the last finished chunk; both sides end equal row for row, the differing row is a recorded conflict, the CRM-only row reaches the ERP, and live sync takes over")
     func killedHalfway() async throws {
         let fixture = try SyncFixture.make("initial", maps: ["sample.notes"])
-        try SideReader.execute(
-            fixture.erp,
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO Notes SELECT i, 'note ' || i FROM n")
+        try fixture.insertNotes(100_000)
         try SideReader.execute(fixture.crm, "INSERT INTO annotation VALUES (5, 'the CRM had its own text'), (7, 'note 7'), (200000, 'only on the CRM side')")
 
-        // The process kills itself (SIGKILL) right after the chunk that reaches 30,000 rows commits.
-        let killed = try fixture.tandem(
-            ["maps", "initial-sync", "sample.notes", "--chunk", "2000"], environment: ["TANDEM_FAULT": "kill-after-rows:30000"])
+        let killed = try fixture.initialSyncKilledAt30000()
         #expect(killed.status == SIGKILL, "\(killed)")
         let doneAtKill = try SideReader.scalar(fixture.crm, "SELECT done FROM _tandem_initial")
         #expect(doneAtKill == 30_000, "killed at \(doneAtKill) rows")
@@ -109,8 +105,7 @@ struct InitialSyncTests {
     @Test("Rows on both sides: differing rows keep the master's version and are recorded with both versions, equal rows are left alone, rows only the other side has reach the master")
     func overlapping() throws {
         let fixture = try SyncFixture.make("initial-overlap", maps: ["sample.notes"])
-        try SideReader.execute(
-            fixture.erp, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) INSERT INTO Notes SELECT i, 'note ' || i FROM n")
+        try fixture.insertNotes(10_000)
         try SideReader.execute(
             fixture.crm,
             """
@@ -135,15 +130,38 @@ struct InitialSyncTests {
         #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes") == 10_000)
     }
 
+    @Test("The target application's own triggers run for initial sync's rows: a validation trigger refuses one row, which alone is parked, and a bookkeeping trigger sees every other row")
+    func applicationTriggers() throws {
+        let fixture = try SyncFixture.make("initial-app-triggers", maps: ["sample.notes"])
+        try fixture.insertNotes(10_000)
+        try SideReader.execute(
+            fixture.erp, "UPDATE Notes SET TEXT = 'forbidden ' || NOTEID WHERE NOTEID = 7777")
+        try SideReader.execute(
+            fixture.crm,
+            """
+            CREATE TABLE audit (id INTEGER);
+            CREATE TRIGGER app_validate BEFORE INSERT ON annotation WHEN NEW.notetext LIKE 'forbidden%'
+            BEGIN SELECT RAISE(ABORT, 'no forbidden notes'); END;
+            CREATE TRIGGER app_audit AFTER INSERT ON annotation BEGIN INSERT INTO audit VALUES (NEW.annotationid); END;
+            """)
+        let run = try fixture.tandem(["maps", "initial-sync", "sample.notes"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("sample.notes [master]: bulk path"), "\(run.stderr)")
+        #expect(run.stdout.contains("0 row(s) differed (the erp version kept), 1 in the error list"), "\(run.stdout)")
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 9_999)
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM audit") == 9_999)
+        let parked = try SideReader.rows(fixture.crm, "SELECT key || ' ' || reason FROM _tandem_parked")
+        #expect(parked == ["7777 the crm side refused the row: no forbidden notes"], "\(parked)")
+        // Still no echoes.
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_changes") == 0)
+    }
+
     @Test("Applications' writes while initial sync runs are captured and carried by live sync afterwards; initial sync's own writes leave no echoes; a target edit the master overwrote is recorded and does not travel back")
     func applicationWritesMeanwhile() async throws {
         let fixture = try SyncFixture.make("initial-meanwhile", maps: ["sample.notes"])
-        try SideReader.execute(
-            fixture.erp,
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO Notes SELECT i, 'note ' || i FROM n")
+        try fixture.insertNotes(100_000)
         // Stopped (SIGKILL) after 30,000 rows: the applications write while it is unfinished.
-        let killed = try fixture.tandem(
-            ["maps", "initial-sync", "sample.notes", "--chunk", "2000"], environment: ["TANDEM_FAULT": "kill-after-rows:30000"])
+        let killed = try fixture.initialSyncKilledAt30000()
         #expect(killed.status == SIGKILL, "\(killed)")
         try SideReader.execute(
             fixture.erp,
@@ -201,8 +219,7 @@ struct InitialSyncTests {
             #expect(try SideReader.scalar(side, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%initial-sync%'") == 0)
             #expect(try SideReader.scalar(side, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'") == 3)
         }
-        try SideReader.execute(
-            fixture.erp, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) INSERT INTO Notes SELECT i, 'note ' || i FROM n")
+        try fixture.insertNotes(5_000)
         #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes") == 5000)
         try SideReader.execute(fixture.erp, "DELETE FROM _tandem_changes")
 
@@ -247,5 +264,19 @@ struct InitialSyncTests {
         try SideReader.execute(fixture.crm, "INSERT INTO _tandem_checkpoints VALUES ('sample.notes', 'erp', 0)")
         let again = try fixture.tandem(["maps", "run", "sample.notes"])
         #expect(!again.stderr.contains("initial-sync"), "\(again.stderr)")
+    }
+}
+
+extension SyncFixture {
+    /// Inserts notes 1 to `count` on the ERP side, with the text `note N`.
+    fileprivate func insertNotes(_ count: Int) throws {
+        try SideReader.execute(
+            erp, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count)) INSERT INTO Notes SELECT i, 'note ' || i FROM n")
+    }
+
+    /// Starts initial sync of sample.notes in chunks of 2,000; the process
+    /// kills itself (SIGKILL) right after the chunk that reaches 30,000 rows commits.
+    fileprivate func initialSyncKilledAt30000() throws -> (status: Int32, stdout: String, stderr: String) {
+        try tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"], environment: ["TANDEM_FAULT": "kill-after-rows:30000"])
     }
 }
