@@ -22,9 +22,11 @@ public struct InitialSyncBenchmark {
         public var initialPath: String
         /// Initial sync forced down the row path, rows/s (nil: not measured).
         public var rowRate: Double?
-        /// Peak resident memory of this process after each phase, MiB.
+        /// Peak resident memory of this process after the raw copy, MiB.
         public var rawPeakMiB: Double
+        /// Peak resident memory after initial sync on its own path, MiB.
         public var initialPeakMiB: Double
+        /// Peak resident memory after the row path (nil: not measured), MiB.
         public var rowPeakMiB: Double?
     }
 

@@ -51,7 +51,9 @@ struct InitialSyncSQL {
         // column affinity (bound parameters); unary `+` drops the affinity
         // here too, so that both paths select the same rows.
         filter = plan.filter.map { filter in
-            let projection = plan.sourceColumns.map { "+s.\(CaptureSchema.identifier($0)) AS \(CaptureSchema.identifier($0))" }
+            let projection = plan.sourceColumns.map {
+                "+s.\(CaptureSchema.identifier($0)) AS \(CaptureSchema.identifier($0))"
+            }
             return "EXISTS (SELECT 1 FROM (SELECT \(projection.joined(separator: ", "))) WHERE (\(filter.expression)))"
         }
         var reason: String?
@@ -74,28 +76,37 @@ struct InitialSyncSQL {
             guard let index = plan.targetKeyFromSourceKey.firstIndex(where: { $0 == position }) else { break }
             sourceKeyOfTargetKey.append(index)
         }
-        if reason == nil, sourceKeyOfTargetKey.count != plan.sourceKey.count || plan.targetKey.count != plan.sourceKey.count {
+        if reason == nil,
+            sourceKeyOfTargetKey.count != plan.sourceKey.count || plan.targetKey.count != plan.sourceKey.count
+        {
             reason = "the \(plan.direction.target) key is not a plain copy of the \(plan.direction.source) key"
         }
         // Where the source key position p feeds target key position sourceKeyOfTargetKey[p]; invert it.
         var inverse = Array(repeating: 0, count: sourceKeyOfTargetKey.count)
-        for (sourcePosition, targetPosition) in sourceKeyOfTargetKey.enumerated() { inverse[targetPosition] = sourcePosition }
+        for (sourcePosition, targetPosition) in sourceKeyOfTargetKey.enumerated() {
+            inverse[targetPosition] = sourcePosition
+        }
         rowPathReason = reason
         guard reason == nil else {
             bulk = nil
             return
         }
         let target = "main." + CaptureSchema.identifier(plan.targetTable)
-        let keyMatch = plan.targetKey.map { "t.\(CaptureSchema.identifier(plan.targetColumns[$0])) = \(expressions[$0])" }
-            .joined(separator: " AND ")
-        let same = plan.targetColumns.indices.map { "t.\(CaptureSchema.identifier(plan.targetColumns[$0])) IS \(expressions[$0])" }
-            .joined(separator: " AND ")
+        let keyMatch = plan.targetKey.map {
+            "t.\(CaptureSchema.identifier(plan.targetColumns[$0])) = \(expressions[$0])"
+        }
+        .joined(separator: " AND ")
+        let same = plan.targetColumns.indices.map {
+            "t.\(CaptureSchema.identifier(plan.targetColumns[$0])) IS \(expressions[$0])"
+        }
+        .joined(separator: " AND ")
         let parents = plan.parentChecks.map { check in
             "(\(expressions[check.target]) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.\(CaptureSchema.identifier(check.table)) "
                 + "WHERE \(CaptureSchema.identifier(check.column)) = \(expressions[check.target])))"
         }
         bulk = Bulk(
-            insertPrefix: "INSERT INTO \(target) (\(plan.targetColumns.map(CaptureSchema.identifier).joined(separator: ", "))) "
+            insertPrefix:
+                "INSERT INTO \(target) (\(plan.targetColumns.map(CaptureSchema.identifier).joined(separator: ", "))) "
                 + "SELECT \(expressions.joined(separator: ", ")) FROM \(source)",
             onTarget: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch))",
             differs: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch) AND NOT (\(same)))",
@@ -129,10 +140,15 @@ struct InitialSyncSQL {
         guard
             let text = try String.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keys.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1"),
+                    sql:
+                        "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keys.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1"
+                ),
                 arguments: StatementArguments(lowerArguments))
         else { return nil }
-        let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM \(source) \(lower)"), arguments: StatementArguments(lowerArguments)) ?? 0
+        let count =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM \(source) \(lower)"),
+                arguments: StatementArguments(lowerArguments)) ?? 0
         return Chunk(after: after, last: try SQLLiteral.parseList(text), lastText: text, rows: count)
     }
 
@@ -173,7 +189,8 @@ struct InitialSyncSQL {
         let keyText = CaptureSchema.quoteList("s", plan.sourceKey.map { plan.sourceColumns[$0] })
         let rowText = CaptureSchema.quoteList("s", plan.sourceColumns)
         return try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(keyText), \(rowText) FROM \(source) \(clause) ORDER BY \(keyList)"), arguments: arguments
+            db.cachedStatement(sql: "SELECT \(keyText), \(rowText) FROM \(source) \(clause) ORDER BY \(keyList)"),
+            arguments: arguments
         ).map { ($0[0], $0[1]) }
     }
 
@@ -213,7 +230,9 @@ struct InitialSyncSQL {
     private static func enableTriggers(_ enabled: Bool, _ db: Database) throws {
         let code = _tandem_sqlite_enable_triggers(UnsafeMutableRawPointer(db.sqliteConnection), enabled ? 1 : 0)
         guard code == SQLITE_OK else {
-            throw SyncError(.database, "could not turn triggers \(enabled ? "on" : "off") on \(db.description): SQLite result \(code)")
+            throw SyncError(
+                .database,
+                "could not turn triggers \(enabled ? "on" : "off") on \(db.description): SQLite result \(code)")
         }
     }
 

@@ -12,8 +12,9 @@ extension SyncEngine {
         public var master: SideRole
         /// `master` (master rows to the other side) or `other` (rows only the other side has, to the master).
         public var phase: String
-        /// Rows done in this phase, and the phase's total at its start.
+        /// Rows done in this phase.
         public var done: Int
+        /// The phase's source rows at its start.
         public var total: Int
         /// Rows where both sides had the key with different values, or the
         /// other side's applications changed the key while initial sync ran
@@ -34,7 +35,8 @@ extension SyncEngine {
     /// For the crash test: `TANDEM_FAULT=kill-after-rows:N` kills the process
     /// once a committed chunk brings the rows done to N or more.
     private static let killAfterRows: Int? = {
-        guard let fault = ProcessInfo.processInfo.environment["TANDEM_FAULT"], fault.hasPrefix("kill-after-rows:") else { return nil }
+        guard let fault = ProcessInfo.processInfo.environment["TANDEM_FAULT"], fault.hasPrefix("kill-after-rows:")
+        else { return nil }
         return Int(fault.dropFirst("kill-after-rows:".count))
     }()
 
@@ -77,7 +79,10 @@ extension SyncEngine {
             throw SyncError(.configuration, "map '\(name)' is not enabled in this environment")
         }
         guard states[name]?.isActive != true else {
-            throw SyncError(.state, "map \(name) is \(states[name]!.rawValue); initial sync runs before live sync (`tandem maps stop \(name)` first)")
+            throw SyncError(
+                .state,
+                "map \(name) is \(states[name]!.rawValue); initial sync runs before live sync (`tandem maps stop \(name)` first)"
+            )
         }
         let master = requested ?? resolved.settings.master
         let forward = SyncDirection(from: master)
@@ -105,7 +110,9 @@ extension SyncEngine {
             }
         }
         func record(_ side: SideDatabase) throws -> Row? {
-            try side.queue.read { db in try Row.fetchOne(db, sql: "SELECT * FROM _tandem_initial WHERE map = ?", arguments: [name]) }
+            try side.queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM _tandem_initial WHERE map = ?", arguments: [name])
+            }
         }
         var first = try record(target)
         let second = try record(source)
@@ -120,7 +127,11 @@ extension SyncEngine {
                 let side = sides[direction.source]!
                 // Read together: a row the other side gets after this count is in its change log after this head.
                 let (head, rows) = try side.queue.read { db in
-                    (try side.headSeq(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(CaptureSchema.identifier(directionPlan.sourceTable))") ?? 0)
+                    (
+                        try side.headSeq(db),
+                        try Int.fetchOne(
+                            db, sql: "SELECT COUNT(*) FROM \(CaptureSchema.identifier(directionPlan.sourceTable))") ?? 0
+                    )
                 }
                 if direction.source == other { otherRows = rows }
                 try sides[direction.target]!.queue.write { db in
@@ -163,7 +174,8 @@ extension SyncEngine {
                 // Every row the other side has now came after the start, so its
                 // change log has it, and live sync carries it to the master.
                 state.path = "skipped"
-                state.pathReason = "the \(other) side had no rows when initial sync started; rows added since travel by live sync"
+                state.pathReason =
+                    "the \(other) side had no rows when initial sync started; rows added since travel by live sync"
             } else if allowBulk, statements.bulk != nil {
                 state.path = "bulk"
                 state.pathReason = nil
@@ -173,11 +185,13 @@ extension SyncEngine {
             }
             paths.append("\(phase) phase \(state.path)" + (state.pathReason.map { " (\($0))" } ?? ""))
             logger.info(
-                "initial sync of \(name), \(phase) phase (\(phasePlan.direction)): \(state.path) path\(state.pathReason.map { ": \($0)" } ?? "")")
+                "initial sync of \(name), \(phase) phase (\(phasePlan.direction)): \(state.path) path\(state.pathReason.map { ": \($0)" } ?? "")"
+            )
             if state.path != "skipped" {
                 try copyPhase(
                     statements, phase: phase, master: master,
-                    chunk: chunk ?? (state.path == "bulk" ? Self.initialSyncBulkChunk : Self.initialSyncChunk), bulk: state.path == "bulk",
+                    chunk: chunk ?? (state.path == "bulk" ? Self.initialSyncBulkChunk : Self.initialSyncChunk),
+                    bulk: state.path == "bulk",
                     after: resumed ? try (saved?["last_key"] as String?).map { try SQLLiteral.parseList($0) } : nil,
                     from: from, to: to, state: &state, progress: progress)
             } else {
@@ -185,12 +199,14 @@ extension SyncEngine {
                 progress(state)
             }
             try to.queue.write { db in
-                try db.execute(sql: "UPDATE _tandem_initial SET finished_at = ? WHERE map = ?", arguments: [StateStore.now, name])
+                try db.execute(
+                    sql: "UPDATE _tandem_initial SET finished_at = ? WHERE map = ?", arguments: [StateStore.now, name])
             }
         }
         try self.state.log(
             actor: "cli", map: name, event: "initial sync finished",
-            details: "master \(master); \(state.conflicts) rows differed (master kept), \(state.errors) parked in the error list; "
+            details:
+                "master \(master); \(state.conflicts) rows differed (master kept), \(state.errors) parked in the error list; "
                 + (paths.isEmpty ? "nothing left to do" : paths.joined(separator: "; ")))
         return state
     }
@@ -198,7 +214,8 @@ extension SyncEngine {
     /// One phase: the rows of `from` in key order, chunk by chunk, each chunk
     /// in one transaction on `to` with its progress.
     private func copyPhase(
-        _ statements: InitialSyncSQL, phase: String, master: SideRole, chunk size: Int, bulk: Bool, after start: [DatabaseValue]?,
+        _ statements: InitialSyncSQL, phase: String, master: SideRole, chunk size: Int, bulk: Bool,
+        after start: [DatabaseValue]?,
         from: SideDatabase, to: SideDatabase, state: inout InitialSyncProgress, progress: (InitialSyncProgress) -> Void
     ) throws {
         let plan = statements.plan
@@ -207,7 +224,9 @@ extension SyncEngine {
         let editsAfter: Int64? =
             plans[plan.map]?[SyncDirection(from: to.role)] == nil
             ? nil
-            : try from.queue.read { db in try from.checkpoints(db)[SideDatabase.checkpointKey(map: plan.map, source: to.role.rawValue)] }
+            : try from.queue.read { db in
+                try from.checkpoints(db)[SideDatabase.checkpointKey(map: plan.map, source: to.role.rawValue)]
+            }
         try to.queue.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS \(InitialSyncSQL.sourceSchema)", arguments: [from.path])
             defer { try? db.execute(sql: "DETACH DATABASE \(InitialSyncSQL.sourceSchema)") }
@@ -225,15 +244,19 @@ extension SyncEngine {
                     let edits = try pendingEdits(table: plan.targetTable, after: editsAfter, db)
                     let rows =
                         bulk && edits.count <= Self.pendingEditsInSQL
-                        ? try copyChunk(statements, chunk, masterPhase: phase == "master", edits: edits, optimistic: &optimistic, db)
+                        ? try copyChunk(
+                            statements, chunk, masterPhase: phase == "master", edits: edits, optimistic: &optimistic, db
+                        )
                         : try statements.rows(chunk, .all, db)
-                    state.conflicts += try applyInitialRows(rows, plan: plan, masterPhase: phase == "master", master: master, edits: edits, db)
+                    state.conflicts += try applyInitialRows(
+                        rows, plan: plan, masterPhase: phase == "master", master: master, edits: edits, db)
                     outcome = pendingOutcome
                     try CaptureSchema.clearContext(db)
                     state.done += chunk.rows
                     state.errors += outcome.newlyParked.count
                     try db.execute(
-                        sql: "UPDATE _tandem_initial SET last_key = ?, done = ?, conflicts = ?, errors = ? WHERE map = ?",
+                        sql:
+                            "UPDATE _tandem_initial SET last_key = ?, done = ?, conflicts = ?, errors = ? WHERE map = ?",
                         arguments: [chunk.lastText, state.done, state.conflicts, state.errors, plan.map])
                     finished = chunk
                     return .commit
@@ -292,7 +315,8 @@ extension SyncEngine {
                     continue
                 }
                 logger.notice(
-                    "initial sync of \(statements.plan.map): the \(statements.plan.direction.target) side refused a row of the chunk ending at \(chunk.lastText) (\(error.message ?? "\(error)")); that chunk goes row by row")
+                    "initial sync of \(statements.plan.map): the \(statements.plan.direction.target) side refused a row of the chunk ending at \(chunk.lastText) (\(error.message ?? "\(error)")); that chunk goes row by row"
+                )
                 return try statements.rows(chunk, .all, db)
             }
         }
@@ -314,7 +338,9 @@ extension SyncEngine {
         var result: [String: PendingEdit] = [:]
         let rows = try Row.fetchCursor(
             db.cachedStatement(
-                sql: "SELECT seq, key FROM main._tandem_changes WHERE seq > ? AND tbl = ? AND (origin IS NULL OR origin LIKE 'write:%') ORDER BY seq"),
+                sql:
+                    "SELECT seq, key FROM main._tandem_changes WHERE seq > ? AND tbl = ? AND (origin IS NULL OR origin LIKE 'write:%') ORDER BY seq"
+            ),
             arguments: [seq, table])
         while let row = try rows.next() {
             guard let values = try? SQLLiteral.parseList(row[1]) else { continue }
@@ -332,13 +358,21 @@ extension SyncEngine {
     /// In the other phase, rows the master has, or whose key its applications
     /// edited, are left alone (their changes travel by live sync).
     private func applyInitialRows(
-        _ rows: [(key: String, row: String)], plan: DirectionPlan, masterPhase: Bool, master: SideRole, edits: [String: PendingEdit],
+        _ rows: [(key: String, row: String)], plan: DirectionPlan, masterPhase: Bool, master: SideRole,
+        edits: [String: PendingEdit],
         _ db: Database
     ) throws -> Int {
         pendingOutcome = Outcome()
         guard !rows.isEmpty else { return 0 }
         var items = prepare(
-            rows.map { (plan, Change(seq: 0, table: plan.sourceTable, operation: .insert, key: $0.key, row: $0.row, at: StateStore.now, origin: nil), nil) })
+            rows.map {
+                (
+                    plan,
+                    Change(
+                        seq: 0, table: plan.sourceTable, operation: .insert, key: $0.key, row: $0.row,
+                        at: StateStore.now, origin: nil), nil
+                )
+            })
         let select = try RawStatement(sql: plan.selectSQL, db)
         var conflicts = 0
         for index in items.indices {
@@ -368,10 +402,12 @@ extension SyncEngine {
             let side = plan.direction.target
             var outcome = "initial sync: both sides had the row; the master (\(master)) version was kept"
             if let edit {
-                outcome = "initial sync: the \(side) side's applications changed the row while initial sync ran (\(side):\(edit.seqs[0])); "
+                outcome =
+                    "initial sync: the \(side) side's applications changed the row while initial sync ran (\(side):\(edit.seqs[0])); "
                     + "the master (\(master)) version was kept and those changes do not travel back"
                 try db.execute(
-                    sql: "UPDATE _tandem_changes SET origin = ? WHERE seq IN (\(edit.seqs.map { _ in "?" }.joined(separator: ", ")))",
+                    sql:
+                        "UPDATE _tandem_changes SET origin = ? WHERE seq IN (\(edit.seqs.map { _ in "?" }.joined(separator: ", ")))",
                     arguments: StatementArguments(["superseded by initial sync from \(master)"] + edit.seqs))
             }
             try db.execute(
@@ -381,7 +417,8 @@ extension SyncEngine {
                     VALUES (?, ?, 'initial-sync', ?, ?, 0, ?, ?, ?, ?, 'resolved', ?, ?, ?)
                     """,
                 arguments: [
-                    plan.map, plan.targetKeyString(values), master.rawValue, master.rawValue, items[index].change.row, edit?.seqs[0] ?? 0,
+                    plan.map, plan.targetKeyString(values), master.rawValue, master.rawValue, items[index].change.row,
+                    edit?.seqs[0] ?? 0,
                     targetRow, StateStore.now, outcome, plan.sourceTable, plan.targetTable,
                 ])
         }
