@@ -130,6 +130,27 @@ struct InitialSyncTests {
         #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes") == 10_000)
     }
 
+    @Test("A map's filter selects the same rows on the bulk path as on the row path, down to SQL's type rules")
+    func filterOnBothPaths() throws {
+        var copied: [[String]] = []
+        for bulk in [true, false] {
+            let fixture = try SyncFixture.make("initial-filter-\(bulk)", maps: ["sample.notes"]) {
+                $0.replacingOccurrences(
+                    of: "  - name: sample.notes\n",
+                    with: "  - name: sample.notes\n    filters:\n      erp_to_crm: \"(NOTEID % 3 = 0 AND TEXT IS NOT 'secret') OR TEXT = 5\"\n")
+            }
+            try fixture.insertNotes(3_000)
+            // Text '5' equals the number 5 only where the column's affinity converts it; the row path sees plain values.
+            try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'secret' WHERE NOTEID = 300; UPDATE Notes SET TEXT = '5' WHERE NOTEID = 301")
+            let run = try fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "700"] + (bulk ? [] : ["--no-bulk"]))
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("sample.notes [master]: \(bulk ? "bulk" : "row") path"), "\(run.stderr)")
+            copied.append(try SideReader.rows(fixture.crm, SideReader.crmNotes))
+        }
+        #expect(copied[0].count == 999)
+        #expect(copied[0] == copied[1], "\(SideReader.differences(copied[0], copied[1]))")
+    }
+
     @Test("The target application's own triggers run for initial sync's rows: a validation trigger refuses one row, which alone is parked, and a bookkeeping trigger sees every other row")
     func applicationTriggers() throws {
         let fixture = try SyncFixture.make("initial-app-triggers", maps: ["sample.notes"])
