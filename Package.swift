@@ -86,10 +86,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // SQLite calls Swift cannot make (variadic), for the engine.
+        .target(
+            name: "_TandemSQLiteShims",
+            dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
         .target(
             name: "TandemEngine",
             dependencies: [
-                "TandemArrow", "TandemDocuments", "TandemPluginHost",
+                "TandemArrow", "TandemDocuments", "TandemPluginHost", "_TandemSQLiteShims",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the engine's measured hot path (see RawStatement).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -4,8 +4,9 @@ import TandemPluginKit
 
 /// Small maps for trying the engine out and for its tests and benchmarks:
 /// customer groups, customers (with a lookup to their group, a value map and
-/// exact decimals), narrow notes, and a one-way item map whose quantity is
-/// converted through a unit-conversion table. The standard dual-write maps come as their
+/// exact decimals), contact persons (a lookup and a default, no transform),
+/// narrow notes, and a one-way item map whose quantity is converted through a
+/// unit-conversion table. The standard dual-write maps come as their
 /// own plugins; these stay deliberately small.
 enum SampleMaps: TandemPlugin {
     static let id = "tandem.samples"
@@ -50,6 +51,22 @@ enum SampleMaps: TandemPlugin {
                     FieldMap(erp: nil, crm: "msdyn_source", direction: .erpToCrm, defaultValue: .string("ERP")),
                 ],
                 dependsOn: ["sample.groups"],
+                conflictPolicy: .erpWins),
+            TableMap(
+                id: "sample.contacts", version: "1.0.0",
+                description: "Contact persons to contacts, with their customer (a lookup) and a source default: plain columns only",
+                erp: TableReference(table: "ContactPerson", key: ["DATAAREAID", "CONTACTPERSONID"]),
+                crm: TableReference(table: "contact", key: ["msdyn_company", "msdyn_contactpersonid"]),
+                fields: [
+                    FieldMap(erp: "DATAAREAID", crm: "msdyn_company", direction: .both),
+                    FieldMap(erp: "CONTACTPERSONID", crm: "msdyn_contactpersonid", direction: .both),
+                    FieldMap(erp: "NAME", crm: "fullname", direction: .both),
+                    FieldMap(
+                        erp: "CUSTACCOUNT", crm: "msdyn_accountnumber", direction: .both,
+                        lookup: Lookup(map: "sample.customers", erp: "ACCOUNTNUM", crm: "accountnumber")),
+                    FieldMap(erp: nil, crm: "msdyn_source", direction: .erpToCrm, defaultValue: .string("ERP")),
+                ],
+                dependsOn: ["sample.customers"],
                 conflictPolicy: .erpWins),
             TableMap(
                 id: "sample.notes", version: "1.0.0", description: "Narrow rows (an id and a text) for benchmarks",
@@ -108,6 +125,10 @@ enum SampleMaps: TandemPlugin {
                 CREATE TABLE IF NOT EXISTS CustTable (DATAAREAID TEXT NOT NULL, ACCOUNTNUM TEXT NOT NULL, NAME TEXT, CUSTGROUP TEXT, \
                 CREDITLIMIT TEXT, ONHOLD TEXT, NOTES TEXT, LOGO BLOB, PRIMARY KEY (DATAAREAID, ACCOUNTNUM))
                 """,
+                """
+                CREATE TABLE IF NOT EXISTS ContactPerson (DATAAREAID TEXT NOT NULL, CONTACTPERSONID TEXT NOT NULL, NAME TEXT, \
+                CUSTACCOUNT TEXT, PRIMARY KEY (DATAAREAID, CONTACTPERSONID))
+                """,
                 "CREATE TABLE IF NOT EXISTS Notes (NOTEID INTEGER PRIMARY KEY, TEXT TEXT)",
                 "CREATE TABLE IF NOT EXISTS UnitConversion (FROMUNIT TEXT NOT NULL, TOUNIT TEXT NOT NULL, FACTOR TEXT NOT NULL, ROUNDING TEXT, PRIMARY KEY (FROMUNIT, TOUNIT))",
                 "CREATE TABLE IF NOT EXISTS Item (DATAAREAID TEXT NOT NULL, ITEMID TEXT NOT NULL, NAME TEXT, ONHAND TEXT, UNIT TEXT, SALESUNIT TEXT, PRIMARY KEY (DATAAREAID, ITEMID))",
@@ -118,6 +139,10 @@ enum SampleMaps: TandemPlugin {
                 CREATE TABLE IF NOT EXISTS account (msdyn_company TEXT NOT NULL, accountnumber TEXT NOT NULL, name TEXT, \
                 msdyn_customergroupid TEXT, creditlimit TEXT, msdyn_onholdstatus INTEGER, description TEXT, entityimage BLOB, \
                 msdyn_source TEXT, PRIMARY KEY (msdyn_company, accountnumber))
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS contact (msdyn_company TEXT NOT NULL, msdyn_contactpersonid TEXT NOT NULL, fullname TEXT, \
+                msdyn_accountnumber TEXT, msdyn_source TEXT, PRIMARY KEY (msdyn_company, msdyn_contactpersonid))
                 """,
                 "CREATE TABLE IF NOT EXISTS annotation (annotationid INTEGER PRIMARY KEY, notetext TEXT)",
                 "CREATE TABLE IF NOT EXISTS msdyn_unitconversion (msdyn_fromunit TEXT NOT NULL, msdyn_tounit TEXT NOT NULL, msdyn_factor TEXT NOT NULL, msdyn_rounding TEXT, PRIMARY KEY (msdyn_fromunit, msdyn_tounit))",

@@ -11,11 +11,14 @@ struct BenchInitial: ParsableCommand {
             Creates throwaway environments under --dir with the bundled map sample.notes and --rows
             rows on the ERP side. Raw: ATTACH the ERP file to a CRM side without Tandem's triggers and
             copy with one INSERT … SELECT (the physical limit). Initial sync: SyncEngine.initialSync,
-            the call behind `tandem maps initial-sync`, into an empty CRM side with capture installed.
-            Peak memory is this process's maximum resident set after each phase.
+            the call behind `tandem maps initial-sync`, into an empty CRM side with capture installed,
+            on the path the map takes (bulk), then again forced down the row path (unless
+            --no-row-path). Peak memory is this process's maximum resident set after each phase.
             """)
 
     @Option(help: "Rows on the ERP side.") var rows = 1_000_000
+    @Flag(help: "Skip the row-path measurement.") var noRowPath = false
+    @Option(help: "Rows per chunk (default: each path's default).") var chunk: Int?
     @Option(help: "Folder for the throwaway environments (default: a new temp folder).") var dir: String?
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var output: OutputOptions
@@ -24,11 +27,18 @@ struct BenchInitial: ParsableCommand {
         let catalog = try plugins.loadSampleCatalog()
         var benchmark = InitialSyncBenchmark()
         benchmark.rows = rows
+        benchmark.rowPath = !noRowPath
+        benchmark.chunk = chunk
         let directory = benchDirectory(dir)
         let report = try benchmark.run(directory: directory, catalog: catalog) { printError("… \($0)") }
         if output.json { return printJSON(report) }
         print("initial sync, sample.notes (narrow rows), \(report.rows) rows")
         print("raw copy (ATTACH + INSERT … SELECT):  \(Int(report.rawRate)) rows/s, peak \(Int(report.rawPeakMiB)) MiB")
-        print("initial sync:                         \(Int(report.initialRate)) rows/s (\(String(format: "%.2f", report.initialRate / report.rawRate))× raw), peak \(Int(report.initialPeakMiB)) MiB")
+        func ratio(_ rate: Double) -> String { String(format: "%.2f", rate / report.rawRate) + "× raw" }
+        print("initial sync, \(report.initialPath) path:".padding(toLength: 38, withPad: " ", startingAt: 0)
+            + "\(Int(report.initialRate)) rows/s (\(ratio(report.initialRate))), peak \(Int(report.initialPeakMiB)) MiB")
+        if let rowRate = report.rowRate, let rowPeak = report.rowPeakMiB {
+            print("initial sync, row path (forced):      \(Int(rowRate)) rows/s (\(ratio(rowRate))), peak \(Int(rowPeak)) MiB")
+        }
     }
 }

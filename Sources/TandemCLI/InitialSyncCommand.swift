@@ -17,6 +17,13 @@ struct InitialSyncCommand: ParsableCommand {
             those. Work goes in chunks in key order, each committed with its progress: a run that is
             killed resumes after its last finished chunk when started again. No row cap.
 
+            Maps made of plain column copies, constants and lookups take the bulk path: each chunk is
+            copied by SQLite itself (INSERT … SELECT across ATTACH), and only the rows that need a
+            decision (differing, edited meanwhile, missing a parent, refused) go one by one. Maps
+            with plugin transforms take the row path. The progress says which path each map took.
+            Initial sync's own writes are not recorded in the change logs; the applications' writes
+            made meanwhile are, and live sync carries them afterwards.
+
             The maps are set to initializing while this runs (live sync leaves them alone; changes are
             captured) and to running afterwards (unless --no-run): live sync then replays every
             change made since this started.
@@ -25,8 +32,11 @@ struct InitialSyncCommand: ParsableCommand {
     @OptionGroup var options: EnvironmentOptions
     @Argument(help: "The maps.") var names: [String]
     @Option(help: "erp or crm (default: each map's `master` setting).") var master: String?
-    @Option(help: "Rows per chunk (transaction).") var chunk = SyncEngine.initialSyncChunk
+    @Option(
+        help: "Rows per chunk (transaction); default \(SyncEngine.initialSyncChunk) on the row path, \(SyncEngine.initialSyncBulkChunk) on the bulk path.")
+    var chunk: Int?
     @Flag(help: "Leave the maps initializing afterwards instead of starting live sync.") var noRun = false
+    @Flag(help: "Apply every row like a live change, even where the bulk path could copy it.") var noBulk = false
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -34,13 +44,14 @@ struct InitialSyncCommand: ParsableCommand {
             guard let side = SideRole(rawValue: text) else { throw CLIError("--master must be erp or crm, not '\(text)'") }
             return side
         }
-        guard chunk > 0 else { throw CLIError("--chunk must be at least 1") }
-        try Self.perform(names: names, master: side, chunk: chunk, run: !noRun, json: output.json, options: options)
+        guard (chunk ?? 1) > 0 else { throw CLIError("--chunk must be at least 1") }
+        try Self.perform(names: names, master: side, chunk: chunk, bulk: !noBulk, run: !noRun, json: output.json, options: options)
     }
 
     /// Runs initial sync of `names` (and starts them when `run`); `tandem maps run` uses it too.
     static func perform(
-        names: [String], master side: SideRole?, chunk: Int, run: Bool, json: Bool, options: EnvironmentOptions, quiet: Bool = false
+        names: [String], master side: SideRole?, chunk: Int?, bulk: Bool = true, run: Bool, json: Bool, options: EnvironmentOptions,
+        quiet: Bool = false
     ) throws {
         let environment = try options.loadEnvironment()
         for name in names { try environment.requireMap(name) }
@@ -67,16 +78,29 @@ struct InitialSyncCommand: ParsableCommand {
         let terminal = isatty(STDERR_FILENO) == 1 && !json
         var results: [SyncEngine.InitialSyncProgress] = []
         for name in ordered {
-            let start = ContinuousClock.now
+            var start = ContinuousClock.now
+            var doneAtStart = 0
             var lastLine = ContinuousClock.now - .seconds(2)
-            let result = try engine.initialSync(map: name, master: side, chunk: chunk) { progress in
+            var lastPhase = ""
+            let result = try engine.initialSync(map: name, master: side, chunk: chunk, bulk: bulk) { progress in
+                if progress.phase != lastPhase {
+                    // Which path each phase took, once, on its own line; the rate counts from here.
+                    if terminal, !lastPhase.isEmpty { printError("") }
+                    lastPhase = progress.phase
+                    start = ContinuousClock.now
+                    doneAtStart = progress.done
+                    if !json {
+                        let path = progress.path == "skipped" ? "skipped" : "\(progress.path) path"
+                        printError("\(name) [\(progress.phase)]: \(path)" + (progress.pathReason.map { " (\($0))" } ?? ""))
+                    }
+                }
                 let now = ContinuousClock.now
                 let finished = progress.done >= progress.total
                 guard terminal || finished || now - lastLine >= .seconds(1) else { return }
                 lastLine = now
                 let elapsed = (now - start).components
                 let seconds = max(Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18, 0.001)
-                let rate = Double(progress.done) / seconds
+                let rate = Double(progress.done - doneAtStart) / seconds
                 let eta = rate > 0 ? Double(max(progress.total - progress.done, 0)) / rate : 0
                 let line = "\(name) [\(progress.phase)] \(progress.done)/\(progress.total) rows, \(Int(rate)) rows/s, ETA \(Int(eta)) s"
                     + (progress.resumed ? " (resumed)" : "")

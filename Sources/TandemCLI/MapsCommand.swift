@@ -113,7 +113,7 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
                     print("\(what) already have rows on their master side; live sync only carries changes from now on. Run initial sync first? [Y/n] ", terminator: "")
                     if readLine().map({ !$0.lowercased().hasPrefix("n") }) ?? true {
                         return try InitialSyncCommand.perform(
-                            names: transitions.map(\.map), master: nil, chunk: SyncEngine.initialSyncChunk, run: true, json: false, options: options)
+                            names: transitions.map(\.map), master: nil, chunk: nil, run: true, json: false, options: options)
                     }
                 } else {
                     printError("note: \(what) already have rows on their master side, which live sync does not carry; `tandem maps initial-sync \(fresh.map(\.map).joined(separator: " "))` brings them into step")

@@ -9,14 +9,10 @@ struct InitialSyncTests {
     @Test("100,000 rows from the ERP side, SIGKILL halfway: the rerun resumes after the last finished chunk; both sides end equal row for row, the differing row is a recorded conflict, the CRM-only row reaches the ERP, and live sync takes over")
     func killedHalfway() async throws {
         let fixture = try SyncFixture.make("initial", maps: ["sample.notes"])
-        try SideReader.execute(
-            fixture.erp,
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) INSERT INTO Notes SELECT i, 'note ' || i FROM n")
+        try fixture.insertNotes(100_000)
         try SideReader.execute(fixture.crm, "INSERT INTO annotation VALUES (5, 'the CRM had its own text'), (7, 'note 7'), (200000, 'only on the CRM side')")
 
-        // The process kills itself (SIGKILL) right after the chunk that reaches 30,000 rows commits.
-        let killed = try fixture.tandem(
-            ["maps", "initial-sync", "sample.notes", "--chunk", "2000"], environment: ["TANDEM_FAULT": "kill-after-rows:30000"])
+        let killed = try fixture.initialSyncKilledAt30000()
         #expect(killed.status == SIGKILL, "\(killed)")
         let doneAtKill = try SideReader.scalar(fixture.crm, "SELECT done FROM _tandem_initial")
         #expect(doneAtKill == 30_000, "killed at \(doneAtKill) rows")
@@ -26,6 +22,12 @@ struct InitialSyncTests {
         let rerun = try fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stderr.contains("(resumed)"), "\(rerun.stderr)")
+        #expect(rerun.stderr.contains("sample.notes [master]: bulk path"), "\(rerun.stderr)")
+        // The CRM side had rows at the start: the rows only it has are looked for, in bulk too.
+        #expect(rerun.stderr.contains("sample.notes [other]: bulk path"), "\(rerun.stderr)")
+        // Initial sync's writes leave no echoes in either change log: only the rows written above are there.
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_changes") == 3)
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes") == 100_000)
         #expect(rerun.stdout.contains("sample.notes: in step from the erp side; 1 row(s) differed (the erp version kept), 0 in the error list"), "\(rerun.stdout)")
 
         let erp = try SideReader.rows(fixture.erp, "SELECT quote(NOTEID) || ',' || quote(TEXT) FROM Notes ORDER BY NOTEID")
@@ -47,6 +49,211 @@ struct InitialSyncTests {
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (100001, 'after initial sync')")
         try await waitUntil { try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 100001") == ["after initial sync"] }
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 100_002)
+    }
+
+    @Test("Plain maps take the bulk path and a map with a plugin transform the row path; both arrive exactly; a row whose parent is missing is parked, and retrying reruns only it")
+    func pathsPerMap() throws {
+        let fixture = try SyncFixture.make("initial-paths", maps: ["sample.groups", "sample.customers", "sample.contacts"])
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale'), ('usmf', '20', 'Retail');
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+            INSERT INTO CustTable SELECT 'usmf', printf('C%05d', i), 'Customer ' || i, CASE i % 2 WHEN 0 THEN '10' ELSE '20' END,
+                printf('%d.1234567891', i), CASE i % 3 WHEN 0 THEN 'No' WHEN 1 THEN 'Invoice' ELSE 'All' END, NULL, NULL FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+            INSERT INTO ContactPerson SELECT 'usmf', printf('P%05d', i), 'Person ' || i, printf('C%05d', i) FROM n;
+            UPDATE ContactPerson SET CUSTACCOUNT = 'C-MISSING' WHERE CONTACTPERSONID = 'P01234';
+            """)
+        let run = try fixture.tandem(["maps", "initial-sync", "sample.groups", "sample.customers", "sample.contacts", "--chunk", "500"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("sample.groups [master]: bulk path\n"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains(
+                "sample.customers [master]: row path (msdyn_onholdstatus come(s) from plugin transform tandem.std.value-map, which SQL cannot run)"),
+            "\(run.stderr)")
+        #expect(run.stderr.contains("sample.contacts [master]: bulk path\n"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("sample.contacts [other]: skipped (the crm side had no rows when initial sync started; rows added since travel by live sync)"),
+            "\(run.stderr)")
+        #expect(run.stdout.contains("sample.contacts: in step from the erp side; 0 row(s) differed (the erp version kept), 1 in the error list"), "\(run.stdout)")
+
+        // Values exactly as the live path maps them: the value map, the decimals kept as text, the default.
+        let accounts = try SideReader.rows(
+            fixture.crm, "SELECT accountnumber || '|' || msdyn_onholdstatus || '|' || creditlimit || '|' || msdyn_source FROM account ORDER BY accountnumber")
+        #expect(accounts.count == 3000)
+        #expect(accounts.first == "C00001|806380001|1.1234567891|ERP")
+        #expect(accounts[2] == "C00003|806380000|3.1234567891|ERP")
+        let contacts = try SideReader.rows(
+            fixture.crm, "SELECT msdyn_contactpersonid || '|' || fullname || '|' || msdyn_accountnumber || '|' || msdyn_source FROM contact ORDER BY 1")
+        #expect(contacts.count == 1999)
+        #expect(contacts.first == "P00001|Person 1|C00001|ERP")
+        #expect(!contacts.contains { $0.hasPrefix("P01234|") })
+        #expect(try SideReader.rows(fixture.crm, "SELECT key || ' ' || kind FROM _tandem_parked WHERE map = 'sample.contacts'") == ["'usmf','P01234' parent"])
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_changes") == 0)
+
+        // The parent arrives; retrying reruns the one parked row, nothing else.
+        try SideReader.execute(fixture.crm, "INSERT INTO account (msdyn_company, accountnumber, name) VALUES ('usmf', 'C-MISSING', 'Late')")
+        let retry = try fixture.tandem(["errors", "retry", "--all", "--map", "sample.contacts"])
+        #expect(retry.status == 0, "\(retry.stderr)")
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM contact") == 2000)
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 0)
+        // One echo for the retried row; the account insert is the application's.
+        #expect(try SideReader.rows(fixture.crm, "SELECT tbl || ' ' || op || ' ' || (origin IS NULL) FROM _tandem_changes ORDER BY seq") == ["account I 1", "contact I 0"])
+    }
+
+    @Test("Rows on both sides: differing rows keep the master's version and are recorded with both versions, equal rows are left alone, rows only the other side has reach the master")
+    func overlapping() throws {
+        let fixture = try SyncFixture.make("initial-overlap", maps: ["sample.notes"])
+        try fixture.insertNotes(10_000)
+        try SideReader.execute(
+            fixture.crm,
+            """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
+            INSERT INTO annotation SELECT i, CASE WHEN i % 1000 = 0 THEN 'crm text ' || i ELSE 'note ' || i END FROM n;
+            INSERT INTO annotation VALUES (20001, 'crm only 1'), (20002, 'crm only 2');
+            """)
+        let run = try fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "1000"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("sample.notes: in step from the erp side; 10 row(s) differed (the erp version kept), 0 in the error list"), "\(run.stdout)")
+        let conflicts = try SideReader.rows(
+            fixture.crm, "SELECT key || '|' || policy || '|' || winner || '|' || source_row || '|' || target_row FROM _tandem_conflicts ORDER BY id")
+        #expect(conflicts.count == 10)
+        #expect(conflicts.first == "1000|initial-sync|erp|1000,'note 1000'|1000,'crm text 1000'")
+        let erp = try SideReader.rows(fixture.erp, SideReader.erpNotes)
+        let crm = try SideReader.rows(fixture.crm, SideReader.crmNotes)
+        #expect(erp.count == 10002)
+        #expect(erp == crm, "\(SideReader.differences(erp, crm))")
+        #expect(erp.last == "20002|'crm only 2'")
+        // No echoes: the change logs hold just the rows written above.
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_changes") == 10_002)
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes") == 10_000)
+    }
+
+    @Test("A map's filter selects the same rows on the bulk path as on the row path, down to SQL's type rules")
+    func filterOnBothPaths() throws {
+        var copied: [[String]] = []
+        for bulk in [true, false] {
+            let fixture = try SyncFixture.make("initial-filter-\(bulk)", maps: ["sample.notes"]) {
+                $0.replacingOccurrences(
+                    of: "  - name: sample.notes\n",
+                    with: "  - name: sample.notes\n    filters:\n      erp_to_crm: \"(NOTEID % 3 = 0 AND TEXT IS NOT 'secret') OR TEXT = 5\"\n")
+            }
+            try fixture.insertNotes(3_000)
+            // Text '5' equals the number 5 only where the column's affinity converts it; the row path sees plain values.
+            try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'secret' WHERE NOTEID = 300; UPDATE Notes SET TEXT = '5' WHERE NOTEID = 301")
+            let run = try fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "700"] + (bulk ? [] : ["--no-bulk"]))
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("sample.notes [master]: \(bulk ? "bulk" : "row") path"), "\(run.stderr)")
+            copied.append(try SideReader.rows(fixture.crm, SideReader.crmNotes))
+        }
+        #expect(copied[0].count == 999)
+        #expect(copied[0] == copied[1], "\(SideReader.differences(copied[0], copied[1]))")
+    }
+
+    @Test("The target application's own triggers run for initial sync's rows: a validation trigger refuses one row, which alone is parked, and a bookkeeping trigger sees every other row")
+    func applicationTriggers() throws {
+        let fixture = try SyncFixture.make("initial-app-triggers", maps: ["sample.notes"])
+        try fixture.insertNotes(10_000)
+        try SideReader.execute(
+            fixture.erp, "UPDATE Notes SET TEXT = 'forbidden ' || NOTEID WHERE NOTEID = 7777")
+        try SideReader.execute(
+            fixture.crm,
+            """
+            CREATE TABLE audit (id INTEGER);
+            CREATE TRIGGER app_validate BEFORE INSERT ON annotation WHEN NEW.notetext LIKE 'forbidden%'
+            BEGIN SELECT RAISE(ABORT, 'no forbidden notes'); END;
+            CREATE TRIGGER app_audit AFTER INSERT ON annotation BEGIN INSERT INTO audit VALUES (NEW.annotationid); END;
+            """)
+        let run = try fixture.tandem(["maps", "initial-sync", "sample.notes"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("sample.notes [master]: bulk path"), "\(run.stderr)")
+        #expect(run.stdout.contains("0 row(s) differed (the erp version kept), 1 in the error list"), "\(run.stdout)")
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 9_999)
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM audit") == 9_999)
+        let parked = try SideReader.rows(fixture.crm, "SELECT key || ' ' || reason FROM _tandem_parked")
+        #expect(parked == ["7777 the crm side refused the row: no forbidden notes"], "\(parked)")
+        // Still no echoes.
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_changes") == 0)
+    }
+
+    @Test("Applications' writes while initial sync runs are captured and carried by live sync afterwards; initial sync's own writes leave no echoes; a target edit the master overwrote is recorded and does not travel back")
+    func applicationWritesMeanwhile() async throws {
+        let fixture = try SyncFixture.make("initial-meanwhile", maps: ["sample.notes"])
+        try fixture.insertNotes(100_000)
+        // Stopped (SIGKILL) after 30,000 rows: the applications write while it is unfinished.
+        let killed = try fixture.initialSyncKilledAt30000()
+        #expect(killed.status == SIGKILL, "\(killed)")
+        try SideReader.execute(
+            fixture.erp,
+            """
+            UPDATE Notes SET TEXT = 'erp edit 10' WHERE NOTEID = 10;
+            UPDATE Notes SET TEXT = 'erp edit 50000' WHERE NOTEID = 50000;
+            DELETE FROM Notes WHERE NOTEID = 20;
+            INSERT INTO Notes VALUES (100001, 'erp new');
+            """)
+        try SideReader.execute(
+            fixture.crm,
+            """
+            UPDATE annotation SET notetext = 'crm edit 11' WHERE annotationid = 11;
+            DELETE FROM annotation WHERE annotationid = 12;
+            INSERT INTO annotation VALUES (60000, 'crm version of 60000');
+            INSERT INTO annotation VALUES (200000, 'crm new');
+            """)
+        let rerun = try fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("1 row(s) differed"), "\(rerun.stdout)")
+
+        // Only the applications' changes are in the change logs (after the ERP's 100,000 inserts above);
+        // the CRM insert the master overwrote is superseded.
+        #expect(try SideReader.rows(fixture.erp, "SELECT op || ' ' || key || ' ' || quote(origin) FROM _tandem_changes WHERE seq > 100000 ORDER BY seq")
+            == ["U 10 NULL", "U 50000 NULL", "D 20 NULL", "I 100001 NULL"])
+        #expect(try SideReader.rows(fixture.crm, "SELECT op || ' ' || key || ' ' || quote(origin) FROM _tandem_changes ORDER BY seq")
+            == ["U 11 NULL", "D 12 NULL", "I 60000 'superseded by initial sync from erp'", "I 200000 NULL"])
+        #expect(try SideReader.rows(fixture.crm, "SELECT key || ' ' || target_row FROM _tandem_conflicts") == ["60000 60000,'crm version of 60000'"])
+
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        let (erp, crm) = try await SideReader.awaitNotesConverged(fixture)
+        #expect(erp == crm, "\(SideReader.differences(erp, crm))")
+        #expect(erp.count == 100_000)
+        let expected = [
+            10: "'erp edit 10'", 11: "'crm edit 11'", 50000: "'erp edit 50000'", 60000: "'note 60000'", 100001: "'erp new'", 200000: "'crm new'",
+        ]
+        for (key, text) in expected.sorted(by: { $0.key < $1.key }) {
+            #expect(try SideReader.rows(fixture.erp, "SELECT quote(TEXT) FROM Notes WHERE NOTEID = \(key)") == [text], "key \(key)")
+        }
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM Notes WHERE NOTEID IN (12, 20)") == 0)
+    }
+
+    @Test("An environment whose capture triggers predate the initial-sync condition gets the new triggers, and its initial sync leaves no echoes while applications stay captured")
+    func triggersFromBefore() throws {
+        let fixture = try SyncFixture.make("initial-migration", maps: ["sample.notes"])
+        let condition = " WHEN (SELECT origin FROM _tandem_context WHERE id = 1) IS NOT 'initial-sync'"
+        for side in [fixture.erp, fixture.crm] {
+            // The triggers as environments made before the condition have them.
+            for trigger in try SideReader.rows(side, "SELECT name || char(31) || sql FROM sqlite_master WHERE type = 'trigger'") {
+                let parts = trigger.split(separator: "\u{1F}", maxSplits: 1).map(String.init)
+                #expect(parts[1].contains(condition), "\(parts[1])")
+                try SideReader.execute(side, "DROP TRIGGER \"\(parts[0])\"; \(parts[1].replacingOccurrences(of: condition, with: ""))")
+            }
+            #expect(try SideReader.scalar(side, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%initial-sync%'") == 0)
+            #expect(try SideReader.scalar(side, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'") == 3)
+        }
+        try fixture.insertNotes(5_000)
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes") == 5000)
+        try SideReader.execute(fixture.erp, "DELETE FROM _tandem_changes")
+
+        let run = try fixture.tandem(["maps", "initial-sync", "sample.notes"])
+        #expect(run.status == 0, "\(run.stderr)")
+        for side in [fixture.erp, fixture.crm] {
+            #expect(try SideReader.scalar(side, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%initial-sync%'") == 3)
+        }
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 5000)
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_changes") == 0)
+        // Applications are still captured, with their rows.
+        try SideReader.execute(fixture.crm, "INSERT INTO annotation VALUES (9000, 'from the CRM')")
+        #expect(try SideReader.rows(fixture.crm, "SELECT key || ' ' || row || ' ' || quote(origin) FROM _tandem_changes") == ["9000 9000,'from the CRM' NULL"])
     }
 
     @Test("Initial sync refuses what it cannot do, with what to do instead")
@@ -78,5 +285,19 @@ struct InitialSyncTests {
         try SideReader.execute(fixture.crm, "INSERT INTO _tandem_checkpoints VALUES ('sample.notes', 'erp', 0)")
         let again = try fixture.tandem(["maps", "run", "sample.notes"])
         #expect(!again.stderr.contains("initial-sync"), "\(again.stderr)")
+    }
+}
+
+extension SyncFixture {
+    /// Inserts notes 1 to `count` on the ERP side, with the text `note N`.
+    fileprivate func insertNotes(_ count: Int) throws {
+        try SideReader.execute(
+            erp, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count)) INSERT INTO Notes SELECT i, 'note ' || i FROM n")
+    }
+
+    /// Starts initial sync of sample.notes in chunks of 2,000; the process
+    /// kills itself (SIGKILL) right after the chunk that reaches 30,000 rows commits.
+    fileprivate func initialSyncKilledAt30000() throws -> (status: Int32, stdout: String, stderr: String) {
+        try tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"], environment: ["TANDEM_FAULT": "kill-after-rows:30000"])
     }
 }

@@ -6,7 +6,9 @@ public import TandemPluginHost
 /// the ERP side's `Notes` (map `sample.notes`), brought to an empty CRM side
 /// by initial sync, against a raw SQLite bulk copy of the same rows in the
 /// same run (`ATTACH` + `INSERT … SELECT` into a CRM side without Tandem's
-/// triggers): the physical limit.
+/// triggers): the physical limit. Initial sync runs twice, in fresh
+/// environments: on the bulk path the map takes, and forced down the row
+/// path (what maps with plugin transforms take).
 public struct InitialSyncBenchmark {
     /// Results, for the CLI to print.
     public struct Report: Codable, Sendable {
@@ -16,13 +18,24 @@ public struct InitialSyncBenchmark {
         public var rawRate: Double
         /// Initial sync, rows/s.
         public var initialRate: Double
-        /// Peak resident memory of this process after each phase, MiB.
+        /// The path initial sync took.
+        public var initialPath: String
+        /// Initial sync forced down the row path, rows/s (nil: not measured).
+        public var rowRate: Double?
+        /// Peak resident memory of this process after the raw copy, MiB.
         public var rawPeakMiB: Double
+        /// Peak resident memory after initial sync on its own path, MiB.
         public var initialPeakMiB: Double
+        /// Peak resident memory after the row path (nil: not measured), MiB.
+        public var rowPeakMiB: Double?
     }
 
     /// Rows to copy.
     public var rows = 1_000_000
+    /// Whether to measure the row path too.
+    public var rowPath = true
+    /// Rows per chunk (nil: each path's default).
+    public var chunk: Int?
 
     /// Creates a benchmark with the default size.
     public init() {}
@@ -57,20 +70,31 @@ public struct InitialSyncBenchmark {
         let rawRate = Double(rows) / (ContinuousClock.now - rawStart).timeInterval
         let rawPeak = Self.peakMiB()
 
-        progress("initial sync: \(rows) rows, chunks of \(SyncEngine.initialSyncChunk)")
-        let bench = try BenchEngine(at: directory + "/initial", catalog: catalog, running: false)
-        try fill(bench.environment)
-        let engine = bench.engine
-        let start = ContinuousClock.now
-        let result = try engine.initialSync(map: "sample.notes") { _ in }
-        let initialRate = Double(rows) / (ContinuousClock.now - start).timeInterval
-        let copied = try bench.side(.crm).queue.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotation") ?? 0
+        func initialSync(_ label: String, bulk: Bool) throws -> (rate: Double, path: String) {
+            let size = chunk ?? (bulk ? SyncEngine.initialSyncBulkChunk : SyncEngine.initialSyncChunk)
+            progress("initial sync (\(label)): \(rows) rows, chunks of \(size)")
+            let bench = try BenchEngine(at: directory + "/" + label, catalog: catalog, running: false)
+            try fill(bench.environment)
+            var path = ""
+            let start = ContinuousClock.now
+            let result = try bench.engine.initialSync(map: "sample.notes", chunk: size, bulk: bulk) { if $0.phase == "master" { path = $0.path } }
+            let rate = Double(rows) / (ContinuousClock.now - start).timeInterval
+            let (copied, echoes) = try bench.side(.crm).queue.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotation") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_changes") ?? 0)
+            }
+            guard copied == rows, result.errors == 0, echoes == 0 else {
+                throw SyncError(
+                    .database, "initial sync left \(copied) of \(rows) rows on the CRM side, \(result.errors) errors and \(echoes) change-log rows")
+            }
+            return (rate, path)
         }
-        guard copied == rows, result.errors == 0 else {
-            throw SyncError(.database, "initial sync left \(copied) of \(rows) rows on the CRM side and \(result.errors) errors")
-        }
-        return Report(rows: rows, rawRate: rawRate, initialRate: initialRate, rawPeakMiB: rawPeak, initialPeakMiB: Self.peakMiB())
+        let initial = try initialSync("initial", bulk: true)
+        let initialPeak = Self.peakMiB()
+        // Last: the peak is this process's maximum so far, so the row path's can only be read after the others.
+        let row = rowPath ? try initialSync("row", bulk: false) : nil
+        return Report(
+            rows: rows, rawRate: rawRate, initialRate: initial.rate, initialPath: initial.path, rowRate: row?.rate, rawPeakMiB: rawPeak,
+            initialPeakMiB: initialPeak, rowPeakMiB: row == nil ? nil : Self.peakMiB())
     }
 
     /// Peak resident set size of this process, MiB.

@@ -94,6 +94,11 @@ public enum CaptureSchema {
                 for column in table.key where !columns.contains(column) {
                     throw SyncError(.configuration, "key column '\(column)' is not a column of table '\(table.name)'")
                 }
+                // Triggers are dropped and created anew on every install: a table
+                // whose columns changed gets its new column list, and environments
+                // made before a trigger change (such as the initial-sync condition)
+                // get the current form from the next `tandem run`, `maps initial-sync`
+                // or `capture install`.
                 for statement in triggers(table: table.name, columns: columns, key: table.key) {
                     try db.execute(sql: statement)
                 }
@@ -173,12 +178,18 @@ public enum CaptureSchema {
         let changed = "CASE WHEN \(recordsRow) THEN "
             + columns.map { "(CASE WHEN OLD.\(identifier($0)) IS NEW.\(identifier($0)) THEN '0' ELSE '1' END)" }.joined(separator: " || ")
             + " END"
+        // Initial sync's writes are not recorded at all: live sync would only
+        // skip them as echoes, and recording them cost more than the copy itself.
+        // Their lineage is the map's `_tandem_initial` row. The condition reads
+        // the context row, so the applications' writes (never inside Tandem's
+        // transactions) are recorded as before, also while initial sync runs.
+        let recordsChange = "(SELECT origin FROM _tandem_context WHERE id = 1) IS NOT \(literal(initialSyncOrigin))"
         func trigger(_ suffix: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String) -> [String] {
             let triggerName = identifier("\(base)_\(suffix)")
             return [
                 "DROP TRIGGER IF EXISTS \(triggerName)",
                 """
-                CREATE TRIGGER \(triggerName) AFTER \(event) ON \(identifier(table)) BEGIN
+                CREATE TRIGGER \(triggerName) AFTER \(event) ON \(identifier(table)) WHEN \(recordsChange) BEGIN
                 INSERT INTO _tandem_changes (tbl, op, key, row, at, origin, changed)
                 VALUES (\(name), '\(op)', \(values(keyPrefix, key)), \(row(rowPrefix)), \(nowMilliseconds), \(origin), \(op == "U" ? changed : "NULL"));
                 END
@@ -191,6 +202,10 @@ public enum CaptureSchema {
         return trigger("ins", "INSERT", "I", key: "NEW", row: "NEW") + trigger("upd", "UPDATE", "U", key: "OLD", row: "NEW")
             + trigger("del", "DELETE", "D", key: "OLD", row: "OLD")
     }
+
+    /// The context origin of initial sync's writes, which the capture
+    /// triggers do not record (see ``triggers(table:columns:key:)``).
+    static let initialSyncOrigin = "initial-sync"
 
     /// Tells the triggers that the writes from here on are Tandem's, with `origin` (until ``clearContext(_:)``).
     static func setContext(_ origin: String, _ db: Database) throws {

@@ -27,9 +27,10 @@ final class DirectionPlan {
     struct ParentCheck {
         let target: Int
         let map: String
-        let sql: String
-        /// The parent's column the lookup matches.
+        /// The parent's table and column on the target side (initial sync's bulk path checks them in SQL).
+        let table: String
         let column: String
+        let sql: String
         /// For a lookup into the map itself (a customer billed to another customer): the target
         /// position of the column it refers to, so that a row referring to itself needs no parent.
         var ownColumn: Int?
@@ -139,9 +140,8 @@ final class DirectionPlan {
                     let parentTable = toCRM ? parent.crm.table : parent.erp.table
                     parentChecks.append(
                         ParentCheck(
-                            target: targets[0], map: lookup.map,
-                            sql: "SELECT 1 FROM \(CaptureSchema.identifier(parentTable)) WHERE \(CaptureSchema.identifier(column)) = ? LIMIT 1",
-                            column: column))
+                            target: targets[0], map: lookup.map, table: parentTable, column: column,
+                            sql: "SELECT 1 FROM \(CaptureSchema.identifier(parentTable)) WHERE \(CaptureSchema.identifier(column)) = ? LIMIT 1"))
                 }
             } else {
                 steps.append(Step(kind: .constant(ValueConversion.databaseValue(field.defaultValue ?? .null)), targets: targets))

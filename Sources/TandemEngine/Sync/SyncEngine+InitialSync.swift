@@ -12,26 +12,46 @@ extension SyncEngine {
         public var master: SideRole
         /// `master` (master rows to the other side) or `other` (rows only the other side has, to the master).
         public var phase: String
-        /// Rows done in this phase, and the phase's total at its start.
+        /// Rows done in this phase.
         public var done: Int
+        /// The phase's source rows at its start.
         public var total: Int
-        /// Rows where both sides had the key and different values (the master's version was kept).
+        /// Rows where both sides had the key with different values, or the
+        /// other side's applications changed the key while initial sync ran
+        /// (the master's version was kept).
         public var conflicts: Int
         /// Rows parked in the error list.
         public var errors: Int
         /// Whether this run picked up where an earlier one stopped.
         public var resumed: Bool
+        /// How this phase copies: `bulk` (`INSERT … SELECT` across `ATTACH`,
+        /// with only the rows that need a decision going one by one), `row`
+        /// (every row mapped and applied like a live change) or `skipped`.
+        public var path: String
+        /// Why the phase takes the row path or is skipped; nil for `bulk`.
+        public var pathReason: String?
     }
 
     /// For the crash test: `TANDEM_FAULT=kill-after-rows:N` kills the process
     /// once a committed chunk brings the rows done to N or more.
     private static let killAfterRows: Int? = {
-        guard let fault = ProcessInfo.processInfo.environment["TANDEM_FAULT"], fault.hasPrefix("kill-after-rows:") else { return nil }
+        guard let fault = ProcessInfo.processInfo.environment["TANDEM_FAULT"], fault.hasPrefix("kill-after-rows:")
+        else { return nil }
         return Int(fault.dropFirst("kill-after-rows:".count))
     }()
 
-    /// Rows read and applied per transaction.
+    /// Rows read and applied per transaction on the row path.
     public static let initialSyncChunk = 5000
+
+    /// Rows per transaction on the bulk path: each chunk costs a few queries
+    /// and a commit besides its rows, so larger chunks come closer to one
+    /// `INSERT … SELECT` of everything, while still holding the target's write
+    /// lock for only tens of milliseconds at a time.
+    public static let initialSyncBulkChunk = 50_000
+
+    /// More pending edits than this in a chunk's target make the chunk go row by row
+    /// (their keys are bound into the bulk statements, and SQLite limits bound values).
+    private static let pendingEditsInSQL = 2000
 
     /// Runs initial sync of `map` from `master` (default: the map's `master`
     /// setting): every master row is applied to the other side (the master's
@@ -39,19 +59,30 @@ extension SyncEngine {
     /// for maps that sync both ways, the rows only the other side has are
     /// applied to the master. Each chunk commits with its progress in the
     /// other side's `_tandem_initial`, so a run that dies resumes after the
-    /// last finished chunk. Rows that fail are parked in the error list.
+    /// last finished chunk. `chunk` rows per chunk (default: ``initialSyncChunk``
+    /// on the row path, ``initialSyncBulkChunk`` on the bulk path). Rows that
+    /// fail are parked in the error list.
     /// Live sync of the map must be off (state `initializing`); the
     /// checkpoints are set at the start, so that live sync later replays
     /// exactly the changes made while this ran.
+    ///
+    /// Maps made of plain column copies, constants and lookups take the bulk
+    /// path (`INSERT … SELECT` across `ATTACH`); maps with plugin transforms,
+    /// or with `bulk` false, go row by row. Initial sync's own writes are not
+    /// recorded in the change logs (no echoes); applications' writes are.
     public func initialSync(
-        map name: String, master requested: SideRole? = nil, chunk: Int = initialSyncChunk, progress: (InitialSyncProgress) -> Void
+        map name: String, master requested: SideRole? = nil, chunk: Int? = nil, bulk allowBulk: Bool = true,
+        progress: (InitialSyncProgress) -> Void
     ) throws -> InitialSyncProgress {
         _ = try refreshMapStates()
         guard let resolved = maps.first(where: { $0.name == name }) else {
             throw SyncError(.configuration, "map '\(name)' is not enabled in this environment")
         }
         guard states[name]?.isActive != true else {
-            throw SyncError(.state, "map \(name) is \(states[name]!.rawValue); initial sync runs before live sync (`tandem maps stop \(name)` first)")
+            throw SyncError(
+                .state,
+                "map \(name) is \(states[name]!.rawValue); initial sync runs before live sync (`tandem maps stop \(name)` first)"
+            )
         }
         let master = requested ?? resolved.settings.master
         let forward = SyncDirection(from: master)
@@ -69,22 +100,40 @@ extension SyncEngine {
                     sql: """
                         CREATE TABLE IF NOT EXISTS _tandem_initial (
                             map TEXT PRIMARY KEY, master TEXT NOT NULL, phase TEXT NOT NULL, last_key TEXT, done INTEGER NOT NULL,
-                            conflicts INTEGER NOT NULL, errors INTEGER NOT NULL, started_at REAL NOT NULL, finished_at REAL)
+                            conflicts INTEGER NOT NULL, errors INTEGER NOT NULL, started_at REAL NOT NULL, finished_at REAL,
+                            other_rows INTEGER)
                         """)
+                // Progress recorded before other_rows existed: unknown, so the other phase runs.
+                if try !db.columns(in: "_tandem_initial").contains(where: { $0.name == "other_rows" }) {
+                    try db.execute(sql: "ALTER TABLE _tandem_initial ADD COLUMN other_rows INTEGER")
+                }
             }
         }
         func record(_ side: SideDatabase) throws -> Row? {
-            try side.queue.read { db in try Row.fetchOne(db, sql: "SELECT * FROM _tandem_initial WHERE map = ?", arguments: [name]) }
+            try side.queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM _tandem_initial WHERE map = ?", arguments: [name])
+            }
         }
-        let first = try record(target)
+        var first = try record(target)
         let second = try record(source)
         let firstDone = first?["finished_at"] as Double? != nil
         let secondDone = reverse == nil || second?["finished_at"] as Double? != nil
         let resumed = first.map { ($0["master"] as String) == master.rawValue } == true && !(firstDone && secondDone)
         if !resumed {
             // Live sync will start after the changes that exist now: the rows read below already reflect them.
-            for direction in SyncDirection.allCases where plans[name]?[direction] != nil {
-                let head = try sides[direction.source]!.queue.read { db in try sides[direction.source]!.headSeq(db) }
+            var otherRows: Int?
+            for direction in SyncDirection.allCases {
+                guard let directionPlan = plans[name]?[direction] else { continue }
+                let side = sides[direction.source]!
+                // Read together: a row the other side gets after this count is in its change log after this head.
+                let (head, rows) = try side.queue.read { db in
+                    (
+                        try side.headSeq(db),
+                        try Int.fetchOne(
+                            db, sql: "SELECT COUNT(*) FROM \(CaptureSchema.identifier(directionPlan.sourceTable))") ?? 0
+                    )
+                }
+                if direction.source == other { otherRows = rows }
                 try sides[direction.target]!.queue.write { db in
                     try db.execute(
                         sql: """
@@ -98,18 +147,20 @@ extension SyncEngine {
                 try side.queue.write { db in
                     try db.execute(
                         sql: """
-                            INSERT OR REPLACE INTO _tandem_initial (map, master, phase, last_key, done, conflicts, errors, started_at)
-                            VALUES (?, ?, ?, NULL, 0, 0, 0, ?)
+                            INSERT OR REPLACE INTO _tandem_initial (map, master, phase, last_key, done, conflicts, errors, started_at, other_rows)
+                            VALUES (?, ?, ?, NULL, 0, 0, 0, ?, ?)
                             """,
-                        arguments: [name, master.rawValue, phase, StateStore.now])
+                        arguments: [name, master.rawValue, phase, StateStore.now, otherRows])
                 }
             }
+            first = try record(target)
         }
         var state = InitialSyncProgress(
             map: name, master: master, phase: "master", done: 0, total: 0,
             // Each phase's record carries the running totals of both.
             conflicts: resumed ? max(first?["conflicts"] ?? 0, second?["conflicts"] ?? 0) : 0,
-            errors: resumed ? max(first?["errors"] ?? 0, second?["errors"] ?? 0) : 0, resumed: resumed)
+            errors: resumed ? max(first?["errors"] ?? 0, second?["errors"] ?? 0) : 0, resumed: resumed, path: "row")
+        var paths: [String] = []
 
         // Phase 1: master rows to the other side. Phase 2: rows only the other side has, to the master.
         let phases: [(String, DirectionPlan, SideDatabase, SideDatabase, Row?)] =
@@ -118,85 +169,260 @@ extension SyncEngine {
             if resumed, saved?["finished_at"] as Double? != nil { continue }
             state.phase = phase
             state.done = resumed ? (saved?["done"] ?? 0) : 0
-            var lastKey: String? = resumed ? saved?["last_key"] : nil
-            let keyColumns = phasePlan.sourceKey.map { phasePlan.sourceColumns[$0] }
-            let table = CaptureSchema.identifier(phasePlan.sourceTable)
-            let keyList = keyColumns.map(CaptureSchema.identifier).joined(separator: ", ")
-            state.total = try from.queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
-            progress(state)
-            while true {
-                let rows = try from.queue.read { db -> [Row] in
-                    let after = try lastKey.map { try SQLLiteral.parseList($0) }
-                    return try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT \(CaptureSchema.quoteList(nil, keyColumns)), \(CaptureSchema.quoteList(nil, phasePlan.sourceColumns))
-                            FROM \(table) \(after == nil ? "" : "WHERE (\(keyList)) > (\(keyColumns.map { _ in "?" }.joined(separator: ", ")))")
-                            ORDER BY \(keyList) LIMIT ?
-                            """,
-                        arguments: StatementArguments((after ?? []) + [chunk.databaseValue]))
-                }
-                guard !rows.isEmpty else { break }
-                let changes = rows.map {
-                    Change(seq: 0, table: phasePlan.sourceTable, operation: .insert, key: $0[0], row: $0[1], at: StateStore.now, origin: nil)
-                }
-                var items = prepare(changes.map { (phasePlan, $0, nil) })
-                let outcome = try to.queue.writeWithoutTransaction { db -> Outcome in
-                    try db.inTransaction(.immediate) {
-                        let select = try RawStatement(sql: phasePlan.selectSQL, db)
-                        for index in items.indices {
-                            guard case .success(let values) = items[index].mapped else { continue }
-                            select.bind(phasePlan.targetKey.map { values[$0] })
-                            let existing = try select.step() ? phasePlan.targetColumns.indices.map { select.value(Int32($0)) } : nil
-                            select.reset()
-                            guard let existing else { continue }
-                            if phase == "other" {
-                                // The master has this key: phase 1 settled it.
-                                items[index].mapped = nil
-                            } else if existing != values {
-                                state.conflicts += 1
-                                // Both versions go into the record: the other side's row as its change log would hold it.
-                                let current = try RawStatement(sql: phasePlan.captureRowSQL, db)
-                                current.bind(phasePlan.targetKey.map { values[$0] })
-                                let targetRow = try current.step() ? current.text(0) : nil
-                                current.reset()
-                                try db.execute(
-                                    sql: """
-                                        INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq,
-                                            target_row, at, status, outcome, source_table, target_table)
-                                        VALUES (?, ?, 'initial-sync', ?, ?, 0, ?, 0, ?, ?, 'resolved', ?, ?, ?)
-                                        """,
-                                    arguments: [
-                                        name, phasePlan.targetKeyString(values), master.rawValue, master.rawValue, items[index].change.row,
-                                        targetRow, StateStore.now, "initial sync: both sides had the row; the master (\(master)) version was kept",
-                                        phasePlan.sourceTable, phasePlan.targetTable,
-                                    ])
-                            }
-                        }
-                        try self.applyItems(items, direction: phasePlan.direction, db)
-                        let written = self.pendingOutcome
-                        state.done += rows.count
-                        state.errors += written.newlyParked.count
-                        try db.execute(
-                            sql: "UPDATE _tandem_initial SET last_key = ?, done = ?, conflicts = ?, errors = ? WHERE map = ?",
-                            arguments: [changes.last!.key, state.done, state.conflicts, state.errors, name])
-                        return .commit
-                    }
-                    return self.pendingOutcome
-                }
-                commit(outcome, direction: phasePlan.direction)
-                if let limit = Self.killAfterRows, state.done >= limit { kill(getpid(), SIGKILL) }
-                lastKey = changes.last!.key
+            let statements = InitialSyncSQL(phasePlan)
+            if phase == "other", first?["other_rows"] as Int? == 0 {
+                // Every row the other side has now came after the start, so its
+                // change log has it, and live sync carries it to the master.
+                state.path = "skipped"
+                state.pathReason =
+                    "the \(other) side had no rows when initial sync started; rows added since travel by live sync"
+            } else if allowBulk, statements.bulk != nil {
+                state.path = "bulk"
+                state.pathReason = nil
+            } else {
+                state.path = "row"
+                state.pathReason = allowBulk ? statements.rowPathReason : "the bulk path was turned off"
+            }
+            paths.append("\(phase) phase \(state.path)" + (state.pathReason.map { " (\($0))" } ?? ""))
+            logger.info(
+                "initial sync of \(name), \(phase) phase (\(phasePlan.direction)): \(state.path) path\(state.pathReason.map { ": \($0)" } ?? "")"
+            )
+            if state.path != "skipped" {
+                try copyPhase(
+                    statements, phase: phase, master: master,
+                    chunk: chunk ?? (state.path == "bulk" ? Self.initialSyncBulkChunk : Self.initialSyncChunk),
+                    bulk: state.path == "bulk",
+                    after: resumed ? try (saved?["last_key"] as String?).map { try SQLLiteral.parseList($0) } : nil,
+                    from: from, to: to, state: &state, progress: progress)
+            } else {
+                state.total = 0
                 progress(state)
-                if rows.count < chunk { break }
             }
             try to.queue.write { db in
-                try db.execute(sql: "UPDATE _tandem_initial SET finished_at = ? WHERE map = ?", arguments: [StateStore.now, name])
+                try db.execute(
+                    sql: "UPDATE _tandem_initial SET finished_at = ? WHERE map = ?", arguments: [StateStore.now, name])
             }
         }
         try self.state.log(
             actor: "cli", map: name, event: "initial sync finished",
-            details: "master \(master); \(state.conflicts) rows differed (master kept), \(state.errors) parked in the error list")
+            details:
+                "master \(master); \(state.conflicts) rows differed (master kept), \(state.errors) parked in the error list; "
+                + (paths.isEmpty ? "nothing left to do" : paths.joined(separator: "; ")))
         return state
+    }
+
+    /// One phase: the rows of `from` in key order, chunk by chunk, each chunk
+    /// in one transaction on `to` with its progress.
+    private func copyPhase(
+        _ statements: InitialSyncSQL, phase: String, master: SideRole, chunk size: Int, bulk: Bool,
+        after start: [DatabaseValue]?,
+        from: SideDatabase, to: SideDatabase, state: inout InitialSyncProgress, progress: (InitialSyncProgress) -> Void
+    ) throws {
+        let plan = statements.plan
+        // The edits of `to` that have not travelled to `from` yet (made after
+        // initial sync started): nil when that direction does not sync.
+        let editsAfter: Int64? =
+            plans[plan.map]?[SyncDirection(from: to.role)] == nil
+            ? nil
+            : try from.queue.read { db in
+                try from.checkpoints(db)[SideDatabase.checkpointKey(map: plan.map, source: to.role.rawValue)]
+            }
+        try to.queue.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS \(InitialSyncSQL.sourceSchema)", arguments: [from.path])
+            defer { try? db.execute(sql: "DETACH DATABASE \(InitialSyncSQL.sourceSchema)") }
+            state.total = try statements.sourceRows(db)
+            progress(state)
+            var after = start
+            // Copy without probing the target first while no chunk has met a row already there.
+            var optimistic = phase == "master" && plan.upsertSQL != nil
+            while true {
+                var finished: InitialSyncSQL.Chunk?
+                var outcome = Outcome()
+                try db.inTransaction(.immediate) {
+                    guard let chunk = try statements.nextChunk(after: after, size: size, db) else { return .commit }
+                    try CaptureSchema.setContext(CaptureSchema.initialSyncOrigin, db)
+                    let edits = try pendingEdits(table: plan.targetTable, after: editsAfter, db)
+                    let rows =
+                        bulk && edits.count <= Self.pendingEditsInSQL
+                        ? try copyChunk(
+                            statements, chunk, masterPhase: phase == "master", edits: edits, optimistic: &optimistic, db
+                        )
+                        : try statements.rows(chunk, .all, db)
+                    state.conflicts += try applyInitialRows(
+                        rows, plan: plan, masterPhase: phase == "master", master: master, edits: edits, db)
+                    outcome = pendingOutcome
+                    try CaptureSchema.clearContext(db)
+                    state.done += chunk.rows
+                    state.errors += outcome.newlyParked.count
+                    try db.execute(
+                        sql:
+                            "UPDATE _tandem_initial SET last_key = ?, done = ?, conflicts = ?, errors = ? WHERE map = ?",
+                        arguments: [chunk.lastText, state.done, state.conflicts, state.errors, plan.map])
+                    finished = chunk
+                    return .commit
+                }
+                guard let chunk = finished else { break }
+                commit(outcome, direction: plan.direction)
+                if let limit = Self.killAfterRows, state.done >= limit { kill(getpid(), SIGKILL) }
+                after = chunk.last
+                progress(state)
+            }
+        }
+    }
+
+    /// Copies the rows of `chunk` that need no decision with one `INSERT …
+    /// SELECT`, and returns the others for ``applyInitialRows(_:plan:masterPhase:master:edits:_:)``:
+    /// in the master phase, rows the target has with other values, rows whose
+    /// key the target's applications edited meanwhile and rows whose parent is
+    /// missing; in the other phase, rows whose parent is missing on the master
+    /// (rows the master has, or whose key its applications edited, are left to it).
+    /// `optimistic` skips probing the target for each row: SQLite's unique key
+    /// then refuses a row that is there already, and the chunk is copied again
+    /// probing (as are the phase's next chunks, until one meets no such row).
+    /// A row the target refuses sends the whole chunk down the row path, which
+    /// parks just that row.
+    private func copyChunk(
+        _ statements: InitialSyncSQL, _ chunk: InitialSyncSQL.Chunk, masterPhase: Bool, edits: [String: PendingEdit],
+        optimistic: inout Bool, _ db: Database
+    ) throws -> [(key: String, row: String)] {
+        guard let bulk = statements.bulk else { return try statements.rows(chunk, .all, db) }
+        typealias Condition = InitialSyncSQL.Condition
+        let edited = statements.keyIn(edits.values.map(\.key))
+        let parentMissing = bulk.parentMissing.map { Condition($0) } ?? .none
+        while true {
+            let decide: Condition
+            let copy: Condition
+            if masterPhase {
+                let routed = (optimistic ? .none : Condition(bulk.differs)).or(parentMissing).or(edited)
+                decide = routed
+                copy = routed.negated.and(optimistic ? .all : Condition(bulk.onTarget).negated)
+            } else {
+                let settled = Condition(bulk.onTarget).or(edited)
+                decide = settled.negated.and(parentMissing)
+                copy = settled.negated.and(parentMissing.negated)
+            }
+            do {
+                let rows = decide.isNone ? [] : try statements.rows(chunk, decide.and(statements.filterCondition), db)
+                let inserted = try statements.insert(chunk, copy, db)
+                if masterPhase, !optimistic, rows.isEmpty, inserted == chunk.rows {
+                    optimistic = statements.plan.upsertSQL != nil
+                }
+                return rows
+            } catch let error as DatabaseError where Self.rowErrors.contains(error.resultCode) {
+                // SQLite undid the statement alone; the transaction goes on.
+                if optimistic {
+                    optimistic = false
+                    continue
+                }
+                logger.notice(
+                    "initial sync of \(statements.plan.map): the \(statements.plan.direction.target) side refused a row of the chunk ending at \(chunk.lastText) (\(error.message ?? "\(error)")); that chunk goes row by row"
+                )
+                return try statements.rows(chunk, .all, db)
+            }
+        }
+    }
+
+    /// Edits of one key that the other side has not received yet.
+    struct PendingEdit {
+        /// The key's values, as the change log holds them.
+        var key: [DatabaseValue]
+        /// The change-log rows, in order.
+        var seqs: [Int64]
+    }
+
+    /// Changes of `table` in this side's change log after `seq` by the
+    /// applications (or written through Tandem), by normalised key: edits
+    /// made since initial sync started, which live sync has yet to carry.
+    private func pendingEdits(table: String, after seq: Int64?, _ db: Database) throws -> [String: PendingEdit] {
+        guard let seq else { return [:] }
+        var result: [String: PendingEdit] = [:]
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(
+                sql:
+                    "SELECT seq, key FROM main._tandem_changes WHERE seq > ? AND tbl = ? AND (origin IS NULL OR origin LIKE 'write:%') ORDER BY seq"
+            ),
+            arguments: [seq, table])
+        while let row = try rows.next() {
+            guard let values = try? SQLLiteral.parseList(row[1]) else { continue }
+            result[SQLLiteral.quoteList(values), default: PendingEdit(key: values, seqs: [])].seqs.append(row[0])
+        }
+        return result
+    }
+
+    /// Applies rows of a chunk one by one, like live changes, inside the
+    /// caller's transaction; returns the conflicts it recorded. In the master
+    /// phase, a row the target has with other values, or whose key the
+    /// target's applications edited since initial sync started, is a
+    /// conflict: the master's version is written, both versions are recorded,
+    /// and those edits are marked superseded so that they never travel back.
+    /// In the other phase, rows the master has, or whose key its applications
+    /// edited, are left alone (their changes travel by live sync).
+    private func applyInitialRows(
+        _ rows: [(key: String, row: String)], plan: DirectionPlan, masterPhase: Bool, master: SideRole,
+        edits: [String: PendingEdit],
+        _ db: Database
+    ) throws -> Int {
+        pendingOutcome = Outcome()
+        guard !rows.isEmpty else { return 0 }
+        var items = prepare(
+            rows.map {
+                (
+                    plan,
+                    Change(
+                        seq: 0, table: plan.sourceTable, operation: .insert, key: $0.key, row: $0.row,
+                        at: StateStore.now, origin: nil), nil
+                )
+            })
+        let select = try RawStatement(sql: plan.selectSQL, db)
+        var conflicts = 0
+        for index in items.indices {
+            guard case .success(let values) = items[index].mapped else { continue }
+            select.bind(plan.targetKey.map { values[$0] })
+            let existing = try select.step() ? plan.targetColumns.indices.map { select.value(Int32($0)) } : nil
+            select.reset()
+            let edit = edits[plan.targetKeyString(values)]
+            guard masterPhase else {
+                if existing != nil || edit != nil { items[index].mapped = nil }
+                continue
+            }
+            if edit == nil {
+                guard let existing else { continue }
+                if existing == values {
+                    // Already the same on both sides: nothing to write.
+                    items[index].mapped = nil
+                    continue
+                }
+            }
+            conflicts += 1
+            // Both versions go into the record: the other side's row as its change log would hold it.
+            let current = try RawStatement(sql: plan.captureRowSQL, db)
+            current.bind(plan.targetKey.map { values[$0] })
+            let targetRow = try current.step() ? current.text(0) : nil
+            current.reset()
+            let side = plan.direction.target
+            var outcome = "initial sync: both sides had the row; the master (\(master)) version was kept"
+            if let edit {
+                outcome =
+                    "initial sync: the \(side) side's applications changed the row while initial sync ran (\(side):\(edit.seqs[0])); "
+                    + "the master (\(master)) version was kept and those changes do not travel back"
+                try db.execute(
+                    sql:
+                        "UPDATE _tandem_changes SET origin = ? WHERE seq IN (\(edit.seqs.map { _ in "?" }.joined(separator: ", ")))",
+                    arguments: StatementArguments(["superseded by initial sync from \(master)"] + edit.seqs))
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq,
+                        target_row, at, status, outcome, source_table, target_table)
+                    VALUES (?, ?, 'initial-sync', ?, ?, 0, ?, ?, ?, ?, 'resolved', ?, ?, ?)
+                    """,
+                arguments: [
+                    plan.map, plan.targetKeyString(values), master.rawValue, master.rawValue, items[index].change.row,
+                    edit?.seqs[0] ?? 0,
+                    targetRow, StateStore.now, outcome, plan.sourceTable, plan.targetTable,
+                ])
+        }
+        try applyItems(items, direction: plan.direction, initialSync: true, db)
+        return conflicts
     }
 }

@@ -524,7 +524,7 @@ public final class SyncEngine {
     }
 
     /// Errors that belong to one row (the target refused it), not to the side.
-    private static let rowErrors: [ResultCode] = [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE]
+    static let rowErrors: [ResultCode] = [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE]
 
     /// Applies `items` in order inside the caller's transaction. With
     /// `operatorRetry` (an operator's `tandem errors retry`), a change that
@@ -534,13 +534,16 @@ public final class SyncEngine {
     /// With `writeThrough` (a synchronous write), nothing is parked: the first
     /// change the target refuses, or that meets unsynced edits of its key,
     /// throws, and each applied change leaves a marker in `_tandem_written`.
+    /// With `initialSync`, every write carries initial sync's context origin,
+    /// which the capture triggers do not record (no echoes).
     func applyItems(
-        _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false, _ db: Database
+        _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false, initialSync: Bool = false,
+        _ db: Database
     ) throws {
         var outcome = Outcome()
         defer { pendingOutcome = outcome }
         let origin = direction.source.rawValue
-        try CaptureSchema.setContext("", db)
+        try CaptureSchema.setContext(initialSync ? CaptureSchema.initialSyncOrigin : "", db)
         var pending: [ObjectIdentifier: [String: LocalEdits]] = [:]
         var statements: [ObjectIdentifier: PlanStatements] = [:]
         var blocked: [String: Set<String>] = [:]
@@ -713,8 +716,10 @@ public final class SyncEngine {
                 }
             }
 
-            context.bind("\(origin):\(item.change.seq)", at: 1)
-            try context.execute()
+            if !initialSync {
+                context.bind("\(origin):\(item.change.seq)", at: 1)
+                try context.execute()
+            }
             let keyValues = plan.targetKey.map { values[$0] }
             do {
                 switch item.change.operation {

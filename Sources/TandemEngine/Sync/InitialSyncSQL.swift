@@ -1,0 +1,298 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import _TandemSQLiteShims
+
+/// The statements initial sync runs for one direction plan on the target's
+/// connection, with the source database attached as ``sourceSchema``: chunk
+/// bounds and row reads for every plan, and, for plans that SQL can express,
+/// the bulk copy.
+///
+/// Reading the source through `ATTACH` inside the target's write transaction
+/// gives each chunk one consistent view of both sides; the bulk copy lets
+/// SQLite move the rows itself (`INSERT … SELECT`) instead of printing each
+/// one as a `quote()` list, parsing it back, mapping it and writing it alone.
+struct InitialSyncSQL {
+    /// The schema name the source database is attached under.
+    static let sourceSchema = "_tandem_source"
+
+    /// A plan's bulk form: its target columns as SQL expressions over the source row `s`.
+    struct Bulk {
+        /// `INSERT INTO main.T (columns) SELECT expressions FROM source AS s`, to which a `WHERE` is added.
+        let insertPrefix: String
+        /// The target row with the mapped key exists (`main.T AS t`).
+        let onTarget: String
+        /// The target row with the mapped key exists and differs in a mapped column.
+        let differs: String
+        /// A lookup's parent is not on the target side (nil: the plan has no lookups).
+        let parentMissing: String?
+        /// The source key position for each target key position, to turn target keys into source keys.
+        let sourceKeyOfTargetKey: [Int]
+    }
+
+    let plan: DirectionPlan
+    /// Nil when the plan needs the row path; ``rowPathReason`` says why.
+    let bulk: Bulk?
+    /// Why the plan takes the row path (nil when ``bulk`` is set).
+    let rowPathReason: String?
+
+    private let source: String
+    private let keys: [String]
+    private let keyList: String
+    /// The filter as SQL over `s` (nil: no filter).
+    private let filter: String?
+
+    init(_ plan: DirectionPlan) {
+        self.plan = plan
+        source = "\(Self.sourceSchema).\(CaptureSchema.identifier(plan.sourceTable)) AS s"
+        keys = plan.sourceKey.map { "s." + CaptureSchema.identifier(plan.sourceColumns[$0]) }
+        keyList = keys.joined(separator: ", ")
+        // The row path evaluates the filter over the stored values with no
+        // column affinity (bound parameters); unary `+` drops the affinity
+        // here too, so that both paths select the same rows.
+        filter = plan.filter.map { filter in
+            let projection = plan.sourceColumns.map {
+                "+s.\(CaptureSchema.identifier($0)) AS \(CaptureSchema.identifier($0))"
+            }
+            return "EXISTS (SELECT 1 FROM (SELECT \(projection.joined(separator: ", "))) WHERE (\(filter.expression)))"
+        }
+        var reason: String?
+        var expressions: [String] = Array(repeating: "NULL", count: plan.targetColumns.count)
+        for step in plan.steps {
+            switch step.kind {
+            case .copy(let from):
+                expressions[step.targets[0]] = "s." + CaptureSchema.identifier(plan.sourceColumns[from])
+            case .constant(let value):
+                expressions[step.targets[0]] = Self.literal(value)
+            case .transform(_, _, let instance):
+                let name = instance.name
+                let columns = step.targets.map { plan.targetColumns[$0] }.joined(separator: ", ")
+                reason = reason ?? "\(columns) come(s) from plugin transform \(name), which SQL cannot run"
+            }
+        }
+        // Keys of the target's pending edits are turned back into source keys
+        // to keep those rows out of the copy: the target key must be the source key, column for column.
+        var sourceKeyOfTargetKey: [Int] = []
+        for position in plan.sourceKey.indices {
+            guard let index = plan.targetKeyFromSourceKey.firstIndex(where: { $0 == position }) else { break }
+            sourceKeyOfTargetKey.append(index)
+        }
+        if reason == nil,
+            sourceKeyOfTargetKey.count != plan.sourceKey.count || plan.targetKey.count != plan.sourceKey.count
+        {
+            reason = "the \(plan.direction.target) key is not a plain copy of the \(plan.direction.source) key"
+        }
+        // Where the source key position p feeds target key position sourceKeyOfTargetKey[p]; invert it.
+        var inverse = Array(repeating: 0, count: sourceKeyOfTargetKey.count)
+        for (sourcePosition, targetPosition) in sourceKeyOfTargetKey.enumerated() {
+            inverse[targetPosition] = sourcePosition
+        }
+        rowPathReason = reason
+        guard reason == nil else {
+            bulk = nil
+            return
+        }
+        let target = "main." + CaptureSchema.identifier(plan.targetTable)
+        let keyMatch = plan.targetKey.map {
+            "t.\(CaptureSchema.identifier(plan.targetColumns[$0])) = \(expressions[$0])"
+        }
+        .joined(separator: " AND ")
+        let same = plan.targetColumns.indices.map {
+            "t.\(CaptureSchema.identifier(plan.targetColumns[$0])) IS \(expressions[$0])"
+        }
+        .joined(separator: " AND ")
+        let parents = plan.parentChecks.map { check in
+            "(\(expressions[check.target]) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.\(CaptureSchema.identifier(check.table)) "
+                + "WHERE \(CaptureSchema.identifier(check.column)) = \(expressions[check.target])))"
+        }
+        bulk = Bulk(
+            insertPrefix:
+                "INSERT INTO \(target) (\(plan.targetColumns.map(CaptureSchema.identifier).joined(separator: ", "))) "
+                + "SELECT \(expressions.joined(separator: ", ")) FROM \(source)",
+            onTarget: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch))",
+            differs: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch) AND NOT (\(same)))",
+            parentMissing: parents.isEmpty ? nil : "(" + parents.joined(separator: " OR ") + ")",
+            sourceKeyOfTargetKey: inverse)
+    }
+
+    /// A chunk: the source keys after the previous chunk's last key, up to and including ``last``.
+    struct Chunk {
+        /// The previous chunk's last key (nil: from the first row).
+        let after: [DatabaseValue]?
+        /// The chunk's last key, as values and as the change log writes keys.
+        let last: [DatabaseValue]
+        let lastText: String
+        /// Source rows in the chunk.
+        let rows: Int
+    }
+
+    /// The next chunk of at most `size` source rows after `after`; nil when none is left.
+    func nextChunk(after: [DatabaseValue]?, size: Int, _ db: Database) throws -> Chunk? {
+        let lower = after.map { "WHERE (\(keyList)) > (\(placeholders($0.count)))" } ?? ""
+        let lowerArguments = after ?? []
+        let keyText = CaptureSchema.quoteList("s", plan.sourceKey.map { plan.sourceColumns[$0] })
+        // A full chunk ends at its size-th key; a shorter last chunk at the highest key.
+        if let text = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keyList) LIMIT 1 OFFSET ?"),
+            arguments: StatementArguments(lowerArguments + [(size - 1).databaseValue]))
+        {
+            return Chunk(after: after, last: try SQLLiteral.parseList(text), lastText: text, rows: size)
+        }
+        guard
+            let text = try String.fetchOne(
+                db.cachedStatement(
+                    sql:
+                        "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keys.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1"
+                ),
+                arguments: StatementArguments(lowerArguments))
+        else { return nil }
+        let count =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM \(source) \(lower)"),
+                arguments: StatementArguments(lowerArguments)) ?? 0
+        return Chunk(after: after, last: try SQLLiteral.parseList(text), lastText: text, rows: count)
+    }
+
+    /// Source rows of the source table, for the progress total.
+    func sourceRows(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(source)") ?? 0
+    }
+
+    /// Which rows of a chunk a statement takes, beyond the chunk's key range.
+    struct Condition {
+        var sql: String?
+        var arguments: [DatabaseValue] = []
+
+        static let all = Condition(sql: nil)
+    }
+
+    /// `WHERE` for the chunk's range and `condition`.
+    private func whereClause(_ chunk: Chunk, _ condition: Condition) -> (String, StatementArguments) {
+        var terms: [String] = []
+        var arguments: [DatabaseValue] = []
+        if let after = chunk.after {
+            terms.append("(\(keyList)) > (\(placeholders(after.count)))")
+            arguments += after
+        }
+        terms.append("(\(keyList)) <= (\(placeholders(chunk.last.count)))")
+        arguments += chunk.last
+        if let sql = condition.sql {
+            terms.append(sql)
+            arguments += condition.arguments
+        }
+        return ("WHERE " + terms.joined(separator: " AND "), StatementArguments(arguments))
+    }
+
+    /// The chunk's source rows that meet `condition`, in key order, as the
+    /// change log holds them: (key, row) `quote()` lists in capture order.
+    func rows(_ chunk: Chunk, _ condition: Condition, _ db: Database) throws -> [(key: String, row: String)] {
+        let (clause, arguments) = whereClause(chunk, condition)
+        let keyText = CaptureSchema.quoteList("s", plan.sourceKey.map { plan.sourceColumns[$0] })
+        let rowText = CaptureSchema.quoteList("s", plan.sourceColumns)
+        return try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(keyText), \(rowText) FROM \(source) \(clause) ORDER BY \(keyList)"),
+            arguments: arguments
+        ).map { ($0[0], $0[1]) }
+    }
+
+    /// Copies the chunk's rows that pass the filter and meet `condition`; returns how many it inserted.
+    func insert(_ chunk: Chunk, _ condition: Condition, _ db: Database) throws -> Int {
+        guard let bulk else { return 0 }
+        let (clause, arguments) = whereClause(chunk, condition.and(filterCondition))
+        let statement = try db.cachedStatement(sql: "\(bulk.insertPrefix) \(clause)")
+        // The capture triggers record nothing for initial sync's writes (their
+        // WHEN), but SQLite still enters each trigger's program for every row to
+        // find that out, which cost about as much as the copy. Where the target
+        // table has no triggers but Tandem's, they are off for this one
+        // statement, on this connection only: applications' writes elsewhere
+        // are captured as always. An application's own trigger (validation,
+        // bookkeeping) keeps them all on.
+        let quiet = try !targetHasOtherTriggers(db)
+        if quiet { try Self.enableTriggers(false, db) }
+        let inserted = Result { () throws -> Int in
+            try statement.execute(arguments: arguments)
+            return db.changesCount
+        }
+        if quiet { try Self.enableTriggers(true, db) }
+        return try inserted.get()
+    }
+
+    /// Whether the target table has triggers other than Tandem's capture triggers.
+    private func targetHasOtherTriggers(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE
+                        AND name NOT LIKE '\\_tandem\\_%' ESCAPE '\\')
+                    """), arguments: [plan.targetTable]) ?? true
+    }
+
+    /// Turns the connection's triggers off or on (`SQLITE_DBCONFIG_ENABLE_TRIGGER`).
+    private static func enableTriggers(_ enabled: Bool, _ db: Database) throws {
+        let code = _tandem_sqlite_enable_triggers(UnsafeMutableRawPointer(db.sqliteConnection), enabled ? 1 : 0)
+        guard code == SQLITE_OK else {
+            throw SyncError(
+                .database,
+                "could not turn triggers \(enabled ? "on" : "off") on \(db.description): SQLite result \(code)")
+        }
+    }
+
+    /// The filter, as a condition on the source row.
+    var filterCondition: Condition { Condition(filter) }
+
+    /// Source rows whose key is one of `targetKeys` (keys of the target table, in target key order).
+    func keyIn(_ targetKeys: [[DatabaseValue]]) -> Condition {
+        guard let bulk, !targetKeys.isEmpty else { return .none }
+        let tuple = "(\(placeholders(keys.count)))"
+        return Condition(
+            sql: "(\(keyList)) IN (VALUES \(Array(repeating: tuple, count: targetKeys.count).joined(separator: ", ")))",
+            arguments: targetKeys.flatMap { key in bulk.sourceKeyOfTargetKey.map { key[$0] } })
+    }
+
+    private func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// `value` as an SQL literal (constants of the map go into the statement text).
+    static func literal(_ value: DatabaseValue) -> String {
+        if case .double(let real) = value.storage {
+            // %.17g reads back as the same double; the cast keeps whole numbers real.
+            return real.isFinite ? "CAST(\(String(format: "%.17g", real)) AS REAL)" : "NULL"
+        }
+        return SQLLiteral.quote(value)
+    }
+}
+
+extension InitialSyncSQL.Condition {
+    /// No row.
+    static let none = Self(sql: "0")
+
+    /// Whether it takes no row.
+    var isNone: Bool { sql == "0" }
+
+    /// Both conditions.
+    func and(_ other: Self) -> Self {
+        if isNone || other.isNone { return .none }
+        guard let mine = sql else { return other }
+        guard let theirs = other.sql else { return self }
+        return Self(sql: "\(mine) AND \(theirs)", arguments: arguments + other.arguments)
+    }
+
+    /// This condition or `other`.
+    func or(_ other: Self) -> Self {
+        if isNone { return other }
+        if other.isNone { return self }
+        guard let mine = sql, let theirs = other.sql else { return .all }
+        return Self(sql: "(\(mine) OR \(theirs))", arguments: arguments + other.arguments)
+    }
+
+    /// Not this condition.
+    var negated: Self {
+        if isNone { return .all }
+        guard let sql else { return .none }
+        return Self(sql: "NOT \(sql)", arguments: arguments)
+    }
+
+    /// A condition without arguments; nil: every row.
+    init(_ sql: String?) { self.init(sql: sql) }
+}

@@ -1,0 +1,15 @@
+// SQLite calls that Swift cannot make itself: sqlite3_db_config is variadic,
+// and Swift imports no C variadic function.
+
+#ifndef TANDEM_SQLITE_SHIMS_H
+#define TANDEM_SQLITE_SHIMS_H
+
+/// Turns the triggers of the main and attached schemas of `connection` (a
+/// `sqlite3 *`) off (`enabled` 0) or on (`enabled` 1) through
+/// `SQLITE_DBCONFIG_ENABLE_TRIGGER`. Only that connection is affected; SQLite
+/// expires its prepared statements, which are prepared again on their next
+/// use. Returns SQLite's result code. Threading: like any call on the
+/// connection, from the thread that uses it, with no statement running.
+int _tandem_sqlite_enable_triggers(void *connection, int enabled);
+
+#endif
