@@ -3,7 +3,8 @@ import TandemTestSupport
 import Testing
 
 /// `tandem demo`, the README's main command, run as a real process on a
-/// small size: every standard map is set up from its plugin, seeded,
+/// small size (200 customers: enough for billing references that point
+/// forward and in cycles): every standard map is set up from its plugin, seeded,
 /// initially synced and live synced, and the summary is checked row by row.
 @Suite("tandem demo")
 struct DemoTests {
@@ -11,7 +12,7 @@ struct DemoTests {
     func demo() throws {
         let fixture = try SyncFixture.make("demo-host", maps: [])
         let directory = try Fixtures.temporaryDirectory("demo") + "/env"
-        let result = try fixture.tandem(["demo", directory, "--customers", "60", "--seconds", "2", "--json"])
+        let result = try fixture.tandem(["demo", directory, "--customers", "200", "--seconds", "2", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
         #expect(report["drained"] as? Bool == true)

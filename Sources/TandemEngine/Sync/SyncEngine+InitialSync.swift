@@ -194,6 +194,13 @@ extension SyncEngine {
                     bulk: state.path == "bulk",
                     after: resumed ? try (saved?["last_key"] as String?).map { try SQLLiteral.parseList($0) } : nil,
                     from: from, to: to, state: &state, progress: progress)
+                // Second pass: references into the map's own table, now that every row is there.
+                let (filled, parked) = try completeSelfReferences(phasePlan, from: from, to: to)
+                if filled + parked > 0 {
+                    state.errors += parked
+                    paths.append("\(phase) phase: \(filled) reference(s) to rows of the same map filled in a second pass, \(parked) still missing (error list)")
+                    logger.info("initial sync of \(name), \(phase) phase: second pass filled \(filled) self-reference(s), parked \(parked)")
+                }
             } else {
                 state.total = 0
                 progress(state)

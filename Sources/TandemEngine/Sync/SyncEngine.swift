@@ -620,7 +620,7 @@ public final class SyncEngine {
                 try park("behind", "waits for conflict \(conflict) to be resolved (`tandem conflicts show \(conflict)`)")
                 continue
             }
-            let values: [DatabaseValue]
+            var values: [DatabaseValue]
             switch mapped {
             case .failure(let error):
                 try park("error", error.message, ErrorClass(error))
@@ -639,6 +639,13 @@ public final class SyncEngine {
                     statement.bind(values[check.target], at: 1)
                     let found = try statement.step()
                     statement.reset()
+                    if !found, initialSync, check.map == plan.map {
+                        // Initial sync's first pass writes the row without its reference into its own
+                        // table (the referenced row may come later, or refer back: a cycle); the second
+                        // pass (``SyncEngine/completeSelfReferences``) fills it in.
+                        values[check.target] = .null
+                        continue
+                    }
                     if !found {
                         missing = "waits for its parent in map \(check.map): \(ValueConversion.describe(values[check.target])) is not on the \(direction.target) side yet"
                         break

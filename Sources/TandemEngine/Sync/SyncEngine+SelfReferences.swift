@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// Initial sync's second pass for lookups into the map's own table: a
+/// customer billed to another customer that sorts after it, or two customers
+/// billed to each other (a cycle). The first pass writes such a row with the
+/// reference left empty (see ``applyItems``); this pass, once every row of
+/// the phase is on the target, fills the references in. A reference whose row
+/// still does not exist goes to the error list as a parked change that waits
+/// for its parent, like any live change would.
+extension SyncEngine {
+    /// Fills in the self-references of `plan`'s rows read from `from`; returns how many it filled and how many it parked.
+    func completeSelfReferences(_ plan: DirectionPlan, from: SideDatabase, to: SideDatabase) throws -> (filled: Int, parked: Int) {
+        let checks = plan.parentChecks.filter { $0.map == plan.map }
+        guard !checks.isEmpty else { return (0, 0) }
+        // The source column each reference is copied from.
+        let sources: [String] = checks.compactMap { check in
+            for step in plan.steps where step.targets == [check.target] {
+                if case .copy(let source) = step.kind { return plan.sourceColumns[source] }
+            }
+            return nil
+        }
+        guard sources.count == checks.count else { return (0, 0) }
+        let keyColumns = plan.sourceKey.map { plan.sourceColumns[$0] }
+        let keyList = keyColumns.map(CaptureSchema.identifier).joined(separator: ", ")
+        let table = CaptureSchema.identifier(plan.sourceTable)
+        let referencing = sources.map { "\(CaptureSchema.identifier($0)) IS NOT NULL" }.joined(separator: " OR ")
+        let targetTable = CaptureSchema.identifier(plan.targetTable)
+        var filled = 0
+        var parked = 0
+        var after: [DatabaseValue]?
+        while true {
+            let rows = try from.queue.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(CaptureSchema.quoteList(nil, keyColumns)), \(CaptureSchema.quoteList(nil, plan.sourceColumns)) FROM \(table)
+                        WHERE (\(referencing)) \(after == nil ? "" : "AND (\(keyList)) > (\(keyColumns.map { _ in "?" }.joined(separator: ", ")))")
+                        ORDER BY \(keyList) LIMIT ?
+                        """,
+                    arguments: StatementArguments((after ?? []) + [Self.initialSyncChunk.databaseValue]))
+            }
+            guard let last = rows.last else { break }
+            after = try SQLLiteral.parseList(last[0] as String)
+            let items = prepare(
+                rows.map { row in
+                    (plan, Change(seq: 0, table: plan.sourceTable, operation: .insert, key: row[0], row: row[1], at: StateStore.now, origin: nil), nil)
+                })
+            let outcome = try to.queue.writeWithoutTransaction { db -> Outcome in
+                try db.inTransaction(.immediate) {
+                    try CaptureSchema.setContext(CaptureSchema.initialSyncOrigin, db)
+                    var missing: [Item] = []
+                    for item in items {
+                        guard case .success(let values)? = item.mapped else { continue }
+                        let key = plan.targetKey.map { values[$0] }
+                        for check in checks where !values[check.target].isNull {
+                            if let own = check.ownColumn, values[own] == values[check.target] { continue }
+                            guard try Int.fetchOne(db, sql: check.sql, arguments: [values[check.target]]) != nil else {
+                                missing.append(item)
+                                break
+                            }
+                            // Only the reference, and only where the first pass left it empty: an
+                            // application's edit of the row since then is not overwritten.
+                            let column = CaptureSchema.identifier(plan.targetColumns[check.target])
+                            try db.execute(
+                                sql: "UPDATE \(targetTable) SET \(column) = ? WHERE \(plan.keyCondition) AND \(column) IS NULL",
+                                arguments: StatementArguments([values[check.target]] + key))
+                            filled += db.changesCount
+                        }
+                    }
+                    // A reference to a row that is still missing: park the whole row, as live sync would.
+                    try self.applyItems(missing, direction: plan.direction, db)
+                    try CaptureSchema.clearContext(db)
+                    return .commit
+                }
+                return self.pendingOutcome
+            }
+            parked += outcome.newlyParked.count
+            commit(outcome, direction: plan.direction)
+            if rows.count < Self.initialSyncChunk { break }
+        }
+        return (filled, parked)
+    }
+}
