@@ -422,3 +422,65 @@ struct StandardMapsTests {
             ) == ["one each in boxes of 12"])
     }
 }
+
+/// Issue 5's scale test on the standard customer map itself: 100,000
+/// customers (value maps and money through transforms: the row path), the
+/// initial sync killed with SIGKILL halfway and run again.
+@Suite("Initial sync of 100,000 customers", .serialized)
+struct CustomerInitialSyncScaleTests {
+    @Test("100,000 customers, SIGKILL at 50,000: the rerun resumes, both sides end equal row for row, billing references included")
+    func killedHalfway() throws {
+        let fixture = try SyncFixture.make("std-100k", maps: StandardEnvironment.maps)
+        // 100,000 organisations in usmf; every 100th is billed to the one 37 after it (forward references across chunks).
+        try SideReader.execute(
+            fixture.erp,
+            StandardEnvironment.seed + """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
+                INSERT INTO CustCustomerV3Entity (DATAAREAID, CUSTOMERACCOUNT, PARTYTYPE, ORGANIZATIONNAME, CUSTOMERGROUPID, SALESCURRENCYCODE,
+                    CREDITLIMIT, CREDITLIMITISMANDATORY, ONHOLDSTATUS, INVOICEACCOUNT)
+                SELECT 'usmf', printf('C%06d', i), 'Organization', 'Customer ' || i || ' Müller & Søn 日本', '10', 'USD',
+                    printf('%d.%02d', i * 7, i % 100), CASE i % 3 WHEN 0 THEN 'Yes' ELSE 'No' END,
+                    CASE i % 50 WHEN 0 THEN 'Invoice' ELSE 'No' END,
+                    CASE WHEN i % 100 = 0 AND i + 37 <= 100000 THEN printf('C%06d', i + 37) END
+                FROM n;
+                """)
+        let parents = ["companies", "currencies", "payment-terms", "customer-groups", "parties"]
+        let killed = try fixture.tandem(
+            ["maps", "initial-sync"] + parents + ["customers-accounts"], environment: ["TANDEM_FAULT": "kill-after-rows:50000"])
+        #expect(killed.status == SIGKILL, "\(killed)")
+        let doneAtKill = try SideReader.scalar(fixture.crm, "SELECT done FROM _tandem_initial WHERE map = 'customers-accounts'")
+        #expect((50_000..<55_000).contains(doneAtKill), "killed at \(doneAtKill) rows")
+        // Rows and progress commit together: exactly the finished chunks are there.
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account WHERE accountnumber GLOB 'C[0-9]*'") == doneAtKill)
+
+        let rerun = try fixture.tandem(["maps", "initial-sync", "customers-accounts"])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stderr.contains("(resumed)"), "\(rerun.stderr)")
+        #expect(rerun.stdout.contains("customers-accounts: in step from the erp side; 0 row(s) differed (the erp version kept), 0 in the error list"), "\(rerun.stdout)")
+
+        // Row for row, read independently of Tandem's mapping: money at 10 places (as text: the credit
+        // limits have two decimals, and SQLite's printf would go through a double), value maps as option values.
+        let erp = try SideReader.rows(
+            fixture.erp,
+            """
+            SELECT CUSTOMERACCOUNT || '|' || ORGANIZATIONNAME || '|' || CREDITLIMIT || '00000000' || '|'
+                || (CASE CREDITLIMITISMANDATORY WHEN 'Yes' THEN 1 ELSE 0 END) || '|' || (CASE ONHOLDSTATUS WHEN 'Invoice' THEN 806380001 ELSE 806380000 END)
+                || '|' || COALESCE(INVOICEACCOUNT, '-')
+            FROM CustCustomerV3Entity WHERE CUSTOMERACCOUNT GLOB 'C[0-9]*' ORDER BY CUSTOMERACCOUNT
+            """)
+        let crm = try SideReader.rows(
+            fixture.crm,
+            """
+            SELECT accountnumber || '|' || name || '|' || creditlimit || '|' || msdyn_creditlimitismandatory || '|' || msdyn_onholdstatus
+                || '|' || COALESCE(msdyn_billingaccount, '-')
+            FROM account WHERE accountnumber GLOB 'C[0-9]*' ORDER BY accountnumber
+            """)
+        #expect(erp.count == 100_000)
+        // Compared as a Bool so that a failure prints the differences, not 200,000 rows.
+        let equal = erp == crm
+        #expect(equal, "\(SideReader.differences(erp, crm))")
+        #expect(crm.count > 99 && crm[99] == "C000100|Customer 100 Müller & Søn 日本|700.0000000000|0|806380001|C000137")
+        // Initial sync writes leave no echoes behind on the CRM side.
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_changes") == 0)
+    }
+}
