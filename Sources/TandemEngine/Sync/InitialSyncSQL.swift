@@ -24,7 +24,8 @@ struct InitialSyncSQL {
         let onTarget: String
         /// The target row with the mapped key exists and differs in a mapped column.
         let differs: String
-        /// A lookup's parent is not on the target side (nil: the plan has no lookups).
+        /// Rows that take the row path: a lookup's parent is not on the target side, or a
+        /// bundled transform's SQL form cannot map the row (nil: every row can be copied).
         let parentMissing: String?
         /// The source key position for each target key position, to turn target keys into source keys.
         let sourceKeyOfTargetKey: [Int]
@@ -58,13 +59,23 @@ struct InitialSyncSQL {
         }
         var reason: String?
         var expressions: [String] = Array(repeating: "NULL", count: plan.targetColumns.count)
+        // Rows a bundled transform's SQL form cannot map: they take the row path, where the plugin runs.
+        var transformRowPath: [String] = []
         for step in plan.steps {
             switch step.kind {
             case .copy(let from):
                 expressions[step.targets[0]] = "s." + CaptureSchema.identifier(plan.sourceColumns[from])
             case .constant(let value):
                 expressions[step.targets[0]] = Self.literal(value)
-            case .transform(_, _, let instance):
+            case .transform(let sources, let types, let instance):
+                let inputs = zip(sources, types).map { ("s." + CaptureSchema.identifier(plan.sourceColumns[$0]), $1) }
+                if let form = BundledTransformSQL.form(name: instance.name, config: instance.config, inputs: inputs),
+                    form.expressions.count == step.targets.count
+                {
+                    for (target, expression) in zip(step.targets, form.expressions) { expressions[target] = expression }
+                    if let rows = form.rowPath { transformRowPath.append(rows) }
+                    continue
+                }
                 let name = instance.name
                 let columns = step.targets.map { plan.targetColumns[$0] }.joined(separator: ", ")
                 reason = reason ?? "\(columns) come(s) from plugin transform \(name), which SQL cannot run"
@@ -111,7 +122,7 @@ struct InitialSyncSQL {
                 + "SELECT \(expressions.joined(separator: ", ")) FROM \(source)",
             onTarget: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch))",
             differs: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch) AND NOT (\(same)))",
-            parentMissing: parents.isEmpty ? nil : "(" + parents.joined(separator: " OR ") + ")",
+            parentMissing: parents.isEmpty && transformRowPath.isEmpty ? nil : "(" + (parents + transformRowPath).joined(separator: " OR ") + ")",
             sourceKeyOfTargetKey: inverse)
     }
 

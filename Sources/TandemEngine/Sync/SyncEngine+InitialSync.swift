@@ -236,6 +236,9 @@ extension SyncEngine {
             }
         try to.queue.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS \(InitialSyncSQL.sourceSchema)", arguments: [from.path])
+            // The SQL forms of bundled transforms call it (see BundledTransformSQL).
+            db.add(function: BundledTransformSQL.rescaleFunction)
+            defer { db.remove(function: BundledTransformSQL.rescaleFunction) }
             defer { try? db.execute(sql: "DETACH DATABASE \(InitialSyncSQL.sourceSchema)") }
             state.total = try statements.sourceRows(db)
             progress(state)

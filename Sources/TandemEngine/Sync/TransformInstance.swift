@@ -29,6 +29,8 @@ final class TransformInstance {
     private(set) var processor: PluginProcessor
     private let plugin: LoadedPlugin
     private let baseConfig: JSONValue
+    /// The config as the map gives it (with `reverse` for a two-way field's CRM-to-ERP instance).
+    var config: JSONValue { baseConfig }
     private let bindings: [Binding]
     /// A read-only connection of its own: a plan may be mapping rows while
     /// the engine holds the source side's main connection (write-through).

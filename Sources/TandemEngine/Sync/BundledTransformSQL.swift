@@ -1,0 +1,102 @@
+import GRDB
+import TandemArrow
+import TandemDocuments
+
+/// SQL forms of bundled transforms, for initial sync's bulk path: the
+/// standard maps carry value maps (yes/no, option sets) and money through
+/// currency precision on nearly every table, and without these they would
+/// all go row by row. Each form computes exactly what the plugin computes
+/// (same parsing, same output storage) for the rows it can, and names the
+/// rows it cannot — a value missing from the map, text that is not a
+/// decimal, a value of an unexpected storage class — so that those take the
+/// row path, where the plugin runs and the row fails alone with the
+/// plugin's own message. Transforms without a form (other plugins', concat,
+/// unit conversion) keep their map on the row path.
+enum BundledTransformSQL {
+    /// A transform as SQL over the source row.
+    struct Form {
+        /// One expression per output column.
+        let expressions: [String]
+        /// Source rows the expressions cannot map (nil: every row maps).
+        let rowPath: String?
+    }
+
+    /// The SQL form of transform `name` with `config` over `inputs`, or nil when it has none.
+    static func form(name: String, config: JSONValue, inputs: [(expression: String, type: ArrowType)]) -> Form? {
+        switch name {
+        case "tandem.std.value-map": valueMap(config, inputs)
+        case "tandem.std.currency-precision": currencyPrecision(config, inputs)
+        default: nil
+        }
+    }
+
+    /// `CASE` over the text form of the value; a value not in the map takes the row path (or is NULL with `unmapped: null`).
+    private static func valueMap(_ config: JSONValue, _ inputs: [(expression: String, type: ArrowType)]) -> Form? {
+        guard inputs.count == 1, let entries = config["map"]?.objectValue, !entries.isEmpty else { return nil }
+        let input = inputs[0]
+        // The plugin reads the value as text (utf8 input) or as an integer (int64 input); booleans compare
+        // case-insensitively there, so they stay on the row path.
+        let storage: String
+        switch input.type {
+        case .utf8: storage = "typeof(\(input.expression)) IN ('text', 'integer')"
+        case .int64: storage = "typeof(\(input.expression)) = 'integer'"
+        default: return nil
+        }
+        var pairs: [(key: String, value: String)] = []
+        for (key, value) in entries {
+            guard let target = value.stringValue ?? value.integerValue.map(String.init) ?? value.boolValue.map({ $0 ? "True" : "False" }) else {
+                return nil
+            }
+            pairs.append((key, target))
+        }
+        let reverse = config["reverse"]?.boolValue ?? false
+        if reverse {
+            guard Set(pairs.map(\.value)).count == pairs.count else { return nil }
+            pairs = pairs.map { ($0.value, $0.key) }
+        }
+        let format = (reverse ? config["reverse_output"] : config["output"])?.stringValue ?? "u"
+        var cases: [String] = []
+        for (key, target) in pairs.sorted(by: { $0.key < $1.key }) {
+            let literal: String
+            switch format {
+            case "u": literal = SQLLiteral.quote(target.databaseValue)
+            case "l":
+                guard let integer = Int64(target) else { return nil }
+                literal = String(integer)
+            case "b":
+                switch target.lowercased() {
+                case "true", "yes", "1": literal = "1"
+                case "false", "no", "0": literal = "0"
+                default: return nil
+                }
+            default: return nil
+            }
+            cases.append("WHEN \(SQLLiteral.quote(key.databaseValue)) THEN \(literal)")
+        }
+        let text = "CAST(\(input.expression) AS TEXT)"
+        let keys = pairs.map { SQLLiteral.quote($0.key.databaseValue) }.joined(separator: ", ")
+        let unmappedIsNull = config["unmapped"]?.stringValue == "null"
+        let unusable = unmappedIsNull ? "NOT (\(storage))" : "NOT (\(storage)) OR \(text) NOT IN (\(keys))"
+        return Form(
+            expressions: ["CASE \(text) \(cases.joined(separator: " ")) ELSE NULL END"],
+            rowPath: "(\(input.expression) IS NOT NULL AND (\(unusable)))")
+    }
+
+    /// ``rescaleFunction`` on decimal text; anything else, or digits that would be lost, takes the row path.
+    private static func currencyPrecision(_ config: JSONValue, _ inputs: [(expression: String, type: ArrowType)]) -> Form? {
+        guard inputs.count == 1, inputs[0].type == .utf8, let scale = config["scale"]?.integerValue, (0...12).contains(scale) else { return nil }
+        let input = inputs[0].expression
+        let rescaled = "\(rescaleFunction.name)(\(input), \(scale))"
+        return Form(expressions: [rescaled], rowPath: "(\(input) IS NOT NULL AND (typeof(\(input)) <> 'text' OR \(rescaled) IS NULL))")
+    }
+
+    /// `tandem_rescale(text, scale)`: the decimal text at `scale` places as
+    /// the currency-precision transform writes it, or NULL when it is not a
+    /// decimal or would lose digits.
+    static let rescaleFunction = DatabaseFunction("tandem_rescale", argumentCount: 2, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]), let scale = Int.fromDatabaseValue(values[1]),
+            let decimal = ExactDecimal(text), let rescaled = try? decimal.rescaled(to: scale, precision: ExactDecimal.maxPrecision)
+        else { return nil }
+        return rescaled.description
+    }
+}
