@@ -13,10 +13,10 @@ struct BenchCommand: AsyncParsableCommand {
 
 extension PluginOptions {
     /// The catalog with the bundled map `sample.notes`, which the sync, write and initial-sync benchmarks use.
-    func loadSampleCatalog() throws -> PluginCatalog {
+    func loadSampleCatalog(needing map: String = "sample.notes") throws -> PluginCatalog {
         let catalog = loadCatalog()
-        guard catalog.map("sample.notes") != nil else {
-            throw CLIError("the bundled plugin tandem.samples is not loaded; run through ./tandem or pass --plugins DIR")
+        guard catalog.map(map) != nil else {
+            throw CLIError("map \(map) is not provided by any loaded plugin; run through ./tandem (which stages the bundled plugins) or pass --plugins DIR")
         }
         return catalog
     }

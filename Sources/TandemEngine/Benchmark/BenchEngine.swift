@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 import TandemPluginHost
 
-/// A throwaway environment with map `sample.notes` and its engine, as the
+/// A throwaway environment with map `sample.notes` (or other maps) and its engine, as the
 /// benchmarks use it: created, optionally with the map running, and the
 /// engine optionally run on a thread of its own until ``stop()``.
 final class BenchEngine: @unchecked Sendable {
@@ -16,9 +16,9 @@ final class BenchEngine: @unchecked Sendable {
     private var thread: Thread?
 
     /// Creates the environment at `directory`; `running` sets the map running first.
-    init(at directory: String, catalog: PluginCatalog, running: Bool = true) throws {
-        environment = try TandemEnvironment.create(at: directory, maps: ["sample.notes"], catalog: catalog)
-        if running { try environment.openState().setStates(["sample.notes"], to: .running, actor: "bench") }
+    init(at directory: String, maps: [String] = ["sample.notes"], catalog: PluginCatalog, running: Bool = true) throws {
+        environment = try TandemEnvironment.create(at: directory, maps: maps, catalog: catalog)
+        if running { try environment.openState().setStates(maps, to: .running, actor: "bench") }
         var logger = Logger(label: "tandem.bench")
         logger.logLevel = .warning
         engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)

@@ -3,7 +3,8 @@ import GRDB
 public import TandemPluginHost
 
 /// The initial-sync benchmark behind `tandem bench initial`: `rows` rows in
-/// the ERP side's `Notes` (map `sample.notes`), brought to an empty CRM side
+/// the ERP side's `Notes` (map `sample.notes`) or `CustCustomerV3Entity`
+/// (the standard map `customers-accounts`), brought to an empty CRM side
 /// by initial sync, against a raw SQLite bulk copy of the same rows in the
 /// same run (`ATTACH` + `INSERT … SELECT` into a CRM side without Tandem's
 /// triggers): the physical limit. Initial sync runs twice, in fresh
@@ -30,6 +31,17 @@ public struct InitialSyncBenchmark {
         public var rowPeakMiB: Double?
     }
 
+    /// What is copied.
+    public enum Table: String, Sendable, CaseIterable {
+        /// `sample.notes`: an id and a text.
+        case notes
+        /// The standard `customers-accounts` map: customers with a company, group, currency, party type
+        /// filter, two value maps and money through currency precision (their parents exist on both sides).
+        case customers
+    }
+
+    /// What is copied.
+    public var table = Table.notes
     /// Rows to copy.
     public var rows = 1_000_000
     /// Whether to measure the row path too.
@@ -40,10 +52,19 @@ public struct InitialSyncBenchmark {
     /// Creates a benchmark with the default size.
     public init() {}
 
-    /// Runs both phases in fresh environments under `directory`.
-    public func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
-        func fill(_ environment: TandemEnvironment) throws {
-            let erp = try SideDatabase(role: .erp, path: environment.path("erp.sqlite"))
+    /// The maps an environment needs for `table`, the one measured last.
+    private var maps: [String] {
+        switch table {
+        case .notes: ["sample.notes"]
+        case .customers: ["companies", "currencies", "payment-terms", "customer-groups", "parties", "customers-accounts"]
+        }
+    }
+
+    /// Writes the rows to the ERP side (and, for customers, the parents they name to both sides).
+    private func fill(_ environment: TandemEnvironment) throws {
+        let erp = try SideDatabase(role: .erp, path: environment.path("erp.sqlite"))
+        switch table {
+        case .notes:
             try erp.queue.write { db in
                 try db.execute(
                     sql: """
@@ -52,9 +73,51 @@ public struct InitialSyncBenchmark {
                         """,
                     arguments: [rows])
             }
+        case .customers:
+            try erp.queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO OMLegalEntity (LEGALENTITYID, NAME) VALUES ('usmf', 'Contoso USA');
+                        INSERT INTO CurrencyEntity (CURRENCYCODE, NAME, SYMBOL, DECIMALPLACES) VALUES ('USD', 'US Dollar', '$', 2);
+                        INSERT INTO PaymentTermEntity (DATAAREAID, NAME, DESCRIPTION) VALUES ('usmf', 'Net30', 'Net 30 days');
+                        INSERT INTO CustCustomerGroupEntity (DATAAREAID, CUSTOMERGROUPID, DESCRIPTION) VALUES ('usmf', '10', 'Wholesale'), ('usmf', '20', 'Retail');
+                        """)
+                try db.execute(
+                    sql: """
+                        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+                        INSERT INTO CustCustomerV3Entity (DATAAREAID, CUSTOMERACCOUNT, PARTYTYPE, ORGANIZATIONNAME, CUSTOMERGROUPID,
+                            SALESCURRENCYCODE, PAYMENTTERMS, CREDITLIMIT, CREDITLIMITISMANDATORY, ONHOLDSTATUS, SALESMEMO)
+                        SELECT 'usmf', printf('C%08d', i), 'Organization', 'Customer ' || i || ' Müller & Søn', CASE i % 2 WHEN 0 THEN '10' ELSE '20' END,
+                            'USD', 'Net30', printf('%d.%02d', i % 1000000, i % 100), CASE i % 3 WHEN 0 THEN 'Yes' ELSE 'No' END,
+                            CASE i % 50 WHEN 0 THEN 'Invoice' ELSE 'No' END, 'customer since ' || (2000 + i % 25)
+                        FROM n
+                        """,
+                    arguments: [rows])
+            }
         }
+    }
+
+    /// The raw copy of the same rows: the same columns, values as they are, one statement.
+    private var rawCopySQL: String {
+        switch table {
+        case .notes: "INSERT INTO annotation (annotationid, notetext) SELECT NOTEID, TEXT FROM source.Notes"
+        case .customers:
+            """
+            INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid, transactioncurrencyid, msdyn_paymentterm,
+                creditlimit, msdyn_creditlimitismandatory, msdyn_onholdstatus, description, customertypecode)
+            SELECT DATAAREAID, CUSTOMERACCOUNT, ORGANIZATIONNAME, CUSTOMERGROUPID, SALESCURRENCYCODE, PAYMENTTERMS, CREDITLIMIT,
+                CREDITLIMITISMANDATORY, ONHOLDSTATUS, SALESMEMO, 3
+            FROM source.CustCustomerV3Entity
+            """
+        }
+    }
+
+    /// Runs both phases in fresh environments under `directory`.
+    public func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
+        let measured = maps.last!
+        let targetTable = table == .notes ? "annotation" : "account"
         progress("raw copy: \(rows) rows, ATTACH + INSERT … SELECT into a CRM side without capture")
-        let raw = try TandemEnvironment.create(at: directory + "/raw", maps: ["sample.notes"], catalog: catalog)
+        let raw = try TandemEnvironment.create(at: directory + "/raw", maps: maps, catalog: catalog)
         try fill(raw)
         let rawCRM = try SideDatabase(role: .crm, path: raw.path("crm.sqlite"))
         try rawCRM.queue.writeWithoutTransaction { db in try CaptureSchema.remove(db) }
@@ -62,7 +125,7 @@ public struct InitialSyncBenchmark {
         try rawCRM.queue.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [raw.path("erp.sqlite")])
             try db.inTransaction {
-                try db.execute(sql: "INSERT INTO annotation (annotationid, notetext) SELECT NOTEID, TEXT FROM source.Notes")
+                try db.execute(sql: rawCopySQL)
                 return .commit
             }
             try db.execute(sql: "DETACH DATABASE source")
@@ -73,14 +136,16 @@ public struct InitialSyncBenchmark {
         func initialSync(_ label: String, bulk: Bool) throws -> (rate: Double, path: String) {
             let size = chunk ?? (bulk ? SyncEngine.initialSyncBulkChunk : SyncEngine.initialSyncChunk)
             progress("initial sync (\(label)): \(rows) rows, chunks of \(size)")
-            let bench = try BenchEngine(at: directory + "/" + label, catalog: catalog, running: false)
+            let bench = try BenchEngine(at: directory + "/" + label, maps: maps, catalog: catalog, running: false)
             try fill(bench.environment)
+            // Parents first (a handful of rows), outside the measurement.
+            for parent in maps.dropLast() { _ = try bench.engine.initialSync(map: parent) { _ in } }
             var path = ""
             let start = ContinuousClock.now
-            let result = try bench.engine.initialSync(map: "sample.notes", chunk: size, bulk: bulk) { if $0.phase == "master" { path = $0.path } }
+            let result = try bench.engine.initialSync(map: measured, chunk: size, bulk: bulk) { if $0.phase == "master" { path = $0.path } }
             let rate = Double(rows) / (ContinuousClock.now - start).timeInterval
             let (copied, echoes) = try bench.side(.crm).queue.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotation") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_changes") ?? 0)
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(targetTable)") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_changes") ?? 0)
             }
             guard copied == rows, result.errors == 0, echoes == 0 else {
                 throw SyncError(

@@ -30,10 +30,23 @@ final class DirectionPlan {
         /// The parent's table and column on the target side (initial sync's bulk path checks them in SQL).
         let table: String
         let column: String
-        let sql: String
+        /// The parent's other key columns that this row has too, with their target positions: a
+        /// customer group `10` must exist in the customer's company, not in any company.
+        var companions: [(target: Int, column: String)] = []
         /// For a lookup into the map itself (a customer billed to another customer): the target
         /// position of the column it refers to, so that a row referring to itself needs no parent.
         var ownColumn: Int?
+
+        /// `SELECT 1` of the parent row, with ``arguments(_:)`` for its `?`s (on the parent's key, so indexed).
+        var sql: String {
+            let conditions = ([column] + companions.map(\.column)).map { "\(CaptureSchema.identifier($0)) = ?" }
+            return "SELECT 1 FROM \(CaptureSchema.identifier(table)) WHERE \(conditions.joined(separator: " AND ")) LIMIT 1"
+        }
+
+        /// The values ``sql`` takes, from a mapped row.
+        func arguments(_ values: [DatabaseValue]) -> [DatabaseValue] {
+            [values[target]] + companions.map { values[$0.target] }
+        }
     }
 
     let map: String
@@ -96,6 +109,8 @@ final class DirectionPlan {
         }
         var steps: [Step] = []
         var parentChecks: [ParentCheck] = []
+        /// For each parent check, the parent's key columns besides the looked-up one.
+        var parentKeys: [[String]] = []
         for field in tableMap.fields {
             let flows = field.direction == .both || (field.direction == .erpToCrm) == toCRM
             let sourceRef = toCRM ? field.erp : field.crm
@@ -138,17 +153,18 @@ final class DirectionPlan {
                 steps.append(Step(kind: .copy(source: try sourceIndex(sourceRef.columns[0])), targets: targets))
                 if let lookup = field.lookup, let parent = maps[lookup.map], let column = toCRM ? lookup.crm : lookup.erp {
                     let parentTable = toCRM ? parent.crm.table : parent.erp.table
-                    parentChecks.append(
-                        ParentCheck(
-                            target: targets[0], map: lookup.map, table: parentTable, column: column,
-                            sql: "SELECT 1 FROM \(CaptureSchema.identifier(parentTable)) WHERE \(CaptureSchema.identifier(column)) = ? LIMIT 1"))
+                    parentChecks.append(ParentCheck(target: targets[0], map: lookup.map, table: parentTable, column: column))
+                    parentKeys.append((toCRM ? parent.crm.key : parent.erp.key).filter { $0 != column })
                 }
             } else {
                 steps.append(Step(kind: .constant(ValueConversion.databaseValue(field.defaultValue ?? .null)), targets: targets))
             }
         }
-        for index in parentChecks.indices where parentChecks[index].map == name {
-            parentChecks[index].ownColumn = targetColumns.firstIndex(of: parentChecks[index].column)
+        for index in parentChecks.indices {
+            if parentChecks[index].map == name { parentChecks[index].ownColumn = targetColumns.firstIndex(of: parentChecks[index].column) }
+            parentChecks[index].companions = parentKeys[index].compactMap { column in
+                targetColumns.firstIndex(of: column).map { (target: $0, column: column) }
+            }
         }
         self.targetColumns = targetColumns
         let targetKey = try target.key.map { column in

@@ -112,9 +112,14 @@ struct InitialSyncSQL {
             "t.\(CaptureSchema.identifier(plan.targetColumns[$0])) IS \(expressions[$0])"
         }
         .joined(separator: " AND ")
+        // `NOT IN (SELECT …)`: SQLite builds the parent keys' index once per statement, so the check
+        // costs a probe per row whatever the parent table's own indexes are.
         let parents = plan.parentChecks.map { check in
-            "(\(expressions[check.target]) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.\(CaptureSchema.identifier(check.table)) "
-                + "WHERE \(CaptureSchema.identifier(check.column)) = \(expressions[check.target])))"
+            let values = ([check.target] + check.companions.map(\.target)).map { expressions[$0] }
+            let columns = ([check.column] + check.companions.map(\.column)).map(CaptureSchema.identifier)
+            // NULL (a NULL company, or NULLs among the parent keys) counts as missing, as on the row path.
+            return "(\(expressions[check.target]) IS NOT NULL AND COALESCE((\(values.joined(separator: ", "))) NOT IN "
+                + "(SELECT \(columns.joined(separator: ", ")) FROM main.\(CaptureSchema.identifier(check.table))), 1))"
         }
         bulk = Bulk(
             insertPrefix:

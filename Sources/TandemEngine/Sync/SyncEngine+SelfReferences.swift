@@ -55,7 +55,7 @@ extension SyncEngine {
                         let key = plan.targetKey.map { values[$0] }
                         for check in checks where !values[check.target].isNull {
                             if let own = check.ownColumn, values[own] == values[check.target] { continue }
-                            guard try Int.fetchOne(db, sql: check.sql, arguments: [values[check.target]]) != nil else {
+                            guard try Int.fetchOne(db, sql: check.sql, arguments: StatementArguments(check.arguments(values))) != nil else {
                                 missing.append(item)
                                 break
                             }

@@ -636,7 +636,7 @@ public final class SyncEngine {
                 for (check, statement) in zip(plan.parentChecks, write.parents) where !values[check.target].isNull {
                     // A row that refers to itself (billed to its own account) is its own parent.
                     if let own = check.ownColumn, values[own] == values[check.target] { continue }
-                    statement.bind(values[check.target], at: 1)
+                    statement.bind(check.arguments(values))
                     let found = try statement.step()
                     statement.reset()
                     if !found, initialSync, check.map == plan.map {
