@@ -160,7 +160,17 @@ struct InitialSyncTests {
                         ('usmf', 'E08', 'Organization', 'lower case', '5', 'yes', 'no'),
                         ('usmf', 'E09', 'Organization', 'integer stored', 42, 'No', 'All'),
                         ('usmf', 'E10', 'Organization', 'empty text', '', 'No', 'No'),
-                        ('usmf', 'E11', 'Organization', 'point only', '7.', 'No', 'Payment');
+                        ('usmf', 'E11', 'Organization', 'point only', '7.', 'No', 'Payment'),
+                        ('usmf', 'E12', 'Organization', 'negative zero', '-0.00', 'No', 'No'),
+                        ('usmf', 'E13', 'Organization', 'point first', '.5', 'No', 'No'),
+                        ('usmf', 'E14', 'Organization', 'leading zeros', '0000.10', 'No', 'No'),
+                        ('usmf', 'E15', 'Organization', 'zeros past ten places', '-3.100000000000000', 'No', 'No'),
+                        ('usmf', 'E16', 'Organization', '38 digits', '1234567890123456789012345678.1234567890', 'No', 'No'),
+                        ('usmf', 'E17', 'Organization', '39 digits', '12345678901234567890123456789.1234567890', 'No', 'No'),
+                        ('usmf', 'E18', 'Organization', 'two points', '1.2.3', 'No', 'No'),
+                        ('usmf', 'E19', 'Organization', 'space', ' 12', 'No', 'No'),
+                        ('usmf', 'E20', 'Organization', 'sign only', '-', 'No', 'No'),
+                        ('usmf', 'E21', 'Organization', 'zero', '0', 'No', 'No');
                     """)
             let run = try fixture.tandem(
                 ["maps", "initial-sync", "companies", "currencies", "payment-terms", "customer-groups", "parties", "customers-accounts"]
@@ -178,8 +188,15 @@ struct InitialSyncTests {
         #expect(results[0].accounts.contains("E03|'7.1000000000'|NULL|NULL"))
         #expect(results[0].accounts.contains("E04|'12345678901234567890123456.1234567890'|0|806380005"))
         #expect(results[0].accounts.contains("E09|'42.0000000000'|0|806380002"))
-        // Refused by the plugin on both paths, each alone: 11 places, an exponent, a value not in the map, another case, empty text.
-        #expect(results[0].errors.map { String($0.prefix(12)) } == ["'usmf','E05'", "'usmf','E06'", "'usmf','E07'", "'usmf','E08'", "'usmf','E10'"])
+        #expect(results[0].accounts.contains("E12|'0.0000000000'|0|806380000"))
+        #expect(results[0].accounts.contains("E15|'-3.1000000000'|0|806380000"))
+        // Refused by the plugin on both paths, each alone: 11 places, an exponent, a value not in the map, another case,
+        // empty text, more than 38 digits, two points, a space, a sign alone.
+        #expect(
+            results[0].errors.map { String($0.prefix(12)) } == [
+                "'usmf','E05'", "'usmf','E06'", "'usmf','E07'", "'usmf','E08'", "'usmf','E10'", "'usmf','E17'", "'usmf','E18'", "'usmf','E19'",
+                "'usmf','E20'",
+            ])
     }
 
     @Test("A map's filter selects the same rows on the bulk path as on the row path, down to SQL's type rules")

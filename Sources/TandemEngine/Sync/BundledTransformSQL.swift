@@ -1,6 +1,8 @@
 import GRDB
+import GRDBSQLite
 import TandemArrow
 import TandemDocuments
+import _TandemSQLiteShims
 
 /// SQL forms of bundled transforms, for initial sync's bulk path: the
 /// standard maps carry value maps (yes/no, option sets) and money through
@@ -86,17 +88,16 @@ enum BundledTransformSQL {
     private static func currencyPrecision(_ config: JSONValue, _ inputs: [(expression: String, type: ArrowType)]) -> Form? {
         guard inputs.count == 1, inputs[0].type == .utf8, let scale = config["scale"]?.integerValue, (0...12).contains(scale) else { return nil }
         let input = inputs[0].expression
-        let rescaled = "\(rescaleFunction.name)(\(input), \(scale))"
+        let rescaled = "\(rescaleFunction)(\(input), \(scale))"
         return Form(expressions: [rescaled], rowPath: "(\(input) IS NOT NULL AND (typeof(\(input)) <> 'text' OR \(rescaled) IS NULL))")
     }
 
-    /// `tandem_rescale(text, scale)`: the decimal text at `scale` places as
-    /// the currency-precision transform writes it, or NULL when it is not a
-    /// decimal or would lose digits.
-    static let rescaleFunction = DatabaseFunction("tandem_rescale", argumentCount: 2, pure: true) { values in
-        guard let text = String.fromDatabaseValue(values[0]), let scale = Int.fromDatabaseValue(values[1]),
-            let decimal = ExactDecimal(text), let rescaled = try? decimal.rescaled(to: scale, precision: ExactDecimal.maxPrecision)
-        else { return nil }
-        return rescaled.description
+    /// The name of the SQL function the currency-precision form calls (C: `_TandemSQLiteShims/rescale.c`).
+    static let rescaleFunction = "tandem_rescale"
+
+    /// Registers ``rescaleFunction`` on `db`'s connection.
+    static func registerRescale(_ db: Database) throws {
+        let code = _tandem_sqlite_register_rescale(UnsafeMutableRawPointer(db.sqliteConnection))
+        guard code == SQLITE_OK else { throw SyncError(.database, "could not register tandem_rescale on \(db.description): SQLite result \(code)") }
     }
 }

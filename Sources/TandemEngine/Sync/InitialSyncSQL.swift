@@ -52,7 +52,10 @@ struct InitialSyncSQL {
         // column affinity (bound parameters); unary `+` drops the affinity
         // here too, so that both paths select the same rows.
         filter = plan.filter.map { filter in
-            let projection = plan.sourceColumns.map {
+            // Only the columns the filter names (a superset is harmless): each projected column costs per row.
+            let words = Set(filter.expression.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map { $0.lowercased() })
+            let named = plan.sourceColumns.filter { words.contains($0.lowercased()) }
+            let projection = (named.isEmpty ? plan.sourceColumns : named).map {
                 "+s.\(CaptureSchema.identifier($0)) AS \(CaptureSchema.identifier($0))"
             }
             return "EXISTS (SELECT 1 FROM (SELECT \(projection.joined(separator: ", "))) WHERE (\(filter.expression)))"

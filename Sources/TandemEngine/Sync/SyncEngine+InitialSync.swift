@@ -237,8 +237,7 @@ extension SyncEngine {
         try to.queue.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS \(InitialSyncSQL.sourceSchema)", arguments: [from.path])
             // The SQL forms of bundled transforms call it (see BundledTransformSQL).
-            db.add(function: BundledTransformSQL.rescaleFunction)
-            defer { db.remove(function: BundledTransformSQL.rescaleFunction) }
+            try BundledTransformSQL.registerRescale(db)
             defer { try? db.execute(sql: "DETACH DATABASE \(InitialSyncSQL.sourceSchema)") }
             state.total = try statements.sourceRows(db)
             progress(state)
@@ -312,8 +311,18 @@ extension SyncEngine {
                 copy = settled.negated.and(parentMissing.negated)
             }
             do {
-                let rows = decide.isNone ? [] : try statements.rows(chunk, decide.and(statements.filterCondition), db)
-                let inserted = try statements.insert(chunk, copy, db)
+                let rows: [(key: String, row: String)]
+                let inserted: Int
+                if masterPhase, optimistic {
+                    // The target had none of these keys: copy first, then the rows that were held back
+                    // are the ones whose key is still missing (a key probe each), instead of
+                    // evaluating every lookup and transform check a second time.
+                    inserted = try statements.insert(chunk, copy, db)
+                    rows = try statements.rows(chunk, Condition(bulk.onTarget).negated.or(edited).and(statements.filterCondition), db)
+                } else {
+                    rows = decide.isNone ? [] : try statements.rows(chunk, decide.and(statements.filterCondition), db)
+                    inserted = try statements.insert(chunk, copy, db)
+                }
                 if masterPhase, !optimistic, rows.isEmpty, inserted == chunk.rows {
                     optimistic = statements.plan.upsertSQL != nil
                 }

@@ -12,4 +12,10 @@
 /// connection, from the thread that uses it, with no statement running.
 int _tandem_sqlite_enable_triggers(void *connection, int enabled);
 
+/// Registers `tandem_rescale(text, scale)` on `connection` (a `sqlite3 *`):
+/// the decimal text at `scale` places exactly as the bundled
+/// currency-precision transform writes it, or NULL where it refuses the value.
+/// Returns SQLite's result code. Threading: as for any call on the connection.
+int _tandem_sqlite_register_rescale(void *connection);
+
 #endif
