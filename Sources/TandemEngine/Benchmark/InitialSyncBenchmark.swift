@@ -102,11 +102,18 @@ public struct InitialSyncBenchmark {
         switch table {
         case .notes: "INSERT INTO annotation (annotationid, notetext) SELECT NOTEID, TEXT FROM source.Notes"
         case .customers:
+            // Every column the map writes (26), each from its source column as it is stored: the
+            // same rows at the same width, without lookups, transforms or the filter.
             """
-            INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid, transactioncurrencyid, msdyn_paymentterm,
-                creditlimit, msdyn_creditlimitismandatory, msdyn_onholdstatus, description, customertypecode)
-            SELECT DATAAREAID, CUSTOMERACCOUNT, ORGANIZATIONNAME, CUSTOMERGROUPID, SALESCURRENCYCODE, PAYMENTTERMS, CREDITLIMIT,
-                CREDITLIMITISMANDATORY, ONHOLDSTATUS, SALESMEMO, 3
+            INSERT INTO account (accountnumber, msdyn_company, msdyn_partyid, msdyn_customergroupid, transactioncurrencyid, msdyn_paymentterm,
+                msdyn_paymentday, msdyn_paymentschedule, msdyn_customerpaymentmethod, msdyn_salestaxgroup, msdyn_primarycontact,
+                msdyn_identificationnumber, msdyn_partycountry, msdyn_partystateprovince, description, customertypecode, name, creditlimit,
+                msdyn_creditlimitismandatory, msdyn_creditrating, msdyn_billingaccount, msdyn_onetimecustomer, msdyn_onholdstatus,
+                msdyn_paymenttermsbasedays, msdyn_taxexemptnumber, msdyn_vendor)
+            SELECT CUSTOMERACCOUNT, DATAAREAID, PARTYNUMBER, CUSTOMERGROUPID, SALESCURRENCYCODE, PAYMENTTERMS, PAYMENTDAY, PAYMENTSCHEDULE,
+                PAYMENTMETHOD, SALESTAXGROUP, CONTACTPERSONID, IDENTIFICATIONNUMBER, PARTYCOUNTRY, PARTYSTATE, SALESMEMO, 3, ORGANIZATIONNAME,
+                CREDITLIMIT, CREDITLIMITISMANDATORY, CREDITRATING, INVOICEACCOUNT, ISONETIMECUSTOMER, ONHOLDSTATUS, PAYMENTTERMSBASEDAYS,
+                TAXEXEMPTNUMBER, VENDORACCOUNT
             FROM source.CustCustomerV3Entity
             """
         }

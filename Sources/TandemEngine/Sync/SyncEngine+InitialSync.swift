@@ -188,14 +188,15 @@ extension SyncEngine {
                 "initial sync of \(name), \(phase) phase (\(phasePlan.direction)): \(state.path) path\(state.pathReason.map { ": \($0)" } ?? "")"
             )
             if state.path != "skipped" {
-                try copyPhase(
+                let deferred = try copyPhase(
                     statements, phase: phase, master: master,
                     chunk: chunk ?? (state.path == "bulk" ? Self.initialSyncBulkChunk : Self.initialSyncChunk),
                     bulk: state.path == "bulk",
                     after: resumed ? try (saved?["last_key"] as String?).map { try SQLLiteral.parseList($0) } : nil,
                     from: from, to: to, state: &state, progress: progress)
-                // Second pass: references into the map's own table, now that every row is there.
-                let (filled, parked) = try completeSelfReferences(phasePlan, from: from, to: to)
+                // Second pass: references into the map's own table, now that every row is there. Only
+                // when the first pass left some empty (a resumed run cannot know what the killed one left).
+                let (filled, parked) = deferred > 0 || resumed ? try completeSelfReferences(phasePlan, from: from, to: to) : (0, 0)
                 if filled + parked > 0 {
                     state.errors += parked
                     paths.append("\(phase) phase: \(filled) reference(s) to rows of the same map filled in a second pass, \(parked) still missing (error list)")
@@ -224,8 +225,10 @@ extension SyncEngine {
         _ statements: InitialSyncSQL, phase: String, master: SideRole, chunk size: Int, bulk: Bool,
         after start: [DatabaseValue]?,
         from: SideDatabase, to: SideDatabase, state: inout InitialSyncProgress, progress: (InitialSyncProgress) -> Void
-    ) throws {
+    ) throws -> Int {
         let plan = statements.plan
+        /// Rows written with a reference into their own map left empty (see ``completeSelfReferences``).
+        var deferred = 0
         // The edits of `to` that have not travelled to `from` yet (made after
         // initial sync started): nil when that direction does not sync.
         let editsAfter: Int64? =
@@ -263,6 +266,7 @@ extension SyncEngine {
                     try CaptureSchema.clearContext(db)
                     state.done += chunk.rows
                     state.errors += outcome.newlyParked.count
+                    deferred += outcome.deferredReferences
                     try db.execute(
                         sql:
                             "UPDATE _tandem_initial SET last_key = ?, done = ?, conflicts = ?, errors = ? WHERE map = ?",
@@ -277,6 +281,7 @@ extension SyncEngine {
                 progress(state)
             }
         }
+        return deferred
     }
 
     /// Copies the rows of `chunk` that need no decision with one `INSERT …

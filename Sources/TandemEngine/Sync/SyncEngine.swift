@@ -435,6 +435,8 @@ public final class SyncEngine {
         /// Operator retries: (map, key, failed seq, seq that superseded it).
         var superseded: [(map: String, key: String, seq: Int64, by: Int64)] = []
         var wrote = false
+        /// Initial sync: rows written with a reference into their own map left empty, for the second pass.
+        var deferredReferences = 0
     }
 
     var pendingOutcome = Outcome()
@@ -644,6 +646,7 @@ public final class SyncEngine {
                         // table (the referenced row may come later, or refer back: a cycle); the second
                         // pass (``SyncEngine/completeSelfReferences``) fills it in.
                         values[check.target] = .null
+                        outcome.deferredReferences += 1
                         continue
                     }
                     if !found {
