@@ -12,7 +12,7 @@ struct MapsCommand: ParsableCommand {
             replayed in order) → running; stopped keeps config and checkpoint and drops nothing.
             A running engine picks a change up before its next batch.
             """,
-        subcommands: [List.self, InitialSyncCommand.self, CompareCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
+        subcommands: [List.self, InitialSyncCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the enabled maps, their plugin, tables and state.")
@@ -86,7 +86,18 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
 
     func run() throws {
         let environment = try options.loadEnvironment()
-        let maps = try environment.resolveMaps(options.loadCatalog(environment))
+        let catalog = options.loadCatalog(environment)
+        let maps = try environment.resolveMaps(catalog)
+        if Action.action == .run || Action.action == .resume {
+            // A map with blocking health-check findings does not start: it would fail on its first row.
+            let blocking = try MapValidator.validate(environment, catalog: catalog, maps: names).filter { $0.severity == .blocking }
+            if !blocking.isEmpty {
+                let blocked = Set(blocking.map(\.map)).sorted()
+                throw CLIError(
+                    "not starting: \(blocked.joined(separator: ", ")) \(blocked.count == 1 ? "has" : "have") blocking \(blocking.count == 1 ? "finding" : "findings")\n"
+                        + ValidateCommand.render(blocking) + "\n`tandem maps validate` checks again once fixed")
+            }
+        }
         let store = try environment.openState()
         let states = try store.mapStates().mapValues(\.state)
         var selected = names

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import TandemEngine
+
+/// `tandem maps validate [NAME...]`: the map health check.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check maps against the live tables of both sides and the loaded plugins; coded findings with a fix.",
+        discussion: """
+            Codes (blocking ones keep `tandem maps run` from starting the map):
+              TW001 a NOT NULL target column without default that no field writes (blocking)
+              TW002 a target key column written by no field in a direction the map syncs (blocking)
+              TW003 a copied column whose declared types disagree (warning)
+              TW004 a field writes a generated, read-only column (blocking)
+              TW005 two fields write one target column (blocking) or read one source column (warning)
+              TW006 a two-way value map with two sources for one target value (blocking)
+              TW007 a filter that does not parse or names a missing column (blocking)
+              TW008 a transform no loaded plugin provides (blocking)
+              TW009 a dependency that is not enabled (blocking; a lookup's map: warning)
+              TW010 a table or column the map names that the side does not have (blocking)
+            Exit status 0 without blocking findings, 1 with.
+
+            Example:
+              tandem maps validate customers-accounts --json
+            """)
+
+    @OptionGroup var options: EnvironmentOptions
+    @Argument(help: "The maps (default: every enabled map).") var names: [String] = []
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let environment = try options.loadEnvironment()
+        for name in names { try environment.requireMap(name) }
+        let findings = try MapValidator.validate(environment, catalog: options.loadCatalog(environment), maps: names.isEmpty ? nil : names)
+        if output.json {
+            printJSON(findings)
+        } else if findings.isEmpty {
+            print("no findings: \((names.isEmpty ? environment.config.maps.map(\.name) : names).joined(separator: ", "))")
+        } else {
+            print(Self.render(findings))
+        }
+        if findings.contains(where: { $0.severity == .blocking }) { throw ExitCode(1) }
+    }
+
+    /// One block per finding: code, severity, map and direction, what, and the fix.
+    static func render(_ findings: [MapFinding]) -> String {
+        findings.map { finding in
+            "\(finding.code.rawValue) \(finding.severity.rawValue) \(finding.map)\(finding.direction.map { " (\($0))" } ?? ""): \(finding.message)\n      fix: \(finding.fix)"
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,48 @@
+/// One finding of the map health check (`tandem maps validate`), coded like
+/// dual-write's map errors so that an admin can look a code up, with the fix.
+public struct MapFinding: Sendable, Codable, Hashable {
+    /// Whether the map may start with it.
+    public enum Severity: String, Sendable, Codable {
+        /// The map does not start until it is fixed.
+        case blocking
+        /// The map starts; the finding is worth a look.
+        case warning
+    }
+
+    /// The finding's kind.
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        /// A NOT NULL target column without default that no field writes.
+        case mandatoryUnmapped = "TW001"
+        /// A target key column that no field writes in a direction the map syncs.
+        case keyUnmapped = "TW002"
+        /// A copied column whose declared types disagree (text into a number, say).
+        case typeMismatch = "TW003"
+        /// A field writes a generated (read-only) column.
+        case readOnlyTarget = "TW004"
+        /// Two fields write the same target column, or read the same source column.
+        case duplicateColumn = "TW005"
+        /// A two-way value map with two sources for one target value.
+        case duplicateValueMapEntry = "TW006"
+        /// A filter that does not parse or names a column the table lacks.
+        case badFilter = "TW007"
+        /// A transform no loaded plugin provides, or whose config it refuses.
+        case unknownTransform = "TW008"
+        /// A dependency (or a lookup's map) that is not enabled.
+        case dependencyMissing = "TW009"
+        /// A table or column the map names that the side does not have.
+        case missingColumn = "TW010"
+    }
+
+    /// The map.
+    public var map: String
+    /// The code, e.g. `TW002`.
+    public var code: Code
+    /// Blocking or a warning.
+    public var severity: Severity
+    /// The direction it concerns, when it concerns one.
+    public var direction: SyncDirection?
+    /// What is wrong, naming the table, column or transform.
+    public var message: String
+    /// What to do about it.
+    public var fix: String
+}

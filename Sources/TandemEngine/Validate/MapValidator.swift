@@ -1,0 +1,192 @@
+import GRDB
+public import TandemPluginHost
+import TandemArrow
+import TandemDocuments
+
+/// The map health check behind `tandem maps validate`: each enabled map
+/// against the live tables of both sides and the loaded plugins, reported as
+/// coded findings with a fix (``MapFinding``), all of them rather than the
+/// first, so that an admin fixes a map in one round. Blocking findings keep
+/// `tandem maps run` from starting the map.
+public enum MapValidator {
+    /// Findings for `names` (every enabled map when nil), in map order.
+    public static func validate(_ environment: TandemEnvironment, catalog: PluginCatalog, maps names: [String]? = nil) throws -> [MapFinding] {
+        let sides = try environment.openSides()
+        let enabled = Set(environment.config.maps.map(\.name))
+        var findings: [MapFinding] = []
+        for settings in environment.config.maps where names?.contains(settings.name) ?? true {
+            guard let (_, map) = catalog.map(settings.name) else {
+                findings.append(
+                    MapFinding(
+                        map: settings.name, code: .dependencyMissing, severity: .blocking, direction: nil,
+                        message: "no loaded plugin provides map \(settings.name)",
+                        fix: "install the plugin that provides it (`tandem plugins list` shows what loaded and what was refused), or remove the map from tandem.yaml"))
+                continue
+            }
+            findings += try check(map, settings: settings, enabled: enabled, sides: sides, catalog: catalog)
+        }
+        return findings
+    }
+
+    private struct Column {
+        let type: String
+        let notNull: Bool
+        let hasDefault: Bool
+        let generated: Bool
+        let primaryKey: Bool
+    }
+
+    private static func columns(_ table: String, _ side: SideDatabase) throws -> [String: Column] {
+        try side.queue.read { db in
+            var result: [String: Column] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)", arguments: [table]) {
+                result[row["name"]] = Column(
+                    type: row["type"], notNull: (row["notnull"] as Int) == 1, hasDefault: (row["dflt_value"] as String?) != nil,
+                    generated: [2, 3].contains(row["hidden"] as Int), primaryKey: (row["pk"] as Int) > 0)
+            }
+            return result
+        }
+    }
+
+    /// SQLite's affinity class of a declared type, for the type check.
+    private static func affinity(_ declared: String) -> String {
+        let type = declared.uppercased()
+        if type.contains("INT") { return "integer" }
+        if type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT") { return "text" }
+        if type.contains("BLOB") || type.isEmpty { return "blob" }
+        if type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB") { return "real" }
+        return "numeric"
+    }
+
+    private static func check(
+        _ map: TableMap, settings: MapSettings, enabled: Set<String>, sides: [SideRole: SideDatabase], catalog: PluginCatalog
+    ) throws -> [MapFinding] {
+        var findings: [MapFinding] = []
+        func add(_ code: MapFinding.Code, _ severity: MapFinding.Severity, _ direction: SyncDirection?, _ message: String, fix: String) {
+            findings.append(MapFinding(map: map.id, code: code, severity: severity, direction: direction, message: message, fix: fix))
+        }
+        for parent in map.dependsOn ?? [] where !enabled.contains(parent) {
+            add(.dependencyMissing, .blocking, nil, "map \(map.id) depends on \(parent), which is not enabled", fix: "add \(parent) to maps in tandem.yaml")
+        }
+        for lookup in map.fields.compactMap(\.lookup) where lookup.map != map.id && !enabled.contains(lookup.map) {
+            add(
+                .dependencyMissing, .warning, nil, "a lookup names map \(lookup.map), which is not enabled: rows that name a parent wait for it forever",
+                fix: "add \(lookup.map) to maps in tandem.yaml")
+        }
+        var tables: [SideRole: [String: Column]] = [:]
+        for role in SideRole.allCases {
+            let reference = role == .erp ? map.erp : map.crm
+            let found = try columns(reference.table, sides[role]!)
+            if found.isEmpty {
+                add(
+                    .missingColumn, .blocking, nil, "the \(role) side has no table \(reference.table)",
+                    fix: "`tandem capture install --create-tables` creates it from the plugin's DDL")
+            }
+            tables[role] = found
+        }
+        guard !(tables[.erp]!.isEmpty || tables[.crm]!.isEmpty) else { return findings }
+        for direction in SyncDirection.allCases where settings.direction != .both && settings.direction.allows(direction) && !map.possibleDirections.contains(direction) {
+            let key = direction == .erpToCrm ? map.crm : map.erp
+            add(
+                .keyUnmapped, .blocking, direction,
+                "tandem.yaml asks map \(map.id) to sync \(direction), but its key \(key.table) (\(key.key.joined(separator: ", "))) is not written that way",
+                fix: "set direction: \(map.naturalDirection.rawValue), or make the key fields `<->` in the plugin")
+        }
+        for direction in SyncDirection.allCases where settings.direction.allows(direction) && map.possibleDirections.contains(direction) {
+            let toCRM = direction == .erpToCrm
+            let source = tables[direction.source]!
+            let target = tables[direction.target]!
+            let sourceTable = toCRM ? map.erp.table : map.crm.table
+            let targetTable = toCRM ? map.crm.table : map.erp.table
+            var written: [String: Int] = [:]
+            var read: [String: Int] = [:]
+            for field in map.fields {
+                let flows = field.direction == .both || (field.direction == .erpToCrm) == toCRM
+                guard flows, let targetRef = toCRM ? field.crm : field.erp else { continue }
+                let sourceRef = toCRM ? field.erp : field.crm
+                for column in targetRef.columns {
+                    written[column, default: 0] += 1
+                    guard let info = target[column] else {
+                        add(.missingColumn, .blocking, direction, "\(targetTable) has no column \(column)", fix: "add the column to the \(direction.target) table or fix the map in its plugin")
+                        continue
+                    }
+                    if info.generated {
+                        add(.readOnlyTarget, .blocking, direction, "\(targetTable).\(column) is a generated column; nothing can write it", fix: "map it one way toward the other side only, or drop the field")
+                    }
+                }
+                for column in sourceRef?.columns ?? [] {
+                    // Transforms often read a column that is also copied (a unit beside a quantity): only plain copies count.
+                    if field.transform == nil { read[column, default: 0] += 1 }
+                    if source[column] == nil {
+                        add(.missingColumn, .blocking, direction, "\(sourceTable) has no column \(column)", fix: "add the column to the \(direction.source) table or fix the map in its plugin")
+                    }
+                }
+                if let transform = field.transform {
+                    if catalog.transform(transform.name) != nil {
+                        findings += valueMapDuplicates(map, field: field, transform: transform, direction: direction)
+                    } else {
+                        add(
+                            .unknownTransform, .blocking, direction, "transform \(transform.name) is not provided by any loaded plugin",
+                            fix: "install the plugin that provides it (`tandem plugins list`), or fix the transform's name in the map")
+                    }
+                } else if let sourceRef, sourceRef.columns.count == 1, targetRef.columns.count == 1,
+                    let from = source[sourceRef.columns[0]], let to = target[targetRef.columns[0]],
+                    affinity(from.type) != affinity(to.type), !(["integer", "numeric"].contains(affinity(from.type)) && ["integer", "numeric", "real"].contains(affinity(to.type)))
+                {
+                    add(
+                        .typeMismatch, .warning, direction,
+                        "\(sourceTable).\(sourceRef.columns[0]) (\(from.type.isEmpty ? "no type" : from.type)) is copied into \(targetTable).\(targetRef.columns[0]) (\(to.type.isEmpty ? "no type" : to.type)); SQLite converts or refuses values on the way",
+                        fix: "make the column types agree, or map the field through a transform")
+                }
+            }
+            for (column, count) in written where count > 1 {
+                add(.duplicateColumn, .blocking, direction, "\(count) fields write \(targetTable).\(column)", fix: "keep one of them")
+            }
+            for (column, count) in read where count > 1 {
+                add(.duplicateColumn, .warning, direction, "\(count) fields read \(sourceTable).\(column)", fix: "fine when intended (a value used twice); otherwise drop one")
+            }
+            for column in (toCRM ? map.crm.key : map.erp.key) where written[column] == nil {
+                add(
+                    .keyUnmapped, .blocking, direction, "key column \(targetTable).\(column) is written by no field flowing \(direction)",
+                    fix: "map it `<->`, or set the map's direction to the way its key flows")
+            }
+            for (column, info) in target.sorted(by: { $0.key < $1.key }) where info.notNull && !info.hasDefault && !info.generated && written[column] == nil {
+                // An INTEGER PRIMARY KEY fills itself.
+                if info.primaryKey, affinity(info.type) == "integer", target.values.filter(\.primaryKey).count == 1 { continue }
+                add(
+                    .mandatoryUnmapped, .blocking, direction, "\(targetTable).\(column) is NOT NULL without a default, and no field writes it: every insert would fail",
+                    fix: "map a field to it, give it a default in the map (`default`), or let the column be empty")
+            }
+            let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } ?? map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+            if let filterText {
+                do {
+                    _ = try RowFilter(expression: filterText, columns: Array(source.keys), context: "map \(map.id) (\(direction))")
+                } catch {
+                    add(
+                        .badFilter, .blocking, direction, "\(error)",
+                        fix: "write the filter as an SQL expression over \(sourceTable)'s columns (\(source.keys.sorted().joined(separator: ", ")))")
+                }
+            }
+        }
+        return findings
+    }
+
+    /// A two-way value map must be one-to-one: its reverse direction would not know which source to write.
+    private static func valueMapDuplicates(
+        _ map: TableMap, field: FieldMap, transform: TransformReference, direction: SyncDirection
+    ) -> [MapFinding] {
+        guard transform.name == "tandem.std.value-map", field.direction == .both, direction == .crmToErp,
+            let entries = transform.config?["map"]?.objectValue
+        else { return [] }
+        var byTarget: [String: [String]] = [:]
+        for (key, value) in entries {
+            byTarget[value.stringValue ?? value.integerValue.map(String.init) ?? "\(value)", default: []].append(key)
+        }
+        return byTarget.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }.map { target, keys in
+            MapFinding(
+                map: map.id, code: .duplicateValueMapEntry, severity: .blocking, direction: direction,
+                message: "the value map on \((field.erp?.columns ?? []).joined(separator: ", ")) maps \(keys.sorted().joined(separator: " and ")) to \(target); going back, \(target) is ambiguous",
+                fix: "give each value its own target, or make the field one way (`->`)")
+        }
+    }
+}
