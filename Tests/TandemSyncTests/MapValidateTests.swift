@@ -81,3 +81,34 @@ struct MapValidateTests {
         #expect(listed?.first { $0["name"] as? String == "sample.unit-conversions" }?["state"] as? String == "not running")
     }
 }
+
+/// The findings that only a plugin's own map can have, with the SDK example
+/// edited into a faulty plugin (built with cc, dropped into ENV/plugins).
+@Suite("Map health check on a faulty plugin")
+struct FaultyPluginValidateTests {
+    @Test("two fields writing one column, a two-way value map with a repeated target, an unknown transform: TW005, TW006, TW008")
+    func faultyMaps() throws {
+        let fixture = try SyncFixture.make("validate-plugin", maps: []) {
+            $0.replacingOccurrences(of: "maps: []", with: "maps:\n  - name: contoso.sites\n  - name: contoso.warehouses\n")
+        }
+        _ = try Fixtures.warehousesExample(
+            editing: [
+                (#"{ "erp": "SITEID", "crm": "msdyn_siteid", "direction": "<->" },"#,
+                 #"{ "erp": "SITEID", "crm": "msdyn_siteid", "direction": "<->" }, { "erp": "NAME", "crm": "msdyn_siteid", "direction": "->" },"#),
+                (#""Transit": "192350002""#, #""Transit": "192350001""#),
+                (#"{ "erp": "MAXPALLETS", "crm": "msdyn_maxpallets", "direction": "<->" },"#,
+                 #"{ "erp": "MAXPALLETS", "crm": "msdyn_maxpallets", "direction": "<->", "transform": { "name": "contoso.nope" } },"#),
+            ],
+            into: fixture.directory + "/plugins")
+        #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
+        let result = try fixture.tandem(["maps", "validate"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("TW005 blocking contoso.sites (erp-to-crm): 2 fields write msdyn_operationalsite.msdyn_siteid"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "TW006 blocking contoso.warehouses (crm-to-erp): the value map on WAREHOUSETYPE maps Quarantine and Transit to 192350001; going back, 192350001 is ambiguous"),
+            "\(result.stdout)")
+        #expect(result.stdout.contains("TW008 blocking contoso.warehouses (erp-to-crm): transform contoso.nope is not provided by any loaded plugin"), "\(result.stdout)")
+        #expect(result.stdout.contains("TW008 blocking contoso.warehouses (crm-to-erp): transform contoso.nope is not provided by any loaded plugin"), "\(result.stdout)")
+    }
+}
