@@ -146,13 +146,20 @@ public final class SyncEngine {
         let housekeeper = try Housekeeper(sources: housekeepingSources(), pruneInterval: pruneInterval, logger: logger)
         defer { housekeeper.stop() }
         var backoff = Duration.milliseconds(10)
+        var lastWork = ContinuousClock.now
         // A side that keeps failing becomes an incident in the error list after a while.
         var failingSince: ContinuousClock.Instant?
         var incident: Int64?
         let transientAfter = Duration.seconds(environment.config.engine.transientErrorAfterSeconds)
         while !shouldStop() {
             do {
-                if try !iterate() { try? sleep(pollInterval) }
+                if try iterate() {
+                    lastWork = .now
+                } else {
+                    // Idle for a second: look less often (at most every 5 ms), so that an engine
+                    // with nothing to do does not spend a core polling; any work goes back to poll_interval_ms.
+                    try? sleep(ContinuousClock.now - lastWork > .seconds(1) ? max(pollInterval, .milliseconds(5)) : pollInterval)
+                }
                 backoff = .milliseconds(10)
                 failingSince = nil
                 if let open = incident {
