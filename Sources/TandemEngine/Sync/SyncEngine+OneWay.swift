@@ -17,11 +17,15 @@ extension SyncEngine {
     /// The one-way plan of every active map that has one.
     private func oneWayPlans() -> [(plan: DirectionPlan, reverse: SyncDirection)] {
         maps.compactMap { map in
-            guard states[map.name]?.isActive == true, let byDirection = plans[map.name], byDirection.count == 1,
-                let (direction, plan) = byDirection.first
-            else { return nil }
-            return (plan, SyncDirection(from: direction.target))
+            guard states[map.name]?.isActive == true, let plan = oneWayPlan(map.name) else { return nil }
+            return (plan, SyncDirection(from: plan.direction.target))
         }
+    }
+
+    /// The plan of `map` when it syncs one way only (nil: both ways, or not compiled).
+    func oneWayPlan(_ map: String) -> DirectionPlan? {
+        guard let byDirection = plans[map], byDirection.count == 1 else { return nil }
+        return byDirection.first?.value
     }
 
     /// Puts back what the target's applications changed in one-way maps;
@@ -80,30 +84,33 @@ extension SyncEngine {
             WHERE \(sourceKeyColumns.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND "))
             """
         let oneWay = "map \(plan.map) is one-way \(direction)"
-        for key in order {
-            let edit = latest[key]!
-            let seq: Int64 = edit[0]
-            let targetKey = (try? SQLLiteral.parseList(key)) ?? []
-            // The source key, from the target key columns that copy it.
-            let sourceKey = plan.sourceKey.indices.map { position in
-                plan.targetKeyFromSourceKey.firstIndex(of: position).flatMap { $0 < targetKey.count ? targetKey[$0] : nil }
+        // The batch's source rows in one read transaction, through one cached statement.
+        try source.queue.read { db in
+            for key in order {
+                let edit = latest[key]!
+                let seq: Int64 = edit[0]
+                let targetKey = (try? SQLLiteral.parseList(key)) ?? []
+                // The source key, from the target key columns that copy it.
+                let sourceKey = plan.sourceKey.indices.map { position in
+                    plan.targetKeyFromSourceKey.firstIndex(of: position).flatMap { $0 < targetKey.count ? targetKey[$0] : nil }
+                }
+                guard targetKey.count == plan.targetKey.count, sourceKey.allSatisfy({ $0 != nil }) else {
+                    reports.append((edit, "\(oneWay); the \(direction.target) edit is kept: its key does not name a \(direction.source) row"))
+                    continue
+                }
+                let values = sourceKey.map { $0! }
+                let row = try String.fetchOne(db.cachedStatement(sql: selectSource), arguments: StatementArguments(values))
+                guard let row else {
+                    reports.append((edit, "\(oneWay); the \(direction.target) row is kept but not synced: the \(direction.source) side has no row with this key"))
+                    continue
+                }
+                let change = Change(
+                    seq: seq, table: plan.sourceTable, operation: .update, key: SQLLiteral.quoteList(values), row: row, at: StateStore.now,
+                    origin: nil, changed: nil)
+                pairs.append((plan, change, nil))
+                let what = (edit[2] as String) == "D" ? "deleted" : (edit[2] as String) == "I" ? "inserted" : "edited"
+                reports.append((edit, "\(oneWay); the \(direction.target) side \(what) the row, so it was put back as the \(direction.source) side has it"))
             }
-            guard targetKey.count == plan.targetKey.count, sourceKey.allSatisfy({ $0 != nil }) else {
-                reports.append((edit, "\(oneWay); the \(direction.target) edit is kept: its key does not name a \(direction.source) row"))
-                continue
-            }
-            let values = sourceKey.map { $0! }
-            let row = try source.queue.read { db in try String.fetchOne(db, sql: selectSource, arguments: StatementArguments(values)) }
-            guard let row else {
-                reports.append((edit, "\(oneWay); the \(direction.target) row is kept but not synced: the \(direction.source) side has no row with this key"))
-                continue
-            }
-            let change = Change(
-                seq: seq, table: plan.sourceTable, operation: .update, key: SQLLiteral.quoteList(values), row: row, at: StateStore.now,
-                origin: nil, changed: nil)
-            pairs.append((plan, change, nil))
-            let what = (edit[2] as String) == "D" ? "deleted" : (edit[2] as String) == "I" ? "inserted" : "edited"
-            reports.append((edit, "\(oneWay); the \(direction.target) side \(what) the row, so it was put back as the \(direction.source) side has it"))
         }
         let items = prepare(pairs)
         let outcome = try target.queue.writeWithoutTransaction { db in

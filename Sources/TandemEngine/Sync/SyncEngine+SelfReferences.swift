@@ -26,6 +26,11 @@ extension SyncEngine {
         let table = CaptureSchema.identifier(plan.sourceTable)
         let referencing = sources.map { "\(CaptureSchema.identifier($0)) IS NOT NULL" }.joined(separator: " OR ")
         let targetTable = CaptureSchema.identifier(plan.targetTable)
+        // Per reference: does its row exist, and set it where the first pass left it empty.
+        let statements = checks.map { check in
+            let column = CaptureSchema.identifier(plan.targetColumns[check.target])
+            return (exists: check.sql, fill: "UPDATE \(targetTable) SET \(column) = ? WHERE \(plan.keyCondition) AND \(column) IS NULL")
+        }
         var filled = 0
         var parked = 0
         var after: [DatabaseValue]?
@@ -53,18 +58,16 @@ extension SyncEngine {
                     for item in items {
                         guard case .success(let values)? = item.mapped else { continue }
                         let key = plan.targetKey.map { values[$0] }
-                        for check in checks where !values[check.target].isNull {
+                        for (check, sql) in zip(checks, statements) where !values[check.target].isNull {
                             if let own = check.ownColumn, values[own] == values[check.target] { continue }
-                            guard try Int.fetchOne(db, sql: check.sql, arguments: StatementArguments(check.arguments(values))) != nil else {
+                            guard try Int.fetchOne(db.cachedStatement(sql: sql.exists), arguments: StatementArguments(check.arguments(values))) != nil
+                            else {
                                 missing.append(item)
                                 break
                             }
                             // Only the reference, and only where the first pass left it empty: an
                             // application's edit of the row since then is not overwritten.
-                            let column = CaptureSchema.identifier(plan.targetColumns[check.target])
-                            try db.execute(
-                                sql: "UPDATE \(targetTable) SET \(column) = ? WHERE \(plan.keyCondition) AND \(column) IS NULL",
-                                arguments: StatementArguments([values[check.target]] + key))
+                            try db.cachedStatement(sql: sql.fill).execute(arguments: StatementArguments([values[check.target]] + key))
                             filled += db.changesCount
                         }
                     }

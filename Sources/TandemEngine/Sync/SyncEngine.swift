@@ -895,7 +895,7 @@ public final class SyncEngine {
                     readers[plan.sourceTable, default: []].append(map.name)
                 }
                 // A one-way map also reads its target's change log, for edits to put back.
-                if let byDirection = plans[map.name], byDirection.count == 1, let (direction, plan) = byDirection.first, direction.target == role {
+                if let plan = oneWayPlan(map.name), plan.direction.target == role {
                     readers[plan.targetTable, default: []].append(map.name)
                 }
             }
