@@ -95,9 +95,15 @@ enum BundledTransformSQL {
     /// The name of the SQL function the currency-precision form calls (C: `_TandemSQLiteShims/rescale.c`).
     static let rescaleFunction = "tandem_rescale"
 
-    /// Registers ``rescaleFunction`` on `db`'s connection.
-    static func registerRescale(_ db: Database) throws {
-        let code = _tandem_sqlite_register_rescale(UnsafeMutableRawPointer(db.sqliteConnection))
-        guard code == SQLITE_OK else { throw SyncError(.database, "could not register tandem_rescale on \(db.description): SQLite result \(code)") }
+    /// The name of the SQL function that fails the statement when its argument is not true
+    /// (C: `_TandemSQLiteShims/rescale.c`); see ``InitialSyncSQL/insert(_:_:require:_:)``.
+    static let requireFunction = "tandem_require"
+
+    /// Registers ``rescaleFunction`` and ``requireFunction`` on `db`'s connection.
+    static func registerFunctions(_ db: Database) throws {
+        let code = _tandem_sqlite_register_functions(UnsafeMutableRawPointer(db.sqliteConnection))
+        guard code == SQLITE_OK else {
+            throw SyncError(.database, "could not register tandem_rescale and tandem_require on \(db.description): SQLite result \(code)")
+        }
     }
 }

@@ -215,9 +215,18 @@ struct InitialSyncSQL {
     }
 
     /// Copies the chunk's rows that pass the filter and meet `condition`; returns how many it inserted.
-    func insert(_ chunk: Chunk, _ condition: Condition, _ db: Database) throws -> Int {
+    ///
+    /// With `require`, every row copied must also meet it, or the statement
+    /// fails with SQLITE_CONSTRAINT and copies nothing: it is evaluated last
+    /// (after the filter) through ``BundledTransformSQL/requireFunction``, in
+    /// a savepoint, so a failure leaves the chunk's transaction as it was.
+    func insert(_ chunk: Chunk, _ condition: Condition, require: Condition? = nil, _ db: Database) throws -> Int {
         guard let bulk else { return 0 }
-        let (clause, arguments) = whereClause(chunk, condition.and(filterCondition))
+        var (clause, arguments) = whereClause(chunk, condition.and(filterCondition))
+        if let require {
+            clause += " AND \(BundledTransformSQL.requireFunction)(\(require.sql ?? "1"))"
+            arguments += StatementArguments(require.arguments)
+        }
         let statement = try db.cachedStatement(sql: "\(bulk.insertPrefix) \(clause)")
         // The capture triggers record nothing for initial sync's writes (their
         // WHEN), but SQLite still enters each trigger's program for every row to
@@ -229,8 +238,13 @@ struct InitialSyncSQL {
         let quiet = try !targetHasOtherTriggers(db)
         if quiet { try Self.enableTriggers(false, db) }
         let inserted = Result { () throws -> Int in
-            try statement.execute(arguments: arguments)
-            return db.changesCount
+            var count = 0
+            try db.inSavepoint {
+                try statement.execute(arguments: arguments)
+                count = db.changesCount
+                return .commit
+            }
+            return count
         }
         if quiet { try Self.enableTriggers(true, db) }
         return try inserted.get()

@@ -240,7 +240,7 @@ extension SyncEngine {
         try to.queue.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS \(InitialSyncSQL.sourceSchema)", arguments: [from.path])
             // The SQL forms of bundled transforms call it (see BundledTransformSQL).
-            try BundledTransformSQL.registerRescale(db)
+            try BundledTransformSQL.registerFunctions(db)
             defer { try? db.execute(sql: "DETACH DATABASE \(InitialSyncSQL.sourceSchema)") }
             state.total = try statements.sourceRows(db)
             progress(state)
@@ -319,11 +319,14 @@ extension SyncEngine {
                 let rows: [(key: String, row: String)]
                 let inserted: Int
                 if masterPhase, optimistic {
-                    // The target had none of these keys: copy first, then the rows that were held back
-                    // are the ones whose key is still missing (a key probe each), instead of
-                    // evaluating every lookup and transform check a second time.
-                    inserted = try statements.insert(chunk, copy, db)
-                    rows = try statements.rows(chunk, Condition(bulk.onTarget).negated.or(edited).and(statements.filterCondition), db)
+                    // The target had none of these keys: every row but the edited ones is copied,
+                    // and the lookup and transform checks run once, inside the copy. A row that
+                    // fails one fails the statement (tandem_require), its savepoint undoes the
+                    // chunk, and the chunk is copied again the checked way below. So a clean
+                    // chunk is read once, and the only rows left are the edited ones.
+                    let require = parentMissing.isNone ? nil : parentMissing.negated
+                    inserted = try statements.insert(chunk, edited.negated, require: require, db)
+                    rows = edited.isNone ? [] : try statements.rows(chunk, edited.and(statements.filterCondition), db)
                 } else {
                     rows = decide.isNone ? [] : try statements.rows(chunk, decide.and(statements.filterCondition), db)
                     inserted = try statements.insert(chunk, copy, db)
