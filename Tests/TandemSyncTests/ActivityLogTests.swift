@@ -106,6 +106,41 @@ struct ActivityLogTests {
         #expect(Self.entries(all, ActivityEvent.engineStopped).first?["actor"] as? String == "engine")
     }
 
+    @Test("A plugin's changed map definition is logged as mapping changed with before and after, and a map taken out of tandem.yaml as map removed")
+    func pluginMappingChange() throws {
+        let fixture = try SyncFixture.make("activity-plugin", maps: []) {
+            $0.replacingOccurrences(of: "maps: []", with: "maps:\n  - name: contoso.sites\n  - name: contoso.warehouses\n")
+        }
+        let plugins = fixture.directory + "/plugins"
+        _ = try Fixtures.warehousesExample(into: plugins)
+        #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
+        let run = try fixture.tandem(["maps", "run", "contoso.sites"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(Set(Self.entries(try Self.log(fixture), ActivityEvent.mapCreated).compactMap { $0["map"] as? String }) == ["contoso.sites", "contoso.warehouses"])
+        // The author makes the sites' NAME flow one way only and ships the plugin again.
+        _ = try Fixtures.warehousesExample(
+            editing: [
+                (#"{ "erp": "NAME", "crm": "msdyn_name", "direction": "<->" }"# + "\n            ],",
+                 #"{ "erp": "NAME", "crm": "msdyn_name", "direction": "->" }"# + "\n            ],"),
+            ],
+            into: plugins)
+        let config = fixture.directory + "/tandem.yaml"
+        try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: "  - name: contoso.warehouses\n", with: "")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let pause = try fixture.tandem(["maps", "pause", "contoso.sites"])
+        #expect(pause.status == 0, "\(pause.stderr)")
+        let all = try Self.log(fixture)
+        let changed = Self.entries(all, ActivityEvent.mappingChanged)
+        #expect(changed.map { $0["map"] as? String } == ["contoso.sites"])
+        #expect(changed.first?["details"] as? String == "definition.fields[2].direction: <-> → ->", "\(changed)")
+        #expect(changed.first?["actor"] as? String == Self.cliUser)
+        let removed = Self.entries(all, ActivityEvent.mapRemoved)
+        #expect(removed.map { $0["map"] as? String } == ["contoso.warehouses"])
+        #expect((removed.first?["details"] as? String)?.contains("no longer enabled in \(config)") == true)
+        // Its history stays reachable by name.
+        #expect(try fixture.tandem(["log", "--map", "contoso.warehouses"]).status == 0)
+    }
+
     /// Groups, customers and notes running under an engine, with one conflict
     /// (customer C1 renamed on both sides while paused), one parked change
     /// (note 5000, refused by the CRM) and one activity entry moved three days back.
