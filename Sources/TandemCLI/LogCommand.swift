@@ -42,14 +42,20 @@ struct LogCommand: ParsableCommand {
 
     @OptionGroup var options: EnvironmentOptions
     @Option(help: ArgumentHelp("Only this map (repeatable).", valueName: "ID")) var map: [String] = []
-    @Option(help: ArgumentHelp("Only errors and conflicts held by this side: erp or crm.", valueName: "SIDE")) var side: String?
+    @Option(help: ArgumentHelp("Only errors and conflicts held by this side: erp or crm.", valueName: "SIDE")) var side:
+        String?
     @Option(help: ArgumentHelp("Only this kind (activity, error, conflict) or event (repeatable).", valueName: "KIND"))
     var kind: [String] = []
     @Option(help: ArgumentHelp("Only entries about this key.", valueName: "KEY")) var key: String?
-    @Option(help: ArgumentHelp("Only entries since then: 30s, 15m, 2h, 7d, or a date.", valueName: "WHEN")) var since: String?
-    @Option(help: ArgumentHelp("Only entries before then: 30s, 15m, 2h, 7d, or a date.", valueName: "WHEN")) var until: String?
-    @Option(help: ArgumentHelp("How many entries per page (the newest, printed oldest first).", valueName: "N")) var limit = 50
-    @Option(help: ArgumentHelp("The page before this cursor (printed at the end of the previous page).", valueName: "CURSOR"))
+    @Option(help: ArgumentHelp("Only entries since then: 30s, 15m, 2h, 7d, or a date.", valueName: "WHEN")) var since:
+        String?
+    @Option(help: ArgumentHelp("Only entries before then: 30s, 15m, 2h, 7d, or a date.", valueName: "WHEN")) var until:
+        String?
+    @Option(help: ArgumentHelp("How many entries per page (the newest, printed oldest first).", valueName: "N"))
+    var limit = 50
+    @Option(
+        help: ArgumentHelp(
+            "The page before this cursor (printed at the end of the previous page).", valueName: "CURSOR"))
     var before: String?
     @Flag(name: .shortAndLong, help: "Keep printing new entries as they are written, until Ctrl-C.") var follow = false
     @OptionGroup var output: OutputOptions
@@ -62,12 +68,15 @@ struct LogCommand: ParsableCommand {
             guard known else {
                 let enabled = environment.config.maps.map(\.name).joined(separator: ", ")
                 throw CLIError(
-                    "--map '\(name)': no such map in \(environment.configPath) (enabled: \(enabled.isEmpty ? "none" : enabled)) nor in the log")
+                    "--map '\(name)': no such map in \(environment.configPath) (enabled: \(enabled.isEmpty ? "none" : enabled)) nor in the log"
+                )
             }
             filter.maps.insert(name)
         }
         if let side {
-            guard let role = SideRole(rawValue: side.lowercased()) else { throw CLIError("--side must be erp or crm, not '\(side)'") }
+            guard let role = SideRole(rawValue: side.lowercased()) else {
+                throw CLIError("--side must be erp or crm, not '\(side)'")
+            }
             filter.side = role
         }
         let events = ActivityEvent.all + [ActivityEvent.changeParked, ActivityEvent.conflictDetected]
@@ -78,7 +87,8 @@ struct LogCommand: ParsableCommand {
                 filter.events.insert(value.lowercased())
             } else {
                 throw CLIError(
-                    "--kind '\(value)' is neither a kind (activity, error, conflict) nor an event (\(events.joined(separator: ", ")))")
+                    "--kind '\(value)' is neither a kind (activity, error, conflict) nor an event (\(events.joined(separator: ", ")))"
+                )
             }
         }
         filter.key = key
@@ -92,7 +102,9 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         guard limit >= 1 else { throw CLIError("--limit must be at least 1, not \(limit)") }
-        if follow, before != nil { throw CLIError("--follow shows the newest entries and what comes next; leave out --before") }
+        if follow, before != nil {
+            throw CLIError("--follow shows the newest entries and what comes next; leave out --before")
+        }
         let cursor = try before.map { text in try LogCursor(parsing: text) }
         let environment = try options.loadEnvironment()
         let reader = try LogReader(environment)
@@ -129,10 +141,11 @@ struct LogCommand: ParsableCommand {
         var ends = try reader.ends()
         var version = try reader.version()
         let page = try reader.page(filter, limit: limit)
-        emit(page.entries.filter { entry in
-            guard let position = try? LogCursor(parsing: entry.cursor) else { return true }
-            return position.id <= ends[position.source] ?? 0
-        })
+        emit(
+            page.entries.filter { entry in
+                guard let position = try? LogCursor(parsing: entry.cursor) else { return true }
+                return position.id <= ends[position.source] ?? 0
+            })
         while !stop.load(ordering: .relaxed) {
             Thread.sleep(forTimeInterval: 0.1)
             let now = try reader.version()
@@ -164,8 +177,12 @@ struct LogCommand: ParsableCommand {
         let time = entry.time.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
         let who = entry.kind == .activity ? entry.actor : entry.id
         let details = [entry.key.map { "key \($0)" }, entry.details].compactMap { $0 }.joined(separator: ": ")
-        func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-        return [time, pad(entry.kind.rawValue, 8), pad(entry.event, 23), pad(entry.map ?? "-", 18), pad(who, 12), details]
-            .joined(separator: "  ")
+        func pad(_ text: String, _ width: Int) -> String {
+            text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
+        }
+        return [
+            time, pad(entry.kind.rawValue, 8), pad(entry.event, 23), pad(entry.map ?? "-", 18), pad(who, 12), details,
+        ]
+        .joined(separator: "  ")
     }
 }

@@ -25,7 +25,9 @@ public struct LogSettings: Hashable, Sendable {
     static func parse(_ node: Node, _ reader: YAMLReader) throws(ConfigError) -> LogSettings {
         var settings = LogSettings()
         var conflicts: Int?
-        for (setting, value, _) in try reader.mapping(node, "log", allowed: ["retention_days", "conflict_retention_days"]) {
+        for (setting, value, _) in try reader.mapping(
+            node, "log", allowed: ["retention_days", "conflict_retention_days"])
+        {
             let place = "log.\(setting)"
             let days = try reader.integer(value, place, range: 1...maximumDays)
             if setting == "retention_days" { settings.retentionDays = days } else { conflicts = days }

@@ -53,9 +53,11 @@ public enum ActivityEvent {
 
     /// Every activity event name, in the order the documentation lists them.
     public static let all: [String] = [
-        engineStarted, engineStopped, pluginLoaded, pluginRefused, mapCreated, mapRemoved, configChanged, mappingChanged, state,
+        engineStarted, engineStopped, pluginLoaded, pluginRefused, mapCreated, mapRemoved, configChanged,
+        mappingChanged, state,
         initialSyncStarted, initialSyncProgress, initialSyncFinished, catchUpStarted, catchUpFinished, transientError,
-        transientErrorCleared, parkedChangeDiscarded, parkedChangeSuperseded, errorsRetried, conflictResolved, alertFired,
+        transientErrorCleared, parkedChangeDiscarded, parkedChangeSuperseded, errorsRetried, conflictResolved,
+        alertFired,
         alertCleared, logPruned,
     ]
 

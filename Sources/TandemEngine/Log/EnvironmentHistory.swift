@@ -15,15 +15,20 @@ public enum EnvironmentHistory {
     /// Compares `environment` and its resolved `maps` with the last snapshot,
     /// logs each difference with `actor` (who noticed it), and stores the new one.
     /// The first load of an environment logs `map created` for each map.
-    public static func record(_ environment: TandemEnvironment, maps: [ResolvedMap], state: StateStore, actor: String) throws {
+    public static func record(
+        _ environment: TandemEnvironment, maps: [ResolvedMap], state: StateStore, actor: String
+    ) throws {
         var current: [String: [String: String]] = ["environment": environmentSettings(environment.config)]
         for map in maps { current["map:" + map.name] = try mapSettings(map, environment: environment) }
         try state.queue.write { db in
             try db.execute(
-                sql: "CREATE TABLE IF NOT EXISTS snapshots (subject TEXT PRIMARY KEY, body TEXT NOT NULL, at REAL NOT NULL)")
+                sql:
+                    "CREATE TABLE IF NOT EXISTS snapshots (subject TEXT PRIMARY KEY, body TEXT NOT NULL, at REAL NOT NULL)"
+            )
             var stored: [String: [String: String]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT subject, body FROM snapshots") {
-                stored[row[0]] = (try? JSONDecoder().decode([String: String].self, from: Data((row[1] as String).utf8))) ?? [:]
+                stored[row[0]] =
+                    (try? JSONDecoder().decode([String: String].self, from: Data((row[1] as String).utf8))) ?? [:]
             }
             for (subject, now) in current.sorted(by: { $0.key < $1.key }) {
                 let map = subject.hasPrefix("map:") ? String(subject.dropFirst(4)) : nil
@@ -32,17 +37,24 @@ public enum EnvironmentHistory {
                     let event = map == nil ? ActivityEvent.configChanged : ActivityEvent.mappingChanged
                     try StateStore.log(db, actor: actor, map: map, event: event, details: diff(before, now))
                 } else if let map {
-                    let settings = ["plugin", "settings.direction", "settings.master"].compactMap { key in now[key].map { "\(key) \($0)" } }
-                    try StateStore.log(db, actor: actor, map: map, event: ActivityEvent.mapCreated, details: settings.joined(separator: ", "))
+                    let settings = ["plugin", "settings.direction", "settings.master"].compactMap { key in
+                        now[key].map { "\(key) \($0)" }
+                    }
+                    try StateStore.log(
+                        db, actor: actor, map: map, event: ActivityEvent.mapCreated,
+                        details: settings.joined(separator: ", "))
                 }
                 let body = String(decoding: try canonical.encode(now), as: UTF8.self)
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO snapshots (subject, body, at) VALUES (?, ?, ?)", arguments: [subject, body, StateStore.now])
+                    sql: "INSERT OR REPLACE INTO snapshots (subject, body, at) VALUES (?, ?, ?)",
+                    arguments: [subject, body, StateStore.now])
             }
             for subject in stored.keys.sorted() where subject.hasPrefix("map:") && current[subject] == nil {
                 try StateStore.log(
                     db, actor: actor, map: String(subject.dropFirst(4)), event: ActivityEvent.mapRemoved,
-                    details: "no longer enabled in \(environment.configPath); its checkpoints, queued changes and history stay")
+                    details:
+                        "no longer enabled in \(environment.configPath); its checkpoints, queued changes and history stay"
+                )
                 try db.execute(sql: "DELETE FROM snapshots WHERE subject = ?", arguments: [subject])
             }
         }

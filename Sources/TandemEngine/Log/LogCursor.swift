@@ -28,7 +28,8 @@ public struct LogCursor: Hashable, Sendable, Comparable, CustomStringConvertible
         else {
             throw SyncError(
                 .state,
-                "'\(text)' is not a log cursor; use the one `tandem log` printed (--before AT:SOURCE:ID, e.g. 1764410400123.5:0:41)")
+                "'\(text)' is not a log cursor; use the one `tandem log` printed (--before AT:SOURCE:ID, e.g. 1764410400123.5:0:41)"
+            )
         }
         self.init(at: at, source: source, id: id)
     }

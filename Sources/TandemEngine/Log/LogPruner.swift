@@ -51,20 +51,24 @@ final class LogPruner: Sendable {
                 if ContinuousClock.now >= next {
                     next = .now + interval
                     do {
-                        let counts = try Self.prune(state: state, sides: sides, settings: settings, now: StateStore.now) {
+                        let counts = try Self.prune(state: state, sides: sides, settings: settings, now: StateStore.now)
+                        {
                             flag.stopped.load(ordering: .relaxed)
                         }
                         // Only a round that deleted something is worth an entry.
                         if counts.total > 0 {
                             try state.write { db in
                                 try StateStore.log(
-                                    db, actor: "engine", map: nil, event: ActivityEvent.logPruned, details: Self.summary(counts, settings))
+                                    db, actor: "engine", map: nil, event: ActivityEvent.logPruned,
+                                    details: Self.summary(counts, settings))
                             }
                             logger.info("log retention: \(Self.summary(counts, settings))")
                         }
                         reported = false
                     } catch {
-                        if !reported { logger.warning("log retention (pruning old entries) failed, retrying later: \(error)") }
+                        if !reported {
+                            logger.warning("log retention (pruning old entries) failed, retrying later: \(error)")
+                        }
                         reported = true
                     }
                 }
@@ -79,7 +83,8 @@ final class LogPruner: Sendable {
     /// Deletes what the retention allows, chunk by chunk, until nothing is
     /// left or `stopping` says so.
     static func prune(
-        state: DatabaseQueue, sides: [DatabaseQueue], settings: LogSettings, now: Double, stopping: () -> Bool = { false }
+        state: DatabaseQueue, sides: [DatabaseQueue], settings: LogSettings, now: Double,
+        stopping: () -> Bool = { false }
     ) throws -> Counts {
         let day = 86_400_000.0
         let activityCutoff = now - Double(settings.retentionDays) * day
@@ -104,7 +109,8 @@ final class LogPruner: Sendable {
             return deleted
         }
         counts.activity = try drain(
-            state, table: "activity", "DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE at < ?1 ORDER BY at LIMIT ?2)",
+            state, table: "activity",
+            "DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE at < ?1 ORDER BY at LIMIT ?2)",
             activityCutoff)
         counts.requests = try drain(
             state, table: "requests",
@@ -134,7 +140,9 @@ final class LogPruner: Sendable {
         if counts.incidents > 0 { parts.append("\(counts.incidents) cleared incidents") }
         var text = parts.isEmpty ? "" : parts.joined(separator: ", ") + " older than \(settings.retentionDays) days"
         if counts.conflicts > 0 {
-            text += (text.isEmpty ? "" : "; ") + "\(counts.conflicts) resolved conflicts older than \(settings.conflictRetentionDays) days"
+            text +=
+                (text.isEmpty ? "" : "; ")
+                + "\(counts.conflicts) resolved conflicts older than \(settings.conflictRetentionDays) days"
         }
         return "pruned " + text
     }

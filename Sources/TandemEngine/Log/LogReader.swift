@@ -50,7 +50,9 @@ public final class LogReader {
     }
 
     /// The entries written after `ends` that match `filter`, oldest first, and the new ends.
-    public func entries(after ends: [Int: Int64], _ filter: LogFilter) throws -> (entries: [LogEntry], ends: [Int: Int64]) {
+    public func entries(
+        after ends: [Int: Int64], _ filter: LogFilter
+    ) throws -> (entries: [LogEntry], ends: [Int: Int64]) {
         var found: [(LogCursor, LogEntry)] = []
         var next = ends
         for source in LogSource.all {
@@ -58,7 +60,9 @@ public final class LogReader {
             let last = try read(source) { db in try source.lastID(db) }
             let start = ends[source.rank] ?? 0
             if last > start, source.admits(filter) {
-                found += try read(source) { db in try source.after(db, filter: filter, id: start) }.filter { $0.0.id <= last }
+                found += try read(source) { db in try source.after(db, filter: filter, id: start) }.filter {
+                    $0.0.id <= last
+                }
             }
             next[source.rank] = max(start, last)
         }
@@ -71,7 +75,9 @@ public final class LogReader {
     public func version() throws -> Int {
         var total = try state.dataVersion()
         for side in sides.values {
-            total += try side.queue.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+            total += try side.queue.inDatabase { db in
+                try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+            }
         }
         return total
     }
@@ -81,7 +87,9 @@ public final class LogReader {
     public func knows(map: String) throws -> Bool {
         try state.queue.read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?) OR EXISTS (SELECT 1 FROM activity WHERE map = ?)",
+                db,
+                sql:
+                    "SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?) OR EXISTS (SELECT 1 FROM activity WHERE map = ?)",
                 arguments: [map, map]) ?? false
         }
     }

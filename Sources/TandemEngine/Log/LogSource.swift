@@ -143,14 +143,16 @@ struct LogSource: Sendable {
         switch kind {
         case .activity:
             return LogEntry(
-                cursor: cursor, at: at, time: LogEntry.iso8601(at), kind: .activity, event: row["event"], map: row["map"], side: nil,
+                cursor: cursor, at: at, time: LogEntry.iso8601(at), kind: .activity, event: row["event"],
+                map: row["map"], side: nil,
                 key: nil, actor: row["actor"], id: "activity-\(id)", details: row["details"])
         case .error:
             let source: String = row["source"]
             let attempts: Int = row["attempts"]
             let waits = (row["kind"] as String) == "error" ? "" : " (\(row["kind"] as String))"
             return LogEntry(
-                cursor: cursor, at: at, time: LogEntry.iso8601(at), kind: .error, event: ActivityEvent.changeParked, map: row["map"],
+                cursor: cursor, at: at, time: LogEntry.iso8601(at), kind: .error, event: ActivityEvent.changeParked,
+                map: row["map"],
                 side: side, key: row["key"], actor: "engine", id: ErrorID(side: side!, number: id).description,
                 details:
                     "\(row["error_class"] as String)\(waits): \(row["reason"] as String); change \(source):\(row["seq"] as Int64) \(row["op"] as String), tried \(attempts) time\(attempts == 1 ? "" : "s")"
@@ -161,9 +163,11 @@ struct LogSource: Sendable {
             let id = ErrorID(side: side!, number: id).description
             let what =
                 status == "open"
-                ? "open, waits for `tandem conflicts resolve \(id)`" : "\(status), \(row["winner"] as String) won: \(outcome ?? "")"
+                ? "open, waits for `tandem conflicts resolve \(id)`"
+                : "\(status), \(row["winner"] as String) won: \(outcome ?? "")"
             return LogEntry(
-                cursor: cursor, at: at, time: LogEntry.iso8601(at), kind: .conflict, event: ActivityEvent.conflictDetected,
+                cursor: cursor, at: at, time: LogEntry.iso8601(at), kind: .conflict,
+                event: ActivityEvent.conflictDetected,
                 map: row["map"], side: side, key: row["key"], actor: "engine", id: id,
                 details: "policy \(row["policy"] as String), incoming from \(row["source"] as String); \(what)")
         }

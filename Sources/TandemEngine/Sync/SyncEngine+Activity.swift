@@ -26,7 +26,8 @@ extension SyncEngine {
         }
         try state.log(
             actor: "engine", map: map, event: ActivityEvent.catchUpFinished,
-            details: "caught up" + (took.map { String(format: " in %.1f s", $0.timeInterval) } ?? "") + ", running live: "
+            details: "caught up" + (took.map { String(format: " in %.1f s", $0.timeInterval) } ?? "")
+                + ", running live: "
                 + through.joined(separator: ", "))
     }
 }
