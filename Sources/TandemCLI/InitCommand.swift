@@ -31,6 +31,8 @@ struct InitCommand: ParsableCommand {
         let catalog = plugins.loadCatalog()
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
         let environment = try TandemEnvironment.create(at: directory, maps: maps, catalog: catalog)
+        try EnvironmentHistory.record(
+            environment, maps: environment.resolveMaps(catalog), state: environment.openState(), actor: CLIActor.current)
         print("created environment \(environment.directory)")
         print("  config: \(environment.configPath)")
         for role in SideRole.allCases {

@@ -66,6 +66,7 @@ struct InitialSyncCommand: ParsableCommand {
         }
         names.forEach(visit)
         let state = try environment.openState()
+        try EnvironmentHistory.record(environment, maps: resolved, state: state, actor: CLIActor.current)
         let current = try state.mapStates()
         for name in ordered {
             let now = current[name]?.state ?? .notRunning
@@ -73,7 +74,7 @@ struct InitialSyncCommand: ParsableCommand {
                 throw CLIError("map \(name) is \(now.rawValue); initial sync runs before live sync (`tandem maps stop \(name)` first)")
             }
         }
-        try state.setStates(ordered, to: .initializing, actor: "cli")
+        try state.setStates(ordered, to: .initializing, actor: CLIActor.current)
         let engine = try SyncEngine(environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"))
         let terminal = isatty(STDERR_FILENO) == 1 && !json
         var results: [SyncEngine.InitialSyncProgress] = []
@@ -82,7 +83,7 @@ struct InitialSyncCommand: ParsableCommand {
             var doneAtStart = 0
             var lastLine = ContinuousClock.now - .seconds(2)
             var lastPhase = ""
-            let result = try engine.initialSync(map: name, master: side, chunk: chunk, bulk: bulk) { progress in
+            let result = try engine.initialSync(map: name, master: side, chunk: chunk, bulk: bulk, actor: CLIActor.current) { progress in
                 if progress.phase != lastPhase {
                     // Which path each phase took, once, on its own line; the rate counts from here.
                     if terminal, !lastPhase.isEmpty { printError("") }
@@ -120,7 +121,7 @@ struct InitialSyncCommand: ParsableCommand {
                     "\(name): in step from the \(result.master) side; \(result.conflicts) row(s) differed (the \(result.master) version kept), \(result.errors) in the error list\(result.errors > 0 ? " (`tandem errors list --map \(name)`)" : "")")
             }
         }
-        if run { try state.setStates(ordered, to: .running, actor: "cli") }
+        if run { try state.setStates(ordered, to: .running, actor: CLIActor.current) }
         if json { printJSON(results) }
     }
 }

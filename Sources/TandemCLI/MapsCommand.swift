@@ -88,6 +88,8 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         let environment = try options.loadEnvironment()
         let catalog = options.loadCatalog(environment)
         let maps = try environment.resolveMaps(catalog)
+        // Changes to tandem.yaml or to a plugin's maps since the last load go to the activity log first.
+        try EnvironmentHistory.record(environment, maps: maps, state: environment.openState(), actor: CLIActor.current)
         if Action.action == .run || Action.action == .resume {
             // A map with blocking health-check findings does not start: it would fail on its first row.
             let blocking = try MapValidator.validate(environment, catalog: catalog, maps: names).filter { $0.severity == .blocking }
@@ -132,7 +134,7 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
             }
         }
         for target in Set(transitions.map(\.to)) {
-            try store.setStates(transitions.filter { $0.to == target }.map(\.map), to: target, actor: "cli")
+            try store.setStates(transitions.filter { $0.to == target }.map(\.map), to: target, actor: CLIActor.current)
         }
         if output.json { return printJSON(transitions) }
         if transitions.isEmpty { print("nothing to do: \(selected.joined(separator: ", ")) already \(Action.action == .stop ? "stopped" : "in that state")") }

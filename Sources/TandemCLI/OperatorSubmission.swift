@@ -13,7 +13,7 @@ enum OperatorSubmission {
         let environment = try options.loadEnvironment()
         if let map = request.map { try environment.requireMap(map) }
         let state = try environment.openState()
-        let id = try state.enqueue(request, actor: "cli")
+        let id = try state.enqueue(request, actor: CLIActor.current)
         // No engine: handle it here. If one starts in between, the lock fails and that engine handles it.
         if !EnvironmentLock.isHeld(environment), let lock = try? EnvironmentLock(environment, as: .command) {
             let engine = try SyncEngine(

@@ -62,6 +62,9 @@ public enum CaptureSchema {
             status TEXT NOT NULL DEFAULT 'resolved', outcome TEXT, source_changed TEXT, target_changed TEXT, parked_id INTEGER,
             resolved_at REAL, resolved_by TEXT, source_table TEXT, target_table TEXT)
         """,
+        // `tandem log` pages through both newest first, and retention prunes by age.
+        "CREATE INDEX IF NOT EXISTS _tandem_parked_at ON _tandem_parked (parked_at)",
+        "CREATE INDEX IF NOT EXISTS _tandem_conflicts_at ON _tandem_conflicts (at)",
     ]
 
     /// Milliseconds since the epoch, as SQL (statement time, millisecond resolution).

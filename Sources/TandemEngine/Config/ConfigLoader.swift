@@ -33,7 +33,7 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: file, path: "", reason: "not valid YAML: \(error)")
         }
-        let top = try reader.mapping(root, "", allowed: ["version", "name", "sides", "state", "plugins", "engine", "maps"])
+        let top = try reader.mapping(root, "", allowed: ["version", "name", "sides", "state", "plugins", "engine", "maps", "log"])
         var config = EnvironmentConfig(name: "", sides: [:])
         var sawVersion = false
         for (key, node, keyNode) in top {
@@ -74,6 +74,7 @@ public enum ConfigLoader {
                     default: config.engine.pruneIntervalSeconds = try reader.integer(value, place, range: 1...86_400)
                     }
                 }
+            case "log": config.log = try LogSettings.parse(node, reader)
             default:
                 var names: Set<String> = []
                 for (index, item) in try reader.sequence(node, key).enumerated() {

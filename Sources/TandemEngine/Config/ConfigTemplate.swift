@@ -42,6 +42,12 @@ enum ConfigTemplate {
               busy_timeout_s: 30      # how long to wait for a side an application holds locked
               transient_error_after_s: 60   # a side failing this long shows in `tandem errors list`
 
+            # How long `tandem log` history is kept (the running engine prunes older entries);
+            # parked changes and open conflicts are never pruned.
+            # log:
+            #   retention_days: 30            # activity entries
+            #   conflict_retention_days: 30   # resolved conflicts (default: retention_days)
+
             # Enabled maps. Per map:
             #   name:             the map id a plugin provides
             #   direction:        both | erp-to-crm | crm-to-erp

@@ -19,6 +19,8 @@ public struct EnvironmentConfig: Hashable, Sendable {
     public var engine: EngineSettings
     /// The enabled maps, in the order written.
     public var maps: [MapSettings]
+    /// Activity log retention (`log:`).
+    public var log = LogSettings()
 
     /// Creates a config.
     public init(

@@ -43,6 +43,8 @@ public final class StateStore: Sendable {
                     CREATE TABLE IF NOT EXISTS activity (
                         id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT NOT NULL, map TEXT,
                         event TEXT NOT NULL, details TEXT);
+                    CREATE INDEX IF NOT EXISTS activity_at ON activity (at);
+                    CREATE INDEX IF NOT EXISTS activity_map ON activity (map, at);
                     """)
         }
     }

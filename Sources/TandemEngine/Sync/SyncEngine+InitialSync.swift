@@ -70,9 +70,11 @@ extension SyncEngine {
     /// path (`INSERT … SELECT` across `ATTACH`); maps with plugin transforms,
     /// or with `bulk` false, go row by row. Initial sync's own writes are not
     /// recorded in the change logs (no echoes); applications' writes are.
+    /// The activity log gets its start, its progress (each phase's end, and
+    /// every ``progressLogInterval`` in between) and its end, with `actor`.
     public func initialSync(
-        map name: String, master requested: SideRole? = nil, chunk: Int? = nil, bulk allowBulk: Bool = true,
-        progress: (InitialSyncProgress) -> Void
+        map name: String, master requested: SideRole? = nil, chunk: Int? = nil, bulk allowBulk: Bool = true, actor: String = "cli",
+        progress report: (InitialSyncProgress) -> Void
     ) throws -> InitialSyncProgress {
         _ = try refreshMapStates()
         guard let resolved = maps.first(where: { $0.name == name }) else {
@@ -161,6 +163,24 @@ extension SyncEngine {
             conflicts: resumed ? max(first?["conflicts"] ?? 0, second?["conflicts"] ?? 0) : 0,
             errors: resumed ? max(first?["errors"] ?? 0, second?["errors"] ?? 0) : 0, resumed: resumed, path: "row")
         var paths: [String] = []
+        try self.state.log(
+            actor: actor, map: name, event: ActivityEvent.initialSyncStarted,
+            details: "master \(master)" + (resumed ? ", resuming where a stopped run left off" : ""))
+        var lastLogged = ContinuousClock.now
+        var loggedPhases: Set<String> = []
+        func progress(_ current: InitialSyncProgress) {
+            report(current)
+            // Not per chunk: each phase's end, and a line every few seconds on a long phase.
+            let finished = current.done >= current.total && !loggedPhases.contains(current.phase)
+            guard finished || ContinuousClock.now - lastLogged >= Self.progressLogInterval else { return }
+            lastLogged = .now
+            if finished { loggedPhases.insert(current.phase) }
+            let percent = current.total > 0 ? " (\(min(100, current.done * 100 / current.total)) %)" : ""
+            try? self.state.log(
+                actor: actor, map: name, event: ActivityEvent.initialSyncProgress,
+                details:
+                    "\(current.phase) phase, \(current.path) path: \(current.done)/\(current.total) rows\(percent); \(current.conflicts) differed, \(current.errors) parked")
+        }
 
         // Phase 1: master rows to the other side. Phase 2: rows only the other side has, to the master.
         let phases: [(String, DirectionPlan, SideDatabase, SideDatabase, Row?)] =
@@ -212,12 +232,15 @@ extension SyncEngine {
             }
         }
         try self.state.log(
-            actor: "cli", map: name, event: "initial sync finished",
+            actor: actor, map: name, event: ActivityEvent.initialSyncFinished,
             details:
                 "master \(master); \(state.conflicts) rows differed (master kept), \(state.errors) parked in the error list; "
                 + (paths.isEmpty ? "nothing left to do" : paths.joined(separator: "; ")))
         return state
     }
+
+    /// How often a long initial sync phase writes its progress to the activity log.
+    static let progressLogInterval: Duration = .seconds(5)
 
     /// One phase: the rows of `from` in key order, chunk by chunk, each chunk
     /// in one transaction on `to` with its progress.

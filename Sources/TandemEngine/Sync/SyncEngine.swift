@@ -33,6 +33,12 @@ public final class SyncEngine {
     let pruneInterval: Duration
     /// See ``BatchObserver``.
     public var observer: BatchObserver?
+    /// The plugins loaded (and refused) for this engine, for the activity log.
+    let catalog: PluginCatalog
+    /// When each resuming map started its catch-up, to say how long it took.
+    var catchUpSince: [String: ContinuousClock.Instant] = [:]
+    /// Whether this is the environment's running engine (``run(until:)``), not a command's helper.
+    var live = false
 
     private(set) var states: [String: MapState] = [:]
     /// Consumed source sequence per direction and map.
@@ -63,6 +69,7 @@ public final class SyncEngine {
     public init(environment: TandemEnvironment, catalog: PluginCatalog, logger: Logger) throws {
         self.environment = environment
         self.logger = logger
+        self.catalog = catalog
         sides = try environment.openSides()
         state = try environment.openState()
         maps = try environment.resolveMaps(catalog)
@@ -143,8 +150,13 @@ public final class SyncEngine {
     public func run(until shouldStop: () -> Bool) throws {
         try state.engineStarted(pid: ProcessInfo.processInfo.processIdentifier)
         logger.info("engine started", metadata: ["environment": "\(environment.directory)", "maps": "\(maps.count)"])
+        live = true
+        try EnvironmentHistory.recordPlugins(catalog, state: state, actor: "engine")
+        try EnvironmentHistory.record(environment, maps: maps, state: state, actor: "engine")
         let housekeeper = try Housekeeper(sources: housekeepingSources(), pruneInterval: pruneInterval, logger: logger)
         defer { housekeeper.stop() }
+        let pruner = try LogPruner(environment: environment, logger: logger)
+        defer { pruner.stop() }
         var backoff = Duration.milliseconds(10)
         var lastWork = ContinuousClock.now
         // A side that keeps failing becomes an incident in the error list after a while.
@@ -244,7 +256,10 @@ public final class SyncEngine {
             let new = records[map.name]?.state ?? .notRunning
             let old = states[map.name]
             if new != old {
-                if new == .resuming { caughtUp[map.name] = [] }
+                if new == .resuming {
+                    caughtUp[map.name] = []
+                    try logCatchUpStarted(map.name)
+                }
                 if new.isActive {
                     // An initial sync (another process) may have stored a checkpoint and parked rows meanwhile.
                     for direction in plans[map.name]!.keys {
@@ -312,6 +327,7 @@ public final class SyncEngine {
             guard caughtUp[map.name, default: []].isSuperset(of: directions) else { continue }
             if try state.transition(map.name, from: .resuming, to: .running) {
                 states[map.name] = .running
+                try logCatchUpFinished(map.name)
                 logger.info("map \(map.name): caught up, running")
             }
         }

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+public import TandemPluginHost
+
+/// Notices what changed in an environment's setup since it was last loaded,
+/// and writes it to the activity log: maps created and removed, settings and
+/// map definitions changed (with before and after), plugins loaded and refused.
+///
+/// The last seen setup is kept in the state database as one flat snapshot
+/// (setting → value) per subject: `environment`, and `map:NAME` (the map's
+/// settings in `tandem.yaml`, its plugin's id and version, and the plugin's
+/// definition of it). Comparing flat snapshots gives a readable diff without
+/// knowing every setting: a new setting shows up by itself.
+public enum EnvironmentHistory {
+    /// Compares `environment` and its resolved `maps` with the last snapshot,
+    /// logs each difference with `actor` (who noticed it), and stores the new one.
+    /// The first load of an environment logs `map created` for each map.
+    public static func record(
+        _ environment: TandemEnvironment, maps: [ResolvedMap], state: StateStore, actor: String
+    ) throws {
+        var current: [String: [String: String]] = ["environment": environmentSettings(environment.config)]
+        for map in maps { current["map:" + map.name] = try mapSettings(map, environment: environment) }
+        try state.queue.write { db in
+            try db.execute(
+                sql:
+                    "CREATE TABLE IF NOT EXISTS snapshots (subject TEXT PRIMARY KEY, body TEXT NOT NULL, at REAL NOT NULL)"
+            )
+            var stored: [String: [String: String]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT subject, body FROM snapshots") {
+                stored[row[0]] =
+                    (try? JSONDecoder().decode([String: String].self, from: Data((row[1] as String).utf8))) ?? [:]
+            }
+            for (subject, now) in current.sorted(by: { $0.key < $1.key }) {
+                let map = subject.hasPrefix("map:") ? String(subject.dropFirst(4)) : nil
+                if let before = stored[subject] {
+                    guard before != now else { continue }
+                    let event = map == nil ? ActivityEvent.configChanged : ActivityEvent.mappingChanged
+                    try StateStore.log(db, actor: actor, map: map, event: event, details: diff(before, now))
+                } else if let map {
+                    let settings = ["plugin", "settings.direction", "settings.master"].compactMap { key in
+                        now[key].map { "\(key) \($0)" }
+                    }
+                    try StateStore.log(
+                        db, actor: actor, map: map, event: ActivityEvent.mapCreated,
+                        details: settings.joined(separator: ", "))
+                }
+                let body = String(decoding: try canonical.encode(now), as: UTF8.self)
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO snapshots (subject, body, at) VALUES (?, ?, ?)",
+                    arguments: [subject, body, StateStore.now])
+            }
+            for subject in stored.keys.sorted() where subject.hasPrefix("map:") && current[subject] == nil {
+                try StateStore.log(
+                    db, actor: actor, map: String(subject.dropFirst(4)), event: ActivityEvent.mapRemoved,
+                    details:
+                        "no longer enabled in \(environment.configPath); its checkpoints, queued changes and history stay"
+                )
+                try db.execute(sql: "DELETE FROM snapshots WHERE subject = ?", arguments: [subject])
+            }
+        }
+    }
+
+    /// Logs each plugin `catalog` loaded and each file it refused, with the reason.
+    public static func recordPlugins(_ catalog: PluginCatalog, state: StateStore, actor: String) throws {
+        try state.queue.write { db in
+            for plugin in catalog.plugins {
+                try StateStore.log(
+                    db, actor: actor, map: nil, event: ActivityEvent.pluginLoaded,
+                    details: "\(plugin.id) \(plugin.version) from \(plugin.file)")
+            }
+            for refusal in catalog.refusals {
+                try StateStore.log(
+                    db, actor: actor, map: nil, event: ActivityEvent.pluginRefused,
+                    details: "\(refusal.file): \(refusal.code): \(refusal.reason)")
+            }
+        }
+    }
+
+    /// The environment-wide settings, flat.
+    static func environmentSettings(_ config: EnvironmentConfig) -> [String: String] {
+        var result: [String: String] = [
+            "name": config.name, "state": config.state, "plugins.bundled": String(config.plugins.bundled),
+            "plugins.directories": config.plugins.directories.joined(separator: ", "),
+            "engine.batch_size": String(config.engine.batchSize),
+            "engine.poll_interval_ms": String(config.engine.pollIntervalMilliseconds),
+            "engine.prune_interval_s": String(config.engine.pruneIntervalSeconds),
+            "engine.busy_timeout_s": String(config.engine.busyTimeoutSeconds),
+            "engine.transient_error_after_s": String(config.engine.transientErrorAfterSeconds),
+            "log.retention_days": String(config.log.retentionDays),
+            "log.conflict_retention_days": String(config.log.conflictRetentionDays),
+        ]
+        for (role, side) in config.sides {
+            result["sides.\(role).name"] = side.name
+            result["sides.\(role).endpoint"] = side.endpoint
+            result["sides.\(role).database"] = side.database
+        }
+        return result
+    }
+
+    /// One map's settings as written in the config, its plugin, and the plugin's definition, flat.
+    static func mapSettings(_ map: ResolvedMap, environment: TandemEnvironment) throws -> [String: String] {
+        let settings = environment.config.map(map.name) ?? map.settings
+        var result: [String: String] = [
+            "plugin": "\(map.plugin.id) \(map.plugin.version)",
+            "settings.direction": settings.direction.rawValue,
+            "settings.master": settings.master.rawValue,
+        ]
+        if let policy = settings.conflictPolicy { result["settings.conflict_policy"] = policy.rawValue }
+        if let filter = settings.filters?.erpToCrm { result["settings.filters.erp_to_crm"] = filter }
+        if let filter = settings.filters?.crmToErp { result["settings.filters.crm_to_erp"] = filter }
+        for (column, policy) in settings.fieldPolicies { result["settings.field_policies.\(column)"] = policy.rawValue }
+        let definition = try JSONSerialization.jsonObject(with: canonical.encode(map.map), options: [.fragmentsAllowed])
+        flatten(definition, path: "definition", into: &result)
+        return result
+    }
+
+    private static func flatten(_ value: Any, path: String, into result: inout [String: String]) {
+        switch value {
+        case let object as [String: Any]:
+            for (key, item) in object { flatten(item, path: "\(path).\(key)", into: &result) }
+        case let array as [Any]:
+            for (index, item) in array.enumerated() { flatten(item, path: "\(path)[\(index)]", into: &result) }
+        case is NSNull:
+            break
+        default:
+            // Numbers and booleans print as JSON does; text as is.
+            result[path] = (value as? String) ?? String(describing: value)
+        }
+    }
+
+    /// An encoder with sorted keys: the same value always gives the same text.
+    private static var canonical: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// `setting: before → after` for each setting that differs, most 30, in setting order.
+    static func diff(_ before: [String: String], _ after: [String: String]) -> String {
+        let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+        var lines = changed.prefix(30).map { "\($0): \(before[$0] ?? "(unset)") → \(after[$0] ?? "(unset)")" }
+        if changed.count > 30 { lines.append("and \(changed.count - 30) more") }
+        return lines.joined(separator: "; ")
+    }
+}

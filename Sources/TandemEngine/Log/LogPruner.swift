@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// Applies the `log:` retention while the engine runs: deletes activity
+/// entries, finished operator requests and cleared incidents older than
+/// `retention_days`, and resolved conflicts older than
+/// `conflict_retention_days`, on a thread and connections of its own.
+///
+/// Deletes go in chunks of ``chunk`` rows, one short transaction each with a
+/// pause between, so that the engine and the applications never wait long
+/// for a side's lock. Parked changes and open conflicts are never deleted:
+/// they are changes waiting for an operator, and deleting them would lose data.
+final class LogPruner: Sendable {
+    /// Rows deleted per transaction.
+    static let chunk = 1000
+
+    /// What one round deleted, by what.
+    struct Counts: Equatable {
+        var activity = 0
+        var requests = 0
+        var incidents = 0
+        var conflicts = 0
+
+        var total: Int { activity + requests + incidents + conflicts }
+    }
+
+    private final class Flag: Sendable {
+        let stopped = Atomic<Bool>(false)
+    }
+
+    private let flag = Flag()
+
+    /// Starts the thread: a round right away, then every `interval`.
+    init(environment: TandemEnvironment, interval: Duration = .seconds(600), logger: Logger) throws {
+        func open(_ path: String) throws -> DatabaseQueue {
+            var configuration = Configuration()
+            configuration.label = "log-pruner"
+            configuration.busyMode = .timeout(5)
+            return try DatabaseQueue(path: path, configuration: configuration)
+        }
+        let state = try open(environment.path(environment.config.state))
+        let sides = try SideRole.allCases.map { try open(environment.path(environment.config.sides[$0]!.database)) }
+        let settings = environment.config.log
+        let flag = self.flag
+        let thread = Thread {
+            var next = ContinuousClock.now
+            var reported = false
+            while !flag.stopped.load(ordering: .relaxed) {
+                if ContinuousClock.now >= next {
+                    next = .now + interval
+                    do {
+                        let counts = try Self.prune(state: state, sides: sides, settings: settings, now: StateStore.now)
+                        {
+                            flag.stopped.load(ordering: .relaxed)
+                        }
+                        // Only a round that deleted something is worth an entry.
+                        if counts.total > 0 {
+                            try state.write { db in
+                                try StateStore.log(
+                                    db, actor: "engine", map: nil, event: ActivityEvent.logPruned,
+                                    details: Self.summary(counts, settings))
+                            }
+                            logger.info("log retention: \(Self.summary(counts, settings))")
+                        }
+                        reported = false
+                    } catch {
+                        if !reported {
+                            logger.warning("log retention (pruning old entries) failed, retrying later: \(error)")
+                        }
+                        reported = true
+                    }
+                }
+                // Short naps, so that stop() takes effect quickly.
+                Thread.sleep(forTimeInterval: min(0.2, max(next - .now, .zero).timeInterval))
+            }
+        }
+        thread.name = "tandem-log-pruner"
+        thread.start()
+    }
+
+    /// Deletes what the retention allows, chunk by chunk, until nothing is
+    /// left or `stopping` says so.
+    static func prune(
+        state: DatabaseQueue, sides: [DatabaseQueue], settings: LogSettings, now: Double,
+        stopping: () -> Bool = { false }
+    ) throws -> Counts {
+        let day = 86_400_000.0
+        let activityCutoff = now - Double(settings.retentionDays) * day
+        let conflictCutoff = now - Double(settings.conflictRetentionDays) * day
+        var counts = Counts()
+        func drain(_ queue: DatabaseQueue, table: String, _ sql: String, _ cutoff: Double) throws -> Int {
+            var deleted = 0
+            while !stopping() {
+                let count = try queue.writeWithoutTransaction { db -> Int in
+                    guard try db.tableExists(table) else { return 0 }
+                    try db.inTransaction(.immediate) {
+                        try db.execute(sql: sql, arguments: [cutoff, chunk])
+                        return .commit
+                    }
+                    return db.changesCount
+                }
+                deleted += count
+                if count < chunk { break }
+                // Leave the lock to the engine and the applications between chunks.
+                Thread.sleep(forTimeInterval: 0.002)
+            }
+            return deleted
+        }
+        counts.activity = try drain(
+            state, table: "activity",
+            "DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE at < ?1 ORDER BY at LIMIT ?2)",
+            activityCutoff)
+        counts.requests = try drain(
+            state, table: "requests",
+            "DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE done_at IS NOT NULL AND done_at < ?1 LIMIT ?2)",
+            activityCutoff)
+        counts.incidents = try drain(
+            state, table: "incidents",
+            "DELETE FROM incidents WHERE id IN (SELECT id FROM incidents WHERE resolved_at IS NOT NULL AND resolved_at < ?1 LIMIT ?2)",
+            activityCutoff)
+        for side in sides {
+            // Resolved only, and only once the resolution itself is old: an open conflict is data.
+            counts.conflicts += try drain(
+                side, table: "_tandem_conflicts",
+                """
+                DELETE FROM _tandem_conflicts WHERE id IN (
+                    SELECT id FROM _tandem_conflicts
+                    WHERE at < ?1 AND status = 'resolved' AND COALESCE(resolved_at, at) < ?1 ORDER BY at LIMIT ?2)
+                """, conflictCutoff)
+        }
+        return counts
+    }
+
+    static func summary(_ counts: Counts, _ settings: LogSettings) -> String {
+        var parts: [String] = []
+        if counts.activity > 0 { parts.append("\(counts.activity) activity entries") }
+        if counts.requests > 0 { parts.append("\(counts.requests) finished operator requests") }
+        if counts.incidents > 0 { parts.append("\(counts.incidents) cleared incidents") }
+        var text = parts.isEmpty ? "" : parts.joined(separator: ", ") + " older than \(settings.retentionDays) days"
+        if counts.conflicts > 0 {
+            text +=
+                (text.isEmpty ? "" : "; ")
+                + "\(counts.conflicts) resolved conflicts older than \(settings.conflictRetentionDays) days"
+        }
+        return "pruned " + text
+    }
+
+    /// Stops the thread after its current chunk.
+    func stop() {
+        flag.stopped.store(true, ordering: .relaxed)
+    }
+
+    deinit { stop() }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+
+/// Reads the merged log of an environment: activity, parked changes and
+/// conflicts, in one time order. Any process may read while the engine runs.
+///
+/// A page asks each source for at most `limit + 1` entries older than the
+/// cursor, through the source's time index, and merges them: the cost
+/// follows the page size, not the size of the log.
+public final class LogReader {
+    private let state: StateStore
+    private let sides: [SideRole: SideDatabase]
+
+    /// Opens the environment's state and side databases.
+    public init(_ environment: TandemEnvironment) throws {
+        state = try environment.openState()
+        sides = try environment.openSides()
+    }
+
+    /// One page of the merged log, and whether older entries remain.
+    public struct Page: Sendable {
+        /// The entries, oldest first.
+        public var entries: [LogEntry]
+        /// Whether entries older than the first one match the filter too.
+        public var more: Bool
+    }
+
+    private func read<T>(_ source: LogSource, _ body: (Database) throws -> T) throws -> T {
+        if let side = source.side { return try sides[side]!.queue.read(body) }
+        return try state.queue.read(body)
+    }
+
+    /// The `limit` newest entries that match `filter` and are older than
+    /// `before` (the newest of all when nil), printed oldest first.
+    public func page(_ filter: LogFilter, limit: Int, before: LogCursor? = nil) throws -> Page {
+        var merged: [(LogCursor, LogEntry)] = []
+        for source in LogSource.all where source.admits(filter) {
+            merged += try read(source) { db in try source.page(db, filter: filter, before: before, limit: limit + 1) }
+        }
+        merged.sort { $0.0 > $1.0 }
+        let more = merged.count > limit
+        return Page(entries: merged.prefix(limit).reversed().map(\.1), more: more)
+    }
+
+    /// Where each source ends now: the highest entry number per source rank.
+    public func ends() throws -> [Int: Int64] {
+        var result: [Int: Int64] = [:]
+        for source in LogSource.all { result[source.rank] = try read(source) { db in try source.lastID(db) } }
+        return result
+    }
+
+    /// The entries written after `ends` that match `filter`, oldest first, and the new ends.
+    public func entries(
+        after ends: [Int: Int64], _ filter: LogFilter
+    ) throws -> (entries: [LogEntry], ends: [Int: Int64]) {
+        var found: [(LogCursor, LogEntry)] = []
+        var next = ends
+        for source in LogSource.all {
+            // Every source moves its end even when filtered out, so that nothing is read twice.
+            let last = try read(source) { db in try source.lastID(db) }
+            let start = ends[source.rank] ?? 0
+            if last > start, source.admits(filter) {
+                found += try read(source) { db in try source.after(db, filter: filter, id: start) }.filter {
+                    $0.0.id <= last
+                }
+            }
+            next[source.rank] = max(start, last)
+        }
+        found.sort { $0.0 < $1.0 }
+        return (found.map(\.1), next)
+    }
+
+    /// A number that changes whenever any of the three databases committed
+    /// (the sum of their `PRAGMA data_version`): `--follow` reads again only then.
+    public func version() throws -> Int {
+        var total = try state.dataVersion()
+        for side in sides.values {
+            total += try side.queue.inDatabase { db in
+                try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+            }
+        }
+        return total
+    }
+
+    /// Whether the log knows `map` from before: in the state database's map
+    /// states or activity entries (a map removed from `tandem.yaml` keeps its history).
+    public func knows(map: String) throws -> Bool {
+        try state.queue.read { db in
+            try Bool.fetchOne(
+                db,
+                sql:
+                    "SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?) OR EXISTS (SELECT 1 FROM activity WHERE map = ?)",
+                arguments: [map, map]) ?? false
+        }
+    }
+}
