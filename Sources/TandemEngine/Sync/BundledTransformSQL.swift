@@ -21,6 +21,9 @@ enum BundledTransformSQL {
         let expressions: [String]
         /// Source rows the expressions cannot map (nil: every row maps).
         let rowPath: String?
+        /// The expressions in a form that fails the statement (``refuseFunction``) on a row
+        /// they cannot map, so that no ``rowPath`` check is needed (nil: none).
+        var strictExpressions: [String]? = nil
     }
 
     /// The SQL form of transform `name` with `config` over `inputs`, or nil when it has none.
@@ -79,9 +82,14 @@ enum BundledTransformSQL {
         let keys = pairs.map { SQLLiteral.quote($0.key.databaseValue) }.joined(separator: ", ")
         let unmappedIsNull = config["unmapped"]?.stringValue == "null"
         let unusable = unmappedIsNull ? "NOT (\(storage))" : "NOT (\(storage)) OR \(text) NOT IN (\(keys))"
+        // Strict: a value of another storage class, or (unless unmapped values become NULL) a value
+        // missing from the map, fails the statement; NULL stays NULL.
+        let refuse = "\(refuseFunction)(\(input.expression))"
+        let strictKey = "CASE WHEN \(storage) THEN \(text) ELSE \(refuse) END"
         return Form(
             expressions: ["CASE \(text) \(cases.joined(separator: " ")) ELSE NULL END"],
-            rowPath: "(\(input.expression) IS NOT NULL AND (\(unusable)))")
+            rowPath: "(\(input.expression) IS NOT NULL AND (\(unusable)))",
+            strictExpressions: ["CASE \(strictKey) \(cases.joined(separator: " ")) ELSE \(unmappedIsNull ? "NULL" : refuse) END"])
     }
 
     /// ``rescaleFunction`` on decimal text; anything else, or digits that would be lost, takes the row path.
@@ -89,21 +97,29 @@ enum BundledTransformSQL {
         guard inputs.count == 1, inputs[0].type == .utf8, let scale = config["scale"]?.integerValue, (0...12).contains(scale) else { return nil }
         let input = inputs[0].expression
         let rescaled = "\(rescaleFunction)(\(input), \(scale))"
-        return Form(expressions: [rescaled], rowPath: "(\(input) IS NOT NULL AND (typeof(\(input)) <> 'text' OR \(rescaled) IS NULL))")
+        // Strict: the rescale gives NULL for NULL and for what it refuses (not text, digits lost);
+        // COALESCE evaluates the refusal only then, and it fails the statement unless the input was NULL.
+        return Form(
+            expressions: [rescaled], rowPath: "(\(input) IS NOT NULL AND (typeof(\(input)) <> 'text' OR \(rescaled) IS NULL))",
+            strictExpressions: ["COALESCE(\(rescaled), \(refuseFunction)(\(input)))"])
     }
 
     /// The name of the SQL function the currency-precision form calls (C: `_TandemSQLiteShims/rescale.c`).
     static let rescaleFunction = "tandem_rescale"
 
-    /// The name of the SQL function that fails the statement when its argument is not true
-    /// (C: `_TandemSQLiteShims/rescale.c`); see ``InitialSyncSQL/insert(_:_:require:_:)``.
-    static let requireFunction = "tandem_require"
+    /// The name of the SQL function that gives NULL for NULL and otherwise fails the statement
+    /// with SQLITE_CONSTRAINT (C: `_TandemSQLiteShims/rescale.c`): the strict forms'
+    /// way to refuse a row; see ``InitialSyncSQL/insert(_:_:strict:failIf:_:)``.
+    static let refuseFunction = "tandem_refuse"
 
-    /// Registers ``rescaleFunction`` and ``requireFunction`` on `db`'s connection.
+    /// What ``refuseFunction``'s error message starts with.
+    static let refusal = "tandem_refuse:"
+
+    /// Registers ``rescaleFunction`` and ``refuseFunction`` on `db`'s connection.
     static func registerFunctions(_ db: Database) throws {
         let code = _tandem_sqlite_register_functions(UnsafeMutableRawPointer(db.sqliteConnection))
         guard code == SQLITE_OK else {
-            throw SyncError(.database, "could not register tandem_rescale and tandem_require on \(db.description): SQLite result \(code)")
+            throw SyncError(.database, "could not register tandem_rescale and tandem_refuse on \(db.description): SQLite result \(code)")
         }
     }
 }

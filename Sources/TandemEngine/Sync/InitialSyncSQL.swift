@@ -27,6 +27,17 @@ struct InitialSyncSQL {
         /// Rows that take the row path: a lookup's parent is not on the target side, or a
         /// bundled transform's SQL form cannot map the row (nil: every row can be copied).
         let parentMissing: String?
+        /// ``insertPrefix`` with the strict forms of bundled transforms, which fail the
+        /// statement on a row they cannot map instead of needing a check of their own.
+        let strictInsertPrefix: String
+        /// For the strict copy: rows whose parent, in another table, is missing (nil: none can be).
+        let strictMissing: String?
+        /// Rows that refer into the map's own table (nil: the map has no such lookup). The strict
+        /// copy takes them in a statement of their own: a statement that reads the table it
+        /// writes makes SQLite stage every row it selects in a temporary table first.
+        let ownReference: String?
+        /// Rows whose reference into the map's own table finds no row there yet.
+        let ownParentMissing: String?
         /// The source key position for each target key position, to turn target keys into source keys.
         let sourceKeyOfTargetKey: [Int]
     }
@@ -62,14 +73,19 @@ struct InitialSyncSQL {
         }
         var reason: String?
         var expressions: [String] = Array(repeating: "NULL", count: plan.targetColumns.count)
+        var strictExpressions = expressions
         // Rows a bundled transform's SQL form cannot map: they take the row path, where the plugin runs.
         var transformRowPath: [String] = []
+        // The same, for transforms without a strict form (the strict copy must check them).
+        var strictRowPath: [String] = []
         for step in plan.steps {
             switch step.kind {
             case .copy(let from):
                 expressions[step.targets[0]] = "s." + CaptureSchema.identifier(plan.sourceColumns[from])
+                strictExpressions[step.targets[0]] = expressions[step.targets[0]]
             case .constant(let value):
                 expressions[step.targets[0]] = Self.literal(value)
+                strictExpressions[step.targets[0]] = expressions[step.targets[0]]
             case .transform(let sources, let types, let instance):
                 let inputs = zip(sources, types).map { ("s." + CaptureSchema.identifier(plan.sourceColumns[$0]), $1) }
                 if let form = BundledTransformSQL.form(name: instance.name, config: instance.config, inputs: inputs),
@@ -77,6 +93,12 @@ struct InitialSyncSQL {
                 {
                     for (target, expression) in zip(step.targets, form.expressions) { expressions[target] = expression }
                     if let rows = form.rowPath { transformRowPath.append(rows) }
+                    if let strict = form.strictExpressions, strict.count == step.targets.count {
+                        for (target, expression) in zip(step.targets, strict) { strictExpressions[target] = expression }
+                    } else {
+                        for (target, expression) in zip(step.targets, form.expressions) { strictExpressions[target] = expression }
+                        if let rows = form.rowPath { strictRowPath.append(rows) }
+                    }
                     continue
                 }
                 let name = instance.name
@@ -117,20 +139,27 @@ struct InitialSyncSQL {
         .joined(separator: " AND ")
         // `NOT IN (SELECT …)`: SQLite builds the parent keys' index once per statement, so the check
         // costs a probe per row whatever the parent table's own indexes are.
-        let parents = plan.parentChecks.map { check in
+        func missing(_ check: DirectionPlan.ParentCheck) -> String {
             let values = ([check.target] + check.companions.map(\.target)).map { expressions[$0] }
             let columns = ([check.column] + check.companions.map(\.column)).map(CaptureSchema.identifier)
             // NULL (a NULL company, or NULLs among the parent keys) counts as missing, as on the row path.
             return "(\(expressions[check.target]) IS NOT NULL AND COALESCE((\(values.joined(separator: ", "))) NOT IN "
                 + "(SELECT \(columns.joined(separator: ", ")) FROM main.\(CaptureSchema.identifier(check.table))), 1))"
         }
+        let parents = plan.parentChecks.map(missing)
+        let own = plan.parentChecks.filter { $0.table.lowercased() == plan.targetTable.lowercased() }
+        let others = plan.parentChecks.filter { $0.table.lowercased() != plan.targetTable.lowercased() }.map(missing)
+        func any(_ terms: [String]) -> String? { terms.isEmpty ? nil : "(" + terms.joined(separator: " OR ") + ")" }
+        let columnList = plan.targetColumns.map(CaptureSchema.identifier).joined(separator: ", ")
         bulk = Bulk(
-            insertPrefix:
-                "INSERT INTO \(target) (\(plan.targetColumns.map(CaptureSchema.identifier).joined(separator: ", "))) "
-                + "SELECT \(expressions.joined(separator: ", ")) FROM \(source)",
+            insertPrefix: "INSERT INTO \(target) (\(columnList)) SELECT \(expressions.joined(separator: ", ")) FROM \(source)",
             onTarget: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch))",
             differs: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch) AND NOT (\(same)))",
-            parentMissing: parents.isEmpty && transformRowPath.isEmpty ? nil : "(" + (parents + transformRowPath).joined(separator: " OR ") + ")",
+            parentMissing: any(parents + transformRowPath),
+            strictInsertPrefix: "INSERT INTO \(target) (\(columnList)) SELECT \(strictExpressions.joined(separator: ", ")) FROM \(source)",
+            strictMissing: any(others + strictRowPath),
+            ownReference: any(own.map { "\(expressions[$0.target]) IS NOT NULL" }),
+            ownParentMissing: any(own.map(missing)),
             sourceKeyOfTargetKey: inverse)
     }
 
@@ -216,18 +245,20 @@ struct InitialSyncSQL {
 
     /// Copies the chunk's rows that pass the filter and meet `condition`; returns how many it inserted.
     ///
-    /// With `require`, every row copied must also meet it, or the statement
-    /// fails with SQLITE_CONSTRAINT and copies nothing: it is evaluated last
-    /// (after the filter) through ``BundledTransformSQL/requireFunction``, in
-    /// a savepoint, so a failure leaves the chunk's transaction as it was.
-    func insert(_ chunk: Chunk, _ condition: Condition, require: Condition? = nil, _ db: Database) throws -> Int {
+    /// `strict` copies with the transforms' strict forms and fails the whole
+    /// statement (SQLITE_CONSTRAINT, ``BundledTransformSQL/refuseFunction``)
+    /// on a row that meets `failIf` or that a transform cannot map, so that
+    /// each check runs once per row; `failIf` comes last in the `WHERE`, after
+    /// the filter, as a `CASE` so that SQLite stops at the first term that
+    /// holds. The statement runs in a savepoint: a failure leaves the chunk's
+    /// transaction as it was.
+    func insert(_ chunk: Chunk, _ condition: Condition, strict: Bool = false, failIf: String? = nil, _ db: Database) throws -> Int {
         guard let bulk else { return 0 }
         var (clause, arguments) = whereClause(chunk, condition.and(filterCondition))
-        if let require {
-            clause += " AND \(BundledTransformSQL.requireFunction)(\(require.sql ?? "1"))"
-            arguments += StatementArguments(require.arguments)
+        if let failIf {
+            clause += " AND CASE WHEN \(failIf) THEN \(BundledTransformSQL.refuseFunction)(1) ELSE 1 END"
         }
-        let statement = try db.cachedStatement(sql: "\(bulk.insertPrefix) \(clause)")
+        let statement = try db.cachedStatement(sql: "\(strict ? bulk.strictInsertPrefix : bulk.insertPrefix) \(clause)")
         // The capture triggers record nothing for initial sync's writes (their
         // WHEN), but SQLite still enters each trigger's program for every row to
         // find that out, which cost about as much as the copy. Where the target

@@ -326,6 +326,8 @@ extension SyncEngine {
         typealias Condition = InitialSyncSQL.Condition
         let edited = statements.keyIn(edits.values.map(\.key))
         let parentMissing = bulk.parentMissing.map { Condition($0) } ?? .none
+        var retryOptimistic = false
+        defer { if retryOptimistic { optimistic = true } }
         while true {
             let decide: Condition
             let copy: Condition
@@ -347,9 +349,19 @@ extension SyncEngine {
                     // fails one fails the statement (tandem_require), its savepoint undoes the
                     // chunk, and the chunk is copied again the checked way below. So a clean
                     // chunk is read once, and the only rows left are the edited ones.
-                    let require = parentMissing.isNone ? nil : parentMissing.negated
-                    inserted = try statements.insert(chunk, edited.negated, require: require, db)
-                    rows = edited.isNone ? [] : try statements.rows(chunk, edited.and(statements.filterCondition), db)
+                    // Rows that refer into the map's own table go in a second statement, which
+                    // copies those whose row is there already and leaves the others (forward
+                    // references, cycles) to the row path and its second pass.
+                    let own = bulk.ownReference.map { Condition($0) } ?? .none
+                    inserted =
+                        try statements.insert(chunk, edited.negated.and(own.negated), strict: true, failIf: bulk.strictMissing, db)
+                        + (own.isNone
+                            ? 0
+                            : try statements.insert(
+                                chunk, edited.negated.and(own).and(Condition(bulk.ownParentMissing).negated), strict: true,
+                                failIf: bulk.strictMissing, db))
+                    let left = own.isNone ? edited : edited.or(own.and(Condition(bulk.onTarget).negated))
+                    rows = left.isNone ? [] : try statements.rows(chunk, left.and(statements.filterCondition), db)
                 } else {
                     rows = decide.isNone ? [] : try statements.rows(chunk, decide.and(statements.filterCondition), db)
                     inserted = try statements.insert(chunk, copy, db)
@@ -359,9 +371,12 @@ extension SyncEngine {
                 }
                 return rows
             } catch let error as DatabaseError where Self.rowErrors.contains(error.resultCode) {
-                // SQLite undid the statement alone; the transaction goes on.
+                // The savepoint undid the statement; the transaction goes on.
                 if optimistic {
                     optimistic = false
+                    // A row that needs the row path says nothing about the target: the next
+                    // chunk is copied optimistically again. A row already on the target does.
+                    if error.message?.hasPrefix(BundledTransformSQL.refusal) == true { retryOptimistic = true }
                     continue
                 }
                 logger.notice(
