@@ -19,6 +19,10 @@ public struct EnvironmentConfig: Hashable, Sendable {
     public var engine: EngineSettings
     /// The enabled maps, in the order written.
     public var maps: [MapSettings]
+    /// Where alert notifications go (`notifications:`), in the order written.
+    public var notifications: [NotificationSubscription] = []
+    /// Alert rules (`alerts:`).
+    public var alerts = AlertSettings()
 
     /// Creates a config.
     public init(

@@ -145,6 +145,9 @@ public final class SyncEngine {
         logger.info("engine started", metadata: ["environment": "\(environment.directory)", "maps": "\(maps.count)"])
         let housekeeper = try Housekeeper(sources: housekeepingSources(), pruneInterval: pruneInterval, logger: logger)
         defer { housekeeper.stop() }
+        // Alert rules and notifications, on threads of their own.
+        let alerting = try Alerting(engine: self)
+        defer { alerting.stop() }
         var backoff = Duration.milliseconds(10)
         var lastWork = ContinuousClock.now
         // A side that keeps failing becomes an incident in the error list after a while.
