@@ -212,6 +212,8 @@ struct AlertTests {
         #expect(try Self.activity(fixture, "state").last == "rule:poison-pause|sample.notes|paused: alert rule poison-pause: application errors >= 1 within 15m, measured 1")
         try await waitUntil { try Self.fired(fixture).contains("rule:notes-left|sample.notes") }
         #expect(try Self.activity(fixture, "alert fired").last == "rule:notes-left|sample.notes|map left running: map is paused; notify audit")
+        // Delivered by the notifier thread, shortly after the firing.
+        try await waitUntil { !Self.jsonLines(fixture.directory + "/notices.jsonl").isEmpty }
         #expect(Self.jsonLines(fixture.directory + "/notices.jsonl").map { $0["rule"] as? String } == ["notes-left"])
 
         // While paused: a writer keeps going (inserts, updates, deletes); nothing is applied.
@@ -287,7 +289,7 @@ struct AlertTests {
     func webhookDeliveryAndRetry() async throws {
         let fixture = try SyncFixture.make("alert-webhook", maps: ["sample.notes"])
         let (server, port, records) = try await Self.startWebhookServer(fixture, failFirst: 2)
-        defer { server.terminate() }
+        defer { kill(server.processIdentifier, SIGKILL) }
         let config = fixture.directory + "/tandem.yaml"
         try (try String(contentsOfFile: config, encoding: .utf8) + """
 
@@ -402,7 +404,8 @@ struct AlertTests {
         let fixture = try SyncFixture.make("alert-restart", maps: ["sample.notes"])
         // A port nothing listens on yet: take a free one from a server and stop it.
         let (probe, port, records) = try await Self.startWebhookServer(fixture, failFirst: 0)
-        probe.terminate()
+        // SIGKILL: processes started from the test runner have SIGTERM blocked.
+        kill(probe.processIdentifier, SIGKILL)
         probe.waitUntilExit()
         try FileManager.default.removeItem(atPath: fixture.directory + "/webhook.port")
         let config = fixture.directory + "/tandem.yaml"
@@ -434,8 +437,9 @@ struct AlertTests {
             "python3", Fixtures.repositoryRoot + "/Tests/Fixtures/webhook_server.py", fixture.directory + "/webhook.port", records, "0",
             String(port),
         ]
+        server.standardOutput = FileHandle.nullDevice
         try server.run()
-        defer { server.terminate() }
+        defer { kill(server.processIdentifier, SIGKILL) }
         try await waitUntil(timeout: .seconds(20)) { FileManager.default.fileExists(atPath: fixture.directory + "/webhook.port") }
         engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
