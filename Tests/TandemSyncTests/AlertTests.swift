@@ -9,7 +9,9 @@ import Testing
 @Suite("Alert rules and notifications", .serialized)
 struct AlertTests {
     /// An environment with `maps` running and `extra` appended to its tandem.yaml.
-    static func make(_ label: String, maps: [String] = ["sample.groups", "sample.notes"], _ extra: String) throws -> SyncFixture {
+    static func make(
+        _ label: String, maps: [String] = ["sample.groups", "sample.notes"], _ extra: String
+    ) throws -> SyncFixture {
         let fixture = try SyncFixture.make(label, maps: maps) { $0 + "\n" + extra + "\n" }
         let run = try fixture.tandem(["maps", "run"] + maps)
         #expect(run.status == 0, "\(run.stderr)")
@@ -20,7 +22,8 @@ struct AlertTests {
     static func activity(_ fixture: SyncFixture, _ event: String) throws -> [String] {
         try SideReader.rows(
             fixture.directory + "/state.sqlite",
-            "SELECT actor || '|' || COALESCE(map, '') || '|' || COALESCE(details, '') FROM activity WHERE event = '\(event)' ORDER BY id")
+            "SELECT actor || '|' || COALESCE(map, '') || '|' || COALESCE(details, '') FROM activity WHERE event = '\(event)' ORDER BY id"
+        )
     }
 
     /// The rules that fired, in order (`rule:<name>|map`).
@@ -30,7 +33,9 @@ struct AlertTests {
 
     static func jsonLines(_ path: String) -> [[String: Any]] {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
     }
 
     static func mapState(_ fixture: SyncFixture, _ map: String) throws -> String {
@@ -45,7 +50,9 @@ struct AlertTests {
 
     // MARK: Conditions
 
-    @Test("Errors by class within a window: fires once for its class, map and threshold, not for another class, another map or a higher threshold; a short window clears on its own")
+    @Test(
+        "Errors by class within a window: fires once for its class, map and threshold, not for another class, another map or a higher threshold; a short window clears on its own"
+    )
     func errorsByClass() async throws {
         let fixture = try Self.make(
             "alert-errors",
@@ -89,13 +96,21 @@ struct AlertTests {
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'fine'), (2, 'poison a'), (3, 'poison b')")
         try await waitUntil { try Self.fired(fixture).contains("rule:app-errors|sample.notes") }
         // The 6 s window passes while both errors stay parked: that rule clears by itself.
-        try await waitUntil { try Self.activity(fixture, "alert cleared").contains { $0.hasPrefix("rule:recent-app-errors|sample.notes|") } }
+        try await waitUntil {
+            try Self.activity(fixture, "alert cleared").contains {
+                $0.hasPrefix("rule:recent-app-errors|sample.notes|")
+            }
+        }
         try await Self.settle()
         #expect(try Self.fired(fixture) == ["rule:app-errors|sample.notes", "rule:recent-app-errors|sample.notes"])
         let entry = try #require(try Self.activity(fixture, "alert fired").first)
-        #expect(entry == "rule:app-errors|sample.notes|application errors >= 2 within 15m: measured 2; notify audit", "\(entry)")
+        #expect(
+            entry == "rule:app-errors|sample.notes|application errors >= 2 within 15m: measured 2; notify audit",
+            "\(entry)")
         let cleared = try Self.activity(fixture, "alert cleared")
-        #expect(cleared == ["rule:recent-app-errors|sample.notes|application errors >= 2 within 6s: measured 0"], "\(cleared)")
+        #expect(
+            cleared == ["rule:recent-app-errors|sample.notes|application errors >= 2 within 6s: measured 0"],
+            "\(cleared)")
 
         let notices = Self.jsonLines(fixture.directory + "/notices.jsonl")
         #expect(notices.count == 1, "\(notices)")
@@ -113,7 +128,9 @@ struct AlertTests {
         #expect((notice["time"] as? String)?.hasSuffix("Z") == true, "\(notice)")
     }
 
-    @Test("Lag in changes, queue depth and lag in seconds fire at their thresholds on a paused map and clear after resume; higher thresholds never fire")
+    @Test(
+        "Lag in changes, queue depth and lag in seconds fire at their thresholds on a paused map and clear after resume; higher thresholds never fire"
+    )
     func lagAndQueue() async throws {
         let fixture = try Self.make(
             "alert-lag",
@@ -131,7 +148,9 @@ struct AlertTests {
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
-        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'a'), (2, 'b'), (3, 'c'); UPDATE Notes SET TEXT = 'a2' WHERE NOTEID = 1")
+        try SideReader.execute(
+            fixture.erp,
+            "INSERT INTO Notes VALUES (1, 'a'), (2, 'b'), (3, 'c'); UPDATE Notes SET TEXT = 'a2' WHERE NOTEID = 1")
         // Four queued changes: below 5 for the count rules; older than 2 s after a while.
         try await waitUntil { try Self.fired(fixture) == ["rule:late-2s|sample.notes"] }
         #expect(try Self.activity(fixture, "alert fired").first?.contains("lag >= 2 s: measured ") == true)
@@ -147,9 +166,14 @@ struct AlertTests {
 
         #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
         try await waitUntil { try Self.activity(fixture, "alert cleared").count == 3 }
-        let cleared = try Self.activity(fixture, "alert cleared").map { $0.split(separator: "|").first.map(String.init) ?? "" }
+        let cleared = try Self.activity(fixture, "alert cleared").map {
+            $0.split(separator: "|").first.map(String.init) ?? ""
+        }
         #expect(Set(cleared) == ["rule:lag-5", "rule:queue-5", "rule:late-2s"])
-        #expect(try SideReader.rows(fixture.crm, "SELECT annotationid || notetext FROM annotation ORDER BY 1") == ["1a2", "2b"])
+        #expect(
+            try SideReader.rows(fixture.crm, "SELECT annotationid || notetext FROM annotation ORDER BY 1") == [
+                "1a2", "2b",
+            ])
     }
 
     @Test("Conflicts within a window fire at the threshold; a higher threshold does not")
@@ -170,21 +194,27 @@ struct AlertTests {
         #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
         try await Self.settle()
         try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'erp ' || NOTEID WHERE NOTEID IN (1, 2)")
-        try SideReader.execute(fixture.crm, "UPDATE annotation SET notetext = 'crm ' || annotationid WHERE annotationid IN (1, 2)")
+        try SideReader.execute(
+            fixture.crm, "UPDATE annotation SET notetext = 'crm ' || annotationid WHERE annotationid IN (1, 2)")
         #expect(try Self.fired(fixture).isEmpty)
         #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
         try await waitUntil { try Self.fired(fixture) == ["rule:conflicted|sample.notes"] }
         try await Self.settle()
         #expect(try Self.fired(fixture) == ["rule:conflicted|sample.notes"])
-        let recorded = try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_conflicts")
+        let recorded =
+            try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_conflicts")
             + SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_conflicts")
         #expect(recorded >= 2)
-        #expect(try Self.activity(fixture, "alert fired").first?.hasPrefix("rule:conflicted|sample.notes|conflicts >= 2 within 1h: measured ") == true)
+        #expect(
+            try Self.activity(fixture, "alert fired").first?.hasPrefix(
+                "rule:conflicted|sample.notes|conflicts >= 2 within 1h: measured ") == true)
     }
 
     // MARK: Actions
 
-    @Test("A rule pauses a map (actor rule:NAME, with the reason); a left-running rule fires for it and not for the map still running; changes written while paused catch up row for row on resume")
+    @Test(
+        "A rule pauses a map (actor rule:NAME, with the reason); a left-running rule fires for it and not for the map still running; changes written while paused catch up row for row on resume"
+    )
     func pauseLosesNothing() async throws {
         let fixture = try Self.make(
             "alert-pause",
@@ -204,14 +234,20 @@ struct AlertTests {
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(
             fixture.erp,
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO Notes SELECT i, CASE WHEN i = 50 THEN 'poison' ELSE 'note ' || i END FROM n")
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO Notes SELECT i, CASE WHEN i = 50 THEN 'poison' ELSE 'note ' || i END FROM n"
+        )
         try await waitUntil { try Self.mapState(fixture, "sample.notes").hasPrefix("paused|") }
         #expect(
             try Self.mapState(fixture, "sample.notes")
                 == "paused|rule:poison-pause|alert rule poison-pause: application errors >= 1 within 15m, measured 1")
-        #expect(try Self.activity(fixture, "state").last == "rule:poison-pause|sample.notes|paused: alert rule poison-pause: application errors >= 1 within 15m, measured 1")
+        #expect(
+            try Self.activity(fixture, "state").last
+                == "rule:poison-pause|sample.notes|paused: alert rule poison-pause: application errors >= 1 within 15m, measured 1"
+        )
         try await waitUntil { try Self.fired(fixture).contains("rule:notes-left|sample.notes") }
-        #expect(try Self.activity(fixture, "alert fired").last == "rule:notes-left|sample.notes|map left running: map is paused; notify audit")
+        #expect(
+            try Self.activity(fixture, "alert fired").last
+                == "rule:notes-left|sample.notes|map left running: map is paused; notify audit")
         // Delivered by the notifier thread, shortly after the firing.
         try await waitUntil { !Self.jsonLines(fixture.directory + "/notices.jsonl").isEmpty }
         #expect(Self.jsonLines(fixture.directory + "/notices.jsonl").map { $0["rule"] as? String } == ["notes-left"])
@@ -222,7 +258,9 @@ struct AlertTests {
         #expect(try await writer.awaitExit() == 0)
         try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'fixed' WHERE NOTEID = 50")
         try await Self.settle()
-        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == applied, "a paused map applied changes")
+        #expect(
+            try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == applied,
+            "a paused map applied changes")
         #expect(try Self.fired(fixture) == ["rule:poison-pause|sample.notes", "rule:notes-left|sample.notes"])
 
         // Resume (the rule stays fired: no second pause) and retry the parked change: the sides converge.
@@ -254,7 +292,9 @@ struct AlertTests {
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'poison')")
         try await waitUntil { try Self.mapState(fixture, "sample.notes").hasPrefix("stopped|") }
-        #expect(try Self.mapState(fixture, "sample.notes") == "stopped|rule:poison-stop|alert rule poison-stop: any errors >= 1 within 15m, measured 1")
+        #expect(
+            try Self.mapState(fixture, "sample.notes")
+                == "stopped|rule:poison-stop|alert rule poison-stop: any errors >= 1 within 15m, measured 1")
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (2, 'two'), (3, 'three')")
         try await Self.settle()
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 0)
@@ -275,7 +315,10 @@ struct AlertTests {
         let records = fixture.directory + "/webhook-requests.jsonl"
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", Fixtures.repositoryRoot + "/Tests/Fixtures/webhook_server.py", portFile, records, String(failFirst)]
+        server.arguments = [
+            "python3", Fixtures.repositoryRoot + "/Tests/Fixtures/webhook_server.py", portFile, records,
+            String(failFirst),
+        ]
         server.standardOutput = FileHandle.nullDevice
         try server.run()
         try await waitUntil(timeout: .seconds(20)) { FileManager.default.fileExists(atPath: portFile) }
@@ -285,29 +328,32 @@ struct AlertTests {
 
     static let secrets = ["tok3n-path", "qv-s3cret", "hdr-s3cret-value", "pw-s3cret", "dead-tok3n", "user:"]
 
-    @Test("Webhook: a real HTTP server gets the JSON body with the Authorization header, after two HTTP 500s with growing backoff; an unreachable one gives up after its attempts; no secret reaches a log")
+    @Test(
+        "Webhook: a real HTTP server gets the JSON body with the Authorization header, after two HTTP 500s with growing backoff; an unreachable one gives up after its attempts; no secret reaches a log"
+    )
     func webhookDeliveryAndRetry() async throws {
         let fixture = try SyncFixture.make("alert-webhook", maps: ["sample.notes"])
         let (server, port, records) = try await Self.startWebhookServer(fixture, failFirst: 2)
         defer { kill(server.processIdentifier, SIGKILL) }
         let config = fixture.directory + "/tandem.yaml"
-        try (try String(contentsOfFile: config, encoding: .utf8) + """
+        try
+            (try String(contentsOfFile: config, encoding: .utf8) + """
 
-            notifications:
-              hook:
-                webhook: http://127.0.0.1:\(port)/hooks/T0/tok3n-path?token=qv-s3cret
-                headers:
-                  Authorization: Bearer hdr-s3cret-value
-                retry: {attempts: 5, backoff_ms: 300}
-              dead:
-                webhook: http://user:pw-s3cret@127.0.0.1:1/x/dead-tok3n
-                retry: {attempts: 2, backoff_ms: 100}
-            alerts:
-              check_interval_ms: 200
-              rules:
-                - {name: notes-left, maps: [sample.notes], condition: left-running, notify: [hook, dead]}
+                notifications:
+                  hook:
+                    webhook: http://127.0.0.1:\(port)/hooks/T0/tok3n-path?token=qv-s3cret
+                    headers:
+                      Authorization: Bearer hdr-s3cret-value
+                    retry: {attempts: 5, backoff_ms: 300}
+                  dead:
+                    webhook: http://user:pw-s3cret@127.0.0.1:1/x/dead-tok3n
+                    retry: {attempts: 2, backoff_ms: 100}
+                alerts:
+                  check_interval_ms: 200
+                  rules:
+                    - {name: notes-left, maps: [sample.notes], condition: left-running, notify: [hook, dead]}
 
-            """).write(toFile: config, atomically: true, encoding: .utf8)
+                """).write(toFile: config, atomically: true, encoding: .utf8)
         #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -335,7 +381,8 @@ struct AlertTests {
             #expect(times[2] - times[1] >= 0.58, "\(times)")
         }
         let body = try #require(
-            try JSONSerialization.jsonObject(with: Data(((requests.first?["body"] as? String) ?? "").utf8)) as? [String: Any])
+            try JSONSerialization.jsonObject(with: Data(((requests.first?["body"] as? String) ?? "").utf8))
+                as? [String: Any])
         #expect(body["event"] as? String == "fired")
         #expect(body["environment"] as? String == "env")
         #expect(body["rule"] as? String == "notes-left")
@@ -345,29 +392,47 @@ struct AlertTests {
         #expect(body["value"] as? Double == 1)
         #expect(body["threshold"] as? Int == 1)
         #expect(body["actions"] as? [String] == ["notify hook", "notify dead"])
-        #expect(body["summary"] as? String == "Tandem env: rule notes-left fired on map sample.notes: map left running: map is paused; notify hook, notify dead")
+        #expect(
+            body["summary"] as? String
+                == "Tandem env: rule notes-left fired on map sample.notes: map left running: map is paused; notify hook, notify dead"
+        )
         let time = try #require(body["time"] as? String)
         #expect(try Date(time, strategy: .iso8601).timeIntervalSinceNow > -120, "\(time)")
 
         let delivered = try Self.activity(fixture, "notification delivered")
-        #expect(delivered == ["engine|sample.notes|hook (webhook http://127.0.0.1:\(port)/***): rule notes-left, map sample.notes: attempt 3"], "\(delivered)")
+        #expect(
+            delivered == [
+                "engine|sample.notes|hook (webhook http://127.0.0.1:\(port)/***): rule notes-left, map sample.notes: attempt 3"
+            ], "\(delivered)")
         let failed = try Self.activity(fixture, "notification failed")
         #expect(failed.count == 1)
         #expect(
-            failed.first?.hasPrefix("engine|sample.notes|dead (webhook http://127.0.0.1:1/***): rule notes-left, map sample.notes: gave up after 2 attempts: the request failed (URL error") == true,
+            failed.first?.hasPrefix(
+                "engine|sample.notes|dead (webhook http://127.0.0.1:1/***): rule notes-left, map sample.notes: gave up after 2 attempts: the request failed (URL error"
+            ) == true,
             "\(failed)")
-        #expect(fixture.engineLog.contains("notification to hook (webhook http://127.0.0.1:\(port)/***) failed (attempt 1 of 5), retrying in 300 ms: the server answered HTTP 500"), "\(fixture.engineLog)")
+        #expect(
+            fixture.engineLog.contains(
+                "notification to hook (webhook http://127.0.0.1:\(port)/***) failed (attempt 1 of 5), retrying in 300 ms: the server answered HTTP 500"
+            ), "\(fixture.engineLog)")
 
         // No secret anywhere an operator reads: the engine's log, the activity log, the outbox.
-        let everything = try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT COALESCE(details, '') FROM activity")
-            + SideReader.rows(fixture.directory + "/state.sqlite", "SELECT COALESCE(last_error, '') || subscription FROM notifications")
+        let everything =
+            try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT COALESCE(details, '') FROM activity")
+            + SideReader.rows(
+                fixture.directory + "/state.sqlite",
+                "SELECT COALESCE(last_error, '') || subscription FROM notifications")
             + [fixture.engineLog]
         for secret in Self.secrets {
-            #expect(!everything.contains { $0.contains(secret) }, "\(secret) leaked: \(everything.filter { $0.contains(secret) })")
+            #expect(
+                !everything.contains { $0.contains(secret) },
+                "\(secret) leaked: \(everything.filter { $0.contains(secret) })")
         }
     }
 
-    @Test("Command and file subscriptions receive the JSON (on stdin, as a line); a failing command is retried, then reported with its exit status")
+    @Test(
+        "Command and file subscriptions receive the JSON (on stdin, as a line); a failing command is retried, then reported with its exit status"
+    )
     func commandAndFile() async throws {
         let fixture = try Self.make(
             "alert-command", maps: ["sample.notes"],
@@ -388,15 +453,24 @@ struct AlertTests {
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         #expect(try fixture.tandem(["maps", "stop", "sample.notes"]).status == 0)
-        try await waitUntil { try !Self.activity(fixture, "notification failed").isEmpty && Self.activity(fixture, "notification delivered").count == 2 }
+        try await waitUntil {
+            try !Self.activity(fixture, "notification failed").isEmpty
+                && Self.activity(fixture, "notification delivered").count == 2
+        }
         let fromCommand = Self.jsonLines(fixture.directory + "/command-notices.jsonl")
         let fromFile = Self.jsonLines(fixture.directory + "/notices.jsonl")
         #expect(fromCommand.count == 1 && fromFile.count == 1)
         #expect(fromCommand.first?["rule"] as? String == "notes-left")
-        #expect(fromCommand.first?["summary"] as? String == "Tandem env: rule notes-left fired on map sample.notes: map left running: map is stopped; notify script, notify broken, notify audit")
+        #expect(
+            fromCommand.first?["summary"] as? String
+                == "Tandem env: rule notes-left fired on map sample.notes: map left running: map is stopped; notify script, notify broken, notify audit"
+        )
         #expect(fromFile.first?["summary"] as? String == fromCommand.first?["summary"] as? String)
         let failed = try Self.activity(fixture, "notification failed")
-        #expect(failed == ["engine|sample.notes|broken (command /bin/sh): rule notes-left, map sample.notes: gave up after 2 attempts: /bin/sh exited with status 3: no route to pager"], "\(failed)")
+        #expect(
+            failed == [
+                "engine|sample.notes|broken (command /bin/sh): rule notes-left, map sample.notes: gave up after 2 attempts: /bin/sh exited with status 3: no route to pager"
+            ], "\(failed)")
     }
 
     @Test("A notification pending when the engine stops is delivered by the next engine")
@@ -409,38 +483,44 @@ struct AlertTests {
         probe.waitUntilExit()
         try FileManager.default.removeItem(atPath: fixture.directory + "/webhook.port")
         let config = fixture.directory + "/tandem.yaml"
-        try (try String(contentsOfFile: config, encoding: .utf8) + """
+        try
+            (try String(contentsOfFile: config, encoding: .utf8) + """
 
-            notifications:
-              hook:
-                webhook: http://127.0.0.1:\(port)/hook
-                retry: {attempts: 50, backoff_ms: 100, max_backoff_s: 1}
-            alerts:
-              check_interval_ms: 200
-              rules:
-                - {name: notes-left, condition: left-running, notify: hook}
+                notifications:
+                  hook:
+                    webhook: http://127.0.0.1:\(port)/hook
+                    retry: {attempts: 50, backoff_ms: 100, max_backoff_s: 1}
+                alerts:
+                  check_interval_ms: 200
+                  rules:
+                    - {name: notes-left, condition: left-running, notify: hook}
 
-            """).write(toFile: config, atomically: true, encoding: .utf8)
+                """).write(toFile: config, atomically: true, encoding: .utf8)
         #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         var engine = try fixture.startEngine()
         #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
         try await waitUntil {
-            try SideReader.scalar(fixture.directory + "/state.sqlite", "SELECT COALESCE(MAX(attempts), 0) FROM notifications") >= 2
+            try SideReader.scalar(
+                fixture.directory + "/state.sqlite", "SELECT COALESCE(MAX(attempts), 0) FROM notifications") >= 2
         }
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)
-        #expect(try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT status FROM notifications") == ["pending"])
+        #expect(
+            try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT status FROM notifications") == ["pending"])
 
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         server.arguments = [
-            "python3", Fixtures.repositoryRoot + "/Tests/Fixtures/webhook_server.py", fixture.directory + "/webhook.port", records, "0",
+            "python3", Fixtures.repositoryRoot + "/Tests/Fixtures/webhook_server.py",
+            fixture.directory + "/webhook.port", records, "0",
             String(port),
         ]
         server.standardOutput = FileHandle.nullDevice
         try server.run()
         defer { kill(server.processIdentifier, SIGKILL) }
-        try await waitUntil(timeout: .seconds(20)) { FileManager.default.fileExists(atPath: fixture.directory + "/webhook.port") }
+        try await waitUntil(timeout: .seconds(20)) {
+            FileManager.default.fileExists(atPath: fixture.directory + "/webhook.port")
+        }
         engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try await waitUntil { Self.jsonLines(records).count == 1 }

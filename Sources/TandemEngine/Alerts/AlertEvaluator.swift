@@ -17,11 +17,13 @@ final class AlertEvaluator: Sendable {
 
     /// Starts the thread.
     init(
-        environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sidePaths: [SideRole: String], statePath: String,
+        environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sidePaths: [SideRole: String],
+        statePath: String,
         interval: Duration, logger: Logger
     ) throws {
         let worker = try Worker(
-            environment: environment, rules: rules, maps: maps, sidePaths: sidePaths, statePath: statePath, logger: logger)
+            environment: environment, rules: rules, maps: maps, sidePaths: sidePaths, statePath: statePath,
+            logger: logger)
         let thread = Thread { [self] in
             var reported = false
             while !stopped.load(ordering: .relaxed) {
@@ -64,7 +66,8 @@ final class AlertEvaluator: Sendable {
         var fired: [String: Set<String>]
 
         init(
-            environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sidePaths: [SideRole: String], statePath: String,
+            environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sidePaths: [SideRole: String],
+            statePath: String,
             logger: Logger
         ) throws {
             self.environment = environment
@@ -102,7 +105,8 @@ final class AlertEvaluator: Sendable {
             }
         }
 
-        private func measure(_ rule: AlertRule, map: String, state: MapState, now: Double) throws -> AlertProbe.Reading {
+        private func measure(_ rule: AlertRule, map: String, state: MapState, now: Double) throws -> AlertProbe.Reading
+        {
             let since = now - Double(rule.windowSeconds ?? 0) * 1000
             // A map never started has nothing in flight: its captured changes wait for `tandem maps run`.
             let started = state != .notRunning && state != .initializing
@@ -116,24 +120,32 @@ final class AlertEvaluator: Sendable {
             }
         }
 
-        private func fire(_ rule: AlertRule, map: String, reading: AlertProbe.Reading, state mapState: MapState) throws {
+        private func fire(_ rule: AlertRule, map: String, reading: AlertProbe.Reading, state mapState: MapState) throws
+        {
             let value = Self.text(reading.value, rule)
             let measured = rule.kind == .leftRunning ? "map is \(mapState.rawValue)" : "measured \(value)"
             let direction = reading.direction.map { " (\($0))" } ?? ""
             let actions = rule.actionTexts
-            let details = "\(rule.conditionText): \(measured)\(direction)" + (actions.isEmpty ? "" : "; \(actions.joined(separator: ", "))")
+            let details =
+                "\(rule.conditionText): \(measured)\(direction)"
+                + (actions.isEmpty ? "" : "; \(actions.joined(separator: ", "))")
             let time = Date()
             let notice = AlertNotice(
                 event: "fired", environment: environment, rule: rule.name, map: map, condition: rule.kind.rawValue,
-                conditionText: rule.conditionText, errorClass: rule.kind == .errors ? rule.errorClass?.rawValue ?? "any" : nil,
+                conditionText: rule.conditionText,
+                errorClass: rule.kind == .errors ? rule.errorClass?.rawValue ?? "any" : nil,
                 windowSeconds: rule.windowSeconds, direction: reading.direction?.rawValue, value: reading.value,
                 threshold: rule.kind == .leftRunning ? 1 : rule.threshold, actions: actions,
-                time: time.formatted(.iso8601), summary: "Tandem \(environment): rule \(rule.name) fired on map \(map): \(details)")
+                time: time.formatted(.iso8601),
+                summary: "Tandem \(environment): rule \(rule.name) fired on map \(map): \(details)")
             let reason = "alert rule \(rule.name): \(rule.conditionText), \(measured)"
             let changed = try state.alertFired(
-                rule: rule, map: map, value: reading.value, details: details, body: try notice.json(), actionReason: reason)
+                rule: rule, map: map, value: reading.value, details: details, body: try notice.json(),
+                actionReason: reason)
             logger.warning("alert \(rule.name) fired on map \(map): \(details)")
-            if let action = rule.action, changed { logger.notice("map \(map): \(action == .pause ? "paused" : "stopped") by rule \(rule.name)") }
+            if let action = rule.action, changed {
+                logger.notice("map \(map): \(action == .pause ? "paused" : "stopped") by rule \(rule.name)")
+            }
         }
 
         /// Counts as whole numbers, seconds with one decimal.

@@ -78,7 +78,9 @@ final class AlertProbe {
         for side in sides.values {
             total += try side.read { db -> Int in
                 guard try db.tableExists("_tandem_conflicts") else { return 0 }
-                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_conflicts WHERE map = ? AND at >= ?", arguments: [map, since])
+                return try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM _tandem_conflicts WHERE map = ? AND at >= ?",
+                    arguments: [map, since])
                     ?? 0
             }
         }
@@ -114,7 +116,9 @@ final class AlertProbe {
     }
 
     /// Per direction: queued changes (counted only when `count`: the count reads the whole queue), the oldest one's time, parked changes.
-    private func queue(_ name: String, count: Bool) throws -> [SyncDirection: (queued: Int?, oldest: Double?, parked: Int)] {
+    private func queue(
+        _ name: String, count: Bool
+    ) throws -> [SyncDirection: (queued: Int?, oldest: Double?, parked: Int)] {
         if let cached = queues[name], !count || cached.values.allSatisfy({ $0.queued != nil }) { return cached }
         guard let map = maps[name] else { return [:] }
         var result: [SyncDirection: (queued: Int?, oldest: Double?, parked: Int)] = [:]
@@ -133,9 +137,12 @@ final class AlertProbe {
                 guard try db.tableExists("_tandem_changes") else { return (0, nil) }
                 // Both use the (tbl, seq) index of the applications' changes; the oldest is the first by seq.
                 let oldest = try Double.fetchOne(
-                    db, sql: "SELECT at FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin IS NULL ORDER BY seq LIMIT 1",
+                    db,
+                    sql:
+                        "SELECT at FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin IS NULL ORDER BY seq LIMIT 1",
                     arguments: [table, checkpoint])
-                let queued = count
+                let queued =
+                    count
                     ? try Int.fetchOne(
                         db, sql: "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin IS NULL",
                         arguments: [table, checkpoint]) : nil

@@ -27,10 +27,12 @@ final class Alerting: Sendable {
                 sidePaths: engine.sides.mapValues(\.path), statePath: statePath,
                 interval: .milliseconds(config.alerts.checkIntervalMilliseconds), logger: engine.logger)
         }
-        notifier = config.notifications.isEmpty
+        notifier =
+            config.notifications.isEmpty
             ? nil
             : try Notifier(
-                subscriptions: config.notifications, environmentDirectory: engine.environment.directory, statePath: statePath,
+                subscriptions: config.notifications, environmentDirectory: engine.environment.directory,
+                statePath: statePath,
                 logger: engine.logger)
     }
 

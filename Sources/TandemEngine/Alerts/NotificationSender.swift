@@ -1,6 +1,6 @@
 import Foundation
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Delivers one notification body to one subscription, synchronously (on the
@@ -10,7 +10,9 @@ enum NotificationSender {
     /// One session for every webhook: no cookies, no cache, no credential store.
     private static let session = URLSession(configuration: .ephemeral)
 
-    static func deliver(_ body: String, to subscription: NotificationSubscription, environmentDirectory: String) -> String? {
+    static func deliver(
+        _ body: String, to subscription: NotificationSubscription, environmentDirectory: String
+    ) -> String? {
         switch subscription.target {
         case .webhook(let url, let headers):
             return post(body, to: url, headers: headers, timeout: subscription.timeoutSeconds)
@@ -22,7 +24,8 @@ enum NotificationSender {
     }
 
     private static func post(_ body: String, to url: URL, headers: [String: String], timeout: Int) -> String? {
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: TimeInterval(timeout))
+        var request = URLRequest(
+            url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: TimeInterval(timeout))
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -52,7 +55,8 @@ enum NotificationSender {
     private static func run(_ argv: [String], input: String, timeout: Int, directory: String) -> String? {
         // The body goes in through a file and errors come out through one: no pipe
         // a command that does not read its input could break (SIGPIPE) or fill.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-notify-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tandem-notify-\(UUID().uuidString)")
         let inputFile = scratch.appendingPathExtension("json")
         let errorFile = scratch.appendingPathExtension("err")
         defer {

@@ -10,7 +10,9 @@ final class Notifier: Sendable {
     private let stopped = Atomic<Bool>(false)
 
     /// Starts the thread.
-    init(subscriptions: [NotificationSubscription], environmentDirectory: String, statePath: String, logger: Logger) throws {
+    init(
+        subscriptions: [NotificationSubscription], environmentDirectory: String, statePath: String, logger: Logger
+    ) throws {
         let state = try StateStore(path: statePath)
         try state.prepareAlertTables()
         let byName = Dictionary(subscriptions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -21,7 +23,8 @@ final class Notifier: Sendable {
                 do {
                     due = try state.dueNotifications()
                     for notification in due where !stopped.load(ordering: .relaxed) {
-                        try Self.deliver(notification, byName[notification.subscription], environmentDirectory, state, logger)
+                        try Self.deliver(
+                            notification, byName[notification.subscription], environmentDirectory, state, logger)
                     }
                     reported = false
                 } catch {
@@ -47,7 +50,10 @@ final class Notifier: Sendable {
         }
         let redactor = SecretRedactor(secrets: subscription.secrets)
         let target = redactor.scrub(subscription.description)
-        guard let failure = NotificationSender.deliver(notification.body, to: subscription, environmentDirectory: directory) else {
+        guard
+            let failure = NotificationSender.deliver(
+                notification.body, to: subscription, environmentDirectory: directory)
+        else {
             try state.notificationAttempted(notification, target: target, error: nil, retryAt: nil)
             logger.info("notification to \(target) delivered (rule \(notification.rule))")
             return
@@ -61,7 +67,8 @@ final class Notifier: Sendable {
             let delay = subscription.retry.delay(afterFailures: failures)
             try state.notificationAttempted(notification, target: target, error: error, retryAt: StateStore.now + delay)
             logger.warning(
-                "notification to \(target) failed (attempt \(failures) of \(subscription.retry.attempts)), retrying in \(Int(delay)) ms: \(error)")
+                "notification to \(target) failed (attempt \(failures) of \(subscription.retry.attempts)), retrying in \(Int(delay)) ms: \(error)"
+            )
         }
     }
 

@@ -21,13 +21,16 @@ public struct SecretRedactor: Sendable {
     /// `https://hooks.example.com/***`: scheme, host and port only; the rest
     /// (user info, path, query, fragment: where webhook tokens live) is hidden.
     public static func redact(_ url: URL) -> String {
-        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false), let host = components.host else {
+        guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false), let host = components.host
+        else {
             return "***"
         }
         var result = "\(components.scheme ?? "http")://\(host)"
         if let port = components.port { result += ":\(port)" }
         let path = components.percentEncodedPath
-        let plain = (path.isEmpty || path == "/") && components.query == nil && components.user == nil && components.fragment == nil
+        let plain =
+            (path.isEmpty || path == "/") && components.query == nil && components.user == nil
+            && components.fragment == nil
         return result + (plain ? path : "/***")
     }
 
@@ -41,8 +44,10 @@ public struct SecretRedactor: Sendable {
     static func secrets(of url: URL) -> [String] {
         var result = [url.absoluteString]
         guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return result }
-        result += [components.user, components.password, components.percentEncodedUser, components.percentEncodedPassword]
-            .compactMap { $0 }
+        result += [
+            components.user, components.password, components.percentEncodedUser, components.percentEncodedPassword,
+        ]
+        .compactMap { $0 }
         let path = components.percentEncodedPath
         if path.count > 1 { result += [path, components.path] }
         if let query = components.percentEncodedQuery { result.append(query) }

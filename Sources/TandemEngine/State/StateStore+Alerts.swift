@@ -37,7 +37,9 @@ extension StateStore {
     func firedAlerts() throws -> [String: Set<String>] {
         try queue.read { db in
             var result: [String: Set<String>] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT rule, map FROM alert_state") { result[row[0], default: []].insert(row[1]) }
+            for row in try Row.fetchAll(db, sql: "SELECT rule, map FROM alert_state") {
+                result[row[0], default: []].insert(row[1])
+            }
             return result
         }
     }
@@ -45,7 +47,8 @@ extension StateStore {
     /// Forgets firings of rules no longer in config.
     func forgetAlerts(except rules: Set<String>) throws {
         try queue.write { db in
-            for rule in try String.fetchAll(db, sql: "SELECT DISTINCT rule FROM alert_state") where !rules.contains(rule) {
+            for rule in try String.fetchAll(db, sql: "SELECT DISTINCT rule FROM alert_state")
+            where !rules.contains(rule) {
                 try db.execute(sql: "DELETE FROM alert_state WHERE rule = ?", arguments: [rule])
             }
         }
@@ -67,7 +70,8 @@ extension StateStore {
             try Self.log(db, actor: actor, map: map, event: "alert fired", details: details)
             for subscription in rule.notify {
                 try db.execute(
-                    sql: "INSERT INTO notifications (subscription, rule, map, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT INTO notifications (subscription, rule, map, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [subscription, rule.name, map, body, now, now])
             }
             guard let action = rule.action else { return false }
@@ -106,7 +110,8 @@ extension StateStore {
                     """,
                 arguments: [Self.now, limit]
             ).map {
-                PendingNotification(id: $0[0], subscription: $0[1], rule: $0[2], map: $0[3], body: $0[4], attempts: $0[5])
+                PendingNotification(
+                    id: $0[0], subscription: $0[1], rule: $0[2], map: $0[3], body: $0[4], attempts: $0[5])
             }
         }
     }
@@ -127,7 +132,8 @@ extension StateStore {
                     arguments: [attempts, retryAt, error, notification.id])
             } else if let error {
                 try db.execute(
-                    sql: "UPDATE notifications SET attempts = ?, status = 'failed', last_error = ?, done_at = ? WHERE id = ?",
+                    sql:
+                        "UPDATE notifications SET attempts = ?, status = 'failed', last_error = ?, done_at = ? WHERE id = ?",
                     arguments: [attempts, error, now, notification.id])
                 try Self.log(
                     db, actor: "engine", map: notification.map, event: "notification failed",
