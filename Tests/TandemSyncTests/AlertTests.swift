@@ -89,6 +89,11 @@ struct AlertTests {
                   condition: errors
                   threshold: 1
                   within: 15m
+                # Parked changes count in the queue depth of a running map.
+                - name: parked-queue
+                  maps: [sample.notes]
+                  condition: queue-depth
+                  threshold: 2
             """)
         try SideReader.execute(fixture.crm, ErrorTests.validation)
         let engine = try fixture.startEngine()
@@ -102,8 +107,11 @@ struct AlertTests {
             }
         }
         try await Self.settle()
-        #expect(try Self.fired(fixture) == ["rule:app-errors|sample.notes", "rule:recent-app-errors|sample.notes"])
-        let entry = try #require(try Self.activity(fixture, "alert fired").first)
+        #expect(
+            Set(try Self.fired(fixture))
+                == ["rule:app-errors|sample.notes", "rule:recent-app-errors|sample.notes", "rule:parked-queue|sample.notes"])
+        #expect(try Self.fired(fixture).count == 3)
+        let entry = try #require(try Self.activity(fixture, "alert fired").first { $0.hasPrefix("rule:app-errors|") })
         #expect(
             entry == "rule:app-errors|sample.notes|application errors >= 2 within 15m: measured 2; notify audit",
             "\(entry)")
