@@ -33,15 +33,18 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: file, path: "", reason: "not valid YAML: \(error)")
         }
-        let top = try reader.mapping(root, "", allowed: ["version", "name", "sides", "state", "plugins", "engine", "maps", "log"])
+        let top = try reader.mapping(root, "", allowed: ["version", "name", "sides", "state", "plugins", "engine", "maps", "notifications", "alerts", "log"])
         var config = EnvironmentConfig(name: "", sides: [:])
         var sawVersion = false
+        // Parsed after the loop: rules name maps and subscriptions, which may come later in the file.
+        var alerting: [String: Node] = [:]
         for (key, node, keyNode) in top {
             switch key {
             case "version":
                 config.version = try reader.integer(node, key, range: 1...1)
                 sawVersion = true
             case "name": config.name = try reader.string(node, key)
+            case "notifications", "alerts": alerting[key] = node
             case "state": config.state = try reader.string(node, key)
             case "sides":
                 for (role, sideNode, _) in try reader.mapping(node, key, allowed: SideRole.allCases.map(\.rawValue)) {
@@ -89,6 +92,7 @@ public enum ConfigLoader {
         guard sawVersion else { throw reader.error(root, "version", "missing; write 'version: 1' at the top") }
         if config.sides.isEmpty { throw reader.error(root, "sides", "missing; name the erp and crm sides and their databases") }
         if config.name.isEmpty { config.name = "tandem" }
+        try AlertConfigParser.parse(alerting, into: &config, reader)
         return config
     }
 

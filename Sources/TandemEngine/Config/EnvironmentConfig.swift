@@ -21,6 +21,10 @@ public struct EnvironmentConfig: Hashable, Sendable {
     public var maps: [MapSettings]
     /// Activity log retention (`log:`).
     public var log = LogSettings()
+    /// Where alert notifications go (`notifications:`), in the order written.
+    public var notifications: [NotificationSubscription] = []
+    /// Alert rules (`alerts:`).
+    public var alerts = AlertSettings()
 
     /// Creates a config.
     public init(

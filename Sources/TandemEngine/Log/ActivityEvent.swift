@@ -48,6 +48,10 @@ public enum ActivityEvent {
     public static let alertFired = "alert fired"
     /// An alert rule's condition became false again.
     public static let alertCleared = "alert cleared"
+    /// A notification reached its subscription (details: rule, subscription, attempt).
+    public static let notificationDelivered = "notification delivered"
+    /// A notification was given up after its last attempt (details: the last error, secrets redacted).
+    public static let notificationFailed = "notification failed"
     /// Retention pruned old entries (details: how many of each).
     public static let logPruned = "log pruned"
 
@@ -57,8 +61,7 @@ public enum ActivityEvent {
         mappingChanged, state,
         initialSyncStarted, initialSyncProgress, initialSyncFinished, catchUpStarted, catchUpFinished, transientError,
         transientErrorCleared, parkedChangeDiscarded, parkedChangeSuperseded, errorsRetried, conflictResolved,
-        alertFired,
-        alertCleared, logPruned,
+        alertFired, alertCleared, notificationDelivered, notificationFailed, logPruned,
     ]
 
     /// The event of every error entry in the merged log (a change parked on a side).

@@ -157,6 +157,9 @@ public final class SyncEngine {
         defer { housekeeper.stop() }
         let pruner = try LogPruner(environment: environment, logger: logger)
         defer { pruner.stop() }
+        // Alert rules and notifications, on threads of their own.
+        let alerting = try Alerting(engine: self)
+        defer { alerting.stop() }
         var backoff = Duration.milliseconds(10)
         var lastWork = ContinuousClock.now
         // A side that keeps failing becomes an incident in the error list after a while.

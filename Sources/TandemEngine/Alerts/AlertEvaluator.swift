@@ -1,0 +1,156 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The thread that checks the alert rules while the engine runs: every
+/// `check_interval_ms` it measures each rule on each of its maps with cheap
+/// aggregate queries on connections of its own, so the applying thread never
+/// waits for it.
+///
+/// A rule fires on a map when its condition becomes true and is re-armed when
+/// the condition clears; which rule has fired on which map is kept in the
+/// state database, so a restart neither repeats a notification nor forgets
+/// to clear. Firing (with its notifications and its pause or stop) and
+/// clearing are each one transaction with their activity entry.
+final class AlertEvaluator: Sendable {
+    private let stopped = Atomic<Bool>(false)
+
+    /// Starts the thread.
+    init(
+        environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sidePaths: [SideRole: String],
+        statePath: String,
+        interval: Duration, logger: Logger
+    ) throws {
+        let worker = try Worker(
+            environment: environment, rules: rules, maps: maps, sidePaths: sidePaths, statePath: statePath,
+            logger: logger)
+        let thread = Thread { [self] in
+            var reported = false
+            while !stopped.load(ordering: .relaxed) {
+                let next = ContinuousClock.now + interval
+                do {
+                    try worker.check()
+                    reported = false
+                } catch {
+                    // A side or the state database busy for longer than the timeout: check again next round.
+                    if !reported { logger.warning("checking alert rules failed, retrying: \(error)") }
+                    reported = true
+                }
+                // Short naps, so that a stop is seen quickly even with a long interval.
+                while !stopped.load(ordering: .relaxed), ContinuousClock.now < next {
+                    Thread.sleep(forTimeInterval: min((next - .now).timeInterval, 0.05))
+                }
+            }
+        }
+        thread.name = "tandem-alerts"
+        thread.start()
+    }
+
+    /// Stops the thread after its current check.
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+    }
+
+    deinit { stop() }
+
+    /// The evaluator's state: touched only by its thread once started
+    /// (hence `@unchecked Sendable`: it crosses into the thread once).
+    private final class Worker: @unchecked Sendable {
+        let environment: String
+        let rules: [AlertRule]
+        let allMaps: [String]
+        let state: StateStore
+        let probe: AlertProbe
+        let logger: Logger
+        /// Rule → maps it has fired on and not cleared.
+        var fired: [String: Set<String>]
+
+        init(
+            environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sidePaths: [SideRole: String],
+            statePath: String,
+            logger: Logger
+        ) throws {
+            self.environment = environment
+            self.rules = rules
+            allMaps = maps.map(\.name)
+            state = try StateStore(path: statePath)
+            try state.prepareAlertTables()
+            try state.forgetAlerts(except: Set(rules.map(\.name)))
+            fired = try state.firedAlerts()
+            probe = try AlertProbe(sidePaths: sidePaths, state: state, maps: maps)
+            self.logger = logger
+        }
+
+        func check() throws {
+            probe.reset()
+            let states = try state.mapStates()
+            let now = StateStore.now
+            for rule in rules {
+                for map in rule.maps ?? allMaps {
+                    let mapState = states[map]?.state ?? .notRunning
+                    let reading = try measure(rule, map: map, state: mapState, now: now)
+                    let threshold = rule.kind == .leftRunning ? 1 : Double(rule.threshold)
+                    let isTrue = reading.value >= threshold
+                    let wasFired = fired[rule.name]?.contains(map) == true
+                    if isTrue, !wasFired {
+                        try fire(rule, map: map, reading: reading, state: mapState)
+                        fired[rule.name, default: []].insert(map)
+                    } else if !isTrue, wasFired {
+                        let details = "\(rule.conditionText): measured \(Self.text(reading.value, rule))"
+                        try state.alertCleared(rule: rule.name, map: map, details: details)
+                        fired[rule.name]?.remove(map)
+                        logger.notice("alert \(rule.name) cleared on map \(map): \(details)")
+                    }
+                }
+            }
+        }
+
+        private func measure(_ rule: AlertRule, map: String, state: MapState, now: Double) throws -> AlertProbe.Reading
+        {
+            let since = now - Double(rule.windowSeconds ?? 0) * 1000
+            // A map never started has nothing in flight: its captured changes wait for `tandem maps run`.
+            let started = state != .notRunning && state != .initializing
+            switch rule.kind {
+            case .errors: return try probe.errors(map: map, errorClass: rule.errorClass, since: since)
+            case .conflicts: return try probe.conflicts(map: map, since: since)
+            case .lagSeconds: return started ? try probe.lagSeconds(map: map) : .init(value: 0)
+            case .lagChanges: return started ? try probe.lagChanges(map: map) : .init(value: 0)
+            case .queueDepth: return started ? try probe.queueDepth(map: map) : .init(value: 0)
+            case .leftRunning: return .init(value: [.paused, .stopped, .failed].contains(state) ? 1 : 0)
+            }
+        }
+
+        private func fire(_ rule: AlertRule, map: String, reading: AlertProbe.Reading, state mapState: MapState) throws
+        {
+            let value = Self.text(reading.value, rule)
+            let measured = rule.kind == .leftRunning ? "map is \(mapState.rawValue)" : "measured \(value)"
+            let direction = reading.direction.map { " (\($0))" } ?? ""
+            let actions = rule.actionTexts
+            let details =
+                "\(rule.conditionText): \(measured)\(direction)"
+                + (actions.isEmpty ? "" : "; \(actions.joined(separator: ", "))")
+            let time = Date()
+            let notice = AlertNotice(
+                event: "fired", environment: environment, rule: rule.name, map: map, condition: rule.kind.rawValue,
+                conditionText: rule.conditionText,
+                errorClass: rule.kind == .errors ? rule.errorClass?.rawValue ?? "any" : nil,
+                windowSeconds: rule.windowSeconds, direction: reading.direction?.rawValue, value: reading.value,
+                threshold: rule.kind == .leftRunning ? 1 : rule.threshold, actions: actions,
+                time: time.formatted(.iso8601),
+                summary: "Tandem \(environment): rule \(rule.name) fired on map \(map): \(details)")
+            let reason = "alert rule \(rule.name): \(rule.conditionText), \(measured)"
+            let changed = try state.alertFired(
+                rule: rule, map: map, value: reading.value, details: details, body: try notice.json(),
+                actionReason: reason)
+            logger.warning("alert \(rule.name) fired on map \(map): \(details)")
+            if let action = rule.action, changed {
+                logger.notice("map \(map): \(action == .pause ? "paused" : "stopped") by rule \(rule.name)")
+            }
+        }
+
+        /// Counts as whole numbers, seconds with one decimal.
+        static func text(_ value: Double, _ rule: AlertRule) -> String {
+            rule.kind == .lagSeconds ? String(format: "%.1f s", value) : String(Int(value.rounded()))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+
+/// Alert rules and notifications for a running engine: the rule checker and
+/// the notifier, each on a thread of its own, started only when tandem.yaml
+/// has rules or subscriptions.
+final class Alerting: Sendable {
+    private let evaluator: AlertEvaluator?
+    private let notifier: Notifier?
+
+    /// Starts what `engine`'s config asks for.
+    init(engine: SyncEngine) throws {
+        let config = engine.environment.config
+        let statePath = engine.state.path
+        if config.alerts.rules.isEmpty {
+            evaluator = nil
+        } else {
+            let maps = engine.maps.map { resolved in
+                var tables: [SyncDirection: String] = [:]
+                for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
+                    tables[direction] = direction.source == .erp ? resolved.map.erp.table : resolved.map.crm.table
+                }
+                return AlertProbe.WatchedMap(name: resolved.name, sourceTables: tables)
+            }
+            evaluator = try AlertEvaluator(
+                environment: config.name, rules: config.alerts.rules, maps: maps,
+                sidePaths: engine.sides.mapValues(\.path), statePath: statePath,
+                interval: .milliseconds(config.alerts.checkIntervalMilliseconds), logger: engine.logger)
+        }
+        notifier =
+            config.notifications.isEmpty
+            ? nil
+            : try Notifier(
+                subscriptions: config.notifications, environmentDirectory: engine.environment.directory,
+                statePath: statePath,
+                logger: engine.logger)
+    }
+
+    /// Stops both threads.
+    func stop() {
+        evaluator?.stop()
+        notifier?.stop()
+    }
+}
