@@ -212,6 +212,51 @@ struct MetricsTests {
         await #expect(throws: (any Error).self) { _ = try await URLSession.shared.data(from: url) }
     }
 
+    @Test("Manual conflicts count as conflicts and as errors of class conflict")
+    func manualConflicts() async throws {
+        let keys = ConflictTests.keys
+        let fixture = try SyncFixture.make("metrics-conflicts", maps: ["sample.groups", "sample.customers"]) { yaml in
+            yaml.replacingOccurrences(
+                of: "  - name: sample.customers\n    direction: both\n    master: erp\n",
+                with: "  - name: sample.customers\n    direction: both\n    master: erp\n    conflict_policy: manual\n")
+        }
+        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        let engine = try Self.startEngine(fixture, ["--metrics", "127.0.0.1:0"])
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        let line = try #require(fixture.engineLog.split(separator: "\n").first { $0.hasPrefix("metrics at ") })
+        let url = try #require(URL(string: String(line.dropFirst("metrics at ".count))))
+        try Self.sqlite3(
+            fixture.erp,
+            "INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale');\n"
+                + keys.map {
+                    "INSERT INTO CustTable VALUES ('usmf', '\($0)', 'original \($0)', '10', '100', 'No', 'n', x'');"
+                }
+                .joined(separator: "\n"))
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == keys.count }
+        #expect(try fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
+        try await waitUntil { try fixture.tandem(["status", "--json"]).stdout.contains("\"state\" : \"paused\"") }
+        try Self.sqlite3(fixture.erp, ConflictTests.erpRenames)
+        try Self.sqlite3(fixture.crm, ConflictTests.crmRenames)
+        #expect(try fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
+        try await waitUntil { try ConflictTests.conflicts(fixture, ["--open"]).count == keys.count }
+
+        func total(_ scrape: Scrape, _ name: String, _ labels: [String: String] = [:]) -> Double {
+            ["erp-to-crm", "crm-to-erp"].reduce(0) { sum, direction in
+                sum
+                    + (scrape.value(name, labels.merging(["direction": direction, "map": "sample.customers"]) { $1 })
+                        ?? 0)
+            }
+        }
+        let scrape = try await Self.scrape(url)
+        #expect(total(scrape, "tandem_conflicts_total") == Double(keys.count), "\(scrape.text)")
+        #expect(total(scrape, "tandem_errors_total", ["class": "conflict"]) == Double(keys.count))
+        #expect(total(scrape, "tandem_errors_total", ["class": "application"]) == 0)
+        // The ERP's inserts arrived before the pause; nothing of the conflicting edits did.
+        #expect(
+            scrape.value("tandem_changes_applied_total", ["direction": "erp-to-crm", "map": "sample.customers"])
+                == Double(keys.count))
+    }
+
     @Test("A malformed --metrics address and a taken port are refused with errors that say what to do")
     func badAddresses() async throws {
         let fixture = try SyncFixture.make("metrics-errors", maps: ["sample.notes"])
