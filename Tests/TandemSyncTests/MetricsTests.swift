@@ -257,6 +257,29 @@ struct MetricsTests {
                 == Double(keys.count))
     }
 
+    @Test("A side locked past the busy timeout counts transient errors, and its changes still arrive exactly once")
+    func transientErrors() async throws {
+        let fixture = try SyncFixture.make("metrics-transient", maps: ["sample.notes"]) {
+            $0.replacingOccurrences(of: "busy_timeout_s: 30", with: "busy_timeout_s: 1")
+        }
+        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        let engine = try Self.startEngine(fixture, ["--metrics", "127.0.0.1:0"])
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        let line = try #require(fixture.engineLog.split(separator: "\n").first { $0.hasPrefix("metrics at ") })
+        let url = try #require(URL(string: String(line.dropFirst("metrics at ".count))))
+        let notes = ["direction": "erp-to-crm", "map": "sample.notes"]
+        let holder = try SideReader.holdWriteLock(fixture.crm, seconds: 4)
+        try Self.insertNotes(fixture.erp, from: 1, to: 10)
+        #expect(try await holder.awaitExit() == 0)
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10 }
+        let scrape = try await Self.scrape(url)
+        #expect(
+            (scrape.value("tandem_errors_total", notes.merging(["class": "transient"]) { $1 }) ?? 0) >= 1,
+            "\(scrape.text)")
+        #expect(scrape.value("tandem_errors_total", notes.merging(["class": "application"]) { $1 }) == 0)
+        #expect(scrape.value("tandem_changes_applied_total", notes) == 10)
+    }
+
     @Test("A malformed --metrics address and a taken port are refused with errors that say what to do")
     func badAddresses() async throws {
         let fixture = try SyncFixture.make("metrics-errors", maps: ["sample.notes"])
