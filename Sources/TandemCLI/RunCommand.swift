@@ -56,7 +56,8 @@ struct RunCommand: ParsableCommand {
         var metricsServer: MetricsServer?
         if let metricsAddress {
             // Before the engine: it creates its metric objects against the bootstrapped backend.
-            let registry = MetricsServer.bootstrapMetrics()
+            let registry = MetricsServer.bootstrapMetrics(
+                help: Dictionary(EngineMetric.all.map { ($0.name, $0.help) }, uniquingKeysWith: { first, _ in first }))
             metricsServer = try MetricsServer.start(
                 MetricsAddress(parsing: metricsAddress), registry: registry, logger: options.makeLogger("tandem.metrics"))
         }

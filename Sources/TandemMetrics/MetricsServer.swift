@@ -35,13 +35,14 @@ public final class MetricsServer: Sendable {
         .seconds(10), .seconds(30), .seconds(60),
     ]
 
-    /// Makes swift-metrics report to a new Prometheus registry and returns it.
+    /// Makes swift-metrics report to a new Prometheus registry and returns it;
+    /// `help` (by metric name) becomes the scrape's `# HELP` lines.
     /// Call once, before the engine is created (it creates its metrics then).
-    public static func bootstrapMetrics() -> PrometheusCollectorRegistry {
+    public static func bootstrapMetrics(help: [String: String] = [:]) -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = latencyBuckets
-        MetricsSystem.bootstrap(factory)
+        MetricsSystem.bootstrap(DescribedMetricsFactory(base: factory, help: help))
         return registry
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TandemEngine
 import TandemTestSupport
 import Testing
 
@@ -144,7 +145,15 @@ struct MetricsTests {
         #expect(empty.contentType?.hasPrefix("text/plain; version=0.0.4") == true, "\(empty.contentType ?? "none")")
         #expect(empty.value("tandem_changes_applied_total", notes) == 0, "\(empty.text)")
         #expect(empty.value("tandem_changes_applied_total", back) == 0)
-        #expect(empty.text.contains("# TYPE tandem_apply_latency_seconds histogram"), "\(empty.text)")
+        // Each metric is described and typed once.
+        for metric in EngineMetric.all {
+            #expect(
+                empty.text.components(separatedBy: "# HELP \(metric.name) \(metric.help)\n").count == 2,
+                "\(metric.name)")
+            #expect(
+                empty.text.components(separatedBy: "# TYPE \(metric.name) \(metric.type)\n").count == 2,
+                "\(metric.name)")
+        }
 
         // N good rows and one the CRM refuses.
         let count = 300
@@ -309,13 +318,8 @@ struct MetricsTests {
         // The help teaches the option and names every metric.
         let help = try fixture.tandem(["run", "--help"]).stdout
         #expect(help.contains("--metrics <HOST:PORT>"), "\(help)")
-        for name in [
-            "tandem_changes_applied_total", "tandem_changes_skipped_total", "tandem_errors_total",
-            "tandem_conflicts_total",
-            "tandem_queue_depth", "tandem_parked_changes", "tandem_lag_changes", "tandem_lag_seconds",
-            "tandem_apply_latency_seconds",
-        ] {
-            #expect(help.contains(name), "\(name)")
+        for metric in EngineMetric.all {
+            #expect(help.contains(metric.name), "\(metric.name)")
         }
 
         // A port another program listens on.

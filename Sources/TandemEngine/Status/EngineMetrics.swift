@@ -1,7 +1,7 @@
 import CoreMetrics
 import Foundation
 
-/// The engine's metrics, per map and direction, through the swift-metrics API.
+/// The engine's metrics (``EngineMetric``), per map and direction, through the swift-metrics API.
 ///
 /// Each series is created once, when the engine starts, so that the hot path
 /// only increments objects it already holds: counters move once per committed
@@ -10,19 +10,6 @@ import Foundation
 /// (`tandem run` without `--metrics`) the engine keeps no `EngineMetrics` at all
 /// (see ``SyncEngine``), so it costs nothing.
 final class EngineMetrics {
-    /// The metric names, as a Prometheus scrape shows them (docs/OPERATIONS.md, `tandem run --help`).
-    enum Name {
-        static let applied = "tandem_changes_applied_total"
-        static let skipped = "tandem_changes_skipped_total"
-        static let errors = "tandem_errors_total"
-        static let conflicts = "tandem_conflicts_total"
-        static let queueDepth = "tandem_queue_depth"
-        static let parked = "tandem_parked_changes"
-        static let lagChanges = "tandem_lag_changes"
-        static let lagSeconds = "tandem_lag_seconds"
-        static let applyLatency = "tandem_apply_latency_seconds"
-    }
-
     /// The series of one map in one direction.
     final class Series {
         let applied: Counter
@@ -37,20 +24,22 @@ final class EngineMetrics {
 
         init(map: String, direction: SyncDirection, factory: any MetricsFactory) {
             let dimensions = [("direction", direction.rawValue), ("map", map)]
-            applied = Counter(label: Name.applied, dimensions: dimensions, factory: factory)
-            skipped = Counter(label: Name.skipped, dimensions: dimensions, factory: factory)
-            conflicts = Counter(label: Name.conflicts, dimensions: dimensions, factory: factory)
+            applied = Counter(label: EngineMetric.applied.name, dimensions: dimensions, factory: factory)
+            skipped = Counter(label: EngineMetric.skipped.name, dimensions: dimensions, factory: factory)
+            conflicts = Counter(label: EngineMetric.conflicts.name, dimensions: dimensions, factory: factory)
             var errors: [ErrorClass: Counter] = [:]
             for errorClass in ErrorClass.allCases {
                 errors[errorClass] = Counter(
-                    label: Name.errors, dimensions: [("class", errorClass.rawValue)] + dimensions, factory: factory)
+                    label: EngineMetric.errors.name, dimensions: [("class", errorClass.rawValue)] + dimensions,
+                    factory: factory)
             }
             self.errors = errors
-            queueDepth = Gauge(label: Name.queueDepth, dimensions: dimensions, factory: factory)
-            parked = Gauge(label: Name.parked, dimensions: dimensions, factory: factory)
-            lagChanges = Gauge(label: Name.lagChanges, dimensions: dimensions, factory: factory)
-            lagSeconds = Gauge(label: Name.lagSeconds, dimensions: dimensions, factory: factory)
-            applyLatency = CoreMetrics.Timer(label: Name.applyLatency, dimensions: dimensions, factory: factory)
+            queueDepth = Gauge(label: EngineMetric.queueDepth.name, dimensions: dimensions, factory: factory)
+            parked = Gauge(label: EngineMetric.parked.name, dimensions: dimensions, factory: factory)
+            lagChanges = Gauge(label: EngineMetric.lagChanges.name, dimensions: dimensions, factory: factory)
+            lagSeconds = Gauge(label: EngineMetric.lagSeconds.name, dimensions: dimensions, factory: factory)
+            applyLatency = CoreMetrics.Timer(
+                label: EngineMetric.applyLatency.name, dimensions: dimensions, factory: factory)
         }
     }
 
