@@ -6,14 +6,20 @@ import GRDB
 /// map and direction, which is too much for every batch but nothing once a second.
 extension SyncEngine {
     /// Sets the gauges of every map and direction in `stats`; the queue is read
-    /// from the source's change log from the engine's own checkpoint, so that a
-    /// paused or stopped map shows its queue growing.
+    /// from the source's change log from the map's checkpoint (as `tandem status`
+    /// counts it), so that a paused or stopped map shows its queue growing.
     func updateMetricGauges(_ stats: [MapDirectionStats]) throws {
         guard let metrics else { return }
         let now = Date().timeIntervalSince1970 * 1000
         for stat in stats {
             guard let plan = plans[stat.map]?[stat.direction] else { continue }
-            let checkpoint = checkpoints[stat.direction]?[stat.map] ?? 0
+            var checkpoint = checkpoints[stat.direction]?[stat.map] ?? 0
+            if states[stat.map]?.isActive != true {
+                // An initial sync in another process may have moved it; the engine reads it only on the next run.
+                let target = sides[stat.direction.target]!
+                let key = SideDatabase.checkpointKey(map: stat.map, source: stat.direction.source.rawValue)
+                checkpoint = max(checkpoint, try target.queue.read { db in try target.checkpoints(db)[key] } ?? 0)
+            }
             let (queued, oldest) = try sides[stat.direction.source]!.queue.read { db -> (Int, Double?) in
                 let row = try Row.fetchOne(
                     db.cachedStatement(
