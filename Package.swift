@@ -39,6 +39,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // tandem.yaml, with line and column for every error.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Metrics API for the engine (no-op unless a backend is bootstrapped).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        // `tandem run --metrics`: the Prometheus backend and the HTTP server for `GET /metrics`.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // No traits: Tandem needs neither swift-configuration support nor full Foundation from it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // MARK: SDK: what a plugin author needs.
@@ -100,6 +106,18 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `tandem run --metrics`: Prometheus registry and the `GET /metrics` HTTP endpoint.
+        .target(
+            name: "TandemMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -107,6 +125,7 @@ let package = Package(
             name: "TandemCLI",
             dependencies: [
                 "CTandemPlugin", "TandemArrow", "TandemPluginHost", "TandemConformance", "TandemDocuments", "TandemEngine",
+                "TandemMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import TandemEngine
+import TandemMetrics
 
 /// `tandem run`: the engine, until SIGINT or SIGTERM.
 struct RunCommand: ParsableCommand {
@@ -13,14 +14,54 @@ struct RunCommand: ParsableCommand {
             Installs capture (idempotent), then applies every running map's changes both ways.
             Steer it while it runs with `tandem maps pause|resume|stop|run NAME` and watch it with
             `tandem status --watch`. One engine per environment: a second one is refused.
+
+            With --metrics HOST:PORT (e.g. 127.0.0.1:9464; port 0 picks a free port,
+            printed) it also serves GET /metrics in Prometheus text format. Every
+            series has the labels map and direction (erp-to-crm, crm-to-erp):
+              tandem_changes_applied_total   counter: changes written to the target
+              tandem_changes_skipped_total   counter: consumed without a write
+                                             (echoes, filtered out, conflicts lost)
+              tandem_errors_total{class}     counter: changes parked by an error:
+                                             application, plugin, conflict (manual);
+                                             transient: engine passes that failed
+              tandem_conflicts_total         counter: conflicts detected
+              tandem_queue_depth             gauge: captured changes not consumed yet
+                                             (grows while the map is paused)
+              tandem_parked_changes          gauge: changes in the parking table
+              tandem_lag_changes             gauge: queue depth + parked
+              tandem_lag_seconds             gauge: age of the oldest queued change
+              tandem_apply_latency_seconds   histogram: capture on the source to
+                                             commit on the target, per change
+            Counters move with each committed batch, gauges once a second.
+            Scrape config and PromQL examples: docs/OPERATIONS.md.
             """)
 
     @OptionGroup var options: EnvironmentOptions
+
+    @Option(
+        name: .customLong("metrics"),
+        help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics while the engine runs.", valueName: "HOST:PORT"))
+    var metricsAddress: String?
+
+    func validate() throws {
+        if let metricsAddress {
+            do { _ = try MetricsAddress(parsing: metricsAddress) } catch { throw ValidationError(error.message) }
+        }
+    }
 
     func run() throws {
         let environment = try options.loadEnvironment()
         let lock = try EnvironmentLock(environment)
         let catalog = options.loadCatalog(environment)
+        var metricsServer: MetricsServer?
+        if let metricsAddress {
+            // Before the engine: it creates its metric objects against the bootstrapped backend.
+            let registry = MetricsServer.bootstrapMetrics(
+                help: Dictionary(EngineMetric.all.map { ($0.name, $0.help) }, uniquingKeysWith: { first, _ in first }))
+            metricsServer = try MetricsServer.start(
+                MetricsAddress(parsing: metricsAddress), registry: registry, logger: options.makeLogger("tandem.metrics"))
+        }
+        defer { metricsServer?.stop() }
         let engine = try SyncEngine(environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"))
         let stop = Atomic<Bool>(false)
         var sources: [any DispatchSourceSignal] = []
@@ -31,9 +72,11 @@ struct RunCommand: ParsableCommand {
             source.resume()
             sources.append(source)
         }
+        if let metricsServer { printError("metrics at \(metricsServer.url)") }
         printError("engine running for \(environment.directory) (pid \(getpid())); Ctrl-C or SIGTERM stops it")
         try engine.run { stop.load(ordering: .relaxed) }
         sources.forEach { $0.cancel() }
+        metricsServer?.stop()
         withExtendedLifetime(lock) {}
         printError("engine stopped cleanly")
     }

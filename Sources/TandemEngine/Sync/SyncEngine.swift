@@ -39,6 +39,8 @@ public final class SyncEngine {
     var catchUpSince: [String: ContinuousClock.Instant] = [:]
     /// Whether this is the environment's running engine (``run(until:)``), not a command's helper.
     var live = false
+    /// Nil unless a metrics backend is bootstrapped (`tandem run --metrics`).
+    let metrics: EngineMetrics?
 
     private(set) var states: [String: MapState] = [:]
     /// Consumed source sequence per direction and map.
@@ -112,6 +114,7 @@ public final class SyncEngine {
         }
         self.plans = plans
         parentsOf = parents
+        metrics = EngineMetrics(plans.flatMap { map, byDirection in byDirection.keys.map { (map: map, direction: $0) } })
         try loadCheckpointsAndParked()
     }
 
@@ -199,6 +202,7 @@ public final class SyncEngine {
                 // in the log and on every active map's status, and try again, slower each time.
                 logger.error("sync iteration failed, retrying in \(backoff): \(error)")
                 for (key, stat) in stats where states[stat.map]?.isActive == true {
+                    metrics?.recordTransientError(map: stat.map, direction: stat.direction)
                     stats[key]?.lastError = "transient: \(error) (retrying)"
                     stats[key]?.lastErrorAt = StateStore.now
                 }
@@ -452,6 +456,10 @@ public final class SyncEngine {
     struct Outcome {
         var appliedSeqs: [Int64] = []
         var appliedMaps: [String] = []
+        /// Capture times of the applied changes (ms since the epoch), for the apply latency metric.
+        var appliedAt: [Double] = []
+        /// Changes parked as errors or manual conflicts, by class (for the error metric).
+        var failures: [(map: String, errorClass: ErrorClass)] = []
         var counters: [String: (applied: Int, skipped: Int, conflicts: Int)] = [:]
         var newlyParked: [(map: String, key: String)] = []
         var unparked: [(map: String, key: String)] = []
@@ -468,6 +476,7 @@ public final class SyncEngine {
     var pendingOutcome = Outcome()
 
     func commit(_ outcome: Outcome, direction: SyncDirection) {
+        metrics?.record(outcome, direction: direction)
         for (map, count) in outcome.counters {
             let key = Self.statsKey(map, direction)
             stats[key]?.applied += count.applied
@@ -610,6 +619,7 @@ public final class SyncEngine {
                 }
                 if !operatorRetry { blocked[plan.map, default: []].insert(item.change.key) }
                 if kind == "error" { outcome.errors[plan.map] = reason }
+                if kind == "error" || kind == "conflict" { outcome.failures.append((plan.map, errorClass)) }
             }
             func unpark() throws {
                 guard let id = item.parkedID else { return }
@@ -737,6 +747,7 @@ public final class SyncEngine {
                     outcome.wrote = true
                     outcome.appliedSeqs.append(item.change.seq)
                     outcome.appliedMaps.append(plan.map)
+                    outcome.appliedAt.append(item.change.at)
                     count { $0.applied += 1 }
                     continue
                 case .manual:
@@ -792,6 +803,7 @@ public final class SyncEngine {
             outcome.wrote = true
             outcome.appliedSeqs.append(item.change.seq)
             outcome.appliedMaps.append(plan.map)
+            outcome.appliedAt.append(item.change.at)
             count { $0.applied += 1 }
         }
         try CaptureSchema.clearContext(db)
@@ -936,6 +948,7 @@ public final class SyncEngine {
             list.append(stat)
         }
         try state.writeStats(list)
+        if metrics != nil { try updateMetricGauges(list) }
     }
 }
 
