@@ -1,5 +1,4 @@
-#include "_TandemSQLiteShims.h"
-#include <sqlite3.h>
+#include "functions.h"
 
 // tandem_rescale(text, scale): what the currency-precision transform writes
 // for the decimal text (TandemArrow's ExactDecimal parse, rescale to `scale`
@@ -86,25 +85,6 @@ refuse:
     sqlite3_result_null(context);
 }
 
-// tandem_refuse(value): NULL when `value` is NULL; otherwise the statement
-// fails with SQLITE_CONSTRAINT. Initial sync's strict copy uses it where a
-// row needs the row path (a lookup's parent missing, a value a bundled
-// transform cannot map), so that each check runs once per row inside the
-// copy: a chunk with such a row fails as a whole (its savepoint undoes it)
-// and is copied again the checked way.
-static void tandem_refuse(sqlite3_context *context, int argc, sqlite3_value **argv) {
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-        sqlite3_result_null(context);
-        return;
-    }
-    sqlite3_result_error(context, "tandem_refuse: a row of the chunk needs the checked path", -1);
-    sqlite3_result_error_code(context, SQLITE_CONSTRAINT);
-}
-
-int _tandem_sqlite_register_functions(void *connection) {
-    int code = sqlite3_create_function_v2(
-        (sqlite3 *)connection, "tandem_rescale", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, 0, tandem_rescale, 0, 0, 0);
-    if (code != SQLITE_OK) return code;
-    return sqlite3_create_function_v2((sqlite3 *)connection, "tandem_refuse", 1, SQLITE_UTF8, 0, tandem_refuse, 0, 0, 0);
+int _tandem_register_rescale(sqlite3 *db) {
+    return sqlite3_create_function_v2(db, "tandem_rescale", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, 0, tandem_rescale, 0, 0, 0);
 }

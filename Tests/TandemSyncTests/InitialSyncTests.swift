@@ -199,6 +199,56 @@ struct InitialSyncTests {
             ])
     }
 
+    @Test("Lookups on the bulk path's strict copy (each parent probed once per value and company, a chunk with a missing parent copied again the checked way, references into the map's own table in a statement of their own) give the same rows and errors as the row path, chunk after chunk")
+    func strictCopyOnBothPaths() throws {
+        var results: [(accounts: [String], errors: [String])] = []
+        for bulk in [true, false] {
+            let fixture = try SyncFixture.make("initial-strict-\(bulk)", maps: StandardEnvironment.maps)
+            try SideReader.execute(
+                fixture.erp,
+                StandardEnvironment.seed + """
+                    INSERT INTO CustCustomerV3Entity (DATAAREAID, CUSTOMERACCOUNT, PARTYTYPE, ORGANIZATIONNAME, CUSTOMERGROUPID, SALESCURRENCYCODE, PAYMENTTERMS, INVOICEACCOUNT) VALUES
+                        ('usmf', 'A01', 'Organization', 'plain', '10', 'USD', 'Net30', NULL),
+                        ('usmf', 'A02', 'Organization', 'plain', '10', 'USD', 'Net10', NULL),
+                        ('usmf', 'A03', 'Organization', 'billed forward', '10', 'USD', 'Net30', 'A11'),
+                        ('usmf', 'A04', 'Organization', 'plain', '10', 'EUR', 'Net30', NULL),
+                        ('usmf', 'A05', 'Organization', 'billed back', '10', 'USD', 'Net30', 'A01'),
+                        ('usmf', 'A06', 'Organization', 'billed back', '10', 'USD', 'Net10', 'A02'),
+                        ('usmf', 'A07', 'Organization', 'billed to itself', '10', 'USD', 'Net30', 'A07'),
+                        ('usmf', 'A08', 'Organization', 'currency missing', '10', 'XXX', 'Net30', NULL),
+                        ('usmf', 'A09', 'Organization', 'plain', '10', 'USD', 'Net30', NULL),
+                        ('usmf', 'A10', 'Organization', 'billed nowhere', '10', 'USD', 'Net30', 'ZZZ'),
+                        ('usmf', 'A11', 'Organization', 'plain', '10', 'USD', 'Net30', NULL),
+                        ('usmf', 'A12', 'Organization', 'group missing', '99', 'USD', 'Net30', NULL),
+                        ('demf', 'D01', 'Organization', 'group 10 is usmf''s', '10', 'EUR', NULL, NULL),
+                        ('demf', 'D02', 'Organization', 'plain', NULL, 'EUR', NULL, NULL),
+                        ('demf', 'D03', 'Organization', 'terms are usmf''s', NULL, 'EUR', 'Net30', NULL),
+                        ('demf', 'D04', 'Organization', 'plain', NULL, 'USD', NULL, NULL);
+                    """)
+            let run = try fixture.tandem(
+                ["maps", "initial-sync", "companies", "currencies", "payment-terms", "customer-groups", "parties", "customers-accounts", "--chunk", "3"]
+                    + (bulk ? [] : ["--no-bulk"]))
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("customers-accounts [master]: \(bulk ? "bulk" : "row") path"), "\(run.stderr)")
+            let accounts = try SideReader.rows(
+                fixture.crm,
+                "SELECT msdyn_company || '|' || accountnumber || '|' || quote(msdyn_customergroupid) || '|' || quote(transactioncurrencyid) || '|' || quote(msdyn_paymentterm) || '|' || quote(msdyn_billingaccount) FROM account ORDER BY 1")
+            let errors = try SideReader.rows(fixture.crm, "SELECT key || ' ' || reason FROM _tandem_parked ORDER BY key")
+            results.append((accounts, errors))
+        }
+        #expect(results[0].accounts == results[1].accounts, "\(SideReader.differences(results[0].accounts, results[1].accounts))")
+        #expect(results[0].errors == results[1].errors, "\(SideReader.differences(results[0].errors, results[1].errors))")
+        #expect(results[0].accounts.contains("usmf|A03|'10'|'USD'|'Net30'|'A11'"), "\(results[0].accounts)")
+        #expect(results[0].accounts.contains("usmf|A05|'10'|'USD'|'Net30'|'A01'"), "\(results[0].accounts)")
+        #expect(results[0].accounts.contains("usmf|A07|'10'|'USD'|'Net30'|'A07'"), "\(results[0].accounts)")
+        #expect(results[0].accounts.contains("demf|D02|NULL|'EUR'|NULL|NULL"), "\(results[0].accounts)")
+        // Parked, each alone, on both paths: a currency, a group and a billing account that do not exist,
+        // and a group and terms that exist only in the other company.
+        #expect(
+            results[0].errors.map { String($0.prefix(12)) } == ["'demf','D01'", "'demf','D03'", "'usmf','A08'", "'usmf','A10'", "'usmf','A12'"],
+            "\(results[0].errors)")
+    }
+
     @Test("A map's filter selects the same rows on the bulk path as on the row path, down to SQL's type rules")
     func filterOnBothPaths() throws {
         var copied: [[String]] = []

@@ -112,14 +112,25 @@ enum BundledTransformSQL {
     /// way to refuse a row; see ``InitialSyncSQL/insert(_:_:strict:failIf:_:)``.
     static let refuseFunction = "tandem_refuse"
 
+    /// The lookup cache's functions (C: `_TandemSQLiteShims/checks.c`): `tandem_known(slot,
+    /// values...)` tells whether a probe in this statement found the values' parent,
+    /// `tandem_learn(slot, values...)` remembers that it did, `tandem_forget()` empties the cache.
+    static let knownFunction = "tandem_known"
+    /// See ``knownFunction``.
+    static let learnFunction = "tandem_learn"
+    /// See ``knownFunction``.
+    static let forgetFunction = "tandem_forget"
+    /// Lookups per map the cache has room for (later ones are probed every row).
+    static let lookupSlots = 64
+
     /// What ``refuseFunction``'s error message starts with.
     static let refusal = "tandem_refuse:"
 
-    /// Registers ``rescaleFunction`` and ``refuseFunction`` on `db`'s connection.
+    /// Registers ``rescaleFunction``, ``refuseFunction`` and the lookup cache on `db`'s connection.
     static func registerFunctions(_ db: Database) throws {
         let code = _tandem_sqlite_register_functions(UnsafeMutableRawPointer(db.sqliteConnection))
         guard code == SQLITE_OK else {
-            throw SyncError(.database, "could not register tandem_rescale and tandem_refuse on \(db.description): SQLite result \(code)")
+            throw SyncError(.database, "could not register initial sync's SQL functions (tandem_rescale, tandem_refuse, tandem_known) on \(db.description): SQLite result \(code)")
         }
     }
 }

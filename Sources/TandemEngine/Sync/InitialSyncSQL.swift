@@ -146,9 +146,18 @@ struct InitialSyncSQL {
             return "(\(expressions[check.target]) IS NOT NULL AND COALESCE((\(values.joined(separator: ", "))) NOT IN "
                 + "(SELECT \(columns.joined(separator: ", ")) FROM main.\(CaptureSchema.identifier(check.table))), 1))"
         }
+        // The strict copy's form: values whose parent a probe found are remembered for the rest of
+        // the statement (tandem_known / tandem_learn, slot = the lookup's position), so that a
+        // value seen before costs no probe. Parents' values repeat from row to row.
+        func cachedMissing(_ check: DirectionPlan.ParentCheck, slot: Int) -> String {
+            let values = ([check.target] + check.companions.map(\.target)).map { expressions[$0] }.joined(separator: ", ")
+            return "(CASE WHEN \(expressions[check.target]) IS NULL THEN 0 WHEN \(BundledTransformSQL.knownFunction)(\(slot), \(values)) THEN 0 "
+                + "WHEN \(missing(check)) THEN 1 ELSE \(BundledTransformSQL.learnFunction)(\(slot), \(values)) END)"
+        }
         let parents = plan.parentChecks.map(missing)
         let own = plan.parentChecks.filter { $0.table.lowercased() == plan.targetTable.lowercased() }
-        let others = plan.parentChecks.filter { $0.table.lowercased() != plan.targetTable.lowercased() }.map(missing)
+        let others = plan.parentChecks.enumerated().filter { $0.element.table.lowercased() != plan.targetTable.lowercased() }
+            .map { $0.offset < BundledTransformSQL.lookupSlots ? cachedMissing($0.element, slot: $0.offset) : missing($0.element) }
         func any(_ terms: [String]) -> String? { terms.isEmpty ? nil : "(" + terms.joined(separator: " OR ") + ")" }
         let columnList = plan.targetColumns.map(CaptureSchema.identifier).joined(separator: ", ")
         bulk = Bulk(
@@ -257,6 +266,8 @@ struct InitialSyncSQL {
         var (clause, arguments) = whereClause(chunk, condition.and(filterCondition))
         if let failIf {
             clause += " AND CASE WHEN \(failIf) THEN \(BundledTransformSQL.refuseFunction)(1) ELSE 1 END"
+            // What the lookup cache learnt in an earlier statement may no longer hold.
+            try db.cachedStatement(sql: "SELECT \(BundledTransformSQL.forgetFunction)()").execute()
         }
         let statement = try db.cachedStatement(sql: "\(strict ? bulk.strictInsertPrefix : bulk.insertPrefix) \(clause)")
         // The capture triggers record nothing for initial sync's writes (their

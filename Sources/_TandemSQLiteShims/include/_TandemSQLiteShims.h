@@ -15,8 +15,10 @@ int _tandem_sqlite_enable_triggers(void *connection, int enabled);
 /// Registers initial sync's SQL functions on `connection` (a `sqlite3 *`):
 /// `tandem_rescale(text, scale)`, the decimal text at `scale` places exactly
 /// as the bundled currency-precision transform writes it, or NULL where it
-/// refuses the value; and `tandem_refuse(value)`, NULL for NULL and otherwise
-/// an SQLITE_CONSTRAINT error that fails the statement.
+/// refuses the value; `tandem_refuse(value)`, NULL for NULL and otherwise
+/// an SQLITE_CONSTRAINT error that fails the statement; and the lookup cache
+/// `tandem_known(slot, values...)`, `tandem_learn(slot, values...)` and
+/// `tandem_forget()` (see checks.c).
 /// Returns SQLite's result code. Threading: as for any call on the connection.
 int _tandem_sqlite_register_functions(void *connection);
 
