@@ -16,13 +16,19 @@ struct BenchInitial: ParsableCommand {
             the call behind `tandem maps initial-sync`, into an empty CRM side with capture installed,
             on the path the map takes (bulk), then again forced down the row path (unless
             --no-row-path). Peak memory is this process's maximum resident set after each phase.
+
+            On a shared or virtual machine one run says little: the raw copy alone can vary 2×
+            from one run to the next. --repeat N measures N times, raw copy and initial sync one
+            after the other each time, and ends with the median of the N ratios (with --json: an
+            object with every run and the medians). A temp folder (no --dir) is deleted after each run.
             """)
 
     @Option(help: "Rows on the ERP side.") var rows = 1_000_000
     @Option(help: "notes (narrow rows, sample.notes) or customers (the standard customers-accounts map).") var table = "notes"
     @Flag(help: "Skip the row-path measurement.") var noRowPath = false
     @Option(help: "Rows per chunk (default: each path's default).") var chunk: Int?
-    @Option(help: "Folder for the throwaway environments (default: a new temp folder).") var dir: String?
+    @Option(help: "Folder for the throwaway environments (default: a new temp folder, deleted afterwards).") var dir: String?
+    @Option(help: "Measure this many times and report the median ratio.") var `repeat` = 1
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var output: OutputOptions
 
@@ -36,16 +42,59 @@ struct BenchInitial: ParsableCommand {
         benchmark.rows = rows
         benchmark.rowPath = !noRowPath
         benchmark.chunk = chunk
+        guard `repeat` >= 1 else { throw CLIError("--repeat must be at least 1, not \(`repeat`)") }
         let directory = benchDirectory(dir)
-        let report = try benchmark.run(directory: directory, catalog: catalog) { printError("… \($0)") }
-        if output.json { return printJSON(report) }
-        print(table == .notes ? "initial sync, sample.notes (narrow rows), \(report.rows) rows" : "initial sync, customers-accounts (standard customer map), \(report.rows) rows")
-        print("raw copy (ATTACH + INSERT … SELECT):  \(Int(report.rawRate)) rows/s, peak \(Int(report.rawPeakMiB)) MiB")
+        var reports: [InitialSyncBenchmark.Report] = []
+        for run in 1...`repeat` {
+            let folder = `repeat` == 1 ? directory : directory + "/run-\(run)"
+            let report = try benchmark.run(directory: folder, catalog: catalog) { printError("… \($0)") }
+            // Throwaway data of a million rows is a few hundred MB a run: keep only what was asked for.
+            if dir == nil { try? FileManager.default.removeItem(atPath: folder) }
+            reports.append(report)
+            if !output.json { print(lines(report, run: `repeat` == 1 ? nil : run).joined(separator: "\n")) }
+        }
+        if dir == nil { try? FileManager.default.removeItem(atPath: directory) }
+        let summary = Summary(reports)
+        if output.json { return `repeat` == 1 ? printJSON(reports[0]) : printJSON(summary) }
+        if `repeat` > 1 {
+            print(String(format: "median of %d runs: initial sync %.2f× raw", `repeat`, summary.medianInitialRatio)
+                + (summary.medianRowRatio.map { String(format: ", row path %.2f× raw", $0) } ?? ""))
+        }
+    }
+
+    /// The report of one run, as text.
+    private func lines(_ report: InitialSyncBenchmark.Report, run: Int?) -> [String] {
+        let title = table == "notes" ? "initial sync, sample.notes (narrow rows)" : "initial sync, customers-accounts (standard customer map)"
         func ratio(_ rate: Double) -> String { String(format: "%.2f", rate / report.rawRate) + "× raw" }
-        print("initial sync, \(report.initialPath) path:".padding(toLength: 38, withPad: " ", startingAt: 0)
-            + "\(Int(report.initialRate)) rows/s (\(ratio(report.initialRate))), peak \(Int(report.initialPeakMiB)) MiB")
+        var lines = [
+            "\(title), \(report.rows) rows" + (run.map { ", run \($0)" } ?? ""),
+            "raw copy (ATTACH + INSERT … SELECT):  \(Int(report.rawRate)) rows/s, peak \(Int(report.rawPeakMiB)) MiB",
+            "initial sync, \(report.initialPath) path:".padding(toLength: 38, withPad: " ", startingAt: 0)
+                + "\(Int(report.initialRate)) rows/s (\(ratio(report.initialRate))), peak \(Int(report.initialPeakMiB)) MiB",
+        ]
         if let rowRate = report.rowRate, let rowPeak = report.rowPeakMiB {
-            print("initial sync, row path (forced):      \(Int(rowRate)) rows/s (\(ratio(rowRate))), peak \(Int(rowPeak)) MiB")
+            lines.append("initial sync, row path (forced):      \(Int(rowRate)) rows/s (\(ratio(rowRate))), peak \(Int(rowPeak)) MiB")
+        }
+        return lines
+    }
+
+    /// Every run of a `--repeat` and the medians of their ratios.
+    struct Summary: Encodable {
+        let runs: [InitialSyncBenchmark.Report]
+        /// Median of initial sync's rate over the raw copy's, run by run.
+        let medianInitialRatio: Double
+        /// The same for the forced row path (nil with --no-row-path).
+        let medianRowRatio: Double?
+
+        init(_ runs: [InitialSyncBenchmark.Report]) {
+            func median(_ values: [Double]) -> Double {
+                let sorted = values.sorted()
+                return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            }
+            self.runs = runs
+            medianInitialRatio = median(runs.map { $0.initialRate / $0.rawRate })
+            let rows = runs.compactMap { report in report.rowRate.map { $0 / report.rawRate } }
+            medianRowRatio = rows.count == runs.count ? median(rows) : nil
         }
     }
 }

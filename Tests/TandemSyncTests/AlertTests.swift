@@ -74,7 +74,7 @@ struct AlertTests {
                   condition: errors
                   class: application
                   threshold: 2
-                  within: 6s
+                  within: 12s
                 - name: plugin-errors
                   condition: errors
                   class: plugin
@@ -100,7 +100,7 @@ struct AlertTests {
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'fine'), (2, 'poison a'), (3, 'poison b')")
         try await waitUntil { try Self.fired(fixture).contains("rule:app-errors|sample.notes") }
-        // The 6 s window passes while both errors stay parked: that rule clears by itself.
+        // The 12 s window passes while both errors stay parked: that rule clears by itself.
         try await waitUntil {
             try Self.activity(fixture, "alert cleared").contains {
                 $0.hasPrefix("rule:recent-app-errors|sample.notes|")
@@ -117,7 +117,7 @@ struct AlertTests {
             "\(entry)")
         let cleared = try Self.activity(fixture, "alert cleared")
         #expect(
-            cleared == ["rule:recent-app-errors|sample.notes|application errors >= 2 within 6s: measured 0"],
+            cleared == ["rule:recent-app-errors|sample.notes|application errors >= 2 within 12s: measured 0"],
             "\(cleared)")
 
         let notices = Self.jsonLines(fixture.directory + "/notices.jsonl")

@@ -163,7 +163,11 @@ struct MetricsTests {
             try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == count
                 && SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 1
         }
-        let synced = try await Self.scrape(url)
+        // The counters move just after the side's commit: wait for them rather than race them.
+        let synced = try await Self.scrape(url) {
+            $0.value("tandem_changes_applied_total", notes) == Double(count)
+                && $0.value("tandem_errors_total", notes.merging(["class": "application"]) { $1 }) == 1
+        }
         #expect(synced.value("tandem_changes_applied_total", notes) == Double(count), "\(synced.text)")
         #expect(synced.value("tandem_changes_applied_total", back) == 0)
         #expect(
@@ -256,7 +260,7 @@ struct MetricsTests {
                         ?? 0)
             }
         }
-        let scrape = try await Self.scrape(url)
+        let scrape = try await Self.scrape(url) { total($0, "tandem_conflicts_total") == Double(keys.count) }
         #expect(total(scrape, "tandem_conflicts_total") == Double(keys.count), "\(scrape.text)")
         #expect(total(scrape, "tandem_errors_total", ["class": "conflict"]) == Double(keys.count))
         #expect(total(scrape, "tandem_errors_total", ["class": "application"]) == 0)
@@ -281,7 +285,7 @@ struct MetricsTests {
         try Self.insertNotes(fixture.erp, from: 1, to: 10)
         #expect(try await holder.awaitExit() == 0)
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10 }
-        let scrape = try await Self.scrape(url)
+        let scrape = try await Self.scrape(url) { $0.value("tandem_changes_applied_total", notes) == 10 }
         #expect(
             (scrape.value("tandem_errors_total", notes.merging(["class": "transient"]) { $1 }) ?? 0) >= 1,
             "\(scrape.text)")

@@ -9,6 +9,17 @@ final class AlertProbe {
     struct WatchedMap: Sendable {
         let name: String
         let sourceTables: [SyncDirection: String]
+
+        /// Every map of `engine`, with the source table of each direction it syncs.
+        static func all(_ engine: SyncEngine) -> [Self] {
+            engine.maps.map { resolved in
+                var tables: [SyncDirection: String] = [:]
+                for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
+                    tables[direction] = direction.source == .erp ? resolved.map.erp.table : resolved.map.crm.table
+                }
+                return WatchedMap(name: resolved.name, sourceTables: tables)
+            }
+        }
     }
 
     /// A measured value and, for lag and queue depth, the direction it is worst in.
@@ -54,7 +65,10 @@ final class AlertProbe {
         for side in sides.values {
             total += try side.read { db -> Int in
                 guard try db.tableExists("_tandem_parked") else { return 0 }
-                var sql = "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND kind <> 'behind' AND parked_at >= ?"
+                // A change waiting for its parent row is not an error (it applies when the parent
+                // arrives, as during every catch-up); queue-depth rules watch those. Nor is one
+                // that only waits behind an earlier change of its key.
+                var sql = "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND kind NOT IN ('behind', 'parent') AND parked_at >= ?"
                 var arguments: StatementArguments = [map, since]
                 if let errorClass {
                     sql += " AND error_class = ?"
@@ -116,7 +130,7 @@ final class AlertProbe {
     }
 
     /// Per direction: queued changes (counted only when `count`: the count reads the whole queue), the oldest one's time, parked changes.
-    private func queue(
+    func queue(
         _ name: String, count: Bool
     ) throws -> [SyncDirection: (queued: Int?, oldest: Double?, parked: Int)] {
         if let cached = queues[name], !count || cached.values.allSatisfy({ $0.queued != nil }) { return cached }

@@ -15,13 +15,7 @@ final class Alerting: Sendable {
         if config.alerts.rules.isEmpty {
             evaluator = nil
         } else {
-            let maps = engine.maps.map { resolved in
-                var tables: [SyncDirection: String] = [:]
-                for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
-                    tables[direction] = direction.source == .erp ? resolved.map.erp.table : resolved.map.crm.table
-                }
-                return AlertProbe.WatchedMap(name: resolved.name, sourceTables: tables)
-            }
+            let maps = AlertProbe.WatchedMap.all(engine)
             evaluator = try AlertEvaluator(
                 environment: config.name, rules: config.alerts.rules, maps: maps,
                 sidePaths: engine.sides.mapValues(\.path), statePath: statePath,

@@ -18,6 +18,7 @@ final class Notifier: Sendable {
         let byName = Dictionary(subscriptions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let thread = Thread { [self] in
             var reported = false
+            var backoff = 0.1
             while !stopped.load(ordering: .relaxed) {
                 var due: [StateStore.PendingNotification] = []
                 do {
@@ -27,9 +28,16 @@ final class Notifier: Sendable {
                             notification, byName[notification.subscription], environmentDirectory, state, logger)
                     }
                     reported = false
+                    backoff = 0.1
                 } catch {
                     if !reported { logger.warning("delivering notifications failed, retrying: \(error)") }
                     reported = true
+                    // The outbox could not be read or updated (the state database busy, full or
+                    // read-only): a notification sent but not marked would be sent again at once,
+                    // so wait, longer each time, before the next round.
+                    Thread.sleep(forTimeInterval: backoff)
+                    backoff = min(backoff * 2, 30)
+                    continue
                 }
                 if due.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
             }

@@ -22,8 +22,9 @@ final class LogPruner: Sendable {
         var requests = 0
         var incidents = 0
         var conflicts = 0
+        var notifications = 0
 
-        var total: Int { activity + requests + incidents + conflicts }
+        var total: Int { activity + requests + incidents + conflicts + notifications }
     }
 
     private final class Flag: Sendable {
@@ -90,45 +91,46 @@ final class LogPruner: Sendable {
         let activityCutoff = now - Double(settings.retentionDays) * day
         let conflictCutoff = now - Double(settings.conflictRetentionDays) * day
         var counts = Counts()
-        func drain(_ queue: DatabaseQueue, table: String, _ sql: String, _ cutoff: Double) throws -> Int {
+        /// Deletes, `chunk` rows at a time, the rows of `table` that meet `condition` (on `?1`, the cutoff).
+        /// The rows are found in a read (which takes no lock in WAL), and only their deletion by id
+        /// takes the write lock: a scan past many old rows that must stay (open conflicts)
+        /// never holds up the engine or the applications.
+        func drain(_ queue: DatabaseQueue, table: String, _ condition: String, order: String = "", _ cutoff: Double) throws -> Int {
             var deleted = 0
             while !stopping() {
+                let ids = try queue.read { db -> [Int64] in
+                    guard try db.tableExists(table) else { return [] }
+                    return try Int64.fetchAll(
+                        db, sql: "SELECT id FROM \(table) WHERE \(condition) \(order) LIMIT ?2", arguments: [cutoff, chunk])
+                }
+                guard !ids.isEmpty else { break }
                 let count = try queue.writeWithoutTransaction { db -> Int in
-                    guard try db.tableExists(table) else { return 0 }
                     try db.inTransaction(.immediate) {
-                        try db.execute(sql: sql, arguments: [cutoff, chunk])
+                        // The condition again, on those ids only: a row changed since the read stays.
+                        try db.execute(
+                            sql: "DELETE FROM \(table) WHERE id IN (\(ids.map(String.init).joined(separator: ","))) AND \(condition)",
+                            arguments: [cutoff])
                         return .commit
                     }
                     return db.changesCount
                 }
                 deleted += count
-                if count < chunk { break }
+                if ids.count < chunk { break }
                 // Leave the lock to the engine and the applications between chunks.
                 Thread.sleep(forTimeInterval: 0.002)
             }
             return deleted
         }
-        counts.activity = try drain(
-            state, table: "activity",
-            "DELETE FROM activity WHERE id IN (SELECT id FROM activity WHERE at < ?1 ORDER BY at LIMIT ?2)",
-            activityCutoff)
-        counts.requests = try drain(
-            state, table: "requests",
-            "DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE done_at IS NOT NULL AND done_at < ?1 LIMIT ?2)",
-            activityCutoff)
-        counts.incidents = try drain(
-            state, table: "incidents",
-            "DELETE FROM incidents WHERE id IN (SELECT id FROM incidents WHERE resolved_at IS NOT NULL AND resolved_at < ?1 LIMIT ?2)",
-            activityCutoff)
+        counts.activity = try drain(state, table: "activity", "at < ?1", order: "ORDER BY at", activityCutoff)
+        counts.requests = try drain(state, table: "requests", "done_at IS NOT NULL AND done_at < ?1", activityCutoff)
+        counts.incidents = try drain(state, table: "incidents", "resolved_at IS NOT NULL AND resolved_at < ?1", activityCutoff)
+        // The alerts' outbox: only what was delivered or given up; a pending notification is still to be sent.
+        counts.notifications = try drain(state, table: "notifications", "done_at IS NOT NULL AND done_at < ?1", activityCutoff)
         for side in sides {
             // Resolved only, and only once the resolution itself is old: an open conflict is data.
             counts.conflicts += try drain(
-                side, table: "_tandem_conflicts",
-                """
-                DELETE FROM _tandem_conflicts WHERE id IN (
-                    SELECT id FROM _tandem_conflicts
-                    WHERE at < ?1 AND status = 'resolved' AND COALESCE(resolved_at, at) < ?1 ORDER BY at LIMIT ?2)
-                """, conflictCutoff)
+                side, table: "_tandem_conflicts", "at < ?1 AND status = 'resolved' AND COALESCE(resolved_at, at) < ?1",
+                order: "ORDER BY at", conflictCutoff)
         }
         return counts
     }
@@ -138,6 +140,7 @@ final class LogPruner: Sendable {
         if counts.activity > 0 { parts.append("\(counts.activity) activity entries") }
         if counts.requests > 0 { parts.append("\(counts.requests) finished operator requests") }
         if counts.incidents > 0 { parts.append("\(counts.incidents) cleared incidents") }
+        if counts.notifications > 0 { parts.append("\(counts.notifications) delivered or failed notifications") }
         var text = parts.isEmpty ? "" : parts.joined(separator: ", ") + " older than \(settings.retentionDays) days"
         if counts.conflicts > 0 {
             text +=

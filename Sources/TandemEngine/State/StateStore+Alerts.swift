@@ -64,9 +64,12 @@ extension StateStore {
         let actor = "rule:\(rule.name)"
         return try queue.write { db in
             let now = Self.now
+            // Once per firing: another evaluator (a second engine object in one process) that saw the
+            // same condition finds the rule fired already and does nothing.
             try db.execute(
-                sql: "INSERT OR REPLACE INTO alert_state (rule, map, fired_at, value) VALUES (?, ?, ?, ?)",
+                sql: "INSERT INTO alert_state (rule, map, fired_at, value) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [rule.name, map, now, value])
+            guard db.changesCount > 0 else { return false }
             try Self.log(db, actor: actor, map: map, event: "alert fired", details: details)
             for subscription in rule.notify {
                 try db.execute(
@@ -78,7 +81,7 @@ extension StateStore {
             // Only from the states the operator's `tandem maps pause|stop` leaves from,
             // and never over a state an operator (or another rule) set meanwhile.
             let target: MapState = action == .pause ? .paused : .stopped
-            let from: [MapState] = action == .pause ? [.running, .resuming] : [.running, .resuming, .paused]
+            let from: [MapState] = [.running, .resuming]
             try db.execute(
                 sql: """
                     UPDATE maps SET state = ?, reason = ?, changed_at = ?, changed_by = ?

@@ -9,7 +9,11 @@ import Foundation
 /// engine's statistics cadence (once a second). Without a bootstrapped backend
 /// (`tandem run` without `--metrics`) the engine keeps no `EngineMetrics` at all
 /// (see ``SyncEngine``), so it costs nothing.
-final class EngineMetrics {
+///
+/// The engine's thread moves the counters and the histogram, ``MetricsSampler``'s
+/// thread sets the gauges: the series are fixed at init and swift-metrics
+/// handlers are thread-safe, hence `@unchecked Sendable`.
+final class EngineMetrics: @unchecked Sendable {
     /// The series of one map in one direction.
     final class Series {
         let applied: Counter
@@ -77,6 +81,11 @@ final class EngineMetrics {
             if current?.map != map { current = (map, series[SyncEngine.statsKey(map, direction)]) }
             current?.series?.applyLatency.recordNanoseconds(Int64(max(0, now - at) * 1_000_000))
         }
+    }
+
+    /// Counts changes skipped in a batch that wrote nothing (echoes, filtered-out rows).
+    func recordSkipped(map: String, direction: SyncDirection, count: Int) {
+        series[SyncEngine.statsKey(map, direction)]?.skipped.increment(by: count)
     }
 
     /// Counts a failed engine pass (a side busy or failing) as a transient error of the map.

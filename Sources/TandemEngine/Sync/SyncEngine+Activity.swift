@@ -4,6 +4,12 @@ import Foundation
 /// on the engine thread: one insert each into the state database, cheap
 /// next to a batch, and never per change.
 extension SyncEngine {
+    /// Writes an activity entry; a failure (the state database busy or full) is
+    /// logged and does not stop sync.
+    func logActivity(_ write: () throws -> Void) {
+        do { try write() } catch { logger.warning("could not write to the activity log: \(error)") }
+    }
+
     /// A map entered `resuming`: where each direction's replay starts.
     func logCatchUpStarted(_ map: String) throws {
         // A command's engine (initial sync, an operator request) sees states but replays nothing.

@@ -163,6 +163,9 @@ public final class SyncEngine {
         // Alert rules and notifications, on threads of their own.
         let alerting = try Alerting(engine: self)
         defer { alerting.stop() }
+        // The queue gauges, read on a thread of their own (see MetricsSampler).
+        let sampler = try metrics.map { try MetricsSampler(engine: self, metrics: $0) }
+        defer { sampler?.stop() }
         var backoff = Duration.milliseconds(10)
         var lastWork = ContinuousClock.now
         // A side that keeps failing becomes an incident in the error list after a while.
@@ -257,16 +260,12 @@ public final class SyncEngine {
     func refreshMapStates() throws -> Bool {
         let version = try state.dataVersion()
         guard version != stateVersion else { return false }
-        stateVersion = version
         let records = try state.mapStates()
         for map in maps {
             let new = records[map.name]?.state ?? .notRunning
             let old = states[map.name]
             if new != old {
-                if new == .resuming {
-                    caughtUp[map.name] = []
-                    try logCatchUpStarted(map.name)
-                }
+                if new == .resuming { caughtUp[map.name] = [] }
                 if new.isActive {
                     // An initial sync (another process) may have stored a checkpoint and parked rows meanwhile.
                     for direction in plans[map.name]!.keys {
@@ -285,10 +284,16 @@ public final class SyncEngine {
                         parked[direction, default: [:]][map.name] = counts
                     }
                 }
+                // After the checkpoints above, so that it names where catch-up starts. The activity
+                // log must not stop sync: a failed entry is only logged.
+                if new == .resuming { logActivity { try logCatchUpStarted(map.name) } }
                 logger.info("map \(map.name): \(old?.rawValue ?? "loaded") → \(new.rawValue)")
             }
             states[map.name] = new
         }
+        // Only now: had a read above failed, the next pass reads the states again (the
+        // version changes only when another connection commits).
+        stateVersion = version
         dirty = [.erp: true, .crm: true]
         return true
     }
@@ -334,7 +339,7 @@ public final class SyncEngine {
             guard caughtUp[map.name, default: []].isSuperset(of: directions) else { continue }
             if try state.transition(map.name, from: .resuming, to: .running) {
                 states[map.name] = .running
-                try logCatchUpFinished(map.name)
+                logActivity { try logCatchUpFinished(map.name) }
                 logger.info("map \(map.name): caught up, running")
             }
         }
@@ -400,7 +405,10 @@ public final class SyncEngine {
             // costing a transaction on a side the applications are writing.
             var skipped: [String: Int] = [:]
             for item in items { skipped[item.plan.map, default: 0] += 1 }
-            for (map, count) in skipped { stats[Self.statsKey(map, direction)]?.skipped += count }
+            for (map, count) in skipped {
+                stats[Self.statsKey(map, direction)]?.skipped += count
+                metrics?.recordSkipped(map: map, direction: direction, count: count)
+            }
             for plan in active {
                 checkpoints[direction, default: [:]][plan.map] = max(checkpoints[direction]?[plan.map] ?? 0, last)
             }
@@ -948,7 +956,6 @@ public final class SyncEngine {
             list.append(stat)
         }
         try state.writeStats(list)
-        if metrics != nil { try updateMetricGauges(list) }
     }
 }
 
