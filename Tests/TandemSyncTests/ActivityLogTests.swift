@@ -125,6 +125,52 @@ struct ActivityLogTests {
         #expect(Self.entries(all, ActivityEvent.engineStopped).first?["actor"] as? String == "engine")
     }
 
+    @Test("Alert rules and notification subscriptions added or changed in tandem.yaml are config changes with before and after; a webhook's token, path and header values never reach the activity log")
+    func alertConfigChanges() throws {
+        let fixture = try SyncFixture.make("activity-alert-config", maps: ["sample.notes"])
+        let config = fixture.directory + "/tandem.yaml"
+        func write(threshold: Int, token: String) throws {
+            let base = try String(contentsOfFile: config, encoding: .utf8)
+            let plain = base.components(separatedBy: "\nnotifications:\n").first!
+            try (plain + """
+
+                notifications:
+                  ops:
+                    webhook: https://hooks.example.com/services/\(token)?key=\(token)
+                    headers:
+                      Authorization: Bearer \(token)
+                alerts:
+                  - name: app-errors
+                    condition: errors
+                    class: application
+                    threshold: \(threshold)
+                    within: 15m
+                    notify: [ops]
+                    action: pause
+
+                """).write(toFile: config, atomically: true, encoding: .utf8)
+        }
+        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        try write(threshold: 10, token: "s3cr3tTokenOne")
+        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        try write(threshold: 20, token: "s3cr3tTokenTwo")
+        #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
+
+        let changes = Self.entries(try Self.log(fixture), ActivityEvent.configChanged).compactMap { $0["details"] as? String }
+        #expect(changes.count == 2, "\(changes)")
+        #expect(
+            changes.first?.contains(
+                "alerts.app-errors: (unset) → application errors >= 10 within 15m on every map → notify ops, pause") == true,
+            "\(changes)")
+        #expect(changes.first?.contains("notifications.ops: (unset) → ops (webhook https://hooks.example.com/***), 8 attempts") == true, "\(changes)")
+        #expect(
+            changes.last
+                == "alerts.app-errors: application errors >= 10 within 15m on every map → notify ops, pause → application errors >= 20 within 15m on every map → notify ops, pause",
+            "\(changes)")
+        let everything = try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT COALESCE(details, '') FROM activity").joined(separator: "\n")
+        #expect(!everything.contains("s3cr3tToken"), "\(everything)")
+    }
+
     @Test(
         "A plugin's changed map definition is logged as mapping changed with before and after, and a map taken out of tandem.yaml as map removed"
     )

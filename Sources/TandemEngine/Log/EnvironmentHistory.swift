@@ -89,6 +89,19 @@ public enum EnvironmentHistory {
             "log.retention_days": String(config.log.retentionDays),
             "log.conflict_retention_days": String(config.log.conflictRetentionDays),
         ]
+        // Alert rules and subscriptions: what they do, never a URL or header value (the
+        // activity log is readable by more people than tandem.yaml).
+        if !config.alerts.rules.isEmpty { result["alerts.check_interval_ms"] = String(config.alerts.checkIntervalMilliseconds) }
+        for rule in config.alerts.rules {
+            result["alerts.\(rule.name)"] =
+                rule.conditionText + " on " + (rule.maps?.joined(separator: ", ") ?? "every map")
+                + (rule.actionTexts.isEmpty ? "" : " → " + rule.actionTexts.joined(separator: ", "))
+        }
+        for subscription in config.notifications {
+            result["notifications.\(subscription.name)"] =
+                SecretRedactor(secrets: subscription.secrets).scrub(subscription.description)
+                + ", \(subscription.retry.attempts) attempts, timeout \(subscription.timeoutSeconds) s"
+        }
         for (role, side) in config.sides {
             result["sides.\(role).name"] = side.name
             result["sides.\(role).endpoint"] = side.endpoint
