@@ -134,6 +134,30 @@ struct AlertTests {
         #expect(notice["threshold"] as? Int == 2)
         #expect(notice["actions"] as? [String] == ["notify audit"])
         #expect((notice["time"] as? String)?.hasSuffix("Z") == true, "\(notice)")
+
+        // `tandem alerts`: the rules with where they fired, and the outbox.
+        let listed = try fixture.tandem(["alerts", "list", "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rules = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let firedOn = Dictionary(
+            uniqueKeysWithValues: rules.map { rule in
+                (rule["name"] as! String, (rule["fired"] as! [[String: Any]]).map { $0["map"] as! String })
+            })
+        #expect(
+            firedOn == [
+                "app-errors": ["sample.notes"], "recent-app-errors": [], "plugin-errors": [], "many-errors": [], "group-errors": [],
+                "parked-queue": ["sample.notes"],
+            ], "\(firedOn)")
+        #expect(rules.first?["condition"] as? String == "application errors >= 2 within 15m")
+        #expect(rules.first?["actions"] as? [String] == ["notify audit"])
+        let table = try fixture.tandem(["alerts", "list"])
+        #expect(table.stdout.contains("app-errors") && table.stdout.contains("sample.notes ("), "\(table.stdout)")
+        let outbox = try fixture.tandem(["alerts", "notifications", "--json"])
+        let sent = try #require(try JSONSerialization.jsonObject(with: Data(outbox.stdout.utf8)) as? [[String: Any]])
+        #expect(sent.map { "\($0["subscription"]!) \($0["rule"]!) \($0["status"]!) \($0["attempts"]!)" } == ["audit app-errors delivered 1"], "\(sent)")
+        #expect(try fixture.tandem(["alerts", "notifications", "--status", "failed"]).stdout == "no notifications failed\n")
+        let bad = try fixture.tandem(["alerts", "notifications", "--status", "lost"])
+        #expect(bad.status != 0 && bad.stderr.contains("--status must be pending, delivered or failed, not 'lost'"), "\(bad.stderr)")
     }
 
     @Test(
