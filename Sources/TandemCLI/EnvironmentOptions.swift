@@ -35,6 +35,8 @@ struct EnvironmentOptions: ParsableArguments {
     /// Loads the environment's plugins; refused files are reported on standard error.
     func loadCatalog(_ environment: TandemEnvironment) -> PluginCatalog {
         var directories = environment.pluginDirectories(bundled: PluginOptions.bundledDirectory)
+        // The same order as `tandem plugins list`: the environment's, TANDEM_PLUGIN_PATH, the command line.
+        directories += PluginOptions.pathDirectories
         directories += extraPluginDirectories.map { PluginDirectory($0, origin: .commandLine) }
         var logger = makeLogger("tandem.plugins")
         logger.logLevel = verbose ? .debug : .error

@@ -34,12 +34,15 @@ struct PluginOptions: ParsableArguments {
         } else if !noBundled, FileManager.default.fileExists(atPath: Self.bundledDirectory) {
             result.append(PluginDirectory(Self.bundledDirectory, origin: .bundled))
         }
-        let path = ProcessInfo.processInfo.environment["TANDEM_PLUGIN_PATH"] ?? ""
-        for entry in path.split(separator: ":") where !entry.isEmpty {
-            result.append(PluginDirectory(String(entry), origin: .config))
-        }
+        result += Self.pathDirectories
         result += directories.map { PluginDirectory($0, origin: .commandLine) }
         return result
+    }
+
+    /// The directories in TANDEM_PLUGIN_PATH (colon-separated), for every command that loads plugins.
+    static var pathDirectories: [PluginDirectory] {
+        let path = ProcessInfo.processInfo.environment["TANDEM_PLUGIN_PATH"] ?? ""
+        return path.split(separator: ":").filter { !$0.isEmpty }.map { PluginDirectory(String($0), origin: .config) }
     }
 
     /// A note when the bundled directory is missing, so that an empty list is explained.

@@ -253,6 +253,34 @@ struct CustomTablePluginTests {
         #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
     }
 
+    @Test("A plugin in a TANDEM_PLUGIN_PATH folder serves the environment's commands too, as `plugins list` shows it; without the path they name the map no plugin provides")
+    func pluginPath() throws {
+        let fixture = try SyncFixture.make("custom-tables-path", maps: [])
+        let elsewhere = fixture.directory + "/../custom-tables-path-plugins"
+        try? FileManager.default.removeItem(atPath: elsewhere)
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let pack = try fixture.tandem([
+            "plugins", "pack", try Self.build(), "--manifest",
+            Fixtures.repositoryRoot + "/" + Self.example + "/tandem-plugin.json", "--into", elsewhere,
+        ])
+        #expect(pack.status == 0, "\(pack.stderr)")
+        let config = fixture.directory + "/tandem.yaml"
+        try Self.enableMaps(try String(contentsOfFile: config, encoding: .utf8)).write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let path = ["TANDEM_PLUGIN_PATH": elsewhere]
+
+        let without = try fixture.tandem(["capture", "install", "--create-tables"])
+        #expect(without.status != 0)
+        #expect(without.stderr.contains("contoso.sites"), "\(without.stderr)")
+        let install = try fixture.tandem(["capture", "install", "--create-tables"], environment: path)
+        #expect(install.status == 0, "\(install.stderr)")
+        let validate = try fixture.tandem(["maps", "validate"] + Self.maps, environment: path)
+        #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
+        let run = try fixture.tandem(["maps", "run"] + Self.maps, environment: path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try fixture.tandem(["maps", "list"], environment: path).stdout.contains("contoso.warehouses"))
+    }
+
     @Test("A group-writable library and a manifest whose id differs from the library's are refused with what to do")
     func unsafeOrMismatched() throws {
         let fixture = try SyncFixture.make("custom-refused", maps: [])
