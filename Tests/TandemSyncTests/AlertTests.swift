@@ -167,10 +167,13 @@ struct AlertTests {
         let fixture = try Self.make(
             "alert-lag",
             """
+            notifications:
+              audit:
+                file: lag.jsonl
             alerts:
               check_interval_ms: 200
               rules:
-                - {name: lag-5, maps: [sample.notes], condition: lag-changes, threshold: 5}
+                - {name: lag-5, maps: [sample.notes], condition: lag-changes, threshold: 5, notify: [audit]}
                 - {name: lag-many, condition: lag-changes, threshold: 1000}
                 - {name: queue-5, maps: [sample.notes], condition: queue-depth, threshold: 5}
                 - {name: queue-many, condition: queue-depth, threshold: 1000}
@@ -193,7 +196,7 @@ struct AlertTests {
         try await Self.settle()
         let fired = try Self.activity(fixture, "alert fired")
         #expect(fired.count == 3, "\(fired)")
-        #expect(fired.contains("rule:lag-5|sample.notes|lag >= 5 changes: measured 5 (erp-to-crm)"), "\(fired)")
+        #expect(fired.contains("rule:lag-5|sample.notes|lag >= 5 changes: measured 5 (erp-to-crm); notify audit"), "\(fired)")
         #expect(fired.contains("rule:queue-5|sample.notes|queue depth >= 5: measured 5 (erp-to-crm)"), "\(fired)")
 
         #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
@@ -202,6 +205,11 @@ struct AlertTests {
             $0.split(separator: "|").first.map(String.init) ?? ""
         }
         #expect(Set(cleared) == ["rule:lag-5", "rule:queue-5", "rule:late-2s"])
+        // The subscriber heard the rule fire and then clear, with the value each time.
+        try await waitUntil { Self.jsonLines(fixture.directory + "/lag.jsonl").count == 2 }
+        let heard = Self.jsonLines(fixture.directory + "/lag.jsonl")
+        #expect(heard.map { "\($0["event"]!) \($0["rule"]!) \($0["value"]!)" } == ["fired lag-5 5", "cleared lag-5 0"], "\(heard)")
+        #expect((heard.last?["summary"] as? String)?.hasPrefix("Tandem env: rule lag-5 cleared on map sample.notes: lag >= 5 changes: measured 0") == true, "\(heard)")
         #expect(
             try SideReader.rows(fixture.crm, "SELECT annotationid || notetext FROM annotation ORDER BY 1") == [
                 "1a2", "2b",

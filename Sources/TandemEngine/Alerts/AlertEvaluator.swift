@@ -97,7 +97,12 @@ final class AlertEvaluator: Sendable {
                         fired[rule.name, default: []].insert(map)
                     } else if !isTrue, wasFired {
                         let details = "\(rule.conditionText): measured \(Self.text(reading.value, rule))"
-                        try state.alertCleared(rule: rule.name, map: map, details: details)
+                        // The subscribers heard it fire, so they hear it clear (with the value now).
+                        let notice = notice(
+                            "cleared", rule, map: map, reading: reading, actions: rule.notify.map { "notify \($0)" },
+                            summary: "Tandem \(environment): rule \(rule.name) cleared on map \(map): \(details)")
+                        try state.alertCleared(
+                            rule: rule.name, map: map, details: details, notify: rule.notify, body: try notice.json())
                         fired[rule.name]?.remove(map)
                         logger.notice("alert \(rule.name) cleared on map \(map): \(details)")
                     }
@@ -129,14 +134,8 @@ final class AlertEvaluator: Sendable {
             let details =
                 "\(rule.conditionText): \(measured)\(direction)"
                 + (actions.isEmpty ? "" : "; \(actions.joined(separator: ", "))")
-            let time = Date()
-            let notice = AlertNotice(
-                event: "fired", environment: environment, rule: rule.name, map: map, condition: rule.kind.rawValue,
-                conditionText: rule.conditionText,
-                errorClass: rule.kind == .errors ? rule.errorClass?.rawValue ?? "any" : nil,
-                windowSeconds: rule.windowSeconds, direction: reading.direction?.rawValue, value: reading.value,
-                threshold: rule.kind == .leftRunning ? 1 : rule.threshold, actions: actions,
-                time: time.formatted(.iso8601),
+            let notice = notice(
+                "fired", rule, map: map, reading: reading, actions: actions,
                 summary: "Tandem \(environment): rule \(rule.name) fired on map \(map): \(details)")
             let reason = "alert rule \(rule.name): \(rule.conditionText), \(measured)"
             let changed = try state.alertFired(
@@ -146,6 +145,19 @@ final class AlertEvaluator: Sendable {
             if let action = rule.action, changed {
                 logger.notice("map \(map): \(action == .pause ? "paused" : "stopped") by rule \(rule.name)")
             }
+        }
+
+        /// The JSON the subscriptions receive when `rule` fires or clears on `map`.
+        private func notice(
+            _ event: String, _ rule: AlertRule, map: String, reading: AlertProbe.Reading, actions: [String], summary: String
+        ) -> AlertNotice {
+            AlertNotice(
+                event: event, environment: environment, rule: rule.name, map: map, condition: rule.kind.rawValue,
+                conditionText: rule.conditionText,
+                errorClass: rule.kind == .errors ? rule.errorClass?.rawValue ?? "any" : nil,
+                windowSeconds: rule.windowSeconds, direction: reading.direction?.rawValue, value: reading.value,
+                threshold: rule.kind == .leftRunning ? 1 : rule.threshold, actions: actions,
+                time: Date().formatted(.iso8601), summary: summary)
         }
 
         /// Counts as whole numbers, seconds with one decimal.

@@ -1,9 +1,9 @@
 import Foundation
 
-/// The JSON every subscription receives when a rule fires: a webhook as the
-/// POST body, a command on its standard input, a file as one line.
+/// The JSON every subscription receives when a rule fires or clears: a webhook
+/// as the POST body, a command on its standard input, a file as one line.
 struct AlertNotice: Codable, Sendable {
-    /// `fired`.
+    /// `fired`, or `cleared` when the condition no longer holds.
     var event: String
     /// The environment's name (`name:` in tandem.yaml).
     var environment: String
@@ -21,13 +21,14 @@ struct AlertNotice: Codable, Sendable {
     var windowSeconds: Int?
     /// For lag and queue depth: the direction measured (the worst one).
     var direction: String?
-    /// The measured value.
+    /// The measured value (when it cleared: the value then).
     var value: Double
     /// The threshold it reached.
     var threshold: Int
-    /// What the rule does: `notify NAME`, `pause`, `stop`.
+    /// What the rule does: `notify NAME`, `pause`, `stop` (when it cleared: the notifications only;
+    /// a paused or stopped map stays so until an operator resumes it).
     var actions: [String]
-    /// When it fired, ISO 8601 UTC.
+    /// When it fired or cleared, ISO 8601 UTC.
     var time: String
     /// One line for people.
     var summary: String

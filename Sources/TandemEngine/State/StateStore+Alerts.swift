@@ -94,11 +94,20 @@ extension StateStore {
         }
     }
 
-    /// Records that `rule`'s condition on `map` cleared: it is armed again.
-    func alertCleared(rule: String, map: String, details: String) throws {
+    /// Records that `rule`'s condition on `map` cleared: it is armed again, and
+    /// the subscriptions in `notify` get `body`; one transaction, done once.
+    func alertCleared(rule: String, map: String, details: String, notify: [String] = [], body: String = "") throws {
         try queue.write { db in
             try db.execute(sql: "DELETE FROM alert_state WHERE rule = ? AND map = ?", arguments: [rule, map])
+            guard db.changesCount > 0 else { return }
             try Self.log(db, actor: "rule:\(rule)", map: map, event: "alert cleared", details: details)
+            let now = Self.now
+            for subscription in notify {
+                try db.execute(
+                    sql:
+                        "INSERT INTO notifications (subscription, rule, map, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [subscription, rule, map, body, now, now])
+            }
         }
     }
 
