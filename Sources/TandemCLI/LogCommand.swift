@@ -1,7 +1,5 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-import Synchronization
 import TandemEngine
 
 /// `tandem log`: activity, errors and conflicts in one time-ordered view.
@@ -127,16 +125,8 @@ struct LogCommand: ParsableCommand {
 
     /// Prints the newest page, then every new entry until SIGINT or SIGTERM.
     private func followLog(_ reader: LogReader, _ filter: LogFilter) throws {
-        let stop = Atomic<Bool>(false)
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.store(true, ordering: .relaxed) }
-            source.resume()
-            sources.append(source)
-        }
-        defer { sources.forEach { $0.cancel() } }
+        let signals = StopSignals()
+        defer { signals.cancel() }
         // Where each source ends first, then the page up to there: nothing twice, nothing missed.
         var ends = try reader.ends()
         var version = try reader.version()
@@ -146,7 +136,7 @@ struct LogCommand: ParsableCommand {
                 guard let position = try? LogCursor(parsing: entry.cursor) else { return true }
                 return position.id <= ends[position.source] ?? 0
             })
-        while !stop.load(ordering: .relaxed) {
+        while !signals.received {
             Thread.sleep(forTimeInterval: 0.1)
             let now = try reader.version()
             guard now != version else { continue }

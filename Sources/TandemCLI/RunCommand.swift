@@ -1,7 +1,5 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-import Synchronization
 import TandemEngine
 import TandemMetrics
 
@@ -63,19 +61,11 @@ struct RunCommand: ParsableCommand {
         }
         defer { metricsServer?.stop() }
         let engine = try SyncEngine(environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"))
-        let stop = Atomic<Bool>(false)
-        var sources: [any DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.store(true, ordering: .relaxed) }
-            source.resume()
-            sources.append(source)
-        }
+        let signals = StopSignals()
         if let metricsServer { printError("metrics at \(metricsServer.url)") }
         printError("engine running for \(environment.directory) (pid \(getpid())); Ctrl-C or SIGTERM stops it")
-        try engine.run { stop.load(ordering: .relaxed) }
-        sources.forEach { $0.cancel() }
+        try engine.run { signals.received }
+        signals.cancel()
         metricsServer?.stop()
         withExtendedLifetime(lock) {}
         printError("engine stopped cleanly")

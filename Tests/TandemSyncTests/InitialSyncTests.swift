@@ -143,12 +143,9 @@ struct InitialSyncTests {
 
     @Test("The standard customer map gives the same rows and the same errors on the bulk path (value maps and money as SQL) as on the row path (the plugin), edge values included")
     func bundledTransformsOnBothPaths() throws {
-        var results: [(accounts: [String], errors: [String])] = []
-        for bulk in [true, false] {
-            let fixture = try SyncFixture.make("initial-std-paths-\(bulk)", maps: StandardEnvironment.maps)
-            try SideReader.execute(
-                fixture.erp,
-                StandardEnvironment.seed + """
+        let results = try Self.customersOnBothPaths(
+            "initial-std-paths",
+            seed: """
                     INSERT INTO CustCustomerV3Entity (DATAAREAID, CUSTOMERACCOUNT, PARTYTYPE, ORGANIZATIONNAME, CREDITLIMIT, CREDITLIMITISMANDATORY, ONHOLDSTATUS) VALUES
                         ('usmf', 'E01', 'Organization', 'plain', '1.5', 'Yes', 'Invoice'),
                         ('usmf', 'E02', 'Organization', 'negative tiny', '-0.0001', 'No', 'No'),
@@ -171,18 +168,8 @@ struct InitialSyncTests {
                         ('usmf', 'E19', 'Organization', 'space', ' 12', 'No', 'No'),
                         ('usmf', 'E20', 'Organization', 'sign only', '-', 'No', 'No'),
                         ('usmf', 'E21', 'Organization', 'zero', '0', 'No', 'No');
-                    """)
-            let run = try fixture.tandem(
-                ["maps", "initial-sync", "companies", "currencies", "payment-terms", "customer-groups", "parties", "customers-accounts"]
-                    + (bulk ? [] : ["--no-bulk"]))
-            #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stderr.contains("customers-accounts [master]: \(bulk ? "bulk" : "row") path"), "\(run.stderr)")
-            let accounts = try SideReader.rows(
-                fixture.crm,
-                "SELECT accountnumber || '|' || quote(creditlimit) || '|' || quote(msdyn_creditlimitismandatory) || '|' || quote(msdyn_onholdstatus) FROM account ORDER BY 1")
-            let errors = try SideReader.rows(fixture.crm, "SELECT key || ' ' || reason FROM _tandem_parked ORDER BY key")
-            results.append((accounts, errors))
-        }
+                """,
+            accounts: "SELECT accountnumber || '|' || quote(creditlimit) || '|' || quote(msdyn_creditlimitismandatory) || '|' || quote(msdyn_onholdstatus) FROM account ORDER BY 1")
         #expect(results[0].accounts == results[1].accounts, "\(SideReader.differences(results[0].accounts, results[1].accounts))")
         #expect(results[0].errors == results[1].errors, "\(SideReader.differences(results[0].errors, results[1].errors))")
         #expect(results[0].accounts.contains("E03|'7.1000000000'|NULL|NULL"))
@@ -201,12 +188,9 @@ struct InitialSyncTests {
 
     @Test("Lookups on the bulk path's strict copy (each parent probed once per value and company, a chunk with a missing parent copied again the checked way, references into the map's own table in a statement of their own) give the same rows and errors as the row path, chunk after chunk")
     func strictCopyOnBothPaths() throws {
-        var results: [(accounts: [String], errors: [String])] = []
-        for bulk in [true, false] {
-            let fixture = try SyncFixture.make("initial-strict-\(bulk)", maps: StandardEnvironment.maps)
-            try SideReader.execute(
-                fixture.erp,
-                StandardEnvironment.seed + """
+        let results = try Self.customersOnBothPaths(
+            "initial-strict", chunk: 3,
+            seed: """
                     INSERT INTO CustCustomerV3Entity (DATAAREAID, CUSTOMERACCOUNT, PARTYTYPE, ORGANIZATIONNAME, CUSTOMERGROUPID, SALESCURRENCYCODE, PAYMENTTERMS, INVOICEACCOUNT) VALUES
                         ('usmf', 'A01', 'Organization', 'plain', '10', 'USD', 'Net30', NULL),
                         ('usmf', 'A02', 'Organization', 'plain', '10', 'USD', 'Net10', NULL),
@@ -224,18 +208,8 @@ struct InitialSyncTests {
                         ('demf', 'D02', 'Organization', 'plain', NULL, 'EUR', NULL, NULL),
                         ('demf', 'D03', 'Organization', 'terms are usmf''s', NULL, 'EUR', 'Net30', NULL),
                         ('demf', 'D04', 'Organization', 'plain', NULL, 'USD', NULL, NULL);
-                    """)
-            let run = try fixture.tandem(
-                ["maps", "initial-sync", "companies", "currencies", "payment-terms", "customer-groups", "parties", "customers-accounts", "--chunk", "3"]
-                    + (bulk ? [] : ["--no-bulk"]))
-            #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stderr.contains("customers-accounts [master]: \(bulk ? "bulk" : "row") path"), "\(run.stderr)")
-            let accounts = try SideReader.rows(
-                fixture.crm,
-                "SELECT msdyn_company || '|' || accountnumber || '|' || quote(msdyn_customergroupid) || '|' || quote(transactioncurrencyid) || '|' || quote(msdyn_paymentterm) || '|' || quote(msdyn_billingaccount) FROM account ORDER BY 1")
-            let errors = try SideReader.rows(fixture.crm, "SELECT key || ' ' || reason FROM _tandem_parked ORDER BY key")
-            results.append((accounts, errors))
-        }
+                """,
+            accounts: "SELECT msdyn_company || '|' || accountnumber || '|' || quote(msdyn_customergroupid) || '|' || quote(transactioncurrencyid) || '|' || quote(msdyn_paymentterm) || '|' || quote(msdyn_billingaccount) FROM account ORDER BY 1")
         #expect(results[0].accounts == results[1].accounts, "\(SideReader.differences(results[0].accounts, results[1].accounts))")
         #expect(results[0].errors == results[1].errors, "\(SideReader.differences(results[0].errors, results[1].errors))")
         #expect(results[0].accounts.contains("usmf|A03|'10'|'USD'|'Net30'|'A11'"), "\(results[0].accounts)")
@@ -405,6 +379,27 @@ struct InitialSyncTests {
         let again = try fixture.tandem(["maps", "run", "sample.notes"])
         #expect(!again.stderr.contains("initial-sync"), "\(again.stderr)")
     }
+
+    /// Initial sync of the standard customer map (and its parents) over `seed` on the bulk path, then
+    /// in a fresh environment on the row path: each time the CRM's accounts as `accounts` selects them,
+    /// and the parked changes with their reasons.
+    static func customersOnBothPaths(
+        _ label: String, chunk: Int? = nil, seed: String, accounts: String
+    ) throws -> [(accounts: [String], errors: [String])] {
+        try [true, false].map { bulk in
+            let fixture = try SyncFixture.make("\(label)-\(bulk)", maps: StandardEnvironment.maps)
+            try SideReader.execute(fixture.erp, StandardEnvironment.seed + seed)
+            let run = try fixture.tandem(
+                ["maps", "initial-sync", "companies", "currencies", "payment-terms", "customer-groups", "parties", "customers-accounts"]
+                    + (chunk.map { ["--chunk", String($0)] } ?? []) + (bulk ? [] : ["--no-bulk"]))
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("customers-accounts [master]: \(bulk ? "bulk" : "row") path"), "\(run.stderr)")
+            return (
+                try SideReader.rows(fixture.crm, accounts),
+                try SideReader.rows(fixture.crm, "SELECT key || ' ' || reason FROM _tandem_parked ORDER BY key")
+            )
+        }
+    }
 }
 
 extension SyncFixture {
@@ -419,4 +414,5 @@ extension SyncFixture {
     fileprivate func initialSyncKilledAt30000() throws -> (status: Int32, stdout: String, stderr: String) {
         try tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"], environment: ["TANDEM_FAULT": "kill-after-rows:30000"])
     }
+
 }

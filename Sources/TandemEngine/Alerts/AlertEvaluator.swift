@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// The thread that checks the alert rules while the engine runs: every
 /// `check_interval_ms` it measures each rule on each of its maps with cheap
@@ -13,7 +12,7 @@ import Synchronization
 /// to clear. Firing (with its notifications and its pause or stop) and
 /// clearing are each one transaction with their activity entry.
 final class AlertEvaluator: Sendable {
-    private let stopped = Atomic<Bool>(false)
+    private let thread: PeriodicThread
 
     /// Starts the thread.
     init(
@@ -24,34 +23,16 @@ final class AlertEvaluator: Sendable {
         let worker = try Worker(
             environment: environment, rules: rules, maps: maps, sidePaths: sidePaths, statePath: statePath,
             logger: logger)
-        let thread = Thread { [self] in
-            var reported = false
-            while !stopped.load(ordering: .relaxed) {
-                let next = ContinuousClock.now + interval
-                do {
-                    try worker.check()
-                    reported = false
-                } catch {
-                    // A side or the state database busy for longer than the timeout: check again next round.
-                    if !reported { logger.warning("checking alert rules failed, retrying: \(error)") }
-                    reported = true
-                }
-                // Short naps, so that a stop is seen quickly even with a long interval.
-                while !stopped.load(ordering: .relaxed), ContinuousClock.now < next {
-                    Thread.sleep(forTimeInterval: min((next - .now).timeInterval, 0.05))
-                }
-            }
-        }
-        thread.name = "tandem-alerts"
-        thread.start()
+        // A side or the state database busy for longer than the timeout: check again next round.
+        thread = PeriodicThread(
+            name: "tandem-alerts", interval: interval, logger: logger, failure: "checking alert rules failed"
+        ) { _ in try worker.check() }
     }
 
     /// Stops the thread after its current check.
     func stop() {
-        stopped.store(true, ordering: .relaxed)
+        thread.stop()
     }
-
-    deinit { stop() }
 
     /// The evaluator's state: touched only by its thread once started
     /// (hence `@unchecked Sendable`: it crosses into the thread once).

@@ -1,7 +1,6 @@
 import Foundation
 import GRDB
 import Logging
-import Synchronization
 
 /// Applies the `log:` retention while the engine runs: deletes activity
 /// entries, finished operator requests and cleared incidents older than
@@ -27,11 +26,7 @@ final class LogPruner: Sendable {
         var total: Int { activity + requests + incidents + conflicts + notifications }
     }
 
-    private final class Flag: Sendable {
-        let stopped = Atomic<Bool>(false)
-    }
-
-    private let flag = Flag()
+    private let thread: PeriodicThread
 
     /// Starts the thread: a round right away, then every `interval`.
     init(environment: TandemEnvironment, interval: Duration = .seconds(600), logger: Logger) throws {
@@ -44,41 +39,19 @@ final class LogPruner: Sendable {
         let state = try open(environment.path(environment.config.state))
         let sides = try SideRole.allCases.map { try open(environment.path(environment.config.sides[$0]!.database)) }
         let settings = environment.config.log
-        let flag = self.flag
-        let thread = Thread {
-            var next = ContinuousClock.now
-            var reported = false
-            while !flag.stopped.load(ordering: .relaxed) {
-                if ContinuousClock.now >= next {
-                    next = .now + interval
-                    do {
-                        let counts = try Self.prune(state: state, sides: sides, settings: settings, now: StateStore.now)
-                        {
-                            flag.stopped.load(ordering: .relaxed)
-                        }
-                        // Only a round that deleted something is worth an entry.
-                        if counts.total > 0 {
-                            try state.write { db in
-                                try StateStore.log(
-                                    db, actor: "engine", map: nil, event: ActivityEvent.logPruned,
-                                    details: Self.summary(counts, settings))
-                            }
-                            logger.info("log retention: \(Self.summary(counts, settings))")
-                        }
-                        reported = false
-                    } catch {
-                        if !reported {
-                            logger.warning("log retention (pruning old entries) failed, retrying later: \(error)")
-                        }
-                        reported = true
-                    }
-                }
-                // Short naps, so that stop() takes effect quickly.
-                Thread.sleep(forTimeInterval: min(0.2, max(next - .now, .zero).timeInterval))
+        thread = PeriodicThread(
+            name: "tandem-log-pruner", interval: interval, logger: logger,
+            failure: "log retention (pruning old entries) failed"
+        ) { stopping in
+            let counts = try Self.prune(state: state, sides: sides, settings: settings, now: StateStore.now, stopping: stopping)
+            // Only a round that deleted something is worth an entry.
+            guard counts.total > 0 else { return }
+            try state.write { db in
+                try StateStore.log(
+                    db, actor: "engine", map: nil, event: ActivityEvent.logPruned, details: Self.summary(counts, settings))
             }
+            logger.info("log retention: \(Self.summary(counts, settings))")
         }
-        thread.name = "tandem-log-pruner"
-        thread.start()
     }
 
     /// Deletes what the retention allows, chunk by chunk, until nothing is
@@ -152,8 +125,6 @@ final class LogPruner: Sendable {
 
     /// Stops the thread after its current chunk.
     func stop() {
-        flag.stopped.store(true, ordering: .relaxed)
+        thread.stop()
     }
-
-    deinit { stop() }
 }

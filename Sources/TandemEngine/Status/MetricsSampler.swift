@@ -1,13 +1,12 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// Sets the queue gauges (queue depth, parked changes, lag) once a second, on
 /// a thread of its own with read-only connections (``AlertProbe``): counting a
 /// long queue, a map paused over a weekend, takes a noticeable part of a
 /// second, and on the applying thread it would hold up every map.
 final class MetricsSampler: Sendable {
-    private let stopped = Atomic<Bool>(false)
+    private let thread: PeriodicThread
 
     /// Starts the thread for `engine`'s maps.
     init(engine: SyncEngine, metrics: EngineMetrics) throws {
@@ -15,34 +14,17 @@ final class MetricsSampler: Sendable {
         let worker = try Worker(
             probe: AlertProbe(sidePaths: engine.sides.mapValues(\.path), state: engine.state, maps: maps), maps: maps,
             metrics: metrics)
-        let logger = engine.logger
-        let thread = Thread { [self] in
-            var reported = false
-            while !stopped.load(ordering: .relaxed) {
-                let next = ContinuousClock.now + .seconds(1)
-                do {
-                    try worker.sample()
-                    reported = false
-                } catch {
-                    // A side busy for longer than the probe's timeout: the gauges keep their last values until the next round.
-                    if !reported { logger.warning("reading the queues for the metrics failed, retrying: \(error)") }
-                    reported = true
-                }
-                while !stopped.load(ordering: .relaxed), ContinuousClock.now < next {
-                    Thread.sleep(forTimeInterval: min((next - .now).timeInterval, 0.05))
-                }
-            }
-        }
-        thread.name = "tandem-metrics"
-        thread.start()
+        // A side busy for longer than the probe's timeout: the gauges keep their last values until the next round.
+        thread = PeriodicThread(
+            name: "tandem-metrics", interval: .seconds(1), logger: engine.logger,
+            failure: "reading the queues for the metrics failed"
+        ) { _ in try worker.sample() }
     }
 
     /// Stops the thread after its current round.
     func stop() {
-        stopped.store(true, ordering: .relaxed)
+        thread.stop()
     }
-
-    deinit { stop() }
 
     /// The sampler's state: touched only by its thread once started
     /// (hence `@unchecked Sendable`: it crosses into the thread once).
