@@ -9,14 +9,15 @@ struct AlertsCommand: ParsableCommand {
         abstract: "See the alert rules, which have fired, and the notifications they sent.",
         discussion: """
             Rules and subscriptions are set in tandem.yaml (alerts:, notifications:; see
-            docs/OPERATIONS.md). The running engine checks the rules: a rule fires on a map once
-            when its condition becomes true (activity entry 'alert fired', its notifications, its
-            pause or stop) and is armed again when the condition clears ('alert cleared').
+            docs/OPERATIONS.md). The running engine checks the rules: a rule fires on a map
+            once when its condition becomes true (activity entry 'alert fired', its
+            notifications, its pause or stop) and is armed again when the condition clears
+            ('alert cleared').
 
-            list shows each rule and the maps it has fired on and not cleared. notifications shows
-            the outbox: pending ones (with their next attempt), delivered ones and the ones given
-            up after their last attempt, with the last error. A subscription is shown by its name,
-            never by its URL.
+            list shows each rule and the maps it has fired on and not cleared.
+            notifications shows the outbox: pending ones (with their next attempt),
+            delivered ones and the ones given up after their last attempt, with the last
+            error. A subscription is shown by its name, never by its URL.
             """,
         subcommands: [List.self, Notifications.self])
 

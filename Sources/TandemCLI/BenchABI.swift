@@ -12,11 +12,11 @@ struct BenchABI: AsyncParsableCommand {
         abstract: "Measure the cost of moving record batches through the plugin ABI.",
         discussion: """
             Sends batches of narrow customer-like rows (account number, name, credit limit
-            as decimal128(38,10), on-hold status) through tandem.std.value-map of the bundled
-            standard transforms, and measures, per batch: the host's Arrow export, the
-            host's Arrow import, the whole round trip through the plugin (host export, plugin
-            import, mapping, plugin export, host import and checks), and, as the physical
-            floor, a memcpy of the batch's bytes.
+            as decimal128(38,10), on-hold status) through tandem.std.value-map of the
+            bundled standard transforms, and measures, per batch: the host's Arrow export,
+            the host's Arrow import, the whole round trip through the plugin (host export,
+            plugin import, mapping, plugin export, host import and checks), and, as the
+            physical floor, a memcpy of the batch's bytes.
             """
     )
 

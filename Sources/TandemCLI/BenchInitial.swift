@@ -8,19 +8,22 @@ struct BenchInitial: ParsableCommand {
         commandName: "initial",
         abstract: "Measure initial sync against a raw SQLite bulk copy of the same rows.",
         discussion: """
-            Creates throwaway environments under --dir with --rows rows on the ERP side: narrow notes
-            (map sample.notes), or with --table customers, customers in the standard map
-            customers-accounts (company, group, currency, party-type filter, value maps, money at
-            10 places; their parents synced first, outside the measurement). Raw: ATTACH the ERP file to a CRM side without Tandem's triggers and
-            copy with one INSERT … SELECT (the physical limit). Initial sync: SyncEngine.initialSync,
-            the call behind `tandem maps initial-sync`, into an empty CRM side with capture installed,
-            on the path the map takes (bulk), then again forced down the row path (unless
-            --no-row-path). Peak memory is this process's maximum resident set after each phase.
+            Creates throwaway environments under --dir with --rows rows on the ERP side:
+            narrow notes (map sample.notes), or with --table customers, customers in the
+            standard map customers-accounts (company, group, currency, party-type filter,
+            value maps, money at 10 places; their parents synced first, outside the
+            measurement). Raw: ATTACH the ERP file to a CRM side without Tandem's triggers
+            and copy with one INSERT … SELECT (the physical limit). Initial sync:
+            SyncEngine.initialSync, the call behind `tandem maps initial-sync`, into an
+            empty CRM side with capture installed, on the path the map takes (bulk), then
+            again forced down the row path (unless --no-row-path). Peak memory is this
+            process's maximum resident set after each phase.
 
-            On a shared or virtual machine one run says little: the raw copy alone can vary 2×
-            from one run to the next. --repeat N measures N times, raw copy and initial sync one
-            after the other each time, and ends with the median of the N ratios (with --json: an
-            object with every run and the medians). A temp folder (no --dir) is deleted after each run.
+            On a shared or virtual machine one run says little: the raw copy alone can vary
+            2× from one run to the next. --repeat N measures N times, raw copy and initial
+            sync one after the other each time, and ends with the median of the N ratios
+            (with --json: an object with every run and the medians). A temp folder (no
+            --dir) is deleted after each run.
             """)
 
     @Option(help: "Rows on the ERP side.") var rows = 1_000_000

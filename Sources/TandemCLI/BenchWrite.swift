@@ -8,11 +8,12 @@ struct BenchWrite: ParsableCommand {
         commandName: "write",
         abstract: "Measure write-through against the same write done directly on both sides.",
         discussion: """
-            Creates throwaway environments under --dir with the bundled map sample.notes. Direct:
-            each write is one transaction on the ERP side and then one on the CRM side, done by the
-            benchmark. Through Tandem: each write is SyncEngine.write (the library API that `tandem
-            write` uses), which writes the ERP side, maps the rows and writes the CRM side, both
-            committing or neither. Both sides have the capture triggers in both variants.
+            Creates throwaway environments under --dir with the bundled map sample.notes.
+            Direct: each write is one transaction on the ERP side and then one on the CRM
+            side, done by the benchmark. Through Tandem: each write is SyncEngine.write
+            (the library API that `tandem write` uses), which writes the ERP side, maps the
+            rows and writes the CRM side, both committing or neither. Both sides have the
+            capture triggers in both variants.
             """)
 
     @Option(help: "Writes per variant.") var writes = 2000

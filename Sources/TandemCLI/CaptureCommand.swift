@@ -34,9 +34,9 @@ struct CaptureCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove every trigger and table Tandem installed from both sides.",
             discussion: """
-                Captured changes that were not applied yet, checkpoints and parked changes go with
-                them, so this refuses while changes are pending unless --force. The engine must be
-                stopped.
+                Captured changes that were not applied yet, checkpoints and parked changes go
+                with them, so this refuses while changes are pending unless --force. The engine
+                must be stopped.
                 """)
 
         @OptionGroup var options: EnvironmentOptions

@@ -8,14 +8,15 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Check, row by row, whether each map's two tables hold the same rows.",
         discussion: """
-            Every source row the map carries (its filter applied) is mapped through the map's fields
-            and transforms and compared, column by column, with the target row of the same key, by
-            the target column's own type rules. Reported per map: rows on each side, rows equal,
-            differing, missing on the target, only on the target, and source rows that cannot be
-            mapped (they sit in the error list once synced), with example keys.
-            The comparison goes ERP to CRM when the map syncs that way. It only reads; on a busy
-            environment rows in flight show as differences, so run it again once `tandem status`
-            shows no queue. Exit status 0 when every map is in step, 1 otherwise.
+            Every source row the map carries (its filter applied) is mapped through the
+            map's fields and transforms and compared, column by column, with the target row
+            of the same key, by the target column's own type rules. Reported per map: rows
+            on each side, rows equal, differing, missing on the target, only on the target,
+            and source rows that cannot be mapped (they sit in the error list once synced),
+            with example keys. The comparison goes ERP to CRM when the map syncs that way.
+            It only reads; on a busy environment rows in flight show as differences, so run
+            it again once `tandem status` shows no queue. Exit status 0 when every map is
+            in step, 1 otherwise.
 
             Example:
               tandem maps compare customers-accounts --json

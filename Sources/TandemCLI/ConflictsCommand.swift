@@ -8,18 +8,19 @@ struct ConflictsCommand: ParsableCommand {
         commandName: "conflicts",
         abstract: "See conflicts (a row changed on both sides) and decide the ones that wait for you.",
         discussion: """
-            A conflict is the same key changed on both sides since they were last in step. The map's
-            conflict_policy decides it: erp-wins or crm-wins (side priority, the default is erp-wins),
-            newest-wins (the later statement time on each side's clock; a tie goes to erp), merge
-            (two updates that changed different columns are merged; columns both changed keep erp's
-            value; an insert or delete falls back to erp-wins), or manual (the incoming change waits,
-            the key's later changes from both sides wait behind it, until you resolve it).
-            Every conflict is recorded with both versions, the policy and the outcome.
+            A conflict is the same key changed on both sides since they were last in step.
+            The map's conflict_policy decides it: erp-wins or crm-wins (side priority, the
+            default is erp-wins), newest-wins (the later statement time on each side's
+            clock; a tie goes to erp), merge (two updates that changed different columns
+            are merged; columns both changed keep erp's value; an insert or delete falls
+            back to erp-wins), or manual (the incoming change waits, the key's later
+            changes from both sides wait behind it, until you resolve it). Every conflict
+            is recorded with both versions, the policy and the outcome.
 
-            resolve --take erp|crm keeps that side's version of the row (the other side's pending
-            edits of the key are discarded and logged); --take merged writes the incoming change's
-            columns over the other side's row, when the two changed different columns, and sends
-            the merged row back.
+            resolve --take erp|crm keeps that side's version of the row (the other side's
+            pending edits of the key are discarded and logged); --take merged writes the
+            incoming change's columns over the other side's row, when the two changed
+            different columns, and sends the merged row back.
             """,
         subcommands: [List.self, Show.self, Resolve.self])
 

@@ -9,21 +9,24 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Build a full demo environment: standard maps, sample data, initial sync, live sync, a checked summary.",
         discussion: """
-            1. Creates DIR with two SQLite sides and every standard map from the bundled plugins
-               (reference data, parties and addresses, customers, vendors, products), their tables
-               set up from the plugins' DDL.
-            2. Writes sample data: companies and currencies, parties with several addresses (past,
-               current and future-dated) and electronic addresses, customers, vendors, contacts and
-               products with units and conversions, names in several scripts. The CRM side gets a few
-               accounts of its own and a few that differ from the ERP's.
+            1. Creates DIR with two SQLite sides and every standard map from the
+               bundled plugins (reference data, parties and addresses, customers,
+               vendors, products), their tables set up from the plugins' DDL.
+            2. Writes sample data: companies and currencies, parties with several
+               addresses (past, current and future-dated) and electronic addresses,
+               customers, vendors, contacts and products with units and conversions,
+               names in several scripts. The CRM side gets a few accounts of its own
+               and a few that differ from the ERP's.
             3. Runs initial sync of every map in dependency order, with progress.
-            4. Starts live sync and lets both applications write for --seconds, staging a conflict,
-               a bad row, an edit on the CRM side of a one-way map and a new party with three addresses.
-            5. Checks every map row by row and prints a summary: rows per side, in step or not,
-               latency percentiles, conflicts and errors, and the commands to look closer.
-            The environment stays: explore it with `tandem status --env DIR`, `tandem errors list`,
-            `tandem conflicts list`, `tandem maps compare` and `sqlite3 DIR/crm.sqlite`, or keep it
-            syncing with `tandem run --env DIR`.
+            4. Starts live sync and lets both applications write for --seconds,
+               staging a conflict, a bad row, an edit on the CRM side of a one-way map
+               and a new party with three addresses.
+            5. Checks every map row by row and prints a summary: rows per side, in step
+               or not, latency percentiles, conflicts and errors, and the commands to
+               look closer.
+            The environment stays: explore it with `tandem status --env DIR`, `tandem
+            errors list`, `tandem conflicts list`, `tandem maps compare` and `sqlite3
+            DIR/crm.sqlite`, or keep it syncing with `tandem run --env DIR`.
             """)
 
     @Argument(help: "The folder to create (must not hold an environment yet).")

@@ -8,20 +8,22 @@ struct ErrorsCommand: ParsableCommand {
         commandName: "errors",
         abstract: "See, retry and discard the changes that could not be applied.",
         discussion: """
-            A change that fails (a value that does not fit, a constraint the target refuses, a
-            plugin error, a missing parent row) is parked on the side it was going to, with the
-            reason; the other keys go on, and the later changes of the same key wait behind it,
-            in order. IDs name the side that holds the entry: crm-12, erp-3.
+            A change that fails (a value that does not fit, a constraint the target
+            refuses, a plugin error, a missing parent row) is parked on the side it was
+            going to, with the reason; the other keys go on, and the later changes of the
+            same key wait behind it, in order. IDs name the side that holds the entry:
+            crm-12, erp-3.
 
-            Classes: application (the data or config: fix it, then retry), plugin (a transform
-            failed on the row), transient (a side stayed busy or failed to write; usually passes),
-            conflict (waits for `tandem conflicts resolve`).
+            Classes: application (the data or config: fix it, then retry), plugin (a
+            transform failed on the row), transient (a side stayed busy or failed to write;
+            usually passes), conflict (waits for `tandem conflicts resolve`).
 
-            retry applies the change again together with the ones waiting behind it. When it
-            fails again but a later change of the same key applies (you fixed the source row,
-            which captured a newer version), the failed one is superseded by it and logged.
-            discard drops the change (its content goes to the activity log) and lets the ones
-            behind it go on. Both are carried out by the running engine, or here when none runs.
+            retry applies the change again together with the ones waiting behind it. When
+            it fails again but a later change of the same key applies (you fixed the source
+            row, which captured a newer version), the failed one is superseded by it and
+            logged. discard drops the change (its content goes to the activity log) and
+            lets the ones behind it go on. Both are carried out by the running engine, or
+            here when none runs.
             """,
         subcommands: [List.self, Show.self, Retry.self, Discard.self])
 

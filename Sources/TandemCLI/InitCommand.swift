@@ -9,9 +9,9 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create an environment: tandem.yaml, the state database and two SQLite sides.",
         discussion: """
-            Each --map is enabled in tandem.yaml; its plugin's DDL creates its tables on both
-            sides and capture triggers are installed. Without --map the config lists no maps:
-            edit it, then `tandem capture install --create-tables`.
+            Each --map is enabled in tandem.yaml; its plugin's DDL creates its tables on
+            both sides and capture triggers are installed. Without --map the config lists
+            no maps: edit it, then `tandem capture install --create-tables`.
 
             Example:
               tandem init demo --map sample.groups --map sample.customers

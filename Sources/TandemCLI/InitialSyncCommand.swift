@@ -8,25 +8,27 @@ struct InitialSyncCommand: ParsableCommand {
         commandName: "initial-sync",
         abstract: "Bring the rows that existed before capture into step, from a master side, then start live sync.",
         discussion: """
-            Maps go in dependency order (parents first); their dependencies must already be in
-            step or be named too. For each map: every master row is applied to the other side; where
-            both sides have the key with different values the master's version is kept, and each such
-            row is recorded as a conflict (policy initial-sync). For maps that sync both ways, the rows
-            only the other side has are then applied to the master. Rows that fail (a missing parent,
-            a refused value) go to the error list; `tandem errors retry --all --map NAME` reruns only
-            those. Work goes in chunks in key order, each committed with its progress: a run that is
-            killed resumes after its last finished chunk when started again. No row cap.
+            Maps go in dependency order (parents first); their dependencies must already be
+            in step or be named too. For each map: every master row is applied to the other
+            side; where both sides have the key with different values the master's version
+            is kept, and each such row is recorded as a conflict (policy initial-sync). For
+            maps that sync both ways, the rows only the other side has are then applied to
+            the master. Rows that fail (a missing parent, a refused value) go to the error
+            list; `tandem errors retry --all --map NAME` reruns only those. Work goes in
+            chunks in key order, each committed with its progress: a run that is killed
+            resumes after its last finished chunk when started again. No row cap.
 
-            Maps made of plain column copies, constants and lookups take the bulk path: each chunk is
-            copied by SQLite itself (INSERT … SELECT across ATTACH), and only the rows that need a
-            decision (differing, edited meanwhile, missing a parent, refused) go one by one. Maps
-            with plugin transforms take the row path. The progress says which path each map took.
-            Initial sync's own writes are not recorded in the change logs; the applications' writes
-            made meanwhile are, and live sync carries them afterwards.
+            Maps made of plain column copies, constants and lookups take the bulk path:
+            each chunk is copied by SQLite itself (INSERT … SELECT across ATTACH), and only
+            the rows that need a decision (differing, edited meanwhile, missing a parent,
+            refused) go one by one. Maps with plugin transforms take the row path. The
+            progress says which path each map took. Initial sync's own writes are not
+            recorded in the change logs; the applications' writes made meanwhile are, and
+            live sync carries them afterwards.
 
-            The maps are set to initializing while this runs (live sync leaves them alone; changes are
-            captured) and to running afterwards (unless --no-run): live sync then replays every
-            change made since this started.
+            The maps are set to initializing while this runs (live sync leaves them alone;
+            changes are captured) and to running afterwards (unless --no-run): live sync
+            then replays every change made since this started.
             """)
 
     @OptionGroup var options: EnvironmentOptions

@@ -8,34 +8,39 @@ struct LogCommand: ParsableCommand {
         commandName: "log",
         abstract: "Show what happened: activity, parked changes (errors) and conflicts, in time order.",
         discussion: """
-            One view of three sources: the activity log (engine started and stopped, plugins loaded
-            and refused, maps created, config and mapping changes with before and after, run, pause,
-            resume and stop with who did it, initial sync and catch-up, alerts, pruning), the changes
-            parked on each side (`tandem errors`) and the conflicts recorded on each side
-            (`tandem conflicts`). Actors: engine, cli:USER, rule:NAME.
+            One view of three sources: the activity log (engine started and stopped,
+            plugins loaded and refused, maps created, config and mapping changes with
+            before and after, run, pause, resume and stop with who did it, initial sync and
+            catch-up, alerts, pruning), the changes parked on each side (`tandem errors`)
+            and the conflicts recorded on each side (`tandem conflicts`). Actors: engine,
+            cli:USER, rule:NAME.
 
             Filters combine (all must hold): --map (repeatable), --side erp|crm (errors and
-            conflicts held by that side: activity has no side and is left out), --kind (repeatable:
-            activity, error, conflict, or an event name such as "map created"; an entry is kept when
-            its kind or its event is listed), --key (errors and conflicts of that key, activity that
-            names it; `usmf,10` or the stored form `'usmf','10'`), --since and --until (30s, 15m, 2h,
-            7d ago, or a date: 2026-11-29, 2026-11-29T10:00:00Z).
+            conflicts held by that side: activity has no side and is left out), --kind
+            (repeatable: activity, error, conflict, or an event name such as "map created";
+            an entry is kept when its kind or its event is listed), --key (errors and
+            conflicts of that key, activity that names it; `usmf,10` or the stored form
+            `'usmf','10'`), --since and --until (30s, 15m, 2h, 7d ago, or a date:
+            2026-11-29, 2026-11-29T10:00:00Z).
 
-            Paging: the newest --limit entries (default 50) are printed, oldest first. When older ones
-            match too, the last line on standard error gives the cursor to page back with:
+            Paging: the newest --limit entries (default 50) are printed, oldest first. When
+            older ones match too, the last line on standard error gives the cursor to page
+            back with:
               tandem log --limit 100
               tandem log --limit 100 --before 1764410400123.5:0:41
-            Pages never overlap and, walked to the end, cover every entry. With --json every entry
-            carries its cursor: pass the first entry's to --before for the page before it.
+            Pages never overlap and, walked to the end, cover every entry. With --json
+            every entry carries its cursor: pass the first entry's to --before for the page
+            before it.
 
-            --follow prints the newest entries, then each new one as it is written (it checks the
-            databases' data_version every 100 ms, reading only when something committed) until
-            Ctrl-C. Output: text lines; --json prints one JSON array (a page), or with --follow one
-            JSON object per line (JSON lines).
+            --follow prints the newest entries, then each new one as it is written (it
+            checks the databases' data_version every 100 ms, reading only when something
+            committed) until Ctrl-C. Output: text lines; --json prints one JSON array (a
+            page), or with --follow one JSON object per line (JSON lines).
 
             Retention: `log: retention_days` in tandem.yaml (default 30) and
-            `conflict_retention_days` (default: the same); the running engine prunes older activity
-            and resolved conflicts. Parked changes and open conflicts are never pruned.
+            `conflict_retention_days` (default: the same); the running engine prunes older
+            activity and resolved conflicts. Parked changes and open conflicts are never
+            pruned.
             """)
 
     @OptionGroup var options: EnvironmentOptions

@@ -8,9 +8,9 @@ struct MapsCommand: ParsableCommand {
         commandName: "maps",
         abstract: "List the environment's maps and change their states.",
         discussion: """
-            States: not running → running ⇄ paused → resuming (catch-up: the queued changes are
-            replayed in order) → running; stopped keeps config and checkpoint and drops nothing.
-            A running engine picks a change up before its next batch.
+            States: not running → running ⇄ paused → resuming (catch-up: the queued changes
+            are replayed in order) → running; stopped keeps config and checkpoint and drops
+            nothing. A running engine picks a change up before its next batch.
             """,
         subcommands: [List.self, InitialSyncCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 

@@ -9,8 +9,8 @@ struct PluginsCommand: AsyncParsableCommand {
             Plugins are loaded from the bundled directory next to the tandem executable
             (tandem-plugins/), from the directories in TANDEM_PLUGIN_PATH (colon-separated)
             and from every --plugins DIR. `list` and `inspect` add an environment's plugin
-            folders (--env DIR, $TANDEM_ENV, or the current folder if it holds a tandem.yaml).
-            Each library needs its manifest, <library>.manifest.json, which
+            folders (--env DIR, $TANDEM_ENV, or the current folder if it holds a
+            tandem.yaml). Each library needs its manifest, <library>.manifest.json, which
             `tandem plugins pack` writes.
             """,
         subcommands: [PluginsList.self, PluginsInspect.self, PluginsValidate.self, PluginsPack.self]

@@ -8,7 +8,7 @@ struct PluginsInspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show one plugin: its manifest, maps, DDL and transforms.",
-        discussion: "The maps document is printed in full, in the tandem.maps/1 format (SDK/docs/plugin-abi.md)."
+        discussion: "The maps document is printed in full, in the tandem.maps/1 format\n(SDK/docs/plugin-abi.md)."
     )
 
     @Argument(help: "The plugin id, as `tandem plugins list` shows it.")

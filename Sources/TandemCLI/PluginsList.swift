@@ -6,7 +6,7 @@ struct PluginsList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List loaded plugins and the files that were refused, with the reason.",
-        discussion: "Exits 0 even when some files were refused: one bad plugin never stops the others."
+        discussion: "Exits 0 even when some files were refused: one bad plugin never stops\nthe others."
     )
 
     @OptionGroup var plugins: PluginOptions

@@ -9,9 +9,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run the sync engine for an environment until SIGINT or SIGTERM.",
         discussion: """
-            Installs capture (idempotent), then applies every running map's changes both ways.
-            Steer it while it runs with `tandem maps pause|resume|stop|run NAME` and watch it with
-            `tandem status --watch`. One engine per environment: a second one is refused.
+            Installs capture (idempotent), then applies every running map's changes both
+            ways. Steer it while it runs with `tandem maps pause|resume|stop|run NAME` and
+            watch it with `tandem status --watch`. One engine per environment: a second one
+            is refused.
 
             With --metrics HOST:PORT (e.g. 127.0.0.1:9464; port 0 picks a free port,
             printed) it also serves GET /metrics in Prometheus text format. Every

@@ -8,10 +8,10 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Show the engine and each map: state, queue per direction, lag, throughput, last error.",
         discussion: """
-            QUEUED is the number of captured application changes not applied yet (the lag in
-            changes); LAG is the age of the oldest of them; RATE is changes applied per second
-            over the engine's last second; PARKED are changes waiting for a parent row or after
-            an error.
+            QUEUED is the number of captured application changes not applied yet (the lag
+            in changes); LAG is the age of the oldest of them; RATE is changes applied per
+            second over the engine's last second; PARKED are changes waiting for a parent
+            row or after an error.
             """)
 
     @OptionGroup var options: EnvironmentOptions

@@ -9,11 +9,11 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check maps against the live tables of both sides and the loaded plugins; coded findings with a fix.",
         discussion: """
             Codes (blocking ones keep `tandem maps run` from starting the map):
-              TW001 a NOT NULL target column without default that no field writes (blocking)
-              TW002 a target key column written by no field in a direction the map syncs (blocking)
+              TW001 a NOT NULL target column, no default, that no field writes (blocking)
+              TW002 a target key column no field writes in a synced direction (blocking)
               TW003 a copied column whose declared types disagree (warning)
               TW004 a field writes a generated, read-only column (blocking)
-              TW005 two fields write one target column (blocking) or read one source column (warning)
+              TW005 two fields write one target column (blocking) or read one (warning)
               TW006 a two-way value map with two sources for one target value (blocking)
               TW007 a filter that does not parse or names a missing column (blocking)
               TW008 a transform no loaded plugin provides (blocking)

@@ -8,20 +8,22 @@ struct WriteCommand: ParsableCommand {
         commandName: "write",
         abstract: "Write rows to one side and, through the maps, to the other before returning: both or neither.",
         discussion: """
-            ROWS is JSON: one object or an array of objects, column → value, given as an argument,
-            with --file FILE, or on standard input ("-" or nothing). Strings are text, integers
-            integers, other numbers reals (send decimals as strings to keep every digit), true and
-            false 1 and 0, null NULL, {"base64": "..."} a blob. Upsert changes only the columns
-            given; --delete deletes by key (give the key columns).
+            ROWS is JSON: one object or an array of objects, column → value, given as an
+            argument, with --file FILE, or on standard input ("-" or nothing). Strings are
+            text, integers integers, other numbers reals (send decimals as strings to keep
+            every digit), true and false 1 and 0, null NULL, {"base64": "..."} a blob.
+            Upsert changes only the columns given; --delete deletes by key (give the key
+            columns).
 
-            Synchronous means: the write is applied to SIDE and, through every running map that
-            reads TABLE, to the other side, before the command returns. If the other side refuses
-            a row (a constraint, a validation, a missing parent, a value that does not map), or has
-            edits of the same key that have not synced yet, neither side keeps the write and the
-            error names the key and the reason. SIDE commits first; if Tandem dies before the
-            other side commits, the engine applies the write from SIDE's change log when it runs.
-            The cost: both sides are locked for the write's duration, and the running engine
-            carries it out between its batches (`docs/SYNC.md`).
+            Synchronous means: the write is applied to SIDE and, through every running map
+            that reads TABLE, to the other side, before the command returns. If the other
+            side refuses a row (a constraint, a validation, a missing parent, a value that
+            does not map), or has edits of the same key that have not synced yet, neither
+            side keeps the write and the error names the key and the reason. SIDE commits
+            first; if Tandem dies before the other side commits, the engine applies the
+            write from SIDE's change log when it runs. The cost: both sides are locked for
+            the write's duration, and the running engine carries it out between its batches
+            (`docs/SYNC.md`).
 
               tandem write erp Notes '{"NOTEID": 7, "TEXT": "hello"}'
               tandem write crm account --file rows.json

@@ -63,4 +63,31 @@ struct CommandTests {
         #expect(try fixture.tandem(["capture", "install"]).status == 0, "install is idempotent")
         #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'") == 3)
     }
+
+    @Test("Capture install rebuilds a change log made with the old CHECK on op, keeping its changes and its sequence")
+    func captureInstallDropsOperationCheck() throws {
+        let fixture = try SyncFixture.make("capture-check", maps: ["sample.notes"])
+        // The change log as environments made before 2026-11-29 have it.
+        let old = """
+            PRAGMA legacy_alter_table = ON;
+            ALTER TABLE _tandem_changes RENAME TO _tandem_changes_new;
+            CREATE TABLE _tandem_changes (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, tbl TEXT NOT NULL, op TEXT NOT NULL CHECK (op IN ('I', 'U', 'D')),
+                key TEXT NOT NULL, row TEXT, at REAL NOT NULL, origin TEXT, changed TEXT);
+            DROP TABLE _tandem_changes_new;
+            INSERT INTO Notes VALUES (1, 'one'), (2, 'two'), (3, 'three');
+            DELETE FROM _tandem_changes WHERE seq > 1;
+            """
+        let made = try Fixtures.run("/usr/bin/env", ["sqlite3", fixture.erp, old])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try SideReader.rows(fixture.erp, "SELECT sql FROM sqlite_master WHERE name = '_tandem_changes'").first?.contains("CHECK") == true)
+        let install = try fixture.tandem(["capture", "install"])
+        #expect(install.status == 0, "\(install.stderr)")
+        #expect(try SideReader.rows(fixture.erp, "SELECT sql FROM sqlite_master WHERE name = '_tandem_changes'").first?.contains("CHECK") == false)
+        #expect(try SideReader.rows(fixture.erp, "SELECT seq || ' ' || op || ' ' || key || ' ' || row FROM _tandem_changes") == ["1 I 1 1,'one'"])
+        // The next change is numbered above the pruned 2 and 3, as before the rebuild.
+        #expect(try Fixtures.run("/usr/bin/env", ["sqlite3", fixture.erp, "INSERT INTO Notes VALUES (4, 'four')"]).status == 0)
+        #expect(try SideReader.rows(fixture.erp, "SELECT seq || ' ' || key FROM _tandem_changes ORDER BY seq") == ["1 1", "4 4"])
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM sqlite_master WHERE name = '_tandem_changes_local'") == 1)
+    }
 }

@@ -34,9 +34,13 @@ public struct SyncBenchmark {
         public var drainPoisonedRate: Double
         /// Changes parked as errors in that phase.
         public var drainPoisonedParked: Int
-        /// Paced phase: the writer at `pacedRate` changes/s (`rowsPerCommit` per commit) for `seconds`.
+        /// Paced phase: the writer at `pacedRate` changes/s (`rowsPerCommit` per commit) for `pacedSeconds`.
         public var pacedRate: Int
         public var pacedChanges: Int
+        /// The rate the writer reached in the paced phase (below `pacedRate` when it could not keep the pace), changes/s.
+        public var pacedWriterRate: Double
+        /// Engine rate in the paced phase, from the first commit to the last change applied, changes/s.
+        public var pacedApplyRate: Double
         /// Largest number of changes the engine was behind during the paced phase.
         public var pacedMaxLag: Int
         /// Latency percentiles during the paced phase, milliseconds.
@@ -66,6 +70,8 @@ public struct SyncBenchmark {
     public var rowsPerCommit = 100
     /// Writer rate of the paced phase; 0 picks 80 % of the measured drain rate.
     public var pacedRate = 0
+    /// Length of the paced phase.
+    public var pacedSeconds = 10.0
 
     /// Creates a benchmark with the default sizes.
     public init() {}
@@ -122,11 +128,11 @@ public struct SyncBenchmark {
 
         // Paced: batched commits at a rate the engine should sustain, lag sampled every commit.
         let paced = pacedRate > 0 ? pacedRate : max(rowsPerCommit, Int(drainRate * 0.8) / 1000 * 1000)
-        progress("paced: \(paced) changes/s for \(seconds) s, \(rowsPerCommit) rows per commit")
+        progress("paced: \(paced) changes/s for \(pacedSeconds) s, \(rowsPerCommit) rows per commit")
         applied.times.withLock { $0.removeAll() }
         var pacedCommitted: [Int64: ContinuousClock.Instant] = [:]
         var pacedMaxLag = 0
-        let pacedCount = max(Int(Double(paced) * seconds) / rowsPerCommit, 1) * rowsPerCommit
+        let pacedCount = max(Int(Double(paced) * pacedSeconds) / rowsPerCommit, 1) * rowsPerCommit
         let pacedStart = ContinuousClock.now
         for (index, first) in stride(from: 30_000_000, to: 30_000_000 + pacedCount, by: rowsPerCommit).enumerated() {
             let due = pacedStart + .nanoseconds(Int64(1e9 * Double(index * rowsPerCommit) / Double(paced)))
@@ -137,7 +143,9 @@ public struct SyncBenchmark {
             for offset in 0..<Int64(rowsPerCommit) { pacedCommitted[seq - Int64(rowsPerCommit) + 1 + offset] = now }
             pacedMaxLag = max(pacedMaxLag, pacedCommitted.count - applied.times.withLock { $0.count })
         }
+        let pacedWriterDone = ContinuousClock.now
         let pacedLatency = try awaitApplied(pacedCommitted, applied)
+        let pacedLastApplied = applied.times.withLock { $0.values.max() } ?? pacedWriterDone
 
         // Flood: as fast as the writer can, rowsPerCommit rows per commit.
         progress("flood: \(floodChanges) changes, \(rowsPerCommit) rows per commit, as fast as the writer can")
@@ -165,7 +173,9 @@ public struct SyncBenchmark {
         return Report(
             fixedRate: rate, fixedRateChanges: count, latencyP50: fixed.p50, latencyP99: fixed.p99, latencyMax: fixed.max,
             writerAloneSingle: writerAloneSingle, writerAloneBatched: writerAloneBatched, rowsPerCommit: rowsPerCommit,
-            drainChanges: floodChanges, drainRate: drainRate, drainPoisonedRate: poisoned.rate, drainPoisonedParked: poisoned.parked, pacedRate: paced, pacedChanges: pacedCount, pacedMaxLag: pacedMaxLag,
+            drainChanges: floodChanges, drainRate: drainRate, drainPoisonedRate: poisoned.rate, drainPoisonedParked: poisoned.parked, pacedRate: paced, pacedChanges: pacedCount,
+            pacedWriterRate: Double(pacedCount) / seconds(from: pacedStart, to: pacedWriterDone),
+            pacedApplyRate: Double(pacedCount) / seconds(from: pacedStart, to: pacedLastApplied), pacedMaxLag: pacedMaxLag,
             pacedLatencyP50: pacedLatency.p50, pacedLatencyP99: pacedLatency.p99, pacedLatencyMax: pacedLatency.max,
             floodChanges: floodChanges, floodWriterRate: Double(floodChanges) / seconds(from: floodStart, to: writerDone),
             floodApplyRate: Double(floodChanges) / seconds(from: floodStart, to: lastApplied), floodMaxLag: maxLag,
@@ -209,12 +219,19 @@ public struct SyncBenchmark {
     }
 
     /// Inserts rows `ids` in one transaction; returns the last change's seq.
+    /// The writer is an application as lean as SQLite's C API allows (the
+    /// engine's own statement wrapper), so that the writer-alone rate measures
+    /// SQLite with the capture triggers rather than a client library.
     @discardableResult
     private func insert(_ side: SideDatabase, ids: Range<Int>, text: (Int) -> String = { "note \($0)" }) throws -> Int64 {
         try side.queue.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)")
-            for id in ids { try statement.execute(arguments: [id, text(id)]) }
-            return try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM _tandem_changes") ?? 0
+            let statement = try RawStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)", db)
+            for id in ids {
+                statement.bind(Int64(id).databaseValue, at: 1)
+                statement.bind(text(id), at: 2)
+                try statement.execute()
+            }
+            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM _tandem_changes")) ?? 0
         }
     }
 

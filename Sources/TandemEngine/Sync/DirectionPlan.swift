@@ -281,11 +281,19 @@ final class DirectionPlan {
         return Set(zip(targetCaptureColumns, mask.utf8).filter { $0.1 == UInt8(ascii: "1") }.map(\.0))
     }
 
+    /// Whether the target table has a rowid: an upsert into it tells an
+    /// insert from an update (``RawStatement/executeUpsert()``), which a
+    /// `WITHOUT ROWID` table does not.
+    private(set) var targetHasRowid = false
+
     /// Uses the one-statement upsert when the target table has a unique
     /// index (or primary key) on exactly the key columns, which SQLite
     /// requires of `ON CONFLICT`.
     func enableUpsert(_ db: Database) {
         upsertSQL = (try? db.makeStatement(sql: upsertCandidateSQL)) != nil ? upsertCandidateSQL : nil
+        let withoutRowid = try? Bool.fetchOne(
+            db, sql: "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ? COLLATE NOCASE", arguments: [targetTable])
+        targetHasRowid = withoutRowid == false
     }
 
     /// Maps decoded source rows to target rows. A row that fails (bad value,
@@ -374,7 +382,12 @@ final class DirectionPlan {
     /// The target key of mapped `values`, normalised to how SQLite stores it
     /// (so that it compares with the target's own change-log keys).
     func targetKeyString(_ values: [DatabaseValue]) -> String {
-        SQLLiteral.quoteList(zip(targetKey, targetKeyAffinities).map { $1.apply(values[$0]) })
+        keyString(targetKey.map { values[$0] })
+    }
+
+    /// Target key values (in key order) as the target's change log holds them.
+    func keyString(_ keyValues: [DatabaseValue]) -> String {
+        SQLLiteral.quoteList(zip(keyValues, targetKeyAffinities).map { $1.apply($0) })
     }
 
     /// How a key column converts values it stores (SQLite's affinity rules, as far as keys need them).

@@ -1,7 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
-import _TandemSQLiteShims
 
 /// The statements initial sync runs for one direction plan on the target's
 /// connection, with the source database attached as ``sourceSchema``: chunk
@@ -277,8 +275,8 @@ struct InitialSyncSQL {
         // statement, on this connection only: applications' writes elsewhere
         // are captured as always. An application's own trigger (validation,
         // bookkeeping) keeps them all on.
-        let quiet = try !targetHasOtherTriggers(db)
-        if quiet { try Self.enableTriggers(false, db) }
+        let quiet = try !CaptureSchema.tablesWithOtherTriggers(db).contains(plan.targetTable.lowercased())
+        if quiet { try CaptureSchema.enableTriggers(false, db) }
         let inserted = Result { () throws -> Int in
             var count = 0
             try db.inSavepoint {
@@ -288,28 +286,8 @@ struct InitialSyncSQL {
             }
             return count
         }
-        if quiet { try Self.enableTriggers(true, db) }
+        if quiet { try CaptureSchema.enableTriggers(true, db) }
         return try inserted.get()
-    }
-
-    /// Whether the target table has triggers other than Tandem's capture triggers.
-    private func targetHasOtherTriggers(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM main.sqlite_master WHERE type = 'trigger' AND tbl_name = ? COLLATE NOCASE
-                        AND name NOT LIKE '\\_tandem\\_%' ESCAPE '\\')
-                    """), arguments: [plan.targetTable]) ?? true
-    }
-
-    /// Turns the connection's triggers off or on (`SQLITE_DBCONFIG_ENABLE_TRIGGER`).
-    private static func enableTriggers(_ enabled: Bool, _ db: Database) throws {
-        let code = _tandem_sqlite_enable_triggers(UnsafeMutableRawPointer(db.sqliteConnection), enabled ? 1 : 0)
-        guard code == SQLITE_OK else {
-            throw SyncError(
-                .database,
-                "could not turn triggers \(enabled ? "on" : "off") on \(db.description): SQLite result \(code)")
-        }
     }
 
     /// The filter, as a condition on the source row.

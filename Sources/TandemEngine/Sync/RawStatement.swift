@@ -86,6 +86,17 @@ struct RawStatement {
         }
     }
 
+    /// Runs an `INSERT … ON CONFLICT DO UPDATE` into a rowid table to completion
+    /// and resets it; returns the rows it changed and whether it inserted
+    /// (rather than updated) its row, which the capture triggers would record
+    /// as an `I` or a `U`. An upsert's update leaves the connection's last
+    /// inserted rowid alone, so a value no ordinary insert gives tells them apart.
+    func executeUpsert() throws -> (changed: Int, inserted: Bool) {
+        sqlite3_set_last_insert_rowid(connection, Int64.min)
+        let changed = try execute()
+        return (changed, sqlite3_last_insert_rowid(connection) != Int64.min)
+    }
+
     /// Steps a query: true while there is a row. Call ``reset()`` when done.
     func step() throws -> Bool {
         let code = sqlite3_step(handle)

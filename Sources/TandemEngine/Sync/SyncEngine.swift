@@ -418,7 +418,11 @@ public final class SyncEngine {
         let target = sides[direction.target]!
         let outcome = try target.queue.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) { () -> Database.TransactionCompletion in
-                try self.applyItems(items, direction: direction, db)
+                // Echoes are recorded without the capture triggers where no
+                // application trigger has to run (see EchoLineage).
+                let written = Set(items.lazy.filter { $0.mapped != nil }.map { $0.plan.targetTable.lowercased() })
+                let quiet = try CaptureSchema.tablesWithOtherTriggers(db).isDisjoint(with: written)
+                try self.applyItems(items, direction: direction, quiet: quiet, db)
                 for plan in active { try Self.storeCheckpoint(map: plan.map, source: direction.source, seq: last, db) }
                 return .commit
             }
@@ -581,14 +585,35 @@ public final class SyncEngine {
     /// throws, and each applied change leaves a marker in `_tandem_written`.
     /// With `initialSync`, every write carries initial sync's context origin,
     /// which the capture triggers do not record (no echoes).
+    /// With `quiet` (live sync, into tables with no triggers but Tandem's), the
+    /// triggers are off and the echoes' change-log rows come from
+    /// ``EchoLineage``, until a conflict needs the triggers (a merge is
+    /// recorded by them): from there on, the batch runs with them.
     func applyItems(
         _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false, initialSync: Bool = false,
-        _ db: Database
+        quiet: Bool = false, _ db: Database
     ) throws {
         var outcome = Outcome()
         defer { pendingOutcome = outcome }
         let origin = direction.source.rawValue
         try CaptureSchema.setContext(initialSync ? CaptureSchema.initialSyncOrigin : "", db)
+        var lineage: EchoLineage?
+        if quiet, !writeThrough, !initialSync {
+            try CaptureSchema.enableTriggers(false, db)
+            lineage = EchoLineage()
+        }
+        defer {
+            if lineage != nil {
+                do { try CaptureSchema.enableTriggers(true, db) } catch { logger.error("\(error)") }
+            }
+        }
+        /// Hands the rest of the batch to the capture triggers.
+        func triggersOn() throws {
+            guard var pending = lineage else { return }
+            try pending.flush(db)
+            lineage = nil
+            try CaptureSchema.enableTriggers(true, db)
+        }
         var pending: [ObjectIdentifier: [String: LocalEdits]] = [:]
         var statements: [ObjectIdentifier: PlanStatements] = [:]
         var blocked: [String: Set<String>] = [:]
@@ -707,6 +732,7 @@ public final class SyncEngine {
             // reverse direction has not carried that over yet.
             if pending[id] == nil { pending[id] = try pendingLocal(plan, direction: direction, db) }
             if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
+                try triggersOn()
                 if writeThrough {
                     throw SyncError(
                         .state,
@@ -771,29 +797,42 @@ public final class SyncEngine {
                 }
             }
 
-            if !initialSync {
-                context.bind("\(origin):\(item.change.seq)", at: 1)
+            let source = "\(origin):\(item.change.seq)"
+            if !initialSync, lineage == nil {
+                context.bind(source, at: 1)
                 try context.execute()
             }
             let keyValues = plan.targetKey.map { values[$0] }
+            /// With the triggers off: the row they would have written for a row written (`changed` > 0).
+            func echo(_ operation: Change.Operation, _ key: [DatabaseValue], changed: Int) {
+                guard changed > 0, lineage != nil else { return }
+                lineage!.append(table: plan.targetTable, operation: operation, key: plan.keyString(key), origin: source)
+            }
             do {
                 switch item.change.operation {
                 case .delete:
                     write.delete.bind(keyValues)
-                    try write.delete.execute()
+                    echo(.delete, keyValues, changed: try write.delete.execute())
                 case .insert, .update:
                     if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues {
                         write.delete.bind(oldKey)
-                        try write.delete.execute()
+                        echo(.delete, oldKey, changed: try write.delete.execute())
                     }
-                    if let upsert = write.upsert {
+                    if let upsert = write.upsert, lineage == nil || plan.targetHasRowid {
                         upsert.bind(values)
-                        try upsert.execute()
+                        if lineage == nil {
+                            try upsert.execute()
+                        } else {
+                            let (changed, inserted) = try upsert.executeUpsert()
+                            echo(inserted ? .insert : .update, keyValues, changed: changed)
+                        }
                     } else {
                         write.update.bind(plan.nonKey.lazy.map { values[$0] } + keyValues)
-                        if try write.update.execute() == 0 {
+                        let updated = try write.update.execute()
+                        echo(.update, keyValues, changed: updated)
+                        if updated == 0 {
                             write.insert.bind(values)
-                            try write.insert.execute()
+                            echo(.insert, keyValues, changed: try write.insert.execute())
                         }
                     }
                 }
@@ -814,6 +853,7 @@ public final class SyncEngine {
             outcome.appliedAt.append(item.change.at)
             count { $0.applied += 1 }
         }
+        try lineage?.flush(db)
         try CaptureSchema.clearContext(db)
     }
 
