@@ -51,11 +51,11 @@ public struct SyncFixture: Sendable {
             environment: ["TANDEM_BUNDLED_PLUGINS": bundled, "TANDEM_ENV": directory].merging(extra) { $1 })
     }
 
-    /// Starts `tandem run`; its output goes to `engine.log` in the environment.
-    public func startEngine() throws -> Process {
+    /// Starts `tandem run` (with `extra` arguments); its output goes to `engine.log` in the environment.
+    public func startEngine(_ extra: [String] = []) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Fixtures.tandemExecutable)
-        process.arguments = ["run", "--env", directory]
+        process.arguments = ["run", "--env", directory] + extra
         process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_BUNDLED_PLUGINS": bundled]) { $1 }
         let log = directory + "/engine.log"
         if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
