@@ -230,7 +230,8 @@ struct ActivityLogTests {
         )
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == 1 }
         #expect(try fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
-        try await waitUntil { try fixture.tandem(["status", "--json"]).stdout.contains("\"state\" : \"paused\"") }
+        // The engine's own word that it paused, not just the state database's.
+        try await waitUntil { fixture.engineLog.contains("map sample.customers: running → paused") }
         try SideReader.execute(fixture.erp, "UPDATE CustTable SET NAME = 'erp C1' WHERE ACCOUNTNUM = 'C1'")
         try SideReader.execute(fixture.crm, "UPDATE account SET name = 'crm C1' WHERE accountnumber = 'C1'")
         #expect(try fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)

@@ -26,7 +26,8 @@ struct ConflictTests {
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == keys.count }
         let paused = try fixture.tandem(["maps", "pause", "sample.customers"])
         #expect(paused.status == 0, "\(paused.stderr)")
-        try await waitUntil { try fixture.tandem(["status", "--json"]).stdout.contains("\"state\" : \"paused\"") }
+        // The engine's own word that it paused, not just the state database's.
+        try await waitUntil { fixture.engineLog.contains("map sample.customers: running → paused") }
         return (fixture, engine)
     }
 

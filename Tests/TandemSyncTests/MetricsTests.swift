@@ -84,28 +84,6 @@ struct MetricsTests {
         return object?["engineRunning"] as? Bool
     }
 
-    /// Starts `tandem run ARGS` like ``SyncFixture/startEngine()``, with the extra arguments.
-    static func startEngine(_ fixture: SyncFixture, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Fixtures.tandemExecutable)
-        process.arguments = ["run", "--env", fixture.directory] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_BUNDLED_PLUGINS": fixture.bundled]) {
-            $1
-        }
-        let log = fixture.directory + "/engine.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, process.isRunning, !fixture.engineLog.contains("engine running for") {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
-        return process
-    }
-
     /// `sqlite3 PATH SQL`: an application writing its own database.
     static func sqlite3(_ path: String, _ sql: String) throws {
         let result = try Fixtures.run("/usr/bin/env", ["sqlite3", "-cmd", ".timeout 30000", path, sql])
@@ -126,7 +104,7 @@ struct MetricsTests {
     )
     func scrapeWhileSyncing() async throws {
         let fixture = try ErrorTests.notesFixture("metrics")
-        let engine = try Self.startEngine(fixture, ["--metrics", "127.0.0.1:0"])
+        let engine = try fixture.startEngine(["--metrics", "127.0.0.1:0"])
         defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
         #expect(engine.isRunning, "\(fixture.engineLog)")
 
@@ -234,7 +212,7 @@ struct MetricsTests {
                 with: "  - name: sample.customers\n    direction: both\n    master: erp\n    conflict_policy: manual\n")
         }
         #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
-        let engine = try Self.startEngine(fixture, ["--metrics", "127.0.0.1:0"])
+        let engine = try fixture.startEngine(["--metrics", "127.0.0.1:0"])
         defer { kill(engine.processIdentifier, SIGKILL) }
         let line = try #require(fixture.engineLog.split(separator: "\n").first { $0.hasPrefix("metrics at ") })
         let url = try #require(URL(string: String(line.dropFirst("metrics at ".count))))
@@ -247,7 +225,8 @@ struct MetricsTests {
                 .joined(separator: "\n"))
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == keys.count }
         #expect(try fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
-        try await waitUntil { try fixture.tandem(["status", "--json"]).stdout.contains("\"state\" : \"paused\"") }
+        // The engine's own word that it paused, not just the state database's.
+        try await waitUntil { fixture.engineLog.contains("map sample.customers: running → paused") }
         try Self.sqlite3(fixture.erp, ConflictTests.erpRenames)
         try Self.sqlite3(fixture.crm, ConflictTests.crmRenames)
         #expect(try fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
@@ -276,7 +255,7 @@ struct MetricsTests {
             $0.replacingOccurrences(of: "busy_timeout_s: 30", with: "busy_timeout_s: 1")
         }
         #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
-        let engine = try Self.startEngine(fixture, ["--metrics", "127.0.0.1:0"])
+        let engine = try fixture.startEngine(["--metrics", "127.0.0.1:0"])
         defer { kill(engine.processIdentifier, SIGKILL) }
         let line = try #require(fixture.engineLog.split(separator: "\n").first { $0.hasPrefix("metrics at ") })
         let url = try #require(URL(string: String(line.dropFirst("metrics at ".count))))

@@ -287,7 +287,13 @@ public final class SyncEngine {
                 // After the checkpoints above, so that it names where catch-up starts. The activity
                 // log must not stop sync: a failed entry is only logged.
                 if new == .resuming { logActivity { try logCatchUpStarted(map.name) } }
-                logger.info("map \(map.name): \(old?.rawValue ?? "loaded") → \(new.rawValue)")
+                // Transitions at notice (the default level): an operator, or a test,
+                // sees in the engine's log when the engine itself took a pause or resume.
+                if let old {
+                    logger.notice("map \(map.name): \(old.rawValue) → \(new.rawValue)")
+                } else {
+                    logger.info("map \(map.name): loaded → \(new.rawValue)")
+                }
             }
             states[map.name] = new
         }
@@ -340,7 +346,7 @@ public final class SyncEngine {
             if try state.transition(map.name, from: .resuming, to: .running) {
                 states[map.name] = .running
                 logActivity { try logCatchUpFinished(map.name) }
-                logger.info("map \(map.name): caught up, running")
+                logger.notice("map \(map.name): caught up, running")
             }
         }
     }
