@@ -22,7 +22,8 @@ struct CrashTests {
         ]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<rounds {
-            let engine = try fixture.startEngine()
+            // --verbose: the log shows which batches recorded their echoes with the triggers off.
+            let engine = try fixture.startEngine(["--verbose"])
             try await Task.sleep(for: .milliseconds(Int.random(in: 80...700, using: &generator)))
             kill(engine.processIdentifier, SIGKILL)
             _ = try await engine.awaitExit()
@@ -38,5 +39,8 @@ struct CrashTests {
         #expect(erp == crm, "after \(rounds) kills the sides differ: \(SideReader.differences(erp, crm))")
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 0)
         #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_parked") == 0)
+        // Both write paths were killed into: batches with the capture triggers off (catch-up after
+        // a restart) and with them on (the live trickle).
+        #expect(fixture.engineLog.contains(EchoLineageTests.quietLine))
     }
 }
