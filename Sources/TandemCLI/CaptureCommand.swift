@@ -32,11 +32,20 @@ struct CaptureCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove every trigger and table Tandem installed from both sides.",
+            abstract: "Remove every trigger and table Tandem installed from both sides, or one table's triggers.",
             discussion: """
                 Captured changes that were not applied yet, checkpoints and parked changes go
                 with them, so this refuses while changes are pending unless --force. The engine
                 must be stopped.
+
+                --table TABLE removes only that table's capture triggers and keeps everything
+                else: SQLite refuses to drop a column that a trigger names, so a schema change
+                that drops a column of a captured table goes
+                  1. stop the engine and the applications' writes to TABLE
+                  2. tandem capture remove --table TABLE
+                  3. ALTER TABLE TABLE DROP COLUMN ... (fix the map first if it names it)
+                  4. tandem capture install (or tandem run), which puts the triggers back
+                Writes to TABLE between 2 and 4 are not captured.
                 """)
 
         @OptionGroup var options: EnvironmentOptions
@@ -44,10 +53,20 @@ struct CaptureCommand: ParsableCommand {
         @Flag(help: "Remove even though captured changes are still pending.")
         var force = false
 
+        @Option(help: "Remove only this table's capture triggers (on the side that has them).")
+        var table: String?
+
         func run() throws {
             let environment = try options.loadEnvironment()
             guard !EnvironmentLock.isHeld(environment) else {
                 throw CLIError("the engine is running for \(environment.directory); stop it (SIGINT/SIGTERM) before removing capture")
+            }
+            if let table {
+                let sides = try environment.removeCaptureTriggers(table: table)
+                print(
+                    "capture triggers of \(table) removed on the \(sides.map(\.rawValue).joined(separator: " and ")) side; change log, checkpoints and queue kept. Writes to \(table) are not captured until `tandem capture install` (or `tandem run`) puts them back"
+                )
+                return
             }
             if !force {
                 let report = try StatusReport.collect(environment, catalog: options.loadCatalog(environment))

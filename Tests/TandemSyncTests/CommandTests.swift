@@ -90,4 +90,34 @@ struct CommandTests {
         #expect(try SideReader.rows(fixture.erp, "SELECT seq || ' ' || key FROM _tandem_changes ORDER BY seq") == ["1 1", "4 4"])
         #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM sqlite_master WHERE name = '_tandem_changes_local'") == 1)
     }
+
+    @Test("capture remove --table takes out one table's triggers for a column drop SQLite refuses otherwise; install puts them back")
+    func captureRemoveTable() throws {
+        let fixture = try SyncFixture.make("capture-table", maps: ["sample.notes"])
+        func sqlite3(_ path: String, _ sql: String) throws -> (status: Int32, stdout: String, stderr: String) {
+            try Fixtures.run("/usr/bin/env", ["sqlite3", path, sql])
+        }
+        // A column the application added; the next install captures it too.
+        #expect(try sqlite3(fixture.erp, "ALTER TABLE Notes ADD COLUMN EXTRA TEXT").status == 0)
+        #expect(try fixture.tandem(["capture", "install"]).status == 0)
+        let refused = try sqlite3(fixture.erp, "ALTER TABLE Notes DROP COLUMN EXTRA")
+        #expect(refused.status != 0 && refused.stderr.contains("error in trigger _tandem_Notes_ins"), "\(refused.stderr)")
+
+        let removed = try fixture.tandem(["capture", "remove", "--table", "Notes"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.stdout.contains("capture triggers of Notes removed on the erp side; change log, checkpoints and queue kept"))
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'") == 0)
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'") == 3)
+        #expect(try sqlite3(fixture.erp, "ALTER TABLE Notes DROP COLUMN EXTRA").status == 0)
+        #expect(try sqlite3(fixture.erp, "INSERT INTO Notes VALUES (1, 'not captured')").status == 0)
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes") == 0)
+
+        #expect(try fixture.tandem(["capture", "install"]).status == 0)
+        #expect(try sqlite3(fixture.erp, "INSERT INTO Notes VALUES (2, 'captured')").status == 0)
+        #expect(try SideReader.rows(fixture.erp, "SELECT tbl || ' ' || op || ' ' || key || ' ' || row FROM _tandem_changes") == ["Notes I 2 2,'captured'"])
+
+        let unknown = try fixture.tandem(["capture", "remove", "--table", "Nope"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("table 'Nope' has no capture triggers on either side (captured: crm: annotation; erp: Notes)"), "\(unknown.stderr)")
+    }
 }

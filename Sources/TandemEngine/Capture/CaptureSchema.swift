@@ -194,12 +194,37 @@ public enum CaptureSchema {
         names.map { "quote(\(prefix.map { "\($0)." } ?? "")\(identifier($0)))" }.joined(separator: " || ',' || ")
     }
 
+    /// The names of the three capture triggers of `table` (insert, update, delete).
+    static func triggerNames(table: String) -> [String] {
+        let base = "_tandem_" + table.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? String($0) : "_" }.joined()
+        return ["ins", "upd", "del"].map { "\(base)_\($0)" }
+    }
+
+    /// Drops the capture triggers of `table` only; the change log, the
+    /// checkpoints and the queue stay. Returns whether the table had any.
+    /// Writes to the table are not captured until the next install.
+    public static func removeTriggers(_ db: Database, table: String) throws -> Bool {
+        var found = false
+        try db.inTransaction(.immediate) {
+            for name in triggerNames(table: table) {
+                let exists = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?)", arguments: [name]) ?? false
+                if exists {
+                    try db.execute(sql: "DROP TRIGGER \(identifier(name))")
+                    found = true
+                }
+            }
+            return .commit
+        }
+        return found
+    }
+
     /// The three capture triggers for one table.
     static func triggers(table: String, columns: [String], key: [String]) -> [String] {
         func values(_ prefix: String, _ names: [String]) -> String { quoteList(prefix, names) }
         let name = literal(table)
         let origin = "(SELECT origin FROM _tandem_context WHERE id = 1)"
-        let base = "_tandem_" + table.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? String($0) : "_" }.joined()
+        let names = triggerNames(table: table)
         // Tandem's own writes (echoes) keep their key and origin for lineage;
         // their row is not needed, and leaving it out makes applying cheaper.
         // Writes through `tandem write` (origin `write:...`) keep theirs: if
@@ -220,8 +245,8 @@ public enum CaptureSchema {
         // the context row, so the applications' writes (never inside Tandem's
         // transactions) are recorded as before, also while initial sync runs.
         let recordsChange = "(SELECT origin FROM _tandem_context WHERE id = 1) IS NOT \(literal(initialSyncOrigin))"
-        func trigger(_ suffix: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String) -> [String] {
-            let triggerName = identifier("\(base)_\(suffix)")
+        func trigger(_ triggerName: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String) -> [String] {
+            let triggerName = identifier(triggerName)
             return [
                 "DROP TRIGGER IF EXISTS \(triggerName)",
                 """
@@ -235,8 +260,8 @@ public enum CaptureSchema {
         // Updates and deletes record the old key (the row to find on the
         // other side); deletes record the old row so that filters and
         // transforms of key columns still have their inputs.
-        return trigger("ins", "INSERT", "I", key: "NEW", row: "NEW") + trigger("upd", "UPDATE", "U", key: "OLD", row: "NEW")
-            + trigger("del", "DELETE", "D", key: "OLD", row: "OLD")
+        return trigger(names[0], "INSERT", "I", key: "NEW", row: "NEW") + trigger(names[1], "UPDATE", "U", key: "OLD", row: "NEW")
+            + trigger(names[2], "DELETE", "D", key: "OLD", row: "OLD")
     }
 
     /// The context origin of initial sync's writes, which the capture

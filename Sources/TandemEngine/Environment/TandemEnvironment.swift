@@ -190,6 +190,25 @@ public struct TandemEnvironment: Sendable {
         }
     }
 
+    /// Removes the capture triggers of `table` from the sides that have them
+    /// (for a schema change SQLite refuses while they name a column); the
+    /// change logs, checkpoints and queues stay. Returns those sides; throws
+    /// when neither side captures the table.
+    public func removeCaptureTriggers(table: String) throws -> [SideRole] {
+        var removed: [SideRole] = []
+        var captured: [String] = []
+        for (role, side) in try openSides().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try side.queue.writeWithoutTransaction { db in
+                if try CaptureSchema.removeTriggers(db, table: table) { removed.append(role) }
+                captured.append("\(role): " + (try CaptureSchema.capturedTables(db).keys.sorted().joined(separator: ", ")))
+            }
+        }
+        guard !removed.isEmpty else {
+            throw SyncError(.configuration, "table '\(table)' has no capture triggers on either side (captured: \(captured.joined(separator: "; ")))")
+        }
+        return removed
+    }
+
     /// Creates the enabled maps' tables from their plugins' DDL where missing.
     public func createTables(_ maps: [ResolvedMap]) throws {
         let sides = try openSides()
