@@ -206,13 +206,9 @@ public enum CaptureSchema {
     public static func removeTriggers(_ db: Database, table: String) throws -> Bool {
         var found = false
         try db.inTransaction(.immediate) {
-            for name in triggerNames(table: table) {
-                let exists = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?)", arguments: [name]) ?? false
-                if exists {
-                    try db.execute(sql: "DROP TRIGGER \(identifier(name))")
-                    found = true
-                }
+            for name in triggerNames(table: table) where try db.triggerExists(name) {
+                try db.execute(sql: "DROP TRIGGER \(identifier(name))")
+                found = true
             }
             return .commit
         }

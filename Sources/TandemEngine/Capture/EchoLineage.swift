@@ -18,9 +18,8 @@ struct EchoLineage {
     private var values: [DatabaseValue] = []
     /// Rows per `INSERT`.
     static let rowsPerStatement = 100
-
-    /// Whether any rows wait to be written.
-    var isEmpty: Bool { values.isEmpty }
+    /// The `INSERT` of a full statement's rows, built once.
+    private static let fullInsertSQL = insertSQL(rows: rowsPerStatement)
 
     /// Records that Tandem wrote (`operation`) the row `key` of `table` for the source change `origin`.
     mutating func append(table: String, operation: Change.Operation, key: String, origin: String) {
@@ -33,10 +32,12 @@ struct EchoLineage {
         // One time for the batch: the triggers use the statement's time, and the batch is one transaction.
         let at = (Date().timeIntervalSince1970 * 1000).databaseValue
         let rows = values.count / 4
+        let full = rows >= Self.rowsPerStatement ? try RawStatement(sql: Self.fullInsertSQL, db) : nil
         var first = 0
         while first < rows {
             let count = min(Self.rowsPerStatement, rows - first)
-            let statement = try RawStatement(sql: Self.insertSQL(rows: count), db)
+            // Full chunks share one statement; only the last one may be shorter.
+            let statement = count == Self.rowsPerStatement ? full! : try RawStatement(sql: Self.insertSQL(rows: count), db)
             statement.bind([at] + values[(first * 4)..<((first + count) * 4)])
             try statement.execute()
             first += count

@@ -195,15 +195,15 @@ public struct TandemEnvironment: Sendable {
     /// change logs, checkpoints and queues stay. Returns those sides; throws
     /// when neither side captures the table.
     public func removeCaptureTriggers(table: String) throws -> [SideRole] {
+        let sides = try openSides().sorted { $0.key.rawValue < $1.key.rawValue }
         var removed: [SideRole] = []
-        var captured: [String] = []
-        for (role, side) in try openSides().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            try side.queue.writeWithoutTransaction { db in
-                if try CaptureSchema.removeTriggers(db, table: table) { removed.append(role) }
-                captured.append("\(role): " + (try CaptureSchema.capturedTables(db).keys.sorted().joined(separator: ", ")))
-            }
+        for (role, side) in sides where try side.queue.writeWithoutTransaction({ try CaptureSchema.removeTriggers($0, table: table) }) {
+            removed.append(role)
         }
         guard !removed.isEmpty else {
+            let captured = try sides.map { role, side in
+                "\(role): " + (try side.queue.read { try CaptureSchema.capturedTables($0).keys.sorted().joined(separator: ", ") })
+            }
             throw SyncError(.configuration, "table '\(table)' has no capture triggers on either side (captured: \(captured.joined(separator: "; ")))")
         }
         return removed

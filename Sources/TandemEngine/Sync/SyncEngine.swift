@@ -634,8 +634,8 @@ public final class SyncEngine {
         }
         /// Hands the rest of the batch to the capture triggers.
         func triggersOn() throws {
-            guard var pending = lineage else { return }
-            try pending.flush(db)
+            guard var recorded = lineage else { return }
+            try recorded.flush(db)
             lineage = nil
             try CaptureSchema.enableTriggers(true, db)
         }
@@ -846,12 +846,8 @@ public final class SyncEngine {
                     }
                     if let upsert = write.upsert, lineage == nil || plan.targetHasRowid {
                         upsert.bind(values)
-                        if lineage == nil {
-                            try upsert.execute()
-                        } else {
-                            let (changed, inserted) = try upsert.executeUpsert()
-                            echo(inserted ? .insert : .update, keyValues, changed: changed)
-                        }
+                        let (changed, inserted) = try upsert.executeUpsert()
+                        echo(inserted ? .insert : .update, keyValues, changed: changed)
                     } else {
                         write.update.bind(plan.nonKey.lazy.map { values[$0] } + keyValues)
                         let updated = try write.update.execute()
