@@ -13,23 +13,38 @@ struct PluginsValidate: AsyncParsableCommand {
             descriptor, the JSON documents and init; then the SQLite DDL, run in an
             empty database (each map's tables with every mapped column); then every
             transform example (the output must equal the documented one), ownership of
-            arrays (the borrowed input is released once, by the host) and error paths.
+            arrays (the borrowed input is released once, by the host) and error paths;
+            and that every map named in depends_on and lookup.map, and every transform
+            a field names, is provided by this plugin or another loaded one (the bundled
+            plugins, --env DIR's plugin folders, TANDEM_PLUGIN_PATH, --plugins DIR).
+            The JSON documents are read strictly: a trailing comma, a member given
+            twice or an unknown member is an error with its line and column.
             Exits 1 if a check fails.
+
+            Example:
+              tandem plugins validate build/libwarehouses.so --env /srv/shop
             """
     )
 
     @Argument(help: "The plugin library, next to its <library>.manifest.json.")
     var path: String
 
+    @OptionGroup var plugins: PluginOptions
+    @OptionGroup var environment: PluginEnvironmentOptions
     @OptionGroup var output: OutputOptions
 
-    @Flag(name: .shortAndLong, help: "Log what the loader and the plugin do.")
-    var verbose = false
-
     func run() async throws {
-        var options = try PluginOptions.parse(verbose ? ["--verbose"] : [])
-        options.noBundled = true
-        let report = PluginConformance.run(file: path, loader: options.makeLoader())
+        // The plugins the validated one may name: loaded first, with their
+        // refusals shown, so a name they would provide is not reported missing.
+        let others = plugins.loadCatalog(environment: try environment.environment())
+        let validated = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        for refusal in others.refusals
+        where !output.json
+            && URL(fileURLWithPath: refusal.file).standardizedFileURL.resolvingSymlinksInPath().path != validated
+        {
+            printError("warning: \(refusal.description)")
+        }
+        let report = PluginConformance.run(file: path, loader: plugins.makeLoader(), others: others)
         if output.json {
             struct Output: Encodable {
                 var file: String
@@ -43,9 +58,10 @@ struct PluginsValidate: AsyncParsableCommand {
             for check in report.checks { print("  \(check)") }
             let failures = report.failures.count
             let warnings = report.checks.filter { $0.outcome == .warn }.count
-            print(report.passed
-                ? "OK: \(report.checks.count) checks passed\(warnings > 0 ? " (\(warnings) warnings)" : "")"
-                : "FAILED: \(failures) of \(report.checks.count) checks failed")
+            print(
+                report.passed
+                    ? "OK: \(report.checks.count) checks passed\(warnings > 0 ? " (\(warnings) warnings)" : "")"
+                    : "FAILED: \(failures) of \(report.checks.count) checks failed")
         }
         if !report.passed { throw ExitCode(1) }
     }

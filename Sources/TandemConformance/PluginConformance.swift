@@ -18,10 +18,12 @@ public import TandemPluginHost
 /// release works).
 public enum PluginConformance {
     /// Runs every check on the library `file`, found in `directory` (its
-    /// parent directory when nil).
-    public static func run(file: String, directory: String? = nil, loader: PluginLoader = PluginLoader())
-        -> ConformanceReport
-    {
+    /// parent directory when nil). With `others`, the names the plugin's maps
+    /// use (dependencies, lookups, transforms) must be provided by it or by
+    /// one of them (``ReferenceCheck``).
+    public static func run(
+        file: String, directory: String? = nil, loader: PluginLoader = PluginLoader(), others: PluginCatalog? = nil
+    ) -> ConformanceReport {
         let directory = directory ?? (file as NSString).deletingLastPathComponent
         var report = ConformanceReport(file: file)
         let plugin: LoadedPlugin
@@ -38,6 +40,7 @@ public enum PluginConformance {
                 "manifest, hash, ABI \(plugin.abiVersion), descriptor and init ok (\(plugin.kinds.map(\.rawValue).joined(separator: ", ")))"))
         if let maps = plugin.maps {
             report.checks += checkMaps(maps, ddl: plugin.ddl)
+            if let others { report.checks += ReferenceCheck.run(plugin, others: others) }
         }
         if let catalog = plugin.transforms {
             report.checks += checkUnknownTransform(plugin)

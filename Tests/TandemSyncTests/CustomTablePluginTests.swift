@@ -303,7 +303,20 @@ struct CustomTablePluginTests {
         try String(contentsOfFile: manifest, encoding: .utf8)
             .replacingOccurrences(of: "com.contoso.warehouses", with: "com.contoso.depots")
             .write(toFile: renamed, atomically: true, encoding: .utf8)
-        #expect(try fixture.tandem(["plugins", "pack", built, "--manifest", renamed, "--into", plugins]).status == 0)
+        // pack loads what it packed, so it refuses the pair and leaves the packed plugin as it was...
+        let refused = try fixture.tandem(["plugins", "pack", built, "--manifest", renamed, "--into", plugins])
+        #expect(refused.status == 1)
+        #expect(
+            refused.stderr.contains(
+                "the packed plugin would be refused [invalid-descriptor]: its descriptor id is 'com.contoso.warehouses' but its manifest says 'com.contoso.depots'; \(plugins) is unchanged"),
+            "\(refused.stderr)")
+        // ...and a manifest edited by hand after packing is refused by the loader.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: library)
+        let packed = library + ".manifest.json"
+        try String(contentsOfFile: packed, encoding: .utf8)
+            .replacingOccurrences(of: "com.contoso.warehouses", with: "com.contoso.depots")
+            .write(toFile: packed, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: packed)
         let mismatched = try fixture.tandem(["plugins", "list", "--json"])
         let json = try JSONSerialization.jsonObject(with: Data(mismatched.stdout.utf8)) as? [String: Any]
         let refusal = try #require((json?["refusals"] as? [[String: Any]])?.first)

@@ -20,6 +20,9 @@ public struct DDLDocument: JSONDocument, Hashable {
         self.crm = crm
     }
 
+    /// The DDL document's members.
+    public static var members: StrictJSON.Members? { .object(["format": .any, "dialect": .any, "erp": .any, "crm": .any]) }
+
     /// Checks the dialect and that no statement is empty.
     public func validate(document: String) throws(DocumentError) {
         guard !dialect.isEmpty else {

@@ -9,9 +9,14 @@ public protocol JSONDocument: Codable, Sendable {
     var format: String { get }
     /// Checks what decoding alone cannot; throws naming the place and the problem.
     func validate(document: String) throws(DocumentError)
+    /// The members each object of the document may have; nil checks the grammar only.
+    static var members: StrictJSON.Members? { get }
 }
 
 extension JSONDocument {
+    /// No member check unless the document type describes its members.
+    public static var members: StrictJSON.Members? { nil }
+
     /// Decodes and validates a document; `document` names it in errors.
     public static func decode(_ text: String, document: String) throws(DocumentError) -> Self {
         try decode(Data(text.utf8), document: document)
@@ -19,6 +24,10 @@ extension JSONDocument {
 
     /// Decodes and validates a document from bytes; `document` names it in errors.
     public static func decode(_ data: Data, document: String) throws(DocumentError) -> Self {
+        // Foundation's decoder is lenient (a trailing comma passes, and of two
+        // members with one name the first silently wins): the grammar first.
+        let bytes = [UInt8](data)
+        try strict(bytes, members: nil, document: document)
         // Read the format first so that a document of another version gets
         // a message about the version, not about a missing member.
         let declared: FormatOnly
@@ -35,6 +44,7 @@ extension JSONDocument {
                 document: document, path: "format",
                 reason: "format \"\(format)\" is not supported; this Tandem reads \"\(formatName)\"")
         }
+        try strict(bytes, members: members, document: document)
         let value: Self
         do {
             value = try JSONDecoder().decode(Self.self, from: data)
@@ -45,6 +55,16 @@ extension JSONDocument {
         return value
     }
 
+    private static func strict(_ bytes: [UInt8], members: StrictJSON.Members?, document: String) throws(DocumentError) {
+        do {
+            try StrictJSON.check(bytes, members: members)
+        } catch {
+            throw DocumentError(
+                document: document, path: error.path,
+                reason: "\(error.isSyntax ? "not valid JSON: " : "")line \(error.line), column \(error.column): \(error.reason)")
+        }
+    }
+
     /// The document as pretty-printed JSON with sorted keys.
     public func encodedJSON() -> String {
         let encoder = JSONEncoder()
@@ -52,6 +72,28 @@ extension JSONDocument {
         // Encoding plain Codable values into JSON cannot fail.
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
+}
+
+/// The member names of a type's `CodingKeys`, for ``StrictJSON/Members``:
+/// the decoder's own list, so the member check cannot drift from it.
+func memberNames<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type, _ inner: [String: StrictJSON.Members] = [:])
+    -> StrictJSON.Members
+{
+    .object(Dictionary(uniqueKeysWithValues: keys.allCases.map { ($0.stringValue, inner[$0.stringValue] ?? .any) }))
+}
+
+/// Decodes a string-valued enum; text that is none of its values gets a
+/// message listing the values (Foundation's says "Cannot initialize
+/// FieldDirection from invalid String value <=>").
+func decodeChoice<Choice: RawRepresentable & CaseIterable>(_ decoder: any Decoder) throws -> Choice
+where Choice.RawValue == String {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    guard let choice = Choice(rawValue: text) else {
+        let allowed = Choice.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not one of \(allowed)")
+    }
+    return choice
 }
 
 /// Just the `format` member of a document.

@@ -16,6 +16,18 @@ public struct MapsDocument: JSONDocument, Hashable {
         self.maps = maps
     }
 
+    /// Every member of a map, its tables, fields, transforms, lookups and filters.
+    public static var members: StrictJSON.Members? {
+        let table = memberNames(TableReference.CodingKeys.self)
+        let field = memberNames(
+            FieldMap.CodingKeys.self,
+            ["transform": memberNames(TransformReference.CodingKeys.self), "lookup": memberNames(Lookup.CodingKeys.self)])
+        let map = memberNames(
+            TableMap.CodingKeys.self,
+            ["erp": table, "crm": table, "fields": .list(field), "filters": memberNames(Filters.CodingKeys.self)])
+        return .object(["format": .any, "maps": .list(map)])
+    }
+
     /// Checks ids, tables, keys and field maps.
     public func validate(document: String) throws(DocumentError) {
         var seen: Set<String> = []
@@ -55,7 +67,7 @@ public struct TableMap: Codable, Hashable, Sendable {
     /// Whether the plugin maps batches itself (`create_mapper`).
     public var mapper: Bool?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, version, description, erp, crm, fields, filters, mapper
         case dependsOn = "depends_on"
         case conflictPolicy = "conflict_policy"
@@ -144,6 +156,10 @@ public struct TableReference: Codable, Hashable, Sendable {
     /// Key columns, in order.
     public var key: [String]
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case table, key
+    }
+
     /// Creates a reference.
     public init(table: String, key: [String]) {
         self.table = table
@@ -166,7 +182,7 @@ public struct FieldMap: Codable, Hashable, Sendable {
     /// The related map this column refers to.
     public var lookup: Lookup?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case erp, crm, direction, transform, lookup
         case defaultValue = "default"
     }
@@ -224,13 +240,16 @@ public enum ColumnReference: Codable, Hashable, Sendable, ExpressibleByStringLit
 }
 
 /// Which way a field's values flow, seen from the ERP side.
-public enum FieldDirection: String, Codable, Hashable, Sendable {
+public enum FieldDirection: String, Codable, Hashable, Sendable, CaseIterable {
     /// Both ways.
     case both = "<->"
     /// ERP to CRM only.
     case erpToCrm = "->"
     /// CRM to ERP only.
     case crmToErp = "<-"
+
+    /// Decodes a direction; anything else names the three.
+    public init(from decoder: any Decoder) throws { self = try decodeChoice(decoder) }
 }
 
 /// A transform by name, with its configuration.
@@ -239,6 +258,10 @@ public struct TransformReference: Codable, Hashable, Sendable {
     public var name: String
     /// Its configuration.
     public var config: JSONValue?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, config
+    }
 
     /// Creates a reference.
     public init(name: String, config: JSONValue? = nil) {
@@ -256,6 +279,10 @@ public struct Lookup: Codable, Hashable, Sendable {
     /// The related row's key column on the CRM side.
     public var crm: String?
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case map, erp, crm
+    }
+
     /// Creates a lookup.
     public init(map: String, erp: String? = nil, crm: String? = nil) {
         self.map = map
@@ -271,7 +298,7 @@ public struct Filters: Codable, Hashable, Sendable {
     /// Rows of the CRM side that flow to the ERP side.
     public var crmToErp: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case erpToCrm = "erp_to_crm"
         case crmToErp = "crm_to_erp"
     }
@@ -295,4 +322,7 @@ public enum ConflictPolicy: String, Codable, Hashable, Sendable, CaseIterable {
     case merge
     /// Every conflict waits for an operator.
     case manual
+
+    /// Decodes a policy; anything else names the five.
+    public init(from decoder: any Decoder) throws { self = try decodeChoice(decoder) }
 }

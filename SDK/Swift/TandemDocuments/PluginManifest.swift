@@ -32,7 +32,10 @@ public struct PluginManifest: JSONDocument, Hashable {
     /// Lower-case hex SHA-256 of the library (set by packing).
     public var sha256: String?
 
-    enum CodingKeys: String, CodingKey {
+    /// The manifest's members.
+    public static var members: StrictJSON.Members? { memberNames(CodingKeys.self) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case format, id, version, name, kinds, toolchain, library, sha256
         case abiMajor = "abi_major"
         case abiMinor = "abi_minor"
@@ -89,4 +92,7 @@ public enum PluginKind: String, Codable, Hashable, Sendable, CaseIterable {
     case tableMap = "table-map"
     /// Named transforms.
     case transform
+
+    /// Decodes a kind; anything else names the two.
+    public init(from decoder: any Decoder) throws { self = try decodeChoice(decoder) }
 }

@@ -14,6 +14,13 @@ public struct TransformCatalog: JSONDocument, Hashable {
         self.transforms = transforms
     }
 
+    /// Every member of a transform and of its examples.
+    public static var members: StrictJSON.Members? {
+        let example = memberNames(TransformExample.CodingKeys.self)
+        let transform = memberNames(TransformDefinition.CodingKeys.self, ["examples": .list(example)])
+        return .object(["format": .any, "transforms": .list(transform)])
+    }
+
     /// Checks names and examples.
     public func validate(document: String) throws(DocumentError) {
         var seen: Set<String> = []
@@ -58,6 +65,10 @@ public struct TransformDefinition: Codable, Hashable, Sendable {
     /// Worked examples; the conformance kit runs them.
     public var examples: [TransformExample]?
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, description, inputs, outputs, config, examples
+    }
+
     /// Creates a definition.
     public init(
         name: String, description: String, inputs: Int? = nil, outputs: Int? = nil, config: [String: String]? = nil,
@@ -80,6 +91,10 @@ public struct TransformExample: Codable, Hashable, Sendable {
     public var input: ExampleBatch
     /// Expected output rows.
     public var output: ExampleBatch
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case config, input, output
+    }
 
     /// Creates an example.
     public init(config: JSONValue? = nil, input: ExampleBatch, output: ExampleBatch) {
