@@ -27,6 +27,8 @@ let package = Package(
         // Bundled plugins: each is its own shared library, loaded with dlopen.
         .library(name: "TandemStandardTransforms", type: .dynamic, targets: ["StandardTransforms"]),
         .library(name: "TandemSampleMaps", type: .dynamic, targets: ["SampleMaps"]),
+        // Fuzz harnesses run with libFuzzer by scripts/fuzz.sh, and over saved inputs without it.
+        .executable(name: "tandem-fuzz", targets: ["TandemFuzzRunner"]),
         // A plugin the tests load: a table map with a batch mapper, written with the Swift kit.
         .library(name: "TandemTestMapperPlugin", type: .dynamic, targets: ["TestMapperPlugin"]),
     ] + standardMapPlugins.map { .library(name: "Tandem\($0)", type: .dynamic, targets: [$0]) },
@@ -164,6 +166,20 @@ let package = Package(
             swiftSettings: swiftSettings
         )
     } + [
+        // MARK: Fuzzing (scripts/fuzz.sh, docs/FUZZING.md).
+        .target(
+            name: "TandemFuzzing",
+            dependencies: ["CTandemPlugin", "TandemArrow", "TandemDocuments"],
+            path: "Fuzz/Harnesses",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TandemFuzzRunner",
+            dependencies: ["TandemFuzzing"],
+            path: "Fuzz/Runner",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests.
         .target(
             name: "TestMapperPlugin",
@@ -176,6 +192,11 @@ let package = Package(
             name: "TandemTestSupport",
             dependencies: ["TandemPluginHost", "TandemDocuments"],
             path: "Tests/TandemTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TandemFuzzTests",
+            dependencies: ["TandemFuzzing", "TandemTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

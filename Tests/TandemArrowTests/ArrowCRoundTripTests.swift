@@ -159,6 +159,30 @@ struct ArrowCImportCheckTests {
         #expect(error?.message == "column 'name', row 0 is not valid UTF-8")
     }
 
+    @Test("value offsets past the last offset, or going back, are refused before any value is read (found by fuzzing)")
+    func lyingOffsets() throws {
+        func refusal(_ edit: (UnsafeMutablePointer<Int32>) -> Void) throws -> ArrowError? {
+            let batch = try RecordBatch([Column(Field("name", .utf8), .utf8(["ab", "cd", "ef"]))])
+            var array = ArrowArray()
+            try ArrowCExport.exportBatch(batch, into: &array)
+            defer { array.release?(&array) }
+            // offsets [0, 2, 4, 6]; the value buffer holds the last one's 6 bytes.
+            edit(UnsafeMutableRawPointer(mutating: array.children[0]!.pointee.buffers[1]!).assumingMemoryBound(to: Int32.self))
+            return #expect(throws: ArrowError.self) { try ArrowCImport.batch(&array, schema: batch.schema) }
+        }
+        // Row 0 claimed 1,000 bytes of a 6-byte buffer: the importer copied them before it saw row 1's offsets.
+        #expect(
+            try refusal { $0[1] = 1000 }?.message
+                == "column 'name', row 0: offset 1000 is past the last offset (6); offsets must ascend from 0 to the value buffer's length")
+        #expect(
+            try refusal { $0[2] = 1 }?.message
+                == "column 'name', row 1: offset 1 is below the one before it (2); offsets must ascend from 0 to the value buffer's length")
+        #expect(try refusal { $0[3] = -4 }?.message == "column 'name' has a negative last offset (-4)")
+        #expect(
+            try refusal { $0[0] = -1 }?.message
+                == "column 'name', row 0: offset -1 is below the one before it (0); offsets must ascend from 0 to the value buffer's length")
+    }
+
     @Test("a null in a column declared not nullable")
     func nullInNotNullable() throws {
         let batch = try RecordBatch([Column(Field("key", .utf8), .utf8([nil]))])

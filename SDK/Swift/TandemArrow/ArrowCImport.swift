@@ -24,7 +24,8 @@ public enum ArrowCImport {
             throw ArrowError(.unsupportedFormat, "a record batch schema may not be dictionary-encoded")
         }
         guard (0...Int64(maxColumns)).contains(top.n_children) else {
-            throw ArrowError(.malformedArray, "the schema says it has \(top.n_children) columns; expected 0...\(maxColumns)")
+            throw ArrowError(
+                .malformedArray, "the schema says it has \(top.n_children) columns; expected 0...\(maxColumns)")
         }
         let count = Int(top.n_children)
         guard count == 0 || top.children != nil else {
@@ -44,7 +45,8 @@ public enum ArrowCImport {
             }
             guard child.pointee.n_children == 0, child.pointee.dictionary == nil else {
                 throw ArrowError(
-                    .unsupportedFormat, "column '\(label)' is nested or dictionary-encoded; Tandem carries flat columns")
+                    .unsupportedFormat, "column '\(label)' is nested or dictionary-encoded; Tandem carries flat columns"
+                )
             }
             guard !name.isEmpty, names.insert(name).inserted else {
                 throw ArrowError(.malformedArray, "column \(label) of the schema has an empty or repeated name")
@@ -65,7 +67,8 @@ public enum ArrowCImport {
         // Bounded before any arithmetic, so that lying lengths give an error, not an overflow trap.
         guard (0...maxRows).contains(top.length), (0...maxRows).contains(top.offset) else {
             throw ArrowError(
-                .malformedArray, "the array has length \(top.length) and offset \(top.offset); each must be within 0...\(maxRows)")
+                .malformedArray,
+                "the array has length \(top.length) and offset \(top.offset); each must be within 0...\(maxRows)")
         }
         guard top.n_children == schema.fields.count else {
             throw ArrowError(
@@ -99,7 +102,9 @@ public enum ArrowCImport {
     /// Largest number of columns accepted.
     private static let maxColumns = 65_536
 
-    private static func readColumn(_ array: ArrowArray, field: Field, start: Int, rows: Int) throws(ArrowError)
+    private static func readColumn(
+        _ array: ArrowArray, field: Field, start: Int, rows: Int
+    ) throws(ArrowError)
         -> ColumnData
     {
         let name = field.name
@@ -115,7 +120,8 @@ public enum ArrowCImport {
         guard array.n_children == 0 else {
             throw ArrowError(.malformedArray, "column '\(name)' has \(array.n_children) children; it should have none")
         }
-        guard (0...maxRows).contains(array.length), (0...maxRows).contains(array.offset), array.length >= Int64(start + rows)
+        guard (0...maxRows).contains(array.length), (0...maxRows).contains(array.offset),
+            array.length >= Int64(start + rows)
         else {
             throw ArrowError(
                 .malformedArray,
@@ -143,12 +149,38 @@ public enum ArrowCImport {
         func fixed<T>(_ type: T.Type) -> [T?] {
             guard rows > 0, let data = buffers[1] else { return [] }
             return (0..<rows).map { row in
-                isValid(row) ? data.loadUnaligned(fromByteOffset: (base + row) * MemoryLayout<T>.stride, as: T.self) : nil
+                isValid(row)
+                    ? data.loadUnaligned(fromByteOffset: (base + row) * MemoryLayout<T>.stride, as: T.self) : nil
             }
         }
         func variable() throws(ArrowError) -> [[UInt8]?] {
             guard rows > 0, let offsets = buffers[1] else { return [] }
+            func offset(_ index: Int) -> Int { Int(offsets.loadUnaligned(fromByteOffset: index * 4, as: Int32.self)) }
+            // The value buffer holds as many bytes as the array's last offset
+            // says, and that is all its producer promises: every offset this
+            // batch reads is checked against it, once, before any value is
+            // copied (an offset past it used to be read from, beyond the buffer;
+            // found by scripts/fuzz.sh).
+            let limit = offset(Int(array.offset + array.length))
+            guard limit >= 0 else {
+                throw ArrowError(.malformedArray, "column '\(name)' has a negative last offset (\(limit))")
+            }
+            var bounds: [Int] = []
+            bounds.reserveCapacity(rows + 1)
+            for index in 0...rows {
+                let value = offset(base + index)
+                guard value >= (bounds.last ?? 0), value <= limit else {
+                    throw ArrowError(
+                        .malformedArray,
+                        "column '\(name)', row \(max(index - 1, 0)): offset \(value) is \(value > limit ? "past the last offset (\(limit))" : "below the one before it (\(bounds.last ?? 0))"); offsets must ascend from 0 to the value buffer's length"
+                    )
+                }
+                bounds.append(value)
+            }
             let data = buffers[2]
+            guard data != nil || limit == 0 else {
+                throw ArrowError(.malformedArray, "column '\(name)' has a NULL value buffer")
+            }
             var result: [[UInt8]?] = []
             result.reserveCapacity(rows)
             for row in 0..<rows {
@@ -156,15 +188,9 @@ public enum ArrowCImport {
                     result.append(nil)
                     continue
                 }
-                let from = Int(offsets.loadUnaligned(fromByteOffset: (base + row) * 4, as: Int32.self))
-                let to = Int(offsets.loadUnaligned(fromByteOffset: (base + row + 1) * 4, as: Int32.self))
-                guard from >= 0, to >= from else {
-                    throw ArrowError(.malformedArray, "column '\(name)', row \(row): offsets \(from)..\(to) are not ascending")
-                }
-                if to > from {
-                    guard let data else {
-                        throw ArrowError(.malformedArray, "column '\(name)' has a NULL value buffer")
-                    }
+                let from = bounds[row]
+                let to = bounds[row + 1]
+                if to > from, let data {
                     result.append(Array(UnsafeRawBufferPointer(start: data + from, count: to - from)))
                 } else {
                     result.append([])
@@ -193,7 +219,8 @@ public enum ArrowCImport {
         case .timestamp:
             return .timestamp(fixed(Int64.self))
         case .decimal128(_, let scale):
-            return .decimal128(fixed(Int128.self).map { $0.map { ExactDecimal(unscaled: Int128(littleEndian: $0), scale: scale) } })
+            return .decimal128(
+                fixed(Int128.self).map { $0.map { ExactDecimal(unscaled: Int128(littleEndian: $0), scale: scale) } })
         case .binary:
             return .binary(try variable())
         case .utf8:
