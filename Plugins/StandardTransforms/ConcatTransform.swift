@@ -20,15 +20,27 @@ struct ConcatTransform: Transform {
             TransformExample(
                 config: .object(["name": .string("fullname")]),
                 input: ExampleBatch(
-                    columns: [ExampleColumn(name: "PERSONFIRSTNAME", format: "u"), ExampleColumn(name: "PERSONLASTNAME", format: "u")],
+                    columns: [
+                        ExampleColumn(name: "PERSONFIRSTNAME", format: "u"),
+                        ExampleColumn(name: "PERSONLASTNAME", format: "u"),
+                    ],
                     rows: [[.string("Ada"), .string("Lovelace")], [.string("Søren"), .null], [.null, .null]]),
-                output: ExampleBatch(columns: [ExampleColumn(name: "fullname", format: "u")], rows: [[.string("Ada Lovelace")], [.string("Søren")], [.null]])
+                output: ExampleBatch(
+                    columns: [ExampleColumn(name: "fullname", format: "u")],
+                    rows: [[.string("Ada Lovelace")], [.string("Søren")], [.null]])
             ),
             TransformExample(
-                config: .object(["parts": .array([.string("PERSONFIRSTNAME"), .string("PERSONLASTNAME")]), "reverse": .bool(true)]),
-                input: ExampleBatch(columns: [ExampleColumn(name: "fullname", format: "u")], rows: [[.string("Ada King Lovelace")], [.string("Plato")]]),
+                config: .object([
+                    "parts": .array([.string("PERSONFIRSTNAME"), .string("PERSONLASTNAME")]), "reverse": .bool(true),
+                ]),
+                input: ExampleBatch(
+                    columns: [ExampleColumn(name: "fullname", format: "u")],
+                    rows: [[.string("Ada King Lovelace")], [.string("Plato")]]),
                 output: ExampleBatch(
-                    columns: [ExampleColumn(name: "PERSONFIRSTNAME", format: "u"), ExampleColumn(name: "PERSONLASTNAME", format: "u")],
+                    columns: [
+                        ExampleColumn(name: "PERSONFIRSTNAME", format: "u"),
+                        ExampleColumn(name: "PERSONLASTNAME", format: "u"),
+                    ],
                     rows: [[.string("Ada"), .string("King Lovelace")], [.string("Plato"), .null]])
             ),
         ]
@@ -55,7 +67,8 @@ struct ConcatTransform: Transform {
             outputSchema = Schema(parts.map { Field($0, .utf8) })
         } else {
             guard input.fields.count >= 2 else {
-                throw PluginError(.invalidConfig, "\(name) joins two or more text columns, got \(input.fields.count): \(input)")
+                throw PluginError(
+                    .invalidConfig, "\(name) joins two or more text columns, got \(input.fields.count): \(input)")
             }
             try expectInputs(name, input, count: input.fields.count, allowed: { $0 == .utf8 }, describe: "text columns")
             outputSchema = Schema([Field(try settings.string("name", default: "value"), .utf8)])

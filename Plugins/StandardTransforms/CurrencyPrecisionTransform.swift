@@ -19,15 +19,20 @@ struct CurrencyPrecisionTransform: Transform {
         examples: [
             TransformExample(
                 config: .object(["scale": .integer(10)]),
-                input: ExampleBatch(columns: [ExampleColumn(name: "CREDITLIMIT", format: "d:38,4")], rows: [[.string("1234567890123.4567")], [.string("-0.0001")], [.null]]),
+                input: ExampleBatch(
+                    columns: [ExampleColumn(name: "CREDITLIMIT", format: "d:38,4")],
+                    rows: [[.string("1234567890123.4567")], [.string("-0.0001")], [.null]]),
                 output: ExampleBatch(
                     columns: [ExampleColumn(name: "CREDITLIMIT", format: "d:38,10")],
                     rows: [[.string("1234567890123.4567000000")], [.string("-0.0001000000")], [.null]])
             ),
             TransformExample(
                 config: .object(["scale": .integer(12), "kind": .string("exchange-rate")]),
-                input: ExampleBatch(columns: [ExampleColumn(name: "exchangerate", format: "u")], rows: [[.string("1.085012345678")]]),
-                output: ExampleBatch(columns: [ExampleColumn(name: "exchangerate", format: "d:38,12")], rows: [[.string("1.085012345678")]])
+                input: ExampleBatch(
+                    columns: [ExampleColumn(name: "exchangerate", format: "u")], rows: [[.string("1.085012345678")]]),
+                output: ExampleBatch(
+                    columns: [ExampleColumn(name: "exchangerate", format: "d:38,12")],
+                    rows: [[.string("1.085012345678")]])
             ),
         ]
     )
@@ -47,7 +52,10 @@ struct CurrencyPrecisionTransform: Transform {
         }
         scale = try settings.integer("scale")
         guard (0...limit).contains(scale) else {
-            throw PluginError(.invalidConfig, "\(name): scale \(scale) is outside 0...\(limit) for \(kind == "amount" ? "amounts" : "exchange rates")")
+            throw PluginError(
+                .invalidConfig,
+                "\(name): scale \(scale) is outside 0...\(limit) for \(kind == "amount" ? "amounts" : "exchange rates")"
+            )
         }
         try expectInputs(
             name, input, count: 1,
@@ -69,21 +77,37 @@ struct CurrencyPrecisionTransform: Transform {
                 number = value
             case .utf8(let text):
                 guard let parsed = ExactDecimal(text) else {
-                    throw PluginError(
-                        .invalidData, "\(Self.definition.name): row \(row) of column '\(column.field.name)': '\(text)' is not a decimal number")
+                    throw PluginError(.invalidData, "column '\(column.field.name)': '\(text)' is not a decimal number")
                 }
                 number = parsed
             default:
-                throw PluginError(.invalidData, "\(Self.definition.name): row \(row): unexpected value \(column[row])")
+                throw PluginError(.invalidData, "column '\(column.field.name)': unexpected value \(column[row])")
             }
             do {
                 values.append(try number.rescaled(to: scale, precision: 38))
             } catch {
-                throw PluginError(
-                    .invalidData,
-                    "\(Self.definition.name): row \(row) of column '\(column.field.name)': \(error.message); fix the value or raise the currency's precision")
+                // The scale is the map's config (10 for the standard maps'
+                // amounts), not the currency's DECIMALPLACES: saying "raise the
+                // currency's precision" sent admins to a setting that changes nothing.
+                let places = Self.decimalPlaces(number)
+                let reason =
+                    places > scale
+                    ? "\(number) has \(places) decimal places and this field carries \(scale) (the map's scale, whatever the currency's precision): round it to \(scale) places where it was entered"
+                    : "\(error.message): the value is too large for this field"
+                throw PluginError(.invalidData, "column '\(column.field.name)': \(reason)")
             }
         }
         return try RecordBatch([Column(outputSchema.fields[0], .decimal128(values))], rowCount: batch.rowCount)
+    }
+
+    /// Decimal places that carry a digit (trailing zeros do not count).
+    static func decimalPlaces(_ number: ExactDecimal) -> Int {
+        var unscaled = number.unscaled
+        var places = number.scale
+        while places > 0, unscaled % 10 == 0 {
+            unscaled /= 10
+            places -= 1
+        }
+        return places
     }
 }

@@ -13,7 +13,8 @@ import TandemPluginKit
 struct DateEffectivityTransform: Transform {
     static let definition = TransformDefinition(
         name: "tandem.std.date-effectivity",
-        description: "Validity periods: F&O's open end (valid-to 2154-12-31) to an empty value and back, empty valid-from to 1900-01-01; a period that ends before it starts is an error.",
+        description:
+            "Validity periods: F&O's open end (valid-to 2154-12-31) to an empty value and back, empty valid-from to 1900-01-01; a period that ends before it starts is an error.",
         inputs: 2,
         outputs: 2,
         config: [
@@ -21,33 +22,47 @@ struct DateEffectivityTransform: Transform {
             "max": "F&O's 'no end' sentinel, default '2154-12-31T23:59:59'",
             "names": "names of the two output columns, default the input names",
             "reverse": "set by the host for the CRM-to-ERP direction: empty ends become the sentinels",
-            "empty_from": "true: also empty a valid-from at the min sentinel (only when valid-from is not part of a key); default false",
+            "empty_from":
+                "true: also empty a valid-from at the min sentinel (only when valid-from is not part of a key); default false",
         ],
         examples: [
             TransformExample(
                 config: .object([:]),
                 input: ExampleBatch(
-                    columns: [ExampleColumn(name: "VALIDFROM", format: "u"), ExampleColumn(name: "VALIDTO", format: "u")],
+                    columns: [
+                        ExampleColumn(name: "VALIDFROM", format: "u"), ExampleColumn(name: "VALIDTO", format: "u"),
+                    ],
                     rows: [
                         [.string("1900-01-01T00:00:00"), .string("2154-12-31T23:59:59")],
                         [.string("2024-01-01T00:00:00"), .string("2025-06-30T23:59:59")],
                         [.string("2027-03-01"), .string("2154-12-31")],
                     ]),
                 output: ExampleBatch(
-                    columns: [ExampleColumn(name: "VALIDFROM", format: "u"), ExampleColumn(name: "VALIDTO", format: "u")],
+                    columns: [
+                        ExampleColumn(name: "VALIDFROM", format: "u"), ExampleColumn(name: "VALIDTO", format: "u"),
+                    ],
                     rows: [
-                        [.string("1900-01-01T00:00:00"), .null], [.string("2024-01-01T00:00:00"), .string("2025-06-30T23:59:59")],
+                        [.string("1900-01-01T00:00:00"), .null],
+                        [.string("2024-01-01T00:00:00"), .string("2025-06-30T23:59:59")],
                         [.string("2027-03-01"), .null],
                     ])
             ),
             TransformExample(
                 config: .object(["names": .array([.string("VALIDFROM"), .string("VALIDTO")]), "reverse": .bool(true)]),
                 input: ExampleBatch(
-                    columns: [ExampleColumn(name: "msdyn_validfrom", format: "u"), ExampleColumn(name: "msdyn_validto", format: "u")],
+                    columns: [
+                        ExampleColumn(name: "msdyn_validfrom", format: "u"),
+                        ExampleColumn(name: "msdyn_validto", format: "u"),
+                    ],
                     rows: [[.null, .null], [.string("2027-03-01T00:00:00"), .null]]),
                 output: ExampleBatch(
-                    columns: [ExampleColumn(name: "VALIDFROM", format: "u"), ExampleColumn(name: "VALIDTO", format: "u")],
-                    rows: [[.string("1900-01-01T00:00:00"), .string("2154-12-31T23:59:59")], [.string("2027-03-01T00:00:00"), .string("2154-12-31T23:59:59")]])
+                    columns: [
+                        ExampleColumn(name: "VALIDFROM", format: "u"), ExampleColumn(name: "VALIDTO", format: "u"),
+                    ],
+                    rows: [
+                        [.string("1900-01-01T00:00:00"), .string("2154-12-31T23:59:59")],
+                        [.string("2027-03-01T00:00:00"), .string("2154-12-31T23:59:59")],
+                    ])
             ),
         ]
     )
@@ -61,11 +76,12 @@ struct DateEffectivityTransform: Transform {
     init(config: JSONValue, input: Schema) throws {
         let name = Self.definition.name
         let settings = try TransformConfig(name, config)
-        try expectInputs(name, input, count: 2, allowed: { $0 == .utf8 }, describe: "valid-from and valid-to as ISO text")
+        try expectInputs(
+            name, input, count: 2, allowed: { $0 == .utf8 }, describe: "valid-from and valid-to as ISO text")
         minimum = try settings.string("min", default: "1900-01-01T00:00:00")
         maximum = try settings.string("max", default: "2154-12-31T23:59:59")
         for sentinel in [minimum, maximum] where Self.dateTime(sentinel) == nil {
-            throw PluginError(.invalidConfig, "\(name): sentinel '\(sentinel)' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+            throw PluginError(.invalidConfig, "\(name): sentinel '\(sentinel)' is not an ISO date (\(Self.formats))")
         }
         toSentinels = settings.reverse
         emptyFrom = config["empty_from"]?.boolValue ?? false
@@ -73,6 +89,9 @@ struct DateEffectivityTransform: Transform {
         guard names.count == 2 else { throw PluginError(.invalidConfig, "\(name): 'names' must name two columns") }
         outputSchema = Schema(names.map { Field($0, .utf8) })
     }
+
+    /// The forms ``dateTime(_:)`` accepts, as the error messages name them.
+    static let formats = "YYYY-MM-DD, or YYYY-MM-DD, T or a space, HH:MM:SS, and optionally more after the seconds"
 
     /// The text as a comparable `YYYY-MM-DDTHH:MM:SS` (a bare date is its
     /// midnight), or nil when it is not an ISO date or date-time.
@@ -98,7 +117,6 @@ struct DateEffectivityTransform: Transform {
     }
 
     func process(_ batch: RecordBatch) throws -> RecordBatch {
-        let name = Self.definition.name
         var from: [Value] = []
         var to: [Value] = []
         for row in 0..<batch.rowCount {
@@ -108,11 +126,11 @@ struct DateEffectivityTransform: Transform {
             if case .utf8(let text) = batch.columns[1][row] { end = text }
             for (label, value) in [("valid-from", start), ("valid-to", end)] {
                 if let value, Self.dateTime(value) == nil {
-                    throw PluginError(.invalidData, "\(name): row \(row): \(label) '\(value)' is not an ISO date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+                    throw PluginError(.invalidData, "\(label) '\(value)' is not an ISO date (\(Self.formats))")
                 }
             }
             if let start, let end, let first = Self.dateTime(start), let last = Self.dateTime(end), first > last {
-                throw PluginError(.invalidData, "\(name): row \(row): the period ends (\(end)) before it starts (\(start))")
+                throw PluginError(.invalidData, "the period ends (\(end)) before it starts (\(start))")
             }
             if toSentinels {
                 from.append(.utf8(start ?? minimum))
@@ -123,6 +141,7 @@ struct DateEffectivityTransform: Transform {
             }
         }
         return try RecordBatch(
-            [Column(outputSchema.fields[0], values: from), Column(outputSchema.fields[1], values: to)], rowCount: batch.rowCount)
+            [Column(outputSchema.fields[0], values: from), Column(outputSchema.fields[1], values: to)],
+            rowCount: batch.rowCount)
     }
 }

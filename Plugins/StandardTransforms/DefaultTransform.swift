@@ -19,12 +19,19 @@ struct DefaultTransform: Transform {
             TransformExample(
                 config: .object(["value": .integer(3), "format": .string("l"), "name": .string("customertypecode")]),
                 input: ExampleBatch(columns: [], rows: [[], []]),
-                output: ExampleBatch(columns: [ExampleColumn(name: "customertypecode", format: "l")], rows: [[.integer(3)], [.integer(3)]])
+                output: ExampleBatch(
+                    columns: [ExampleColumn(name: "customertypecode", format: "l")],
+                    rows: [[.integer(3)], [.integer(3)]])
             ),
             TransformExample(
-                config: .object(["value": .string("1.0000000000"), "format": .string("d:38,10"), "name": .string("exchangerate")]),
-                input: ExampleBatch(columns: [ExampleColumn(name: "CURRENCYCODE", format: "u")], rows: [[.string("EUR")]]),
-                output: ExampleBatch(columns: [ExampleColumn(name: "exchangerate", format: "d:38,10")], rows: [[.string("1.0000000000")]])
+                config: .object([
+                    "value": .string("1.0000000000"), "format": .string("d:38,10"), "name": .string("exchangerate"),
+                ]),
+                input: ExampleBatch(
+                    columns: [ExampleColumn(name: "CURRENCYCODE", format: "u")], rows: [[.string("EUR")]]),
+                output: ExampleBatch(
+                    columns: [ExampleColumn(name: "exchangerate", format: "d:38,10")], rows: [[.string("1.0000000000")]]
+                )
             ),
         ]
     )
@@ -41,7 +48,8 @@ struct DefaultTransform: Transform {
         case .string(let value)?: text = value
         case .integer(let value)?: text = String(value)
         case .bool(let value)?: text = value ? "true" : "false"
-        default: throw PluginError(.invalidConfig, "\(name): config member 'value' must be a string, integer or boolean")
+        default:
+            throw PluginError(.invalidConfig, "\(name): config member 'value' must be a string, integer or boolean")
         }
         guard let parsed = parse(text, as: type) else {
             throw PluginError(.invalidConfig, "\(name): value '\(text)' is not a \(type) value")

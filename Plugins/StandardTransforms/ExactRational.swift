@@ -47,15 +47,18 @@ struct ExactRational: Equatable {
         return a
     }
 
+    /// The message of an overflow, which callers complete with the quantity and units.
+    static let overflow = "overflows 38 digits"
+
     private static func multiply(_ a: Int128, _ b: Int128) throws -> Int128 {
         let (result, overflow) = a.multipliedReportingOverflow(by: b)
-        guard !overflow else { throw PluginError(.invalidData, "the conversion overflows 38 digits") }
+        guard !overflow else { throw PluginError(.invalidData, Self.overflow) }
         return result
     }
 
     private static func add(_ a: Int128, _ b: Int128) throws -> Int128 {
         let (result, overflow) = a.addingReportingOverflow(b)
-        guard !overflow else { throw PluginError(.invalidData, "the conversion overflows 38 digits") }
+        guard !overflow else { throw PluginError(.invalidData, Self.overflow) }
         return result
     }
 
@@ -73,7 +76,8 @@ struct ExactRational: Equatable {
         // Cross-reduce first so that large but cancelling factors do not overflow.
         let a = ExactRational(unchecked: numerator, other.denominator)
         let b = ExactRational(unchecked: other.numerator, denominator)
-        return ExactRational(unchecked: try Self.multiply(a.numerator, b.numerator), try Self.multiply(a.denominator, b.denominator))
+        return ExactRational(
+            unchecked: try Self.multiply(a.numerator, b.numerator), try Self.multiply(a.denominator, b.denominator))
     }
 
     func divided(by other: ExactRational) throws -> ExactRational {

@@ -7,7 +7,8 @@ enum StandardTransforms: TandemPlugin {
     static let id = "tandem.std.transforms"
     static let version = "1.0.0"
     static let name = "Standard transforms"
-    static let summary = "Value maps, defaults, concat/split, currency precision, unit conversion and date effectivity for the standard maps"
+    static let summary =
+        "Value maps, defaults, concat/split, currency precision, unit conversion and date effectivity for the standard maps"
     static var transforms: [any Transform.Type] {
         [
             ValueMapTransform.self, DefaultTransform.self, ConcatTransform.self, CurrencyPrecisionTransform.self,

@@ -23,7 +23,8 @@ struct TransformConfig {
         case .string(let text): return text
         case nil where fallback != nil: return fallback!
         case nil: throw PluginError(.invalidConfig, "\(transform): config member '\(key)' is missing")
-        case let other?: throw PluginError(.invalidConfig, "\(transform): config member '\(key)' must be a string, not \(other)")
+        case let other?:
+            throw PluginError(.invalidConfig, "\(transform): config member '\(key)' must be a string, not \(other)")
         }
     }
 
@@ -32,7 +33,8 @@ struct TransformConfig {
         case .integer(let number): return Int(number)
         case nil where fallback != nil: return fallback!
         case nil: throw PluginError(.invalidConfig, "\(transform): config member '\(key)' is missing")
-        case let other?: throw PluginError(.invalidConfig, "\(transform): config member '\(key)' must be an integer, not \(other)")
+        case let other?:
+            throw PluginError(.invalidConfig, "\(transform): config member '\(key)' must be an integer, not \(other)")
         }
     }
 
@@ -42,7 +44,8 @@ struct TransformConfig {
         }
         return try list.map {
             guard let text = $0.stringValue else {
-                throw PluginError(.invalidConfig, "\(transform): config member '\(key)' must be a list of strings, not \($0)")
+                throw PluginError(
+                    .invalidConfig, "\(transform): config member '\(key)' must be a list of strings, not \($0)")
             }
             return text
         }
@@ -68,10 +71,12 @@ func expectInputs(
 ) throws {
     guard input.fields.count == count else {
         throw PluginError(
-            .invalidConfig, "\(transform) takes \(count) input column(s) (\(describe)), got \(input.fields.count): \(input)")
+            .invalidConfig,
+            "\(transform) takes \(count) input column(s) (\(describe)), got \(input.fields.count): \(input)")
     }
     if let field = input.fields.first(where: { !allowed($0.type) }) {
-        throw PluginError(.invalidConfig, "\(transform): input column '\(field.name)' is \(field.type); expected \(describe)")
+        throw PluginError(
+            .invalidConfig, "\(transform): input column '\(field.name)' is \(field.type); expected \(describe)")
     }
 }
 

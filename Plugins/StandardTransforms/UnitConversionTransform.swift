@@ -16,11 +16,13 @@ import TandemPluginKit
 struct UnitConversionTransform: Transform {
     static let definition = TransformDefinition(
         name: "tandem.std.unit-conversion",
-        description: "Converts a quantity from one unit to another through the unit conversion tables, with exact decimal arithmetic.",
+        description:
+            "Converts a quantity from one unit to another through the unit conversion tables, with exact decimal arithmetic.",
         inputs: 3,
         outputs: 1,
         config: [
-            "conversions": "list of {from, to, factor, numerator, denominator, inneroffset, outeroffset, rounding}; usually {\"$rows\": …} bound to UnitOfMeasureConversionEntity",
+            "conversions":
+                "list of {from, to, factor, numerator, denominator, inneroffset, outeroffset, rounding}; usually {\"$rows\": …} bound to UnitOfMeasureConversionEntity",
             "product_conversions": "the same with 'product'; they win over 'conversions' for that product",
             "scale": "decimal places of the result, 0...10, default 10",
             "name": "name of the output column, default the quantity column's",
@@ -30,10 +32,16 @@ struct UnitConversionTransform: Transform {
                 config: .object([
                     "conversions": .array([
                         .object(["from": .string("kg"), "to": .string("g"), "factor": .string("1000")]),
-                        .object(["from": .string("C"), "to": .string("F"), "numerator": .integer(9), "denominator": .integer(5), "outeroffset": .integer(32)]),
+                        .object([
+                            "from": .string("C"), "to": .string("F"), "numerator": .integer(9),
+                            "denominator": .integer(5), "outeroffset": .integer(32),
+                        ]),
                     ]),
                     "product_conversions": .array([
-                        .object(["product": .string("D0001"), "from": .string("box"), "to": .string("pcs"), "factor": .string("12"), "rounding": .string("nearest")])
+                        .object([
+                            "product": .string("D0001"), "from": .string("box"), "to": .string("pcs"),
+                            "factor": .string("12"), "rounding": .string("nearest"),
+                        ])
                     ]),
                     "scale": .integer(10),
                 ]),
@@ -52,7 +60,8 @@ struct UnitConversionTransform: Transform {
                 output: ExampleBatch(
                     columns: [ExampleColumn(name: "QTY", format: "d:38,10")],
                     rows: [
-                        [.string("2500.0000000000")], [.string("212.0000000000")], [.string("0.0833333333")], [.string("3.0000000000")], [.null],
+                        [.string("2500.0000000000")], [.string("212.0000000000")], [.string("0.0833333333")],
+                        [.string("3.0000000000")], [.null],
                     ])
             )
         ]
@@ -69,12 +78,14 @@ struct UnitConversionTransform: Transform {
 
         /// `value` in the `to` unit.
         func apply(_ value: ExactRational) throws -> ExactRational {
-            try value.adding(innerOffset).multiplied(by: factor).multiplied(by: numerator).divided(by: denominator).adding(outerOffset)
+            try value.adding(innerOffset).multiplied(by: factor).multiplied(by: numerator).divided(by: denominator)
+                .adding(outerOffset)
         }
 
         /// `value` in the `from` unit, given it in the `to` unit.
         func invert(_ value: ExactRational) throws -> ExactRational {
-            try value.subtracting(outerOffset).multiplied(by: denominator).divided(by: numerator).divided(by: factor).subtracting(innerOffset)
+            try value.subtracting(outerOffset).multiplied(by: denominator).divided(by: numerator).divided(by: factor)
+                .subtracting(innerOffset)
         }
     }
 
@@ -87,24 +98,34 @@ struct UnitConversionTransform: Transform {
         let name = Self.definition.name
         let settings = try TransformConfig(name, config)
         scale = try settings.integer("scale", default: 10)
-        guard (0...10).contains(scale) else { throw PluginError(.invalidConfig, "\(name): scale \(scale) is outside 0...10") }
+        guard (0...10).contains(scale) else {
+            throw PluginError(.invalidConfig, "\(name): scale \(scale) is outside 0...10")
+        }
         guard (3...4).contains(input.fields.count) else {
             throw PluginError(
-                .invalidConfig, "\(name) takes 3 or 4 input columns (quantity, from unit, to unit, optional product), got \(input.fields.count): \(input)")
+                .invalidConfig,
+                "\(name) takes 3 or 4 input columns (quantity, from unit, to unit, optional product), got \(input.fields.count): \(input)"
+            )
         }
         let quantity = input.fields[0]
         switch quantity.type {
         case .decimal128, .utf8, .int64: break
         default:
             throw PluginError(
-                .invalidConfig, "\(name): quantity column '\(quantity.name)' is \(quantity.type == .float64 ? "floating point" : "\(quantity.type)"); store quantities as exact decimals (TEXT) or integers, never floating point")
+                .invalidConfig,
+                "\(name): quantity column '\(quantity.name)' is \(quantity.type == .float64 ? "floating point" : "\(quantity.type)"); store quantities as exact decimals (TEXT) or integers, never floating point"
+            )
         }
         if let field = input.fields.dropFirst().first(where: { $0.type != .utf8 }) {
-            throw PluginError(.invalidConfig, "\(name): column '\(field.name)' is \(field.type); unit symbols and product numbers are text")
+            throw PluginError(
+                .invalidConfig,
+                "\(name): column '\(field.name)' is \(field.type); unit symbols and product numbers are text")
         }
         standard = try Self.table(config["conversions"], member: "conversions", product: false)
         perProduct = try Self.table(config["product_conversions"], member: "product_conversions", product: true)
-        outputSchema = Schema([Field(try settings.string("name", default: quantity.name), .decimal128(precision: 38, scale: scale))])
+        outputSchema = Schema([
+            Field(try settings.string("name", default: quantity.name), .decimal128(precision: 38, scale: scale))
+        ])
     }
 
     private static func key(_ parts: String...) -> String { parts.joined(separator: "\u{1F}") }
@@ -113,7 +134,8 @@ struct UnitConversionTransform: Transform {
         let name = definition.name
         guard let value else { return [:] }
         guard let rows = value.arrayValue else {
-            throw PluginError(.invalidConfig, "\(name): config member '\(member)' must be a list of conversions, not \(value)")
+            throw PluginError(
+                .invalidConfig, "\(name): config member '\(member)' must be a list of conversions, not \(value)")
         }
         var table: [String: Conversion] = [:]
         for (index, row) in rows.enumerated() {
@@ -134,7 +156,9 @@ struct UnitConversionTransform: Transform {
                     }
                     return ExactRational(decimal)
                 case let other?:
-                    throw PluginError(.invalidConfig, "\(place): '\(field)' is \(other); write decimals as strings (\"0.001\") so no digit is lost")
+                    throw PluginError(
+                        .invalidConfig,
+                        "\(place): '\(field)' is \(other); write decimals as strings (\"0.001\") so no digit is lost")
                 }
             }
             var conversion = Conversion()
@@ -157,7 +181,10 @@ struct UnitConversionTransform: Transform {
             let from = try text("from"), to = try text("to")
             let key = product ? Self.key(try text("product"), from, to) : Self.key(from, to)
             guard table.updateValue(conversion, forKey: key) == nil else {
-                throw PluginError(.invalidConfig, "\(place): a second conversion from \(from) to \(to)\(product ? " for product \(try text("product"))" : "")")
+                throw PluginError(
+                    .invalidConfig,
+                    "\(place): a second conversion from \(from) to \(to)\(product ? " for product \(try text("product"))" : "")"
+                )
             }
         }
         return table
@@ -181,11 +208,11 @@ struct UnitConversionTransform: Transform {
         }
         throw PluginError(
             .invalidData,
-            "no unit conversion from '\(from)' to '\(to)'\(product.map { " (product \($0))" } ?? ""); add one to the unit conversion tables")
+            "no unit conversion from '\(from)' to '\(to)'\(product.map { " (product \($0))" } ?? ""); add one to the unit conversion tables"
+        )
     }
 
     func process(_ batch: RecordBatch) throws -> RecordBatch {
-        let name = Self.definition.name
         var values: [ExactDecimal?] = []
         values.reserveCapacity(batch.rowCount)
         for row in 0..<batch.rowCount {
@@ -198,21 +225,24 @@ struct UnitConversionTransform: Transform {
             case .int64(let integer): quantity = ExactRational(Int128(integer))
             case .utf8(let text):
                 guard let decimal = ExactDecimal(text) else {
-                    throw PluginError(.invalidData, "\(name): row \(row): quantity '\(text)' is not a decimal number")
+                    throw PluginError(.invalidData, "quantity '\(text)' is not a decimal number")
                 }
                 quantity = ExactRational(decimal)
             case let other:
-                throw PluginError(.invalidData, "\(name): row \(row): unexpected quantity \(other)")
+                throw PluginError(.invalidData, "unexpected quantity \(other)")
             }
             guard case .utf8(let from) = batch.columns[1][row], case .utf8(let to) = batch.columns[2][row] else {
-                throw PluginError(.invalidData, "\(name): row \(row): a quantity needs both units; one of them is empty")
+                throw PluginError(.invalidData, "a quantity needs both units; one of them is empty")
             }
             var product: String?
             if batch.columns.count > 3, case .utf8(let number) = batch.columns[3][row] { product = number }
             do {
                 values.append(try convert(quantity, from: from, to: to, product: product))
-            } catch let error as PluginError {
-                throw PluginError(error.code, "\(name): row \(row): \(error.message)")
+            } catch let error as PluginError where error.message == ExactRational.overflow {
+                // The arithmetic does not know the quantity or the units; the admin needs both.
+                throw PluginError(
+                    error.code,
+                    "quantity \(batch.columns[0][row]) converted from '\(from)' to '\(to)' \(ExactRational.overflow)")
             }
         }
         return try RecordBatch([Column(outputSchema.fields[0], .decimal128(values))], rowCount: batch.rowCount)

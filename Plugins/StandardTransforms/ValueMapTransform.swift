@@ -20,17 +20,29 @@ struct ValueMapTransform: Transform {
         ],
         examples: [
             TransformExample(
-                config: .object(["map": .object(["no": .string("False"), "yes": .string("True")]), "output": .string("b")]),
-                input: ExampleBatch(columns: [ExampleColumn(name: "CREDITLIMITISMANDATORY", format: "u")], rows: [[.string("no")], [.string("yes")], [.null]]),
-                output: ExampleBatch(columns: [ExampleColumn(name: "CREDITLIMITISMANDATORY", format: "b")], rows: [[.bool(false)], [.bool(true)], [.null]])
+                config: .object([
+                    "map": .object(["no": .string("False"), "yes": .string("True")]), "output": .string("b"),
+                ]),
+                input: ExampleBatch(
+                    columns: [ExampleColumn(name: "CREDITLIMITISMANDATORY", format: "u")],
+                    rows: [[.string("no")], [.string("yes")], [.null]]),
+                output: ExampleBatch(
+                    columns: [ExampleColumn(name: "CREDITLIMITISMANDATORY", format: "b")],
+                    rows: [[.bool(false)], [.bool(true)], [.null]])
             ),
             TransformExample(
                 config: .object([
-                    "map": .object(["no": .string("806380000"), "invoice": .string("806380001"), "all": .string("806380002")]),
+                    "map": .object([
+                        "no": .string("806380000"), "invoice": .string("806380001"), "all": .string("806380002"),
+                    ]),
                     "output": .string("l"), "reverse": .bool(true),
                 ]),
-                input: ExampleBatch(columns: [ExampleColumn(name: "msdyn_onholdstatus", format: "l")], rows: [[.integer(806_380_001)], [.integer(806_380_000)]]),
-                output: ExampleBatch(columns: [ExampleColumn(name: "msdyn_onholdstatus", format: "u")], rows: [[.string("invoice")], [.string("no")]])
+                input: ExampleBatch(
+                    columns: [ExampleColumn(name: "msdyn_onholdstatus", format: "l")],
+                    rows: [[.integer(806_380_001)], [.integer(806_380_000)]]),
+                output: ExampleBatch(
+                    columns: [ExampleColumn(name: "msdyn_onholdstatus", format: "u")],
+                    rows: [[.string("invoice")], [.string("no")]])
             ),
         ]
     )
@@ -43,13 +55,18 @@ struct ValueMapTransform: Transform {
     init(config: JSONValue, input: Schema) throws {
         let name = Self.definition.name
         let settings = try TransformConfig(name, config)
-        try expectInputs(name, input, count: 1, allowed: { [.utf8, .int64, .bool].contains($0) }, describe: "text, integer or boolean")
+        try expectInputs(
+            name, input, count: 1, allowed: { [.utf8, .int64, .bool].contains($0) },
+            describe: "text, integer or boolean")
         guard let entries = config["map"]?.objectValue, !entries.isEmpty else {
             throw PluginError(.invalidConfig, "\(name): config member 'map' must be a non-empty object of value pairs")
         }
         var pairs: [(String, String)] = []
         for (key, value) in entries.sorted(by: { $0.key < $1.key }) {
-            guard let target = value.stringValue ?? value.integerValue.map(String.init) ?? value.boolValue.map({ $0 ? "True" : "False" }) else {
+            guard
+                let target = value.stringValue ?? value.integerValue.map(String.init)
+                    ?? value.boolValue.map({ $0 ? "True" : "False" })
+            else {
                 throw PluginError(.invalidConfig, "\(name): map entry '\(key)' must map to text, not \(value)")
             }
             pairs.append((key, target))
@@ -59,7 +76,9 @@ struct ValueMapTransform: Transform {
             for (key, target) in pairs {
                 if let previous = inverted.updateValue(key, forKey: target) {
                     throw PluginError(
-                        .invalidConfig, "\(name): map is not one-to-one: '\(previous)' and '\(key)' both map to '\(target)', so the reverse direction is ambiguous")
+                        .invalidConfig,
+                        "\(name): map is not one-to-one: '\(previous)' and '\(key)' both map to '\(target)', so the reverse direction is ambiguous"
+                    )
                 }
             }
             pairs = inverted.map { ($0.key, $0.value) }
@@ -94,7 +113,8 @@ struct ValueMapTransform: Transform {
             } else {
                 throw PluginError(
                     .invalidData,
-                    "\(Self.definition.name): row \(row) of column '\(column.field.name)': value '\(key)' is not in the map (known: \(table.keys.sorted().joined(separator: ", ")))")
+                    "column '\(column.field.name)': value '\(key)' is not in the map (known: \(table.keys.sorted().joined(separator: ", ")))"
+                )
             }
         }
         return try RecordBatch([Column(outputSchema.fields[0], values: values)], rowCount: batch.rowCount)

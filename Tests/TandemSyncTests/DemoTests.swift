@@ -46,7 +46,7 @@ struct DemoTests {
         // The environment stays for exploring with the other commands.
         let errors = try fixture.tandem(["errors", "list", "--env", directory, "--json"])
         #expect(errors.stdout.contains("US-BAD001"))
-        #expect(errors.stdout.contains("has more than 10 decimal places; rescaling would lose digits"))
+        #expect(errors.stdout.contains("has 12 decimal places and this field carries 10"))
         let conflicts = try fixture.tandem(["conflicts", "list", "--env", directory, "--json"])
         #expect(conflicts.stdout.contains("\"policy\" : \"one-way\""))
         #expect(conflicts.stdout.contains("\"policy\" : \"initial-sync\""))

@@ -350,7 +350,7 @@ struct StandardMapsTests {
                     "'-0.0000000001'"
                 ])
         let errors = try fixture.tandem(["errors", "list", "--map", "vendors", "--json"]).stdout
-        #expect(errors.contains("1.00000000001 has more than 10 decimal places"), "\(errors)")
+        #expect(errors.contains("1.00000000001 has 11 decimal places and this field carries 10"), "\(errors)")
     }
 
     @Test(
