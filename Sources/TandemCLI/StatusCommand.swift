@@ -11,7 +11,9 @@ struct StatusCommand: ParsableCommand {
             QUEUED is the number of captured application changes not applied yet (the lag
             in changes); LAG is the age of the oldest of them; RATE is changes applied per
             second over the engine's last second; PARKED are changes waiting for a parent
-            row or after an error.
+            row or after an error. LAST ERROR is the latest error of a direction while
+            something is parked there, else the reason for the map's state (why it is
+            paused, stopped or failed).
             """)
 
     @OptionGroup var options: EnvironmentOptions
@@ -51,17 +53,23 @@ struct StatusCommand: ParsableCommand {
         for map in report.maps {
             for (index, direction) in map.directions.enumerated() {
                 let stats = direction.stats
+                // The engine keeps the last error it saw; once nothing is parked
+                // it is history (`tandem log` has it), not a current problem.
+                let lastError = direction.parked > 0 ? stats?.lastError.map { String($0.prefix(80)) } : nil
                 rows.append([
                     index == 0 ? map.name : "", index == 0 ? map.state.rawValue : "", direction.direction.rawValue,
                     String(direction.queued), String(format: "%.1f s", direction.lagSeconds),
                     String(format: "%.0f/s", stats?.rate ?? 0), String(stats?.applied ?? 0), String(direction.parked),
-                    String(stats?.conflicts ?? 0), stats?.lastError.map { String($0.prefix(80)) } ?? (index == 0 ? map.reason ?? "" : ""),
+                    String(stats?.conflicts ?? 0), lastError ?? (index == 0 ? map.reason ?? "" : ""),
                 ])
             }
         }
         lines.append(
             renderTable(
-                header: ["MAP", "STATE", "DIRECTION", "QUEUED", "LAG", "RATE", "APPLIED", "PARKED", "CONFLICTS", "LAST ERROR"],
+                header: [
+                    "MAP", "STATE", "DIRECTION", "QUEUED", "LAG", "RATE", "APPLIED", "PARKED", "CONFLICTS",
+                    "LAST ERROR",
+                ],
                 rows: rows))
         return lines.joined(separator: "\n")
     }

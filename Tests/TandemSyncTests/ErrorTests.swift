@@ -29,7 +29,9 @@ struct ErrorTests {
         return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]) ?? []
     }
 
-    @Test("A poison row among 10,000: the others arrive, it waits in the error list with its key's later changes behind it, and retry after fixing the source row applies it in order")
+    @Test(
+        "A poison row among 10,000: the others arrive, it waits in the error list with its key's later changes behind it, and retry after fixing the source row applies it in order"
+    )
     func poisonRow() async throws {
         let fixture = try Self.notesFixture("poison")
         let engine = try fixture.startEngine()
@@ -43,7 +45,9 @@ struct ErrorTests {
             UPDATE Notes SET TEXT = 'note 4999, edited' WHERE NOTEID = 4999;
             """)
         try await waitUntil {
-            try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 4999") == ["note 4999, edited"]
+            try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 4999") == [
+                "note 4999, edited"
+            ]
         }
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 9999)
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation WHERE annotationid = 5000") == 0)
@@ -78,25 +82,41 @@ struct ErrorTests {
         #expect(again.stdout.contains("\(id): failed — the crm side refused the row"), "\(again.stdout)")
         #expect(try Self.entries(fixture).first?["attempts"] as? Int == 2)
 
+        // While it waits, status shows its error; once it is resolved, no longer.
+        try await waitUntil { try fixture.tandem(["status"]).stdout.contains("must not start with poison") }
+
         // Fix the source row: its newer change waits behind; retry applies the key's changes in order.
         try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'note 5000, fixed' WHERE NOTEID = 5000")
         try await waitUntil { try Self.entries(fixture, ["--all"]).count == 3 }
         let fixed = try fixture.tandem(["errors", "retry", id])
         #expect(fixed.status == 0, "\(fixed.stdout)\(fixed.stderr)")
-        #expect(fixed.stdout.contains("\(id): superseded"), "\(fixed.stdout)")
-        #expect(try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 5000") == ["note 5000, fixed"])
+        #expect(
+            fixed.stdout.contains(
+                "\(id): superseded — no longer needed: the newer change erp:"),
+            "\(fixed.stdout)")
+        #expect(fixed.stdout.contains("of the same key was applied, so the row holds its latest version"))
+        #expect(
+            try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 5000") == [
+                "note 5000, fixed"
+            ])
         #expect(try Self.entries(fixture, ["--all"]).isEmpty)
-        let activity = try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT event FROM activity ORDER BY id")
+        try await waitUntil { !(try fixture.tandem(["status"]).stdout.contains("must not start with poison")) }
+        let activity = try SideReader.rows(
+            fixture.directory + "/state.sqlite", "SELECT event FROM activity ORDER BY id")
         #expect(activity.filter { $0 == "parked change superseded" }.count == 2, "\(activity)")
 
         // Everything else is untouched: both tables equal row for row.
-        let erp = try SideReader.rows(fixture.erp, "SELECT quote(NOTEID) || ',' || quote(TEXT) FROM Notes ORDER BY NOTEID")
-        let crm = try SideReader.rows(fixture.crm, "SELECT quote(annotationid) || ',' || quote(notetext) FROM annotation ORDER BY annotationid")
+        let erp = try SideReader.rows(
+            fixture.erp, "SELECT quote(NOTEID) || ',' || quote(TEXT) FROM Notes ORDER BY NOTEID")
+        let crm = try SideReader.rows(
+            fixture.crm, "SELECT quote(annotationid) || ',' || quote(notetext) FROM annotation ORDER BY annotationid")
         #expect(erp.count == 10_000)
         #expect(erp == crm, "\(SideReader.differences(erp, crm))")
     }
 
-    @Test("Discard drops a parked change (logged with its row) and lets the one behind it apply; retry --all with nothing parked says so")
+    @Test(
+        "Discard drops a parked change (logged with its row) and lets the one behind it apply; retry --all with nothing parked says so"
+    )
     func discard() async throws {
         let fixture = try Self.notesFixture("discard")
         let engine = try fixture.startEngine()
@@ -116,7 +136,10 @@ struct ErrorTests {
         #expect(dropped.status == 0, "\(dropped.stdout)\(dropped.stderr)")
         #expect(dropped.stdout.contains("\"outcome\" : \"discarded\""), "\(dropped.stdout)")
         // The next one ('poison still') was retried with the rest of the key's queue and superseded by 'good at last'.
-        #expect(try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 7") == ["good at last"])
+        #expect(
+            try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 7") == [
+                "good at last"
+            ])
         #expect(try Self.entries(fixture, ["--all"]).isEmpty)
         let details = try SideReader.rows(
             fixture.directory + "/state.sqlite", "SELECT details FROM activity WHERE event = 'parked change discarded'")
@@ -135,9 +158,15 @@ struct ErrorTests {
             (["errors", "retry", "crm-999"], "there is no parked change crm-999"),
             (["errors", "show", "crm-999"], "there is no parked change crm-999"),
             (["errors", "show", "nonsense"], "'nonsense' is not an error ID"),
-            (["errors", "list", "--map", "nope"], "map 'nope' is not enabled in this environment (enabled: sample.notes)"),
+            (
+                ["errors", "list", "--map", "nope"],
+                "map 'nope' is not enabled in this environment (enabled: sample.notes)"
+            ),
             (["errors", "list", "--since", "5x"], "--since '5x' is neither a duration"),
-            (["errors", "list", "--class", "bogus"], "'bogus' is not an error class; use one of application, transient, conflict, plugin"),
+            (
+                ["errors", "list", "--class", "bogus"],
+                "'bogus' is not an error class; use one of application, transient, conflict, plugin"
+            ),
             (["errors", "retry"], "name the entries to retry (crm-12 ...) or pass --all"),
             (["errors", "retry", "crm-1", "--map", "sample.notes"], "--map goes with --all"),
         ])
@@ -160,7 +189,9 @@ struct ErrorTests {
         #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
         let refused = try fixture.tandem(["errors", "retry", id])
         #expect(refused.status == 1)
-        #expect(refused.stdout.contains("map sample.notes is paused; `tandem maps resume sample.notes` first"), "\(refused.stdout)")
+        #expect(
+            refused.stdout.contains("map sample.notes is paused; `tandem maps resume sample.notes` first"),
+            "\(refused.stdout)")
     }
 
     @Test("A side locked by an application for 3 s: changes wait and then apply, and nothing reaches the error list")
@@ -171,7 +202,8 @@ struct ErrorTests {
         let holder = try SideReader.holdWriteLock(fixture.crm, seconds: 3)
         try SideReader.execute(
             fixture.erp,
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO Notes SELECT i, 'n' || i FROM n")
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) INSERT INTO Notes SELECT i, 'n' || i FROM n"
+        )
         try await Task.sleep(for: .seconds(1))
         // Read first, then check the lock was still held: a slow machine may have slept past it.
         let whileLocked = try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation")
@@ -182,7 +214,9 @@ struct ErrorTests {
         #expect(!fixture.engineLog.contains("failed"), "\(fixture.engineLog)")
     }
 
-    @Test("A side locked for longer than the busy timeout becomes a transient error in the list (not retryable by hand), and clears when the lock goes")
+    @Test(
+        "A side locked for longer than the busy timeout becomes a transient error in the list (not retryable by hand), and clears when the lock goes"
+    )
     func persistentTransient() async throws {
         let fixture = try SyncFixture.make("errors-incident", maps: ["sample.notes"]) {
             $0.replacingOccurrences(of: "busy_timeout_s: 30", with: "busy_timeout_s: 1")
@@ -194,7 +228,8 @@ struct ErrorTests {
         let holder = try SideReader.holdWriteLock(fixture.crm, seconds: 6)
         try SideReader.execute(
             fixture.erp,
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO Notes SELECT i, 'n' || i FROM n")
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO Notes SELECT i, 'n' || i FROM n"
+        )
         try await waitUntil { try !Self.entries(fixture, ["--class", "transient"]).isEmpty }
         let entry = try #require(try Self.entries(fixture, ["--class", "transient"]).first)
         #expect(entry["id"] as? String == "engine-1")

@@ -271,7 +271,7 @@ extension SyncEngine {
                     results.append(
                         OperatorRequest.Result(
                             id: entry.id.description, outcome: "superseded",
-                            detail: "failed again; the newer change \(entry.direction.source):\(by) of the same key was applied in its place"))
+                            detail: "no longer needed: the newer change \(entry.direction.source):\(by) of the same key was applied, so the row holds its latest version (this older change, which still fails on its own, was dropped)"))
                 } else {
                     results.append(OperatorRequest.Result(id: entry.id.description, outcome: "applied"))
                 }
