@@ -169,7 +169,7 @@ let package = Package(
         // MARK: Fuzzing (scripts/fuzz.sh, docs/FUZZING.md).
         .target(
             name: "TandemFuzzing",
-            dependencies: ["CTandemPlugin", "TandemArrow", "TandemDocuments"],
+            dependencies: ["CTandemPlugin", "TandemArrow", "TandemDocuments", "TandemEngine"],
             path: "Fuzz/Harnesses",
             swiftSettings: swiftSettings
         ),

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-120}"
 shift || true
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(documents arrow-import); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(documents arrow-import config change-log); fi
 
 swift build --scratch-path .build-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING --product tandem-fuzz >&2
 bin="$(swift build --scratch-path .build-fuzz --sanitize fuzzer --sanitize address --show-bin-path)/tandem-fuzz"

@@ -14,12 +14,19 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// schema and array structs built from the bytes, with hostile lengths,
     /// offsets and formats, and buffers exactly as large as the spec says.
     case arrowImport = "arrow-import"
+    /// `tandem.yaml`, through the config loader.
+    case config
+    /// A change-log key or row (`quote()` literals), through the parser the
+    /// engine reads every change with.
+    case changeLog = "change-log"
 
     /// Runs the harness on `bytes`.
     public func run(_ bytes: [UInt8]) {
         switch self {
         case .documents: DocumentsHarness.run(bytes)
         case .arrowImport: ArrowImportHarness.run(bytes)
+        case .config: ConfigHarness.run(bytes)
+        case .changeLog: ChangeLogHarness.run(bytes)
         }
     }
 }
