@@ -191,7 +191,17 @@ public enum CaptureSchema {
 
     /// SQL that gives the `quote()` list of `names` (qualified by `prefix`, e.g. `NEW`), as the change log stores rows.
     static func quoteList(_ prefix: String?, _ names: [String]) -> String {
-        names.map { "quote(\(prefix.map { "\($0)." } ?? "")\(identifier($0)))" }.joined(separator: " || ',' || ")
+        names.map { quoted("\(prefix.map { "\($0)." } ?? "")\(identifier($0))") }.joined(separator: " || ',' || ")
+    }
+
+    /// SQL that gives the literal of `value` as the change log stores it:
+    /// `quote(value)`, except for a text holding a NUL byte, which `quote()`
+    /// would cut at the NUL (it prints a C string): that one is recorded as
+    /// `TX'..'`, its bytes in hex (``SQLLiteral``). `instr` compares bytes;
+    /// `typeof` keeps a blob holding a zero byte a blob. `typeof` comes first:
+    /// it is cheaper than `instr`, which turns a number into text to search it.
+    static func quoted(_ value: String) -> String {
+        "CASE WHEN typeof(\(value)) = 'text' AND instr(\(value), char(0)) THEN 'T' || quote(CAST(\(value) AS BLOB)) ELSE quote(\(value)) END"
     }
 
     /// The names of the three capture triggers of `table` (insert, update, delete).
