@@ -47,4 +47,25 @@ struct ChangeLogLiteralTests {
         #expect(try SQLLiteral.parseList("TX'C3A900F09F9982'") == ["é\u{0}🙂".databaseValue])
         #expect(SQLLiteral.firstInvalidUTF8(Array("é\u{0}🙂".utf8)) == nil)
     }
+
+    @Test("A rowid alias is recorded with plain quote(); an INTEGER PRIMARY KEY DESC is no alias, and a text key holding a NUL there is recorded whole")
+    func rowidAlias() throws {
+        let path = try Fixtures.temporaryDirectory("literals-rowid") + "/side.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE d (id INTEGER PRIMARY KEY DESC, v TEXT)")
+        }
+        try queue.writeWithoutTransaction { db in
+            try CaptureSchema.install(db, tables: [(name: "a", key: ["id"]), (name: "d", key: ["id"])])
+        }
+        let triggers = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_ins' ORDER BY tbl_name")
+        }
+        #expect(triggers.count == 2)
+        #expect(triggers.first?.contains("quote(NEW.\"id\"), CASE") == true, "\(triggers)")
+        #expect(triggers.last?.contains("typeof(NEW.\"id\")") == true, "\(triggers)")
+        try queue.write { db in try db.execute(sql: "INSERT INTO d VALUES ('K' || char(0) || 'x', 'v')") }
+        let key = try queue.read { db in try Data.fetchOne(db, sql: "SELECT CAST(key AS BLOB) FROM _tandem_changes WHERE tbl = 'd'") }
+        #expect(key.map { String(decoding: $0, as: UTF8.self) } == "TX'4B0078'")
+    }
 }
