@@ -170,7 +170,8 @@ extension SyncEngine {
                 AND NOT EXISTS (SELECT 1 FROM main.\(targetTable) t WHERE \(sameRow))
                 """
             result.differing = try count(differing, example: keyText, kind: "differing")
-            // Which columns differ, for each example key: one 0/1 per compared column.
+            // Which columns differ, for each example key: one 0/1 per compared column. These rows
+            // are the examples, so that every example key has its columns.
             let flags = compared.map { "(\(same($0)))" }.joined(separator: ", ")
             let rows = try Row.fetchAll(
                 db,
@@ -178,8 +179,10 @@ extension SyncEngine {
                     SELECT CAST(\(keyText) AS BLOB), \(flags) FROM temp._tandem_compare c JOIN main.\(targetTable) t ON \(sameKey)
                     WHERE NOT (\(sameRow)) LIMIT 5
                     """)
+            if !rows.isEmpty { result.examples["differing"] = [] }
             for row in rows {
                 let key = SQLLiteral.normalized(row[0] as Data? ?? Data())
+                if result.examples["differing"]?.contains(key) == false { result.examples["differing"]?.append(key) }
                 let names = compared.enumerated().filter { (row[$0.offset + 1] as Int64?) != 1 }.map {
                     plan.targetColumns[$0.element]
                 }
