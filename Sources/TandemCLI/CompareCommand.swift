@@ -10,13 +10,15 @@ struct CompareCommand: ParsableCommand {
         discussion: """
             Every source row the map carries (its filter applied) is mapped through the
             map's fields and transforms and compared, column by column, with the target row
-            of the same key, by the target column's own type rules. Reported per map: rows
-            on each side, rows equal, differing, missing on the target, only on the target,
-            and source rows that cannot be mapped (they sit in the error list once synced),
-            with example keys. The comparison goes ERP to CRM when the map syncs that way.
-            It only reads; on a busy environment rows in flight show as differences, so run
-            it again once `tandem status` shows no queue. Exit status 0 when every map is
-            in step, 1 otherwise.
+            of the same key, by the target column's own type rules, then byte for byte
+            (NULs included) and by storage class; columns a `default` fills are not
+            compared. Reported per map: rows on each side, rows equal, differing, missing
+            on the target, only on the target, and source rows that cannot be mapped (they
+            sit in the error list once synced), with example keys, and for a differing key
+            its columns. The comparison goes ERP to CRM when the map syncs that way. It
+            only reads; on a busy environment rows in flight show as differences, so run it
+            again once `tandem status` shows no queue. Exit status 0 when every map is in
+            step, 1 otherwise.
 
             Example:
               tandem maps compare customers-accounts --json
@@ -51,7 +53,12 @@ struct CompareCommand: ParsableCommand {
             })
         for result in results {
             for (kind, keys) in result.examples.sorted(by: { $0.key < $1.key }) {
-                text += "\n  \(result.map) \(kind == "onlyTarget" ? "only on target" : kind): \(keys.joined(separator: "; "))"
+                // A differing key names its columns: `'usmf','C1' (name, creditlimit)`.
+                let shown = keys.map { key in
+                    result.differingColumns[key].map { "\(key) (\($0.joined(separator: ", ")))" } ?? key
+                }
+                text +=
+                    "\n  \(result.map) \(kind == "onlyTarget" ? "only on target" : kind): \(shown.joined(separator: "; "))"
             }
         }
         return text

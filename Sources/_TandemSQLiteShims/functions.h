@@ -8,5 +8,7 @@
 int _tandem_register_rescale(sqlite3 *db);
 /// tandem_refuse, tandem_known, tandem_learn, tandem_forget (checks.c).
 int _tandem_register_checks(sqlite3 *db);
+/// tandem_valid_text (utf8.c).
+int _tandem_register_utf8(sqlite3 *db);
 
 #endif

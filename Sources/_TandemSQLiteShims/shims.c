@@ -10,6 +10,8 @@ int _tandem_sqlite_enable_triggers(void *connection, int enabled) {
 int _tandem_sqlite_register_functions(void *connection) {
     int code = _tandem_register_rescale((sqlite3 *)connection);
     if (code != SQLITE_OK) return code;
+    code = _tandem_register_utf8((sqlite3 *)connection);
+    if (code != SQLITE_OK) return code;
     return _tandem_register_checks((sqlite3 *)connection);
 }
 

@@ -147,6 +147,21 @@ struct ArrowCImportCheckTests {
         #expect(error?.message == "the array has 3 columns but its schema has 10")
     }
 
+    @Test("text holding NUL bytes keeps every byte through export and import (utf8 carries lengths, not terminators)")
+    func nulBytes() throws {
+        let values: [String?] = ["K\u{0}evil", "\u{0}", "before\u{0}after\u{0}", "K"]
+        let batch = try RecordBatch([Column(Field("key", .utf8), .utf8(values))])
+        var array = ArrowArray()
+        try ArrowCExport.exportBatch(batch, into: &array)
+        defer { array.release?(&array) }
+        let imported = try ArrowCImport.batch(&array, schema: batch.schema)
+        guard case .utf8(let strings) = imported.columns[0].data else {
+            Issue.record("not a utf8 column: \(imported.columns[0].data)")
+            return
+        }
+        #expect(strings.map { $0.map { Array($0.utf8) } } == values.map { $0.map { Array($0.utf8) } })
+    }
+
     @Test("invalid UTF-8 in a text column")
     func invalidUTF8() throws {
         let batch = try RecordBatch([Column(Field("name", .binary), .binary([[0xC3, 0x28]]))])

@@ -47,4 +47,70 @@ struct CompareTests {
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains("map 'nope' is not enabled in this environment (enabled: sample.groups, sample.customers); add it to tandem.yaml"))
     }
+
+    @Test("Keys zero and below are compared like any other: a missing note 0 and a differing note -5 are found")
+    func keysZeroAndBelow() throws {
+        let fixture = try SyncFixture.make("compare-keys", maps: ["sample.notes"])
+        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (-5, 'minus five'), (0, 'zero'), (1, 'one')")
+        #expect(try fixture.tandem(["maps", "initial-sync", "sample.notes", "--no-run"]).status == 0)
+        let clean = try Self.compare(fixture, [])
+        #expect(clean.status == 0)
+        #expect(clean.maps.first?["carried"] as? Int == 3)
+        #expect(clean.maps.first?["equal"] as? Int == 3)
+
+        try SideReader.execute(
+            fixture.crm,
+            "DELETE FROM annotation WHERE annotationid = 0; UPDATE annotation SET notetext = 'edited' WHERE annotationid = -5"
+        )
+        let dirty = try Self.compare(fixture, [])
+        #expect(dirty.status == 1)
+        let result = try #require(dirty.maps.first)
+        #expect(result["sourceRows"] as? Int == 3)
+        #expect(result["missing"] as? Int == 1)
+        #expect(result["differing"] as? Int == 1)
+        let examples = result["examples"] as? [String: [String]]
+        #expect(examples?["missing"] == ["0"])
+        #expect(examples?["differing"] == ["-5"])
+        #expect(result["differingColumns"] as? [String: [String]] == ["-5": ["notetext"]])
+    }
+
+    @Test(
+        "Byte for byte: a value cut at its NUL and an integer against a real differ, each named by its column; a one-way default column the CRM changed is no difference"
+    )
+    func byteForByte() throws {
+        let fixture = try SyncFixture.make("compare-bytes", maps: ["sample.groups", "sample.customers"])
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale');
+            INSERT INTO CustTable (DATAAREAID, ACCOUNTNUM, NAME, CUSTGROUP, LOGO) VALUES
+                ('usmf', 'C1', 'before' || char(0) || 'after', '10', NULL), ('usmf', 'C2', 'Bob', '10', 1), ('usmf', 'C3', 'Cy', '10', NULL);
+            """)
+        #expect(
+            try fixture.tandem(["maps", "initial-sync", "sample.groups", "sample.customers", "--no-run"]).status == 0)
+        #expect(try Self.compare(fixture, ["sample.customers"]).status == 0)
+
+        // What the old triggers made of C1, a real where the ERP has an integer, and the CRM's own value in msdyn_source.
+        try SideReader.execute(
+            fixture.crm,
+            """
+            UPDATE account SET name = 'before' WHERE accountnumber = 'C1';
+            UPDATE account SET entityimage = 1.0, name = 'Bobby' WHERE accountnumber = 'C2';
+            UPDATE account SET msdyn_source = 'CRM' WHERE accountnumber = 'C3';
+            """)
+        let dirty = try Self.compare(fixture, ["sample.customers"])
+        #expect(dirty.status == 1)
+        let result = try #require(dirty.maps.first)
+        #expect(result["differing"] as? Int == 2)
+        #expect(result["equal"] as? Int == 1)
+        #expect(result["examples"] as? [String: [String]] == ["differing": ["'usmf','C1'", "'usmf','C2'"]])
+        #expect(
+            result["differingColumns"] as? [String: [String]] == [
+                "'usmf','C1'": ["name"], "'usmf','C2'": ["name", "entityimage"],
+            ])
+        let text = try fixture.tandem(["maps", "compare", "sample.customers"])
+        #expect(
+            text.stdout.contains("sample.customers differing: 'usmf','C1' (name); 'usmf','C2' (name, entityimage)"),
+            "\(text.stdout)")
+    }
 }

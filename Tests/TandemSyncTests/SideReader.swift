@@ -63,8 +63,14 @@ enum SideReader {
         return "\(erp.count) ERP rows, \(crm.count) CRM rows; only on ERP: \(onlyERP.map { $0.prefix(60) }); only on CRM: \(onlyCRM.map { $0.prefix(60) })"
     }
 
-    static let erpNotes = "SELECT quote(NOTEID) || '|' || quote(TEXT) FROM Notes ORDER BY NOTEID"
-    static let crmNotes = "SELECT quote(annotationid) || '|' || quote(notetext) FROM annotation ORDER BY annotationid"
+    /// Every note as `quote()` gives it, with its bytes in hex where a NUL would make `quote()` stop short.
+    static let erpNotes = "SELECT quote(NOTEID) || '|' || \(exact("TEXT")) FROM Notes ORDER BY NOTEID"
+    static let crmNotes = "SELECT quote(annotationid) || '|' || \(exact("notetext")) FROM annotation ORDER BY annotationid"
+
+    /// `quote(column)`, and for a value holding a NUL byte its type and every byte, which `quote()` would cut.
+    static func exact(_ column: String) -> String {
+        "quote(\(column)) || CASE WHEN instr(\(column), char(0)) THEN ' ' || typeof(\(column)) || ' ' || hex(\(column)) ELSE '' END"
+    }
 
     /// Whether every captured change of `map` on both sides has been consumed.
     static func drained(_ fixture: SyncFixture, map: String, erpTable: String, crmTable: String) throws -> Bool {

@@ -111,7 +111,8 @@ public enum CaptureSchema {
                 // made before a trigger change (such as the initial-sync condition)
                 // get the current form from the next `tandem run`, `maps initial-sync`
                 // or `capture install`.
-                for statement in triggers(table: table.name, columns: columns, key: table.key) {
+                let integers = try rowidAlias(db, table: table.name).map { Set([$0]) } ?? []
+                for statement in triggers(table: table.name, columns: columns, key: table.key, integers: integers) {
                     try db.execute(sql: statement)
                 }
                 try db.execute(
@@ -190,8 +191,39 @@ public enum CaptureSchema {
     }
 
     /// SQL that gives the `quote()` list of `names` (qualified by `prefix`, e.g. `NEW`), as the change log stores rows.
-    static func quoteList(_ prefix: String?, _ names: [String]) -> String {
-        names.map { "quote(\(prefix.map { "\($0)." } ?? "")\(identifier($0)))" }.joined(separator: " || ',' || ")
+    /// `integers` names columns that hold nothing but integers (a rowid alias), whose plain `quote()` is exact.
+    static func quoteList(_ prefix: String?, _ names: [String], integers: Set<String> = []) -> String {
+        names.map { name in
+            let value = "\(prefix.map { "\($0)." } ?? "")\(identifier(name))"
+            return integers.contains(name) ? "quote(\(value))" : quoted(value)
+        }.joined(separator: " || ',' || ")
+    }
+
+    /// The column of `table` that is its rowid (`INTEGER PRIMARY KEY`), which
+    /// SQLite lets hold integers only, so that the capture triggers can skip
+    /// its NUL check (a quarter of the triggers' cost on a narrow table; see
+    /// docs/BENCHMARKS.md). Read conservatively: a `WITHOUT ROWID` table or a
+    /// `DESC` anywhere in its definition (`INTEGER PRIMARY KEY DESC` is no
+    /// alias) gets the check on every column.
+    static func rowidAlias(_ db: Database, table: String) throws -> String? {
+        let keys = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?) WHERE pk > 0", arguments: [table])
+        guard keys.count == 1, (keys[0]["type"] as String).uppercased() == "INTEGER" else { return nil }
+        let definition =
+            try String.fetchOne(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE", arguments: [table]) ?? ""
+        let upper = definition.uppercased()
+        guard !upper.contains("WITHOUT ROWID"), !upper.contains("DESC") else { return nil }
+        return keys[0]["name"]
+    }
+
+    /// SQL that gives the literal of `value` as the change log stores it:
+    /// `quote(value)`, except for a text holding a NUL byte, which `quote()`
+    /// would cut at the NUL (it prints a C string): that one is recorded as
+    /// `TX'..'`, its bytes in hex (``SQLLiteral``). `instr` compares bytes;
+    /// `typeof` keeps a blob holding a zero byte a blob. `typeof` comes first:
+    /// it is cheaper than `instr`, which turns a number into text to search it.
+    static func quoted(_ value: String) -> String {
+        "CASE WHEN typeof(\(value)) = 'text' AND instr(\(value), char(0)) THEN 'T' || quote(CAST(\(value) AS BLOB)) ELSE quote(\(value)) END"
     }
 
     /// The names of the three capture triggers of `table` (insert, update, delete).
@@ -216,8 +248,8 @@ public enum CaptureSchema {
     }
 
     /// The three capture triggers for one table.
-    static func triggers(table: String, columns: [String], key: [String]) -> [String] {
-        func values(_ prefix: String, _ names: [String]) -> String { quoteList(prefix, names) }
+    static func triggers(table: String, columns: [String], key: [String], integers: Set<String> = []) -> [String] {
+        func values(_ prefix: String, _ names: [String]) -> String { quoteList(prefix, names, integers: integers) }
         let name = literal(table)
         let origin = "(SELECT origin FROM _tandem_context WHERE id = 1)"
         let names = triggerNames(table: table)

@@ -13,7 +13,8 @@ public struct Change: Sendable {
     public var table: String
     /// What happened.
     public var operation: Operation
-    /// The row's key before the change (`quote()` literals), as the trigger wrote it.
+    /// The row's key before the change (`quote()` literals), as the trigger wrote it; a text holding
+    /// a NUL byte, or one that is not valid UTF-8, as `TX'..'` (see ``SQLLiteral``).
     public var key: String
     /// The row after the change (before it, for a delete), as `quote()` literals in capture column order.
     public var row: String?

@@ -5,15 +5,26 @@ public import GRDB
 /// triggers use to record keys and rows: `NULL`, `42`, `1.5e+10`, `'it''s'`,
 /// `X'00FF'`. Every storage class survives the round trip exactly (SQLite
 /// prints reals with enough digits to read back the same double).
+///
+/// Text that `quote()` cannot carry has a form of its own, `TX'4B00'` (the
+/// text's bytes in hex): `quote()` cuts a text at its first NUL byte (it
+/// prints the value as a C string), so the capture triggers record a text
+/// holding a NUL this way, and the change-log reader rewrites a literal that
+/// is not valid UTF-8 into it (see ``normalized(_:)``), so that two keys that
+/// differ in such bytes stay two keys and nothing is repaired to U+FFFD.
+/// A `TX` literal parses to its text when the bytes are valid UTF-8 (NULs
+/// included); otherwise parsing refuses it (``SyncError/Code/invalidText``).
 public enum SQLLiteral {
-    /// Parses a comma-separated list of `quote()` literals.
-    public static func parseList(_ text: String) throws(SyncError) -> [DatabaseValue] {
+    /// Parses a comma-separated list of `quote()` literals. `names`, when
+    /// given, names the list's columns in an error about text that is not
+    /// valid UTF-8.
+    public static func parseList(_ text: String, names: [String] = []) throws(SyncError) -> [DatabaseValue] {
         // Parsing works on the contiguous UTF-8 bytes: every change of every
         // batch goes through here.
         var copy = text
         let result: Result<[DatabaseValue], SyncError> = copy.withUTF8 { bytes in
             do throws(SyncError) {
-                return .success(try parseList(bytes, whole: text))
+                return .success(try parseList(bytes, whole: text, names: names))
             } catch {
                 return .failure(error)
             }
@@ -21,11 +32,16 @@ public enum SQLLiteral {
         return try result.get()
     }
 
-    private static func parseList(_ bytes: UnsafeBufferPointer<UInt8>, whole: String) throws(SyncError) -> [DatabaseValue] {
+    private static func parseList(
+        _ bytes: UnsafeBufferPointer<UInt8>, whole: String, names: [String]
+    ) throws(SyncError)
+        -> [DatabaseValue]
+    {
         var result: [DatabaseValue] = []
         var index = 0
         while index < bytes.count {
-            result.append(try parseOne(bytes, &index, whole: whole))
+            result.append(
+                try parseOne(bytes, &index, whole: whole, name: result.count < names.count ? names[result.count] : nil))
             if index < bytes.count {
                 guard bytes[index] == UInt8(ascii: ",") else { throw malformed(whole) }
                 index += 1
@@ -35,9 +51,29 @@ public enum SQLLiteral {
         return result
     }
 
-    private static func parseOne(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, whole: String) throws(SyncError) -> DatabaseValue {
+    private static func parseOne(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, whole: String, name: String?
+    )
+        throws(SyncError) -> DatabaseValue
+    {
         let quote = UInt8(ascii: "'")
         switch bytes[index] {
+        case UInt8(ascii: "T"):
+            index += 1
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "X") else { throw malformed(whole) }
+            let start = index
+            guard case .blob(let data) = try parseOne(bytes, &index, whole: whole, name: name).storage else {
+                throw malformed(whole)
+            }
+            guard let offset = firstInvalidUTF8(data) else {
+                return String(decoding: data, as: UTF8.self).databaseValue
+            }
+            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start - 1)..<index]), as: UTF8.self)
+            throw SyncError(
+                .invalidText,
+                "\(name.map { "column \($0)" } ?? "a value") is not valid UTF-8: byte \(offset + 1) of \(data.count) "
+                    + "(0x\(String(data[data.startIndex + offset], radix: 16, uppercase: true))) in \(literal.prefix(200)); "
+                    + "Tandem carries text byte for byte and does not repair it")
         case quote:
             index += 1
             let start = index
@@ -66,6 +102,7 @@ public enum SQLLiteral {
             }
             return String(decoding: unescaped, as: UTF8.self).databaseValue
         case UInt8(ascii: "X"):
+            // (Also the hex part of a `TX` literal, which the case above turns into text.)
             index += 1
             guard index < bytes.count, bytes[index] == quote else { throw malformed(whole) }
             index += 1
@@ -96,6 +133,46 @@ public enum SQLLiteral {
         }
     }
 
+    /// The literals of a list as they are written, without decoding them: what
+    /// `tandem errors show` and `tandem conflicts show` print per column, also
+    /// for a `TX'..'` literal that is not valid UTF-8 (which ``parseList(_:names:)`` refuses).
+    public static func split(_ text: String) -> [String]? {
+        let bytes = Array(text.utf8)
+        let quote = UInt8(ascii: "'")
+        var result: [String] = []
+        var start = 0
+        var index = 0
+        var quoted = false
+        while index <= bytes.count {
+            if index == bytes.count || (!quoted && bytes[index] == UInt8(ascii: ",")) {
+                guard index > start else { return nil }
+                result.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                start = index + 1
+            } else if bytes[index] == quote {
+                // A doubled quote inside a literal closes and reopens it: the state comes back.
+                quoted.toggle()
+            }
+            index += 1
+        }
+        return quoted ? nil : result
+    }
+
+    /// A literal list as SQL expressions for a `(key columns) > (...)` bound:
+    /// each `quote()` literal as it is (they are SQL), a `TX'..'` as
+    /// `CAST(X'..' AS TEXT)`, which gives the exact bytes also where they are
+    /// not valid UTF-8 (no Swift string can hold those, so they cannot be bound).
+    static func sqlExpressions(_ list: String) throws(SyncError) -> String {
+        guard let literals = split(list) else { throw malformed(list) }
+        return literals.map { literal in
+            switch literal {
+            case let text where text.hasPrefix("TX'"): "CAST(\(text.dropFirst()) AS TEXT)"
+            case "Inf": "9e999"
+            case "-Inf": "-9e999"
+            default: literal
+            }
+        }.joined(separator: ", ")
+    }
+
     /// The literal SQLite's `quote()` would print for `value`, for values
     /// that are keys (integers, text, blobs, null).
     public static func quote(_ value: DatabaseValue) -> String {
@@ -106,7 +183,10 @@ public enum SQLLiteral {
             // Keys are rarely reals; match quote() for whole numbers at least.
             if real == real.rounded(), abs(real) < 1e15 { return String(format: "%.1f", real) }
             return String(format: "%.20e", real)
-        case .string(let text): return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        case .string(let text):
+            // As the capture triggers record a text holding a NUL (which `quote()` would cut).
+            if text.utf8.contains(0) { return "T" + quote(Data(text.utf8).databaseValue) }
+            return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
         case .blob(let data): return "X'" + data.map { String(format: "%02X", $0) }.joined() + "'"
         }
     }
@@ -114,6 +194,97 @@ public enum SQLLiteral {
     /// `quote()` literals of `values`, comma-separated, as the triggers write keys.
     public static func quoteList(_ values: [DatabaseValue]) -> String {
         values.map(quote).joined(separator: ",")
+    }
+
+    /// The position of the first byte of `bytes` that is not part of a valid
+    /// UTF-8 sequence (overlong forms, surrogates and code points above
+    /// U+10FFFF are invalid, as Swift, Arrow and PostgreSQL see them), or nil.
+    public static func firstInvalidUTF8(_ bytes: some Collection<UInt8>) -> Int? {
+        let bytes = Array(bytes)
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: (length, low) = (3, 0xA0)
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: (length, high) = (3, 0x9F)
+            case 0xF0: (length, low) = (4, 0x90)
+            case 0xF1...0xF3: length = 4
+            case 0xF4: (length, high) = (4, 0x8F)
+            default: return index
+            }
+            for position in 1..<length {
+                guard index + position < bytes.count else { return index }
+                let byte = bytes[index + position]
+                let (min, max) = position == 1 ? (low, high) : (UInt8(0x80), UInt8(0xBF))
+                guard byte >= min, byte <= max else { return index }
+            }
+            index += length
+        }
+        return nil
+    }
+
+    /// The change log's `key` or `row` as the engine keeps it: the bytes as
+    /// they are when they are valid UTF-8; otherwise each text literal that
+    /// is not becomes `TX'..'` (its bytes in hex), so that nothing is
+    /// repaired to U+FFFD and two such keys stay apart. Parsing such a
+    /// literal refuses it with the column and the byte.
+    static func normalized(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // Nearly always valid: one validation, no copy beyond the String's own.
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        let quote = UInt8(ascii: "'")
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count * 2)
+        var index = 0
+        while index < bytes.count {
+            guard bytes[index] == quote else {
+                result.append(bytes[index])
+                index += 1
+                continue
+            }
+            // A quoted literal: its body runs to a quote that is not doubled.
+            var body: [UInt8] = []
+            var end = index + 1
+            while end < bytes.count {
+                if bytes[end] == quote {
+                    if end + 1 < bytes.count, bytes[end + 1] == quote {
+                        body.append(quote)
+                        end += 2
+                        continue
+                    }
+                    break
+                }
+                body.append(bytes[end])
+                end += 1
+            }
+            if firstInvalidUTF8(body) == nil {
+                result.append(contentsOf: bytes[index...min(end, bytes.count - 1)])
+            } else {
+                result.append(contentsOf: "TX'".utf8)
+                for byte in body { result.append(contentsOf: hexDigits(byte)) }
+                result.append(quote)
+            }
+            index = end + 1
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// ``normalized(_:)`` of a blob (the change log's `key` or `row` read with `CAST(... AS BLOB)`).
+    static func normalized(_ data: Data) -> String {
+        data.withUnsafeBytes { normalized($0.bindMemory(to: UInt8.self)) }
+    }
+
+    private static func hexDigits(_ byte: UInt8) -> [UInt8] {
+        let digits = Array("0123456789ABCDEF".utf8)
+        return [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
     }
 
     private static func hex(_ byte: UInt8) -> UInt8? {

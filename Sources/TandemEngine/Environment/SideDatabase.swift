@@ -55,8 +55,9 @@ public final class SideDatabase: Sendable {
             result.append(
                 Change(
                     seq: statement.int64(0), table: statement.text(1) ?? "",
-                    operation: Change.Operation(rawValue: statement.text(2) ?? "U") ?? .update, key: statement.text(3) ?? "",
-                    row: statement.text(4), at: statement.double(5), origin: statement.text(6),
+                    operation: Change.Operation(rawValue: statement.text(2) ?? "U") ?? .update,
+                    key: statement.literals(3) ?? "",
+                    row: statement.literals(4), at: statement.double(5), origin: statement.text(6),
                     changed: statement.text(7)))
         }
         return result

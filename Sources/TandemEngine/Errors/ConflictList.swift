@@ -91,11 +91,12 @@ public enum ConflictList {
     private static func entry(_ row: Row, side: SideRole, columns: [SideRole: [String: [String]]]) -> ConflictEntry {
         let source = SideRole(rawValue: row["source"]) ?? side.other
         func decode(_ text: String?, _ role: SideRole, _ table: String?) -> [String: String]? {
-            guard let text, let values = try? SQLLiteral.parseList(text) else { return nil }
+            // As written, not decoded (text that is not valid UTF-8 shows as `TX'..'`).
+            guard let text, let literals = SQLLiteral.split(text) else { return nil }
             let names = table.flatMap { columns[role]?[$0] } ?? []
             var result: [String: String] = [:]
-            for (index, value) in values.enumerated() {
-                result[index < names.count ? names[index] : "column \(index + 1)"] = SQLLiteral.quote(value)
+            for (index, literal) in literals.enumerated() {
+                result[index < names.count ? names[index] : "column \(index + 1)"] = literal
             }
             return result
         }

@@ -139,11 +139,14 @@ public enum ErrorList {
         var result = found.0
         let text = found.1
         // Column names come from the source side's capture record.
-        let columns = try sides[result.direction.source]!.queue.read { db in try CaptureSchema.capturedTables(db)[result.table] } ?? []
-        if let text, let values = try? SQLLiteral.parseList(text) {
+        let columns =
+            try sides[result.direction.source]!.queue.read { db in try CaptureSchema.capturedTables(db)[result.table] }
+            ?? []
+        // As written, not decoded: a change parked for text that is not valid UTF-8 still shows every column.
+        if let text, let literals = SQLLiteral.split(text) {
             var row: [String: String] = [:]
-            for (index, value) in values.enumerated() {
-                row[index < columns.count ? columns[index] : "column \(index + 1)"] = SQLLiteral.quote(value)
+            for (index, literal) in literals.enumerated() {
+                row[index < columns.count ? columns[index] : "column \(index + 1)"] = literal
             }
             result.row = row
         }

@@ -120,6 +120,10 @@ enum BundledTransformSQL {
     static let learnFunction = "tandem_learn"
     /// See ``knownFunction``.
     static let forgetFunction = "tandem_forget"
+    /// `tandem_valid_text(values...)`: 1 when every text argument is valid
+    /// UTF-8 (C, `_TandemSQLiteShims/utf8.c`); rows where it is 0 take initial
+    /// sync's row path, which parks them as live sync does.
+    static let validTextFunction = "tandem_valid_text"
     /// Lookups per map the cache has room for (later ones are probed every row).
     static let lookupSlots = 64
 

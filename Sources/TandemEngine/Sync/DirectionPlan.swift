@@ -233,6 +233,17 @@ final class DirectionPlan {
         return result
     }
 
+    /// Target positions a field's `default` fills (no source column in this
+    /// direction): the value is the map's, not the source row's, so a row
+    /// made on the target side may hold another one and still be in step.
+    var defaultTargets: Set<Int> {
+        var result: Set<Int> = []
+        for step in steps {
+            if case .constant = step.kind { result.formUnion(step.targets) }
+        }
+        return result
+    }
+
     /// Target positions that are not key columns, in UPDATE order.
     let nonKey: [Int]
     /// One-statement upsert on the target key; usable only where a unique index covers exactly the key.

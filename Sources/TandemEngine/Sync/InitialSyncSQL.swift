@@ -157,14 +157,19 @@ struct InitialSyncSQL {
         let others = plan.parentChecks.enumerated().filter { $0.element.table.lowercased() != plan.targetTable.lowercased() }
             .map { $0.offset < BundledTransformSQL.lookupSlots ? cachedMissing($0.element, slot: $0.offset) : missing($0.element) }
         func any(_ terms: [String]) -> String? { terms.isEmpty ? nil : "(" + terms.joined(separator: " OR ") + ")" }
+        // Text that is not valid UTF-8 is not copied byte for byte: such a row takes the row path,
+        // which parks it with the column and the byte, as live sync does (every captured column, as there).
+        let sourceColumns = plan.sourceColumns.map { "s." + CaptureSchema.identifier($0) }.joined(separator: ", ")
+        let invalidText = "NOT \(BundledTransformSQL.validTextFunction)(\(sourceColumns))"
         let columnList = plan.targetColumns.map(CaptureSchema.identifier).joined(separator: ", ")
         bulk = Bulk(
             insertPrefix: "INSERT INTO \(target) (\(columnList)) SELECT \(expressions.joined(separator: ", ")) FROM \(source)",
             onTarget: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch))",
             differs: "EXISTS (SELECT 1 FROM \(target) AS t WHERE \(keyMatch) AND NOT (\(same)))",
-            parentMissing: any(parents + transformRowPath),
-            strictInsertPrefix: "INSERT INTO \(target) (\(columnList)) SELECT \(strictExpressions.joined(separator: ", ")) FROM \(source)",
-            strictMissing: any(others + strictRowPath),
+            parentMissing: any(parents + transformRowPath + [invalidText]),
+            strictInsertPrefix:
+                "INSERT INTO \(target) (\(columnList)) SELECT \(strictExpressions.joined(separator: ", ")) FROM \(source)",
+            strictMissing: any(others + strictRowPath + [invalidText]),
             ownReference: any(own.map { "\(expressions[$0.target]) IS NOT NULL" }),
             ownParentMissing: any(own.map(missing)),
             sourceKeyOfTargetKey: inverse)
@@ -173,39 +178,43 @@ struct InitialSyncSQL {
     /// A chunk: the source keys after the previous chunk's last key, up to and including ``last``.
     struct Chunk {
         /// The previous chunk's last key (nil: from the first row).
-        let after: [DatabaseValue]?
-        /// The chunk's last key, as values and as the change log writes keys.
-        let last: [DatabaseValue]
+        let after: String?
+        /// The chunk's last key, as the change log writes keys.
         let lastText: String
         /// Source rows in the chunk.
         let rows: Int
     }
 
     /// The next chunk of at most `size` source rows after `after`; nil when none is left.
-    func nextChunk(after: [DatabaseValue]?, size: Int, _ db: Database) throws -> Chunk? {
-        let lower = after.map { "WHERE (\(keyList)) > (\(placeholders($0.count)))" } ?? ""
-        let lowerArguments = after ?? []
+    ///
+    /// Chunk bounds are keys as the change log writes them (`after`, ``Chunk/lastText``),
+    /// put into the SQL as literals (``SQLLiteral/sqlExpressions(_:)``) rather than bound:
+    /// a key that is not valid UTF-8 has no Swift string to bind, and the bound must be its
+    /// exact bytes. Its statements are prepared per chunk and not cached.
+    func nextChunk(after: String?, size: Int, _ db: Database) throws -> Chunk? {
+        let lower = try after.map { "WHERE (\(keyList)) > (\(try SQLLiteral.sqlExpressions($0)))" } ?? ""
         let keyText = CaptureSchema.quoteList("s", plan.sourceKey.map { plan.sourceColumns[$0] })
         // A full chunk ends at its size-th key; a shorter last chunk at the highest key.
-        if let text = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keyList) LIMIT 1 OFFSET ?"),
-            arguments: StatementArguments(lowerArguments + [(size - 1).databaseValue]))
+        // Through the C API: read as bytes (GRDB reads text up to its first NUL and repairs text that is not valid UTF-8).
+        func first(_ sql: String) throws -> String? {
+            let statement = RawStatement(try db.makeStatement(sql: sql), db)
+            defer { statement.reset() }
+            return try statement.step() ? statement.literals(0) : nil
+        }
+        if let text = try first(
+            "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keyList) LIMIT 1 OFFSET \(size - 1)")
         {
-            return Chunk(after: after, last: try SQLLiteral.parseList(text), lastText: text, rows: size)
+            return Chunk(after: after, lastText: text, rows: size)
         }
         guard
-            let text = try String.fetchOne(
-                db.cachedStatement(
-                    sql:
-                        "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keys.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1"
-                ),
-                arguments: StatementArguments(lowerArguments))
+            let text = try first(
+                "SELECT \(keyText) FROM \(source) \(lower) ORDER BY \(keys.map { "\($0) DESC" }.joined(separator: ", ")) LIMIT 1"
+            )
         else { return nil }
-        let count =
-            try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM \(source) \(lower)"),
-                arguments: StatementArguments(lowerArguments)) ?? 0
-        return Chunk(after: after, last: try SQLLiteral.parseList(text), lastText: text, rows: count)
+        let counter = RawStatement(try db.makeStatement(sql: "SELECT COUNT(*) FROM \(source) \(lower)"), db)
+        let count = try counter.step() ? Int(counter.int64(0)) : 0
+        counter.reset()
+        return Chunk(after: after, lastText: text, rows: count)
     }
 
     /// Source rows of the source table, for the progress total.
@@ -222,32 +231,34 @@ struct InitialSyncSQL {
     }
 
     /// `WHERE` for the chunk's range and `condition`.
-    private func whereClause(_ chunk: Chunk, _ condition: Condition) -> (String, StatementArguments) {
+    private func whereClause(_ chunk: Chunk, _ condition: Condition) throws -> (String, [DatabaseValue]) {
         var terms: [String] = []
         var arguments: [DatabaseValue] = []
         if let after = chunk.after {
-            terms.append("(\(keyList)) > (\(placeholders(after.count)))")
-            arguments += after
+            terms.append("(\(keyList)) > (\(try SQLLiteral.sqlExpressions(after)))")
         }
-        terms.append("(\(keyList)) <= (\(placeholders(chunk.last.count)))")
-        arguments += chunk.last
+        terms.append("(\(keyList)) <= (\(try SQLLiteral.sqlExpressions(chunk.lastText)))")
         if let sql = condition.sql {
             terms.append(sql)
             arguments += condition.arguments
         }
-        return ("WHERE " + terms.joined(separator: " AND "), StatementArguments(arguments))
+        return ("WHERE " + terms.joined(separator: " AND "), arguments)
     }
 
     /// The chunk's source rows that meet `condition`, in key order, as the
     /// change log holds them: (key, row) `quote()` lists in capture order.
     func rows(_ chunk: Chunk, _ condition: Condition, _ db: Database) throws -> [(key: String, row: String)] {
-        let (clause, arguments) = whereClause(chunk, condition)
+        let (clause, arguments) = try whereClause(chunk, condition)
         let keyText = CaptureSchema.quoteList("s", plan.sourceKey.map { plan.sourceColumns[$0] })
         let rowText = CaptureSchema.quoteList("s", plan.sourceColumns)
-        return try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(keyText), \(rowText) FROM \(source) \(clause) ORDER BY \(keyList)"),
-            arguments: arguments
-        ).map { ($0[0], $0[1]) }
+        // Through the C API: GRDB binds text up to its first NUL and repairs text that is not valid UTF-8.
+        let statement = RawStatement(
+            try db.makeStatement(sql: "SELECT \(keyText), \(rowText) FROM \(source) \(clause) ORDER BY \(keyList)"), db)
+        statement.bind(arguments)
+        defer { statement.reset() }
+        var result: [(key: String, row: String)] = []
+        while try statement.step() { result.append((statement.literals(0) ?? "", statement.literals(1) ?? "")) }
+        return result
     }
 
     /// Copies the chunk's rows that pass the filter and meet `condition`; returns how many it inserted.
@@ -261,13 +272,13 @@ struct InitialSyncSQL {
     /// transaction as it was.
     func insert(_ chunk: Chunk, _ condition: Condition, strict: Bool = false, failIf: String? = nil, _ db: Database) throws -> Int {
         guard let bulk else { return 0 }
-        var (clause, arguments) = whereClause(chunk, condition.and(filterCondition))
+        var (clause, arguments) = try whereClause(chunk, condition.and(filterCondition))
         if let failIf {
             clause += " AND CASE WHEN \(failIf) THEN \(BundledTransformSQL.refuseFunction)(1) ELSE 1 END"
             // What the lookup cache learnt in an earlier statement may no longer hold.
             try db.cachedStatement(sql: "SELECT \(BundledTransformSQL.forgetFunction)()").execute()
         }
-        let statement = try db.cachedStatement(sql: "\(strict ? bulk.strictInsertPrefix : bulk.insertPrefix) \(clause)")
+        let statement = try db.makeStatement(sql: "\(strict ? bulk.strictInsertPrefix : bulk.insertPrefix) \(clause)")
         // The capture triggers record nothing for initial sync's writes (their
         // WHEN), but SQLite still enters each trigger's program for every row to
         // find that out, which cost about as much as the copy. Where the target
@@ -280,7 +291,10 @@ struct InitialSyncSQL {
         let inserted = Result { () throws -> Int in
             var count = 0
             try db.inSavepoint {
-                try statement.execute(arguments: arguments)
+                // Through the C API: GRDB binds text up to its first NUL.
+                let raw = RawStatement(statement, db)
+                raw.bind(arguments)
+                try raw.execute()
                 count = db.changesCount
                 return .commit
             }

@@ -145,6 +145,15 @@ struct RawStatement {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
+    /// Column `index` of the current row as a change-log literal list (`key`,
+    /// `row`), nil when NULL: read as bytes, so that text that is not valid
+    /// UTF-8 is kept as `TX'..'` instead of being repaired (``SQLLiteral/normalized(_:)``).
+    func literals(_ index: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(handle, index) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, index))
+        return SQLLiteral.normalized(UnsafeBufferPointer(start: bytes, count: count))
+    }
+
     private func error(_ code: Int32) -> DatabaseError {
         DatabaseError(
             resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection)),

@@ -26,9 +26,12 @@ final class RowFilter {
 
     /// Whether the row with `values` (in column order) passes.
     func passes(_ values: [DatabaseValue]) throws -> Bool {
-        try queue.inDatabase { _ in
-            try statement.setArguments(StatementArguments(values))
-            return try Int.fetchOne(statement) == 1
+        try queue.inDatabase { db in
+            // Through the C API: GRDB binds text up to its first NUL, and the filter would judge another value.
+            let raw = RawStatement(statement, db)
+            raw.bind(values)
+            defer { raw.reset() }
+            return try raw.step() && raw.int64(0) == 1
         }
     }
 }

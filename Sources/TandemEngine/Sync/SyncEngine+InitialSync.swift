@@ -212,7 +212,7 @@ extension SyncEngine {
                     statements, phase: phase, master: master,
                     chunk: chunk ?? (state.path == "bulk" ? Self.initialSyncBulkChunk : Self.initialSyncChunk),
                     bulk: state.path == "bulk",
-                    after: resumed ? try (saved?["last_key"] as String?).map { try SQLLiteral.parseList($0) } : nil,
+                    after: resumed ? saved?["last_key"] as String? : nil,
                     from: from, to: to, state: &state, progress: progress)
                 // Second pass: references into the map's own table, now that every row is there. Only
                 // when the first pass left some empty (a resumed run cannot know what the killed one left).
@@ -246,7 +246,7 @@ extension SyncEngine {
     /// in one transaction on `to` with its progress.
     private func copyPhase(
         _ statements: InitialSyncSQL, phase: String, master: SideRole, chunk size: Int, bulk: Bool,
-        after start: [DatabaseValue]?,
+        after start: String?,
         from: SideDatabase, to: SideDatabase, state: inout InitialSyncProgress, progress: (InitialSyncProgress) -> Void
     ) throws -> Int {
         let plan = statements.plan
@@ -300,7 +300,7 @@ extension SyncEngine {
                 guard let chunk = finished else { break }
                 commit(outcome, direction: plan.direction)
                 if let limit = Self.killAfterRows, state.done >= limit { kill(getpid(), SIGKILL) }
-                after = chunk.last
+                after = chunk.lastText
                 progress(state)
             }
         }
@@ -404,11 +404,13 @@ extension SyncEngine {
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql:
-                    "SELECT seq, key FROM main._tandem_changes WHERE seq > ? AND tbl = ? AND (origin IS NULL OR origin LIKE 'write:%') ORDER BY seq"
+                    "SELECT seq, CAST(key AS BLOB) FROM main._tandem_changes WHERE seq > ? AND tbl = ? AND (origin IS NULL OR origin LIKE 'write:%') ORDER BY seq"
             ),
             arguments: [seq, table])
         while let row = try rows.next() {
-            guard let values = try? SQLLiteral.parseList(row[1]) else { continue }
+            guard let values = try? SQLLiteral.parseList(SQLLiteral.normalized(row[1] as Data? ?? Data())) else {
+                continue
+            }
             result[SQLLiteral.quoteList(values), default: PendingEdit(key: values, seqs: [])].seqs.append(row[0])
         }
         return result
@@ -462,7 +464,7 @@ extension SyncEngine {
             // Both versions go into the record: the other side's row as its change log would hold it.
             let current = try RawStatement(sql: plan.captureRowSQL, db)
             current.bind(plan.targetKey.map { values[$0] })
-            let targetRow = try current.step() ? current.text(0) : nil
+            let targetRow = try current.step() ? current.literals(0) : nil
             current.reset()
             let side = plan.direction.target
             var outcome = "initial sync: both sides had the row; the master (\(master)) version was kept"

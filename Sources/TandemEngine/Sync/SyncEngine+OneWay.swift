@@ -65,19 +65,28 @@ extension SyncEngine {
         let edits = try target.queue.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
-                    sql: "SELECT seq, key, op, row FROM _tandem_changes WHERE tbl = ? AND origin IS NULL AND seq > ? ORDER BY seq LIMIT ?"),
+                    sql: """
+                        SELECT seq, CAST(key AS BLOB), op, CAST(row AS BLOB) FROM _tandem_changes
+                        WHERE tbl = ? AND origin IS NULL AND seq > ? ORDER BY seq LIMIT ?
+                        """),
                 arguments: [plan.targetTable, from, batchSize])
+        }.map { row in
+            // Key and row as bytes (GRDB would repair text that is not valid UTF-8), normalised as the change reader does.
+            (
+                seq: row[0] as Int64, key: SQLLiteral.normalized(row[1] as Data? ?? Data()), op: row[2] as String,
+                row: (row[3] as Data?).map(SQLLiteral.normalized)
+            )
         }
-        guard let last = edits.last?[0] as Int64? else { return 0 }
+        guard let last = edits.last?.seq else { return 0 }
         // The latest edit of each key; earlier ones are put back by the same overwrite.
-        var latest: [String: Row] = [:]
+        var latest: [String: (seq: Int64, key: String, op: String, row: String?)] = [:]
         var order: [String] = []
         for edit in edits {
-            let key: String = edit[1]
+            let key = edit.key
             if latest.updateValue(edit, forKey: key) == nil { order.append(key) }
         }
         var pairs: [(DirectionPlan, Change, Int64?)] = []
-        var reports: [(edit: Row, outcome: String)] = []
+        var reports: [(edit: (seq: Int64, key: String, op: String, row: String?), outcome: String)] = []
         let sourceKeyColumns = plan.sourceKey.map { plan.sourceColumns[$0] }
         let selectSource = """
             SELECT \(CaptureSchema.quoteList(nil, plan.sourceColumns)) FROM \(CaptureSchema.identifier(plan.sourceTable))
@@ -88,7 +97,7 @@ extension SyncEngine {
         try source.queue.read { db in
             for key in order {
                 let edit = latest[key]!
-                let seq: Int64 = edit[0]
+                let seq = edit.seq
                 let targetKey = (try? SQLLiteral.parseList(key)) ?? []
                 // The source key, from the target key columns that copy it.
                 let sourceKey = plan.sourceKey.indices.map { position in
@@ -99,7 +108,11 @@ extension SyncEngine {
                     continue
                 }
                 let values = sourceKey.map { $0! }
-                let row = try String.fetchOne(db.cachedStatement(sql: selectSource), arguments: StatementArguments(values))
+                // Through the C API: GRDB binds text up to its first NUL, which would find another row.
+                let select = try RawStatement(sql: selectSource, db)
+                select.bind(values)
+                let row = try select.step() ? select.literals(0) : nil
+                select.reset()
                 guard let row else {
                     reports.append((edit, "\(oneWay); the \(direction.target) row is kept but not synced: the \(direction.source) side has no row with this key"))
                     continue
@@ -108,8 +121,12 @@ extension SyncEngine {
                     seq: seq, table: plan.sourceTable, operation: .update, key: SQLLiteral.quoteList(values), row: row, at: StateStore.now,
                     origin: nil, changed: nil)
                 pairs.append((plan, change, nil))
-                let what = (edit[2] as String) == "D" ? "deleted" : (edit[2] as String) == "I" ? "inserted" : "edited"
-                reports.append((edit, "\(oneWay); the \(direction.target) side \(what) the row, so it was put back as the \(direction.source) side has it"))
+                let what = edit.op == "D" ? "deleted" : edit.op == "I" ? "inserted" : "edited"
+                reports.append(
+                    (
+                        edit,
+                        "\(oneWay); the \(direction.target) side \(what) the row, so it was put back as the \(direction.source) side has it"
+                    ))
             }
         }
         let items = prepare(pairs)
@@ -118,10 +135,13 @@ extension SyncEngine {
                 try self.applyItems(items, direction: direction, db)
                 for (edit, outcome) in reports {
                     // Once per target change, even if a crash makes this batch run twice.
-                    let seq: Int64 = edit[0]
-                    guard try Int.fetchOne(
-                        db, sql: "SELECT 1 FROM _tandem_conflicts WHERE map = ? AND target_seq = ? AND policy = 'one-way'",
-                        arguments: [plan.map, seq]) == nil
+                    let seq = edit.seq
+                    guard
+                        try Int.fetchOne(
+                            db,
+                            sql:
+                                "SELECT 1 FROM _tandem_conflicts WHERE map = ? AND target_seq = ? AND policy = 'one-way'",
+                            arguments: [plan.map, seq]) == nil
                     else { continue }
                     try db.execute(
                         sql: """
@@ -130,10 +150,10 @@ extension SyncEngine {
                             VALUES (?, ?, 'one-way', ?, ?, 0, NULL, ?, ?, ?, 'resolved', ?, ?, ?)
                             """,
                         arguments: [
-                            plan.map, edit[1] as String, direction.source.rawValue, direction.source.rawValue, seq, edit[3] as String?,
+                            plan.map, edit.key, direction.source.rawValue, direction.source.rawValue, seq, edit.row,
                             StateStore.now, outcome, plan.sourceTable, plan.targetTable,
                         ])
-                    logger.notice("map \(plan.map): \(outcome) (key \(edit[1] as String))")
+                    logger.notice("map \(plan.map): \(outcome) (key \(edit.key))")
                 }
                 return .commit
             }

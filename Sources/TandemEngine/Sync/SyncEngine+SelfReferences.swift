@@ -33,23 +33,34 @@ extension SyncEngine {
         }
         var filled = 0
         var parked = 0
-        var after: [DatabaseValue]?
+        // The last key read, as the change log writes keys; put into the SQL as literals
+        // (a key that is not valid UTF-8 has no Swift string to bind).
+        var after: String?
         while true {
+            // Through the C API: GRDB binds text up to its first NUL and repairs text that is not valid UTF-8.
             let rows = try from.queue.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(CaptureSchema.quoteList(nil, keyColumns)), \(CaptureSchema.quoteList(nil, plan.sourceColumns)) FROM \(table)
-                        WHERE (\(referencing)) \(after == nil ? "" : "AND (\(keyList)) > (\(keyColumns.map { _ in "?" }.joined(separator: ", ")))")
-                        ORDER BY \(keyList) LIMIT ?
-                        """,
-                    arguments: StatementArguments((after ?? []) + [Self.initialSyncChunk.databaseValue]))
+                let lower = try after.map { "AND (\(keyList)) > (\(try SQLLiteral.sqlExpressions($0)))" } ?? ""
+                let statement = RawStatement(
+                    try db.makeStatement(
+                        sql: """
+                            SELECT \(CaptureSchema.quoteList(nil, keyColumns)), \(CaptureSchema.quoteList(nil, plan.sourceColumns)) FROM \(table)
+                            WHERE (\(referencing)) \(lower) ORDER BY \(keyList) LIMIT \(Self.initialSyncChunk)
+                            """), db)
+                defer { statement.reset() }
+                var rows: [(key: String, row: String)] = []
+                while try statement.step() { rows.append((statement.literals(0) ?? "", statement.literals(1) ?? "")) }
+                return rows
             }
             guard let last = rows.last else { break }
-            after = try SQLLiteral.parseList(last[0] as String)
+            after = last.key
             let items = prepare(
                 rows.map { row in
-                    (plan, Change(seq: 0, table: plan.sourceTable, operation: .insert, key: row[0], row: row[1], at: StateStore.now, origin: nil), nil)
+                    (
+                        plan,
+                        Change(
+                            seq: 0, table: plan.sourceTable, operation: .insert, key: row.key, row: row.row,
+                            at: StateStore.now, origin: nil), nil
+                    )
                 })
             let outcome = try to.queue.writeWithoutTransaction { db -> Outcome in
                 try db.inTransaction(.immediate) {
@@ -60,14 +71,19 @@ extension SyncEngine {
                         let key = plan.targetKey.map { values[$0] }
                         for (check, sql) in zip(checks, statements) where !values[check.target].isNull {
                             if let own = check.ownColumn, values[own] == values[check.target] { continue }
-                            guard try Int.fetchOne(db.cachedStatement(sql: sql.exists), arguments: StatementArguments(check.arguments(values))) != nil
-                            else {
+                            let exists = try RawStatement(sql: sql.exists, db)
+                            exists.bind(check.arguments(values))
+                            let found = try exists.step()
+                            exists.reset()
+                            guard found else {
                                 missing.append(item)
                                 break
                             }
                             // Only the reference, and only where the first pass left it empty: an
                             // application's edit of the row since then is not overwritten.
-                            try db.cachedStatement(sql: sql.fill).execute(arguments: StatementArguments([values[check.target]] + key))
+                            let fill = try RawStatement(sql: sql.fill, db)
+                            fill.bind([values[check.target]] + key)
+                            try fill.execute()
                             filled += db.changesCount
                         }
                     }

@@ -86,11 +86,17 @@ extension SyncEngine {
                 }
                 try CaptureSchema.clearContext(odb)
                 let changes = try Row.fetchAll(
-                    odb.cachedStatement(sql: "SELECT seq, tbl, op, key, row, at, changed FROM _tandem_changes WHERE seq > ? ORDER BY seq"),
+                    odb.cachedStatement(
+                        sql:
+                            "SELECT seq, tbl, op, CAST(key AS BLOB), CAST(row AS BLOB), at, changed FROM _tandem_changes WHERE seq > ? ORDER BY seq"
+                    ),
                     arguments: [before]
                 ).map {
+                    // Key and row as bytes: GRDB would repair text that is not valid UTF-8.
                     Change(
-                        seq: $0[0], table: $0[1], operation: Change.Operation(rawValue: $0[2]) ?? .update, key: $0[3], row: $0[4], at: $0[5],
+                        seq: $0[0], table: $0[1], operation: Change.Operation(rawValue: $0[2]) ?? .update,
+                        key: SQLLiteral.normalized($0[3] as Data? ?? Data()),
+                        row: ($0[4] as Data?).map(SQLLiteral.normalized), at: $0[5],
                         origin: tag, changed: $0[6])
                 }
                 let originHandle = odb.sqliteConnection!

@@ -372,11 +372,19 @@ public final class SyncEngine {
             var item = Item(plan: plan, change: change, mapped: nil, sourceRow: [], parkedID: parkedID)
             if change.isApplicable, let text = change.row {
                 do {
-                    item.sourceRow = try SQLLiteral.parseList(text)
+                    item.sourceRow = try SQLLiteral.parseList(text, names: plan.sourceColumns)
                     if try plan.filter?.passes(item.sourceRow) ?? true {
                         toMap[ObjectIdentifier(plan), default: []].append(items.count)
                         item.mapped = .success([])
                     }
+                } catch let error as SyncError where error.code == .invalidText {
+                    // Parked, never repaired: neither Arrow utf8 nor the other side's text can hold it.
+                    item.mapped = .failure(
+                        SyncError(
+                            .invalidText,
+                            "table \(plan.sourceTable) on the \(plan.direction.source) side, key \(change.key): \(error.message); "
+                                + "fix the value on the \(plan.direction.source) side (the update is captured), "
+                                + "then `tandem errors retry ID`"))
                 } catch let error as SyncError {
                     item.mapped = .failure(error)
                 } catch {
@@ -543,14 +551,18 @@ public final class SyncEngine {
         var result: [String: LocalEdits] = [:]
         let rows = try Row.fetchCursor(
             db.cachedStatement(
-                sql: "SELECT seq, key, row, at, op, changed FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq"),
+                sql: """
+                    SELECT seq, CAST(key AS BLOB), CAST(row AS BLOB), at, op, changed FROM _tandem_changes
+                    WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq
+                    """),
             arguments: [consumed, plan.targetTable])
         while let row = try rows.next() {
-            let stored: String = row[1]
+            // Key and row as bytes: GRDB would repair text that is not valid UTF-8.
+            let stored = SQLLiteral.normalized(row[1] as Data? ?? Data())
             guard let values = try? SQLLiteral.parseList(stored) else { continue }
             let key = SQLLiteral.quoteList(values)
             var edits = result[key] ?? LocalEdits(seq: row[0], key: stored, row: nil, at: 0)
-            edits.row = row[2]
+            edits.row = (row[2] as Data?).map(SQLLiteral.normalized)
             edits.at = row[3]
             if (row[4] as String) == "U", let columns = plan.changedCaptureColumns(row[5]) {
                 edits.columns.formUnion(columns)
@@ -903,13 +915,15 @@ public final class SyncEngine {
         try update.execute()
         try CaptureSchema.supersede(table: plan.targetTable, key: local.key, from: local.seq, note: note, db)
         let mask = plan.targetCaptureColumns.map { local.wholeRow || local.columns.contains($0) ? "1" : "0" }.joined()
-        try db.execute(
+        // Through the C API: GRDB binds text up to its first NUL, which would record another row.
+        let record = try RawStatement(
             sql: """
                 INSERT INTO _tandem_changes (tbl, op, key, row, at, origin, changed)
                 SELECT ?, 'U', ?, \(CaptureSchema.quoteList(nil, plan.targetCaptureColumns)), \(CaptureSchema.nowMilliseconds), NULL, ?
                 FROM \(CaptureSchema.identifier(plan.targetTable)) WHERE \(plan.keyCondition)
-                """,
-            arguments: StatementArguments([plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues))
+                """, db)
+        record.bind([plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues)
+        try record.execute()
         return true
     }
 

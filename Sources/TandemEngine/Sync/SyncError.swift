@@ -9,6 +9,8 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
         case configuration
         /// A table a map names does not exist on its side.
         case missingTable = "missing-table"
+        /// A text value is not valid UTF-8; Tandem parks the row rather than repair it.
+        case invalidText = "invalid-text"
         /// A value does not fit the column or transform.
         case badValue = "bad-value"
         /// A plugin transform or mapper failed.

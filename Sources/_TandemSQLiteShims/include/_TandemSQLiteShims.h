@@ -18,7 +18,8 @@ int _tandem_sqlite_enable_triggers(void *connection, int enabled);
 /// refuses the value; `tandem_refuse(value)`, NULL for NULL and otherwise
 /// an SQLITE_CONSTRAINT error that fails the statement; and the lookup cache
 /// `tandem_known(slot, values...)`, `tandem_learn(slot, values...)` and
-/// `tandem_forget()` (see checks.c).
+/// `tandem_forget()` (see checks.c); `tandem_valid_text(values...)`, 1 when
+/// every TEXT argument is valid UTF-8 (utf8.c).
 /// Returns SQLite's result code. Threading: as for any call on the connection.
 int _tandem_sqlite_register_functions(void *connection);
 
