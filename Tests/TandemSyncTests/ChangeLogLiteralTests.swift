@@ -31,6 +31,30 @@ struct ChangeLogLiteralTests {
         #expect(SQLLiteral.split(logged[0].1) == ["TX'4B006576696C'", "TX'610062'", "X'00FF'", "7"])
     }
 
+    @Test("A quote followed by a combining mark is doubled as SQLite's quote() doubles it, in keys, literals and identifiers (found by fuzzing)")
+    func quoteBeforeCombiningMark() throws {
+        let path = try Fixtures.temporaryDirectory("literals") + "/side.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT)") }
+        try queue.writeWithoutTransaction { db in try CaptureSchema.install(db, tables: [(name: "t", key: ["k"])]) }
+        // ' + U+0338 is one grapheme cluster: Foundation's replacingOccurrences(of: "'") does not see the quote.
+        try queue.write { db in try db.execute(sql: "INSERT INTO t VALUES (char(39, 824, 120), 'v')") }
+        let logged = try queue.read { db in
+            String(decoding: try Data.fetchOne(db, sql: "SELECT CAST(key AS BLOB) FROM _tandem_changes")!, as: UTF8.self)
+        }
+        let key = "'\u{0338}x"
+        #expect(logged == "'''\u{0338}x'")
+        #expect(SQLLiteral.quoteList([key.databaseValue]) == logged)
+        #expect(try SQLLiteral.parseList(logged) == [key.databaseValue])
+        // The same text as an SQL literal and as an identifier stays inside its quotes.
+        let name = "a\"\u{0301}b"
+        let selected = try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(CaptureSchema.literal(key)) AS \(CaptureSchema.identifier(name))")!
+        }
+        #expect(selected.columnNames.first == name)
+        #expect((selected[0] as String?) == key)
+    }
+
     @Test("A TX literal that is not valid UTF-8 is refused with the column and the byte, never repaired: a lone byte, an overlong form, a surrogate, a cut sequence")
     func invalidRefused() throws {
         for (literal, byte, of, hex) in [

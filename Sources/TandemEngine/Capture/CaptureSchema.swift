@@ -342,12 +342,12 @@ public enum CaptureSchema {
     public static func identifier(_ name: String) -> String {
         // Most names have no quote: skip Foundation's search and replace.
         guard name.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + name + "\"" }
-        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + SQLLiteral.doubling(UInt8(ascii: "\""), in: name) + "\""
     }
 
     /// `'text'`, with embedded quotes doubled.
-    static func literal(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    package static func literal(_ text: String) -> String {
+        "'" + SQLLiteral.doubling(UInt8(ascii: "'"), in: text) + "'"
     }
 
     private static func jsonList(_ names: [String]) -> String {
