@@ -297,6 +297,11 @@ public enum SQLLiteral {
         return String(decoding: result, as: UTF8.self)
     }
 
+    /// ``normalized(_:)`` of raw bytes, for the fuzz harness.
+    package static func normalized(bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { normalized($0) }
+    }
+
     /// ``normalized(_:)`` of a blob (the change log's `key` or `row` read with `CAST(... AS BLOB)`).
     static func normalized(_ data: Data) -> String {
         data.withUnsafeBytes { normalized($0.bindMemory(to: UInt8.self)) }
