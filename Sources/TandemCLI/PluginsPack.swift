@@ -20,7 +20,8 @@ struct PluginsPack: AsyncParsableCommand {
             it was.
 
             Example:
-              tandem plugins pack build/libwarehouses.so --manifest tandem-plugin.json --into plugins
+              tandem plugins pack build/libwarehouses.so \\
+                  --manifest tandem-plugin.json --into plugins
             """
     )
 
