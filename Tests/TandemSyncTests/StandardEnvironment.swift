@@ -11,6 +11,7 @@ enum StandardEnvironment {
     static let plugins = [
         "ReferenceData": "tandem.std.reference", "Customers": "tandem.std.customers", "Vendors": "tandem.std.vendors",
         "Products": "tandem.std.products", "PartyGAB": "tandem.std.party",
+        "ProspectToCash": "tandem.std.prospect-to-cash",
     ]
 
     /// Every standard map, parents first.
@@ -20,6 +21,9 @@ enum StandardEnvironment {
         "parties", "postal-address-locations", "postal-addresses", "party-postal-addresses", "electronic-addresses",
         "customers-accounts", "customers-contacts", "vendors", "contacts-for-party", "products",
         "product-unit-conversions",
+        "sites", "warehouses", "terms-of-delivery", "modes-of-delivery", "price-customer-groups", "sales-order-origins",
+        "default-order-settings", "sales-quotation-headers", "sales-quotation-lines", "sales-order-headers",
+        "sales-order-lines", "sales-invoice-headers", "sales-invoice-lines",
     ]
 
     /// Parents written by the ERP application: two companies and currencies,

@@ -50,7 +50,7 @@ struct StandardMapsTests {
         }
         #expect(seen.sorted() == StandardEnvironment.maps.sorted())
         let yaml = try String(contentsOfFile: fixture.directory + "/tandem.yaml", encoding: .utf8)
-        for map in ["companies", "unit-classes", "units", "products"] {
+        for map in ["companies", "unit-classes", "units", "products", "sales-invoice-headers", "sales-invoice-lines"] {
             #expect(
                 yaml.contains("  - name: \(map)\n    direction: erp-to-crm\n"), "\(map) is not one way in tandem.yaml")
         }
