@@ -92,7 +92,7 @@ struct ProspectToCashTests {
         }
         #expect(try SideReader.rows(fixture.crm, orderLine) == ["SO-100 1 2 24.0000000000 10.5000000000 1"])
         #expect(try SideReader.rows(fixture.erp, quoteLine) == ["C-Q-1 1 0.25 3.0000000000"])
-        try await StandardEnvironment.awaitInStep(fixture)
+        // Not `maps compare`: the quote made in Sales lacks the columns only F&O fills (`->`), until F&O next writes it.
         try StandardEnvironment.expectNothingParked(fixture)
     }
 
