@@ -19,7 +19,7 @@ enum ProspectToCash: TandemPlugin {
         MapsDocument(maps: [
             sites, warehouses, termsOfDelivery, modesOfDelivery, priceCustomerGroups, orderOrigins,
             defaultOrderSettings, quotationHeaders, quotationLines, orderHeaders, orderLines, invoiceHeaders,
-            invoiceLines,
+            invoiceLines, prospects,
         ])
     }
 
@@ -669,6 +669,48 @@ enum ProspectToCash: TandemPlugin {
             ]),
         dependsOn: ["companies", "products", "sites", "warehouses"])
 
+    // MARK: Prospects
+
+    /// Commerce B2B prospects → leads (#180): only B2B prospects, both ways.
+    static let prospects = TableMap(
+        id: "prospects", version: "1.0.0",
+        description:
+            "Commerce B2B prospects (RetailProspectEntity) and leads, per company; only B2B prospects on either side",
+        erp: TableReference(table: "RetailProspectEntity", key: ["DATAAREAID", "PROSPECTID"]),
+        crm: TableReference(table: "lead", key: ["msdyn_company", "msdyn_prospectid"]),
+        fields: [
+            StandardFields.company,
+            both("PROSPECTID", "msdyn_prospectid", nil),
+            both("PROSPECTNAME", "fullname", nil),
+            both("PROSPECTPARTYNUMBER", "msdyn_partyid", .party),
+            both("CURRENCYCODE", "transactioncurrencyid", .currency),
+            both("CUSTOMERGROUPID", "msdyn_customergroupid", .customerGroup),
+            StandardFields.yesNo("ISB2BPROSPECT", "msdyn_b2bcommerceprospect"),
+            StandardFields.options(
+                "B2BPROSPECTSTATUS", "msdyn_b2bprospectstatus",
+                OptionValues(["Pending": 192_350_000, "Approved": 192_350_001, "Rejected": 192_350_002])),
+            // Leads have one address, a business one: F&O gets the role, Dataverse the address type (1, bill to).
+            StandardFields.constantToERP("ADDRESSLOCATIONROLES", .string("Business")),
+            StandardFields.constantToCRM("address1_addresstypecode", .integer(1)),
+        ]
+            + StandardFields.copies([
+                "PRIMARYPHONENUMBER": "telephone1", "PRIMARYPHONENUMBEREXTENSION": "msdyn_telephone1extension",
+                "PRIMARYPHONENUMBERDESCRIPTION": "description", "PRIMARYEMAILADDRESS": "emailaddress1",
+                "PRIMARYEMAILADDRESSDESCRIPTION": "msdyn_emailaddress1description", "PRIMARYURL": "websiteurl",
+                "PRIMARYURLDESCRIPTION": "msdyn_websiteurldescription", "ADDRESSCITY": "address1_city",
+                "ADDRESSCOUNTRYREGIONISOCODE": "address1_country", "ADDRESSCOUNTYID": "address1_county",
+                "ADDRESSSTATEID": "address1_stateorprovince", "ADDRESSSTREET": "address1_line1",
+                "ADDRESSZIPCODE": "address1_postalcode", "ADDRESSPOSTBOX": "address1_postofficebox",
+                "COMPANYNAME": "companyname", "COMPANYSIZE": "numberofemployees",
+                "ADDRESSLATITUDE": "address1_latitude",
+                "ADDRESSLONGITUDE": "address1_longitude", "SALESTAXGROUPCODE": "msdyn_salestaxgroup",
+                "PRIMARYFAXNUMBER": "fax", "PRIMARYFAXNUMBERDESCRIPTION": "msdyn_faxdescription",
+                "PRIMARYFAXNUMBEREXTENSION": "msdyn_faxextension",
+                "RETAILCHANNELOPERATINGUNITPARTYNUMBER": "msdyn_retailchannel",
+            ]),
+        filters: Filters(erpToCrm: "ISB2BPROSPECT = 'Yes'", crmToErp: "msdyn_b2bcommerceprospect = 1"),
+        dependsOn: ["companies", "currencies", "customer-groups", "parties"])
+
     // MARK: DDL
 
     /// Whole-number columns; every other column not holding a Dataverse
@@ -677,7 +719,7 @@ enum ProspectToCash: TandemPlugin {
         "LINECREATIONSEQUENCENUMBER", "sequencenumber", "INVENTORYLEADTIMEDAYS", "msdyn_inventoryleadtimedays",
         "PROCUREMENTLEADTIMEDAYS", "msdyn_procurementleadtimedays", "SALESLEADTIMEDAYS", "msdyn_salesleadtimedays",
         "SALESATPTIMEFENCEDAYS", "msdyn_salesatptimefencedays", "INVENTORYATPTIMEFENCEDAYS",
-        "msdyn_inventoryatptimefencedays",
+        "msdyn_inventoryatptimefencedays", "COMPANYSIZE", "numberofemployees",
     ]
 
     /// CRM columns the maps do not write but the CRM application sets, which

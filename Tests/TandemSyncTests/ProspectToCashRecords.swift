@@ -9,7 +9,7 @@ extension RoundTrip {
     static let prospectToCash: [RoundTrip] = [
         p2cSites, p2cWarehouses, p2cTermsOfDelivery, p2cModesOfDelivery, p2cPriceCustomerGroups, p2cOrderOrigins,
         p2cDefaultOrderSettings, p2cQuotationHeaders, p2cQuotationLines, p2cOrderHeaders, p2cOrderLines,
-        p2cInvoiceHeaders, p2cInvoiceLines,
+        p2cInvoiceHeaders, p2cInvoiceLines, p2cProspects,
     ]
 
     static let p2cSites = RoundTrip(
@@ -333,4 +333,28 @@ extension RoundTrip {
         update: (
             ["INVOICEDQUANTITY": "'2'"], ["quantity": "'2'", "msdyn_inventoryquantity": "'24.0000000000'"]
         ))
+
+    static let p2cProspects = RoundTrip(
+        map: "prospects",
+        erp: Record(
+            table: "RetailProspectEntity", key: ["DATAAREAID", "PROSPECTID"],
+            row: [
+                "DATAAREAID": "'usmf'", "PROSPECTID": "'PR-1'", "PROSPECTNAME": "'Fabrikam Ελλάς'",
+                "PROSPECTPARTYNUMBER": "'000001'", "CURRENCYCODE": "'EUR'", "CUSTOMERGROUPID": "'10'",
+                "ISB2BPROSPECT": "'Yes'", "B2BPROSPECTSTATUS": "'Pending'", "ADDRESSLOCATIONROLES": "'Business'",
+                "PRIMARYEMAILADDRESS": "'buyer@fabrikam.example'", "ADDRESSCITY": "'Athens'",
+                "ADDRESSCOUNTRYREGIONISOCODE": "'GR'", "COMPANYSIZE": "250", "ADDRESSLATITUDE": "'37.9838'",
+            ]),
+        crm: Record(
+            table: "lead", key: ["msdyn_company", "msdyn_prospectid"],
+            row: [
+                "msdyn_company": "'usmf'", "msdyn_prospectid": "'PR-1'", "fullname": "'Fabrikam Ελλάς'",
+                "msdyn_partyid": "'000001'", "transactioncurrencyid": "'EUR'", "msdyn_customergroupid": "'10'",
+                "msdyn_b2bcommerceprospect": "1", "msdyn_b2bprospectstatus": "192350000",
+                "address1_addresstypecode": "1", "emailaddress1": "'buyer@fabrikam.example'",
+                "address1_city": "'Athens'", "address1_country": "'GR'", "numberofemployees": "250",
+                "address1_latitude": "'37.9838'",
+            ]),
+        update: (["B2BPROSPECTSTATUS": "'Approved'"], ["msdyn_b2bprospectstatus": "192350001"]),
+        second: (["PROSPECTID": "'PR-CRM'"], ["msdyn_prospectid": "'PR-CRM'"]))
 }

@@ -146,4 +146,33 @@ struct ProspectToCashTests {
             try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM invoicedetail WHERE invoiceid = 'INV-000'") == 1
         }
     }
+
+    @Test(
+        "Only B2B prospects become leads and only B2B leads become prospects; the address role and type constants land on their sides"
+    )
+    func onlyB2BProspects() async throws {
+        let (fixture, engine) = try await Self.start("p2c-prospects")
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO RetailProspectEntity (DATAAREAID, PROSPECTID, PROSPECTNAME, ISB2BPROSPECT) VALUES ('usmf', 'PR-RETAIL', 'Walk-in', 'No');
+            INSERT INTO RetailProspectEntity (DATAAREAID, PROSPECTID, PROSPECTNAME, ISB2BPROSPECT) VALUES ('usmf', 'PR-B2B', 'Fabrikam', 'Yes');
+            """)
+        try SideReader.execute(
+            fixture.crm,
+            """
+            INSERT INTO lead (msdyn_company, msdyn_prospectid, fullname, msdyn_b2bcommerceprospect) VALUES ('usmf', 'L-SALES', 'A Sales lead', 0);
+            INSERT INTO lead (msdyn_company, msdyn_prospectid, fullname, msdyn_b2bcommerceprospect) VALUES ('usmf', 'L-B2B', 'A B2B lead', 1);
+            """)
+        let leads = "SELECT msdyn_prospectid || ' ' || quote(address1_addresstypecode) FROM lead ORDER BY 1"
+        let prospects = "SELECT PROSPECTID || ' ' || quote(ADDRESSLOCATIONROLES) FROM RetailProspectEntity ORDER BY 1"
+        try await waitUntil {
+            try SideReader.rows(fixture.crm, leads).count == 3 && SideReader.rows(fixture.erp, prospects).count == 3
+        }
+        #expect(try SideReader.rows(fixture.crm, leads) == ["L-B2B NULL", "L-SALES NULL", "PR-B2B 1"])
+        #expect(
+            try SideReader.rows(fixture.erp, prospects) == ["L-B2B 'Business'", "PR-B2B NULL", "PR-RETAIL NULL"])
+        try StandardEnvironment.expectNothingParked(fixture)
+    }
 }

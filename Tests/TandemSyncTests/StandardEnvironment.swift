@@ -23,7 +23,7 @@ enum StandardEnvironment {
         "product-unit-conversions",
         "sites", "warehouses", "terms-of-delivery", "modes-of-delivery", "price-customer-groups", "sales-order-origins",
         "default-order-settings", "sales-quotation-headers", "sales-quotation-lines", "sales-order-headers",
-        "sales-order-lines", "sales-invoice-headers", "sales-invoice-lines",
+        "sales-order-lines", "sales-invoice-headers", "sales-invoice-lines", "prospects",
     ]
 
     /// Parents written by the ERP application: two companies and currencies,
