@@ -522,6 +522,18 @@ enum ProspectToCash: TandemPlugin {
                 "PRIMARYADDRESSSTREET": "msdyn_primaryaddressstreet",
                 "PRIMARYADDRESSZIPCODE": "msdyn_primaryaddresszipcode",
                 "FORMATTEDPRIMARYADDRESS": "msdyn_formattedprimaryaddress",
+                "PRIMARYADDRESSCOUNTYID": "msdyn_primaryaddresscountyid",
+                "PRIMARYADDRESSDISTRICTNAME": "msdyn_primaryaddressdistrictname",
+                "PRIMARYADDRESSLATITUDE": "msdyn_primaryaddresslatitude",
+                "PRIMARYADDRESSLONGITUDE": "msdyn_primaryaddresslongitude",
+                "PRIMARYADDRESSLOCATIONROLES": "msdyn_primaryaddresslocationrole",
+                "PRIMARYADDRESSLOCATIONSALESTAXGROUPCODE": "msdyn_primaryaddresslocationsalestaxgroupcode",
+                "PRIMARYADDRESSBUILDINGCOMPLIMENT": "msdyn_primaryaddressbuildingcompliment",
+                "PRIMARYADDRESSCITYINKANA": "msdyn_primaryaddresscityinkana",
+                "PRIMARYADDRESSSTREETINKANA": "msdyn_primaryaddressstreetinkana",
+                "PRIMARYADDRESSDESCRIPTION": "msdyn_primaryaddressdescription",
+                "PRIMARYADDRESSPOSTBOX": "msdyn_primaryaddresspostbox",
+                "PRIMARYADDRESSSTREETNUMBER": "msdyn_primaryaddressstreetnumber",
             ])
             + StandardFields.flags([
                 "ISRECEIVINGWAREHOUSEOVERRIDEALLOWED": "msdyn_isreceivingwarehouseoverrideallowed",
@@ -560,11 +572,67 @@ enum ProspectToCash: TandemPlugin {
             both("PRIMARYADDRESSSTREET", "msdyn_primaryaddressstreet", nil),
             both("PRIMARYADDRESSZIPCODE", "msdyn_primaryaddresszipcode", nil),
             both("FORMATTEDPRIMARYADDRESS", "msdyn_formattedprimaryaddress", nil),
+            StandardFields.options(
+                "AUTOUPDATESHIPMENTRULE", "msdyn_autoupdateshipmentrule",
+                OptionValues(["Always": 0, "OnQuantityDecrease": 1])),
+            StandardFields.options(
+                "RAWMATERIALPICKINGINVENTORYISSUESTATUS", "msdyn_rawmaterialpickinginventoryissuestatus",
+                OptionValues(["Pick": 0, "Reserve": 1])),
         ]
+            + StandardFields.copies([
+                "DEFAULTCONTAINERTYPEID": "msdyn_defaultcontainertypeid",
+                "PRIMARYADDRESSBUILDINGCOMPLIMENT": "msdyn_primaryaddressbuildingcompliment",
+                "PRIMARYADDRESSPOSTBOX": "msdyn_primaryaddresspostbox",
+                "PRIMARYADDRESSSTREETNUMBER": "msdyn_primaryaddressstreetnumber",
+                "INVENTORYCOUNTINGREASONCODEPOLICYNAME": "msdyn_inventorycountingreasoncodepolicyname",
+                "EXTERNALLYLOCATEDWAREHOUSEVENDORACCOUNTNUMBER": "msdyn_externallylocatedwarehousevendoraccountnu",
+                "WAREHOUSEWORKPROCESSINGPOLICYNAME": "msdyn_warehouseworkprocessingpolicyname",
+                // F&O's own misspelling of the column is kept, as the reference gives it.
+                "MASTERPLANNINGWORKCALENDARDID": "msdyn_masterplanningworkcalendarid",
+                "RETAILSTOREQUANTITYALLOCATIONREPLENISMENTRULEWEIGHT": "msdyn_storeqtyallocationreplenishmentweight",
+                "WAREHOUSELOCATIONIDBINIDFORMAT": "msdyn_warehouselocationidbinidformat",
+                "WAREHOUSELOCATIONIDRACKIDFORMAT": "msdyn_warehouselocationidrackidformat",
+                "WAREHOUSELOCATIONIDSHELFIDFORMAT": "msdyn_warehouselocationidshelfidformat",
+                "WAREHOUSESPECIFICDEFAULTINVENTORYSTATUSID": "msdyn_warehousespecificdefaultinventorystatusid",
+                "PRIMARYADDRESSCOUNTYID": "msdyn_primaryaddresscountyid",
+                "PRIMARYADDRESSDISTRICTNAME": "msdyn_primaryaddressdistrictname",
+                "PRIMARYADDRESSLATITUDE": "msdyn_primaryaddresslatitude",
+                "PRIMARYADDRESSLONGITUDE": "msdyn_primaryaddresslongitude",
+                "PRIMARYADDRESSLOCATIONROLES": "msdyn_primaryaddresslocationroles",
+                "PRIMARYADDRESSLOCATIONSALESTAXGROUPCODE": "msdyn_primaryaddresslocationsalestaxgroupcode",
+                "PRIMARYADDRESSSTATEID": "msdyn_primaryaddressstateid",
+                "EXTERNALLYLOCATEDWAREHOUSECUSTOMERACCOUNTNUMBER": "msdyn_externallylocatedwarehousecustomeraccount",
+                "PRIMARYADDRESSCITYINKANA": "msdyn_primaryaddresscityinkana",
+                "PRIMARYADDRESSSTREETINKANA": "msdyn_primaryaddressstreetinkana",
+                "PRIMARYADDRESSDESCRIPTION": "msdyn_primaryaddressdescription",
+            ])
+            // VM-bool: F&O NoYes to a Dataverse boolean, as VM-BOOL.
             + StandardFields.flags([
                 "ISRETAILSTOREWAREHOUSE": "msdyn_isretailstorewarehouse",
                 "AREADVANCEDWAREHOUSEMANAGEMENTPROCESSESENABLED": "msdyn_useadvancedwarehousemanagementprocesses",
                 "ISPRIMARYADDRESSASSIGNED": "msdyn_isprimaryaddressassigned",
+                "AREITEMSCOVERAGEPLANNEDMANUALLY": "msdyn_areitemscoverageplannedmanually",
+                "ARELABORSTANDARDSALLOWED": "msdyn_arelaborstandardsallowed",
+                "AREWAREHOUSELOCATIONCHECKDIGITSUNIQUE": "msdyn_arewarehouselocationcheckdigitsunique",
+                "ISFALLBACKWAREHOUSE": "msdyn_isfallbackwarehouse",
+                "ISFINANCIALNEGATIVERETAILSTOREINVENTORYALLOWED": "msdyn_financialnegativestoreinventoryallowed",
+                "ISPALLETMOVEMENTDURINGCYCLECOUNTINGALLOWED": "msdyn_palletmovementduringcyclecountingallowed",
+                "ISPHYSICALNEGATIVERETAILSTOREINVENTORYALLOWED": "msdyn_physicalnegativestoreinventoryallowed",
+                "ISREFILLEDFROMMAINWAREHOUSE": "msdyn_isrefilledfrommainwarehouse",
+                "SHOULDWAREHOUSELOCATIONIDINCLUDEAISLEID": "msdyn_shouldwarehouselocationincludeaisleid",
+                "AREPICKINGLISTSDELIVERYMODESPECIFIC": "msdyn_arepickinglistsdeliverymodespecific",
+                "AREPICKINGLISTSSHIPMENTSPECIFICONLY": "msdyn_arepickinglistshipmentspecificonly",
+                "ISBILLOFLADINGPRINTINGBEFORESHIPMENTCONFIRMATIONENABLED":
+                    "msdyn_printbillofladingbeforeshipconfirmation",
+                "WILLAUTOMATICLOADRELEASERESERVEINVENTORY": "msdyn_willautomaticloadreleaseinventory",
+                "WILLINVENTORYSTATUSCHANGEREMOVEBLOCKING": "msdyn_willinventorystatuschangeremoveblocking",
+                "WILLMANUALLOADRELEASERESERVEINVENTORY": "msdyn_willmanualloadreleasereserveinventory",
+                "WILLORDERRELEASINGCONSOLIDATESHIPMENTS": "msdyn_willorderreleasingconsolidateshipments",
+                "WILLPRODUCTIONBOMSRESERVEWAREHOUSELEVELONLY": "msdyn_productionbomsreservewarehouselevel",
+                "WILLSHIPPINGCANCELLATIONDECREMENTLOADQUANITY": "msdyn_shippingcanceldecrementloadquantity",
+                "WILLWAREHOUSELOCATIONIDINCLUDEBINIDBYDEFAULT": "msdyn_warehouselocationidincludeblindid",
+                "WILLWAREHOUSELOCATIONIDINCLUDERACKIDBYDEFAULT": "msdyn_warehouselocationincluderackidbydefault",
+                "WILLWAREHOUSELOCATIONIDINCLUDESHELFIDBYDEFAULT": "msdyn_warehouselocationidincludeshelfid",
             ]),
         dependsOn: ["companies", "sites"])
 
@@ -658,7 +726,24 @@ enum ProspectToCash: TandemPlugin {
                 "SALESLEADTIMEDAYS": "msdyn_salesleadtimedays",
                 "SALESATPTIMEFENCEDAYS": "msdyn_salesatptimefencedays",
                 "INVENTORYATPTIMEFENCEDAYS": "msdyn_inventoryatptimefencedays",
+                "INVENTORYATPDELAYEDDEMANDOFFSETDAYS": "msdyn_inventoryatpdelayeddemandoffsetdays",
+                "INVENTORYATPDELAYEDSUPPLYOFFSETDAYS": "msdyn_inventoryatpdelayedsupplyoffsetdays",
+                "INVENTORYATPBACKWARDDEMANDTIMEFENCEDAYS": "msdyn_inventoryatpbackwarddemandtimefencedays",
+                "INVENTORYATPBACKWARDSUPPLYTIMEFENCEDAYS": "msdyn_inventoryatpbackwardsupplytimefencedays",
+                "SALESATPDELAYEDDEMANDOFFSETDAYS": "msdyn_salesatpdelayeddemandoffsetdays",
+                "SALESATPDELAYEDSUPPLYOFFSETDAYS": "msdyn_salesatpdelayedsupplyoffsetdays",
+                "SALESATPBACKWARDDEMANDTIMEFENCEDAYS": "msdyn_salesatpbackwarddemandtimefencedays",
+                "SALESATPBACKWARDSUPPLYTIMEFENCEDAYS": "msdyn_salesatpbackwardsupplytimefencedays",
             ])
+            // F&O booleans (not NoYes) on the two ATP rows, `false:False, true:True` in the reference.
+            + [
+                StandardFields.options(
+                    "ISINVENTORYATPINCLUDINGPLANNEDORDERS", "msdyn_isinventoryatpincludingplannedorders",
+                    OptionValues(["False": 0, "True": 1])),
+                StandardFields.options(
+                    "ISSALESATPINCLUDINGPLANNEDORDERS", "msdyn_issalesatpincludingplannedorders",
+                    OptionValues(["False": 0, "True": 1])),
+            ]
             + StandardFields.flags([
                 "ARESALESORDERPROMISINGDEFAULTSOVERRIDDEN": "msdyn_aresalesorderdefaultsoverridden",
                 "AREINVENTORYORDERPROMISINGDEFAULTSOVERRIDDEN": "msdyn_areinventoryorderdefaultsoverridden",
@@ -666,6 +751,14 @@ enum ProspectToCash: TandemPlugin {
                 "ISSALESWAREHOUSEMANDATORY": "msdyn_issaleswarehousemandatory",
                 "ISSALESPROCESSINGSTOPPED": "msdyn_issalesprocessingstopped",
                 "ISSALESLEADTIMEOVERRIDDEN": "msdyn_issalesleadtimeoverridden",
+                "ISINVENTORYUSINGWORKINGDAYS": "msdyn_isinventoryusingworkingdays",
+                "ISINVENTORYSITEMANDATORY": "msdyn_isinventorysitemandatory",
+                "ISINVENTORYPROCESSINGSTOPPED": "msdyn_isinventoryprocessingstopped",
+                "ISPROCUREMENTUSINGWORKINGDAYS": "msdyn_isprocurementusingworkingdays",
+                "ISPROCUREMENTSITEMANDATORY": "msdyn_isprocurementsitemandatory",
+                "ISPROCUREMENTPROCESSINGSTOPPED": "msdyn_isprocurementprocessingstopped",
+                "ISINVENTORYWAREHOUSEMANDATORY": "msdyn_isinventorywarehousemandatory",
+                "ISPROCUREMENTWAREHOUSEMANDATORY": "msdyn_isprocurementwarehousemandatory",
             ]),
         dependsOn: ["companies", "products", "sites", "warehouses"])
 
@@ -715,12 +808,19 @@ enum ProspectToCash: TandemPlugin {
 
     /// Whole-number columns; every other column not holding a Dataverse
     /// option set or boolean is TEXT (codes, exact decimals, ISO dates).
-    static let integerColumns: Set<String> = [
+    static let integerColumns = Set([
         "LINECREATIONSEQUENCENUMBER", "sequencenumber", "INVENTORYLEADTIMEDAYS", "msdyn_inventoryleadtimedays",
         "PROCUREMENTLEADTIMEDAYS", "msdyn_procurementleadtimedays", "SALESLEADTIMEDAYS", "msdyn_salesleadtimedays",
         "SALESATPTIMEFENCEDAYS", "msdyn_salesatptimefencedays", "INVENTORYATPTIMEFENCEDAYS",
         "msdyn_inventoryatptimefencedays", "COMPANYSIZE", "numberofemployees",
-    ]
+    ]).union(
+        ["INVENTORY", "SALES"].flatMap { prefix in
+            [
+                "DELAYEDDEMANDOFFSETDAYS", "DELAYEDSUPPLYOFFSETDAYS", "BACKWARDDEMANDTIMEFENCEDAYS",
+                "BACKWARDSUPPLYTIMEFENCEDAYS",
+            ]
+            .flatMap { ["\(prefix)ATP\($0)", "msdyn_\(prefix.lowercased())atp\($0.lowercased())"] }
+        })
 
     /// CRM columns the maps do not write but the CRM application sets, which
     /// the filters read: a quote's or order's state (Active, 0, by default as

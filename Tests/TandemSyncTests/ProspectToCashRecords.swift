@@ -19,13 +19,14 @@ extension RoundTrip {
             row: [
                 "DATAAREAID": "'usmf'", "SITEID": "'2'", "SITENAME": "'East'", "TAXBRANCHCODE": "'TB1'",
                 "ISPRIMARYADDRESSASSIGNED": "'Yes'", "PRIMARYADDRESSCITY": "'Seattle'",
+                "PRIMARYADDRESSLATITUDE": "'47.6062095'",
             ]),
         crm: Record(
             table: "msdyn_operationalsite", key: ["msdyn_company", "msdyn_siteid"],
             row: [
                 "msdyn_company": "'usmf'", "msdyn_siteid": "'2'", "msdyn_sitename": "'East'",
                 "msdyn_taxbranchcode": "'TB1'", "msdyn_isprimaryaddressassigned": "1",
-                "msdyn_primaryaddresscity": "'Seattle'",
+                "msdyn_primaryaddresscity": "'Seattle'", "msdyn_primaryaddresslatitude": "'47.6062095'",
             ]),
         update: (
             ["SITENAME": "'East coast'", "ISPRIMARYADDRESSASSIGNED": "'No'"],
@@ -43,6 +44,8 @@ extension RoundTrip {
                 "MAXIMUMPICKINGLISTLINEQUANTITY": "'100.5'",
                 "WAREHOUSERELEASERESERVATIONREQUIREMENTRULE":
                     "'AllowPartialReservation'",
+                "AUTOUPDATESHIPMENTRULE": "'OnQuantityDecrease'", "ISFALLBACKWAREHOUSE": "'Yes'",
+                "MASTERPLANNINGWORKCALENDARDID": "'Std'",
             ]),
         crm: Record(
             table: "msdyn_warehouse", key: ["msdyn_company", "msdyn_warehouseidentifier"],
@@ -51,6 +54,8 @@ extension RoundTrip {
                 "msdyn_description": "'Overflow'", "msdyn_operationalsite": "'1'", "msdyn_warehousetype": "192350002",
                 "msdyn_isretailstorewarehouse": "0", "msdyn_maximumpickinglistlinequantity": "'100.5'",
                 "msdyn_warehousereleasereservationrequirement": "192350001",
+                "msdyn_autoupdateshipmentrule": "1", "msdyn_isfallbackwarehouse": "1",
+                "msdyn_masterplanningworkcalendarid": "'Std'",
             ]),
         update: (["WAREHOUSETYPE": "'Standard'"], ["msdyn_warehousetype": "192350003"]),
         second: (["WAREHOUSEID": "'13'"], ["msdyn_warehouseidentifier": "'13'"]))
@@ -113,7 +118,8 @@ extension RoundTrip {
             row: [
                 "DATAAREAID": "'usmf'", "ITEMNUMBER": "'D0000'", "SALESSITEID": "'1'", "SALESWAREHOUSEID": "'11'",
                 "SALESORDERPROMISINGMETHOD": "'Atp'", "STANDARDSALESORDERQUANTITY": "'12.5'", "SALESLEADTIMEDAYS": "3",
-                "ISSALESSITEMANDATORY": "'Yes'",
+                "ISSALESSITEMANDATORY": "'Yes'", "ISSALESATPINCLUDINGPLANNEDORDERS": "'True'",
+                "SALESATPBACKWARDDEMANDTIMEFENCEDAYS": "7",
             ]),
         crm: Record(
             table: "msdyn_productdefaultordersetting", key: ["msdyn_company", "msdyn_itemnumber"],
@@ -121,7 +127,8 @@ extension RoundTrip {
                 "msdyn_company": "'usmf'", "msdyn_itemnumber": "'D0000'", "msdyn_salessite": "'1'",
                 "msdyn_saleswarehouse": "'11'", "msdyn_salesorderpromisingmethod": "192350002",
                 "msdyn_standardsalesorderquantity": "'12.5'", "msdyn_salesleadtimedays": "3",
-                "msdyn_issalessitemandatory": "1",
+                "msdyn_issalessitemandatory": "1", "msdyn_issalesatpincludingplannedorders": "1",
+                "msdyn_salesatpbackwarddemandtimefencedays": "7",
             ]),
         update: (
             ["SALESORDERPROMISINGMETHOD": "'Ctp'", "STANDARDSALESORDERQUANTITY": "'0.0000000001'"],
