@@ -68,6 +68,7 @@ enum ProspectToCash: TandemPlugin {
             ]))
     }()
 
+    /// The location role a delivery term takes its sales tax from (#198): F&O's `LogisticsLocationRoleType`.
     static let salesTaxLocationRole = OptionValues([
         "None": 192_350_000, "Invoice": 192_350_001, "Delivery": 192_350_002, "Swift": 192_350_003,
         "Payment": 192_350_004, "Service": 192_350_005, "Home": 192_350_006, "Other": 192_350_007,
@@ -76,25 +77,30 @@ enum ProspectToCash: TandemPlugin {
         "Unlading_W": 192_350_016, "HeadCompany_IT": 192_350_017, "StableOrganization_IT": 192_350_018,
     ])
 
+    /// Who pays the freight under a delivery term (#198).
     static let freightChargeTerms = OptionValues([
         "Prepaid": 192_350_000, "Collect": 192_350_001, "ThirdParty": 192_350_002, "Nofreight": 192_350_003,
     ])
 
+    /// A warehouse's type (#204); the `_RU` and `ITM` values are F&O's country and landed-cost types.
     static let warehouseType = OptionValues([
         "GoodsInRoute_RU": 192_350_000, "Transit": 192_350_001, "Quarantine": 192_350_002, "Standard": 192_350_003,
         "ITMGIT": 192_350_004, "ITMUnder": 192_350_005,
     ])
 
+    /// How much of an order must be reserved before it is released to the warehouse (#204).
     static let releaseReservationRequirement = OptionValues([
         "NotApplicable": 192_350_000, "AllowPartialReservation": 192_350_001, "RequireFullReservation": 192_350_002,
     ])
 
+    /// Which reservations an inventory status change removes (#204).
     static let statusChangeReservationRemoval = OptionValues([
         "None": 192_350_000, "Reservation": 192_350_001, "MarkingReservation": 192_350_002,
     ])
 
     // MARK: Lookups
 
+    /// Lookups by the parent map's key column on each side; the parent is looked for in the row's company.
     static let site = Lookup(map: "sites", erp: "SITEID", crm: "msdyn_siteid")
     static let warehouse = Lookup(map: "warehouses", erp: "WAREHOUSEID", crm: "msdyn_warehouseidentifier")
     static let product = Lookup(map: "products", erp: "PRODUCTNUMBER", crm: "msdyn_productnumber")

@@ -29,7 +29,7 @@ struct ProspectToCashTests {
 
     /// The standard environment with the P2C seed in step too.
     static func start(_ label: String) async throws -> (fixture: SyncFixture, engine: Process) {
-        let (fixture, engine) = try await StandardEnvironment.start(label)
+        let (fixture, engine) = try await StandardEnvironment.start(label, maps: StandardEnvironment.allMaps)
         try SideReader.execute(fixture.erp, seed)
         try await StandardEnvironment.awaitInStep(fixture)
         return (fixture, engine)
