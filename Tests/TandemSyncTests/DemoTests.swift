@@ -28,9 +28,14 @@ struct DemoTests {
         }
         #expect(maps.firstIndex(of: "parties")! < maps.firstIndex(of: "customers-accounts")!)
         #expect(maps.firstIndex(of: "units")! < maps.firstIndex(of: "products")!)
+        // The demo has no sample quotes, orders or invoices yet (issue 23's demo part): those maps run, empty and in step.
+        let prospectToCash = Set(try StandardEnvironment.mapsDocument(fixture, plugin: "tandem.std.prospect-to-cash").maps.map(\.id))
+        #expect(prospectToCash.isSubset(of: maps), "\(maps)")
         for comparison in comparisons where comparison["map"] as? String != "customers-accounts" {
             #expect(comparison["inStep"] as? Bool == true, "\(comparison)")
-            #expect((comparison["carried"] as? Int ?? 0) > 0, "\(comparison)")
+            if !prospectToCash.contains(comparison["map"] as? String ?? "") {
+                #expect((comparison["carried"] as? Int ?? 0) > 0, "\(comparison)")
+            }
         }
         // The bad row (11 decimals of credit limit) is the only thing out of step.
         let accounts = try #require(comparisons.first { $0["map"] as? String == "customers-accounts" })

@@ -11,6 +11,7 @@ enum StandardEnvironment {
     static let plugins = [
         "ReferenceData": "tandem.std.reference", "Customers": "tandem.std.customers", "Vendors": "tandem.std.vendors",
         "Products": "tandem.std.products", "PartyGAB": "tandem.std.party",
+        "ProspectToCash": "tandem.std.prospect-to-cash",
     ]
 
     /// Every standard map, parents first.
@@ -21,6 +22,18 @@ enum StandardEnvironment {
         "customers-accounts", "customers-contacts", "vendors", "contacts-for-party", "products",
         "product-unit-conversions",
     ]
+
+    /// The prospect-to-cash maps, parents first. Only the tests that need
+    /// them run them: 14 more maps make every engine of the master-data tests
+    /// slower on a shared machine.
+    static let prospectToCashMaps = [
+        "sites", "warehouses", "terms-of-delivery", "modes-of-delivery", "price-customer-groups", "sales-order-origins",
+        "default-order-settings", "sales-quotation-headers", "sales-quotation-lines", "sales-order-headers",
+        "sales-order-lines", "sales-invoice-headers", "sales-invoice-lines", "prospects",
+    ]
+
+    /// Every map of every standard plugin.
+    static let allMaps = maps + prospectToCashMaps
 
     /// Parents written by the ERP application: two companies and currencies,
     /// terms of payment, groups, unit classes and units with conversions, two
@@ -46,9 +59,12 @@ enum StandardEnvironment {
             VALUES ('usmf', 'D0000', 'Seed product', 'box', 'ea', 'Item');
         """
 
-    /// `tandem init` with every standard map, every map running, the engine
-    /// started and the seed in step on both sides (checked with `tandem maps compare`).
-    static func start(_ label: String) async throws -> (fixture: SyncFixture, engine: Process) {
+    /// `tandem init` with `maps` (the master-data maps unless told), every
+    /// map running, the engine started and the seed in step on both sides
+    /// (checked with `tandem maps compare`).
+    static func start(
+        _ label: String, maps: [String] = StandardEnvironment.maps
+    ) async throws -> (fixture: SyncFixture, engine: Process) {
         let fixture = try SyncFixture.make(label, maps: maps)
         let run = try fixture.tandem(["maps", "run"] + maps)
         try #require(run.status == 0, "\(run.stderr)")
