@@ -1,12 +1,15 @@
 /// The documented `tandem.yaml` that `tandem init` writes.
 enum ConfigTemplate {
     static func render(name: String, maps: [(name: String, direction: MapDirection)]) -> String {
-        let mapLines = maps.isEmpty
+        let mapLines =
+            maps.isEmpty
             ? "maps: []\n  # - name: sample.customers    # a map id from `tandem plugins list`\n"
-            : "maps:\n" + maps.map { map in
-                let oneWay = map.direction == .both ? "" : "    # one way: the map's fields flow only this way\n"
-                return "  - name: \(map.name)\n    direction: \(map.direction.rawValue)\n\(oneWay)    master: \(map.direction == .crmToErp ? "crm" : "erp")\n"
-            }.joined()
+            : "maps:\n"
+                + maps.map { map in
+                    let oneWay = map.direction == .both ? "" : "    # one way: the map's fields flow only this way\n"
+                    return
+                        "  - name: \(map.name)\n    direction: \(map.direction.rawValue)\n\(oneWay)    master: \(map.direction == .crmToErp ? "crm" : "erp")\n"
+                }.joined()
         return """
             # Tandem environment. Every path is relative to this file.
             # `tandem run` in this folder (or `tandem run --env DIR`) syncs it;
@@ -41,6 +44,8 @@ enum ConfigTemplate {
               prune_interval_s: 5     # how often consumed changes leave the change logs
               busy_timeout_s: 30      # how long to wait for a side an application holds locked
               transient_error_after_s: 60   # a side failing this long shows in `tandem errors list`
+              applied_retention_h: 24       # applied changes stay this long in the source's change log,
+              applied_retention_changes: 1000000   # and at most this many: what `maps recover --resend` can re-send
 
             # How long `tandem log` history is kept (the running engine prunes older entries);
             # parked changes and open conflicts are never pruned.

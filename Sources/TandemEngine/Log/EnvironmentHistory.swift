@@ -86,12 +86,16 @@ public enum EnvironmentHistory {
             "engine.prune_interval_s": String(config.engine.pruneIntervalSeconds),
             "engine.busy_timeout_s": String(config.engine.busyTimeoutSeconds),
             "engine.transient_error_after_s": String(config.engine.transientErrorAfterSeconds),
+            "engine.applied_retention_h": String(config.engine.appliedRetentionHours),
+            "engine.applied_retention_changes": String(config.engine.appliedRetentionChanges),
             "log.retention_days": String(config.log.retentionDays),
             "log.conflict_retention_days": String(config.log.conflictRetentionDays),
         ]
         // Alert rules and subscriptions: what they do, never a URL or header value (the
         // activity log is readable by more people than tandem.yaml).
-        if !config.alerts.rules.isEmpty { result["alerts.check_interval_ms"] = String(config.alerts.checkIntervalMilliseconds) }
+        if !config.alerts.rules.isEmpty {
+            result["alerts.check_interval_ms"] = String(config.alerts.checkIntervalMilliseconds)
+        }
         for rule in config.alerts.rules {
             result["alerts.\(rule.name)"] =
                 rule.conditionText + " on " + (rule.maps?.joined(separator: ", ") ?? "every map")

@@ -42,7 +42,7 @@ public final class SyncEngine {
     /// Nil unless a metrics backend is bootstrapped (`tandem run --metrics`).
     let metrics: EngineMetrics?
 
-    private(set) var states: [String: MapState] = [:]
+    var states: [String: MapState] = [:]
     /// Consumed source sequence per direction and map.
     var checkpoints: [SyncDirection: [String: Int64]] = [:]
     /// The `data_version` of each side when its one-way edits were last looked at (see ``guardOneWayMaps()``).
@@ -63,6 +63,15 @@ public final class SyncEngine {
     /// Directions whose in-memory checkpoints are ahead of the stored ones (see ``saveCheckpoints()``).
     private var unsavedCheckpoints: Set<SyncDirection> = []
     private var nextStats = ContinuousClock.now
+    /// The last change read per direction (number, time, table): the fingerprint recorded with
+    /// the applied lower bound (see ``recordApplied()``).
+    var lastRead: [SyncDirection: (seq: Int64, at: Double, table: String)] = [:]
+    /// What ``recordApplied()`` last wrote per map and source, so that it writes only what moved.
+    var recordedApplied: [String: Int64] = [:]
+    /// The side files as the engine opened them (see ``checkSideFiles()``).
+    var sideFiles: [SideRole: FileIdentity] = [:]
+    /// Maps the housekeeper must not prune for (failed ones).
+    let held = Housekeeper.Held()
     private var nextParkedRetry = ContinuousClock.now
     private var lastStatsTime = ContinuousClock.now
 
@@ -73,7 +82,10 @@ public final class SyncEngine {
         self.logger = logger
         self.catalog = catalog
         sides = try environment.openSides()
+        for (role, side) in sides { sideFiles[role] = FileIdentity(path: side.path) }
         state = try environment.openState()
+        // Before anything is installed or synced: a side that is not this environment's is never written.
+        try SideIdentity.verify(environment, sides: sides, state: state, actor: "engine")
         maps = try environment.resolveMaps(catalog)
         try environment.installCapture(maps)
         batchSize = environment.config.engine.batchSize
@@ -98,7 +110,9 @@ public final class SyncEngine {
                     try CaptureSchema.columnTypes(db, table: source.table)
                 }
                 // Rows are decoded in capture order, which install just made current.
-                let ordered = (captured[direction.source]?[source.table] ?? []).compactMap { name in sourceTypes.first { $0.name == name } }
+                let ordered = (captured[direction.source]?[source.table] ?? []).compactMap { name in
+                    sourceTypes.first { $0.name == name }
+                }
                 let targetTypes = try sides[direction.target]!.queue.read { db in
                     try CaptureSchema.columnTypes(db, table: target.table)
                 }
@@ -109,12 +123,14 @@ public final class SyncEngine {
                 try sides[direction.target]!.queue.read { db in plan.enableUpsert(db) }
                 plan.setTargetCaptureColumns(captured[direction.target]?[target.table] ?? [])
                 plans[resolved.name, default: [:]][direction] = plan
-                stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(map: resolved.name, direction: direction)
+                stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(
+                    map: resolved.name, direction: direction)
             }
         }
         self.plans = plans
         parentsOf = parents
-        metrics = EngineMetrics(plans.flatMap { map, byDirection in byDirection.keys.map { (map: map, direction: $0) } })
+        metrics = EngineMetrics(
+            plans.flatMap { map, byDirection in byDirection.keys.map { (map: map, direction: $0) } })
         try loadCheckpointsAndParked()
     }
 
@@ -132,16 +148,21 @@ public final class SyncEngine {
             }
             checkpoints[direction] = byMap
             let rows = try target.queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT map, key FROM _tandem_parked WHERE source = ?", arguments: [direction.source.rawValue])
+                try Row.fetchAll(
+                    db, sql: "SELECT map, key FROM _tandem_parked WHERE source = ?",
+                    arguments: [direction.source.rawValue])
             }
             var keys: [String: [String: Int]] = [:]
             for row in rows { keys[row[0], default: [:]][row[1] as String, default: 0] += 1 }
             parked[direction] = keys
             // Conflicts stored in this target are between its edits and the source's.
             for row in try target.queue.read({ db in
-                try Row.fetchAll(db, sql: "SELECT id, map, key FROM _tandem_conflicts WHERE status = 'open' AND source = ?", arguments: [direction.source.rawValue])
+                try Row.fetchAll(
+                    db, sql: "SELECT id, map, key FROM _tandem_conflicts WHERE status = 'open' AND source = ?",
+                    arguments: [direction.source.rawValue])
             }) {
-                openConflicts[row[1], default: [:]][direction.target, default: [:]][row[2]] = ErrorID(side: direction.target, number: row[0]).description
+                openConflicts[row[1], default: [:]][direction.target, default: [:]][row[2]] =
+                    ErrorID(side: direction.target, number: row[0]).description
             }
         }
     }
@@ -156,7 +177,14 @@ public final class SyncEngine {
         live = true
         try EnvironmentHistory.recordPlugins(catalog, state: state, actor: "engine")
         try EnvironmentHistory.record(environment, maps: maps, state: state, actor: "engine")
-        let housekeeper = try Housekeeper(sources: housekeepingSources(), pruneInterval: pruneInterval, logger: logger)
+        // Before pruning starts: a side that went back in time fails its maps first, and their tables are held.
+        _ = try refreshMapStates()
+        let housekeeper = try Housekeeper(
+            sources: housekeepingSources(), pruneInterval: pruneInterval,
+            retention: Housekeeper.Retention(
+                age: .seconds(environment.config.engine.appliedRetentionHours * 3600),
+                changes: Int64(environment.config.engine.appliedRetentionChanges)),
+            held: held, logger: logger)
         defer { housekeeper.stop() }
         let pruner = try LogPruner(environment: environment, logger: logger)
         defer { pruner.stop() }
@@ -172,14 +200,23 @@ public final class SyncEngine {
         var failingSince: ContinuousClock.Instant?
         var incident: Int64?
         let transientAfter = Duration.seconds(environment.config.engine.transientErrorAfterSeconds)
+        var nextFileCheck = ContinuousClock.now
         while !shouldStop() {
+            // Outside the retry below: a side deleted or replaced is not transient, and writing on
+            // into a deleted file loses what is written.
+            if ContinuousClock.now >= nextFileCheck {
+                nextFileCheck = .now + Self.fileCheckInterval
+                try checkSideFiles()
+            }
             do {
                 if try iterate() {
                     lastWork = .now
                 } else {
                     // Idle for a second: look less often (at most every 5 ms), so that an engine
                     // with nothing to do does not spend a core polling; any work goes back to poll_interval_ms.
-                    try? sleep(ContinuousClock.now - lastWork > .seconds(1) ? max(pollInterval, .milliseconds(5)) : pollInterval)
+                    try? sleep(
+                        ContinuousClock.now - lastWork > .seconds(1)
+                            ? max(pollInterval, .milliseconds(5)) : pollInterval)
                 }
                 backoff = .milliseconds(10)
                 failingSince = nil
@@ -215,6 +252,7 @@ public final class SyncEngine {
             }
         }
         try saveCheckpoints()
+        try recordApplied()
         try writeStats()
         try state.engineStopped()
         logger.info("engine stopped")
@@ -245,7 +283,10 @@ public final class SyncEngine {
         }
         if now >= nextStats {
             nextStats = now + .seconds(1)
+            // Before the checkpoints are saved and recorded: a side that went back fails its maps first.
+            try auditSides()
             try saveCheckpoints()
+            if live { try recordApplied() }
             try writeStats()
         }
         return worked
@@ -271,9 +312,11 @@ public final class SyncEngine {
                     for direction in plans[map.name]!.keys {
                         let target = sides[direction.target]!
                         let stored = try target.queue.read { db in
-                            try target.checkpoints(db)[SideDatabase.checkpointKey(map: map.name, source: direction.source.rawValue)]
+                            try target.checkpoints(db)[
+                                SideDatabase.checkpointKey(map: map.name, source: direction.source.rawValue)]
                         }
-                        checkpoints[direction, default: [:]][map.name] = max(checkpoints[direction]?[map.name] ?? 0, stored ?? 0)
+                        checkpoints[direction, default: [:]][map.name] = max(
+                            checkpoints[direction]?[map.name] ?? 0, stored ?? 0)
                         let keys = try target.queue.read { db in
                             try String.fetchAll(
                                 db, sql: "SELECT key FROM _tandem_parked WHERE map = ? AND source = ?",
@@ -297,6 +340,8 @@ public final class SyncEngine {
             }
             states[map.name] = new
         }
+        // Before any map that just became active reads a change: a side that went back fails it.
+        try auditSides()
         // Only now: had a read above failed, the next pass reads the states again (the
         // version changes only when another connection commits).
         stateVersion = version
@@ -316,7 +361,9 @@ public final class SyncEngine {
         let active = activePlans(direction)
         guard !active.isEmpty else { return false }
         let source = sides[direction.source]!
-        let version = try source.queue.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+        let version = try source.queue.inDatabase { db in
+            try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+        }
         guard dirty[direction.source] == true || version != lastDataVersion[direction.source] else { return false }
         let from = active.map { checkpoints[direction]?[$0.map] ?? 0 }.min() ?? 0
         let changes = try source.queue.inDatabase { db in try source.changes(after: from, limit: batchSize, db) }
@@ -404,6 +451,7 @@ public final class SyncEngine {
         }
         let items = prepare(pairs)
         let last = changes.last!.seq
+        lastRead[direction] = (last, changes.last!.at, changes.last!.table)
         guard items.contains(where: { $0.mapped != nil }) else {
             // Only echoes and filtered-out rows: nothing to write. Reading them
             // again after a crash skips them again, so the checkpoint is saved
@@ -444,7 +492,9 @@ public final class SyncEngine {
         // A parent moved: its parked children may go now.
         let movedMaps = Set(outcome.appliedMaps)
         for (map, keys) in parked[direction] ?? [:] where !keys.isEmpty {
-            if parentsOf[map, default: []].contains(where: movedMaps.contains) { try retryParked(map: map, direction: direction) }
+            if parentsOf[map, default: []].contains(where: movedMaps.contains) {
+                try retryParked(map: map, direction: direction)
+            }
         }
     }
 
@@ -535,7 +585,9 @@ public final class SyncEngine {
     }
 
     /// Pending local changes on the target side for `plan`, by normalised target key.
-    private func pendingLocal(_ plan: DirectionPlan, direction: SyncDirection, _ db: Database) throws -> [String: LocalEdits] {
+    private func pendingLocal(
+        _ plan: DirectionPlan, direction: SyncDirection, _ db: Database
+    ) throws -> [String: LocalEdits] {
         let reverse = SyncDirection(from: direction.target)
         guard states[plan.map]?.isActive == true, plans[plan.map]?[reverse] != nil,
             let consumed = checkpoints[reverse]?[plan.map]
@@ -543,7 +595,9 @@ public final class SyncEngine {
         var result: [String: LocalEdits] = [:]
         let rows = try Row.fetchCursor(
             db.cachedStatement(
-                sql: "SELECT seq, key, row, at, op, changed FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq"),
+                sql:
+                    "SELECT seq, key, row, at, op, changed FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq"
+            ),
             arguments: [consumed, plan.targetTable])
         while let row = try rows.next() {
             let stored: String = row[1]
@@ -615,7 +669,8 @@ public final class SyncEngine {
     /// ``EchoLineage``, until a conflict needs the triggers (a merge is
     /// recorded by them): from there on, the batch runs with them.
     func applyItems(
-        _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false, initialSync: Bool = false,
+        _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false,
+        initialSync: Bool = false,
         quiet: Bool = false, _ db: Database
     ) throws {
         var outcome = Outcome()
@@ -660,7 +715,8 @@ public final class SyncEngine {
                 }
                 if let id = item.parkedID {
                     try db.execute(
-                        sql: "UPDATE _tandem_parked SET reason = ?, kind = ?, error_class = ?, attempts = attempts + 1 WHERE id = ?",
+                        sql:
+                            "UPDATE _tandem_parked SET reason = ?, kind = ?, error_class = ?, attempts = attempts + 1 WHERE id = ?",
                         arguments: [reason, kind, errorClass.rawValue, id])
                     if operatorRetry { failedAgain[item.change.key, default: []].append((id, item.change.seq)) }
                 } else {
@@ -670,8 +726,10 @@ public final class SyncEngine {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
-                            plan.map, origin, item.change.seq, item.change.table, item.change.operation.rawValue, item.change.key,
-                            item.change.row, item.change.at, kind, reason, StateStore.now, errorClass.rawValue, item.change.changed,
+                            plan.map, origin, item.change.seq, item.change.table, item.change.operation.rawValue,
+                            item.change.key,
+                            item.change.row, item.change.at, kind, reason, StateStore.now, errorClass.rawValue,
+                            item.change.changed,
                         ])
                     outcome.newlyParked.append((plan.map, item.change.key))
                 }
@@ -701,19 +759,23 @@ public final class SyncEngine {
                 // A write-through's change: its marker says it was applied here already.
                 // Without one, Tandem died between the two commits, and this applies it.
                 try db.execute(
-                    sql: "DELETE FROM _tandem_written WHERE source = ? AND seq = ?", arguments: [origin, item.change.seq])
+                    sql: "DELETE FROM _tandem_written WHERE source = ? AND seq = ?",
+                    arguments: [origin, item.change.seq])
                 if db.changesCount > 0 {
                     count { $0.skipped += 1 }
                     continue
                 }
-                logger.notice("map \(plan.map): applying write-through change \(origin):\(item.change.seq), which did not reach the \(direction.target) side")
+                logger.notice(
+                    "map \(plan.map): applying write-through change \(origin):\(item.change.seq), which did not reach the \(direction.target) side"
+                )
             }
             if blocked[plan.map]?.contains(item.change.key) == true {
                 try park("behind", "waits behind an earlier parked change of the same key")
                 continue
             }
             if let conflict = openConflicts[plan.map]?[direction.source]?[item.change.key] {
-                try park("behind", "waits for conflict \(conflict) to be resolved (`tandem conflicts show \(conflict)`)")
+                try park(
+                    "behind", "waits for conflict \(conflict) to be resolved (`tandem conflicts show \(conflict)`)")
                 continue
             }
             var values: [DatabaseValue]
@@ -744,7 +806,8 @@ public final class SyncEngine {
                         continue
                     }
                     if !found {
-                        missing = "waits for its parent in map \(check.map): \(ValueConversion.describe(values[check.target])) is not on the \(direction.target) side yet"
+                        missing =
+                            "waits for its parent in map \(check.map): \(ValueConversion.describe(values[check.target])) is not on the \(direction.target) side yet"
                         break
                     }
                 }
@@ -756,16 +819,20 @@ public final class SyncEngine {
             // Conflict: the target's applications changed the same key and the
             // reverse direction has not carried that over yet.
             if pending[id] == nil { pending[id] = try pendingLocal(plan, direction: direction, db) }
-            if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
+            if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values),
+                let local = pending[id]?[targetKey]
+            {
                 try triggersOn()
                 if writeThrough {
                     throw SyncError(
                         .state,
-                        "the \(direction.target) side has edits of key \(local.key) that have not synced yet (\(direction.target):\(local.seq)); write again once they have")
+                        "the \(direction.target) side has edits of key \(local.key) that have not synced yet (\(direction.target):\(local.seq)); write again once they have"
+                    )
                 }
                 let conflict = ConflictDecision(
                     policy: plan.policy, direction: direction, change: item.change,
-                    sourceColumns: item.change.operation == .update ? plan.changedTargetColumns(item.change.changed) : nil,
+                    sourceColumns: item.change.operation == .update
+                        ? plan.changedTargetColumns(item.change.changed) : nil,
                     local: local, fieldPolicies: plan.fieldPolicies)
                 try db.execute(
                     sql: """
@@ -774,10 +841,13 @@ public final class SyncEngine {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        plan.map, local.key, plan.policy.rawValue, conflict.winner, origin, item.change.seq, item.change.row, local.seq,
-                        local.row, StateStore.now, conflict.resolution == .manual ? "open" : "resolved", conflict.outcome,
+                        plan.map, local.key, plan.policy.rawValue, conflict.winner, origin, item.change.seq,
+                        item.change.row, local.seq,
+                        local.row, StateStore.now, conflict.resolution == .manual ? "open" : "resolved",
+                        conflict.outcome,
                         conflict.sourceColumns.map { $0.sorted().joined(separator: ",") },
-                        local.wholeRow ? nil : local.columns.sorted().joined(separator: ","), plan.sourceTable, plan.targetTable,
+                        local.wholeRow ? nil : local.columns.sorted().joined(separator: ","), plan.sourceTable,
+                        plan.targetTable,
                     ])
                 let conflictID = db.lastInsertedRowID
                 count { $0.conflicts += 1 }
@@ -785,7 +855,8 @@ public final class SyncEngine {
                 case .source:
                     // The target's own pending edits lost: they must not travel back.
                     try CaptureSchema.supersede(
-                        table: plan.targetTable, key: local.key, from: local.seq, note: "superseded by \(origin):\(item.change.seq)", db)
+                        table: plan.targetTable, key: local.key, from: local.seq,
+                        note: "superseded by \(origin):\(item.change.seq)", db)
                     pending[id]?[targetKey] = nil
                 case .target:
                     count { $0.skipped += 1 }
@@ -816,7 +887,8 @@ public final class SyncEngine {
                         "the \(direction.target) side changed this row too (\(direction.target):\(local.seq)) and map \(plan.map) resolves conflicts by hand: `tandem conflicts resolve \(entry) --take erp|crm|merged`",
                         .conflict)
                     try db.execute(
-                        sql: "UPDATE _tandem_conflicts SET parked_id = ? WHERE id = ?", arguments: [db.lastInsertedRowID, conflictID])
+                        sql: "UPDATE _tandem_conflicts SET parked_id = ? WHERE id = ?",
+                        arguments: [db.lastInsertedRowID, conflictID])
                     outcome.openConflicts.append((plan.map, direction.target, local.key, entry.description))
                     continue
                 }
@@ -840,7 +912,8 @@ public final class SyncEngine {
                     write.delete.bind(keyValues)
                     echo(.delete, keyValues, changed: try write.delete.execute())
                 case .insert, .update:
-                    if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues {
+                    if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues
+                    {
                         write.delete.bind(oldKey)
                         echo(.delete, oldKey, changed: try write.delete.execute())
                     }
@@ -865,7 +938,8 @@ public final class SyncEngine {
             }
             try unpark()
             if writeThrough {
-                let marker = try RawStatement(sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", db)
+                let marker = try RawStatement(
+                    sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", db)
                 marker.bind([origin.databaseValue, item.change.seq.databaseValue])
                 try marker.execute()
             }
@@ -886,7 +960,8 @@ public final class SyncEngine {
     /// that it travels back with the target's edits. Returns false when the
     /// row is not on the target side. The caller has set the context row.
     func writeMerged(
-        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String, _ db: Database
+        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String,
+        _ db: Database
     ) throws -> Bool {
         let keyValues = plan.targetKey.map { values[$0] }
         let select = try RawStatement(sql: plan.selectSQL, db)
@@ -897,7 +972,9 @@ public final class SyncEngine {
         }
         var merged = plan.targetColumns.indices.map { select.value(Int32($0)) }
         select.reset()
-        for (index, column) in plan.targetColumns.enumerated() where columns.contains(column) { merged[index] = values[index] }
+        for (index, column) in plan.targetColumns.enumerated() where columns.contains(column) {
+            merged[index] = values[index]
+        }
         let update = try RawStatement(sql: plan.updateSQL, db)
         update.bind(plan.nonKey.map { merged[$0] } + keyValues)
         try update.execute()
@@ -909,7 +986,8 @@ public final class SyncEngine {
                 SELECT ?, 'U', ?, \(CaptureSchema.quoteList(nil, plan.targetCaptureColumns)), \(CaptureSchema.nowMilliseconds), NULL, ?
                 FROM \(CaptureSchema.identifier(plan.targetTable)) WHERE \(plan.keyCondition)
                 """,
-            arguments: StatementArguments([plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues))
+            arguments: StatementArguments(
+                [plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues))
         return true
     }
 
@@ -921,7 +999,9 @@ public final class SyncEngine {
         var result: [DatabaseValue] = []
         for position in plan.targetKeyFromSourceKey {
             guard let position, position < oldSource.count else {
-                throw SyncError(.badValue, "the key changed and map \(plan.map) computes its target key; delete and re-insert the row instead")
+                throw SyncError(
+                    .badValue,
+                    "the key changed and map \(plan.map) computes its target key; delete and re-insert the row instead")
             }
             result.append(oldSource[position])
         }
@@ -958,7 +1038,8 @@ public final class SyncEngine {
             (
                 plan,
                 Change(
-                    seq: row[1], table: row[2], operation: Change.Operation(rawValue: row[3]) ?? .update, key: row[4], row: row[5],
+                    seq: row[1], table: row[2], operation: Change.Operation(rawValue: row[3]) ?? .update, key: row[4],
+                    row: row[5],
                     at: row[6], origin: nil, changed: row[7]),
                 row[0] as Int64
             )
@@ -1001,7 +1082,9 @@ public final class SyncEngine {
                 }
             }
             let target = SyncDirection(from: role).target
-            return Housekeeper.Source(role: role, path: sides[role]!.path, targetPath: sides[target]!.path, readers: readers)
+            return Housekeeper.Source(
+                role: role, path: sides[role]!.path, targetPath: sides[target]!.path, readers: readers,
+                sourceFile: sideFiles[role], targetFile: sideFiles[target])
         }
     }
 
