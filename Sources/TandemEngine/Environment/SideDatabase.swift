@@ -15,7 +15,8 @@ public final class SideDatabase: Sendable {
     /// `busyTimeout`: how long to wait for another writer's transaction.
     public init(role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30) throws {
         guard create || FileManager.default.fileExists(atPath: path) else {
-            throw SyncError(.database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
+            throw SyncError(
+                .database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
         }
         self.role = role
         self.path = path
@@ -35,7 +36,13 @@ public final class SideDatabase: Sendable {
             // failure is simply applied again: NORMAL keeps exactly-once.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            // Opening reads nothing; a file that is not a database or cannot be read says so here, named.
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
+        } catch {
+            throw SideFault.describe(error, role: role, path: path)
+        }
     }
 
     /// Changes after `seq`, at most `limit`, in sequence order.
@@ -55,7 +62,8 @@ public final class SideDatabase: Sendable {
             result.append(
                 Change(
                     seq: statement.int64(0), table: statement.text(1) ?? "",
-                    operation: Change.Operation(rawValue: statement.text(2) ?? "U") ?? .update, key: statement.text(3) ?? "",
+                    operation: Change.Operation(rawValue: statement.text(2) ?? "U") ?? .update,
+                    key: statement.text(3) ?? "",
                     row: statement.text(4), at: statement.double(5), origin: statement.text(6),
                     changed: statement.text(7)))
         }

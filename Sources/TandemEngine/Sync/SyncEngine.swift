@@ -87,7 +87,8 @@ public final class SyncEngine {
         // Before anything is installed or synced: a side that is not this environment's is never written.
         try SideIdentity.verify(environment, sides: sides, state: state, actor: "engine")
         maps = try environment.resolveMaps(catalog)
-        try environment.installCapture(maps)
+        // The first write to each side: a read-only file or folder fails here, named.
+        do { try environment.installCapture(maps) } catch { throw SideFault.describe(error, sides: sides) }
         batchSize = environment.config.engine.batchSize
         pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)
         pruneInterval = .seconds(environment.config.engine.pruneIntervalSeconds)
@@ -226,6 +227,8 @@ public final class SyncEngine {
                     incident = nil
                 }
             } catch {
+                // A file error says which side and file, and what to do, in the log and in `tandem status`.
+                let error = SideFault.describe(error, sides: sides)
                 let started = failingSince ?? .now
                 failingSince = started
                 if ContinuousClock.now - started >= transientAfter {
