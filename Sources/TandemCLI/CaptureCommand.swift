@@ -24,9 +24,7 @@ struct CaptureCommand: ParsableCommand {
             if createTables { try environment.createTables(maps) }
             try environment.installCapture(maps)
             let tables = SideRole.allCases.map { role in
-                "\(role): "
-                    + Set(maps.map { role == .erp ? $0.map.erp.table : $0.map.crm.table }).sorted().joined(
-                        separator: ", ")
+                "\(role): " + Set(maps.map { role == .erp ? $0.map.erp.table : $0.map.crm.table }).sorted().joined(separator: ", ")
             }
             print("capture installed for \(maps.count) map(s); \(tables.joined(separator: "; "))")
         }
@@ -61,9 +59,7 @@ struct CaptureCommand: ParsableCommand {
         func run() throws {
             let environment = try options.loadEnvironment()
             guard !EnvironmentLock.isHeld(environment) else {
-                throw CLIError(
-                    "the engine is running for \(environment.directory); stop it (SIGINT/SIGTERM) before removing capture"
-                )
+                throw CLIError("the engine is running for \(environment.directory); stop it (SIGINT/SIGTERM) before removing capture")
             }
             if let table {
                 let sides = try environment.removeCaptureTriggers(table: table)
@@ -77,16 +73,13 @@ struct CaptureCommand: ParsableCommand {
                 let pending = report.maps.flatMap(\.directions).reduce(0) { $0 + $1.queued }
                 if pending > 0 {
                     throw CLIError(
-                        "\(pending) captured change(s) are not applied yet (`tandem status` shows where); run the engine until they are, or pass --force to drop them"
-                    )
+                        "\(pending) captured change(s) are not applied yet (`tandem status` shows where); run the engine until they are, or pass --force to drop them")
                 }
             }
             try environment.removeCapture()
             // The change logs start over: what the engine had applied no longer says anything about them.
             try environment.openState().forgetApplied()
-            print(
-                "capture removed from both sides; `tandem capture install` puts it back (sync restarts from new changes)"
-            )
+            print("capture removed from both sides; `tandem capture install` puts it back (sync restarts from new changes)")
         }
     }
 }

@@ -22,9 +22,7 @@ struct InitCommand: ParsableCommand {
     @Argument(help: "The folder to create (may exist, but must not hold a tandem.yaml).")
     var directory: String
 
-    @Option(
-        name: .customLong("map"),
-        help: ArgumentHelp("Enable this map (repeatable); ids from `tandem plugins list`.", valueName: "ID"))
+    @Option(name: .customLong("map"), help: ArgumentHelp("Enable this map (repeatable); ids from `tandem plugins list`.", valueName: "ID"))
     var maps: [String] = []
 
     @OptionGroup var plugins: PluginOptions
@@ -35,16 +33,13 @@ struct InitCommand: ParsableCommand {
         let environment = try TandemEnvironment.create(
             at: directory, maps: maps, catalog: catalog, actor: CLIActor.current)
         try EnvironmentHistory.record(
-            environment, maps: environment.resolveMaps(catalog), state: environment.openState(), actor: CLIActor.current
-        )
+            environment, maps: environment.resolveMaps(catalog), state: environment.openState(), actor: CLIActor.current)
         print("created environment \(environment.directory)")
         print("  config: \(environment.configPath)")
         for role in SideRole.allCases {
             print("  \(role): \(environment.path(environment.config.sides[role]!.database))")
         }
         print("  maps:   \(maps.isEmpty ? "none yet (edit tandem.yaml)" : maps.joined(separator: ", "))")
-        print(
-            "next: tandem maps run \(maps.isEmpty ? "MAP" : maps.joined(separator: " ")) --env \(directory) && tandem run --env \(directory)"
-        )
+        print("next: tandem maps run \(maps.isEmpty ? "MAP" : maps.joined(separator: " ")) --env \(directory) && tandem run --env \(directory)")
     }
 }

@@ -12,15 +12,10 @@ struct MapsCommand: ParsableCommand {
             are replayed in order) → running; stopped keeps config and checkpoint and drops
             nothing. A running engine picks a change up before its next batch.
             """,
-        subcommands: [
-            List.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self,
-            Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self,
-            Lifecycle<StopAction>.self,
-        ])
+        subcommands: [List.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "List the enabled maps, their plugin, tables and state.")
+        static let configuration = CommandConfiguration(abstract: "List the enabled maps, their plugin, tables and state.")
 
         @OptionGroup var options: EnvironmentOptions
         @OptionGroup var output: OutputOptions
@@ -45,10 +40,7 @@ struct MapsCommand: ParsableCommand {
                 renderTable(
                     header: ["MAP", "STATE", "DIRECTION", "ERP TABLE", "CRM TABLE", "DEPENDS ON", "PLUGIN"],
                     rows: entries.map {
-                        [
-                            $0.name, $0.state, $0.direction, $0.erpTable, $0.crmTable,
-                            $0.dependsOn.joined(separator: ","), $0.plugin,
-                        ]
+                        [$0.name, $0.state, $0.direction, $0.erpTable, $0.crmTable, $0.dependsOn.joined(separator: ","), $0.plugin]
                     }))
             // Why a map failed, under the table: it is what the operator needs next.
             for entry in entries where entry.state == MapState.failed.rawValue {
@@ -105,9 +97,7 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         try EnvironmentHistory.record(environment, maps: maps, state: environment.openState(), actor: CLIActor.current)
         if Action.action == .run || Action.action == .resume {
             // A map with blocking health-check findings does not start: it would fail on its first row.
-            let blocking = try MapValidator.validate(environment, catalog: catalog, maps: names).filter {
-                $0.severity == .blocking
-            }
+            let blocking = try MapValidator.validate(environment, catalog: catalog, maps: names).filter { $0.severity == .blocking }
             if !blocking.isEmpty {
                 let blocked = Set(blocking.map(\.map)).sorted()
                 throw CLIError(
@@ -124,36 +114,27 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
             selected += dependents
         } else if Action.action == .pause || Action.action == .stop, !dependents.isEmpty {
             if isatty(0) == 1, isatty(1) == 1, !output.json {
-                print(
-                    "Maps \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")). \(Action.action.rawValue.capitalized) them too? [y/N] ",
-                    terminator: "")
+                print("Maps \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")). \(Action.action.rawValue.capitalized) them too? [y/N] ", terminator: "")
                 if readLine()?.lowercased().hasPrefix("y") == true { selected += dependents }
             } else {
                 printError(
-                    "note: \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")) and keep their state; pass --with-dependents to \(Action.action.rawValue) them too"
-                )
+                    "note: \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")) and keep their state; pass --with-dependents to \(Action.action.rawValue) them too")
             }
         }
         let transitions = try MapLifecycle.plan(Action.action, maps: selected, among: maps, states: states)
         if Action.action == .run {
             // As dual-write does: rows that exist already are not changes, so offer initial sync first.
-            let fresh = try environment.neverSynced(
-                transitions.filter { $0.from == .notRunning }.map(\.map), maps: maps)
+            let fresh = try environment.neverSynced(transitions.filter { $0.from == .notRunning }.map(\.map), maps: maps)
             if !fresh.isEmpty {
                 let what = fresh.map { "\($0.map) (\($0.rows) rows)" }.joined(separator: ", ")
                 if isatty(0) == 1, isatty(1) == 1, !output.json {
-                    print(
-                        "\(what) already have rows on their master side; live sync only carries changes from now on. Run initial sync first? [Y/n] ",
-                        terminator: "")
+                    print("\(what) already have rows on their master side; live sync only carries changes from now on. Run initial sync first? [Y/n] ", terminator: "")
                     if readLine().map({ !$0.lowercased().hasPrefix("n") }) ?? true {
                         return try InitialSyncCommand.perform(
-                            names: transitions.map(\.map), master: nil, chunk: nil, run: true, json: false,
-                            options: options)
+                            names: transitions.map(\.map), master: nil, chunk: nil, run: true, json: false, options: options)
                     }
                 } else {
-                    printError(
-                        "note: \(what) already have rows on their master side, which live sync does not carry; `tandem maps initial-sync \(fresh.map(\.map).joined(separator: " "))` brings them into step"
-                    )
+                    printError("note: \(what) already have rows on their master side, which live sync does not carry; `tandem maps initial-sync \(fresh.map(\.map).joined(separator: " "))` brings them into step")
                 }
             }
         }
@@ -161,14 +142,8 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
             try store.setStates(transitions.filter { $0.to == target }.map(\.map), to: target, actor: CLIActor.current)
         }
         if output.json { return printJSON(transitions) }
-        if transitions.isEmpty {
-            print(
-                "nothing to do: \(selected.joined(separator: ", ")) already \(Action.action == .stop ? "stopped" : "in that state")"
-            )
-        }
-        for transition in transitions {
-            print("\(transition.map): \(transition.from.rawValue) → \(transition.to.rawValue)")
-        }
+        if transitions.isEmpty { print("nothing to do: \(selected.joined(separator: ", ")) already \(Action.action == .stop ? "stopped" : "in that state")") }
+        for transition in transitions { print("\(transition.map): \(transition.from.rawValue) → \(transition.to.rawValue)") }
         if !EnvironmentLock.isHeld(environment), !transitions.isEmpty {
             printError("note: no engine is running for this environment; `tandem run` applies the change")
         }

@@ -97,9 +97,13 @@ struct SideIdentityTests {
         #expect(log.stdout.contains("\(sandbox.crm): crm side"), "\(log.stdout)")
         #expect(log.stdout.contains("of environment \(productionID) → crm side"))
 
+        // The engine takes the relinked side, and syncs into it.
+        #expect(try sandbox.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try sandbox.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         #expect(engine.isRunning, "\(sandbox.engineLog)")
+        try SideFiles.insertERPNotes(sandbox, 2...2)
+        try await waitUntil { try SideReader.scalar(sandbox.crm, "SELECT COUNT(*) FROM annotation") == 2 }
         try await SideFiles.stop(engine)
     }
 

@@ -92,10 +92,8 @@ public enum CaptureSchema {
             for statement in setup { try db.execute(sql: statement) }
             // Environments created before these columns existed.
             for (table, column, definition) in [
-                ("_tandem_parked", "error_class", "TEXT NOT NULL DEFAULT 'application'"),
-                ("_tandem_parked", "changed", "TEXT"),
-                ("_tandem_changes", "changed", "TEXT"),
-                ("_tandem_conflicts", "status", "TEXT NOT NULL DEFAULT 'resolved'"),
+                ("_tandem_parked", "error_class", "TEXT NOT NULL DEFAULT 'application'"), ("_tandem_parked", "changed", "TEXT"),
+                ("_tandem_changes", "changed", "TEXT"), ("_tandem_conflicts", "status", "TEXT NOT NULL DEFAULT 'resolved'"),
                 ("_tandem_conflicts", "outcome", "TEXT"), ("_tandem_conflicts", "source_changed", "TEXT"),
                 ("_tandem_conflicts", "target_changed", "TEXT"), ("_tandem_conflicts", "parked_id", "INTEGER"),
                 ("_tandem_conflicts", "resolved_at", "REAL"), ("_tandem_conflicts", "resolved_by", "TEXT"),
@@ -134,9 +132,7 @@ public enum CaptureSchema {
     /// (see ``changeLog``), keeping every change and the sequence: the next
     /// change still gets a number above any the log ever gave.
     private static func dropOperationCheck(_ db: Database) throws {
-        guard
-            let sql = try String.fetchOne(
-                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '_tandem_changes'"),
+        guard let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '_tandem_changes'"),
             sql.contains("CHECK (op IN")
         else { return }
         let highest = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = '_tandem_changes'") ?? 0
@@ -152,8 +148,7 @@ public enum CaptureSchema {
         try db.execute(sql: "DROP TABLE _tandem_changes_old")
         try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = '_tandem_changes'")
         try db.execute(
-            sql:
-                "INSERT INTO sqlite_sequence (name, seq) VALUES ('_tandem_changes', MAX(?, (SELECT COALESCE(MAX(seq), 0) FROM _tandem_changes)))",
+            sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('_tandem_changes', MAX(?, (SELECT COALESCE(MAX(seq), 0) FROM _tandem_changes)))",
             arguments: [highest])
     }
 
@@ -161,12 +156,10 @@ public enum CaptureSchema {
     public static func remove(_ db: Database) throws {
         try db.inTransaction(.immediate) {
             let triggers = try String.fetchAll(
-                db,
-                sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\'")
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\'")
             for trigger in triggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(identifier(trigger))") }
             let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_tandem\\_%' ESCAPE '\\'"
-            )
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_tandem\\_%' ESCAPE '\\'")
             // The side's identity stays: removing capture does not make a side forget whose it is.
             for table in tables where table != "_tandem_side" {
                 try db.execute(sql: "DROP TABLE IF EXISTS \(identifier(table))")
@@ -209,10 +202,7 @@ public enum CaptureSchema {
 
     /// The names of the three capture triggers of `table` (insert, update, delete).
     static func triggerNames(table: String) -> [String] {
-        let base =
-            "_tandem_"
-            + table.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? String($0) : "_" }
-            .joined()
+        let base = "_tandem_" + table.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? String($0) : "_" }.joined()
         return ["ins", "upd", "del"].map { "\(base)_\($0)" }
     }
 
@@ -248,10 +238,8 @@ public enum CaptureSchema {
         }
         // An application's update records which columns it changed, one '0'
         // or '1' per column: the field-level merge needs to know.
-        let changed =
-            "CASE WHEN \(recordsRow) THEN "
-            + columns.map { "(CASE WHEN OLD.\(identifier($0)) IS NEW.\(identifier($0)) THEN '0' ELSE '1' END)" }.joined(
-                separator: " || ")
+        let changed = "CASE WHEN \(recordsRow) THEN "
+            + columns.map { "(CASE WHEN OLD.\(identifier($0)) IS NEW.\(identifier($0)) THEN '0' ELSE '1' END)" }.joined(separator: " || ")
             + " END"
         // Initial sync's writes are not recorded at all: live sync would only
         // skip them as echoes, and recording them cost more than the copy itself.
@@ -259,9 +247,7 @@ public enum CaptureSchema {
         // the context row, so the applications' writes (never inside Tandem's
         // transactions) are recorded as before, also while initial sync runs.
         let recordsChange = "(SELECT origin FROM _tandem_context WHERE id = 1) IS NOT \(literal(initialSyncOrigin))"
-        func trigger(
-            _ triggerName: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String
-        ) -> [String] {
+        func trigger(_ triggerName: String, _ event: String, _ op: String, key keyPrefix: String, row rowPrefix: String) -> [String] {
             let triggerName = identifier(triggerName)
             return [
                 "DROP TRIGGER IF EXISTS \(triggerName)",
@@ -276,8 +262,7 @@ public enum CaptureSchema {
         // Updates and deletes record the old key (the row to find on the
         // other side); deletes record the old row so that filters and
         // transforms of key columns still have their inputs.
-        return trigger(names[0], "INSERT", "I", key: "NEW", row: "NEW")
-            + trigger(names[1], "UPDATE", "U", key: "OLD", row: "NEW")
+        return trigger(names[0], "INSERT", "I", key: "NEW", row: "NEW") + trigger(names[1], "UPDATE", "U", key: "OLD", row: "NEW")
             + trigger(names[2], "DELETE", "D", key: "OLD", row: "OLD")
     }
 
@@ -304,9 +289,7 @@ public enum CaptureSchema {
     static func tablesWithOtherTriggers(_ db: Database) throws -> Set<String> {
         let names = try String.fetchAll(
             db.cachedStatement(
-                sql:
-                    "SELECT tbl_name FROM main.sqlite_master WHERE type = 'trigger' AND name NOT LIKE '\\_tandem\\_%' ESCAPE '\\'"
-            ))
+                sql: "SELECT tbl_name FROM main.sqlite_master WHERE type = 'trigger' AND name NOT LIKE '\\_tandem\\_%' ESCAPE '\\'"))
         return Set(names.map { $0.lowercased() })
     }
 
@@ -317,9 +300,7 @@ public enum CaptureSchema {
     static func enableTriggers(_ enabled: Bool, _ db: Database) throws {
         let code = _tandem_sqlite_enable_triggers(UnsafeMutableRawPointer(db.sqliteConnection), enabled ? 1 : 0)
         guard code == 0 else {
-            throw SyncError(
-                .database,
-                "could not turn triggers \(enabled ? "on" : "off") on \(db.description): SQLite result \(code)")
+            throw SyncError(.database, "could not turn triggers \(enabled ? "on" : "off") on \(db.description): SQLite result \(code)")
         }
     }
 

@@ -23,8 +23,7 @@ public enum ConfigLoader {
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else {
-                throw ConfigError(
-                    file: file, path: "", reason: "the file is empty; `tandem init DIR` writes a documented one")
+                throw ConfigError(file: file, path: "", reason: "the file is empty; `tandem init DIR` writes a documented one")
             }
             root = composed
         } catch let error as ConfigError {
@@ -34,11 +33,7 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: file, path: "", reason: "not valid YAML: \(error)")
         }
-        let top = try reader.mapping(
-            root, "",
-            allowed: [
-                "version", "name", "sides", "state", "plugins", "engine", "maps", "notifications", "alerts", "log",
-            ])
+        let top = try reader.mapping(root, "", allowed: ["version", "name", "sides", "state", "plugins", "engine", "maps", "notifications", "alerts", "log"])
         var config = EnvironmentConfig(name: "", sides: [:])
         var sawVersion = false
         // Parsed after the loop: rules name maps and subscriptions, which may come later in the file.
@@ -78,15 +73,11 @@ public enum ConfigLoader {
                     let place = "engine.\(setting)"
                     switch setting {
                     case "batch_size": config.engine.batchSize = try reader.integer(value, place, range: 1...100_000)
-                    case "poll_interval_ms":
-                        config.engine.pollIntervalMilliseconds = try reader.integer(value, place, range: 1...1000)
-                    case "busy_timeout_s":
-                        config.engine.busyTimeoutSeconds = try reader.integer(value, place, range: 1...3600)
-                    case "applied_retention_h":
-                        config.engine.appliedRetentionHours = try reader.integer(value, place, range: 0...8760)
+                    case "poll_interval_ms": config.engine.pollIntervalMilliseconds = try reader.integer(value, place, range: 1...1000)
+                    case "busy_timeout_s": config.engine.busyTimeoutSeconds = try reader.integer(value, place, range: 1...3600)
+                    case "applied_retention_h": config.engine.appliedRetentionHours = try reader.integer(value, place, range: 0...8760)
                     case "applied_retention_changes":
-                        config.engine.appliedRetentionChanges = try reader.integer(
-                            value, place, range: 0...1_000_000_000)
+                        config.engine.appliedRetentionChanges = try reader.integer(value, place, range: 0...1_000_000_000)
                     case "transient_error_after_s":
                         config.engine.transientErrorAfterSeconds = try reader.integer(value, place, range: 1...86_400)
                     default: config.engine.pruneIntervalSeconds = try reader.integer(value, place, range: 1...86_400)
@@ -105,9 +96,7 @@ public enum ConfigLoader {
             }
         }
         guard sawVersion else { throw reader.error(root, "version", "missing; write 'version: 1' at the top") }
-        if config.sides.isEmpty {
-            throw reader.error(root, "sides", "missing; name the erp and crm sides and their databases")
-        }
+        if config.sides.isEmpty { throw reader.error(root, "sides", "missing; name the erp and crm sides and their databases") }
         if config.name.isEmpty { config.name = "tandem" }
         try AlertConfigParser.parse(alerting, into: &config, reader)
         return config
@@ -128,8 +117,7 @@ public enum ConfigLoader {
             }
         }
         guard !side.database.isEmpty else {
-            throw reader.error(
-                node, "\(path).database", "missing; give the side's SQLite file, e.g. 'database: erp.sqlite'")
+            throw reader.error(node, "\(path).database", "missing; give the side's SQLite file, e.g. 'database: erp.sqlite'")
         }
         if side.name.isEmpty { side.name = String(path.split(separator: ".").last!) }
         return side
@@ -154,17 +142,13 @@ public enum ConfigLoader {
                     let name = try reader.string(column, place)
                     let chosen = try reader.choice(policy, "\(place).\(name)", ConflictPolicy.self)
                     guard [.erpWins, .crmWins, .newestWins].contains(chosen) else {
-                        throw reader.error(
-                            policy, "\(place).\(name)",
-                            "a column is won by erp-wins, crm-wins or newest-wins, not \(chosen.rawValue)")
+                        throw reader.error(policy, "\(place).\(name)", "a column is won by erp-wins, crm-wins or newest-wins, not \(chosen.rawValue)")
                     }
                     settings.fieldPolicies[name] = chosen
                 }
             default:
                 var filters = Filters()
-                for (direction, predicate, _) in try reader.mapping(
-                    value, place, allowed: ["erp_to_crm", "crm_to_erp"])
-                {
+                for (direction, predicate, _) in try reader.mapping(value, place, allowed: ["erp_to_crm", "crm_to_erp"]) {
                     let text = try reader.string(predicate, "\(place).\(direction)")
                     if direction == "erp_to_crm" { filters.erpToCrm = text } else { filters.crmToErp = text }
                 }
@@ -172,12 +156,10 @@ public enum ConfigLoader {
             }
         }
         guard !settings.name.isEmpty else {
-            throw reader.error(
-                node, "\(path).name", "missing; give the map id a plugin provides (`tandem plugins list`)")
+            throw reader.error(node, "\(path).name", "missing; give the map id a plugin provides (`tandem plugins list`)")
         }
         if !settings.fieldPolicies.isEmpty, settings.conflictPolicy != .merge {
-            throw reader.error(
-                node, "\(path).field_policies", "decide columns within a merge; set conflict_policy: merge")
+            throw reader.error(node, "\(path).field_policies", "decide columns within a merge; set conflict_policy: merge")
         }
         return settings
     }
@@ -187,8 +169,7 @@ public enum ConfigLoader {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-            return ConfigError(
-                file: file, line: mark.line, column: mark.column, path: "", reason: "not valid YAML: \(what)")
+            return ConfigError(file: file, line: mark.line, column: mark.column, path: "", reason: "not valid YAML: \(what)")
         default:
             return ConfigError(file: file, path: "", reason: "not valid YAML: \(error)")
         }

@@ -1,15 +1,12 @@
 /// The documented `tandem.yaml` that `tandem init` writes.
 enum ConfigTemplate {
     static func render(name: String, maps: [(name: String, direction: MapDirection)]) -> String {
-        let mapLines =
-            maps.isEmpty
+        let mapLines = maps.isEmpty
             ? "maps: []\n  # - name: sample.customers    # a map id from `tandem plugins list`\n"
-            : "maps:\n"
-                + maps.map { map in
-                    let oneWay = map.direction == .both ? "" : "    # one way: the map's fields flow only this way\n"
-                    return
-                        "  - name: \(map.name)\n    direction: \(map.direction.rawValue)\n\(oneWay)    master: \(map.direction == .crmToErp ? "crm" : "erp")\n"
-                }.joined()
+            : "maps:\n" + maps.map { map in
+                let oneWay = map.direction == .both ? "" : "    # one way: the map's fields flow only this way\n"
+                return "  - name: \(map.name)\n    direction: \(map.direction.rawValue)\n\(oneWay)    master: \(map.direction == .crmToErp ? "crm" : "erp")\n"
+            }.joined()
         return """
             # Tandem environment. Every path is relative to this file.
             # `tandem run` in this folder (or `tandem run --env DIR`) syncs it;

@@ -98,8 +98,7 @@ public struct EngineSettings: Hashable, Sendable {
 
     /// Creates settings.
     public init(
-        batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5,
-        busyTimeoutSeconds: Int = 30,
+        batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5, busyTimeoutSeconds: Int = 30,
         transientErrorAfterSeconds: Int = 60, appliedRetentionHours: Int = 24, appliedRetentionChanges: Int = 1_000_000
     ) {
         self.appliedRetentionHours = appliedRetentionHours

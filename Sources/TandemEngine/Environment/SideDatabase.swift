@@ -15,8 +15,7 @@ public final class SideDatabase: Sendable {
     /// `busyTimeout`: how long to wait for another writer's transaction.
     public init(role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30) throws {
         guard create || FileManager.default.fileExists(atPath: path) else {
-            throw SyncError(
-                .database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
+            throw SyncError(.database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
         }
         self.role = role
         self.path = path
@@ -62,8 +61,7 @@ public final class SideDatabase: Sendable {
             result.append(
                 Change(
                     seq: statement.int64(0), table: statement.text(1) ?? "",
-                    operation: Change.Operation(rawValue: statement.text(2) ?? "U") ?? .update,
-                    key: statement.text(3) ?? "",
+                    operation: Change.Operation(rawValue: statement.text(2) ?? "U") ?? .update, key: statement.text(3) ?? "",
                     row: statement.text(4), at: statement.double(5), origin: statement.text(6),
                     changed: statement.text(7)))
         }

@@ -61,8 +61,7 @@ public struct TandemEnvironment: Sendable {
         guard enabled.contains(name) else {
             throw SyncError(
                 .configuration,
-                "map '\(name)' is not enabled in this environment (enabled: \(enabled.joined(separator: ", "))); add it to tandem.yaml"
-            )
+                "map '\(name)' is not enabled in this environment (enabled: \(enabled.joined(separator: ", "))); add it to tandem.yaml")
         }
     }
 
@@ -76,14 +75,10 @@ public struct TandemEnvironment: Sendable {
             let table = master == .erp ? map.map.erp.table : map.map.crm.table
             let other = sides[master.other]!
             let started = try other.queue.read { db -> Bool in
-                let synced =
-                    try db.tableExists("_tandem_initial")
-                    && (try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM _tandem_initial WHERE map = ?", arguments: [name]) ?? 0) > 0
-                let checkpointed =
-                    try db.tableExists("_tandem_checkpoints")
-                    && (try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM _tandem_checkpoints WHERE map = ?", arguments: [name]) ?? 0) > 0
+                let synced = try db.tableExists("_tandem_initial")
+                    && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_initial WHERE map = ?", arguments: [name]) ?? 0) > 0
+                let checkpointed = try db.tableExists("_tandem_checkpoints")
+                    && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_checkpoints WHERE map = ?", arguments: [name]) ?? 0) > 0
                 return synced || checkpointed
             }
             guard !started else { continue }
@@ -122,14 +117,12 @@ public struct TandemEnvironment: Sendable {
                 let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
                 throw SyncError(
                     .configuration,
-                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused"
-                )
+                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
             }
             for parent in map.dependsOn ?? [] where !enabled.contains(parent) {
                 throw SyncError(
                     .configuration,
-                    "\(configPath): map '\(settings.name)' depends on '\(parent)', which is not enabled; add it to maps"
-                )
+                    "\(configPath): map '\(settings.name)' depends on '\(parent)', which is not enabled; add it to maps")
             }
             var effective = settings
             let possible = map.possibleDirections
@@ -140,14 +133,12 @@ public struct TandemEnvironment: Sendable {
             case .both where possible.isEmpty:
                 throw SyncError(
                     .configuration,
-                    "map '\(settings.name)' cannot sync either way: some key columns of \(map.erp.table) or \(map.crm.table) are written by no field; fix the map in its plugin"
-                )
+                    "map '\(settings.name)' cannot sync either way: some key columns of \(map.erp.table) or \(map.crm.table) are written by no field; fix the map in its plugin")
             case .erpToCrm where !possible.contains(.erpToCrm), .crmToErp where !possible.contains(.crmToErp):
                 let only = possible.map(\.rawValue).sorted().joined(separator: ", ")
                 throw SyncError(
                     .configuration,
-                    "\(configPath): map '\(settings.name)' cannot sync \(settings.direction.rawValue): its key columns flow only \(only.isEmpty ? "nowhere" : only); set direction: \(only.isEmpty ? "both" : only)"
-                )
+                    "\(configPath): map '\(settings.name)' cannot sync \(settings.direction.rawValue): its key columns flow only \(only.isEmpty ? "nowhere" : only); set direction: \(only.isEmpty ? "both" : only)")
             default: break
             }
             result.append(ResolvedMap(settings: effective, map: map, plugin: plugin))
@@ -158,9 +149,7 @@ public struct TandemEnvironment: Sendable {
     /// Creates an environment in `directory`: the config (with `maps`
     /// enabled), the state database, both side databases with the enabled
     /// maps' tables (from their plugins' DDL) and capture installed.
-    public static func create(
-        at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli"
-    ) throws -> TandemEnvironment {
+    public static func create(at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli") throws -> TandemEnvironment {
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
         let file = absolute + "/" + configFileName
         guard !FileManager.default.fileExists(atPath: file) else {
@@ -174,8 +163,7 @@ public struct TandemEnvironment: Sendable {
         let resolved = try environment.resolveMaps(catalog)
         let state = try environment.openState()
         for role in SideRole.allCases {
-            _ = try SideDatabase(
-                role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
+            _ = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
         }
         try SideIdentity.establish(sides: environment.openSides(), state: state, actor: actor)
         try environment.createTables(resolved)
@@ -199,8 +187,7 @@ public struct TandemEnvironment: Sendable {
                     // --create-tables may have run already: then the plugin's DDL is what lacks the table.
                     throw SyncError(
                         .missingTable,
-                        "table '\(table)' does not exist in the \(role) database \(sides[role]!.path); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(pluginFiles[table] ?? "PLUGIN")` shows whether that DDL creates it)"
-                    )
+                        "table '\(table)' does not exist in the \(role) database \(sides[role]!.path); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(pluginFiles[table] ?? "PLUGIN")` shows whether that DDL creates it)")
                 }
                 try CaptureSchema.install(db, tables: tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
             }
@@ -221,21 +208,14 @@ public struct TandemEnvironment: Sendable {
     public func removeCaptureTriggers(table: String) throws -> [SideRole] {
         let sides = try openSides().sorted { $0.key.rawValue < $1.key.rawValue }
         var removed: [SideRole] = []
-        for (role, side) in sides
-        where try side.queue.writeWithoutTransaction({ try CaptureSchema.removeTriggers($0, table: table) }) {
+        for (role, side) in sides where try side.queue.writeWithoutTransaction({ try CaptureSchema.removeTriggers($0, table: table) }) {
             removed.append(role)
         }
         guard !removed.isEmpty else {
             let captured = try sides.map { role, side in
-                "\(role): "
-                    + (try side.queue.read {
-                        try CaptureSchema.capturedTables($0).keys.sorted().joined(separator: ", ")
-                    })
+                "\(role): " + (try side.queue.read { try CaptureSchema.capturedTables($0).keys.sorted().joined(separator: ", ") })
             }
-            throw SyncError(
-                .configuration,
-                "table '\(table)' has no capture triggers on either side (captured: \(captured.joined(separator: "; ")))"
-            )
+            throw SyncError(.configuration, "table '\(table)' has no capture triggers on either side (captured: \(captured.joined(separator: "; ")))")
         }
         return removed
     }

@@ -93,9 +93,7 @@ public enum EnvironmentHistory {
         ]
         // Alert rules and subscriptions: what they do, never a URL or header value (the
         // activity log is readable by more people than tandem.yaml).
-        if !config.alerts.rules.isEmpty {
-            result["alerts.check_interval_ms"] = String(config.alerts.checkIntervalMilliseconds)
-        }
+        if !config.alerts.rules.isEmpty { result["alerts.check_interval_ms"] = String(config.alerts.checkIntervalMilliseconds) }
         for rule in config.alerts.rules {
             result["alerts.\(rule.name)"] =
                 rule.conditionText + " on " + (rule.maps?.joined(separator: ", ") ?? "every map")

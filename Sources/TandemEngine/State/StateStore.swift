@@ -85,9 +85,7 @@ public final class StateStore: Sendable {
                             changed_at = excluded.changed_at, changed_by = excluded.changed_by
                         """,
                     arguments: [name, state.rawValue, reason, Self.now, actor])
-                try Self.log(
-                    db, actor: actor, map: name, event: "state",
-                    details: state.rawValue + (reason.map { ": \($0)" } ?? ""))
+                try Self.log(db, actor: actor, map: name, event: "state", details: state.rawValue + (reason.map { ": \($0)" } ?? ""))
             }
         }
     }
@@ -95,18 +93,13 @@ public final class StateStore: Sendable {
     /// Moves `map` from `expected` to `state` only if it is still in `expected`
     /// (the engine's own transitions must not undo an operator's command).
     @discardableResult
-    public func transition(
-        _ map: String, from expected: MapState, to state: MapState, reason: String? = nil
-    ) throws -> Bool {
+    public func transition(_ map: String, from expected: MapState, to state: MapState, reason: String? = nil) throws -> Bool {
         try queue.write { db in
             try db.execute(
-                sql:
-                    "UPDATE maps SET state = ?, reason = ?, changed_at = ?, changed_by = 'engine' WHERE name = ? AND state = ?",
+                sql: "UPDATE maps SET state = ?, reason = ?, changed_at = ?, changed_by = 'engine' WHERE name = ? AND state = ?",
                 arguments: [state.rawValue, reason, Self.now, map, expected.rawValue])
             guard db.changesCount > 0 else { return false }
-            try Self.log(
-                db, actor: "engine", map: map, event: "state",
-                details: state.rawValue + (reason.map { ": \($0)" } ?? ""))
+            try Self.log(db, actor: "engine", map: map, event: "state", details: state.rawValue + (reason.map { ": \($0)" } ?? ""))
             return true
         }
     }
@@ -122,8 +115,7 @@ public final class StateStore: Sendable {
     public func engineStarted(pid: Int32) throws {
         try queue.write { db in
             try db.execute(
-                sql:
-                    "INSERT OR REPLACE INTO engine (id, pid, started_at, heartbeat_at, stopped_at) VALUES (1, ?, ?, ?, NULL)",
+                sql: "INSERT OR REPLACE INTO engine (id, pid, started_at, heartbeat_at, stopped_at) VALUES (1, ?, ?, ?, NULL)",
                 arguments: [pid, Self.now, Self.now])
             try Self.log(db, actor: "engine", map: nil, event: "engine started", details: "pid \(pid)")
         }
@@ -141,9 +133,7 @@ public final class StateStore: Sendable {
     public func engine() throws -> EngineRecord? {
         try queue.read { db in
             try Row.fetchOne(db, sql: "SELECT pid, started_at, heartbeat_at, stopped_at FROM engine WHERE id = 1").map {
-                EngineRecord(
-                    pid: $0["pid"], startedAt: $0["started_at"], heartbeatAt: $0["heartbeat_at"],
-                    stoppedAt: $0["stopped_at"])
+                EngineRecord(pid: $0["pid"], startedAt: $0["started_at"], heartbeatAt: $0["heartbeat_at"], stoppedAt: $0["stopped_at"])
             }
         }
     }
@@ -162,8 +152,7 @@ public final class StateStore: Sendable {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        stat.map, stat.direction.rawValue, stat.applied, stat.skipped, stat.parked, stat.conflicts,
-                        stat.rate,
+                        stat.map, stat.direction.rawValue, stat.applied, stat.skipped, stat.parked, stat.conflicts, stat.rate,
                         stat.lastError, stat.lastErrorAt, now,
                     ])
             }
@@ -176,10 +165,8 @@ public final class StateStore: Sendable {
             try Row.fetchAll(db, sql: "SELECT * FROM stats").compactMap { row in
                 guard let direction = SyncDirection(rawValue: row["direction"]) else { return nil }
                 return MapDirectionStats(
-                    map: row["map"], direction: direction, applied: row["applied"], skipped: row["skipped"],
-                    parked: row["parked"],
-                    conflicts: row["conflicts"], rate: row["rate"], lastError: row["last_error"],
-                    lastErrorAt: row["last_error_at"])
+                    map: row["map"], direction: direction, applied: row["applied"], skipped: row["skipped"], parked: row["parked"],
+                    conflicts: row["conflicts"], rate: row["rate"], lastError: row["last_error"], lastErrorAt: row["last_error_at"])
             }
         }
     }
@@ -200,14 +187,10 @@ public final class StateStore: Sendable {
     /// Requests no engine has handled yet, oldest first.
     func pendingRequests() throws -> [(id: Int64, request: OperatorRequest, actor: String)] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, body, actor FROM requests WHERE done_at IS NULL ORDER BY id")
-                .compactMap { row in
-                    guard
-                        let request = try? JSONDecoder().decode(
-                            OperatorRequest.self, from: Data((row[1] as String).utf8))
-                    else { return nil }
-                    return (row[0], request, row[2])
-                }
+            try Row.fetchAll(db, sql: "SELECT id, body, actor FROM requests WHERE done_at IS NULL ORDER BY id").compactMap { row in
+                guard let request = try? JSONDecoder().decode(OperatorRequest.self, from: Data((row[1] as String).utf8)) else { return nil }
+                return (row[0], request, row[2])
+            }
         }
     }
 
@@ -215,19 +198,13 @@ public final class StateStore: Sendable {
     func finish(_ id: Int64, results: [OperatorRequest.Result]) throws {
         let text = String(decoding: try JSONEncoder().encode(results), as: UTF8.self)
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE requests SET done_at = ?, result = ? WHERE id = ?", arguments: [Self.now, text, id])
+            try db.execute(sql: "UPDATE requests SET done_at = ?, result = ? WHERE id = ?", arguments: [Self.now, text, id])
         }
     }
 
     /// The results of request `id`, nil while no engine has handled it.
     public func results(of id: Int64) throws -> [OperatorRequest.Result]? {
-        guard
-            let text = try queue.read({ db in
-                try String.fetchOne(
-                    db, sql: "SELECT result FROM requests WHERE id = ? AND done_at IS NOT NULL", arguments: [id])
-            })
-        else {
+        guard let text = try queue.read({ db in try String.fetchOne(db, sql: "SELECT result FROM requests WHERE id = ? AND done_at IS NOT NULL", arguments: [id]) }) else {
             return nil
         }
         return try JSONDecoder().decode([OperatorRequest.Result].self, from: Data(text.utf8))
@@ -242,9 +219,7 @@ public final class StateStore: Sendable {
                 sql: "INSERT INTO incidents (started_at, last_at, error, maps) VALUES (?, ?, ?, ?)",
                 arguments: [since, Self.now, error, maps.joined(separator: ",")])
             let id = db.lastInsertedRowID
-            try Self.log(
-                db, actor: "engine", map: nil, event: "transient error",
-                details: "engine-\(id): failing since \(since) ms: \(error)")
+            try Self.log(db, actor: "engine", map: nil, event: "transient error", details: "engine-\(id): failing since \(since) ms: \(error)")
             return id
         }
     }
@@ -252,8 +227,7 @@ public final class StateStore: Sendable {
     /// Records that incident `id` is still going, with the latest error.
     func touchIncident(_ id: Int64, error: String) throws {
         try queue.write { db in
-            try db.execute(
-                sql: "UPDATE incidents SET last_at = ?, error = ? WHERE id = ?", arguments: [Self.now, error, id])
+            try db.execute(sql: "UPDATE incidents SET last_at = ?, error = ? WHERE id = ?", arguments: [Self.now, error, id])
         }
     }
 
@@ -266,14 +240,9 @@ public final class StateStore: Sendable {
     }
 
     /// Incidents still going: (id, started, last seen, error, maps affected).
-    public func openIncidents() throws -> [(
-        id: Int64, startedAt: Double, lastAt: Double, error: String, maps: [String]
-    )] {
+    public func openIncidents() throws -> [(id: Int64, startedAt: Double, lastAt: Double, error: String, maps: [String])] {
         try queue.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT id, started_at, last_at, error, maps FROM incidents WHERE resolved_at IS NULL ORDER BY id"
-            ).map {
+            try Row.fetchAll(db, sql: "SELECT id, started_at, last_at, error, maps FROM incidents WHERE resolved_at IS NULL ORDER BY id").map {
                 ($0[0], $0[1], $0[2], $0[3], ($0[4] as String).split(separator: ",").map(String.init))
             }
         }

@@ -104,9 +104,7 @@ final class Housekeeper: Sendable {
                     if ContinuousClock.now >= nextCheckpoint {
                         nextCheckpoint = .now + checkpointInterval
                         for side in sides {
-                            try side.queue.writeWithoutTransaction { db in
-                                _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
-                            }
+                            try side.queue.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
                         }
                     }
                     reported = false
@@ -129,9 +127,7 @@ final class Housekeeper: Sendable {
         let stored = try target.read { db -> [String: Int64] in
             guard try db.tableExists("_tandem_checkpoints") else { return [:] }
             var result: [String: Int64] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT map, seq FROM _tandem_checkpoints WHERE source = ?", arguments: [source.role.rawValue])
-            {
+            for row in try Row.fetchAll(db, sql: "SELECT map, seq FROM _tandem_checkpoints WHERE source = ?", arguments: [source.role.rawValue]) {
                 result[row[0]] = row[1]
             }
             return result
@@ -142,27 +138,24 @@ final class Housekeeper: Sendable {
             // A checkpoint above the last number this log gave out means the source went back in time
             // (restored from a backup): its new changes carry numbers the checkpoint already covers.
             // Nothing of it is pruned; the engine fails the maps with the reason.
-            let head =
-                try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = '_tandem_changes'") ?? 0
+            let head = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = '_tandem_changes'") ?? 0
             let tables = try String.fetchAll(db, sql: "SELECT tbl FROM _tandem_capture")
             let cutoff = StateStore.now - retention.age.timeInterval * 1000
             for table in tables {
                 let readers = source.readers[table] ?? []
-                // A map that has never run keeps its table's changes until it does.
+                // A map that has never run keeps its table's changes until it does; so does a failed one.
                 let floors = readers.compactMap { stored[$0] }
                 guard floors.count == readers.count, !readers.contains(where: heldMaps.contains) else { continue }
                 let consumed = floors.min() ?? Int64.max
                 guard consumed == Int64.max || consumed <= head else { continue }
                 // Applied changes stay while young and among the last `retention.changes` numbers:
-                // a prefix of the log goes, never a change in the middle.
+                // a prefix of the log goes, never a change in the middle. A table no map reads this
+                // way goes at once: nothing would re-send its changes.
                 var floor = min(consumed, head)
-                // A table no map reads this way goes at once: nothing would re-send its changes.
                 if !floors.isEmpty {
                     let young =
                         try Int64.fetchOne(
-                            db,
-                            sql:
-                                "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? AND at >= ? ORDER BY seq LIMIT 1",
+                            db, sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? AND at >= ? ORDER BY seq LIMIT 1",
                             arguments: [table, floor, cutoff]
                         ).map { $0 - 1 } ?? floor
                     floor = min(floor, max(young, floor - retention.changes))
@@ -171,17 +164,14 @@ final class Housekeeper: Sendable {
                 try db.inTransaction(.immediate) {
                     // The chunk's upper bound first, then one range delete on the (tbl, seq) index.
                     let bound = try Int64.fetchOne(
-                        db,
-                        sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? ORDER BY seq LIMIT 1 OFFSET ?",
+                        db, sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? ORDER BY seq LIMIT 1 OFFSET ?",
                         arguments: [table, floor, chunk - 1])
                     let through = bound ?? floor
-                    try db.execute(
-                        sql: "DELETE FROM _tandem_changes WHERE tbl = ? AND seq <= ?", arguments: [table, through])
+                    try db.execute(sql: "DELETE FROM _tandem_changes WHERE tbl = ? AND seq <= ?", arguments: [table, through])
                     if db.changesCount > 0 {
                         // What a recovery needs to know: the changes of this table up to here are gone.
                         try db.execute(
-                            sql:
-                                "INSERT INTO _tandem_pruned (tbl, seq) VALUES (?, ?) ON CONFLICT (tbl) DO UPDATE SET seq = max(seq, excluded.seq)",
+                            sql: "INSERT INTO _tandem_pruned (tbl, seq) VALUES (?, ?) ON CONFLICT (tbl) DO UPDATE SET seq = max(seq, excluded.seq)",
                             arguments: [table, through])
                     }
                     if bound != nil { more = true }

@@ -73,8 +73,7 @@ extension SyncEngine {
     /// The activity log gets its start, its progress (each phase's end, and
     /// every ``progressLogInterval`` in between) and its end, with `actor`.
     public func initialSync(
-        map name: String, master requested: SideRole? = nil, chunk: Int? = nil, bulk allowBulk: Bool = true,
-        actor: String = "cli",
+        map name: String, master requested: SideRole? = nil, chunk: Int? = nil, bulk allowBulk: Bool = true, actor: String = "cli",
         progress report: (InitialSyncProgress) -> Void
     ) throws -> InitialSyncProgress {
         _ = try refreshMapStates()
@@ -182,8 +181,7 @@ extension SyncEngine {
             try? self.state.log(
                 actor: actor, map: name, event: ActivityEvent.initialSyncProgress,
                 details:
-                    "\(current.phase) phase, \(current.path) path: \(current.done)/\(current.total) rows\(percent); \(current.conflicts) differed, \(current.errors) parked"
-            )
+                    "\(current.phase) phase, \(current.path) path: \(current.done)/\(current.total) rows\(percent); \(current.conflicts) differed, \(current.errors) parked")
         }
 
         // Phase 1: master rows to the other side. Phase 2: rows only the other side has, to the master.
@@ -220,16 +218,11 @@ extension SyncEngine {
                     from: from, to: to, state: &state, progress: progress)
                 // Second pass: references into the map's own table, now that every row is there. Only
                 // when the first pass left some empty (a resumed run cannot know what the killed one left).
-                let (filled, parked) =
-                    deferred > 0 || resumed ? try completeSelfReferences(phasePlan, from: from, to: to) : (0, 0)
+                let (filled, parked) = deferred > 0 || resumed ? try completeSelfReferences(phasePlan, from: from, to: to) : (0, 0)
                 if filled + parked > 0 {
                     state.errors += parked
-                    paths.append(
-                        "\(phase) phase: \(filled) reference(s) to rows of the same map filled in a second pass, \(parked) still missing (error list)"
-                    )
-                    logger.info(
-                        "initial sync of \(name), \(phase) phase: second pass filled \(filled) self-reference(s), parked \(parked)"
-                    )
+                    paths.append("\(phase) phase: \(filled) reference(s) to rows of the same map filled in a second pass, \(parked) still missing (error list)")
+                    logger.info("initial sync of \(name), \(phase) phase: second pass filled \(filled) self-reference(s), parked \(parked)")
                 }
             } else {
                 state.total = 0
@@ -363,13 +356,11 @@ extension SyncEngine {
                     // references, cycles) to the row path and its second pass.
                     let own = bulk.ownReference.map { Condition($0) } ?? .none
                     inserted =
-                        try statements.insert(
-                            chunk, edited.negated.and(own.negated), strict: true, failIf: bulk.strictMissing, db)
+                        try statements.insert(chunk, edited.negated.and(own.negated), strict: true, failIf: bulk.strictMissing, db)
                         + (own.isNone
                             ? 0
                             : try statements.insert(
-                                chunk, edited.negated.and(own).and(Condition(bulk.ownParentMissing).negated),
-                                strict: true,
+                                chunk, edited.negated.and(own).and(Condition(bulk.ownParentMissing).negated), strict: true,
                                 failIf: bulk.strictMissing, db))
                     let left = own.isNone ? edited : edited.or(own.and(Condition(bulk.onTarget).negated))
                     rows = left.isNone ? [] : try statements.rows(chunk, left.and(statements.filterCondition), db)

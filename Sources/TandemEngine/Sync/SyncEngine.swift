@@ -111,9 +111,7 @@ public final class SyncEngine {
                     try CaptureSchema.columnTypes(db, table: source.table)
                 }
                 // Rows are decoded in capture order, which install just made current.
-                let ordered = (captured[direction.source]?[source.table] ?? []).compactMap { name in
-                    sourceTypes.first { $0.name == name }
-                }
+                let ordered = (captured[direction.source]?[source.table] ?? []).compactMap { name in sourceTypes.first { $0.name == name } }
                 let targetTypes = try sides[direction.target]!.queue.read { db in
                     try CaptureSchema.columnTypes(db, table: target.table)
                 }
@@ -124,14 +122,12 @@ public final class SyncEngine {
                 try sides[direction.target]!.queue.read { db in plan.enableUpsert(db) }
                 plan.setTargetCaptureColumns(captured[direction.target]?[target.table] ?? [])
                 plans[resolved.name, default: [:]][direction] = plan
-                stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(
-                    map: resolved.name, direction: direction)
+                stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(map: resolved.name, direction: direction)
             }
         }
         self.plans = plans
         parentsOf = parents
-        metrics = EngineMetrics(
-            plans.flatMap { map, byDirection in byDirection.keys.map { (map: map, direction: $0) } })
+        metrics = EngineMetrics(plans.flatMap { map, byDirection in byDirection.keys.map { (map: map, direction: $0) } })
         try loadCheckpointsAndParked()
     }
 
@@ -149,21 +145,16 @@ public final class SyncEngine {
             }
             checkpoints[direction] = byMap
             let rows = try target.queue.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT map, key FROM _tandem_parked WHERE source = ?",
-                    arguments: [direction.source.rawValue])
+                try Row.fetchAll(db, sql: "SELECT map, key FROM _tandem_parked WHERE source = ?", arguments: [direction.source.rawValue])
             }
             var keys: [String: [String: Int]] = [:]
             for row in rows { keys[row[0], default: [:]][row[1] as String, default: 0] += 1 }
             parked[direction] = keys
             // Conflicts stored in this target are between its edits and the source's.
             for row in try target.queue.read({ db in
-                try Row.fetchAll(
-                    db, sql: "SELECT id, map, key FROM _tandem_conflicts WHERE status = 'open' AND source = ?",
-                    arguments: [direction.source.rawValue])
+                try Row.fetchAll(db, sql: "SELECT id, map, key FROM _tandem_conflicts WHERE status = 'open' AND source = ?", arguments: [direction.source.rawValue])
             }) {
-                openConflicts[row[1], default: [:]][direction.target, default: [:]][row[2]] =
-                    ErrorID(side: direction.target, number: row[0]).description
+                openConflicts[row[1], default: [:]][direction.target, default: [:]][row[2]] = ErrorID(side: direction.target, number: row[0]).description
             }
         }
     }
@@ -178,8 +169,10 @@ public final class SyncEngine {
         live = true
         try EnvironmentHistory.recordPlugins(catalog, state: state, actor: "engine")
         try EnvironmentHistory.record(environment, maps: maps, state: state, actor: "engine")
-        // Before pruning starts: a side that went back in time fails its maps first, and their tables are held.
-        _ = try refreshMapStates()
+        // Before pruning starts: a side that went back in time fails its maps first, and their tables are
+        // held. Requests queued while no engine ran are handled here too. A side busy right now is retried
+        // by the loop below (the states are read again until a read succeeds).
+        do { try refreshStates() } catch { logger.warning("reading the map states failed, retrying: \(error)") }
         let housekeeper = try Housekeeper(
             sources: housekeepingSources(), pruneInterval: pruneInterval,
             retention: Housekeeper.Retention(
@@ -215,9 +208,7 @@ public final class SyncEngine {
                 } else {
                     // Idle for a second: look less often (at most every 5 ms), so that an engine
                     // with nothing to do does not spend a core polling; any work goes back to poll_interval_ms.
-                    try? sleep(
-                        ContinuousClock.now - lastWork > .seconds(1)
-                            ? max(pollInterval, .milliseconds(5)) : pollInterval)
+                    try? sleep(ContinuousClock.now - lastWork > .seconds(1) ? max(pollInterval, .milliseconds(5)) : pollInterval)
                 }
                 backoff = .milliseconds(10)
                 failingSince = nil
@@ -315,11 +306,9 @@ public final class SyncEngine {
                     for direction in plans[map.name]!.keys {
                         let target = sides[direction.target]!
                         let stored = try target.queue.read { db in
-                            try target.checkpoints(db)[
-                                SideDatabase.checkpointKey(map: map.name, source: direction.source.rawValue)]
+                            try target.checkpoints(db)[SideDatabase.checkpointKey(map: map.name, source: direction.source.rawValue)]
                         }
-                        checkpoints[direction, default: [:]][map.name] = max(
-                            checkpoints[direction]?[map.name] ?? 0, stored ?? 0)
+                        checkpoints[direction, default: [:]][map.name] = max(checkpoints[direction]?[map.name] ?? 0, stored ?? 0)
                         let keys = try target.queue.read { db in
                             try String.fetchAll(
                                 db, sql: "SELECT key FROM _tandem_parked WHERE map = ? AND source = ?",
@@ -364,9 +353,7 @@ public final class SyncEngine {
         let active = activePlans(direction)
         guard !active.isEmpty else { return false }
         let source = sides[direction.source]!
-        let version = try source.queue.inDatabase { db in
-            try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
-        }
+        let version = try source.queue.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
         guard dirty[direction.source] == true || version != lastDataVersion[direction.source] else { return false }
         let from = active.map { checkpoints[direction]?[$0.map] ?? 0 }.min() ?? 0
         let changes = try source.queue.inDatabase { db in try source.changes(after: from, limit: batchSize, db) }
@@ -495,9 +482,7 @@ public final class SyncEngine {
         // A parent moved: its parked children may go now.
         let movedMaps = Set(outcome.appliedMaps)
         for (map, keys) in parked[direction] ?? [:] where !keys.isEmpty {
-            if parentsOf[map, default: []].contains(where: movedMaps.contains) {
-                try retryParked(map: map, direction: direction)
-            }
+            if parentsOf[map, default: []].contains(where: movedMaps.contains) { try retryParked(map: map, direction: direction) }
         }
     }
 
@@ -588,9 +573,7 @@ public final class SyncEngine {
     }
 
     /// Pending local changes on the target side for `plan`, by normalised target key.
-    private func pendingLocal(
-        _ plan: DirectionPlan, direction: SyncDirection, _ db: Database
-    ) throws -> [String: LocalEdits] {
+    private func pendingLocal(_ plan: DirectionPlan, direction: SyncDirection, _ db: Database) throws -> [String: LocalEdits] {
         let reverse = SyncDirection(from: direction.target)
         guard states[plan.map]?.isActive == true, plans[plan.map]?[reverse] != nil,
             let consumed = checkpoints[reverse]?[plan.map]
@@ -598,9 +581,7 @@ public final class SyncEngine {
         var result: [String: LocalEdits] = [:]
         let rows = try Row.fetchCursor(
             db.cachedStatement(
-                sql:
-                    "SELECT seq, key, row, at, op, changed FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq"
-            ),
+                sql: "SELECT seq, key, row, at, op, changed FROM _tandem_changes WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq"),
             arguments: [consumed, plan.targetTable])
         while let row = try rows.next() {
             let stored: String = row[1]
@@ -672,8 +653,7 @@ public final class SyncEngine {
     /// ``EchoLineage``, until a conflict needs the triggers (a merge is
     /// recorded by them): from there on, the batch runs with them.
     func applyItems(
-        _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false,
-        initialSync: Bool = false,
+        _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false, initialSync: Bool = false,
         quiet: Bool = false, _ db: Database
     ) throws {
         var outcome = Outcome()
@@ -718,8 +698,7 @@ public final class SyncEngine {
                 }
                 if let id = item.parkedID {
                     try db.execute(
-                        sql:
-                            "UPDATE _tandem_parked SET reason = ?, kind = ?, error_class = ?, attempts = attempts + 1 WHERE id = ?",
+                        sql: "UPDATE _tandem_parked SET reason = ?, kind = ?, error_class = ?, attempts = attempts + 1 WHERE id = ?",
                         arguments: [reason, kind, errorClass.rawValue, id])
                     if operatorRetry { failedAgain[item.change.key, default: []].append((id, item.change.seq)) }
                 } else {
@@ -729,10 +708,8 @@ public final class SyncEngine {
                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
-                            plan.map, origin, item.change.seq, item.change.table, item.change.operation.rawValue,
-                            item.change.key,
-                            item.change.row, item.change.at, kind, reason, StateStore.now, errorClass.rawValue,
-                            item.change.changed,
+                            plan.map, origin, item.change.seq, item.change.table, item.change.operation.rawValue, item.change.key,
+                            item.change.row, item.change.at, kind, reason, StateStore.now, errorClass.rawValue, item.change.changed,
                         ])
                     outcome.newlyParked.append((plan.map, item.change.key))
                 }
@@ -762,23 +739,19 @@ public final class SyncEngine {
                 // A write-through's change: its marker says it was applied here already.
                 // Without one, Tandem died between the two commits, and this applies it.
                 try db.execute(
-                    sql: "DELETE FROM _tandem_written WHERE source = ? AND seq = ?",
-                    arguments: [origin, item.change.seq])
+                    sql: "DELETE FROM _tandem_written WHERE source = ? AND seq = ?", arguments: [origin, item.change.seq])
                 if db.changesCount > 0 {
                     count { $0.skipped += 1 }
                     continue
                 }
-                logger.notice(
-                    "map \(plan.map): applying write-through change \(origin):\(item.change.seq), which did not reach the \(direction.target) side"
-                )
+                logger.notice("map \(plan.map): applying write-through change \(origin):\(item.change.seq), which did not reach the \(direction.target) side")
             }
             if blocked[plan.map]?.contains(item.change.key) == true {
                 try park("behind", "waits behind an earlier parked change of the same key")
                 continue
             }
             if let conflict = openConflicts[plan.map]?[direction.source]?[item.change.key] {
-                try park(
-                    "behind", "waits for conflict \(conflict) to be resolved (`tandem conflicts show \(conflict)`)")
+                try park("behind", "waits for conflict \(conflict) to be resolved (`tandem conflicts show \(conflict)`)")
                 continue
             }
             var values: [DatabaseValue]
@@ -809,8 +782,7 @@ public final class SyncEngine {
                         continue
                     }
                     if !found {
-                        missing =
-                            "waits for its parent in map \(check.map): \(ValueConversion.describe(values[check.target])) is not on the \(direction.target) side yet"
+                        missing = "waits for its parent in map \(check.map): \(ValueConversion.describe(values[check.target])) is not on the \(direction.target) side yet"
                         break
                     }
                 }
@@ -822,20 +794,16 @@ public final class SyncEngine {
             // Conflict: the target's applications changed the same key and the
             // reverse direction has not carried that over yet.
             if pending[id] == nil { pending[id] = try pendingLocal(plan, direction: direction, db) }
-            if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values),
-                let local = pending[id]?[targetKey]
-            {
+            if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
                 try triggersOn()
                 if writeThrough {
                     throw SyncError(
                         .state,
-                        "the \(direction.target) side has edits of key \(local.key) that have not synced yet (\(direction.target):\(local.seq)); write again once they have"
-                    )
+                        "the \(direction.target) side has edits of key \(local.key) that have not synced yet (\(direction.target):\(local.seq)); write again once they have")
                 }
                 let conflict = ConflictDecision(
                     policy: plan.policy, direction: direction, change: item.change,
-                    sourceColumns: item.change.operation == .update
-                        ? plan.changedTargetColumns(item.change.changed) : nil,
+                    sourceColumns: item.change.operation == .update ? plan.changedTargetColumns(item.change.changed) : nil,
                     local: local, fieldPolicies: plan.fieldPolicies)
                 try db.execute(
                     sql: """
@@ -844,13 +812,10 @@ public final class SyncEngine {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        plan.map, local.key, plan.policy.rawValue, conflict.winner, origin, item.change.seq,
-                        item.change.row, local.seq,
-                        local.row, StateStore.now, conflict.resolution == .manual ? "open" : "resolved",
-                        conflict.outcome,
+                        plan.map, local.key, plan.policy.rawValue, conflict.winner, origin, item.change.seq, item.change.row, local.seq,
+                        local.row, StateStore.now, conflict.resolution == .manual ? "open" : "resolved", conflict.outcome,
                         conflict.sourceColumns.map { $0.sorted().joined(separator: ",") },
-                        local.wholeRow ? nil : local.columns.sorted().joined(separator: ","), plan.sourceTable,
-                        plan.targetTable,
+                        local.wholeRow ? nil : local.columns.sorted().joined(separator: ","), plan.sourceTable, plan.targetTable,
                     ])
                 let conflictID = db.lastInsertedRowID
                 count { $0.conflicts += 1 }
@@ -858,8 +823,7 @@ public final class SyncEngine {
                 case .source:
                     // The target's own pending edits lost: they must not travel back.
                     try CaptureSchema.supersede(
-                        table: plan.targetTable, key: local.key, from: local.seq,
-                        note: "superseded by \(origin):\(item.change.seq)", db)
+                        table: plan.targetTable, key: local.key, from: local.seq, note: "superseded by \(origin):\(item.change.seq)", db)
                     pending[id]?[targetKey] = nil
                 case .target:
                     count { $0.skipped += 1 }
@@ -890,8 +854,7 @@ public final class SyncEngine {
                         "the \(direction.target) side changed this row too (\(direction.target):\(local.seq)) and map \(plan.map) resolves conflicts by hand: `tandem conflicts resolve \(entry) --take erp|crm|merged`",
                         .conflict)
                     try db.execute(
-                        sql: "UPDATE _tandem_conflicts SET parked_id = ? WHERE id = ?",
-                        arguments: [db.lastInsertedRowID, conflictID])
+                        sql: "UPDATE _tandem_conflicts SET parked_id = ? WHERE id = ?", arguments: [db.lastInsertedRowID, conflictID])
                     outcome.openConflicts.append((plan.map, direction.target, local.key, entry.description))
                     continue
                 }
@@ -915,8 +878,7 @@ public final class SyncEngine {
                     write.delete.bind(keyValues)
                     echo(.delete, keyValues, changed: try write.delete.execute())
                 case .insert, .update:
-                    if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues
-                    {
+                    if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues {
                         write.delete.bind(oldKey)
                         echo(.delete, oldKey, changed: try write.delete.execute())
                     }
@@ -941,8 +903,7 @@ public final class SyncEngine {
             }
             try unpark()
             if writeThrough {
-                let marker = try RawStatement(
-                    sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", db)
+                let marker = try RawStatement(sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", db)
                 marker.bind([origin.databaseValue, item.change.seq.databaseValue])
                 try marker.execute()
             }
@@ -963,8 +924,7 @@ public final class SyncEngine {
     /// that it travels back with the target's edits. Returns false when the
     /// row is not on the target side. The caller has set the context row.
     func writeMerged(
-        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String,
-        _ db: Database
+        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String, _ db: Database
     ) throws -> Bool {
         let keyValues = plan.targetKey.map { values[$0] }
         let select = try RawStatement(sql: plan.selectSQL, db)
@@ -975,9 +935,7 @@ public final class SyncEngine {
         }
         var merged = plan.targetColumns.indices.map { select.value(Int32($0)) }
         select.reset()
-        for (index, column) in plan.targetColumns.enumerated() where columns.contains(column) {
-            merged[index] = values[index]
-        }
+        for (index, column) in plan.targetColumns.enumerated() where columns.contains(column) { merged[index] = values[index] }
         let update = try RawStatement(sql: plan.updateSQL, db)
         update.bind(plan.nonKey.map { merged[$0] } + keyValues)
         try update.execute()
@@ -989,8 +947,7 @@ public final class SyncEngine {
                 SELECT ?, 'U', ?, \(CaptureSchema.quoteList(nil, plan.targetCaptureColumns)), \(CaptureSchema.nowMilliseconds), NULL, ?
                 FROM \(CaptureSchema.identifier(plan.targetTable)) WHERE \(plan.keyCondition)
                 """,
-            arguments: StatementArguments(
-                [plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues))
+            arguments: StatementArguments([plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues))
         return true
     }
 
@@ -1002,9 +959,7 @@ public final class SyncEngine {
         var result: [DatabaseValue] = []
         for position in plan.targetKeyFromSourceKey {
             guard let position, position < oldSource.count else {
-                throw SyncError(
-                    .badValue,
-                    "the key changed and map \(plan.map) computes its target key; delete and re-insert the row instead")
+                throw SyncError(.badValue, "the key changed and map \(plan.map) computes its target key; delete and re-insert the row instead")
             }
             result.append(oldSource[position])
         }
@@ -1041,8 +996,7 @@ public final class SyncEngine {
             (
                 plan,
                 Change(
-                    seq: row[1], table: row[2], operation: Change.Operation(rawValue: row[3]) ?? .update, key: row[4],
-                    row: row[5],
+                    seq: row[1], table: row[2], operation: Change.Operation(rawValue: row[3]) ?? .update, key: row[4], row: row[5],
                     at: row[6], origin: nil, changed: row[7]),
                 row[0] as Int64
             )
