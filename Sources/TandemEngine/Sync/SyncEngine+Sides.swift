@@ -18,7 +18,9 @@ extension SyncEngine {
         guard !audited.isEmpty else { return }
         let findings = try SideAudit.check(
             audited.map {
-                SideAudit.MapDirections(name: $0.name, directions: plans[$0.name].map { Array($0.keys) } ?? [])
+                SideAudit.MapDirections(
+                    name: $0.name, directions: SyncDirection.allCases.filter(plans[$0.name, default: [:]].keys.contains)
+                )
             },
             sides: sides, applied: state.applied())
         guard !findings.isEmpty else { return }
