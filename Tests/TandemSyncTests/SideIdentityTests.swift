@@ -107,6 +107,24 @@ struct SideIdentityTests {
         try await SideFiles.stop(engine)
     }
 
+    @Test("init refuses a folder whose side file already belongs to another environment")
+    func initRefusesAnotherEnvironmentsSide() throws {
+        let production = try SyncFixture.make("identity-init-other", maps: ["sample.notes"])
+        let directory = try Fixtures.temporaryDirectory("identity-init-target") + "/env"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try SideFiles.backup(production.crm, to: directory + "/crm.sqlite")
+        let result = try production.tandem(["init", directory, "--map", "sample.notes"])
+        #expect(result.status != 0)
+        #expect(
+            result.stderr.contains(
+                "\(directory)/crm.sqlite already belongs to another environment (it is the crm side"),
+            "\(result.stderr)")
+        let productionID = try SideReader.rows(
+            production.directory + "/state.sqlite", "SELECT environment FROM identity")[0]
+        #expect(
+            try SideReader.rows(directory + "/crm.sqlite", "SELECT environment FROM _tandem_side") == [productionID])
+    }
+
     @Test("Swapped side paths are refused, naming the setting to fix")
     func swappedRefused() throws {
         let fixture = try SyncFixture.make("identity-swap", maps: ["sample.notes"])

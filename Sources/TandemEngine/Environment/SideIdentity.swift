@@ -61,6 +61,15 @@ package struct SideIdentity: Hashable, Sendable, Codable {
     /// an identity in each side.
     package static func establish(sides: [SideRole: SideDatabase], state: StateStore, actor: String) throws {
         let environment = try state.environmentID() ?? newID()
+        // `tandem init` in a folder that already holds another environment's side file must not claim it.
+        for role in SideRole.allCases {
+            if let existing = try sides[role]!.queue.read({ db in try read(db) }), existing.environment != environment {
+                throw SyncError(
+                    .configuration,
+                    "\(sides[role]!.path) already belongs to another environment (it is the \(existing.summary)); give this environment its own \(role) database, or use `tandem sides relink --side \(role)` once the environment exists"
+                )
+            }
+        }
         var made: [SideIdentity] = []
         for role in SideRole.allCases {
             let identity = make(environment: environment, role: role)
