@@ -106,7 +106,19 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
             }
         }
         let store = try environment.openState()
-        let states = try store.mapStates().mapValues(\.state)
+        let records = try store.mapStates()
+        let states = records.mapValues(\.state)
+        if Action.action == .run || Action.action == .resume {
+            // Started as it is, a map whose side went back would skip or miss changes: the engine would
+            // fail it again at once. Its recovery is what the operator needs.
+            for name in names {
+                if let record = records[name], record.state == .failed, record.reason?.contains(SideAudit.marker) == true {
+                    throw CLIError(
+                        "map \(name) failed because a \(SideAudit.marker); starting it as it is would skip or miss changes. `tandem maps recover \(name) --resend` or `tandem maps recover \(name) --initial-sync --master erp|crm` (`tandem status` shows what was lost; docs/OPERATIONS.md, \"Sides that go back in time\")"
+                    )
+                }
+            }
+        }
         var selected = names
         let dependents = MapLifecycle.dependents(of: Set(names), among: maps)
             .filter { Action.action != .pause || (states[$0] ?? .notRunning).isActive }

@@ -68,6 +68,11 @@ struct SideRestoreTests {
                 == 50)
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10)
 
+        // Starting it as it is would skip the lost changes: refused, naming the recovery.
+        let run = try fixture.tandem(["maps", "run", "sample.notes"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("map sample.notes failed because a side went back in time"), "\(run.stderr)")
+        #expect(run.stderr.contains("`tandem maps recover sample.notes --resend`"))
         let running = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
         #expect(running.status != 0)
         #expect(running.stderr.contains("the engine must be stopped to recover a map"), "\(running.stderr)")

@@ -18,7 +18,7 @@ import GRDB
 /// The state database's record is a lower bound the engine writes after the
 /// checkpoints it names were committed (``StateStore/recordApplied(_:)``),
 /// so a healthy side is never behind it.
-struct SideAudit {
+package struct SideAudit {
     /// A map that cannot go on, because `side` went back.
     struct Finding: Hashable, Sendable {
         var map: String
@@ -116,10 +116,14 @@ struct SideAudit {
         return findings
     }
 
+    /// What every reason of a map failed by the audit says; `tandem maps run`
+    /// refuses such a map and names the recovery instead.
+    package static let marker = "side went back in time"
+
     /// The reason a map fails with: the side, what was found, the recovery.
     static func reason(map: String, _ findings: [Finding]) -> String {
         let side = findings[0].side
-        return "the \(side) side went back in time (restored from an older backup, or replaced): "
+        return "the \(side) \(marker) (restored from an older backup, or replaced): "
             + findings.map(\.detail).joined(separator: "; ")
             + ". Recover with `tandem maps recover \(map) --resend` (re-sends from the other side's change log) or `tandem maps recover \(map) --initial-sync --master erp|crm` (docs/OPERATIONS.md, \"Sides that go back in time\")"
     }
