@@ -77,6 +77,8 @@ struct CaptureCommand: ParsableCommand {
                 }
             }
             try environment.removeCapture()
+            // The change logs start over: what the engine had applied no longer says anything about them.
+            try environment.openState().forgetApplied()
             print("capture removed from both sides; `tandem capture install` puts it back (sync restarts from new changes)")
         }
     }

@@ -30,7 +30,8 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let catalog = plugins.loadCatalog()
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
-        let environment = try TandemEnvironment.create(at: directory, maps: maps, catalog: catalog)
+        let environment = try TandemEnvironment.create(
+            at: directory, maps: maps, catalog: catalog, actor: CLIActor.current)
         try EnvironmentHistory.record(
             environment, maps: environment.resolveMaps(catalog), state: environment.openState(), actor: CLIActor.current)
         print("created environment \(environment.directory)")

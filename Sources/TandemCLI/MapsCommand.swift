@@ -12,7 +12,7 @@ struct MapsCommand: ParsableCommand {
             are replayed in order) → running; stopped keeps config and checkpoint and drops
             nothing. A running engine picks a change up before its next batch.
             """,
-        subcommands: [List.self, InitialSyncCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
+        subcommands: [List.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the enabled maps, their plugin, tables and state.")
@@ -27,12 +27,13 @@ struct MapsCommand: ParsableCommand {
             struct Entry: Encodable {
                 var name, plugin, erpTable, crmTable, state, direction: String
                 var dependsOn: [String]
+                var reason: String?
             }
             let entries = maps.map {
                 Entry(
                     name: $0.name, plugin: $0.plugin.id, erpTable: $0.map.erp.table, crmTable: $0.map.crm.table,
                     state: (states[$0.name]?.state ?? .notRunning).rawValue, direction: $0.settings.direction.rawValue,
-                    dependsOn: $0.map.dependsOn ?? [])
+                    dependsOn: $0.map.dependsOn ?? [], reason: states[$0.name]?.reason)
             }
             if output.json { return printJSON(entries) }
             print(
@@ -41,6 +42,10 @@ struct MapsCommand: ParsableCommand {
                     rows: entries.map {
                         [$0.name, $0.state, $0.direction, $0.erpTable, $0.crmTable, $0.dependsOn.joined(separator: ","), $0.plugin]
                     }))
+            // Why a map failed, under the table: it is what the operator needs next.
+            for entry in entries where entry.state == MapState.failed.rawValue {
+                print("\(entry.name) failed: \(entry.reason ?? "no reason recorded")")
+            }
         }
     }
 }
@@ -101,7 +106,19 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
             }
         }
         let store = try environment.openState()
-        let states = try store.mapStates().mapValues(\.state)
+        let records = try store.mapStates()
+        let states = records.mapValues(\.state)
+        if Action.action == .run || Action.action == .resume {
+            // Started as it is, a map whose side went back would skip or miss changes: the engine would
+            // fail it again at once. Its recovery is what the operator needs.
+            for name in names {
+                if let record = records[name], record.state == .failed, record.reason?.contains(SideAudit.marker) == true {
+                    throw CLIError(
+                        "map \(name) failed because a \(SideAudit.marker); starting it as it is would skip or miss changes. `tandem maps recover \(name) --resend` or `tandem maps recover \(name) --initial-sync --master erp|crm` (`tandem status` shows what was lost; docs/OPERATIONS.md, \"Sides that go back in time\")"
+                    )
+                }
+            }
+        }
         var selected = names
         let dependents = MapLifecycle.dependents(of: Set(names), among: maps)
             .filter { Action.action != .pause || (states[$0] ?? .notRunning).isActive }

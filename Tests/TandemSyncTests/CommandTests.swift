@@ -56,7 +56,8 @@ struct CommandTests {
         let refused = try fixture.tandem(["capture", "remove"])
         #expect(refused.stderr.contains("1 captured change(s) are not applied yet"))
         #expect(try fixture.tandem(["capture", "remove", "--force"]).status == 0)
-        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '\\_tandem%' ESCAPE '\\'") == 0)
+        // Everything but the side's identity: removing capture does not make a side forget whose it is.
+        #expect(try SideReader.rows(fixture.erp, "SELECT name FROM sqlite_master WHERE name LIKE '\\_tandem%' ESCAPE '\\'") == ["_tandem_side"])
         #expect(try Fixtures.run("/usr/bin/env", ["sqlite3", fixture.erp, "INSERT INTO Notes VALUES (2, 'no capture')"]).status == 0)
         let install = try fixture.tandem(["capture", "install"])
         #expect(install.stdout.contains("capture installed for 1 map(s); erp: Notes; crm: annotation"))

@@ -33,6 +33,10 @@ let badConfigCases: [(String, String)] = [
              "maps[0].field_policies: decide columns within a merge; set conflict_policy: merge"),
             (validConfig.replacingOccurrences(of: "conflict_policy: newest-wins", with: "conflict_policy: merge\n    field_policies: {NAME: manual}"),
              "maps[0].field_policies.NAME: a column is won by erp-wins, crm-wins or newest-wins, not manual"),
+            (validConfig + "\nengine:\n  applied_retention_h: 9000\n",
+             "tandem.yaml:16:24: engine.applied_retention_h: 9000 is out of range; use 0...8760"),
+            (validConfig + "\nengine:\n  applied_retention_changes: -1\n",
+             "tandem.yaml:16:30: engine.applied_retention_changes: -1 is out of range; use 0...1000000000"),
 ]
 
 @Suite("tandem.yaml")

@@ -6,8 +6,11 @@ import Testing
 /// The engine as a real process, with real writer processes on both sides.
 @Suite("Live sync with real processes", .serialized)
 struct LiveSyncTests {
+    /// Pruning every second, and applied changes not kept (engine.applied_retention_h: 0), so that
+    /// an emptied change log shows that every change was consumed.
     static func fastPrune(_ yaml: String) -> String {
         yaml.replacingOccurrences(of: "prune_interval_s: 5", with: "prune_interval_s: 1")
+            .replacingOccurrences(of: "applied_retention_h: 24", with: "applied_retention_h: 0")
     }
 
     static func runAll(_ fixture: SyncFixture) throws {

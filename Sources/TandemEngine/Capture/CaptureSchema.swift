@@ -73,6 +73,9 @@ public enum CaptureSchema {
         // `tandem log` pages through both newest first, and retention prunes by age.
         "CREATE INDEX IF NOT EXISTS _tandem_parked_at ON _tandem_parked (parked_at)",
         "CREATE INDEX IF NOT EXISTS _tandem_conflicts_at ON _tandem_conflicts (at)",
+        // As a source: per table, the highest change number pruned from the change log, so that a
+        // recovery knows whether the changes it would re-send are still there.
+        "CREATE TABLE IF NOT EXISTS _tandem_pruned (tbl TEXT PRIMARY KEY, seq INTEGER NOT NULL)",
     ]
 
     /// Milliseconds since the epoch, as SQL (statement time, millisecond resolution).
@@ -158,7 +161,10 @@ public enum CaptureSchema {
             for trigger in triggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(identifier(trigger))") }
             let tables = try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_tandem\\_%' ESCAPE '\\'")
-            for table in tables { try db.execute(sql: "DROP TABLE IF EXISTS \(identifier(table))") }
+            // The side's identity stays: removing capture does not make a side forget whose it is.
+            for table in tables where table != "_tandem_side" {
+                try db.execute(sql: "DROP TABLE IF EXISTS \(identifier(table))")
+            }
             return .commit
         }
     }

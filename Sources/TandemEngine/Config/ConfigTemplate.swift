@@ -41,6 +41,8 @@ enum ConfigTemplate {
               prune_interval_s: 5     # how often consumed changes leave the change logs
               busy_timeout_s: 30      # how long to wait for a side an application holds locked
               transient_error_after_s: 60   # a side failing this long shows in `tandem errors list`
+              applied_retention_h: 24       # applied changes stay this long in the source's change log,
+              applied_retention_changes: 1000000   # and at most this many: what `maps recover --resend` can re-send
 
             # How long `tandem log` history is kept (the running engine prunes older entries);
             # parked changes and open conflicts are never pruned.

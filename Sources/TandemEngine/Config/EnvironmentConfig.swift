@@ -90,12 +90,19 @@ public struct EngineSettings: Hashable, Sendable {
     /// How long a side may keep failing (busy, disk errors) before it shows
     /// in the error list as a transient error, in seconds.
     public var transientErrorAfterSeconds: Int
+    /// How long applied changes stay in a source's change log before pruning, in hours,
+    /// so that a side restored from a backup can be sent them again; 0 prunes at once.
+    public var appliedRetentionHours: Int
+    /// At most how many of the last applied change numbers stay; 0 prunes at once.
+    public var appliedRetentionChanges: Int
 
     /// Creates settings.
     public init(
         batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5, busyTimeoutSeconds: Int = 30,
-        transientErrorAfterSeconds: Int = 60
+        transientErrorAfterSeconds: Int = 60, appliedRetentionHours: Int = 24, appliedRetentionChanges: Int = 1_000_000
     ) {
+        self.appliedRetentionHours = appliedRetentionHours
+        self.appliedRetentionChanges = appliedRetentionChanges
         self.batchSize = batchSize
         self.pollIntervalMilliseconds = pollIntervalMilliseconds
         self.pruneIntervalSeconds = pruneIntervalSeconds

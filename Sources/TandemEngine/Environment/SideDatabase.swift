@@ -35,7 +35,13 @@ public final class SideDatabase: Sendable {
             // failure is simply applied again: NORMAL keeps exactly-once.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        queue = try DatabaseQueue(path: path, configuration: configuration)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            // Opening reads nothing; a file that is not a database or cannot be read says so here, named.
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") }
+        } catch {
+            throw SideFault.describe(error, role: role, path: path)
+        }
     }
 
     /// Changes after `seq`, at most `limit`, in sequence order.

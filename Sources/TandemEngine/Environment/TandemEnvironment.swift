@@ -37,6 +37,16 @@ public struct TandemEnvironment: Sendable {
 
     /// Opens both sides' databases.
     public func openSides() throws -> [SideRole: SideDatabase] {
+        // One file for both sides would sync a database into itself: refuse it however it is spelled
+        // (a symlink, `./`, another relative path), by what the kernel says the file is.
+        let erp = path(config.sides[.erp]!.database)
+        let crm = path(config.sides[.crm]!.database)
+        if let identity = FileIdentity(path: erp), identity == FileIdentity(path: crm) {
+            throw SyncError(
+                .configuration,
+                "\(configPath): sides.erp.database (\(erp)) and sides.crm.database (\(crm)) are the same file (\(identity)); each side needs its own database: fix one of them"
+            )
+        }
         var result: [SideRole: SideDatabase] = [:]
         for role in SideRole.allCases {
             result[role] = try SideDatabase(
@@ -139,7 +149,7 @@ public struct TandemEnvironment: Sendable {
     /// Creates an environment in `directory`: the config (with `maps`
     /// enabled), the state database, both side databases with the enabled
     /// maps' tables (from their plugins' DDL) and capture installed.
-    public static func create(at directory: String, maps: [String], catalog: PluginCatalog) throws -> TandemEnvironment {
+    public static func create(at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli") throws -> TandemEnvironment {
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
         let file = absolute + "/" + configFileName
         guard !FileManager.default.fileExists(atPath: file) else {
@@ -151,10 +161,11 @@ public struct TandemEnvironment: Sendable {
         try ConfigTemplate.render(name: name, maps: directions).write(toFile: file, atomically: true, encoding: .utf8)
         let environment = try TandemEnvironment(directory: absolute)
         let resolved = try environment.resolveMaps(catalog)
-        _ = try environment.openState()
+        let state = try environment.openState()
         for role in SideRole.allCases {
             _ = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
         }
+        try SideIdentity.establish(sides: environment.openSides(), state: state, actor: actor)
         try environment.createTables(resolved)
         try environment.installCapture(resolved)
         return environment

@@ -54,6 +54,16 @@ public enum ActivityEvent {
     public static let notificationFailed = "notification failed"
     /// Retention pruned old entries (details: how many of each).
     public static let logPruned = "log pruned"
+    /// The environment's and the sides' identities were recorded (a new environment, or one made before them).
+    public static let sideIdentityRecorded = "side identity recorded"
+    /// An operator made a database this environment's side (details: what it was before).
+    public static let sideRelinked = "side relinked"
+    /// A side went back in time or was replaced (details: the side, the file, what was found).
+    public static let sideWentBack = "side went back"
+    /// A map failed for a side that went back was recovered (details: how, from which change).
+    public static let mapRecovered = "map recovered"
+    /// The state database was rebuilt from the sides (details: the maps and their states).
+    public static let stateRebuilt = "state rebuilt"
 
     /// Every activity event name, in the order the documentation lists them.
     public static let all: [String] = [
@@ -61,7 +71,9 @@ public enum ActivityEvent {
         mappingChanged, state,
         initialSyncStarted, initialSyncProgress, initialSyncFinished, catchUpStarted, catchUpFinished, transientError,
         transientErrorCleared, parkedChangeDiscarded, parkedChangeSuperseded, errorsRetried, conflictResolved,
-        alertFired, alertCleared, notificationDelivered, notificationFailed, logPruned,
+        alertFired, alertCleared, notificationDelivered, notificationFailed, logPruned, sideIdentityRecorded,
+        sideRelinked,
+        sideWentBack, mapRecovered, stateRebuilt,
     ]
 
     /// The event of every error entry in the merged log (a change parked on a side).

@@ -86,6 +86,8 @@ public enum EnvironmentHistory {
             "engine.prune_interval_s": String(config.engine.pruneIntervalSeconds),
             "engine.busy_timeout_s": String(config.engine.busyTimeoutSeconds),
             "engine.transient_error_after_s": String(config.engine.transientErrorAfterSeconds),
+            "engine.applied_retention_h": String(config.engine.appliedRetentionHours),
+            "engine.applied_retention_changes": String(config.engine.appliedRetentionChanges),
             "log.retention_days": String(config.log.retentionDays),
             "log.conflict_retention_days": String(config.log.conflictRetentionDays),
         ]

@@ -45,6 +45,12 @@ public final class StateStore: Sendable {
                         event TEXT NOT NULL, details TEXT);
                     CREATE INDEX IF NOT EXISTS activity_at ON activity (at);
                     CREATE INDEX IF NOT EXISTS activity_map ON activity (map, at);
+                    CREATE TABLE IF NOT EXISTS identity (
+                        id INTEGER PRIMARY KEY CHECK (id = 1), environment TEXT NOT NULL, created_at REAL NOT NULL);
+                    CREATE TABLE IF NOT EXISTS sides (side TEXT PRIMARY KEY, side_id TEXT NOT NULL, recorded_at REAL NOT NULL);
+                    CREATE TABLE IF NOT EXISTS applied (
+                        map TEXT NOT NULL, source TEXT NOT NULL, seq INTEGER NOT NULL, at REAL, tbl TEXT,
+                        recorded_at REAL NOT NULL, PRIMARY KEY (map, source));
                     """)
         }
     }

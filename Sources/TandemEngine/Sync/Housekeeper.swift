@@ -25,6 +25,26 @@ final class Housekeeper: Sendable {
         let targetPath: String
         /// Captured table → the maps that read it from this side.
         let readers: [String: [String]]
+        /// The files the engine opened: pruning stops when either path names another file
+        /// (deleted, replaced), since its checkpoints would be another database's.
+        let sourceFile: FileIdentity?
+        let targetFile: FileIdentity?
+    }
+
+    /// How long applied changes stay in a source's change log, so that a side
+    /// restored from a backup can be sent them again (`tandem maps recover --resend`).
+    struct Retention: Sendable {
+        /// An applied change is kept while it is younger than this...
+        let age: Duration
+        /// ...and among the last `changes` numbers of its side's log.
+        let changes: Int64
+    }
+
+    /// Maps whose tables must not be pruned at all, whatever their checkpoints
+    /// say: maps that failed (a side that went back in time may have
+    /// checkpoints above changes nobody applied). The engine keeps it current.
+    final class Held: Sendable {
+        let maps = Mutex<Set<String>>([])
     }
 
     /// Rows deleted per transaction, so that the applications' writers and
@@ -39,7 +59,10 @@ final class Housekeeper: Sendable {
 
     /// Starts the thread: checkpoints every `checkpointInterval`, prunes every
     /// `pruneInterval` (and again right away while a backlog remains).
-    init(sources: [Source], pruneInterval: Duration, checkpointInterval: Duration = .milliseconds(100), logger: Logger) throws {
+    init(
+        sources: [Source], pruneInterval: Duration, retention: Retention, held: Held,
+        checkpointInterval: Duration = .milliseconds(100), logger: Logger
+    ) throws {
         func open(_ path: String) throws -> DatabaseQueue {
             var configuration = Configuration()
             configuration.label = "housekeeper"
@@ -52,11 +75,29 @@ final class Housekeeper: Sendable {
             var nextPrune = ContinuousClock.now
             var nextCheckpoint = ContinuousClock.now
             var reported = false
+            var warnedFiles = false
             while !flag.stopped.load(ordering: .relaxed) {
                 do {
                     if ContinuousClock.now >= nextPrune {
                         var more = false
-                        for side in sides { more = try Self.prune(side.source, side.queue, side.target) || more }
+                        for side in sides {
+                            // Checked before every round: a target deleted or replaced under the engine
+                            // holds checkpoints of rows that no longer exist anywhere but in the source.
+                            guard FileIdentity(path: side.source.path) == side.source.sourceFile,
+                                FileIdentity(path: side.source.targetPath) == side.source.targetFile
+                            else {
+                                if !warnedFiles {
+                                    logger.error(
+                                        "not pruning the \(side.source.role) change log: \(side.source.path) or \(side.source.targetPath) is no longer the file the engine opened"
+                                    )
+                                }
+                                warnedFiles = true
+                                continue
+                            }
+                            more =
+                                try Self.prune(side.source, side.queue, side.target, retention: retention, held: held)
+                                || more
+                        }
                         // While a backlog remains, come back after a short pause that leaves the lock to others.
                         nextPrune = more ? .now + .milliseconds(2) : .now + pruneInterval
                     }
@@ -80,7 +121,9 @@ final class Housekeeper: Sendable {
     }
 
     /// Deletes up to ``chunk`` consumed rows per captured table; returns whether more remain.
-    static func prune(_ source: Source, _ queue: DatabaseQueue, _ target: DatabaseQueue) throws -> Bool {
+    static func prune(
+        _ source: Source, _ queue: DatabaseQueue, _ target: DatabaseQueue, retention: Retention, held: Held
+    ) throws -> Bool {
         let stored = try target.read { db -> [String: Int64] in
             guard try db.tableExists("_tandem_checkpoints") else { return [:] }
             var result: [String: Int64] = [:]
@@ -89,22 +132,48 @@ final class Housekeeper: Sendable {
             }
             return result
         }
+        let heldMaps = held.maps.withLock { $0 }
         var more = false
         try queue.writeWithoutTransaction { db in
+            // A checkpoint above the last number this log gave out means the source went back in time
+            // (restored from a backup): its new changes carry numbers the checkpoint already covers.
+            // Nothing of it is pruned; the engine fails the maps with the reason.
+            let head = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = '_tandem_changes'") ?? 0
             let tables = try String.fetchAll(db, sql: "SELECT tbl FROM _tandem_capture")
+            let cutoff = StateStore.now - retention.age.timeInterval * 1000
             for table in tables {
                 let readers = source.readers[table] ?? []
-                // A map that has never run keeps its table's changes until it does.
+                // A map that has never run keeps its table's changes until it does; so does a failed one.
                 let floors = readers.compactMap { stored[$0] }
-                guard floors.count == readers.count else { continue }
-                let floor = floors.min() ?? Int64.max
+                guard floors.count == readers.count, !readers.contains(where: heldMaps.contains) else { continue }
+                let consumed = floors.min() ?? Int64.max
+                guard consumed == Int64.max || consumed <= head else { continue }
+                // Applied changes stay while young and among the last `retention.changes` numbers:
+                // a prefix of the log goes, never a change in the middle. A table no map reads this
+                // way goes at once: nothing would re-send its changes.
+                var floor = min(consumed, head)
+                if !floors.isEmpty {
+                    let young =
+                        try Int64.fetchOne(
+                            db, sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? AND at >= ? ORDER BY seq LIMIT 1",
+                            arguments: [table, floor, cutoff]
+                        ).map { $0 - 1 } ?? floor
+                    floor = min(floor, max(young, floor - retention.changes))
+                }
+                guard floor > 0 else { continue }
                 try db.inTransaction(.immediate) {
                     // The chunk's upper bound first, then one range delete on the (tbl, seq) index.
                     let bound = try Int64.fetchOne(
                         db, sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? ORDER BY seq LIMIT 1 OFFSET ?",
                         arguments: [table, floor, chunk - 1])
-                    try db.execute(
-                        sql: "DELETE FROM _tandem_changes WHERE tbl = ? AND seq <= ?", arguments: [table, bound ?? floor])
+                    let through = bound ?? floor
+                    try db.execute(sql: "DELETE FROM _tandem_changes WHERE tbl = ? AND seq <= ?", arguments: [table, through])
+                    if db.changesCount > 0 {
+                        // What a recovery needs to know: the changes of this table up to here are gone.
+                        try db.execute(
+                            sql: "INSERT INTO _tandem_pruned (tbl, seq) VALUES (?, ?) ON CONFLICT (tbl) DO UPDATE SET seq = max(seq, excluded.seq)",
+                            arguments: [table, through])
+                    }
                     if bound != nil { more = true }
                     return .commit
                 }

@@ -122,6 +122,8 @@ extension SyncEngine {
         let secondDone = reverse == nil || second?["finished_at"] as Double? != nil
         let resumed = first.map { ($0["master"] as String) == master.rawValue } == true && !(firstDone && secondDone)
         if !resumed {
+            // The checkpoints start anew below: what was applied before says nothing about them any more.
+            try self.state.forgetApplied(map: name)
             // Live sync will start after the changes that exist now: the rows read below already reflect them.
             var otherRows: Int?
             for direction in SyncDirection.allCases {

@@ -42,7 +42,7 @@ public final class SyncEngine {
     /// Nil unless a metrics backend is bootstrapped (`tandem run --metrics`).
     let metrics: EngineMetrics?
 
-    private(set) var states: [String: MapState] = [:]
+    var states: [String: MapState] = [:]
     /// Consumed source sequence per direction and map.
     var checkpoints: [SyncDirection: [String: Int64]] = [:]
     /// The `data_version` of each side when its one-way edits were last looked at (see ``guardOneWayMaps()``).
@@ -63,6 +63,15 @@ public final class SyncEngine {
     /// Directions whose in-memory checkpoints are ahead of the stored ones (see ``saveCheckpoints()``).
     private var unsavedCheckpoints: Set<SyncDirection> = []
     private var nextStats = ContinuousClock.now
+    /// The last change read per direction (number, time, table): the fingerprint recorded with
+    /// the applied lower bound (see ``recordApplied()``).
+    var lastRead: [SyncDirection: (seq: Int64, at: Double, table: String)] = [:]
+    /// What ``recordApplied()`` last wrote per map and source, so that it writes only what moved.
+    var recordedApplied: [String: Int64] = [:]
+    /// The side files as the engine opened them (see ``checkSideFiles()``).
+    var sideFiles: [SideRole: FileIdentity] = [:]
+    /// Maps the housekeeper must not prune for (failed ones).
+    let held = Housekeeper.Held()
     private var nextParkedRetry = ContinuousClock.now
     private var lastStatsTime = ContinuousClock.now
 
@@ -73,9 +82,13 @@ public final class SyncEngine {
         self.logger = logger
         self.catalog = catalog
         sides = try environment.openSides()
+        for (role, side) in sides { sideFiles[role] = FileIdentity(path: side.path) }
         state = try environment.openState()
+        // Before anything is installed or synced: a side that is not this environment's is never written.
+        try SideIdentity.verify(environment, sides: sides, state: state, actor: "engine")
         maps = try environment.resolveMaps(catalog)
-        try environment.installCapture(maps)
+        // The first write to each side: a read-only file or folder fails here, named.
+        do { try environment.installCapture(maps) } catch { throw SideFault.describe(error, sides: sides) }
         batchSize = environment.config.engine.batchSize
         pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)
         pruneInterval = .seconds(environment.config.engine.pruneIntervalSeconds)
@@ -156,7 +169,16 @@ public final class SyncEngine {
         live = true
         try EnvironmentHistory.recordPlugins(catalog, state: state, actor: "engine")
         try EnvironmentHistory.record(environment, maps: maps, state: state, actor: "engine")
-        let housekeeper = try Housekeeper(sources: housekeepingSources(), pruneInterval: pruneInterval, logger: logger)
+        // Before pruning starts: a side that went back in time fails its maps first, and their tables are
+        // held. Requests queued while no engine ran are handled here too. A side busy right now is retried
+        // by the loop below (the states are read again until a read succeeds).
+        do { try refreshStates() } catch { logger.warning("reading the map states failed, retrying: \(error)") }
+        let housekeeper = try Housekeeper(
+            sources: housekeepingSources(), pruneInterval: pruneInterval,
+            retention: Housekeeper.Retention(
+                age: .seconds(environment.config.engine.appliedRetentionHours * 3600),
+                changes: Int64(environment.config.engine.appliedRetentionChanges)),
+            held: held, logger: logger)
         defer { housekeeper.stop() }
         let pruner = try LogPruner(environment: environment, logger: logger)
         defer { pruner.stop() }
@@ -172,7 +194,14 @@ public final class SyncEngine {
         var failingSince: ContinuousClock.Instant?
         var incident: Int64?
         let transientAfter = Duration.seconds(environment.config.engine.transientErrorAfterSeconds)
+        var nextFileCheck = ContinuousClock.now
         while !shouldStop() {
+            // Outside the retry below: a side deleted or replaced is not transient, and writing on
+            // into a deleted file loses what is written.
+            if ContinuousClock.now >= nextFileCheck {
+                nextFileCheck = .now + Self.fileCheckInterval
+                try checkSideFiles()
+            }
             do {
                 if try iterate() {
                     lastWork = .now
@@ -189,6 +218,8 @@ public final class SyncEngine {
                     incident = nil
                 }
             } catch {
+                // A file error says which side and file, and what to do, in the log and in `tandem status`.
+                let error = SideFault.describe(error, sides: sides)
                 let started = failingSince ?? .now
                 failingSince = started
                 if ContinuousClock.now - started >= transientAfter {
@@ -215,6 +246,7 @@ public final class SyncEngine {
             }
         }
         try saveCheckpoints()
+        try recordApplied()
         try writeStats()
         try state.engineStopped()
         logger.info("engine stopped")
@@ -245,7 +277,10 @@ public final class SyncEngine {
         }
         if now >= nextStats {
             nextStats = now + .seconds(1)
+            // Before the checkpoints are saved and recorded: a side that went back fails its maps first.
+            try auditSides()
             try saveCheckpoints()
+            if live { try recordApplied() }
             try writeStats()
         }
         return worked
@@ -297,6 +332,8 @@ public final class SyncEngine {
             }
             states[map.name] = new
         }
+        // Before any map that just became active reads a change: a side that went back fails it.
+        try auditSides()
         // Only now: had a read above failed, the next pass reads the states again (the
         // version changes only when another connection commits).
         stateVersion = version
@@ -412,6 +449,7 @@ public final class SyncEngine {
         }
         let items = prepare(pairs)
         let last = changes.last!.seq
+        lastRead[direction] = (last, changes.last!.at, changes.last!.table)
         guard items.contains(where: { $0.mapped != nil }) else {
             // Only echoes and filtered-out rows: nothing to write. Reading them
             // again after a crash skips them again, so the checkpoint is saved
@@ -1015,7 +1053,9 @@ public final class SyncEngine {
                 }
             }
             let target = SyncDirection(from: role).target
-            return Housekeeper.Source(role: role, path: sides[role]!.path, targetPath: sides[target]!.path, readers: readers)
+            return Housekeeper.Source(
+                role: role, path: sides[role]!.path, targetPath: sides[target]!.path, readers: readers,
+                sourceFile: sideFiles[role], targetFile: sideFiles[target])
         }
     }
 
