@@ -52,7 +52,8 @@ struct WriteCommand: ParsableCommand {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
         let spec = OperatorRequest.WriteSpec(side: role, table: table, operation: delete ? .delete : .upsert, rows: text)
-        let results = try OperatorSubmission.submit(OperatorRequest(action: .write, ids: [], write: spec), options: options)
+        let results = try OperatorSubmission.submit(
+            OperatorRequest(action: .write, ids: [], write: spec, submitter: getpid()), options: options)
         guard let result = results.first, result.outcome == "written", let detail = result.detail,
             let written = try? JSONDecoder().decode(WriteResult.self, from: Data(detail.utf8))
         else {

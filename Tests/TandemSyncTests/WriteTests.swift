@@ -67,6 +67,14 @@ struct WriteTests {
         #expect(erp == crm)
         #expect(fixture.engineLog.contains("which did not reach the crm side"), "\(fixture.engineLog)")
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_parked") == 0)
+        // The killed command's request stayed queued; the engine does not carry it out a second time
+        // (it would overwrite whatever the rows became since): the ERP holds only the first write's changes.
+        try await waitUntil {
+            try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT result FROM requests WHERE done_at IS NOT NULL").count == 1
+        }
+        let result = try SideReader.rows(fixture.directory + "/state.sqlite", "SELECT result FROM requests").joined()
+        #expect(result.contains("is gone; not carried out: what it wrote before it stopped reaches the other side through capture"), "\(result)")
+        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = 'Notes'") == 2)
     }
 
     @Test(

@@ -63,10 +63,18 @@ public struct OperatorRequest: Codable, Sendable, Hashable {
     public var take: String?
     /// For `write`: the rows.
     public var write: WriteSpec?
+    /// The process that asked and waits for the result (`tandem write`).
+    /// A write whose asker is gone is not carried out later: the asker was
+    /// told nothing, and may have written the row since.
+    public var submitter: Int32?
 
     /// Creates a request.
-    public init(action: Action, ids: [String], all: Bool = false, map: String? = nil, take: String? = nil, write: WriteSpec? = nil) {
+    public init(
+        action: Action, ids: [String], all: Bool = false, map: String? = nil, take: String? = nil, write: WriteSpec? = nil,
+        submitter: Int32? = nil
+    ) {
         self.write = write
+        self.submitter = submitter
         self.take = take
         self.action = action
         self.ids = ids

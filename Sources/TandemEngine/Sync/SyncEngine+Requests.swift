@@ -166,6 +166,17 @@ extension SyncEngine {
     private func handle(_ request: OperatorRequest, actor: String) throws -> [OperatorRequest.Result] {
         if request.action == .write {
             guard let spec = request.write else { return [OperatorRequest.Result(id: "write", outcome: "refused", detail: "no rows")] }
+            // A `tandem write` killed part-way left its request queued. Carried out
+            // by the next engine, it would overwrite whatever the row became since,
+            // without anyone being told; what it wrote before it died reaches the
+            // other side through capture instead.
+            if let submitter = request.submitter, kill(submitter, 0) != 0, errno == ESRCH {
+                return [
+                    OperatorRequest.Result(
+                        id: "write", outcome: "refused",
+                        detail: "the tandem write that asked for it (pid \(submitter)) is gone; not carried out: what it wrote before it stopped reaches the other side through capture")
+                ]
+            }
             do {
                 let rows = try WriteRequest.parseRows(spec.rows)
                 let result = try write(WriteRequest(side: spec.side, table: spec.table, rows: rows, operation: spec.operation))
