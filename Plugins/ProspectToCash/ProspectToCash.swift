@@ -663,35 +663,37 @@ enum ProspectToCash: TandemPlugin {
             ]),
         dependsOn: ["companies"])
 
+    /// A per-company code table with its description, copied both ways:
+    /// the shape of several reference maps of the scenario.
+    static func companyCodes(
+        _ id: String, _ description: String, erp: String, code: String, name: String, crm: String, crmCode: String,
+        crmName: String
+    ) -> TableMap {
+        TableMap(
+            id: id, version: "1.0.0", description: description,
+            erp: TableReference(table: erp, key: ["DATAAREAID", code]),
+            crm: TableReference(table: crm, key: ["msdyn_company", crmCode]),
+            fields: [StandardFields.company] + StandardFields.copies([code: crmCode, name: crmName]),
+            dependsOn: ["companies"])
+    }
+
     /// Modes of delivery → msdyn_shipvias (#192).
-    static let modesOfDelivery = TableMap(
-        id: "modes-of-delivery", version: "1.0.0",
-        description: "Modes of delivery (DlvModeEntity) to ship-vias, per company",
-        erp: TableReference(table: "DlvModeEntity", key: ["DATAAREAID", "MODECODE"]),
-        crm: TableReference(table: "msdyn_shipvia", key: ["msdyn_company", "msdyn_name"]),
-        fields: [StandardFields.company]
-            + StandardFields.copies(["MODECODE": "msdyn_name", "MODEDESCRIPTION": "msdyn_description"]),
-        dependsOn: ["companies"])
+    static let modesOfDelivery = companyCodes(
+        "modes-of-delivery", "Modes of delivery (DlvModeEntity) to ship-vias, per company",
+        erp: "DlvModeEntity", code: "MODECODE", name: "MODEDESCRIPTION",
+        crm: "msdyn_shipvia", crmCode: "msdyn_name", crmName: "msdyn_description")
 
     /// Price customer groups → msdyn_pricecustomergroups (#162).
-    static let priceCustomerGroups = TableMap(
-        id: "price-customer-groups", version: "1.0.0",
-        description: "Price customer groups (PriceCustomerGroupEntity), per company",
-        erp: TableReference(table: "PriceCustomerGroupEntity", key: ["DATAAREAID", "GROUPCODE"]),
-        crm: TableReference(table: "msdyn_pricecustomergroup", key: ["msdyn_company", "msdyn_groupcode"]),
-        fields: [StandardFields.company]
-            + StandardFields.copies(["GROUPCODE": "msdyn_groupcode", "GROUPNAME": "msdyn_groupname"]),
-        dependsOn: ["companies"])
+    static let priceCustomerGroups = companyCodes(
+        "price-customer-groups", "Price customer groups (PriceCustomerGroupEntity), per company",
+        erp: "PriceCustomerGroupEntity", code: "GROUPCODE", name: "GROUPNAME",
+        crm: "msdyn_pricecustomergroup", crmCode: "msdyn_groupcode", crmName: "msdyn_groupname")
 
     /// Sales order origin codes → msdyn_salesorderorigins (#186).
-    static let orderOrigins = TableMap(
-        id: "sales-order-origins", version: "1.0.0",
-        description: "Sales order origin codes (SalesOrderOriginEntity), per company",
-        erp: TableReference(table: "SalesOrderOriginEntity", key: ["DATAAREAID", "ORIGINCODE"]),
-        crm: TableReference(table: "msdyn_salesorderorigin", key: ["msdyn_company", "msdyn_origincode"]),
-        fields: [StandardFields.company]
-            + StandardFields.copies(["ORIGINCODE": "msdyn_origincode", "ORIGINDESCRIPTION": "msdyn_origindescription"]),
-        dependsOn: ["companies"])
+    static let orderOrigins = companyCodes(
+        "sales-order-origins", "Sales order origin codes (SalesOrderOriginEntity), per company",
+        erp: "SalesOrderOriginEntity", code: "ORIGINCODE", name: "ORIGINDESCRIPTION",
+        crm: "msdyn_salesorderorigin", crmCode: "msdyn_origincode", crmName: "msdyn_origindescription")
 
     /// Default order settings → msdyn_productdefaultordersettings (#172):
     /// the default sites and warehouses that fill a new line's mandatory site and warehouse.

@@ -73,8 +73,12 @@ struct DemoCommand: ParsableCommand {
         if output.json { return printJSON(report) }
         print("== 5. summary (checked row by row: `tandem maps compare`)")
         print(Self.summary(report, directory: directory))
-        if report.comparisons.contains(where: { !$0.inStep }) || !report.drained {
-            print("\nNot everything is in step; the rows above say which and why (a bad row waits in the error list by design).")
+        let staged = report.stagedErrors.values.map(\.count).reduce(0, +)
+        if report.asExpected {
+            print(
+                "\nEverything is in step\(staged > 0 ? "; \(staged) row\(staged == 1 ? "" : "s") wait\(staged == 1 ? "s" : "") in the error list, as staged (`tandem errors list --env \(directory)`)" : "").")
+        } else {
+            print("\nNot everything is in step: the rows marked NO above say which and why. This was not staged; `tandem maps compare --env \(directory)` names the keys and columns.")
         }
     }
 
@@ -110,6 +114,10 @@ struct DemoCommand: ParsableCommand {
                     if result.onlyTarget > 0 { notes.append("\(result.onlyTarget) only on \(result.direction.target)") }
                     if result.unmappable > 0 { notes.append("\(result.unmappable) cannot be mapped (error list)") }
                     if let keys = result.examples.values.first?.prefix(2) { notes.append("e.g. \(keys.joined(separator: "; "))") }
+                    if report.differsOnlyAsStaged(result) {
+                        let count = report.stagedErrors[result.map]?.count ?? 0
+                        return [result.map, "\(erp)", "\(crm)", "yes", "\(count) waits in the error list, as staged"]
+                    }
                     return [result.map, "\(erp)", "\(crm)", result.inStep ? "yes" : "NO", notes.joined(separator: ", ")]
                 }))
         let written = report.written.sorted { $0.key > $1.key }.map { "\($0.value) on the \($0.key) side" }.joined(separator: ", ")

@@ -14,6 +14,7 @@ struct DemoTests {
         let directory = try Fixtures.temporaryDirectory("demo") + "/env"
         let result = try fixture.tandem(["demo", directory, "--customers", "200", "--seconds", "2", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(#""stagedErrors" : {"#), "\(result.stdout)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
         #expect(report["drained"] as? Bool == true)
         let comparisons = try #require(report["comparisons"] as? [[String: Any]])
@@ -71,5 +72,21 @@ struct DemoTests {
         let again = try fixture.tandem(["demo", directory])
         #expect(again.status != 0)
         #expect(again.stderr.contains("already holds an environment; explore it (`tandem status --env \(directory)`), delete it, or name another folder"))
+    }
+
+    @Test("the demo's summary calls the staged bad row expected, not out of step, and keeps NO for surprises")
+    func summaryText() throws {
+        let fixture = try SyncFixture.make("demo-text", maps: [])
+        let directory = try Fixtures.temporaryDirectory("demo") + "/env"
+        let result = try fixture.tandem(["demo", directory, "--customers", "20", "--seconds", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let accounts = try #require(lines.first { $0.hasPrefix("customers-accounts ") }, "\(result.stdout)")
+        #expect(accounts.contains(" yes ") && accounts.hasSuffix("1 waits in the error list, as staged"), "\(accounts)")
+        #expect(!lines.contains { $0.contains(" NO ") }, "\(result.stdout)")
+        #expect(
+            lines.contains("Everything is in step; 1 row waits in the error list, as staged (`tandem errors list --env \(directory)`)."),
+            "\(result.stdout)")
+        #expect(!result.stdout.contains("Not everything is in step"))
     }
 }
