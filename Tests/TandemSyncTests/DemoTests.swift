@@ -78,7 +78,7 @@ struct DemoTests {
     func summaryText() throws {
         let fixture = try SyncFixture.make("demo-text", maps: [])
         let directory = try Fixtures.temporaryDirectory("demo") + "/env"
-        let result = try fixture.tandem(["demo", directory, "--customers", "20", "--seconds", "1"])
+        let result = try fixture.tandem(["demo", directory, "--customers", "20", "--seconds", "2"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let accounts = try #require(lines.first { $0.hasPrefix("customers-accounts ") }, "\(result.stdout)")

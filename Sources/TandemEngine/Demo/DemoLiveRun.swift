@@ -255,14 +255,40 @@ public final class DemoLiveRun: @unchecked Sendable {
     /// Waits until no map has queued changes; false on timeout.
     private func awaitDrained(timeout: Duration) throws -> Bool {
         let deadline = ContinuousClock.now + timeout
+        let oneWay = try environment.resolveMaps(catalog).filter { $0.settings.direction != .both }
+        let sides = try environment.openSides()
         // The engine saves checkpoints of batches that wrote nothing within a second.
         Thread.sleep(forTimeInterval: 1.2)
         while ContinuousClock.now < deadline {
             let status = try StatusReport.collect(environment, catalog: catalog)
-            if status.maps.allSatisfy({ map in map.directions.allSatisfy { $0.queued == 0 } }) { return true }
+            if status.maps.allSatisfy({ map in map.directions.allSatisfy { $0.queued == 0 } }),
+                try oneWay.allSatisfy({ try Self.guarded($0, sides) })
+            {
+                return true
+            }
             Thread.sleep(forTimeInterval: 0.2)
         }
         return false
+    }
+
+    /// Whether the engine has read every application edit on the side a
+    /// one-way map only receives (and put it back): no queue shows them, and
+    /// a summary taken before would call the map out of step.
+    private static func guarded(_ map: ResolvedMap, _ sides: [SideRole: SideDatabase]) throws -> Bool {
+        let master: SideRole = map.settings.direction == .erpToCrm ? .erp : .crm
+        let edited = master.other
+        let table = edited == .erp ? map.map.erp.table : map.map.crm.table
+        let checkpoint = try sides[master]!.queue.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT seq FROM _tandem_checkpoints WHERE map = ? AND source = ?", arguments: [map.name, edited.rawValue])
+        }
+        guard let checkpoint else { return false }
+        let pending = try sides[edited]!.queue.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = ? AND origin IS NULL AND seq > ?",
+                arguments: [table, checkpoint]) ?? 0
+        }
+        return pending == 0
     }
 }
 
