@@ -113,8 +113,9 @@ extension Process {
 }
 
 /// Waits until `condition` holds, checking every 100 ms; records an issue after `timeout`.
-/// The default is generous: the suites run in parallel on a 2-core machine, a dozen engines at once.
-func waitUntil(timeout: Duration = .seconds(90), _ condition: () throws -> Bool) async throws {
+/// The default is generous: the suites run in parallel on a 2-core machine, a dozen engines at once
+/// (202 tests; 90 s was not always enough in a CI run).
+func waitUntil(timeout: Duration = .seconds(180), _ condition: () throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return }
