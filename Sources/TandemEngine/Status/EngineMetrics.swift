@@ -62,7 +62,7 @@ final class EngineMetrics: @unchecked Sendable {
     }
 
     /// Records what one committed transaction did in `direction`.
-    func record(_ outcome: SyncEngine.Outcome, direction: SyncDirection) {
+    func record(_ outcome: ApplyOutcome, direction: SyncDirection) {
         for (map, count) in outcome.counters {
             guard let series = series[SyncEngine.statsKey(map, direction)] else { continue }
             if count.applied > 0 { series.applied.increment(by: count.applied) }

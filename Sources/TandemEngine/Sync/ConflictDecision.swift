@@ -28,7 +28,7 @@ struct ConflictDecision {
     /// Decides by `policy`. Clock rule for `newest-wins`: the changes'
     /// statement times on their own sides (`at`, ms); a tie goes to the ERP side.
     init(
-        policy: ConflictPolicy, direction: SyncDirection, change: Change, sourceColumns: Set<String>?, local: SyncEngine.LocalEdits,
+        policy: ConflictPolicy, direction: SyncDirection, change: Change, sourceColumns: Set<String>?, local: LocalEdits,
         fieldPolicies: [String: ConflictPolicy] = [:]
     ) {
         self.sourceColumns = sourceColumns

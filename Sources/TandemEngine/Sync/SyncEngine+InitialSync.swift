@@ -274,7 +274,7 @@ extension SyncEngine {
             var optimistic = phase == "master" && plan.upsertSQL != nil
             while true {
                 var finished: InitialSyncSQL.Chunk?
-                var outcome = Outcome()
+                var outcome = ApplyOutcome()
                 try db.inTransaction(.immediate) {
                     guard let chunk = try statements.nextChunk(after: after, size: size, db) else { return .commit }
                     try CaptureSchema.setContext(CaptureSchema.initialSyncOrigin, db)
@@ -285,9 +285,10 @@ extension SyncEngine {
                             statements, chunk, masterPhase: phase == "master", edits: edits, optimistic: &optimistic, db
                         )
                         : try statements.rows(chunk, .all, db)
-                    state.conflicts += try applyInitialRows(
+                    let applied = try applyInitialRows(
                         rows, plan: plan, masterPhase: phase == "master", master: master, edits: edits, db)
-                    outcome = pendingOutcome
+                    state.conflicts += applied.conflicts
+                    outcome = applied.outcome
                     try CaptureSchema.clearContext(db)
                     state.done += chunk.rows
                     state.errors += outcome.newlyParked.count
@@ -372,7 +373,7 @@ extension SyncEngine {
                     optimistic = statements.plan.upsertSQL != nil
                 }
                 return rows
-            } catch let error as DatabaseError where Self.rowErrors.contains(error.resultCode) {
+            } catch let error as DatabaseError where SQLiteTargetTransaction.rowErrors.contains(error.resultCode) {
                 // The savepoint undid the statement; the transaction goes on.
                 if optimistic {
                     optimistic = false
@@ -419,7 +420,7 @@ extension SyncEngine {
     }
 
     /// Applies rows of a chunk one by one, like live changes, inside the
-    /// caller's transaction; returns the conflicts it recorded. In the master
+    /// caller's transaction; returns what it did and the conflicts it recorded. In the master
     /// phase, a row the target has with other values, or whose key the
     /// target's applications edited since initial sync started, is a
     /// conflict: the master's version is written, both versions are recorded,
@@ -430,9 +431,8 @@ extension SyncEngine {
         _ rows: [(key: String, row: String)], plan: DirectionPlan, masterPhase: Bool, master: SideRole,
         edits: [String: PendingEdit],
         _ db: Database
-    ) throws -> Int {
-        pendingOutcome = Outcome()
-        guard !rows.isEmpty else { return 0 }
+    ) throws -> (outcome: ApplyOutcome, conflicts: Int) {
+        guard !rows.isEmpty else { return (ApplyOutcome(), 0) }
         var items = prepare(
             rows.map {
                 (
@@ -491,7 +491,6 @@ extension SyncEngine {
                     targetRow, StateStore.now, outcome, plan.sourceTable, plan.targetTable,
                 ])
         }
-        try applyItems(items, direction: plan.direction, initialSync: true, db)
-        return conflicts
+        return (try applyItems(items, direction: plan.direction, mode: .initialSync, db), conflicts)
     }
 }

@@ -131,8 +131,9 @@ extension SyncEngine {
         }
         let items = prepare(pairs)
         let outcome = try target.queue.writeWithoutTransaction { db in
+            var outcome = ApplyOutcome()
             try db.inTransaction(.immediate) { () -> Database.TransactionCompletion in
-                try self.applyItems(items, direction: direction, db)
+                outcome = try self.applyItems(items, direction: direction, db)
                 for (edit, outcome) in reports {
                     // Once per target change, even if a crash makes this batch run twice.
                     let seq = edit.seq
@@ -157,7 +158,7 @@ extension SyncEngine {
                 }
                 return .commit
             }
-            return self.pendingOutcome
+            return outcome
         }
         commit(outcome, direction: direction)
         // The consumed position lives with the other checkpoints of this source (on the other side).

@@ -71,7 +71,7 @@ extension SyncEngine {
                     sql: "DELETE FROM _tandem_parked WHERE map = ? AND source = ? AND key = ?", arguments: [map, from.rawValue, parkedKey])
                 return rows
             }
-            var outcome = Outcome()
+            var outcome = ApplyOutcome()
             for row in dropped {
                 outcome.unparked.append((map, parkedKey))
                 try state.log(
@@ -129,14 +129,14 @@ extension SyncEngine {
             let local = LocalEdits(seq: record["target_seq"], key: key, row: nil, at: 0, columns: targetColumns)
             let merged = try sides[side]!.queue.write { db -> Bool in
                 try CaptureSchema.setContext("\(source):\(change.seq) merged", db)
-                let merged = try self.writeMerged(
+                let merged = try SQLiteTargetTransaction.writeMerged(
                     plan, values: values, columns: sourceColumns, local: local, note: "superseded by the merged resolution of \(id)", db)
                 try CaptureSchema.clearContext(db)
                 if merged { try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [incoming[6] as Int64]) }
                 return merged
             }
             guard merged else { throw SyncError(.state, "conflict \(id) cannot be merged: the row is gone from the \(side) side; take erp or crm") }
-            var outcome = Outcome()
+            var outcome = ApplyOutcome()
             outcome.unparked = [(map, change.key)]
             commit(outcome, direction: direction)
             dirty[side] = true
@@ -257,7 +257,7 @@ extension SyncEngine {
                 try sides[entry.direction.target]!.queue.write { db in
                     try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [entry.id.number])
                 }
-                var outcome = Outcome()
+                var outcome = ApplyOutcome()
                 outcome.unparked = [(entry.map, entry.key)]
                 commit(outcome, direction: entry.direction)
                 try state.log(

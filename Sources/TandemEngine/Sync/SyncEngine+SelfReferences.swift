@@ -62,10 +62,11 @@ extension SyncEngine {
                             at: StateStore.now, origin: nil), nil
                     )
                 })
-            let outcome = try to.queue.writeWithoutTransaction { db -> Outcome in
+            let outcome = try to.queue.writeWithoutTransaction { db -> ApplyOutcome in
+                var outcome = ApplyOutcome()
                 try db.inTransaction(.immediate) {
                     try CaptureSchema.setContext(CaptureSchema.initialSyncOrigin, db)
-                    var missing: [Item] = []
+                    var missing: [ApplyItem] = []
                     for item in items {
                         guard case .success(let values)? = item.mapped else { continue }
                         let key = plan.targetKey.map { values[$0] }
@@ -88,11 +89,11 @@ extension SyncEngine {
                         }
                     }
                     // A reference to a row that is still missing: park the whole row, as live sync would.
-                    try self.applyItems(missing, direction: plan.direction, db)
+                    outcome = try self.applyItems(missing, direction: plan.direction, db)
                     try CaptureSchema.clearContext(db)
                     return .commit
                 }
-                return self.pendingOutcome
+                return outcome
             }
             parked += outcome.newlyParked.count
             commit(outcome, direction: plan.direction)

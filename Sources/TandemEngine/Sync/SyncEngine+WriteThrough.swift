@@ -104,7 +104,7 @@ extension SyncEngine {
                     try tdb.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
                     do {
                         let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
-                        try applyItems(items, direction: direction, writeThrough: true, tdb)
+                        _ = try applyItems(items, direction: direction, mode: .writeThrough, tdb)
                     } catch {
                         try? tdb.execute(sql: "ROLLBACK")
                         throw error

@@ -390,23 +390,14 @@ public final class SyncEngine {
 
     // MARK: Applying
 
-    /// One unit of work: a change for a plan, decoded and mapped.
-    struct Item {
-        let plan: DirectionPlan
-        let change: Change
-        /// Nil: echo or filtered out (consumed without a write).
-        var mapped: Result<[DatabaseValue], SyncError>?
-        var sourceRow: [DatabaseValue]
-        /// Set when the item comes from the parking table.
-        var parkedID: Int64?
-    }
-
-    func prepare(_ pairs: [(DirectionPlan, Change, Int64?)]) -> [Item] {
-        var items: [Item] = []
+    /// The map step: decodes each change's row, runs the plan's filter and,
+    /// per plan over the whole batch, its transforms.
+    func prepare(_ pairs: [(DirectionPlan, Change, Int64?)]) -> [ApplyItem] {
+        var items: [ApplyItem] = []
         items.reserveCapacity(pairs.count)
         var toMap: [ObjectIdentifier: [Int]] = [:]
         for (plan, change, parkedID) in pairs {
-            var item = Item(plan: plan, change: change, mapped: nil, sourceRow: [], parkedID: parkedID)
+            var item = ApplyItem(plan: plan, change: change, mapped: nil, sourceRow: [], parkedID: parkedID)
             if change.isApplicable, let text = change.row {
                 do {
                     item.sourceRow = try SQLLiteral.parseList(text, names: plan.sourceColumns)
@@ -469,12 +460,14 @@ public final class SyncEngine {
         }
         let target = sides[direction.target]!
         let outcome = try target.queue.writeWithoutTransaction { db in
+            var outcome = ApplyOutcome()
             try db.inTransaction(.immediate) { () -> Database.TransactionCompletion in
-                try self.applyItems(items, direction: direction, quiet: Self.canApplyQuietly(items, db), db)
+                outcome = try self.applyItems(
+                    items, direction: direction, quiet: SQLiteTargetTransaction.canApplyQuietly(items, db), db)
                 for plan in active { try Self.storeCheckpoint(map: plan.map, source: direction.source, seq: last, db) }
                 return .commit
             }
-            return self.pendingOutcome
+            return outcome
         }
         let committed = ContinuousClock.now
         if outcome.quietEchoes > 0 {
@@ -515,32 +508,28 @@ public final class SyncEngine {
             arguments: [map, source.rawValue, seq])
     }
 
-    /// What one transaction did, applied to the engine's memory only after it commits.
-    struct Outcome {
-        var appliedSeqs: [Int64] = []
-        var appliedMaps: [String] = []
-        /// Capture times of the applied changes (ms since the epoch), for the apply latency metric.
-        var appliedAt: [Double] = []
-        /// Changes parked as errors or manual conflicts, by class (for the error metric).
-        var failures: [(map: String, errorClass: ErrorClass)] = []
-        var counters: [String: (applied: Int, skipped: Int, conflicts: Int)] = [:]
-        var newlyParked: [(map: String, key: String)] = []
-        var unparked: [(map: String, key: String)] = []
-        var errors: [String: String] = [:]
-        /// Conflicts left open for an operator: (map, side whose edits conflict, key as that side stores it).
-        var openConflicts: [(map: String, side: SideRole, key: String, id: String)] = []
-        /// Operator retries: (map, key, failed seq, seq that superseded it).
-        var superseded: [(map: String, key: String, seq: Int64, by: Int64)] = []
-        var wrote = false
-        /// Initial sync: rows written with a reference into their own map left empty, for the second pass.
-        var deferredReferences = 0
-        /// Echoes recorded by ``EchoLineage`` (the capture triggers off), not by the triggers.
-        var quietEchoes = 0
+    /// Applies `items` in `mode` inside the caller's transaction on the
+    /// target's connection `db` (the apply step, see ``BatchApplier``);
+    /// `quiet`: with the capture triggers off (see ``SQLiteTargetTransaction``).
+    func applyItems(
+        _ items: [ApplyItem], direction: SyncDirection, mode: ApplyMode = .live, quiet: Bool = false, _ db: Database
+    ) throws -> ApplyOutcome {
+        var blocked: [String: Set<String>] = [:]
+        for (map, keys) in parked[direction] ?? [:] { blocked[map] = Set(keys.keys) }
+        let reverse = SyncDirection(from: direction.target)
+        var applier = BatchApplier(
+            direction: direction, mode: mode, blocked: blocked,
+            openConflict: { map, key in self.openConflicts[map]?[direction.source]?[key] },
+            reverseCheckpoint: { plan in
+                guard self.states[plan.map]?.isActive == true, self.plans[plan.map]?[reverse] != nil else { return nil }
+                return self.checkpoints[reverse]?[plan.map]
+            },
+            logger: logger)
+        return try SQLiteTargetTransaction.run(db, quiet: quiet, logger: logger) { try applier.apply(items, into: $0) }
     }
 
-    var pendingOutcome = Outcome()
-
-    func commit(_ outcome: Outcome, direction: SyncDirection) {
+    /// Takes in what a committed transaction did.
+    func commit(_ outcome: ApplyOutcome, direction: SyncDirection) {
         metrics?.record(outcome, direction: direction)
         for (map, count) in outcome.counters {
             let key = Self.statsKey(map, direction)
@@ -564,422 +553,6 @@ public final class SyncEngine {
         }
     }
 
-    /// What the target's applications changed on one key that the reverse
-    /// direction has not carried over yet.
-    struct LocalEdits {
-        /// The first pending change (every one from it on is superseded if the source wins).
-        var seq: Int64
-        /// The key as the target's change log stores it.
-        var key: String
-        /// The latest row (what the target holds now) and its time.
-        var row: String?
-        var at: Double
-        /// The target columns the pending updates changed.
-        var columns: Set<String> = []
-        /// An insert or delete among them, or an update without a mask: the whole row counts as changed.
-        var wholeRow = false
-    }
-
-    /// Pending local changes on the target side for `plan`, by normalised target key.
-    private func pendingLocal(_ plan: DirectionPlan, direction: SyncDirection, _ db: Database) throws -> [String: LocalEdits] {
-        let reverse = SyncDirection(from: direction.target)
-        guard states[plan.map]?.isActive == true, plans[plan.map]?[reverse] != nil,
-            let consumed = checkpoints[reverse]?[plan.map]
-        else { return [:] }
-        var result: [String: LocalEdits] = [:]
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT seq, CAST(key AS BLOB), CAST(row AS BLOB), at, op, changed FROM _tandem_changes
-                    WHERE seq > ? AND tbl = ? AND origin IS NULL ORDER BY seq
-                    """),
-            arguments: [consumed, plan.targetTable])
-        while let row = try rows.next() {
-            // Key and row as bytes: GRDB would repair text that is not valid UTF-8.
-            let stored = SQLLiteral.normalized(row[1] as Data? ?? Data())
-            guard let values = try? SQLLiteral.parseList(stored) else { continue }
-            let key = SQLLiteral.quoteList(values)
-            var edits = result[key] ?? LocalEdits(seq: row[0], key: stored, row: nil, at: 0)
-            edits.row = (row[2] as Data?).map(SQLLiteral.normalized)
-            edits.at = row[3]
-            if (row[4] as String) == "U", let columns = plan.changedCaptureColumns(row[5]) {
-                edits.columns.formUnion(columns)
-            } else {
-                edits.wholeRow = true
-            }
-            result[key] = edits
-        }
-        return result
-    }
-
-    /// The prepared statements one plan writes with, for one transaction.
-    struct PlanStatements {
-        let update: RawStatement
-        let insert: RawStatement
-        let upsert: RawStatement?
-        let delete: RawStatement
-        let parents: [RawStatement]
-
-        init(_ plan: DirectionPlan, _ db: Database) throws {
-            update = try RawStatement(sql: plan.updateSQL, db)
-            insert = try RawStatement(sql: plan.insertSQL, db)
-            upsert = try plan.upsertSQL.map { try RawStatement(sql: $0, db) }
-            delete = try RawStatement(sql: plan.deleteSQL, db)
-            parents = try plan.parentChecks.map { try RawStatement(sql: $0.sql, db) }
-        }
-    }
-
-    /// Whether `items` are applied with the capture triggers off, their
-    /// echoes recorded by ``EchoLineage``: at least ``quietMinimum`` of them
-    /// write, and none of the tables they write has an application trigger,
-    /// which must run (checked per batch, so a trigger added while the engine
-    /// runs counts from the next one).
-    static func canApplyQuietly(_ items: [Item], _ db: Database) throws -> Bool {
-        let writing = items.filter { $0.mapped != nil }
-        guard writing.count >= quietMinimum else { return false }
-        let written = Set(writing.map { $0.plan.targetTable.lowercased() })
-        return try CaptureSchema.tablesWithOtherTriggers(db).isDisjoint(with: written)
-    }
-
-    /// Turning the triggers off and on makes SQLite prepare the connection's
-    /// statements again (about 0.1 ms a batch), which a small batch does not
-    /// win back (about 5 µs a row): measured with `tandem bench sync` and
-    /// `tandem bench write`, where one-row writes went from 0.49 to 0.79 ms.
-    static let quietMinimum = 32
-
-    /// Errors that belong to one row (the target refused it), not to the side.
-    static let rowErrors: [ResultCode] = [.SQLITE_CONSTRAINT, .SQLITE_MISMATCH, .SQLITE_TOOBIG, .SQLITE_RANGE]
-
-    /// Applies `items` in order inside the caller's transaction. With
-    /// `operatorRetry` (an operator's `tandem errors retry`), a change that
-    /// fails again does not hold back the later changes of its key: when one
-    /// of those applies, it carries the newer row and the failed ones are
-    /// superseded (removed, and logged by the caller).
-    /// With `writeThrough` (a synchronous write), nothing is parked: the first
-    /// change the target refuses, or that meets unsynced edits of its key,
-    /// throws, and each applied change leaves a marker in `_tandem_written`.
-    /// With `initialSync`, every write carries initial sync's context origin,
-    /// which the capture triggers do not record (no echoes).
-    /// With `quiet` (live sync, into tables with no triggers but Tandem's), the
-    /// triggers are off and the echoes' change-log rows come from
-    /// ``EchoLineage``, until a conflict needs the triggers (a merge is
-    /// recorded by them): from there on, the batch runs with them.
-    func applyItems(
-        _ items: [Item], direction: SyncDirection, operatorRetry: Bool = false, writeThrough: Bool = false, initialSync: Bool = false,
-        quiet: Bool = false, _ db: Database
-    ) throws {
-        var outcome = Outcome()
-        defer { pendingOutcome = outcome }
-        let origin = direction.source.rawValue
-        try CaptureSchema.setContext(initialSync ? CaptureSchema.initialSyncOrigin : "", db)
-        var lineage: EchoLineage?
-        if quiet, !writeThrough, !initialSync {
-            try CaptureSchema.enableTriggers(false, db)
-            lineage = EchoLineage()
-        }
-        defer {
-            if lineage != nil {
-                do { try CaptureSchema.enableTriggers(true, db) } catch { logger.error("\(error)") }
-            }
-        }
-        /// Hands the rest of the batch to the capture triggers.
-        func triggersOn() throws {
-            guard var recorded = lineage else { return }
-            try recorded.flush(db)
-            lineage = nil
-            try CaptureSchema.enableTriggers(true, db)
-        }
-        var pending: [ObjectIdentifier: [String: LocalEdits]] = [:]
-        var statements: [ObjectIdentifier: PlanStatements] = [:]
-        var blocked: [String: Set<String>] = [:]
-        for (map, keys) in parked[direction] ?? [:] { blocked[map] = Set(keys.keys) }
-        // Parked items being retried only block their own later items.
-        if items.first?.parkedID != nil { blocked = [:] }
-        let context = try RawStatement(sql: "UPDATE _tandem_context SET origin = ? WHERE id = 1", db)
-        /// Operator retries: parked rows of a key that failed again, superseded if a later one applies.
-        var failedAgain: [String: [(id: Int64, seq: Int64)]] = [:]
-
-        for item in items {
-            let plan = item.plan
-            func count(_ update: (inout (applied: Int, skipped: Int, conflicts: Int)) -> Void) {
-                update(&outcome.counters[plan.map, default: (0, 0, 0)])
-            }
-            func park(_ kind: String, _ reason: String, _ errorClass: ErrorClass = .application) throws {
-                if writeThrough {
-                    throw SyncError(errorClass == .plugin ? .plugin : .badValue, "key \(item.change.key): \(reason)")
-                }
-                if let id = item.parkedID {
-                    try db.execute(
-                        sql: "UPDATE _tandem_parked SET reason = ?, kind = ?, error_class = ?, attempts = attempts + 1 WHERE id = ?",
-                        arguments: [reason, kind, errorClass.rawValue, id])
-                    if operatorRetry { failedAgain[item.change.key, default: []].append((id, item.change.seq)) }
-                } else {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO _tandem_parked (map, source, seq, tbl, op, key, row, at, kind, reason, parked_at, error_class, changed)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            plan.map, origin, item.change.seq, item.change.table, item.change.operation.rawValue, item.change.key,
-                            item.change.row, item.change.at, kind, reason, StateStore.now, errorClass.rawValue, item.change.changed,
-                        ])
-                    outcome.newlyParked.append((plan.map, item.change.key))
-                }
-                if !operatorRetry { blocked[plan.map, default: []].insert(item.change.key) }
-                if kind == "error" { outcome.errors[plan.map] = reason }
-                if kind == "error" || kind == "conflict" { outcome.failures.append((plan.map, errorClass)) }
-            }
-            func unpark() throws {
-                guard let id = item.parkedID else { return }
-                try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [id])
-                outcome.unparked.append((plan.map, item.change.key))
-                // The earlier failures of this key are superseded by this newer row.
-                for failed in failedAgain.removeValue(forKey: item.change.key) ?? [] {
-                    try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [failed.id])
-                    outcome.unparked.append((plan.map, item.change.key))
-                    outcome.superseded.append((plan.map, item.change.key, failed.seq, item.change.seq))
-                }
-            }
-
-            guard let mapped = item.mapped else {
-                // An echo of Tandem's own write, or a row the filter leaves out.
-                count { $0.skipped += 1 }
-                try unpark()
-                continue
-            }
-            if item.change.isWriteThrough, !writeThrough, item.parkedID == nil {
-                // A write-through's change: its marker says it was applied here already.
-                // Without one, Tandem died between the two commits, and this applies it.
-                try db.execute(
-                    sql: "DELETE FROM _tandem_written WHERE source = ? AND seq = ?", arguments: [origin, item.change.seq])
-                if db.changesCount > 0 {
-                    count { $0.skipped += 1 }
-                    continue
-                }
-                logger.notice("map \(plan.map): applying write-through change \(origin):\(item.change.seq), which did not reach the \(direction.target) side")
-            }
-            if blocked[plan.map]?.contains(item.change.key) == true {
-                try park("behind", "waits behind an earlier parked change of the same key")
-                continue
-            }
-            if let conflict = openConflicts[plan.map]?[direction.source]?[item.change.key] {
-                try park("behind", "waits for conflict \(conflict) to be resolved (`tandem conflicts show \(conflict)`)")
-                continue
-            }
-            var values: [DatabaseValue]
-            switch mapped {
-            case .failure(let error):
-                try park("error", error.message, ErrorClass(error))
-                continue
-            case .success(let result):
-                values = result
-            }
-            let id = ObjectIdentifier(plan)
-            if statements[id] == nil { statements[id] = try PlanStatements(plan, db) }
-            let write = statements[id]!
-            if item.change.operation != .delete {
-                var missing: String?
-                for (check, statement) in zip(plan.parentChecks, write.parents) where !values[check.target].isNull {
-                    // A row that refers to itself (billed to its own account) is its own parent.
-                    if let own = check.ownColumn, values[own] == values[check.target] { continue }
-                    statement.bind(check.arguments(values))
-                    let found = try statement.step()
-                    statement.reset()
-                    if !found, initialSync, check.map == plan.map {
-                        // Initial sync's first pass writes the row without its reference into its own
-                        // table (the referenced row may come later, or refer back: a cycle); the second
-                        // pass (``SyncEngine/completeSelfReferences``) fills it in.
-                        values[check.target] = .null
-                        outcome.deferredReferences += 1
-                        continue
-                    }
-                    if !found {
-                        missing = "waits for its parent in map \(check.map): \(ValueConversion.describe(values[check.target])) is not on the \(direction.target) side yet"
-                        break
-                    }
-                }
-                if let missing {
-                    try park("parent", missing)
-                    continue
-                }
-            }
-            // Conflict: the target's applications changed the same key and the
-            // reverse direction has not carried that over yet.
-            if pending[id] == nil { pending[id] = try pendingLocal(plan, direction: direction, db) }
-            if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
-                try triggersOn()
-                if writeThrough {
-                    throw SyncError(
-                        .state,
-                        "the \(direction.target) side has edits of key \(local.key) that have not synced yet (\(direction.target):\(local.seq)); write again once they have")
-                }
-                let conflict = ConflictDecision(
-                    policy: plan.policy, direction: direction, change: item.change,
-                    sourceColumns: item.change.operation == .update ? plan.changedTargetColumns(item.change.changed) : nil,
-                    local: local, fieldPolicies: plan.fieldPolicies)
-                try db.execute(
-                    sql: """
-                        INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq, target_row, at,
-                            status, outcome, source_changed, target_changed, source_table, target_table)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        plan.map, local.key, plan.policy.rawValue, conflict.winner, origin, item.change.seq, item.change.row, local.seq,
-                        local.row, StateStore.now, conflict.resolution == .manual ? "open" : "resolved", conflict.outcome,
-                        conflict.sourceColumns.map { $0.sorted().joined(separator: ",") },
-                        local.wholeRow ? nil : local.columns.sorted().joined(separator: ","), plan.sourceTable, plan.targetTable,
-                    ])
-                let conflictID = db.lastInsertedRowID
-                count { $0.conflicts += 1 }
-                switch conflict.resolution {
-                case .source:
-                    // The target's own pending edits lost: they must not travel back.
-                    try CaptureSchema.supersede(
-                        table: plan.targetTable, key: local.key, from: local.seq, note: "superseded by \(origin):\(item.change.seq)", db)
-                    pending[id]?[targetKey] = nil
-                case .target:
-                    count { $0.skipped += 1 }
-                    try unpark()
-                    continue
-                case .merge(let columns):
-                    context.bind("\(origin):\(item.change.seq) merged", at: 1)
-                    try context.execute()
-                    let merged = try writeMerged(
-                        plan, values: values, columns: columns, local: local,
-                        note: "superseded by the merge of \(origin):\(item.change.seq)", db)
-                    if !merged {
-                        // The row is gone from the target: nothing to merge into; the change applies as it is.
-                        pending[id]?[targetKey] = nil
-                        break
-                    }
-                    try unpark()
-                    outcome.wrote = true
-                    outcome.appliedSeqs.append(item.change.seq)
-                    outcome.appliedMaps.append(plan.map)
-                    outcome.appliedAt.append(item.change.at)
-                    count { $0.applied += 1 }
-                    continue
-                case .manual:
-                    let entry = ErrorID(side: direction.target, number: conflictID)
-                    try park(
-                        "conflict",
-                        "the \(direction.target) side changed this row too (\(direction.target):\(local.seq)) and map \(plan.map) resolves conflicts by hand: `tandem conflicts resolve \(entry) --take erp|crm|merged`",
-                        .conflict)
-                    try db.execute(
-                        sql: "UPDATE _tandem_conflicts SET parked_id = ? WHERE id = ?", arguments: [db.lastInsertedRowID, conflictID])
-                    outcome.openConflicts.append((plan.map, direction.target, local.key, entry.description))
-                    continue
-                }
-            }
-
-            let source = "\(origin):\(item.change.seq)"
-            if !initialSync, lineage == nil {
-                context.bind(source, at: 1)
-                try context.execute()
-            }
-            let keyValues = plan.targetKey.map { values[$0] }
-            /// With the triggers off: the row they would have written for a row written (`changed` > 0).
-            func echo(_ operation: Change.Operation, _ key: [DatabaseValue], changed: Int) {
-                guard changed > 0, lineage != nil else { return }
-                lineage!.append(table: plan.targetTable, operation: operation, key: plan.keyString(key), origin: source)
-                outcome.quietEchoes += 1
-            }
-            do {
-                switch item.change.operation {
-                case .delete:
-                    write.delete.bind(keyValues)
-                    echo(.delete, keyValues, changed: try write.delete.execute())
-                case .insert, .update:
-                    if item.change.operation == .update, let oldKey = try oldTargetKey(item, plan), oldKey != keyValues {
-                        write.delete.bind(oldKey)
-                        echo(.delete, oldKey, changed: try write.delete.execute())
-                    }
-                    if let upsert = write.upsert, lineage == nil || plan.targetHasRowid {
-                        upsert.bind(values)
-                        let (changed, inserted) = try upsert.executeUpsert()
-                        echo(inserted ? .insert : .update, keyValues, changed: changed)
-                    } else {
-                        write.update.bind(plan.nonKey.lazy.map { values[$0] } + keyValues)
-                        let updated = try write.update.execute()
-                        echo(.update, keyValues, changed: updated)
-                        if updated == 0 {
-                            write.insert.bind(values)
-                            echo(.insert, keyValues, changed: try write.insert.execute())
-                        }
-                    }
-                }
-            } catch let error as DatabaseError where Self.rowErrors.contains(error.resultCode) {
-                // SQLite undid the failed statement only; the row waits in the parking table.
-                try park("error", "the \(direction.target) side refused the row: \(error.message ?? "\(error)")")
-                continue
-            }
-            try unpark()
-            if writeThrough {
-                let marker = try RawStatement(sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", db)
-                marker.bind([origin.databaseValue, item.change.seq.databaseValue])
-                try marker.execute()
-            }
-            outcome.wrote = true
-            outcome.appliedSeqs.append(item.change.seq)
-            outcome.appliedMaps.append(plan.map)
-            outcome.appliedAt.append(item.change.at)
-            count { $0.applied += 1 }
-        }
-        try lineage?.flush(db)
-        try CaptureSchema.clearContext(db)
-    }
-
-    /// Writes the incoming values of `columns` over the target's row, keeping
-    /// the target's other columns; the target's pending edits of the key are
-    /// marked with `note` (they are part of the merged row now), and the merged
-    /// row is queued in the target's change log as a change of its own, so
-    /// that it travels back with the target's edits. Returns false when the
-    /// row is not on the target side. The caller has set the context row.
-    func writeMerged(
-        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String, _ db: Database
-    ) throws -> Bool {
-        let keyValues = plan.targetKey.map { values[$0] }
-        let select = try RawStatement(sql: plan.selectSQL, db)
-        select.bind(keyValues)
-        guard try select.step() else {
-            select.reset()
-            return false
-        }
-        var merged = plan.targetColumns.indices.map { select.value(Int32($0)) }
-        select.reset()
-        for (index, column) in plan.targetColumns.enumerated() where columns.contains(column) { merged[index] = values[index] }
-        let update = try RawStatement(sql: plan.updateSQL, db)
-        update.bind(plan.nonKey.map { merged[$0] } + keyValues)
-        try update.execute()
-        try CaptureSchema.supersede(table: plan.targetTable, key: local.key, from: local.seq, note: note, db)
-        let mask = plan.targetCaptureColumns.map { local.wholeRow || local.columns.contains($0) ? "1" : "0" }.joined()
-        // Through the C API: GRDB binds text up to its first NUL, which would record another row.
-        let record = try RawStatement(
-            sql: """
-                INSERT INTO _tandem_changes (tbl, op, key, row, at, origin, changed)
-                SELECT ?, 'U', ?, \(CaptureSchema.quoteList(nil, plan.targetCaptureColumns)), \(CaptureSchema.nowMilliseconds), NULL, ?
-                FROM \(CaptureSchema.identifier(plan.targetTable)) WHERE \(plan.keyCondition)
-                """, db)
-        record.bind([plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues)
-        try record.execute()
-        return true
-    }
-
-    /// The target key the row had before an update, when its key changed.
-    private func oldTargetKey(_ item: Item, _ plan: DirectionPlan) throws -> [DatabaseValue]? {
-        let oldSource = try SQLLiteral.parseList(item.change.key)
-        let newSource = plan.sourceKey.map { $0 < item.sourceRow.count ? item.sourceRow[$0] : .null }
-        guard oldSource != newSource else { return nil }
-        var result: [DatabaseValue] = []
-        for position in plan.targetKeyFromSourceKey {
-            guard let position, position < oldSource.count else {
-                throw SyncError(.badValue, "the key changed and map \(plan.map) computes its target key; delete and re-insert the row instead")
-            }
-            result.append(oldSource[position])
-        }
-        return result
-    }
-
     /// Which parked changes a retry takes.
     enum RetryScope {
         /// The engine's own retries: keys whose first parked change waits for
@@ -991,8 +564,8 @@ public final class SyncEngine {
 
     /// Retries the parked changes of `map` in `direction` in `scope`, in order.
     @discardableResult
-    func retryParked(map: String, direction: SyncDirection, scope: RetryScope = .waitingForParents) throws -> Outcome {
-        guard let plan = plans[map]?[direction], states[map]?.isActive == true else { return Outcome() }
+    func retryParked(map: String, direction: SyncDirection, scope: RetryScope = .waitingForParents) throws -> ApplyOutcome {
+        guard let plan = plans[map]?[direction], states[map]?.isActive == true else { return ApplyOutcome() }
         let target = sides[direction.target]!
         var rows = try target.queue.read { db in
             try Row.fetchAll(
@@ -1005,7 +578,7 @@ public final class SyncEngine {
                 arguments: [map, direction.source.rawValue])
         }
         if case .keys(let keys) = scope { rows = rows.filter { keys.contains($0[4]) } }
-        guard !rows.isEmpty else { return Outcome() }
+        guard !rows.isEmpty else { return ApplyOutcome() }
         let pairs: [(DirectionPlan, Change, Int64?)] = rows.map { row in
             (
                 plan,
@@ -1017,11 +590,12 @@ public final class SyncEngine {
         }
         let items = prepare(pairs)
         let outcome = try target.queue.writeWithoutTransaction { db in
+            var outcome = ApplyOutcome()
             try db.inTransaction(.immediate) {
-                try self.applyItems(items, direction: direction, operatorRetry: !scope.isAutomatic, db)
+                outcome = try self.applyItems(items, direction: direction, mode: scope.isAutomatic ? .live : .operatorRetry, db)
                 return .commit
             }
-            return self.pendingOutcome
+            return outcome
         }
         commit(outcome, direction: direction)
         if outcome.wrote { dirty[direction.target] = true }
