@@ -38,11 +38,11 @@ struct BatchApplierTests {
     /// An ERP change of contact `id`, mapped to the CRM's columns.
     static func item(
         _ plan: DirectionPlan, seq: Int64, id: String, name: String = "Ann", customer: String? = nil,
-        operation: Change.Operation = .insert, mapped: Result<[DatabaseValue], SyncError>? = nil, origin: String? = nil
+        operation: Change.Operation = .insert, mapped: Result<[SideValue], SyncError>? = nil, origin: String? = nil
     ) -> ApplyItem {
-        let key: [DatabaseValue] = ["usmf".databaseValue, id.databaseValue]
-        let source: [DatabaseValue] = key + [name.databaseValue, customer?.databaseValue ?? .null]
-        let values: [DatabaseValue] = key + [name.databaseValue, customer?.databaseValue ?? .null, "ERP".databaseValue]
+        let key: [SideValue] = [.text("usmf"), .text(id)]
+        let source: [SideValue] = key + [.text(name), customer.map(SideValue.text) ?? .null]
+        let values: [SideValue] = key + [.text(name), customer.map(SideValue.text) ?? .null, .text("ERP")]
         return ApplyItem(
             plan: plan,
             change: Change(
@@ -63,7 +63,7 @@ struct BatchApplierTests {
         let target = RecordingTarget()
         target.parents = ["C1"]
         target.refuse = ["P4"]
-        var applier = Self.applier(.live, blocked: [plan.map: [SQLLiteral.quoteList(["usmf".databaseValue, "P5".databaseValue])]])
+        var applier = Self.applier(.live, blocked: [plan.map: [SQLLiteral.quoteList([.text("usmf"), .text("P5")])]])
         let outcome = try applier.apply(
             [
                 Self.item(plan, seq: 1, id: "P1", customer: "C1"),
@@ -141,7 +141,7 @@ struct BatchApplierTests {
             targetTypes: ["msdyn_company", "msdyn_contactpersonid", "fullname", "msdyn_accountnumber"].map { ($0, "TEXT") },
             maps: [own.id: own])
         let selfTarget = RecordingTarget()
-        let values: [DatabaseValue] = ["usmf".databaseValue, "P2".databaseValue, "Bo".databaseValue, "P3".databaseValue]
+        let values: [SideValue] = [.text("usmf"), .text("P2"), .text("Bo"), .text("P3")]
         var first = Self.applier(.initialSync)
         let deferred = try first.apply([Self.item(selfPlan, seq: 0, id: "P2", mapped: .success(values))], into: selfTarget)
         #expect(deferred.deferredReferences == 1)
@@ -157,7 +157,7 @@ struct BatchApplierTests {
     func manualConflict() throws {
         let plan = try Self.plan(policy: .manual)
         let target = RecordingTarget()
-        let key = SQLLiteral.quoteList(["usmf".databaseValue, "P1".databaseValue])
+        let key = SQLLiteral.quoteList([.text("usmf"), .text("P1")])
         target.pending = [key: LocalEdits(seq: 41, key: key, row: "'usmf','P1','Eve',NULL,'ERP'", at: 2000, wholeRow: true)]
         var applier = Self.applier(.live, reverse: 40)
         let outcome = try applier.apply(
@@ -202,7 +202,7 @@ final class RecordingTarget: TargetTransaction {
     var refuse: Set<String> = []
     var pending: [String: LocalEdits] = [:]
     var log: [String] = []
-    var written: [(key: String, values: [DatabaseValue])] = []
+    var written: [(key: String, values: [SideValue])] = []
     var parked: [ParkedChange] = []
     var unparked: [Int64] = []
     var conflicts: [ConflictRecord] = []
@@ -213,16 +213,16 @@ final class RecordingTarget: TargetTransaction {
     func markMerge(_ note: String) throws { log.append("merge \(note)") }
     func captureNeeded() throws { log.append("capture") }
     func finish() throws { log.append("finish") }
-    func parentExists(_ check: Int, of plan: DirectionPlan, values: [DatabaseValue]) throws -> Bool {
-        parents.contains(String.fromDatabaseValue(values[plan.parentChecks[check].target]) ?? "")
+    func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool {
+        parents.contains(values[plan.parentChecks[check].target].text ?? "")
     }
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [DatabaseValue], oldKey: [DatabaseValue]?) throws {
-        let id = String.fromDatabaseValue(values[1]) ?? ""
+    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
+        let id = values[1].text ?? ""
         if refuse.contains(id) { throw RowRefused(message: "UNIQUE constraint failed: contact.fullname") }
         written.append((id, values))
     }
     func writeMerged(
-        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String
+        _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String
     ) throws -> Bool { false }
     func consumeWrittenMarker(source: String, seq: Int64) throws -> Bool { false }
     func markWritten(source: String, seq: Int64) throws { log.append("marker \(source):\(seq)") }

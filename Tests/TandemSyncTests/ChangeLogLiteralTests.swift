@@ -25,9 +25,9 @@ struct ChangeLogLiteralTests {
         }
         #expect(logged.map(\.0) == ["TX'4B006576696C'", "'K'"])
         #expect(logged.map(\.1) == ["TX'4B006576696C',TX'610062',X'00FF',7", "'K','plain',NULL,NULL"])
-        #expect(SQLLiteral.quoteList(["K\u{0}evil".databaseValue]) == logged[0].0)
+        #expect(SQLLiteral.quoteList([.text("K\u{0}evil")]) == logged[0].0)
         let values = try SQLLiteral.parseList(logged[0].1)
-        #expect(values == ["K\u{0}evil".databaseValue, "a\u{0}b".databaseValue, Data([0, 255]).databaseValue, 7.databaseValue])
+        #expect(values == [.text("K\u{0}evil"), .text("a\u{0}b"), .blob(Data([0, 255])), .integer(7)])
         #expect(SQLLiteral.split(logged[0].1) == ["TX'4B006576696C'", "TX'610062'", "X'00FF'", "7"])
     }
 
@@ -44,8 +44,8 @@ struct ChangeLogLiteralTests {
         }
         let key = "'\u{0338}x"
         #expect(logged == "'''\u{0338}x'")
-        #expect(SQLLiteral.quoteList([key.databaseValue]) == logged)
-        #expect(try SQLLiteral.parseList(logged) == [key.databaseValue])
+        #expect(SQLLiteral.quoteList([.text(key)]) == logged)
+        #expect(try SQLLiteral.parseList(logged) == [.text(key)])
         // The same text as an SQL literal and as an identifier stays inside its quotes.
         let name = "a\"\u{0301}b"
         let selected = try queue.read { db in
@@ -68,7 +68,7 @@ struct ChangeLogLiteralTests {
             )
         }
         // Valid multi-byte text with a NUL parses.
-        #expect(try SQLLiteral.parseList("TX'C3A900F09F9982'") == ["é\u{0}🙂".databaseValue])
+        #expect(try SQLLiteral.parseList("TX'C3A900F09F9982'") == [.text("é\u{0}🙂")])
         #expect(SQLLiteral.firstInvalidUTF8(Array("é\u{0}🙂".utf8)) == nil)
     }
 

@@ -74,12 +74,12 @@ struct SQLLiteralTests {
         let values = try SQLLiteral.parseList("NULL,42,-7,3.00000000000000044408e-01,'it''s, ok','',X'00FF',Inf")
         #expect(values.count == 8)
         #expect(values[0].isNull)
-        #expect(Int64.fromDatabaseValue(values[1]) == 42)
-        #expect(Double.fromDatabaseValue(values[3]) == 0.1 + 0.2)
-        #expect(String.fromDatabaseValue(values[4]) == "it's, ok")
-        #expect(String.fromDatabaseValue(values[5]) == "")
-        #expect(Data.fromDatabaseValue(values[6]) == Data([0, 255]))
-        #expect(Double.fromDatabaseValue(values[7]) == .infinity)
+        #expect(values[1] == .integer(42))
+        #expect(values[3] == .real(0.1 + 0.2))
+        #expect(values[4] == .text("it's, ok"))
+        #expect(values[5] == .text(""))
+        #expect(values[6] == .blob(Data([0, 255])))
+        #expect(values[7] == .real(.infinity))
         #expect(SQLLiteral.quoteList(Array(values[0...2]) + [values[4], values[6]]) == "NULL,42,-7,'it''s, ok',X'00FF'")
     }
 

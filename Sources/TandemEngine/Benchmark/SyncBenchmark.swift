@@ -227,7 +227,7 @@ public struct SyncBenchmark {
         try side.queue.write { db in
             let statement = try RawStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)", db)
             for id in ids {
-                statement.bind(Int64(id).databaseValue, at: 1)
+                statement.bind(.integer(Int64(id)), at: 1)
                 statement.bind(text(id), at: 2)
                 try statement.execute()
             }

@@ -56,8 +56,8 @@ public struct WriteBenchmark {
         let engine = bench.engine
         var through: [Double] = []
         for index in 0..<writes {
-            let rows = ((index * rowsPerWrite)..<((index + 1) * rowsPerWrite)).map { id -> [String: DatabaseValue] in
-                ["NOTEID": id.databaseValue, "TEXT": "note \(id)".databaseValue]
+            let rows = ((index * rowsPerWrite)..<((index + 1) * rowsPerWrite)).map { id -> [String: SideValue] in
+                ["NOTEID": .integer(Int64(id)), "TEXT": .text("note \(id)")]
             }
             let start = ContinuousClock.now
             _ = try engine.write(WriteRequest(side: .erp, table: "Notes", rows: rows))

@@ -1,4 +1,3 @@
-import GRDB
 
 /// The target side inside the transaction that applies one batch: what the
 /// engine core asks of an endpoint to write mapped rows, park what cannot
@@ -25,16 +24,16 @@ protocol TargetTransaction {
 
     /// Whether the parent row that `plan.parentChecks[check]` looks for is
     /// on this side.
-    func parentExists(_ check: Int, of plan: DirectionPlan, values: [DatabaseValue]) throws -> Bool
+    func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool
     /// Writes one mapped row: deletes it (`.delete`) or inserts or updates it,
     /// first deleting the row under `oldKey` when the key changed. Throws
     /// ``RowRefused`` when the database refuses this row only (a constraint,
     /// a type), any other error when the side failed.
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [DatabaseValue], oldKey: [DatabaseValue]?) throws
+    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws
     /// Writes the incoming values of `columns` over the target's row and
     /// queues the merged row to travel back; false when the row is not here.
     func writeMerged(
-        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String
+        _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String
     ) throws -> Bool
 
     /// Removes the marker a write-through left for `source:seq`; true when

@@ -34,7 +34,7 @@ public struct LogFilter: Sendable, Hashable {
         var combinations = [""]
         for (index, raw) in key.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
             let part = raw.trimmingCharacters(in: .whitespaces)
-            var options = [SQLLiteral.quote(part.databaseValue)]
+            var options = [SQLLiteral.quote(.text(part))]
             if let integer = Int64(part) { options.append(String(integer)) }
             combinations = combinations.flatMap { prefix in options.map { index == 0 ? $0 : prefix + "," + $0 } }
             // A key of many numeric parts: the forms double with each; beyond this, typed forms must do.

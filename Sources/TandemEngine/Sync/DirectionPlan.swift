@@ -14,7 +14,7 @@ final class DirectionPlan {
             /// One source column, copied.
             case copy(source: Int)
             /// A constant (a field with no column on the source side).
-            case constant(DatabaseValue)
+            case constant(SideValue)
             /// Source columns through a plugin transform.
             case transform(sources: [Int], types: [ArrowType], instance: TransformInstance)
         }
@@ -44,7 +44,7 @@ final class DirectionPlan {
         }
 
         /// The values ``sql`` takes, from a mapped row.
-        func arguments(_ values: [DatabaseValue]) -> [DatabaseValue] {
+        func arguments(_ values: [SideValue]) -> [SideValue] {
             [values[target]] + companions.map { values[$0.target] }
         }
     }
@@ -157,7 +157,7 @@ final class DirectionPlan {
                     parentKeys.append((toCRM ? parent.crm.key : parent.erp.key).filter { $0 != column })
                 }
             } else {
-                steps.append(Step(kind: .constant(ValueConversion.databaseValue(field.defaultValue ?? .null)), targets: targets))
+                steps.append(Step(kind: .constant(ValueConversion.sideValue(field.defaultValue ?? .null)), targets: targets))
             }
         }
         for index in parentChecks.indices {
@@ -309,9 +309,9 @@ final class DirectionPlan {
 
     /// Maps decoded source rows to target rows. A row that fails (bad value,
     /// plugin error) gets its error; the others are unaffected.
-    func mapRows(_ rows: [[DatabaseValue]]) -> [Result<[DatabaseValue], SyncError>] {
+    func mapRows(_ rows: [[SideValue]]) -> [Result<[SideValue], SyncError>] {
         // Rows are filled in place, step by step; a failed row keeps its first error.
-        var output = Array(repeating: Array(repeating: DatabaseValue.null, count: targetColumns.count), count: rows.count)
+        var output = Array(repeating: Array(repeating: SideValue.null, count: targetColumns.count), count: rows.count)
         var errors: [SyncError?] = Array(repeating: nil, count: rows.count)
         for step in steps {
             switch step.kind {
@@ -329,8 +329,8 @@ final class DirectionPlan {
     }
 
     private func runTransform(
-        _ rows: [[DatabaseValue]], sources: [Int], types: [ArrowType], instance: TransformInstance,
-        targets: [Int], into output: inout [[DatabaseValue]], errors: inout [SyncError?]
+        _ rows: [[SideValue]], sources: [Int], types: [ArrowType], instance: TransformInstance,
+        targets: [Int], into output: inout [[SideValue]], errors: inout [SyncError?]
     ) {
         let name = instance.name
         do {
@@ -373,7 +373,7 @@ final class DirectionPlan {
         }
         func store(_ result: RecordBatch, row: Int, index: Int) {
             for (position, target) in targets.enumerated() {
-                output[index][target] = ValueConversion.databaseValue(result.columns[position][row])
+                output[index][target] = ValueConversion.sideValue(result.columns[position][row])
             }
         }
         if let result = try? process(included.count, columns) {
@@ -392,12 +392,12 @@ final class DirectionPlan {
 
     /// The target key of mapped `values`, normalised to how SQLite stores it
     /// (so that it compares with the target's own change-log keys).
-    func targetKeyString(_ values: [DatabaseValue]) -> String {
+    func targetKeyString(_ values: [SideValue]) -> String {
         keyString(targetKey.map { values[$0] })
     }
 
     /// Target key values (in key order) as the target's change log holds them.
-    func keyString(_ keyValues: [DatabaseValue]) -> String {
+    func keyString(_ keyValues: [SideValue]) -> String {
         SQLLiteral.quoteList(zip(keyValues, targetKeyAffinities).map { $1.apply($0) })
     }
 
@@ -419,15 +419,15 @@ final class DirectionPlan {
         }
 
         /// The value as a column of this affinity would store it.
-        func apply(_ value: DatabaseValue) -> DatabaseValue {
-            switch (self, value.storage) {
-            case (.integer, .string(let text)), (.numeric, .string(let text)):
-                if let integer = Int64(text) { return integer.databaseValue }
+        func apply(_ value: SideValue) -> SideValue {
+            switch (self, value) {
+            case (.integer, .text(let text)), (.numeric, .text(let text)):
+                if let integer = Int64(text) { return .integer(integer) }
                 return value
-            case (.text, .int64(let integer)):
-                return String(integer).databaseValue
-            case (.integer, .double(let real)):
-                if real == real.rounded(), abs(real) < 9e18 { return Int64(real).databaseValue }
+            case (.text, .integer(let integer)):
+                return .text(String(integer))
+            case (.integer, .real(let real)):
+                if real == real.rounded(), abs(real) < 9e18 { return .integer(Int64(real)) }
                 return value
             default:
                 return value

@@ -25,7 +25,7 @@ final class RowFilter {
     }
 
     /// Whether the row with `values` (in column order) passes.
-    func passes(_ values: [DatabaseValue]) throws -> Bool {
+    func passes(_ values: [SideValue]) throws -> Bool {
         try queue.inDatabase { db in
             // Through the C API: GRDB binds text up to its first NUL, and the filter would judge another value.
             let raw = RawStatement(statement, db)

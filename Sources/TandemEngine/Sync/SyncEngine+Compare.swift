@@ -102,7 +102,7 @@ extension SyncEngine {
             let rows = try source.queue.read { db in
                 let statement = try RawStatement(
                     sql: "\(select) \(lastRowID == nil ? "" : "WHERE rowid > ?1") ORDER BY rowid LIMIT \(chunk)", db)
-                if let lastRowID { statement.bind(lastRowID.databaseValue, at: 1) }
+                if let lastRowID { statement.bind(.integer(lastRowID), at: 1) }
                 defer { statement.reset() }
                 var rows: [(rowid: Int64, literals: String)] = []
                 while try statement.step() { rows.append((statement.int64(0), statement.literals(1) ?? "")) }
@@ -111,7 +111,7 @@ extension SyncEngine {
             guard let last = rows.last else { break }
             lastRowID = last.rowid
             result.sourceRows += rows.count
-            var decoded: [[DatabaseValue]] = []
+            var decoded: [[SideValue]] = []
             for row in rows {
                 guard let values = try? SQLLiteral.parseList(row.literals, names: plan.sourceColumns) else {
                     result.unmappable += 1

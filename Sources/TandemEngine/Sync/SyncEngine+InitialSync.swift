@@ -393,7 +393,7 @@ extension SyncEngine {
     /// Edits of one key that the other side has not received yet.
     struct PendingEdit {
         /// The key's values, as the change log holds them.
-        var key: [DatabaseValue]
+        var key: [SideValue]
         /// The change-log rows, in order.
         var seqs: [Int64]
     }

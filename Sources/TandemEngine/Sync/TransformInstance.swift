@@ -110,7 +110,7 @@ final class TransformInstance {
             for binding in bindings {
                 rows[binding.member] = .array(
                     try Row.fetchAll(db, sql: binding.sql).map { row in
-                        .object(Dictionary(uniqueKeysWithValues: binding.names.enumerated().map { ($1, Self.json(row[$0] as DatabaseValue)) }))
+                        .object(Dictionary(uniqueKeysWithValues: binding.names.enumerated().map { ($1, Self.json(row[$0] as SideValue)) }))
                     })
             }
             return (version, rows)
@@ -141,12 +141,12 @@ final class TransformInstance {
     /// Table values as config values. Decimals stored as text stay text, so
     /// they reach the transform exactly; a REAL travels as its shortest exact
     /// decimal text.
-    private static func json(_ value: DatabaseValue) -> JSONValue {
-        switch value.storage {
+    private static func json(_ value: SideValue) -> JSONValue {
+        switch value {
         case .null: .null
-        case .int64(let number): .integer(number)
-        case .double(let number): .string("\(number)")
-        case .string(let text): .string(text)
+        case .integer(let number): .integer(number)
+        case .real(let number): .string("\(number)")
+        case .text(let text): .string(text)
         case .blob(let data): .string(data.base64EncodedString())
         }
     }

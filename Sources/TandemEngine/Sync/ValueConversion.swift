@@ -1,9 +1,8 @@
-import Foundation
-public import GRDB
+public import Foundation
 public import TandemArrow
 public import TandemDocuments
 
-/// Converts between SQLite values and the Arrow values that cross the plugin
+/// Converts between side values (``SideValue``) and the Arrow values that cross the plugin
 /// boundary, exactly: decimals go through ``ExactDecimal``, never `Double`.
 public enum ValueConversion {
     /// The Arrow type for a column declared as `declared` in SQLite, following
@@ -28,84 +27,84 @@ public enum ValueConversion {
 
     /// The Arrow value of a SQLite value in a column of `type`; throws when
     /// the value does not belong there (text in a numeric column, say).
-    public static func arrowValue(_ value: DatabaseValue, as type: ArrowType) throws(SyncError) -> Value {
+    public static func arrowValue(_ value: SideValue, as type: ArrowType) throws(SyncError) -> Value {
         func bad() -> SyncError {
             SyncError(.badValue, "\(describe(value)) is not a valid \(type) value")
         }
-        switch (value.storage, type) {
+        switch (value, type) {
         case (.null, _): return .null
-        case (.int64(let integer), .int64): return .int64(integer)
-        case (.int64(let integer), .bool): return .bool(integer != 0)
-        case (.int64(let integer), .float64): return .float64(Double(integer))
-        case (.int64(let integer), .utf8): return .utf8(String(integer))
-        case (.int64(let integer), .decimal128): return .decimal(ExactDecimal(unscaled: Int128(integer), scale: 0))
-        case (.int64(let integer), .timestamp): return .timestamp(integer)
-        case (.double(let real), .float64): return .float64(real)
-        case (.double(let real), .utf8): return .utf8(String(real))
-        case (.double(let real), .decimal128):
+        case (.integer(let integer), .int64): return .int64(integer)
+        case (.integer(let integer), .bool): return .bool(integer != 0)
+        case (.integer(let integer), .float64): return .float64(Double(integer))
+        case (.integer(let integer), .utf8): return .utf8(String(integer))
+        case (.integer(let integer), .decimal128): return .decimal(ExactDecimal(unscaled: Int128(integer), scale: 0))
+        case (.integer(let integer), .timestamp): return .timestamp(integer)
+        case (.real(let real), .float64): return .float64(real)
+        case (.real(let real), .utf8): return .utf8(String(real))
+        case (.real(let real), .decimal128):
             // SQLite stored this number as a REAL already; its shortest round-trip text is the exact value it holds.
             guard let decimal = ExactDecimal(String(real)) else { throw bad() }
             return .decimal(decimal)
-        case (.string(let text), .utf8): return .utf8(text)
-        case (.string(let text), .decimal128):
+        case (.text(let text), .utf8): return .utf8(text)
+        case (.text(let text), .decimal128):
             guard let decimal = ExactDecimal(text) else { throw bad() }
             return .decimal(decimal)
-        case (.string(let text), .int64):
+        case (.text(let text), .int64):
             guard let integer = Int64(text) else { throw bad() }
             return .int64(integer)
-        case (.string(let text), .bool):
+        case (.text(let text), .bool):
             switch text.lowercased() {
             case "1", "true", "yes": return .bool(true)
             case "0", "false", "no": return .bool(false)
             default: throw bad()
             }
-        case (.string(let text), .date32):
+        case (.text(let text), .date32):
             guard let date = CivilDate(String(text.prefix(10))) else { throw bad() }
             return .date32(date.daysSinceEpoch)
-        case (.string(let text), .float64):
+        case (.text(let text), .float64):
             guard let real = Double(text) else { throw bad() }
             return .float64(real)
         case (.blob(let data), .binary): return .binary([UInt8](data))
-        case (.string(let text), .binary): return .binary(Array(text.utf8))
+        case (.text(let text), .binary): return .binary(Array(text.utf8))
         default: throw bad()
         }
     }
 
-    /// The SQLite value for an Arrow value: decimals and dates become text so
+    /// The side value for an Arrow value: decimals and dates become text so
     /// that no digit is lost.
-    public static func databaseValue(_ value: Value) -> DatabaseValue {
+    public static func sideValue(_ value: Value) -> SideValue {
         switch value {
         case .null: .null
-        case .bool(let flag): (flag ? 1 : 0 as Int64).databaseValue
-        case .int64(let integer): integer.databaseValue
-        case .float64(let real): real.databaseValue
-        case .utf8(let text): text.databaseValue
-        case .binary(let bytes): Data(bytes).databaseValue
-        case .decimal(let decimal): decimal.description.databaseValue
-        case .date32(let days): CivilDate(daysSinceEpoch: days).description.databaseValue
-        case .timestamp(let ticks): ticks.databaseValue
+        case .bool(let flag): .integer(flag ? 1 : 0)
+        case .int64(let integer): .integer(integer)
+        case .float64(let real): .real(real)
+        case .utf8(let text): .text(text)
+        case .binary(let bytes): .blob(Data(bytes))
+        case .decimal(let decimal): .text(decimal.description)
+        case .date32(let days): .text(CivilDate(daysSinceEpoch: days).description)
+        case .timestamp(let ticks): .integer(ticks)
         }
     }
 
-    /// The SQLite value for a map's JSON default.
-    public static func databaseValue(_ json: JSONValue) -> DatabaseValue {
+    /// The side value for a map's JSON default.
+    public static func sideValue(_ json: JSONValue) -> SideValue {
         switch json {
         case .null: .null
-        case .bool(let flag): (flag ? 1 : 0 as Int64).databaseValue
-        case .integer(let integer): integer.databaseValue
-        case .number(let real): real.databaseValue
-        case .string(let text): text.databaseValue
-        case .array, .object: json.jsonText.databaseValue
+        case .bool(let flag): .integer(flag ? 1 : 0)
+        case .integer(let integer): .integer(integer)
+        case .number(let real): .real(real)
+        case .string(let text): .text(text)
+        case .array, .object: .text(json.jsonText)
         }
     }
 
     /// A short rendering of a value for error messages.
-    public static func describe(_ value: DatabaseValue) -> String {
-        switch value.storage {
+    public static func describe(_ value: SideValue) -> String {
+        switch value {
         case .null: "null"
-        case .int64(let integer): "integer \(integer)"
-        case .double(let real): "real \(real)"
-        case .string(let text): "text '\(text.prefix(60))'"
+        case .integer(let integer): "integer \(integer)"
+        case .real(let real): "real \(real)"
+        case .text(let text): "text '\(text.prefix(60))'"
         case .blob(let data): "blob of \(data.count) bytes"
         }
     }

@@ -1,5 +1,4 @@
-import Foundation
-public import GRDB
+public import Foundation
 
 /// A synchronous write through Tandem: rows for one table on one side,
 /// applied there and, through every map that reads the table, on the other
@@ -18,7 +17,7 @@ public struct WriteRequest: Sendable {
     /// A table of that side.
     public var table: String
     /// Column → value per row.
-    public var rows: [[String: DatabaseValue]]
+    public var rows: [[String: SideValue]]
     /// Upsert or delete.
     public var operation: Operation
 
@@ -26,7 +25,7 @@ public struct WriteRequest: Sendable {
     public static let maximumValueBytes = 16 << 20
 
     /// Creates a request.
-    public init(side: SideRole, table: String, rows: [[String: DatabaseValue]], operation: Operation = .upsert) {
+    public init(side: SideRole, table: String, rows: [[String: SideValue]], operation: Operation = .upsert) {
         self.side = side
         self.table = table
         self.rows = rows
@@ -37,7 +36,7 @@ public struct WriteRequest: Sendable {
     /// value. Strings are text, integers are integers, other numbers are reals
     /// (send decimals as strings to keep every digit), `true`/`false` are 1/0,
     /// `null` is NULL and `{"base64": "..."}` is a blob.
-    public static func parseRows(_ json: String) throws(SyncError) -> [[String: DatabaseValue]] {
+    public static func parseRows(_ json: String) throws(SyncError) -> [[String: SideValue]] {
         let decoder = JSONDecoder()
         let data = Data(json.utf8)
         let objects: [[String: JSONValue]]
@@ -56,7 +55,7 @@ public struct WriteRequest: Sendable {
             throw SyncError(.badValue, "the rows must be a JSON object or an array of objects, column → value")
         }
         guard !objects.isEmpty else { throw SyncError(.badValue, "no rows to write: the JSON array is empty") }
-        return objects.map { $0.mapValues(\.databaseValue) }
+        return objects.map { $0.mapValues(\.sideValue) }
     }
 
     private static func place(_ path: [any CodingKey]) -> String {
@@ -70,9 +69,9 @@ public struct WriteRequest: Sendable {
 
     /// One JSON value as a column value.
     private enum JSONValue: Decodable {
-        case value(DatabaseValue)
+        case value(SideValue)
 
-        var databaseValue: DatabaseValue {
+        var sideValue: SideValue {
             switch self { case .value(let value): value }
         }
 
@@ -81,18 +80,18 @@ public struct WriteRequest: Sendable {
             if container.decodeNil() {
                 self = .value(.null)
             } else if let flag = try? container.decode(Bool.self) {
-                self = .value((flag ? 1 : 0).databaseValue)
+                self = .value(.integer(flag ? 1 : 0))
             } else if let integer = try? container.decode(Int64.self) {
-                self = .value(integer.databaseValue)
+                self = .value(.integer(integer))
             } else if let real = try? container.decode(Double.self) {
-                self = .value(real.databaseValue)
+                self = .value(.real(real))
             } else if let text = try? container.decode(String.self) {
-                self = .value(text.databaseValue)
+                self = .value(.text(text))
             } else if let object = try? container.decode([String: String].self), object.count == 1, let encoded = object["base64"] {
                 guard let data = Data(base64Encoded: encoded) else {
                     throw DecodingError.dataCorruptedError(in: container, debugDescription: "the base64 of a blob does not decode")
                 }
-                self = .value(data.databaseValue)
+                self = .value(.blob(data))
             } else {
                 throw DecodingError.dataCorruptedError(
                     in: container, debugDescription: "a value must be a string, a number, true, false, null or {\"base64\": \"...\"} (a blob)")
@@ -138,12 +137,12 @@ public struct WriteRequest: Sendable {
 
     /// `place` is only built for an error.
     private static func check(
-        _ value: DatabaseValue, declared: String, _ type: DeclaredType, place: @autoclosure () -> String
+        _ value: SideValue, declared: String, _ type: DeclaredType, place: @autoclosure () -> String
     ) throws(SyncError) {
-        switch value.storage {
+        switch value {
         case .null:
             return
-        case .string(let text):
+        case .text(let text):
             if text.utf8.count > maximumValueBytes {
                 throw SyncError(.badValue, "\(place()): \(text.utf8.count) bytes is over the \(maximumValueBytes >> 20) MB Tandem writes")
             }
@@ -156,14 +155,14 @@ public struct WriteRequest: Sendable {
             if type.numeric, Decimal(string: text) == nil {
                 throw SyncError(.badValue, "\(place()) is \(declared): \"\(text.prefix(40))\" is not a number")
             }
-        case .int64, .double:
+        case .integer, .real:
             if type.text {
                 throw SyncError(.badValue, "\(place()) is \(declared): give the value as a JSON string (decimals as strings keep every digit)")
             }
             if type.blob {
                 throw SyncError(.badValue, "\(place()) is \(declared): give a blob as {\"base64\": \"...\"}")
             }
-            if case .double = value.storage, type.integer {
+            if case .real = value, type.integer {
                 throw SyncError(.badValue, "\(place()) is \(declared): give an integer")
             }
         case .blob(let data):

@@ -136,18 +136,18 @@ final class SQLiteTargetTransaction: TargetTransaction {
         return prepared
     }
 
-    func parentExists(_ check: Int, of plan: DirectionPlan, values: [DatabaseValue]) throws -> Bool {
+    func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool {
         let statement = try statements(plan).parents[check]
         statement.bind(plan.parentChecks[check].arguments(values))
         defer { statement.reset() }
         return try statement.step()
     }
 
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [DatabaseValue], oldKey: [DatabaseValue]?) throws {
+    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
         let write = try statements(plan)
         let keyValues = plan.targetKey.map { values[$0] }
         /// With the triggers off: the row they would have written for a row written (`changed` > 0).
-        func echo(_ operation: Change.Operation, _ key: [DatabaseValue], changed: Int) {
+        func echo(_ operation: Change.Operation, _ key: [SideValue], changed: Int) {
             guard changed > 0, lineage != nil else { return }
             lineage!.append(table: plan.targetTable, operation: operation, key: plan.keyString(key), origin: source)
             recordedEchoes += 1
@@ -183,7 +183,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
     }
 
     func writeMerged(
-        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String
+        _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String
     ) throws -> Bool {
         try Self.writeMerged(plan, values: values, columns: columns, local: local, note: note, db)
     }
@@ -195,7 +195,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
     /// that it travels back with the target's edits. Returns false when the
     /// row is not on the target side. The caller has set the context row.
     static func writeMerged(
-        _ plan: DirectionPlan, values: [DatabaseValue], columns: Set<String>, local: LocalEdits, note: String, _ db: Database
+        _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String, _ db: Database
     ) throws -> Bool {
         let keyValues = plan.targetKey.map { values[$0] }
         let select = try RawStatement(sql: plan.selectSQL, db)
@@ -219,7 +219,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
                 SELECT ?, 'U', ?, \(CaptureSchema.quoteList(nil, plan.targetCaptureColumns)), \(CaptureSchema.nowMilliseconds), NULL, ?
                 FROM \(CaptureSchema.identifier(plan.targetTable)) WHERE \(plan.keyCondition)
                 """, db)
-        record.bind([plan.targetTable.databaseValue, local.key.databaseValue, mask.databaseValue] + keyValues)
+        record.bind([.text(plan.targetTable), .text(local.key), .text(mask)] + keyValues)
         try record.execute()
         return true
     }
@@ -233,7 +233,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
 
     func markWritten(source: String, seq: Int64) throws {
         let marker = try RawStatement(sql: "INSERT OR IGNORE INTO _tandem_written (source, seq) VALUES (?, ?)", db)
-        marker.bind([source.databaseValue, seq.databaseValue])
+        marker.bind([.text(source), .integer(seq)])
         try marker.execute()
     }
 

@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 
 /// The apply step of the pipeline (read → map → decide → apply →
@@ -102,7 +101,7 @@ struct BatchApplier {
                 try park("behind", "waits for conflict \(conflict) to be resolved (`tandem conflicts show \(conflict)`)")
                 continue
             }
-            var values: [DatabaseValue]
+            var values: [SideValue]
             switch mapped {
             case .failure(let error):
                 try park("error", error.message, ErrorClass(error))
@@ -196,7 +195,7 @@ struct BatchApplier {
             }
 
             try target.markSource("\(origin):\(item.change.seq)")
-            var oldKey: [DatabaseValue]?
+            var oldKey: [SideValue]?
             if item.change.operation == .update, let old = try Self.oldTargetKey(item, plan), old != plan.targetKey.map({ values[$0] }) {
                 oldKey = old
             }
@@ -218,11 +217,11 @@ struct BatchApplier {
 
     /// The target key the row had before an update, when its source key
     /// changed; nil when it did not.
-    static func oldTargetKey(_ item: ApplyItem, _ plan: DirectionPlan) throws -> [DatabaseValue]? {
+    static func oldTargetKey(_ item: ApplyItem, _ plan: DirectionPlan) throws -> [SideValue]? {
         let oldSource = try SQLLiteral.parseList(item.change.key)
         let newSource = plan.sourceKey.map { $0 < item.sourceRow.count ? item.sourceRow[$0] : .null }
         guard oldSource != newSource else { return nil }
-        var result: [DatabaseValue] = []
+        var result: [SideValue] = []
         for position in plan.targetKeyFromSourceKey {
             guard let position, position < oldSource.count else {
                 throw SyncError(.badValue, "the key changed and map \(plan.map) computes its target key; delete and re-insert the row instead")

@@ -15,7 +15,7 @@ import GRDB
 /// the setting belongs to Tandem's connection.
 struct EchoLineage {
     /// Four values per row: table, operation, key, origin.
-    private var values: [DatabaseValue] = []
+    private var values: [SideValue] = []
     /// Rows per `INSERT`.
     static let rowsPerStatement = 100
     /// The `INSERT` of a full statement's rows, built once.
@@ -23,14 +23,14 @@ struct EchoLineage {
 
     /// Records that Tandem wrote (`operation`) the row `key` of `table` for the source change `origin`.
     mutating func append(table: String, operation: Change.Operation, key: String, origin: String) {
-        values.append(contentsOf: [table.databaseValue, operation.rawValue.databaseValue, key.databaseValue, origin.databaseValue])
+        values.append(contentsOf: [.text(table), .text(operation.rawValue), .text(key), .text(origin)])
     }
 
     /// Writes the recorded rows into the change log, in the order they were recorded.
     mutating func flush(_ db: Database) throws {
         guard !values.isEmpty else { return }
         // One time for the batch: the triggers use the statement's time, and the batch is one transaction.
-        let at = (Date().timeIntervalSince1970 * 1000).databaseValue
+        let at = SideValue.real(Date().timeIntervalSince1970 * 1000)
         let rows = values.count / 4
         let full = rows >= Self.rowsPerStatement ? try RawStatement(sql: Self.fullInsertSQL, db) : nil
         var first = 0

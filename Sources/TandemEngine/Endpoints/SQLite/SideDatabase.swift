@@ -53,7 +53,7 @@ public final class SideDatabase: Sendable {
                 SELECT seq, tbl, op, key, CASE WHEN origin IS NULL OR origin LIKE 'write:%' THEN row END, at, origin, changed
                 FROM _tandem_changes WHERE seq > ? ORDER BY seq LIMIT ?
                 """, db)
-        statement.bind([seq.databaseValue, limit.databaseValue])
+        statement.bind([.integer(seq), .integer(Int64(limit))])
         defer { statement.reset() }
         var result: [Change] = []
         result.reserveCapacity(limit)

@@ -225,15 +225,15 @@ struct InitialSyncSQL {
     /// Which rows of a chunk a statement takes, beyond the chunk's key range.
     struct Condition {
         var sql: String?
-        var arguments: [DatabaseValue] = []
+        var arguments: [SideValue] = []
 
         static let all = Condition(sql: nil)
     }
 
     /// `WHERE` for the chunk's range and `condition`.
-    private func whereClause(_ chunk: Chunk, _ condition: Condition) throws -> (String, [DatabaseValue]) {
+    private func whereClause(_ chunk: Chunk, _ condition: Condition) throws -> (String, [SideValue]) {
         var terms: [String] = []
-        var arguments: [DatabaseValue] = []
+        var arguments: [SideValue] = []
         if let after = chunk.after {
             terms.append("(\(keyList)) > (\(try SQLLiteral.sqlExpressions(after)))")
         }
@@ -308,7 +308,7 @@ struct InitialSyncSQL {
     var filterCondition: Condition { Condition(filter) }
 
     /// Source rows whose key is one of `targetKeys` (keys of the target table, in target key order).
-    func keyIn(_ targetKeys: [[DatabaseValue]]) -> Condition {
+    func keyIn(_ targetKeys: [[SideValue]]) -> Condition {
         guard let bulk, !targetKeys.isEmpty else { return .none }
         let tuple = "(\(placeholders(keys.count)))"
         return Condition(
@@ -321,8 +321,8 @@ struct InitialSyncSQL {
     }
 
     /// `value` as an SQL literal (constants of the map go into the statement text).
-    static func literal(_ value: DatabaseValue) -> String {
-        if case .double(let real) = value.storage {
+    static func literal(_ value: SideValue) -> String {
+        if case .real(let real) = value {
             // %.17g reads back as the same double; the cast keeps whole numbers real.
             return real.isFinite ? "CAST(\(String(format: "%.17g", real)) AS REAL)" : "NULL"
         }

@@ -8,7 +8,7 @@ import GRDBSQLite
 /// a row) ran at about a third of the writer-alone rate through GRDB's
 /// generic argument and row types: the profile was dominated by generic
 /// metadata lookups, key paths and per-row allocations, not by SQLite. This
-/// binds `DatabaseValue`s and reads columns directly. The statement itself
+/// binds ``SideValue``s and reads columns directly. The statement itself
 /// still comes from GRDB's cache, and is reset after every use so that GRDB
 /// can keep using it.
 struct RawStatement {
@@ -30,7 +30,7 @@ struct RawStatement {
     }
 
     /// Binds `values` to parameters 1, 2, ….
-    func bind(_ values: some Sequence<DatabaseValue>) {
+    func bind(_ values: some Sequence<SideValue>) {
         var index: Int32 = 1
         for value in values {
             bind(value, at: index)
@@ -39,15 +39,15 @@ struct RawStatement {
     }
 
     /// Binds one value to parameter `index` (1-based).
-    func bind(_ value: DatabaseValue, at index: Int32) {
-        switch value.storage {
+    func bind(_ value: SideValue, at index: Int32) {
+        switch value {
         case .null:
             sqlite3_bind_null(handle, index)
-        case .int64(let integer):
+        case .integer(let integer):
             sqlite3_bind_int64(handle, index, integer)
-        case .double(let real):
+        case .real(let real):
             sqlite3_bind_double(handle, index, real)
-        case .string(var text):
+        case .text(var text):
             _ = text.withUTF8 { bytes in
                 // An empty buffer may have no address, which SQLite would bind as NULL.
                 if bytes.isEmpty {
@@ -69,7 +69,7 @@ struct RawStatement {
 
     /// Binds a text to parameter `index`.
     func bind(_ text: String, at index: Int32) {
-        bind(text.databaseValue, at: index)
+        bind(.text(text), at: index)
     }
 
     /// Runs the statement to completion and resets it; returns the rows it changed.
@@ -125,15 +125,15 @@ struct RawStatement {
     }
 
     /// Column `index` of the current row with its storage class.
-    func value(_ index: Int32) -> DatabaseValue {
+    func value(_ index: Int32) -> SideValue {
         switch sqlite3_column_type(handle, index) {
-        case SQLITE_INTEGER: return int64(index).databaseValue
-        case SQLITE_FLOAT: return double(index).databaseValue
-        case SQLITE_TEXT: return (text(index) ?? "").databaseValue
+        case SQLITE_INTEGER: return .integer(int64(index))
+        case SQLITE_FLOAT: return .real(double(index))
+        case SQLITE_TEXT: return .text(text(index) ?? "")
         case SQLITE_BLOB:
             let count = Int(sqlite3_column_bytes(handle, index))
-            guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return Data().databaseValue }
-            return Data(bytes: bytes, count: count).databaseValue
+            guard count > 0, let bytes = sqlite3_column_blob(handle, index) else { return .blob(Data()) }
+            return .blob(Data(bytes: bytes, count: count))
         default: return .null
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-public import GRDB
 
 /// The text form SQLite's `quote()` gives a value, which the capture
 /// triggers use to record keys and rows: `NULL`, `42`, `1.5e+10`, `'it''s'`,
@@ -18,11 +17,11 @@ public enum SQLLiteral {
     /// Parses a comma-separated list of `quote()` literals. `names`, when
     /// given, names the list's columns in an error about text that is not
     /// valid UTF-8.
-    public static func parseList(_ text: String, names: [String] = []) throws(SyncError) -> [DatabaseValue] {
+    public static func parseList(_ text: String, names: [String] = []) throws(SyncError) -> [SideValue] {
         // Parsing works on the contiguous UTF-8 bytes: every change of every
         // batch goes through here.
         var copy = text
-        let result: Result<[DatabaseValue], SyncError> = copy.withUTF8 { bytes in
+        let result: Result<[SideValue], SyncError> = copy.withUTF8 { bytes in
             do throws(SyncError) {
                 return .success(try parseList(bytes, whole: text, names: names))
             } catch {
@@ -35,9 +34,9 @@ public enum SQLLiteral {
     private static func parseList(
         _ bytes: UnsafeBufferPointer<UInt8>, whole: String, names: [String]
     ) throws(SyncError)
-        -> [DatabaseValue]
+        -> [SideValue]
     {
-        var result: [DatabaseValue] = []
+        var result: [SideValue] = []
         var index = 0
         while index < bytes.count {
             result.append(
@@ -54,7 +53,7 @@ public enum SQLLiteral {
     private static func parseOne(
         _ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, whole: String, name: String?
     )
-        throws(SyncError) -> DatabaseValue
+        throws(SyncError) -> SideValue
     {
         let quote = UInt8(ascii: "'")
         switch bytes[index] {
@@ -62,11 +61,11 @@ public enum SQLLiteral {
             index += 1
             guard index < bytes.count, bytes[index] == UInt8(ascii: "X") else { throw malformed(whole) }
             let start = index
-            guard case .blob(let data) = try parseOne(bytes, &index, whole: whole, name: name).storage else {
+            guard case .blob(let data) = try parseOne(bytes, &index, whole: whole, name: name) else {
                 throw malformed(whole)
             }
             guard let offset = firstInvalidUTF8(data) else {
-                return String(decoding: data, as: UTF8.self).databaseValue
+                return .text(String(decoding: data, as: UTF8.self))
             }
             let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start - 1)..<index]), as: UTF8.self)
             throw SyncError(
@@ -92,7 +91,7 @@ public enum SQLLiteral {
             }
             let body = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            guard doubled else { return String(decoding: body, as: UTF8.self).databaseValue }
+            guard doubled else { return .text(String(decoding: body, as: UTF8.self)) }
             var unescaped: [UInt8] = []
             unescaped.reserveCapacity(body.count)
             var position = 0
@@ -100,7 +99,7 @@ public enum SQLLiteral {
                 unescaped.append(body[position])
                 position += body[position] == quote ? 2 : 1
             }
-            return String(decoding: unescaped, as: UTF8.self).databaseValue
+            return .text(String(decoding: unescaped, as: UTF8.self))
         case UInt8(ascii: "X"):
             // (Also the hex part of a `TX` literal, which the case above turns into text.)
             index += 1
@@ -116,20 +115,20 @@ public enum SQLLiteral {
             }
             guard index < bytes.count else { throw malformed(whole) }
             index += 1
-            return data.databaseValue
+            return .blob(data)
         default:
             let start = index
             while index < bytes.count, bytes[index] != UInt8(ascii: ",") { index += 1 }
             let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if token == "NULL" { return .null }
-            if let integer = Int64(token) { return integer.databaseValue }
+            if let integer = Int64(token) { return .integer(integer) }
             switch token {
-            case "Inf": return Double.infinity.databaseValue
-            case "-Inf": return (-Double.infinity).databaseValue
+            case "Inf": return .real(.infinity)
+            case "-Inf": return .real(-.infinity)
             default: break
             }
             guard let real = Double(token) else { throw malformed(whole) }
-            return real.databaseValue
+            return .real(real)
         }
     }
 
@@ -175,17 +174,17 @@ public enum SQLLiteral {
 
     /// The literal SQLite's `quote()` would print for `value`, for values
     /// that are keys (integers, text, blobs, null).
-    public static func quote(_ value: DatabaseValue) -> String {
-        switch value.storage {
+    public static func quote(_ value: SideValue) -> String {
+        switch value {
         case .null: return "NULL"
-        case .int64(let integer): return String(integer)
-        case .double(let real):
+        case .integer(let integer): return String(integer)
+        case .real(let real):
             // Keys are rarely reals; match quote() for whole numbers at least.
             if real == real.rounded(), abs(real) < 1e15 { return String(format: "%.1f", real) }
             return String(format: "%.20e", real)
-        case .string(let text):
+        case .text(let text):
             // As the capture triggers record a text holding a NUL (which `quote()` would cut).
-            if text.utf8.contains(0) { return "T" + quote(Data(text.utf8).databaseValue) }
+            if text.utf8.contains(0) { return "T" + quote(.blob(Data(text.utf8))) }
             return "'" + doubling(UInt8(ascii: "'"), in: text) + "'"
         case .blob(let data): return "X'" + data.map { String(format: "%02X", $0) }.joined() + "'"
         }
@@ -212,7 +211,7 @@ public enum SQLLiteral {
     }
 
     /// `quote()` literals of `values`, comma-separated, as the triggers write keys.
-    public static func quoteList(_ values: [DatabaseValue]) -> String {
+    public static func quoteList(_ values: [SideValue]) -> String {
         values.map(quote).joined(separator: ",")
     }
 

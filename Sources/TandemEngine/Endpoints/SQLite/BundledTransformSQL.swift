@@ -64,7 +64,7 @@ enum BundledTransformSQL {
         for (key, target) in pairs.sorted(by: { $0.key < $1.key }) {
             let literal: String
             switch format {
-            case "u": literal = SQLLiteral.quote(target.databaseValue)
+            case "u": literal = SQLLiteral.quote(.text(target))
             case "l":
                 guard let integer = Int64(target) else { return nil }
                 literal = String(integer)
@@ -76,10 +76,10 @@ enum BundledTransformSQL {
                 }
             default: return nil
             }
-            cases.append("WHEN \(SQLLiteral.quote(key.databaseValue)) THEN \(literal)")
+            cases.append("WHEN \(SQLLiteral.quote(.text(key))) THEN \(literal)")
         }
         let text = "CAST(\(input.expression) AS TEXT)"
-        let keys = pairs.map { SQLLiteral.quote($0.key.databaseValue) }.joined(separator: ", ")
+        let keys = pairs.map { SQLLiteral.quote(.text($0.key)) }.joined(separator: ", ")
         let unmappedIsNull = config["unmapped"]?.stringValue == "null"
         let unusable = unmappedIsNull ? "NOT (\(storage))" : "NOT (\(storage)) OR \(text) NOT IN (\(keys))"
         // Strict: a value of another storage class, or (unless unmapped values become NULL) a value
