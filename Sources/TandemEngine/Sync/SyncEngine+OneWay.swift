@@ -58,7 +58,7 @@ extension SyncEngine {
         guard let from = checkpoints[reverse]?[plan.map] else {
             // First pass for this map: edits made before it ran are not Tandem's to undo.
             let head = try target.queue.read { db in try target.headSeq(db) }
-            try source.queue.write { db in try Self.storeCheckpoint(map: plan.map, source: reverse.source, seq: head, db) }
+            try source.storeCheckpoints([CheckpointID(map: plan.map, source: reverse.source): head])
             checkpoints[reverse, default: [:]][plan.map] = head
             return 0
         }
@@ -162,7 +162,7 @@ extension SyncEngine {
         }
         commit(outcome, direction: direction)
         // The consumed position lives with the other checkpoints of this source (on the other side).
-        try source.queue.write { db in try Self.storeCheckpoint(map: plan.map, source: reverse.source, seq: last, db) }
+        try source.storeCheckpoints([CheckpointID(map: plan.map, source: reverse.source): last])
         checkpoints[reverse, default: [:]][plan.map] = last
         return edits.count
     }

@@ -96,9 +96,11 @@ public final class SyncEngine {
         let byName = Dictionary(maps.map { ($0.name, $0.map) }, uniquingKeysWith: { first, _ in first })
         var plans: [String: [SyncDirection: DirectionPlan]] = [:]
         var parents: [String: Set<String>] = [:]
+        // The sides as the plans are compiled against them (self is not ready yet).
+        let endpoint: (SideRole) -> any SideEndpoint = { [sides] in sides[$0]! }
         var captured: [SideRole: [String: [String]]] = [:]
         for role in SideRole.allCases {
-            captured[role] = try sides[role]!.queue.read { db in try CaptureSchema.capturedTables(db) }
+            captured[role] = try endpoint(role).capturedColumns()
         }
         for resolved in maps {
             for field in resolved.map.fields {
@@ -107,19 +109,15 @@ public final class SyncEngine {
             for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
                 let source = direction.source == .erp ? resolved.map.erp : resolved.map.crm
                 let target = direction.source == .erp ? resolved.map.crm : resolved.map.erp
-                let sourceTypes = try sides[direction.source]!.queue.read { db in
-                    try CaptureSchema.columnTypes(db, table: source.table)
-                }
+                let sourceTypes = try endpoint(direction.source).columnTypes(of: source.table)
                 // Rows are decoded in capture order, which install just made current.
                 let ordered = (captured[direction.source]?[source.table] ?? []).compactMap { name in sourceTypes.first { $0.name == name } }
-                let targetTypes = try sides[direction.target]!.queue.read { db in
-                    try CaptureSchema.columnTypes(db, table: target.table)
-                }
+                let targetTypes = try endpoint(direction.target).columnTypes(of: target.table)
                 let plan = try DirectionPlan(
                     map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
                     plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
                     sourceSide: sides[direction.source])
-                try sides[direction.target]!.queue.read { db in plan.enableUpsert(db) }
+                try endpoint(direction.target).prepareTarget(plan)
                 plan.setTargetCaptureColumns(captured[direction.target]?[target.table] ?? [])
                 plans[resolved.name, default: [:]][direction] = plan
                 stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(map: resolved.name, direction: direction)
@@ -133,28 +131,24 @@ public final class SyncEngine {
 
     static func statsKey(_ map: String, _ direction: SyncDirection) -> String { "\(map) \(direction)" }
 
+    /// The side `role` as the live loop reaches it (see ``SideEndpoint``).
+    func endpoint(_ role: SideRole) -> any SideEndpoint { sides[role]! }
+
     private func loadCheckpointsAndParked() throws {
         for direction in SyncDirection.allCases {
-            let target = sides[direction.target]!
-            let stored = try target.queue.read { db in try target.checkpoints(db) }
+            let target = endpoint(direction.target)
+            let stored = try target.storedCheckpoints()
             var byMap: [String: Int64] = [:]
             for map in maps {
-                if let seq = stored[SideDatabase.checkpointKey(map: map.name, source: direction.source.rawValue)] {
-                    byMap[map.name] = seq
-                }
+                if let seq = stored[CheckpointID(map: map.name, source: direction.source)] { byMap[map.name] = seq }
             }
             checkpoints[direction] = byMap
-            let rows = try target.queue.read { db in
-                try Row.fetchAll(db, sql: "SELECT map, key FROM _tandem_parked WHERE source = ?", arguments: [direction.source.rawValue])
-            }
             var keys: [String: [String: Int]] = [:]
-            for row in rows { keys[row[0], default: [:]][row[1] as String, default: 0] += 1 }
+            for (map, key) in try target.parkedKeys(source: direction.source, map: nil) { keys[map, default: [:]][key, default: 0] += 1 }
             parked[direction] = keys
             // Conflicts stored in this target are between its edits and the source's.
-            for row in try target.queue.read({ db in
-                try Row.fetchAll(db, sql: "SELECT id, map, key FROM _tandem_conflicts WHERE status = 'open' AND source = ?", arguments: [direction.source.rawValue])
-            }) {
-                openConflicts[row[1], default: [:]][direction.target, default: [:]][row[2]] = ErrorID(side: direction.target, number: row[0]).description
+            for (id, map, key) in try target.openConflicts(source: direction.source) {
+                openConflicts[map, default: [:]][direction.target, default: [:]][key] = ErrorID(side: direction.target, number: id).description
             }
         }
     }
@@ -304,18 +298,11 @@ public final class SyncEngine {
                 if new.isActive {
                     // An initial sync (another process) may have stored a checkpoint and parked rows meanwhile.
                     for direction in plans[map.name]!.keys {
-                        let target = sides[direction.target]!
-                        let stored = try target.queue.read { db in
-                            try target.checkpoints(db)[SideDatabase.checkpointKey(map: map.name, source: direction.source.rawValue)]
-                        }
+                        let target = endpoint(direction.target)
+                        let stored = try target.storedCheckpoints()[CheckpointID(map: map.name, source: direction.source)]
                         checkpoints[direction, default: [:]][map.name] = max(checkpoints[direction]?[map.name] ?? 0, stored ?? 0)
-                        let keys = try target.queue.read { db in
-                            try String.fetchAll(
-                                db, sql: "SELECT key FROM _tandem_parked WHERE map = ? AND source = ?",
-                                arguments: [map.name, direction.source.rawValue])
-                        }
                         var counts: [String: Int] = [:]
-                        for key in keys { counts[key, default: 0] += 1 }
+                        for (_, key) in try target.parkedKeys(source: direction.source, map: map.name) { counts[key, default: 0] += 1 }
                         parked[direction, default: [:]][map.name] = counts
                     }
                 }
@@ -352,11 +339,11 @@ public final class SyncEngine {
     private func step(_ direction: SyncDirection) throws -> Bool {
         let active = activePlans(direction)
         guard !active.isEmpty else { return false }
-        let source = sides[direction.source]!
-        let version = try source.queue.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+        let source = endpoint(direction.source)
+        let version = try source.commitToken()
         guard dirty[direction.source] == true || version != lastDataVersion[direction.source] else { return false }
         let from = active.map { checkpoints[direction]?[$0.map] ?? 0 }.min() ?? 0
-        let changes = try source.queue.inDatabase { db in try source.changes(after: from, limit: batchSize, db) }
+        let changes = try source.changes(after: from, limit: batchSize)
         lastDataVersion[direction.source] = version
         if changes.count < batchSize {
             dirty[direction.source] = false
@@ -458,17 +445,9 @@ public final class SyncEngine {
             unsavedCheckpoints.insert(direction)
             return
         }
-        let target = sides[direction.target]!
-        let outcome = try target.queue.writeWithoutTransaction { db in
-            var outcome = ApplyOutcome()
-            try db.inTransaction(.immediate) { () -> Database.TransactionCompletion in
-                outcome = try self.applyItems(
-                    items, direction: direction, quiet: SQLiteTargetTransaction.canApplyQuietly(items, db), db)
-                for plan in active { try Self.storeCheckpoint(map: plan.map, source: direction.source, seq: last, db) }
-                return .commit
-            }
-            return outcome
-        }
+        var batchCheckpoints: [CheckpointID: Int64] = [:]
+        for plan in active { batchCheckpoints[CheckpointID(map: plan.map, source: direction.source)] = last }
+        let outcome = try applyItems(items, direction: direction, checkpoints: batchCheckpoints, fastPath: true)
         let committed = ContinuousClock.now
         if outcome.quietEchoes > 0 {
             logger.debug("\(direction): \(outcome.quietEchoes) echoes recorded with the capture triggers off")
@@ -490,22 +469,11 @@ public final class SyncEngine {
     /// Writes the checkpoints that moved over batches with nothing to apply.
     func saveCheckpoints() throws {
         for direction in unsavedCheckpoints {
-            let stored = checkpoints[direction] ?? [:]
-            try sides[direction.target]!.queue.write { db in
-                for (map, seq) in stored { try Self.storeCheckpoint(map: map, source: direction.source, seq: seq, db) }
-            }
+            var stored: [CheckpointID: Int64] = [:]
+            for (map, seq) in checkpoints[direction] ?? [:] { stored[CheckpointID(map: map, source: direction.source)] = seq }
+            try endpoint(direction.target).storeCheckpoints(stored)
         }
         unsavedCheckpoints = []
-    }
-
-    /// Moves the stored checkpoint of `map` from `source` forward to `seq` (never back).
-    static func storeCheckpoint(map: String, source: SideRole, seq: Int64, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO _tandem_checkpoints (map, source, seq) VALUES (?, ?, ?)
-                ON CONFLICT (map, source) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > seq
-                """,
-            arguments: [map, source.rawValue, seq])
     }
 
     /// Applies `items` in `mode` inside the caller's transaction on the
@@ -514,10 +482,29 @@ public final class SyncEngine {
     func applyItems(
         _ items: [ApplyItem], direction: SyncDirection, mode: ApplyMode = .live, quiet: Bool = false, _ db: Database
     ) throws -> ApplyOutcome {
+        var applier = makeApplier(direction: direction, mode: mode)
+        return try SQLiteTargetTransaction.run(db, quiet: quiet, logger: logger) { try applier.apply(items, into: $0) }
+    }
+
+    /// Applies `items` to the target of `direction` in a transaction of
+    /// their own, which stores `checkpoints` too (see ``SideEndpoint/applyBatch(_:checkpoints:fastPath:logger:_:)``).
+    func applyItems(
+        _ items: [ApplyItem], direction: SyncDirection, mode: ApplyMode = .live, checkpoints: [CheckpointID: Int64] = [:],
+        fastPath: Bool = false
+    ) throws -> ApplyOutcome {
+        var applier = makeApplier(direction: direction, mode: mode)
+        return try endpoint(direction.target).applyBatch(items, checkpoints: checkpoints, fastPath: fastPath, logger: logger) {
+            try applier.apply(items, into: $0)
+        }
+    }
+
+    /// The apply step for `direction` in `mode`, with the engine's parked
+    /// keys, open conflicts and reverse checkpoints.
+    private func makeApplier(direction: SyncDirection, mode: ApplyMode) -> BatchApplier {
         var blocked: [String: Set<String>] = [:]
         for (map, keys) in parked[direction] ?? [:] { blocked[map] = Set(keys.keys) }
         let reverse = SyncDirection(from: direction.target)
-        var applier = BatchApplier(
+        return BatchApplier(
             direction: direction, mode: mode, blocked: blocked,
             openConflict: { map, key in self.openConflicts[map]?[direction.source]?[key] },
             reverseCheckpoint: { plan in
@@ -525,7 +512,6 @@ public final class SyncEngine {
                 return self.checkpoints[reverse]?[plan.map]
             },
             logger: logger)
-        return try SQLiteTargetTransaction.run(db, quiet: quiet, logger: logger) { try applier.apply(items, into: $0) }
     }
 
     /// Takes in what a committed transaction did.
@@ -566,37 +552,12 @@ public final class SyncEngine {
     @discardableResult
     func retryParked(map: String, direction: SyncDirection, scope: RetryScope = .waitingForParents) throws -> ApplyOutcome {
         guard let plan = plans[map]?[direction], states[map]?.isActive == true else { return ApplyOutcome() }
-        let target = sides[direction.target]!
-        var rows = try target.queue.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, seq, tbl, op, key, row, at, changed FROM _tandem_parked WHERE map = ? AND source = ?
-                    \(scope.isAutomatic ? "AND key IN (SELECT key FROM _tandem_parked WHERE map = ?1 AND source = ?2 AND kind = 'parent')" : "")
-                    ORDER BY seq, id
-                    """,
-                arguments: [map, direction.source.rawValue])
-        }
-        if case .keys(let keys) = scope { rows = rows.filter { keys.contains($0[4]) } }
-        guard !rows.isEmpty else { return ApplyOutcome() }
-        let pairs: [(DirectionPlan, Change, Int64?)] = rows.map { row in
-            (
-                plan,
-                Change(
-                    seq: row[1], table: row[2], operation: Change.Operation(rawValue: row[3]) ?? .update, key: row[4], row: row[5],
-                    at: row[6], origin: nil, changed: row[7]),
-                row[0] as Int64
-            )
-        }
-        let items = prepare(pairs)
-        let outcome = try target.queue.writeWithoutTransaction { db in
-            var outcome = ApplyOutcome()
-            try db.inTransaction(.immediate) {
-                outcome = try self.applyItems(items, direction: direction, mode: scope.isAutomatic ? .live : .operatorRetry, db)
-                return .commit
-            }
-            return outcome
-        }
+        var parkedChanges = try endpoint(direction.target).parkedChanges(
+            map: map, source: direction.source, waitingForParents: scope.isAutomatic)
+        if case .keys(let keys) = scope { parkedChanges = parkedChanges.filter { keys.contains($0.change.key) } }
+        guard !parkedChanges.isEmpty else { return ApplyOutcome() }
+        let items = prepare(parkedChanges.map { (plan, $0.change, $0.id) })
+        let outcome = try applyItems(items, direction: direction, mode: scope.isAutomatic ? .live : .operatorRetry)
         commit(outcome, direction: direction)
         if outcome.wrote { dirty[direction.target] = true }
         if !outcome.unparked.isEmpty {
