@@ -14,6 +14,17 @@ protocol SideEndpoint: AnyObject {
     /// Which side.
     var role: SideRole { get }
 
+    /// Whether the side has `table`.
+    func hasTable(_ table: String) throws -> Bool
+    /// Installs capture (change log, bookkeeping, triggers) for `tables`,
+    /// or brings an installed one up to date; safe to run again.
+    func installCapture(_ tables: [(name: String, key: [String])]) throws
+    /// Removes everything Tandem installed in the side.
+    func removeCapture() throws
+    /// Removes the capture of `table` only, keeping the change log and the
+    /// bookkeeping; false when the table was not captured.
+    func removeCaptureTriggers(table: String) throws -> Bool
+
     /// The columns capture records per captured table, in capture order.
     func capturedColumns() throws -> [String: [String]]
     /// The columns of `table` with their declared types, in table order.

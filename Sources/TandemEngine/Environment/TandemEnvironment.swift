@@ -182,23 +182,20 @@ public struct TandemEnvironment: Sendable {
                 tables[table.table] = table.key
                 pluginFiles[table.table] = map.plugin.file
             }
-            try sides[role]!.queue.writeWithoutTransaction { db in
-                for table in tables.keys.sorted() where try !db.tableExists(table) {
-                    // --create-tables may have run already: then the plugin's DDL is what lacks the table.
-                    throw SyncError(
-                        .missingTable,
-                        "table '\(table)' does not exist in the \(role) database \(sides[role]!.path); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(pluginFiles[table] ?? "PLUGIN")` shows whether that DDL creates it)")
-                }
-                try CaptureSchema.install(db, tables: tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            let side: any SideEndpoint = sides[role]!
+            for table in tables.keys.sorted() where try !side.hasTable(table) {
+                // --create-tables may have run already: then the plugin's DDL is what lacks the table.
+                throw SyncError(
+                    .missingTable,
+                    "table '\(table)' does not exist in the \(role) database \(sides[role]!.path); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(pluginFiles[table] ?? "PLUGIN")` shows whether that DDL creates it)")
             }
+            try side.installCapture(tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
     }
 
     /// Removes every trigger and table Tandem installed, from both sides.
     public func removeCapture() throws {
-        for side in try openSides().values {
-            try side.queue.writeWithoutTransaction { db in try CaptureSchema.remove(db) }
-        }
+        for side in try openSides().values { try side.removeCapture() }
     }
 
     /// Removes the capture triggers of `table` from the sides that have them
@@ -208,7 +205,7 @@ public struct TandemEnvironment: Sendable {
     public func removeCaptureTriggers(table: String) throws -> [SideRole] {
         let sides = try openSides().sorted { $0.key.rawValue < $1.key.rawValue }
         var removed: [SideRole] = []
-        for (role, side) in sides where try side.queue.writeWithoutTransaction({ try CaptureSchema.removeTriggers($0, table: table) }) {
+        for (role, side) in sides where try side.removeCaptureTriggers(table: table) {
             removed.append(role)
         }
         guard !removed.isEmpty else {

@@ -5,6 +5,23 @@ import Logging
 /// parked changes and conflicts are `_tandem_*` tables in the side's file,
 /// read and written on its one connection.
 extension SideDatabase: SideEndpoint {
+    func hasTable(_ table: String) throws -> Bool {
+        try queue.read { db in try db.tableExists(table) }
+    }
+
+    func installCapture(_ tables: [(name: String, key: [String])]) throws {
+        // Install runs its own transactions (the change log's rebuild among them).
+        try queue.writeWithoutTransaction { db in try CaptureSchema.install(db, tables: tables) }
+    }
+
+    func removeCapture() throws {
+        try queue.writeWithoutTransaction { db in try CaptureSchema.remove(db) }
+    }
+
+    func removeCaptureTriggers(table: String) throws -> Bool {
+        try queue.writeWithoutTransaction { db in try CaptureSchema.removeTriggers(db, table: table) }
+    }
+
     func capturedColumns() throws -> [String: [String]] {
         try queue.read { db in try CaptureSchema.capturedTables(db) }
     }
