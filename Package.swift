@@ -112,6 +112,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `tandem demo`: the demo's data and its live run, on the engine's public and package API.
+        .target(
+            name: "TandemDemo",
+            dependencies: [
+                "TandemEngine", "TandemPluginHost", "TandemDocuments",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `tandem bench`: the sync, initial-sync and write benchmarks.
+        .target(
+            name: "TandemBenchmark",
+            dependencies: [
+                "TandemEngine", "TandemPluginHost", "TandemDocuments",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `tandem run --metrics`: Prometheus registry and the `GET /metrics` HTTP endpoint.
         .target(
             name: "TandemMetrics",
@@ -127,7 +148,7 @@ let package = Package(
             name: "TandemCLI",
             dependencies: [
                 "CTandemPlugin", "TandemArrow", "TandemPluginHost", "TandemConformance", "TandemDocuments", "TandemEngine",
-                "TandemMetrics",
+                "TandemMetrics", "TandemDemo", "TandemBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

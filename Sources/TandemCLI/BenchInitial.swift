@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TandemBenchmark
 import TandemEngine
 
 /// `tandem bench initial`: initial sync against a raw SQLite bulk copy.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TandemBenchmark
 import TandemEngine
 
 /// `tandem bench sync`: captured-path latency and sustained rate.

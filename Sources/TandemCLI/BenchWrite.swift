@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TandemBenchmark
 import TandemEngine
 
 /// `tandem bench write`: what a synchronous write through Tandem costs.

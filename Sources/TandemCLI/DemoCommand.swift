@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TandemDemo
 import TandemEngine
 import TandemPluginHost
 

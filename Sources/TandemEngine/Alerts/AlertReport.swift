@@ -4,63 +4,63 @@ import GRDB
 /// What `tandem alerts` shows: each rule of `tandem.yaml` with the maps it has
 /// fired on (and not cleared), and the notification outbox. Read from the
 /// state database, so it works with or without a running engine.
-public struct AlertReport: Codable, Sendable {
+package struct AlertReport: Codable, Sendable {
     /// One rule and where it stands.
-    public struct Rule: Codable, Sendable {
+    package struct Rule: Codable, Sendable {
         /// The rule's name.
-        public var name: String
+        package var name: String
         /// The condition in words, e.g. `application errors >= 10 within 15m`.
-        public var condition: String
+        package var condition: String
         /// The maps it watches (nil: every map).
-        public var maps: [String]?
+        package var maps: [String]?
         /// What it does when it fires, e.g. `notify ops`, `pause`.
-        public var actions: [String]
+        package var actions: [String]
         /// The maps it has fired on and not cleared, oldest firing first.
-        public var fired: [Firing]
+        package var fired: [Firing]
     }
 
     /// A rule that fired on a map and has not cleared.
-    public struct Firing: Codable, Sendable {
+    package struct Firing: Codable, Sendable {
         /// The map.
-        public var map: String
+        package var map: String
         /// When it fired (ms since the epoch).
-        public var at: Double
+        package var at: Double
         /// The value measured then.
-        public var value: Double
+        package var value: Double
     }
 
     /// One notification of the outbox.
-    public struct Notification: Codable, Sendable {
+    package struct Notification: Codable, Sendable {
         /// Its id in the outbox.
-        public var id: Int64
+        package var id: Int64
         /// The subscription's name (never its URL).
-        public var subscription: String
+        package var subscription: String
         /// The rule that sent it.
-        public var rule: String
+        package var rule: String
         /// The map the rule fired on.
-        public var map: String?
+        package var map: String?
         /// `pending` (to be tried, or retried at ``nextAt``), `delivered` or `failed` (given up).
-        public var status: String
+        package var status: String
         /// Delivery attempts so far.
-        public var attempts: Int
+        package var attempts: Int
         /// When the rule fired (ms since the epoch).
-        public var createdAt: Double
+        package var createdAt: Double
         /// When a pending notification is tried next (ms since the epoch).
-        public var nextAt: Double?
+        package var nextAt: Double?
         /// When it was delivered or given up.
-        public var doneAt: Double?
+        package var doneAt: Double?
         /// The last attempt's error, secrets redacted.
-        public var lastError: String?
+        package var lastError: String?
     }
 
     /// Every rule in the config's order.
-    public var rules: [Rule]
+    package var rules: [Rule]
     /// The newest notifications first (at most the limit asked for).
-    public var notifications: [Notification]
+    package var notifications: [Notification]
 
     /// Reads the report of `environment`: its rules and at most `limit` notifications,
     /// only those with `status` when given.
-    public static func load(_ environment: TandemEnvironment, status: String? = nil, limit: Int = 50) throws -> Self {
+    package static func load(_ environment: TandemEnvironment, status: String? = nil, limit: Int = 50) throws -> Self {
         let state = try environment.openState()
         return try state.queue.read { db in
             let hasTables = try db.tableExists("alert_state") && db.tableExists("notifications")

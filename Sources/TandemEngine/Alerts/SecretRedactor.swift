@@ -1,26 +1,26 @@
-public import Foundation
+package import Foundation
 
 /// Keeps secrets of notification targets out of logs, the activity log and
 /// error messages: URLs show only scheme, host and port; known secret texts
 /// are replaced by `***` wherever they appear.
-public struct SecretRedactor: Sendable {
+package struct SecretRedactor: Sendable {
     /// The texts replaced, longest first (so a secret containing another goes whole).
     let secrets: [String]
 
     /// A redactor for `secrets`; empty and very short texts (which would mangle
     /// ordinary words) are left out.
-    public init(secrets: [String]) {
+    package init(secrets: [String]) {
         self.secrets = Set(secrets.filter { $0.count >= 3 }).sorted { $0.count > $1.count }
     }
 
     /// `text` with every secret replaced by `***`.
-    public func scrub(_ text: String) -> String {
+    package func scrub(_ text: String) -> String {
         secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 
     /// `https://hooks.example.com/***`: scheme, host and port only; the rest
     /// (user info, path, query, fragment: where webhook tokens live) is hidden.
-    public static func redact(_ url: URL) -> String {
+    package static func redact(_ url: URL) -> String {
         guard let components = URLComponents(url: url, resolvingAgainstBaseURL: false), let host = components.host
         else {
             return "***"

@@ -4,9 +4,9 @@
 /// A rule fires once per map when its condition becomes true and is re-armed
 /// when the condition clears, so a condition that stays true does not repeat
 /// its notifications.
-public struct AlertRule: Hashable, Sendable {
+package struct AlertRule: Hashable, Sendable {
     /// What a rule measures, as written after `condition:`.
-    public enum Kind: String, Hashable, Sendable, CaseIterable {
+    package enum Kind: String, Hashable, Sendable, CaseIterable {
         /// Parked changes (`tandem errors list`) of a class, parked within a window.
         case errors
         /// Age in seconds of the oldest captured change not applied yet, worst direction.
@@ -22,7 +22,7 @@ public struct AlertRule: Hashable, Sendable {
     }
 
     /// What the rule does to the map when it fires, besides notifying.
-    public enum Action: String, Hashable, Sendable, CaseIterable {
+    package enum Action: String, Hashable, Sendable, CaseIterable {
         /// Pause the map: changes keep being captured and queue up; `tandem maps resume` catches up.
         case pause
         /// Stop the map: keeps config and checkpoint; `tandem maps run` restarts it.
@@ -30,24 +30,24 @@ public struct AlertRule: Hashable, Sendable {
     }
 
     /// The rule's name; its activity entries have the actor `rule:<name>`.
-    public var name: String
+    package var name: String
     /// The maps it watches; nil watches every enabled map.
-    public var maps: [String]?
+    package var maps: [String]?
     /// What it measures.
-    public var kind: Kind
+    package var kind: Kind
     /// For ``Kind/errors``: only this class; nil counts every class.
-    public var errorClass: ErrorClass?
+    package var errorClass: ErrorClass?
     /// Fires when the measured value is at least this (not used by ``Kind/leftRunning``).
-    public var threshold: Int
+    package var threshold: Int
     /// For ``Kind/errors`` and ``Kind/conflicts``: the window counted, in seconds.
-    public var windowSeconds: Int?
+    package var windowSeconds: Int?
     /// Subscriptions (names under `notifications:`) told when it fires.
-    public var notify: [String]
+    package var notify: [String]
     /// Done to the map when it fires.
-    public var action: Action?
+    package var action: Action?
 
     /// Creates a rule.
-    public init(
+    package init(
         name: String, maps: [String]? = nil, kind: Kind, errorClass: ErrorClass? = nil, threshold: Int = 1,
         windowSeconds: Int? = nil, notify: [String] = [], action: Action? = nil
     ) {
@@ -62,7 +62,7 @@ public struct AlertRule: Hashable, Sendable {
     }
 
     /// The condition in words, e.g. `application errors >= 10 within 15m`.
-    public var conditionText: String {
+    package var conditionText: String {
         let window = windowSeconds.map { " within \(Self.durationText($0))" } ?? ""
         switch kind {
         case .errors: return "\(errorClass?.rawValue ?? "any") errors >= \(threshold)\(window)"
@@ -75,7 +75,7 @@ public struct AlertRule: Hashable, Sendable {
     }
 
     /// What it does when it fires, e.g. `["notify ops", "pause"]`.
-    public var actionTexts: [String] {
+    package var actionTexts: [String] {
         notify.map { "notify \($0)" } + (action.map { [$0.rawValue] } ?? [])
     }
 

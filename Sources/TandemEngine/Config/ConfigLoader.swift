@@ -3,9 +3,9 @@ import TandemDocuments
 import Yams
 
 /// Reads and validates `tandem.yaml`.
-public enum ConfigLoader {
+package enum ConfigLoader {
     /// Loads the config file at `path`.
-    public static func load(path: String) throws(ConfigError) -> EnvironmentConfig {
+    package static func load(path: String) throws(ConfigError) -> EnvironmentConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -18,7 +18,7 @@ public enum ConfigLoader {
     }
 
     /// Parses config text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws(ConfigError) -> EnvironmentConfig {
+    package static func parse(_ text: String, file: String) throws(ConfigError) -> EnvironmentConfig {
         let reader = YAMLReader(file: file)
         let root: Node
         do {

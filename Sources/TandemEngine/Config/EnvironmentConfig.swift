@@ -1,33 +1,33 @@
-public import TandemDocuments
+package import TandemDocuments
 
 /// The contents of an environment's `tandem.yaml`, validated.
 ///
 /// Paths are as written in the file; ``TandemEnvironment`` resolves them
 /// against the file's folder.
-public struct EnvironmentConfig: Hashable, Sendable {
+package struct EnvironmentConfig: Hashable, Sendable {
     /// Format version of the file; 1.
-    public var version: Int
+    package var version: Int
     /// A name for the environment, shown by `status`.
-    public var name: String
+    package var name: String
     /// The two sides.
-    public var sides: [SideRole: SideConfig]
+    package var sides: [SideRole: SideConfig]
     /// Tandem's state database.
-    public var state: String
+    package var state: String
     /// Where plugins come from.
-    public var plugins: PluginSettings
+    package var plugins: PluginSettings
     /// Engine tuning.
-    public var engine: EngineSettings
+    package var engine: EngineSettings
     /// The enabled maps, in the order written.
-    public var maps: [MapSettings]
+    package var maps: [MapSettings]
     /// Activity log retention (`log:`).
-    public var log = LogSettings()
+    package var log = LogSettings()
     /// Where alert notifications go (`notifications:`), in the order written.
-    public var notifications: [NotificationSubscription] = []
+    package var notifications: [NotificationSubscription] = []
     /// Alert rules (`alerts:`).
-    public var alerts = AlertSettings()
+    package var alerts = AlertSettings()
 
     /// Creates a config.
-    public init(
+    package init(
         version: Int = 1, name: String, sides: [SideRole: SideConfig], state: String = "state.sqlite",
         plugins: PluginSettings = PluginSettings(), engine: EngineSettings = EngineSettings(), maps: [MapSettings] = []
     ) {
@@ -41,22 +41,22 @@ public struct EnvironmentConfig: Hashable, Sendable {
     }
 
     /// The settings of the map named `name`.
-    public func map(_ name: String) -> MapSettings? {
+    package func map(_ name: String) -> MapSettings? {
         maps.first { $0.name == name }
     }
 }
 
 /// One side: its display name and its endpoint.
-public struct SideConfig: Hashable, Sendable {
+package struct SideConfig: Hashable, Sendable {
     /// Display name, e.g. `Finance and Operations`.
-    public var name: String
+    package var name: String
     /// The endpoint driver; `sqlite` for now.
-    public var endpoint: String
+    package var endpoint: String
     /// The SQLite database file.
-    public var database: String
+    package var database: String
 
     /// Creates a side.
-    public init(name: String, endpoint: String = "sqlite", database: String) {
+    package init(name: String, endpoint: String = "sqlite", database: String) {
         self.name = name
         self.endpoint = endpoint
         self.database = database
@@ -64,40 +64,40 @@ public struct SideConfig: Hashable, Sendable {
 }
 
 /// Where plugins are loaded from.
-public struct PluginSettings: Hashable, Sendable {
+package struct PluginSettings: Hashable, Sendable {
     /// Whether the plugins bundled with `tandem` are loaded.
-    public var bundled: Bool
+    package var bundled: Bool
     /// More plugin directories, relative to the environment.
-    public var directories: [String]
+    package var directories: [String]
 
     /// Creates settings.
-    public init(bundled: Bool = true, directories: [String] = ["plugins"]) {
+    package init(bundled: Bool = true, directories: [String] = ["plugins"]) {
         self.bundled = bundled
         self.directories = directories
     }
 }
 
 /// Engine tuning knobs.
-public struct EngineSettings: Hashable, Sendable {
+package struct EngineSettings: Hashable, Sendable {
     /// Most changes read and applied in one transaction.
-    public var batchSize: Int
+    package var batchSize: Int
     /// How often idle sides are checked for new commits, in milliseconds.
-    public var pollIntervalMilliseconds: Int
+    package var pollIntervalMilliseconds: Int
     /// How often consumed changes are pruned from the change logs, in seconds.
-    public var pruneIntervalSeconds: Int
+    package var pruneIntervalSeconds: Int
     /// How long the engine waits for a side another writer holds, in seconds.
-    public var busyTimeoutSeconds: Int
+    package var busyTimeoutSeconds: Int
     /// How long a side may keep failing (busy, disk errors) before it shows
     /// in the error list as a transient error, in seconds.
-    public var transientErrorAfterSeconds: Int
+    package var transientErrorAfterSeconds: Int
     /// How long applied changes stay in a source's change log before pruning, in hours,
     /// so that a side restored from a backup can be sent them again; 0 prunes at once.
-    public var appliedRetentionHours: Int
+    package var appliedRetentionHours: Int
     /// At most how many of the last applied change numbers stay; 0 prunes at once.
-    public var appliedRetentionChanges: Int
+    package var appliedRetentionChanges: Int
 
     /// Creates settings.
-    public init(
+    package init(
         batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5, busyTimeoutSeconds: Int = 30,
         transientErrorAfterSeconds: Int = 60, appliedRetentionHours: Int = 24, appliedRetentionChanges: Int = 1_000_000
     ) {
@@ -112,7 +112,7 @@ public struct EngineSettings: Hashable, Sendable {
 }
 
 /// Which directions a map syncs.
-public enum MapDirection: String, Hashable, Sendable, CaseIterable {
+package enum MapDirection: String, Hashable, Sendable, CaseIterable {
     /// Both ways, as each field allows.
     case both
     /// ERP to CRM only.
@@ -121,7 +121,7 @@ public enum MapDirection: String, Hashable, Sendable, CaseIterable {
     case crmToErp = "crm-to-erp"
 
     /// Whether `direction` is synced.
-    public func allows(_ direction: SyncDirection) -> Bool {
+    package func allows(_ direction: SyncDirection) -> Bool {
         switch self {
         case .both: true
         case .erpToCrm: direction == .erpToCrm
@@ -131,23 +131,23 @@ public enum MapDirection: String, Hashable, Sendable, CaseIterable {
 }
 
 /// An enabled map and the environment's settings for it.
-public struct MapSettings: Hashable, Sendable {
+package struct MapSettings: Hashable, Sendable {
     /// The map id, as a plugin provides it.
-    public var name: String
+    package var name: String
     /// Which directions run.
-    public var direction: MapDirection
+    package var direction: MapDirection
     /// The side that wins initial sync.
-    public var master: SideRole
+    package var master: SideRole
     /// Overrides the plugin's conflict policy.
-    public var conflictPolicy: ConflictPolicy?
+    package var conflictPolicy: ConflictPolicy?
     /// Overrides the plugin's filters, per direction.
-    public var filters: Filters?
+    package var filters: Filters?
     /// With the `merge` policy: who wins a column both sides changed, by
     /// column name (either side's), instead of the ERP side.
-    public var fieldPolicies: [String: ConflictPolicy] = [:]
+    package var fieldPolicies: [String: ConflictPolicy] = [:]
 
     /// Creates settings.
-    public init(
+    package init(
         name: String, direction: MapDirection = .both, master: SideRole = .erp, conflictPolicy: ConflictPolicy? = nil,
         filters: Filters? = nil
     ) {

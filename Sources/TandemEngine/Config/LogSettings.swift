@@ -5,15 +5,15 @@ import Yams
 ///
 /// Parked changes and open conflicts are never pruned, whatever their age:
 /// they are data waiting for an operator, not history.
-public struct LogSettings: Hashable, Sendable {
+package struct LogSettings: Hashable, Sendable {
     /// Activity entries (and finished operator requests, cleared transient
     /// incidents) older than this many days are pruned.
-    public var retentionDays: Int
+    package var retentionDays: Int
     /// Resolved conflicts whose resolution is older than this many days are pruned.
-    public var conflictRetentionDays: Int
+    package var conflictRetentionDays: Int
 
     /// Creates settings; conflicts are kept as long as activity unless told otherwise.
-    public init(retentionDays: Int = 30, conflictRetentionDays: Int? = nil) {
+    package init(retentionDays: Int = 30, conflictRetentionDays: Int? = nil) {
         self.retentionDays = retentionDays
         self.conflictRetentionDays = conflictRetentionDays ?? retentionDays
     }

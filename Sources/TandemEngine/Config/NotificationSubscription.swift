@@ -1,13 +1,13 @@
-public import Foundation
+package import Foundation
 
 /// One named entry of `tandem.yaml`'s `notifications:` section: where alert
 /// notifications go, and how delivery is retried.
 ///
 /// Its URL and header values may hold secrets: ``description`` and every log
 /// line show them redacted (see ``SecretRedactor``).
-public struct NotificationSubscription: Hashable, Sendable, CustomStringConvertible {
+package struct NotificationSubscription: Hashable, Sendable, CustomStringConvertible {
     /// Where notifications go.
-    public enum Target: Hashable, Sendable {
+    package enum Target: Hashable, Sendable {
         /// An HTTP POST of the JSON body to the URL, with extra headers (e.g. `Authorization`).
         case webhook(url: URL, headers: [String: String])
         /// A program (argv) run with the JSON body on its standard input; a non-zero exit is a failure.
@@ -17,39 +17,39 @@ public struct NotificationSubscription: Hashable, Sendable, CustomStringConverti
     }
 
     /// Bounded retries with exponential backoff.
-    public struct RetryPolicy: Hashable, Sendable {
+    package struct RetryPolicy: Hashable, Sendable {
         /// Most delivery attempts, the first included.
-        public var attempts: Int
+        package var attempts: Int
         /// Wait after the first failure, in milliseconds; doubles after each further failure.
-        public var backoffMilliseconds: Int
+        package var backoffMilliseconds: Int
         /// Longest wait between two attempts, in seconds.
-        public var maxBackoffSeconds: Int
+        package var maxBackoffSeconds: Int
 
         /// Creates a policy.
-        public init(attempts: Int = 8, backoffMilliseconds: Int = 1000, maxBackoffSeconds: Int = 300) {
+        package init(attempts: Int = 8, backoffMilliseconds: Int = 1000, maxBackoffSeconds: Int = 300) {
             self.attempts = attempts
             self.backoffMilliseconds = backoffMilliseconds
             self.maxBackoffSeconds = maxBackoffSeconds
         }
 
         /// The wait before attempt `failed + 1`, after `failed` failures (1 or more), in milliseconds.
-        public func delay(afterFailures failed: Int) -> Double {
+        package func delay(afterFailures failed: Int) -> Double {
             let doubled = Double(backoffMilliseconds) * pow(2, Double(max(0, failed - 1)))
             return min(doubled, Double(maxBackoffSeconds) * 1000)
         }
     }
 
     /// The name rules use in `notify:`.
-    public var name: String
+    package var name: String
     /// Where notifications go.
-    public var target: Target
+    package var target: Target
     /// Retries.
-    public var retry: RetryPolicy
+    package var retry: RetryPolicy
     /// How long one webhook call or command may take, in seconds.
-    public var timeoutSeconds: Int
+    package var timeoutSeconds: Int
 
     /// Creates a subscription.
-    public init(name: String, target: Target, retry: RetryPolicy = RetryPolicy(), timeoutSeconds: Int = 10) {
+    package init(name: String, target: Target, retry: RetryPolicy = RetryPolicy(), timeoutSeconds: Int = 10) {
         self.name = name
         self.target = target
         self.retry = retry
@@ -57,7 +57,7 @@ public struct NotificationSubscription: Hashable, Sendable, CustomStringConverti
     }
 
     /// `ops (webhook https://hooks.example.com/***)`: the kind and the place, secrets redacted.
-    public var description: String {
+    package var description: String {
         switch target {
         case .webhook(let url, _): "\(name) (webhook \(SecretRedactor.redact(url)))"
         case .command(let argv): "\(name) (command \(argv.first ?? ""))"

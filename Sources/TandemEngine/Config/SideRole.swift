@@ -1,35 +1,35 @@
 /// The two sides of an environment: the ERP ("finance and operations") and
 /// the CRM ("customer engagement").
-public enum SideRole: String, Codable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+package enum SideRole: String, Codable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// The ERP side.
     case erp
     /// The CRM side.
     case crm
 
     /// The other side.
-    public var other: SideRole { self == .erp ? .crm : .erp }
+    package var other: SideRole { self == .erp ? .crm : .erp }
 
     /// `erp` or `crm`.
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// One direction of sync: from a source side to the other.
-public enum SyncDirection: String, Codable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+package enum SyncDirection: String, Codable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// ERP to CRM.
     case erpToCrm = "erp-to-crm"
     /// CRM to ERP.
     case crmToErp = "crm-to-erp"
 
     /// The direction whose changes come from `source`.
-    public init(from source: SideRole) {
+    package init(from source: SideRole) {
         self = source == .erp ? .erpToCrm : .crmToErp
     }
 
     /// Where changes are read.
-    public var source: SideRole { self == .erpToCrm ? .erp : .crm }
+    package var source: SideRole { self == .erpToCrm ? .erp : .crm }
     /// Where changes are applied.
-    public var target: SideRole { source.other }
+    package var target: SideRole { source.other }
 
     /// `erp-to-crm` or `crm-to-erp`.
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

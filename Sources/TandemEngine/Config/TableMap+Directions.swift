@@ -1,11 +1,11 @@
-public import TandemDocuments
+package import TandemDocuments
 
 extension TableMap {
     /// The directions this map can sync: those in which every key column of
     /// the target table is written by some field. Released products, units
     /// and legal entities flow only ERP to CRM, as in dual-write, because
     /// their fields are all `->`.
-    public var possibleDirections: Set<SyncDirection> {
+    package var possibleDirections: Set<SyncDirection> {
         Set(SyncDirection.allCases.filter { direction in
             let toCRM = direction == .erpToCrm
             let written = Set(fields.flatMap { field -> [String] in
@@ -17,7 +17,7 @@ extension TableMap {
     }
 
     /// The direction `tandem init` writes for this map: `both`, or the only one it can do.
-    public var naturalDirection: MapDirection {
+    package var naturalDirection: MapDirection {
         let possible = possibleDirections
         if possible.count == 1, let only = possible.first { return only == .erpToCrm ? .erpToCrm : .crmToErp }
         return .both

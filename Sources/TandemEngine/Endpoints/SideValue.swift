@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// One value of a row, as the engine carries it between an endpoint and the
 /// plugins: the engine's own type, so that no database library's type runs
@@ -12,7 +12,7 @@ public import Foundation
 /// Equality is exact: an integer never equals a real, and text compares by
 /// its UTF-8 bytes (Swift's `String ==` would make canonically equivalent
 /// texts equal, which two rows on a side are not).
-public enum SideValue: Sendable {
+package enum SideValue: Sendable {
     /// No value (SQL NULL).
     case null
     /// A 64-bit integer.
@@ -25,7 +25,7 @@ public enum SideValue: Sendable {
     case blob(Data)
 
     /// Whether this is `.null`.
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
@@ -33,7 +33,7 @@ public enum SideValue: Sendable {
 
 extension SideValue: Hashable {
     /// Exact equality: same case and same bytes (see the type's comment).
-    public static func == (lhs: SideValue, rhs: SideValue) -> Bool {
+    package static func == (lhs: SideValue, rhs: SideValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.integer(let left), .integer(let right)): left == right
@@ -45,7 +45,7 @@ extension SideValue: Hashable {
     }
 
     /// Hashes the case and its bytes, consistently with ``==(_:_:)``.
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
         case .integer(let integer):
@@ -67,16 +67,16 @@ extension SideValue: Hashable {
 
 extension SideValue {
     /// An integer value.
-    public init(_ integer: some BinaryInteger) { self = .integer(Int64(integer)) }
+    package init(_ integer: some BinaryInteger) { self = .integer(Int64(integer)) }
     /// A text value.
-    public init(_ text: String) { self = .text(text) }
+    package init(_ text: String) { self = .text(text) }
     /// The integer, when this is one.
-    public var integer: Int64? {
+    package var integer: Int64? {
         if case .integer(let integer) = self { return integer }
         return nil
     }
     /// The text, when this is text.
-    public var text: String? {
+    package var text: String? {
         if case .text(let text) = self { return text }
         return nil
     }

@@ -7,19 +7,19 @@ import Darwin
 /// An exclusive lock on an environment, held by the one engine that syncs it
 /// (two engines would apply the same changes twice). The kernel drops it when
 /// the process dies, so a `kill -9` never leaves a stale lock.
-public final class EnvironmentLock {
+package final class EnvironmentLock {
     private let descriptor: Int32
 
     /// Who holds the lock: the engine for as long as it runs, or a command
     /// (`tandem errors retry`, `tandem write`) that does one job while no engine runs.
-    public enum Holder: String, Sendable {
+    package enum Holder: String, Sendable {
         case engine
         case command
     }
 
     /// Takes the lock for `environment`, or throws naming the holder. An
     /// engine waits up to `wait` for a command holding it to finish its job.
-    public init(_ environment: TandemEnvironment, as holder: Holder = .engine, wait: Duration = .seconds(30)) throws(SyncError) {
+    package init(_ environment: TandemEnvironment, as holder: Holder = .engine, wait: Duration = .seconds(30)) throws(SyncError) {
         let path = environment.directory + "/.engine.lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -50,7 +50,7 @@ public final class EnvironmentLock {
     }
 
     /// Whether some process holds the lock of `environment` now.
-    public static func isHeld(_ environment: TandemEnvironment) -> Bool {
+    package static func isHeld(_ environment: TandemEnvironment) -> Bool {
         let descriptor = open(environment.directory + "/.engine.lock", O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }

@@ -1,21 +1,21 @@
 import Foundation
 import GRDB
-public import TandemDocuments
-public import TandemPluginHost
+package import TandemDocuments
+package import TandemPluginHost
 
 /// An environment folder: `tandem.yaml`, the state database and the two side
 /// databases.
-public struct TandemEnvironment: Sendable {
+package struct TandemEnvironment: Sendable {
     /// The config file name inside an environment folder.
-    public static let configFileName = "tandem.yaml"
+    package static let configFileName = "tandem.yaml"
 
     /// The folder.
-    public let directory: String
+    package let directory: String
     /// The config, validated.
-    public let config: EnvironmentConfig
+    package let config: EnvironmentConfig
 
     /// Loads the environment in `directory`.
-    public init(directory: String) throws(ConfigError) {
+    package init(directory: String) throws(ConfigError) {
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
         let file = absolute + "/" + Self.configFileName
         guard FileManager.default.fileExists(atPath: file) else {
@@ -28,15 +28,15 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// The config file.
-    public var configPath: String { directory + "/" + Self.configFileName }
+    package var configPath: String { directory + "/" + Self.configFileName }
 
     /// `relative` resolved against the environment folder.
-    public func path(_ relative: String) -> String {
+    package func path(_ relative: String) -> String {
         relative.hasPrefix("/") ? relative : directory + "/" + relative
     }
 
     /// Opens both sides' databases.
-    public func openSides() throws -> [SideRole: SideDatabase] {
+    package func openSides() throws -> [SideRole: SideDatabase] {
         // One file for both sides would sync a database into itself: refuse it however it is spelled
         // (a symlink, `./`, another relative path), by what the kernel says the file is.
         let erp = path(config.sides[.erp]!.database)
@@ -56,7 +56,7 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// Throws, naming the enabled maps, unless `name` is one of them.
-    public func requireMap(_ name: String) throws(SyncError) {
+    package func requireMap(_ name: String) throws(SyncError) {
         let enabled = config.maps.map(\.name)
         guard enabled.contains(name) else {
             throw SyncError(
@@ -66,7 +66,7 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// Maps among `names` never started nor initial-synced whose master side already has rows, with that count.
-    public func neverSynced(_ names: [String], maps: [ResolvedMap]) throws -> [(map: String, rows: Int)] {
+    package func neverSynced(_ names: [String], maps: [ResolvedMap]) throws -> [(map: String, rows: Int)] {
         let sides = try openSides()
         var result: [(String, Int)] = []
         for name in names {
@@ -91,12 +91,12 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// Opens the state database.
-    public func openState() throws -> StateStore {
+    package func openState() throws -> StateStore {
         try StateStore(path: path(config.state))
     }
 
     /// The plugin directories to load: `bundled` (if the config allows it), then the config's.
-    public func pluginDirectories(bundled: String?) -> [PluginDirectory] {
+    package func pluginDirectories(bundled: String?) -> [PluginDirectory] {
         var result: [PluginDirectory] = []
         if config.plugins.bundled, let bundled, FileManager.default.fileExists(atPath: bundled) {
             result.append(PluginDirectory(bundled, origin: .bundled))
@@ -109,7 +109,7 @@ public struct TandemEnvironment: Sendable {
 
     /// The enabled maps with the plugin that provides each, checked: every
     /// map is provided and every dependency is enabled.
-    public func resolveMaps(_ catalog: PluginCatalog) throws(SyncError) -> [ResolvedMap] {
+    package func resolveMaps(_ catalog: PluginCatalog) throws(SyncError) -> [ResolvedMap] {
         var result: [ResolvedMap] = []
         let enabled = Set(config.maps.map(\.name))
         for settings in config.maps {
@@ -149,7 +149,7 @@ public struct TandemEnvironment: Sendable {
     /// Creates an environment in `directory`: the config (with `maps`
     /// enabled), the state database, both side databases with the enabled
     /// maps' tables (from their plugins' DDL) and capture installed.
-    public static func create(at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli") throws -> TandemEnvironment {
+    package static func create(at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli") throws -> TandemEnvironment {
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
         let file = absolute + "/" + configFileName
         guard !FileManager.default.fileExists(atPath: file) else {
@@ -172,7 +172,7 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// Installs capture for every enabled map's tables on both sides; idempotent.
-    public func installCapture(_ maps: [ResolvedMap]) throws {
+    package func installCapture(_ maps: [ResolvedMap]) throws {
         let sides = try openSides()
         for role in SideRole.allCases {
             var tables: [String: [String]] = [:]
@@ -194,7 +194,7 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// Removes every trigger and table Tandem installed, from both sides.
-    public func removeCapture() throws {
+    package func removeCapture() throws {
         for side in try openSides().values { try side.removeCapture() }
     }
 
@@ -202,7 +202,7 @@ public struct TandemEnvironment: Sendable {
     /// (for a schema change SQLite refuses while they name a column); the
     /// change logs, checkpoints and queues stay. Returns those sides; throws
     /// when neither side captures the table.
-    public func removeCaptureTriggers(table: String) throws -> [SideRole] {
+    package func removeCaptureTriggers(table: String) throws -> [SideRole] {
         let sides = try openSides().sorted { $0.key.rawValue < $1.key.rawValue }
         var removed: [SideRole] = []
         for (role, side) in sides where try side.removeCaptureTriggers(table: table) {
@@ -218,7 +218,7 @@ public struct TandemEnvironment: Sendable {
     }
 
     /// Creates the enabled maps' tables from their plugins' DDL where missing.
-    public func createTables(_ maps: [ResolvedMap]) throws {
+    package func createTables(_ maps: [ResolvedMap]) throws {
         let sides = try openSides()
         for role in SideRole.allCases {
             try sides[role]!.queue.write { db in
@@ -234,14 +234,14 @@ public struct TandemEnvironment: Sendable {
 }
 
 /// An enabled map, its settings and the plugin that provides it.
-public struct ResolvedMap: Sendable {
+package struct ResolvedMap: Sendable {
     /// The environment's settings for it.
-    public var settings: MapSettings
+    package var settings: MapSettings
     /// The map as its plugin describes it.
-    public var map: TableMap
+    package var map: TableMap
     /// The plugin.
-    public var plugin: LoadedPlugin
+    package var plugin: LoadedPlugin
 
     /// The map id.
-    public var name: String { settings.name }
+    package var name: String { settings.name }
 }

@@ -3,42 +3,42 @@ import GRDB
 
 /// One recorded conflict: the same key changed on both sides since they were
 /// last in step, with both versions, the policy and what it decided.
-public struct ConflictEntry: Codable, Sendable, Hashable {
+package struct ConflictEntry: Codable, Sendable, Hashable {
     /// `crm-3`: the side that stores it (whose edits conflicted with the incoming change) and its number there.
-    public var id: String
+    package var id: String
     /// The map.
-    public var map: String
+    package var map: String
     /// The key as that side stores it (`quote()` literals).
-    public var key: String
+    package var key: String
     /// The map's policy when it happened.
-    public var policy: String
+    package var policy: String
     /// `open` (waits for `tandem conflicts resolve`) or `resolved`.
-    public var status: String
+    package var status: String
     /// `erp`, `crm`, `merged` or `none` (still open).
-    public var winner: String
+    package var winner: String
     /// What was decided and why.
-    public var outcome: String?
+    package var outcome: String?
     /// When it was detected, ms since the epoch.
-    public var at: Double
+    package var at: Double
     /// The incoming change: its side, sequence number and row (column → `quote()` literal).
-    public var source: SideRole
-    public var sourceSeq: Int64
-    public var sourceRow: [String: String]?
+    package var source: SideRole
+    package var sourceSeq: Int64
+    package var sourceRow: [String: String]?
     /// The target columns the incoming update changed (nil: an insert or delete).
-    public var sourceChanged: [String]?
+    package var sourceChanged: [String]?
     /// The other side's pending edit: the first one's sequence number, the latest row, the columns changed.
-    public var targetSeq: Int64
-    public var targetRow: [String: String]?
-    public var targetChanged: [String]?
+    package var targetSeq: Int64
+    package var targetRow: [String: String]?
+    package var targetChanged: [String]?
     /// Who resolved it and when.
-    public var resolvedBy: String?
-    public var resolvedAt: Double?
+    package var resolvedBy: String?
+    package var resolvedAt: Double?
 }
 
 /// Reads the conflicts recorded on an environment's two sides.
-public enum ConflictList {
+package enum ConflictList {
     /// Conflicts, oldest first, optionally of one map, since a time (ms), or only open ones.
-    public static func entries(
+    package static func entries(
         _ environment: TandemEnvironment, map: String? = nil, since: Double? = nil, openOnly: Bool = false
     ) throws -> [ConflictEntry] {
         var result: [ConflictEntry] = []
@@ -68,7 +68,7 @@ public enum ConflictList {
     }
 
     /// One conflict by ID.
-    public static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ConflictEntry {
+    package static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ConflictEntry {
         let sides = try environment.openSides()
         let columns = try captureColumns(sides)
         guard let entry = try sides[id.side]!.queue.read({ db in

@@ -1,6 +1,6 @@
 /// What kind of failure a parked change records, so that operators (and
 /// alert rules) can count and filter them.
-public enum ErrorClass: String, Codable, Sendable, CaseIterable {
+package enum ErrorClass: String, Codable, Sendable, CaseIterable {
     /// The data: a value that does not fit, a constraint the target refused,
     /// a parent row that is not there. Fixed by changing data or config.
     case application

@@ -1,19 +1,19 @@
 /// Names one parked change: the side that stores it (the side it was to be
 /// applied to) and its number there, written `crm-12`.
-public struct ErrorID: Hashable, Sendable, Codable, CustomStringConvertible {
+package struct ErrorID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The side whose `_tandem_parked` holds the entry.
-    public var side: SideRole
+    package var side: SideRole
     /// The entry's number on that side.
-    public var number: Int64
+    package var number: Int64
 
     /// Creates an ID.
-    public init(side: SideRole, number: Int64) {
+    package init(side: SideRole, number: Int64) {
         self.side = side
         self.number = number
     }
 
     /// Parses `crm-12` or `erp-3`.
-    public init(parsing text: String) throws(SyncError) {
+    package init(parsing text: String) throws(SyncError) {
         let parts = text.split(separator: "-", maxSplits: 1).map(String.init)
         if parts.count == 2, parts[0] == "engine", Int64(parts[1]) != nil {
             throw SyncError(
@@ -31,5 +31,5 @@ public struct ErrorID: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// `crm-12`.
-    public var description: String { "\(side.rawValue)-\(number)" }
+    package var description: String { "\(side.rawValue)-\(number)" }
 }

@@ -3,53 +3,53 @@ import GRDB
 
 /// One parked change as operators see it: an error (or a change waiting for
 /// its parent) with the change itself.
-public struct ErrorEntry: Codable, Sendable, Hashable {
+package struct ErrorEntry: Codable, Sendable, Hashable {
     /// `crm-12`.
-    public var id: String
+    package var id: String
     /// The map.
-    public var map: String
+    package var map: String
     /// The direction it was travelling.
-    public var direction: SyncDirection
+    package var direction: SyncDirection
     /// `error` (refused or failed), `parent` (waits for its parent), `behind`
     /// (waits behind an earlier parked change of its key) or `conflict`.
-    public var kind: String
+    package var kind: String
     /// What kind of failure.
-    public var errorClass: ErrorClass
+    package var errorClass: ErrorClass
     /// Why it is parked.
-    public var reason: String
+    package var reason: String
     /// How often it was tried.
-    public var attempts: Int
+    package var attempts: Int
     /// When it was first parked, ms since the epoch.
-    public var parkedAt: Double
+    package var parkedAt: Double
     /// The change: source sequence number, table, operation, key (`quote()` literals).
-    public var sourceSeq: Int64
-    public var table: String
-    public var operation: String
-    public var key: String
+    package var sourceSeq: Int64
+    package var table: String
+    package var operation: String
+    package var key: String
     /// Later changes of the same key parked behind this one.
-    public var waitingBehind: Int
+    package var waitingBehind: Int
     /// The change's row, column → `quote()` literal (only from ``ErrorList/entry(_:id:)``).
-    public var row: [String: String]?
+    package var row: [String: String]?
     /// The entries waiting behind this one (only from ``ErrorList/entry(_:id:)``).
-    public var behind: [String]?
+    package var behind: [String]?
 }
 
 /// Reads the parked changes of an environment's two sides; any process may
 /// do this while the engine runs.
-public enum ErrorList {
+package enum ErrorList {
     /// Filters for ``entries(_:filter:)``.
-    public struct Filter: Sendable {
+    package struct Filter: Sendable {
         /// Only this map.
-        public var map: String?
+        package var map: String?
         /// Only entries parked at or after this time, ms since the epoch.
-        public var since: Double?
+        package var since: Double?
         /// Only this class.
-        public var errorClass: ErrorClass?
+        package var errorClass: ErrorClass?
         /// Also the changes that only wait behind another of their key.
-        public var includeBehind = false
+        package var includeBehind = false
 
         /// Creates a filter that lets everything but `behind` entries through.
-        public init(map: String? = nil, since: Double? = nil, errorClass: ErrorClass? = nil, includeBehind: Bool = false) {
+        package init(map: String? = nil, since: Double? = nil, errorClass: ErrorClass? = nil, includeBehind: Bool = false) {
             self.map = map
             self.since = since
             self.errorClass = errorClass
@@ -58,7 +58,7 @@ public enum ErrorList {
     }
 
     /// The parked changes on both sides, oldest first.
-    public static func entries(_ environment: TandemEnvironment, filter: Filter = Filter()) throws -> [ErrorEntry] {
+    package static func entries(_ environment: TandemEnvironment, filter: Filter = Filter()) throws -> [ErrorEntry] {
         var result: [ErrorEntry] = []
         for (role, side) in try environment.openSides().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             result += try side.queue.read { db -> [ErrorEntry] in
@@ -113,7 +113,7 @@ public enum ErrorList {
         """
 
     /// One entry with its row decoded and the entries waiting behind it.
-    public static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ErrorEntry {
+    package static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ErrorEntry {
         let sides = try environment.openSides()
         let found = try sides[id.side]!.queue.read { db -> (ErrorEntry, String?)? in
             guard try db.tableExists("_tandem_parked"),

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import TandemPluginHost
+package import TandemPluginHost
 
 /// Notices what changed in an environment's setup since it was last loaded,
 /// and writes it to the activity log: maps created and removed, settings and
@@ -11,11 +11,11 @@ public import TandemPluginHost
 /// settings in `tandem.yaml`, its plugin's id and version, and the plugin's
 /// definition of it). Comparing flat snapshots gives a readable diff without
 /// knowing every setting: a new setting shows up by itself.
-public enum EnvironmentHistory {
+package enum EnvironmentHistory {
     /// Compares `environment` and its resolved `maps` with the last snapshot,
     /// logs each difference with `actor` (who noticed it), and stores the new one.
     /// The first load of an environment logs `map created` for each map.
-    public static func record(
+    package static func record(
         _ environment: TandemEnvironment, maps: [ResolvedMap], state: StateStore, actor: String
     ) throws {
         var current: [String: [String: String]] = ["environment": environmentSettings(environment.config)]
@@ -61,7 +61,7 @@ public enum EnvironmentHistory {
     }
 
     /// Logs each plugin `catalog` loaded and each file it refused, with the reason.
-    public static func recordPlugins(_ catalog: PluginCatalog, state: StateStore, actor: String) throws {
+    package static func recordPlugins(_ catalog: PluginCatalog, state: StateStore, actor: String) throws {
         try state.queue.write { db in
             for plugin in catalog.plugins {
                 try StateStore.log(

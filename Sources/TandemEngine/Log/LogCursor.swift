@@ -5,23 +5,23 @@
 /// Every source's numbers only grow (AUTOINCREMENT), so the order is total
 /// and stable: entries written later never land between two pages already
 /// read at the same time, except at an identical millisecond.
-public struct LogCursor: Hashable, Sendable, Comparable, CustomStringConvertible {
+package struct LogCursor: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// ms since the epoch.
-    public var at: Double
+    package var at: Double
     /// The source's rank (``LogSource/rank``).
-    public var source: Int
+    package var source: Int
     /// The entry's number in its source.
-    public var id: Int64
+    package var id: Int64
 
     /// Creates a cursor.
-    public init(at: Double, source: Int, id: Int64) {
+    package init(at: Double, source: Int, id: Int64) {
         self.at = at
         self.source = source
         self.id = id
     }
 
     /// Parses a printed cursor.
-    public init(parsing text: String) throws(SyncError) {
+    package init(parsing text: String) throws(SyncError) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 3, let at = Double(parts[0]), at.isFinite, let source = Int(parts[1]),
             LogSource.all.indices.contains(source), let id = Int64(parts[2])
@@ -35,10 +35,10 @@ public struct LogCursor: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// `AT:SOURCE:ID`; the time keeps every digit, so the cursor finds its entry again exactly.
-    public var description: String { "\(at):\(source):\(id)" }
+    package var description: String { "\(at):\(source):\(id)" }
 
     /// Merged order: older first.
-    public static func < (lhs: LogCursor, rhs: LogCursor) -> Bool {
+    package static func < (lhs: LogCursor, rhs: LogCursor) -> Bool {
         (lhs.at, lhs.source, lhs.id) < (rhs.at, rhs.source, rhs.id)
     }
 }

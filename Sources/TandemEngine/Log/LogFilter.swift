@@ -3,27 +3,27 @@ import GRDB
 
 /// What `tandem log` keeps. Every condition is pushed into the SQL of each
 /// source, so a filter costs an index range, not a scan of the whole log.
-public struct LogFilter: Sendable, Hashable {
+package struct LogFilter: Sendable, Hashable {
     /// Only these maps (empty: all).
-    public var maps: Set<String> = []
+    package var maps: Set<String> = []
     /// Only errors and conflicts held by this side. Activity entries belong
     /// to the environment or a map, not to a side, so this drops them.
-    public var side: SideRole?
+    package var side: SideRole?
     /// Only these kinds. With ``events``: an entry is kept when its kind or
     /// its event is listed; both empty keep every entry.
-    public var kinds: Set<LogEntry.Kind> = []
+    package var kinds: Set<LogEntry.Kind> = []
     /// Only these events (see ``ActivityEvent``), or kinds (``kinds``).
-    public var events: Set<String> = []
+    package var events: Set<String> = []
     /// Only entries about this key: errors and conflicts whose key is it,
     /// activity entries whose details name it.
-    public var key: String?
+    package var key: String?
     /// Only entries at or after this time, ms since the epoch.
-    public var since: Double?
+    package var since: Double?
     /// Only entries before this time, ms since the epoch.
-    public var until: Double?
+    package var until: Double?
 
     /// Creates a filter that keeps everything.
-    public init() {}
+    package init() {}
 
     /// The stored forms `key` may take: as typed when it is already in
     /// `quote()` form (`'usmf','10'`, `5000`), and with each comma-separated

@@ -7,22 +7,22 @@ import GRDB
 /// A page asks each source for at most `limit + 1` entries older than the
 /// cursor, through the source's time index, and merges them: the cost
 /// follows the page size, not the size of the log.
-public final class LogReader {
+package final class LogReader {
     private let state: StateStore
     private let sides: [SideRole: SideDatabase]
 
     /// Opens the environment's state and side databases.
-    public init(_ environment: TandemEnvironment) throws {
+    package init(_ environment: TandemEnvironment) throws {
         state = try environment.openState()
         sides = try environment.openSides()
     }
 
     /// One page of the merged log, and whether older entries remain.
-    public struct Page: Sendable {
+    package struct Page: Sendable {
         /// The entries, oldest first.
-        public var entries: [LogEntry]
+        package var entries: [LogEntry]
         /// Whether entries older than the first one match the filter too.
-        public var more: Bool
+        package var more: Bool
     }
 
     private func read<T>(_ source: LogSource, _ body: (Database) throws -> T) throws -> T {
@@ -32,7 +32,7 @@ public final class LogReader {
 
     /// The `limit` newest entries that match `filter` and are older than
     /// `before` (the newest of all when nil), printed oldest first.
-    public func page(_ filter: LogFilter, limit: Int, before: LogCursor? = nil) throws -> Page {
+    package func page(_ filter: LogFilter, limit: Int, before: LogCursor? = nil) throws -> Page {
         var merged: [(LogCursor, LogEntry)] = []
         for source in LogSource.all where source.admits(filter) {
             merged += try read(source) { db in try source.page(db, filter: filter, before: before, limit: limit + 1) }
@@ -43,14 +43,14 @@ public final class LogReader {
     }
 
     /// Where each source ends now: the highest entry number per source rank.
-    public func ends() throws -> [Int: Int64] {
+    package func ends() throws -> [Int: Int64] {
         var result: [Int: Int64] = [:]
         for source in LogSource.all { result[source.rank] = try read(source) { db in try source.lastID(db) } }
         return result
     }
 
     /// The entries written after `ends` that match `filter`, oldest first, and the new ends.
-    public func entries(
+    package func entries(
         after ends: [Int: Int64], _ filter: LogFilter
     ) throws -> (entries: [LogEntry], ends: [Int: Int64]) {
         var found: [(LogCursor, LogEntry)] = []
@@ -72,7 +72,7 @@ public final class LogReader {
 
     /// A number that changes whenever any of the three databases committed
     /// (the sum of their `PRAGMA data_version`): `--follow` reads again only then.
-    public func version() throws -> Int {
+    package func version() throws -> Int {
         var total = try state.dataVersion()
         for side in sides.values {
             total += try side.queue.inDatabase { db in
@@ -84,7 +84,7 @@ public final class LogReader {
 
     /// Whether the log knows `map` from before: in the state database's map
     /// states or activity entries (a map removed from `tandem.yaml` keeps its history).
-    public func knows(map: String) throws -> Bool {
+    package func knows(map: String) throws -> Bool {
         try state.queue.read { db in
             try Bool.fetchOne(
                 db,

@@ -1,23 +1,23 @@
 /// The rules of `tandem maps run|pause|resume|stop`: which states each
 /// action leaves from and goes to, and what dependencies allow.
-public enum MapLifecycle {
+package enum MapLifecycle {
     /// An operator's action on maps.
-    public enum Action: String, Sendable, CaseIterable {
+    package enum Action: String, Sendable, CaseIterable {
         case run, pause, resume, stop
     }
 
     /// One planned state change.
-    public struct Transition: Codable, Hashable, Sendable {
+    package struct Transition: Codable, Hashable, Sendable {
         /// The map.
-        public var map: String
+        package var map: String
         /// Its state now.
-        public var from: MapState
+        package var from: MapState
         /// Its state after the action.
-        public var to: MapState
+        package var to: MapState
     }
 
     /// Maps that depend on any of `names`, directly or through others, in config order.
-    public static func dependents(of names: Set<String>, among maps: [ResolvedMap]) -> [String] {
+    package static func dependents(of names: Set<String>, among maps: [ResolvedMap]) -> [String] {
         var found = names
         var changed = true
         while changed {
@@ -34,7 +34,7 @@ public enum MapLifecycle {
 
     /// The transitions `action` makes for `names`; throws naming the map
     /// and what to do when one is not allowed.
-    public static func plan(
+    package static func plan(
         _ action: Action, maps names: [String], among maps: [ResolvedMap], states: [String: MapState]
     ) throws(SyncError) -> [Transition] {
         let known = Set(maps.map(\.name))

@@ -1,5 +1,5 @@
 /// Where a map is in its life (DESIGN.md, "Map states").
-public enum MapState: String, Codable, Hashable, Sendable, CaseIterable {
+package enum MapState: String, Codable, Hashable, Sendable, CaseIterable {
     /// Enabled in config, never run (or reset).
     case notRunning = "not running"
     /// Initial sync in progress.
@@ -16,5 +16,5 @@ public enum MapState: String, Codable, Hashable, Sendable, CaseIterable {
     case failed
 
     /// Whether the engine applies the map's changes in this state.
-    public var isActive: Bool { self == .running || self == .resuming }
+    package var isActive: Bool { self == .running || self == .resuming }
 }

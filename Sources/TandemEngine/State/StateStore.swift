@@ -8,13 +8,13 @@ import GRDB
 /// The side databases hold what must be atomic with the synced rows
 /// (checkpoints, parked changes, conflicts); this one holds what steers and
 /// reports.
-public final class StateStore: Sendable {
+package final class StateStore: Sendable {
     /// The database file.
-    public let path: String
+    package let path: String
     let queue: DatabaseQueue
 
     /// Opens (and creates) the state database at `path`.
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -61,7 +61,7 @@ public final class StateStore: Sendable {
     // MARK: Map states
 
     /// Every map's recorded state; maps never touched are absent (`not running`).
-    public func mapStates() throws -> [String: MapStateRecord] {
+    package func mapStates() throws -> [String: MapStateRecord] {
         try queue.read { db in
             var result: [String: MapStateRecord] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, state, reason, changed_at, changed_by FROM maps") {
@@ -75,7 +75,7 @@ public final class StateStore: Sendable {
     }
 
     /// Sets `maps` to `state` in one transaction, with an activity entry each.
-    public func setStates(_ maps: [String], to state: MapState, reason: String? = nil, actor: String) throws {
+    package func setStates(_ maps: [String], to state: MapState, reason: String? = nil, actor: String) throws {
         try queue.write { db in
             for name in maps {
                 try db.execute(
@@ -93,7 +93,7 @@ public final class StateStore: Sendable {
     /// Moves `map` from `expected` to `state` only if it is still in `expected`
     /// (the engine's own transitions must not undo an operator's command).
     @discardableResult
-    public func transition(_ map: String, from expected: MapState, to state: MapState, reason: String? = nil) throws -> Bool {
+    package func transition(_ map: String, from expected: MapState, to state: MapState, reason: String? = nil) throws -> Bool {
         try queue.write { db in
             try db.execute(
                 sql: "UPDATE maps SET state = ?, reason = ?, changed_at = ?, changed_by = 'engine' WHERE name = ? AND state = ?",
@@ -105,14 +105,14 @@ public final class StateStore: Sendable {
     }
 
     /// A counter that changes whenever another connection commits (`PRAGMA data_version`).
-    public func dataVersion() throws -> Int {
+    package func dataVersion() throws -> Int {
         try queue.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
     }
 
     // MARK: Engine
 
     /// Records that an engine started in this process.
-    public func engineStarted(pid: Int32) throws {
+    package func engineStarted(pid: Int32) throws {
         try queue.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO engine (id, pid, started_at, heartbeat_at, stopped_at) VALUES (1, ?, ?, ?, NULL)",
@@ -122,7 +122,7 @@ public final class StateStore: Sendable {
     }
 
     /// Records that the engine stopped cleanly.
-    public func engineStopped() throws {
+    package func engineStopped() throws {
         try queue.write { db in
             try db.execute(sql: "UPDATE engine SET stopped_at = ? WHERE id = 1", arguments: [Self.now])
             try Self.log(db, actor: "engine", map: nil, event: "engine stopped", details: nil)
@@ -130,7 +130,7 @@ public final class StateStore: Sendable {
     }
 
     /// The last engine record.
-    public func engine() throws -> EngineRecord? {
+    package func engine() throws -> EngineRecord? {
         try queue.read { db in
             try Row.fetchOne(db, sql: "SELECT pid, started_at, heartbeat_at, stopped_at FROM engine WHERE id = 1").map {
                 EngineRecord(pid: $0["pid"], startedAt: $0["started_at"], heartbeatAt: $0["heartbeat_at"], stoppedAt: $0["stopped_at"])
@@ -141,7 +141,7 @@ public final class StateStore: Sendable {
     // MARK: Statistics
 
     /// Writes the engine's counters and its heartbeat in one transaction.
-    public func writeStats(_ stats: [MapDirectionStats]) throws {
+    package func writeStats(_ stats: [MapDirectionStats]) throws {
         try queue.write { db in
             let now = Self.now
             try db.execute(sql: "UPDATE engine SET heartbeat_at = ? WHERE id = 1", arguments: [now])
@@ -160,7 +160,7 @@ public final class StateStore: Sendable {
     }
 
     /// The engine's last counters.
-    public func stats() throws -> [MapDirectionStats] {
+    package func stats() throws -> [MapDirectionStats] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM stats").compactMap { row in
                 guard let direction = SyncDirection(rawValue: row["direction"]) else { return nil }
@@ -174,7 +174,7 @@ public final class StateStore: Sendable {
     // MARK: Operator requests
 
     /// Queues `request` for the engine; returns its number.
-    public func enqueue(_ request: OperatorRequest, actor: String) throws -> Int64 {
+    package func enqueue(_ request: OperatorRequest, actor: String) throws -> Int64 {
         let body = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
         return try queue.write { db in
             try db.execute(
@@ -203,7 +203,7 @@ public final class StateStore: Sendable {
     }
 
     /// The results of request `id`, nil while no engine has handled it.
-    public func results(of id: Int64) throws -> [OperatorRequest.Result]? {
+    package func results(of id: Int64) throws -> [OperatorRequest.Result]? {
         guard let text = try queue.read({ db in try String.fetchOne(db, sql: "SELECT result FROM requests WHERE id = ? AND done_at IS NOT NULL", arguments: [id]) }) else {
             return nil
         }
@@ -240,7 +240,7 @@ public final class StateStore: Sendable {
     }
 
     /// Incidents still going: (id, started, last seen, error, maps affected).
-    public func openIncidents() throws -> [(id: Int64, startedAt: Double, lastAt: Double, error: String, maps: [String])] {
+    package func openIncidents() throws -> [(id: Int64, startedAt: Double, lastAt: Double, error: String, maps: [String])] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT id, started_at, last_at, error, maps FROM incidents WHERE resolved_at IS NULL ORDER BY id").map {
                 ($0[0], $0[1], $0[2], $0[3], ($0[4] as String).split(separator: ",").map(String.init))
@@ -251,7 +251,7 @@ public final class StateStore: Sendable {
     // MARK: Activity
 
     /// Adds an activity entry.
-    public func log(actor: String, map: String?, event: String, details: String?) throws {
+    package func log(actor: String, map: String?, event: String, details: String?) throws {
         try queue.write { db in try Self.log(db, actor: actor, map: map, event: event, details: details) }
     }
 
@@ -263,52 +263,52 @@ public final class StateStore: Sendable {
 }
 
 /// A map's recorded state.
-public struct MapStateRecord: Hashable, Sendable, Codable {
+package struct MapStateRecord: Hashable, Sendable, Codable {
     /// The state.
-    public var state: MapState
+    package var state: MapState
     /// Why, when the state says something went wrong or an operator gave a reason.
-    public var reason: String?
+    package var reason: String?
     /// When it changed, in milliseconds since the epoch.
-    public var changedAt: Double
+    package var changedAt: Double
     /// Who changed it: `cli`, `engine`, a rule.
-    public var changedBy: String
+    package var changedBy: String
 }
 
 /// The engine as last recorded.
-public struct EngineRecord: Hashable, Sendable, Codable {
+package struct EngineRecord: Hashable, Sendable, Codable {
     /// Its process id.
-    public var pid: Int32
+    package var pid: Int32
     /// When it started (ms since the epoch).
-    public var startedAt: Double
+    package var startedAt: Double
     /// Its last heartbeat (ms since the epoch).
-    public var heartbeatAt: Double
+    package var heartbeatAt: Double
     /// When it stopped cleanly, if it did.
-    public var stoppedAt: Double?
+    package var stoppedAt: Double?
 }
 
 /// Counters for one map and direction since the engine started.
-public struct MapDirectionStats: Hashable, Sendable, Codable {
+package struct MapDirectionStats: Hashable, Sendable, Codable {
     /// The map.
-    public var map: String
+    package var map: String
     /// The direction.
-    public var direction: SyncDirection
+    package var direction: SyncDirection
     /// Changes applied to the target.
-    public var applied: Int
+    package var applied: Int
     /// Changes consumed without a write: filtered out, echoes, conflicts lost.
-    public var skipped: Int
+    package var skipped: Int
     /// Changes waiting in the target's parking table (missing parent, error).
-    public var parked: Int
+    package var parked: Int
     /// Conflicts detected.
-    public var conflicts: Int
+    package var conflicts: Int
     /// Changes applied per second over the last interval.
-    public var rate: Double
+    package var rate: Double
     /// The last error, if any.
-    public var lastError: String?
+    package var lastError: String?
     /// When it happened (ms since the epoch).
-    public var lastErrorAt: Double?
+    package var lastErrorAt: Double?
 
     /// Zero counters.
-    public init(
+    package init(
         map: String, direction: SyncDirection, applied: Int = 0, skipped: Int = 0, parked: Int = 0, conflicts: Int = 0,
         rate: Double = 0, lastError: String? = nil, lastErrorAt: Double? = nil
     ) {

@@ -2,13 +2,13 @@
 /// backend is bootstrapped: its Prometheus name, type and a one-line
 /// description, shared by `tandem run --help`, the scrape's `# HELP` lines
 /// and docs/OPERATIONS.md.
-public struct EngineMetric: Sendable {
+package struct EngineMetric: Sendable {
     /// The name as a scrape shows it.
-    public let name: String
+    package let name: String
     /// `counter`, `gauge` or `histogram`.
-    public let type: String
+    package let type: String
     /// What it counts or measures, in one line.
-    public let help: String
+    package let help: String
 
     static let applied = EngineMetric(
         name: "tandem_changes_applied_total", type: "counter", help: "Changes written to the target side.")
@@ -33,7 +33,7 @@ public struct EngineMetric: Sendable {
         help: "Per applied change: capture on the source to commit on the target.")
 
     /// Every metric, in the order the help lists them.
-    public static let all = [
+    package static let all = [
         applied, skipped, errors, conflicts, queueDepth, parked, lagChanges, lagSeconds, applyLatency,
     ]
 }

@@ -1,51 +1,51 @@
 import Foundation
 import GRDB
-public import TandemPluginHost
+package import TandemPluginHost
 
 /// What `tandem status` shows: the engine, and per map its state and, per
 /// direction, the queue, the lag and the counters.
-public struct StatusReport: Codable, Sendable {
+package struct StatusReport: Codable, Sendable {
     /// The environment folder.
-    public var environment: String
+    package var environment: String
     /// Whether an engine holds the environment now.
-    public var engineRunning: Bool
+    package var engineRunning: Bool
     /// The engine's last record.
-    public var engine: EngineRecord?
+    package var engine: EngineRecord?
     /// One entry per enabled map.
-    public var maps: [MapStatus]
+    package var maps: [MapStatus]
 
     /// One map.
-    public struct MapStatus: Codable, Sendable {
+    package struct MapStatus: Codable, Sendable {
         /// The map id.
-        public var name: String
+        package var name: String
         /// Its state.
-        public var state: MapState
+        package var state: MapState
         /// Why it is in that state, when given.
-        public var reason: String?
+        package var reason: String?
         /// Maps it depends on.
-        public var dependsOn: [String]
+        package var dependsOn: [String]
         /// One entry per direction the map syncs.
-        public var directions: [DirectionStatus]
+        package var directions: [DirectionStatus]
     }
 
     /// One map in one direction.
-    public struct DirectionStatus: Codable, Sendable {
+    package struct DirectionStatus: Codable, Sendable {
         /// The direction.
-        public var direction: SyncDirection
+        package var direction: SyncDirection
         /// Captured application changes not applied yet (the queue depth, and the lag in changes).
-        public var queued: Int
+        package var queued: Int
         /// Age of the oldest queued change, in seconds (0 when the queue is empty).
-        public var lagSeconds: Double
+        package var lagSeconds: Double
         /// Last applied source sequence number, if the map ever ran.
-        public var checkpoint: Int64?
+        package var checkpoint: Int64?
         /// Changes waiting for a parent or after an error.
-        public var parked: Int
+        package var parked: Int
         /// Counters from the engine's last report.
-        public var stats: MapDirectionStats?
+        package var stats: MapDirectionStats?
     }
 
     /// Collects the report from the side and state databases.
-    public static func collect(_ environment: TandemEnvironment, catalog: PluginCatalog) throws -> StatusReport {
+    package static func collect(_ environment: TandemEnvironment, catalog: PluginCatalog) throws -> StatusReport {
         let maps = try environment.resolveMaps(catalog)
         let sides = try environment.openSides()
         let state = try environment.openState()

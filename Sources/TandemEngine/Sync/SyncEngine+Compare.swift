@@ -15,33 +15,33 @@ import TandemArrow
 /// the value is the map's, not the source row's.
 extension SyncEngine {
     /// The outcome of ``compare(map:)``.
-    public struct MapComparison: Sendable, Encodable {
+    package struct MapComparison: Sendable, Encodable {
         /// The map.
-        public var map: String
+        package var map: String
         /// The direction compared (ERP to CRM when the map syncs that way).
-        public var direction: SyncDirection
+        package var direction: SyncDirection
         /// Rows in each side's table (all of them, filters aside).
-        public var sourceRows: Int
-        public var targetRows: Int
+        package var sourceRows: Int
+        package var targetRows: Int
         /// Source rows the map carries (passing its filter).
-        public var carried: Int
+        package var carried: Int
         /// Carried rows the target has with the same values.
-        public var equal: Int
+        package var equal: Int
         /// Carried rows the target has with other values.
-        public var differing: Int
+        package var differing: Int
         /// Carried rows the target does not have.
-        public var missing: Int
+        package var missing: Int
         /// Target rows whose key no carried source row has.
-        public var onlyTarget: Int
+        package var onlyTarget: Int
         /// Source rows the map cannot map (a transform or value error; they are in the error list when synced).
-        public var unmappable: Int
+        package var unmappable: Int
         /// Up to five keys of each kind of difference, as the target stores them.
-        public var examples: [String: [String]]
+        package var examples: [String: [String]]
         /// For each example key of `differing`, the target columns whose values differ.
-        public var differingColumns: [String: [String]] = [:]
+        package var differingColumns: [String: [String]] = [:]
 
         /// Whether both tables hold the same rows.
-        public var inStep: Bool { differing == 0 && missing == 0 && onlyTarget == 0 && unmappable == 0 }
+        package var inStep: Bool { differing == 0 && missing == 0 && onlyTarget == 0 && unmappable == 0 }
 
         private enum CodingKeys: String, CodingKey {
             case map, direction, sourceRows, targetRows, carried, equal, differing, missing, onlyTarget, unmappable,
@@ -50,7 +50,7 @@ extension SyncEngine {
         }
 
         /// Encodes the counts and ``inStep``, so that scripts need not recompute it.
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(map, forKey: .map)
             try container.encode(direction, forKey: .direction)
@@ -70,7 +70,7 @@ extension SyncEngine {
 
     /// Compares `map`'s tables on both sides now. Reads only; run it while
     /// the engine is between batches (or stopped) for a stable answer.
-    public func compare(map name: String) throws -> MapComparison {
+    package func compare(map name: String) throws -> MapComparison {
         guard let byDirection = plans[name], !byDirection.isEmpty else {
             throw SyncError(.configuration, "map '\(name)' is not enabled in this environment")
         }

@@ -5,31 +5,31 @@ import GRDB
 /// a master side, chunk by chunk in key order, resumable after a crash.
 extension SyncEngine {
     /// Progress of one map's initial sync, for the CLI to show.
-    public struct InitialSyncProgress: Sendable, Codable {
+    package struct InitialSyncProgress: Sendable, Codable {
         /// The map.
-        public var map: String
+        package var map: String
         /// The side whose rows win.
-        public var master: SideRole
+        package var master: SideRole
         /// `master` (master rows to the other side) or `other` (rows only the other side has, to the master).
-        public var phase: String
+        package var phase: String
         /// Rows done in this phase.
-        public var done: Int
+        package var done: Int
         /// The phase's source rows at its start.
-        public var total: Int
+        package var total: Int
         /// Rows where both sides had the key with different values, or the
         /// other side's applications changed the key while initial sync ran
         /// (the master's version was kept).
-        public var conflicts: Int
+        package var conflicts: Int
         /// Rows parked in the error list.
-        public var errors: Int
+        package var errors: Int
         /// Whether this run picked up where an earlier one stopped.
-        public var resumed: Bool
+        package var resumed: Bool
         /// How this phase copies: `bulk` (`INSERT … SELECT` across `ATTACH`,
         /// with only the rows that need a decision going one by one), `row`
         /// (every row mapped and applied like a live change) or `skipped`.
-        public var path: String
+        package var path: String
         /// Why the phase takes the row path or is skipped; nil for `bulk`.
-        public var pathReason: String?
+        package var pathReason: String?
     }
 
     /// For the crash test: `TANDEM_FAULT=kill-after-rows:N` kills the process
@@ -41,13 +41,13 @@ extension SyncEngine {
     }()
 
     /// Rows read and applied per transaction on the row path.
-    public static let initialSyncChunk = 5000
+    package static let initialSyncChunk = 5000
 
     /// Rows per transaction on the bulk path: each chunk costs a few queries
     /// and a commit besides its rows, so larger chunks come closer to one
     /// `INSERT … SELECT` of everything, while still holding the target's write
     /// lock for only tens of milliseconds at a time.
-    public static let initialSyncBulkChunk = 50_000
+    package static let initialSyncBulkChunk = 50_000
 
     /// More pending edits than this in a chunk's target make the chunk go row by row
     /// (their keys are bound into the bulk statements, and SQLite limits bound values).
@@ -72,7 +72,7 @@ extension SyncEngine {
     /// recorded in the change logs (no echoes); applications' writes are.
     /// The activity log gets its start, its progress (each phase's end, and
     /// every ``progressLogInterval`` in between) and its end, with `actor`.
-    public func initialSync(
+    package func initialSync(
         map name: String, master requested: SideRole? = nil, chunk: Int? = nil, bulk allowBulk: Bool = true, actor: String = "cli",
         progress report: (InitialSyncProgress) -> Void
     ) throws -> InitialSyncProgress {

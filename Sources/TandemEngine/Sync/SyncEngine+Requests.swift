@@ -8,7 +8,7 @@ extension SyncEngine {
     /// Handles the operator requests waiting in the state database. The
     /// running engine does this between batches; `tandem errors retry` calls
     /// it itself (holding the environment lock) when no engine runs.
-    public func processPendingRequests() throws {
+    package func processPendingRequests() throws {
         try refreshStates()
     }
 

@@ -18,7 +18,7 @@ extension SyncEngine {
     /// side commits, the origin's change log still holds the rows (with
     /// origin `write:...`), and the engine applies them from there: a marker
     /// written with the other side's commit tells it whether it must.
-    public func write(_ request: WriteRequest) throws -> WriteResult {
+    package func write(_ request: WriteRequest) throws -> WriteResult {
         let start = ContinuousClock.now
         _ = try refreshMapStates()
         let direction = SyncDirection(from: request.side)

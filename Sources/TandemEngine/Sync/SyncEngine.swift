@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-public import Logging
+package import Logging
 import TandemDocuments
-public import TandemPluginHost
+package import TandemPluginHost
 
 /// The sync engine: reads each side's change log, maps the changes of every
 /// active map and applies them to the other side, with the checkpoint in the
@@ -14,10 +14,10 @@ public import TandemPluginHost
 /// Both directions run on one thread, one batch at a time. That keeps
 /// conflict detection simple and exact: while a batch is applied to a side,
 /// nothing else of Tandem's touches it.
-public final class SyncEngine {
+package final class SyncEngine {
     /// Called after each committed batch with the direction, the applied
     /// source sequence numbers and the commit time (for benchmarks).
-    public typealias BatchObserver = (SyncDirection, [Int64], ContinuousClock.Instant) -> Void
+    package typealias BatchObserver = (SyncDirection, [Int64], ContinuousClock.Instant) -> Void
 
     let environment: TandemEnvironment
     let sides: [SideRole: SideDatabase]
@@ -32,7 +32,7 @@ public final class SyncEngine {
     let pollInterval: Duration
     let pruneInterval: Duration
     /// See ``BatchObserver``.
-    public var observer: BatchObserver?
+    package var observer: BatchObserver?
     /// The plugins loaded (and refused) for this engine, for the activity log.
     let catalog: PluginCatalog
     /// When each resuming map started its catch-up, to say how long it took.
@@ -77,7 +77,7 @@ public final class SyncEngine {
 
     /// Loads the environment's maps from `catalog`, installs capture and
     /// compiles every map against the live tables.
-    public init(environment: TandemEnvironment, catalog: PluginCatalog, logger: Logger) throws {
+    package init(environment: TandemEnvironment, catalog: PluginCatalog, logger: Logger) throws {
         self.environment = environment
         self.logger = logger
         self.catalog = catalog
@@ -157,7 +157,7 @@ public final class SyncEngine {
 
     /// Runs until `shouldStop` returns true (checked between batches), then
     /// writes the final statistics.
-    public func run(until shouldStop: () -> Bool) throws {
+    package func run(until shouldStop: () -> Bool) throws {
         try state.engineStarted(pid: ProcessInfo.processInfo.processIdentifier)
         logger.info("engine started", metadata: ["environment": "\(environment.directory)", "maps": "\(maps.count)"])
         live = true
@@ -253,7 +253,7 @@ public final class SyncEngine {
     /// One pass: pick up state changes, one batch per direction, then the
     /// periodic work. Returns whether anything was read.
     @discardableResult
-    public func iterate() throws -> Bool {
+    package func iterate() throws -> Bool {
         try refreshStates()
         var worked = false
         for direction in SyncDirection.allCases {

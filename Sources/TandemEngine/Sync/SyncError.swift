@@ -1,8 +1,8 @@
 /// An error of the sync engine, with a code for scripts and a message that
 /// names the thing and what to do.
-public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What kind of problem.
-    public enum Code: String, Hashable, Sendable {
+    package enum Code: String, Hashable, Sendable {
         /// A change-log row does not parse.
         case corruptChange = "corrupt-change"
         /// A map, side or table is not what the config or plugins say.
@@ -26,16 +26,16 @@ public struct SyncError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The code.
-    public var code: Code
+    package var code: Code
     /// The message.
-    public var message: String
+    package var message: String
 
     /// Creates an error.
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -1,13 +1,13 @@
-public import Foundation
-public import TandemArrow
-public import TandemDocuments
+package import Foundation
+package import TandemArrow
+package import TandemDocuments
 
 /// Converts between side values (``SideValue``) and the Arrow values that cross the plugin
 /// boundary, exactly: decimals go through ``ExactDecimal``, never `Double`.
-public enum ValueConversion {
+package enum ValueConversion {
     /// The Arrow type for a column declared as `declared` in SQLite, following
     /// SQLite's affinity rules plus `DECIMAL(p,s)`, `BOOLEAN` and `DATE`.
-    public static func arrowType(declared: String) -> ArrowType {
+    package static func arrowType(declared: String) -> ArrowType {
         let type = declared.uppercased()
         if type.contains("INT") { return .int64 }
         if type.hasPrefix("BOOL") { return .bool }
@@ -27,7 +27,7 @@ public enum ValueConversion {
 
     /// The Arrow value of a SQLite value in a column of `type`; throws when
     /// the value does not belong there (text in a numeric column, say).
-    public static func arrowValue(_ value: SideValue, as type: ArrowType) throws(SyncError) -> Value {
+    package static func arrowValue(_ value: SideValue, as type: ArrowType) throws(SyncError) -> Value {
         func bad() -> SyncError {
             SyncError(.badValue, "\(describe(value)) is not a valid \(type) value")
         }
@@ -72,7 +72,7 @@ public enum ValueConversion {
 
     /// The side value for an Arrow value: decimals and dates become text so
     /// that no digit is lost.
-    public static func sideValue(_ value: Value) -> SideValue {
+    package static func sideValue(_ value: Value) -> SideValue {
         switch value {
         case .null: .null
         case .bool(let flag): .integer(flag ? 1 : 0)
@@ -87,7 +87,7 @@ public enum ValueConversion {
     }
 
     /// The side value for a map's JSON default.
-    public static func sideValue(_ json: JSONValue) -> SideValue {
+    package static func sideValue(_ json: JSONValue) -> SideValue {
         switch json {
         case .null: .null
         case .bool(let flag): .integer(flag ? 1 : 0)
@@ -99,7 +99,7 @@ public enum ValueConversion {
     }
 
     /// A short rendering of a value for error messages.
-    public static func describe(_ value: SideValue) -> String {
+    package static func describe(_ value: SideValue) -> String {
         switch value {
         case .null: "null"
         case .integer(let integer): "integer \(integer)"

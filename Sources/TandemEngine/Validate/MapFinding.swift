@@ -1,8 +1,8 @@
 /// One finding of the map health check (`tandem maps validate`), coded like
 /// dual-write's map errors so that an admin can look a code up, with the fix.
-public struct MapFinding: Sendable, Codable, Hashable {
+package struct MapFinding: Sendable, Codable, Hashable {
     /// Whether the map may start with it.
-    public enum Severity: String, Sendable, Codable {
+    package enum Severity: String, Sendable, Codable {
         /// The map does not start until it is fixed.
         case blocking
         /// The map starts; the finding is worth a look.
@@ -10,7 +10,7 @@ public struct MapFinding: Sendable, Codable, Hashable {
     }
 
     /// The finding's kind.
-    public enum Code: String, Sendable, Codable, CaseIterable {
+    package enum Code: String, Sendable, Codable, CaseIterable {
         /// A NOT NULL target column without default that no field writes.
         case mandatoryUnmapped = "TW001"
         /// A target key column that no field writes in a direction the map syncs.
@@ -34,15 +34,15 @@ public struct MapFinding: Sendable, Codable, Hashable {
     }
 
     /// The map.
-    public var map: String
+    package var map: String
     /// The code, e.g. `TW002`.
-    public var code: Code
+    package var code: Code
     /// Blocking or a warning.
-    public var severity: Severity
+    package var severity: Severity
     /// The direction it concerns, when it concerns one.
-    public var direction: SyncDirection?
+    package var direction: SyncDirection?
     /// What is wrong, naming the table, column or transform.
-    public var message: String
+    package var message: String
     /// What to do about it.
-    public var fix: String
+    package var fix: String
 }

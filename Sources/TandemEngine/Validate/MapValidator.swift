@@ -1,5 +1,5 @@
 import GRDB
-public import TandemPluginHost
+package import TandemPluginHost
 import TandemArrow
 import TandemDocuments
 
@@ -8,9 +8,9 @@ import TandemDocuments
 /// coded findings with a fix (``MapFinding``), all of them rather than the
 /// first, so that an admin fixes a map in one round. Blocking findings keep
 /// `tandem maps run` from starting the map.
-public enum MapValidator {
+package enum MapValidator {
     /// Findings for `names` (every enabled map when nil), in map order.
-    public static func validate(_ environment: TandemEnvironment, catalog: PluginCatalog, maps names: [String]? = nil) throws -> [MapFinding] {
+    package static func validate(_ environment: TandemEnvironment, catalog: PluginCatalog, maps names: [String]? = nil) throws -> [MapFinding] {
         let sides = try environment.openSides()
         let enabled = Set(environment.config.maps.map(\.name))
         var findings: [MapFinding] = []

@@ -1,11 +1,11 @@
-public import Foundation
+package import Foundation
 
 /// A synchronous write through Tandem: rows for one table on one side,
 /// applied there and, through every map that reads the table, on the other
 /// side before the call returns; both sides commit or neither keeps it.
-public struct WriteRequest: Sendable {
+package struct WriteRequest: Sendable {
     /// What to do with each row.
-    public enum Operation: String, Codable, Sendable {
+    package enum Operation: String, Codable, Sendable {
         /// Insert, or update the row with the same key (only the columns given).
         case upsert
         /// Delete the row with the key given.
@@ -13,19 +13,19 @@ public struct WriteRequest: Sendable {
     }
 
     /// The side written first.
-    public var side: SideRole
+    package var side: SideRole
     /// A table of that side.
-    public var table: String
+    package var table: String
     /// Column → value per row.
-    public var rows: [[String: SideValue]]
+    package var rows: [[String: SideValue]]
     /// Upsert or delete.
-    public var operation: Operation
+    package var operation: Operation
 
     /// The largest value accepted, in bytes.
-    public static let maximumValueBytes = 16 << 20
+    package static let maximumValueBytes = 16 << 20
 
     /// Creates a request.
-    public init(side: SideRole, table: String, rows: [[String: SideValue]], operation: Operation = .upsert) {
+    package init(side: SideRole, table: String, rows: [[String: SideValue]], operation: Operation = .upsert) {
         self.side = side
         self.table = table
         self.rows = rows
@@ -36,7 +36,7 @@ public struct WriteRequest: Sendable {
     /// value. Strings are text, integers are integers, other numbers are reals
     /// (send decimals as strings to keep every digit), `true`/`false` are 1/0,
     /// `null` is NULL and `{"base64": "..."}` is a blob.
-    public static func parseRows(_ json: String) throws(SyncError) -> [[String: SideValue]] {
+    package static func parseRows(_ json: String) throws(SyncError) -> [[String: SideValue]] {
         let decoder = JSONDecoder()
         let data = Data(json.utf8)
         let objects: [[String: JSONValue]]
@@ -177,15 +177,15 @@ public struct WriteRequest: Sendable {
 }
 
 /// What a write-through did.
-public struct WriteResult: Codable, Sendable, Hashable {
+package struct WriteResult: Codable, Sendable, Hashable {
     /// Rows written on each side.
-    public var rows: Int
+    package var rows: Int
     /// `erp.Notes`, the side and table written first.
-    public var origin: String
+    package var origin: String
     /// The tables written on the other side, `crm.annotation`, with their maps.
-    public var targets: [String]
+    package var targets: [String]
     /// The maps that carried the rows.
-    public var maps: [String]
+    package var maps: [String]
     /// Time from the first statement to the second commit, milliseconds.
-    public var milliseconds: Double
+    package var milliseconds: Double
 }

@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+package import GRDB
 import _TandemSQLiteShims
 
 /// What Tandem puts into a side's database: a change log, a context table
@@ -9,9 +9,9 @@ import _TandemSQLiteShims
 /// Writers need nothing from Tandem: the triggers only insert into the change
 /// log, so any process and any client (the `sqlite3` CLI, Python) keeps
 /// working and is captured.
-public enum CaptureSchema {
+package enum CaptureSchema {
     /// Every object name starts with this; user tables must not.
-    public static let prefix = "_tandem_"
+    package static let prefix = "_tandem_"
 
     /// The change log. seq never goes back (AUTOINCREMENT), even after pruning empties the log.
     ///
@@ -83,7 +83,7 @@ public enum CaptureSchema {
 
     /// Installs the change log and the triggers for `tables`; idempotent.
     /// A table whose columns changed since the last install gets new triggers.
-    public static func install(_ db: Database, tables: [(name: String, key: [String])]) throws {
+    package static func install(_ db: Database, tables: [(name: String, key: [String])]) throws {
         // WAL lets the applications keep writing while Tandem reads; it is a
         // property of the file, so every client uses it from now on.
         _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
@@ -154,7 +154,7 @@ public enum CaptureSchema {
     }
 
     /// Removes every trigger and table Tandem installed.
-    public static func remove(_ db: Database) throws {
+    package static func remove(_ db: Database) throws {
         try db.inTransaction(.immediate) {
             let triggers = try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '\\_tandem\\_%' ESCAPE '\\'")
@@ -170,12 +170,12 @@ public enum CaptureSchema {
     }
 
     /// Whether the change log exists.
-    public static func isInstalled(_ db: Database) throws -> Bool {
+    package static func isInstalled(_ db: Database) throws -> Bool {
         try db.tableExists("_tandem_changes")
     }
 
     /// The tables with capture installed, with their recorded column lists.
-    public static func capturedTables(_ db: Database) throws -> [String: [String]] {
+    package static func capturedTables(_ db: Database) throws -> [String: [String]] {
         guard try db.tableExists("_tandem_capture") else { return [:] }
         var result: [String: [String]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT tbl, columns FROM _tandem_capture") {
@@ -186,7 +186,7 @@ public enum CaptureSchema {
     }
 
     /// The columns of `table`, in declaration order, with their declared types.
-    public static func columnTypes(_ db: Database, table: String) throws -> [(name: String, type: String)] {
+    package static func columnTypes(_ db: Database, table: String) throws -> [(name: String, type: String)] {
         try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [table]).map {
             ($0["name"], $0["type"])
         }
@@ -241,7 +241,7 @@ public enum CaptureSchema {
     /// Drops the capture triggers of `table` only; the change log, the
     /// checkpoints and the queue stay. Returns whether the table had any.
     /// Writes to the table are not captured until the next install.
-    public static func removeTriggers(_ db: Database, table: String) throws -> Bool {
+    package static func removeTriggers(_ db: Database, table: String) throws -> Bool {
         var found = false
         try db.inTransaction(.immediate) {
             for name in triggerNames(table: table) where try db.triggerExists(name) {
@@ -345,7 +345,7 @@ public enum CaptureSchema {
     }
 
     /// `"name"`, with embedded quotes doubled.
-    public static func identifier(_ name: String) -> String {
+    package static func identifier(_ name: String) -> String {
         // Most names have no quote: skip Foundation's search and replace.
         guard name.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + name + "\"" }
         return "\"" + SQLLiteral.doubling(UInt8(ascii: "\""), in: name) + "\""

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+package import GRDB
 import GRDBSQLite
 
 /// A prepared statement driven through SQLite's C API.
@@ -11,26 +11,26 @@ import GRDBSQLite
 /// binds ``SideValue``s and reads columns directly. The statement itself
 /// still comes from GRDB's cache, and is reset after every use so that GRDB
 /// can keep using it.
-struct RawStatement {
+package struct RawStatement {
     private let handle: OpaquePointer
     private let connection: OpaquePointer
     /// Kept for error messages only (its `sql` is computed on each call).
     private let statement: Statement
 
     /// Wraps a statement GRDB prepared on `db`.
-    init(_ statement: Statement, _ db: Database) {
+    package init(_ statement: Statement, _ db: Database) {
         handle = statement.sqliteStatement
         connection = db.sqliteConnection!
         self.statement = statement
     }
 
     /// Prepares (or takes from GRDB's cache) `sql` on `db`.
-    init(sql: String, _ db: Database) throws {
+    package init(sql: String, _ db: Database) throws {
         self.init(try db.cachedStatement(sql: sql), db)
     }
 
     /// Binds `values` to parameters 1, 2, ….
-    func bind(_ values: some Sequence<SideValue>) {
+    package func bind(_ values: some Sequence<SideValue>) {
         var index: Int32 = 1
         for value in values {
             bind(value, at: index)
@@ -39,7 +39,7 @@ struct RawStatement {
     }
 
     /// Binds one value to parameter `index` (1-based).
-    func bind(_ value: SideValue, at index: Int32) {
+    package func bind(_ value: SideValue, at index: Int32) {
         switch value {
         case .null:
             sqlite3_bind_null(handle, index)
@@ -68,13 +68,13 @@ struct RawStatement {
     }
 
     /// Binds a text to parameter `index`.
-    func bind(_ text: String, at index: Int32) {
+    package func bind(_ text: String, at index: Int32) {
         bind(.text(text), at: index)
     }
 
     /// Runs the statement to completion and resets it; returns the rows it changed.
     @discardableResult
-    func execute() throws -> Int {
+    package func execute() throws -> Int {
         defer { sqlite3_reset(handle) }
         while true {
             let code = sqlite3_step(handle)
@@ -91,14 +91,14 @@ struct RawStatement {
     /// (rather than updated) its row, which the capture triggers would record
     /// as an `I` or a `U`. An upsert's update leaves the connection's last
     /// inserted rowid alone, so a value no ordinary insert gives tells them apart.
-    func executeUpsert() throws -> (changed: Int, inserted: Bool) {
+    package func executeUpsert() throws -> (changed: Int, inserted: Bool) {
         sqlite3_set_last_insert_rowid(connection, Int64.min)
         let changed = try execute()
         return (changed, sqlite3_last_insert_rowid(connection) != Int64.min)
     }
 
     /// Steps a query: true while there is a row. Call ``reset()`` when done.
-    func step() throws -> Bool {
+    package func step() throws -> Bool {
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true
@@ -110,22 +110,22 @@ struct RawStatement {
     }
 
     /// Makes the statement ready for new arguments.
-    func reset() {
+    package func reset() {
         sqlite3_reset(handle)
     }
 
     /// Column `index` of the current row as an integer.
-    func int64(_ index: Int32) -> Int64 {
+    package func int64(_ index: Int32) -> Int64 {
         sqlite3_column_int64(handle, index)
     }
 
     /// Column `index` of the current row as a real.
-    func double(_ index: Int32) -> Double {
+    package func double(_ index: Int32) -> Double {
         sqlite3_column_double(handle, index)
     }
 
     /// Column `index` of the current row with its storage class.
-    func value(_ index: Int32) -> SideValue {
+    package func value(_ index: Int32) -> SideValue {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_INTEGER: return .integer(int64(index))
         case SQLITE_FLOAT: return .real(double(index))
@@ -139,7 +139,7 @@ struct RawStatement {
     }
 
     /// Column `index` of the current row as text, nil when NULL.
-    func text(_ index: Int32) -> String? {
+    package func text(_ index: Int32) -> String? {
         guard let bytes = sqlite3_column_text(handle, index) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, index))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
@@ -148,7 +148,7 @@ struct RawStatement {
     /// Column `index` of the current row as a change-log literal list (`key`,
     /// `row`), nil when NULL: read as bytes, so that text that is not valid
     /// UTF-8 is kept as `TX'..'` instead of being repaired (``SQLLiteral/normalized(_:)``).
-    func literals(_ index: Int32) -> String? {
+    package func literals(_ index: Int32) -> String? {
         guard let bytes = sqlite3_column_text(handle, index) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, index))
         return SQLLiteral.normalized(UnsafeBufferPointer(start: bytes, count: count))

@@ -13,11 +13,11 @@ import Foundation
 /// differ in such bytes stay two keys and nothing is repaired to U+FFFD.
 /// A `TX` literal parses to its text when the bytes are valid UTF-8 (NULs
 /// included); otherwise parsing refuses it (``SyncError/Code/invalidText``).
-public enum SQLLiteral {
+package enum SQLLiteral {
     /// Parses a comma-separated list of `quote()` literals. `names`, when
     /// given, names the list's columns in an error about text that is not
     /// valid UTF-8.
-    public static func parseList(_ text: String, names: [String] = []) throws(SyncError) -> [SideValue] {
+    package static func parseList(_ text: String, names: [String] = []) throws(SyncError) -> [SideValue] {
         // Parsing works on the contiguous UTF-8 bytes: every change of every
         // batch goes through here.
         var copy = text
@@ -135,7 +135,7 @@ public enum SQLLiteral {
     /// The literals of a list as they are written, without decoding them: what
     /// `tandem errors show` and `tandem conflicts show` print per column, also
     /// for a `TX'..'` literal that is not valid UTF-8 (which ``parseList(_:names:)`` refuses).
-    public static func split(_ text: String) -> [String]? {
+    package static func split(_ text: String) -> [String]? {
         let bytes = Array(text.utf8)
         let quote = UInt8(ascii: "'")
         var result: [String] = []
@@ -174,7 +174,7 @@ public enum SQLLiteral {
 
     /// The literal SQLite's `quote()` would print for `value`, for values
     /// that are keys (integers, text, blobs, null).
-    public static func quote(_ value: SideValue) -> String {
+    package static func quote(_ value: SideValue) -> String {
         switch value {
         case .null: return "NULL"
         case .integer(let integer): return String(integer)
@@ -211,14 +211,14 @@ public enum SQLLiteral {
     }
 
     /// `quote()` literals of `values`, comma-separated, as the triggers write keys.
-    public static func quoteList(_ values: [SideValue]) -> String {
+    package static func quoteList(_ values: [SideValue]) -> String {
         values.map(quote).joined(separator: ",")
     }
 
     /// The position of the first byte of `bytes` that is not part of a valid
     /// UTF-8 sequence (overlong forms, surrogates and code points above
     /// U+10FFFF are invalid, as Swift, Arrow and PostgreSQL see them), or nil.
-    public static func firstInvalidUTF8(_ bytes: some Collection<UInt8>) -> Int? {
+    package static func firstInvalidUTF8(_ bytes: some Collection<UInt8>) -> Int? {
         let bytes = Array(bytes)
         var index = 0
         while index < bytes.count {

@@ -1,19 +1,19 @@
 import Foundation
-public import GRDB
+package import GRDB
 
 /// One side's SQLite database, as Tandem uses it: a single connection that
 /// reads the change log and applies the other side's changes.
-public final class SideDatabase: Sendable {
+package final class SideDatabase: Sendable {
     /// Which side.
-    public let role: SideRole
+    package let role: SideRole
     /// The database file.
-    public let path: String
+    package let path: String
     /// The connection.
-    public let queue: DatabaseQueue
+    package let queue: DatabaseQueue
 
     /// Opens the database at `path`; `create` allows a new file.
     /// `busyTimeout`: how long to wait for another writer's transaction.
-    public init(role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30) throws {
+    package init(role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30) throws {
         guard create || FileManager.default.fileExists(atPath: path) else {
             throw SyncError(.database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
         }

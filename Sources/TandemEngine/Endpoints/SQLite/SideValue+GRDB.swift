@@ -1,5 +1,5 @@
-public import Foundation
-public import GRDB
+package import Foundation
+package import GRDB
 
 /// The SQLite endpoint's bridge between the engine's values and GRDB's:
 /// ``SideValue``'s cases are SQLite's storage classes, one for one, so the
@@ -7,7 +7,7 @@ public import GRDB
 /// the state database should need it.
 extension SideValue: DatabaseValueConvertible {
     /// The GRDB value of the same storage class.
-    public var databaseValue: DatabaseValue {
+    package var databaseValue: DatabaseValue {
         switch self {
         case .null: .null
         case .integer(let integer): integer.databaseValue
@@ -18,10 +18,10 @@ extension SideValue: DatabaseValueConvertible {
     }
 
     /// The value of a GRDB value, of the same storage class (never nil).
-    public static func fromDatabaseValue(_ value: DatabaseValue) -> SideValue? { SideValue(value) }
+    package static func fromDatabaseValue(_ value: DatabaseValue) -> SideValue? { SideValue(value) }
 
     /// The value of a GRDB value, of the same storage class.
-    public init(_ value: DatabaseValue) {
+    package init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null
         case .int64(let integer): self = .integer(integer)

@@ -1,37 +1,38 @@
 import Foundation
+package import TandemEngine
 import GRDB
-public import TandemPluginHost
+package import TandemPluginHost
 
 /// The write-through benchmark behind `tandem bench write`: the same rows
 /// written (a) directly, one transaction on the ERP side then one on the CRM
 /// side, by the benchmark itself, and (b) through ``SyncEngine/write(_:)``,
 /// which writes both sides and maps the rows; map `sample.notes`.
-public struct WriteBenchmark {
+package struct WriteBenchmark {
     /// Results, for the CLI to print.
-    public struct Report: Codable, Sendable {
+    package struct Report: Codable, Sendable {
         /// Writes per variant, and rows per write.
-        public var writes: Int
-        public var rowsPerWrite: Int
+        package var writes: Int
+        package var rowsPerWrite: Int
         /// Milliseconds per write, direct on both sides: mean, p50, p99.
-        public var directMean: Double
-        public var directP50: Double
-        public var directP99: Double
+        package var directMean: Double
+        package var directP50: Double
+        package var directP99: Double
         /// Milliseconds per write through Tandem: mean, p50, p99.
-        public var throughMean: Double
-        public var throughP50: Double
-        public var throughP99: Double
+        package var throughMean: Double
+        package var throughP50: Double
+        package var throughP99: Double
     }
 
     /// Writes per variant.
-    public var writes = 2000
+    package var writes = 2000
     /// Rows per write.
-    public var rowsPerWrite = 1
+    package var rowsPerWrite = 1
 
     /// Creates a benchmark with the default sizes.
-    public init() {}
+    package init() {}
 
     /// Runs both variants in fresh environments under `directory`.
-    public func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
+    package func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
         progress("direct: \(writes) writes of \(rowsPerWrite) row(s), ERP then CRM, each side its own transaction")
         let plain = try TandemEnvironment.create(at: directory + "/direct", maps: ["sample.notes"], catalog: catalog)
         let erp = try SideDatabase(role: .erp, path: plain.path("erp.sqlite"))

@@ -1,6 +1,7 @@
 import Foundation
+package import TandemEngine
 import GRDB
-public import TandemPluginHost
+package import TandemPluginHost
 
 /// The initial-sync benchmark behind `tandem bench initial`: `rows` rows in
 /// the ERP side's `Notes` (map `sample.notes`) or `CustCustomerV3Entity`
@@ -10,29 +11,29 @@ public import TandemPluginHost
 /// triggers): the physical limit. Initial sync runs twice, in fresh
 /// environments: on the bulk path the map takes, and forced down the row
 /// path (what maps with plugin transforms take).
-public struct InitialSyncBenchmark {
+package struct InitialSyncBenchmark {
     /// Results, for the CLI to print.
-    public struct Report: Codable, Sendable {
+    package struct Report: Codable, Sendable {
         /// Rows copied.
-        public var rows: Int
+        package var rows: Int
         /// Raw copy, rows/s.
-        public var rawRate: Double
+        package var rawRate: Double
         /// Initial sync, rows/s.
-        public var initialRate: Double
+        package var initialRate: Double
         /// The path initial sync took.
-        public var initialPath: String
+        package var initialPath: String
         /// Initial sync forced down the row path, rows/s (nil: not measured).
-        public var rowRate: Double?
+        package var rowRate: Double?
         /// Peak resident memory of this process after the raw copy, MiB.
-        public var rawPeakMiB: Double
+        package var rawPeakMiB: Double
         /// Peak resident memory after initial sync on its own path, MiB.
-        public var initialPeakMiB: Double
+        package var initialPeakMiB: Double
         /// Peak resident memory after the row path (nil: not measured), MiB.
-        public var rowPeakMiB: Double?
+        package var rowPeakMiB: Double?
     }
 
     /// What is copied.
-    public enum Table: String, Sendable, CaseIterable {
+    package enum Table: String, Sendable, CaseIterable {
         /// `sample.notes`: an id and a text.
         case notes
         /// The standard `customers-accounts` map: customers with a company, group, currency, party type
@@ -41,16 +42,16 @@ public struct InitialSyncBenchmark {
     }
 
     /// What is copied.
-    public var table = Table.notes
+    package var table = Table.notes
     /// Rows to copy.
-    public var rows = 1_000_000
+    package var rows = 1_000_000
     /// Whether to measure the row path too.
-    public var rowPath = true
+    package var rowPath = true
     /// Rows per chunk (nil: each path's default).
-    public var chunk: Int?
+    package var chunk: Int?
 
     /// Creates a benchmark with the default size.
-    public init() {}
+    package init() {}
 
     /// The maps an environment needs for `table`, the one measured last.
     private var maps: [String] {
@@ -120,7 +121,7 @@ public struct InitialSyncBenchmark {
     }
 
     /// Runs both phases in fresh environments under `directory`.
-    public func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
+    package func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
         let measured = maps.last!
         let targetTable = table == .notes ? "annotation" : "account"
         progress("raw copy: \(rows) rows, ATTACH + INSERT … SELECT into a CRM side without capture")

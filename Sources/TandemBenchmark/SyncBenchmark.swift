@@ -1,6 +1,7 @@
 import Foundation
+package import TandemEngine
 import GRDB
-public import TandemPluginHost
+package import TandemPluginHost
 
 /// The captured-path benchmark behind `tandem bench sync`: a writer commits
 /// to the ERP side's `Notes` table (map `sample.notes`, narrow rows) while
@@ -10,74 +11,74 @@ public import TandemPluginHost
 /// Measured in the same run, as the physical limit: the rate at which the
 /// writer alone commits to a database with the same capture triggers and no
 /// engine running.
-public struct SyncBenchmark {
+package struct SyncBenchmark {
     /// Results, for the CLI to print.
-    public struct Report: Codable, Sendable {
+    package struct Report: Codable, Sendable {
         /// Fixed-rate phase: target rate, changes sent.
-        public var fixedRate: Int
-        public var fixedRateChanges: Int
+        package var fixedRate: Int
+        package var fixedRateChanges: Int
         /// Latency percentiles in milliseconds.
-        public var latencyP50: Double
-        public var latencyP99: Double
-        public var latencyMax: Double
+        package var latencyP50: Double
+        package var latencyP99: Double
+        package var latencyMax: Double
         /// Writer alone, one row per commit, changes/s.
-        public var writerAloneSingle: Double
+        package var writerAloneSingle: Double
         /// Writer alone, `rowsPerCommit` rows per commit, changes/s.
-        public var writerAloneBatched: Double
+        package var writerAloneBatched: Double
         /// Rows per commit in the batched phases.
-        public var rowsPerCommit: Int
+        package var rowsPerCommit: Int
         /// Drain phase: a backlog written with the engine stopped, then applied, changes/s.
-        public var drainChanges: Int
-        public var drainRate: Double
+        package var drainChanges: Int
+        package var drainRate: Double
         /// Drain again in a fresh environment where the CRM side refuses 1 % of the rows
         /// (a validation trigger): those are parked, the rest applied, changes/s.
-        public var drainPoisonedRate: Double
+        package var drainPoisonedRate: Double
         /// Changes parked as errors in that phase.
-        public var drainPoisonedParked: Int
+        package var drainPoisonedParked: Int
         /// Paced phase: the writer at `pacedRate` changes/s (`rowsPerCommit` per commit) for `pacedSeconds`.
-        public var pacedRate: Int
-        public var pacedChanges: Int
+        package var pacedRate: Int
+        package var pacedChanges: Int
         /// The rate the writer reached in the paced phase (below `pacedRate` when it could not keep the pace), changes/s.
-        public var pacedWriterRate: Double
+        package var pacedWriterRate: Double
         /// Engine rate in the paced phase, from the first commit to the last change applied, changes/s.
-        public var pacedApplyRate: Double
+        package var pacedApplyRate: Double
         /// Largest number of changes the engine was behind during the paced phase.
-        public var pacedMaxLag: Int
+        package var pacedMaxLag: Int
         /// Latency percentiles during the paced phase, milliseconds.
-        public var pacedLatencyP50: Double
-        public var pacedLatencyP99: Double
-        public var pacedLatencyMax: Double
+        package var pacedLatencyP50: Double
+        package var pacedLatencyP99: Double
+        package var pacedLatencyMax: Double
         /// Flood phase: changes written as fast as the writer can while the engine runs.
-        public var floodChanges: Int
+        package var floodChanges: Int
         /// Writer rate during the flood (sharing the machine with the engine), changes/s.
-        public var floodWriterRate: Double
+        package var floodWriterRate: Double
         /// Engine rate from the first commit to the last change applied, changes/s.
-        public var floodApplyRate: Double
+        package var floodApplyRate: Double
         /// Largest number of changes the engine was behind during the flood.
-        public var floodMaxLag: Int
+        package var floodMaxLag: Int
         /// Latency percentiles during the flood, milliseconds.
-        public var floodLatencyP50: Double
-        public var floodLatencyP99: Double
+        package var floodLatencyP50: Double
+        package var floodLatencyP99: Double
     }
 
     /// Target rate of the fixed-rate phase (changes/s).
-    public var rate = 1000
+    package var rate = 1000
     /// Length of the fixed-rate phase.
-    public var seconds = 5.0
+    package var seconds = 5.0
     /// Changes in the flood phase and in the writer-alone phases.
-    public var floodChanges = 200_000
+    package var floodChanges = 200_000
     /// Rows per commit in the batched phases.
-    public var rowsPerCommit = 100
+    package var rowsPerCommit = 100
     /// Writer rate of the paced phase; 0 picks 80 % of the measured drain rate.
-    public var pacedRate = 0
+    package var pacedRate = 0
     /// Length of the paced phase.
-    public var pacedSeconds = 10.0
+    package var pacedSeconds = 10.0
 
     /// Creates a benchmark with the default sizes.
-    public init() {}
+    package init() {}
 
     /// Runs every phase in a fresh environment under `directory`.
-    public func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
+    package func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Writer alone: a copy of the ERP side with capture and no engine.
         progress("writer alone: \(floodChanges) changes into a captured table, no engine")

@@ -1,4 +1,5 @@
 import Foundation
+package import TandemEngine
 import GRDB
 
 /// Realistic sample data for the standard maps, written the way the
@@ -10,18 +11,18 @@ import GRDB
 /// in several scripts. Most rows go to the ERP side (the master); the CRM
 /// side gets a few accounts of its own and a few that differ, so that
 /// initial sync has something to settle both ways.
-public struct DemoData {
+package struct DemoData {
     /// How much to write.
-    public struct Size: Sendable {
+    package struct Size: Sendable {
         /// Customers (about 70 % organisations); parties, addresses and contacts scale with them.
-        public var customers: Int
+        package var customers: Int
         /// Vendors.
-        public var vendors: Int
+        package var vendors: Int
         /// Released products (per company, split evenly).
-        public var products: Int
+        package var products: Int
 
         /// `customers` customers, a fifth as many vendors and a quarter as many products.
-        public init(customers: Int) {
+        package init(customers: Int) {
             self.customers = customers
             vendors = max(customers / 5, 10)
             products = max(customers / 4, 20)
@@ -56,7 +57,7 @@ public struct DemoData {
     ]
 
     /// Writes the data; returns rows written per table.
-    public static func seed(_ environment: TandemEnvironment, size: Size, log: (String) -> Void) throws -> [String: Int] {
+    package static func seed(_ environment: TandemEnvironment, size: Size, log: (String) -> Void) throws -> [String: Int] {
         let sides = try environment.openSides()
         let erp = sides[.erp]!.queue
         let crm = sides[.crm]!.queue

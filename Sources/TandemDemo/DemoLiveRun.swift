@@ -1,8 +1,9 @@
 import Foundation
+package import TandemEngine
 import GRDB
 import Logging
 import Synchronization
-public import TandemPluginHost
+package import TandemPluginHost
 
 /// The live part of `tandem demo`: the engine runs on a thread of its own
 /// while two application threads write both sides for a few seconds, with
@@ -12,45 +13,45 @@ public import TandemPluginHost
 /// CRM side of the one-way product map, and a new party with three
 /// addresses (one of them future-dated) and two roles. Then it waits until
 /// the queues are empty, stops the engine and checks every map row by row.
-public final class DemoLiveRun: @unchecked Sendable {
+package final class DemoLiveRun: @unchecked Sendable {
     // Unchecked: the engine is used by its thread only, between start and stop.
 
     /// What happened, for the summary.
-    public struct Report: Sendable, Encodable {
+    package struct Report: Sendable, Encodable {
         /// Seconds of simulated application writes.
-        public var seconds: Double
+        package var seconds: Double
         /// Changes the two application threads committed, per side.
-        public var written: [String: Int]
+        package var written: [String: Int]
         /// Commit-to-commit latency of applied changes, milliseconds (changes committed while a map was paused left out).
-        public var latencyP50: Double
-        public var latencyP95: Double
-        public var latencyP99: Double
-        public var latencyMax: Double
+        package var latencyP50: Double
+        package var latencyP95: Double
+        package var latencyP99: Double
+        package var latencyMax: Double
         /// How many applied changes the percentiles cover.
-        public var measured: Int
+        package var measured: Int
         /// Whether the queues were empty before the deadline.
-        public var drained: Bool
+        package var drained: Bool
         /// Each map's row-by-row check.
-        public var comparisons: [SyncEngine.MapComparison]
+        package var comparisons: [SyncEngine.MapComparison]
         /// Conflicts and parked errors, per side's list.
-        public var conflicts: Int
-        public var errors: Int
+        package var conflicts: Int
+        package var errors: Int
         /// What was staged, in order, for the summary.
-        public var events: [String]
+        package var events: [String]
         /// The maps and keys of the bad rows the demo staged on purpose: they
         /// wait in the error list, and the summary says so rather than "not in step".
-        public var stagedErrors: [String: [String]]
+        package var stagedErrors: [String: [String]]
 
         /// Whether `comparison` differs only by the staged bad rows (and the
         /// error list holds nothing else).
-        public func differsOnlyAsStaged(_ comparison: SyncEngine.MapComparison) -> Bool {
+        package func differsOnlyAsStaged(_ comparison: SyncEngine.MapComparison) -> Bool {
             let staged = stagedErrors[comparison.map]?.count ?? 0
             return staged > 0 && comparison.differing == 0 && comparison.missing == 0 && comparison.onlyTarget == 0
                 && comparison.unmappable == staged && errors == stagedErrors.values.map(\.count).reduce(0, +)
         }
 
         /// In step, apart from what the demo staged on purpose.
-        public var asExpected: Bool {
+        package var asExpected: Bool {
             drained && comparisons.allSatisfy { $0.inStep || differsOnlyAsStaged($0) }
         }
     }
@@ -64,7 +65,7 @@ public final class DemoLiveRun: @unchecked Sendable {
     private let log: @Sendable (String) -> Void
 
     /// Prepares the engine for `environment` (its maps must be running).
-    public init(environment: TandemEnvironment, catalog: PluginCatalog, log: @escaping @Sendable (String) -> Void) throws {
+    package init(environment: TandemEnvironment, catalog: PluginCatalog, log: @escaping @Sendable (String) -> Void) throws {
         self.environment = environment
         self.catalog = catalog
         self.log = log
@@ -74,7 +75,7 @@ public final class DemoLiveRun: @unchecked Sendable {
     }
 
     /// Runs the engine and the applications for `seconds`, then checks.
-    public func run(seconds: Double) throws -> Report {
+    package func run(seconds: Double) throws -> Report {
         let appliedLog = applied
         engine.observer = { direction, seqs, instant in
             appliedLog.times.withLock { times in for seq in seqs { times[direction, default: [:]][seq] = instant } }

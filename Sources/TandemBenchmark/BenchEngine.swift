@@ -1,4 +1,5 @@
 import Foundation
+package import TandemEngine
 import Logging
 import Synchronization
 import TandemPluginHost
