@@ -56,6 +56,37 @@ protocol SideEndpoint: AnyObject {
     /// The open conflicts between this side's edits and changes from `source`.
     func openConflicts(source: SideRole) throws -> [(id: Int64, map: String, key: String)]
 
+    // MARK: Operator actions (errors retry|discard, conflicts resolve)
+
+    /// The parked change `id`, nil when there is none (applied or discarded).
+    func parkedChange(id: Int64) throws -> StoredParkedChange?
+    /// The parked changes an operator can act on (not those behind another
+    /// change of their key, nor those waiting for a conflict), of `map` or all.
+    func parkedErrors(map: String?) throws -> [StoredParkedChange]
+    /// Removes the parked change `id`.
+    func deleteParked(id: Int64) throws
+    /// Removes every parked change of `map` from `source` with `key` and
+    /// returns them, oldest first.
+    func discardParked(map: String, source: SideRole, key: String) throws -> [StoredParkedChange]
+    /// Turns the parked change `id` into an error that an operator's retry takes.
+    func markParkedError(id: Int64) throws
+    /// The conflict `id`, nil when there is none.
+    func conflict(id: Int64) throws -> StoredConflict?
+    /// The open conflict that parked change `parkedID` waits for.
+    func openConflict(parkedID: Int64) throws -> Int64?
+    /// Records the decision of conflict `id`.
+    func closeConflict(id: Int64, winner: String, outcome: String, by actor: String) throws
+    /// Marks this side's captured edits of `key` in `table` as superseded
+    /// (`note`): they lost, and never travel.
+    func supersedeEdits(table: String, key: String, note: String) throws
+    /// Writes an operator's merged resolution: the incoming `values` of
+    /// `columns` over this side's row, as Tandem's write of `origin`, then
+    /// removes the parked change `parkedID`; false when the row is gone.
+    func writeMergedResolution(
+        _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, origin: String, note: String,
+        parkedID: Int64
+    ) throws -> Bool
+
     /// Applies `items` in one transaction: `body` writes them through the
     /// ``TargetTransaction``, then `checkpoints` are stored, and all of it
     /// commits together or not at all (exactly once). `fastPath`: a live
@@ -65,6 +96,26 @@ protocol SideEndpoint: AnyObject {
         _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T
+}
+
+/// A parked change as a side keeps it, with its id there.
+struct StoredParkedChange {
+    /// Its number in the side's queue.
+    let id: Int64
+    /// The change and why it waits.
+    let parked: ParkedChange
+}
+
+/// A conflict as a side keeps it, with its id there.
+struct StoredConflict {
+    /// Its number in the side's list.
+    let id: Int64
+    /// Both versions and the decision.
+    let record: ConflictRecord
+    /// The parked incoming change that waits for the decision, if any.
+    let parkedID: Int64?
+    /// Who decided, once decided.
+    let resolvedBy: String?
 }
 
 /// Which checkpoint: the changes of `source` applied by `map`.

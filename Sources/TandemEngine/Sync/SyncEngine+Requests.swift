@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Operator requests (`tandem errors retry|discard`, `tandem conflicts
 /// resolve`, `tandem write`): queued in the state database by the CLI and
@@ -26,9 +25,7 @@ extension SyncEngine {
 
     /// The open conflict that parked `entry`, as an ID.
     private func conflictOf(_ entry: NamedEntry) throws -> String? {
-        try sides[entry.id.side]!.queue.read { db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM _tandem_conflicts WHERE parked_id = ? AND status = 'open'", arguments: [entry.id.number])
-        }.map { ErrorID(side: entry.id.side, number: $0).description }
+        try endpoint(entry.id.side).openConflict(parkedID: entry.id.number).map { ErrorID(side: entry.id.side, number: $0).description }
     }
 
     /// Decides open conflict `id`: `take` is the side whose version the row
@@ -36,17 +33,17 @@ extension SyncEngine {
     /// side's, when they changed different columns).
     private func resolveConflict(_ id: ErrorID, take: String, actor: String) throws -> OperatorRequest.Result {
         let side = id.side
-        guard let record = try sides[side]!.queue.read({ db in
-            try Row.fetchOne(db, sql: "SELECT * FROM _tandem_conflicts WHERE id = ?", arguments: [id.number])
-        }) else {
+        let sideEndpoint = endpoint(side)
+        guard let stored = try sideEndpoint.conflict(id: id.number) else {
             throw SyncError(.state, "there is no conflict \(id); `tandem conflicts list --open` shows the ones waiting")
         }
-        let map: String = record["map"]
-        guard (record["status"] as String) == "open" else {
+        let record = stored.record
+        let map = record.map
+        guard record.status == "open" else {
             throw SyncError(
-                .state, "conflict \(id) is not open: \(record["outcome"] as String? ?? "decided")\((record["resolved_by"] as String?).map { " (by \($0))" } ?? "")")
+                .state, "conflict \(id) is not open: \(record.outcome.isEmpty ? "decided" : record.outcome)\(stored.resolvedBy.map { " (by \($0))" } ?? "")")
         }
-        guard let source = SideRole(rawValue: record["source"]), let plan = plans[map]?[SyncDirection(from: source)] else {
+        guard let source = SideRole(rawValue: record.source), let plan = plans[map]?[SyncDirection(from: source)] else {
             throw SyncError(.state, "conflict \(id) names map \(map), which is not enabled here")
         }
         guard states[map]?.isActive == true else {
@@ -54,38 +51,26 @@ extension SyncEngine {
             throw SyncError(.state, "map \(map) is \(state.rawValue); `tandem maps \(state == .paused ? "resume" : "run") \(map)` first")
         }
         let direction = plan.direction
-        let key: String = record["key"]
-        let incoming = try sides[side]!.queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT key, seq, op, row, at, changed, id FROM _tandem_parked WHERE id = ?", arguments: [record["parked_id"] as Int64?])
-        }
-        let sourceKey: String? = incoming?[0]
+        let key = record.key
+        let incoming = try stored.parkedID.flatMap { try sideEndpoint.parkedChange(id: $0) }
+        let sourceKey = incoming?.parked.change.key
         /// Drops parked changes of `map` coming from `from` with `parkedKey`, logging each.
         func drop(from: SideRole, parkedKey: String?, because: String) throws {
             guard let parkedKey else { return }
             let target = from.other
-            let dropped = try sides[target]!.queue.write { db -> [Row] in
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT id, seq, op, row FROM _tandem_parked WHERE map = ? AND source = ? AND key = ? ORDER BY seq, id",
-                    arguments: [map, from.rawValue, parkedKey])
-                try db.execute(
-                    sql: "DELETE FROM _tandem_parked WHERE map = ? AND source = ? AND key = ?", arguments: [map, from.rawValue, parkedKey])
-                return rows
-            }
+            let dropped = try endpoint(target).discardParked(map: map, source: from, key: parkedKey)
             var outcome = ApplyOutcome()
-            for row in dropped {
+            for entry in dropped {
+                let change = entry.parked.change
                 outcome.unparked.append((map, parkedKey))
                 try state.log(
                     actor: actor, map: map, event: "parked change discarded",
-                    details: "\(ErrorID(side: target, number: row[0])): change \(from):\(row[1] as Int64) (\(row[2] as String), key \(parkedKey)), row \(row[3] as String? ?? "NULL"); \(because)")
+                    details: "\(ErrorID(side: target, number: entry.id)): change \(from):\(change.seq) (\(change.operation.rawValue), key \(parkedKey)), row \(change.row ?? "NULL"); \(because)")
             }
             commit(outcome, direction: SyncDirection(from: from))
         }
         func close(winner: String, outcome text: String) throws {
-            try sides[side]!.queue.write { db in
-                try db.execute(
-                    sql: "UPDATE _tandem_conflicts SET status = 'resolved', winner = ?, outcome = ?, resolved_at = ?, resolved_by = ? WHERE id = ?",
-                    arguments: [winner, text, StateStore.now, actor, id.number])
-            }
+            try sideEndpoint.closeConflict(id: id.number, winner: winner, outcome: text, by: actor)
             openConflicts[map]?[side]?[key] = nil
             try state.log(actor: actor, map: map, event: "conflict resolved", details: "\(id): \(text)")
         }
@@ -93,15 +78,11 @@ extension SyncEngine {
         switch take {
         case source.rawValue:
             // The incoming change wins: the other side's edits of the key lose.
-            try sides[side]!.queue.write { db in
-                try CaptureSchema.supersede(table: plan.targetTable, key: key, note: "superseded by the resolution of \(id)", db)
-            }
+            try sideEndpoint.supersedeEdits(table: plan.targetTable, key: key, note: "superseded by the resolution of \(id)")
             try drop(from: side, parkedKey: key, because: "it lost conflict \(id), resolved by \(actor) for \(source)")
             try close(winner: source.rawValue, outcome: "\(source) wins: taken by \(actor)")
-            if let sourceKey {
-                try sides[side]!.queue.write { db in
-                    try db.execute(sql: "UPDATE _tandem_parked SET kind = 'error' WHERE id = ?", arguments: [incoming?[6] as Int64?])
-                }
+            if let sourceKey, let incoming {
+                try sideEndpoint.markParkedError(id: incoming.id)
                 try retryParked(map: map, direction: direction, scope: .keys([sourceKey]))
             }
         case side.rawValue:
@@ -110,8 +91,8 @@ extension SyncEngine {
             try close(winner: side.rawValue, outcome: "\(side) wins: taken by \(actor)")
             try retryParked(map: map, direction: SyncDirection(from: side), scope: .keys([key]))
         case "merged":
-            let sourceColumns = (record["source_changed"] as String?).map { Set($0.split(separator: ",").map(String.init)) }
-            let targetColumns = (record["target_changed"] as String?).map { Set($0.split(separator: ",").map(String.init)) }
+            let sourceColumns = record.sourceChanged.map { Set($0.split(separator: ",").map(String.init)) }
+            let targetColumns = record.targetChanged.map { Set($0.split(separator: ",").map(String.init)) }
             guard let sourceColumns, let targetColumns, let incoming else {
                 throw SyncError(.state, "conflict \(id) cannot be merged: one side inserted or deleted the row; take erp or crm")
             }
@@ -120,21 +101,15 @@ extension SyncEngine {
                 throw SyncError(
                     .state, "conflict \(id) cannot be merged: both sides changed \(overlap.sorted().joined(separator: ", ")); take erp or crm")
             }
-            let change = Change(
-                seq: incoming[1], table: plan.sourceTable, operation: Change.Operation(rawValue: incoming[2]) ?? .update, key: incoming[0],
-                row: incoming[3], at: incoming[4], origin: nil, changed: incoming[5])
+            var change = incoming.parked.change
+            change.table = plan.sourceTable
             guard case .success(let values)? = prepare([(plan, change, nil)]).first?.mapped else {
                 throw SyncError(.state, "conflict \(id): the incoming change no longer maps; take erp or crm")
             }
-            let local = LocalEdits(seq: record["target_seq"], key: key, row: nil, at: 0, columns: targetColumns)
-            let merged = try sides[side]!.queue.write { db -> Bool in
-                try CaptureSchema.setContext("\(source):\(change.seq) merged", db)
-                let merged = try SQLiteTargetTransaction.writeMerged(
-                    plan, values: values, columns: sourceColumns, local: local, note: "superseded by the merged resolution of \(id)", db)
-                try CaptureSchema.clearContext(db)
-                if merged { try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [incoming[6] as Int64]) }
-                return merged
-            }
+            let local = LocalEdits(seq: record.targetSeq, key: key, row: nil, at: 0, columns: targetColumns)
+            let merged = try sideEndpoint.writeMergedResolution(
+                plan, values: values, columns: sourceColumns, local: local, origin: "\(source):\(change.seq) merged",
+                note: "superseded by the merged resolution of \(id)", parkedID: incoming.id)
             guard merged else { throw SyncError(.state, "conflict \(id) cannot be merged: the row is gone from the \(side) side; take erp or crm") }
             var outcome = ApplyOutcome()
             outcome.unparked = [(map, change.key)]
@@ -197,22 +172,20 @@ extension SyncEngine {
         }
         var results: [OperatorRequest.Result] = []
         var entries: [NamedEntry] = []
-        func fetch(_ side: SideRole, _ condition: String, _ arguments: StatementArguments) throws -> [NamedEntry] {
-            try sides[side]!.queue.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT id, map, source, key, seq, op, row, reason, kind FROM _tandem_parked WHERE \(condition) ORDER BY seq, id",
-                    arguments: arguments
-                ).map { row in
-                    NamedEntry(
-                        id: ErrorID(side: side, number: row[0]), map: row[1], direction: SyncDirection(from: SideRole(rawValue: row[2]) ?? side.other),
-                        key: row[3], seq: row[4], operation: row[5], row: row[6], reason: row[7], kind: row[8])
-                }
-            }
+        func named(_ side: SideRole, _ stored: StoredParkedChange) -> NamedEntry {
+            let parked = stored.parked
+            return NamedEntry(
+                id: ErrorID(side: side, number: stored.id), map: parked.map,
+                direction: SyncDirection(from: SideRole(rawValue: parked.source) ?? side.other), key: parked.change.key,
+                seq: parked.change.seq, operation: parked.change.operation.rawValue, row: parked.change.row, reason: parked.reason,
+                kind: parked.kind)
+        }
+        func fetch(_ id: ErrorID) throws -> NamedEntry? {
+            try endpoint(id.side).parkedChange(id: id.number).map { named(id.side, $0) }
         }
         if request.all {
             for side in SideRole.allCases {
-                let errors = "kind NOT IN ('behind', 'conflict')"
-                entries += try request.map.map { try fetch(side, "\(errors) AND map = ?", [$0]) } ?? fetch(side, errors, [])
+                entries += try endpoint(side).parkedErrors(map: request.map).map { named(side, $0) }
             }
             if entries.isEmpty {
                 return [OperatorRequest.Result(id: "*", outcome: "refused", detail: "no parked changes\(request.map.map { " of map \($0)" } ?? "")")]
@@ -221,7 +194,7 @@ extension SyncEngine {
             for text in request.ids {
                 do {
                     let id = try ErrorID(parsing: text)
-                    guard let entry = try fetch(id.side, "id = ?", [id.number]).first else {
+                    guard let entry = try fetch(id) else {
                         throw SyncError(.state, "there is no parked change \(id) (applied or discarded already?); `tandem errors list` shows the current ones")
                     }
                     entries.append(entry)
@@ -254,9 +227,7 @@ extension SyncEngine {
 
         if request.action == .discard {
             for entry in entries {
-                try sides[entry.direction.target]!.queue.write { db in
-                    try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [entry.id.number])
-                }
+                try endpoint(entry.direction.target).deleteParked(id: entry.id.number)
                 var outcome = ApplyOutcome()
                 outcome.unparked = [(entry.map, entry.key)]
                 commit(outcome, direction: entry.direction)
@@ -276,7 +247,7 @@ extension SyncEngine {
         }
         if request.action == .retry {
             for entry in entries {
-                if let still = try fetch(entry.id.side, "id = ?", [entry.id.number]).first {
+                if let still = try fetch(entry.id) {
                     results.append(OperatorRequest.Result(id: entry.id.description, outcome: "failed", detail: still.reason))
                 } else if let by = superseded[entry.seq] {
                     results.append(

@@ -112,6 +112,107 @@ extension SideDatabase: SideEndpoint {
         }
     }
 
+    // MARK: Operator actions
+
+    private static let parkedColumns = "id, map, source, seq, tbl, op, key, row, at, changed, kind, reason, error_class"
+
+    private static func parked(_ row: Row) -> StoredParkedChange {
+        StoredParkedChange(
+            id: row[0],
+            parked: ParkedChange(
+                map: row[1], source: row[2],
+                change: Change(
+                    seq: row[3], table: row[4], operation: Change.Operation(rawValue: row[5]) ?? .update, key: row[6],
+                    row: row[7], at: row[8], origin: nil, changed: row[9]),
+                kind: row[10], reason: row[11], errorClass: ErrorClass(rawValue: row[12]) ?? .application))
+    }
+
+    func parkedChange(id: Int64) throws -> StoredParkedChange? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.parkedColumns) FROM _tandem_parked WHERE id = ?", arguments: [id]).map(Self.parked)
+        }
+    }
+
+    func parkedErrors(map: String?) throws -> [StoredParkedChange] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.parkedColumns) FROM _tandem_parked
+                    WHERE kind NOT IN ('behind', 'conflict') AND (?1 IS NULL OR map = ?1) ORDER BY seq, id
+                    """,
+                arguments: [map]
+            ).map(Self.parked)
+        }
+    }
+
+    func deleteParked(id: Int64) throws {
+        try queue.write { db in try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [id]) }
+    }
+
+    func discardParked(map: String, source: SideRole, key: String) throws -> [StoredParkedChange] {
+        try queue.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.parkedColumns) FROM _tandem_parked WHERE map = ? AND source = ? AND key = ? ORDER BY seq, id",
+                arguments: [map, source.rawValue, key])
+            try db.execute(
+                sql: "DELETE FROM _tandem_parked WHERE map = ? AND source = ? AND key = ?", arguments: [map, source.rawValue, key])
+            return rows.map(Self.parked)
+        }
+    }
+
+    func markParkedError(id: Int64) throws {
+        try queue.write { db in try db.execute(sql: "UPDATE _tandem_parked SET kind = 'error' WHERE id = ?", arguments: [id]) }
+    }
+
+    func conflict(id: Int64) throws -> StoredConflict? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM _tandem_conflicts WHERE id = ?", arguments: [id]).map { row in
+                StoredConflict(
+                    id: row["id"],
+                    record: ConflictRecord(
+                        map: row["map"], key: row["key"], policy: row["policy"], winner: row["winner"], source: row["source"],
+                        sourceSeq: row["source_seq"], sourceRow: row["source_row"], targetSeq: row["target_seq"],
+                        targetRow: row["target_row"], status: row["status"], outcome: row["outcome"] ?? "",
+                        sourceChanged: row["source_changed"], targetChanged: row["target_changed"],
+                        sourceTable: row["source_table"] ?? "", targetTable: row["target_table"] ?? ""),
+                    parkedID: row["parked_id"], resolvedBy: row["resolved_by"])
+            }
+        }
+    }
+
+    func openConflict(parkedID: Int64) throws -> Int64? {
+        try queue.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM _tandem_conflicts WHERE parked_id = ? AND status = 'open'", arguments: [parkedID])
+        }
+    }
+
+    func closeConflict(id: Int64, winner: String, outcome: String, by actor: String) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE _tandem_conflicts SET status = 'resolved', winner = ?, outcome = ?, resolved_at = ?, resolved_by = ? WHERE id = ?",
+                arguments: [winner, outcome, StateStore.now, actor, id])
+        }
+    }
+
+    func supersedeEdits(table: String, key: String, note: String) throws {
+        try queue.write { db in try CaptureSchema.supersede(table: table, key: key, note: note, db) }
+    }
+
+    func writeMergedResolution(
+        _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, origin: String, note: String,
+        parkedID: Int64
+    ) throws -> Bool {
+        try queue.write { db -> Bool in
+            try CaptureSchema.setContext(origin, db)
+            let merged = try SQLiteTargetTransaction.writeMerged(plan, values: values, columns: columns, local: local, note: note, db)
+            try CaptureSchema.clearContext(db)
+            if merged { try db.execute(sql: "DELETE FROM _tandem_parked WHERE id = ?", arguments: [parkedID]) }
+            return merged
+        }
+    }
+
     func applyBatch<T>(
         _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
         _ body: (any TargetTransaction) throws -> T
