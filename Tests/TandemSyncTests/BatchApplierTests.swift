@@ -239,6 +239,9 @@ final class RecordingTarget: TargetTransaction {
         conflicts.append(conflict)
         return Int64(conflicts.count)
     }
+    func hasConflict(map: String, targetSeq: Int64, policy: String) throws -> Bool {
+        conflicts.contains { $0.map == map && $0.targetSeq == targetSeq && $0.policy == policy }
+    }
     func linkConflict(_ id: Int64, parked: Int64) throws { log.append("link \(id) → \(parked)") }
     func supersede(table: String, key: String, from seq: Int64, note: String) throws { log.append("supersede \(key)") }
 }

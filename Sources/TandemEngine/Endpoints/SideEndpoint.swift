@@ -40,6 +40,16 @@ protocol SideEndpoint: AnyObject {
     /// writes (echoes) come without their row: nothing applies them.
     func changes(after seq: Int64, limit: Int) throws -> [Change]
 
+    /// The highest sequence number in the change log, 0 when it is empty.
+    func headSeq() throws -> Int64
+    /// The applications' own changes of `table` after `seq` (not Tandem's,
+    /// not superseded), oldest first, at most `limit`.
+    func applicationEdits(table: String, after seq: Int64, limit: Int) throws -> [Change]
+    /// The current rows of `table` with the keys `keys` (values of
+    /// `keyColumns`), as change rows of `columns` (the change log's form);
+    /// nil where there is no such row. One read for all of them.
+    func currentRows(table: String, columns: [String], keyColumns: [String], keys: [[SideValue]]) throws -> [String?]
+
     /// The checkpoints stored in this side: the last source change applied
     /// here, per map and source side.
     func storedCheckpoints() throws -> [CheckpointID: Int64]

@@ -58,6 +58,9 @@ protocol TargetTransaction {
     func pendingLocalEdits(_ plan: DirectionPlan, after seq: Int64) throws -> [String: LocalEdits]
     /// Records a conflict; returns its number.
     func recordConflict(_ conflict: ConflictRecord) throws -> Int64
+    /// Whether a conflict of `policy` was recorded for the target change
+    /// `targetSeq` of `map` already (a batch run again after a crash).
+    func hasConflict(map: String, targetSeq: Int64, policy: String) throws -> Bool
     /// Links an open conflict to the parked change that waits for it.
     func linkConflict(_ id: Int64, parked: Int64) throws
     /// Marks the applications' pending changes of `key` in `table` (from

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TandemDocuments
 
 /// One-way maps (released products, units, legal entities): the source side
@@ -35,8 +34,7 @@ extension SyncEngine {
         guard !guarded.isEmpty else { return false }
         var worked = false
         for role in Set(guarded.map(\.reverse.source)) {
-            let side = sides[role]!
-            let version = try side.queue.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+            let version = try endpoint(role).commitToken()
             guard version != oneWayVersion[role] else { continue }
             var more = false
             for (plan, reverse) in guarded where reverse.source == role {
@@ -53,112 +51,72 @@ extension SyncEngine {
     /// One batch of target-side edits of `plan`'s table; returns how many were read.
     private func guardOneWay(_ plan: DirectionPlan, reverse: SyncDirection) throws -> Int {
         let direction = SyncDirection(from: reverse.target)
-        let target = sides[direction.target]!
-        let source = sides[direction.source]!
+        let target = endpoint(direction.target)
+        let source = endpoint(direction.source)
         guard let from = checkpoints[reverse]?[plan.map] else {
             // First pass for this map: edits made before it ran are not Tandem's to undo.
-            let head = try target.queue.read { db in try target.headSeq(db) }
+            let head = try target.headSeq()
             try source.storeCheckpoints([CheckpointID(map: plan.map, source: reverse.source): head])
             checkpoints[reverse, default: [:]][plan.map] = head
             return 0
         }
-        let edits = try target.queue.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT seq, CAST(key AS BLOB), op, CAST(row AS BLOB) FROM _tandem_changes
-                        WHERE tbl = ? AND origin IS NULL AND seq > ? ORDER BY seq LIMIT ?
-                        """),
-                arguments: [plan.targetTable, from, batchSize])
-        }.map { row in
-            // Key and row as bytes (GRDB would repair text that is not valid UTF-8), normalised as the change reader does.
-            (
-                seq: row[0] as Int64, key: SQLLiteral.normalized(row[1] as Data? ?? Data()), op: row[2] as String,
-                row: (row[3] as Data?).map(SQLLiteral.normalized)
-            )
-        }
+        let edits = try target.applicationEdits(table: plan.targetTable, after: from, limit: batchSize)
         guard let last = edits.last?.seq else { return 0 }
         // The latest edit of each key; earlier ones are put back by the same overwrite.
-        var latest: [String: (seq: Int64, key: String, op: String, row: String?)] = [:]
+        var latest: [String: Change] = [:]
         var order: [String] = []
         for edit in edits {
-            let key = edit.key
-            if latest.updateValue(edit, forKey: key) == nil { order.append(key) }
+            if latest.updateValue(edit, forKey: edit.key) == nil { order.append(edit.key) }
         }
-        var pairs: [(DirectionPlan, Change, Int64?)] = []
-        var reports: [(edit: (seq: Int64, key: String, op: String, row: String?), outcome: String)] = []
-        let sourceKeyColumns = plan.sourceKey.map { plan.sourceColumns[$0] }
-        let selectSource = """
-            SELECT \(CaptureSchema.quoteList(nil, plan.sourceColumns)) FROM \(CaptureSchema.identifier(plan.sourceTable))
-            WHERE \(sourceKeyColumns.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND "))
-            """
+        var reports: [(edit: Change, outcome: String)] = []
         let oneWay = "map \(plan.map) is one-way \(direction)"
-        // The batch's source rows in one read transaction, through one cached statement.
-        try source.queue.read { db in
-            for key in order {
-                let edit = latest[key]!
-                let seq = edit.seq
-                let targetKey = (try? SQLLiteral.parseList(key)) ?? []
-                // The source key, from the target key columns that copy it.
-                let sourceKey = plan.sourceKey.indices.map { position in
-                    plan.targetKeyFromSourceKey.firstIndex(of: position).flatMap { $0 < targetKey.count ? targetKey[$0] : nil }
-                }
-                guard targetKey.count == plan.targetKey.count, sourceKey.allSatisfy({ $0 != nil }) else {
-                    reports.append((edit, "\(oneWay); the \(direction.target) edit is kept: its key does not name a \(direction.source) row"))
-                    continue
-                }
-                let values = sourceKey.map { $0! }
-                // Through the C API: GRDB binds text up to its first NUL, which would find another row.
-                let select = try RawStatement(sql: selectSource, db)
-                select.bind(values)
-                let row = try select.step() ? select.literals(0) : nil
-                select.reset()
-                guard let row else {
-                    reports.append((edit, "\(oneWay); the \(direction.target) row is kept but not synced: the \(direction.source) side has no row with this key"))
-                    continue
-                }
-                let change = Change(
-                    seq: seq, table: plan.sourceTable, operation: .update, key: SQLLiteral.quoteList(values), row: row, at: StateStore.now,
-                    origin: nil, changed: nil)
-                pairs.append((plan, change, nil))
-                let what = edit.op == "D" ? "deleted" : edit.op == "I" ? "inserted" : "edited"
-                reports.append(
-                    (
-                        edit,
-                        "\(oneWay); the \(direction.target) side \(what) the row, so it was put back as the \(direction.source) side has it"
-                    ))
+        // The source key of each edited target key, from the target key columns that copy it.
+        var wanted: [(edit: Change, sourceKey: [SideValue])] = []
+        for key in order {
+            let edit = latest[key]!
+            let targetKey = (try? SQLLiteral.parseList(key)) ?? []
+            let sourceKey = plan.sourceKey.indices.map { position in
+                plan.targetKeyFromSourceKey.firstIndex(of: position).flatMap { $0 < targetKey.count ? targetKey[$0] : nil }
             }
+            guard targetKey.count == plan.targetKey.count, sourceKey.allSatisfy({ $0 != nil }) else {
+                reports.append((edit, "\(oneWay); the \(direction.target) edit is kept: its key does not name a \(direction.source) row"))
+                continue
+            }
+            wanted.append((edit, sourceKey.map { $0! }))
+        }
+        // The batch's source rows in one read.
+        let rows = try source.currentRows(
+            table: plan.sourceTable, columns: plan.sourceColumns, keyColumns: plan.sourceKey.map { plan.sourceColumns[$0] },
+            keys: wanted.map(\.sourceKey))
+        var pairs: [(DirectionPlan, Change, Int64?)] = []
+        for ((edit, values), row) in zip(wanted, rows) {
+            guard let row else {
+                reports.append((edit, "\(oneWay); the \(direction.target) row is kept but not synced: the \(direction.source) side has no row with this key"))
+                continue
+            }
+            let change = Change(
+                seq: edit.seq, table: plan.sourceTable, operation: .update, key: SQLLiteral.quoteList(values), row: row, at: StateStore.now,
+                origin: nil, changed: nil)
+            pairs.append((plan, change, nil))
+            let what = edit.operation == .delete ? "deleted" : edit.operation == .insert ? "inserted" : "edited"
+            reports.append(
+                (
+                    edit,
+                    "\(oneWay); the \(direction.target) side \(what) the row, so it was put back as the \(direction.source) side has it"
+                ))
         }
         let items = prepare(pairs)
-        let outcome = try target.queue.writeWithoutTransaction { db in
-            var outcome = ApplyOutcome()
-            try db.inTransaction(.immediate) { () -> Database.TransactionCompletion in
-                outcome = try self.applyItems(items, direction: direction, db)
-                for (edit, outcome) in reports {
-                    // Once per target change, even if a crash makes this batch run twice.
-                    let seq = edit.seq
-                    guard
-                        try Int.fetchOne(
-                            db,
-                            sql:
-                                "SELECT 1 FROM _tandem_conflicts WHERE map = ? AND target_seq = ? AND policy = 'one-way'",
-                            arguments: [plan.map, seq]) == nil
-                    else { continue }
-                    try db.execute(
-                        sql: """
-                            INSERT INTO _tandem_conflicts (map, key, policy, winner, source, source_seq, source_row, target_seq, target_row, at,
-                                status, outcome, source_table, target_table)
-                            VALUES (?, ?, 'one-way', ?, ?, 0, NULL, ?, ?, ?, 'resolved', ?, ?, ?)
-                            """,
-                        arguments: [
-                            plan.map, edit.key, direction.source.rawValue, direction.source.rawValue, seq, edit.row,
-                            StateStore.now, outcome, plan.sourceTable, plan.targetTable,
-                        ])
-                    logger.notice("map \(plan.map): \(outcome) (key \(edit.key))")
-                }
-                return .commit
+        let outcome = try applyItems(items, direction: direction) { target in
+            for (edit, outcome) in reports {
+                // Once per target change, even if a crash makes this batch run twice.
+                guard try !target.hasConflict(map: plan.map, targetSeq: edit.seq, policy: "one-way") else { continue }
+                _ = try target.recordConflict(
+                    ConflictRecord(
+                        map: plan.map, key: edit.key, policy: "one-way", winner: direction.source.rawValue,
+                        source: direction.source.rawValue, sourceSeq: 0, sourceRow: nil, targetSeq: edit.seq, targetRow: edit.row,
+                        status: "resolved", outcome: outcome, sourceTable: plan.sourceTable, targetTable: plan.targetTable))
+                self.logger.notice("map \(plan.map): \(outcome) (key \(edit.key))")
             }
-            return outcome
         }
         commit(outcome, direction: direction)
         // The consumed position lives with the other checkpoints of this source (on the other side).

@@ -313,6 +313,12 @@ final class SQLiteTargetTransaction: TargetTransaction {
         return db.lastInsertedRowID
     }
 
+    func hasConflict(map: String, targetSeq: Int64, policy: String) throws -> Bool {
+        try Int.fetchOne(
+            db, sql: "SELECT 1 FROM _tandem_conflicts WHERE map = ? AND target_seq = ? AND policy = ?",
+            arguments: [map, targetSeq, policy]) != nil
+    }
+
     func linkConflict(_ id: Int64, parked: Int64) throws {
         try db.execute(sql: "UPDATE _tandem_conflicts SET parked_id = ? WHERE id = ?", arguments: [parked, id])
     }

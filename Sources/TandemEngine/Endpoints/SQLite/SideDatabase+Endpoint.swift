@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Logging
 
@@ -41,6 +42,45 @@ extension SideDatabase: SideEndpoint {
 
     func changes(after seq: Int64, limit: Int) throws -> [Change] {
         try queue.inDatabase { db in try changes(after: seq, limit: limit, db) }
+    }
+
+    func headSeq() throws -> Int64 {
+        try queue.read { db in try headSeq(db) }
+    }
+
+    func applicationEdits(table: String, after seq: Int64, limit: Int) throws -> [Change] {
+        try queue.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT seq, CAST(key AS BLOB), op, CAST(row AS BLOB), at, changed FROM _tandem_changes
+                        WHERE tbl = ? AND origin IS NULL AND seq > ? ORDER BY seq LIMIT ?
+                        """),
+                arguments: [table, seq, limit])
+        }.map { row in
+            // Key and row as bytes (GRDB would repair text that is not valid UTF-8), normalised as the change reader does.
+            Change(
+                seq: row[0], table: table, operation: Change.Operation(rawValue: row[2]) ?? .update,
+                key: SQLLiteral.normalized(row[1] as Data? ?? Data()), row: (row[3] as Data?).map(SQLLiteral.normalized),
+                at: row[4], origin: nil, changed: row[5])
+        }
+    }
+
+    func currentRows(table: String, columns: [String], keyColumns: [String], keys: [[SideValue]]) throws -> [String?] {
+        let sql = """
+            SELECT \(CaptureSchema.quoteList(nil, columns)) FROM \(CaptureSchema.identifier(table))
+            WHERE \(keyColumns.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND "))
+            """
+        // One read transaction, one cached statement; through the C API: GRDB binds text up to
+        // its first NUL, which would find another row.
+        return try queue.read { db in
+            let select = try RawStatement(sql: sql, db)
+            return try keys.map { key in
+                select.bind(key)
+                defer { select.reset() }
+                return try select.step() ? select.literals(0) : nil
+            }
+        }
     }
 
     func storedCheckpoints() throws -> [CheckpointID: Int64] {
