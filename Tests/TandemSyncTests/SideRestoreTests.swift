@@ -22,6 +22,13 @@ struct SideRestoreTests {
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideFiles.insertERPNotes(fixture, 1...10)
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10 }
+        // The ERP stores its checkpoint of the CRM's changes (here echoes only, nothing to apply) within
+        // a second, not with the rows: the backup is taken once it has, so that what the restored side
+        // remembers is the same in every run.
+        try await waitUntil {
+            try SideReader.scalar(fixture.erp, "SELECT COALESCE(MAX(seq), 0) FROM _tandem_checkpoints WHERE source = 'crm'")
+                == SideReader.scalar(fixture.crm, "SELECT MAX(seq) FROM _tandem_changes")
+        }
         let path = side == "erp" ? fixture.erp : fixture.crm
         try SideFiles.backup(path, to: path + ".backup")
         try SideFiles.insertERPNotes(fixture, 11...60)

@@ -13,6 +13,8 @@ import Logging
 protocol SideEndpoint: AnyObject {
     /// Which side.
     var role: SideRole { get }
+    /// Where the side is, for messages (a file, a server and database).
+    var location: String { get }
 
     /// Whether the side has `table`.
     func hasTable(_ table: String) throws -> Bool
@@ -42,6 +44,12 @@ protocol SideEndpoint: AnyObject {
 
     /// The highest sequence number in the change log, 0 when it is empty.
     func headSeq() throws -> Int64
+    /// The last sequence number the change log ever gave out, which pruning
+    /// never lowers (a side restored from a backup has a lower one).
+    func issuedHead() throws -> Int64
+    /// The time and table of the change numbered `seq`, nil once pruned: a
+    /// side that numbered new changes again has another change there.
+    func changeIdentity(_ seq: Int64) throws -> (at: Double, table: String)?
     /// The applications' own changes of `table` after `seq` (not Tandem's,
     /// not superseded), oldest first, at most `limit`.
     func applicationEdits(table: String, after seq: Int64, limit: Int) throws -> [Change]

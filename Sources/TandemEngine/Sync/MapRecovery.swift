@@ -40,7 +40,8 @@ package enum MapRecovery {
         let sides = try environment.openSides()
         let directions = SyncDirection.allCases.filter { resolved.settings.direction.allows($0) }
         let findings = try SideAudit.check(
-            [SideAudit.MapDirections(name: name, directions: directions)], sides: sides, applied: state.applied())
+            [SideAudit.MapDirections(name: name, directions: directions)], sides: sides.mapValues { $0 as any SideEndpoint },
+            applied: state.applied())
         let restored = Set(findings.map(\.side))
         guard let side = restored.first else {
             throw SyncError(

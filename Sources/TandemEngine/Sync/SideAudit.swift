@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Notices a side that went back in time: a database restored from an
 /// older backup, or replaced by another copy, under an environment whose
@@ -34,38 +33,20 @@ package struct SideAudit {
 
     /// What one side's database says now.
     struct SideFacts {
-        /// Checkpoints stored here: map and source → seq.
-        var checkpoints: [String: Int64]
+        /// Checkpoints stored here.
+        var checkpoints: [CheckpointID: Int64]
         /// The change log's high-water mark: the last number it gave out.
         var head: Int64
     }
 
     /// Reads what the audit needs from `side`.
-    static func facts(_ side: SideDatabase) throws -> SideFacts {
-        try side.queue.read { db in
-            let head =
-                try db.tableExists("sqlite_sequence")
-                ? Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = '_tandem_changes'") ?? 0 : 0
-            // The sequence row may be missing for a log that never held a row; the rows themselves are the floor.
-            let highest =
-                try db.tableExists("_tandem_changes")
-                ? Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM _tandem_changes") ?? 0 : 0
-            return SideFacts(checkpoints: try side.checkpoints(db), head: max(head, highest))
-        }
-    }
-
-    /// The change numbered `seq` in `side`'s log: its time and table, nil once pruned.
-    static func change(_ seq: Int64, in side: SideDatabase) throws -> (at: Double, table: String)? {
-        try side.queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT at, tbl FROM _tandem_changes WHERE seq = ?", arguments: [seq]).map {
-                ($0[0], $0[1])
-            }
-        }
+    static func facts(_ side: any SideEndpoint) throws -> SideFacts {
+        SideFacts(checkpoints: try side.storedCheckpoints(), head: try side.issuedHead())
     }
 
     /// Every map that cannot go on, with the side that went back and why.
     static func check(
-        _ maps: [MapDirections], sides: [SideRole: SideDatabase], applied: [String: [SideRole: StateStore.Applied]]
+        _ maps: [MapDirections], sides: [SideRole: any SideEndpoint], applied: [String: [SideRole: StateStore.Applied]]
     ) throws -> [Finding] {
         var facts: [SideRole: SideFacts] = [:]
         for (role, side) in sides { facts[role] = try Self.facts(side) }
@@ -75,10 +56,9 @@ package struct SideAudit {
                 let source = direction.source
                 let target = direction.target
                 let head = facts[source]!.head
-                let stored = facts[target]!.checkpoints[
-                    SideDatabase.checkpointKey(map: map.name, source: source.rawValue)]
+                let stored = facts[target]!.checkpoints[CheckpointID(map: map.name, source: source)]
                 let recorded = applied[map.name]?[source]
-                let sourceFile = sides[source]!.path
+                let sourceFile = sides[source]!.location
                 if let stored, stored > head {
                     findings.append(
                         Finding(
@@ -94,7 +74,7 @@ package struct SideAudit {
                                 "the \(source) database \(sourceFile) numbers its changes up to \(head), but the engine had applied its changes up to \(recorded.seq)"
                         ))
                 } else if let recorded, let at = recorded.at, let table = recorded.table,
-                    let found = try change(recorded.seq, in: sides[source]!), found.at != at || found.table != table
+                    let found = try sides[source]!.changeIdentity(recorded.seq), found.at != at || found.table != table
                 {
                     findings.append(
                         Finding(
@@ -108,7 +88,7 @@ package struct SideAudit {
                         Finding(
                             map: map.name, side: target,
                             detail:
-                                "the \(target) database \(sides[target]!.path) says it has applied \(source) changes up to \(stored ?? 0), but the engine had applied them up to \(recorded.seq): changes \(source):\((stored ?? 0) + 1)…\(recorded.seq) are missing there"
+                                "the \(target) database \(sides[target]!.location) says it has applied \(source) changes up to \(stored ?? 0), but the engine had applied them up to \(recorded.seq): changes \(source):\((stored ?? 0) + 1)…\(recorded.seq) are missing there"
                         ))
                 }
             }

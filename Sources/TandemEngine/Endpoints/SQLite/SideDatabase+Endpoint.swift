@@ -44,8 +44,30 @@ extension SideDatabase: SideEndpoint {
         try queue.inDatabase { db in try changes(after: seq, limit: limit, db) }
     }
 
+    var location: String { path }
+
     func headSeq() throws -> Int64 {
         try queue.read { db in try headSeq(db) }
+    }
+
+    func issuedHead() throws -> Int64 {
+        try queue.read { db in
+            // AUTOINCREMENT's high-water mark, which pruning never lowers.
+            let issued =
+                try db.tableExists("sqlite_sequence")
+                ? Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = '_tandem_changes'") ?? 0 : 0
+            // The sequence row may be missing for a log that never held a row; the rows themselves are the floor.
+            let highest =
+                try db.tableExists("_tandem_changes")
+                ? Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM _tandem_changes") ?? 0 : 0
+            return max(issued, highest)
+        }
+    }
+
+    func changeIdentity(_ seq: Int64) throws -> (at: Double, table: String)? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT at, tbl FROM _tandem_changes WHERE seq = ?", arguments: [seq]).map { ($0[0], $0[1]) }
+        }
     }
 
     func applicationEdits(table: String, after seq: Int64, limit: Int) throws -> [Change] {
