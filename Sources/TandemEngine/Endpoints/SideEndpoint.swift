@@ -114,6 +114,42 @@ protocol SideEndpoint: AnyObject {
         _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T
+
+    // MARK: Write-through
+
+    /// The origin half of a write through Tandem: `body` writes rows in
+    /// one open transaction holding the side's write lock, marked `tag`,
+    /// and commits it itself (``OriginWrite/commit()``) once the other side
+    /// is ready; if `body` throws before that, nothing is kept.
+    func writeThrough<T>(tag: String, _ body: (any OriginWrite) throws -> T) throws -> T
+    /// Applies a write-through's `items` (see ``applyBatch(_:checkpoints:fastPath:logger:_:)``),
+    /// calling `beforeCommit` after the writes and before this side commits:
+    /// when it throws, this side keeps nothing. Throws ``TargetCommitFailed``
+    /// when only the commit itself failed.
+    func applyWriteThrough<T>(
+        _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
+    ) throws -> T
+}
+
+/// The origin side's open transaction of a write through Tandem.
+protocol OriginWrite {
+    /// Writes `rows` into `table`: deletes them by `key`, or updates the
+    /// columns given and inserts a row that is missing.
+    func write(
+        _ rows: [[String: SideValue]], operation: WriteRequest.Operation, table: String,
+        columns: [(name: String, type: String)], key: [String]
+    ) throws
+    /// The changes capture recorded for the writes so far, with the write's tag as origin.
+    func capturedChanges() throws -> [Change]
+    /// Commits the origin's transaction.
+    func commit() throws
+}
+
+/// The target of a write-through could not commit, after the writes
+/// succeeded (and after `beforeCommit`, which committed the origin).
+struct TargetCommitFailed: Error {
+    /// The database's error.
+    let underlying: any Error
 }
 
 /// A parked change as a side keeps it, with its id there.

@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 
 /// Synchronous write-through: both sides commit, or neither keeps the write.
 extension SyncEngine {
@@ -36,99 +34,28 @@ extension SyncEngine {
                 "map \(name) is \(state.rawValue), so the write would not reach the \(direction.target) side; `tandem maps \(state == .paused ? "resume" : "run") \(name)` first")
         }
         let plan = readers[0].0
-        let origin = sides[request.side]!
-        let target = sides[direction.target]!
-        if writeColumns[request.table] == nil {
-            writeColumns[request.table] = try origin.queue.read { db in try CaptureSchema.columnTypes(db, table: request.table) }
-        }
+        let origin = endpoint(request.side)
+        let target = endpoint(direction.target)
+        if writeColumns[request.table] == nil { writeColumns[request.table] = try origin.columnTypes(of: request.table) }
         let columns = writeColumns[request.table]!
         let key = plan.sourceKey.map { plan.sourceColumns[$0] }
         try request.validate(columns: columns, key: key)
         let tag = "write:\(UUID().uuidString.prefix(12).lowercased())"
-        let table = CaptureSchema.identifier(request.table)
-        let keyCondition = key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
-
-        try origin.queue.writeWithoutTransaction { odb in
-            try odb.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+        try origin.writeThrough(tag: tag) { write in
+            try write.write(request.rows, operation: request.operation, table: request.table, columns: columns, key: key)
+            let changes = try write.capturedChanges()
+            let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
+            var applier = makeApplier(direction: direction, mode: .writeThrough)
             do {
-                // The write lock is ours: every change captured from here on is this write's.
-                let before = try Int64.fetchOne(odb.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM _tandem_changes")) ?? 0
-                try CaptureSchema.setContext(tag, odb)
-                for row in request.rows {
-                    let keyValues = key.map { row[$0]! }
-                    switch request.operation {
-                    case .delete:
-                        let delete = try RawStatement(sql: "DELETE FROM \(table) WHERE \(keyCondition)", odb)
-                        delete.bind(keyValues)
-                        try delete.execute()
-                    case .upsert:
-                        // Only the columns given change; a missing row is inserted with them.
-                        let given = columns.map(\.name).filter { row[$0] != nil && !key.contains($0) }
-                        var updated = 0
-                        if !given.isEmpty {
-                            let update = try RawStatement(
-                                sql: "UPDATE \(table) SET \(given.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: ", ")) WHERE \(keyCondition)",
-                                odb)
-                            update.bind(given.map { row[$0]! } + keyValues)
-                            updated = try update.execute()
-                        }
-                        if updated == 0 {
-                            let all = columns.map(\.name).filter { row[$0] != nil }
-                            let insert = try RawStatement(
-                                sql: """
-                                    INSERT INTO \(table) (\(all.map(CaptureSchema.identifier).joined(separator: ", ")))
-                                    SELECT \(all.map { _ in "?" }.joined(separator: ", ")) WHERE NOT EXISTS (SELECT 1 FROM \(table) WHERE \(keyCondition))
-                                    """, odb)
-                            insert.bind(all.map { row[$0]! } + keyValues)
-                            try insert.execute()
-                        }
-                    }
-                }
-                try CaptureSchema.clearContext(odb)
-                let changes = try Row.fetchAll(
-                    odb.cachedStatement(
-                        sql:
-                            "SELECT seq, tbl, op, CAST(key AS BLOB), CAST(row AS BLOB), at, changed FROM _tandem_changes WHERE seq > ? ORDER BY seq"
-                    ),
-                    arguments: [before]
-                ).map {
-                    // Key and row as bytes: GRDB would repair text that is not valid UTF-8.
-                    Change(
-                        seq: $0[0], table: $0[1], operation: Change.Operation(rawValue: $0[2]) ?? .update,
-                        key: SQLLiteral.normalized($0[3] as Data? ?? Data()),
-                        row: ($0[4] as Data?).map(SQLLiteral.normalized), at: $0[5],
-                        origin: tag, changed: $0[6])
-                }
-                let originHandle = odb.sqliteConnection!
-                try target.queue.writeWithoutTransaction { tdb in
-                    try tdb.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
-                    do {
-                        let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
-                        _ = try applyItems(items, direction: direction, mode: .writeThrough, tdb)
-                    } catch {
-                        try? tdb.execute(sql: "ROLLBACK")
-                        throw error
-                    }
+                _ = try target.applyWriteThrough(items, logger: logger, { try applier.apply(items, into: $0) }) {
                     // The origin commits first: from here on the change log can always repair the other side.
-                    guard sqlite3_exec(originHandle, "COMMIT", nil, nil, nil) == SQLITE_OK else {
-                        let message = String(cString: sqlite3_errmsg(originHandle))
-                        try? tdb.execute(sql: "ROLLBACK")
-                        throw SyncError(.database, "the \(request.side) side could not commit the write: \(message); neither side keeps it")
-                    }
+                    try write.commit()
                     if Self.killBetweenCommits { kill(getpid(), SIGKILL) }
-                    do {
-                        try tdb.cachedStatement(sql: "COMMIT").execute()
-                    } catch {
-                        try? tdb.execute(sql: "ROLLBACK")
-                        throw SyncError(
-                            .database,
-                            "the \(request.side) side committed the write but the \(direction.target) side could not (\(error)); the engine applies it from the change log")
-                    }
                 }
-            } catch {
-                if !odb.isInsideTransaction { throw error }
-                try? odb.execute(sql: "ROLLBACK")
-                throw error
+            } catch let failed as TargetCommitFailed {
+                throw SyncError(
+                    .database,
+                    "the \(request.side) side committed the write but the \(direction.target) side could not (\(failed.underlying)); the engine applies it from the change log")
             }
         }
         // Both sides changed through this engine's own connections, which

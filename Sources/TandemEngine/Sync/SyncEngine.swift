@@ -503,7 +503,7 @@ package final class SyncEngine {
 
     /// The apply step for `direction` in `mode`, with the engine's parked
     /// keys, open conflicts and reverse checkpoints.
-    private func makeApplier(direction: SyncDirection, mode: ApplyMode) -> BatchApplier {
+    func makeApplier(direction: SyncDirection, mode: ApplyMode) -> BatchApplier {
         var blocked: [String: Set<String>] = [:]
         for (map, keys) in parked[direction] ?? [:] { blocked[map] = Set(keys.keys) }
         let reverse = SyncDirection(from: direction.target)

@@ -275,6 +275,46 @@ extension SideDatabase: SideEndpoint {
         }
     }
 
+    // MARK: Write-through
+
+    func writeThrough<T>(tag: String, _ body: (any OriginWrite) throws -> T) throws -> T {
+        try queue.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+            do {
+                let result = try body(try SQLiteOriginWrite(db, role: role, tag: tag))
+                // Not committed by `body`: nothing is kept.
+                if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+                return result
+            } catch {
+                if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") }
+                throw error
+            }
+        }
+    }
+
+    func applyWriteThrough<T>(
+        _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
+    ) throws -> T {
+        try queue.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+            let result: T
+            do {
+                result = try SQLiteTargetTransaction.run(db, logger: logger) { try body($0) }
+                try beforeCommit()
+            } catch {
+                try? db.execute(sql: "ROLLBACK")
+                throw error
+            }
+            do {
+                try db.cachedStatement(sql: "COMMIT").execute()
+            } catch {
+                try? db.execute(sql: "ROLLBACK")
+                throw TargetCommitFailed(underlying: error)
+            }
+            return result
+        }
+    }
+
     func applyBatch<T>(
         _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
         _ body: (any TargetTransaction) throws -> T
