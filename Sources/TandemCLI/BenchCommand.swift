@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Tandem on this machine (results belong in docs/BENCHMARKS.md).",
-        subcommands: [BenchABI.self, BenchSync.self, BenchWrite.self, BenchInitial.self]
+        subcommands: [BenchABI.self, BenchSync.self, BenchWrite.self, BenchInitial.self, BenchIdle.self]
     )
 }
 

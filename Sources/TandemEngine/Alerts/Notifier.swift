@@ -1,13 +1,16 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// The thread that delivers notifications from the outbox in the state
 /// database: off the sync thread, each retried with exponential backoff up to
 /// its subscription's attempts. A notification still pending when the engine
 /// stops is delivered by the next engine (at least once).
 final class Notifier: Sendable {
-    private let stopped = Atomic<Bool>(false)
+    /// How often the outbox is looked at for new rows (the alert checker
+    /// writes them) when nothing is due sooner.
+    static let outboxInterval = Duration.milliseconds(250)
+
+    private let signal = StopSignal()
 
     /// Starts the thread.
     init(
@@ -16,30 +19,33 @@ final class Notifier: Sendable {
         let state = try StateStore(path: statePath)
         try state.prepareAlertTables()
         let byName = Dictionary(subscriptions.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let thread = Thread { [self] in
+        let signal = self.signal
+        let thread = Thread {
             var reported = false
-            var backoff = 0.1
-            while !stopped.load(ordering: .relaxed) {
+            var backoff = Duration.milliseconds(100)
+            while !signal.isStopped {
                 var due: [StateStore.PendingNotification] = []
                 do {
                     due = try state.dueNotifications()
-                    for notification in due where !stopped.load(ordering: .relaxed) {
+                    for notification in due where !signal.isStopped {
                         try Self.deliver(
                             notification, byName[notification.subscription], environmentDirectory, state, logger)
                     }
                     reported = false
-                    backoff = 0.1
+                    backoff = .milliseconds(100)
                 } catch {
                     if !reported { logger.warning("delivering notifications failed, retrying: \(error)") }
                     reported = true
                     // The outbox could not be read or updated (the state database busy, full or
                     // read-only): a notification sent but not marked would be sent again at once,
                     // so wait, longer each time, before the next round.
-                    Thread.sleep(forTimeInterval: backoff)
-                    backoff = min(backoff * 2, 30)
+                    signal.wait(until: .now + backoff)
+                    backoff = min(backoff * 2, .seconds(30))
                     continue
                 }
-                if due.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+                // A round that found some may have left more due at once. Otherwise sleep (a
+                // retry falls due at most this late); a stop wakes the thread at once.
+                if due.isEmpty { signal.wait(until: .now + Self.outboxInterval) }
             }
         }
         thread.name = "tandem-notifier"
@@ -82,7 +88,7 @@ final class Notifier: Sendable {
 
     /// Stops the thread after its current delivery.
     func stop() {
-        stopped.store(true, ordering: .relaxed)
+        signal.stop()
     }
 
     deinit { stop() }

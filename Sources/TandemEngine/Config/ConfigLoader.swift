@@ -66,7 +66,7 @@ package enum ConfigLoader {
                 }
             case "engine":
                 let allowed = [
-                    "batch_size", "poll_interval_ms", "prune_interval_s", "busy_timeout_s", "transient_error_after_s",
+                    "batch_size", "poll_interval_ms", "fallback_poll_ms", "prune_interval_s", "busy_timeout_s", "transient_error_after_s",
                     "applied_retention_h", "applied_retention_changes",
                 ]
                 for (setting, value, _) in try reader.mapping(node, key, allowed: allowed) {
@@ -74,6 +74,8 @@ package enum ConfigLoader {
                     switch setting {
                     case "batch_size": config.engine.batchSize = try reader.integer(value, place, range: 1...100_000)
                     case "poll_interval_ms": config.engine.pollIntervalMilliseconds = try reader.integer(value, place, range: 1...1000)
+                    case "fallback_poll_ms":
+                        config.engine.fallbackPollMilliseconds = try reader.integer(value, place, range: 1...3_600_000)
                     case "busy_timeout_s": config.engine.busyTimeoutSeconds = try reader.integer(value, place, range: 1...3600)
                     case "applied_retention_h": config.engine.appliedRetentionHours = try reader.integer(value, place, range: 0...8760)
                     case "applied_retention_changes":

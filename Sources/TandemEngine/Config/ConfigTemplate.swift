@@ -37,7 +37,8 @@ enum ConfigTemplate {
             # Engine tuning.
             engine:
               batch_size: 2000        # most changes applied in one transaction
-              poll_interval_ms: 1     # how often sides are checked for new commits (at most every 5 ms after 1 s idle)
+              fallback_poll_ms: 250   # new commits wake the engine (inotify); this often it also looks without one
+              poll_interval_ms: 1     # without inotify: how often sides are checked (every 5 ms after 1 s idle)
               prune_interval_s: 5     # how often consumed changes leave the change logs
               busy_timeout_s: 30      # how long to wait for a side an application holds locked
               transient_error_after_s: 60   # a side failing this long shows in `tandem errors list`

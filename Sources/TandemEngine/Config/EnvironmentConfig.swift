@@ -81,8 +81,13 @@ package struct PluginSettings: Hashable, Sendable {
 package struct EngineSettings: Hashable, Sendable {
     /// Most changes read and applied in one transaction.
     package var batchSize: Int
-    /// How often idle sides are checked for new commits, in milliseconds.
+    /// How often idle sides are checked for new commits, in milliseconds,
+    /// where file notifications (inotify) are not available.
     package var pollIntervalMilliseconds: Int
+    /// With file notifications, how often the sides and the state database
+    /// are also checked without one, in milliseconds: the bound on a commit
+    /// that no notification announced.
+    package var fallbackPollMilliseconds: Int
     /// How often consumed changes are pruned from the change logs, in seconds.
     package var pruneIntervalSeconds: Int
     /// How long the engine waits for a side another writer holds, in seconds.
@@ -99,8 +104,10 @@ package struct EngineSettings: Hashable, Sendable {
     /// Creates settings.
     package init(
         batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5, busyTimeoutSeconds: Int = 30,
-        transientErrorAfterSeconds: Int = 60, appliedRetentionHours: Int = 24, appliedRetentionChanges: Int = 1_000_000
+        transientErrorAfterSeconds: Int = 60, appliedRetentionHours: Int = 24, appliedRetentionChanges: Int = 1_000_000,
+        fallbackPollMilliseconds: Int = 250
     ) {
+        self.fallbackPollMilliseconds = fallbackPollMilliseconds
         self.appliedRetentionHours = appliedRetentionHours
         self.appliedRetentionChanges = appliedRetentionChanges
         self.batchSize = batchSize

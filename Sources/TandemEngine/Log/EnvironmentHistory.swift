@@ -83,6 +83,7 @@ package enum EnvironmentHistory {
             "plugins.directories": config.plugins.directories.joined(separator: ", "),
             "engine.batch_size": String(config.engine.batchSize),
             "engine.poll_interval_ms": String(config.engine.pollIntervalMilliseconds),
+            "engine.fallback_poll_ms": String(config.engine.fallbackPollMilliseconds),
             "engine.prune_interval_s": String(config.engine.pruneIntervalSeconds),
             "engine.busy_timeout_s": String(config.engine.busyTimeoutSeconds),
             "engine.transient_error_after_s": String(config.engine.transientErrorAfterSeconds),

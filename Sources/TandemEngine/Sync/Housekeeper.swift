@@ -51,13 +51,10 @@ final class Housekeeper: Sendable {
     /// the engine never wait long for the lock (a few milliseconds).
     static let chunk = 1000
 
-    private final class Flag: Sendable {
-        let stopped = Atomic<Bool>(false)
-    }
+    private let signal = StopSignal()
 
-    private let flag = Flag()
-
-    /// Starts the thread: checkpoints every `checkpointInterval`, prunes every
+    /// Starts the thread: checkpoints every `checkpointInterval` (when a
+    /// side's WAL was written since the last one), prunes every
     /// `pruneInterval` (and again right away while a backlog remains).
     init(
         sources: [Source], pruneInterval: Duration, retention: Retention, held: Held,
@@ -70,13 +67,15 @@ final class Housekeeper: Sendable {
             return try DatabaseQueue(path: path, configuration: configuration)
         }
         let sides = try sources.map { (source: $0, queue: try open($0.path), target: try open($0.targetPath)) }
-        let flag = self.flag
+        let signal = self.signal
         let thread = Thread {
             var nextPrune = ContinuousClock.now
             var nextCheckpoint = ContinuousClock.now
+            // Each side's WAL as its last complete checkpoint left it: an idle side is not checkpointed again.
+            var checkpointed: [WALFile?] = Array(repeating: nil, count: sides.count)
             var reported = false
             var warnedFiles = false
-            while !flag.stopped.load(ordering: .relaxed) {
+            while !signal.isStopped {
                 do {
                     if ContinuousClock.now >= nextPrune {
                         var more = false
@@ -103,8 +102,17 @@ final class Housekeeper: Sendable {
                     }
                     if ContinuousClock.now >= nextCheckpoint {
                         nextCheckpoint = .now + checkpointInterval
-                        for side in sides {
-                            try side.queue.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+                        for (index, side) in sides.enumerated() {
+                            // A stat, not a checkpoint, while nothing was written: a passive checkpoint
+                            // of an idle side still takes its locks and reads its index, ten times a second.
+                            guard let wal = WALFile(database: side.source.path), wal != checkpointed[index] else { continue }
+                            let done = try side.queue.writeWithoutTransaction { db in
+                                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                            }
+                            // (busy, frames in the WAL, frames checkpointed): a checkpoint that a reader
+                            // held back is tried again next time even if nothing new was written.
+                            let complete = done.map { row in (row[1] as Int?) == (row[2] as Int?) } ?? false
+                            checkpointed[index] = complete ? wal : nil
                         }
                     }
                     reported = false
@@ -113,11 +121,35 @@ final class Housekeeper: Sendable {
                     if !reported { logger.warning("housekeeping (pruning, WAL checkpoint) failed, retrying: \(error)") }
                     reported = true
                 }
-                Thread.sleep(forTimeInterval: max(min(nextPrune, nextCheckpoint) - .now, .zero).timeInterval)
+                signal.wait(until: min(nextPrune, nextCheckpoint))
             }
         }
         thread.name = "tandem-housekeeper"
         thread.start()
+    }
+
+    /// What `stat` says of a database's `-wal` file: it changes with every
+    /// commit (size or modification time; a new file after a delete).
+    struct WALFile: Equatable {
+        let inode: UInt64
+        let size: Int64
+        let seconds: Int
+        let nanoseconds: Int
+
+        /// The `-wal` file of `database` now; nil when there is none.
+        init?(database: String) {
+            var info = stat()
+            guard stat(database + "-wal", &info) == 0 else { return nil }
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            #if canImport(Darwin)
+                seconds = Int(info.st_mtimespec.tv_sec)
+                nanoseconds = Int(info.st_mtimespec.tv_nsec)
+            #else
+                seconds = Int(info.st_mtim.tv_sec)
+                nanoseconds = Int(info.st_mtim.tv_nsec)
+            #endif
+        }
     }
 
     /// Deletes up to ``chunk`` consumed rows per captured table; returns whether more remain.
@@ -141,6 +173,14 @@ final class Housekeeper: Sendable {
             let head = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = '_tandem_changes'") ?? 0
             let tables = try String.fetchAll(db, sql: "SELECT tbl FROM _tandem_capture")
             let cutoff = StateStore.now - retention.age.timeInterval * 1000
+            // The first change still young, once per round for the whole log: `at` grows with `seq`, so
+            // this reads only the old rows before it (which pruning removes), where a per-table query
+            // could not use the (tbl, seq) index (it holds the applications' changes only) and read
+            // every row kept, for every table, every round.
+            var young: Int64?
+            if retention.age > .zero {
+                young = try Int64.fetchOne(db, sql: "SELECT seq FROM _tandem_changes WHERE at >= ? ORDER BY seq LIMIT 1", arguments: [cutoff])
+            }
             for table in tables {
                 let readers = source.readers[table] ?? []
                 // A map that has never run keeps its table's changes until it does; so does a failed one.
@@ -153,14 +193,17 @@ final class Housekeeper: Sendable {
                 // way goes at once: nothing would re-send its changes.
                 var floor = min(consumed, head)
                 if !floors.isEmpty {
-                    let young =
-                        try Int64.fetchOne(
-                            db, sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? AND at >= ? ORDER BY seq LIMIT 1",
-                            arguments: [table, floor, cutoff]
-                        ).map { $0 - 1 } ?? floor
-                    floor = min(floor, max(young, floor - retention.changes))
+                    let old = young.map { $0 - 1 } ?? floor
+                    floor = min(floor, max(old, floor - retention.changes))
                 }
                 guard floor > 0 else { continue }
+                // Nothing of this table at or below the floor (pruned already): no write transaction,
+                // which would take the side's lock every round for nothing.
+                guard
+                    try Int64.fetchOne(
+                        db, sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? LIMIT 1", arguments: [table, floor])
+                        != nil
+                else { continue }
                 try db.inTransaction(.immediate) {
                     // The chunk's upper bound first, then one range delete on the (tbl, seq) index.
                     let bound = try Int64.fetchOne(
@@ -184,7 +227,7 @@ final class Housekeeper: Sendable {
 
     /// Stops the thread after its current round.
     func stop() {
-        flag.stopped.store(true, ordering: .relaxed)
+        signal.stop()
     }
 
     deinit { stop() }

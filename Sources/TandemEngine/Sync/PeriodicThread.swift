@@ -1,16 +1,16 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// A thread of its own that runs a round right away and then every
 /// `interval` until stopped: the alert checker, the metrics sampler and the
 /// log pruner, which must never make the applying thread wait.
 ///
 /// A failing round (a database busy past its timeout) is logged once, until a
-/// round succeeds again, and retried at the next interval. Waits are short
-/// naps, so that ``stop()`` takes effect quickly even with a long interval.
+/// round succeeds again, and retried at the next interval. Between rounds
+/// the thread sleeps until the next one is due, and ``stop()`` wakes it at
+/// once (see ``StopSignal``): no wake-ups in between.
 final class PeriodicThread: Sendable {
-    private let stopped = Atomic<Bool>(false)
+    private let signal = StopSignal()
 
     /// Starts the thread `name`; `failure` begins the warning for a failed round
     /// (`failure, retrying: error`). `round` gets a function that tells whether
@@ -19,8 +19,9 @@ final class PeriodicThread: Sendable {
         name: String, interval: Duration, logger: Logger, failure: String,
         round: @escaping @Sendable (_ stopping: () -> Bool) throws -> Void
     ) {
-        let thread = Thread { [self] in
-            let stopping = { self.stopped.load(ordering: .relaxed) }
+        let signal = self.signal
+        let thread = Thread {
+            let stopping = { signal.isStopped }
             var reported = false
             while !stopping() {
                 let next = ContinuousClock.now + interval
@@ -31,9 +32,7 @@ final class PeriodicThread: Sendable {
                     if !reported { logger.warning("\(failure), retrying: \(error)") }
                     reported = true
                 }
-                while !stopping(), ContinuousClock.now < next {
-                    Thread.sleep(forTimeInterval: min((next - .now).timeInterval, 0.05))
-                }
+                signal.wait(until: next)
             }
         }
         thread.name = name
@@ -42,7 +41,7 @@ final class PeriodicThread: Sendable {
 
     /// Stops the thread after its current round.
     func stop() {
-        stopped.store(true, ordering: .relaxed)
+        signal.stop()
     }
 
     deinit { stop() }

@@ -189,6 +189,16 @@ package final class SyncEngine {
         var incident: Int64?
         let transientAfter = Duration.seconds(environment.config.engine.transientErrorAfterSeconds)
         var nextFileCheck = ContinuousClock.now
+        // Between passes the engine waits for a commit to a side or to the state database (see
+        // CommitWaiter), at most until iterate()'s timed work is due (`schedule`).
+        let waiter = CommitWaiter(databases: waitedDatabases())
+        if let reason = waiter.unavailable {
+            logger.notice("no file notifications (\(reason)): checking for new commits every \(pollInterval)")
+        }
+        let fallback = Duration.milliseconds(environment.config.engine.fallbackPollMilliseconds)
+        var schedule = PassSchedule()
+        // Whether a notification came since the last pass that found nothing (see CommitWaiter.settleDelay).
+        var notified = false
         while !shouldStop() {
             // Outside the retry below: a side deleted or replaced is not transient, and writing on
             // into a deleted file loses what is written.
@@ -196,13 +206,19 @@ package final class SyncEngine {
                 nextFileCheck = .now + Self.fileCheckInterval
                 try checkSideFiles()
             }
+            var idle = false
             do {
-                if try iterate() {
+                // Before the pass, not after it: what is committed while the pass runs stays
+                // queued and ends the next wait at once.
+                notified = waiter.drain() || notified
+                let started = ContinuousClock.now
+                let worked = try iterate()
+                schedule.passed(started: started, ended: .now)
+                if worked {
                     lastWork = .now
                 } else {
-                    // Idle for a second: look less often (at most every 5 ms), so that an engine
-                    // with nothing to do does not spend a core polling; any work goes back to poll_interval_ms.
-                    try? sleep(ContinuousClock.now - lastWork > .seconds(1) ? max(pollInterval, .milliseconds(5)) : pollInterval)
+                    // Never wait while a side is still to be read (a full batch, echoes of the engine's own writes).
+                    idle = !readsPending
                 }
                 backoff = .milliseconds(10)
                 failingSince = nil
@@ -235,9 +251,24 @@ package final class SyncEngine {
                     stats[key]?.lastErrorAt = StateStore.now
                 }
                 try? writeStats()
-                try? sleep(backoff)
+                Thread.sleep(forTimeInterval: backoff.timeInterval)
                 backoff = min(backoff * 2, .seconds(5))
             }
+            guard idle else { continue }
+            let now = ContinuousClock.now
+            var wake = schedule.next
+            if !waiter.isWatching {
+                // Idle for a second: look less often (at most every 5 ms), so that an engine
+                // with nothing to do does not spend a core polling; any work goes back to poll_interval_ms.
+                wake = min(wake, now + (now - lastWork > .seconds(1) ? max(pollInterval, .milliseconds(5)) : pollInterval))
+            } else if notified {
+                // The pass after a notification found nothing: the commit may not be published yet.
+                wake = min(wake, now + CommitWaiter.settleDelay)
+                notified = false
+            } else {
+                wake = min(wake, now + fallback)
+            }
+            notified = try sleep(waiter, until: wake, nextFileCheck: &nextFileCheck, shouldStop)
         }
         try saveCheckpoints()
         try recordApplied()
@@ -246,8 +277,25 @@ package final class SyncEngine {
         logger.info("engine stopped")
     }
 
-    private func sleep(_ duration: Duration) throws {
-        Thread.sleep(forTimeInterval: duration.timeInterval)
+    /// Waits until `waiter` is notified of a commit (returns true) or
+    /// `deadline` passes. Without notifications the side files are checked
+    /// whenever due (that check needs no pass); with them, a side file
+    /// deleted or replaced is itself a notification, and the check runs
+    /// before the pass it wakes. Returns early, with false, when
+    /// `shouldStop` says so.
+    private func sleep(
+        _ waiter: CommitWaiter, until deadline: ContinuousClock.Instant, nextFileCheck: inout ContinuousClock.Instant,
+        _ shouldStop: () -> Bool
+    ) throws -> Bool {
+        while true {
+            if waiter.wait(until: waiter.isWatching ? deadline : min(deadline, nextFileCheck)) == .notified { return true }
+            let now = ContinuousClock.now
+            if now >= deadline || shouldStop() { return false }
+            if now >= nextFileCheck {
+                nextFileCheck = now + Self.fileCheckInterval
+                try checkSideFiles()
+            }
+        }
     }
 
     /// One pass: pick up state changes, one batch per direction, then the
