@@ -13,6 +13,10 @@
 # `postgres` user (created if missing); as any other user it runs as that
 # user. The binaries are found on PATH or under /usr/lib/postgresql/*/bin
 # (Debian's layout); PG_BIN=DIR picks a folder.
+#
+# The server runs with fsync off (a test cluster is thrown away anyway);
+# TANDEM_PG_OPTIONS replaces that, e.g. TANDEM_PG_OPTIONS="-c fsync=on" for
+# benchmarks. PG_BIN_DIR is exported for CMD (pgbench lives there).
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -26,7 +30,8 @@ find_bin() {
         return
     fi
     if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
-        dirname "$(command -v initdb)"
+        # Through any symlink, to the folder that also holds psql and pgbench.
+        dirname "$(readlink -f "$(command -v initdb)")"
         return
     fi
     # Debian keeps the server binaries off PATH, one folder per major
@@ -86,11 +91,12 @@ rm -f "$WORK/pwfile"
 # Loopback only, no Unix socket in a shared folder; enough connections for
 # the tests running in parallel.
 as_server_user "$BIN/pg_ctl" -D "$DATA" -l "$WORK/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_connections=200 -c fsync=off" \
+    -o "-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_connections=200 ${TANDEM_PG_OPTIONS:--c fsync=off}" \
     start >/dev/null ||
     { cat "$WORK/server.log" >&2; exit 70; }
 
 export PGPASSWORD="$PASSWORD"
+export PG_BIN_DIR="$BIN"
 export TANDEM_TEST_POSTGRES_URL="postgresql://tandem@127.0.0.1:$PORT/tandem"
 # Debian ships psql on PATH and the server binaries apart from it.
 PSQL="$BIN/psql"
