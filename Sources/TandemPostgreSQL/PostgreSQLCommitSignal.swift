@@ -49,12 +49,10 @@ actor PostgreSQLCommitSignal {
                     """, [reader]), logger: logger)
         }
         @Sendable func newer() async throws -> Bool {
-            for try await (value, called) in try await connection.query(
+            let rows = try await connection.rows(
                 PostgreSQLSQL.query("SELECT last_value, is_called FROM \(sequence)", []), logger: logger
-            ).decode((Int64, Bool).self) {
-                return called && value > seq
-            }
-            return false
+            ).decode((Int64, Bool).self).all()
+            return rows.first.map { $0.1 && $0.0 > seq } ?? false
         }
         return try await connection.listen(on: capture.channel) { notifications in
             try await setWaiting(true)

@@ -478,12 +478,15 @@ public actor PostgreSQLEndpoint {
                     UNION ALL SELECT 'r', r.key, r.value FROM jsonb_each_text(c.row) r) e ON true
                 ORDER BY c.seq
                 """
-            var all: [PostgreSQLChange] = []
-            for try await (number, table, op, origin, changed, at, part, name, value) in try await connection.query(
+            // Read to the end before anything else: a second query on the connection while this
+            // one's rows are still streaming would wait for them forever.
+            let rows = try await connection.rows(
                 PostgreSQLSQL.query(sql, [String(seq), String(horizon), String(limit)]), logger: logger
-            ).decode((Int64, String, String, String?, [String]?, String, String?, String?, String?).self) {
+            ).decode((Int64, String, String, String?, [String]?, String, String?, String?, String?).self).all()
+            if rows.contains(where: { capturedKinds[$0.1] == nil }) { try await loadCapturedKinds(on: connection) }
+            var all: [PostgreSQLChange] = []
+            for (number, table, op, origin, changed, at, part, name, value) in rows {
                 if all.last?.seq != number {
-                    if capturedKinds[table] == nil { try await loadCapturedKinds(on: connection) }
                     all.append(
                         PostgreSQLChange(
                             seq: number, table: table, operation: PostgreSQLChange.Operation(rawValue: op) ?? .update,
@@ -501,6 +504,16 @@ public actor PostgreSQLEndpoint {
             let through = all.count == limit ? all[all.count - 1].seq : horizon
             return PostgreSQLChangeBatch(
                 changes: all.filter { !$0.isEcho }, echoes: all.filter(\.isEcho), through: through)
+        }
+    }
+
+    /// The change log's head: the commit horizon now (see ``PostgreSQLCommitHorizon``). A reader
+    /// that should see only what comes next starts here; nil when a writer stayed in flight past
+    /// `horizonTimeout`.
+    public func head(horizonTimeout: Duration = .seconds(2)) async throws -> Int64? {
+        try await withConnection { connection in
+            try await PostgreSQLCommitHorizon(capture: capture).read(
+                on: connection, logger: logger, timeout: horizonTimeout)
         }
     }
 

@@ -33,6 +33,7 @@ struct CaptureTests {
                 #expect(batch.changes.map(\.seq) == batch.changes.map(\.seq).sorted())
                 #expect(batch.through == batch.changes.last!.seq)
                 #expect(try await endpoint.changes(after: batch.through).changes.isEmpty)
+                #expect(try await endpoint.head() == batch.through)
             }
         }
     }
@@ -68,13 +69,18 @@ struct CaptureTests {
             try await schema.withEndpoint { endpoint in try await endpoint.installCapture(table: "note") }
             for id in 1...50 { try await schema.exec("INSERT INTO note VALUES (\(id), 'n\(id)')") }
             try await schema.exec("DELETE FROM note WHERE id <= 10")
+            // Enough rows that the reader's result streams (a fresh endpoint learns the captured
+            // columns while reading: this once hung on a second query in the middle of the stream).
+            try await schema.exec("INSERT INTO note SELECT n, repeat('x', 200) FROM generate_series(1000, 5999) n")
             try await schema.withEndpoint { endpoint in
-                let batch = try await endpoint.changes(after: 0, limit: 1_000)
+                let all = try await endpoint.changes(after: 0, limit: 10_000)
+                #expect(all.changes.count == 5_060)
+                let batch = try await endpoint.changes(after: 0, limit: 60)
                 #expect(batch.changes.count == 60)
                 #expect(batch.changes.filter { $0.operation == .delete }.count == 10)
                 let first = try await endpoint.changes(after: 0, limit: 25)
                 #expect(first.changes.count == 25 && first.through == first.changes.last!.seq)
-                let rest = try await endpoint.changes(after: first.through, limit: 1_000)
+                let rest = try await endpoint.changes(after: first.through, limit: 35)
                 #expect(first.changes + rest.changes == batch.changes)
             }
         }
