@@ -130,7 +130,7 @@ let package = Package(
         // scripts/bench-postgres-capture.sh: installs capture through the endpoint, times a reader.
         .executableTarget(
             name: "TandemPostgreSQLBench",
-            dependencies: ["TandemPostgreSQL"],
+            dependencies: ["TandemPostgreSQL", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         // `tandem run --metrics`: Prometheus registry and the `GET /metrics` HTTP endpoint.

@@ -42,8 +42,8 @@ find_bin() {
         echo "$dir"
         return
     fi
-    echo "with-postgres.sh: initdb not found; install PostgreSQL" \
-        "(Debian: apt-get install postgresql) or set PG_BIN" >&2
+    echo "with-postgres.sh: initdb not found; install PostgreSQL" >&2
+    echo "(Debian: apt-get install postgresql) or set PG_BIN=DIR" >&2
     exit 69
 }
 BIN=$(find_bin)

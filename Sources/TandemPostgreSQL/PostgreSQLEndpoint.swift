@@ -315,25 +315,25 @@ public actor PostgreSQLEndpoint {
         let columns = try await withConnection(table: table) { connection in
             try await readColumns(of: table, on: connection)
         }
-        let where_ = "in schema \(config.schema) of database \(config.database) at \(server)"
+        let place = "in schema \(config.schema) of database \(config.database) at \(server)"
         if columns.isEmpty {
             return [
                 PostgreSQLFinding(
                     table: table, column: nil,
-                    message: "table \(table) does not exist \(where_); create it or fix the map's table name")
+                    message: "table \(table) does not exist \(place); create it or fix the map's table name")
             ]
         }
         let present = Set(columns.map(\.name))
         var findings = wanted.filter { !present.contains($0) }.map {
             PostgreSQLFinding(
                 table: table, column: $0,
-                message: "column \(table).\($0) does not exist \(where_); add it or remove it from the map")
+                message: "column \(table).\($0) does not exist \(place); add it or remove it from the map")
         }
         if !columns.contains(where: { $0.keyPosition != nil }) {
             findings.append(
                 PostgreSQLFinding(
                     table: table, column: nil,
-                    message: "table \(table) has no primary key \(where_); Tandem finds rows by it: add one"))
+                    message: "table \(table) has no primary key \(place); Tandem finds rows by it: add one"))
         }
         return findings
     }
