@@ -2,7 +2,7 @@ import PostgresNIO
 import TandemPostgreSQL
 import Testing
 
-@Suite("PostgreSQL capture", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(2)))
+@Suite("PostgreSQL capture", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
 struct CaptureTests {
     @Test("inserts, updates and deletes by psql are captured in order, with old key, row and changed columns")
     func captureFromPsql() async throws {
@@ -10,7 +10,7 @@ struct CaptureTests {
             try await schema.exec("CREATE TABLE customer (id integer PRIMARY KEY, name text, credit numeric(20,2))")
             try await schema.withEndpoint { endpoint in
                 try await endpoint.installCapture(table: "customer")
-                try psql(
+                try await psql(
                     """
                     INSERT INTO customer VALUES (1, 'Ada', 10.50), (2, 'Bo', NULL);
                     UPDATE customer SET name = 'Ada L' WHERE id = 1;

@@ -3,7 +3,7 @@ import PostgresNIO
 import TandemPostgreSQL
 import Testing
 
-@Suite("PostgreSQL faults", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(2)))
+@Suite("PostgreSQL faults", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
 struct FaultTests {
     @Test("a server that is not up: the error says it is not reachable at host:port and what to do")
     func notReachable() async throws {
@@ -64,27 +64,25 @@ struct FaultTests {
             try await schema.exec("INSERT INTO t VALUES (1, 'app')")
             try await schema.withEndpoint { endpoint in
                 try await endpoint.install()
-                let holder = try await TestServer.connect()
-                do {
-                    try await holder.query("BEGIN", logger: TestServer.logger)
-                    try await holder.query(
-                        PostgresQuery(unsafeSQL: "SELECT * FROM \(schema.name).t WHERE id = 1 FOR UPDATE"),
-                        logger: TestServer.logger)
-                    let clock = ContinuousClock()
-                    let start = clock.now
-                    async let result = endpoint.apply(
+                let clock = ContinuousClock()
+                let start = clock.now
+                let result = try await whileLocked(schema, row: 1) { release in
+                    async let applied = endpoint.apply(
                         [.upsert(table: "t", row: ["id": .integer(1), "v": .text("tandem")])],
                         checkpoint: PostgreSQLCheckpoint(map: "m", source: "crm", seq: 5), origin: "crm:5")
-                    try await waitUntilBlocked(schema)
-                    try await Task.sleep(for: .milliseconds(700))
-                    try await holder.query("COMMIT", logger: TestServer.logger)
-                    #expect(try await result.applied)
-                    #expect(clock.now - start >= .milliseconds(700))
-                    try await holder.close()
-                } catch {
-                    try? await holder.close()
-                    throw error
+                    do {
+                        try await waitUntilBlocked(schema)
+                        try await Task.sleep(for: .milliseconds(700))
+                        try await release()
+                    } catch {
+                        // Before `applied` is awaited on the way out: it waits for this lock.
+                        try? await release()
+                        throw error
+                    }
+                    return try await applied
                 }
+                #expect(result.applied)
+                #expect(clock.now - start >= .milliseconds(700))
                 #expect(try await schema.rows("SELECT v FROM t") == [["tandem"]])
                 #expect(try await endpoint.checkpoint(map: "m", source: "crm") == 5)
             }
@@ -102,29 +100,25 @@ struct FaultTests {
                     (1...100).map { .upsert(table: "t", row: ["id": .integer(Int64($0)), "v": .text("row \($0)")]) }
                     + [.delete(table: "t", key: ["id": .integer(7)])]
                 let checkpoint = PostgreSQLCheckpoint(map: "m", source: "erp", seq: 1_234)
+                let pid = try await endpoint._backendPID()
                 // Row 50 is locked by the application, so the batch stops half-way, and its backend is ended there.
-                let holder = try await TestServer.connect()
-                do {
-                    try await holder.query("BEGIN", logger: TestServer.logger)
-                    try await holder.query(
-                        PostgresQuery(unsafeSQL: "SELECT * FROM \(schema.name).t WHERE id = 50 FOR UPDATE"),
-                        logger: TestServer.logger)
-                    let pid = try await endpoint._backendPID()
+                let applied = try await whileLocked(schema, row: 50) { release in
                     async let result = endpoint.apply(writes, checkpoint: checkpoint, origin: "erp:1234")
-                    try await waitUntilBlocked(schema)
-                    let halfway = try await schema.rows(
-                        "SELECT count(*)::text FROM t")  // the batch's rows are not visible: not committed
-                    #expect(halfway == [["1"]])
-                    try await schema.exec("SELECT pg_terminate_backend(\(pid))")
-                    try await Task.sleep(for: .milliseconds(300))
-                    try await holder.query("COMMIT", logger: TestServer.logger)
-                    let applied = try await result
-                    #expect(applied.applied && applied.attempts >= 2)
-                    try await holder.close()
-                } catch {
-                    try? await holder.close()
-                    throw error
+                    do {
+                        try await waitUntilBlocked(schema)
+                        // The batch's first 49 rows are written but not committed: nobody else sees them.
+                        #expect(try await schema.rows("SELECT count(*)::text FROM t") == [["1"]])
+                        try await schema.exec("SELECT pg_terminate_backend(\(pid))")
+                        try await Task.sleep(for: .milliseconds(300))
+                        try await release()
+                    } catch {
+                        // Before `result` is awaited on the way out: it waits for this lock.
+                        try? await release()
+                        throw error
+                    }
+                    return try await result
                 }
+                #expect(applied.applied && applied.attempts >= 2)
                 var expected = (1...100).filter { $0 != 7 }.map { [String($0), "row \($0)"] as [String?] }
                 expected.sort { Int($0[0]!)! < Int($1[0]!)! }
                 let actual = try await schema.rows("SELECT id::text, v FROM t ORDER BY id")
@@ -142,9 +136,30 @@ struct FaultTests {
         }
     }
 
+    /// Runs `body` while an application connection holds row `row` of `t` locked (FOR UPDATE);
+    /// `body` ends the lock with `release`, also when it fails: an `async let` waiting on the
+    /// lock is awaited when its scope ends, and would wait forever (seen: a whole CI run hung).
+    func whileLocked<T>(
+        _ schema: TestSchema, row: Int, _ body: (_ release: @Sendable () async throws -> Void) async throws -> T
+    ) async throws -> T {
+        let holder = try await TestServer.connect()
+        do {
+            try await holder.query("BEGIN", logger: TestServer.logger)
+            try await holder.query(
+                PostgresQuery(unsafeSQL: "SELECT * FROM \(schema.name).t WHERE id = \(row) FOR UPDATE"),
+                logger: TestServer.logger)
+            let value = try await body { try await holder.query("COMMIT", logger: TestServer.logger) }
+            try await holder.close()
+            return value
+        } catch {
+            try? await holder.close()
+            throw error
+        }
+    }
+
     /// Waits until a backend of the endpoint (application_name tandem) waits for a lock in this database.
     func waitUntilBlocked(_ schema: TestSchema) async throws {
-        for _ in 0..<400 {
+        for _ in 0..<2_400 {
             let waiting = try await schema.rows(
                 "SELECT count(*)::text FROM pg_stat_activity WHERE application_name = 'tandem' AND wait_event_type = 'Lock' "
                     + "AND query LIKE '%\(schema.name)%'")

@@ -100,8 +100,11 @@ struct TestSchema: Sendable {
 }
 
 /// Runs `psql` (the command-line client, another process) with `sql` against the test database.
+///
+/// Waits for the process without holding a thread: the whole package's tests share two
+/// cooperative threads on the reference machine.
 @discardableResult
-func psql(_ sql: String, schema: String) throws -> String {
+func psql(_ sql: String, schema: String) async throws -> String {
     let process = Process()
     let candidates = ["/usr/bin/psql", "/usr/local/bin/psql"]
     process.executableURL = URL(fileURLWithPath: candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "psql")
@@ -110,10 +113,18 @@ func psql(_ sql: String, schema: String) throws -> String {
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    try process.run()
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        process.terminationHandler = { _ in continuation.resume() }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            continuation.resume(throwing: error)
+        }
+    }
+    // psql has exited: its (small) output is all in the pipes.
     let output = out.fileHandleForReading.readDataToEndOfFile()
     let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
     if process.terminationStatus != 0 {
         throw PostgreSQLError(.server, "psql failed: " + String(decoding: errors, as: UTF8.self))
     }

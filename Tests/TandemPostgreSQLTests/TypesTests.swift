@@ -2,7 +2,7 @@ import PostgresNIO
 import TandemPostgreSQL
 import Testing
 
-@Suite("PostgreSQL types round trip exactly", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(2)))
+@Suite("PostgreSQL types round trip exactly", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
 struct TypesTests {
     static let createTable = """
         CREATE TABLE v (
@@ -83,7 +83,7 @@ struct TypesTests {
             try await schema.exec(Self.createTable)
             try await schema.withEndpoint { endpoint in
                 try await endpoint.installCapture(table: "v")
-                try psql(
+                try await psql(
                     """
                     SET TimeZone = 'America/St_Johns'; SET DateStyle = 'SQL, DMY'; SET bytea_output = 'escape';
                     INSERT INTO v (id, amount, at, local, day, blob, label) VALUES

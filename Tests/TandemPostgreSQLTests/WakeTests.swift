@@ -2,7 +2,7 @@ import PostgresNIO
 import TandemPostgreSQL
 import Testing
 
-@Suite("PostgreSQL wake-up on commit", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(2)))
+@Suite("PostgreSQL wake-up on commit", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
 struct WakeTests {
     @Test("a waiting reader wakes on another client's commit by notification, long before its fallback re-check")
     func wakesOnCommit() async throws {
@@ -16,7 +16,9 @@ struct WakeTests {
                 try await Task.sleep(for: .milliseconds(500))
                 try await schema.exec("INSERT INTO t VALUES (1)")
                 #expect(try await woke)
-                #expect(clock.now - start < .seconds(10))
+                // Well before the 60 s timeout and fallback: woken by the notification (the bound is loose
+                // because the whole package's tests share 2 cores in CI).
+                #expect(clock.now - start < .seconds(50))
                 #expect(try await endpoint.changes(after: 0).changes.count == 1)
             }
         }
@@ -35,7 +37,7 @@ struct WakeTests {
                 try await schema.exec("INSERT INTO t VALUES (1)")
                 start = clock.now
                 #expect(try await endpoint.waitForCommit(after: 0, timeout: .seconds(60)))
-                #expect(clock.now - start < .seconds(5))
+                #expect(clock.now - start < .seconds(30))  // at once, not at the 60 s timeout
             }
         }
     }
