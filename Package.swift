@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "TandemSampleMaps", type: .dynamic, targets: ["SampleMaps"]),
         // Fuzz harnesses run with libFuzzer by scripts/fuzz.sh, and over saved inputs without it.
         .executable(name: "tandem-fuzz", targets: ["TandemFuzzRunner"]),
+        .executable(name: "tandem-postgres-bench", targets: ["TandemPostgreSQLBench"]),
         // A plugin the tests load: a table map with a batch mapper, written with the Swift kit.
         .library(name: "TandemTestMapperPlugin", type: .dynamic, targets: ["TestMapperPlugin"]),
     ] + standardMapPlugins.map { .library(name: "Tandem\($0)", type: .dynamic, targets: [$0]) },
@@ -47,6 +48,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // No traits: Tandem needs neither swift-configuration support nor full Foundation from it.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // PostgreSQL sides: the wire protocol, SCRAM, LISTEN/NOTIFY and COPY FROM STDIN,
+        // so that Tandem writes no protocol code of its own (issue 15).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: SDK: what a plugin author needs.
@@ -131,6 +135,23 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL endpoint: capture, change reading, apply + checkpoint, COPY bulk
+        // copy, introspection. Depends on no engine module: the engine reaches it through
+        // the endpoint interface, which is designed apart from it.
+        .target(
+            name: "TandemPostgreSQL",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // scripts/bench-postgres-capture.sh: installs capture through the endpoint, times a reader.
+        .executableTarget(
+            name: "TandemPostgreSQLBench",
+            dependencies: ["TandemPostgreSQL", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         // `tandem run --metrics`: Prometheus registry and the `GET /metrics` HTTP endpoint.
@@ -233,6 +254,15 @@ let package = Package(
         .testTarget(
             name: "TandemCLITests",
             dependencies: ["TandemDocuments", "TandemTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs against the server named by TANDEM_TEST_POSTGRES_URL (scripts/with-postgres.sh).
+        .testTarget(
+            name: "TandemPostgreSQLTests",
+            dependencies: [
+                "TandemPostgreSQL",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

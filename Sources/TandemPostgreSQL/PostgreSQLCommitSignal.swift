@@ -1,0 +1,92 @@
+import Logging
+import PostgresNIO
+
+/// Waits for a new commit in a side's change log with LISTEN/NOTIFY: no sleep
+/// loop, and no cost to the writers while nobody waits.
+///
+/// A NOTIFY makes every committing transaction that sent one queue on one
+/// global lock; one per captured row took 8 writers from 737–1,197 to
+/// 257–311 transactions a second (docs/BENCHMARKS.md). So the writers' wake
+/// trigger runs once per statement and notifies only while a reader's row in
+/// `_tandem_waiting` says it waits. A wait:
+///
+/// 1. LISTENs on the schema's channel, on a connection of its own;
+/// 2. sets its `_tandem_waiting` row (committed at once);
+/// 3. checks the sequence: a writer whose statement ran before step 2 (and so
+///    did not notify) took its number before step 3, so the check sees it;
+/// 4. sleeps until a notification or the timeout, re-checking every
+///    `fallback` so that nothing can be missed for longer than that;
+/// 5. clears its row.
+///
+/// A reader that dies while waiting leaves its row set: writers then notify
+/// for nothing (correct, a little slower) until the reader's next wait clears it.
+actor PostgreSQLCommitSignal {
+    let connection: PostgresConnection
+    let capture: PostgreSQLCapture
+    let reader: String
+    let logger: Logger
+
+    init(connection: PostgresConnection, capture: PostgreSQLCapture, reader: String, logger: Logger) {
+        self.connection = connection
+        self.capture = capture
+        self.reader = reader
+        self.logger = logger
+    }
+
+    /// True as soon as a change numbered above `seq` may have committed; false after `timeout`.
+    func wait(after seq: Int64, timeout: Duration, fallback: Duration) async throws -> Bool {
+        let connection = self.connection
+        let logger = self.logger
+        let waiting = capture.name("_tandem_waiting")
+        let sequence = capture.name("_tandem_changes_seq")
+        let reader = self.reader
+        func setWaiting(_ flag: Bool) async throws {
+            try await connection.query(
+                PostgreSQLSQL.query(
+                    """
+                    INSERT INTO \(waiting) (reader, waiting) VALUES ($1, \(flag)) ON CONFLICT (reader)
+                    DO UPDATE SET waiting = EXCLUDED.waiting, since = now()
+                    """, [reader]), logger: logger)
+        }
+        @Sendable func newer() async throws -> Bool {
+            let rows = try await connection.rows(
+                PostgreSQLSQL.query("SELECT last_value, is_called FROM \(sequence)", []), logger: logger
+            ).decode((Int64, Bool).self).all()
+            return rows.first.map { $0.1 && $0.0 > seq } ?? false
+        }
+        return try await connection.listen(on: capture.channel) { notifications in
+            try await setWaiting(true)
+            do {
+                // Cancelling a task that iterates the notifications ends the LISTEN's stream, so
+                // one task waits for the first notification for the whole wait, and a sibling
+                // re-checks every `fallback` until the timeout; the first to answer wins.
+                var woke = try await newer()
+                if !woke {
+                    woke = try await withThrowingTaskGroup(of: Bool.self) { group in
+                        group.addTask {
+                            for try await _ in notifications { return true }
+                            return false
+                        }
+                        group.addTask {
+                            let clock = ContinuousClock()
+                            let deadline = clock.now.advanced(by: timeout)
+                            while clock.now < deadline {
+                                try await Task.sleep(for: min(fallback, deadline - clock.now))
+                                if try await newer() { return true }
+                            }
+                            return false
+                        }
+                        let first = try await group.next() ?? false
+                        group.cancelAll()
+                        return first
+                    }
+                }
+                try await setWaiting(false)
+                return woke
+            } catch {
+                try? await setWaiting(false)
+                throw error
+            }
+        }
+    }
+}

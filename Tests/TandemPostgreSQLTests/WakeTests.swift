@@ -1,0 +1,76 @@
+import PostgresNIO
+import TandemPostgreSQL
+import Testing
+
+@Suite("PostgreSQL wake-up on commit", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
+struct WakeTests {
+    @Test("a waiting reader wakes on another client's commit by notification, long before its fallback re-check")
+    func wakesOnCommit() async throws {
+        try await TestSchema.with { schema in
+            try await schema.exec("CREATE TABLE t (id integer PRIMARY KEY)")
+            try await schema.withEndpoint { endpoint in
+                try await endpoint.installCapture(table: "t")
+                let clock = ContinuousClock()
+                let start = clock.now
+                async let woke = endpoint.waitForCommit(after: 0, timeout: .seconds(60), fallback: .seconds(60))
+                try await Task.sleep(for: .milliseconds(500))
+                try await schema.exec("INSERT INTO t VALUES (1)")
+                #expect(try await woke)
+                // Well before the 60 s timeout and fallback: woken by the notification (the bound is loose
+                // because the whole package's tests share 2 cores in CI).
+                #expect(clock.now - start < .seconds(50))
+                #expect(try await endpoint.changes(after: 0).changes.count == 1)
+            }
+        }
+    }
+
+    @Test("a reader with nothing new returns false at its timeout; one behind returns at once")
+    func timeoutAndBehind() async throws {
+        try await TestSchema.with { schema in
+            try await schema.exec("CREATE TABLE t (id integer PRIMARY KEY)")
+            try await schema.withEndpoint { endpoint in
+                try await endpoint.installCapture(table: "t")
+                let clock = ContinuousClock()
+                var start = clock.now
+                #expect(try await !endpoint.waitForCommit(after: 0, timeout: .milliseconds(400), fallback: .milliseconds(100)))
+                #expect(clock.now - start >= .milliseconds(400))
+                try await schema.exec("INSERT INTO t VALUES (1)")
+                start = clock.now
+                #expect(try await endpoint.waitForCommit(after: 0, timeout: .seconds(60)))
+                #expect(clock.now - start < .seconds(30))  // at once, not at the 60 s timeout
+            }
+        }
+    }
+
+    @Test("writers send no notification while no reader waits")
+    func quietWhenNobodyWaits() async throws {
+        try await TestSchema.with { schema in
+            try await schema.exec("CREATE TABLE t (id integer PRIMARY KEY)")
+            try await schema.withEndpoint { endpoint in
+                try await endpoint.installCapture(table: "t")
+                // One wait sets and clears the reader's flag.
+                _ = try await endpoint.waitForCommit(after: 0, timeout: .milliseconds(50), fallback: .milliseconds(50))
+                let listener = try await TestServer.connect()
+                let heard = try await listener.listen(on: "_tandem_changes_\(schema.name)") { notifications in
+                    try await withThrowingTaskGroup(of: Bool.self) { group in
+                        group.addTask {
+                            for try await _ in notifications { return true }
+                            return false
+                        }
+                        group.addTask {
+                            try await schema.exec("INSERT INTO t VALUES (1)")
+                            try await Task.sleep(for: .milliseconds(500))
+                            return false
+                        }
+                        let first = try await group.next()!
+                        group.cancelAll()
+                        return first
+                    }
+                }
+                try await listener.close()
+                #expect(!heard)
+                #expect(try await schema.rows("SELECT waiting::text FROM _tandem_waiting") == [["false"]])
+            }
+        }
+    }
+}
