@@ -55,6 +55,23 @@ struct SideEndpointTests {
         #expect(try endpoint.changes(after: changes[0].seq, limit: 1).map(\.seq) == [changes[1].seq])
     }
 
+    @Test("A scan reads every row once in chunks, negative rowids first, text with its NUL byte as it is")
+    func scan() throws {
+        let (side, folder) = try Self.side()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try side.queue.write { db in
+            try db.execute(sql: "INSERT INTO account (rowid, id, name) VALUES (-5, 'N', 'Negative'), (0, 'Z', NULL)")
+            try db.execute(sql: "INSERT INTO account (rowid, id, name) VALUES (7, 'A', CAST(X'6100' || X'62' AS TEXT))")
+        }
+        let endpoint: any SideEndpoint = side
+        let first = try endpoint.scanRows(table: "account", columns: ["id", "name"], after: nil, limit: 2)
+        #expect(first.map(\.position) == [[.integer(-5)], [.integer(0)]])
+        #expect(first.map(\.values) == [[.text("N"), .text("Negative")], [.text("Z"), .null]])
+        let rest = try endpoint.scanRows(table: "account", columns: ["id", "name"], after: first.last?.position, limit: 2)
+        #expect(rest.map(\.values) == [[.text("A"), .text("a\u{0}b")]])
+        #expect(try endpoint.scanRows(table: "account", columns: ["id"], after: rest.last?.position, limit: 2).isEmpty)
+    }
+
     @Test("The engine's retries take only keys whose first parked change waits for a parent; an operator's take all")
     func parked() throws {
         let (side, folder) = try Self.side()

@@ -7,9 +7,9 @@ import Logging
 ///
 /// The core (``SyncEngine``'s loop, ``BatchApplier``) reaches a side only
 /// through this protocol and ``TargetTransaction``; each dialect implements
-/// both in its own folder (`Endpoints/SQLite/`). Install and removal of
-/// capture, bulk copy for initial sync and schema introspection are still
-/// the SQLite endpoint's own types, reached directly (issue 15 goes on).
+/// both in its own folder (`Endpoints/SQLite/`). Initial sync's bulk copy,
+/// self-references, map recovery and pruning still reach the SQLite
+/// endpoint's own types directly (issue 15 goes on).
 protocol SideEndpoint: AnyObject {
     /// Which side.
     var role: SideRole { get }
@@ -114,6 +114,18 @@ protocol SideEndpoint: AnyObject {
         _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T
+
+    // MARK: Comparison
+
+    /// A chunk of `table`'s rows (values of `columns`) in an order of the
+    /// side's own that new rows do not disturb, after `position` (nil: from
+    /// the first), at most `limit`. Each comes with its position, to resume
+    /// after; its values are nil when the side cannot read them as values.
+    func scanRows(table: String, columns: [String], after position: [SideValue]?, limit: Int) throws
+        -> [(position: [SideValue], values: [SideValue]?)]
+    /// Opens a comparison of `plan`'s mapped rows with this side's table
+    /// (the plan targets this side).
+    func beginComparison(_ plan: DirectionPlan) throws -> any TargetComparison
 
     // MARK: Write-through
 

@@ -277,6 +277,31 @@ extension SideDatabase: SideEndpoint {
 
     // MARK: Write-through
 
+    func scanRows(table: String, columns: [String], after position: [SideValue]?, limit: Int) throws
+        -> [(position: [SideValue], values: [SideValue]?)]
+    {
+        // By rowid, from the lowest: rowids (and INTEGER PRIMARY KEY keys) may be zero or negative.
+        let select = "SELECT rowid, \(CaptureSchema.quoteList(nil, columns)) FROM \(CaptureSchema.identifier(table))"
+        let after: Int64? = position.flatMap { if case .integer(let rowid)? = $0.first { rowid } else { nil } }
+        return try queue.read { db in
+            // Through the C API: read as bytes (NULs and text that is not valid UTF-8 as they are).
+            let statement = try RawStatement(
+                sql: "\(select) \(after == nil ? "" : "WHERE rowid > ?1") ORDER BY rowid LIMIT \(limit)", db)
+            if let after { statement.bind(.integer(after), at: 1) }
+            defer { statement.reset() }
+            var rows: [(position: [SideValue], values: [SideValue]?)] = []
+            while try statement.step() {
+                let values = try? SQLLiteral.parseList(statement.literals(1) ?? "", names: columns)
+                rows.append(([.integer(statement.int64(0))], values))
+            }
+            return rows
+        }
+    }
+
+    func beginComparison(_ plan: DirectionPlan) throws -> any TargetComparison {
+        try SQLiteTargetComparison(side: self, plan: plan)
+    }
+
     func writeThrough<T>(tag: String, _ body: (any OriginWrite) throws -> T) throws -> T {
         try queue.writeWithoutTransaction { db in
             try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()

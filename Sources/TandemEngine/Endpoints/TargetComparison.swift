@@ -1,0 +1,35 @@
+/// A comparison of mapped source rows with a target side's table, open on
+/// that side: ``SyncEngine/compare(map:)`` feeds it the rows the map would
+/// write, chunk by chunk, then asks what the table holds against them.
+///
+/// The target side compares, not the core, because equality is the target
+/// column's: a side compares values as its application would read them
+/// (SQLite: by the column's affinity, so `'100'` in an INTEGER column is
+/// `100`), then byte for byte, storage class included.
+protocol TargetComparison: AnyObject {
+    /// Adds mapped rows: values of the plan's target columns, in order.
+    func add(_ rows: [[SideValue]]) throws
+    /// Compares everything added with the target table.
+    func finish() throws -> ComparedRows
+    /// Drops what the comparison kept in the side; safe to call twice.
+    func close()
+}
+
+/// What a target's table holds against the rows a comparison was given.
+struct ComparedRows {
+    /// Rows in the target table (all of them).
+    var targetRows = 0
+    /// Given rows the table has with the same values.
+    var equal = 0
+    /// Given rows the table has under the same key with other values.
+    var differing = 0
+    /// Given rows the table has no row for.
+    var missing = 0
+    /// Table rows whose key no given row has.
+    var onlyTarget = 0
+    /// Up to five keys of each kind of difference (`missing`, `differing`,
+    /// `onlyTarget`), as the target stores them.
+    var examples: [String: [String]] = [:]
+    /// For each example key of `differing`, the target columns that differ.
+    var differingColumns: [String: [String]] = [:]
+}
