@@ -115,6 +115,21 @@ protocol SideEndpoint: AnyObject {
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T
 
+    // MARK: Recovery of a side restored from a backup
+
+    /// The highest sequence number of `table`'s changes pruned from the
+    /// change log, 0 when none was.
+    func prunedThrough(table: String) throws -> Int64
+    /// How many changes of `table` after `seq` are echoes of writes that
+    /// came from `origin` (applied here by Tandem, logged without a row).
+    func echoes(table: String, after seq: Int64, from origin: SideRole) throws -> Int
+    /// The first change of `table` numbered at most `seq` and made after
+    /// `time` (seconds since 1970), nil when there is none.
+    func firstChange(table: String, through seq: Int64, after time: Double) throws -> Int64?
+    /// Sets a stored checkpoint to `seq`, back as well as forward: only for
+    /// a recovery, which sends changes again on purpose.
+    func resetCheckpoint(_ id: CheckpointID, to seq: Int64) throws
+
     // MARK: Comparison
 
     /// A chunk of `table`'s rows (values of `columns`) in an order of the

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// `tandem maps recover NAME --resend`: a map failed because one side went
 /// back in time (restored from an older backup) is brought back by sending
@@ -37,10 +36,10 @@ package enum MapRecovery {
                 "map \(name) is \(current.rawValue), not failed; --resend recovers a map that failed because a side went back in time (`tandem status` shows why a map failed)"
             )
         }
-        let sides = try environment.openSides()
+        let sides = try environment.openSides().mapValues { $0 as any SideEndpoint }
         let directions = SyncDirection.allCases.filter { resolved.settings.direction.allows($0) }
         let findings = try SideAudit.check(
-            [SideAudit.MapDirections(name: name, directions: directions)], sides: sides.mapValues { $0 as any SideEndpoint },
+            [SideAudit.MapDirections(name: name, directions: directions)], sides: sides,
             applied: state.applied())
         let restored = Set(findings.map(\.side))
         guard let side = restored.first else {
@@ -61,24 +60,11 @@ package enum MapRecovery {
 
         // The other side's changes after the restored side's checkpoint: all still in the other side's log?
         if directions.contains(SyncDirection(from: other)) {
-            let from =
-                try sides[side]!.queue.read { db in
-                    try sides[side]!.checkpoints(db)[SideDatabase.checkpointKey(map: name, source: other.rawValue)]
-                } ?? 0
-            let (pruned, echoes) = try sides[other]!.queue.read { db -> (Int64, Int) in
-                let pruned =
-                    try db.tableExists("_tandem_pruned")
-                    ? Int64.fetchOne(db, sql: "SELECT seq FROM _tandem_pruned WHERE tbl = ?", arguments: [table(other)])
-                        ?? 0 : 0
-                // The restored side's own changes, applied to the other side after the checkpoint: the log there
-                // holds them as echoes (key and origin, no row), so they cannot be sent back from it.
-                let echoes =
-                    try Int.fetchOne(
-                        db,
-                        sql: "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin LIKE ? || ':%'",
-                        arguments: [table(other), from, side.rawValue]) ?? 0
-                return (pruned, echoes)
-            }
+            let from = try sides[side]!.storedCheckpoints()[CheckpointID(map: name, source: other)] ?? 0
+            let pruned = try sides[other]!.prunedThrough(table: table(other))
+            // The restored side's own changes, applied to the other side after the checkpoint: the log there
+            // holds them as echoes (key and origin, no row), so they cannot be sent back from it.
+            let echoes = try sides[other]!.echoes(table: table(other), after: from, from: side)
             if pruned > from {
                 throw SyncError(
                     .state,
@@ -96,24 +82,16 @@ package enum MapRecovery {
 
         // The restored side's own log: its checkpoint in the other side may be above what it numbers now.
         if directions.contains(SyncDirection(from: side)) {
-            let key = SideDatabase.checkpointKey(map: name, source: side.rawValue)
-            let stored = try sides[other]!.queue.read { db in try sides[other]!.checkpoints(db)[key] } ?? 0
+            let key = CheckpointID(map: name, source: side)
+            let stored = try sides[other]!.storedCheckpoints()[key] ?? 0
             // Changes the restored side made after the engine last recorded what it applied are sent (again):
             // at least once for those, never skipped. Without a record, every change still in its log is.
             let since = try state.applied()[name]?[side]?.recordedAt ?? 0
             let head = try SideAudit.facts(sides[side]!).head
-            let first = try sides[side]!.queue.read { db in
-                try Int64.fetchOne(
-                    db, sql: "SELECT MIN(seq) FROM _tandem_changes WHERE tbl = ? AND seq <= ? AND at > ?",
-                    arguments: [table(side), stored, since])
-            }
+            let first = try sides[side]!.firstChange(table: table(side), through: stored, after: since)
             let restart = min(stored, head, (first ?? Int64.max) - 1)
             if restart < stored {
-                try sides[other]!.queue.write { db in
-                    try db.execute(
-                        sql: "UPDATE _tandem_checkpoints SET seq = ? WHERE map = ? AND source = ?",
-                        arguments: [restart, name, side.rawValue])
-                }
+                try sides[other]!.resetCheckpoint(key, to: restart)
                 plan.restoredFrom = (stored, restart)
             }
         }

@@ -277,6 +277,37 @@ extension SideDatabase: SideEndpoint {
 
     // MARK: Write-through
 
+    func prunedThrough(table: String) throws -> Int64 {
+        try queue.read { db in
+            try db.tableExists("_tandem_pruned")
+                ? Int64.fetchOne(db, sql: "SELECT seq FROM _tandem_pruned WHERE tbl = ?", arguments: [table]) ?? 0 : 0
+        }
+    }
+
+    func echoes(table: String, after seq: Int64, from origin: SideRole) throws -> Int {
+        try queue.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin LIKE ? || ':%'",
+                arguments: [table, seq, origin.rawValue]) ?? 0
+        }
+    }
+
+    func firstChange(table: String, through seq: Int64, after time: Double) throws -> Int64? {
+        try queue.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT MIN(seq) FROM _tandem_changes WHERE tbl = ? AND seq <= ? AND at > ?",
+                arguments: [table, seq, time])
+        }
+    }
+
+    func resetCheckpoint(_ id: CheckpointID, to seq: Int64) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE _tandem_checkpoints SET seq = ? WHERE map = ? AND source = ?",
+                arguments: [seq, id.map, id.source.rawValue])
+        }
+    }
+
     func scanRows(table: String, columns: [String], after position: [SideValue]?, limit: Int) throws
         -> [(position: [SideValue], values: [SideValue]?)]
     {
