@@ -115,6 +115,23 @@ protocol SideEndpoint: AnyObject {
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T
 
+    // MARK: Housekeeping (on the housekeeper's own connection)
+
+    /// What pruning needs of the change log, read at once: the last number
+    /// it gave out (pruning never lowers it), the captured tables, and the
+    /// first change made at or after `cutoff` (ms since 1970; nil: no age).
+    func pruneFacts(youngSince cutoff: Double?) throws -> (head: Int64, tables: [String], firstYoung: Int64?)
+    /// Deletes up to `limit` of `table`'s changes numbered at most `floor`,
+    /// oldest first, in one short transaction, and records how far the
+    /// table is pruned; returns whether more remain. With nothing to delete
+    /// it writes nothing (no lock taken).
+    func pruneChanges(table: String, through floor: Int64, limit: Int) throws -> Bool
+    /// Moves the write-ahead log into the database without blocking anyone,
+    /// unless it is as `mark` left it (nothing written since). Returns the
+    /// mark to pass next time, nil when the side has no such log or the
+    /// move was not complete (tried again next time).
+    func checkpointLog(unlessAt mark: LogMark?) throws -> LogMark?
+
     // MARK: Recovery of a side restored from a backup
 
     /// The highest sequence number of `table`'s changes pruned from the

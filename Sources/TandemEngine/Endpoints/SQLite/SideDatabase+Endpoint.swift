@@ -277,6 +277,76 @@ extension SideDatabase: SideEndpoint {
 
     // MARK: Write-through
 
+    func pruneFacts(youngSince cutoff: Double?) throws -> (head: Int64, tables: [String], firstYoung: Int64?) {
+        try queue.read { db in
+            // sqlite_sequence: the number AUTOINCREMENT last gave out, which deleting rows never lowers.
+            let head = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = '_tandem_changes'") ?? 0
+            let tables = try String.fetchAll(db, sql: "SELECT tbl FROM _tandem_capture")
+            // Once for the whole log: `at` grows with `seq`, so this reads only the old rows before it (which
+            // pruning removes), where a per-table query could not use the (tbl, seq) index (it holds the
+            // applications' changes only) and would read every row kept, for every table, every round.
+            let young = try cutoff.flatMap {
+                try Int64.fetchOne(
+                    db, sql: "SELECT seq FROM _tandem_changes WHERE at >= ? ORDER BY seq LIMIT 1", arguments: [$0])
+            }
+            return (head, tables, young)
+        }
+    }
+
+    func pruneChanges(table: String, through floor: Int64, limit: Int) throws -> Bool {
+        try queue.writeWithoutTransaction { db in
+            // Nothing of this table at or below the floor (pruned already): no write transaction,
+            // which would take the side's lock every round for nothing.
+            guard
+                try Int64.fetchOne(
+                    db, sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? LIMIT 1", arguments: [table, floor])
+                    != nil
+            else { return false }
+            var more = false
+            try db.inTransaction(.immediate) {
+                // The chunk's upper bound first, then one range delete on the (tbl, seq) index.
+                let bound = try Int64.fetchOne(
+                    db, sql: "SELECT seq FROM _tandem_changes WHERE tbl = ? AND seq <= ? ORDER BY seq LIMIT 1 OFFSET ?",
+                    arguments: [table, floor, limit - 1])
+                let through = bound ?? floor
+                try db.execute(sql: "DELETE FROM _tandem_changes WHERE tbl = ? AND seq <= ?", arguments: [table, through])
+                if db.changesCount > 0 {
+                    // What a recovery needs to know: the changes of this table up to here are gone.
+                    try db.execute(
+                        sql: "INSERT INTO _tandem_pruned (tbl, seq) VALUES (?, ?) ON CONFLICT (tbl) DO UPDATE SET seq = max(seq, excluded.seq)",
+                        arguments: [table, through])
+                }
+                more = bound != nil
+                return .commit
+            }
+            return more
+        }
+    }
+
+    func checkpointLog(unlessAt mark: LogMark?) throws -> LogMark? {
+        // A stat, not a checkpoint, while nothing was written: a passive checkpoint of an idle side
+        // still takes its locks and reads its index.
+        guard let wal = Self.walMark(path), wal != mark else { return mark }
+        let done = try queue.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+        // (busy, frames in the WAL, frames checkpointed): a checkpoint that a reader held back is
+        // tried again next time even if nothing new was written.
+        let complete = done.map { row in (row[1] as Int?) == (row[2] as Int?) } ?? false
+        return complete ? wal : nil
+    }
+
+    /// What `stat` says of the database's `-wal` file (inode, size, modification
+    /// time), which changes with every commit; nil when there is none.
+    private static func walMark(_ database: String) -> LogMark? {
+        var info = stat()
+        guard stat(database + "-wal", &info) == 0 else { return nil }
+        #if canImport(Darwin)
+            let time = info.st_mtimespec
+        #else
+            let time = info.st_mtim
+        #endif
+        return LogMark(parts: [Int64(info.st_ino), Int64(info.st_size), Int64(time.tv_sec), Int64(time.tv_nsec)])
+    }
+
     func prunedThrough(table: String) throws -> Int64 {
         try queue.read { db in
             try db.tableExists("_tandem_pruned")
