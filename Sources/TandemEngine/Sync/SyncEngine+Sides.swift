@@ -46,7 +46,7 @@ extension SyncEngine {
         var entries: [(map: String, source: SideRole, applied: StateStore.Applied)] = []
         for (direction, byMap) in checkpoints {
             for (map, seq) in byMap where states[map] != .failed && states[map] != .initializing {
-                let key = SideDatabase.checkpointKey(map: map, source: direction.source.rawValue)
+                let key = CheckpointID(map: map, source: direction.source)
                 guard recordedApplied[key] != seq else { continue }
                 let read = lastRead[direction].flatMap { $0.seq == seq ? $0 : nil }
                 entries.append(
@@ -58,7 +58,7 @@ extension SyncEngine {
         }
         try state.recordApplied(entries)
         for entry in entries {
-            recordedApplied[SideDatabase.checkpointKey(map: entry.map, source: entry.source.rawValue)] =
+            recordedApplied[CheckpointID(map: entry.map, source: entry.source)] =
                 entry.applied.seq
         }
     }

@@ -67,7 +67,7 @@ package final class SyncEngine {
     /// the applied lower bound (see ``recordApplied()``).
     var lastRead: [SyncDirection: (seq: Int64, at: Double, table: String)] = [:]
     /// What ``recordApplied()`` last wrote per map and source, so that it writes only what moved.
-    var recordedApplied: [String: Int64] = [:]
+    var recordedApplied: [CheckpointID: Int64] = [:]
     /// The side files as the engine opened them (see ``checkSideFiles()``).
     var sideFiles: [SideRole: FileIdentity] = [:]
     /// Maps the housekeeper must not prune for (failed ones).
