@@ -16,6 +16,13 @@ protocol SideEndpoint: AnyObject {
     /// Where the side is, for messages (a file, a server and database).
     var location: String { get }
 
+    /// The identity stored in the side (DESIGN.md, "side identity"), nil
+    /// when it has none (made before side identities, or no environment's).
+    func storedIdentity() throws -> SideIdentity?
+    /// Stores `identity` in the side, replacing any other; kept apart from
+    /// capture, so that removing capture does not make a side forget it.
+    func storeIdentity(_ identity: SideIdentity) throws
+
     /// Whether the side has `table`.
     func hasTable(_ table: String) throws -> Bool
     /// Installs capture (change log, bookkeeping, triggers) for `tables`,

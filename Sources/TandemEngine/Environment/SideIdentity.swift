@@ -1,5 +1,4 @@
 import Foundation
-package import GRDB
 
 /// What a side database records about itself (DESIGN.md, "side identity"):
 /// the environment it belongs to, which side it is, and an id made when it
@@ -16,14 +15,6 @@ package struct SideIdentity: Hashable, Sendable, Codable {
     /// When it joined (ms since the epoch).
     package var createdAt: Double
 
-    /// The one-row table every side holds. Not in ``CaptureSchema/setup``:
-    /// `tandem capture remove` must not make a side forget whose it is.
-    static let schema = """
-        CREATE TABLE IF NOT EXISTS _tandem_side (
-            id INTEGER PRIMARY KEY CHECK (id = 1), environment TEXT NOT NULL, side TEXT NOT NULL,
-            side_id TEXT NOT NULL, created_at REAL NOT NULL)
-        """
-
     /// A new identity for `role` in `environment`.
     package static func make(environment: String, role: SideRole) -> SideIdentity {
         SideIdentity(environment: environment, role: role, id: newID(), createdAt: StateStore.now)
@@ -32,48 +23,26 @@ package struct SideIdentity: Hashable, Sendable, Codable {
     /// A random id (lower-case UUID).
     package static func newID() -> String { UUID().uuidString.lowercased() }
 
-    /// The identity stored in `db`, nil when it has none (made before side
-    /// identities, or not a side of any environment).
-    package static func read(_ db: Database) throws -> SideIdentity? {
-        guard try db.tableExists("_tandem_side") else { return nil }
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT environment, side, side_id, created_at FROM _tandem_side WHERE id = 1")
-        else { return nil }
-        // An unknown role is as foreign as another environment's side.
-        return SideIdentity(
-            environment: row[0], role: SideRole(rawValue: row[1]) ?? .erp, id: row[2], createdAt: row[3])
-    }
-
-    /// Stores this identity in `db`, replacing any other.
-    package func write(_ db: Database) throws {
-        try db.execute(sql: Self.schema)
-        try db.execute(
-            sql:
-                "INSERT OR REPLACE INTO _tandem_side (id, environment, side, side_id, created_at) VALUES (1, ?, ?, ?, ?)",
-            arguments: [environment, role.rawValue, id, createdAt])
-    }
-
     /// How the identity reads in a message.
     package var summary: String { "\(role) side \(id) of environment \(environment)" }
 
     /// Records a new environment's identity: its id in the state database,
     /// an identity in each side.
-    package static func establish(sides: [SideRole: SideDatabase], state: StateStore, actor: String) throws {
+    static func establish(sides: [SideRole: any SideEndpoint], state: StateStore, actor: String) throws {
         let environment = try state.environmentID() ?? newID()
         // `tandem init` in a folder that already holds another environment's side file must not claim it.
         for role in SideRole.allCases {
-            if let existing = try sides[role]!.queue.read({ db in try read(db) }), existing.environment != environment {
+            if let existing = try sides[role]!.storedIdentity(), existing.environment != environment {
                 throw SyncError(
                     .configuration,
-                    "\(sides[role]!.path) already belongs to another environment (it is the \(existing.summary)); give this environment its own \(role) database, or use `tandem sides relink --side \(role)` once the environment exists"
+                    "\(sides[role]!.location) already belongs to another environment (it is the \(existing.summary)); give this environment its own \(role) database, or use `tandem sides relink --side \(role)` once the environment exists"
                 )
             }
         }
         var made: [SideIdentity] = []
         for role in SideRole.allCases {
             let identity = make(environment: environment, role: role)
-            try sides[role]!.queue.write { db in try identity.write(db) }
+            try sides[role]!.storeIdentity(identity)
             made.append(identity)
         }
         try state.recordIdentity(
@@ -86,27 +55,23 @@ package struct SideIdentity: Hashable, Sendable, Codable {
     ///
     /// An environment made before side identities (no identity anywhere, the
     /// state database knowing its maps) gets one here, without a refusal.
-    package static func verify(
-        _ environment: TandemEnvironment, sides: [SideRole: SideDatabase], state: StateStore, actor: String
+    static func verify(
+        _ environment: TandemEnvironment, sides: [SideRole: any SideEndpoint], state: StateStore, actor: String
     ) throws {
         var found: [SideRole: SideIdentity] = [:]
         var checkpointed: [SideRole: Int] = [:]
         for (role, side) in sides {
-            try side.queue.read { db in
-                found[role] = try read(db)
-                checkpointed[role] =
-                    try db.tableExists("_tandem_checkpoints")
-                    ? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_checkpoints") ?? 0 : 0
-            }
+            found[role] = try side.storedIdentity()
+            checkpointed[role] = try side.storedCheckpoints().count
         }
         let dir = environment.directory
         guard let known = try state.environmentID() else {
             let mapsKnown = try !state.mapStates().isEmpty
             if !found.isEmpty || (!mapsKnown && checkpointed.values.contains { $0 > 0 }) {
                 let what = SideRole.allCases.compactMap { role -> String? in
-                    if let identity = found[role] { return "\(sides[role]!.path) is the \(identity.summary)" }
+                    if let identity = found[role] { return "\(sides[role]!.location) is the \(identity.summary)" }
                     if let count = checkpointed[role], count > 0 {
-                        return "\(sides[role]!.path) holds \(count) checkpoint(s)"
+                        return "\(sides[role]!.location) holds \(count) checkpoint(s)"
                     }
                     return nil
                 }
@@ -122,7 +87,7 @@ package struct SideIdentity: Hashable, Sendable, Codable {
         let recorded = try state.sideIDs()
         var adopted: [SideIdentity] = []
         for role in SideRole.allCases {
-            let path = sides[role]!.path
+            let path = sides[role]!.location
             let relink = "`tandem sides relink --env \(dir) --side \(role)`"
             guard let identity = found[role] else {
                 if let id = recorded[role] {
@@ -157,7 +122,7 @@ package struct SideIdentity: Hashable, Sendable, Codable {
         }
         guard !adopted.isEmpty else { return }
         for identity in adopted where found[identity.role] == nil {
-            try sides[identity.role]!.queue.write { db in try identity.write(db) }
+            try sides[identity.role]!.storeIdentity(identity)
         }
         try state.recordIdentity(
             environment: known, sides: adopted, actor: actor, event: ActivityEvent.sideIdentityRecorded)
@@ -181,7 +146,7 @@ extension SideIdentity {
         _ environment: TandemEnvironment, role: SideRole
     ) throws -> (path: String, identity: SideIdentity?) {
         let side = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database))
-        return (side.path, try side.queue.read { db in try read(db) })
+        return (side.path, try side.storedIdentity())
     }
 
     /// Makes the file tandem.yaml names as `role`'s database this
@@ -206,9 +171,9 @@ extension SideIdentity {
             )
         }
         let side = try SideDatabase(role: role, path: path)
-        let before = try side.queue.read { db in try read(db) }
+        let before = try side.storedIdentity()
         let after = make(environment: known, role: role)
-        try side.queue.write { db in try after.write(db) }
+        try side.storeIdentity(after)
         try state.recordIdentity(
             environment: known, sides: [after], actor: actor, event: ActivityEvent.sideRelinked,
             details: "\(path): \(before?.summary ?? "no identity") → \(after.summary)")

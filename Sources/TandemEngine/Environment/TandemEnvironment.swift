@@ -165,7 +165,7 @@ package struct TandemEnvironment: Sendable {
         for role in SideRole.allCases {
             _ = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
         }
-        try SideIdentity.establish(sides: environment.openSides(), state: state, actor: actor)
+        try SideIdentity.establish(sides: environment.openSides().mapValues { $0 as any SideEndpoint }, state: state, actor: actor)
         try environment.createTables(resolved)
         try environment.installCapture(resolved)
         return environment

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// `tandem state rebuild`: a state database that was deleted or emptied is
 /// made again from what the sides hold. The checkpoints live in the sides
@@ -27,12 +26,10 @@ package enum StateRebuild {
         }
         let sides = try environment.openSides()
         var identities: [SideRole: SideIdentity] = [:]
-        var checkpoints: [SideRole: [String: Int64]] = [:]
+        var checkpoints: [SideRole: [CheckpointID: Int64]] = [:]
         for (role, side) in sides {
-            try side.queue.read { db in
-                identities[role] = try SideIdentity.read(db)
-                checkpoints[role] = try side.checkpoints(db)
-            }
+            identities[role] = try side.storedIdentity()
+            checkpoints[role] = try side.storedCheckpoints()
         }
         for (role, identity) in identities where identity.role != role {
             throw SyncError(
@@ -54,7 +51,7 @@ package enum StateRebuild {
                 sideIdentities.append(identity)
             } else {
                 let identity = SideIdentity.make(environment: id, role: role)
-                try sides[role]!.queue.write { db in try identity.write(db) }
+                try sides[role]!.storeIdentity(identity)
                 sideIdentities.append(identity)
             }
         }
@@ -67,7 +64,7 @@ package enum StateRebuild {
         for map in environment.config.maps {
             var found = false
             for source in SideRole.allCases {
-                let key = SideDatabase.checkpointKey(map: map.name, source: source.rawValue)
+                let key = CheckpointID(map: map.name, source: source)
                 if let seq = checkpoints[source.other]?[key] {
                     found = true
                     // What the sides say was applied is, from now on, the lower bound the engine checks.

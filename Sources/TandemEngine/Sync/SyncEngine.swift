@@ -85,7 +85,7 @@ package final class SyncEngine {
         for (role, side) in sides { sideFiles[role] = FileIdentity(path: side.path) }
         state = try environment.openState()
         // Before anything is installed or synced: a side that is not this environment's is never written.
-        try SideIdentity.verify(environment, sides: sides, state: state, actor: "engine")
+        try SideIdentity.verify(environment, sides: sides.mapValues { $0 as any SideEndpoint }, state: state, actor: "engine")
         maps = try environment.resolveMaps(catalog)
         // The first write to each side: a read-only file or folder fails here, named.
         do { try environment.installCapture(maps) } catch { throw SideFault.describe(error, sides: sides) }
