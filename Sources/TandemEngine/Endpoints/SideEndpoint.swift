@@ -38,6 +38,9 @@ protocol SideEndpoint: AnyObject {
     func capturedColumns() throws -> [String: [String]]
     /// The columns of `table` with their declared types, in table order.
     func columnTypes(of table: String) throws -> [(name: String, type: String)]
+    /// The columns of `table` by name, described for `maps validate`
+    /// (empty when the side has no such table).
+    func columnDetails(of table: String) throws -> [String: SideColumn]
     /// Readies the endpoint to write `plan`'s rows (the plan targets this side).
     func prepareTarget(_ plan: DirectionPlan) throws
 

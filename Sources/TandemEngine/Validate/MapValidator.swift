@@ -1,4 +1,3 @@
-import GRDB
 package import TandemPluginHost
 import TandemArrow
 import TandemDocuments
@@ -23,43 +22,14 @@ package enum MapValidator {
                         fix: "install the plugin that provides it (`tandem plugins list` shows what loaded and what was refused), or remove the map from tandem.yaml"))
                 continue
             }
-            findings += try check(map, settings: settings, enabled: enabled, sides: sides, catalog: catalog)
+            findings += try check(
+                map, settings: settings, enabled: enabled, sides: sides.mapValues { $0 as any SideEndpoint }, catalog: catalog)
         }
         return findings
     }
 
-    private struct Column {
-        let type: String
-        let notNull: Bool
-        let hasDefault: Bool
-        let generated: Bool
-        let primaryKey: Bool
-    }
-
-    private static func columns(_ table: String, _ side: SideDatabase) throws -> [String: Column] {
-        try side.queue.read { db in
-            var result: [String: Column] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)", arguments: [table]) {
-                result[row["name"]] = Column(
-                    type: row["type"], notNull: (row["notnull"] as Int) == 1, hasDefault: (row["dflt_value"] as String?) != nil,
-                    generated: [2, 3].contains(row["hidden"] as Int), primaryKey: (row["pk"] as Int) > 0)
-            }
-            return result
-        }
-    }
-
-    /// SQLite's affinity class of a declared type, for the type check.
-    private static func affinity(_ declared: String) -> String {
-        let type = declared.uppercased()
-        if type.contains("INT") { return "integer" }
-        if type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT") { return "text" }
-        if type.contains("BLOB") || type.isEmpty { return "blob" }
-        if type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB") { return "real" }
-        return "numeric"
-    }
-
     private static func check(
-        _ map: TableMap, settings: MapSettings, enabled: Set<String>, sides: [SideRole: SideDatabase], catalog: PluginCatalog
+        _ map: TableMap, settings: MapSettings, enabled: Set<String>, sides: [SideRole: any SideEndpoint], catalog: PluginCatalog
     ) throws -> [MapFinding] {
         var findings: [MapFinding] = []
         func add(_ code: MapFinding.Code, _ severity: MapFinding.Severity, _ direction: SyncDirection?, _ message: String, fix: String) {
@@ -73,10 +43,10 @@ package enum MapValidator {
                 .dependencyMissing, .warning, nil, "a lookup names map \(lookup.map), which is not enabled: rows that name a parent wait for it forever",
                 fix: "add \(lookup.map) to maps in tandem.yaml")
         }
-        var tables: [SideRole: [String: Column]] = [:]
+        var tables: [SideRole: [String: SideColumn]] = [:]
         for role in SideRole.allCases {
             let reference = role == .erp ? map.erp : map.crm
-            let found = try columns(reference.table, sides[role]!)
+            let found = try sides[role]!.columnDetails(of: reference.table)
             if found.isEmpty {
                 add(
                     .missingColumn, .blocking, nil, "the \(role) side has no table \(reference.table)",
@@ -131,7 +101,7 @@ package enum MapValidator {
                     }
                 } else if let sourceRef, sourceRef.columns.count == 1, targetRef.columns.count == 1,
                     let from = source[sourceRef.columns[0]], let to = target[targetRef.columns[0]],
-                    affinity(from.type) != affinity(to.type), !(["integer", "numeric"].contains(affinity(from.type)) && ["integer", "numeric", "real"].contains(affinity(to.type)))
+                    from.valueClass != to.valueClass, !(["integer", "numeric"].contains(from.valueClass) && ["integer", "numeric", "real"].contains(to.valueClass))
                 {
                     add(
                         .typeMismatch, .warning, direction,
@@ -152,7 +122,7 @@ package enum MapValidator {
             }
             for (column, info) in target.sorted(by: { $0.key < $1.key }) where info.notNull && !info.hasDefault && !info.generated && written[column] == nil {
                 // An INTEGER PRIMARY KEY fills itself.
-                if info.primaryKey, affinity(info.type) == "integer", target.values.filter(\.primaryKey).count == 1 { continue }
+                if info.primaryKey, info.valueClass == "integer", target.values.filter(\.primaryKey).count == 1 { continue }
                 add(
                     .mandatoryUnmapped, .blocking, direction, "\(targetTable).\(column) is NOT NULL without a default, and no field writes it: every insert would fail",
                     fix: "map a field to it, give it a default in the map (`default`), or let the column be empty")

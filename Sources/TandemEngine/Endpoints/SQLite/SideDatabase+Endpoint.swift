@@ -31,6 +31,34 @@ extension SideDatabase: SideEndpoint {
         try queue.read { db in try CaptureSchema.columnTypes(db, table: table) }
     }
 
+    func columnDetails(of table: String) throws -> [String: SideColumn] {
+        try queue.read { db in
+            var result: [String: SideColumn] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)",
+                arguments: [table])
+            {
+                let type: String = row["type"]
+                result[row["name"]] = SideColumn(
+                    type: type, valueClass: Self.affinity(type), notNull: (row["notnull"] as Int) == 1,
+                    hasDefault: (row["dflt_value"] as String?) != nil, generated: [2, 3].contains(row["hidden"] as Int),
+                    primaryKey: (row["pk"] as Int) > 0)
+            }
+            return result
+        }
+    }
+
+    /// SQLite's affinity of a declared type (the rules of "Determination of
+    /// Column Affinity", in their order).
+    static func affinity(_ declared: String) -> String {
+        let type = declared.uppercased()
+        if type.contains("INT") { return "integer" }
+        if type.contains("CHAR") || type.contains("CLOB") || type.contains("TEXT") { return "text" }
+        if type.contains("BLOB") || type.isEmpty { return "blob" }
+        if type.contains("REAL") || type.contains("FLOA") || type.contains("DOUB") { return "real" }
+        return "numeric"
+    }
+
     func prepareTarget(_ plan: DirectionPlan) throws {
         try queue.read { db in plan.enableUpsert(db) }
     }
