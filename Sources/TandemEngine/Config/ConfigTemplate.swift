@@ -29,8 +29,7 @@ enum ConfigTemplate {
             # Tandem's own state: map states, statistics, activity.
             state: state.sqlite
 
-            # Plugins: the bundled ones (next to the tandem executable), this folder's
-            # plugins/ (always, listed or not) and these folders.
+            # Plugins: the bundled ones (next to tandem), plugins/ here (always) and these folders.
             plugins:
               bundled: true
               directories: [plugins]
