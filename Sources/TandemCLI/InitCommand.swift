@@ -16,8 +16,8 @@ struct InitCommand: ParsableCommand {
             A map runs after the maps it depends on, so those must be named too: init
             names every missing one at once, and --with-dependencies adds them all. Maps
             come from the bundled plugins, DIR/plugins (where `tandem plugins pack
-            --into` puts yours), TANDEM_PLUGIN_PATH and --plugins. A failed init leaves
-            DIR as it was.
+            --into` puts yours), TANDEM_PLUGIN_PATH and --plugins (listed in tandem.yaml,
+            so later commands find them too). A failed init leaves DIR as it was.
 
             Example:
               tandem init demo --map sample.customers --with-dependencies
@@ -45,8 +45,10 @@ struct InitCommand: ParsableCommand {
             // Names no plugin provides stay in, so that create refuses them before writing anything.
             enabled = selection.ordered + selection.unprovided
         }
+        // Recorded in tandem.yaml: a map found there must be found by every later command too.
+        let extra = plugins.directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let environment = try TandemEnvironment.create(
-            at: directory, maps: enabled, catalog: catalog, actor: CLIActor.current
+            at: directory, maps: enabled, catalog: catalog, actor: CLIActor.current, pluginDirectories: extra
         ) { environment, resolved in
             // Inside create: should recording fail, the environment is removed like any failed init.
             try EnvironmentHistory.record(environment, maps: resolved, state: environment.openState(), actor: CLIActor.current)
@@ -58,6 +60,9 @@ struct InitCommand: ParsableCommand {
             print("  \(role): \(environment.path(environment.config.sides[role]!.database))")
         }
         print("  maps:   \(names.isEmpty ? "none yet (edit tandem.yaml)" : names.joined(separator: ", "))")
+        if !extra.isEmpty {
+            print("  plugins: \(extra.joined(separator: ", ")) (from --plugins, listed in tandem.yaml)")
+        }
         if withDependencies, !selection.dependencies.isEmpty {
             print("  added:  \(selection.dependencies.joined(separator: ", ")) (what \(maps.joined(separator: ", ")) depend\(maps.count == 1 ? "s" : "") on)")
         }

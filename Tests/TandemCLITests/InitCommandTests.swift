@@ -96,6 +96,19 @@ struct InitCommandTests {
         #expect(try String(contentsOfFile: directory + "/erp.sqlite", encoding: .utf8) == "not a database")
     }
 
+    @Test("a --plugins folder init found a map in is listed in tandem.yaml, so later commands find the map without it")
+    func pluginsOptionRecorded() throws {
+        let plugins = try Fixtures.temporaryDirectory("init-extra, plugins")
+        _ = try Fixtures.warehousesExample(into: plugins)
+        let directory = try Fixtures.temporaryDirectory("init-extra") + "/env"
+        let result = try tandem(["init", directory, "--map", "contoso.sites", "--plugins", plugins])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("  plugins: \(plugins) (from --plugins, listed in tandem.yaml)"), "\(result.stdout)")
+        let list = try tandem(["maps", "list", "--env", directory])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("contoso.sites"), "\(list.stdout)")
+    }
+
     @Test("init loads DIR/plugins, where a plugin packed before init is enabled with --map")
     func ownPluginFolder() throws {
         let directory = try Fixtures.temporaryDirectory("init-own") + "/env"

@@ -177,6 +177,8 @@ package struct TandemEnvironment: Sendable {
     /// enabled), the state database, both side databases with the enabled
     /// maps' tables (from their plugins' DDL) and capture installed; then
     /// `body` (the caller's own first steps, such as recording history).
+    /// `pluginDirectories` (absolute) are listed in the config, so that every
+    /// later command loads the plugins `init` found there.
     /// Checks first that every map and every map they depend on is provided
     /// and named, naming all that are not at once. Whatever fails leaves the
     /// folder as it was: what this call made is removed, and nothing that
@@ -184,6 +186,7 @@ package struct TandemEnvironment: Sendable {
     /// `tandem.yaml already exists`).
     package static func create(
         at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli",
+        pluginDirectories: [String] = [],
         then body: (TandemEnvironment, [ResolvedMap]) throws -> Void = { _, _ in }
     ) throws -> TandemEnvironment {
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
@@ -206,7 +209,7 @@ package struct TandemEnvironment: Sendable {
             try FileManager.default.createDirectory(atPath: absolute + "/plugins", withIntermediateDirectories: true)
             let name = URL(fileURLWithPath: absolute).lastPathComponent
             let directions = selection.ordered.map { (name: $0, direction: catalog.map($0)?.map.naturalDirection ?? .both) }
-            try ConfigTemplate.render(name: name, maps: directions).write(toFile: file, atomically: true, encoding: .utf8)
+            try ConfigTemplate.render(name: name, maps: directions, pluginDirectories: pluginDirectories).write(toFile: file, atomically: true, encoding: .utf8)
             let environment = try TandemEnvironment(directory: absolute)
             let resolved = try environment.resolveMaps(catalog)
             let state = try environment.openState()
