@@ -134,6 +134,7 @@ struct ErrorsCommand: ParsableCommand {
         @Option(help: "With --all: only this map.") var map: String?
         @OptionGroup var output: OutputOptions
 
+        /// Entries or --all, as `retry` takes them.
         func validate() throws {
             if ids.isEmpty != all { throw ValidationError("name the entries to discard (crm-12 ...) or pass --all, not both") }
             if map != nil, !all { throw ValidationError("--map goes with --all") }

@@ -92,6 +92,7 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
     @OptionGroup var options: EnvironmentOptions
     @OptionGroup var output: OutputOptions
 
+    /// Only `run` starts dependencies; the other actions act on what is named (and its dependents).
     func validate() throws {
         if withDependencies, Action.action != .run {
             throw ValidationError("--with-dependencies goes with `tandem maps run`")
