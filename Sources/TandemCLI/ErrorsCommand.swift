@@ -22,8 +22,8 @@ struct ErrorsCommand: ParsableCommand {
             it fails again but a later change of the same key applies (you fixed the source
             row, which captured a newer version), the failed one is superseded by it and
             logged. discard drops the change (its content goes to the activity log) and
-            lets the ones behind it go on. Both are carried out by the running engine, or
-            here when none runs.
+            lets the ones behind it go on; it works on a paused map too. Both are carried
+            out by the running engine, or here when none runs.
             """,
         subcommands: [List.self, Show.self, Retry.self, Discard.self])
 
@@ -117,15 +117,36 @@ struct ErrorsCommand: ParsableCommand {
 
     struct Discard: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Drop parked changes (their content goes to the activity log); the ones behind them go on.")
+            abstract: "Drop parked changes (their content goes to the activity log); the ones behind them go on.",
+            discussion: """
+                Works whatever the map's state: a map an alert paused keeps its errors
+                until they are discarded. On a paused or stopped map the changes that
+                waited behind a discarded one go on when it runs again, in order.
+
+                Examples:
+                  tandem errors discard crm-12 crm-13
+                  tandem errors discard --all --map customers-accounts
+                """)
 
         @OptionGroup var options: EnvironmentOptions
-        @Argument(help: "Entries, e.g. crm-12.") var ids: [String]
+        @Argument(help: "Entries, e.g. crm-12.") var ids: [String] = []
+        @Flag(help: "Every parked change that `errors list` shows (with --map: of that map).") var all = false
+        @Option(help: "With --all: only this map.") var map: String?
         @OptionGroup var output: OutputOptions
 
+        /// Entries or --all, as `retry` takes them.
+        func validate() throws {
+            if ids.isEmpty != all { throw ValidationError("name the entries to discard (crm-12 ...) or pass --all, not both") }
+            if map != nil, !all { throw ValidationError("--map goes with --all") }
+        }
+
         func run() throws {
-            let results = try OperatorSubmission.submit(OperatorRequest(action: .discard, ids: ids), options: options)
-            try OperatorSubmission.report(results, json: output.json)
+            let results = try OperatorSubmission.submit(
+                OperatorRequest(action: .discard, ids: ids, all: all, map: map), options: options)
+            let discarded = results.filter { $0.outcome == "discarded" }.count
+            // The count: after --all it is what the operator checks against `errors list`.
+            let summary = "discarded \(discarded) parked change(s)\(map.map { " of map \($0)" } ?? ""); their content stays in `tandem log`"
+            try OperatorSubmission.report(results, json: output.json, summary: discarded > 0 ? summary : nil)
         }
     }
 }

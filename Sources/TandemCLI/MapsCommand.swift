@@ -86,8 +86,39 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
     @Flag(help: "Include every map that depends on the named ones, directly or not.")
     var withDependents = false
 
+    @Flag(help: "run: also start the maps the named ones depend on that are not running.")
+    var withDependencies = false
+
     @OptionGroup var options: EnvironmentOptions
     @OptionGroup var output: OutputOptions
+
+    /// Only `run` starts dependencies; the other actions act on what is named (and its dependents).
+    func validate() throws {
+        if withDependencies, Action.action != .run {
+            throw ValidationError("--with-dependencies goes with `tandem maps run`")
+        }
+    }
+
+    /// The maps that `names` depend on, directly or not, that are not
+    /// running, parents first. Without --with-dependencies, throws naming
+    /// all of them at once (one per try made a newcomer run `maps run` again
+    /// and again).
+    private func dependenciesToStart(_ maps: [ResolvedMap], states: [String: MapState]) throws -> [String] {
+        guard Action.action == .run else { return [] }
+        let byName = Dictionary(maps.map { ($0.name, $0) }) { first, _ in first }
+        // Every dependency of an enabled map is enabled (resolveMaps checked); an unknown name fails in plan.
+        let selection = MapSelection(names) { byName[$0].map { $0.map.dependsOn ?? [] } }
+        let needed = selection.dependencies.filter { !(states[$0] ?? .notRunning).isActive }
+        guard !needed.isEmpty, !withDependencies else { return needed }
+        let missing = Set(needed)
+        let needing = names.filter { name in
+            !MapSelection([name]) { byName[$0].map { $0.map.dependsOn ?? [] } }.dependencies.filter(missing.contains).isEmpty
+        }
+        let described = needed.map { "\($0) (\((states[$0] ?? .notRunning).rawValue))" }
+        throw CLIError(
+            "\(needing.joined(separator: ", ")) \(needing.count == 1 ? "depends" : "depend") on maps that are not running: \(described.joined(separator: ", ")) (parents first); name them too (`tandem maps run \((needed + names).joined(separator: " "))`) or pass --with-dependencies"
+        )
+    }
 
     func run() throws {
         let environment = try options.loadEnvironment()
@@ -95,9 +126,12 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         let maps = try environment.resolveMaps(catalog)
         // Changes to tandem.yaml or to a plugin's maps since the last load go to the activity log first.
         try EnvironmentHistory.record(environment, maps: maps, state: environment.openState(), actor: CLIActor.current)
+        let added = try dependenciesToStart(maps, states: environment.openState().mapStates().mapValues(\.state))
+        // The named maps with the dependencies to start first.
+        let starting = added + names
         if Action.action == .run || Action.action == .resume {
             // A map with blocking health-check findings does not start: it would fail on its first row.
-            let blocking = try MapValidator.validate(environment, catalog: catalog, maps: names).filter { $0.severity == .blocking }
+            let blocking = try MapValidator.validate(environment, catalog: catalog, maps: starting).filter { $0.severity == .blocking }
             if !blocking.isEmpty {
                 let blocked = Set(blocking.map(\.map)).sorted()
                 throw CLIError(
@@ -111,7 +145,7 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         if Action.action == .run || Action.action == .resume {
             // Started as it is, a map whose side went back would skip or miss changes: the engine would
             // fail it again at once. Its recovery is what the operator needs.
-            for name in names {
+            for name in starting {
                 if let record = records[name], record.state == .failed, record.reason?.contains(SideAudit.marker) == true {
                     throw CLIError(
                         "map \(name) failed because a \(SideAudit.marker); starting it as it is would skip or miss changes. `tandem maps recover \(name) --resend` or `tandem maps recover \(name) --initial-sync --master erp|crm` (`tandem status` shows what was lost; docs/OPERATIONS.md, \"Sides that go back in time\")"
@@ -119,7 +153,7 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
                 }
             }
         }
-        var selected = names
+        var selected = starting
         let dependents = MapLifecycle.dependents(of: Set(names), among: maps)
             .filter { Action.action != .pause || (states[$0] ?? .notRunning).isActive }
         if withDependents {
@@ -154,6 +188,9 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
             try store.setStates(transitions.filter { $0.to == target }.map(\.map), to: target, actor: CLIActor.current)
         }
         if output.json { return printJSON(transitions) }
+        if !added.isEmpty {
+            print("with dependencies: \(added.joined(separator: ", ")) (not running; what \(names.joined(separator: ", ")) need\(names.count == 1 ? "s" : ""))")
+        }
         if transitions.isEmpty { print("nothing to do: \(selected.joined(separator: ", ")) already \(Action.action == .stop ? "stopped" : "in that state")") }
         for transition in transitions { print("\(transition.map): \(transition.from.rawValue) → \(transition.to.rawValue)") }
         if !EnvironmentLock.isHeld(environment), !transitions.isEmpty {

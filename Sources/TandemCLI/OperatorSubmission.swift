@@ -32,14 +32,15 @@ enum OperatorSubmission {
         }
     }
 
-    /// Prints the results; exits 1 when any entry failed or was refused.
-    static func report(_ results: [OperatorRequest.Result], json: Bool) throws {
+    /// Prints the results (as text, then `summary`); exits 1 when any entry failed or was refused.
+    static func report(_ results: [OperatorRequest.Result], json: Bool, summary: String? = nil) throws {
         if json {
             printJSON(results)
         } else {
             for result in results {
                 print("\(result.id): \(result.outcome)\(result.detail.map { " — \($0)" } ?? "")")
             }
+            if let summary { print(summary) }
         }
         if results.contains(where: { $0.outcome == "failed" || $0.outcome == "refused" }) { throw ExitCode(1) }
     }

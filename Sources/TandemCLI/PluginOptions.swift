@@ -25,14 +25,20 @@ struct PluginOptions: ParsableArguments {
     }
 
     /// Every directory to scan, in order: bundled, the environment's (when
-    /// given: its `plugins:` folders, and bundled only if it says so),
-    /// TANDEM_PLUGIN_PATH, command line.
-    func pluginDirectories(environment: TandemEnvironment? = nil) -> [PluginDirectory] {
+    /// given: its own `plugins/` folder and its `plugins:` folders, and
+    /// bundled only if it says so; or, for `tandem init`, the `plugins/`
+    /// folder of the folder being made), TANDEM_PLUGIN_PATH, command line.
+    func pluginDirectories(environment: TandemEnvironment? = nil, creating folder: String? = nil) -> [PluginDirectory] {
         var result: [PluginDirectory] = []
         if let environment {
             result = environment.pluginDirectories(bundled: noBundled ? nil : Self.bundledDirectory)
         } else if !noBundled, FileManager.default.fileExists(atPath: Self.bundledDirectory) {
             result.append(PluginDirectory(Self.bundledDirectory, origin: .bundled))
+        }
+        if let folder {
+            // A plugin packed into the folder before `init` is what the environment will load: init loads it too.
+            let own = URL(fileURLWithPath: folder).appendingPathComponent(TandemEnvironment.ownPluginFolder).standardizedFileURL.path
+            if FileManager.default.fileExists(atPath: own) { result.append(PluginDirectory(own, origin: .config)) }
         }
         result += Self.pathDirectories
         result += directories.map { PluginDirectory($0, origin: .commandLine) }
@@ -58,9 +64,10 @@ struct PluginOptions: ParsableArguments {
         return PluginLoader(logger: logger)
     }
 
-    /// Loads every plugin directory, the environment's included when given.
-    func loadCatalog(environment: TandemEnvironment? = nil) -> PluginCatalog {
-        makeLoader().loadAll(from: pluginDirectories(environment: environment))
+    /// Loads every plugin directory, the environment's included when given
+    /// (`creating`: the folder `tandem init` makes).
+    func loadCatalog(environment: TandemEnvironment? = nil, creating folder: String? = nil) -> PluginCatalog {
+        makeLoader().loadAll(from: pluginDirectories(environment: environment, creating: folder))
     }
 }
 

@@ -10,7 +10,10 @@ struct CommandTests {
         let fixture = try SyncFixture.make("lifecycle")
         let child = try fixture.tandem(["maps", "run", "sample.customers"])
         #expect(child.status != 0)
-        #expect(child.stderr.contains("map 'sample.customers' depends on 'sample.groups', which is not running; run it first"))
+        #expect(
+            child.stderr.contains(
+                "sample.customers depends on maps that are not running: sample.groups (not running) (parents first); name them too (`tandem maps run sample.groups sample.customers`) or pass --with-dependencies"
+            ), "\(child.stderr)")
         let unknown = try fixture.tandem(["maps", "pause", "sample.nope"])
         #expect(unknown.stderr.contains("map 'sample.nope' is not enabled in this environment"))
         let notPaused = try fixture.tandem(["maps", "resume", "sample.groups"])

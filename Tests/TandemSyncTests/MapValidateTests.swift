@@ -111,4 +111,25 @@ struct FaultyPluginValidateTests {
         #expect(result.stdout.contains("TW008 blocking contoso.warehouses (erp-to-crm): transform contoso.nope is not provided by any loaded plugin"), "\(result.stdout)")
         #expect(result.stdout.contains("TW008 blocking contoso.warehouses (crm-to-erp): transform contoso.nope is not provided by any loaded plugin"), "\(result.stdout)")
     }
+
+    @Test("a misspelt lookup map is provided by no plugin, with the closest name and the plugin to fix; not 'not enabled'")
+    func misspeltLookup() throws {
+        let fixture = try SyncFixture.make("validate-lookup", maps: []) {
+            $0.replacingOccurrences(of: "maps: []", with: "maps:\n  - name: contoso.sites\n  - name: contoso.warehouses\n")
+        }
+        _ = try Fixtures.warehousesExample(
+            editing: [(#""lookup": { "map": "contoso.sites""#, #""lookup": { "map": "contoso.sits""#)],
+            into: fixture.directory + "/plugins")
+        #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
+        let result = try fixture.tandem(["maps", "validate"])
+        #expect(
+            result.stdout.contains(
+                "a lookup names map contoso.sits, which no loaded plugin provides: rows that name a parent wait for it forever"),
+            "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "fix lookup.map in com.contoso.warehouses (did you mean 'contoso.sites'?), or load the plugin that provides contoso.sits"),
+            "\(result.stdout)")
+        #expect(!result.stdout.contains("which is not enabled"), "\(result.stdout)")
+    }
 }

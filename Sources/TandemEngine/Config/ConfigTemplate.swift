@@ -1,6 +1,18 @@
+import Foundation
+
 /// The documented `tandem.yaml` that `tandem init` writes.
 enum ConfigTemplate {
-    static func render(name: String, maps: [(name: String, direction: MapDirection)]) -> String {
+    /// The config of environment `name` with `maps` enabled; `pluginDirectories`
+    /// (absolute) are listed after the environment's own `plugins` folder.
+    static func render(
+        name: String, maps: [(name: String, direction: MapDirection)], pluginDirectories: [String] = []
+    ) -> String {
+        // A JSON string is a YAML double-quoted scalar: any path survives, commas and colons included.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        // Encoding a String cannot fail.
+        let quoted = pluginDirectories.map { String(decoding: try! encoder.encode($0), as: UTF8.self) }
+        let directories = (["plugins"] + quoted).joined(separator: ", ")
         let mapLines = maps.isEmpty
             ? "maps: []\n  # - name: sample.customers    # a map id from `tandem plugins list`\n"
             : "maps:\n" + maps.map { map in
@@ -29,10 +41,10 @@ enum ConfigTemplate {
             # Tandem's own state: map states, statistics, activity.
             state: state.sqlite
 
-            # Plugins: the bundled ones (next to the tandem executable) and these folders.
+            # Plugins: the bundled ones (next to tandem), plugins/ here (always) and these folders.
             plugins:
               bundled: true
-              directories: [plugins]
+              directories: [\(directories)]
 
             # Engine tuning.
             engine:

@@ -95,14 +95,24 @@ package struct TandemEnvironment: Sendable {
         try StateStore(path: path(config.state))
     }
 
-    /// The plugin directories to load: `bundled` (if the config allows it), then the config's.
+    /// The environment's own plugin folder, where `tandem init` makes
+    /// `plugins/` and the SDK walkthrough packs plugins.
+    package static let ownPluginFolder = "plugins"
+
+    /// The plugin directories to load: `bundled` (if the config allows it),
+    /// the environment's own `plugins/` folder (always, listed in the config
+    /// or not: it is where the docs tell authors to pack plugins), then the
+    /// config's other folders. Missing folders are left out.
     package func pluginDirectories(bundled: String?) -> [PluginDirectory] {
         var result: [PluginDirectory] = []
         if config.plugins.bundled, let bundled, FileManager.default.fileExists(atPath: bundled) {
             result.append(PluginDirectory(bundled, origin: .bundled))
         }
-        for directory in config.plugins.directories where FileManager.default.fileExists(atPath: path(directory)) {
-            result.append(PluginDirectory(path(directory), origin: .config))
+        var seen: Set<String> = []
+        for directory in [Self.ownPluginFolder] + config.plugins.directories {
+            let full = URL(fileURLWithPath: path(directory)).standardizedFileURL.path
+            guard seen.insert(full).inserted, FileManager.default.fileExists(atPath: full) else { continue }
+            result.append(PluginDirectory(full, origin: .config))
         }
         return result
     }
@@ -119,10 +129,8 @@ package struct TandemEnvironment: Sendable {
                     .configuration,
                     "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
             }
-            for parent in map.dependsOn ?? [] where !enabled.contains(parent) {
-                throw SyncError(
-                    .configuration,
-                    "\(configPath): map '\(settings.name)' depends on '\(parent)', which is not enabled; add it to maps")
+            if (map.dependsOn ?? []).contains(where: { !enabled.contains($0) }) {
+                try requireDependencies(catalog: catalog)
             }
             var effective = settings
             let possible = map.possibleDirections
@@ -146,29 +154,77 @@ package struct TandemEnvironment: Sendable {
         return result
     }
 
+    /// Throws naming, at once, every map that the enabled ones depend on,
+    /// directly or not, and that is not enabled (parents first), or that no
+    /// loaded plugin provides (a misspelt `depends_on`: enabling it would not help).
+    private func requireDependencies(catalog: PluginCatalog) throws(SyncError) {
+        let names = config.maps.map(\.name)
+        let selection = MapSelection(names, catalog: catalog)
+        do {
+            try selection.requireProvided(catalog: catalog)
+        } catch {
+            throw SyncError(.configuration, "\(configPath): \(error.message)")
+        }
+        guard !selection.dependencies.isEmpty else { return }
+        let missing = Set(selection.dependencies)
+        let needing = names.filter { !MapSelection([$0], catalog: catalog).dependencies.filter(missing.contains).isEmpty }
+        throw SyncError(
+            .configuration,
+            "\(configPath): \(needing.joined(separator: ", ")) \(needing.count == 1 ? "depends" : "depend") on maps that are not enabled: \(selection.dependencies.joined(separator: ", ")) (parents first); add them to maps")
+    }
+
     /// Creates an environment in `directory`: the config (with `maps`
     /// enabled), the state database, both side databases with the enabled
-    /// maps' tables (from their plugins' DDL) and capture installed.
-    package static func create(at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli") throws -> TandemEnvironment {
+    /// maps' tables (from their plugins' DDL) and capture installed; then
+    /// `body` (the caller's own first steps, such as recording history).
+    /// `pluginDirectories` (absolute) are listed in the config, so that every
+    /// later command loads the plugins `init` found there.
+    /// Checks first that every map and every map they depend on is provided
+    /// and named, naming all that are not at once. Whatever fails leaves the
+    /// folder as it was: what this call made is removed, and nothing that
+    /// was there before is touched (a retry would otherwise meet
+    /// `tandem.yaml already exists`).
+    package static func create(
+        at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli",
+        pluginDirectories: [String] = [],
+        then body: (TandemEnvironment, [ResolvedMap]) throws -> Void = { _, _ in }
+    ) throws -> TandemEnvironment {
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
         let file = absolute + "/" + configFileName
         guard !FileManager.default.fileExists(atPath: file) else {
             throw SyncError(.configuration, "\(file) already exists; pick another folder or delete it first")
         }
-        try FileManager.default.createDirectory(atPath: absolute + "/plugins", withIntermediateDirectories: true)
-        let name = URL(fileURLWithPath: absolute).lastPathComponent
-        let directions = maps.map { (name: $0, direction: catalog.map($0)?.map.naturalDirection ?? .both) }
-        try ConfigTemplate.render(name: name, maps: directions).write(toFile: file, atomically: true, encoding: .utf8)
-        let environment = try TandemEnvironment(directory: absolute)
-        let resolved = try environment.resolveMaps(catalog)
-        let state = try environment.openState()
-        for role in SideRole.allCases {
-            _ = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
+        let selection = MapSelection(maps, catalog: catalog)
+        try selection.requireProvided(catalog: catalog)
+        if !selection.dependencies.isEmpty {
+            let missing = Set(selection.dependencies)
+            let needing = maps.filter { !MapSelection([$0], catalog: catalog).dependencies.filter(missing.contains).isEmpty }
+            throw SyncError(
+                .configuration,
+                "\(needing.joined(separator: ", ")) \(needing.count == 1 ? "depends" : "depend") on maps that are not listed: \(selection.dependencies.joined(separator: ", ")) (parents first); add each with --map, or pass --with-dependencies to add them all. Nothing was created"
+            )
         }
-        try SideIdentity.establish(sides: environment.openSides().mapValues { $0 as any SideEndpoint }, state: state, actor: actor)
-        try environment.createTables(resolved)
-        try environment.installCapture(resolved)
-        return environment
+        let undo = CreationUndo(directory: absolute)
+        do {
+            try FileManager.default.createDirectory(atPath: absolute + "/plugins", withIntermediateDirectories: true)
+            let name = URL(fileURLWithPath: absolute).lastPathComponent
+            let directions = selection.ordered.map { (name: $0, direction: catalog.map($0)?.map.naturalDirection ?? .both) }
+            try ConfigTemplate.render(name: name, maps: directions, pluginDirectories: pluginDirectories).write(toFile: file, atomically: true, encoding: .utf8)
+            let environment = try TandemEnvironment(directory: absolute)
+            let resolved = try environment.resolveMaps(catalog)
+            let state = try environment.openState()
+            for role in SideRole.allCases {
+                _ = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
+            }
+            try SideIdentity.establish(sides: environment.openSides(), state: state, actor: actor)
+            try environment.createTables(resolved)
+            try environment.installCapture(resolved)
+            try body(environment, resolved)
+            return environment
+        } catch {
+            undo.run()
+            throw error
+        }
     }
 
     /// Installs capture for every enabled map's tables on both sides; idempotent.

@@ -212,7 +212,10 @@ extension SyncEngine {
                         detail: "it waits for a conflict to be decided: `tandem conflicts resolve \(conflict) --take erp|crm|merged`"))
                 return false
             }
-            guard states[entry.map]?.isActive == true else {
+            // A discard only deletes the entry, so it needs no running map: an alert's pause
+            // action leaves the map paused exactly when its errors need clearing. What waits
+            // behind the entry goes on when the map runs again (``releaseUnblockedKeys(_:)``).
+            guard request.action == .discard || states[entry.map]?.isActive == true else {
                 let state = states[entry.map] ?? .notRunning
                 results.append(
                     OperatorRequest.Result(
@@ -234,7 +237,20 @@ extension SyncEngine {
                 try state.log(
                     actor: actor, map: entry.map, event: "parked change discarded",
                     details: "\(entry.id): change \(entry.direction.source):\(entry.seq) (\(entry.operation), key \(entry.key)), row \(entry.row ?? "NULL"); it was parked because: \(entry.reason)")
-                results.append(OperatorRequest.Result(id: entry.id.description, outcome: "discarded"))
+                let mapState = states[entry.map] ?? .notRunning
+                if mapState.isActive {
+                    results.append(OperatorRequest.Result(id: entry.id.description, outcome: "discarded"))
+                } else {
+                    let behind = try endpoint(entry.direction.target).parkedChanges(
+                        map: entry.map, source: entry.direction.source, waitingForParents: false
+                    ).filter { $0.change.key == entry.key }.count
+                    results.append(
+                        OperatorRequest.Result(
+                            id: entry.id.description, outcome: "discarded",
+                            detail: behind == 0
+                                ? nil
+                                : "map \(entry.map) is \(mapState.rawValue): the \(behind) later change(s) of key \(entry.key) go on when it runs again"))
+                }
             }
         }
         // Retry (or, after a discard, let the changes behind go on), in order per key.

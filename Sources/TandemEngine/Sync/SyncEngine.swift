@@ -55,6 +55,10 @@ package final class SyncEngine {
     private var lastDataVersion: [SideRole: Int] = [:]
     private var stateVersion = -1
     private var caughtUp: [String: Set<SyncDirection>] = [:]
+    /// Maps that became active and whose keys freed by a discard have not
+    /// been released yet (``releaseUnblockedKeys(_:)``); kept until that
+    /// succeeds, so a side busy at that moment does not leave them stuck.
+    private var pendingRelease: Set<String> = []
     /// Keys in open manual conflicts: map → side whose edits conflict → key (as that side stores it) → conflict ID.
     /// Changes of such a key from that side wait until an operator resolves the conflict.
     var openConflicts: [String: [SideRole: [String: String]]] = [:]
@@ -338,11 +342,13 @@ package final class SyncEngine {
         let version = try state.dataVersion()
         guard version != stateVersion else { return false }
         let records = try state.mapStates()
+        var activated: [String] = []
         for map in maps {
             let new = records[map.name]?.state ?? .notRunning
             let old = states[map.name]
             if new != old {
                 if new == .resuming { caughtUp[map.name] = [] }
+                if new.isActive, old?.isActive != true { activated.append(map.name) }
                 if new.isActive {
                     // An initial sync (another process) may have stored a checkpoint and parked rows meanwhile.
                     for direction in plans[map.name]!.keys {
@@ -369,6 +375,13 @@ package final class SyncEngine {
         }
         // Before any map that just became active reads a change: a side that went back fails it.
         try auditSides()
+        // Only the running engine releases: a command's helper engine (initial sync, a request
+        // carried out without an engine) may run beside it, and two writers would apply twice.
+        if live { pendingRelease.formUnion(activated) }
+        for map in pendingRelease.sorted() {
+            if states[map]?.isActive == true { try releaseUnblockedKeys(map) }
+            pendingRelease.remove(map)
+        }
         // Only now: had a read above failed, the next pass reads the states again (the
         // version changes only when another connection commits).
         stateVersion = version
@@ -597,6 +610,9 @@ package final class SyncEngine {
         case waitingForParents
         /// An operator's retry: the whole queue of these keys, failures not holding back later changes.
         case keys(Set<String>)
+        /// The whole queue of these keys, whose first change waited behind one
+        /// that is gone; a failure holds back the later changes, as in live sync.
+        case released(Set<String>)
     }
 
     /// Retries the parked changes of `map` in `direction` in `scope`, in order.
@@ -605,10 +621,18 @@ package final class SyncEngine {
         guard let plan = plans[map]?[direction], states[map]?.isActive == true else { return ApplyOutcome() }
         var parkedChanges = try endpoint(direction.target).parkedChanges(
             map: map, source: direction.source, waitingForParents: scope.isAutomatic)
-        if case .keys(let keys) = scope { parkedChanges = parkedChanges.filter { keys.contains($0.change.key) } }
+        var mode = ApplyMode.live
+        switch scope {
+        case .waitingForParents: break
+        case .keys(let keys):
+            parkedChanges = parkedChanges.filter { keys.contains($0.change.key) }
+            mode = .operatorRetry
+        case .released(let keys):
+            parkedChanges = parkedChanges.filter { keys.contains($0.change.key) }
+        }
         guard !parkedChanges.isEmpty else { return ApplyOutcome() }
         let items = prepare(parkedChanges.map { (plan, $0.change, $0.id) })
-        let outcome = try applyItems(items, direction: direction, mode: scope.isAutomatic ? .live : .operatorRetry)
+        let outcome = try applyItems(items, direction: direction, mode: mode)
         commit(outcome, direction: direction)
         if outcome.wrote { dirty[direction.target] = true }
         if !outcome.unparked.isEmpty {
@@ -621,6 +645,29 @@ package final class SyncEngine {
                     + "the newer change \(direction.source):\(superseded.by) of the same key was applied in its place")
         }
         return outcome
+    }
+
+    /// Applies, in order, the parked changes of `map` whose key has nothing
+    /// left to wait for: its first change only waited behind one that an
+    /// operator discarded while the map was not running (the discard cannot
+    /// apply them then, and the engine's own retries take only keys that
+    /// wait for a parent). Keys with an error, a missing parent or an open
+    /// conflict keep waiting. Called by the running engine when the map
+    /// becomes active (or at its start), before the map reads a change, so
+    /// that its queue keeps its order; the changes and the removal of their
+    /// parked entries commit in one transaction, as every retry (exactly once).
+    func releaseUnblockedKeys(_ map: String) throws {
+        let conflicted = Set((openConflicts[map] ?? [:]).values.flatMap(\.keys))
+        for direction in SyncDirection.allCases where plans[map]?[direction] != nil {
+            let target = endpoint(direction.target)
+            let queued = try target.parkedChanges(map: map, source: direction.source, waitingForParents: false)
+            guard !queued.isEmpty else { continue }
+            let held = try target.parkedErrors(map: map).filter { $0.parked.source == direction.source.rawValue }
+            let free = Set(queued.map(\.change.key)).subtracting(held.map(\.parked.change.key)).subtracting(conflicted)
+            guard !free.isEmpty else { continue }
+            logger.info("map \(map): \(free.count) key(s) whose first parked change was discarded go on")
+            try retryParked(map: map, direction: direction, scope: .released(free))
+        }
     }
 
     // MARK: Housekeeping

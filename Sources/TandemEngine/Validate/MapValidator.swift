@@ -35,13 +35,33 @@ package enum MapValidator {
         func add(_ code: MapFinding.Code, _ severity: MapFinding.Severity, _ direction: SyncDirection?, _ message: String, fix: String) {
             findings.append(MapFinding(map: map.id, code: code, severity: severity, direction: direction, message: message, fix: fix))
         }
+        // A name no plugin provides is a slip in the plugin: enabling it is not the fix.
+        let plugin = catalog.map(map.id)?.plugin.id ?? "its plugin"
+        let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }.sorted()
+        func unprovidedFix(_ name: String, _ member: String) -> String {
+            let closest = StrictJSON.closest(name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+            return "fix \(member) in \(plugin)\(closest), or load the plugin that provides \(name)"
+        }
         for parent in map.dependsOn ?? [] where !enabled.contains(parent) {
-            add(.dependencyMissing, .blocking, nil, "map \(map.id) depends on \(parent), which is not enabled", fix: "add \(parent) to maps in tandem.yaml")
+            if catalog.map(parent) == nil {
+                add(
+                    .dependencyMissing, .blocking, nil, "map \(map.id) depends on \(parent), which no loaded plugin provides",
+                    fix: unprovidedFix(parent, "depends_on"))
+            } else {
+                add(.dependencyMissing, .blocking, nil, "map \(map.id) depends on \(parent), which is not enabled", fix: "add \(parent) to maps in tandem.yaml")
+            }
         }
         for lookup in map.fields.compactMap(\.lookup) where lookup.map != map.id && !enabled.contains(lookup.map) {
-            add(
-                .dependencyMissing, .warning, nil, "a lookup names map \(lookup.map), which is not enabled: rows that name a parent wait for it forever",
-                fix: "add \(lookup.map) to maps in tandem.yaml")
+            if catalog.map(lookup.map) == nil {
+                add(
+                    .dependencyMissing, .warning, nil,
+                    "a lookup names map \(lookup.map), which no loaded plugin provides: rows that name a parent wait for it forever",
+                    fix: unprovidedFix(lookup.map, "lookup.map"))
+            } else {
+                add(
+                    .dependencyMissing, .warning, nil, "a lookup names map \(lookup.map), which is not enabled: rows that name a parent wait for it forever",
+                    fix: "add \(lookup.map) to maps in tandem.yaml")
+            }
         }
         var tables: [SideRole: [String: SideColumn]] = [:]
         for role in SideRole.allCases {
