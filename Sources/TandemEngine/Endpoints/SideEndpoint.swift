@@ -157,6 +157,14 @@ protocol SideEndpoint: AnyObject {
     /// a recovery, which sends changes again on purpose.
     func resetCheckpoint(_ id: CheckpointID, to seq: Int64) throws
 
+    // MARK: Tables read whole (a transform's `$rows` config)
+
+    /// A read-only connection of its own to the same side, for a reader
+    /// that must not wait for the engine's connection.
+    func openReader() throws -> any SideEndpoint
+    /// Every row of `table` (values of `columns`), ordered by those columns.
+    func tableRows(_ table: String, columns: [String]) throws -> [[SideValue]]
+
     // MARK: Comparison
 
     /// A chunk of `table`'s rows (values of `columns`) in an order of the

@@ -75,7 +75,7 @@ final class DirectionPlan {
     init(
         map tableMap: TableMap, settings: MapSettings, direction: SyncDirection, catalog: PluginCatalog,
         plugin: LoadedPlugin, sourceTypes: [(name: String, type: String)], targetTypes: [(name: String, type: String)],
-        maps: [String: TableMap], sourceSide: SideDatabase? = nil
+        maps: [String: TableMap], sourceSide: (any SideEndpoint)? = nil
     ) throws {
         let name = tableMap.id
         let toCRM = direction == .erpToCrm
@@ -135,10 +135,8 @@ final class DirectionPlan {
                 }
                 let schema = Schema(zip(sourceRef.columns, types).map { Field($0, $1) })
                 let instance = try TransformInstance(
-                    name: transform.name, plugin: provider.plugin, config: config, input: schema, sourcePath: sourceSide?.path,
-                    sourceColumns: { table in
-                        try sourceSide?.queue.read { db in try CaptureSchema.columnTypes(db, table: table).map(\.name) } ?? []
-                    },
+                    name: transform.name, plugin: provider.plugin, config: config, input: schema, source: sourceSide,
+                    sourceColumns: { table in try sourceSide?.columnTypes(of: table).map(\.name) ?? [] },
                     place: place)
                 guard instance.processor.outputSchema.fields.count == targets.count else {
                     throw SyncError(

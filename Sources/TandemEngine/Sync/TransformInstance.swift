@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TandemArrow
 import TandemDocuments
 import TandemPluginHost
@@ -20,7 +19,8 @@ final class TransformInstance {
     struct Binding {
         let member: String
         let names: [String]
-        let sql: String
+        /// The columns read, in `names`' order; rows are ordered by them.
+        let columns: [String]
         let table: String
     }
 
@@ -34,13 +34,13 @@ final class TransformInstance {
     private let bindings: [Binding]
     /// A read-only connection of its own: a plan may be mapping rows while
     /// the engine holds the source side's main connection (write-through).
-    private let reader: DatabaseQueue?
+    private let reader: (any SideEndpoint)?
     private var lastVersion: Int?
     private var lastRows: [String: JSONValue] = [:]
     private let place: String
 
     init(
-        name: String, plugin: LoadedPlugin, config: JSONValue, input: Schema, sourcePath: String?, sourceColumns: (String) throws -> [String],
+        name: String, plugin: LoadedPlugin, config: JSONValue, input: Schema, source: (any SideEndpoint)?, sourceColumns: (String) throws -> [String],
         place: String
     ) throws {
         self.name = name
@@ -57,13 +57,10 @@ final class TransformInstance {
         self.bindings = bindings
         baseConfig = config
         if !bindings.isEmpty {
-            guard let sourcePath else {
+            guard let source else {
                 throw SyncError(.configuration, "\(place): transform \(name) reads tables, which needs the source side's database")
             }
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(30)
-            reader = try DatabaseQueue(path: sourcePath, configuration: configuration)
+            reader = try source.openReader()
         } else {
             reader = nil
         }
@@ -92,28 +89,27 @@ final class TransformInstance {
                     "\(place): config member '\(member)' reads column \(column), which table \(table) does not have (columns: \(available.joined(separator: ", ")))")
             }
             names.append(name)
-            selected.append(CaptureSchema.identifier(column))
+            selected.append(column)
         }
-        // Ordered, so that an unchanged table gives an equal config and the instance is kept.
-        let sql = "SELECT \(selected.joined(separator: ", ")) FROM \(CaptureSchema.identifier(table)) ORDER BY \(selected.joined(separator: ", "))"
-        return Binding(member: member, names: names, sql: sql, table: table)
+        return Binding(member: member, names: names, columns: selected, table: table)
     }
 
     /// Reads the bound tables again if the source side committed since the
     /// last read, and recreates the processor if they changed.
     func refresh() throws {
         guard let reader else { return }
-        let (version, rows) = try reader.read { db -> (Int, [String: JSONValue]) in
-            let version = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
-            if version == lastVersion { return (version, lastRows) }
-            var rows: [String: JSONValue] = [:]
+        // The commit token before the rows: a commit in between reads them again next time.
+        let version = try reader.commitToken()
+        var rows = lastRows
+        if version != lastVersion {
+            rows = [:]
             for binding in bindings {
+                // Ordered by the columns, so that an unchanged table gives an equal config and the instance is kept.
                 rows[binding.member] = .array(
-                    try Row.fetchAll(db, sql: binding.sql).map { row in
-                        .object(Dictionary(uniqueKeysWithValues: binding.names.enumerated().map { ($1, Self.json(row[$0] as SideValue)) }))
+                    try reader.tableRows(binding.table, columns: binding.columns).map { row in
+                        .object(Dictionary(uniqueKeysWithValues: binding.names.enumerated().map { ($1, Self.json(row[$0])) }))
                     })
             }
-            return (version, rows)
         }
         lastVersion = version
         guard rows != lastRows else { return }

@@ -406,6 +406,19 @@ extension SideDatabase: SideEndpoint {
         }
     }
 
+    func openReader() throws -> any SideEndpoint {
+        try SideDatabase(role: role, path: path, readOnly: true)
+    }
+
+    func tableRows(_ table: String, columns: [String]) throws -> [[SideValue]] {
+        let list = columns.map(CaptureSchema.identifier).joined(separator: ", ")
+        return try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(list) FROM \(CaptureSchema.identifier(table)) ORDER BY \(list)").map { row in
+                columns.indices.map { row[$0] as SideValue }
+            }
+        }
+    }
+
     func scanRows(table: String, columns: [String], after position: [SideValue]?, limit: Int) throws
         -> [(position: [SideValue], values: [SideValue]?)]
     {

@@ -12,8 +12,9 @@ package final class SideDatabase: Sendable {
     package let queue: DatabaseQueue
 
     /// Opens the database at `path`; `create` allows a new file.
-    /// `busyTimeout`: how long to wait for another writer's transaction.
-    package init(role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30) throws {
+    /// `busyTimeout`: how long to wait for another writer's transaction;
+    /// `readOnly`: a connection that cannot write.
+    package init(role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30, readOnly: Bool = false) throws {
         guard create || FileManager.default.fileExists(atPath: path) else {
             throw SyncError(.database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
         }
@@ -30,6 +31,7 @@ package final class SideDatabase: Sendable {
             return tries < busyTimeout * 2000
         }
         configuration.label = "\(role)"
+        configuration.readonly = readOnly
         configuration.prepareDatabase { db in
             // The checkpoint commits with the rows, so a lost tail after a power
             // failure is simply applied again: NORMAL keeps exactly-once.
