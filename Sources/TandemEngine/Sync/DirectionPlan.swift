@@ -385,7 +385,9 @@ final class DirectionPlan {
             do {
                 store(try process(1, columns.map { [$0[row]] }), row: 0, index: index)
             } catch {
-                errors[index] = SyncError(.plugin, "transform \(name): \(error)")
+                errors[index] = TransformFailure.error(
+                    error, transform: name, columns: sources.map { sourceColumns[$0] },
+                    values: sources.map { $0 < rows[index].count ? rows[index][$0] : .null })
             }
         }
     }
