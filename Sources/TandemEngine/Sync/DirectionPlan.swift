@@ -64,6 +64,9 @@ final class DirectionPlan {
     let targetKeyAffinities: [KeyAffinity]
     let steps: [Step]
     let filter: RowFilter?
+    /// Where ``filter`` is set, to name it to a user: `filters.erp_to_crm in
+    /// tandem.yaml`, or `… of plugin tandem.std.customers` for the map's own.
+    let filterOrigin: String
     let parentChecks: [ParentCheck]
     let policy: ConflictPolicy
     /// With `merge`: who wins a target column both sides changed (absent: the ERP side).
@@ -201,6 +204,8 @@ final class DirectionPlan {
         let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
             ?? tableMap.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
         filter = try filterText.map { try RowFilter(expression: $0, columns: sourceTypes.map(\.name), context: place) }
+        let fromConfig = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
+        filterOrigin = "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of plugin \(plugin.id)")"
 
         let table = CaptureSchema.identifier(target.table)
         let keyClause = target.key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
