@@ -1,4 +1,3 @@
-import GRDB
 import TandemDocuments
 
 /// The rows of a map's master table that live sync will not carry to the
@@ -19,22 +18,12 @@ enum UncarriedRows {
         let toCRM = role == .erp
         let source = toCRM ? map.map.erp : map.map.crm
         let target = toCRM ? map.map.crm : map.map.erp
-        var conditions: [String] = []
-        if let filter = map.settings.filters.flatMap({ toCRM ? $0.erpToCrm : $0.crmToErp })
-            ?? map.map.filters.flatMap({ toCRM ? $0.erpToCrm : $0.crmToErp })
-        {
-            conditions.append("(\(filter))")
-        }
-        let sourceKey = CaptureSchema.quoteList(nil, source.key)
-        let hasLog = try master.queue.read { try CaptureSchema.isInstalled($0) }
-        if hasLog {
-            conditions.append("\(sourceKey) NOT IN (SELECT key FROM _tandem_changes WHERE tbl = \(CaptureSchema.literal(source.table)))")
-        }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let table = CaptureSchema.identifier(source.table)
+        let filter =
+            map.settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+            ?? map.map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
         // The other side's key columns, each copied from one master column: then the
         // other side's rows can be matched by key. A key that a transform computes cannot.
-        let copiedFrom: [String?] = target.key.map { column in
+        let copiedFrom: [String] = target.key.compactMap { column in
             map.map.fields.first { field in
                 let flows = field.direction == .both || (field.direction == .erpToCrm) == toCRM
                 let from = toCRM ? field.erp : field.crm
@@ -42,20 +31,12 @@ enum UncarriedRows {
                 return flows && field.transform == nil && to?.columns == [column] && from?.columns.count == 1
             }.flatMap { toCRM ? $0.erp?.columns.first : $0.crm?.columns.first }
         }
-        let masterColumns = copiedFrom.compactMap { $0 }
-        guard masterColumns.count == target.key.count else {
-            return try master.queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)\(whereClause)") ?? 0 }
+        guard copiedFrom.count == target.key.count else {
+            return try master.uncapturedRows(of: source.table, key: source.key, filter: filter, columns: source.key).count
         }
-        let keys = try master.queue.read { db in
-            try String.fetchAll(db, sql: "SELECT \(CaptureSchema.quoteList(nil, masterColumns)) FROM \(table)\(whereClause)")
-        }
+        let keys = try master.uncapturedRows(of: source.table, key: source.key, filter: filter, columns: copiedFrom)
         guard !keys.isEmpty else { return 0 }
-        let present = try other.queue.read { db -> Set<String> in
-            guard try db.tableExists(target.table) else { return [] }
-            return Set(
-                try String.fetchAll(
-                    db, sql: "SELECT \(CaptureSchema.quoteList(nil, target.key)) FROM \(CaptureSchema.identifier(target.table))"))
-        }
+        let present = try other.keyLiterals(of: target.table, columns: target.key)
         return keys.filter { !present.contains($0) }.count
     }
 }
