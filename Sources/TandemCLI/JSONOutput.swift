@@ -25,7 +25,9 @@ func renderTable(header: [String], rows: [[String]], wrapLast: Int? = nil) -> St
     let indent = String(repeating: " ", count: widths.dropLast().reduce(0, +) + 2 * (widths.count - 1))
     func line(_ cells: [String]) -> String {
         cells.enumerated().map { index, cell in
-            guard index == cells.count - 1 else { return cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
+            guard index == cells.count - 1 else {
+                return cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }
             guard let wrapLast else { return cell }
             return wrapWords(cell, width: wrapLast).joined(separator: "\n" + indent)
         }.joined(separator: "  ")

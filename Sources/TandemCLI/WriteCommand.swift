@@ -68,21 +68,27 @@ struct WriteCommand: ParsableCommand {
     /// filter left rows out, which rows stay on the first side and why.
     static func render(_ written: WriteResult) -> String {
         var lines: [String] = []
+        let maps = "(\(written.maps.joined(separator: ", ")))"
+        let through = "\(written.origin) → \(written.targets.joined(separator: ", ")) \(maps)"
         let time = "in \(String(format: "%.1f", written.milliseconds)) ms"
         if written.leftOut.isEmpty {
-            lines.append("wrote \(written.rows) row(s): \(written.origin) → \(written.targets.joined(separator: ", ")) (\(written.maps.joined(separator: ", "))) \(time)")
+            lines.append("wrote \(written.rows) row(s): \(through) \(time)")
         } else if written.carried > 0 {
-            lines.append("wrote \(written.carried) row(s): \(written.origin) → \(written.targets.joined(separator: ", ")) (\(written.maps.joined(separator: ", "))) \(time)")
+            lines.append("wrote \(written.carried) row(s): \(through) \(time)")
         }
         let side = written.origin.prefix { $0 != "." }
         for left in written.leftOut {
             let one = left.keys.count == 1
-            let shown = left.keys.prefix(10).joined(separator: ", ") + (left.keys.count > 10 ? " and \(left.keys.count - 10) more" : "")
-            let whereTo = left.onlyOrigin ? "to \(written.origin) only" : "to \(written.origin) but not to \(left.target)"
-            let stays = left.onlyOrigin ? ", so \(one ? "it stays" : "they stay") on the \(side) side" : ""
+            let (it, itStays) = one ? ("it", "it stays") : ("them", "they stay")
+            let more = left.keys.count > 10 ? " and \(left.keys.count - 10) more" : ""
+            let keys = "key\(one ? "" : "s") \(left.keys.prefix(10).joined(separator: ", "))\(more)"
+            let whereTo =
+                left.onlyOrigin ? "to \(written.origin) only" : "to \(written.origin) but not to \(left.target)"
+            let stays = left.onlyOrigin ? ", so \(itStays) on the \(side) side" : ""
             lines.append(
-                "wrote \(left.keys.count) row(s) \(whereTo) (key\(one ? "" : "s") \(shown)): the filter of map \(left.map) leaves \(one ? "it" : "them") out of \(left.target) (\(left.filterOrigin): \(left.filter))\(stays); change the row or the filter to sync \(one ? "it" : "them")"
-            )
+                "wrote \(left.keys.count) row(s) \(whereTo) (\(keys)): the filter of map \(left.map) leaves \(it) "
+                    + "out of \(left.target) (\(left.filterOrigin): \(left.filter))\(stays); "
+                    + "change the row or the filter to sync \(it)")
         }
         return lines.joined(separator: "\n")
     }

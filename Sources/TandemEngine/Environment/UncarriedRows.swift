@@ -14,7 +14,9 @@ import TandemDocuments
 /// side does not have already.
 enum UncarriedRows {
     /// How many rows of `map`'s table on `master` live sync will not carry to `other`.
-    static func count(_ map: ResolvedMap, master role: SideRole, master: SideDatabase, other: SideDatabase) throws -> Int {
+    static func count(
+        _ map: ResolvedMap, master role: SideRole, master: SideDatabase, other: SideDatabase
+    ) throws -> Int {
         let toCRM = role == .erp
         let source = toCRM ? map.map.erp : map.map.crm
         let target = toCRM ? map.map.crm : map.map.erp
@@ -32,7 +34,8 @@ enum UncarriedRows {
             }.flatMap { toCRM ? $0.erp?.columns.first : $0.crm?.columns.first }
         }
         guard copiedFrom.count == target.key.count else {
-            return try master.uncapturedRows(of: source.table, key: source.key, filter: filter, columns: source.key).count
+            return try master.uncapturedRows(of: source.table, key: source.key, filter: filter, columns: source.key)
+                .count
         }
         let keys = try master.uncapturedRows(of: source.table, key: source.key, filter: filter, columns: copiedFrom)
         guard !keys.isEmpty else { return 0 }

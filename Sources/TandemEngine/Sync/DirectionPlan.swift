@@ -205,7 +205,8 @@ final class DirectionPlan {
             ?? tableMap.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
         filter = try filterText.map { try RowFilter(expression: $0, columns: sourceTypes.map(\.name), context: place) }
         let fromConfig = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
-        filterOrigin = "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of plugin \(plugin.id)")"
+        filterOrigin =
+            "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of plugin \(plugin.id)")"
 
         let table = CaptureSchema.identifier(target.table)
         let keyClause = target.key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")

@@ -70,15 +70,19 @@ extension SyncEngine {
         dirty[request.side] = true
         dirty[direction.target] = true
         // The maps that carried at least one row, and the keys that no map carried.
-        let reached = readers.filter { reader in !filtered.contains { $0.plan === reader.0 && $0.keys.count == captured } }
-        let nowhere = filtered.count == readers.count ? filtered.map { Set($0.keys) }.reduce(Set(filtered[0].keys)) { $0.intersection($1) } : []
+        let reached = readers.filter { reader in
+            !filtered.contains { $0.plan === reader.0 && $0.keys.count == captured }
+        }
+        let nowhere =
+            filtered.count == readers.count
+            ? filtered.map { Set($0.keys) }.reduce(Set(filtered[0].keys)) { $0.intersection($1) } : []
         return WriteResult(
             rows: request.rows.count, origin: "\(request.side).\(request.table)", carried: carried,
             targets: reached.map { "\(direction.target).\($0.0.targetTable)" }, maps: reached.map(\.1),
             leftOut: filtered.map { plan, keys in
                 WriteResult.LeftOut(
-                    map: plan.map, target: "\(direction.target).\(plan.targetTable)", filter: plan.filter?.expression ?? "",
-                    filterOrigin: plan.filterOrigin, keys: keys,
+                    map: plan.map, target: "\(direction.target).\(plan.targetTable)",
+                    filter: plan.filter?.expression ?? "", filterOrigin: plan.filterOrigin, keys: keys,
                     onlyOrigin: keys.allSatisfy(nowhere.contains))
             },
             milliseconds: (ContinuousClock.now - start).timeInterval * 1000)
@@ -96,7 +100,11 @@ extension SyncEngine {
             var keys: [String] = []
             for index in 0..<changes {
                 let item = items[position * changes + index]
-                if item.mapped == nil, item.change.row != nil { keys.append(item.change.key) } else { carriedChanges.insert(index) }
+                if item.mapped == nil, item.change.row != nil {
+                    keys.append(item.change.key)
+                } else {
+                    carriedChanges.insert(index)
+                }
             }
             if !keys.isEmpty { filtered.append((plan, keys)) }
         }

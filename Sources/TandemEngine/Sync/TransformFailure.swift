@@ -34,7 +34,8 @@ enum TransformFailure {
             return said ? column : "\(column) = \(literal)"
         }
         return SyncError(
-            .badValue, "column\(columns.count == 1 ? "" : "s") \(named.joined(separator: ", ")): \(cause) (transform \(name))")
+            .badValue,
+            "column\(columns.count == 1 ? "" : "s") \(named.joined(separator: ", ")): \(cause) (transform \(name))")
     }
 
     /// The plugin's message without what the reason says already: a leading
@@ -45,7 +46,8 @@ enum TransformFailure {
         for phrase in ["row 0: ", "row 0 of "] where text.hasPrefix(phrase) { text.removeFirst(phrase.count) }
         for phrase in [", row 0", " in row 0", " at row 0"] { text = text.replacingOccurrences(of: phrase, with: "") }
         for column in columns {
-            for prefix in ["column '\(column)': ", "column \(column): ", "column '\(column)' "] where text.hasPrefix(prefix) {
+            for prefix in ["column '\(column)': ", "column \(column): ", "column '\(column)' "]
+            where text.hasPrefix(prefix) {
                 text.removeFirst(prefix.count)
             }
         }

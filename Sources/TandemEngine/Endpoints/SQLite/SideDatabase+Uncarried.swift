@@ -12,11 +12,13 @@ extension SideDatabase {
             // Without a change log, nothing of the table was captured.
             if try CaptureSchema.isInstalled(db) {
                 conditions.append(
-                    "\(CaptureSchema.quoteList(nil, key)) NOT IN (SELECT key FROM _tandem_changes WHERE tbl = \(CaptureSchema.literal(table)))")
+                    "\(CaptureSchema.quoteList(nil, key)) NOT IN (SELECT key FROM _tandem_changes WHERE tbl = \(CaptureSchema.literal(table)))"
+                )
             }
             let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
             return try String.fetchAll(
-                db, sql: "SELECT \(CaptureSchema.quoteList(nil, columns)) FROM \(CaptureSchema.identifier(table))\(clause)")
+                db,
+                sql: "SELECT \(CaptureSchema.quoteList(nil, columns)) FROM \(CaptureSchema.identifier(table))\(clause)")
         }
     }
 
@@ -25,7 +27,8 @@ extension SideDatabase {
         try queue.read { db in
             guard try db.tableExists(table) else { return [] }
             return Set(
-                try String.fetchAll(db, sql: "SELECT \(CaptureSchema.quoteList(nil, columns)) FROM \(CaptureSchema.identifier(table))"))
+                try String.fetchAll(
+                    db, sql: "SELECT \(CaptureSchema.quoteList(nil, columns)) FROM \(CaptureSchema.identifier(table))"))
         }
     }
 }
