@@ -61,12 +61,12 @@ struct WriteCommand: ParsableCommand {
             throw CLIError(results.first?.detail ?? "the write was not carried out")
         }
         if output.json { return printJSON(written) }
-        print(Self.render(written))
+        print(Self.render(written, delete: delete))
     }
 
     /// The text output: the rows that went through, then, per map whose
     /// filter left rows out, which rows stay on the first side and why.
-    static func render(_ written: WriteResult) -> String {
+    static func render(_ written: WriteResult, delete: Bool) -> String {
         var lines: [String] = []
         let maps = "(\(written.maps.joined(separator: ", ")))"
         let through = "\(written.origin) → \(written.targets.joined(separator: ", ")) \(maps)"
@@ -85,10 +85,13 @@ struct WriteCommand: ParsableCommand {
             let whereTo =
                 left.onlyOrigin ? "to \(written.origin) only" : "to \(written.origin) but not to \(left.target)"
             let stays = left.onlyOrigin ? ", so \(itStays) on the \(side) side" : ""
+            let filter = "the filter of map \(left.map) leaves \(it) out of \(left.target) (\(left.filterOrigin): \(left.filter))"
+            // A deleted row has nothing left to change: the delete itself is what is not carried.
             lines.append(
-                "wrote \(left.keys.count) row(s) \(whereTo) (\(keys)): the filter of map \(left.map) leaves \(it) "
-                    + "out of \(left.target) (\(left.filterOrigin): \(left.filter))\(stays); "
-                    + "change the row or the filter to sync \(it)")
+                delete
+                    ? "wrote \(left.keys.count) row(s) \(whereTo) (\(keys)): \(filter), so the delete is not carried there"
+                    : "wrote \(left.keys.count) row(s) \(whereTo) (\(keys)): \(filter)\(stays); "
+                        + "change the row or the filter to sync \(it)")
         }
         return lines.joined(separator: "\n")
     }

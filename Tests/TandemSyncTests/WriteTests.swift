@@ -145,6 +145,15 @@ struct WriteTests {
         #expect(entries.first?["onlyOrigin"] as? Bool == true)
         #expect(try Self.notes(fixture).crm == ["1,'in'", "2,'y'"])
 
+        // A delete of a row the filter leaves out is not carried either, and says so.
+        let deleted = try fixture.tandem(["write", "erp", "Notes", "--delete", #"{"NOTEID": 151}"#])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(
+            deleted.stdout
+                == "wrote 1 row(s) to erp.Notes only (key 151): the filter of map sample.notes leaves it out of crm.annotation "
+                + "(filters.erp_to_crm in tandem.yaml: NOTEID < 100), so the delete is not carried there\n",
+            "\(deleted.stdout)")
+
         // Every row through: the output is as before, with no left-out line.
         let through = try fixture.tandem(["write", "erp", "Notes", #"{"NOTEID": 3, "TEXT": "z"}"#])
         #expect(through.stdout.hasPrefix("wrote 1 row(s): erp.Notes → crm.annotation (sample.notes) in "), "\(through.stdout)")
