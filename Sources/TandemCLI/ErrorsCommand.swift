@@ -14,9 +14,10 @@ struct ErrorsCommand: ParsableCommand {
             same key wait behind it, in order. IDs name the side that holds the entry:
             crm-12, erp-3.
 
-            Classes: application (the data or config: fix it, then retry), plugin (a
-            transform failed on the row), transient (a side stayed busy or failed to write;
-            usually passes), conflict (waits for `tandem conflicts resolve`).
+            Classes: application (the data or config, such as a value a transform refuses:
+            fix it, then retry), plugin (a transform failed, whatever the data), transient
+            (a side stayed busy or failed to write; usually passes), conflict (waits for
+            `tandem conflicts resolve`).
 
             retry applies the change again together with the ones waiting behind it. When
             it fails again but a later change of the same key applies (you fixed the source
@@ -61,9 +62,9 @@ struct ErrorsCommand: ParsableCommand {
                     rows: entries.map {
                         [
                             $0.id, $0.map, $0.direction.rawValue, String($0.key.prefix(40)), $0.errorClass.rawValue, $0.kind,
-                            String($0.attempts), TimeFilter.ago($0.parkedAt), String($0.waitingBehind), String($0.reason.prefix(100)),
+                            String($0.attempts), TimeFilter.ago($0.parkedAt), String($0.waitingBehind), $0.reason,
                         ]
-                    }))
+                    }, wrapLast: 60))
             print("\n\(entries.count) parked; `tandem errors show ID` for the change, `tandem errors retry ID` after fixing it")
         }
     }

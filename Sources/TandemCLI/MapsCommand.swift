@@ -172,15 +172,20 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
             // As dual-write does: rows that exist already are not changes, so offer initial sync first.
             let fresh = try environment.neverSynced(transitions.filter { $0.from == .notRunning }.map(\.map), maps: maps)
             if !fresh.isEmpty {
-                let what = fresh.map { "\($0.map) (\($0.rows) rows)" }.joined(separator: ", ")
+                // Only rows that live sync will not carry: rows written since `init` are captured changes.
+                let what =
+                    "rows that live sync does not carry (on the master side from before capture, "
+                    + "not on the other side): " + fresh.map { "\($0.map) \($0.rows)" }.joined(separator: ", ")
                 if isatty(0) == 1, isatty(1) == 1, !output.json {
-                    print("\(what) already have rows on their master side; live sync only carries changes from now on. Run initial sync first? [Y/n] ", terminator: "")
+                    let question = "\(what.prefix(1).uppercased() + what.dropFirst()). Run initial sync first? [Y/n] "
+                    print(question, terminator: "")
                     if readLine().map({ !$0.lowercased().hasPrefix("n") }) ?? true {
                         return try InitialSyncCommand.perform(
                             names: transitions.map(\.map), master: nil, chunk: nil, run: true, json: false, options: options)
                     }
                 } else {
-                    printError("note: \(what) already have rows on their master side, which live sync does not carry; `tandem maps initial-sync \(fresh.map(\.map).joined(separator: " "))` brings them into step")
+                    let names = fresh.map(\.map).joined(separator: " ")
+                    printError("note: \(what); `tandem maps initial-sync \(names)` brings them into step")
                 }
             }
         }

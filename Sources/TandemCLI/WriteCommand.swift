@@ -23,7 +23,8 @@ struct WriteCommand: ParsableCommand {
             first; if Tandem dies before the other side commits, the engine applies the
             write from SIDE's change log when it runs. The cost: both sides are locked for
             the write's duration, and the running engine carries it out between its batches
-            (`docs/SYNC.md`).
+            (`docs/SYNC.md`). A row that a map's filter leaves out is written to SIDE only;
+            the output names the rows and the filter.
 
               tandem write erp Notes '{"NOTEID": 7, "TEXT": "hello"}'
               tandem write crm account --file rows.json
@@ -60,7 +61,38 @@ struct WriteCommand: ParsableCommand {
             throw CLIError(results.first?.detail ?? "the write was not carried out")
         }
         if output.json { return printJSON(written) }
-        print(
-            "wrote \(written.rows) row(s): \(written.origin) → \(written.targets.joined(separator: ", ")) (\(written.maps.joined(separator: ", "))) in \(String(format: "%.1f", written.milliseconds)) ms")
+        print(Self.render(written, delete: delete))
+    }
+
+    /// The text output: the rows that went through, then, per map whose
+    /// filter left rows out, which rows stay on the first side and why.
+    static func render(_ written: WriteResult, delete: Bool) -> String {
+        var lines: [String] = []
+        let maps = "(\(written.maps.joined(separator: ", ")))"
+        let through = "\(written.origin) → \(written.targets.joined(separator: ", ")) \(maps)"
+        let time = "in \(String(format: "%.1f", written.milliseconds)) ms"
+        if written.leftOut.isEmpty {
+            lines.append("wrote \(written.rows) row(s): \(through) \(time)")
+        } else if written.carried > 0 {
+            lines.append("wrote \(written.carried) row(s): \(through) \(time)")
+        }
+        let side = written.origin.prefix { $0 != "." }
+        for left in written.leftOut {
+            let one = left.keys.count == 1
+            let (it, itStays) = one ? ("it", "it stays") : ("them", "they stay")
+            let more = left.keys.count > 10 ? " and \(left.keys.count - 10) more" : ""
+            let keys = "key\(one ? "" : "s") \(left.keys.prefix(10).joined(separator: ", "))\(more)"
+            let whereTo =
+                left.onlyOrigin ? "to \(written.origin) only" : "to \(written.origin) but not to \(left.target)"
+            let stays = left.onlyOrigin ? ", so \(itStays) on the \(side) side" : ""
+            let filter = "the filter of map \(left.map) leaves \(it) out of \(left.target) (\(left.filterOrigin): \(left.filter))"
+            // A deleted row has nothing left to change: the delete itself is what is not carried.
+            lines.append(
+                delete
+                    ? "wrote \(left.keys.count) row(s) \(whereTo) (\(keys)): \(filter), so the delete is not carried there"
+                    : "wrote \(left.keys.count) row(s) \(whereTo) (\(keys)): \(filter)\(stays); "
+                        + "change the row or the filter to sync \(it)")
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -44,6 +44,11 @@ public struct PluginCallError: Error, Hashable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// Whether the plugin refused the data it was given (status invalid
+    /// data): a value that does not fit the transform, which the row's data
+    /// decides, not a fault of the plugin.
+    public var isInvalidData: Bool { kind == .reported && status == TANDEM_ERROR_INVALID_DATA }
+
     /// `plugin X: operation failed (code N, name): message`.
     public var description: String {
         switch kind {

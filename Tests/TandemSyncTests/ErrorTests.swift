@@ -178,6 +178,44 @@ struct ErrorTests {
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 0)
     }
 
+    @Test(
+        "A value the value map lacks is class application (an alert rule on application errors fires), its reason says the column, the value and the transform once, and errors list wraps it instead of cutting it"
+    )
+    func badDataIsApplication() async throws {
+        let fixture = try AlertTests.make(
+            "errors-bad-data", maps: ["sample.groups", "sample.customers"],
+            """
+            alerts:
+              check_interval_ms: 200
+              rules:
+                - {name: bad-data, maps: [sample.customers], condition: errors, class: application, threshold: 1, within: 15m}
+            """)
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO CustTable (DATAAREAID, ACCOUNTNUM, NAME, ONHOLD) VALUES ('usmf', 'C1', 'Fine', 'No'), ('usmf', 'C2', 'Odd', 'Sometimes')")
+        try await waitUntil { try Self.entries(fixture).count == 1 }
+        let entry = try #require(try Self.entries(fixture).first)
+        #expect(entry["errorClass"] as? String == "application", "\(entry)")
+        #expect(entry["key"] as? String == "'usmf','C2'")
+        let reason = "column ONHOLD: value 'Sometimes' is not in the map (known: All, Invoice, No) (transform tandem.std.value-map)"
+        #expect(entry["reason"] as? String == reason, "\(entry)")
+        #expect(try Self.entries(fixture, ["--class", "plugin"]).isEmpty)
+        try await waitUntil { try AlertTests.fired(fixture).contains("rule:bad-data|sample.customers") }
+        #expect(try SideReader.rows(fixture.crm, "SELECT accountnumber FROM account") == ["C1"])
+
+        // The list shows the whole reason, wrapped under its column.
+        let list = try fixture.tandem(["errors", "list"])
+        let lines = list.stdout.split(separator: "\n").map(String.init)
+        let first = try #require(lines.firstIndex { $0.contains("ONHOLD") }, "\(list.stdout)")
+        let column = try #require(lines[first].range(of: "column ONHOLD")).lowerBound
+        let indent = lines[first].distance(from: lines[first].startIndex, to: column)
+        #expect(lines[first].hasSuffix("column ONHOLD: value 'Sometimes' is not in the map (known:"), "\(list.stdout)")
+        #expect(
+            lines[first + 1] == String(repeating: " ", count: indent) + "All, Invoice, No) (transform tandem.std.value-map)",
+            "\(list.stdout)")
+    }
+
     @Test("Retrying an entry of a paused map is refused with what to do")
     func pausedMap() async throws {
         let fixture = try Self.notesFixture("errors-paused")

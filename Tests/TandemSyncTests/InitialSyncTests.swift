@@ -363,21 +363,41 @@ struct InitialSyncTests {
         #expect(running.stderr.contains("initial sync runs before live sync"), "\(running.stderr)")
     }
 
-    @Test("maps run on a map whose master side already has rows points to initial sync (no terminal to ask on)")
+    @Test(
+        "maps run points to initial sync for the rows live sync does not carry: on the master side from before capture, and not on the other side (no terminal to ask on)"
+    )
     func runOffersInitialSync() throws {
         let fixture = try SyncFixture.make("initial-offer", maps: ["sample.notes"])
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+        try SideReader.execute(fixture.crm, "INSERT INTO annotation VALUES (3, 'c')")
+        // As if the rows predated capture: no change of theirs in either log.
+        for side in [fixture.erp, fixture.crm] { try SideReader.execute(side, "DELETE FROM _tandem_changes") }
         let run = try fixture.tandem(["maps", "run", "sample.notes"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(
             run.stderr.contains(
-                "note: sample.notes (3 rows) already have rows on their master side, which live sync does not carry; `tandem maps initial-sync sample.notes` brings them into step"),
+                "note: rows that live sync does not carry (on the master side from before capture, not on the other side): sample.notes 2; `tandem maps initial-sync sample.notes` brings them into step\n"),
             "\(run.stderr)")
         // Once a map has run, it is not offered again.
         #expect(try fixture.tandem(["maps", "stop", "sample.notes"]).status == 0)
         try SideReader.execute(fixture.crm, "INSERT INTO _tandem_checkpoints VALUES ('sample.notes', 'erp', 0)")
         let again = try fixture.tandem(["maps", "run", "sample.notes"])
         #expect(!again.stderr.contains("initial-sync"), "\(again.stderr)")
+    }
+
+    @Test("maps run says nothing of initial sync for rows written after init: they are captured changes, and live sync carries them")
+    func runWithCapturedRows() async throws {
+        let fixture = try SyncFixture.make("initial-captured", maps: ["sample.notes"])
+        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'a'), (2, 'b'), (3, 'c')")
+        let run = try fixture.tandem(["maps", "run", "sample.notes"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "sample.notes: not running → running\n", "\(run.stdout)")
+        #expect(run.stderr == "note: no engine is running for this environment; `tandem run` applies the change\n", "\(run.stderr)")
+        // And it does carry them.
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 3 }
+        #expect(try SideReader.rows(fixture.crm, SideReader.crmNotes) == ["1|'a'", "2|'b'", "3|'c'"])
     }
 
     /// Initial sync of the standard customer map (and its parents) over `seed` on the bulk path, then

@@ -351,6 +351,14 @@ struct StandardMapsTests {
                 ])
         let errors = try fixture.tandem(["errors", "list", "--map", "vendors", "--json"]).stdout
         #expect(errors.contains("1.00000000001 has 11 decimal places and this field carries 10"), "\(errors)")
+        // Bad data, not a plugin fault: class application, the transform named once, the cause first.
+        let entries = try JSONSerialization.jsonObject(with: Data(errors.utf8)) as? [[String: Any]] ?? []
+        #expect(entries.count == 1, "\(errors)")
+        #expect(entries.first?["errorClass"] as? String == "application", "\(errors)")
+        #expect(
+            entries.first?["reason"] as? String
+                == "column msdyn_vendorcreditlimit: 1.00000000001 has 11 decimal places and this field carries 10 (the map's scale, whatever the currency's precision): round it to 10 places where it was entered (transform tandem.std.currency-precision)",
+            "\(errors)")
     }
 
     @Test(

@@ -101,6 +101,65 @@ struct WriteTests {
         #expect(try Self.notes(fixture).crm.isEmpty)
     }
 
+    @Test(
+        "A row the map's filter leaves out is reported as staying on the first side, with the filter named, in text and JSON; the rows that went through are reported as written"
+    )
+    func filteredRow() throws {
+        let fixture = try SyncFixture.make("write-filter", maps: ["sample.notes"]) {
+            $0.replacingOccurrences(
+                of: "  - name: sample.notes\n", with: "  - name: sample.notes\n    filters:\n      erp_to_crm: \"NOTEID < 100\"\n")
+        }
+        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        let leftOut =
+            "the filter of map sample.notes leaves it out of crm.annotation (filters.erp_to_crm in tandem.yaml: NOTEID < 100), "
+            + "so it stays on the erp side; change the row or the filter to sync it"
+
+        // One row passes, one does not: the first is written, the second stays on the ERP side, and both are said.
+        let mixed = try fixture.tandem(["write", "erp", "Notes", #"[{"NOTEID": 1, "TEXT": "in"}, {"NOTEID": 150, "TEXT": "out"}]"#])
+        #expect(mixed.status == 0, "\(mixed.stderr)")
+        let lines = mixed.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(mixed.stdout)")
+        #expect(lines.first?.hasPrefix("wrote 1 row(s): erp.Notes → crm.annotation (sample.notes) in ") == true, "\(mixed.stdout)")
+        #expect(lines.last == "wrote 1 row(s) to erp.Notes only (key 150): \(leftOut)", "\(mixed.stdout)")
+        #expect(try Self.notes(fixture).erp == ["1,'in'", "150,'out'"])
+        #expect(try Self.notes(fixture).crm == ["1,'in'"])
+
+        // Only a filtered row: nothing claims the CRM has it.
+        let alone = try fixture.tandem(["write", "erp", "Notes", #"{"NOTEID": 151, "TEXT": "out too"}"#])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        #expect(alone.stdout == "wrote 1 row(s) to erp.Notes only (key 151): \(leftOut)\n", "\(alone.stdout)")
+
+        let json = try fixture.tandem(["write", "erp", "Notes", "--json", #"[{"NOTEID": 152, "TEXT": "x"}, {"NOTEID": 2, "TEXT": "y"}]"#])
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        #expect(object["rows"] as? Int == 2)
+        #expect(object["carried"] as? Int == 1)
+        #expect(object["targets"] as? [String] == ["crm.annotation"])
+        let entries = try #require(object["leftOut"] as? [[String: Any]], "\(json.stdout)")
+        #expect(entries.count == 1)
+        #expect(entries.first?["map"] as? String == "sample.notes")
+        #expect(entries.first?["target"] as? String == "crm.annotation")
+        #expect(entries.first?["filter"] as? String == "NOTEID < 100")
+        #expect(entries.first?["filterOrigin"] as? String == "filters.erp_to_crm in tandem.yaml")
+        #expect(entries.first?["keys"] as? [String] == ["152"])
+        #expect(entries.first?["onlyOrigin"] as? Bool == true)
+        #expect(try Self.notes(fixture).crm == ["1,'in'", "2,'y'"])
+
+        // A delete of a row the filter leaves out is not carried either, and says so.
+        let deleted = try fixture.tandem(["write", "erp", "Notes", "--delete", #"{"NOTEID": 151}"#])
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(
+            deleted.stdout
+                == "wrote 1 row(s) to erp.Notes only (key 151): the filter of map sample.notes leaves it out of crm.annotation "
+                + "(filters.erp_to_crm in tandem.yaml: NOTEID < 100), so the delete is not carried there\n",
+            "\(deleted.stdout)")
+
+        // Every row through: the output is as before, with no left-out line.
+        let through = try fixture.tandem(["write", "erp", "Notes", #"{"NOTEID": 3, "TEXT": "z"}"#])
+        #expect(through.stdout.hasPrefix("wrote 1 row(s): erp.Notes → crm.annotation (sample.notes) in "), "\(through.stdout)")
+        #expect(through.stdout.split(separator: "\n").count == 1, "\(through.stdout)")
+    }
+
     @Test("An oversized value, and a write to a paused map, are refused and change nothing")
     func oversizedAndPaused() throws {
         let fixture = try ErrorTests.notesFixture("write-limits")

@@ -65,14 +65,14 @@ package struct TandemEnvironment: Sendable {
         }
     }
 
-    /// Maps among `names` never started nor initial-synced whose master side already has rows, with that count.
+    /// Maps among `names` never started nor initial-synced whose master side
+    /// has rows that live sync will not carry (``UncarriedRows``), with that count.
     package func neverSynced(_ names: [String], maps: [ResolvedMap]) throws -> [(map: String, rows: Int)] {
         let sides = try openSides()
         var result: [(String, Int)] = []
         for name in names {
             guard let map = maps.first(where: { $0.name == name }) else { continue }
             let master = map.settings.master
-            let table = master == .erp ? map.map.erp.table : map.map.crm.table
             let other = sides[master.other]!
             let started = try other.queue.read { db -> Bool in
                 let synced = try db.tableExists("_tandem_initial")
@@ -82,9 +82,7 @@ package struct TandemEnvironment: Sendable {
                 return synced || checkpointed
             }
             guard !started else { continue }
-            let rows = try sides[master]!.queue.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(CaptureSchema.identifier(table))") ?? 0
-            }
+            let rows = try UncarriedRows.count(map, master: master, master: sides[master]!, other: other)
             if rows > 0 { result.append((name, rows)) }
         }
         return result

@@ -64,6 +64,9 @@ final class DirectionPlan {
     let targetKeyAffinities: [KeyAffinity]
     let steps: [Step]
     let filter: RowFilter?
+    /// Where ``filter`` is set, to name it to a user: `filters.erp_to_crm in
+    /// tandem.yaml`, or `… of plugin tandem.std.customers` for the map's own.
+    let filterOrigin: String
     let parentChecks: [ParentCheck]
     let policy: ConflictPolicy
     /// With `merge`: who wins a target column both sides changed (absent: the ERP side).
@@ -199,6 +202,9 @@ final class DirectionPlan {
         let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
             ?? tableMap.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
         filter = try filterText.map { try RowFilter(expression: $0, columns: sourceTypes.map(\.name), context: place) }
+        let fromConfig = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
+        filterOrigin =
+            "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of plugin \(plugin.id)")"
 
         let table = CaptureSchema.identifier(target.table)
         let keyClause = target.key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
@@ -383,7 +389,9 @@ final class DirectionPlan {
             do {
                 store(try process(1, columns.map { [$0[row]] }), row: 0, index: index)
             } catch {
-                errors[index] = SyncError(.plugin, "transform \(name): \(error)")
+                errors[index] = TransformFailure.error(
+                    error, transform: name, columns: sources.map { sourceColumns[$0] },
+                    values: sources.map { $0 < rows[index].count ? rows[index][$0] : .null })
             }
         }
     }

@@ -41,10 +41,17 @@ extension SyncEngine {
         let key = plan.sourceKey.map { plan.sourceColumns[$0] }
         try request.validate(columns: columns, key: key)
         let tag = "write:\(UUID().uuidString.prefix(12).lowercased())"
+        var filtered: [(plan: DirectionPlan, keys: [String])] = []
+        var carried = 0
+        var captured = 0
         try origin.writeThrough(tag: tag) { write in
             try write.write(request.rows, operation: request.operation, table: request.table, columns: columns, key: key)
             let changes = try write.capturedChanges()
+            captured = changes.count
             let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
+            // An item left unmapped without an error is one the map's filter left out (a
+            // write has no echoes): saying "wrote" for it claimed a row the other side lacks.
+            (filtered, carried) = Self.filteredOut(items, readers: readers.map(\.0), changes: changes.count)
             var applier = makeApplier(direction: direction, mode: .writeThrough)
             do {
                 _ = try target.applyWriteThrough(items, logger: logger, { try applier.apply(items, into: $0) }) {
@@ -62,9 +69,45 @@ extension SyncEngine {
         // `data_version` does not report: read both (the origin's changes consume the markers).
         dirty[request.side] = true
         dirty[direction.target] = true
+        // The maps that carried at least one row, and the keys that no map carried.
+        let reached = readers.filter { reader in
+            !filtered.contains { $0.plan === reader.0 && $0.keys.count == captured }
+        }
+        let nowhere =
+            filtered.count == readers.count
+            ? filtered.map { Set($0.keys) }.reduce(Set(filtered[0].keys)) { $0.intersection($1) } : []
         return WriteResult(
-            rows: request.rows.count, origin: "\(request.side).\(request.table)",
-            targets: readers.map { "\(direction.target).\($0.0.targetTable)" }, maps: readers.map(\.1),
+            rows: request.rows.count, origin: "\(request.side).\(request.table)", carried: carried,
+            targets: reached.map { "\(direction.target).\($0.0.targetTable)" }, maps: reached.map(\.1),
+            leftOut: filtered.map { plan, keys in
+                WriteResult.LeftOut(
+                    map: plan.map, target: "\(direction.target).\(plan.targetTable)",
+                    filter: plan.filter?.expression ?? "", filterOrigin: plan.filterOrigin, keys: keys,
+                    onlyOrigin: keys.allSatisfy(nowhere.contains))
+            },
             milliseconds: (ContinuousClock.now - start).timeInterval * 1000)
+    }
+
+    /// Per reader, the keys its filter left out of `items` (one item per
+    /// reader and change, readers in order), and how many changes at least
+    /// one reader carried.
+    private static func filteredOut(
+        _ items: [ApplyItem], readers: [DirectionPlan], changes: Int
+    ) -> (filtered: [(plan: DirectionPlan, keys: [String])], carried: Int) {
+        var carriedChanges = Set<Int>()
+        var filtered: [(plan: DirectionPlan, keys: [String])] = []
+        for (position, plan) in readers.enumerated() {
+            var keys: [String] = []
+            for index in 0..<changes {
+                let item = items[position * changes + index]
+                if item.mapped == nil, item.change.row != nil {
+                    keys.append(item.change.key)
+                } else {
+                    carriedChanges.insert(index)
+                }
+            }
+            if !keys.isEmpty { filtered.append((plan, keys)) }
+        }
+        return (filtered, carriedChanges.count)
     }
 }

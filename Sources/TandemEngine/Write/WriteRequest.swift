@@ -175,17 +175,3 @@ package struct WriteRequest: Sendable {
         }
     }
 }
-
-/// What a write-through did.
-package struct WriteResult: Codable, Sendable, Hashable {
-    /// Rows written on each side.
-    package var rows: Int
-    /// `erp.Notes`, the side and table written first.
-    package var origin: String
-    /// The tables written on the other side, `crm.annotation`, with their maps.
-    package var targets: [String]
-    /// The maps that carried the rows.
-    package var maps: [String]
-    /// Time from the first statement to the second commit, milliseconds.
-    package var milliseconds: Double
-}
