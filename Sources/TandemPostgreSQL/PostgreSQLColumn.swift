@@ -43,7 +43,7 @@ public struct PostgreSQLColumn: Sendable, Hashable {
         ///
         /// Dates and times go through `to_jsonb`, whose ISO 8601 form does not follow
         /// DateStyle; a timestamptz is first turned into its UTC wall time.
-        func readExpression(_ expression: String) -> String {
+        public func readExpression(_ expression: String) -> String {
             switch self {
             case .date, .timestamp: "(to_jsonb(\(expression)) #>> '{}')"
             case .timestamptz: "(to_jsonb((\(expression)) AT TIME ZONE 'UTC') #>> '{}')"
