@@ -144,6 +144,11 @@ final class ContractSide: @unchecked Sendable {
         }
     }
 
+    /// The rows of `sql` as the application reads them, as text (PostgreSQL sides only).
+    func rows(_ sql: String) async throws -> [[String?]] {
+        try await postgresApplication?.query(sql) ?? []
+    }
+
     /// `value` as a literal of the side's SQL (no text with a NUL byte: neither SQL has one).
     func literal(_ value: SideValue) -> String {
         switch (dialect, value) {

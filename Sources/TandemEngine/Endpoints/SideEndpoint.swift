@@ -7,7 +7,8 @@ import Logging
 ///
 /// The core (``SyncEngine``'s loop, ``BatchApplier``) reaches a side only
 /// through this protocol and ``TargetTransaction``; each dialect implements
-/// both in its own folder (`Endpoints/SQLite/`). Install and removal of
+/// both in its own folder (`Endpoints/SQLite/`, `Endpoints/PostgreSQL/`).
+/// Install and removal of
 /// capture, bulk copy for initial sync and schema introspection are still
 /// the SQLite endpoint's own types, reached directly (issue 15 goes on).
 protocol SideEndpoint: AnyObject {

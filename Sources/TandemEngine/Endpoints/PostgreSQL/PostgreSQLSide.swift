@@ -551,10 +551,21 @@ package final class PostgreSQLSide: SideEndpoint {
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T {
         try transaction { session in
+            try lockTargets(items, session)
             let result = try body(PostgreSQLTargetTransaction(side: self, session: session))
             try store(checkpoints, session)
             return result
         }
+    }
+
+    /// Locks the tables `items` write against the applications' writes until the transaction
+    /// ends, as SQLite's `BEGIN IMMEDIATE` does: no application's edit may commit between the
+    /// reads that decide (pending edits, parents) and the writes. Readers go on; a writer in
+    /// flight is waited for. In name order, so that two batches take them in the same order.
+    private func lockTargets(_ items: [ApplyItem], _ session: PostgreSQLSession) throws {
+        let tables = Set(items.map(\.plan.targetTable)).sorted()
+        guard !tables.isEmpty else { return }
+        _ = try query(session, "LOCK TABLE \(tables.map(name).joined(separator: ", ")) IN SHARE ROW EXCLUSIVE MODE")
     }
 
     func writeThrough<T>(tag: String, _ body: (any OriginWrite) throws -> T) throws -> T {
@@ -565,7 +576,8 @@ package final class PostgreSQLSide: SideEndpoint {
         _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
     ) throws -> T {
         try transaction(commitFailure: true, beforeCommit: beforeCommit) { session in
-            try body(PostgreSQLTargetTransaction(side: self, session: session))
+            try lockTargets(items, session)
+            return try body(PostgreSQLTargetTransaction(side: self, session: session))
         }
     }
 }
