@@ -54,7 +54,7 @@ public struct PostgreSQLColumn: Sendable, Hashable {
 
         /// The jsonb that the capture trigger records for `expression`, whose `jsonb_each_text`
         /// is the same text as ``readExpression(_:)``.
-        func captureExpression(_ expression: String) -> String {
+        public func captureExpression(_ expression: String) -> String {
             switch self {
             case .timestamptz: "to_jsonb((\(expression)) AT TIME ZONE 'UTC')"
             case .bytes: "to_jsonb(encode(\(expression), 'hex'))"

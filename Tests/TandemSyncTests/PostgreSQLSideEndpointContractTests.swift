@@ -25,6 +25,9 @@ struct PostgreSQLSideEndpointContractTests {
     @Test("The applications' pending edits are found by key; superseded ones never travel; markers are consumed once")
     func localEdits() async throws { try await SideEndpointContract.localEdits(.postgresql) }
 
+    @Test("A merged row keeps the target's edits, takes the incoming columns and travels back as one change")
+    func merge() async throws { try await SideEndpointContract.merge(.postgresql) }
+
     @Test("What a PostgreSQL side cannot do yet throws an error naming it, never a silent no-op")
     func unsupported() async throws {
         try await ContractSide.with(.postgresql, ddl: SideEndpointContract.ddl, captured: SideEndpointContract.captured) {

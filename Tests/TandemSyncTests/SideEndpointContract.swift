@@ -68,6 +68,12 @@ enum SideEndpointContract {
         return plan
     }
 
+    /// A value a check needs was not there (thrown where `#require` cannot record: off the test's task).
+    struct Missing: Error {
+        /// What was missing.
+        let what: String
+    }
+
     // MARK: The checks
 
     /// Checkpoints move forward only, per map and source side.
@@ -345,6 +351,67 @@ enum SideEndpointContract {
             #expect(markers == [true, false])
             let remaining = try await side.call { try $0.applicationEdits(table: "vals", after: 0, limit: 10) }
             #expect(remaining.map(\.seq) == [logged[2].seq])
+        }
+    }
+
+    /// A merged row takes the incoming values of the merged columns and keeps the target's
+    /// others; the target's pending edits are superseded and the merged row travels back as one
+    /// change of the columns the target edited; an operator's merged resolution does the same
+    /// and removes the parked change; a row that is not there is not merged.
+    static func merge(_ dialect: ContractSide.Dialect) async throws {
+        try await withSide(dialect) { side in
+            let plan = ContractSide.Carried(value: try await plan(side))
+            try await insert([.integer(10)] + Array(first.dropFirst()), side)
+            try await insert([.integer(11)] + Array(first.dropFirst()), side)
+            try await side.exec("UPDATE vals SET n = 'local' WHERE id IN (10, 11)")
+            let inserted = try await side.call { try $0.changes(after: 0, limit: 10) }
+            try #require(inserted.count == 4)
+            let incoming: [SideValue] = [.integer(10), .text("incoming"), .blob(Data([1])), .integer(5), .real(2.5), .text("theirs")]
+            let results = try await side.call { endpoint in
+                try endpoint.applyBatch([], checkpoints: [:], fastPath: false, logger: Logger(label: "contract")) { target in
+                    let edits = try target.pendingLocalEdits(plan.value, after: inserted[1].seq)
+                    // Not #require: this runs on the endpoint's thread, outside the test's task.
+                    guard let ten = edits["10"], let eleven = edits["11"] else { throw Missing(what: "pending edits") }
+                    try target.begin(.live)
+                    try target.markMerge("erp:5 merged")
+                    let merged = try target.writeMerged(
+                        plan.value, values: incoming, columns: ["t", "i"], local: ten, note: "merged with erp:5")
+                    let missing = try target.writeMerged(
+                        plan.value, values: [.integer(99)] + Array(incoming.dropFirst()), columns: ["t"],
+                        local: ten, note: "merged with erp:6")
+                    let parked = try target.park(
+                        ParkedChange(
+                            map: "test.values", source: "erp", change: inserted[0], kind: "conflict", reason: "open",
+                            errorClass: .application))
+                    try target.finish()
+                    return (merged, missing, parked, eleven)
+                }
+            }
+            #expect(results.0 && !results.1)
+            let resolved = try await side.call { endpoint in
+                try endpoint.writeMergedResolution(
+                    plan.value, values: [.integer(11)] + Array(incoming.dropFirst()), columns: ["r"], local: results.3,
+                    origin: "operator", note: "merged by operator", parkedID: results.2)
+            }
+            #expect(resolved)
+            let after = try await side.call { endpoint in
+                (
+                    try endpoint.currentRows(table: "vals", columns: columns, keyColumns: ["id"], keys: [[.integer(10)], [.integer(11)]]),
+                    try endpoint.applicationEdits(table: "vals", after: 0, limit: 10), try endpoint.parkedChange(id: results.2) == nil
+                )
+            }
+            let rows = try after.0.map { try $0.map { try SQLLiteral.parseList($0) } }
+            #expect(rows[0] == [.integer(10), .text("incoming"), first[2], .integer(5), first[4], .text("local")])
+            #expect(rows[1] == [.integer(11), first[1], first[2], first[3], .real(2.5), .text("local")])
+            // The applications' updates (the pending edits merged) are superseded, their inserts
+            // (before the edits) stay; the merged rows travel, one change each.
+            #expect(after.1.prefix(2).map(\.seq) == [inserted[0].seq, inserted[1].seq])
+            let travelling = Array(after.1.dropFirst(2))
+            #expect(travelling.map(\.operation) == [.update, .update])
+            #expect(travelling.map(\.key) == ["10", "11"])
+            #expect(try travelling.map { try SQLLiteral.parseList(try #require($0.row)) } == rows.map { $0! })
+            #expect(travelling.map(\.changed) == ["000001", "000001"])
+            #expect(after.2)
         }
     }
 }

@@ -16,8 +16,8 @@ package import TandemPostgreSQL
 /// the session.
 ///
 /// What the live loop needs is here. Not yet: a write through Tandem with
-/// this side as origin, and the merge conflict policy's merged rows; these
-/// throw an error naming the operation (see ``unsupported(_:)``).
+/// this side as origin, which throws an error naming the operation (see
+/// ``unsupported(_:)``).
 package final class PostgreSQLSide: SideEndpoint {
     package let role: SideRole
     /// The endpoint library's side: capture install, change reading, introspection.
@@ -539,7 +539,14 @@ package final class PostgreSQLSide: SideEndpoint {
         _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, origin: String, note: String,
         parkedID: Int64
     ) throws -> Bool {
-        throw Self.unsupported("an operator's merged resolution of a conflict (conflicts resolve --merge)")
+        try transaction { session in
+            try lockTargets([plan.targetTable], session)
+            _ = try query(session, "SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [origin])
+            let merged = try PostgreSQLTargetTransaction.writeMerged(
+                plan, values: values, columns: columns, local: local, note: note, side: self, session: session)
+            if merged { _ = try query(session, "DELETE FROM \(name("_tandem_parked")) WHERE id = $1", [String(parkedID)]) }
+            return merged
+        }
     }
 
     // MARK: Applying
@@ -551,19 +558,19 @@ package final class PostgreSQLSide: SideEndpoint {
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T {
         try transaction { session in
-            try lockTargets(items, session)
+            try lockTargets(items.map(\.plan.targetTable), session)
             let result = try body(PostgreSQLTargetTransaction(side: self, session: session))
             try store(checkpoints, session)
             return result
         }
     }
 
-    /// Locks the tables `items` write against the applications' writes until the transaction
+    /// Locks the `tables` a batch writes against the applications' writes until the transaction
     /// ends, as SQLite's `BEGIN IMMEDIATE` does: no application's edit may commit between the
     /// reads that decide (pending edits, parents) and the writes. Readers go on; a writer in
     /// flight is waited for. In name order, so that two batches take them in the same order.
-    private func lockTargets(_ items: [ApplyItem], _ session: PostgreSQLSession) throws {
-        let tables = Set(items.map(\.plan.targetTable)).sorted()
+    private func lockTargets(_ tables: [String], _ session: PostgreSQLSession) throws {
+        let tables = Set(tables).sorted()
         guard !tables.isEmpty else { return }
         _ = try query(session, "LOCK TABLE \(tables.map(name).joined(separator: ", ")) IN SHARE ROW EXCLUSIVE MODE")
     }
@@ -576,7 +583,7 @@ package final class PostgreSQLSide: SideEndpoint {
         _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
     ) throws -> T {
         try transaction(commitFailure: true, beforeCommit: beforeCommit) { session in
-            try lockTargets(items, session)
+            try lockTargets(items.map(\.plan.targetTable), session)
             return try body(PostgreSQLTargetTransaction(side: self, session: session))
         }
     }

@@ -87,9 +87,10 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         }
     }
 
-    /// `a = $1 AND b = $2…`, numbered from `first`.
-    private static func condition(_ names: [String], first: Int = 1) -> String {
-        names.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\(first + $0.offset)" }.joined(separator: " AND ")
+    /// `a = $1 AND b = $2…`, numbered from `first`, each name after `qualifier`.
+    private static func condition(_ names: [String], first: Int = 1, qualifier: String = "") -> String {
+        names.enumerated().map { "\(qualifier)\(PostgreSQLSQL.identifier($0.element)) = $\(first + $0.offset)" }
+            .joined(separator: " AND ")
     }
 
     func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool {
@@ -179,7 +180,83 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     func writeMerged(
         _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String
     ) throws -> Bool {
-        throw PostgreSQLSide.unsupported("the merge conflict policy (a merged row written to the side, map \(plan.map))")
+        try Self.writeMerged(plan, values: values, columns: columns, local: local, note: note, side: side, session: session)
+    }
+
+    /// Writes the incoming values of `columns` over the target's row, keeping its other columns;
+    /// the target's pending edits of the key are marked with `note` (they are part of the merged
+    /// row now), and the merged row is logged as an application's change of its own, so that it
+    /// travels back with the target's edits (as on SQLite sides). False when the row is not on
+    /// the target side. The caller has set `tandem.origin`, so the update itself logs as an echo.
+    static func writeMerged(
+        _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String,
+        side: PostgreSQLSide, session: PostgreSQLSession
+    ) throws -> Bool {
+        let table = plan.targetTable
+        let target = side.name(table)
+        let described = try side.columns(of: table)
+        let byName = Dictionary(described.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let selected = try plan.targetColumns.map { name in
+            guard let column = byName[name] else {
+                throw SyncError(.missingTable, "column \(name) is not in \(side.endpoint.config.schema).\(table) on \(side.location)")
+            }
+            return column
+        }
+        let keyNames = plan.targetKey.map { plan.targetColumns[$0] }
+        let keyValues: [String?]
+        do {
+            keyValues = try zip(plan.targetKey.map { values[$0] }, plan.targetKey.map { selected[$0] }).map { value, column throws(RowRefused) in
+                try PostgreSQLSideValues.parameter(value, column: column, table: table)
+            }
+        } catch {
+            // A key no column here can hold: the row is not here.
+            return false
+        }
+        let read = selected.map { $0.kind.readExpression(PostgreSQLSQL.identifier($0.name)) }.joined(separator: ", ")
+        guard
+            let current = try side.query(
+                session, "SELECT \(read) FROM \(target) WHERE \(condition(keyNames)) FOR UPDATE", keyValues, table: table
+            ).first
+        else { return false }
+        var merged = zip(current, selected).map { PostgreSQLSideValues.sideValue(text: $0, column: $1) }
+        for (index, column) in plan.targetColumns.enumerated() where columns.contains(column) { merged[index] = values[index] }
+        if !plan.nonKey.isEmpty {
+            let assignments = plan.nonKey.enumerated().map { "\(PostgreSQLSQL.identifier(plan.targetColumns[$0.element])) = $\($0.offset + 1)" }
+                .joined(separator: ", ")
+            let parameters = try plan.nonKey.map { try PostgreSQLSideValues.parameter(merged[$0], column: selected[$0], table: table) }
+            _ = try side.query(
+                session, "UPDATE \(target) SET \(assignments) WHERE \(condition(keyNames, first: plan.nonKey.count + 1))",
+                parameters + keyValues, table: table)
+        }
+        try side.supersede(table: table, key: local.key, from: local.seq, note: note, session)
+        // The merged row as the capture triggers would log it, by the columns capture records.
+        let captured = try side.captured()[table]
+        let logged = (captured?.columns ?? plan.targetColumns).compactMap { byName[$0] }
+        let loggedKey = (captured?.key ?? keyNames).compactMap { byName[$0] }
+        func image(_ of: [PostgreSQLColumn]) -> String {
+            // jsonb_build_object takes at most 100 arguments: 50 columns a call, joined with ||.
+            stride(from: 0, to: of.count, by: 50).map { start in
+                "jsonb_build_object("
+                    + of[start..<min(start + 50, of.count)].map {
+                        PostgreSQLSQL.literal($0.name) + ", " + $0.kind.captureExpression("t." + PostgreSQLSQL.identifier($0.name))
+                    }.joined(separator: ", ") + ")"
+            }.joined(separator: " || ")
+        }
+        let changed = logged.map(\.name).filter { local.wholeRow || local.columns.contains($0) }
+        _ = try side.query(
+            session,
+            """
+            INSERT INTO \(side.name("_tandem_changes")) (tbl, op, key, row, origin, changed)
+            SELECT $1, 'U', \(image(loggedKey)), \(image(logged)), NULL, $2::text[]
+            FROM \(target) AS t WHERE \(condition(keyNames, first: 3, qualifier: "t."))
+            """, [table, arrayLiteral(changed)] + keyValues, table: table)
+        return true
+    }
+
+    /// A `text[]` literal of `items`.
+    private static func arrayLiteral(_ items: [String]) -> String {
+        "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
     }
 
     // MARK: Write-through markers
