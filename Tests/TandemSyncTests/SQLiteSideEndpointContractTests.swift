@@ -18,6 +18,9 @@ struct SQLiteSideEndpointContractTests {
     @Test("The applications' pending edits are found by key; superseded ones never travel; markers are consumed once")
     func localEdits() async throws { try await SideEndpointContract.localEdits(.sqlite) }
 
+    @Test("A write through Tandem is captured with its tag, kept only once committed")
+    func writeThrough() async throws { try await SideEndpointContract.writeThrough(.sqlite) }
+
     @Test("A merged row keeps the target's edits, takes the incoming columns and travels back as one change")
     func merge() async throws { try await SideEndpointContract.merge(.sqlite) }
 }

@@ -414,4 +414,45 @@ enum SideEndpointContract {
             #expect(after.2)
         }
     }
+
+    /// A write through Tandem with this side as origin: its rows are written (the columns given,
+    /// a missing row inserted), captured with the write's tag and their rows, and kept only once
+    /// the write commits; a write that does not commit keeps nothing.
+    static func writeThrough(_ dialect: ContractSide.Dialect) async throws {
+        try await withSide(dialect) { side in
+            try await insert(first, side)
+            let types = ContractSide.Carried(value: try await side.call { try $0.columnTypes(of: "vals") })
+            let captured = try await side.call { endpoint in
+                try endpoint.writeThrough(tag: "write:a1") { write -> [Change] in
+                    try write.write(
+                        [["id": .integer(20), "t": .text("new"), "b": .blob(Data([0, 1]))], ["id": .integer(1), "n": .text("through")]],
+                        operation: .upsert, table: "vals", columns: types.value, key: ["id"])
+                    let changes = try write.capturedChanges()
+                    try write.commit()
+                    return changes
+                }
+            }
+            #expect(captured.map(\.operation) == [.insert, .update])
+            #expect(captured.allSatisfy { $0.origin == "write:a1" && $0.isWriteThrough && $0.isApplicable })
+            #expect(try captured.map { try SQLLiteral.parseList(try #require($0.row)) } == [
+                [.integer(20), .text("new"), .blob(Data([0, 1])), .null, .null, .null],
+                Array(first.dropLast()) + [.text("through")],
+            ])
+            let logged = try await side.call { try $0.changes(after: 0, limit: 10) }
+            #expect(logged.dropFirst().map(\.row) == captured.map(\.row))
+
+            // Not committed: nothing is kept.
+            try await side.call { endpoint in
+                try endpoint.writeThrough(tag: "write:a2") { write in
+                    try write.write([["id": .integer(20)]], operation: .delete, table: "vals", columns: types.value, key: ["id"])
+                    try write.write([["id": .integer(21), "t": .text("gone")]], operation: .upsert, table: "vals", columns: types.value, key: ["id"])
+                }
+            }
+            let rows = try await side.call {
+                try $0.currentRows(table: "vals", columns: ["id", "t"], keyColumns: ["id"], keys: [[.integer(20)], [.integer(21)]])
+            }
+            #expect(rows == ["20,'new'", nil])
+            #expect(try await side.call { try $0.changes(after: 0, limit: 10) }.count == 3)
+        }
+    }
 }

@@ -15,9 +15,9 @@ package import TandemPostgreSQL
 /// inside a Swift concurrency task. Calls from several threads take turns on
 /// the session.
 ///
-/// What the live loop needs is here. Not yet: a write through Tandem with
-/// this side as origin, which throws an error naming the operation (see
-/// ``unsupported(_:)``).
+/// What the live loop and write-through need is here; an operation it
+/// cannot do throws an error naming it (see ``unsupported(_:)``), never a
+/// silent no-op: today a map whose key is not the table's primary key.
 package final class PostgreSQLSide: SideEndpoint {
     package let role: SideRole
     /// The endpoint library's side: capture install, change reading, introspection.
@@ -576,7 +576,19 @@ package final class PostgreSQLSide: SideEndpoint {
     }
 
     func writeThrough<T>(tag: String, _ body: (any OriginWrite) throws -> T) throws -> T {
-        throw Self.unsupported("a write through Tandem (tandem write) with this side as its origin")
+        try withSession { session in
+            _ = try query(session, "BEGIN")
+            let write = PostgreSQLOriginWrite(side: self, session: session, tag: tag)
+            do {
+                let result = try body(write)
+                // Not committed by `body`: nothing is kept.
+                if !write.committed, !session.isClosed { _ = try query(session, "ROLLBACK") }
+                return result
+            } catch {
+                if !write.committed, !session.isClosed { _ = try? query(session, "ROLLBACK") }
+                throw error
+            }
+        }
     }
 
     func applyWriteThrough<T>(
