@@ -25,6 +25,9 @@ struct PostgreSQLSideEndpointContractTests {
     @Test("The applications' pending edits are found by key; superseded ones never travel; markers are consumed once")
     func localEdits() async throws { try await SideEndpointContract.localEdits(.postgresql) }
 
+    @Test("While a batch writes a table, an application's write to it waits")
+    func batchLocksItsTables() async throws { try await SideEndpointContract.batchLocksItsTables(.postgresql) }
+
     @Test("A write through Tandem is captured with its tag, kept only once committed")
     func writeThrough() async throws { try await SideEndpointContract.writeThrough(.postgresql) }
 

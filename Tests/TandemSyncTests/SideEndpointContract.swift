@@ -455,4 +455,40 @@ enum SideEndpointContract {
             #expect(try await side.call { try $0.changes(after: 0, limit: 10) }.count == 3)
         }
     }
+
+    /// While a batch that writes a table is applied, an application's write to that table waits
+    /// for it (SQLite's write lock; PostgreSQL's table lock): no edit slips in between the reads
+    /// that decide and the writes.
+    static func batchLocksItsTables(_ dialect: ContractSide.Dialect) async throws {
+        try await withSide(dialect) { side in
+            let plan = try await plan(side)
+            let item = ContractSide.Carried(
+                value: ApplyItem(
+                    plan: plan,
+                    change: Change(seq: 1, table: "VALS", operation: .insert, key: "1", row: nil, at: 0, origin: nil),
+                    mapped: .success(first), sourceRow: first, parkedID: nil))
+            let locked = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            async let batch: Void = side.call { endpoint in
+                try endpoint.applyBatch([item.value], checkpoints: [:], fastPath: false, logger: Logger(label: "contract")) { _ in
+                    locked.signal()
+                    // Bounded: a failing test must not hold the lock for ever.
+                    _ = release.wait(timeout: .now() + 30)
+                }
+            }
+            _ = try await side.call { _ in locked.wait() }
+            var refusal = ""
+            do {
+                try await side.exec(dialect == .postgresql ? "SET lock_timeout = '300ms'" : "SELECT 1")
+                try await side.exec("INSERT INTO vals (id) VALUES (50)")
+            } catch {
+                refusal = "\(error)"
+            }
+            release.signal()
+            try await batch
+            #expect(refusal.contains(dialect == .postgresql ? "lock timeout" : "database is locked"))
+            // Once the batch ended, the application writes.
+            try await side.exec("INSERT INTO vals (id) VALUES (51)")
+        }
+    }
 }
