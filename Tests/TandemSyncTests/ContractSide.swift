@@ -144,6 +144,9 @@ final class ContractSide: @unchecked Sendable {
         }
     }
 
+    /// The PostgreSQL side's schema (nil for a SQLite side).
+    var schema: String? { (endpoint as? PostgreSQLSide)?.endpoint.config.schema }
+
     /// The rows of `sql` as the application reads them, as text (PostgreSQL sides only).
     func rows(_ sql: String) async throws -> [[String?]] {
         try await postgresApplication?.query(sql) ?? []

@@ -92,4 +92,65 @@ struct PostgreSQLSideTests {
             #expect(committed.map(\.key) == ["7"])
         }
     }
+
+    @Test("A connection the server ends mid-batch rolls the batch back; the next batch runs on a new connection")
+    func droppedMidBatch() async throws {
+        try await ContractSide.with(.postgresql, ddl: SideEndpointContract.ddl, captured: SideEndpointContract.captured) {
+            side in
+            let plan = ContractSide.Carried(value: try await SideEndpointContract.plan(side))
+            let schema = try #require(side.schema)
+            let item = ContractSide.Carried(
+                value: ApplyItem(
+                    plan: plan.value,
+                    change: Change(seq: 1, table: "VALS", operation: .insert, key: "1", row: nil, at: 0, origin: nil),
+                    mapped: .success(SideEndpointContract.first), sourceRow: SideEndpointContract.first, parkedID: nil))
+            let checkpoint = CheckpointID(map: "test.values", source: .erp)
+            let locked = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            async let batch: String = side.call { endpoint in
+                do {
+                    try endpoint.applyBatch([item.value], checkpoints: [checkpoint: 1], fastPath: false, logger: Logger(label: "test")) {
+                        target in
+                        try target.begin(.live)
+                        try target.markSource("erp:1")
+                        try target.write(.insert, plan: plan.value, values: SideEndpointContract.first, oldKey: nil)
+                        locked.signal()
+                        _ = release.wait(timeout: .now() + 30)
+                        try target.write(.insert, plan: plan.value, values: SideEndpointContract.second, oldKey: nil)
+                        try target.finish()
+                    }
+                    return "committed"
+                } catch {
+                    return "\(error)"
+                }
+            }
+            _ = try await side.call { _ in locked.wait() }
+            // The batch's connection is the one holding the lock on the table.
+            let ended = try await side.rows(
+                """
+                SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+                WHERE relation = '"\(schema)"."vals"'::regclass AND mode = 'ShareRowExclusiveLock'
+                """)
+            release.signal()
+            let outcome = await (try? batch) ?? "no outcome"
+            #expect(ended == [["1"]])
+            #expect(outcome.contains("ended the connection") || outcome.contains("connection broke"))
+            let after = try await side.call { endpoint in
+                try endpoint.applyBatch([item.value], checkpoints: [checkpoint: 1], fastPath: false, logger: Logger(label: "test")) {
+                    target in
+                    try target.begin(.live)
+                    try target.markSource("erp:1")
+                    try target.write(.insert, plan: plan.value, values: SideEndpointContract.second, oldKey: nil)
+                    try target.finish()
+                }
+                return (
+                    try endpoint.currentRows(
+                        table: "vals", columns: ["id"], keyColumns: ["id"], keys: [[.integer(1)], [.integer(2)]]),
+                    try endpoint.storedCheckpoints()
+                )
+            }
+            #expect(after.0 == [nil, "2"])
+            #expect(after.1 == [checkpoint: 1])
+        }
+    }
 }

@@ -392,17 +392,26 @@ package final class PostgreSQLSide: SideEndpoint {
                 result = try body(session)
                 try beforeCommit()
             } catch {
-                if !session.isClosed { _ = try? query(session, "ROLLBACK") }
+                rollback(session, after: error)
                 throw error
             }
             do {
                 _ = try query(session, "COMMIT")
             } catch {
-                if !session.isClosed { _ = try? query(session, "ROLLBACK") }
+                rollback(session, after: error)
                 throw commitFailure ? TargetCommitFailed(underlying: error) : error
             }
             return result
         }
+    }
+
+    /// Rolls back the transaction on `session` after `error`, unless the connection is gone: the
+    /// server rolled back already then, and a ROLLBACK sent into a connection the server just
+    /// ended was seen to wait for ever (docs/ENDPOINTS.md, faults).
+    func rollback(_ session: PostgreSQLSession, after error: any Error) {
+        if session.isClosed { return }
+        if let error = error as? PostgreSQLError, error.code == .connectionLost { return }
+        _ = try? query(session, "ROLLBACK")
     }
 
     // MARK: Parked changes and conflicts
@@ -585,7 +594,7 @@ package final class PostgreSQLSide: SideEndpoint {
                 if !write.committed, !session.isClosed { _ = try query(session, "ROLLBACK") }
                 return result
             } catch {
-                if !write.committed, !session.isClosed { _ = try? query(session, "ROLLBACK") }
+                if !write.committed { rollback(session, after: error) }
                 throw error
             }
         }
