@@ -32,6 +32,8 @@ package final class PostgreSQLSide: SideEndpoint {
     /// other methods on the same thread.
     private let lock = NSRecursiveLock()
     private var session: PostgreSQLSession?
+    /// Sessions whose close did not finish (see ``PostgreSQLSession/close()``).
+    private var abandoned: [PostgreSQLSession] = []
     private var columnCache: [String: [PostgreSQLColumn]] = [:]
     private var capturedCache: [String: PostgreSQLChangeLog.Captured]?
     /// The key order of each table's map, from ``installCapture(_:)`` (the engine installs at start).
@@ -80,8 +82,7 @@ package final class PostgreSQLSide: SideEndpoint {
         if let session, !session.isClosed {
             current = session
         } else {
-            if let old = session { try? BlockingAwait.run { await old.close() } }
-            session = nil
+            if let old = session { discard(old) }
             let endpoint = self.endpoint
             current = try BlockingAwait.run { try await endpoint.openSession() }
             session = current
@@ -89,11 +90,26 @@ package final class PostgreSQLSide: SideEndpoint {
         return try body(current)
     }
 
-    /// The rows of `sql` on `session` (see ``PostgreSQLSession/query(_:_:table:)``).
+    /// The rows of `sql` on `session` (see ``PostgreSQLSession/query(_:_:table:)``). A session
+    /// whose connection broke is dropped at once: its `isClosed` may not say so yet, and the next
+    /// call must open a new one.
     func query(_ session: PostgreSQLSession, _ sql: String, _ parameters: [String?] = [], table: String? = nil)
         throws -> [[String?]]
     {
-        try BlockingAwait.run { try await session.query(sql, parameters, table: table) }
+        do {
+            return try BlockingAwait.run { try await session.query(sql, parameters, table: table) }
+        } catch let error as PostgreSQLError where error.code == .connectionLost {
+            discard(session)
+            throw error
+        }
+    }
+
+    /// Drops `session` and closes it; one whose close does not finish is kept referenced.
+    private func discard(_ session: PostgreSQLSession) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.session === session { self.session = nil }
+        if (try? BlockingAwait.run { await session.close() }) != true { abandoned.append(session) }
     }
 
     /// The rows of `sql` on the side's session.
