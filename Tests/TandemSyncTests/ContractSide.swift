@@ -17,6 +17,7 @@ final class ContractSide: @unchecked Sendable {
     /// The database a side runs on.
     enum Dialect: String, Sendable, CustomStringConvertible {
         case sqlite, postgresql
+        /// The dialect's name, in test output.
         var description: String { rawValue }
     }
 
@@ -29,6 +30,7 @@ final class ContractSide: @unchecked Sendable {
     private let postgresApplication: PostgreSQLSession?
     private let postgresAdmin: PostgreSQLEndpoint?
 
+    /// A side of `dialect`, with the application's connection to it.
     private init(
         dialect: Dialect, endpoint: any SideEndpoint, sqliteApplication: DatabaseQueue? = nil, folder: URL? = nil,
         postgresApplication: PostgreSQLSession? = nil, postgresAdmin: PostgreSQLEndpoint? = nil
@@ -106,6 +108,7 @@ final class ContractSide: @unchecked Sendable {
         side.removeFolder()
     }
 
+    /// Removes the SQLite side's folder.
     private func removeFolder() {
         if let folder { try? FileManager.default.removeItem(at: folder) }
     }

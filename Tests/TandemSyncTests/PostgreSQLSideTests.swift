@@ -22,6 +22,7 @@ struct PostgreSQLSideTests {
         }
     }
 
+    /// The columns of both tables, in table order.
     static let columns = ["id", "amount", "rate", "day", "at", "atz", "ok", "ref", "small", "f", "d"]
 
     @Test("numeric, dates, times, boolean and uuid arrive in the forms the maps expect and are written back exactly")

@@ -28,7 +28,9 @@ enum SideEndpointContract {
         }
     }
 
+    /// The columns of `vals`, in table (and capture) order.
     static let columns = ["id", "t", "b", "i", "r", "n"]
+    /// The captured table and its key.
     static let captured: [(name: String, key: [String])] = [(name: "vals", key: ["id"])]
 
     /// Values that a side must keep exactly: Unicode and quotes, bytes with a NUL and 0xFF, the

@@ -22,12 +22,19 @@ struct PostgreSQLChangeLog {
 
     /// One change as read, its values already the engine's.
     struct Entry {
+        /// The change's number in the log.
         var seq: Int64
+        /// The table changed.
         var table: String
+        /// Insert, update or delete.
         var operation: Change.Operation
+        /// The key columns' values by name.
         var key: [String: SideValue] = [:]
+        /// The row's values by name.
         var row: [String: SideValue] = [:]
+        /// For an update, the names of the columns it changed.
         var changed: [String]?
+        /// Tandem's mark, nil for an application's write.
         var origin: String?
         /// ms since the epoch.
         var at: Double

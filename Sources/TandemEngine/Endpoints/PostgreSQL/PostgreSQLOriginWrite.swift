@@ -24,6 +24,7 @@ final class PostgreSQLOriginWrite: OriginWrite {
         self.tag = tag
     }
 
+    /// Runs one statement in the write's transaction.
     private func query(_ sql: String, _ parameters: [String?] = [], table: String? = nil) throws -> [[String?]] {
         try side.query(session, sql, parameters, table: table)
     }

@@ -19,10 +19,13 @@ package import TandemPostgreSQL
 /// cannot do throws an error naming it (see ``unsupported(_:)``), never a
 /// silent no-op: today a map whose key is not the table's primary key.
 package final class PostgreSQLSide: SideEndpoint {
+    /// Which side.
     package let role: SideRole
     /// The endpoint library's side: capture install, change reading, introspection.
     package let endpoint: PostgreSQLEndpoint
+    /// The change log's SQL and conversions.
     let changeLog: PostgreSQLChangeLog
+    /// Where the endpoint library logs (retries, dropped connections).
     let logger: Logger
     /// How long a read of the change log waits for a transaction that writes a captured table
     /// (see `PostgreSQLCommitHorizon`); after it, the read returns what lies below and the
@@ -63,6 +66,7 @@ package final class PostgreSQLSide: SideEndpoint {
         }
     }
 
+    /// The server, database and schema (never the password).
     package var location: String { endpoint.config.description }
 
     /// The error for an operation this side cannot do yet: never a silent no-op.

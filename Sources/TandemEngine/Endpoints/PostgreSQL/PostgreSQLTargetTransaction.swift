@@ -16,6 +16,7 @@ import TandemPostgreSQL
 final class PostgreSQLTargetTransaction: TargetTransaction {
     private let side: PostgreSQLSide
     private let session: PostgreSQLSession
+    /// The batch's mode (initial sync keeps one origin for the whole batch).
     private var mode = ApplyMode.live
 
     /// The origin of initial sync's writes (as on SQLite sides).
