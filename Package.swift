@@ -107,6 +107,8 @@ let package = Package(
             name: "TandemEngine",
             dependencies: [
                 "TandemArrow", "TandemDocuments", "TandemPluginHost", "_TandemSQLiteShims",
+                // PostgreSQL sides (Endpoints/PostgreSQL), behind the same endpoint interface.
+                "TandemPostgreSQL",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the engine's measured hot path (see RawStatement).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -268,7 +270,7 @@ let package = Package(
         .testTarget(
             name: "TandemSyncTests",
             dependencies: [
-                "TandemEngine", "TandemTestSupport", "TandemDocuments",
+                "TandemEngine", "TandemTestSupport", "TandemDocuments", "TandemPostgreSQL",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

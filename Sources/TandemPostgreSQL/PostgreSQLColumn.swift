@@ -43,7 +43,7 @@ public struct PostgreSQLColumn: Sendable, Hashable {
         ///
         /// Dates and times go through `to_jsonb`, whose ISO 8601 form does not follow
         /// DateStyle; a timestamptz is first turned into its UTC wall time.
-        func readExpression(_ expression: String) -> String {
+        public func readExpression(_ expression: String) -> String {
             switch self {
             case .date, .timestamp: "(to_jsonb(\(expression)) #>> '{}')"
             case .timestamptz: "(to_jsonb((\(expression)) AT TIME ZONE 'UTC') #>> '{}')"
@@ -54,7 +54,7 @@ public struct PostgreSQLColumn: Sendable, Hashable {
 
         /// The jsonb that the capture trigger records for `expression`, whose `jsonb_each_text`
         /// is the same text as ``readExpression(_:)``.
-        func captureExpression(_ expression: String) -> String {
+        public func captureExpression(_ expression: String) -> String {
             switch self {
             case .timestamptz: "to_jsonb((\(expression)) AT TIME ZONE 'UTC')"
             case .bytes: "to_jsonb(encode(\(expression), 'hex'))"

@@ -171,6 +171,12 @@ public actor PostgreSQLEndpoint {
         if !closed { abandoned.append(connection) }
     }
 
+    /// A connection of the caller's own, for a transaction it runs statement by statement (see
+    /// ``PostgreSQLSession``). The caller must ``PostgreSQLSession/close()`` it.
+    public func openSession() async throws -> PostgreSQLSession {
+        PostgreSQLSession(connection: try await open(), endpoint: self, logger: logger)
+    }
+
     /// The server process id of the endpoint's connection (tests end it with `pg_terminate_backend`).
     public func _backendPID() async throws -> Int32 {
         try await withConnection { connection in
@@ -186,10 +192,10 @@ public actor PostgreSQLEndpoint {
 
     // MARK: Errors
 
-    private var server: String { "\(config.host):\(config.port)" }
+    private nonisolated var server: String { "\(config.host):\(config.port)" }
 
     /// A ``PostgreSQLError`` for any error of postgres-nio, naming server, database and table.
-    func translate(_ error: any Error, table: String? = nil, connecting: Bool = false) -> PostgreSQLError {
+    nonisolated func translate(_ error: any Error, table: String? = nil, connecting: Bool = false) -> PostgreSQLError {
         if let error = error as? PostgreSQLError { return error }
         if let error = error as? PostgresTransactionError {
             if let inner = error.closureError ?? error.commitError ?? error.beginError ?? error.rollbackError {
@@ -439,7 +445,8 @@ public actor PostgreSQLEndpoint {
             try await transaction(connection) { connection in
                 for object in [
                     "_tandem_changes", "_tandem_checkpoints", "_tandem_capture", "_tandem_waiting",
-                    "_tandem_copy_progress", "_tandem_schema_version",
+                    "_tandem_copy_progress", "_tandem_parked", "_tandem_conflicts", "_tandem_written",
+                    "_tandem_schema_version",
                 ] {
                     try await connection.query(
                         PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(capture.name(object))"), logger: logger)

@@ -1,19 +1,19 @@
 import PostgresNIO
 
 /// Quoting and parameters: the one place that turns names and values into SQL text.
-enum PostgreSQLSQL {
+public enum PostgreSQLSQL {
     /// `name` as a quoted identifier: any name is safe, case is kept.
-    static func identifier(_ name: String) -> String {
+    public static func identifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// `schema.name`, both quoted.
-    static func qualified(_ schema: String, _ name: String) -> String {
+    public static func qualified(_ schema: String, _ name: String) -> String {
         identifier(schema) + "." + identifier(name)
     }
 
     /// `text` as a string literal (standard_conforming_strings is on since PostgreSQL 9.1).
-    static func literal(_ text: String) -> String {
+    public static func literal(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 

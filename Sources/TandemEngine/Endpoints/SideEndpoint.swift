@@ -7,8 +7,8 @@ import Logging
 ///
 /// The core (``SyncEngine``'s loop, ``BatchApplier``) reaches a side only
 /// through this protocol and ``TargetTransaction``; each dialect implements
-/// both in its own folder (`Endpoints/SQLite/`). Initial sync's bulk copy,
-/// self-references, map recovery and pruning still reach the SQLite
+/// both in its own folder (`Endpoints/SQLite/`, `Endpoints/PostgreSQL/`).
+/// Initial sync's bulk copy and self-references still reach the SQLite
 /// endpoint's own types directly (issue 15 goes on).
 protocol SideEndpoint: AnyObject {
     /// Which side.

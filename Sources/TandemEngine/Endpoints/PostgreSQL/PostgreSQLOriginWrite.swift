@@ -1,0 +1,101 @@
+import Foundation
+import TandemPostgreSQL
+
+/// The PostgreSQL side's open transaction of a write through Tandem (see
+/// ``SideEndpoint/writeThrough(tag:_:)``), on the side's session.
+///
+/// Its writes are marked with the write's tag in `tandem.origin`, so the
+/// capture triggers log them with it, and ``capturedChanges()`` finds them by
+/// that tag (each write has its own, and other writers' changes have none of
+/// it). A table it writes is locked against the applications' writes first,
+/// as SQLite's `BEGIN IMMEDIATE` holds the write lock, so that no other edit
+/// of the rows slips in before both sides commit.
+final class PostgreSQLOriginWrite: OriginWrite {
+    private let side: PostgreSQLSide
+    private let session: PostgreSQLSession
+    private let tag: String
+    /// Whether ``commit()`` ended the transaction.
+    private(set) var committed = false
+
+    /// Wraps the transaction `side` opened on `session`.
+    init(side: PostgreSQLSide, session: PostgreSQLSession, tag: String) {
+        self.side = side
+        self.session = session
+        self.tag = tag
+    }
+
+    /// Runs one statement in the write's transaction.
+    private func query(_ sql: String, _ parameters: [String?] = [], table: String? = nil) throws -> [[String?]] {
+        try side.query(session, sql, parameters, table: table)
+    }
+
+    func write(
+        _ rows: [[String: SideValue]], operation: WriteRequest.Operation, table name: String,
+        columns: [(name: String, type: String)], key: [String]
+    ) throws {
+        let table = side.name(name)
+        let described = try side.columns(of: name)
+        /// The parameter of `value` for column `column`; a value the column cannot hold fails the write.
+        func parameter(_ value: SideValue, _ column: String) throws -> String? {
+            guard let described = described.first(where: { $0.name == column }) else {
+                throw SyncError(
+                    .missingTable, "column \(column) is not in \(side.endpoint.config.schema).\(name) on \(side.location)")
+            }
+            do {
+                return try PostgreSQLSideValues.parameter(value, column: described, table: name)
+            } catch {
+                throw SyncError(.badValue, error.message)
+            }
+        }
+        func condition(first: Int) -> String {
+            key.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\(first + $0.offset)" }.joined(separator: " AND ")
+        }
+        _ = try query("LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE", table: name)
+        _ = try query("SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [tag])
+        for row in rows {
+            let keyValues = try key.map { try parameter(row[$0] ?? .null, $0) }
+            switch operation {
+            case .delete:
+                _ = try query("DELETE FROM \(table) WHERE \(condition(first: 1))", keyValues, table: name)
+            case .upsert:
+                // Only the columns given change; a missing row is inserted with them (the table is
+                // locked, so nobody inserts it in between).
+                let given = columns.map(\.name).filter { row[$0] != nil && !key.contains($0) }
+                var updated = false
+                if !given.isEmpty {
+                    let assignments = given.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\($0.offset + 1)" }
+                        .joined(separator: ", ")
+                    updated = try !query(
+                        "UPDATE \(table) SET \(assignments) WHERE \(condition(first: given.count + 1)) RETURNING 1",
+                        try given.map { try parameter(row[$0]!, $0) } + keyValues, table: name
+                    ).isEmpty
+                } else {
+                    updated = try !query("SELECT 1 FROM \(table) WHERE \(condition(first: 1))", keyValues, table: name).isEmpty
+                }
+                if !updated {
+                    let all = columns.map(\.name).filter { row[$0] != nil }
+                    _ = try query(
+                        """
+                        INSERT INTO \(table) (\(all.map(PostgreSQLSQL.identifier).joined(separator: ", ")))
+                        VALUES (\(all.indices.map { "$\($0 + 1)" }.joined(separator: ", ")))
+                        """, try all.map { try parameter(row[$0]!, $0) }, table: name)
+                }
+            }
+        }
+        _ = try query("SELECT set_config('\(PostgreSQLCapture.originSetting)', '', true)")
+    }
+
+    func capturedChanges() throws -> [Change] {
+        try side.readLog(session, condition: "origin = $1", [tag])
+    }
+
+    func commit() throws {
+        do {
+            _ = try query("COMMIT")
+            committed = true
+        } catch {
+            throw SyncError(
+                .database, "the \(side.role) side could not commit the write: \(error); neither side keeps it")
+        }
+    }
+}

@@ -1,0 +1,631 @@
+import Foundation
+package import Logging
+package import TandemPostgreSQL
+
+/// A PostgreSQL side behind ``SideEndpoint``: capture, change reading and
+/// the commit horizon come from `TandemPostgreSQL`'s ``PostgreSQLEndpoint``
+/// (an actor with a connection of its own); batches are applied, and the
+/// bookkeeping (checkpoints, parked changes, conflicts, write-through
+/// markers) is read and written, on a ``PostgreSQLSession`` that this side
+/// holds, so that a transaction can run statement by statement while the
+/// engine decides between them.
+///
+/// The engine is synchronous; every call here blocks its thread until the
+/// server answered (see ``BlockingAwait``), so it must not be called from
+/// inside a Swift concurrency task. Calls from several threads take turns on
+/// the session.
+///
+/// What the live loop and write-through need is here; an operation it
+/// cannot do throws an error naming it (see ``unsupported(_:)``), never a
+/// silent no-op: today a map whose key is not the table's primary key.
+package final class PostgreSQLSide: SideEndpoint {
+    /// Which side.
+    package let role: SideRole
+    /// The endpoint library's side: capture install, change reading, introspection.
+    package let endpoint: PostgreSQLEndpoint
+    /// The change log's SQL and conversions.
+    let changeLog: PostgreSQLChangeLog
+    /// Where the endpoint library logs (retries, dropped connections).
+    let logger: Logger
+    /// How long a read of the change log waits for a transaction that writes a captured table
+    /// (see `PostgreSQLCommitHorizon`); after it, the read returns what lies below and the
+    /// commit token keeps moving until that transaction ends.
+    private let horizonTimeout: Duration
+    /// Guards the session and the caches. Recursive: `applyBatch`'s body may reach the side's
+    /// other methods on the same thread.
+    private let lock = NSRecursiveLock()
+    private var session: PostgreSQLSession?
+    /// Sessions whose close did not finish (see ``PostgreSQLSession/close()``).
+    private var abandoned: [PostgreSQLSession] = []
+    private var columnCache: [String: [PostgreSQLColumn]] = [:]
+    private var capturedCache: [String: PostgreSQLChangeLog.Captured]?
+    /// The key order of each table's map, from ``installCapture(_:)`` (the engine installs at start).
+    private var keyOrder: [String: [String]] = [:]
+    /// Counts commit tokens given while a writer was in flight (each one new).
+    private var inFlightTokens = 0
+
+    /// A side on the server and schema of `config`; nothing connects until the first call.
+    package init(role: SideRole, config: PostgreSQLSideConfig, logger: Logger, horizonTimeout: Duration = .seconds(2)) {
+        self.role = role
+        self.logger = logger
+        self.horizonTimeout = horizonTimeout
+        endpoint = PostgreSQLEndpoint(config: config, readerName: "tandem-\(role)", logger: logger)
+        changeLog = PostgreSQLChangeLog(schema: config.schema)
+    }
+
+    /// Closes the side's connections (they open again if it is used after this).
+    package func close() {
+        lock.lock()
+        defer { lock.unlock() }
+        let session = self.session
+        self.session = nil
+        let endpoint = self.endpoint
+        try? BlockingAwait.run {
+            await session?.close()
+            await endpoint.close()
+        }
+    }
+
+    /// The server, database and schema (never the password).
+    package var location: String { endpoint.config.description }
+
+    /// The error for an operation this side cannot do yet: never a silent no-op.
+    static func unsupported(_ operation: String) -> SyncError {
+        SyncError(
+            .configuration,
+            "not yet supported on PostgreSQL sides: \(operation) (issue 15); use a SQLite side for maps that need it")
+    }
+
+    // MARK: Connections
+
+    /// Runs `body` with the side's session, alone; a session the server ended is replaced first.
+    func withSession<T>(_ body: (PostgreSQLSession) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let current: PostgreSQLSession
+        if let session, !session.isClosed {
+            current = session
+        } else {
+            if let old = session { discard(old) }
+            let endpoint = self.endpoint
+            current = try BlockingAwait.run { try await endpoint.openSession() }
+            session = current
+        }
+        return try body(current)
+    }
+
+    /// The rows of `sql` on `session` (see ``PostgreSQLSession/query(_:_:table:)``). A session
+    /// whose connection broke is dropped at once: its `isClosed` may not say so yet, and the next
+    /// call must open a new one.
+    func query(_ session: PostgreSQLSession, _ sql: String, _ parameters: [String?] = [], table: String? = nil)
+        throws -> [[String?]]
+    {
+        do {
+            return try BlockingAwait.run { try await session.query(sql, parameters, table: table) }
+        } catch let error as PostgreSQLError where error.code == .connectionLost {
+            discard(session)
+            throw error
+        }
+    }
+
+    /// Drops `session` and closes it; one whose close does not finish is kept referenced.
+    private func discard(_ session: PostgreSQLSession) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.session === session { self.session = nil }
+        if (try? BlockingAwait.run { await session.close() }) != true { abandoned.append(session) }
+    }
+
+    /// The rows of `sql` on the side's session.
+    private func query(_ sql: String, _ parameters: [String?] = [], table: String? = nil) throws -> [[String?]] {
+        try withSession { try query($0, sql, parameters, table: table) }
+    }
+
+    /// The rows of `sql`, or none when one of Tandem's tables is missing (capture never installed).
+    private func queryInstalled(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
+        do {
+            return try query(sql, parameters)
+        } catch let error as PostgreSQLError where error.code == .missingObject {
+            return []
+        }
+    }
+
+    /// A qualified name in the side's schema.
+    func name(_ object: String) -> String { changeLog.name(object) }
+
+    // MARK: Tables and capture
+
+    func hasTable(_ table: String) throws -> Bool {
+        try !query(
+            """
+            SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')
+            """, [endpoint.config.schema, table]
+        ).isEmpty
+    }
+
+    /// The columns of `table` (cached; ``installCapture(_:)`` and ``prepareTarget(_:)`` read them again).
+    func columns(of table: String, reload: Bool = false) throws -> [PostgreSQLColumn] {
+        lock.lock()
+        defer { lock.unlock() }
+        if !reload, let cached = columnCache[table] { return cached }
+        let endpoint = self.endpoint
+        let columns = try BlockingAwait.run { try await endpoint.columns(of: table) }
+        columnCache[table] = columns
+        return columns
+    }
+
+    /// The column `name` of `table`, nil when there is no such table or column.
+    func column(_ table: String, _ name: String) throws -> PostgreSQLColumn? {
+        do {
+            return try columns(of: table).first { $0.name == name }
+        } catch let error as PostgreSQLError where error.code == .missingObject {
+            return nil
+        }
+    }
+
+    /// Capture is the endpoint library's row triggers. Its key is the table's primary key; a map
+    /// whose key is another set of columns is refused here (the engine finds rows by the map's key).
+    func installCapture(_ tables: [(name: String, key: [String])]) throws {
+        let endpoint = self.endpoint
+        try BlockingAwait.run { try await endpoint.install() }
+        for (table, key) in tables {
+            let columns = try self.columns(of: table, reload: true)
+            let primary = columns.filter { $0.keyPosition != nil }.sorted { $0.keyPosition! < $1.keyPosition! }.map(\.name)
+            if !primary.isEmpty, Set(primary) != Set(key) {
+                throw Self.unsupported(
+                    "a map key (\(key.joined(separator: ", "))) that is not the primary key of "
+                        + "\(endpoint.config.schema).\(table) (\(primary.joined(separator: ", ")))")
+            }
+            try BlockingAwait.run { try await endpoint.installCapture(table: table) }
+            lock.lock()
+            keyOrder[table] = key
+            capturedCache = nil
+            lock.unlock()
+        }
+    }
+
+    func removeCapture() throws {
+        let endpoint = self.endpoint
+        try BlockingAwait.run { try await endpoint.uninstall() }
+        lock.lock()
+        capturedCache = nil
+        lock.unlock()
+    }
+
+    func removeCaptureTriggers(table: String) throws -> Bool {
+        guard try captured()[table] != nil else { return false }
+        let endpoint = self.endpoint
+        try BlockingAwait.run { try await endpoint.removeCapture(table: table) }
+        lock.lock()
+        capturedCache = nil
+        lock.unlock()
+        return true
+    }
+
+    /// The captured tables: their columns in capture order and their key in the map's order.
+    func captured(reload: Bool = false) throws -> [String: PostgreSQLChangeLog.Captured] {
+        lock.lock()
+        defer { lock.unlock() }
+        if !reload, let capturedCache { return capturedCache }
+        let rows = try queryInstalled(
+            """
+            SELECT tbl, 'c', u.name, u.position FROM \(name("_tandem_capture")),
+                unnest(columns) WITH ORDINALITY AS u(name, position)
+            UNION ALL
+            SELECT tbl, 'k', u.name, u.position FROM \(name("_tandem_capture")),
+                unnest(key) WITH ORDINALITY AS u(name, position)
+            ORDER BY 1, 2, 4
+            """)
+        var result: [String: PostgreSQLChangeLog.Captured] = [:]
+        for row in rows {
+            guard let table = row[0], let part = row[1], let column = row[2] else { continue }
+            if part == "c" {
+                result[table, default: .init(columns: [], key: [])].columns.append(column)
+            } else {
+                result[table, default: .init(columns: [], key: [])].key.append(column)
+            }
+        }
+        for (table, key) in keyOrder where result[table] != nil { result[table]!.key = key }
+        capturedCache = result
+        return result
+    }
+
+    func capturedColumns() throws -> [String: [String]] {
+        try captured(reload: true).mapValues(\.columns)
+    }
+
+    func columnTypes(of table: String) throws -> [(name: String, type: String)] {
+        // As on SQLite sides: a table that is not there has no columns.
+        do {
+            return try columns(of: table, reload: true).map { ($0.name, $0.typeName) }
+        } catch let error as PostgreSQLError where error.code == .missingObject {
+            return []
+        }
+    }
+
+    func prepareTarget(_ plan: DirectionPlan) throws {
+        _ = try columns(of: plan.targetTable, reload: true)
+        for check in plan.parentChecks { _ = try columns(of: check.table, reload: true) }
+    }
+
+    // MARK: Reading changes
+
+    /// The change log's sequence while no transaction writes it; while one does, a new number at
+    /// every call: its commit moves no sequence, and a read that found it in flight stopped below
+    /// it, so the loop must read again until it ends.
+    func commitToken() throws -> Int {
+        let rows = try queryInstalled(
+            """
+            SELECT CASE WHEN is_called THEN last_value ELSE 0 END, EXISTS (
+                SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation'
+                AND relation = to_regclass($1) AND mode = 'RowExclusiveLock'
+                AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+                AND pid IS DISTINCT FROM pg_backend_pid())
+            FROM \(name("_tandem_changes_seq"))
+            """, [name("_tandem_changes")])
+        guard let row = rows.first, let last = row[0].flatMap(Int.init) else { return 0 }
+        guard row[1] == "true" else { return last }
+        lock.lock()
+        defer { lock.unlock() }
+        inFlightTokens += 1
+        return -inFlightTokens
+    }
+
+    func changes(after seq: Int64, limit: Int) throws -> [Change] {
+        let endpoint = self.endpoint
+        let timeout = horizonTimeout
+        let batch = try BlockingAwait.run {
+            try await endpoint.changes(after: seq, limit: limit, horizonTimeout: timeout)
+        }
+        var captured = try self.captured()
+        let all = (batch.changes + batch.echoes).sorted { $0.seq < $1.seq }
+        if all.contains(where: { captured[$0.table] == nil }) { captured = try self.captured(reload: true) }
+        return try all.map { change in
+            var entry = PostgreSQLChangeLog.Entry(
+                seq: change.seq, table: change.table, operation: Change.Operation(rawValue: change.operation.rawValue) ?? .update,
+                changed: change.changedColumns, origin: change.origin, at: PostgreSQLChangeLog.milliseconds(utc: change.at))
+            for (name, value) in change.key {
+                entry.key[name] = PostgreSQLSideValues.sideValue(value, column: try column(change.table, name))
+            }
+            for (name, value) in change.row {
+                entry.row[name] = PostgreSQLSideValues.sideValue(value, column: try column(change.table, name))
+            }
+            return PostgreSQLChangeLog.change(entry, captured: captured[change.table])
+        }
+    }
+
+    /// The changes of the log matching `condition` on `session`, in the engine's form.
+    func readLog(
+        _ session: PostgreSQLSession, condition: String, _ parameters: [String?], limit: String? = nil, rows: Bool = true
+    ) throws -> [Change] {
+        let result = try query(session, changeLog.select(condition: condition, limit: limit, rows: rows), parameters)
+        let entries = try PostgreSQLChangeLog.entries(result) { table, name in try column(table, name) }
+        let captured = try self.captured()
+        return entries.map { PostgreSQLChangeLog.change($0, captured: captured[$0.table]) }
+    }
+
+    func headSeq() throws -> Int64 {
+        try queryInstalled("SELECT COALESCE(max(seq), 0) FROM \(name("_tandem_changes"))").first?[0].flatMap(Int64.init) ?? 0
+    }
+
+    func issuedHead() throws -> Int64 {
+        // The sequence's last value, which deleting log rows never lowers.
+        let issued =
+            try queryInstalled("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \(name("_tandem_changes_seq"))")
+            .first?[0].flatMap(Int64.init) ?? 0
+        return max(issued, try headSeq())
+    }
+
+    func changeIdentity(_ seq: Int64) throws -> (at: Double, table: String)? {
+        try queryInstalled(
+            "SELECT to_jsonb(at AT TIME ZONE 'UTC') #>> '{}', tbl FROM \(name("_tandem_changes")) WHERE seq = $1",
+            [String(seq)]
+        ).first.map { (PostgreSQLChangeLog.milliseconds(utc: $0[0] ?? ""), $0[1] ?? "") }
+    }
+
+    func applicationEdits(table: String, after seq: Int64, limit: Int) throws -> [Change] {
+        try withSession { session in
+            try readLog(
+                session, condition: "tbl = $1 AND origin IS NULL AND seq > $2", [table, String(seq)], limit: String(limit))
+        }
+    }
+
+    func currentRows(table: String, columns names: [String], keyColumns: [String], keys: [[SideValue]]) throws
+        -> [String?]
+    {
+        let columns = try self.columns(of: table)
+        let byName = Dictionary(columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let selected = try names.map { name in
+            guard let column = byName[name] else {
+                throw SyncError(.missingTable, "column \(name) is not in \(endpoint.config.schema).\(table) on \(location)")
+            }
+            return column
+        }
+        let keyed = try keyColumns.map { name in
+            guard let column = byName[name] else {
+                throw SyncError(.missingTable, "key column \(name) is not in \(endpoint.config.schema).\(table) on \(location)")
+            }
+            return column
+        }
+        let sql = """
+            SELECT \(selected.map { $0.kind.readExpression(PostgreSQLSQL.identifier($0.name)) }.joined(separator: ", "))
+            FROM \(name(table))
+            WHERE \(keyed.enumerated().map { "\(PostgreSQLSQL.identifier($0.element.name)) = $\($0.offset + 1)" }.joined(separator: " AND "))
+            """
+        return try withSession { session in
+            try keys.map { key -> String? in
+                // A key value no column of this side can hold (a NUL byte) has no row here.
+                guard
+                    let parameters = try? zip(key, keyed).map({ value, column throws(RowRefused) in
+                        try PostgreSQLSideValues.parameter(value, column: column, table: table)
+                    })
+                else { return nil }
+                guard let row = try query(session, sql, parameters, table: table).first else { return nil }
+                return SQLLiteral.quoteList(zip(row, selected).map { PostgreSQLSideValues.sideValue(text: $0, column: $1) })
+            }
+        }
+    }
+
+    // MARK: Checkpoints
+
+    func storedCheckpoints() throws -> [CheckpointID: Int64] {
+        var result: [CheckpointID: Int64] = [:]
+        for row in try queryInstalled("SELECT map, source, seq FROM \(name("_tandem_checkpoints"))") {
+            // A source this version does not know is no checkpoint of its maps.
+            guard let map = row[0], let source = row[1].flatMap(SideRole.init(rawValue:)), let seq = row[2].flatMap(Int64.init)
+            else { continue }
+            result[CheckpointID(map: map, source: source)] = seq
+        }
+        return result
+    }
+
+    func storeCheckpoints(_ checkpoints: [CheckpointID: Int64]) throws {
+        guard !checkpoints.isEmpty else { return }
+        try transaction { session in try store(checkpoints, session) }
+    }
+
+    /// Moves the stored checkpoints forward (never back) inside the caller's transaction on `session`.
+    func store(_ checkpoints: [CheckpointID: Int64], _ session: PostgreSQLSession) throws {
+        for (id, seq) in checkpoints {
+            _ = try query(
+                session,
+                """
+                INSERT INTO \(name("_tandem_checkpoints")) AS stored (map, source, seq) VALUES ($1, $2, $3)
+                ON CONFLICT (map, source) DO UPDATE SET seq = EXCLUDED.seq, updated_at = now()
+                WHERE stored.seq < EXCLUDED.seq
+                """, [id.map, id.source.rawValue, String(seq)])
+        }
+    }
+
+    /// Runs `body` in a transaction on the side's session: it commits when `body` returns, and
+    /// rolls back when it throws (on a connection the server ended, it rolled back already).
+    /// `beforeCommit` runs after `body`, before the commit; a failed commit throws
+    /// ``TargetCommitFailed`` when `commitFailure` is set.
+    func transaction<T>(
+        commitFailure: Bool = false, beforeCommit: () throws -> Void = {}, _ body: (PostgreSQLSession) throws -> T
+    ) throws -> T {
+        try withSession { session in
+            _ = try query(session, "BEGIN")
+            let result: T
+            do {
+                result = try body(session)
+                try beforeCommit()
+            } catch {
+                rollback(session, after: error)
+                throw error
+            }
+            do {
+                _ = try query(session, "COMMIT")
+            } catch {
+                rollback(session, after: error)
+                throw commitFailure ? TargetCommitFailed(underlying: error) : error
+            }
+            return result
+        }
+    }
+
+    /// Rolls back the transaction on `session` after `error`, unless the connection is gone: the
+    /// server rolled back already then, and a ROLLBACK sent into a connection the server just
+    /// ended was seen to wait for ever (docs/ENDPOINTS.md, faults).
+    func rollback(_ session: PostgreSQLSession, after error: any Error) {
+        if session.isClosed { return }
+        if let error = error as? PostgreSQLError, error.code == .connectionLost { return }
+        _ = try? query(session, "ROLLBACK")
+    }
+
+    // MARK: Parked changes and conflicts
+
+    /// The columns of `_tandem_parked` that ``parked(_:)`` reads, in its order.
+    private static let parkedColumns =
+        "id, map, source, seq, tbl, op, key, row, at::text, changed, kind, reason, error_class"
+
+    /// A parked change of a row of ``parkedColumns``.
+    private static func parked(_ row: [String?]) -> StoredParkedChange {
+        StoredParkedChange(
+            id: row[0].flatMap(Int64.init) ?? 0,
+            parked: ParkedChange(
+                map: row[1] ?? "", source: row[2] ?? "",
+                change: Change(
+                    seq: row[3].flatMap(Int64.init) ?? 0, table: row[4] ?? "",
+                    operation: Change.Operation(rawValue: row[5] ?? "U") ?? .update, key: row[6] ?? "", row: row[7],
+                    at: row[8].flatMap(Double.init) ?? 0, origin: nil, changed: row[9]),
+                kind: row[10] ?? "", reason: row[11] ?? "",
+                errorClass: row[12].flatMap(ErrorClass.init(rawValue:)) ?? .application))
+    }
+
+    func parkedKeys(source: SideRole, map: String?) throws -> [(map: String, key: String)] {
+        try queryInstalled(
+            "SELECT map, key FROM \(name("_tandem_parked")) WHERE source = $1 AND ($2::text IS NULL OR map = $2)",
+            [source.rawValue, map]
+        ).map { ($0[0] ?? "", $0[1] ?? "") }
+    }
+
+    func parkedChanges(map: String, source: SideRole, waitingForParents: Bool) throws -> [(id: Int64, change: Change)] {
+        let parked = name("_tandem_parked")
+        let parents = "AND key IN (SELECT key FROM \(parked) WHERE map = $1 AND source = $2 AND kind = 'parent')"
+        return try queryInstalled(
+            """
+            SELECT \(Self.parkedColumns) FROM \(parked) WHERE map = $1 AND source = $2
+            \(waitingForParents ? parents : "") ORDER BY seq, id
+            """, [map, source.rawValue]
+        ).map { row in
+            let stored = Self.parked(row)
+            return (stored.id, stored.parked.change)
+        }
+    }
+
+    func openConflicts(source: SideRole) throws -> [(id: Int64, map: String, key: String)] {
+        try queryInstalled(
+            "SELECT id, map, key FROM \(name("_tandem_conflicts")) WHERE status = 'open' AND source = $1", [source.rawValue]
+        ).map { (($0[0]).flatMap(Int64.init) ?? 0, $0[1] ?? "", $0[2] ?? "") }
+    }
+
+    func parkedChange(id: Int64) throws -> StoredParkedChange? {
+        try queryInstalled("SELECT \(Self.parkedColumns) FROM \(name("_tandem_parked")) WHERE id = $1", [String(id)])
+            .first.map(Self.parked)
+    }
+
+    func parkedErrors(map: String?) throws -> [StoredParkedChange] {
+        try queryInstalled(
+            """
+            SELECT \(Self.parkedColumns) FROM \(name("_tandem_parked"))
+            WHERE kind NOT IN ('behind', 'conflict') AND ($1::text IS NULL OR map = $1) ORDER BY seq, id
+            """, [map]
+        ).map(Self.parked)
+    }
+
+    func deleteParked(id: Int64) throws {
+        _ = try query("DELETE FROM \(name("_tandem_parked")) WHERE id = $1", [String(id)])
+    }
+
+    func discardParked(map: String, source: SideRole, key: String) throws -> [StoredParkedChange] {
+        try transaction { session in
+            try query(
+                session,
+                """
+                DELETE FROM \(name("_tandem_parked")) WHERE map = $1 AND source = $2 AND key = $3
+                RETURNING \(Self.parkedColumns)
+                """, [map, source.rawValue, key]
+            ).map(Self.parked).sorted { ($0.parked.change.seq, $0.id) < ($1.parked.change.seq, $1.id) }
+        }
+    }
+
+    func markParkedError(id: Int64) throws {
+        _ = try query("UPDATE \(name("_tandem_parked")) SET kind = 'error' WHERE id = $1", [String(id)])
+    }
+
+    func conflict(id: Int64) throws -> StoredConflict? {
+        try queryInstalled(
+            """
+            SELECT id, map, key, policy, winner, source, source_seq, source_row, target_seq, target_row, status,
+                outcome, source_changed, target_changed, source_table, target_table, parked_id, resolved_by
+            FROM \(name("_tandem_conflicts")) WHERE id = $1
+            """, [String(id)]
+        ).first.map { row in
+            StoredConflict(
+                id: row[0].flatMap(Int64.init) ?? 0,
+                record: ConflictRecord(
+                    map: row[1] ?? "", key: row[2] ?? "", policy: row[3] ?? "", winner: row[4] ?? "", source: row[5] ?? "",
+                    sourceSeq: row[6].flatMap(Int64.init) ?? 0, sourceRow: row[7], targetSeq: row[8].flatMap(Int64.init) ?? 0,
+                    targetRow: row[9], status: row[10] ?? "", outcome: row[11] ?? "", sourceChanged: row[12],
+                    targetChanged: row[13], sourceTable: row[14] ?? "", targetTable: row[15] ?? ""),
+                parkedID: row[16].flatMap(Int64.init), resolvedBy: row[17])
+        }
+    }
+
+    func openConflict(parkedID: Int64) throws -> Int64? {
+        try queryInstalled(
+            "SELECT id FROM \(name("_tandem_conflicts")) WHERE parked_id = $1 AND status = 'open'", [String(parkedID)]
+        ).first?[0].flatMap(Int64.init)
+    }
+
+    func closeConflict(id: Int64, winner: String, outcome: String, by actor: String) throws {
+        _ = try query(
+            """
+            UPDATE \(name("_tandem_conflicts")) SET status = 'resolved', winner = $1, outcome = $2, resolved_at = $3,
+                resolved_by = $4 WHERE id = $5
+            """, [winner, outcome, String(StateStore.now), actor, String(id)])
+    }
+
+    func supersedeEdits(table: String, key: String, note: String) throws {
+        try transaction { session in try supersede(table: table, key: key, from: 0, note: note, session) }
+    }
+
+    /// Marks the applications' changes of `key` in `table` from `seq` on with `note`, on
+    /// `session`. The key is compared in the engine's form (the log keeps it as `jsonb`).
+    func supersede(table: String, key: String, from seq: Int64, note: String, _ session: PostgreSQLSession) throws {
+        let matching = try readLog(
+            session, condition: "tbl = $1 AND origin IS NULL AND seq >= $2", [table, String(seq)], rows: false
+        ).filter { $0.key == key }.map { String($0.seq) }
+        guard !matching.isEmpty else { return }
+        _ = try query(
+            session, "UPDATE \(name("_tandem_changes")) SET origin = $1 WHERE seq = ANY($2::bigint[])",
+            [note, "{" + matching.joined(separator: ",") + "}"])
+    }
+
+    func writeMergedResolution(
+        _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, origin: String, note: String,
+        parkedID: Int64
+    ) throws -> Bool {
+        try transaction { session in
+            try lockTargets([plan.targetTable], session)
+            _ = try query(session, "SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [origin])
+            let merged = try PostgreSQLTargetTransaction.writeMerged(
+                plan, values: values, columns: columns, local: local, note: note, side: self, session: session)
+            if merged { _ = try query(session, "DELETE FROM \(name("_tandem_parked")) WHERE id = $1", [String(parkedID)]) }
+            return merged
+        }
+    }
+
+    // MARK: Applying
+
+    /// `fastPath` changes nothing here: the capture triggers record every echo themselves, with
+    /// the source change each write applies (`tandem.origin`), so there is no quieter way.
+    func applyBatch<T>(
+        _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
+        _ body: (any TargetTransaction) throws -> T
+    ) throws -> T {
+        try transaction { session in
+            try lockTargets(items.map(\.plan.targetTable), session)
+            let result = try body(PostgreSQLTargetTransaction(side: self, session: session))
+            try store(checkpoints, session)
+            return result
+        }
+    }
+
+    /// Locks the `tables` a batch writes against the applications' writes until the transaction
+    /// ends, as SQLite's `BEGIN IMMEDIATE` does: no application's edit may commit between the
+    /// reads that decide (pending edits, parents) and the writes. Readers go on; a writer in
+    /// flight is waited for. In name order, so that two batches take them in the same order.
+    private func lockTargets(_ tables: [String], _ session: PostgreSQLSession) throws {
+        let tables = Set(tables).sorted()
+        guard !tables.isEmpty else { return }
+        _ = try query(session, "LOCK TABLE \(tables.map(name).joined(separator: ", ")) IN SHARE ROW EXCLUSIVE MODE")
+    }
+
+    func writeThrough<T>(tag: String, _ body: (any OriginWrite) throws -> T) throws -> T {
+        try withSession { session in
+            _ = try query(session, "BEGIN")
+            let write = PostgreSQLOriginWrite(side: self, session: session, tag: tag)
+            do {
+                let result = try body(write)
+                // Not committed by `body`: nothing is kept.
+                if !write.committed, !session.isClosed { _ = try query(session, "ROLLBACK") }
+                return result
+            } catch {
+                if !write.committed { rollback(session, after: error) }
+                throw error
+            }
+        }
+    }
+
+    func applyWriteThrough<T>(
+        _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
+    ) throws -> T {
+        try transaction(commitFailure: true, beforeCommit: beforeCommit) { session in
+            try lockTargets(items.map(\.plan.targetTable), session)
+            return try body(PostgreSQLTargetTransaction(side: self, session: session))
+        }
+    }
+}
