@@ -262,7 +262,7 @@ let package = Package(
         .testTarget(
             name: "TandemPostgreSQLTests",
             dependencies: [
-                "TandemPostgreSQL",
+                "TandemPostgreSQL", "TandemTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

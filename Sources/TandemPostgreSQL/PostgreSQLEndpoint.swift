@@ -155,19 +155,7 @@ public actor PostgreSQLEndpoint {
     /// Closes a connection that broke, waiting at most two seconds: a close that never ends is
     /// left behind (kept referenced, since postgres-nio traps on releasing an unclosed connection).
     private func discard(_ connection: PostgresConnection) async {
-        let closed = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try? await connection.close()
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        let closed = await connection.close(within: .seconds(2))
         if !closed { abandoned.append(connection) }
     }
 

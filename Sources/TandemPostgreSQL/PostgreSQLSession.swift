@@ -128,19 +128,6 @@ public final class PostgreSQLSession: Sendable {
     /// then, since postgres-nio traps on releasing a connection that is not closed.
     @discardableResult
     public func close() async -> Bool {
-        let connection = self.connection
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try? await connection.close()
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        await connection.close(within: .seconds(2))
     }
 }

@@ -106,7 +106,8 @@ public enum PostgreSQLValue: Sendable, Hashable, CustomStringConvertible {
         return fraction.count - fraction.reversed().prefix(while: { $0 == "0" }).count
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    /// Lower-case hex digits of `bytes` (bytea's text form without `\x`).
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
@@ -118,7 +119,7 @@ public enum PostgreSQLValue: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Bytes from hex digits, with or without PostgreSQL's `\x` prefix.
-    static func unhex(_ text: String) -> [UInt8] {
+    public static func unhex(_ text: String) -> [UInt8] {
         var utf8 = Array(text.utf8)
         if utf8.starts(with: [UInt8(ascii: "\\"), UInt8(ascii: "x")]) { utf8.removeFirst(2) }
         func nibble(_ c: UInt8) -> UInt8 {

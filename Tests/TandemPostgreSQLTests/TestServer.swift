@@ -2,29 +2,21 @@ import Foundation
 import Logging
 import PostgresNIO
 import TandemPostgreSQL
+import TandemTestSupport
 import Testing
 
-/// The PostgreSQL server the tests run against: `TANDEM_TEST_POSTGRES_URL`
-/// (and `PGPASSWORD`), as `scripts/with-postgres.sh` sets them.
-///
-/// Without the variable the suites are skipped with that reason, except in CI
-/// (`CI=true`), where they run and fail: a CI run that skipped every
-/// PostgreSQL test would look green and test nothing.
+/// The PostgreSQL server the tests run against, by the rule of
+/// ``PostgreSQLTestEnvironment`` (shared with the engine's tests).
 enum TestServer {
-    static let url = ProcessInfo.processInfo.environment["TANDEM_TEST_POSTGRES_URL"]
-    static let password = ProcessInfo.processInfo.environment["PGPASSWORD"]
-    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    static let url = PostgreSQLTestEnvironment.url
+    static let password = PostgreSQLTestEnvironment.password
+    static let inCI = PostgreSQLTestEnvironment.inCI
     /// Whether the suites run: a server is named, or CI requires one.
-    static let enabled = url != nil || inCI
-    static let skipReason: Comment =
-        "TANDEM_TEST_POSTGRES_URL is unset: PostgreSQL tests skipped (run scripts/with-postgres.sh swift test)"
+    static let enabled = PostgreSQLTestEnvironment.enabled
+    static let skipReason = Comment(rawValue: PostgreSQLTestEnvironment.skipReason)
 
     static func requireURL() throws -> String {
-        guard let url else {
-            throw PostgreSQLError(
-                .badConfig, "TANDEM_TEST_POSTGRES_URL is unset in CI: .ci/run must start PostgreSQL "
-                    + "(scripts/with-postgres.sh swift test)")
-        }
+        guard let url else { throw PostgreSQLError(.badConfig, PostgreSQLTestEnvironment.missingInCI) }
         return url
     }
 

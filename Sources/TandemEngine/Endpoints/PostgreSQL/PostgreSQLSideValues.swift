@@ -48,7 +48,7 @@ enum PostgreSQLSideValues {
             return .text(text)
         case .boolean: return .integer(text == "true" || text == "t" ? 1 : 0)
         case .timestamptz: return .text(text.hasSuffix("Z") ? text : text + "Z")
-        case .bytes: return .blob(hexBytes(text))
+        case .bytes: return .blob(Data(PostgreSQLValue.unhex(text)))
         case .date, .timestamp, .uuid, .text: return .text(text)
         }
     }
@@ -91,7 +91,7 @@ enum PostgreSQLSideValues {
                         + "the row is refused rather than stored without it (use a bytea column for binary data)")
             }
             // A text for a bytea column is its UTF-8 bytes, as a SQLite side would keep them.
-            if column.kind == .bytes { return "\\x" + hex(Array(text.utf8)) }
+            if column.kind == .bytes { return "\\x" + PostgreSQLValue.hex(Array(text.utf8)) }
             return text
         case .blob(let data):
             guard column.kind == .bytes else {
@@ -99,39 +99,7 @@ enum PostgreSQLSideValues {
                     message: "\(place): a blob of \(data.count) bytes cannot be stored as it is in a column that is "
                         + "not bytea; change the column to bytea or map the value to text")
             }
-            return "\\x" + hex(Array(data))
+            return "\\x" + PostgreSQLValue.hex(Array(data))
         }
-    }
-
-    /// Lower-case hex digits of `bytes`.
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Bytes from hex digits, with or without PostgreSQL's `\x` prefix.
-    static func hexBytes(_ text: String) -> Data {
-        var utf8 = Array(text.utf8)
-        if utf8.starts(with: [UInt8(ascii: "\\"), UInt8(ascii: "x")]) { utf8.removeFirst(2) }
-        func nibble(_ digit: UInt8) -> UInt8 {
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-            default: digit &- UInt8(ascii: "A") &+ 10
-            }
-        }
-        var bytes = Data(capacity: utf8.count / 2)
-        var index = 0
-        while index + 1 < utf8.count {
-            bytes.append(nibble(utf8[index]) << 4 | nibble(utf8[index + 1]))
-            index += 2
-        }
-        return bytes
     }
 }
