@@ -63,8 +63,8 @@ final class Housekeeper: Sendable {
         // after 5 s: the round is tried again later.
         let sides = try sources.map {
             (
-                source: $0, side: try SideDatabase(role: $0.role, path: $0.path, busyTimeout: 5),
-                target: try SideDatabase(role: $0.role.other, path: $0.targetPath, busyTimeout: 5)
+                source: $0, side: try SideDatabase(role: $0.role, path: $0.path, busyTimeout: 5, background: true),
+                target: try SideDatabase(role: $0.role.other, path: $0.targetPath, busyTimeout: 5, background: true)
             )
         }
         let signal = self.signal

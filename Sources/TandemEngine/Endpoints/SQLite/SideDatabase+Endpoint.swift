@@ -407,7 +407,7 @@ extension SideDatabase: SideEndpoint {
     }
 
     func openReader() throws -> any SideEndpoint {
-        try SideDatabase(role: role, path: path, readOnly: true)
+        try SideDatabase(role: role, path: path, readOnly: true, background: true)
     }
 
     func tableRows(_ table: String, columns: [String]) throws -> [[SideValue]] {

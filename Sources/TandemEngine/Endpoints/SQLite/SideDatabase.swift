@@ -13,8 +13,13 @@ package final class SideDatabase: Sendable {
 
     /// Opens the database at `path`; `create` allows a new file.
     /// `busyTimeout`: how long to wait for another writer's transaction;
-    /// `readOnly`: a connection that cannot write.
-    package init(role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30, readOnly: Bool = false) throws {
+    /// `readOnly`: a connection that cannot write; `background`: a connection
+    /// off the applying path (housekeeping, a transform's table reader),
+    /// which waits with SQLite's own sleeping busy timeout instead of polling.
+    package init(
+        role: SideRole, path: String, create: Bool = false, busyTimeout: Int = 30, readOnly: Bool = false,
+        background: Bool = false
+    ) throws {
         guard create || FileManager.default.fileExists(atPath: path) else {
             throw SyncError(.database, "the \(role) database \(path) does not exist; check sides.\(role).database in tandem.yaml")
         }
@@ -26,11 +31,14 @@ package final class SideDatabase: Sendable {
         // own busy timeout sleeps up to 100 ms between tries, which showed as
         // latency spikes whenever pruning held the lock; polling every 0.5 ms
         // takes the lock as soon as it is free.
-        configuration.busyMode = .callback { tries in
-            usleep(500)
-            return tries < busyTimeout * 2000
-        }
-        configuration.label = "\(role)"
+        configuration.busyMode =
+            background
+            ? .timeout(TimeInterval(busyTimeout))
+            : .callback { tries in
+                usleep(500)
+                return tries < busyTimeout * 2000
+            }
+        configuration.label = background ? "\(role) background" : "\(role)"
         configuration.readonly = readOnly
         configuration.prepareDatabase { db in
             // The checkpoint commits with the rows, so a lost tail after a power
