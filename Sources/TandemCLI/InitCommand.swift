@@ -7,7 +7,7 @@ import TandemPluginHost
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create an environment: tandem.yaml, the state database and two SQLite sides.",
+        abstract: "Create an environment: tandem.yaml, the state database and the sides.",
         discussion: """
             Each --map is enabled in tandem.yaml; its plugin's DDL creates its tables on
             both sides and capture triggers are installed. Without --map the config lists
@@ -19,10 +19,17 @@ struct InitCommand: ParsableCommand {
             --into` puts yours), TANDEM_PLUGIN_PATH and --plugins (listed in tandem.yaml,
             so later commands find them too). A failed init leaves DIR as it was.
 
+            Each side is a SQLite file in DIR unless --erp or --crm names a PostgreSQL
+            database (postgresql://USER@HOST:PORT/DB; the database and schema must
+            exist). The password comes from PGPASSWORD or --password-file, never the
+            url. Either side may stay SQLite.
+
             Example:
               tandem init demo --map sample.customers --with-dependencies
               tandem maps run sample.groups sample.customers --env demo
               tandem run --env demo
+              PGPASSWORD=... tandem init prod --map sample.customers \\
+                --with-dependencies --erp postgresql://tandem@db:5432/erp
             """)
 
     @Argument(help: "The folder to create (may exist, but must not hold a tandem.yaml).")
@@ -34,7 +41,40 @@ struct InitCommand: ParsableCommand {
     @Flag(help: "Also enable every map the named ones depend on, directly or not.")
     var withDependencies = false
 
+    @Option(help: ArgumentHelp("The ERP side's PostgreSQL database (default: DIR/erp.sqlite).", valueName: "URL"))
+    var erp: String?
+
+    @Option(help: ArgumentHelp("The CRM side's PostgreSQL database (default: DIR/crm.sqlite).", valueName: "URL"))
+    var crm: String?
+
+    @Option(help: ArgumentHelp("The schema of a PostgreSQL side (default: public).", valueName: "NAME"))
+    var schema: String?
+
+    @Option(help: ArgumentHelp("A file whose first line is the PostgreSQL password.", valueName: "FILE"))
+    var passwordFile: String?
+
     @OptionGroup var plugins: PluginOptions
+
+    /// The sides as --erp and --crm give them (nil: both SQLite files).
+    private func sides() throws -> [SideRole: SideConfig]? {
+        guard erp != nil || crm != nil else {
+            guard schema == nil, passwordFile == nil else {
+                throw ValidationError("--schema and --password-file are for a PostgreSQL side: add --erp URL or --crm URL")
+            }
+            return nil
+        }
+        var result = ConfigTemplate.defaultSides
+        for (role, url) in [(SideRole.erp, erp), (.crm, crm)] {
+            guard let url else { continue }
+            guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
+                throw ValidationError("--\(role) \(url): give a PostgreSQL url, postgresql://USER@HOST:PORT/DATABASE")
+            }
+            result[role] = SideConfig(
+                name: result[role]!.name, url: url, schema: schema,
+                passwordFile: passwordFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        }
+        return result
+    }
 
     func run() throws {
         let catalog = plugins.loadCatalog(creating: directory)
@@ -48,7 +88,8 @@ struct InitCommand: ParsableCommand {
         // Recorded in tandem.yaml: a map found there must be found by every later command too.
         let extra = plugins.directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let environment = try TandemEnvironment.create(
-            at: directory, maps: enabled, catalog: catalog, actor: CLIActor.current, pluginDirectories: extra
+            at: directory, maps: enabled, catalog: catalog, actor: CLIActor.current, pluginDirectories: extra,
+            sides: try sides()
         ) { environment, resolved in
             // Inside create: should recording fail, the environment is removed like any failed init.
             try EnvironmentHistory.record(environment, maps: resolved, state: environment.openState(), actor: CLIActor.current)
@@ -57,7 +98,7 @@ struct InitCommand: ParsableCommand {
         print("created environment \(environment.directory)")
         print("  config: \(environment.configPath)")
         for role in SideRole.allCases {
-            print("  \(role): \(environment.path(environment.config.sides[role]!.database))")
+            print("  \(role): \(try environment.location(role))")
         }
         print("  maps:   \(names.isEmpty ? "none yet (edit tandem.yaml)" : names.joined(separator: ", "))")
         if !extra.isEmpty {

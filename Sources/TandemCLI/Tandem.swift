@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `tandem` command.
 @main
@@ -24,4 +25,43 @@ struct Tandem: AsyncParsableCommand {
             WriteCommand.self, ErrorsCommand.self, ConflictsCommand.self, LogCommand.self, AlertsCommand.self, BenchCommand.self, DemoCommand.self,
         ]
     )
+
+    /// Parses the command line and runs the command. A synchronous command
+    /// runs on a thread of its own, off Swift's cooperative pool: commands
+    /// block (the engine's loop, a PostgreSQL side's calls, which wait for
+    /// the endpoint's async work on that same pool, see `BlockingAwait`), and
+    /// a pool thread blocked that way could be the one the work needs.
+    static func main() async {
+        do {
+            let command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                let handed = Handed(command: command)
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    let thread = Thread {
+                        do {
+                            try handed.command.run()
+                            continuation.resume()
+                        } catch {
+                            continuation.resume(throwing: error)
+                        }
+                    }
+                    thread.name = "tandem-command"
+                    // As much stack as the main thread: the engine and plugins were written for it.
+                    thread.stackSize = 8 << 20
+                    thread.start()
+                }
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// The parsed command, handed to the thread that runs it (`@unchecked
+    /// Sendable`: only that thread touches it until it ends).
+    private final class Handed: @unchecked Sendable {
+        var command: any ParsableCommand
+        init(command: any ParsableCommand) { self.command = command }
+    }
 }

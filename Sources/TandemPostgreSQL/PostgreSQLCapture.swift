@@ -130,6 +130,23 @@ public struct PostgreSQLCapture: Sendable {
                     """,
                 ]
             ),
+            (
+                "3 pruning marks, the index of the applications' changes",
+                [
+                    // How far each table's changes were pruned: what `tandem maps recover` needs to
+                    // know of a side restored from a backup.
+                    """
+                    CREATE TABLE IF NOT EXISTS \(name("_tandem_pruned")) (
+                        tbl text PRIMARY KEY, seq bigint NOT NULL)
+                    """,
+                    // Status, alert rules and the one-way guard read a table's application changes
+                    // after a checkpoint; as on SQLite sides, only those are indexed.
+                    """
+                    CREATE INDEX IF NOT EXISTS "_tandem_changes_applications"
+                    ON \(name("_tandem_changes")) (tbl, seq) WHERE origin IS NULL
+                    """,
+                ]
+            ),
         ]
     }
 

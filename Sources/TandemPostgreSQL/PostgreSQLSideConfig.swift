@@ -97,6 +97,8 @@ public struct PostgreSQLSideConfig: Sendable, CustomStringConvertible {
             return url
         }
         let userInfo = url[schemeEnd.upperBound..<at]
+        // No password in it: nothing to hide, and `:***` would say there was one.
+        guard userInfo.contains(":") else { return url }
         let user = userInfo.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         return url[..<schemeEnd.upperBound] + user + ":***" + url[at...]
     }

@@ -27,14 +27,14 @@ public struct SyncFixture: Sendable {
         return directory
     }()
 
-    /// `tandem init` with `maps`, then `edit` applied to tandem.yaml.
+    /// `tandem init` with `maps` (and `initArguments`, such as `--erp URL`), then `edit` applied to tandem.yaml.
     public static func make(
         _ label: String, maps: [String] = ["sample.groups", "sample.customers", "sample.notes"],
-        edit: (String) -> String = { $0 }
+        initArguments: [String] = [], edit: (String) -> String = { $0 }
     ) throws -> SyncFixture {
         let directory = try Fixtures.temporaryDirectory(label) + "/env"
         let fixture = SyncFixture(directory: directory, bundled: stagedPlugins)
-        let result = try fixture.tandem(["init", directory] + maps.flatMap { ["--map", $0] })
+        let result = try fixture.tandem(["init", directory] + maps.flatMap { ["--map", $0] } + initArguments)
         guard result.status == 0 else { throw FixtureError("tandem init failed: \(result.stderr)") }
         let config = directory + "/tandem.yaml"
         let text = try String(contentsOfFile: config, encoding: .utf8)

@@ -16,12 +16,12 @@ final class AlertEvaluator: Sendable {
 
     /// Starts the thread.
     init(
-        environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sidePaths: [SideRole: String],
+        environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sides: [SideRole: SideLocation],
         statePath: String,
         interval: Duration, logger: Logger
     ) throws {
         let worker = try Worker(
-            environment: environment, rules: rules, maps: maps, sidePaths: sidePaths, statePath: statePath,
+            environment: environment, rules: rules, maps: maps, sides: sides, statePath: statePath,
             logger: logger)
         // A side or the state database busy for longer than the timeout: check again next round.
         thread = PeriodicThread(
@@ -47,7 +47,7 @@ final class AlertEvaluator: Sendable {
         var fired: [String: Set<String>]
 
         init(
-            environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sidePaths: [SideRole: String],
+            environment: String, rules: [AlertRule], maps: [AlertProbe.WatchedMap], sides: [SideRole: SideLocation],
             statePath: String,
             logger: Logger
         ) throws {
@@ -58,7 +58,7 @@ final class AlertEvaluator: Sendable {
             try state.prepareAlertTables()
             try state.forgetAlerts(except: Set(rules.map(\.name)))
             fired = try state.firedAlerts()
-            probe = try AlertProbe(sidePaths: sidePaths, state: state, maps: maps)
+            probe = try AlertProbe(sides: sides, state: state, maps: maps)
             self.logger = logger
         }
 

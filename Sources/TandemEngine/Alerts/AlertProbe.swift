@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The cheap aggregate queries alert rules measure with, on read-only
 /// connections of their own (WAL: they never wait for, nor hold up, the
@@ -28,21 +27,17 @@ final class AlertProbe {
         var direction: SyncDirection?
     }
 
-    private let sides: [SideRole: DatabaseQueue]
+    private let sides: [SideRole: any SideEndpoint]
     private let state: StateStore
     private let maps: [String: WatchedMap]
     /// Per check: map → direction → (queued, oldest `at` in ms, parked).
     private var queues: [String: [SyncDirection: (queued: Int?, oldest: Double?, parked: Int)]] = [:]
     private var counts: [String: Double] = [:]
 
-    init(sidePaths: [SideRole: String], state: StateStore, maps: [WatchedMap]) throws {
-        var sides: [SideRole: DatabaseQueue] = [:]
-        for (role, path) in sidePaths {
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.label = "alerts-\(role)"
-            configuration.busyMode = .timeout(5)
-            sides[role] = try DatabaseQueue(path: path, configuration: configuration)
+    init(sides locations: [SideRole: SideLocation], state: StateStore, maps: [WatchedMap]) throws {
+        var sides: [SideRole: any SideEndpoint] = [:]
+        for (role, location) in locations {
+            sides[role] = try location.open(role: role, busyTimeout: 5, background: true, readOnly: true)
         }
         self.sides = sides
         self.state = state
@@ -63,19 +58,7 @@ final class AlertProbe {
         if let cached = counts[key] { return Reading(value: cached) }
         var total = 0
         for side in sides.values {
-            total += try side.read { db -> Int in
-                guard try db.tableExists("_tandem_parked") else { return 0 }
-                // A change waiting for its parent row is not an error (it applies when the parent
-                // arrives, as during every catch-up); queue-depth rules watch those. Nor is one
-                // that only waits behind an earlier change of its key.
-                var sql = "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND kind NOT IN ('behind', 'parent') AND parked_at >= ?"
-                var arguments: StatementArguments = [map, since]
-                if let errorClass {
-                    sql += " AND error_class = ?"
-                    _ = arguments.append(contentsOf: [errorClass.rawValue])
-                }
-                return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
-            }
+            total += try side.errorCount(map: map, errorClass: errorClass, since: since)
         }
         if errorClass == nil || errorClass == .transient {
             total += try state.openIncidents().filter { $0.lastAt >= since && $0.maps.contains(map) }.count
@@ -90,13 +73,7 @@ final class AlertProbe {
         if let cached = counts[key] { return Reading(value: cached) }
         var total = 0
         for side in sides.values {
-            total += try side.read { db -> Int in
-                guard try db.tableExists("_tandem_conflicts") else { return 0 }
-                return try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM _tandem_conflicts WHERE map = ? AND at >= ?",
-                    arguments: [map, since])
-                    ?? 0
-            }
+            total += try side.conflictCount(map: map, since: since)
         }
         counts[key] = Double(total)
         return Reading(value: Double(total))
@@ -137,31 +114,11 @@ final class AlertProbe {
         guard let map = maps[name] else { return [:] }
         var result: [SyncDirection: (queued: Int?, oldest: Double?, parked: Int)] = [:]
         for (direction, table) in map.sourceTables {
-            let (checkpoint, parked) = try sides[direction.target]!.read { db -> (Int64, Int) in
-                guard try db.tableExists("_tandem_checkpoints") else { return (0, 0) }
-                let checkpoint = try Int64.fetchOne(
-                    db, sql: "SELECT seq FROM _tandem_checkpoints WHERE map = ? AND source = ?",
-                    arguments: [name, direction.source.rawValue])
-                let parked = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND source = ?",
-                    arguments: [name, direction.source.rawValue])
-                return (checkpoint ?? 0, parked ?? 0)
-            }
-            let (queued, oldest) = try sides[direction.source]!.read { db -> (Int?, Double?) in
-                guard try db.tableExists("_tandem_changes") else { return (0, nil) }
-                // Both use the (tbl, seq) index of the applications' changes; the oldest is the first by seq.
-                let oldest = try Double.fetchOne(
-                    db,
-                    sql:
-                        "SELECT at FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin IS NULL ORDER BY seq LIMIT 1",
-                    arguments: [table, checkpoint])
-                let queued =
-                    count
-                    ? try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin IS NULL",
-                        arguments: [table, checkpoint]) : nil
-                return (queued, oldest)
-            }
+            let target = sides[direction.target]!
+            let checkpoint = try target.storedCheckpoints()[CheckpointID(map: name, source: direction.source)] ?? 0
+            let parked = try target.parkedKeys(source: direction.source, map: name).count
+            let (queued, oldest) = try sides[direction.source]!.pendingChanges(
+                table: table, after: checkpoint, count: count)
             result[direction] = (queued, oldest, parked)
         }
         queues[name] = result

@@ -18,7 +18,7 @@ final class Alerting: Sendable {
             let maps = AlertProbe.WatchedMap.all(engine)
             evaluator = try AlertEvaluator(
                 environment: config.name, rules: config.alerts.rules, maps: maps,
-                sidePaths: engine.sides.mapValues(\.path), statePath: statePath,
+                sides: engine.locations, statePath: statePath,
                 interval: .milliseconds(config.alerts.checkIntervalMilliseconds), logger: engine.logger)
         }
         notifier =

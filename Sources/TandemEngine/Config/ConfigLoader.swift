@@ -1,5 +1,6 @@
 import Foundation
 import TandemDocuments
+import TandemPostgreSQL
 import Yams
 
 /// Reads and validates `tandem.yaml`.
@@ -106,20 +107,54 @@ package enum ConfigLoader {
 
     private static func side(_ node: Node, _ path: String, _ reader: YAMLReader) throws(ConfigError) -> SideConfig {
         var side = SideConfig(name: "", database: "")
-        for (key, value, _) in try reader.mapping(node, path, allowed: ["name", "endpoint", "database"]) {
+        var given: [String: Node] = [:]
+        for (key, value, _) in try reader.mapping(
+            node, path, allowed: ["name", "endpoint", "database", "url", "schema", "password_file"])
+        {
             let place = "\(path).\(key)"
+            given[key] = value
             switch key {
             case "name": side.name = try reader.string(value, place)
-            case "endpoint":
-                side.endpoint = try reader.string(value, place)
-                guard side.endpoint == "sqlite" else {
-                    throw reader.error(value, place, "endpoint '\(side.endpoint)' is not supported yet; use sqlite")
-                }
+            case "endpoint": side.endpoint = try reader.choice(value, place, SideConfig.Endpoint.self)
+            case "url": side.url = try reader.string(value, place)
+            case "schema": side.schema = try reader.string(value, place)
+            case "password_file": side.passwordFile = try reader.string(value, place)
             default: side.database = try reader.string(value, place)
             }
         }
-        guard !side.database.isEmpty else {
-            throw reader.error(node, "\(path).database", "missing; give the side's SQLite file, e.g. 'database: erp.sqlite'")
+        switch side.endpoint {
+        case .sqlite:
+            for key in ["url", "schema", "password_file"] {
+                if let value = given[key] {
+                    throw reader.error(
+                        value, "\(path).\(key)",
+                        "only a PostgreSQL side has \(key); set endpoint: postgresql, or leave \(key) out of a SQLite side")
+                }
+            }
+            guard !side.database.isEmpty else {
+                throw reader.error(
+                    node, "\(path).database", "missing; give the side's SQLite file, e.g. 'database: erp.sqlite'")
+            }
+        case .postgresql:
+            if let value = given["database"] {
+                throw reader.error(
+                    value, "\(path).database",
+                    "a PostgreSQL side names its database in url (postgresql://USER@HOST:PORT/DATABASE), not in database")
+            }
+            guard let url = side.url else {
+                throw reader.error(
+                    node, "\(path).url", "missing; give the server, e.g. 'url: postgresql://tandem@localhost:5432/erp'")
+            }
+            do {
+                // Checked here, so that a bad url is a config error at its line; the password is
+                // read only when the side connects.
+                _ = try PostgreSQLSideConfig(url: url, schema: side.schema ?? "public", environment: [:])
+            } catch {
+                // The endpoint's message starts with the setting it is about ("url: …", "schema: …").
+                let setting = error.message.hasPrefix("schema:") ? "schema" : "url"
+                let reason = error.message.dropFirst(setting.count + 1).drop(while: { $0 == " " })
+                throw reader.error(given[setting] ?? node, "\(path).\(setting)", String(reason))
+            }
         }
         if side.name.isEmpty { side.name = String(path.split(separator: ".").last!) }
         return side

@@ -1,11 +1,39 @@
 import Foundation
 
 /// The documented `tandem.yaml` that `tandem init` writes.
-enum ConfigTemplate {
+package enum ConfigTemplate {
+    /// Two SQLite files next to tandem.yaml.
+    package static let defaultSides: [SideRole: SideConfig] = [
+        .erp: SideConfig(name: "Finance and Operations", database: "erp.sqlite"),
+        .crm: SideConfig(name: "Customer Engagement", database: "crm.sqlite"),
+    ]
+
+    /// `role`'s lines under `sides:` (indented for the template's literal).
+    private static func side(_ role: SideRole, _ side: SideConfig) -> String {
+        var lines = ["  \(role):", "    name: \(quoted(side.name))", "    endpoint: \(side.endpoint.rawValue)"]
+        switch side.endpoint {
+        case .sqlite: lines.append("    database: \(quoted(side.database))")
+        case .postgresql:
+            lines.append("    url: \(quoted(side.url ?? ""))")
+            lines.append("    schema: \(quoted(side.schema ?? "public"))")
+            if let file = side.passwordFile { lines.append("    password_file: \(quoted(file))") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `text` as a YAML scalar: a JSON string is a YAML double-quoted one, so any text survives.
+    private static func quoted(_ text: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        // Encoding a String cannot fail.
+        return String(decoding: try! encoder.encode(text), as: UTF8.self)
+    }
+
     /// The config of environment `name` with `maps` enabled; `pluginDirectories`
     /// (absolute) are listed after the environment's own `plugins` folder.
     static func render(
-        name: String, maps: [(name: String, direction: MapDirection)], pluginDirectories: [String] = []
+        name: String, maps: [(name: String, direction: MapDirection)], pluginDirectories: [String] = [],
+        sides: [SideRole: SideConfig] = defaultSides
     ) -> String {
         // A JSON string is a YAML double-quoted scalar: any path survives, commas and colons included.
         let encoder = JSONEncoder()
@@ -27,16 +55,13 @@ enum ConfigTemplate {
             version: 1
             name: \(name)
 
-            # The two sides. endpoint: sqlite (PostgreSQL comes later).
+            # The two sides. endpoint: sqlite (database: FILE) or postgresql
+            # (url: postgresql://USER@HOST:PORT/DB, schema: default public,
+            # password_file: FILE whose first line is the password, or the
+            # PGPASSWORD environment variable; never a password in this file).
             sides:
-              erp:
-                name: Finance and Operations
-                endpoint: sqlite
-                database: erp.sqlite
-              crm:
-                name: Customer Engagement
-                endpoint: sqlite
-                database: crm.sqlite
+            \(side(.erp, sides[.erp]!))
+            \(side(.crm, sides[.crm]!))
 
             # Tandem's own state: map states, statistics, activity.
             state: state.sqlite

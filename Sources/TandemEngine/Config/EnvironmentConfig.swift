@@ -48,18 +48,51 @@ package struct EnvironmentConfig: Hashable, Sendable {
 
 /// One side: its display name and its endpoint.
 package struct SideConfig: Hashable, Sendable {
+    /// The endpoints a side can be.
+    package enum Endpoint: String, Hashable, Sendable, CaseIterable {
+        /// A SQLite database file (`database:`).
+        case sqlite
+        /// A schema in a PostgreSQL database (`url:`, `schema:`, `password_file:`).
+        case postgresql
+    }
+
     /// Display name, e.g. `Finance and Operations`.
     package var name: String
-    /// The endpoint driver; `sqlite` for now.
-    package var endpoint: String
-    /// The SQLite database file.
+    /// The endpoint driver.
+    package var endpoint: Endpoint
+    /// The SQLite database file (SQLite sides).
     package var database: String
+    /// `postgresql://USER@HOST:PORT/DATABASE`, never with a password (PostgreSQL sides).
+    package var url: String?
+    /// The schema holding the side's tables (PostgreSQL sides; `public` when nil).
+    package var schema: String?
+    /// A file whose first line is the password, relative to the environment
+    /// (PostgreSQL sides; `PGPASSWORD` when nil).
+    package var passwordFile: String?
 
-    /// Creates a side.
-    package init(name: String, endpoint: String = "sqlite", database: String) {
+    /// Creates a SQLite side.
+    package init(name: String, database: String) {
         self.name = name
-        self.endpoint = endpoint
+        self.endpoint = .sqlite
         self.database = database
+    }
+
+    /// Creates a PostgreSQL side.
+    package init(name: String, url: String, schema: String? = nil, passwordFile: String? = nil) {
+        self.name = name
+        self.endpoint = .postgresql
+        self.database = ""
+        self.url = url
+        self.schema = schema
+        self.passwordFile = passwordFile
+    }
+
+    /// Where the side is, for messages: the file, or the url and schema (never a password).
+    package var location: String {
+        switch endpoint {
+        case .sqlite: database
+        case .postgresql: (url ?? "") + (schema.map { $0 == "public" ? "" : " (schema \($0))" } ?? "")
+        }
     }
 }
 

@@ -34,6 +34,10 @@ protocol SideEndpoint: AnyObject {
     /// bookkeeping; false when the table was not captured.
     func removeCaptureTriggers(table: String) throws -> Bool
 
+    /// Runs a plugin's DDL `statements` (its tables, `CREATE … IF NOT
+    /// EXISTS`) in one transaction: all of them or none.
+    func executeDDL(_ statements: [String]) throws
+
     /// The columns capture records per captured table, in capture order.
     func capturedColumns() throws -> [String: [String]]
     /// The columns of `table` with their declared types, in table order.
@@ -125,6 +129,28 @@ protocol SideEndpoint: AnyObject {
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T
 
+    // MARK: Monitoring (status, alert rules; on a connection of their own)
+
+    /// The applications' changes of `table` after `seq` not applied yet:
+    /// how many (only when `count`: it reads them all) and the time of the
+    /// oldest (ms since 1970), nil when there is none.
+    func pendingChanges(table: String, after seq: Int64, count: Bool) throws -> (queued: Int?, oldest: Double?)
+    /// How many changes of `map` are parked here as errors (not those
+    /// waiting for a parent or behind another change of their key) since
+    /// `since` (ms), of `errorClass` or of any class.
+    func errorCount(map: String, errorClass: ErrorClass?, since: Double) throws -> Int
+    /// How many conflicts of `map` were detected here since `since` (ms).
+    func conflictCount(map: String, since: Double) throws -> Int
+
+    // MARK: Waiting
+
+    /// Starts telling `wake` about commits the side's file does not announce
+    /// (a server side: LISTEN/NOTIFY), for changes numbered above what
+    /// `after` returns; nil when the side needs no watch (a SQLite file,
+    /// which ``CommitWaiter`` watches). Stop it before the side goes away.
+    func watchCommits(after: @escaping @Sendable () -> Int64, wake: @escaping @Sendable () -> Void) throws
+        -> (any CommitWatch)?
+
     // MARK: Housekeeping (on the housekeeper's own connection)
 
     /// What pruning needs of the change log, read at once: the last number
@@ -191,6 +217,12 @@ protocol SideEndpoint: AnyObject {
     func applyWriteThrough<T>(
         _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
     ) throws -> T
+}
+
+/// A running watch of a side's commits (see ``SideEndpoint/watchCommits(after:wake:)``).
+protocol CommitWatch: AnyObject {
+    /// Stops the watch and waits for its thread to end.
+    func stop()
 }
 
 /// The origin side's open transaction of a write through Tandem.

@@ -1,6 +1,8 @@
 import Foundation
 import GRDB
+import Logging
 package import TandemDocuments
+import TandemPostgreSQL
 package import TandemPluginHost
 
 /// An environment folder: `tandem.yaml`, the state database and the two side
@@ -35,22 +37,69 @@ package struct TandemEnvironment: Sendable {
         relative.hasPrefix("/") ? relative : directory + "/" + relative
     }
 
-    /// Opens both sides' databases.
-    package func openSides() throws -> [SideRole: SideDatabase] {
-        // One file for both sides would sync a database into itself: refuse it however it is spelled
-        // (a symlink, `./`, another relative path), by what the kernel says the file is.
-        let erp = path(config.sides[.erp]!.database)
-        let crm = path(config.sides[.crm]!.database)
-        if let identity = FileIdentity(path: erp), identity == FileIdentity(path: crm) {
-            throw SyncError(
-                .configuration,
-                "\(configPath): sides.erp.database (\(erp)) and sides.crm.database (\(crm)) are the same file (\(identity)); each side needs its own database: fix one of them"
-            )
+    /// Where `role`'s side is, as tandem.yaml gives it (paths resolved
+    /// against the environment folder).
+    package func location(_ role: SideRole) throws -> SideLocation {
+        let side = config.sides[role]!
+        switch side.endpoint {
+        case .sqlite:
+            return .sqlite(path: path(side.database))
+        case .postgresql:
+            do {
+                return .postgresql(
+                    try PostgreSQLSideConfig(
+                        url: side.url ?? "", schema: side.schema ?? "public", passwordFile: side.passwordFile.map(path)))
+            } catch {
+                throw SyncError(.configuration, "\(configPath): sides.\(role): \(error.message)")
+            }
         }
+    }
+
+    /// Both sides' locations, checked: two sides that are one database
+    /// (one file however it is spelled, or one server schema) are refused.
+    package func locations() throws -> [SideRole: SideLocation] {
+        let erp = try location(.erp)
+        let crm = try location(.crm)
+        switch (erp, crm) {
+        case (.sqlite(let erpPath), .sqlite(let crmPath)):
+            // One file for both sides would sync a database into itself: refuse it however it is spelled
+            // (a symlink, `./`, another relative path), by what the kernel says the file is.
+            if let identity = FileIdentity(path: erpPath), identity == FileIdentity(path: crmPath) {
+                throw SyncError(
+                    .configuration,
+                    "\(configPath): sides.erp.database (\(erpPath)) and sides.crm.database (\(crmPath)) are the same file (\(identity)); each side needs its own database: fix one of them"
+                )
+            }
+        case (.postgresql(let erpConfig), .postgresql(let crmConfig)):
+            if erpConfig.host == crmConfig.host, erpConfig.port == crmConfig.port,
+                erpConfig.database == crmConfig.database, erpConfig.schema == crmConfig.schema
+            {
+                throw SyncError(
+                    .configuration,
+                    "\(configPath): sides.erp and sides.crm are the same schema (\(erpConfig)); each side needs its own database or schema: set schema: on one of them"
+                )
+            }
+        default: break
+        }
+        return [.erp: erp, .crm: crm]
+    }
+
+    /// Opens both sides as the engine reaches them, whatever their endpoint.
+    func openEndpoints(logger: Logger = Logger(label: "tandem.side")) throws -> [SideRole: any SideEndpoint] {
+        var result: [SideRole: any SideEndpoint] = [:]
+        for (role, location) in try locations() {
+            result[role] = try location.open(role: role, busyTimeout: config.engine.busyTimeoutSeconds, logger: logger)
+        }
+        return result
+    }
+
+    /// Opens both sides' SQLite databases, for what reaches a side's file
+    /// directly (`operation`, named when a side is not SQLite).
+    package func openSides(for operation: String = "this command") throws -> [SideRole: SideDatabase] {
         var result: [SideRole: SideDatabase] = [:]
-        for role in SideRole.allCases {
-            result[role] = try SideDatabase(
-                role: role, path: path(config.sides[role]!.database), busyTimeout: config.engine.busyTimeoutSeconds)
+        for (role, location) in try locations() {
+            guard case .sqlite(let path) = location else { throw PostgreSQLSide.unsupported(operation) }
+            result[role] = try SideDatabase(role: role, path: path, busyTimeout: config.engine.busyTimeoutSeconds)
         }
         return result
     }
@@ -68,7 +117,9 @@ package struct TandemEnvironment: Sendable {
     /// Maps among `names` never started nor initial-synced whose master side
     /// has rows that live sync will not carry (``UncarriedRows``), with that count.
     package func neverSynced(_ names: [String], maps: [ResolvedMap]) throws -> [(map: String, rows: Int)] {
-        let sides = try openSides()
+        // The count reads both sides' files directly; a PostgreSQL side has no such count yet, and
+        // this is only a note.
+        guard let sides = try? openSides() else { return [] }
         var result: [(String, Int)] = []
         for name in names {
             guard let map = maps.first(where: { $0.name == name }) else { continue }
@@ -176,7 +227,9 @@ package struct TandemEnvironment: Sendable {
     /// maps' tables (from their plugins' DDL) and capture installed; then
     /// `body` (the caller's own first steps, such as recording history).
     /// `pluginDirectories` (absolute) are listed in the config, so that every
-    /// later command loads the plugins `init` found there.
+    /// later command loads the plugins `init` found there. `sides`: where
+    /// the sides are (nil: `erp.sqlite` and `crm.sqlite` in the folder); a
+    /// PostgreSQL side's database and schema must exist.
     /// Checks first that every map and every map they depend on is provided
     /// and named, naming all that are not at once. Whatever fails leaves the
     /// folder as it was: what this call made is removed, and nothing that
@@ -184,7 +237,7 @@ package struct TandemEnvironment: Sendable {
     /// `tandem.yaml already exists`).
     package static func create(
         at directory: String, maps: [String], catalog: PluginCatalog, actor: String = "cli",
-        pluginDirectories: [String] = [],
+        pluginDirectories: [String] = [], sides: [SideRole: SideConfig]? = nil,
         then body: (TandemEnvironment, [ResolvedMap]) throws -> Void = { _, _ in }
     ) throws -> TandemEnvironment {
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
@@ -207,14 +260,14 @@ package struct TandemEnvironment: Sendable {
             try FileManager.default.createDirectory(atPath: absolute + "/plugins", withIntermediateDirectories: true)
             let name = URL(fileURLWithPath: absolute).lastPathComponent
             let directions = selection.ordered.map { (name: $0, direction: catalog.map($0)?.map.naturalDirection ?? .both) }
-            try ConfigTemplate.render(name: name, maps: directions, pluginDirectories: pluginDirectories).write(toFile: file, atomically: true, encoding: .utf8)
+            try ConfigTemplate.render(name: name, maps: directions, pluginDirectories: pluginDirectories, sides: sides ?? ConfigTemplate.defaultSides).write(toFile: file, atomically: true, encoding: .utf8)
             let environment = try TandemEnvironment(directory: absolute)
             let resolved = try environment.resolveMaps(catalog)
             let state = try environment.openState()
-            for role in SideRole.allCases {
-                _ = try SideDatabase(role: role, path: environment.path(environment.config.sides[role]!.database), create: true)
+            for (role, location) in try environment.locations() where location.file != nil {
+                _ = try location.open(role: role, create: true)
             }
-            try SideIdentity.establish(sides: environment.openSides(), state: state, actor: actor)
+            try SideIdentity.establish(sides: environment.openEndpoints(), state: state, actor: actor)
             try environment.createTables(resolved)
             try environment.installCapture(resolved)
             try body(environment, resolved)
@@ -227,7 +280,7 @@ package struct TandemEnvironment: Sendable {
 
     /// Installs capture for every enabled map's tables on both sides; idempotent.
     package func installCapture(_ maps: [ResolvedMap]) throws {
-        let sides = try openSides()
+        let sides = try openEndpoints()
         for role in SideRole.allCases {
             var tables: [String: [String]] = [:]
             var pluginFiles: [String: String] = [:]
@@ -236,12 +289,12 @@ package struct TandemEnvironment: Sendable {
                 tables[table.table] = table.key
                 pluginFiles[table.table] = map.plugin.file
             }
-            let side: any SideEndpoint = sides[role]!
+            let side = sides[role]!
             for table in tables.keys.sorted() where try !side.hasTable(table) {
                 // --create-tables may have run already: then the plugin's DDL is what lacks the table.
                 throw SyncError(
                     .missingTable,
-                    "table '\(table)' does not exist in the \(role) database \(sides[role]!.path); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(pluginFiles[table] ?? "PLUGIN")` shows whether that DDL creates it)")
+                    "table '\(table)' does not exist in the \(role) database \(side.location); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(pluginFiles[table] ?? "PLUGIN")` shows whether that DDL creates it)")
             }
             try side.installCapture(tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
@@ -249,7 +302,7 @@ package struct TandemEnvironment: Sendable {
 
     /// Removes every trigger and table Tandem installed, from both sides.
     package func removeCapture() throws {
-        for side in try openSides().values { try side.removeCapture() }
+        for side in try openEndpoints().values { try side.removeCapture() }
     }
 
     /// Removes the capture triggers of `table` from the sides that have them
@@ -257,14 +310,14 @@ package struct TandemEnvironment: Sendable {
     /// change logs, checkpoints and queues stay. Returns those sides; throws
     /// when neither side captures the table.
     package func removeCaptureTriggers(table: String) throws -> [SideRole] {
-        let sides = try openSides().sorted { $0.key.rawValue < $1.key.rawValue }
+        let sides = try openEndpoints().sorted { $0.key.rawValue < $1.key.rawValue }
         var removed: [SideRole] = []
         for (role, side) in sides where try side.removeCaptureTriggers(table: table) {
             removed.append(role)
         }
         guard !removed.isEmpty else {
             let captured = try sides.map { role, side in
-                "\(role): " + (try side.queue.read { try CaptureSchema.capturedTables($0).keys.sorted().joined(separator: ", ") })
+                "\(role): " + (try side.capturedColumns().keys.sorted().joined(separator: ", "))
             }
             throw SyncError(.configuration, "table '\(table)' has no capture triggers on either side (captured: \(captured.joined(separator: "; ")))")
         }
@@ -273,16 +326,14 @@ package struct TandemEnvironment: Sendable {
 
     /// Creates the enabled maps' tables from their plugins' DDL where missing.
     package func createTables(_ maps: [ResolvedMap]) throws {
-        let sides = try openSides()
+        let sides = try openEndpoints()
         for role in SideRole.allCases {
-            try sides[role]!.queue.write { db in
-                var done: Set<String> = []
-                for map in maps where done.insert(map.plugin.id).inserted {
-                    for statement in (role == .erp ? map.plugin.ddl?.erp : map.plugin.ddl?.crm) ?? [] {
-                        try db.execute(sql: statement)
-                    }
-                }
+            var done: Set<String> = []
+            var statements: [String] = []
+            for map in maps where done.insert(map.plugin.id).inserted {
+                statements += (role == .erp ? map.plugin.ddl?.erp : map.plugin.ddl?.crm) ?? []
             }
+            try sides[role]!.executeDDL(statements)
         }
     }
 }

@@ -107,8 +107,15 @@ package enum EnvironmentHistory {
         }
         for (role, side) in config.sides {
             result["sides.\(role).name"] = side.name
-            result["sides.\(role).endpoint"] = side.endpoint
-            result["sides.\(role).database"] = side.database
+            result["sides.\(role).endpoint"] = side.endpoint.rawValue
+            switch side.endpoint {
+            case .sqlite: result["sides.\(role).database"] = side.database
+            case .postgresql:
+                // The url never holds a password (the config refuses one); password_file is a path.
+                result["sides.\(role).url"] = side.url
+                result["sides.\(role).schema"] = side.schema ?? "public"
+                if let file = side.passwordFile { result["sides.\(role).password_file"] = file }
+            }
         }
         return result
     }

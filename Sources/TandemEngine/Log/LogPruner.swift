@@ -37,7 +37,9 @@ final class LogPruner: Sendable {
             return try DatabaseQueue(path: path, configuration: configuration)
         }
         let state = try open(environment.path(environment.config.state))
-        let sides = try SideRole.allCases.map { try open(environment.path(environment.config.sides[$0]!.database)) }
+        // The parked changes' and conflicts' history kept in a SQLite side; a PostgreSQL side's is
+        // not pruned by age yet (its `_tandem_conflicts` grows with the conflicts).
+        let sides = try environment.locations().values.compactMap(\.file).map(open)
         let settings = environment.config.log
         thread = PeriodicThread(
             name: "tandem-log-pruner", interval: interval, logger: logger,

@@ -11,10 +11,17 @@ package final class LogReader {
     private let state: StateStore
     private let sides: [SideRole: SideDatabase]
 
-    /// Opens the environment's state and side databases.
+    /// Opens the environment's state and side databases. A PostgreSQL
+    /// side's parked changes and conflicts are not in the merged log yet:
+    /// `tandem errors list` and `tandem conflicts list` show them.
     package init(_ environment: TandemEnvironment) throws {
         state = try environment.openState()
-        sides = try environment.openSides()
+        var sides: [SideRole: SideDatabase] = [:]
+        for (role, location) in try environment.locations() {
+            guard let file = location.file else { continue }
+            sides[role] = try SideDatabase(role: role, path: file, busyTimeout: environment.config.engine.busyTimeoutSeconds)
+        }
+        self.sides = sides
     }
 
     /// One page of the merged log, and whether older entries remain.
@@ -25,6 +32,9 @@ package final class LogReader {
         package var more: Bool
     }
 
+    /// The sources this reader has: the state database's and those of the SQLite sides.
+    private var sources: [LogSource] { LogSource.all.filter { $0.side.map { sides[$0] != nil } ?? true } }
+
     private func read<T>(_ source: LogSource, _ body: (Database) throws -> T) throws -> T {
         if let side = source.side { return try sides[side]!.queue.read(body) }
         return try state.queue.read(body)
@@ -34,7 +44,7 @@ package final class LogReader {
     /// `before` (the newest of all when nil), printed oldest first.
     package func page(_ filter: LogFilter, limit: Int, before: LogCursor? = nil) throws -> Page {
         var merged: [(LogCursor, LogEntry)] = []
-        for source in LogSource.all where source.admits(filter) {
+        for source in sources where source.admits(filter) {
             merged += try read(source) { db in try source.page(db, filter: filter, before: before, limit: limit + 1) }
         }
         merged.sort { $0.0 > $1.0 }
@@ -45,7 +55,7 @@ package final class LogReader {
     /// Where each source ends now: the highest entry number per source rank.
     package func ends() throws -> [Int: Int64] {
         var result: [Int: Int64] = [:]
-        for source in LogSource.all { result[source.rank] = try read(source) { db in try source.lastID(db) } }
+        for source in sources { result[source.rank] = try read(source) { db in try source.lastID(db) } }
         return result
     }
 
@@ -55,7 +65,7 @@ package final class LogReader {
     ) throws -> (entries: [LogEntry], ends: [Int: Int64]) {
         var found: [(LogCursor, LogEntry)] = []
         var next = ends
-        for source in LogSource.all {
+        for source in sources {
             // Every source moves its end even when filtered out, so that nothing is read twice.
             let last = try read(source) { db in try source.lastID(db) }
             let start = ends[source.rank] ?? 0

@@ -12,7 +12,7 @@ final class MetricsSampler: Sendable {
     init(engine: SyncEngine, metrics: EngineMetrics) throws {
         let maps = AlertProbe.WatchedMap.all(engine)
         let worker = try Worker(
-            probe: AlertProbe(sidePaths: engine.sides.mapValues(\.path), state: engine.state, maps: maps), maps: maps,
+            probe: AlertProbe(sides: engine.locations, state: engine.state, maps: maps), maps: maps,
             metrics: metrics)
         // A side busy for longer than the probe's timeout: the gauges keep their last values until the next round.
         thread = PeriodicThread(

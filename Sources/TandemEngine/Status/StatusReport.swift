@@ -47,7 +47,7 @@ package struct StatusReport: Codable, Sendable {
     /// Collects the report from the side and state databases.
     package static func collect(_ environment: TandemEnvironment, catalog: PluginCatalog) throws -> StatusReport {
         let maps = try environment.resolveMaps(catalog)
-        let sides = try environment.openSides()
+        let sides = try environment.openEndpoints()
         let state = try environment.openState()
         let states = try state.mapStates()
         let stats = Dictionary(try state.stats().map { ("\($0.map) \($0.direction)", $0) }, uniquingKeysWith: { $1 })
@@ -59,26 +59,12 @@ package struct StatusReport: Codable, Sendable {
                 let source = sides[direction.source]!
                 let target = sides[direction.target]!
                 let table = direction.source == .erp ? map.map.erp.table : map.map.crm.table
-                let (checkpoint, parked) = try target.queue.read { db -> (Int64?, Int) in
-                    guard try db.tableExists("_tandem_checkpoints") else { return (nil, 0) }
-                    let checkpoint = try Int64.fetchOne(
-                        db, sql: "SELECT seq FROM _tandem_checkpoints WHERE map = ? AND source = ?",
-                        arguments: [map.name, direction.source.rawValue])
-                    let parked = try Int.fetchOne(
-                        db, sql: "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND source = ?",
-                        arguments: [map.name, direction.source.rawValue]) ?? 0
-                    return (checkpoint, parked)
-                }
-                let (queued, oldest) = try source.queue.read { db -> (Int, Double?) in
-                    guard try db.tableExists("_tandem_changes") else { return (0, nil) }
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT COUNT(*), MIN(at) FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin IS NULL",
-                        arguments: [table, checkpoint ?? 0])
-                    return (row?[0] ?? 0, row?[1])
-                }
+                let checkpoint = try target.storedCheckpoints()[CheckpointID(map: map.name, source: direction.source)]
+                let parked = try target.parkedKeys(source: direction.source, map: map.name).count
+                let (queued, oldest) = try source.pendingChanges(table: table, after: checkpoint ?? 0, count: true)
                 directions.append(
                     DirectionStatus(
-                        direction: direction, queued: queued, lagSeconds: oldest.map { max(0, (now - $0) / 1000) } ?? 0,
+                        direction: direction, queued: queued ?? 0, lagSeconds: oldest.map { max(0, (now - $0) / 1000) } ?? 0,
                         checkpoint: checkpoint, parked: parked, stats: stats["\(map.name) \(direction)"]))
             }
             let record = states[map.name]

@@ -19,9 +19,9 @@ final class Housekeeper: Sendable {
     /// What the thread needs to know about one side as a source.
     struct Source: Sendable {
         let role: SideRole
-        let path: String
+        let location: SideLocation
         /// Where the checkpoints of changes read from this side are stored.
-        let targetPath: String
+        let targetLocation: SideLocation
         /// Captured table → the maps that read it from this side.
         let readers: [String: [String]]
         /// The files the engine opened: pruning stops when either path names another file
@@ -61,14 +61,16 @@ final class Housekeeper: Sendable {
     ) throws {
         // Connections of its own (the engine's are the applying thread's), which give up on a busy side
         // after 5 s: the round is tried again later.
-        let sides = try sources.map {
+        let opened = try sources.map {
             (
-                source: $0, side: try SideDatabase(role: $0.role, path: $0.path, busyTimeout: 5, background: true),
-                target: try SideDatabase(role: $0.role.other, path: $0.targetPath, busyTimeout: 5, background: true)
+                source: $0, side: try $0.location.open(role: $0.role, busyTimeout: 5, background: true, logger: logger),
+                target: try $0.targetLocation.open(role: $0.role.other, busyTimeout: 5, background: true, logger: logger)
             )
         }
+        let handed = Handed(sides: opened)
         let signal = self.signal
         let thread = Thread {
+            let sides = handed.sides
             var nextPrune = ContinuousClock.now
             var nextCheckpoint = ContinuousClock.now
             // Each side's log as its last complete checkpoint left it: an idle side is not checkpointed again.
@@ -82,12 +84,12 @@ final class Housekeeper: Sendable {
                         for side in sides {
                             // Checked before every round: a target deleted or replaced under the engine
                             // holds checkpoints of rows that no longer exist anywhere but in the source.
-                            guard FileIdentity(path: side.source.path) == side.source.sourceFile,
-                                FileIdentity(path: side.source.targetPath) == side.source.targetFile
+                            guard side.source.location.file.flatMap(FileIdentity.init(path:)) == side.source.sourceFile,
+                                side.source.targetLocation.file.flatMap(FileIdentity.init(path:)) == side.source.targetFile
                             else {
                                 if !warnedFiles {
                                     logger.error(
-                                        "not pruning the \(side.source.role) change log: \(side.source.path) or \(side.source.targetPath) is no longer the file the engine opened"
+                                        "not pruning the \(side.source.role) change log: \(side.source.location) or \(side.source.targetLocation) is no longer the file the engine opened"
                                     )
                                 }
                                 warnedFiles = true
@@ -117,6 +119,13 @@ final class Housekeeper: Sendable {
         }
         thread.name = "tandem-housekeeper"
         thread.start()
+    }
+
+    /// The housekeeper's own connections, handed to its thread once at start
+    /// and used by that thread alone from then on (hence `@unchecked
+    /// Sendable`: an endpoint is not safe to share, and it is not shared).
+    private struct Handed: @unchecked Sendable {
+        let sides: [(source: Source, side: any SideEndpoint, target: any SideEndpoint)]
     }
 
     /// Deletes up to ``chunk`` consumed rows per captured table; returns whether more remain.

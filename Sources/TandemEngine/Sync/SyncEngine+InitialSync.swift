@@ -92,8 +92,10 @@ extension SyncEngine {
             throw SyncError(.configuration, "map \(name) does not sync \(forward); choose the other master side")
         }
         let other = master.other
-        let target = sides[other]!
-        let source = sides[master]!
+        // Initial sync reads and writes both sides' files directly (ATTACH, the bulk path); on a
+        // server side it is not written yet.
+        let target = try sqliteSide(other, for: "initial sync")
+        let source = try sqliteSide(master, for: "initial sync")
         let reverse = plans[name]?[SyncDirection(from: other)]
         // Each phase keeps its progress in the side it writes, committed with its rows.
         for side in [source, target] {
@@ -128,7 +130,7 @@ extension SyncEngine {
             var otherRows: Int?
             for direction in SyncDirection.allCases {
                 guard let directionPlan = plans[name]?[direction] else { continue }
-                let side = sides[direction.source]!
+                let side = direction.source == master ? source : target
                 // Read together: a row the other side gets after this count is in its change log after this head.
                 let (head, rows) = try side.queue.read { db in
                     (
@@ -138,7 +140,7 @@ extension SyncEngine {
                     )
                 }
                 if direction.source == other { otherRows = rows }
-                try sides[direction.target]!.queue.write { db in
+                try (direction.target == master ? source : target).queue.write { db in
                     try db.execute(
                         sql: """
                             INSERT INTO _tandem_checkpoints (map, source, seq) VALUES (?, ?, ?)

@@ -22,7 +22,7 @@ extension SyncEngine {
                     name: $0.name, directions: SyncDirection.allCases.filter(plans[$0.name, default: [:]].keys.contains)
                 )
             },
-            sides: sides.mapValues { $0 as any SideEndpoint }, applied: state.applied())
+            sides: sides, applied: state.applied())
         guard !findings.isEmpty else { return }
         for (map, found) in Dictionary(grouping: findings, by: \.map).sorted(by: { $0.key < $1.key }) {
             let reason = SideAudit.reason(map: map, found)
@@ -37,6 +37,13 @@ extension SyncEngine {
             held.maps.withLock { _ = $0.insert(map) }
             logger.error("map \(map): \(old.rawValue) → failed: \(reason)")
         }
+    }
+
+    /// The side `role` as a SQLite database, for what reaches its file
+    /// directly (`operation`, named in the error on a server side).
+    func sqliteSide(_ role: SideRole, for operation: String) throws -> SideDatabase {
+        guard let side = sides[role] as? SideDatabase else { throw PostgreSQLSide.unsupported(operation) }
+        return side
     }
 
     /// Records, in the state database, how far each map's changes were
@@ -68,10 +75,11 @@ extension SyncEngine {
     /// write on into a file nobody will read) or replaced (another database).
     func checkSideFiles() throws {
         for role in SideRole.allCases {
+            // A server side has no file to lose; its connection errors are transient errors.
+            guard let path = locations[role]?.file else { continue }
             let opened = sideFiles[role]
-            let now = FileIdentity(path: sides[role]!.path)
+            let now = FileIdentity(path: path)
             guard now != opened else { continue }
-            let path = sides[role]!.path
             let what =
                 now == nil
                 ? "was deleted (or moved away) while the engine ran"

@@ -20,7 +20,10 @@ package final class SyncEngine {
     package typealias BatchObserver = (SyncDirection, [Int64], ContinuousClock.Instant) -> Void
 
     let environment: TandemEnvironment
-    let sides: [SideRole: SideDatabase]
+    /// Both sides, whatever their endpoint (see ``SideEndpoint``).
+    let sides: [SideRole: any SideEndpoint]
+    /// Where each side is, for connections of their own (housekeeping, alerts).
+    let locations: [SideRole: SideLocation]
     let state: StateStore
     let logger: Logger
     let maps: [ResolvedMap]
@@ -76,6 +79,8 @@ package final class SyncEngine {
     var sideFiles: [SideRole: FileIdentity] = [:]
     /// Maps the housekeeper must not prune for (failed ones).
     let held = Housekeeper.Held()
+    /// See ``ReadPositions``.
+    let readPositions = ReadPositions()
     private var nextParkedRetry = ContinuousClock.now
     private var lastStatsTime = ContinuousClock.now
 
@@ -85,14 +90,19 @@ package final class SyncEngine {
         self.environment = environment
         self.logger = logger
         self.catalog = catalog
-        sides = try environment.openSides()
-        for (role, side) in sides { sideFiles[role] = FileIdentity(path: side.path) }
+        locations = try environment.locations()
+        var sides: [SideRole: any SideEndpoint] = [:]
+        for (role, location) in locations {
+            sides[role] = try location.open(role: role, busyTimeout: environment.config.engine.busyTimeoutSeconds, logger: logger)
+            if let file = location.file { sideFiles[role] = FileIdentity(path: file) }
+        }
+        self.sides = sides
         state = try environment.openState()
         // Before anything is installed or synced: a side that is not this environment's is never written.
-        try SideIdentity.verify(environment, sides: sides.mapValues { $0 as any SideEndpoint }, state: state, actor: "engine")
+        try SideIdentity.verify(environment, sides: sides, state: state, actor: "engine")
         maps = try environment.resolveMaps(catalog)
         // The first write to each side: a read-only file or folder fails here, named.
-        do { try environment.installCapture(maps) } catch { throw SideFault.describe(error, sides: sides) }
+        do { try environment.installCapture(maps) } catch { throw SideFault.describe(error, sides: locations.compactMapValues(\.file)) }
         batchSize = environment.config.engine.batchSize
         pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)
         pruneInterval = .seconds(environment.config.engine.pruneIntervalSeconds)
@@ -134,6 +144,9 @@ package final class SyncEngine {
     }
 
     static func statsKey(_ map: String, _ direction: SyncDirection) -> String { "\(map) \(direction)" }
+
+    /// The SQLite sides' files (a server side has none).
+    var sideFilePaths: [SideRole: String] { locations.compactMapValues(\.file) }
 
     /// The side `role` as the live loop reaches it (see ``SideEndpoint``).
     func endpoint(_ role: SideRole) -> any SideEndpoint { sides[role]! }
@@ -196,6 +209,8 @@ package final class SyncEngine {
         // Between passes the engine waits for a commit to a side or to the state database (see
         // CommitWaiter), at most until iterate()'s timed work is due (`schedule`).
         let waiter = CommitWaiter(databases: waitedDatabases())
+        let watches = try startWatches(waiter)
+        defer { for watch in watches { watch.stop() } }
         if let reason = waiter.unavailable {
             logger.notice("no file notifications (\(reason)): checking for new commits every \(pollInterval)")
         }
@@ -233,7 +248,7 @@ package final class SyncEngine {
                 }
             } catch {
                 // A file error says which side and file, and what to do, in the log and in `tandem status`.
-                let error = SideFault.describe(error, sides: sides)
+                let error = SideFault.describe(error, sides: sideFilePaths)
                 let started = failingSince ?? .now
                 failingSince = started
                 if ContinuousClock.now - started >= transientAfter {
@@ -407,6 +422,9 @@ package final class SyncEngine {
         let changes = try source.changes(after: from, limit: batchSize)
         lastDataVersion[direction.source] = version
         if changes.count < batchSize {
+            // Caught up with nothing in flight (a server side's token is negative while a writer is):
+            // a commit above this token is news to the side's watch.
+            if version >= 0 { readPositions.record(direction.source, Int64(version)) }
             dirty[direction.source] = false
             for plan in active { caughtUp[plan.map, default: []].insert(direction) }
         } else {
@@ -687,7 +705,7 @@ package final class SyncEngine {
             }
             let target = SyncDirection(from: role).target
             return Housekeeper.Source(
-                role: role, path: sides[role]!.path, targetPath: sides[target]!.path, readers: readers,
+                role: role, location: locations[role]!, targetLocation: locations[target]!, readers: readers,
                 sourceFile: sideFiles[role], targetFile: sideFiles[target])
         }
     }

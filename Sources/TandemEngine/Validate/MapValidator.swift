@@ -10,7 +10,7 @@ import TandemDocuments
 package enum MapValidator {
     /// Findings for `names` (every enabled map when nil), in map order.
     package static func validate(_ environment: TandemEnvironment, catalog: PluginCatalog, maps names: [String]? = nil) throws -> [MapFinding] {
-        let sides = try environment.openSides()
+        let sides = try environment.openEndpoints()
         let enabled = Set(environment.config.maps.map(\.name))
         var findings: [MapFinding] = []
         for settings in environment.config.maps where names?.contains(settings.name) ?? true {
@@ -23,7 +23,7 @@ package enum MapValidator {
                 continue
             }
             findings += try check(
-                map, settings: settings, enabled: enabled, sides: sides.mapValues { $0 as any SideEndpoint }, catalog: catalog)
+                map, settings: settings, enabled: enabled, sides: sides, catalog: catalog)
         }
         return findings
     }

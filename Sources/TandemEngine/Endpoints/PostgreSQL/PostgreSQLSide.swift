@@ -53,6 +53,25 @@ package final class PostgreSQLSide: SideEndpoint {
         changeLog = PostgreSQLChangeLog(schema: config.schema)
     }
 
+    /// A side dropped without ``close()`` closes its connections here: postgres-nio requires every
+    /// connection closed before it goes away, and a command's sides simply go out of scope.
+    deinit {
+        let session = self.session
+        let abandoned = self.abandoned
+        let endpoint = self.endpoint
+        let closing: @Sendable () async -> Void = {
+            _ = await session?.close()
+            for old in abandoned { _ = await old.close() }
+            await endpoint.close()
+        }
+        if withUnsafeCurrentTask(body: { $0 != nil }) {
+            // Dropped inside a task (blocking there is refused): the close finishes on its own.
+            Task.detached { await closing() }
+        } else {
+            try? BlockingAwait.run { await closing() }
+        }
+    }
+
     /// Closes the side's connections (they open again if it is used after this).
     package func close() {
         lock.lock()
@@ -117,12 +136,12 @@ package final class PostgreSQLSide: SideEndpoint {
     }
 
     /// The rows of `sql` on the side's session.
-    private func query(_ sql: String, _ parameters: [String?] = [], table: String? = nil) throws -> [[String?]] {
+    func query(_ sql: String, _ parameters: [String?] = [], table: String? = nil) throws -> [[String?]] {
         try withSession { try query($0, sql, parameters, table: table) }
     }
 
     /// The rows of `sql`, or none when one of Tandem's tables is missing (capture never installed).
-    private func queryInstalled(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
+    func queryInstalled(_ sql: String, _ parameters: [String?] = []) throws -> [[String?]] {
         do {
             return try query(sql, parameters)
         } catch let error as PostgreSQLError where error.code == .missingObject {

@@ -27,7 +27,12 @@
 /// inotify instances reached), ``isWatching`` is false and ``wait(until:)``
 /// simply sleeps until the deadline: the caller polls as before.
 ///
-/// Not thread-safe: one thread (the engine's) drains and waits.
+/// Commits that no file announces (a PostgreSQL side) ring the waiter's
+/// ``Doorbell`` from the thread that watches them; a ring ends a wait as a
+/// notification does.
+///
+/// Not thread-safe: one thread (the engine's) drains and waits; any thread
+/// may ring the doorbell.
 final class CommitWaiter {
     /// Why ``wait(until:)`` returned.
     enum Wake: Equatable {
@@ -50,6 +55,23 @@ final class CommitWaiter {
     /// Why watching is off (for the log), nil while watching.
     private(set) var unavailable: String?
     private var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+    /// The doorbell's pipe: read end (polled with the inotify descriptor), write end.
+    private let bell: (read: Int32, write: Int32)
+
+    /// Ends the waiter's current or next wait as a notification; safe from any thread.
+    struct Doorbell: Sendable {
+        fileprivate let descriptor: Int32
+
+        /// Rings: one byte into the pipe. A full pipe (64 KiB of rings not
+        /// drained yet) drops it, which loses nothing: the waiter will wake.
+        func ring() {
+            var byte: UInt8 = 1
+            _ = write(descriptor, &byte, 1)
+        }
+    }
+
+    /// The doorbell of this waiter; valid while the waiter lives.
+    var doorbell: Doorbell { Doorbell(descriptor: bell.write) }
 
     /// Whether commits are notified; false: ``wait(until:)`` sleeps to its deadline.
     var isWatching: Bool { descriptor >= 0 }
@@ -57,6 +79,16 @@ final class CommitWaiter {
     /// Watches the folders of `databases` (paths of SQLite main files, which
     /// need not exist yet).
     init(databases: [String]) {
+        var pipeEnds: [Int32] = [-1, -1]
+        if pipe(&pipeEnds) == 0 {
+            for end in pipeEnds {
+                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            }
+        } else {
+            pipeEnds = [-1, -1]
+        }
+        bell = (pipeEnds[0], pipeEnds[1])
         #if os(Linux)
             let fd = inotify_init1(Int32(O_NONBLOCK | O_CLOEXEC))
             guard fd >= 0 else {
@@ -90,6 +122,17 @@ final class CommitWaiter {
 
     deinit {
         if descriptor >= 0 { close(descriptor) }
+        if bell.read >= 0 { close(bell.read) }
+        if bell.write >= 0 { close(bell.write) }
+    }
+
+    /// Empties the doorbell's pipe; true when it had been rung.
+    private func drainBell() -> Bool {
+        guard bell.read >= 0 else { return false }
+        var rung = false
+        var bytes = [UInt8](repeating: 0, count: 256)
+        while bytes.withUnsafeMutableBytes({ read(bell.read, $0.baseAddress, $0.count) }) > 0 { rung = true }
+        return rung
     }
 
     /// Consumes the notifications so far; returns whether any of them
@@ -97,8 +140,8 @@ final class CommitWaiter {
     /// pass then stays queued and ends the next wait at once.
     @discardableResult
     func drain() -> Bool {
-        guard isWatching else { return false }
-        var relevant = false
+        var relevant = drainBell()
+        guard isWatching else { return relevant }
         while let batch = readEvents() {
             relevant = relevant || batch
         }
@@ -115,10 +158,13 @@ final class CommitWaiter {
         while true {
             let left = deadline - .now
             guard left > .zero else { return .timedOut }
-            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            var entries = [
+                pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: bell.read, events: Int16(POLLIN), revents: 0),
+            ]
             // Rounded up: a deadline 0.3 ms away must not turn into a busy loop of 0 ms polls.
             let milliseconds = Int32(clamping: (left.components.seconds * 1000) + (left.components.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-            let ready = poll(&entry, 1, milliseconds)
+            let ready = poll(&entries, bell.read >= 0 ? 2 : 1, milliseconds)
             if ready < 0 {
                 if errno == EINTR { continue }
                 // Not expected with a valid descriptor; waiting as a sleep keeps the caller's cadence.

@@ -50,23 +50,25 @@ package enum SideFault {
     }
 
     /// `error` from one of `sides`, when it can tell which: the side whose
-    /// file is not where it was, or not writable. Otherwise it names both files.
-    package static func describe(_ error: any Error, sides: [SideRole: SideDatabase]) -> any Error {
+    /// file is not where it was, or not writable. Otherwise it names both
+    /// files. `sides`: the SQLite sides' files (a server side has none).
+    package static func describe(_ error: any Error, sides: [SideRole: String]) -> any Error {
         guard let database = error as? DatabaseError, fileCodes.contains(database.resultCode.primaryResultCode) else {
             return error
         }
         let ordered = sides.sorted { $0.key.rawValue < $1.key.rawValue }
-        let suspect = ordered.first { _, side in
-            let path = side.path
+        let suspect = ordered.first { _, path in
             let folder = (path as NSString).deletingLastPathComponent
             return [path, folder].contains { (file: String) in access(file, W_OK) != 0 }
                 || FileIdentity(path: path) == nil
         }
-        if let (role, side) = suspect { return describe(error, role: role, path: side.path) }
-        guard ordered.count == 2 else { return error }
+        if let (role, path) = suspect { return describe(error, role: role, path: path) }
+        guard ordered.count == 2 else {
+            return ordered.first.map { describe(error, role: $0.key, path: $0.value) } ?? error
+        }
         return SyncError(
             .database,
-            "the erp side (\(ordered[0].value.path)) or the crm side (\(ordered[1].value.path)): SQLite error \(database.resultCode.rawValue): \(database.message ?? "\(database)"): check both files (\(advice(database.resultCode, path: "the file")))"
+            "the erp side (\(ordered[0].value)) or the crm side (\(ordered[1].value)): SQLite error \(database.resultCode.rawValue): \(database.message ?? "\(database)"): check both files (\(advice(database.resultCode, path: "the file")))"
         )
     }
 }

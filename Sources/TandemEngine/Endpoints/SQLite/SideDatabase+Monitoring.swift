@@ -1,0 +1,62 @@
+import GRDB
+
+/// A SQLite side's answers to `tandem status` and to alert rules, and the
+/// plugin DDL it runs: reads of its change log and bookkeeping that the
+/// engine's loop never makes.
+extension SideDatabase {
+    func executeDDL(_ statements: [String]) throws {
+        guard !statements.isEmpty else { return }
+        try queue.write { db in
+            for statement in statements { try db.execute(sql: statement) }
+        }
+    }
+
+    func pendingChanges(table: String, after seq: Int64, count: Bool) throws -> (queued: Int?, oldest: Double?) {
+        try queue.read { db in
+            guard try db.tableExists("_tandem_changes") else { return (count ? 0 : nil, nil) }
+            // Both use the (tbl, seq) index of the applications' changes; the oldest is the first by seq.
+            let oldest = try Double.fetchOne(
+                db,
+                sql: "SELECT at FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin IS NULL ORDER BY seq LIMIT 1",
+                arguments: [table, seq])
+            let queued =
+                count
+                ? try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = ? AND seq > ? AND origin IS NULL",
+                    arguments: [table, seq]) ?? 0 : nil
+            return (queued, oldest)
+        }
+    }
+
+    func errorCount(map: String, errorClass: ErrorClass?, since: Double) throws -> Int {
+        try queue.read { db -> Int in
+            guard try db.tableExists("_tandem_parked") else { return 0 }
+            // A change waiting for its parent row is not an error (it applies when the parent
+            // arrives, as during every catch-up); queue-depth rules watch those. Nor is one
+            // that only waits behind an earlier change of its key.
+            var sql =
+                "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND kind NOT IN ('behind', 'parent') AND parked_at >= ?"
+            var arguments: StatementArguments = [map, since]
+            if let errorClass {
+                sql += " AND error_class = ?"
+                _ = arguments.append(contentsOf: [errorClass.rawValue])
+            }
+            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        }
+    }
+
+    func conflictCount(map: String, since: Double) throws -> Int {
+        try queue.read { db -> Int in
+            guard try db.tableExists("_tandem_conflicts") else { return 0 }
+            return try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM _tandem_conflicts WHERE map = ? AND at >= ?", arguments: [map, since]) ?? 0
+        }
+    }
+
+    func watchCommits(after: @escaping @Sendable () -> Int64, wake: @escaping @Sendable () -> Void) throws
+        -> (any CommitWatch)?
+    {
+        // The engine's CommitWaiter watches the file itself.
+        nil
+    }
+}

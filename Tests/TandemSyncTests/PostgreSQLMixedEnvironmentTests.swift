@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import TandemPostgreSQL
+import TandemTestSupport
+import Testing
+
+/// An environment whose ERP side is a PostgreSQL schema and whose CRM side
+/// is a SQLite file, made and run by the real `tandem` processes: `init
+/// --erp URL` creates the plugin's tables on the server and installs
+/// capture, and `tandem run` carries each side's writes to the other.
+@Suite(
+    "Mixed environment: ERP on PostgreSQL, CRM on SQLite", .serialized,
+    .enabled(if: PostgreSQLTestServer.enabled, PostgreSQLTestServer.skipReason))
+struct PostgreSQLMixedEnvironmentTests {
+    /// A schema of its own on the test server, dropped afterwards.
+    static func withSchema(_ body: (String, String, PostgreSQLSession) async throws -> Void) async throws {
+        let url = try PostgreSQLTestServer.requireURL()
+        let schema = "mixed_" + UUID().uuidString.prefix(8).lowercased()
+        let admin = PostgreSQLEndpoint(config: try PostgreSQLSideConfig(url: url), readerName: "mixed-test")
+        let session = try await admin.openSession()
+        _ = try await session.query("CREATE SCHEMA \(schema)")
+        _ = try await session.query("SET search_path TO \(schema)")
+        do {
+            try await body(url, schema, session)
+        } catch {
+            _ = try? await session.query("DROP SCHEMA \(schema) CASCADE")
+            _ = await session.close()
+            await admin.close()
+            throw error
+        }
+        _ = try await session.query("DROP SCHEMA \(schema) CASCADE")
+        _ = await session.close()
+        await admin.close()
+    }
+
+    /// Polls `condition` until it holds or 20 s pass.
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    @Test("init --erp URL makes the tables and capture on the server; run syncs both ways, exact to the byte")
+    func liveBothWays() async throws {
+        try await Self.withSchema { url, schema, server in
+            let fixture = try SyncFixture.make(
+                "mixed", maps: ["sample.customers"], initArguments: ["--with-dependencies", "--erp", url, "--schema", schema])
+            let config = try String(contentsOfFile: fixture.directory + "/tandem.yaml", encoding: .utf8)
+            #expect(config.contains("endpoint: postgresql"))
+            #expect(config.contains("schema: \"\(schema)\""))
+            // The password reaches the server from PGPASSWORD, never the config.
+            if let password = PostgreSQLTestEnvironment.password { #expect(!config.contains(password)) }
+            // The plugin's tables, with their names' case kept, and capture on them.
+            let tables = try await server.query(
+                "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", [schema]
+            ).compactMap { $0[0] }
+            #expect(tables.contains("CustTable") && tables.contains("CustGroup") && tables.contains("_tandem_changes"))
+
+            let started = try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"])
+            #expect(started.status == 0, "\(started.stderr)")
+            let engine = try fixture.startEngine()
+            defer {
+                engine.terminate()
+                engine.waitUntilExit()
+            }
+            #expect(engine.isRunning, "\(fixture.engineLog)")
+
+            // ERP → CRM: text in several scripts and a credit limit with 10 decimals.
+            let name = "Zoë Ünïcode 株式会社 😀"
+            _ = try await server.query(#"INSERT INTO "CustGroup" VALUES ('usmf', '10', 'Retail')"#)
+            _ = try await server.query(
+                #"INSERT INTO "CustTable" ("DATAAREAID", "ACCOUNTNUM", "NAME", "CUSTGROUP", "CREDITLIMIT") VALUES ('usmf', 'C-1', $1, '10', '12345.1234567891')"#,
+                [name])
+            let crm = try DatabaseQueue(path: fixture.crm)
+            let arrived = try await Self.eventually {
+                try await crm.read { db in
+                    try Row.fetchOne(
+                        db, sql: "SELECT name, creditlimit, msdyn_customergroupid FROM account WHERE accountnumber = 'C-1'")
+                } != nil
+            }
+            #expect(arrived, "\(fixture.engineLog)")
+            let row = try await crm.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT name, creditlimit, msdyn_customergroupid FROM account WHERE accountnumber = 'C-1'")
+            }
+            #expect(row?["name"] as String? == name)
+            #expect(row?["creditlimit"] as String? == "12345.1234567891")
+            #expect(row?["msdyn_customergroupid"] as String? == "10")
+
+            // CRM → ERP, and no echo back: the ERP's row changes once, to exactly what the CRM wrote.
+            try await crm.write { db in
+                try db.execute(sql: "UPDATE account SET name = 'Renamed in the CRM ✓' WHERE accountnumber = 'C-1'")
+            }
+            let renamed = try await Self.eventually {
+                try await server.query(#"SELECT "NAME" FROM "CustTable" WHERE "ACCOUNTNUM" = 'C-1'"#).first?[0]
+                    == "Renamed in the CRM ✓"
+            }
+            #expect(renamed, "\(fixture.engineLog)")
+            let erpRow = try await server.query(
+                #"SELECT "DATAAREAID", "ACCOUNTNUM", "NAME", "CUSTGROUP", "CREDITLIMIT" FROM "CustTable""#)
+            #expect(erpRow == [["usmf", "C-1", "Renamed in the CRM ✓", "10", "12345.1234567891"]])
+
+            // Status reads both sides: nothing queued, nothing parked.
+            let settled = try await Self.eventually {
+                let status = try fixture.tandem(["status", "--json"])
+                guard status.status == 0, let data = status.stdout.data(using: .utf8),
+                    let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let maps = json["maps"] as? [[String: Any]]
+                else { return false }
+                let directions = maps.flatMap { $0["directions"] as? [[String: Any]] ?? [] }
+                return directions.count == 4
+                    && directions.allSatisfy { ($0["queued"] as? Int) == 0 && ($0["parked"] as? Int) == 0 }
+            }
+            let status = try fixture.tandem(["status"]).stdout
+            #expect(settled, "\(status)")
+        }
+    }
+
+    @Test("init against a schema that does not exist says so and leaves no environment behind")
+    func missingSchema() async throws {
+        let url = try PostgreSQLTestServer.requireURL()
+        let directory = try Fixtures.temporaryDirectory("mixed-missing") + "/env"
+        let result = try Fixtures.run(
+            Fixtures.tandemExecutable,
+            ["init", directory, "--map", "sample.groups", "--erp", url, "--schema", "no_such_schema"],
+            environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no_such_schema"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/tandem.yaml"))
+    }
+}
