@@ -42,7 +42,7 @@ package enum ConflictList {
         _ environment: TandemEnvironment, map: String? = nil, since: Double? = nil, openOnly: Bool = false
     ) throws -> [ConflictEntry] {
         var result: [ConflictEntry] = []
-        let sides = try environment.openSides()
+        let sides = try environment.openSides(for: "tandem conflicts")
         for role in SideRole.allCases {
             let columns = try captureColumns(sides)
             result += try sides[role]!.queue.read { db -> [ConflictEntry] in
@@ -69,7 +69,7 @@ package enum ConflictList {
 
     /// One conflict by ID.
     package static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ConflictEntry {
-        let sides = try environment.openSides()
+        let sides = try environment.openSides(for: "tandem conflicts")
         let columns = try captureColumns(sides)
         guard let entry = try sides[id.side]!.queue.read({ db in
             try db.tableExists("_tandem_conflicts")

@@ -60,7 +60,7 @@ package enum ErrorList {
     /// The parked changes on both sides, oldest first.
     package static func entries(_ environment: TandemEnvironment, filter: Filter = Filter()) throws -> [ErrorEntry] {
         var result: [ErrorEntry] = []
-        for (role, side) in try environment.openSides().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        for (role, side) in try environment.openSides(for: "tandem errors list").sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             result += try side.queue.read { db -> [ErrorEntry] in
                 guard try db.tableExists("_tandem_parked") else { return [] }
                 var conditions = ["1"]
@@ -114,7 +114,7 @@ package enum ErrorList {
 
     /// One entry with its row decoded and the entries waiting behind it.
     package static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ErrorEntry {
-        let sides = try environment.openSides()
+        let sides = try environment.openSides(for: "tandem errors show, retry and discard")
         let found = try sides[id.side]!.queue.read { db -> (ErrorEntry, String?)? in
             guard try db.tableExists("_tandem_parked"),
                 let row = try Row.fetchOne(

@@ -24,7 +24,7 @@ package enum StateRebuild {
                 "the state database \(state.path) knows this environment (\(known)); there is nothing to rebuild. `tandem maps list` shows the maps' states"
             )
         }
-        let sides = try environment.openSides()
+        let sides = try environment.openSides(for: "tandem state rebuild")
         var identities: [SideRole: SideIdentity] = [:]
         var checkpoints: [SideRole: [CheckpointID: Int64]] = [:]
         for (role, side) in sides {

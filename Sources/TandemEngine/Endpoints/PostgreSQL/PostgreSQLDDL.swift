@@ -28,18 +28,22 @@ enum PostgreSQLDDL {
 
     /// `statement` in PostgreSQL's dialect.
     static func translate(_ statement: String) -> String {
-        var tokens = tokenize(statement)
-        let words = tokens.indices.filter { if case .word = tokens[$0] { return true } else { return false } }
+        let tokens = tokenize(statement)
+        let words = tokens.indices.filter {
+            if case .word = tokens[$0] { return true } else { return false }
+        }
         func upper(_ index: Int) -> String? {
             if case .word(let text) = tokens[index] { return text.uppercased() }
             return nil
         }
         var names: Set<Int> = []
         if words.count >= 3, upper(words[0]) == "CREATE", upper(words[1]) == "TABLE" {
-            var next = 2
-            if upper(words[2]) == "IF", words.count > 5 { next = 5 }
-            names.insert(words[next])
-            names.formUnion(columnNames(tokens, after: words[next]))
+            // The table's name: the first name after `TABLE` (and `IF NOT EXISTS`), a word or one quoted already.
+            let after = upper(words[2]) == "IF" && words.count > 4 ? words[4] : words[1]
+            if let table = tokens.indices.first(where: { $0 > after && isName(tokens[$0]) }) {
+                if case .word = tokens[table] { names.insert(table) }
+                names.formUnion(columnNames(tokens, after: table))
+            }
         }
         var result = ""
         for (index, token) in tokens.enumerated() {
@@ -58,12 +62,20 @@ enum PostgreSQLDDL {
             case .space(let text): result += text
             }
         }
-        tokens = []
         // Table options follow the closing parenthesis: `) STRICT`, `) WITHOUT ROWID`, or both.
         let options = try! NSRegularExpression(
             pattern: #"\)\s*((STRICT|WITHOUT\s+ROWID)\s*,?\s*)+;?\s*$"#, options: [.caseInsensitive])
         return options.stringByReplacingMatches(
             in: result, range: NSRange(result.startIndex..., in: result), withTemplate: ")")
+    }
+
+    /// Whether `token` can be a name: a word, or a name in double quotes.
+    private static func isName(_ token: Token) -> Bool {
+        switch token {
+        case .word: true
+        case .quoted(let text): text.hasPrefix("\"")
+        default: false
+        }
     }
 
     /// The indices of the name words in a `CREATE TABLE`'s column list,
@@ -107,8 +119,14 @@ enum PostgreSQLDDL {
                     }
                 } else if word == "REFERENCES" {
                     expectReferencedTable = true
-                } else if ["KEY", "UNIQUE"].contains(word), expectNameList {
-                    // `PRIMARY KEY (`: still expecting the list.
+                }
+            case .quoted(let text) where depth == 1 && text.hasPrefix("\""):
+                // A name quoted already stays as written, and counts as the element's name or the referenced table.
+                if expectReferencedTable {
+                    expectReferencedTable = false
+                    expectNameList = true
+                } else if atElementStart {
+                    atElementStart = false
                 }
             case .word where depth == 2 && inNameList:
                 names.insert(index)
