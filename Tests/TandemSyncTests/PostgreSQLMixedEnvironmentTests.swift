@@ -131,4 +131,27 @@ struct PostgreSQLMixedEnvironmentTests {
         #expect(result.stderr.contains("no_such_schema"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory + "/tandem.yaml"))
     }
+
+    @Test("A failed init takes its capture and identity off the server, so the retry is not refused")
+    func failedInitUndoes() async throws {
+        try await Self.withSchema { url, schema, server in
+            // A table the map needs, already there without a primary key: capture refuses it.
+            _ = try await server.query(#"CREATE TABLE "CustGroup" ("DATAAREAID" text, "CUSTGROUPID" text, "NAME" text)"#)
+            let directory = try Fixtures.temporaryDirectory("mixed-undo") + "/env"
+            let arguments = ["init", directory, "--map", "sample.groups", "--erp", url, "--schema", schema]
+            let failed = try Fixtures.run(
+                Fixtures.tandemExecutable, arguments, environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])
+            #expect(failed.status != 0)
+            #expect(failed.stderr.contains("has no primary key"), "\(failed.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: directory + "/tandem.yaml"))
+            let left = try await server.query(
+                "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename LIKE '\\_tandem%' ORDER BY 1", [schema])
+            #expect(left.isEmpty, "\(left)")
+            // Fixed, the same command now succeeds.
+            _ = try await server.query(#"ALTER TABLE "CustGroup" ADD PRIMARY KEY ("DATAAREAID", "CUSTGROUPID")"#)
+            let retried = try Fixtures.run(
+                Fixtures.tandemExecutable, arguments, environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])
+            #expect(retried.status == 0, "\(retried.stderr)")
+        }
+    }
 }

@@ -22,6 +22,8 @@ protocol SideEndpoint: AnyObject {
     /// Stores `identity` in the side, replacing any other; kept apart from
     /// capture, so that removing capture does not make a side forget it.
     func storeIdentity(_ identity: SideIdentity) throws
+    /// Forgets the side's identity (a failed `tandem init` undoing itself).
+    func removeIdentity() throws
 
     /// Whether the side has `table`.
     func hasTable(_ table: String) throws -> Bool

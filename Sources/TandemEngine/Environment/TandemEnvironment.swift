@@ -256,6 +256,8 @@ package struct TandemEnvironment: Sendable {
             )
         }
         let undo = CreationUndo(directory: absolute)
+        // Server sides this init claimed: the folder's undo does not reach them.
+        var claimed: [any SideEndpoint] = []
         do {
             try FileManager.default.createDirectory(atPath: absolute + "/plugins", withIntermediateDirectories: true)
             let name = URL(fileURLWithPath: absolute).lastPathComponent
@@ -267,13 +269,21 @@ package struct TandemEnvironment: Sendable {
             for (role, location) in try environment.locations() where location.file != nil {
                 _ = try location.open(role: role, create: true)
             }
-            try SideIdentity.establish(sides: environment.openEndpoints(), state: state, actor: actor)
+            let endpoints = try environment.openEndpoints()
+            try SideIdentity.establish(sides: endpoints, state: state, actor: actor)
+            claimed = try environment.locations().filter { $0.value.file == nil }.map { endpoints[$0.key]! }
             try environment.createTables(resolved)
             try environment.installCapture(resolved)
             try body(environment, resolved)
             return environment
         } catch {
             undo.run()
+            // Capture and the identity go; tables the plugins' DDL created on a server stay (they may
+            // have been there before, and a table is not Tandem's to drop).
+            for side in claimed {
+                try? side.removeCapture()
+                try? side.removeIdentity()
+            }
             throw error
         }
     }

@@ -43,6 +43,10 @@ extension PostgreSQLSide {
         }
     }
 
+    func removeIdentity() throws {
+        _ = try query("DROP TABLE IF EXISTS \(identityTable)")
+    }
+
     // MARK: Tables
 
     func executeDDL(_ statements: [String]) throws {

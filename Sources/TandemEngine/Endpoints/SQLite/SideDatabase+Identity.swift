@@ -33,4 +33,8 @@ extension SideDatabase {
                 arguments: [identity.environment, identity.role.rawValue, identity.id, identity.createdAt])
         }
     }
+
+    func removeIdentity() throws {
+        try queue.write { db in try db.execute(sql: "DROP TABLE IF EXISTS _tandem_side") }
+    }
 }
