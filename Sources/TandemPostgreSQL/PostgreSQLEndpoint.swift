@@ -433,7 +433,7 @@ public actor PostgreSQLEndpoint {
             try await transaction(connection) { connection in
                 for object in [
                     "_tandem_changes", "_tandem_checkpoints", "_tandem_capture", "_tandem_waiting",
-                    "_tandem_copy_progress", "_tandem_parked", "_tandem_conflicts", "_tandem_written", "_tandem_pruned",
+                    "_tandem_copy_progress", "_tandem_parked", "_tandem_conflicts", "_tandem_written", "_tandem_pruned", "_tandem_initial",
                     "_tandem_schema_version",
                 ] {
                     try await connection.query(

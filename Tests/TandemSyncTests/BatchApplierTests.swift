@@ -244,4 +244,7 @@ final class RecordingTarget: TargetTransaction {
     }
     func linkConflict(_ id: Int64, parked: Int64) throws { log.append("link \(id) → \(parked)") }
     func supersede(table: String, key: String, from seq: Int64, note: String) throws { log.append("supersede \(key)") }
+    func recordInitialProgress(map: String, lastKey: String, done: Int, conflicts: Int, errors: Int) throws {
+        log.append("progress \(map) \(lastKey)")
+    }
 }

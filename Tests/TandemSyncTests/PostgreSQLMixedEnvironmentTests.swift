@@ -154,4 +154,57 @@ struct PostgreSQLMixedEnvironmentTests {
             #expect(retried.status == 0, "\(retried.stderr)")
         }
     }
+
+    @Test("Initial sync between PostgreSQL and SQLite: killed mid-way it resumes, the master wins a differing row, the other side's own rows reach the master, then live sync goes on")
+    func initialSyncResumes() async throws {
+        try await Self.withSchema { url, schema, server in
+            let fixture = try SyncFixture.make(
+                "mixed-initial", maps: ["sample.customers"],
+                initArguments: ["--with-dependencies", "--erp", url, "--schema", schema])
+            _ = try await server.query(
+                #"INSERT INTO "CustGroup" SELECT 'usmf', g::text, 'Group ' || g FROM generate_series(1, 20) g"#)
+            _ = try await server.query(
+                #"""
+                INSERT INTO "CustTable" ("DATAAREAID", "ACCOUNTNUM", "NAME", "CUSTGROUP", "CREDITLIMIT")
+                SELECT 'usmf', 'C' || lpad(i::text, 5, '0'), 'Kunde Ä ' || i || ' 株', ((i % 20) + 1)::text,
+                       to_char(i * 1.0000000001, 'FM999999990.0000000000')
+                FROM generate_series(1, 3000) i
+                """#)
+            try SideReader.execute(
+                fixture.crm,
+                "INSERT INTO msdyn_customergroup VALUES ('usmf', '5', 'Differs in the CRM'), ('usmf', '99', 'Only in the CRM')")
+            let run = ["maps", "initial-sync", "sample.groups", "sample.customers", "--chunk", "700"]
+            let killed = try fixture.tandem(run, environment: ["TANDEM_FAULT": "kill-after-rows:1400"])
+            #expect(killed.status != 0, "\(killed.stdout)")
+            let crmRowsAfterKill = try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account")
+            #expect(crmRowsAfterKill > 0 && crmRowsAfterKill < 3000, "\(crmRowsAfterKill)")
+            let resumed = try fixture.tandem(run)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect((resumed.stdout + resumed.stderr).contains("resum"), "\(resumed.stdout)\(resumed.stderr)")
+
+            let erp = try await server.query(
+                #"SELECT "ACCOUNTNUM" || '|' || "NAME" || '|' || "CUSTGROUP" || '|' || "CREDITLIMIT" FROM "CustTable" ORDER BY "ACCOUNTNUM""#
+            ).compactMap { $0[0] }
+            let crm = try SideReader.rows(
+                fixture.crm,
+                "SELECT accountnumber || '|' || name || '|' || msdyn_customergroupid || '|' || creditlimit FROM account ORDER BY accountnumber")
+            #expect(erp.count == 3000)
+            #expect(erp == crm, "sides differ: \(SideReader.differences(erp, crm))")
+            #expect(
+                try SideReader.rows(fixture.crm, "SELECT msdyn_description FROM msdyn_customergroup WHERE msdyn_groupid = '5'")
+                    == ["Group 5"])
+            #expect(
+                try await server.query(#"SELECT "NAME" FROM "CustGroup" WHERE "CUSTGROUPID" = '99'"#) == [["Only in the CRM"]])
+            #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM _tandem_conflicts WHERE policy = 'initial-sync'") == 1)
+
+            // Live sync starts where initial sync left the checkpoints.
+            let engine = try fixture.startEngine()
+            defer { kill(engine.processIdentifier, SIGKILL) }
+            _ = try await server.query(#"UPDATE "CustTable" SET "NAME" = 'After initial sync' WHERE "ACCOUNTNUM" = 'C00042'"#)
+            let arrived = try await Self.eventually {
+                try SideReader.rows(fixture.crm, "SELECT name FROM account WHERE accountnumber = 'C00042'") == ["After initial sync"]
+            }
+            #expect(arrived, "\(fixture.engineLog)")
+        }
+    }
 }

@@ -131,6 +131,27 @@ protocol SideEndpoint: AnyObject {
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T
 
+    // MARK: Initial sync row by row (the path for any pair of endpoints)
+
+    /// The highest sequence number at or below which every change of the
+    /// log is committed (a server side waits for writers in flight below
+    /// the head): where live sync starts after an initial sync.
+    func stableHead() throws -> Int64
+    /// How many rows `table` has.
+    func rowCount(table: String) throws -> Int
+    /// Up to `limit` rows of `table` in the order of its `key` columns
+    /// (among `columns`), after the key `after` (nil: from the first). Each
+    /// row comes as its key and its values of `columns`, both as literal
+    /// lists (the change log's form of ``Change/key`` and ``Change/row``).
+    func rowsInKeyOrder(table: String, columns: [String], key: [String], after: String?, limit: Int) throws
+        -> [(key: String, row: String)]
+    /// The progress of `map`'s initial sync kept in this side, nil when none.
+    func initialProgress(map: String) throws -> InitialProgress?
+    /// Replaces the record of `progress.map` (a new run starting).
+    func startInitialProgress(_ progress: InitialProgress) throws
+    /// Marks the initial sync phase of `map` recorded here finished.
+    func finishInitialProgress(map: String) throws
+
     // MARK: Monitoring (status, alert rules; on a connection of their own)
 
     /// The applications' changes of `table` after `seq` not applied yet:
@@ -219,6 +240,31 @@ protocol SideEndpoint: AnyObject {
     func applyWriteThrough<T>(
         _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
     ) throws -> T
+}
+
+/// How far an initial sync got, as the side it writes keeps it (committed
+/// with each chunk's rows, so that a run that dies resumes after the last).
+struct InitialProgress: Equatable {
+    /// The map.
+    var map: String
+    /// The side whose rows win.
+    var master: SideRole
+    /// `master` or `other` (see ``SyncEngine/InitialSyncProgress``).
+    var phase: String
+    /// The last key done, as a literal list; nil before the first chunk.
+    var lastKey: String?
+    /// Rows done in this phase.
+    var done: Int
+    /// Rows that differed (both phases' running totals).
+    var conflicts: Int
+    /// Rows parked in the error list.
+    var errors: Int
+    /// When the run started, ms since 1970.
+    var startedAt: Double
+    /// When this phase finished, nil until it did.
+    var finishedAt: Double?
+    /// How many rows the other side had when the run started, nil when unknown.
+    var otherRows: Int?
 }
 
 /// A running watch of a side's commits (see ``SideEndpoint/watchCommits(after:wake:)``).

@@ -66,6 +66,8 @@ protocol TargetTransaction {
     /// Marks the applications' pending changes of `key` in `table` (from
     /// `seq` on) with `note`, so that they never travel to the other side.
     func supersede(table: String, key: String, from seq: Int64, note: String) throws
+    /// Records how far `map`'s initial sync got, with this transaction's rows.
+    func recordInitialProgress(map: String, lastKey: String, done: Int, conflicts: Int, errors: Int) throws
 }
 
 /// The database refused one row (a constraint, a type): the row is parked,

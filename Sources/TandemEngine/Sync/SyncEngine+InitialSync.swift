@@ -34,7 +34,7 @@ extension SyncEngine {
 
     /// For the crash test: `TANDEM_FAULT=kill-after-rows:N` kills the process
     /// once a committed chunk brings the rows done to N or more.
-    private static let killAfterRows: Int? = {
+    static let killAfterRows: Int? = {
         guard let fault = ProcessInfo.processInfo.environment["TANDEM_FAULT"], fault.hasPrefix("kill-after-rows:")
         else { return nil }
         return Int(fault.dropFirst("kill-after-rows:".count))
@@ -92,26 +92,16 @@ extension SyncEngine {
             throw SyncError(.configuration, "map \(name) does not sync \(forward); choose the other master side")
         }
         let other = master.other
-        // Initial sync reads and writes both sides' files directly (ATTACH, the bulk path); on a
-        // server side it is not written yet.
+        guard sides[master] is SideDatabase, sides[other] is SideDatabase else {
+            return try portableInitialSync(map: name, master: master, plan: plan, chunk: chunk, actor: actor, progress: report)
+        }
+        // Two SQLite files: the bulk path reads one from the other (ATTACH).
         let target = try sqliteSide(other, for: "initial sync")
         let source = try sqliteSide(master, for: "initial sync")
         let reverse = plans[name]?[SyncDirection(from: other)]
         // Each phase keeps its progress in the side it writes, committed with its rows.
         for side in [source, target] {
-            try side.queue.write { db in
-                try db.execute(
-                    sql: """
-                        CREATE TABLE IF NOT EXISTS _tandem_initial (
-                            map TEXT PRIMARY KEY, master TEXT NOT NULL, phase TEXT NOT NULL, last_key TEXT, done INTEGER NOT NULL,
-                            conflicts INTEGER NOT NULL, errors INTEGER NOT NULL, started_at REAL NOT NULL, finished_at REAL,
-                            other_rows INTEGER)
-                        """)
-                // Progress recorded before other_rows existed: unknown, so the other phase runs.
-                if try !db.columns(in: "_tandem_initial").contains(where: { $0.name == "other_rows" }) {
-                    try db.execute(sql: "ALTER TABLE _tandem_initial ADD COLUMN other_rows INTEGER")
-                }
-            }
+            try side.queue.write { db in try SideDatabase.createInitialTable(db) }
         }
         func record(_ side: SideDatabase) throws -> Row? {
             try side.queue.read { db in

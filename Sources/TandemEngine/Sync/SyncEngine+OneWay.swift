@@ -106,7 +106,7 @@ extension SyncEngine {
                 ))
         }
         let items = prepare(pairs)
-        let outcome = try applyItems(items, direction: direction) { target in
+        let outcome = try applyItems(items, direction: direction) { target, _ in
             for (edit, outcome) in reports {
                 // Once per target change, even if a crash makes this batch run twice.
                 guard try !target.hasConflict(map: plan.map, targetSeq: edit.seq, policy: "one-way") else { continue }

@@ -567,15 +567,16 @@ package final class SyncEngine {
 
     /// Applies `items` to the target of `direction` in a transaction of
     /// their own, which stores `checkpoints` too (see ``SideEndpoint/applyBatch(_:checkpoints:fastPath:logger:_:)``).
-    /// `also`: more writes in the same transaction, after the items'.
+    /// `also`: more writes in the same transaction, after the items' (it is
+    /// given what they did).
     func applyItems(
         _ items: [ApplyItem], direction: SyncDirection, mode: ApplyMode = .live, checkpoints: [CheckpointID: Int64] = [:],
-        fastPath: Bool = false, also: ((any TargetTransaction) throws -> Void)? = nil
+        fastPath: Bool = false, also: ((any TargetTransaction, ApplyOutcome) throws -> Void)? = nil
     ) throws -> ApplyOutcome {
         var applier = makeApplier(direction: direction, mode: mode)
         return try endpoint(direction.target).applyBatch(items, checkpoints: checkpoints, fastPath: fastPath, logger: logger) {
             let outcome = try applier.apply(items, into: $0)
-            try also?($0)
+            try also?($0, outcome)
             return outcome
         }
     }

@@ -182,7 +182,8 @@ extension PostgreSQLSide {
             return column
         }
         let list = columns.map(PostgreSQLSQL.identifier).joined(separator: ", ")
-        return try query("SELECT \(list) FROM \(name(table)) ORDER BY \(list)", table: table).map { row in
+        let read = zip(columns, described).map { $1.kind.readExpression(PostgreSQLSQL.identifier($0)) }
+        return try query("SELECT \(read.joined(separator: ", ")) FROM \(name(table)) ORDER BY \(list)", table: table).map { row in
             zip(row, described).map { PostgreSQLSideValues.sideValue(text: $0, column: $1) }
         }
     }

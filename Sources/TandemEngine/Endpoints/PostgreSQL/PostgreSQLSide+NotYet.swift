@@ -10,7 +10,6 @@ extension PostgreSQLSide {
     func firstChange(table: String, through seq: Int64, after time: Double) throws -> Int64? {
         throw Self.unsupported("maps recover")
     }
-    func resetCheckpoint(_ id: CheckpointID, to seq: Int64) throws { throw Self.unsupported("maps recover") }
     func scanRows(table: String, columns: [String], after position: [SideValue]?, limit: Int) throws
         -> [(position: [SideValue], values: [SideValue]?)]
     {

@@ -352,4 +352,10 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     func supersede(table: String, key: String, from seq: Int64, note: String) throws {
         try side.supersede(table: table, key: key, from: seq, note: note, session)
     }
+
+    func recordInitialProgress(map: String, lastKey: String, done: Int, conflicts: Int, errors: Int) throws {
+        _ = try query(
+            "UPDATE \(name("_tandem_initial")) SET last_key = $1, done = $2, conflicts = $3, errors = $4 WHERE map = $5",
+            [lastKey, String(done), String(conflicts), String(errors), map])
+    }
 }

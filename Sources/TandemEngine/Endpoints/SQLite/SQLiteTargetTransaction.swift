@@ -326,4 +326,10 @@ final class SQLiteTargetTransaction: TargetTransaction {
     func supersede(table: String, key: String, from seq: Int64, note: String) throws {
         try CaptureSchema.supersede(table: table, key: key, from: seq, note: note, db)
     }
+
+    func recordInitialProgress(map: String, lastKey: String, done: Int, conflicts: Int, errors: Int) throws {
+        try db.execute(
+            sql: "UPDATE _tandem_initial SET last_key = ?, done = ?, conflicts = ?, errors = ? WHERE map = ?",
+            arguments: [lastKey, done, conflicts, errors, map])
+    }
 }

@@ -400,9 +400,13 @@ extension SideDatabase: SideEndpoint {
 
     func resetCheckpoint(_ id: CheckpointID, to seq: Int64) throws {
         try queue.write { db in
+            // Set, not moved forward, and made where there was none (an initial sync's start).
             try db.execute(
-                sql: "UPDATE _tandem_checkpoints SET seq = ? WHERE map = ? AND source = ?",
-                arguments: [seq, id.map, id.source.rawValue])
+                sql: """
+                    INSERT INTO _tandem_checkpoints (map, source, seq) VALUES (?, ?, ?)
+                    ON CONFLICT (map, source) DO UPDATE SET seq = excluded.seq
+                    """,
+                arguments: [id.map, id.source.rawValue, seq])
         }
     }
 

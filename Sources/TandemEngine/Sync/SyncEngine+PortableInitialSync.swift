@@ -1,0 +1,222 @@
+import Foundation
+
+/// Initial sync row by row through ``SideEndpoint``, for any pair of
+/// endpoints (a PostgreSQL side on either end): the same two phases, the
+/// same decisions and the same progress record as the SQLite path, with each
+/// chunk's rows, conflicts and progress in one transaction on the side it
+/// writes, so that a run that dies resumes after the last finished chunk.
+///
+/// What it does not do yet (issue 15): the bulk path (COPY on PostgreSQL),
+/// and maps that look up rows of their own table (the SQLite path's second
+/// pass); those are refused by name.
+extension SyncEngine {
+    /// Initial sync of `plan`'s map from `master` (see ``initialSync(map:master:chunk:bulk:actor:progress:)``),
+    /// on sides that are not both SQLite files.
+    func portableInitialSync(
+        map name: String, master: SideRole, plan: DirectionPlan, chunk: Int?, actor: String,
+        progress report: (InitialSyncProgress) -> Void
+    ) throws -> InitialSyncProgress {
+        let other = master.other
+        let source = endpoint(master)
+        let target = endpoint(other)
+        let reverse = plans[name]?[SyncDirection(from: other)]
+        for phasePlan in [plan] + (reverse.map { [$0] } ?? []) where phasePlan.parentChecks.contains(where: { $0.map == name }) {
+            throw PostgreSQLSide.unsupported(
+                "initial sync of map \(name), whose rows look up rows of their own table (\(phasePlan.targetTable)), between these sides")
+        }
+        var first = try target.initialProgress(map: name)
+        let second = try source.initialProgress(map: name)
+        let firstDone = first?.finishedAt != nil
+        let secondDone = reverse == nil || second?.finishedAt != nil
+        let resumed = first?.master == master && !(firstDone && secondDone)
+        if !resumed {
+            // The checkpoints start anew: what was applied before says nothing about them any more.
+            try self.state.forgetApplied(map: name)
+            var otherRows: Int?
+            for direction in SyncDirection.allCases {
+                guard let directionPlan = plans[name]?[direction] else { continue }
+                let side = endpoint(direction.source)
+                // The head first: a row written after it is in the change log after it, and live sync
+                // carries it (again, if the scan below saw it too: applying it twice changes nothing).
+                let head = try side.stableHead()
+                let rows = try side.rowCount(table: directionPlan.sourceTable)
+                if direction.source == other { otherRows = rows }
+                try endpoint(direction.target).resetCheckpoint(CheckpointID(map: name, source: direction.source), to: head)
+            }
+            let now = StateStore.now
+            for (side, phase) in [(target, "master"), (source, "other")] {
+                try side.startInitialProgress(
+                    InitialProgress(
+                        map: name, master: master, phase: phase, lastKey: nil, done: 0, conflicts: 0, errors: 0,
+                        startedAt: now, finishedAt: nil, otherRows: otherRows))
+            }
+            first = try target.initialProgress(map: name)
+        }
+        var state = InitialSyncProgress(
+            map: name, master: master, phase: "master", done: 0, total: 0,
+            conflicts: resumed ? max(first?.conflicts ?? 0, second?.conflicts ?? 0) : 0,
+            errors: resumed ? max(first?.errors ?? 0, second?.errors ?? 0) : 0, resumed: resumed, path: "row")
+        try self.state.log(
+            actor: actor, map: name, event: ActivityEvent.initialSyncStarted,
+            details: "master \(master)" + (resumed ? ", resuming where a stopped run left off" : ""))
+        var paths: [String] = []
+        var lastLogged = ContinuousClock.now
+        func progress(_ current: InitialSyncProgress) {
+            report(current)
+            guard current.done >= current.total || ContinuousClock.now - lastLogged >= Self.progressLogInterval else { return }
+            lastLogged = .now
+            try? self.state.log(
+                actor: actor, map: name, event: ActivityEvent.initialSyncProgress,
+                details:
+                    "\(current.phase) phase, row path: \(current.done)/\(current.total) rows; \(current.conflicts) differed, \(current.errors) parked")
+        }
+        let phases: [(String, DirectionPlan, any SideEndpoint, any SideEndpoint, InitialProgress?)] =
+            [("master", plan, source, target, first)] + (reverse.map { [("other", $0, target, source, second)] } ?? [])
+        for (phase, phasePlan, from, to, saved) in phases {
+            if resumed, saved?.finishedAt != nil { continue }
+            state.phase = phase
+            state.done = resumed ? saved?.done ?? 0 : 0
+            if phase == "other", first?.otherRows == 0 {
+                state.path = "skipped"
+                state.pathReason =
+                    "the \(other) side had no rows when initial sync started; rows added since travel by live sync"
+                state.total = 0
+                progress(state)
+            } else {
+                state.path = "row"
+                state.pathReason = "the bulk path is for two SQLite sides; these sides go row by row"
+                try copyPhasePortably(
+                    phasePlan, phase: phase, master: master, chunk: chunk ?? Self.initialSyncChunk,
+                    after: resumed ? saved?.lastKey : nil, from: from, to: to, state: &state, progress: progress)
+            }
+            paths.append("\(phase) phase \(state.path)" + (state.pathReason.map { " (\($0))" } ?? ""))
+            try to.finishInitialProgress(map: name)
+        }
+        try self.state.log(
+            actor: actor, map: name, event: ActivityEvent.initialSyncFinished,
+            details:
+                "master \(master); \(state.conflicts) rows differed (master kept), \(state.errors) parked in the error list; "
+                + paths.joined(separator: "; "))
+        return state
+    }
+
+    /// One phase row by row: `from`'s rows in key order, chunk by chunk, each
+    /// chunk applied to `to` like live changes in one transaction with the
+    /// conflicts it found and its progress.
+    private func copyPhasePortably(
+        _ plan: DirectionPlan, phase: String, master: SideRole, chunk size: Int, after start: String?,
+        from: any SideEndpoint, to: any SideEndpoint, state: inout InitialSyncProgress,
+        progress: (InitialSyncProgress) -> Void
+    ) throws {
+        let masterPhase = phase == "master"
+        let sourceKey = plan.sourceKey.map { plan.sourceColumns[$0] }
+        let targetKey = plan.targetKey.map { plan.targetColumns[$0] }
+        // The edits of `to` that have not travelled to `from` yet (made after initial sync started):
+        // none when that direction does not sync.
+        let editsAfter: Int64? =
+            plans[plan.map]?[SyncDirection(from: to.role)] == nil
+            ? nil : try from.storedCheckpoints()[CheckpointID(map: plan.map, source: to.role)] ?? 0
+        state.total = try from.rowCount(table: plan.sourceTable)
+        progress(state)
+        var after = start
+        while true {
+            let rows = try from.rowsInKeyOrder(
+                table: plan.sourceTable, columns: plan.sourceColumns, key: sourceKey, after: after, limit: size)
+            guard let last = rows.last else { break }
+            var items = prepare(
+                rows.map {
+                    (
+                        plan,
+                        Change(
+                            seq: 0, table: plan.sourceTable, operation: .insert, key: $0.key, row: $0.row,
+                            at: StateStore.now, origin: nil), nil
+                    )
+                })
+            let edits = try pendingEdits(of: plan, in: to, after: editsAfter)
+            // The target's current rows of the mapped keys, in one read.
+            var mapped: [(index: Int, values: [SideValue])] = []
+            for (index, item) in items.enumerated() {
+                if case .success(let values)? = item.mapped { mapped.append((index, values)) }
+            }
+            let current = try to.currentRows(
+                table: plan.targetTable, columns: plan.targetColumns, keyColumns: targetKey,
+                keys: mapped.map { entry in plan.targetKey.map { entry.values[$0] } })
+            var conflicts: [ConflictRecord] = []
+            var superseded: [(key: String, seq: Int64)] = []
+            for (position, entry) in mapped.enumerated() {
+                let existing = try current[position].map { try SQLLiteral.parseList($0) }
+                let edit = edits[plan.targetKeyString(entry.values)]
+                guard masterPhase else {
+                    // Rows the master has, or whose key its applications edited, are the master's to send.
+                    if existing != nil || edit != nil { items[entry.index].mapped = nil }
+                    continue
+                }
+                if edit == nil {
+                    guard let existing else { continue }
+                    if existing == entry.values {
+                        items[entry.index].mapped = nil
+                        continue
+                    }
+                }
+                let side = plan.direction.target
+                var outcome = "initial sync: both sides had the row; the master (\(master)) version was kept"
+                if let edit {
+                    outcome =
+                        "initial sync: the \(side) side's applications changed the row while initial sync ran (\(side):\(edit.seqs[0])); "
+                        + "the master (\(master)) version was kept and those changes do not travel back"
+                    superseded.append((edit.storedKey, edit.seqs[0]))
+                }
+                let targetRow = try to.currentRows(
+                    table: plan.targetTable, columns: plan.targetCaptureColumns, keyColumns: targetKey,
+                    keys: [plan.targetKey.map { entry.values[$0] }]
+                ).first ?? nil
+                conflicts.append(
+                    ConflictRecord(
+                        map: plan.map, key: plan.targetKeyString(entry.values), policy: "initial-sync",
+                        winner: master.rawValue, source: master.rawValue, sourceSeq: 0,
+                        sourceRow: items[entry.index].change.row, targetSeq: edit?.seqs[0] ?? 0, targetRow: targetRow,
+                        status: "resolved", outcome: outcome, sourceTable: plan.sourceTable,
+                        targetTable: plan.targetTable))
+            }
+            let done = state.done + rows.count
+            let conflictTotal = state.conflicts + conflicts.count
+            let errorsBefore = state.errors
+            let outcome = try applyItems(items, direction: plan.direction, mode: .initialSync) { transaction, applied in
+                for conflict in conflicts { _ = try transaction.recordConflict(conflict) }
+                for (key, seq) in superseded {
+                    try transaction.supersede(
+                        table: plan.targetTable, key: key, from: seq, note: "superseded by initial sync from \(master)")
+                }
+                try transaction.recordInitialProgress(
+                    map: plan.map, lastKey: last.key, done: done, conflicts: conflictTotal,
+                    errors: errorsBefore + applied.newlyParked.count)
+            }
+            commit(outcome, direction: plan.direction)
+            state.done = done
+            state.conflicts = conflictTotal
+            state.errors += outcome.newlyParked.count
+            if let limit = Self.killAfterRows, state.done >= limit { kill(getpid(), SIGKILL) }
+            after = last.key
+            progress(state)
+        }
+    }
+
+    /// The applications' changes of `plan`'s target table in `side` after
+    /// `seq` (nil: none wanted), by normalised target key.
+    private func pendingEdits(of plan: DirectionPlan, in side: any SideEndpoint, after seq: Int64?) throws
+        -> [String: (storedKey: String, seqs: [Int64])]
+    {
+        guard let seq else { return [:] }
+        var result: [String: (storedKey: String, seqs: [Int64])] = [:]
+        var from = seq
+        while true {
+            let edits = try side.applicationEdits(table: plan.targetTable, after: from, limit: 10_000)
+            for edit in edits {
+                guard let values = try? SQLLiteral.parseList(edit.key) else { continue }
+                result[plan.keyString(values), default: (edit.key, [])].seqs.append(edit.seq)
+            }
+            guard edits.count == 10_000, let last = edits.last else { return result }
+            from = last.seq
+        }
+    }
+}
