@@ -113,12 +113,15 @@ public final class PostgreSQLSession: Sendable {
         }
     }
 
-    /// A cell's text: integers and booleans in PostgreSQL's text form, anything else decoded as text.
+    /// A cell's text: integers and booleans in PostgreSQL's text form, floats in Swift's shortest
+    /// form that reads back to the same double (the binary float does not decode as text: it
+    /// read as nothing before), anything else decoded as text.
     private static func text(_ cell: PostgresCell) throws -> String? {
         guard cell.bytes != nil else { return nil }
         switch cell.dataType {
         case .int2, .int4, .int8: return String(try cell.decode(Int64.self))
         case .bool: return try cell.decode(Bool.self) ? "true" : "false"
+        case .float4, .float8: return String(try cell.decode(Double.self))
         default: return try cell.decode(String.self)
         }
     }

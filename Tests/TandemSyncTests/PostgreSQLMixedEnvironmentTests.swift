@@ -50,7 +50,7 @@ struct PostgreSQLMixedEnvironmentTests {
                 "mixed", maps: ["sample.customers"], initArguments: ["--with-dependencies", "--erp", url, "--schema", schema])
             let config = try String(contentsOfFile: fixture.directory + "/tandem.yaml", encoding: .utf8)
             #expect(config.contains("endpoint: postgresql"))
-            #expect(config.contains("schema: \"\(schema)\""))
+            #expect(config.contains("schema: \(schema)\n"))
             // The password reaches the server from PGPASSWORD, never the config.
             if let password = PostgreSQLTestEnvironment.password { #expect(!config.contains(password)) }
             // The plugin's tables, with their names' case kept, and capture on them.

@@ -9,6 +9,9 @@ struct SQLiteSideEndpointContractTests {
     @Test("An application's writes are read in order with keys, rows byte for byte and changed columns")
     func changes() async throws { try await SideEndpointContract.changes(.sqlite) }
 
+    @Test("Initial sync's reads and records, and the side's identity, work alike on every endpoint")
+    func initialSyncParts() async throws { try await SideEndpointContract.initialSyncParts(.sqlite) }
+
     @Test("A batch commits with its checkpoints as echoes; a refused row does not end it; a failed one keeps nothing")
     func applyBatch() async throws { try await SideEndpointContract.applyBatch(.sqlite) }
 

@@ -96,6 +96,63 @@ enum SideEndpointContract {
         }
     }
 
+    /// What initial sync between any two endpoints reads and keeps: rows in key order in exactly
+    /// the change log's form, the row count, a head with nothing in flight below it, the progress
+    /// record, a checkpoint set back; and the side's identity, stored, read and removed.
+    static func initialSyncParts(_ dialect: ContractSide.Dialect) async throws {
+        try await withSide(dialect) { side in
+            try await insert(second, side)
+            try await insert(first, side)
+            let result = try await side.call { endpoint in
+                let logged = try endpoint.changes(after: 0, limit: 10)
+                let firstChunk = try endpoint.rowsInKeyOrder(table: "vals", columns: columns, key: ["id"], after: nil, limit: 1)
+                let rest = try endpoint.rowsInKeyOrder(
+                    table: "vals", columns: columns, key: ["id"], after: firstChunk.first?.key, limit: 10)
+                return (
+                    logged.map { ($0.key, $0.row ?? "") }, firstChunk, rest, try endpoint.rowCount(table: "vals"),
+                    try endpoint.stableHead(), try endpoint.headSeq()
+                )
+            }
+            // Key order, not insertion order; each row as capture wrote it, to the byte.
+            #expect(result.1.map(\.key) == ["1"])
+            #expect(result.2.map(\.key) == ["2"])
+            #expect(result.1.first?.row == result.0.first { $0.0 == "1" }?.1)
+            #expect(result.2.first?.row == result.0.first { $0.0 == "2" }?.1)
+            #expect(result.3 == 2)
+            #expect(result.4 == result.5 && result.4 > 0)
+
+            let progress = InitialProgress(
+                map: "m", master: .crm, phase: "other", lastKey: "'k''1'", done: 0, conflicts: 0, errors: 0,
+                startedAt: 1_700_000_000_000.5, finishedAt: nil, otherRows: 7)
+            let kept = try await side.call { endpoint in
+                let none = try endpoint.initialProgress(map: "m")
+                try endpoint.startInitialProgress(progress)
+                let started = try endpoint.initialProgress(map: "m")
+                try endpoint.finishInitialProgress(map: "m")
+                let finished = try endpoint.initialProgress(map: "m")
+                try endpoint.storeCheckpoints([CheckpointID(map: "m", source: .erp): 40])
+                try endpoint.resetCheckpoint(CheckpointID(map: "m", source: .erp), to: 5)
+                try endpoint.resetCheckpoint(CheckpointID(map: "n", source: .erp), to: 3)
+                return (none, started, finished, try endpoint.storedCheckpoints())
+            }
+            #expect(kept.0 == nil)
+            #expect(kept.1 == progress)
+            #expect(kept.2?.finishedAt != nil && kept.2?.lastKey == "'k''1'")
+            #expect(kept.3[CheckpointID(map: "m", source: .erp)] == 5)
+            #expect(kept.3[CheckpointID(map: "n", source: .erp)] == 3)
+
+            let identity = SideIdentity(environment: "env-1", role: .crm, id: "side-1", createdAt: 1_700_000_000.25)
+            let identities = try await side.call { endpoint in
+                try endpoint.storeIdentity(identity)
+                let stored = try endpoint.storedIdentity()
+                try endpoint.removeIdentity()
+                return (stored, try endpoint.storedIdentity())
+            }
+            #expect(identities.0 == identity)
+            #expect(identities.1 == nil)
+        }
+    }
+
     /// An application's inserts, updates and deletes are read in order with their keys, rows
     /// (byte for byte) and changed columns; the commit token moves with its commits.
     static func changes(_ dialect: ContractSide.Dialect) async throws {

@@ -21,8 +21,17 @@ package enum ConfigTemplate {
         return lines.joined(separator: "\n")
     }
 
-    /// `text` as a YAML scalar: a JSON string is a YAML double-quoted one, so any text survives.
+    /// `text` as a YAML scalar: plain where YAML reads it back as it is (as
+    /// an admin would write it), else a JSON string, which is a YAML
+    /// double-quoted one, so any text survives.
     private static func quoted(_ text: String) -> String {
+        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ._/:@+-")
+        if let first = text.first, first.isLetter || first.isNumber || first == "/" || first == ".",
+            text.last != " ", text.allSatisfy(plain.contains), !text.contains(": "), !text.hasSuffix(":"),
+            !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(text.lowercased()), Double(text) == nil
+        {
+            return text
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
         // Encoding a String cannot fail.

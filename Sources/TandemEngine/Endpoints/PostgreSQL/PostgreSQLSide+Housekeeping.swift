@@ -14,7 +14,7 @@ extension PostgreSQLSide {
     func storedIdentity() throws -> SideIdentity? {
         guard
             let row = try queryInstalled(
-                "SELECT environment, side, side_id, created_at FROM \(identityTable) WHERE id = 1"
+                "SELECT environment, side, side_id, created_at::text FROM \(identityTable) WHERE id = 1"
             ).first
         else { return nil }
         // An unknown role is as foreign as another environment's side.
@@ -140,7 +140,7 @@ extension PostgreSQLSide {
         let changes = name("_tandem_changes")
         let oldest = try queryInstalled(
             """
-            SELECT extract(epoch FROM at)::double precision * 1000 FROM \(changes)
+            SELECT (extract(epoch FROM at) * 1000)::text FROM \(changes)
             WHERE tbl = $1 AND seq > $2 AND origin IS NULL ORDER BY seq LIMIT 1
             """, [table, String(seq)]
         ).first?[0].flatMap(Double.init)

@@ -61,11 +61,12 @@ extension PostgreSQLSide {
         }
     }
 
+    /// (The session gives numbers as text only when cast: doubles are read as `::text`.)
     func initialProgress(map: String) throws -> InitialProgress? {
         guard
             let row = try queryInstalled(
                 """
-                SELECT master, phase, last_key, done, conflicts, errors, started_at, finished_at, other_rows
+                SELECT master, phase, last_key, done, conflicts, errors, started_at::text, finished_at::text, other_rows
                 FROM \(initialTable) WHERE map = $1
                 """, [map]
             ).first
