@@ -24,6 +24,16 @@ extension SyncEngine {
         package var targetRows: Int
         /// Source rows the map carries (passing its filter).
         package var carried: Int
+        /// Source rows the map's filter leaves out: never synced, and not a
+        /// difference, but counted, so that a row with a NULL or a value in
+        /// the wrong case in a filter column does not vanish unseen.
+        package var filteredOut = 0
+        /// The filter, as written, when the map has one in this direction.
+        package var filter: String?
+        /// Where the filter is set (`filters.erp_to_crm of plugin …`), to change it.
+        package var filterOrigin: String?
+        /// Up to five source keys of ``filteredOut`` rows, as the source stores them.
+        package var filteredOutExamples: [String] = []
         /// Carried rows the target has with the same values.
         package var equal: Int
         /// Carried rows the target has with other values.
@@ -43,8 +53,8 @@ extension SyncEngine {
         package var inStep: Bool { differing == 0 && missing == 0 && onlyTarget == 0 && unmappable == 0 }
 
         private enum CodingKeys: String, CodingKey {
-            case map, direction, sourceRows, targetRows, carried, equal, differing, missing, onlyTarget, unmappable,
-                examples, differingColumns
+            case map, direction, sourceRows, targetRows, carried, filteredOut, filter, filterOrigin, filteredOutExamples, equal,
+                differing, missing, onlyTarget, unmappable, examples, differingColumns
             case inStep
         }
 
@@ -56,6 +66,10 @@ extension SyncEngine {
             try container.encode(sourceRows, forKey: .sourceRows)
             try container.encode(targetRows, forKey: .targetRows)
             try container.encode(carried, forKey: .carried)
+            try container.encode(filteredOut, forKey: .filteredOut)
+            try container.encodeIfPresent(filter, forKey: .filter)
+            try container.encodeIfPresent(filterOrigin, forKey: .filterOrigin)
+            try container.encode(filteredOutExamples, forKey: .filteredOutExamples)
             try container.encode(equal, forKey: .equal)
             try container.encode(differing, forKey: .differing)
             try container.encode(missing, forKey: .missing)
@@ -81,6 +95,8 @@ extension SyncEngine {
         var result = MapComparison(
             map: name, direction: direction, sourceRows: 0, targetRows: 0, carried: 0, equal: 0, differing: 0, missing: 0, onlyTarget: 0,
             unmappable: 0, examples: [:])
+        result.filter = plan.filter?.expression
+        result.filterOrigin = plan.filter.map { _ in plan.filterOrigin }
         var position: [SideValue]?
         while true {
             let rows = try source.scanRows(table: plan.sourceTable, columns: plan.sourceColumns, after: position, limit: 5000)
@@ -93,7 +109,13 @@ extension SyncEngine {
                     result.unmappable += 1
                     continue
                 }
-                if let filter = plan.filter, (try? filter.passes(values)) != true { continue }
+                if let filter = plan.filter, (try? filter.passes(values)) != true {
+                    result.filteredOut += 1
+                    if result.filteredOutExamples.count < 5 {
+                        result.filteredOutExamples.append(SQLLiteral.quoteList(plan.sourceKey.map { values[$0] }))
+                    }
+                    continue
+                }
                 decoded.append(values)
             }
             result.carried += decoded.count

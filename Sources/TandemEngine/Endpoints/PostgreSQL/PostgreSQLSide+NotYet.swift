@@ -1,6 +1,7 @@
 /// The operations added to ``SideEndpoint`` after the PostgreSQL side was
 /// written (maps compare, side identity, recovery of a restored side,
-/// pruning, maps validate's column details, a transform's `$rows` tables).
+/// pruning, maps validate's column details, a transform's `$rows` tables,
+/// the counts of what a filter leaves out).
 /// Each refuses with the operation named, never a silent no-op, until the
 /// engine can hold a PostgreSQL side at all (issue 15).
 extension PostgreSQLSide {
@@ -35,5 +36,9 @@ extension PostgreSQLSide {
     }
     func beginComparison(_ plan: DirectionPlan) throws -> any TargetComparison {
         throw Self.unsupported("maps compare")
+    }
+    func rowsOutside(filter: String, table: String) throws -> Int { throw Self.unsupported("a filter's counts") }
+    func filterMisses(filter: String, table: String) throws -> FilterMisses {
+        throw Self.unsupported("a filter's counts")
     }
 }
