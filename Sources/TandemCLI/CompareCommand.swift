@@ -18,7 +18,10 @@ struct CompareCommand: ParsableCommand {
             its columns. FILTERED counts the source rows the map's filter leaves out: not
             a difference, but named with example keys, since a NULL or a value in the
             wrong case in a filter column keeps a row on one side (`tandem maps validate`
-            warns of those). The comparison goes ERP to CRM when the map syncs that way. It
+            warns of those). A target row whose source row the filter leaves out is one
+            an update moved out of the filter's scope: counted apart (outOfScope), a
+            difference unless the map's out_of_scope is keep. The comparison goes ERP to
+            CRM when the map syncs that way. It
             only reads; on a busy environment rows in flight show as differences, so run it
             again once `tandem status` shows no queue. Exit status 0 when every map is in
             step, 1 otherwise.
@@ -71,8 +74,13 @@ struct CompareCommand: ParsableCommand {
                 let shown = keys.map { key in
                     result.differingColumns[key].map { "\(key) (\($0.joined(separator: ", ")))" } ?? key
                 }
-                text +=
-                    "\n  \(result.map) \(kind == "onlyTarget" ? "only on target" : kind): \(shown.joined(separator: "; "))"
+                let label =
+                    switch kind {
+                    case "onlyTarget": "only on target"
+                    case "outOfScope": "left its filter's scope, still on target (out_of_scope: \(result.outOfScopePolicy.rawValue))"
+                    default: kind
+                    }
+                text += "\n  \(result.map) \(label): \(shown.joined(separator: "; "))"
             }
         }
         return text
