@@ -15,7 +15,13 @@ struct CompareCommand: ParsableCommand {
             compared. Reported per map: rows on each side, rows equal, differing, missing
             on the target, only on the target, and source rows that cannot be mapped (they
             sit in the error list once synced), with example keys, and for a differing key
-            its columns. The comparison goes ERP to CRM when the map syncs that way. It
+            its columns. FILTERED counts the source rows the map's filter leaves out: not
+            a difference, but named with example keys, since a NULL or a value in the
+            wrong case in a filter column keeps a row on one side (`tandem maps validate`
+            warns of those). A target row whose source row the filter leaves out is one
+            an update moved out of the filter's scope: counted apart (outOfScope), a
+            difference unless the map's out_of_scope is keep. The comparison goes ERP to
+            CRM when the map syncs that way. It
             only reads; on a busy environment rows in flight show as differences, so run it
             again once `tandem status` shows no queue. Exit status 0 when every map is in
             step, 1 otherwise.
@@ -44,21 +50,37 @@ struct CompareCommand: ParsableCommand {
     /// The text table, with one line of example keys per difference.
     static func render(_ results: [SyncEngine.MapComparison]) -> String {
         var text = renderTable(
-            header: ["MAP", "DIRECTION", "SOURCE", "TARGET", "CARRIED", "EQUAL", "DIFFERING", "MISSING", "ONLY TARGET", "UNMAPPABLE", "IN STEP"],
+            header: [
+                "MAP", "DIRECTION", "SOURCE", "TARGET", "CARRIED", "FILTERED", "EQUAL", "DIFFERING", "MISSING", "ONLY TARGET",
+                "UNMAPPABLE", "IN STEP",
+            ],
             rows: results.map {
                 [
-                    $0.map, $0.direction.rawValue, "\($0.sourceRows)", "\($0.targetRows)", "\($0.carried)", "\($0.equal)", "\($0.differing)",
+                    $0.map, $0.direction.rawValue, "\($0.sourceRows)", "\($0.targetRows)", "\($0.carried)", "\($0.filteredOut)",
+                    "\($0.equal)", "\($0.differing)",
                     "\($0.missing)", "\($0.onlyTarget)", "\($0.unmappable)", $0.inStep ? "yes" : "NO",
                 ]
             })
         for result in results {
+            if result.filteredOut > 0, let filter = result.filter {
+                // Not a difference (the filter means it), but never silent: a NULL or a value in
+                // the wrong case in a filter column keeps a row on one side.
+                text +=
+                    "\n  \(result.map) left out by \(result.filterOrigin ?? "its filter") (\(filter)): "
+                    + "\(result.filteredOut) row(s), e.g. \(result.filteredOutExamples.joined(separator: "; "))"
+            }
             for (kind, keys) in result.examples.sorted(by: { $0.key < $1.key }) {
                 // A differing key names its columns: `'usmf','C1' (name, creditlimit)`.
                 let shown = keys.map { key in
                     result.differingColumns[key].map { "\(key) (\($0.joined(separator: ", ")))" } ?? key
                 }
-                text +=
-                    "\n  \(result.map) \(kind == "onlyTarget" ? "only on target" : kind): \(shown.joined(separator: "; "))"
+                let label =
+                    switch kind {
+                    case "onlyTarget": "only on target"
+                    case "outOfScope": "left its filter's scope, still on target (out_of_scope: \(result.outOfScopePolicy.rawValue))"
+                    default: kind
+                    }
+                text += "\n  \(result.map) \(label): \(shown.joined(separator: "; "))"
             }
         }
         return text

@@ -121,6 +121,12 @@ struct InitialSyncCommand: ParsableCommand {
             if !json, !quiet {
                 print(
                     "\(name): in step from the \(result.master) side; \(result.conflicts) row(s) differed (the \(result.master) version kept), \(result.errors) in the error list\(result.errors > 0 ? " (`tandem errors list --map \(name)`)" : "")")
+                if let count = result.filteredOut, count > 0 {
+                    // Not carried and no error: said here, where the rows were expected to arrive.
+                    print(
+                        "  \(count) row(s) of the \(result.master) side left out by \(result.filterOrigin ?? "its filter") (\(result.filter ?? "")): "
+                            + "`tandem maps compare \(name)` names them, `tandem maps validate \(name)` finds NULLs and wrong case")
+                }
             }
         }
         if run { try state.setStates(ordered, to: .running, actor: CLIActor.current) }

@@ -11,9 +11,11 @@ struct StatusCommand: ParsableCommand {
             QUEUED is the number of captured application changes not applied yet (the lag
             in changes); LAG is the age of the oldest of them; RATE is changes applied per
             second over the engine's last second; PARKED are changes waiting for a parent
-            row or after an error. LAST ERROR is the latest error of a direction while
-            something is parked there, else the reason for the map's state (why it is
-            paused, stopped or failed).
+            row or after an error; FILTERED are the source rows the map's filter leaves out
+            now (never synced, no error; `tandem maps validate` warns of NULLs and values
+            in the wrong case in the columns it reads). LAST ERROR is the latest error of a
+            direction while something is parked there, else the reason for the map's state
+            (why it is paused, stopped or failed).
             """)
 
     @OptionGroup var options: EnvironmentOptions
@@ -60,6 +62,7 @@ struct StatusCommand: ParsableCommand {
                     index == 0 ? map.name : "", index == 0 ? map.state.rawValue : "", direction.direction.rawValue,
                     String(direction.queued), String(format: "%.1f s", direction.lagSeconds),
                     String(format: "%.0f/s", stats?.rate ?? 0), String(stats?.applied ?? 0), String(direction.parked),
+                    direction.filteredOut.map(String.init) ?? "-",
                     String(stats?.conflicts ?? 0), lastError ?? (index == 0 ? map.reason ?? "" : ""),
                 ])
             }
@@ -67,7 +70,7 @@ struct StatusCommand: ParsableCommand {
         lines.append(
             renderTable(
                 header: [
-                    "MAP", "STATE", "DIRECTION", "QUEUED", "LAG", "RATE", "APPLIED", "PARKED", "CONFLICTS",
+                    "MAP", "STATE", "DIRECTION", "QUEUED", "LAG", "RATE", "APPLIED", "PARKED", "FILTERED", "CONFLICTS",
                     "LAST ERROR",
                 ],
                 rows: rows))

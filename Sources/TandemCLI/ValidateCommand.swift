@@ -19,6 +19,7 @@ struct ValidateCommand: ParsableCommand {
               TW008 a transform no loaded plugin provides (blocking)
               TW009 a dependency that is not enabled (blocking; a lookup's map: warning)
               TW010 a table or column the map names that the side does not have (blocking)
+              TW011 a filter leaves rows out by a NULL or a value's case (warning)
             Exit status 0 without blocking findings, 1 with.
 
             Example:

@@ -14,12 +14,14 @@ import Testing
 struct BatchApplierTests {
     /// The sample contacts map, ERP to CRM: company, id, name, the customer
     /// (a lookup into sample.customers) and a source default.
-    static func plan(policy: ConflictPolicy? = nil) throws -> DirectionPlan {
+    static func plan(policy: ConflictPolicy? = nil, outOfScope: OutOfScope = .report) throws -> DirectionPlan {
         let catalog = try sampleMaps()
         let (plugin, map) = try #require(catalog.map("sample.contacts"))
         let customers = try #require(catalog.map("sample.customers")).map
+        var settings = MapSettings(name: map.id, conflictPolicy: policy)
+        settings.outOfScope = outOfScope
         return try DirectionPlan(
-            map: map, settings: MapSettings(name: map.id, conflictPolicy: policy), direction: .erpToCrm, catalog: catalog,
+            map: map, settings: settings, direction: .erpToCrm, catalog: catalog,
             plugin: plugin,
             sourceTypes: ["DATAAREAID", "CONTACTPERSONID", "NAME", "CUSTACCOUNT"].map { ($0, "TEXT") },
             targetTypes: ["msdyn_company", "msdyn_contactpersonid", "fullname", "msdyn_accountnumber", "msdyn_source"].map { ($0, "TEXT") },
@@ -90,6 +92,41 @@ struct BatchApplierTests {
         #expect(outcome.newlyParked.count == 5)
         #expect(outcome.failures.map(\.errorClass) == [ErrorClass.application, .application])
         #expect(outcome.errors[plan.map] == "the crm side refused the row: UNIQUE constraint failed: contact.fullname")
+    }
+
+    @Test(
+        "Updates the filter leaves out: with out_of_scope delete, a row the target has is deleted as the change's write; one it lacks is no matter; a key behind a parked change keeps its row, reported"
+    )
+    func leftScope() throws {
+        let plan = try Self.plan(outOfScope: .delete)
+        let target = RecordingTarget()
+        target.present = ["P1", "P5"]
+        var applier = Self.applier(.live, blocked: [plan.map: [SQLLiteral.quoteList([.text("usmf"), .text("P5")])]])
+        func leaving(_ seq: Int64, _ id: String) -> ApplyItem {
+            var item = Self.item(plan, seq: seq, id: id, operation: .update)
+            item.mapped = nil
+            item.leftScope = true
+            return item
+        }
+        let outcome = try applier.apply([leaving(1, "P1"), leaving(2, "P9"), leaving(3, "P5")], into: target)
+        #expect(target.written.map(\.key) == ["P1"])
+        #expect(target.written.first?.values == [.text("usmf"), .text("P1"), .null, .null, .null])
+        #expect(target.log.contains("source erp:1"))
+        #expect(target.parked.isEmpty)
+        #expect(outcome.appliedSeqs == [1])
+        #expect(
+            outcome.leftScope.map { "\($0.seq) \($0.targetKey) \($0.deleted)" } == [
+                "1 'usmf','P1' true", "3 'usmf','P5' false",
+            ])
+
+        // Without the flag (keep, or an insert) nothing is looked up or written.
+        let quiet = RecordingTarget()
+        quiet.present = ["P1"]
+        var item = Self.item(plan, seq: 4, id: "P1", operation: .update)
+        item.mapped = nil
+        var other = Self.applier(.live)
+        #expect(try other.apply([item], into: quiet).leftScope.isEmpty)
+        #expect(quiet.written.isEmpty)
     }
 
     @Test("Write-through: the first refusal throws with the key and the reason, and nothing is parked; an applied change leaves its marker")
@@ -198,6 +235,8 @@ struct BatchApplierTests {
 final class RecordingTarget: TargetTransaction {
     /// Customer account numbers present on this side.
     var parents: Set<String> = []
+    /// Contact ids whose row this side has (for ``rowExists(_:key:)``).
+    var present: Set<String> = []
     /// Contact ids whose write the "database" refuses.
     var refuse: Set<String> = []
     var pending: [String: LocalEdits] = [:]
@@ -215,6 +254,9 @@ final class RecordingTarget: TargetTransaction {
     func finish() throws { log.append("finish") }
     func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool {
         parents.contains(values[plan.parentChecks[check].target].text ?? "")
+    }
+    func rowExists(_ plan: DirectionPlan, key: [SideValue]) throws -> Bool {
+        present.contains(key.last?.text ?? "")
     }
     func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
         let id = values[1].text ?? ""

@@ -48,6 +48,45 @@ struct CompareTests {
         #expect(unknown.stderr.contains("map 'nope' is not enabled in this environment (enabled: sample.groups, sample.customers); add it to tandem.yaml"))
     }
 
+    @Test(
+        "A row created on the CRM side is in step once synced, though its one-way default column (msdyn_source) holds the CRM's value, not the map's 'ERP'; a later CRM edit is named by its column"
+    )
+    func rowMadeOnTheCRMSide() async throws {
+        let fixture = try SyncFixture.make("compare-crm-made", maps: ["sample.groups", "sample.customers"])
+        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        let engine = try fixture.startEngine()
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        try SideReader.execute(fixture.erp, "INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale')")
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM msdyn_customergroup") == 1 }
+        try SideReader.execute(
+            fixture.crm,
+            """
+            INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid, creditlimit, msdyn_onholdstatus)
+                VALUES ('usmf', 'K1', 'Made in Sales', '10', '250.5', 806380001);
+            INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid, msdyn_source)
+                VALUES ('usmf', 'K2', 'Imported', '10', 'CRM');
+            """)
+        try await waitUntil { try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM CustTable") == 2 }
+        try await waitUntil {
+            try SideReader.drained(fixture, map: "sample.customers", erpTable: "CustTable", crmTable: "account")
+        }
+        let clean = try Self.compare(fixture, ["sample.customers"])
+        #expect(clean.status == 0, "\(clean.maps)")
+        #expect(clean.maps.first?["equal"] as? Int == 2)
+        #expect(try SideReader.rows(fixture.crm, "SELECT quote(msdyn_source) FROM account ORDER BY 1") == ["'CRM'", "NULL"])
+
+        try SideReader.execute(fixture.crm, "UPDATE account SET msdyn_onholdstatus = 806380002 WHERE accountnumber = 'K1'")
+        try await waitUntil { try SideReader.rows(fixture.erp, "SELECT ONHOLD FROM CustTable WHERE ACCOUNTNUM = 'K1'") == ["All"] }
+        kill(engine.processIdentifier, SIGTERM)
+        _ = try await engine.awaitExit()
+        try SideReader.execute(fixture.crm, "UPDATE account SET creditlimit = '99' WHERE accountnumber = 'K2'")
+        let dirty = try Self.compare(fixture, ["sample.customers"])
+        #expect(dirty.status == 1)
+        #expect(dirty.maps.first?["differingColumns"] as? [String: [String]] == ["'usmf','K2'": ["creditlimit"]])
+        let text = try fixture.tandem(["maps", "compare", "sample.customers"])
+        #expect(text.stdout.contains("sample.customers differing: 'usmf','K2' (creditlimit)"), "\(text.stdout)")
+    }
+
     @Test("Keys zero and below are compared like any other: a missing note 0 and a differing note -5 are found")
     func keysZeroAndBelow() throws {
         let fixture = try SyncFixture.make("compare-keys", maps: ["sample.notes"])

@@ -21,6 +21,8 @@ let validConfig = """
 let badConfigCases: [(String, String)] = [
             (validConfig.replacingOccurrences(of: "direction: erp-to-crm", with: "direction: sideways"),
              "tandem.yaml:10:16: maps[0].direction: 'sideways' is not one of both, erp-to-crm, crm-to-erp"),
+            (validConfig.replacingOccurrences(of: "conflict_policy: newest-wins", with: "conflict_policy: newest-wins\n    out_of_scope: remove"),
+             "tandem.yaml:12:19: maps[0].out_of_scope: 'remove' is not one of report, delete, keep"),
             (validConfig.replacingOccurrences(of: "conflict_policy", with: "conflict_polcy"),
              "tandem.yaml:11:5: maps[0].conflict_polcy: unknown setting 'conflict_polcy' (did you mean 'conflict_policy'?)"),
             (validConfig.replacingOccurrences(of: "version: 1", with: "version: 2"), "tandem.yaml:1:10: version: 2 is out of range; use 1...1"),
@@ -53,6 +55,16 @@ struct ConfigLoaderTests {
         #expect(config.maps[0].conflictPolicy == .newestWins)
         #expect(config.maps[0].filters?.erpToCrm == "DATAAREAID = 'usmf'")
         #expect(config.engine.batchSize == 2000)
+    }
+
+    @Test("A map's out_of_scope is report unless set; delete and keep are taken")
+    func outOfScope() throws {
+        #expect(try ConfigLoader.parse(Self.valid, file: "tandem.yaml").maps.map(\.outOfScope) == [.report, .report])
+        for choice in ["delete", "keep"] {
+            let text = Self.valid.replacingOccurrences(
+                of: "conflict_policy: newest-wins", with: "conflict_policy: newest-wins\n    out_of_scope: \(choice)")
+            #expect(try ConfigLoader.parse(text, file: "tandem.yaml").maps[0].outOfScope.rawValue == choice)
+        }
     }
 
     @Test(

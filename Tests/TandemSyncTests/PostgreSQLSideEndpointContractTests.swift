@@ -37,6 +37,21 @@ struct PostgreSQLSideEndpointContractTests {
     @Test("A merged row keeps the target's edits, takes the incoming columns and travels back as one change")
     func merge() async throws { try await SideEndpointContract.merge(.postgresql) }
 
+    @Test("A filter's counts (status, maps validate) refuse by name on a PostgreSQL side, never a silent 0")
+    func filterCounts() async throws {
+        try await ContractSide.with(.postgresql, ddl: SideEndpointContract.ddl, captured: SideEndpointContract.captured) {
+            side in
+            let messages = try await side.call { endpoint -> [String] in
+                var messages: [String] = []
+                do { _ = try endpoint.rowsOutside(filter: "t = 'x'", table: "vals") } catch { messages.append("\(error)") }
+                do { _ = try endpoint.filterMisses(filter: "t = 'x'", table: "vals") } catch { messages.append("\(error)") }
+                return messages
+            }
+            #expect(messages.count == 2)
+            #expect(messages.allSatisfy { $0.contains("not yet supported on PostgreSQL sides: a filter's counts") }, "\(messages)")
+        }
+    }
+
     @Test("What a PostgreSQL side cannot do yet throws an error naming it, never a silent no-op")
     func unsupported() async throws {
         try await ContractSide.with(.postgresql, ddl: SideEndpointContract.ddl, captured: SideEndpointContract.captured) {

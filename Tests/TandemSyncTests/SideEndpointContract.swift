@@ -215,9 +215,9 @@ enum SideEndpointContract {
             let nul: [SideValue] = [.integer(3), .text("a\u{0}b"), .null, .integer(0), .real(0), .null]
             let bad: [SideValue] = [.integer(4), .text("refused"), .null, .null, .null, .text("bad")]
             let changed = [second[0], .text("second, updated")] + second.dropFirst(2)
-            let refusals = try await side.call { endpoint in
+            let (refusals, found) = try await side.call { endpoint in
                 try endpoint.applyBatch([], checkpoints: [checkpoint: 8], fastPath: false, logger: Logger(label: "contract")) {
-                    target -> [String] in
+                    target -> ([String], [Bool]) in
                     var refusals: [String] = []
                     try target.begin(.live)
                     for (seq, values) in [(5, first), (6, nul), (7, bad), (8, second)] {
@@ -230,10 +230,15 @@ enum SideEndpointContract {
                     }
                     try target.markSource("erp:8")
                     try target.write(.update, plan: plan.value, values: changed, oldKey: nil)
+                    // Rows by key, as a row that leaves a filter's scope is looked for: written, refused, never there.
+                    let found = try [[SideValue.integer(2)], [.integer(4)], [.integer(99)]].map {
+                        try target.rowExists(plan.value, key: $0)
+                    }
                     try target.finish()
-                    return refusals
+                    return (refusals, found)
                 }
             }
+            #expect(found == [true, false, false])
             #expect(refusals.count == (dialect == .sqlite ? 1 : 2))
             #expect(refusals.contains { $0.hasPrefix("7: ") })
             if dialect == .postgresql {

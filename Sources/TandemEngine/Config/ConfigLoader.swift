@@ -163,7 +163,7 @@ package enum ConfigLoader {
     private static func map(_ node: Node, _ path: String, _ reader: YAMLReader) throws(ConfigError) -> MapSettings {
         if case .scalar = node { return MapSettings(name: try reader.string(node, path)) }
         var settings = MapSettings(name: "")
-        let allowed = ["name", "direction", "master", "conflict_policy", "field_policies", "filters"]
+        let allowed = ["name", "direction", "master", "conflict_policy", "field_policies", "filters", "out_of_scope"]
         for (key, value, _) in try reader.mapping(node, path, allowed: allowed) {
             let place = "\(path).\(key)"
             switch key {
@@ -171,6 +171,7 @@ package enum ConfigLoader {
             case "direction": settings.direction = try reader.choice(value, place, MapDirection.self)
             case "master": settings.master = try reader.choice(value, place, SideRole.self)
             case "conflict_policy": settings.conflictPolicy = try reader.choice(value, place, ConflictPolicy.self)
+            case "out_of_scope": settings.outOfScope = try reader.choice(value, place, OutOfScope.self)
             case "field_policies":
                 guard case .mapping(let columns) = value else {
                     throw reader.error(value, place, "expected column: erp-wins | crm-wins | newest-wins")

@@ -106,6 +106,9 @@ package enum ConfigTemplate {
             #                     {creditlimit: crm-wins}; either side's column name
             #   filters:          erp_to_crm / crm_to_erp: SQL expressions over the source table's columns,
             #                     e.g. "DATAAREAID = 'usmf' AND CUSTGROUP IN ('10', '20')"
+            #   out_of_scope:     report | delete | keep: an update that moves a row out of the filter's
+            #                     scope leaves the other side's row as it was and logs it (report,
+            #                     the default), deletes it there and logs it (delete), or keeps it (keep)
             \(mapLines)
             """
     }

@@ -185,6 +185,9 @@ package struct MapSettings: Hashable, Sendable {
     /// With the `merge` policy: who wins a column both sides changed, by
     /// column name (either side's), instead of the ERP side.
     package var fieldPolicies: [String: ConflictPolicy] = [:]
+    /// What happens to the other side's row when an update moves a row out
+    /// of the filter's scope.
+    package var outOfScope: OutOfScope = .report
 
     /// Creates settings.
     package init(

@@ -226,6 +226,16 @@ protocol SideEndpoint: AnyObject {
     /// (the plan targets this side).
     func beginComparison(_ plan: DirectionPlan) throws -> any TargetComparison
 
+    // MARK: Filters (tandem status, maps validate)
+
+    /// How many rows of `table` the map filter `filter` (an SQLite
+    /// expression over the table's columns, see ``RowFilter``) leaves out.
+    func rowsOutside(filter: String, table: String) throws -> Int
+    /// The rows of `table` that `filter` leaves out with NULL in a column
+    /// it reads, or with a value that misses one of its text literals by
+    /// case or blanks only.
+    func filterMisses(filter: String, table: String) throws -> FilterMisses
+
     // MARK: Write-through
 
     /// The origin half of a write through Tandem: `body` writes rows in

@@ -9,6 +9,11 @@
 protocol TargetComparison: AnyObject {
     /// Adds mapped rows: values of the plan's target columns, in order.
     func add(_ rows: [[SideValue]]) throws
+    /// Adds the target keys (values of the plan's target key columns, in
+    /// key order) of source rows the map's filter leaves out: a table row
+    /// under one of them is a row kept after it left the filter's scope,
+    /// not a row only the target has.
+    func addLeftOut(_ keys: [[SideValue]]) throws
     /// Compares everything added with the target table.
     func finish() throws -> ComparedRows
     /// Drops what the comparison kept in the side; safe to call twice.
@@ -25,10 +30,12 @@ struct ComparedRows {
     var differing = 0
     /// Given rows the table has no row for.
     var missing = 0
-    /// Table rows whose key no given row has.
+    /// Table rows whose key no given row has (nor a left-out one).
     var onlyTarget = 0
+    /// Table rows whose key only a left-out source row has (see ``TargetComparison/addLeftOut(_:)``).
+    var outOfScope = 0
     /// Up to five keys of each kind of difference (`missing`, `differing`,
-    /// `onlyTarget`), as the target stores them.
+    /// `onlyTarget`, `outOfScope`), as the target stores them.
     var examples: [String: [String]] = [:]
     /// For each example key of `differing`, the target columns that differ.
     var differingColumns: [String: [String]] = [:]

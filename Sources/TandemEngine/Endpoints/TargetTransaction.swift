@@ -25,6 +25,9 @@ protocol TargetTransaction {
     /// Whether the parent row that `plan.parentChecks[check]` looks for is
     /// on this side.
     func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool
+    /// Whether this side has `plan`'s target row with the key `key` (values
+    /// of the target key columns, in key order).
+    func rowExists(_ plan: DirectionPlan, key: [SideValue]) throws -> Bool
     /// Writes one mapped row: deletes it (`.delete`) or inserts or updates it,
     /// first deleting the row under `oldKey` when the key changed. Throws
     /// ``RowRefused`` when the database refuses this row only (a constraint,

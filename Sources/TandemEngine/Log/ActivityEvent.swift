@@ -36,6 +36,10 @@ package enum ActivityEvent {
     package static let transientError = "transient error"
     /// The sides work again.
     package static let transientErrorCleared = "transient error cleared"
+    /// An update moved a row out of its map's filter while the other side
+    /// held the row (details: the change, the filter, the other side's key,
+    /// and whether it was kept or deleted there: the map's `out_of_scope`).
+    package static let rowLeftFilter = "row left filter"
     /// An operator discarded a parked change (details: the change).
     package static let parkedChangeDiscarded = "parked change discarded"
     /// A retried change was replaced by a later change of its key.
@@ -70,7 +74,7 @@ package enum ActivityEvent {
         engineStarted, engineStopped, pluginLoaded, pluginRefused, mapCreated, mapRemoved, configChanged,
         mappingChanged, state,
         initialSyncStarted, initialSyncProgress, initialSyncFinished, catchUpStarted, catchUpFinished, transientError,
-        transientErrorCleared, parkedChangeDiscarded, parkedChangeSuperseded, errorsRetried, conflictResolved,
+        transientErrorCleared, rowLeftFilter, parkedChangeDiscarded, parkedChangeSuperseded, errorsRetried, conflictResolved,
         alertFired, alertCleared, notificationDelivered, notificationFailed, logPruned, sideIdentityRecorded,
         sideRelinked,
         sideWentBack, mapRecovered, stateRebuilt,

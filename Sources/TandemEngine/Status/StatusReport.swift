@@ -40,6 +40,10 @@ package struct StatusReport: Codable, Sendable {
         package var checkpoint: Int64?
         /// Changes waiting for a parent or after an error.
         package var parked: Int
+        /// Source rows the map's filter leaves out now (never synced, no
+        /// error): nil when the map has no filter this way, or the side
+        /// cannot count them.
+        package var filteredOut: Int?
         /// Counters from the engine's last report.
         package var stats: MapDirectionStats?
     }
@@ -62,10 +66,18 @@ package struct StatusReport: Codable, Sendable {
                 let checkpoint = try target.storedCheckpoints()[CheckpointID(map: map.name, source: direction.source)]
                 let parked = try target.parkedKeys(source: direction.source, map: map.name).count
                 let (queued, oldest) = try source.pendingChanges(table: table, after: checkpoint ?? 0, count: true)
+                let toCRM = direction == .erpToCrm
+                let filter =
+                    map.settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+                    ?? map.map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+                // A count of what the filter leaves out, so that rows kept on one side by a NULL or a
+                // value in the wrong case are seen; a filter that does not parse is `maps validate`'s to report.
+                let filteredOut = filter.flatMap { try? source.rowsOutside(filter: $0, table: table) }
                 directions.append(
                     DirectionStatus(
                         direction: direction, queued: queued ?? 0, lagSeconds: oldest.map { max(0, (now - $0) / 1000) } ?? 0,
-                        checkpoint: checkpoint, parked: parked, stats: stats["\(map.name) \(direction)"]))
+                        checkpoint: checkpoint, parked: parked, filteredOut: filteredOut,
+                        stats: stats["\(map.name) \(direction)"]))
             }
             let record = states[map.name]
             result.append(

@@ -67,6 +67,9 @@ final class DirectionPlan {
     /// Where ``filter`` is set, to name it to a user: `filters.erp_to_crm in
     /// tandem.yaml`, or `… of plugin tandem.std.customers` for the map's own.
     let filterOrigin: String
+    /// What an update that moves a row out of ``filter``'s scope does to
+    /// the target's row (`out_of_scope` in tandem.yaml).
+    let outOfScope: OutOfScope
     let parentChecks: [ParentCheck]
     let policy: ConflictPolicy
     /// With `merge`: who wins a target column both sides changed (absent: the ERP side).
@@ -205,6 +208,7 @@ final class DirectionPlan {
         let fromConfig = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
         filterOrigin =
             "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of plugin \(plugin.id)")"
+        outOfScope = settings.outOfScope
 
         let table = CaptureSchema.identifier(target.table)
         let keyClause = target.key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
@@ -246,6 +250,15 @@ final class DirectionPlan {
             if case .constant = step.kind { result.formUnion(step.targets) }
         }
         return result
+    }
+
+    /// Whether an update whose changed-column mask is `mask` (one `0`/`1`
+    /// per source column, in capture order) changed a column the filter
+    /// reads: only such an update can move a row out of the filter's scope.
+    /// Without a mask, or with one of another length, it may have.
+    func changesFilterColumn(_ mask: String?) -> Bool {
+        guard let filter, let mask, mask.utf8.count == sourceColumns.count else { return true }
+        return zip(sourceColumns, mask.utf8).contains { $1 == UInt8(ascii: "1") && filter.columns.contains($0) }
     }
 
     /// Target positions that are not key columns, in UPDATE order.

@@ -6,12 +6,17 @@ import GRDB
 /// semantics are exactly SQL's.
 final class RowFilter {
     let expression: String
+    /// The columns the expression names (as given to ``init``): an update
+    /// that changes none of them cannot move a row in or out of the filter.
+    let columns: Set<String>
     private let queue: DatabaseQueue
     private let statement: Statement
 
     /// Compiles `expression` over `columns`; throws with SQLite's message when it does not parse.
     init(expression: String, columns: [String], context: String) throws {
         self.expression = expression
+        let words = Set(SideDatabase.tokens(expression).words.map { $0.lowercased() })
+        self.columns = Set(columns.filter { words.contains($0.lowercased()) })
         queue = try DatabaseQueue()
         let projection = columns.enumerated().map { "?\($0.offset + 1) AS \(CaptureSchema.identifier($0.element))" }
             .joined(separator: ", ")

@@ -24,14 +24,30 @@ extension SyncEngine {
         package var targetRows: Int
         /// Source rows the map carries (passing its filter).
         package var carried: Int
+        /// Source rows the map's filter leaves out: never synced, and not a
+        /// difference, but counted, so that a row with a NULL or a value in
+        /// the wrong case in a filter column does not vanish unseen.
+        package var filteredOut = 0
+        /// The filter, as written, when the map has one in this direction.
+        package var filter: String?
+        /// Where the filter is set (`filters.erp_to_crm of plugin …`), to change it.
+        package var filterOrigin: String?
+        /// Up to five source keys of ``filteredOut`` rows, as the source stores them.
+        package var filteredOutExamples: [String] = []
         /// Carried rows the target has with the same values.
         package var equal: Int
         /// Carried rows the target has with other values.
         package var differing: Int
         /// Carried rows the target does not have.
         package var missing: Int
-        /// Target rows whose key no carried source row has.
+        /// Target rows whose key no carried source row has (nor one the filter leaves out).
         package var onlyTarget: Int
+        /// Target rows whose key only a source row the filter leaves out has:
+        /// rows kept after an update moved them out of the filter's scope.
+        package var outOfScope = 0
+        /// The map's `out_of_scope` setting: with `keep`, ``outOfScope`` rows
+        /// are meant to stay and are no difference.
+        package var outOfScopePolicy: OutOfScope = .report
         /// Source rows the map cannot map (a transform or value error; they are in the error list when synced).
         package var unmappable: Int
         /// Up to five keys of each kind of difference, as the target stores them.
@@ -40,11 +56,14 @@ extension SyncEngine {
         package var differingColumns: [String: [String]] = [:]
 
         /// Whether both tables hold the same rows.
-        package var inStep: Bool { differing == 0 && missing == 0 && onlyTarget == 0 && unmappable == 0 }
+        package var inStep: Bool {
+            differing == 0 && missing == 0 && onlyTarget == 0 && unmappable == 0
+                && (outOfScope == 0 || outOfScopePolicy == .keep)
+        }
 
         private enum CodingKeys: String, CodingKey {
-            case map, direction, sourceRows, targetRows, carried, equal, differing, missing, onlyTarget, unmappable,
-                examples, differingColumns
+            case map, direction, sourceRows, targetRows, carried, filteredOut, filter, filterOrigin, filteredOutExamples, equal,
+                differing, missing, onlyTarget, outOfScope, outOfScopePolicy, unmappable, examples, differingColumns
             case inStep
         }
 
@@ -56,10 +75,16 @@ extension SyncEngine {
             try container.encode(sourceRows, forKey: .sourceRows)
             try container.encode(targetRows, forKey: .targetRows)
             try container.encode(carried, forKey: .carried)
+            try container.encode(filteredOut, forKey: .filteredOut)
+            try container.encodeIfPresent(filter, forKey: .filter)
+            try container.encodeIfPresent(filterOrigin, forKey: .filterOrigin)
+            try container.encode(filteredOutExamples, forKey: .filteredOutExamples)
             try container.encode(equal, forKey: .equal)
             try container.encode(differing, forKey: .differing)
             try container.encode(missing, forKey: .missing)
             try container.encode(onlyTarget, forKey: .onlyTarget)
+            try container.encode(outOfScope, forKey: .outOfScope)
+            try container.encode(outOfScopePolicy, forKey: .outOfScopePolicy)
             try container.encode(unmappable, forKey: .unmappable)
             try container.encode(examples, forKey: .examples)
             try container.encode(differingColumns, forKey: .differingColumns)
@@ -81,6 +106,9 @@ extension SyncEngine {
         var result = MapComparison(
             map: name, direction: direction, sourceRows: 0, targetRows: 0, carried: 0, equal: 0, differing: 0, missing: 0, onlyTarget: 0,
             unmappable: 0, examples: [:])
+        result.filter = plan.filter?.expression
+        result.filterOrigin = plan.filter.map { _ in plan.filterOrigin }
+        result.outOfScopePolicy = plan.outOfScope
         var position: [SideValue]?
         while true {
             let rows = try source.scanRows(table: plan.sourceTable, columns: plan.sourceColumns, after: position, limit: 5000)
@@ -88,12 +116,23 @@ extension SyncEngine {
             position = last.position
             result.sourceRows += rows.count
             var decoded: [[SideValue]] = []
+            var leftOut: [[SideValue]] = []
             for row in rows {
                 guard let values = row.values else {
                     result.unmappable += 1
                     continue
                 }
-                if let filter = plan.filter, (try? filter.passes(values)) != true { continue }
+                if let filter = plan.filter, (try? filter.passes(values)) != true {
+                    result.filteredOut += 1
+                    if result.filteredOutExamples.count < 5 {
+                        result.filteredOutExamples.append(SQLLiteral.quoteList(plan.sourceKey.map { values[$0] }))
+                    }
+                    // Its target key, when the map copies it from the source key: a target row under it
+                    // was kept after the row left the filter's scope.
+                    let key = plan.targetKeyFromSourceKey.compactMap { $0.map { values[plan.sourceKey[$0]] } }
+                    if key.count == plan.targetKey.count { leftOut.append(key) }
+                    continue
+                }
                 decoded.append(values)
             }
             result.carried += decoded.count
@@ -106,6 +145,7 @@ extension SyncEngine {
                 mapped.append(values)
             }
             try comparison.add(mapped)
+            try comparison.addLeftOut(leftOut)
         }
         let compared = try comparison.finish()
         result.targetRows = compared.targetRows
@@ -113,6 +153,7 @@ extension SyncEngine {
         result.differing = compared.differing
         result.missing = compared.missing
         result.onlyTarget = compared.onlyTarget
+        result.outOfScope = compared.outOfScope
         result.examples = compared.examples
         result.differingColumns = compared.differingColumns
         return result

@@ -30,6 +30,12 @@ extension SyncEngine {
         package var path: String
         /// Why the phase takes the row path or is skipped; nil for `bulk`.
         package var pathReason: String?
+        /// Once done: the master's rows that the map's filter left out (not
+        /// carried, and no error), nil when the map has no filter that way.
+        package var filteredOut: Int?
+        /// The filter, as written, and where it is set, when ``filteredOut`` is counted.
+        package var filter: String?
+        package var filterOrigin: String?
     }
 
     /// For the crash test: `TANDEM_FAULT=kill-after-rows:N` kills the process
@@ -225,11 +231,20 @@ extension SyncEngine {
                     sql: "UPDATE _tandem_initial SET finished_at = ? WHERE map = ?", arguments: [StateStore.now, name])
             }
         }
+        // Rows the filter leaves out are not carried and raise no error: counted, so that a row with a
+        // NULL or a value in the wrong case in a filter column does not vanish unseen.
+        if let filter = plan.filter {
+            state.filteredOut = try source.rowsOutside(filter: filter.expression, table: plan.sourceTable)
+            state.filter = filter.expression
+            state.filterOrigin = plan.filterOrigin
+        }
+        let leftOut =
+            state.filteredOut.map { $0 > 0 ? "\($0) row(s) left out by \(plan.filterOrigin) (\(state.filter ?? "")); " : "" } ?? ""
         try self.state.log(
             actor: actor, map: name, event: ActivityEvent.initialSyncFinished,
             details:
                 "master \(master); \(state.conflicts) rows differed (master kept), \(state.errors) parked in the error list; "
-                + (paths.isEmpty ? "nothing left to do" : paths.joined(separator: "; ")))
+                + leftOut + (paths.isEmpty ? "nothing left to do" : paths.joined(separator: "; ")))
         return state
     }
 

@@ -470,6 +470,13 @@ package final class SyncEngine {
                     if try plan.filter?.passes(item.sourceRow) ?? true {
                         toMap[ObjectIdentifier(plan), default: []].append(items.count)
                         item.mapped = .success([])
+                    } else if change.operation == .update, change.changed != nil, plan.outOfScope != .keep,
+                        plan.changesFilterColumn(change.changed)
+                    {
+                        // A captured update (the one-way guard's put-backs have no `changed`) of a column the
+                        // filter reads: the row may have been in scope until now, and the applier looks for
+                        // its stale copy. Later edits of a row already out of scope are not looked at again.
+                        item.leftScope = true
                     }
                 } catch let error as SyncError where error.code == .invalidText {
                     // Parked, never repaired: neither Arrow utf8 nor the other side's text can hold it.
@@ -507,7 +514,7 @@ package final class SyncEngine {
         let items = prepare(pairs)
         let last = changes.last!.seq
         lastRead[direction] = (last, changes.last!.at, changes.last!.table)
-        guard items.contains(where: { $0.mapped != nil }) else {
+        guard items.contains(where: { $0.mapped != nil || $0.leftScope }) else {
             // Only echoes and filtered-out rows: nothing to write. Reading them
             // again after a crash skips them again, so the checkpoint is saved
             // later (with the next write, or within a second) instead of
@@ -619,6 +626,21 @@ package final class SyncEngine {
         for (map, message) in outcome.errors {
             stats[Self.statsKey(map, direction)]?.lastError = message
             stats[Self.statsKey(map, direction)]?.lastErrorAt = StateStore.now
+        }
+        for left in outcome.leftScope {
+            guard let plan = plans[left.map]?[direction] else { continue }
+            let kept =
+                left.deleted
+                ? "was deleted (out_of_scope: delete)"
+                : "was kept as it was (out_of_scope: report; `delete` removes such rows, `keep` stops these entries)"
+            let details =
+                "change \(direction.source):\(left.seq) moved \(plan.sourceTable) \(left.key) out of the scope of "
+                + "\(plan.filterOrigin) (\(plan.filter?.expression ?? "")); the \(direction.target) side's "
+                + "\(plan.targetTable) \(left.targetKey) \(kept)"
+            logger.notice("map \(left.map): \(details)")
+            logActivity {
+                try state.log(actor: "engine", map: left.map, event: ActivityEvent.rowLeftFilter, details: details)
+            }
         }
     }
 

@@ -31,6 +31,9 @@ package struct MapFinding: Sendable, Codable, Hashable {
         case dependencyMissing = "TW009"
         /// A table or column the map names that the side does not have.
         case missingColumn = "TW010"
+        /// Rows a filter leaves out with NULL in a column it reads, or with a
+        /// value that misses one of its literals by case or blanks only.
+        case filterMisses = "TW011"
     }
 
     /// The map.

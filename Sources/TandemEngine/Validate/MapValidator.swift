@@ -147,14 +147,34 @@ package enum MapValidator {
                     .mandatoryUnmapped, .blocking, direction, "\(targetTable).\(column) is NOT NULL without a default, and no field writes it: every insert would fail",
                     fix: "map a field to it, give it a default in the map (`default`), or let the column be empty")
             }
-            let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } ?? map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
-            if let filterText {
+            func parses(_ filterText: String) -> Bool {
                 do {
                     _ = try RowFilter(expression: filterText, columns: Array(source.keys), context: "map \(map.id) (\(direction))")
+                    return true
                 } catch {
                     add(
                         .badFilter, .blocking, direction, "\(error)",
                         fix: "write the filter as an SQL expression over \(sourceTable)'s columns (\(source.keys.sorted().joined(separator: ", ")))")
+                    return false
+                }
+            }
+            let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } ?? map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+            if let filterText, parses(filterText) {
+                let place =
+                    settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
+                    ? "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") in tandem.yaml" : "the filter of \(plugin)"
+                let misses = try sides[direction.source]!.filterMisses(filter: filterText, table: sourceTable)
+                for (column, rows) in misses.nulls where rows > 0 {
+                    add(
+                        .filterMisses, .warning, direction,
+                        "\(rows) row(s) of \(sourceTable) have no \(column) (NULL), and \(place) (\(filterText)) leaves them out: they never reach \(targetTable), and no error says so",
+                        fix: "give them a \(column) (the filter reads it, so it is required), or change the filter in tandem.yaml")
+                }
+                for miss in misses.nearMisses {
+                    add(
+                        .filterMisses, .warning, direction,
+                        "\(miss.rows) row(s) of \(sourceTable) have \(miss.column) '\(miss.value)', which misses '\(miss.literal)' of \(place) (\(filterText)) by case or blanks only: they never reach \(targetTable), and no error says so",
+                        fix: "write '\(miss.literal)' in those rows, or change the filter in tandem.yaml")
                 }
             }
         }

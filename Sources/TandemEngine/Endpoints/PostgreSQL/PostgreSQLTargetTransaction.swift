@@ -109,6 +109,21 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         ).isEmpty
     }
 
+    func rowExists(_ plan: DirectionPlan, key: [SideValue]) throws -> Bool {
+        let names = plan.targetKey.map { plan.targetColumns[$0] }
+        let arguments: [String?]
+        do {
+            arguments = try parameters(key, columns: names, table: plan.targetTable)
+        } catch is RowRefused {
+            // A value no key column here can hold: no row has it.
+            return false
+        }
+        return try !query(
+            "SELECT 1 FROM \(name(plan.targetTable)) WHERE \(Self.condition(names)) LIMIT 1", arguments,
+            table: plan.targetTable
+        ).isEmpty
+    }
+
     /// SQLSTATE classes of errors that belong to one row (a value, a constraint), not to the side.
     private static func refusesRow(_ error: PostgreSQLError) -> Bool {
         guard let state = error.sqlState else { return error.code == .badValue }

@@ -32,6 +32,14 @@ final class SQLiteTargetComparison: TargetComparison {
             )
             try db.execute(
                 sql: "CREATE INDEX temp._tandem_compare_key ON _tandem_compare (\(keyColumns.joined(separator: ", ")))")
+            // The keys of the source rows the filter leaves out, with the key columns' affinities too.
+            try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare_out")
+            try db.execute(
+                sql:
+                    "CREATE TEMP TABLE _tandem_compare_out AS SELECT \(keyColumns.joined(separator: ", ")) FROM main.\(targetTable) WHERE 0"
+            )
+            try db.execute(
+                sql: "CREATE INDEX temp._tandem_compare_out_key ON _tandem_compare_out (\(keyColumns.joined(separator: ", ")))")
         }
     }
 
@@ -40,7 +48,10 @@ final class SQLiteTargetComparison: TargetComparison {
     func close() {
         guard !closed else { return }
         closed = true
-        try? side.queue.inDatabase { db in try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare") }
+        try? side.queue.inDatabase { db in
+            try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare")
+            try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare_out")
+        }
     }
 
     func add(_ rows: [[SideValue]]) throws {
@@ -50,6 +61,18 @@ final class SQLiteTargetComparison: TargetComparison {
             let statement = try RawStatement(sql: insert, db)
             for values in rows {
                 statement.bind(values)
+                try statement.execute()
+            }
+        }
+    }
+
+    func addLeftOut(_ keys: [[SideValue]]) throws {
+        let insert = "INSERT INTO temp._tandem_compare_out VALUES (\(keyColumns.map { _ in "?" }.joined(separator: ", ")))"
+        try side.queue.inDatabase { db in
+            // Through the C API: GRDB binds text up to its first NUL.
+            let statement = try RawStatement(sql: insert, db)
+            for key in keys {
+                statement.bind(key)
                 try statement.execute()
             }
         }
@@ -114,7 +137,9 @@ final class SQLiteTargetComparison: TargetComparison {
             }
             let only =
                 "FROM main.\(targetTable) t WHERE NOT EXISTS (SELECT 1 FROM temp._tandem_compare c WHERE \(sameKey))"
-            result.onlyTarget = try count(only, example: targetKeyText, kind: "onlyTarget")
+            let leftOut = "EXISTS (SELECT 1 FROM temp._tandem_compare_out c WHERE \(sameKey))"
+            result.onlyTarget = try count("\(only) AND NOT \(leftOut)", example: targetKeyText, kind: "onlyTarget")
+            result.outOfScope = try count("\(only) AND \(leftOut)", example: targetKeyText, kind: "outOfScope")
         }
         result.examples = result.examples.filter { !$0.value.isEmpty }
         return result

@@ -49,7 +49,8 @@ final class SQLiteTargetTransaction: TargetTransaction {
     /// which must run (checked per batch, so a trigger added while the engine
     /// runs counts from the next one).
     static func canApplyQuietly(_ items: [ApplyItem], _ db: Database) throws -> Bool {
-        let writing = items.filter { $0.mapped != nil }
+        // A row that left its filter's scope may be deleted: its table counts as written too.
+        let writing = items.filter { $0.mapped != nil || $0.leftScope }
         guard writing.count >= quietMinimum else { return false }
         let written = Set(writing.map { $0.plan.targetTable.lowercased() })
         return try CaptureSchema.tablesWithOtherTriggers(db).isDisjoint(with: written)
@@ -118,6 +119,8 @@ final class SQLiteTargetTransaction: TargetTransaction {
         let upsert: RawStatement?
         let delete: RawStatement
         let parents: [RawStatement]
+        /// The row by its key, prepared on first use: only a row leaving a filter's scope needs it.
+        var select: RawStatement?
 
         init(_ plan: DirectionPlan, _ db: Database) throws {
             update = try RawStatement(sql: plan.updateSQL, db)
@@ -139,6 +142,18 @@ final class SQLiteTargetTransaction: TargetTransaction {
     func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool {
         let statement = try statements(plan).parents[check]
         statement.bind(plan.parentChecks[check].arguments(values))
+        defer { statement.reset() }
+        return try statement.step()
+    }
+
+    func rowExists(_ plan: DirectionPlan, key: [SideValue]) throws -> Bool {
+        var prepared = try statements(plan)
+        if prepared.select == nil {
+            prepared.select = try RawStatement(sql: plan.selectSQL, db)
+            statements[ObjectIdentifier(plan)] = prepared
+        }
+        let statement = prepared.select!
+        statement.bind(key)
         defer { statement.reset() }
         return try statement.step()
     }

@@ -8,4 +8,8 @@ struct ApplyItem {
     var sourceRow: [SideValue]
     /// Set when the item comes from the parking table.
     var parkedID: Int64?
+    /// An update the plan's filter leaves out: the target may hold the row
+    /// from when it was in scope (see ``OutOfScope``). Set only when the
+    /// plan acts on it (not `keep`).
+    var leftScope = false
 }

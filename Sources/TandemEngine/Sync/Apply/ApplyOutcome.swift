@@ -16,6 +16,10 @@ struct ApplyOutcome {
     var openConflicts: [(map: String, side: SideRole, key: String, id: String)] = []
     /// Operator retries: (map, key, failed seq, seq that superseded it).
     var superseded: [(map: String, key: String, seq: Int64, by: Int64)] = []
+    /// Updates that moved a row out of its map's filter while the target
+    /// held it: the change, the target's key, and whether it was deleted
+    /// there (`out_of_scope: delete`) or kept (`report`).
+    var leftScope: [(map: String, seq: Int64, key: String, targetKey: String, deleted: Bool)] = []
     var wrote = false
     /// Initial sync: rows written with a reference into their own map left empty, for the second pass.
     var deferredReferences = 0

@@ -77,7 +77,42 @@ struct BatchApplier {
                 count { $0.applied += 1 }
             }
 
+            /// An update the filter leaves out: when the target still has the row it carried while
+            /// the row was in scope, the plan's `out_of_scope` decides (report or delete); true
+            /// when it acted. Not in a write-through (the live loop takes its captured change).
+            func leaveScope() throws -> Bool {
+                guard item.leftScope, mode == .live || operatorRetry,
+                    let key = Self.targetKey(ofSourceKey: item.change.key, plan),
+                    try target.rowExists(plan, key: key)
+                else { return false }
+                // A key with an earlier change waiting keeps its row until that change is done.
+                let waits =
+                    blocked[plan.map]?.contains(item.change.key) == true || openConflict(plan.map, item.change.key) != nil
+                var deleted = false
+                if plan.outOfScope == .delete, !waits {
+                    var values = [SideValue](repeating: .null, count: plan.targetColumns.count)
+                    for (index, position) in plan.targetKey.enumerated() { values[position] = key[index] }
+                    try target.markSource("\(origin):\(item.change.seq)")
+                    do {
+                        try target.write(.delete, plan: plan, values: values, oldKey: nil)
+                    } catch let refused as RowRefused {
+                        try park(
+                            "error",
+                            "the row left the filter's scope (\(plan.filterOrigin)) and the \(direction.target) side refused to delete it: \(refused.message)")
+                        return true
+                    }
+                    applied()
+                    deleted = true
+                } else {
+                    count { $0.skipped += 1 }
+                }
+                try unpark()
+                outcome.leftScope.append((plan.map, item.change.seq, item.change.key, plan.keyString(key), deleted))
+                return true
+            }
+
             guard let mapped = item.mapped else {
+                if try leaveScope() { continue }
                 // An echo of Tandem's own write, or a row the filter leaves out.
                 count { $0.skipped += 1 }
                 try unpark()
@@ -213,6 +248,19 @@ struct BatchApplier {
         try target.finish()
         outcome.quietEchoes = target.recordedEchoes
         return outcome
+    }
+
+    /// The target key of the row whose source key is `text` (a change's
+    /// key), when the map copies each target key column from the source
+    /// key; nil when it computes one (a transform), or `text` does not parse.
+    static func targetKey(ofSourceKey text: String, _ plan: DirectionPlan) -> [SideValue]? {
+        guard let source = try? SQLLiteral.parseList(text) else { return nil }
+        var result: [SideValue] = []
+        for position in plan.targetKeyFromSourceKey {
+            guard let position, position < source.count else { return nil }
+            result.append(source[position])
+        }
+        return result
     }
 
     /// The target key the row had before an update, when its source key
