@@ -220,6 +220,10 @@ struct StoredParkedChange {
     let id: Int64
     /// The change and why it waits.
     let parked: ParkedChange
+    /// When it was first parked, ms since the epoch (the log's history keeps it).
+    var parkedAt: Double = 0
+    /// How often it was tried.
+    var attempts: Int = 1
 }
 
 /// A conflict as a side keeps it, with its id there.
