@@ -9,6 +9,8 @@ final class AlertProbe {
     struct WatchedMap: Sendable {
         let name: String
         let sourceTables: [SyncDirection: String]
+        /// `engine.parent_wait_s` in ms: a change that has waited this long for its parent counts as an error.
+        var parentWait: Double = 3_600_000
 
         /// Every map of `engine`, with the source table of each direction it syncs.
         static func all(_ engine: SyncEngine) -> [Self] {
@@ -17,7 +19,9 @@ final class AlertProbe {
                 for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
                     tables[direction] = direction.source == .erp ? resolved.map.erp.table : resolved.map.crm.table
                 }
-                return WatchedMap(name: resolved.name, sourceTables: tables)
+                return WatchedMap(
+                    name: resolved.name, sourceTables: tables,
+                    parentWait: Double(engine.environment.config.engine.parentWaitSeconds) * 1000)
             }
         }
     }
@@ -57,21 +61,28 @@ final class AlertProbe {
 
     /// Parked changes of `map` (as `tandem errors list` shows them: not the ones
     /// only waiting behind another) parked since `since` (ms), of `errorClass`
-    /// or of any class; open transient incidents that hold the map up count too.
+    /// or of any class, with the changes whose wait for a parent became overdue
+    /// since then; open transient incidents that hold the map up count too.
     func errors(map: String, errorClass: ErrorClass?, since: Double) throws -> Reading {
         let key = "errors \(map) \(errorClass?.rawValue ?? "any") \(since)"
         if let cached = counts[key] { return Reading(value: cached) }
+        let parentWait = maps[map]?.parentWait ?? WatchedMap(name: map, sourceTables: [:]).parentWait
         var total = 0
         for side in sides.values {
             total += try side.read { db -> Int in
                 guard try db.tableExists("_tandem_parked") else { return 0 }
                 // A change waiting for its parent row is not an error (it applies when the parent
-                // arrives, as during every catch-up); queue-depth rules watch those. Nor is one
-                // that only waits behind an earlier change of its key.
-                var sql = "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND kind NOT IN ('behind', 'parent') AND parked_at >= ?"
-                var arguments: StatementArguments = [map, since]
+                // arrives, as during every catch-up) until it has waited engine.parent_wait_s: then
+                // the parent may never come (a reference in the wrong case), and it counts from the
+                // moment it became overdue. One that only waits behind an earlier change of its key never counts.
+                var sql = """
+                    SELECT COUNT(*) FROM _tandem_parked WHERE map = ?1 AND (
+                        (kind NOT IN ('behind', 'parent') AND parked_at >= ?2)
+                        OR (kind = 'parent' AND parked_at <= ?3 AND parked_at >= ?2 - ?4))
+                    """
+                var arguments: StatementArguments = [map, since, StateStore.now - parentWait, parentWait]
                 if let errorClass {
-                    sql += " AND error_class = ?"
+                    sql += " AND error_class = ?5"
                     _ = arguments.append(contentsOf: [errorClass.rawValue])
                 }
                 return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0

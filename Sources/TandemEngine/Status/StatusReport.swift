@@ -40,6 +40,9 @@ package struct StatusReport: Codable, Sendable {
         package var checkpoint: Int64?
         /// Changes waiting for a parent or after an error.
         package var parked: Int
+        /// Of those, changes that have waited for a parent longer than
+        /// `engine.parent_wait_s`: errors now (the parent may never come).
+        package var overdue: Int = 0
         /// Counters from the engine's last report.
         package var stats: MapDirectionStats?
     }
@@ -59,15 +62,20 @@ package struct StatusReport: Codable, Sendable {
                 let source = sides[direction.source]!
                 let target = sides[direction.target]!
                 let table = direction.source == .erp ? map.map.erp.table : map.map.crm.table
-                let (checkpoint, parked) = try target.queue.read { db -> (Int64?, Int) in
-                    guard try db.tableExists("_tandem_checkpoints") else { return (nil, 0) }
+                let overdueBefore = now - Double(environment.config.engine.parentWaitSeconds) * 1000
+                let (checkpoint, parked, overdue) = try target.queue.read { db -> (Int64?, Int, Int) in
+                    guard try db.tableExists("_tandem_checkpoints") else { return (nil, 0, 0) }
                     let checkpoint = try Int64.fetchOne(
                         db, sql: "SELECT seq FROM _tandem_checkpoints WHERE map = ? AND source = ?",
                         arguments: [map.name, direction.source.rawValue])
                     let parked = try Int.fetchOne(
                         db, sql: "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND source = ?",
                         arguments: [map.name, direction.source.rawValue]) ?? 0
-                    return (checkpoint, parked)
+                    let overdue = try Int.fetchOne(
+                        db,
+                        sql: "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND source = ? AND kind = 'parent' AND parked_at < ?",
+                        arguments: [map.name, direction.source.rawValue, overdueBefore]) ?? 0
+                    return (checkpoint, parked, overdue)
                 }
                 let (queued, oldest) = try source.queue.read { db -> (Int, Double?) in
                     guard try db.tableExists("_tandem_changes") else { return (0, nil) }
@@ -79,7 +87,7 @@ package struct StatusReport: Codable, Sendable {
                 directions.append(
                     DirectionStatus(
                         direction: direction, queued: queued, lagSeconds: oldest.map { max(0, (now - $0) / 1000) } ?? 0,
-                        checkpoint: checkpoint, parked: parked, stats: stats["\(map.name) \(direction)"]))
+                        checkpoint: checkpoint, parked: parked, overdue: overdue, stats: stats["\(map.name) \(direction)"]))
             }
             let record = states[map.name]
             result.append(
