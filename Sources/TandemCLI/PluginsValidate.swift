@@ -7,7 +7,7 @@ import TandemEngine
 struct PluginsValidate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Run the loader's checks and the conformance kit on one plugin file.",
+        abstract: "Check one plugin file, or every plugin and map an environment loads.",
         discussion: """
             Checks, in order: the file (regular, not group/world-writable, no symlink out
             of its directory), its manifest and SHA-256, dlopen, the entry symbol, the
