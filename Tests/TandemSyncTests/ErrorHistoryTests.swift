@@ -64,6 +64,13 @@ struct ErrorHistoryTests {
         #expect(story.stdout.contains("change parked") && story.stdout.contains("discarded by cli:"), "\(story.stdout)")
         #expect(story.stdout.contains("parked change discarded"), "\(story.stdout)")
         #expect(!story.stdout.contains(seven), "\(story.stdout)")
+        // `errors show` of a cleared ID says how it left instead of "no such entry".
+        let shown = try fixture.tandem(["errors", "show", eight])
+        #expect(shown.status != 0)
+        #expect(
+            shown.stderr.range(
+                of: "\(eight) is no longer parked: discarded " + #"by cli:\S+ at \S+; `tandem log --key 8` shows its story"#,
+                options: .regularExpression) != nil, "\(shown.stderr)")
         let retried = try fixture.tandem(["log", "--kind", "errors retried"])
         #expect(retried.stdout.contains("\(seven) (key 7): applied"), "\(retried.stdout)")
     }

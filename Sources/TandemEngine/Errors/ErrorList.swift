@@ -137,6 +137,13 @@ package enum ErrorList {
             return (result, row["row"])
         }
         guard let found else {
+            // Gone from the side, but the log's history knows how it left.
+            if let cleared = try environment.openState().cleared(id) {
+                throw SyncError(
+                    .state,
+                    "\(id) is no longer parked: \(cleared.how); `tandem log --key \(cleared.key)` shows its story, `tandem errors list` the current ones"
+                )
+            }
             throw SyncError(.state, "there is no parked change \(id) (it may have been applied or discarded); `tandem errors list` shows the current ones")
         }
         var result = found.0

@@ -28,6 +28,28 @@ extension StateStore {
         let outcome: String
     }
 
+    /// How the parked change `id` left the error list, newest record first:
+    /// `discarded by cli:ana at 2026-11-29T10:05:00.000Z`, with its key; nil
+    /// when the history has no such entry (never parked, or pruned).
+    package func cleared(_ id: ErrorID) throws -> (how: String, key: String)? {
+        try queue.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT outcome, resolved_by, resolved_at, key FROM parked_history
+                    WHERE side = ? AND number = ? ORDER BY id DESC LIMIT 1
+                    """,
+                arguments: [id.side.rawValue, id.number]
+            ).map { row in
+                let at: Double = row["resolved_at"]
+                return (
+                    "\(row["outcome"] as String) by \(row["resolved_by"] as String) at \(LogEntry.iso8601(at))",
+                    row["key"]
+                )
+            }
+        }
+    }
+
     /// Keeps `entries` as cleared by `actor` now, each with an activity entry
     /// of `event` when it has `details`, in one transaction.
     func archiveParked(_ entries: [(entry: ParkedHistoryEntry, details: String?)], event: String, actor: String) throws

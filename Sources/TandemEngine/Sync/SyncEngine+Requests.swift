@@ -62,10 +62,19 @@ extension SyncEngine {
             var outcome = ApplyOutcome()
             for entry in dropped {
                 let change = entry.parked.change
+                let id = ErrorID(side: target, number: entry.id)
                 outcome.unparked.append((map, parkedKey))
-                try state.log(
-                    actor: actor, map: map, event: "parked change discarded",
-                    details: "\(ErrorID(side: target, number: entry.id)): change \(from):\(change.seq) (\(change.operation.rawValue), key \(parkedKey)), row \(change.row ?? "NULL"); \(because)")
+                let history = StateStore.ParkedHistoryEntry(
+                    id: id, map: map, source: from.rawValue, seq: change.seq, operation: change.operation.rawValue,
+                    key: parkedKey, kind: entry.parked.kind, errorClass: entry.parked.errorClass, reason: entry.parked.reason,
+                    attempts: entry.attempts, parkedAt: entry.parkedAt, outcome: "discarded (\(because))")
+                try state.archiveParked(
+                    [
+                        (
+                            history,
+                            "\(id): change \(from):\(change.seq) (\(change.operation.rawValue), key \(parkedKey)), row \(change.row ?? "NULL"); \(because)"
+                        )
+                    ], event: ActivityEvent.parkedChangeDiscarded, actor: actor)
             }
             commit(outcome, direction: SyncDirection(from: from))
         }
