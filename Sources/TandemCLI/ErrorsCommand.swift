@@ -19,6 +19,12 @@ struct ErrorsCommand: ParsableCommand {
             (a side stayed busy or failed to write; usually passes), conflict (waits for
             `tandem conflicts resolve`).
 
+            A change waiting for its parent row (kind parent) applies by itself when the
+            parent arrives. Once it has waited longer than engine.parent_wait_s in
+            tandem.yaml (default 3600), it is listed as "parent, overdue" with what to
+            check: the parent may never come (a reference in the wrong case, 'usd' for
+            USD). Alert rules on errors of class application count it from then on.
+
             retry applies the change again together with the ones waiting behind it. When
             it fails again but a later change of the same key applies (you fixed the source
             row, which captured a newer version), the failed one is superseded by it and
@@ -61,7 +67,8 @@ struct ErrorsCommand: ParsableCommand {
                     header: ["ID", "MAP", "DIRECTION", "KEY", "CLASS", "KIND", "TRIES", "PARKED", "WAITING", "REASON"],
                     rows: entries.map {
                         [
-                            $0.id, $0.map, $0.direction.rawValue, String($0.key.prefix(40)), $0.errorClass.rawValue, $0.kind,
+                            $0.id, $0.map, $0.direction.rawValue, String($0.key.prefix(40)), $0.errorClass.rawValue,
+                            $0.overdue == true ? "\($0.kind), overdue" : $0.kind,
                             String($0.attempts), TimeFilter.ago($0.parkedAt), String($0.waitingBehind), $0.reason,
                         ]
                     }, wrapLast: 60))

@@ -15,7 +15,8 @@ struct MapsCommand: ParsableCommand {
         subcommands: [List.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the enabled maps, their plugin, tables and state.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the maps: plugin, tables, state, and why one is paused or failed.")
 
         @OptionGroup var options: EnvironmentOptions
         @OptionGroup var output: OutputOptions
@@ -28,12 +29,17 @@ struct MapsCommand: ParsableCommand {
                 var name, plugin, erpTable, crmTable, state, direction: String
                 var dependsOn: [String]
                 var reason: String?
+                /// Who set the state (`cli:USER`, `engine`, `rule:NAME`), absent for a map never started.
+                var changedBy: String?
+                /// When, in milliseconds since the epoch.
+                var changedAt: Double?
             }
             let entries = maps.map {
                 Entry(
                     name: $0.name, plugin: $0.plugin.id, erpTable: $0.map.erp.table, crmTable: $0.map.crm.table,
                     state: (states[$0.name]?.state ?? .notRunning).rawValue, direction: $0.settings.direction.rawValue,
-                    dependsOn: $0.map.dependsOn ?? [], reason: states[$0.name]?.reason)
+                    dependsOn: $0.map.dependsOn ?? [], reason: states[$0.name]?.reason,
+                    changedBy: states[$0.name]?.changedBy, changedAt: states[$0.name]?.changedAt)
             }
             if output.json { return printJSON(entries) }
             print(
@@ -42,9 +48,29 @@ struct MapsCommand: ParsableCommand {
                     rows: entries.map {
                         [$0.name, $0.state, $0.direction, $0.erpTable, $0.crmTable, $0.dependsOn.joined(separator: ","), $0.plugin]
                     }))
-            // Why a map failed, under the table: it is what the operator needs next.
-            for entry in entries where entry.state == MapState.failed.rawValue {
-                print("\(entry.name) failed: \(entry.reason ?? "no reason recorded")")
+            // Why a map failed, is paused or stopped, under the table: it is what
+            // the operator needs next (an alert rule's pause names the rule).
+            for entry in entries {
+                if let line = Self.why(entry.name, entry.state, entry.reason, entry.changedBy, entry.changedAt) {
+                    print(line)
+                }
+            }
+        }
+
+        /// `NAME failed: REASON`, or `NAME paused by WHO 3m ago: REASON` (with
+        /// the command that goes on when no reason was given); nil for a map
+        /// that is running or was never started.
+        static func why(_ name: String, _ state: String, _ reason: String?, _ by: String?, _ at: Double?) -> String? {
+            switch MapState(rawValue: state) {
+            case .failed:
+                return "\(name) failed: \(reason ?? "no reason recorded")"
+            case .paused, .stopped:
+                let who = [by.map { "by \($0)" }, at.map { TimeFilter.ago($0) }].compactMap { $0 }.joined(separator: " ")
+                let next = state == MapState.paused.rawValue ? "resume" : "run"
+                let why = reason.map { ": \($0)" } ?? " (no reason given); `tandem maps \(next) \(name)` goes on"
+                return "\(name) \(state)\(who.isEmpty ? "" : " " + who)\(why)"
+            default:
+                return nil
             }
         }
     }

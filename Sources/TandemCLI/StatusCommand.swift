@@ -15,7 +15,9 @@ struct StatusCommand: ParsableCommand {
             now (never synced, no error; `tandem maps validate` warns of NULLs and values
             in the wrong case in the columns it reads). LAST ERROR is the latest error of a
             direction while something is parked there, else the reason for the map's state
-            (why it is paused, stopped or failed).
+            (why it is paused, stopped or failed). A change that has waited for its parent
+            row longer than engine.parent_wait_s (1 h) is an error: LAST ERROR says how
+            many did (the parent may never come: a reference in the wrong case).
             """)
 
     @OptionGroup var options: EnvironmentOptions
@@ -33,13 +35,13 @@ struct StatusCommand: ParsableCommand {
                 printJSON(report)
             } else {
                 if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
-                print(render(report))
+                print(render(report, parentWait: environment.config.engine.parentWaitSeconds))
             }
             if watch { Thread.sleep(forTimeInterval: 1) }
         } while watch
     }
 
-    private func render(_ report: StatusReport) -> String {
+    private func render(_ report: StatusReport, parentWait: Int) -> String {
         var lines: [String] = []
         let engine: String
         if report.engineRunning, let record = report.engine {
@@ -57,7 +59,13 @@ struct StatusCommand: ParsableCommand {
                 let stats = direction.stats
                 // The engine keeps the last error it saw; once nothing is parked
                 // it is history (`tandem log` has it), not a current problem.
-                let lastError = direction.parked > 0 ? stats?.lastError.map { String($0.prefix(80)) } : nil
+                var lastError = direction.parked > 0 ? stats?.lastError.map { String($0.prefix(80)) } : nil
+                if direction.overdue > 0 {
+                    // Said first: nothing else tells that these will never apply by themselves.
+                    lastError =
+                        "\(direction.overdue) waited over \(ErrorList.duration(Double(parentWait))) for a parent "
+                        + "row (`tandem errors list`)"
+                }
                 rows.append([
                     index == 0 ? map.name : "", index == 0 ? map.state.rawValue : "", direction.direction.rawValue,
                     String(direction.queued), String(format: "%.1f s", direction.lagSeconds),

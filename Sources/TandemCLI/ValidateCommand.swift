@@ -16,7 +16,8 @@ struct ValidateCommand: ParsableCommand {
               TW005 two fields write one target column (blocking) or read one (warning)
               TW006 a two-way value map with two sources for one target value (blocking)
               TW007 a filter that does not parse or names a missing column (blocking)
-              TW008 a transform no loaded plugin provides (blocking)
+              TW008 a transform no loaded plugin provides, or one that refuses its
+                    config or the real type of a column it reads (blocking)
               TW009 a dependency that is not enabled (blocking; a lookup's map: warning)
               TW010 a table or column the map names that the side does not have (blocking)
               TW011 a filter leaves rows out by a NULL or a value's case (warning)

@@ -284,6 +284,12 @@ struct AlertTests {
             try Self.activity(fixture, "state").last
                 == "rule:poison-pause|sample.notes|paused: alert rule poison-pause: application errors >= 1 within 15m, measured 1"
         )
+        // `maps list` says who paused the map and why, as OPERATIONS.md promises.
+        let list = try fixture.tandem(["maps", "list"])
+        #expect(
+            list.stdout.range(
+                of: #"sample\.notes paused by rule:poison-pause \d+s ago: alert rule poison-pause: application errors >= 1 within 15m, measured 1\n"#,
+                options: .regularExpression) != nil, "\(list.stdout)")
         try await waitUntil { try Self.fired(fixture).contains("rule:notes-left|sample.notes") }
         #expect(
             try Self.activity(fixture, "alert fired").last

@@ -167,6 +167,11 @@ struct ConflictTests {
         #expect(Array(try Self.erpRows(fixture).suffix(2)) == ["C4|erp C4|100", "C5|erp C5|100"])
         #expect(Array(try Self.crmRows(fixture).suffix(2)) == ["C4|original C4|99.5", "C5|original C5|99.5"])
         #expect(try Self.conflicts(fixture, ["--open"]).count == 2)
+        // The ERP change that lost C1's conflict left the error list; the log keeps it and says why.
+        let lost = try fixture.tandem(["log", "--kind", "error", "--key", "usmf,C1"])
+        #expect(
+            lost.stdout.contains("; discarded (it lost conflict \(try id("C1")), resolved by cli:")
+                && lost.stdout.contains("for crm) by cli:"), "\(lost.stdout)")
 
         // Deciding twice, or with a bad --take, says what is wrong.
         let twice = try fixture.tandem(["conflicts", "resolve", try id("C1"), "--take", "erp"])

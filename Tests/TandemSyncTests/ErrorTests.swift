@@ -104,6 +104,13 @@ struct ErrorTests {
         let activity = try SideReader.rows(
             fixture.directory + "/state.sqlite", "SELECT event FROM activity ORDER BY id")
         #expect(activity.filter { $0 == "parked change superseded" }.count == 2, "\(activity)")
+        // The log says what happened, not "failed again": the row holds the newer version.
+        let superseded = try SideReader.rows(
+            fixture.directory + "/state.sqlite", "SELECT details FROM activity WHERE event = 'parked change superseded'")
+        #expect(
+            superseded.allSatisfy {
+                $0.contains("is no longer needed: the newer change erp:") && !$0.contains("failed again")
+            }, "\(superseded)")
 
         // Everything else is untouched: both tables equal row for row.
         let erp = try SideReader.rows(

@@ -8,6 +8,8 @@ final class AlertProbe {
     struct WatchedMap: Sendable {
         let name: String
         let sourceTables: [SyncDirection: String]
+        /// `engine.parent_wait_s` in ms: a change that has waited this long for its parent counts as an error.
+        var parentWait: Double = 3_600_000
 
         /// Every map of `engine`, with the source table of each direction it syncs.
         static func all(_ engine: SyncEngine) -> [Self] {
@@ -16,7 +18,9 @@ final class AlertProbe {
                 for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
                     tables[direction] = direction.source == .erp ? resolved.map.erp.table : resolved.map.crm.table
                 }
-                return WatchedMap(name: resolved.name, sourceTables: tables)
+                return WatchedMap(
+                    name: resolved.name, sourceTables: tables,
+                    parentWait: Double(engine.environment.config.engine.parentWaitSeconds) * 1000)
             }
         }
     }
@@ -52,13 +56,15 @@ final class AlertProbe {
 
     /// Parked changes of `map` (as `tandem errors list` shows them: not the ones
     /// only waiting behind another) parked since `since` (ms), of `errorClass`
-    /// or of any class; open transient incidents that hold the map up count too.
+    /// or of any class, with the changes whose wait for a parent became overdue
+    /// since then; open transient incidents that hold the map up count too.
     func errors(map: String, errorClass: ErrorClass?, since: Double) throws -> Reading {
         let key = "errors \(map) \(errorClass?.rawValue ?? "any") \(since)"
         if let cached = counts[key] { return Reading(value: cached) }
+        let parentWait = maps[map]?.parentWait ?? WatchedMap(name: map, sourceTables: [:]).parentWait
         var total = 0
         for side in sides.values {
-            total += try side.errorCount(map: map, errorClass: errorClass, since: since)
+            total += try side.errorCount(map: map, errorClass: errorClass, since: since, parentWait: parentWait)
         }
         if errorClass == nil || errorClass == .transient {
             total += try state.openIncidents().filter { $0.lastAt >= since && $0.maps.contains(map) }.count

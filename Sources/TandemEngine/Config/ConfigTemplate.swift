@@ -88,6 +88,7 @@ package enum ConfigTemplate {
               prune_interval_s: 5     # how often consumed changes leave the change logs
               busy_timeout_s: 30      # how long to wait for a side an application holds locked
               transient_error_after_s: 60   # a side failing this long shows in `tandem errors list`
+              parent_wait_s: 3600           # a change waiting this long for its parent row is an error
               applied_retention_h: 24       # applied changes stay this long in the source's change log,
               applied_retention_changes: 1000000   # and at most this many: what `maps recover --resend` can re-send
 

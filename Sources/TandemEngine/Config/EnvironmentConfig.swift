@@ -133,13 +133,18 @@ package struct EngineSettings: Hashable, Sendable {
     package var appliedRetentionHours: Int
     /// At most how many of the last applied change numbers stay; 0 prunes at once.
     package var appliedRetentionChanges: Int
+    /// How long a change may wait for its parent row before `tandem errors
+    /// list`, `tandem status` and alert rules call it an error, in seconds: a
+    /// reference in the wrong case (`'usd'` for `USD`) waits for ever otherwise.
+    package var parentWaitSeconds: Int
 
     /// Creates settings.
     package init(
         batchSize: Int = 2000, pollIntervalMilliseconds: Int = 1, pruneIntervalSeconds: Int = 5, busyTimeoutSeconds: Int = 30,
         transientErrorAfterSeconds: Int = 60, appliedRetentionHours: Int = 24, appliedRetentionChanges: Int = 1_000_000,
-        fallbackPollMilliseconds: Int = 250
+        fallbackPollMilliseconds: Int = 250, parentWaitSeconds: Int = 3600
     ) {
+        self.parentWaitSeconds = parentWaitSeconds
         self.fallbackPollMilliseconds = fallbackPollMilliseconds
         self.appliedRetentionHours = appliedRetentionHours
         self.appliedRetentionChanges = appliedRetentionChanges

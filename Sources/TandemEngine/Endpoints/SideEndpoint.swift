@@ -158,10 +158,15 @@ protocol SideEndpoint: AnyObject {
     /// how many (only when `count`: it reads them all) and the time of the
     /// oldest (ms since 1970), nil when there is none.
     func pendingChanges(table: String, after seq: Int64, count: Bool) throws -> (queued: Int?, oldest: Double?)
-    /// How many changes of `map` are parked here as errors (not those
-    /// waiting for a parent or behind another change of their key) since
-    /// `since` (ms), of `errorClass` or of any class.
-    func errorCount(map: String, errorClass: ErrorClass?, since: Double) throws -> Int
+    /// How many changes of `map` are parked here as errors since `since`
+    /// (ms), of `errorClass` or of any class: not those behind another
+    /// change of their key, nor those waiting for a parent, until they have
+    /// waited `parentWait` (ms; then the parent may never come), counted
+    /// from the moment they became overdue.
+    func errorCount(map: String, errorClass: ErrorClass?, since: Double, parentWait: Double) throws -> Int
+    /// How many changes of `map` from `source` wait here for a parent since
+    /// before `parkedBefore` (ms): overdue.
+    func overdueParents(map: String, source: SideRole, parkedBefore: Double) throws -> Int
     /// How many conflicts of `map` were detected here since `since` (ms).
     func conflictCount(map: String, since: Double) throws -> Int
 
@@ -310,6 +315,10 @@ struct StoredParkedChange {
     let id: Int64
     /// The change and why it waits.
     let parked: ParkedChange
+    /// When it was first parked, ms since the epoch (the log's history keeps it).
+    var parkedAt: Double = 0
+    /// How often it was tried.
+    var attempts: Int = 1
 }
 
 /// A conflict as a side keeps it, with its id there.

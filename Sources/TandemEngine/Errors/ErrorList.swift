@@ -32,6 +32,9 @@ package struct ErrorEntry: Codable, Sendable, Hashable {
     package var row: [String: String]?
     /// The entries waiting behind this one (only from ``ErrorList/entry(_:id:)``).
     package var behind: [String]?
+    /// A change that has waited for its parent longer than `engine.parent_wait_s`:
+    /// an error now, since the parent may never come (a reference in the wrong case).
+    package var overdue: Bool?
 }
 
 /// Reads the parked changes of an environment's two sides; any process may
@@ -84,7 +87,7 @@ package enum ErrorList {
                         \(selection) WHERE \(conditions.joined(separator: " AND ")) ORDER BY p.parked_at, p.id
                         """,
                     arguments: arguments
-                ).map { entry($0, side: role) }
+                ).map { entry($0, side: role, parentWait: environment.config.engine.parentWaitSeconds) }
             }
         }
         // Sides that keep failing: one entry per incident, for the maps it holds up.
@@ -122,7 +125,7 @@ package enum ErrorList {
                     sql: "\(selection) WHERE p.id = ?",
                     arguments: [id.number])
             else { return nil }
-            var result = entry(row, side: id.side)
+            var result = entry(row, side: id.side, parentWait: environment.config.engine.parentWaitSeconds)
             result.behind = try Int64.fetchAll(
                 db,
                 sql: """
@@ -134,6 +137,13 @@ package enum ErrorList {
             return (result, row["row"])
         }
         guard let found else {
+            // Gone from the side, but the log's history knows how it left.
+            if let cleared = try environment.openState().cleared(id) {
+                throw SyncError(
+                    .state,
+                    "\(id) is no longer parked: \(cleared.how); `tandem log --key \(cleared.key)` shows its story, `tandem errors list` the current ones"
+                )
+            }
             throw SyncError(.state, "there is no parked change \(id) (it may have been applied or discarded); `tandem errors list` shows the current ones")
         }
         var result = found.0
@@ -153,12 +163,34 @@ package enum ErrorList {
         return result
     }
 
-    private static func entry(_ row: Row, side: SideRole) -> ErrorEntry {
+    private static func entry(_ row: Row, side: SideRole, parentWait: Int) -> ErrorEntry {
         let source = SideRole(rawValue: row["source"]) ?? side.other
-        return ErrorEntry(
+        var result = ErrorEntry(
             id: ErrorID(side: side, number: row["id"]).description, map: row["map"], direction: SyncDirection(from: source),
             kind: row["kind"], errorClass: ErrorClass(rawValue: row["error_class"]) ?? .application, reason: row["reason"],
             attempts: row["attempts"], parkedAt: row["parked_at"], sourceSeq: row["seq"], table: row["tbl"], operation: row["op"],
-            key: row["key"], waitingBehind: row["waiting"], row: nil, behind: nil)
+            key: row["key"], waitingBehind: row["waiting"], row: nil, behind: nil, overdue: false)
+        let waited = (StateStore.now - result.parkedAt) / 1000
+        if result.kind == "parent", waited > Double(parentWait) {
+            // Still retried whenever its parent may have come; but after this long the
+            // likely cause is a value that names no parent at all.
+            result.overdue = true
+            result.reason +=
+                "; it has waited \(duration(waited)), longer than engine.parent_wait_s (\(duration(Double(parentWait)))): "
+                + "check that the value matches the parent's key exactly, case included, and that the parent's map "
+                + "runs; then `tandem errors retry \(result.id)`, or discard it"
+        }
+        return result
+    }
+
+    /// `45s`, `12m`, `2h 5m`, `3d 4h`: how long something waited, to the unit that matters.
+    package static func duration(_ seconds: Double) -> String {
+        let total = max(0, Int(seconds))
+        switch total {
+        case ..<60: return "\(total)s"
+        case ..<3600: return "\(total / 60)m"
+        case ..<86_400: return "\(total / 3600)h" + (total % 3600 / 60 > 0 ? " \(total % 3600 / 60)m" : "")
+        default: return "\(total / 86_400)d" + (total % 86_400 / 3600 > 0 ? " \(total % 86_400 / 3600)h" : "")
+        }
     }
 }

@@ -87,6 +87,7 @@ package enum EnvironmentHistory {
             "engine.prune_interval_s": String(config.engine.pruneIntervalSeconds),
             "engine.busy_timeout_s": String(config.engine.busyTimeoutSeconds),
             "engine.transient_error_after_s": String(config.engine.transientErrorAfterSeconds),
+            "engine.parent_wait_s": String(config.engine.parentWaitSeconds),
             "engine.applied_retention_h": String(config.engine.appliedRetentionHours),
             "engine.applied_retention_changes": String(config.engine.appliedRetentionChanges),
             "log.retention_days": String(config.log.retentionDays),

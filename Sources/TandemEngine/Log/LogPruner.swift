@@ -3,7 +3,7 @@ import GRDB
 import Logging
 
 /// Applies the `log:` retention while the engine runs: deletes activity
-/// entries, finished operator requests and cleared incidents older than
+/// entries, retried or discarded errors, finished operator requests and cleared incidents older than
 /// `retention_days`, and resolved conflicts older than
 /// `conflict_retention_days`, on a thread and connections of its own.
 ///
@@ -22,8 +22,9 @@ final class LogPruner: Sendable {
         var incidents = 0
         var conflicts = 0
         var notifications = 0
+        var history = 0
 
-        var total: Int { activity + requests + incidents + conflicts + notifications }
+        var total: Int { activity + requests + incidents + conflicts + notifications + history }
     }
 
     private let thread: PeriodicThread
@@ -97,6 +98,8 @@ final class LogPruner: Sendable {
             return deleted
         }
         counts.activity = try drain(state, table: "activity", "at < ?1", order: "ORDER BY at", activityCutoff)
+        // Retried or discarded errors age like activity, from when they were cleared.
+        counts.history = try drain(state, table: "parked_history", "resolved_at < ?1", activityCutoff)
         counts.requests = try drain(state, table: "requests", "done_at IS NOT NULL AND done_at < ?1", activityCutoff)
         counts.incidents = try drain(state, table: "incidents", "resolved_at IS NOT NULL AND resolved_at < ?1", activityCutoff)
         // The alerts' outbox: only what was delivered or given up; a pending notification is still to be sent.
@@ -113,6 +116,7 @@ final class LogPruner: Sendable {
     static func summary(_ counts: Counts, _ settings: LogSettings) -> String {
         var parts: [String] = []
         if counts.activity > 0 { parts.append("\(counts.activity) activity entries") }
+        if counts.history > 0 { parts.append("\(counts.history) retried or discarded errors") }
         if counts.requests > 0 { parts.append("\(counts.requests) finished operator requests") }
         if counts.incidents > 0 { parts.append("\(counts.incidents) cleared incidents") }
         if counts.notifications > 0 { parts.append("\(counts.notifications) delivered or failed notifications") }

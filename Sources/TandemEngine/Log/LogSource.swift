@@ -2,9 +2,11 @@ import GRDB
 
 /// One table the merged log reads, with its place in the merged order.
 ///
-/// Five sources: the state database's activity table, and on each side its
-/// parked changes and its conflicts. Each query takes its filter and its
-/// limit into SQL and walks an index on the entry time, newest first.
+/// Six sources: the state database's activity table, on each side its
+/// parked changes and its conflicts, and the state database's history of
+/// parked changes that were retried or discarded (the sides delete those).
+/// Each query takes its filter and its limit into SQL and walks an index on
+/// the entry time, newest first.
 struct LogSource: Sendable {
     /// Position in ``all``; the middle part of a cursor.
     let rank: Int
@@ -12,18 +14,23 @@ struct LogSource: Sendable {
     /// The side whose database holds it; nil for the state database.
     let side: SideRole?
 
+    /// Whether this is the state database's history of cleared parked
+    /// changes: errors whose side is a column, not the database.
+    var isHistory: Bool { kind == .error && side == nil }
+
     static let all: [LogSource] = [
         LogSource(rank: 0, kind: .activity, side: nil),
         LogSource(rank: 1, kind: .error, side: .erp),
         LogSource(rank: 2, kind: .error, side: .crm),
         LogSource(rank: 3, kind: .conflict, side: .erp),
         LogSource(rank: 4, kind: .conflict, side: .crm),
+        LogSource(rank: 5, kind: .error, side: nil),
     ]
 
     var table: String {
         switch kind {
         case .activity: "activity"
-        case .error: "_tandem_parked"
+        case .error: isHistory ? "parked_history" : "_tandem_parked"
         case .conflict: "_tandem_conflicts"
         }
     }
@@ -33,7 +40,7 @@ struct LogSource: Sendable {
 
     /// Whether `filter` can keep anything from this source.
     func admits(_ filter: LogFilter) -> Bool {
-        if let wanted = filter.side, side != wanted { return false }
+        if let wanted = filter.side, side != wanted, !isHistory { return false }
         if filter.kinds.isEmpty && filter.events.isEmpty || filter.kinds.contains(kind) { return true }
         switch kind {
         case .activity: return filter.events.contains { ActivityEvent.all.contains($0) }
@@ -57,6 +64,10 @@ struct LogSource: Sendable {
         }
         // Waiting behind an earlier change of the key is not an event of its own (`tandem errors list --all` shows them).
         if kind == .error { sql.append("kind <> 'behind'") }
+        if isHistory, let side = filter.side {
+            sql.append("side = ?")
+            arguments.append(side.rawValue)
+        }
         if !filter.maps.isEmpty { list("map", filter.maps) }
         if !wholly(filter) { list("event", filter.events) }
         if let key = filter.key {
@@ -122,6 +133,8 @@ struct LogSource: Sendable {
         let columns =
             switch kind {
             case .activity: "id, at, actor, map, event, details"
+            case .error where isHistory:
+                "id, parked_at, map, source, seq, op, key, kind, reason, attempts, error_class, side, number, outcome, resolved_by, resolved_at"
             case .error: "id, parked_at, map, source, seq, op, key, kind, reason, attempts, error_class"
             case .conflict: "id, at, map, key, policy, status, winner, outcome, source, resolved_by"
             }
@@ -150,12 +163,22 @@ struct LogSource: Sendable {
             let source: String = row["source"]
             let attempts: Int = row["attempts"]
             let waits = (row["kind"] as String) == "error" ? "" : " (\(row["kind"] as String))"
+            var details =
+                "\(row["error_class"] as String)\(waits): \(row["reason"] as String); change \(source):\(row["seq"] as Int64) \(row["op"] as String), tried \(attempts) time\(attempts == 1 ? "" : "s")"
+            var held = side
+            var number = id
+            if isHistory {
+                // Under the ID it had, with how it left the error list: by whom and when.
+                held = SideRole(rawValue: row["side"])
+                number = row["number"]
+                let when = LogEntry.iso8601(row["resolved_at"])
+                details += "; \(row["outcome"] as String) by \(row["resolved_by"] as String) at \(when)"
+            }
             return LogEntry(
                 cursor: cursor, at: at, time: LogEntry.iso8601(at), kind: .error, event: ActivityEvent.changeParked,
                 map: row["map"],
-                side: side, key: row["key"], actor: "engine", id: ErrorID(side: side!, number: id).description,
-                details:
-                    "\(row["error_class"] as String)\(waits): \(row["reason"] as String); change \(source):\(row["seq"] as Int64) \(row["op"] as String), tried \(attempts) time\(attempts == 1 ? "" : "s")"
+                side: held, key: row["key"], actor: "engine",
+                id: held.map { ErrorID(side: $0, number: number).description } ?? "history-\(id)", details: details
             )
         case .conflict:
             let status: String = row["status"]

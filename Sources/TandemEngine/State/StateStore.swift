@@ -48,6 +48,12 @@ package final class StateStore: Sendable {
                     CREATE TABLE IF NOT EXISTS identity (
                         id INTEGER PRIMARY KEY CHECK (id = 1), environment TEXT NOT NULL, created_at REAL NOT NULL);
                     CREATE TABLE IF NOT EXISTS sides (side TEXT PRIMARY KEY, side_id TEXT NOT NULL, recorded_at REAL NOT NULL);
+                    CREATE TABLE IF NOT EXISTS parked_history (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, side TEXT NOT NULL, number INTEGER NOT NULL, map TEXT NOT NULL,
+                        source TEXT NOT NULL, seq INTEGER NOT NULL, op TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL,
+                        error_class TEXT NOT NULL, reason TEXT NOT NULL, attempts INTEGER NOT NULL, parked_at REAL NOT NULL,
+                        outcome TEXT NOT NULL, resolved_by TEXT NOT NULL, resolved_at REAL NOT NULL);
+                    CREATE INDEX IF NOT EXISTS parked_history_at ON parked_history (parked_at);
                     CREATE TABLE IF NOT EXISTS applied (
                         map TEXT NOT NULL, source TEXT NOT NULL, seq INTEGER NOT NULL, at REAL, tbl TEXT,
                         recorded_at REAL NOT NULL, PRIMARY KEY (map, source));

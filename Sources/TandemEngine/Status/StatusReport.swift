@@ -40,6 +40,9 @@ package struct StatusReport: Codable, Sendable {
         package var checkpoint: Int64?
         /// Changes waiting for a parent or after an error.
         package var parked: Int
+        /// Of those, changes that have waited for a parent longer than
+        /// `engine.parent_wait_s`: errors now (the parent may never come).
+        package var overdue: Int = 0
         /// Source rows the map's filter leaves out now (never synced, no
         /// error): nil when the map has no filter this way, or the side
         /// cannot count them.
@@ -65,6 +68,8 @@ package struct StatusReport: Codable, Sendable {
                 let table = direction.source == .erp ? map.map.erp.table : map.map.crm.table
                 let checkpoint = try target.storedCheckpoints()[CheckpointID(map: map.name, source: direction.source)]
                 let parked = try target.parkedKeys(source: direction.source, map: map.name).count
+                let overdueBefore = now - Double(environment.config.engine.parentWaitSeconds) * 1000
+                let overdue = try target.overdueParents(map: map.name, source: direction.source, parkedBefore: overdueBefore)
                 let (queued, oldest) = try source.pendingChanges(table: table, after: checkpoint ?? 0, count: true)
                 let toCRM = direction == .erpToCrm
                 let filter =
@@ -76,7 +81,7 @@ package struct StatusReport: Codable, Sendable {
                 directions.append(
                     DirectionStatus(
                         direction: direction, queued: queued ?? 0, lagSeconds: oldest.map { max(0, (now - $0) / 1000) } ?? 0,
-                        checkpoint: checkpoint, parked: parked, filteredOut: filteredOut,
+                        checkpoint: checkpoint, parked: parked, overdue: overdue, filteredOut: filteredOut,
                         stats: stats["\(map.name) \(direction)"]))
             }
             let record = states[map.name]

@@ -133,12 +133,7 @@ final class DirectionPlan {
                 }
                 let sources = try sourceRef.columns.map(sourceIndex)
                 let types = sources.map { ValueConversion.arrowType(declared: sourceTypes[$0].type) }
-                var config = transform.config ?? .object([:])
-                if !toCRM, field.direction == .both, case .object(var members) = config {
-                    // The CRM-to-ERP instance of a two-way transform runs in reverse.
-                    members["reverse"] = .bool(true)
-                    config = .object(members)
-                }
+                let config = TransformInstance.config(of: field, direction)
                 let schema = Schema(zip(sourceRef.columns, types).map { Field($0, $1) })
                 let instance = try TransformInstance(
                     name: transform.name, plugin: provider.plugin, config: config, input: schema, source: sourceSide,

@@ -62,10 +62,19 @@ extension SyncEngine {
             var outcome = ApplyOutcome()
             for entry in dropped {
                 let change = entry.parked.change
+                let id = ErrorID(side: target, number: entry.id)
                 outcome.unparked.append((map, parkedKey))
-                try state.log(
-                    actor: actor, map: map, event: "parked change discarded",
-                    details: "\(ErrorID(side: target, number: entry.id)): change \(from):\(change.seq) (\(change.operation.rawValue), key \(parkedKey)), row \(change.row ?? "NULL"); \(because)")
+                let history = StateStore.ParkedHistoryEntry(
+                    id: id, map: map, source: from.rawValue, seq: change.seq, operation: change.operation.rawValue,
+                    key: parkedKey, kind: entry.parked.kind, errorClass: entry.parked.errorClass, reason: entry.parked.reason,
+                    attempts: entry.attempts, parkedAt: entry.parkedAt, outcome: "discarded (\(because))")
+                try state.archiveParked(
+                    [
+                        (
+                            history,
+                            "\(id): change \(from):\(change.seq) (\(change.operation.rawValue), key \(parkedKey)), row \(change.row ?? "NULL"); \(because)"
+                        )
+                    ], event: ActivityEvent.parkedChangeDiscarded, actor: actor)
             }
             commit(outcome, direction: SyncDirection(from: from))
         }
@@ -136,6 +145,16 @@ extension SyncEngine {
         let row: String?
         let reason: String
         let kind: String
+        let errorClass: ErrorClass
+        let parkedAt: Double
+        let attempts: Int
+
+        /// The entry as the log's history keeps it once it left the error list.
+        func history(_ outcome: String, attempts extra: Int = 0) -> StateStore.ParkedHistoryEntry {
+            StateStore.ParkedHistoryEntry(
+                id: id, map: map, source: direction.source.rawValue, seq: seq, operation: operation, key: key, kind: kind,
+                errorClass: errorClass, reason: reason, attempts: attempts + extra, parkedAt: parkedAt, outcome: outcome)
+        }
     }
 
     private func handle(_ request: OperatorRequest, actor: String) throws -> [OperatorRequest.Result] {
@@ -178,7 +197,7 @@ extension SyncEngine {
                 id: ErrorID(side: side, number: stored.id), map: parked.map,
                 direction: SyncDirection(from: SideRole(rawValue: parked.source) ?? side.other), key: parked.change.key,
                 seq: parked.change.seq, operation: parked.change.operation.rawValue, row: parked.change.row, reason: parked.reason,
-                kind: parked.kind)
+                kind: parked.kind, errorClass: parked.errorClass, parkedAt: stored.parkedAt, attempts: stored.attempts)
         }
         func fetch(_ id: ErrorID) throws -> NamedEntry? {
             try endpoint(id.side).parkedChange(id: id.number).map { named(id.side, $0) }
@@ -234,9 +253,14 @@ extension SyncEngine {
                 var outcome = ApplyOutcome()
                 outcome.unparked = [(entry.map, entry.key)]
                 commit(outcome, direction: entry.direction)
-                try state.log(
-                    actor: actor, map: entry.map, event: "parked change discarded",
-                    details: "\(entry.id): change \(entry.direction.source):\(entry.seq) (\(entry.operation), key \(entry.key)), row \(entry.row ?? "NULL"); it was parked because: \(entry.reason)")
+                // The entry leaves the side; the log keeps it, with who discarded it and when.
+                try state.archiveParked(
+                    [
+                        (
+                            entry.history("discarded"),
+                            "\(entry.id): change \(entry.direction.source):\(entry.seq) (\(entry.operation), key \(entry.key)), row \(entry.row ?? "NULL"); it was parked because: \(entry.reason)"
+                        )
+                    ], event: ActivityEvent.parkedChangeDiscarded, actor: actor)
                 let mapState = states[entry.map] ?? .notRunning
                 if mapState.isActive {
                     results.append(OperatorRequest.Result(id: entry.id.description, outcome: "discarded"))
@@ -262,7 +286,11 @@ extension SyncEngine {
             }
         }
         if request.action == .retry {
+            // What left the error list stays in the log's history, with who retried it and when.
+            var cleared: [(entry: StateStore.ParkedHistoryEntry, details: String?)] = []
+            var keyOf: [String: String] = [:]
             for entry in entries {
+                keyOf[entry.id.description] = entry.key
                 if let still = try fetch(entry.id) {
                     results.append(OperatorRequest.Result(id: entry.id.description, outcome: "failed", detail: still.reason))
                 } else if let by = superseded[entry.seq] {
@@ -270,13 +298,17 @@ extension SyncEngine {
                         OperatorRequest.Result(
                             id: entry.id.description, outcome: "superseded",
                             detail: "no longer needed: the newer change \(entry.direction.source):\(by) of the same key was applied, so the row holds its latest version (this older change, which still fails on its own, was dropped)"))
+                    cleared.append((entry.history("superseded on retry by \(entry.direction.source):\(by)", attempts: 1), nil))
                 } else {
                     results.append(OperatorRequest.Result(id: entry.id.description, outcome: "applied"))
+                    cleared.append((entry.history("applied on retry", attempts: 1), nil))
                 }
             }
+            try state.archiveParked(cleared, event: ActivityEvent.errorsRetried, actor: actor)
+            // The key is named so that `tandem log --key` finds the retry too.
             try state.log(
-                actor: actor, map: request.map, event: "errors retried",
-                details: results.map { "\($0.id): \($0.outcome)" }.joined(separator: ", "))
+                actor: actor, map: request.map, event: ActivityEvent.errorsRetried,
+                details: results.map { "\($0.id)\(keyOf[$0.id].map { " (key \($0))" } ?? ""): \($0.outcome)" }.joined(separator: ", "))
         }
         return results
     }

@@ -682,8 +682,9 @@ package final class SyncEngine {
         for superseded in outcome.superseded {
             try state.log(
                 actor: "engine", map: map, event: "parked change superseded",
-                details: "\(direction.source):\(superseded.seq) (key \(superseded.key)) failed again on retry; "
-                    + "the newer change \(direction.source):\(superseded.by) of the same key was applied in its place")
+                details: "\(direction.source):\(superseded.seq) (key \(superseded.key)) is no longer needed: "
+                    + "the newer change \(direction.source):\(superseded.by) of the same key was applied, so the row "
+                    + "holds its latest version (the older change, which still fails on its own, was dropped)")
         }
         return outcome
     }

@@ -39,6 +39,18 @@ final class TransformInstance {
     private var lastRows: [String: JSONValue] = [:]
     private let place: String
 
+    /// The config a field's transform is created with in `direction`: the
+    /// CRM-to-ERP instance of a two-way transform runs in reverse. The engine
+    /// and `tandem maps validate` both create transforms with it.
+    static func config(of field: FieldMap, _ direction: SyncDirection) -> JSONValue {
+        var config = field.transform?.config ?? .object([:])
+        if direction == .crmToErp, field.direction == .both, case .object(var members) = config {
+            members["reverse"] = .bool(true)
+            config = .object(members)
+        }
+        return config
+    }
+
     init(
         name: String, plugin: LoadedPlugin, config: JSONValue, input: Schema, source: (any SideEndpoint)?, sourceColumns: (String) throws -> [String],
         place: String

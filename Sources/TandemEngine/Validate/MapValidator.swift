@@ -112,8 +112,31 @@ package enum MapValidator {
                     }
                 }
                 if let transform = field.transform {
-                    if catalog.transform(transform.name) != nil {
+                    if let provider = catalog.transform(transform.name) {
                         findings += valueMapDuplicates(map, field: field, transform: transform, direction: direction)
+                        // Created as the engine creates it, on the source columns' real types: a config
+                        // the transform refuses, or a column type it cannot take, shows here and not
+                        // only when the map starts (`plugins validate` checks only the documented examples).
+                        if let sourceRef, !sourceRef.columns.isEmpty {
+                            let columns = sourceRef.columns.compactMap { column in source[column].map { (column, $0) } }
+                            if columns.count == sourceRef.columns.count {
+                                let schema = Schema(
+                                    columns.map { Field($0.0, ValueConversion.arrowType(declared: $0.1.type)) })
+                                let sourceSide = sides[direction.source]
+                                do {
+                                    _ = try TransformInstance(
+                                        name: transform.name, plugin: provider.plugin,
+                                        config: TransformInstance.config(of: field, direction), input: schema,
+                                        source: sourceSide,
+                                        sourceColumns: { table in try sourceSide?.columnTypes(of: table).map(\.name) ?? [] },
+                                        place: "map \(map.id) (\(direction)), field \(sourceRef.columns.joined(separator: ","))")
+                                } catch {
+                                    add(
+                                        .unknownTransform, .blocking, direction, "\(error)",
+                                        fix: "fix the transform's config in the map, or the type of the column it reads")
+                                }
+                            }
+                        }
                     } else {
                         add(
                             .unknownTransform, .blocking, direction, "transform \(transform.name) is not provided by any loaded plugin",

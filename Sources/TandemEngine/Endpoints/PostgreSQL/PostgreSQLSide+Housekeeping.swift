@@ -152,13 +152,25 @@ extension PostgreSQLSide {
         return (queued, oldest)
     }
 
-    func errorCount(map: String, errorClass: ErrorClass?, since: Double) throws -> Int {
-        // As on SQLite sides: changes waiting for a parent or behind another are not errors.
+    func errorCount(map: String, errorClass: ErrorClass?, since: Double, parentWait: Double) throws -> Int {
+        // As on SQLite sides: behind another change never counts; waiting for a parent counts once
+        // overdue, from the moment it became so.
         try queryInstalled(
             """
-            SELECT count(*) FROM \(name("_tandem_parked")) WHERE map = $1 AND kind NOT IN ('behind', 'parent')
-            AND parked_at >= $2 AND ($3::text IS NULL OR error_class = $3)
-            """, [map, String(since), errorClass?.rawValue]
+            SELECT count(*) FROM \(name("_tandem_parked")) WHERE map = $1 AND (
+                (kind NOT IN ('behind', 'parent') AND parked_at >= $2)
+                OR (kind = 'parent' AND parked_at <= $3 AND parked_at >= $2::double precision - $4))
+            AND ($5::text IS NULL OR error_class = $5)
+            """, [map, String(since), String(StateStore.now - parentWait), String(parentWait), errorClass?.rawValue]
+        ).first?[0].flatMap(Int.init) ?? 0
+    }
+
+    func overdueParents(map: String, source: SideRole, parkedBefore: Double) throws -> Int {
+        try queryInstalled(
+            """
+            SELECT count(*) FROM \(name("_tandem_parked"))
+            WHERE map = $1 AND source = $2 AND kind = 'parent' AND parked_at < $3
+            """, [map, source.rawValue, String(parkedBefore)]
         ).first?[0].flatMap(Int.init) ?? 0
     }
 

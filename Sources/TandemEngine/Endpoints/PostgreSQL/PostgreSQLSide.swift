@@ -457,7 +457,7 @@ package final class PostgreSQLSide: SideEndpoint {
 
     /// The columns of `_tandem_parked` that ``parked(_:)`` reads, in its order.
     private static let parkedColumns =
-        "id, map, source, seq, tbl, op, key, row, at::text, changed, kind, reason, error_class"
+        "id, map, source, seq, tbl, op, key, row, at::text, changed, kind, reason, error_class, parked_at::text, attempts"
 
     /// A parked change of a row of ``parkedColumns``.
     private static func parked(_ row: [String?]) -> StoredParkedChange {
@@ -470,7 +470,8 @@ package final class PostgreSQLSide: SideEndpoint {
                     operation: Change.Operation(rawValue: row[5] ?? "U") ?? .update, key: row[6] ?? "", row: row[7],
                     at: row[8].flatMap(Double.init) ?? 0, origin: nil, changed: row[9]),
                 kind: row[10] ?? "", reason: row[11] ?? "",
-                errorClass: row[12].flatMap(ErrorClass.init(rawValue:)) ?? .application))
+                errorClass: row[12].flatMap(ErrorClass.init(rawValue:)) ?? .application),
+            parkedAt: row[13].flatMap(Double.init) ?? 0, attempts: row[14].flatMap(Int.init) ?? 1)
     }
 
     func parkedKeys(source: SideRole, map: String?) throws -> [(map: String, key: String)] {

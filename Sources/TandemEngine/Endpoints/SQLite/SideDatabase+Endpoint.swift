@@ -204,7 +204,7 @@ extension SideDatabase: SideEndpoint {
 
     // MARK: Operator actions
 
-    private static let parkedColumns = "id, map, source, seq, tbl, op, key, row, at, changed, kind, reason, error_class"
+    private static let parkedColumns = "id, map, source, seq, tbl, op, key, row, at, changed, kind, reason, error_class, parked_at, attempts"
 
     private static func parked(_ row: Row) -> StoredParkedChange {
         StoredParkedChange(
@@ -214,7 +214,8 @@ extension SideDatabase: SideEndpoint {
                 change: Change(
                     seq: row[3], table: row[4], operation: Change.Operation(rawValue: row[5]) ?? .update, key: row[6],
                     row: row[7], at: row[8], origin: nil, changed: row[9]),
-                kind: row[10], reason: row[11], errorClass: ErrorClass(rawValue: row[12]) ?? .application))
+                kind: row[10], reason: row[11], errorClass: ErrorClass(rawValue: row[12]) ?? .application),
+            parkedAt: row[13], attempts: row[14])
     }
 
     func parkedChange(id: Int64) throws -> StoredParkedChange? {

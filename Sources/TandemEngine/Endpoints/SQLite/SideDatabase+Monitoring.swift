@@ -28,20 +28,34 @@ extension SideDatabase {
         }
     }
 
-    func errorCount(map: String, errorClass: ErrorClass?, since: Double) throws -> Int {
+    func errorCount(map: String, errorClass: ErrorClass?, since: Double, parentWait: Double) throws -> Int {
         try queue.read { db -> Int in
             guard try db.tableExists("_tandem_parked") else { return 0 }
             // A change waiting for its parent row is not an error (it applies when the parent
-            // arrives, as during every catch-up); queue-depth rules watch those. Nor is one
-            // that only waits behind an earlier change of its key.
-            var sql =
-                "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND kind NOT IN ('behind', 'parent') AND parked_at >= ?"
-            var arguments: StatementArguments = [map, since]
+            // arrives, as during every catch-up) until it has waited engine.parent_wait_s: then
+            // the parent may never come (a reference in the wrong case), and it counts from the
+            // moment it became overdue. One that only waits behind an earlier change of its key never counts.
+            var sql = """
+                SELECT COUNT(*) FROM _tandem_parked WHERE map = ?1 AND (
+                    (kind NOT IN ('behind', 'parent') AND parked_at >= ?2)
+                    OR (kind = 'parent' AND parked_at <= ?3 AND parked_at >= ?2 - ?4))
+                """
+            var arguments: StatementArguments = [map, since, StateStore.now - parentWait, parentWait]
             if let errorClass {
-                sql += " AND error_class = ?"
+                sql += " AND error_class = ?5"
                 _ = arguments.append(contentsOf: [errorClass.rawValue])
             }
             return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        }
+    }
+
+    func overdueParents(map: String, source: SideRole, parkedBefore: Double) throws -> Int {
+        try queue.read { db -> Int in
+            guard try db.tableExists("_tandem_parked") else { return 0 }
+            return try Int.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) FROM _tandem_parked WHERE map = ? AND source = ? AND kind = 'parent' AND parked_at < ?",
+                arguments: [map, source.rawValue, parkedBefore]) ?? 0
         }
     }
 
