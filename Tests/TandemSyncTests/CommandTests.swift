@@ -44,7 +44,7 @@ struct CommandTests {
         }
         let result = try fixture.tandem(["status"])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("tandem.yaml:29:15: engine.batch_size: expected a whole number, found 'lots'"), "\(result.stderr)")
+        #expect(result.stderr.contains("tandem.yaml:32:15: engine.batch_size: expected a whole number, found 'lots'"), "\(result.stderr)")
         let missing = try Fixtures.run(Fixtures.tandemExecutable, ["status", "--env", "/nonexistent-env"])
         #expect(missing.stderr.contains("no environment here; `tandem init /nonexistent-env` creates one"))
     }

@@ -116,6 +116,33 @@ struct PostgreSQLMixedEnvironmentTests {
             }
             let status = try fixture.tandem(["status"]).stdout
             #expect(settled, "\(status)")
+
+            // A CRM account whose group the ERP does not have waits on the PostgreSQL side, and the
+            // error list, its detail and the log read it from there.
+            try await crm.write { db in
+                try db.execute(
+                    sql: "INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid) VALUES ('usmf', 'C-2', 'Orphan', '77')")
+            }
+            var listed: [[String: Any]] = []
+            let parked = try await Self.eventually {
+                let errors = try fixture.tandem(["errors", "list", "--json"])
+                guard errors.status == 0, let data = errors.stdout.data(using: .utf8),
+                    let json = try JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+                else { return false }
+                listed = json
+                return !json.isEmpty
+            }
+            let listing = try fixture.tandem(["errors", "list"])
+            #expect(parked, "\(listing.stdout)\(listing.stderr)")
+            #expect(listed.first?["id"] as? String == "erp-1", "\(listed)")
+            #expect(listed.first?["kind"] as? String == "parent", "\(listed)")
+            let shown = try fixture.tandem(["errors", "show", "erp-1"])
+            #expect(shown.status == 0, "\(shown.stderr)")
+            #expect(shown.stdout.contains("Orphan"), "\(shown.stdout)")
+            let conflicts = try fixture.tandem(["conflicts", "list", "--json"])
+            #expect(conflicts.status == 0, "\(conflicts.stderr)")
+            let conflictList = try JSONSerialization.jsonObject(with: Data(conflicts.stdout.utf8)) as? [Any]
+            #expect(conflictList?.isEmpty == true, "\(conflicts.stdout)")
         }
     }
 

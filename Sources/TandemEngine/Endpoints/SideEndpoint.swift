@@ -104,8 +104,15 @@ protocol SideEndpoint: AnyObject {
     func discardParked(map: String, source: SideRole, key: String) throws -> [StoredParkedChange]
     /// Turns the parked change `id` into an error that an operator's retry takes.
     func markParkedError(id: Int64) throws
-    /// The conflict `id`, nil when there is none.
-    func conflict(id: Int64) throws -> StoredConflict?
+    /// The conflicts kept here, oldest first: the one numbered `id`, or
+    /// those of `map` (all when nil) detected since `since` (ms), only the
+    /// open ones when `openOnly`.
+    func conflicts(id: Int64?, map: String?, since: Double?, openOnly: Bool) throws -> [StoredConflict]
+    /// The parked changes kept here as `tandem errors` lists them, oldest
+    /// first: the one numbered `id`, or those matching `filter`.
+    func parkedRecords(id: Int64?, filter: ErrorList.Filter) throws -> [ParkedRecord]
+    /// The ids of the parked changes that wait behind `record` (later changes of its key).
+    func parkedBehind(_ record: ParkedRecord) throws -> [Int64]
     /// The open conflict that parked change `parkedID` waits for.
     func openConflict(parkedID: Int64) throws -> Int64?
     /// Records the decision of conflict `id`.
@@ -321,6 +328,37 @@ struct StoredParkedChange {
     var attempts: Int = 1
 }
 
+extension SideEndpoint {
+    /// The conflict `id`, nil when there is none.
+    func conflict(id: Int64) throws -> StoredConflict? {
+        try conflicts(id: id, map: nil, since: nil, openOnly: false).first
+    }
+}
+
+/// A parked change as `tandem errors` shows it: the stored change, and how
+/// many later changes of its key wait behind it.
+struct ParkedRecord {
+    /// Its number in the side's queue.
+    let id: Int64
+    let map: String
+    /// The side it came from, as stored.
+    let source: String
+    let kind: String
+    let errorClass: ErrorClass
+    let reason: String
+    let attempts: Int
+    /// When it was first parked, ms since 1970.
+    let parkedAt: Double
+    /// The change: source sequence number, table, operation, key and row (literal lists).
+    let seq: Int64
+    let table: String
+    let operation: String
+    let key: String
+    let row: String?
+    /// Later changes of the same key parked behind it.
+    let waiting: Int
+}
+
 /// A conflict as a side keeps it, with its id there.
 struct StoredConflict {
     /// Its number in the side's list.
@@ -331,6 +369,10 @@ struct StoredConflict {
     let parkedID: Int64?
     /// Who decided, once decided.
     let resolvedBy: String?
+    /// When it was detected, ms since 1970.
+    var at: Double = 0
+    /// When it was decided, ms since 1970.
+    var resolvedAt: Double?
 }
 
 /// Which checkpoint: the changes of `source` applied by `map`.

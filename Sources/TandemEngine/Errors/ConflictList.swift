@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One recorded conflict: the same key changed on both sides since they were
 /// last in step, with both versions, the policy and what it decided.
@@ -42,26 +41,11 @@ package enum ConflictList {
         _ environment: TandemEnvironment, map: String? = nil, since: Double? = nil, openOnly: Bool = false
     ) throws -> [ConflictEntry] {
         var result: [ConflictEntry] = []
-        let sides = try environment.openSides(for: "tandem conflicts")
+        let sides = try environment.openEndpoints()
+        let columns = try captureColumns(sides)
         for role in SideRole.allCases {
-            let columns = try captureColumns(sides)
-            result += try sides[role]!.queue.read { db -> [ConflictEntry] in
-                guard try db.tableExists("_tandem_conflicts") else { return [] }
-                var conditions = ["1"]
-                var arguments: [DatabaseValue] = []
-                if let map {
-                    conditions.append("map = ?")
-                    arguments.append(map.databaseValue)
-                }
-                if let since {
-                    conditions.append("at >= ?")
-                    arguments.append(since.databaseValue)
-                }
-                if openOnly { conditions.append("status = 'open'") }
-                return try Row.fetchAll(
-                    db, sql: "SELECT * FROM _tandem_conflicts WHERE \(conditions.joined(separator: " AND ")) ORDER BY at, id",
-                    arguments: StatementArguments(arguments)
-                ).map { entry($0, side: role, columns: columns) }
+            result += try sides[role]!.conflicts(id: nil, map: map, since: since, openOnly: openOnly).map {
+                entry($0, side: role, columns: columns)
             }
         }
         return result.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
@@ -69,27 +53,25 @@ package enum ConflictList {
 
     /// One conflict by ID.
     package static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ConflictEntry {
-        let sides = try environment.openSides(for: "tandem conflicts")
+        let sides = try environment.openEndpoints()
         let columns = try captureColumns(sides)
-        guard let entry = try sides[id.side]!.queue.read({ db in
-            try db.tableExists("_tandem_conflicts")
-                ? try Row.fetchOne(db, sql: "SELECT * FROM _tandem_conflicts WHERE id = ?", arguments: [id.number])
-                    .map { entry($0, side: id.side, columns: columns) } : nil
-        }) else {
+        guard let entry = try sides[id.side]!.conflict(id: id.number).map({ entry($0, side: id.side, columns: columns) })
+        else {
             throw SyncError(.state, "there is no conflict \(id); `tandem conflicts list` shows the recorded ones")
         }
         return entry
     }
 
     /// Each side's captured tables with their column lists, to name the values of stored rows.
-    private static func captureColumns(_ sides: [SideRole: SideDatabase]) throws -> [SideRole: [String: [String]]] {
+    private static func captureColumns(_ sides: [SideRole: any SideEndpoint]) throws -> [SideRole: [String: [String]]] {
         var result: [SideRole: [String: [String]]] = [:]
-        for (role, side) in sides { result[role] = try side.queue.read { db in try CaptureSchema.capturedTables(db) } }
+        for (role, side) in sides { result[role] = try side.capturedColumns() }
         return result
     }
 
-    private static func entry(_ row: Row, side: SideRole, columns: [SideRole: [String: [String]]]) -> ConflictEntry {
-        let source = SideRole(rawValue: row["source"]) ?? side.other
+    private static func entry(_ stored: StoredConflict, side: SideRole, columns: [SideRole: [String: [String]]]) -> ConflictEntry {
+        let record = stored.record
+        let source = SideRole(rawValue: record.source) ?? side.other
         func decode(_ text: String?, _ role: SideRole, _ table: String?) -> [String: String]? {
             // As written, not decoded (text that is not valid UTF-8 shows as `TX'..'`).
             guard let text, let literals = SQLLiteral.split(text) else { return nil }
@@ -102,11 +84,12 @@ package enum ConflictList {
         }
         func list(_ text: String?) -> [String]? { text.map { $0.isEmpty ? [] : $0.split(separator: ",").map(String.init) } }
         return ConflictEntry(
-            id: ErrorID(side: side, number: row["id"]).description, map: row["map"], key: row["key"], policy: row["policy"],
-            status: row["status"], winner: row["winner"], outcome: row["outcome"], at: row["at"], source: source,
-            sourceSeq: row["source_seq"], sourceRow: decode(row["source_row"], source, row["source_table"]),
-            sourceChanged: list(row["source_changed"]), targetSeq: row["target_seq"],
-            targetRow: decode(row["target_row"], side, row["target_table"]), targetChanged: list(row["target_changed"]),
-            resolvedBy: row["resolved_by"], resolvedAt: row["resolved_at"])
+            id: ErrorID(side: side, number: stored.id).description, map: record.map, key: record.key, policy: record.policy,
+            status: record.status, winner: record.winner, outcome: record.outcome.isEmpty ? nil : record.outcome, at: stored.at,
+            source: source, sourceSeq: record.sourceSeq,
+            sourceRow: decode(record.sourceRow, source, record.sourceTable.isEmpty ? nil : record.sourceTable),
+            sourceChanged: list(record.sourceChanged), targetSeq: record.targetSeq,
+            targetRow: decode(record.targetRow, side, record.targetTable.isEmpty ? nil : record.targetTable),
+            targetChanged: list(record.targetChanged), resolvedBy: stored.resolvedBy, resolvedAt: stored.resolvedAt)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One parked change as operators see it: an error (or a change waiting for
 /// its parent) with the change itself.
@@ -63,31 +62,9 @@ package enum ErrorList {
     /// The parked changes on both sides, oldest first.
     package static func entries(_ environment: TandemEnvironment, filter: Filter = Filter()) throws -> [ErrorEntry] {
         var result: [ErrorEntry] = []
-        for (role, side) in try environment.openSides(for: "tandem errors list").sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            result += try side.queue.read { db -> [ErrorEntry] in
-                guard try db.tableExists("_tandem_parked") else { return [] }
-                var conditions = ["1"]
-                var arguments: StatementArguments = []
-                if !filter.includeBehind { conditions.append("p.kind <> 'behind'") }
-                if let map = filter.map {
-                    conditions.append("p.map = ?")
-                    _ = arguments.append(contentsOf: [map])
-                }
-                if let since = filter.since {
-                    conditions.append("p.parked_at >= ?")
-                    _ = arguments.append(contentsOf: [since])
-                }
-                if let errorClass = filter.errorClass {
-                    conditions.append("p.error_class = ? AND p.kind <> 'behind'")
-                    _ = arguments.append(contentsOf: [errorClass.rawValue])
-                }
-                return try Row.fetchAll(
-                    db,
-                    sql: """
-                        \(selection) WHERE \(conditions.joined(separator: " AND ")) ORDER BY p.parked_at, p.id
-                        """,
-                    arguments: arguments
-                ).map { entry($0, side: role, parentWait: environment.config.engine.parentWaitSeconds) }
+        for (role, side) in try environment.openEndpoints().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            result += try side.parkedRecords(id: nil, filter: filter).map {
+                entry($0, side: role, parentWait: environment.config.engine.parentWaitSeconds)
             }
         }
         // Sides that keep failing: one entry per incident, for the maps it holds up.
@@ -107,34 +84,13 @@ package enum ErrorList {
         return result.sorted { ($0.parkedAt, $0.id) < ($1.parkedAt, $1.id) }
     }
 
-    /// Parked changes (`p`) with how many later changes of the same key wait behind each.
-    private static let selection = """
-        SELECT p.*, (SELECT COUNT(*) FROM _tandem_parked b
-                     WHERE b.map = p.map AND b.source = p.source AND b.key = p.key AND b.id <> p.id
-                       AND (b.seq > p.seq OR (b.seq = p.seq AND b.id > p.id))) AS waiting
-        FROM _tandem_parked p
-        """
-
     /// One entry with its row decoded and the entries waiting behind it.
     package static func entry(_ environment: TandemEnvironment, id: ErrorID) throws -> ErrorEntry {
-        let sides = try environment.openSides(for: "tandem errors show, retry and discard")
-        let found = try sides[id.side]!.queue.read { db -> (ErrorEntry, String?)? in
-            guard try db.tableExists("_tandem_parked"),
-                let row = try Row.fetchOne(
-                    db,
-                    sql: "\(selection) WHERE p.id = ?",
-                    arguments: [id.number])
-            else { return nil }
-            var result = entry(row, side: id.side, parentWait: environment.config.engine.parentWaitSeconds)
-            result.behind = try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM _tandem_parked WHERE map = ? AND source = ? AND key = ? AND id <> ?
-                    AND (seq > ? OR (seq = ? AND id > ?)) ORDER BY seq, id
-                    """,
-                arguments: [result.map, row["source"], result.key, id.number, result.sourceSeq, result.sourceSeq, id.number]
-            ).map { ErrorID(side: id.side, number: $0).description }
-            return (result, row["row"])
+        let sides = try environment.openEndpoints()
+        let found = try sides[id.side]!.parkedRecords(id: id.number, filter: Filter()).first.map { record in
+            var result = entry(record, side: id.side, parentWait: environment.config.engine.parentWaitSeconds)
+            result.behind = try sides[id.side]!.parkedBehind(record).map { ErrorID(side: id.side, number: $0).description }
+            return (result, record.row)
         }
         guard let found else {
             // Gone from the side, but the log's history knows how it left.
@@ -149,9 +105,7 @@ package enum ErrorList {
         var result = found.0
         let text = found.1
         // Column names come from the source side's capture record.
-        let columns =
-            try sides[result.direction.source]!.queue.read { db in try CaptureSchema.capturedTables(db)[result.table] }
-            ?? []
+        let columns = try sides[result.direction.source]!.capturedColumns()[result.table] ?? []
         // As written, not decoded: a change parked for text that is not valid UTF-8 still shows every column.
         if let text, let literals = SQLLiteral.split(text) {
             var row: [String: String] = [:]
@@ -163,13 +117,13 @@ package enum ErrorList {
         return result
     }
 
-    private static func entry(_ row: Row, side: SideRole, parentWait: Int) -> ErrorEntry {
-        let source = SideRole(rawValue: row["source"]) ?? side.other
+    private static func entry(_ record: ParkedRecord, side: SideRole, parentWait: Int) -> ErrorEntry {
+        let source = SideRole(rawValue: record.source) ?? side.other
         var result = ErrorEntry(
-            id: ErrorID(side: side, number: row["id"]).description, map: row["map"], direction: SyncDirection(from: source),
-            kind: row["kind"], errorClass: ErrorClass(rawValue: row["error_class"]) ?? .application, reason: row["reason"],
-            attempts: row["attempts"], parkedAt: row["parked_at"], sourceSeq: row["seq"], table: row["tbl"], operation: row["op"],
-            key: row["key"], waitingBehind: row["waiting"], row: nil, behind: nil, overdue: false)
+            id: ErrorID(side: side, number: record.id).description, map: record.map, direction: SyncDirection(from: source),
+            kind: record.kind, errorClass: record.errorClass, reason: record.reason, attempts: record.attempts,
+            parkedAt: record.parkedAt, sourceSeq: record.seq, table: record.table, operation: record.operation,
+            key: record.key, waitingBehind: record.waiting, row: nil, behind: nil, overdue: false)
         let waited = (StateStore.now - result.parkedAt) / 1000
         if result.kind == "parent", waited > Double(parentWait) {
             // Still retried whenever its parent may have come; but after this long the

@@ -535,25 +535,6 @@ package final class PostgreSQLSide: SideEndpoint {
         _ = try query("UPDATE \(name("_tandem_parked")) SET kind = 'error' WHERE id = $1", [String(id)])
     }
 
-    func conflict(id: Int64) throws -> StoredConflict? {
-        try queryInstalled(
-            """
-            SELECT id, map, key, policy, winner, source, source_seq, source_row, target_seq, target_row, status,
-                outcome, source_changed, target_changed, source_table, target_table, parked_id, resolved_by
-            FROM \(name("_tandem_conflicts")) WHERE id = $1
-            """, [String(id)]
-        ).first.map { row in
-            StoredConflict(
-                id: row[0].flatMap(Int64.init) ?? 0,
-                record: ConflictRecord(
-                    map: row[1] ?? "", key: row[2] ?? "", policy: row[3] ?? "", winner: row[4] ?? "", source: row[5] ?? "",
-                    sourceSeq: row[6].flatMap(Int64.init) ?? 0, sourceRow: row[7], targetSeq: row[8].flatMap(Int64.init) ?? 0,
-                    targetRow: row[9], status: row[10] ?? "", outcome: row[11] ?? "", sourceChanged: row[12],
-                    targetChanged: row[13], sourceTable: row[14] ?? "", targetTable: row[15] ?? ""),
-                parkedID: row[16].flatMap(Int64.init), resolvedBy: row[17])
-        }
-    }
-
     func openConflict(parkedID: Int64) throws -> Int64? {
         try queryInstalled(
             "SELECT id FROM \(name("_tandem_conflicts")) WHERE parked_id = $1 AND status = 'open'", [String(parkedID)]

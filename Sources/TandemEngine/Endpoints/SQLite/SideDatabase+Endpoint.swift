@@ -257,22 +257,6 @@ extension SideDatabase: SideEndpoint {
         try queue.write { db in try db.execute(sql: "UPDATE _tandem_parked SET kind = 'error' WHERE id = ?", arguments: [id]) }
     }
 
-    func conflict(id: Int64) throws -> StoredConflict? {
-        try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM _tandem_conflicts WHERE id = ?", arguments: [id]).map { row in
-                StoredConflict(
-                    id: row["id"],
-                    record: ConflictRecord(
-                        map: row["map"], key: row["key"], policy: row["policy"], winner: row["winner"], source: row["source"],
-                        sourceSeq: row["source_seq"], sourceRow: row["source_row"], targetSeq: row["target_seq"],
-                        targetRow: row["target_row"], status: row["status"], outcome: row["outcome"] ?? "",
-                        sourceChanged: row["source_changed"], targetChanged: row["target_changed"],
-                        sourceTable: row["source_table"] ?? "", targetTable: row["target_table"] ?? ""),
-                    parkedID: row["parked_id"], resolvedBy: row["resolved_by"])
-            }
-        }
-    }
-
     func openConflict(parkedID: Int64) throws -> Int64? {
         try queue.read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM _tandem_conflicts WHERE parked_id = ? AND status = 'open'", arguments: [parkedID])
