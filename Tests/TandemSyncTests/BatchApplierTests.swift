@@ -216,7 +216,9 @@ final class RecordingTarget: TargetTransaction {
     func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool {
         parents.contains(values[plan.parentChecks[check].target].text ?? "")
     }
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
+    func write(
+        _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
+    ) throws {
         let id = values[1].text ?? ""
         if refuse.contains(id) { throw RowRefused(message: "UNIQUE constraint failed: contact.fullname") }
         written.append((id, values))

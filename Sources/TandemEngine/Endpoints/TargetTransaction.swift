@@ -29,7 +29,13 @@ protocol TargetTransaction {
     /// first deleting the row under `oldKey` when the key changed. Throws
     /// ``RowRefused`` when the database refuses this row only (a constraint,
     /// a type), any other error when the side failed.
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws
+    /// `only`: for an update of a row that is there, the non-key target
+    /// positions to write (``DirectionPlan/writtenTargets(_:)``); the others
+    /// keep the target's values. Nil: every column. A row that is not there
+    /// is inserted whole either way.
+    func write(
+        _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
+    ) throws
     /// Writes the incoming values of `columns` over the target's row and
     /// queues the merged row to travel back; false when the row is not here.
     func writeMerged(
@@ -66,6 +72,13 @@ protocol TargetTransaction {
     /// Marks the applications' pending changes of `key` in `table` (from
     /// `seq` on) with `note`, so that they never travel to the other side.
     func supersede(table: String, key: String, from seq: Int64, note: String) throws
+}
+
+extension TargetTransaction {
+    /// Writes one mapped row whole (see ``write(_:plan:values:oldKey:only:)``).
+    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
+        try write(operation, plan: plan, values: values, oldKey: oldKey, only: nil)
+    }
 }
 
 /// The database refused one row (a constraint, a type): the row is parked,

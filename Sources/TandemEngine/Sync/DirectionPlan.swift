@@ -202,6 +202,8 @@ final class DirectionPlan {
         let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
             ?? tableMap.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
         filter = try filterText.map { try RowFilter(expression: $0, columns: sourceTypes.map(\.name), context: place) }
+        let expression = filter?.expression.lowercased()
+        filterColumns = sourceNames.indices.filter { expression?.contains(sourceNames[$0].lowercased()) == true }
         let fromConfig = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
         filterOrigin =
             "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of plugin \(plugin.id)")"
@@ -289,6 +291,40 @@ final class DirectionPlan {
         }
         return result
     }
+
+    /// The non-key target positions an update of the source writes: those fed
+    /// by a source column its capture mask marks as changed. A column the
+    /// source did not change is never rewritten, not even with the same value
+    /// in another form (a date-effectivity transform turns an empty valid-to
+    /// into `2154-12-31T23:59:59`, which would overwrite an ERP's NULL or
+    /// `2154-12-31`), and a `default` is written when the row is made, not at
+    /// every update. Nil (the whole row): an insert or delete, an update
+    /// captured without a mask, or one that changed a column the filter reads
+    /// (the row may come back into the filter's scope with columns it missed
+    /// while it was out), or a write through Tandem (which puts its row on
+    /// both sides as it is).
+    func writtenTargets(_ change: Change) -> Set<Int>? {
+        guard change.operation == .update, !change.isWriteThrough, let mask = change.changed else { return nil }
+        let flags = Array(mask.utf8)
+        func changed(_ source: Int) -> Bool { source < flags.count && flags[source] == UInt8(ascii: "1") }
+        if filterColumns.contains(where: changed) { return nil }
+        var result: Set<Int> = []
+        for step in steps {
+            let sources: [Int]
+            switch step.kind {
+            case .copy(let source): sources = [source]
+            case .transform(let inputs, _, _): sources = inputs
+            case .constant: sources = []
+            }
+            if sources.contains(where: changed) { result.formUnion(step.targets) }
+        }
+        return result.subtracting(targetKey)
+    }
+
+    /// Source positions whose names the filter's expression mentions (a
+    /// superset of the columns it reads: a name inside a string literal
+    /// counts too, which only makes an update write its whole row).
+    let filterColumns: [Int]
 
     /// The columns a target-side capture mask marks as changed; nil when unknown.
     func changedCaptureColumns(_ mask: String?) -> Set<String>? {

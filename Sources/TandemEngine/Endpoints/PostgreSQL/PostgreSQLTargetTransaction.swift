@@ -129,7 +129,9 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         _ = try query("RELEASE SAVEPOINT tandem_row")
     }
 
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
+    func write(
+        _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
+    ) throws {
         let table = plan.targetTable
         let target = name(table)
         let keyNames = plan.targetKey.map { plan.targetColumns[$0] }
@@ -141,7 +143,9 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         case .insert, .update:
             let all = try parameters(values, columns: plan.targetColumns, table: table)
             let old = try oldKey.map { try parameters($0, columns: keyNames, table: table) }
-            let nonKey = plan.nonKey.map { plan.targetColumns[$0] }
+            // An update of a row that is here writes only the columns the source changed (`only`).
+            let written = plan.nonKey.filter { only?.contains($0) ?? true }
+            let nonKey = written.map { plan.targetColumns[$0] }
             let columns = try side.columns(of: table)
             let primary = Set(columns.filter { $0.keyPosition != nil }.map(\.name))
             let list = plan.targetColumns.map(PostgreSQLSQL.identifier).joined(separator: ", ")
@@ -166,7 +170,7 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
                             .joined(separator: ", ")
                         updated = try !query(
                             "UPDATE \(target) SET \(assignments) WHERE \(Self.condition(keyNames, first: nonKey.count + 1)) RETURNING 1",
-                            plan.nonKey.map { all[$0] } + keyValues, table: table
+                            written.map { all[$0] } + keyValues, table: table
                         ).isEmpty
                     } else {
                         updated = try !query("SELECT 1 FROM \(target) WHERE \(Self.condition(keyNames))", keyValues, table: table)

@@ -138,6 +138,9 @@ struct BatchApplier {
             if pending[id] == nil {
                 pending[id] = try reverseCheckpoint(plan).map { try target.pendingLocalEdits(plan, after: $0) } ?? [:]
             }
+            // The columns an update writes; the whole row where the target's own edits lost a conflict,
+            // so that none of them stays behind on this side alone.
+            var written = plan.writtenTargets(item.change)
             if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
                 try target.captureNeeded()
                 if writeThrough {
@@ -165,6 +168,7 @@ struct BatchApplier {
                     try target.supersede(
                         table: plan.targetTable, key: local.key, from: local.seq, note: "superseded by \(origin):\(item.change.seq)")
                     pending[id]?[targetKey] = nil
+                    written = nil
                 case .target:
                     count { $0.skipped += 1 }
                     try unpark()
@@ -177,6 +181,7 @@ struct BatchApplier {
                     if !merged {
                         // The row is gone from the target: nothing to merge into; the change applies as it is.
                         pending[id]?[targetKey] = nil
+                        written = nil
                         break
                     }
                     try unpark()
@@ -200,7 +205,7 @@ struct BatchApplier {
                 oldKey = old
             }
             do {
-                try target.write(item.change.operation, plan: plan, values: values, oldKey: oldKey)
+                try target.write(item.change.operation, plan: plan, values: values, oldKey: oldKey, only: written)
             } catch let refused as RowRefused {
                 // The database undid the failed statement only; the row waits in the parking table.
                 try park("error", "the \(direction.target) side refused the row: \(refused.message)")
