@@ -63,6 +63,13 @@ final class DirectionPlan {
     /// Affinities of the target key columns, to predict how SQLite stores them.
     let targetKeyAffinities: [KeyAffinity]
     let steps: [Step]
+    /// Target positions fed from a source column by a field that flows in
+    /// this direction only (`->` in a map that syncs both ways): the source
+    /// side owns them, and an edit on the target side is put back
+    /// (``SyncEngine/putBackOneWayFields(_:direction:)``). A `default` is not
+    /// among them: it is the value the map gives a row it makes, and a row
+    /// made on the target side holds its own.
+    let oneWayTargets: Set<Int>
     let filter: RowFilter?
     /// Where ``filter`` is set, to name it to a user: `filters.erp_to_crm in
     /// tandem.yaml`, or `… of plugin tandem.std.customers` for the map's own.
@@ -111,6 +118,7 @@ final class DirectionPlan {
             return targetColumns.count - 1
         }
         var steps: [Step] = []
+        var oneWayTargets: Set<Int> = []
         var parentChecks: [ParentCheck] = []
         /// For each parent check, the parent's key columns besides the looked-up one.
         var parentKeys: [[String]] = []
@@ -119,6 +127,7 @@ final class DirectionPlan {
             let sourceRef = toCRM ? field.erp : field.crm
             guard flows, let targetRef = toCRM ? field.crm : field.erp else { continue }
             let targets = try targetRef.columns.map(targetIndex)
+            if field.direction != .both, sourceRef != nil { oneWayTargets.formUnion(targets) }
             if let transform = field.transform {
                 guard let sourceRef else {
                     throw SyncError(.configuration, "\(place): transform \(transform.name) has no source column")
@@ -168,6 +177,7 @@ final class DirectionPlan {
             }
         }
         self.targetColumns = targetColumns
+        self.oneWayTargets = oneWayTargets
         let targetKey = try target.key.map { column in
             guard let index = targetColumns.firstIndex(of: column) else {
                 throw SyncError(
@@ -325,6 +335,11 @@ final class DirectionPlan {
     /// superset of the columns it reads: a name inside a string literal
     /// counts too, which only makes an update write its whole row).
     let filterColumns: [Int]
+
+    /// The source columns a source-side capture mask marks as changed.
+    func changedSourceColumns(_ mask: String) -> Set<String> {
+        Set(zip(sourceColumns, mask.utf8).filter { $0.1 == UInt8(ascii: "1") }.map(\.0))
+    }
 
     /// The columns a target-side capture mask marks as changed; nil when unknown.
     func changedCaptureColumns(_ mask: String?) -> Set<String>? {

@@ -520,6 +520,7 @@ package final class SyncEngine {
         commit(outcome, direction: direction)
         if outcome.wrote { dirty[direction.target] = true }
         observer?(direction, outcome.appliedSeqs, committed)
+        try putBackOneWayFields(items, direction: direction)
         // A parent moved: its parked children may go now.
         let movedMaps = Set(outcome.appliedMaps)
         for (map, keys) in parked[direction] ?? [:] where !keys.isEmpty {
