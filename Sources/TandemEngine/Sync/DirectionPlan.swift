@@ -122,6 +122,8 @@ final class DirectionPlan {
         var parentChecks: [ParentCheck] = []
         /// For each parent check, the parent's key columns besides the looked-up one.
         var parentKeys: [[String]] = []
+        /// For each parent check, the lookup's `match` pairs on the target side (this map's column: the parent's).
+        var parentMatches: [[String: String]] = []
         for field in tableMap.fields {
             let flows = field.direction == .both || (field.direction == .erpToCrm) == toCRM
             let sourceRef = toCRM ? field.erp : field.crm
@@ -165,6 +167,7 @@ final class DirectionPlan {
                     let parentTable = toCRM ? parent.crm.table : parent.erp.table
                     parentChecks.append(ParentCheck(target: targets[0], map: lookup.map, table: parentTable, column: column))
                     parentKeys.append((toCRM ? parent.crm.key : parent.erp.key).filter { $0 != column })
+                    parentMatches.append((toCRM ? lookup.match?.crm : lookup.match?.erp) ?? [:])
                 }
             } else {
                 steps.append(Step(kind: .constant(ValueConversion.sideValue(field.defaultValue ?? .null)), targets: targets))
@@ -172,9 +175,21 @@ final class DirectionPlan {
         }
         for index in parentChecks.indices {
             if parentChecks[index].map == name { parentChecks[index].ownColumn = targetColumns.firstIndex(of: parentChecks[index].column) }
-            parentChecks[index].companions = parentKeys[index].compactMap { column in
+            // The lookup's `match` pairs first, then each other parent key column this row has under the same name.
+            var companions: [(target: Int, column: String)] = []
+            for (own, parentColumn) in parentMatches[index].sorted(by: { $0.key < $1.key }) {
+                guard let position = targetColumns.firstIndex(of: own) else {
+                    throw SyncError(
+                        .configuration,
+                        "\(place): the lookup into map \(parentChecks[index].map) matches column '\(own)', which no field writes to \(target.table) in this direction")
+                }
+                companions.append((target: position, column: parentColumn))
+            }
+            let matched = Set(companions.map(\.column))
+            companions += parentKeys[index].filter { !matched.contains($0) }.compactMap { column in
                 targetColumns.firstIndex(of: column).map { (target: $0, column: column) }
             }
+            parentChecks[index].companions = companions
         }
         self.targetColumns = targetColumns
         self.oneWayTargets = oneWayTargets
