@@ -223,6 +223,9 @@ final class RecordingTarget: TargetTransaction {
         if refuse.contains(id) { throw RowRefused(message: "UNIQUE constraint failed: contact.fullname") }
         written.append((id, values))
     }
+    func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws {
+        log.append("shared \(table).\(column)")
+    }
     func writeMerged(
         _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String
     ) throws -> Bool { false }

@@ -1,6 +1,7 @@
-/// The columns of a composite lookup beyond its own, per side: each pairs a
-/// column of the looking-up map (the key) with the related map's column
-/// that must hold the same value (the value). A loyalty card whose company
+/// Column pairs of a lookup, per side: each pairs a column of the
+/// looking-up map (the key) with the related map's column that holds the
+/// same value (the value): the columns a composite lookup matches on
+/// (``Lookup/match``), or the ones the two rows share (``Lookup/shared``). A loyalty card whose company
 /// is `msdyn_legalentity` and refers to an account keyed by `msdyn_company`
 /// and `accountnumber` matches with `{"crm": {"msdyn_legalentity":
 /// "msdyn_company"}}`, so that a `usmf` card never finds a `dat` account.

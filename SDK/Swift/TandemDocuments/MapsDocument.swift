@@ -23,7 +23,12 @@ public struct MapsDocument: JSONDocument, Hashable {
             FieldMap.CodingKeys.self,
             [
                 "transform": memberNames(TransformReference.CodingKeys.self),
-                "lookup": memberNames(Lookup.CodingKeys.self, ["match": memberNames(LookupMatch.CodingKeys.self)]),
+                "lookup": memberNames(
+                    Lookup.CodingKeys.self,
+                    [
+                        "match": memberNames(LookupMatch.CodingKeys.self),
+                        "shared": memberNames(LookupMatch.CodingKeys.self),
+                    ]),
             ])
         let map = memberNames(
             TableMap.CodingKeys.self,
@@ -289,9 +294,14 @@ public struct Lookup: Codable, Hashable, Sendable {
     public var crm: String?
     /// More columns the related row must match, per side.
     public var match: LookupMatch?
+    /// Columns this row shares with the related row, per side: one datum
+    /// kept in two tables (F&O's customer name is its party's name). When
+    /// Tandem writes one of them on that side, it writes the other too, as a
+    /// change of that side's own, so the related map carries it on.
+    public var shared: LookupMatch?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case map, erp, crm, match
+        case map, erp, crm, match, shared
     }
 
     /// Creates a lookup.
@@ -301,11 +311,12 @@ public struct Lookup: Codable, Hashable, Sendable {
 
     /// Creates a composite lookup. (A separate initialiser, not a defaulted
     /// argument: code compiled against the three-argument one links as it was.)
-    public init(map: String, erp: String?, crm: String?, match: LookupMatch?) {
+    public init(map: String, erp: String?, crm: String?, match: LookupMatch?, shared: LookupMatch? = nil) {
         self.map = map
         self.erp = erp
         self.crm = crm
         self.match = match
+        self.shared = shared
     }
 }
 

@@ -36,6 +36,13 @@ protocol TargetTransaction {
     func write(
         _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
     ) throws
+    /// Writes `value` into `column` of the rows of `table` whose `keys` hold
+    /// their values, where it differs, as a change of this side's own (not
+    /// an echo), so that the maps of `table` carry it to the other side: a
+    /// datum two tables share (``DirectionPlan/SharedWithParent``). The
+    /// writes after it are Tandem's again, of the source change last marked.
+    /// Throws ``RowRefused`` when the database refuses it.
+    func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws
     /// Writes the incoming values of `columns` over the target's row and
     /// queues the merged row to travel back; false when the row is not here.
     func writeMerged(

@@ -75,6 +75,36 @@ final class DirectionPlan {
     /// tandem.yaml`, or `… of plugin tandem.std.customers` for the map's own.
     let filterOrigin: String
     let parentChecks: [ParentCheck]
+
+    /// A column the target row shares with the row a lookup refers to, on
+    /// the target side (``Lookup/shared``): written there too when the row is.
+    struct SharedWithParent {
+        /// Index into ``parentChecks``: the parent row.
+        let check: Int
+        /// This row's target position.
+        let target: Int
+        /// The parent's column.
+        let column: String
+    }
+    /// This map's columns shared with parent rows (a customer's name with its party's).
+    let sharedWithParents: [SharedWithParent]
+
+    /// Rows of another map's table on the target side that share a column
+    /// with this map's target row (``Lookup/shared`` of a lookup into this
+    /// map): written too when the row is (a party's customers, when it is
+    /// renamed).
+    struct SharedWithChild {
+        let table: String
+        /// The child's columns that identify this row (its lookup column
+        /// first), with this plan's target positions of their values.
+        let keys: [(column: String, target: Int)]
+        /// The child's column.
+        let column: String
+        /// This plan's target position of the shared value.
+        let source: Int
+    }
+    /// Other maps' columns shared with this map's rows.
+    let sharedWithChildren: [SharedWithChild]
     let policy: ConflictPolicy
     /// With `merge`: who wins a target column both sides changed (absent: the ERP side).
     let fieldPolicies: [String: ConflictPolicy]
@@ -124,6 +154,8 @@ final class DirectionPlan {
         var parentKeys: [[String]] = []
         /// For each parent check, the lookup's `match` pairs on the target side (this map's column: the parent's).
         var parentMatches: [[String: String]] = []
+        /// This map's columns shared with a parent: (parent check, this map's column, the parent's column).
+        var sharedPairs: [(check: Int, own: String, parent: String)] = []
         for field in tableMap.fields {
             let flows = field.direction == .both || (field.direction == .erpToCrm) == toCRM
             let sourceRef = toCRM ? field.erp : field.crm
@@ -168,6 +200,9 @@ final class DirectionPlan {
                     parentChecks.append(ParentCheck(target: targets[0], map: lookup.map, table: parentTable, column: column))
                     parentKeys.append((toCRM ? parent.crm.key : parent.erp.key).filter { $0 != column })
                     parentMatches.append((toCRM ? lookup.match?.crm : lookup.match?.erp) ?? [:])
+                    for (own, parentColumn) in ((toCRM ? lookup.shared?.crm : lookup.shared?.erp) ?? [:]).sorted(by: { $0.key < $1.key }) {
+                        sharedPairs.append((parentChecks.count - 1, own, parentColumn))
+                    }
                 }
             } else {
                 steps.append(Step(kind: .constant(ValueConversion.sideValue(field.defaultValue ?? .null)), targets: targets))
@@ -211,6 +246,40 @@ final class DirectionPlan {
         targetKeyAffinities = target.key.map { column in KeyAffinity(declared: targetTypes.first { $0.name == column }?.type ?? "") }
         self.steps = steps
         self.parentChecks = parentChecks
+        // Only columns this direction writes: a shared column flowing the other way only is not this plan's to keep.
+        sharedWithParents = sharedPairs.compactMap { pair in
+            targetColumns.firstIndex(of: pair.own).map { SharedWithParent(check: pair.check, target: $0, column: pair.parent) }
+        }
+        var children: [SharedWithChild] = []
+        for (childName, child) in maps.sorted(by: { $0.key < $1.key }) {
+            let childTable = toCRM ? child.crm : child.erp
+            let childColumns = Set(child.fields.flatMap { (toCRM ? $0.crm : $0.erp)?.columns ?? [] })
+            for field in child.fields {
+                guard let lookup = field.lookup, lookup.map == name,
+                    let shared = toCRM ? lookup.shared?.crm : lookup.shared?.erp,
+                    let lookupColumn = (toCRM ? field.crm : field.erp)?.columns.first,
+                    let parentColumn = toCRM ? lookup.crm : lookup.erp,
+                    let keyTarget = targetColumns.firstIndex(of: parentColumn)
+                else { continue }
+                // The child row names this row by the looked-up column and, for this map's other key columns, the
+                // child's `match` columns or its columns of the same name (its company).
+                let match = (toCRM ? lookup.match?.crm : lookup.match?.erp) ?? [:]
+                var keys = [(column: lookupColumn, target: keyTarget)]
+                for keyColumn in target.key where keyColumn != parentColumn {
+                    guard let position = targetColumns.firstIndex(of: keyColumn) else { continue }
+                    if let own = match.first(where: { $0.value == keyColumn })?.key {
+                        keys.append((own, position))
+                    } else if childColumns.contains(keyColumn) {
+                        keys.append((keyColumn, position))
+                    }
+                }
+                for (own, parentSide) in shared.sorted(by: { $0.key < $1.key }) {
+                    guard let source = targetColumns.firstIndex(of: parentSide), childName != name else { continue }
+                    children.append(SharedWithChild(table: childTable.table, keys: keys, column: own, source: source))
+                }
+            }
+        }
+        sharedWithChildren = children
         policy = settings.conflictPolicy ?? tableMap.conflictPolicy ?? .erpWins
         // Field policies name a column of either side; here they apply to this direction's target columns.
         var fieldPolicies: [String: ConflictPolicy] = [:]

@@ -53,8 +53,12 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     func markSource(_ source: String) throws {
         // Initial sync's origin stays for the whole batch, as on SQLite sides.
         guard mode != .initialSync else { return }
+        lastSource = source
         try setOrigin(source)
     }
+
+    /// The source change last marked, for the writes after a shared column's.
+    private var lastSource = ""
 
     func markMerge(_ note: String) throws {
         try setOrigin(note)
@@ -179,6 +183,20 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
                     if !updated { _ = try query(insert, all, table: table) }
                 }
             }
+        }
+    }
+
+    func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws {
+        // '' reads as no origin in the triggers: an application's change, which the table's maps carry on.
+        try setOrigin("")
+        defer { _ = try? setOrigin(lastSource) }
+        let names = keys.map(\.column)
+        let arguments = try parameters([value] + keys.map(\.value), columns: [column] + names, table: table)
+        let conditions = names.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\($0.offset + 2)" }
+        try row {
+            _ = try query(
+                "UPDATE \(name(table)) SET \(PostgreSQLSQL.identifier(column)) = $1 WHERE \(conditions.joined(separator: " AND ")) AND \(PostgreSQLSQL.identifier(column)) IS DISTINCT FROM $1",
+                arguments, table: table)
         }
     }
 

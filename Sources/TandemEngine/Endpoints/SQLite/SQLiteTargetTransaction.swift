@@ -219,6 +219,23 @@ final class SQLiteTargetTransaction: TargetTransaction {
         }
     }
 
+    func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws {
+        // The triggers record it, with no origin: an application's change, which the table's maps carry on.
+        try captureNeeded()
+        try CaptureSchema.clearContext(db)
+        defer { try? CaptureSchema.setContext(source, db) }
+        let conditions = keys.map { "\(CaptureSchema.identifier($0.column)) = ?" } + ["\(CaptureSchema.identifier(column)) IS NOT ?"]
+        let update = try RawStatement(
+            sql: "UPDATE \(CaptureSchema.identifier(table)) SET \(CaptureSchema.identifier(column)) = ? WHERE \(conditions.joined(separator: " AND "))",
+            db)
+        update.bind([value] + keys.map(\.value) + [value])
+        do {
+            _ = try update.execute()
+        } catch let error as DatabaseError where Self.rowErrors.contains(error.resultCode) {
+            throw RowRefused(message: error.message ?? "\(error)")
+        }
+    }
+
     func writeMerged(
         _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String
     ) throws -> Bool {

@@ -211,6 +211,9 @@ struct BatchApplier {
                 try park("error", "the \(direction.target) side refused the row: \(refused.message)")
                 continue
             }
+            if item.change.operation != .delete, mode != .initialSync {
+                try writeShared(plan, values: values, written: written, into: target)
+            }
             try unpark()
             if writeThrough { try target.markWritten(source: origin, seq: item.change.seq) }
             applied()
@@ -218,6 +221,35 @@ struct BatchApplier {
         try target.finish()
         outcome.quietEchoes = target.recordedEchoes
         return outcome
+    }
+
+    /// Writes the columns the row just written shares with other rows on
+    /// the target side (``DirectionPlan/sharedWithParents`` and
+    /// ``DirectionPlan/sharedWithChildren``): a customer renamed in the CRM
+    /// renames its party in F&O, a party renamed there renames its
+    /// customers, as F&O keeps them, one name. Only the columns this change
+    /// wrote; a refusal is logged and the row stays written.
+    private func writeShared(
+        _ plan: DirectionPlan, values: [SideValue], written: Set<Int>?, into target: any TargetTransaction
+    ) throws {
+        var writes: [(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue)] = []
+        for shared in plan.sharedWithParents where written?.contains(shared.target) ?? true {
+            let check = plan.parentChecks[shared.check]
+            guard !values[check.target].isNull else { continue }
+            let keys = zip([check.column] + check.companions.map(\.column), check.arguments(values)).map { ($0, $1) }
+            writes.append((check.table, keys, shared.column, values[shared.target]))
+        }
+        for child in plan.sharedWithChildren where written?.contains(child.source) ?? true {
+            writes.append((child.table, child.keys.map { ($0.column, values[$0.target]) }, child.column, values[child.source]))
+        }
+        for write in writes {
+            do {
+                try target.writeShared(table: write.table, keys: write.keys, column: write.column, value: write.value)
+            } catch let refused as RowRefused {
+                logger.warning(
+                    "map \(plan.map): \(write.table).\(write.column), which the row shares, was not written: \(refused.message)")
+            }
+        }
     }
 
     /// The target key the row had before an update, when its source key
