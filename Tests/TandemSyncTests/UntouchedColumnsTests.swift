@@ -72,4 +72,18 @@ struct UntouchedColumnsTests {
         try await StandardEnvironment.awaitInStep(fixture)
         try StandardEnvironment.expectNothingParked(fixture)
     }
+
+    @Test(
+        "Side priority with different columns: the winner's whole row ends on both sides, the loser's column included (erp-wins and crm-wins)",
+        arguments: [("erp-wins", "erp C", "100"), ("crm-wins", "original C", "99.5")])
+    func winnerWritesWholeRow(policy: String, name: String, credit: String) async throws {
+        let (fixture, engine) = try await ConflictTests.pausedFixture("untouched-\(policy)", policy: policy)
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        // The ERP renames, the CRM changes the credit limit: each update's mask names one column.
+        try await ConflictTests.editBothAndResume(fixture, erp: ConflictTests.erpRenames, crm: ConflictTests.crmCredit)
+        let expected = ConflictTests.keys.map { "\($0)|\(name)\($0.dropFirst())|\(credit)" }
+        try await waitUntil { try ConflictTests.erpRows(fixture) == expected && ConflictTests.crmRows(fixture) == expected }
+        #expect(try ConflictTests.erpRows(fixture) == expected)
+        #expect(try ConflictTests.crmRows(fixture) == expected)
+    }
 }

@@ -13,6 +13,9 @@ struct BatchApplier {
     var blocked: [String: Set<String>]
     /// The open conflict (its id) that changes of `key` in map `map` wait for.
     let openConflict: (_ map: String, _ key: String) -> String?
+    /// Whether the next change of `key` in `map` writes its whole row
+    /// (``SyncEngine/wholeRowKeys``).
+    var wholeRow: (_ map: String, _ key: String) -> Bool = { _, _ in false }
     /// The stored position of the reverse direction per map, for the
     /// target's edits that have not travelled yet; nil when the reverse
     /// direction is not active (no conflict can be seen then).
@@ -140,7 +143,13 @@ struct BatchApplier {
             }
             // The columns an update writes; the whole row where the target's own edits lost a conflict,
             // so that none of them stays behind on this side alone.
-            var written = plan.writtenTargets(item.change)
+            // A parked change applied late, or an edit that won a conflict, writes its whole row: the other
+            // side's columns it meets may be ones that lost.
+            var written = item.parkedID == nil ? plan.writtenTargets(item.change) : nil
+            if written != nil, wholeRow(plan.map, item.change.key) {
+                written = nil
+                outcome.wroteWholeRows.append((plan.map, item.change.key))
+            }
             if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
                 try target.captureNeeded()
                 if writeThrough {
@@ -170,6 +179,8 @@ struct BatchApplier {
                     pending[id]?[targetKey] = nil
                     written = nil
                 case .target:
+                    // The target's edit travels back whole, over the columns of this change that lost.
+                    outcome.wholeRowsNext.append((plan.map, local.key))
                     count { $0.skipped += 1 }
                     try unpark()
                     continue
