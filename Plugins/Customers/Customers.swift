@@ -22,10 +22,19 @@ enum Customers: TandemPlugin {
 
     /// Columns both maps carry, with the same Dataverse names on account and
     /// contact; terms of payment are the exception (plural on contact).
-    static func shared(paymentTerms: String) -> [FieldMap] {
-        [
+    ///
+    /// `partyNames`: the customer's name columns, which in F&O are its
+    /// party's (the entity reads and writes `DirPartyTable`): a name the CRM
+    /// changes on the account or contact is written to the party as well, and
+    /// a party renamed through Tandem renames its customers, so the party map
+    /// carries the name to `msdyn_party` and the two never disagree.
+    static func shared(paymentTerms: String, partyNames: [String]) -> [FieldMap] {
+        let party = Lookup(
+            map: "parties", erp: "PARTYNUMBER", crm: "msdyn_partynumber", match: nil,
+            shared: LookupMatch(erp: Dictionary(uniqueKeysWithValues: partyNames.map { ($0, $0) })))
+        return [
             StandardFields.company,
-            StandardFields.both("PARTYNUMBER", "msdyn_partyid", lookup: .party),
+            StandardFields.both("PARTYNUMBER", "msdyn_partyid", lookup: party),
             StandardFields.both("CUSTOMERGROUPID", "msdyn_customergroupid", lookup: .customerGroup),
             StandardFields.both("SALESCURRENCYCODE", "transactioncurrencyid", lookup: .currency),
             StandardFields.both("PAYMENTTERMS", paymentTerms, lookup: .paymentTerm),
@@ -49,7 +58,7 @@ enum Customers: TandemPlugin {
             "Customers (CustCustomerV3Entity) that are organisations to accounts, company in the key; the billing account refers to another customer",
         erp: TableReference(table: erpTable, key: erpKey),
         crm: TableReference(table: "account", key: ["msdyn_company", "accountnumber"]),
-        fields: [StandardFields.both("CUSTOMERACCOUNT", "accountnumber")] + shared(paymentTerms: "msdyn_paymentterm")
+        fields: [StandardFields.both("CUSTOMERACCOUNT", "accountnumber")] + shared(paymentTerms: "msdyn_paymentterm", partyNames: ["ORGANIZATIONNAME"])
             + [
                 StandardFields.constantToERP("PARTYTYPE", .string("Organization")),
                 StandardFields.constantToCRM("customertypecode", .integer(3)),
@@ -79,7 +88,7 @@ enum Customers: TandemPlugin {
         erp: TableReference(table: erpTable, key: erpKey),
         crm: TableReference(table: "contact", key: ["msdyn_company", "msdyn_contactpersonid"]),
         fields: [StandardFields.both("CUSTOMERACCOUNT", "msdyn_contactpersonid")]
-            + shared(paymentTerms: "msdyn_paymentterms") + [
+            + shared(paymentTerms: "msdyn_paymentterms", partyNames: ["PERSONFIRSTNAME", "PERSONLASTNAME"]) + [
                 StandardFields.constantToERP("PARTYTYPE", .string("Person")),
                 StandardFields.constantToCRM("msdyn_sellable", .bool(true)),
                 // Legacy (pre-GAB) fields: the person's name.

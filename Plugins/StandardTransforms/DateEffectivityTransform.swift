@@ -90,25 +90,44 @@ struct DateEffectivityTransform: Transform {
         outputSchema = Schema(names.map { Field($0, .utf8) })
     }
 
-    /// The forms ``dateTime(_:)`` accepts, as the error messages name them.
-    static let formats = "YYYY-MM-DD, or YYYY-MM-DD, T or a space, HH:MM:SS, and optionally more after the seconds"
+    /// The forms ``dateTime(_:)`` accepts, as the error messages name them:
+    /// exactly these, so that a user who reads the message knows what passes.
+    static let formats =
+        "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a T or a space between date and time, optionally followed by a fraction of a second (.123) and a zone (Z, +02:00 or -05:00)"
 
     /// The text as a comparable `YYYY-MM-DDTHH:MM:SS` (a bare date is its
-    /// midnight), or nil when it is not an ISO date or date-time.
+    /// midnight), or nil when it is not one of ``formats``.
     static func dateTime(_ text: String) -> String? {
-        let date = String(text.prefix(10))
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Bool {
+            range.upperBound <= bytes.count && bytes[range].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        }
+        func number(_ range: Range<Int>) -> Int { Int(String(decoding: bytes[range], as: UTF8.self))! }
+        func byte(_ index: Int, _ character: Unicode.Scalar) -> Bool {
+            index < bytes.count && bytes[index] == UInt8(ascii: character)
+        }
+        guard digits(0..<4), byte(4, "-"), digits(5..<7), byte(7, "-"), digits(8..<10) else { return nil }
+        let date = String(decoding: bytes[0..<10], as: UTF8.self)
         guard CivilDate(date) != nil else { return nil }
-        guard text.count > 10 else { return date + "T00:00:00" }
-        var time = text.dropFirst(11)
-        let separator = text[text.index(text.startIndex, offsetBy: 10)]
-        guard separator == "T" || separator == " " else { return nil }
-        if time.hasSuffix("Z") { time = time.dropLast() }
-        let parts = time.prefix(8).split(separator: ":")
-        guard parts.count == 3, parts.allSatisfy({ $0.count == 2 && Int($0) != nil }),
-            let hour = Int(parts[0]), let minute = Int(parts[1]), let second = Int(parts[2]),
-            hour < 24, minute < 60, second < 61
+        guard bytes.count > 10 else { return date + "T00:00:00" }
+        guard byte(10, "T") || byte(10, " "), digits(11..<13), byte(13, ":"), digits(14..<16), byte(16, ":"), digits(17..<19),
+            number(11..<13) < 24, number(14..<16) < 60, number(17..<19) < 61
         else { return nil }
-        return date + "T" + time.prefix(8)
+        var next = 19
+        if byte(next, ".") {
+            next += 1
+            let first = next
+            while digits(next..<(next + 1)) { next += 1 }
+            guard next > first else { return nil }
+        }
+        if byte(next, "Z") {
+            next += 1
+        } else if byte(next, "+") || byte(next, "-") {
+            guard digits((next + 1)..<(next + 3)), byte(next + 3, ":"), digits((next + 4)..<(next + 6)) else { return nil }
+            next += 6
+        }
+        guard next == bytes.count else { return nil }
+        return date + "T" + String(decoding: bytes[11..<19], as: UTF8.self)
     }
 
     /// Whether `text` is the sentinel `sentinel` (date-only or full form).

@@ -195,6 +195,34 @@ struct StandardTransformsTests {
         let notADate = #expect(throws: PluginCallError.self) {
             try forward.process(try RecordBatch([Column(fields[0], .utf8(["2026-02-30"])), Column(fields[1], .utf8([nil]))]))
         }
-        #expect(notADate?.message == "valid-from '2026-02-30' is not an ISO date (YYYY-MM-DD, or YYYY-MM-DD, T or a space, HH:MM:SS, and optionally more after the seconds)")
+        #expect(notADate?.message == "valid-from '2026-02-30' is not an ISO date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a T or a space between date and time, optionally followed by a fraction of a second (.123) and a zone (Z, +02:00 or -05:00))")
+    }
+
+    @Test("date effectivity accepts exactly the forms its error message names: each named form passes, anything else is refused with the message")
+    func dateEffectivityFormats() throws {
+        let fields = [Field("VALIDFROM", .utf8), Field("VALIDTO", .utf8)]
+        let forward = try plugin.makeTransform("tandem.std.date-effectivity", config: .object([:]), input: Schema(fields))
+        func refusal(_ text: String) -> String? {
+            do {
+                _ = try forward.process(try RecordBatch([Column(fields[0], .utf8([text])), Column(fields[1], .utf8([nil]))]))
+                return nil
+            } catch {
+                return (error as? PluginCallError)?.message ?? "\(error)"
+            }
+        }
+        let named = [
+            "2026-02-28", "2026-02-28T10:30:00", "2026-02-28 10:30:00", "2026-02-28T10:30:00.5",
+            "2026-02-28T10:30:00.123456", "2026-02-28T10:30:00Z", "2026-02-28 10:30:00.123Z", "2026-02-28T10:30:00+02:00",
+            "2026-02-28T10:30:00.1-05:00",
+        ]
+        #expect(named.filter { refusal($0) != nil } == [])
+        let others = [
+            "2026-2-28", "2026-+2-28", "+026-02-28", "2026-02-28T10:30", "2026-02-28T10:30:00 lunch", "2026-02-28T+1:30:00",
+            "2026-02-28T10:30:00.", "2026-02-28T10:30:00+0200", "2026-02-28 ", "2026-02-28X10:30:00", "2026-02-28T24:00:00",
+            "28.02.2026",
+        ]
+        #expect(others.filter { refusal($0) == nil } == [])
+        #expect(refusal("2026-02-28T10:30:00 lunch")?.contains(
+            "valid-from '2026-02-28T10:30:00 lunch' is not an ISO date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a T or a space") == true)
     }
 }

@@ -258,10 +258,15 @@ final class RecordingTarget: TargetTransaction {
     func rowExists(_ plan: DirectionPlan, key: [SideValue]) throws -> Bool {
         present.contains(key.last?.text ?? "")
     }
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
+    func write(
+        _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
+    ) throws {
         let id = values[1].text ?? ""
         if refuse.contains(id) { throw RowRefused(message: "UNIQUE constraint failed: contact.fullname") }
         written.append((id, values))
+    }
+    func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws {
+        log.append("shared \(table).\(column)")
     }
     func writeMerged(
         _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String

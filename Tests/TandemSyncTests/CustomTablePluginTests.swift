@@ -185,7 +185,8 @@ struct CustomTablePluginTests {
             crmWarehouses: [
                 "'demf'|'W11'|'Unterföhring'|'S1'|192350000|'0.0000000001'|'ERP'",
                 "'usmf'|'W11'|'Seattle main (CRM)'|'S1'|192350001|'1200.5'|'ERP'",
-                "'usmf'|'W31'|'Tacoma transit'|'S3'|192350002|'95.25'|'ERP'",
+                // The CRM made W31: the ERP's update carries MAXPALLETS only, and the default is not stamped on.
+                "'usmf'|'W31'|'Tacoma transit'|'S3'|192350002|'95.25'|NULL",
             ])
 
         // 9. Status agrees: both maps running, nothing queued or parked.

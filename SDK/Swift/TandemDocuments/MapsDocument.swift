@@ -21,7 +21,15 @@ public struct MapsDocument: JSONDocument, Hashable {
         let table = memberNames(TableReference.CodingKeys.self)
         let field = memberNames(
             FieldMap.CodingKeys.self,
-            ["transform": memberNames(TransformReference.CodingKeys.self), "lookup": memberNames(Lookup.CodingKeys.self)])
+            [
+                "transform": memberNames(TransformReference.CodingKeys.self),
+                "lookup": memberNames(
+                    Lookup.CodingKeys.self,
+                    [
+                        "match": memberNames(LookupMatch.CodingKeys.self),
+                        "shared": memberNames(LookupMatch.CodingKeys.self),
+                    ]),
+            ])
         let map = memberNames(
             TableMap.CodingKeys.self,
             ["erp": table, "crm": table, "fields": .list(field), "filters": memberNames(Filters.CodingKeys.self)])
@@ -271,6 +279,12 @@ public struct TransformReference: Codable, Hashable, Sendable {
 }
 
 /// A column that refers to a row of another map.
+///
+/// The related row is found by the field's value in the related map's
+/// column `erp` or `crm`, and by each of the related map's other key
+/// columns (the company of a company-specific table) that this map has a
+/// column of the same name for. ``match`` names the pairs whose names
+/// differ: a composite lookup, as dual-write's keys are.
 public struct Lookup: Codable, Hashable, Sendable {
     /// The related map.
     public var map: String
@@ -278,16 +292,31 @@ public struct Lookup: Codable, Hashable, Sendable {
     public var erp: String?
     /// The related row's key column on the CRM side.
     public var crm: String?
+    /// More columns the related row must match, per side.
+    public var match: LookupMatch?
+    /// Columns this row shares with the related row, per side: one datum
+    /// kept in two tables (F&O's customer name is its party's name). When
+    /// Tandem writes one of them on that side, it writes the other too, as a
+    /// change of that side's own, so the related map carries it on.
+    public var shared: LookupMatch?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case map, erp, crm
+        case map, erp, crm, match, shared
     }
 
     /// Creates a lookup.
     public init(map: String, erp: String? = nil, crm: String? = nil) {
+        self.init(map: map, erp: erp, crm: crm, match: nil)
+    }
+
+    /// Creates a composite lookup. (A separate initialiser, not a defaulted
+    /// argument: code compiled against the three-argument one links as it was.)
+    public init(map: String, erp: String?, crm: String?, match: LookupMatch?, shared: LookupMatch? = nil) {
         self.map = map
         self.erp = erp
         self.crm = crm
+        self.match = match
+        self.shared = shared
     }
 }
 

@@ -32,7 +32,20 @@ protocol TargetTransaction {
     /// first deleting the row under `oldKey` when the key changed. Throws
     /// ``RowRefused`` when the database refuses this row only (a constraint,
     /// a type), any other error when the side failed.
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws
+    /// `only`: for an update of a row that is there, the non-key target
+    /// positions to write (``DirectionPlan/writtenTargets(_:)``); the others
+    /// keep the target's values. Nil: every column. A row that is not there
+    /// is inserted whole either way.
+    func write(
+        _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
+    ) throws
+    /// Writes `value` into `column` of the rows of `table` whose `keys` hold
+    /// their values, where it differs, as a change of this side's own (not
+    /// an echo), so that the maps of `table` carry it to the other side: a
+    /// datum two tables share (``DirectionPlan/SharedWithParent``). The
+    /// writes after it are Tandem's again, of the source change last marked.
+    /// Throws ``RowRefused`` when the database refuses it.
+    func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws
     /// Writes the incoming values of `columns` over the target's row and
     /// queues the merged row to travel back; false when the row is not here.
     func writeMerged(
@@ -71,6 +84,13 @@ protocol TargetTransaction {
     func supersede(table: String, key: String, from seq: Int64, note: String) throws
     /// Records how far `map`'s initial sync got, with this transaction's rows.
     func recordInitialProgress(map: String, lastKey: String, done: Int, conflicts: Int, errors: Int) throws
+}
+
+extension TargetTransaction {
+    /// Writes one mapped row whole (see ``write(_:plan:values:oldKey:only:)``).
+    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
+        try write(operation, plan: plan, values: values, oldKey: oldKey, only: nil)
+    }
 }
 
 /// The database refused one row (a constraint, a type): the row is parked,

@@ -63,6 +63,13 @@ final class DirectionPlan {
     /// Affinities of the target key columns, to predict how SQLite stores them.
     let targetKeyAffinities: [KeyAffinity]
     let steps: [Step]
+    /// Target positions fed from a source column by a field that flows in
+    /// this direction only (`->` in a map that syncs both ways): the source
+    /// side owns them, and an edit on the target side is put back
+    /// (``SyncEngine/putBackOneWayFields(_:direction:)``). A `default` is not
+    /// among them: it is the value the map gives a row it makes, and a row
+    /// made on the target side holds its own.
+    let oneWayTargets: Set<Int>
     let filter: RowFilter?
     /// Where ``filter`` is set, to name it to a user: `filters.erp_to_crm in
     /// tandem.yaml`, or `… of plugin tandem.std.customers` for the map's own.
@@ -71,6 +78,36 @@ final class DirectionPlan {
     /// the target's row (`out_of_scope` in tandem.yaml).
     let outOfScope: OutOfScope
     let parentChecks: [ParentCheck]
+
+    /// A column the target row shares with the row a lookup refers to, on
+    /// the target side (``Lookup/shared``): written there too when the row is.
+    struct SharedWithParent {
+        /// Index into ``parentChecks``: the parent row.
+        let check: Int
+        /// This row's target position.
+        let target: Int
+        /// The parent's column.
+        let column: String
+    }
+    /// This map's columns shared with parent rows (a customer's name with its party's).
+    let sharedWithParents: [SharedWithParent]
+
+    /// Rows of another map's table on the target side that share a column
+    /// with this map's target row (``Lookup/shared`` of a lookup into this
+    /// map): written too when the row is (a party's customers, when it is
+    /// renamed).
+    struct SharedWithChild {
+        let table: String
+        /// The child's columns that identify this row (its lookup column
+        /// first), with this plan's target positions of their values.
+        let keys: [(column: String, target: Int)]
+        /// The child's column.
+        let column: String
+        /// This plan's target position of the shared value.
+        let source: Int
+    }
+    /// Other maps' columns shared with this map's rows.
+    let sharedWithChildren: [SharedWithChild]
     let policy: ConflictPolicy
     /// With `merge`: who wins a target column both sides changed (absent: the ERP side).
     let fieldPolicies: [String: ConflictPolicy]
@@ -114,14 +151,20 @@ final class DirectionPlan {
             return targetColumns.count - 1
         }
         var steps: [Step] = []
+        var oneWayTargets: Set<Int> = []
         var parentChecks: [ParentCheck] = []
         /// For each parent check, the parent's key columns besides the looked-up one.
         var parentKeys: [[String]] = []
+        /// For each parent check, the lookup's `match` pairs on the target side (this map's column: the parent's).
+        var parentMatches: [[String: String]] = []
+        /// This map's columns shared with a parent: (parent check, this map's column, the parent's column).
+        var sharedPairs: [(check: Int, own: String, parent: String)] = []
         for field in tableMap.fields {
             let flows = field.direction == .both || (field.direction == .erpToCrm) == toCRM
             let sourceRef = toCRM ? field.erp : field.crm
             guard flows, let targetRef = toCRM ? field.crm : field.erp else { continue }
             let targets = try targetRef.columns.map(targetIndex)
+            if field.direction != .both, sourceRef != nil { oneWayTargets.formUnion(targets) }
             if let transform = field.transform {
                 guard let sourceRef else {
                     throw SyncError(.configuration, "\(place): transform \(transform.name) has no source column")
@@ -154,6 +197,10 @@ final class DirectionPlan {
                     let parentTable = toCRM ? parent.crm.table : parent.erp.table
                     parentChecks.append(ParentCheck(target: targets[0], map: lookup.map, table: parentTable, column: column))
                     parentKeys.append((toCRM ? parent.crm.key : parent.erp.key).filter { $0 != column })
+                    parentMatches.append((toCRM ? lookup.match?.crm : lookup.match?.erp) ?? [:])
+                    for (own, parentColumn) in ((toCRM ? lookup.shared?.crm : lookup.shared?.erp) ?? [:]).sorted(by: { $0.key < $1.key }) {
+                        sharedPairs.append((parentChecks.count - 1, own, parentColumn))
+                    }
                 }
             } else {
                 steps.append(Step(kind: .constant(ValueConversion.sideValue(field.defaultValue ?? .null)), targets: targets))
@@ -161,11 +208,24 @@ final class DirectionPlan {
         }
         for index in parentChecks.indices {
             if parentChecks[index].map == name { parentChecks[index].ownColumn = targetColumns.firstIndex(of: parentChecks[index].column) }
-            parentChecks[index].companions = parentKeys[index].compactMap { column in
+            // The lookup's `match` pairs first, then each other parent key column this row has under the same name.
+            var companions: [(target: Int, column: String)] = []
+            for (own, parentColumn) in parentMatches[index].sorted(by: { $0.key < $1.key }) {
+                guard let position = targetColumns.firstIndex(of: own) else {
+                    throw SyncError(
+                        .configuration,
+                        "\(place): the lookup into map \(parentChecks[index].map) matches column '\(own)', which no field writes to \(target.table) in this direction")
+                }
+                companions.append((target: position, column: parentColumn))
+            }
+            let matched = Set(companions.map(\.column))
+            companions += parentKeys[index].filter { !matched.contains($0) }.compactMap { column in
                 targetColumns.firstIndex(of: column).map { (target: $0, column: column) }
             }
+            parentChecks[index].companions = companions
         }
         self.targetColumns = targetColumns
+        self.oneWayTargets = oneWayTargets
         let targetKey = try target.key.map { column in
             guard let index = targetColumns.firstIndex(of: column) else {
                 throw SyncError(
@@ -184,6 +244,40 @@ final class DirectionPlan {
         targetKeyAffinities = target.key.map { column in KeyAffinity(declared: targetTypes.first { $0.name == column }?.type ?? "") }
         self.steps = steps
         self.parentChecks = parentChecks
+        // Only columns this direction writes: a shared column flowing the other way only is not this plan's to keep.
+        sharedWithParents = sharedPairs.compactMap { pair in
+            targetColumns.firstIndex(of: pair.own).map { SharedWithParent(check: pair.check, target: $0, column: pair.parent) }
+        }
+        var children: [SharedWithChild] = []
+        for (childName, child) in maps.sorted(by: { $0.key < $1.key }) {
+            let childTable = toCRM ? child.crm : child.erp
+            let childColumns = Set(child.fields.flatMap { (toCRM ? $0.crm : $0.erp)?.columns ?? [] })
+            for field in child.fields {
+                guard let lookup = field.lookup, lookup.map == name,
+                    let shared = toCRM ? lookup.shared?.crm : lookup.shared?.erp,
+                    let lookupColumn = (toCRM ? field.crm : field.erp)?.columns.first,
+                    let parentColumn = toCRM ? lookup.crm : lookup.erp,
+                    let keyTarget = targetColumns.firstIndex(of: parentColumn)
+                else { continue }
+                // The child row names this row by the looked-up column and, for this map's other key columns, the
+                // child's `match` columns or its columns of the same name (its company).
+                let match = (toCRM ? lookup.match?.crm : lookup.match?.erp) ?? [:]
+                var keys = [(column: lookupColumn, target: keyTarget)]
+                for keyColumn in target.key where keyColumn != parentColumn {
+                    guard let position = targetColumns.firstIndex(of: keyColumn) else { continue }
+                    if let own = match.first(where: { $0.value == keyColumn })?.key {
+                        keys.append((own, position))
+                    } else if childColumns.contains(keyColumn) {
+                        keys.append((keyColumn, position))
+                    }
+                }
+                for (own, parentSide) in shared.sorted(by: { $0.key < $1.key }) {
+                    guard let source = targetColumns.firstIndex(of: parentSide), childName != name else { continue }
+                    children.append(SharedWithChild(table: childTable.table, keys: keys, column: own, source: source))
+                }
+            }
+        }
+        sharedWithChildren = children
         policy = settings.conflictPolicy ?? tableMap.conflictPolicy ?? .erpWins
         // Field policies name a column of either side; here they apply to this direction's target columns.
         var fieldPolicies: [String: ConflictPolicy] = [:]
@@ -200,6 +294,8 @@ final class DirectionPlan {
         let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
             ?? tableMap.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
         filter = try filterText.map { try RowFilter(expression: $0, columns: sourceTypes.map(\.name), context: place) }
+        let expression = filter?.expression.lowercased()
+        filterColumns = sourceNames.indices.filter { expression?.contains(sourceNames[$0].lowercased()) == true }
         let fromConfig = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
         filterOrigin =
             "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of plugin \(plugin.id)")"
@@ -296,6 +392,45 @@ final class DirectionPlan {
             if sources.contains(where: changed) { result.formUnion(step.targets.map { targetColumns[$0] }) }
         }
         return result
+    }
+
+    /// The non-key target positions an update of the source writes: those fed
+    /// by a source column its capture mask marks as changed. A column the
+    /// source did not change is never rewritten, not even with the same value
+    /// in another form (a date-effectivity transform turns an empty valid-to
+    /// into `2154-12-31T23:59:59`, which would overwrite an ERP's NULL or
+    /// `2154-12-31`), and a `default` is written when the row is made, not at
+    /// every update. Nil (the whole row): an insert or delete, an update
+    /// captured without a mask, or one that changed a column the filter reads
+    /// (the row may come back into the filter's scope with columns it missed
+    /// while it was out), or a write through Tandem (which puts its row on
+    /// both sides as it is).
+    func writtenTargets(_ change: Change) -> Set<Int>? {
+        guard change.operation == .update, !change.isWriteThrough, let mask = change.changed else { return nil }
+        let flags = Array(mask.utf8)
+        func changed(_ source: Int) -> Bool { source < flags.count && flags[source] == UInt8(ascii: "1") }
+        if filterColumns.contains(where: changed) { return nil }
+        var result: Set<Int> = []
+        for step in steps {
+            let sources: [Int]
+            switch step.kind {
+            case .copy(let source): sources = [source]
+            case .transform(let inputs, _, _): sources = inputs
+            case .constant: sources = []
+            }
+            if sources.contains(where: changed) { result.formUnion(step.targets) }
+        }
+        return result.subtracting(targetKey)
+    }
+
+    /// Source positions whose names the filter's expression mentions (a
+    /// superset of the columns it reads: a name inside a string literal
+    /// counts too, which only makes an update write its whole row).
+    let filterColumns: [Int]
+
+    /// The source columns a source-side capture mask marks as changed.
+    func changedSourceColumns(_ mask: String) -> Set<String> {
+        Set(zip(sourceColumns, mask.utf8).filter { $0.1 == UInt8(ascii: "1") }.map(\.0))
     }
 
     /// The columns a target-side capture mask marks as changed; nil when unknown.

@@ -65,6 +65,11 @@ package final class SyncEngine {
     /// Keys in open manual conflicts: map → side whose edits conflict → key (as that side stores it) → conflict ID.
     /// Changes of such a key from that side wait until an operator resolves the conflict.
     var openConflicts: [String: [SideRole: [String: String]]] = [:]
+    /// Keys whose next change in a direction writes its whole row, not only the
+    /// columns its mask names: that side's edit won a conflict against the
+    /// other side's change, whose other columns must be overwritten too.
+    /// Direction → map → key (as the direction's source stores it).
+    var wholeRowKeys: [SyncDirection: [String: Set<String>]] = [:]
     /// Column names and declared types of the tables written through ``write(_:)``.
     var writeColumns: [String: [(name: String, type: String)]] = [:]
     /// Directions whose in-memory checkpoints are ahead of the stored ones (see ``saveCheckpoints()``).
@@ -545,6 +550,7 @@ package final class SyncEngine {
         commit(outcome, direction: direction)
         if outcome.wrote { dirty[direction.target] = true }
         observer?(direction, outcome.appliedSeqs, committed)
+        try putBackOneWayFields(items, direction: direction)
         // A parent moved: its parked children may go now.
         let movedMaps = Set(outcome.appliedMaps)
         for (map, keys) in parked[direction] ?? [:] where !keys.isEmpty {
@@ -597,6 +603,7 @@ package final class SyncEngine {
         return BatchApplier(
             direction: direction, mode: mode, blocked: blocked,
             openConflict: { map, key in self.openConflicts[map]?[direction.source]?[key] },
+            wholeRow: { map, key in self.wholeRowKeys[direction]?[map]?.contains(key) == true },
             reverseCheckpoint: { plan in
                 guard self.states[plan.map]?.isActive == true, self.plans[plan.map]?[reverse] != nil else { return nil }
                 return self.checkpoints[reverse]?[plan.map]
@@ -607,6 +614,10 @@ package final class SyncEngine {
     /// Takes in what a committed transaction did.
     func commit(_ outcome: ApplyOutcome, direction: SyncDirection) {
         metrics?.record(outcome, direction: direction)
+        for (map, key) in outcome.wroteWholeRows { wholeRowKeys[direction]?[map]?.remove(key) }
+        for (map, key) in outcome.wholeRowsNext {
+            wholeRowKeys[SyncDirection(from: direction.target), default: [:]][map, default: []].insert(key)
+        }
         for (map, count) in outcome.counters {
             let key = Self.statsKey(map, direction)
             stats[key]?.applied += count.applied

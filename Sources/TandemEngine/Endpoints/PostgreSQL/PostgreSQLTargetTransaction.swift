@@ -53,8 +53,12 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     func markSource(_ source: String) throws {
         // Initial sync's origin stays for the whole batch, as on SQLite sides.
         guard mode != .initialSync else { return }
+        lastSource = source
         try setOrigin(source)
     }
+
+    /// The source change last marked, for the writes after a shared column's.
+    private var lastSource = ""
 
     func markMerge(_ note: String) throws {
         try setOrigin(note)
@@ -144,7 +148,9 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         _ = try query("RELEASE SAVEPOINT tandem_row")
     }
 
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
+    func write(
+        _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
+    ) throws {
         let table = plan.targetTable
         let target = name(table)
         let keyNames = plan.targetKey.map { plan.targetColumns[$0] }
@@ -156,7 +162,9 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         case .insert, .update:
             let all = try parameters(values, columns: plan.targetColumns, table: table)
             let old = try oldKey.map { try parameters($0, columns: keyNames, table: table) }
-            let nonKey = plan.nonKey.map { plan.targetColumns[$0] }
+            // An update of a row that is here writes only the columns the source changed (`only`).
+            let written = plan.nonKey.filter { only?.contains($0) ?? true }
+            let nonKey = written.map { plan.targetColumns[$0] }
             let columns = try side.columns(of: table)
             let primary = Set(columns.filter { $0.keyPosition != nil }.map(\.name))
             let list = plan.targetColumns.map(PostgreSQLSQL.identifier).joined(separator: ", ")
@@ -181,7 +189,7 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
                             .joined(separator: ", ")
                         updated = try !query(
                             "UPDATE \(target) SET \(assignments) WHERE \(Self.condition(keyNames, first: nonKey.count + 1)) RETURNING 1",
-                            plan.nonKey.map { all[$0] } + keyValues, table: table
+                            written.map { all[$0] } + keyValues, table: table
                         ).isEmpty
                     } else {
                         updated = try !query("SELECT 1 FROM \(target) WHERE \(Self.condition(keyNames))", keyValues, table: table)
@@ -190,6 +198,20 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
                     if !updated { _ = try query(insert, all, table: table) }
                 }
             }
+        }
+    }
+
+    func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws {
+        // '' reads as no origin in the triggers: an application's change, which the table's maps carry on.
+        try setOrigin("")
+        defer { _ = try? setOrigin(lastSource) }
+        let names = keys.map(\.column)
+        let arguments = try parameters([value] + keys.map(\.value), columns: [column] + names, table: table)
+        let conditions = names.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\($0.offset + 2)" }
+        try row {
+            _ = try query(
+                "UPDATE \(name(table)) SET \(PostgreSQLSQL.identifier(column)) = $1 WHERE \(conditions.joined(separator: " AND ")) AND \(PostgreSQLSQL.identifier(column)) IS DISTINCT FROM $1",
+                arguments, table: table)
         }
     }
 

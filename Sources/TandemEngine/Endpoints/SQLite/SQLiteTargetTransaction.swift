@@ -158,7 +158,33 @@ final class SQLiteTargetTransaction: TargetTransaction {
         return try statement.step()
     }
 
-    func write(_ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?) throws {
+    /// `UPDATE` of the non-key target positions `positions` of one row by
+    /// key, prepared once per plan and set of positions in this transaction.
+    private func partialUpdate(_ plan: DirectionPlan, _ positions: [Int]) throws -> RawStatement {
+        let id = PartialUpdateID(plan: ObjectIdentifier(plan), positions: positions)
+        if let prepared = partialUpdates[id] { return prepared }
+        let key = plan.targetKey.map { plan.targetColumns[$0] }
+        // With nothing to write, the statement still tells whether the row is there.
+        let assignments =
+            positions.isEmpty
+            ? "\(CaptureSchema.identifier(key[0])) = \(CaptureSchema.identifier(key[0]))"
+            : positions.map { "\(CaptureSchema.identifier(plan.targetColumns[$0])) = ?" }.joined(separator: ", ")
+        let prepared = try RawStatement(
+            sql: "UPDATE \(CaptureSchema.identifier(plan.targetTable)) SET \(assignments) WHERE \(plan.keyCondition)", db)
+        partialUpdates[id] = prepared
+        return prepared
+    }
+
+    /// A plan and the target positions one of its partial updates writes.
+    private struct PartialUpdateID: Hashable {
+        let plan: ObjectIdentifier
+        let positions: [Int]
+    }
+    private var partialUpdates: [PartialUpdateID: RawStatement] = [:]
+
+    func write(
+        _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
+    ) throws {
         let write = try statements(plan)
         let keyValues = plan.targetKey.map { values[$0] }
         /// With the triggers off: the row they would have written for a row written (`changed` > 0).
@@ -177,7 +203,18 @@ final class SQLiteTargetTransaction: TargetTransaction {
                     write.delete.bind(oldKey)
                     echo(.delete, oldKey, changed: try write.delete.execute())
                 }
-                if let upsert = write.upsert, lineage == nil || plan.targetHasRowid {
+                if let only, operation == .update, oldKey == nil, !only.isSuperset(of: plan.nonKey) {
+                    // Only the columns the source changed; a row that is not here is inserted whole.
+                    let positions = plan.nonKey.filter(only.contains)
+                    let update = try partialUpdate(plan, positions)
+                    update.bind(positions.map { values[$0] } + keyValues)
+                    let updated = try update.execute()
+                    echo(.update, keyValues, changed: updated)
+                    if updated == 0 {
+                        write.insert.bind(values)
+                        echo(.insert, keyValues, changed: try write.insert.execute())
+                    }
+                } else if let upsert = write.upsert, lineage == nil || plan.targetHasRowid {
                     upsert.bind(values)
                     let (changed, inserted) = try upsert.executeUpsert()
                     echo(inserted ? .insert : .update, keyValues, changed: changed)
@@ -193,6 +230,23 @@ final class SQLiteTargetTransaction: TargetTransaction {
             }
         } catch let error as DatabaseError where Self.rowErrors.contains(error.resultCode) {
             // SQLite undid the failed statement only.
+            throw RowRefused(message: error.message ?? "\(error)")
+        }
+    }
+
+    func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws {
+        // The triggers record it, with no origin: an application's change, which the table's maps carry on.
+        try captureNeeded()
+        try CaptureSchema.clearContext(db)
+        defer { try? CaptureSchema.setContext(source, db) }
+        let conditions = keys.map { "\(CaptureSchema.identifier($0.column)) = ?" } + ["\(CaptureSchema.identifier(column)) IS NOT ?"]
+        let update = try RawStatement(
+            sql: "UPDATE \(CaptureSchema.identifier(table)) SET \(CaptureSchema.identifier(column)) = ? WHERE \(conditions.joined(separator: " AND "))",
+            db)
+        update.bind([value] + keys.map(\.value) + [value])
+        do {
+            _ = try update.execute()
+        } catch let error as DatabaseError where Self.rowErrors.contains(error.resultCode) {
             throw RowRefused(message: error.message ?? "\(error)")
         }
     }

@@ -21,6 +21,11 @@ struct ApplyOutcome {
     /// there (`out_of_scope: delete`) or kept (`report`).
     var leftScope: [(map: String, seq: Int64, key: String, targetKey: String, deleted: Bool)] = []
     var wrote = false
+    /// Keys whose target-side edit won a conflict: their next change in the
+    /// reverse direction writes its whole row (see ``SyncEngine/wholeRowKeys``).
+    var wholeRowsNext: [(map: String, key: String)] = []
+    /// Keys of ``SyncEngine/wholeRowKeys`` whose whole row this batch wrote.
+    var wroteWholeRows: [(map: String, key: String)] = []
     /// Initial sync: rows written with a reference into their own map left empty, for the second pass.
     var deferredReferences = 0
     /// Echoes the endpoint recorded itself, not through its capture (see ``EchoLineage``).

@@ -13,6 +13,9 @@ struct BatchApplier {
     var blocked: [String: Set<String>]
     /// The open conflict (its id) that changes of `key` in map `map` wait for.
     let openConflict: (_ map: String, _ key: String) -> String?
+    /// Whether the next change of `key` in `map` writes its whole row
+    /// (``SyncEngine/wholeRowKeys``).
+    var wholeRow: (_ map: String, _ key: String) -> Bool = { _, _ in false }
     /// The stored position of the reverse direction per map, for the
     /// target's edits that have not travelled yet; nil when the reverse
     /// direction is not active (no conflict can be seen then).
@@ -173,6 +176,15 @@ struct BatchApplier {
             if pending[id] == nil {
                 pending[id] = try reverseCheckpoint(plan).map { try target.pendingLocalEdits(plan, after: $0) } ?? [:]
             }
+            // The columns an update writes; the whole row where the target's own edits lost a conflict,
+            // so that none of them stays behind on this side alone.
+            // A parked change applied late, or an edit that won a conflict, writes its whole row: the other
+            // side's columns it meets may be ones that lost.
+            var written = item.parkedID == nil ? plan.writtenTargets(item.change) : nil
+            if written != nil, wholeRow(plan.map, item.change.key) {
+                written = nil
+                outcome.wroteWholeRows.append((plan.map, item.change.key))
+            }
             if pending[id]?.isEmpty == false, case let targetKey = plan.targetKeyString(values), let local = pending[id]?[targetKey] {
                 try target.captureNeeded()
                 if writeThrough {
@@ -200,7 +212,10 @@ struct BatchApplier {
                     try target.supersede(
                         table: plan.targetTable, key: local.key, from: local.seq, note: "superseded by \(origin):\(item.change.seq)")
                     pending[id]?[targetKey] = nil
+                    written = nil
                 case .target:
+                    // The target's edit travels back whole, over the columns of this change that lost.
+                    outcome.wholeRowsNext.append((plan.map, local.key))
                     count { $0.skipped += 1 }
                     try unpark()
                     continue
@@ -212,6 +227,7 @@ struct BatchApplier {
                     if !merged {
                         // The row is gone from the target: nothing to merge into; the change applies as it is.
                         pending[id]?[targetKey] = nil
+                        written = nil
                         break
                     }
                     try unpark()
@@ -235,11 +251,14 @@ struct BatchApplier {
                 oldKey = old
             }
             do {
-                try target.write(item.change.operation, plan: plan, values: values, oldKey: oldKey)
+                try target.write(item.change.operation, plan: plan, values: values, oldKey: oldKey, only: written)
             } catch let refused as RowRefused {
                 // The database undid the failed statement only; the row waits in the parking table.
                 try park("error", "the \(direction.target) side refused the row: \(refused.message)")
                 continue
+            }
+            if item.change.operation != .delete, mode != .initialSync {
+                try writeShared(plan, values: values, written: written, into: target)
             }
             try unpark()
             if writeThrough { try target.markWritten(source: origin, seq: item.change.seq) }
@@ -261,6 +280,35 @@ struct BatchApplier {
             result.append(source[position])
         }
         return result
+    }
+
+    /// Writes the columns the row just written shares with other rows on
+    /// the target side (``DirectionPlan/sharedWithParents`` and
+    /// ``DirectionPlan/sharedWithChildren``): a customer renamed in the CRM
+    /// renames its party in F&O, a party renamed there renames its
+    /// customers, as F&O keeps them, one name. Only the columns this change
+    /// wrote; a refusal is logged and the row stays written.
+    private func writeShared(
+        _ plan: DirectionPlan, values: [SideValue], written: Set<Int>?, into target: any TargetTransaction
+    ) throws {
+        var writes: [(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue)] = []
+        for shared in plan.sharedWithParents where written?.contains(shared.target) ?? true {
+            let check = plan.parentChecks[shared.check]
+            guard !values[check.target].isNull else { continue }
+            let keys = zip([check.column] + check.companions.map(\.column), check.arguments(values)).map { ($0, $1) }
+            writes.append((check.table, keys, shared.column, values[shared.target]))
+        }
+        for child in plan.sharedWithChildren where written?.contains(child.source) ?? true {
+            writes.append((child.table, child.keys.map { ($0.column, values[$0.target]) }, child.column, values[child.source]))
+        }
+        for write in writes {
+            do {
+                try target.writeShared(table: write.table, keys: write.keys, column: write.column, value: write.value)
+            } catch let refused as RowRefused {
+                logger.warning(
+                    "map \(plan.map): \(write.table).\(write.column), which the row shares, was not written: \(refused.message)")
+            }
+        }
     }
 
     /// The target key the row had before an update, when its source key
