@@ -248,6 +248,19 @@ extension SyncEngine {
         return state
     }
 
+    /// What a conflict found by initial sync says: both sides had the row,
+    /// or `side`'s applications changed it (first at `editedAt`) meanwhile.
+    static func initialSyncOutcome(side: SideRole, master: SideRole, editedAt: Int64?) -> String {
+        guard let editedAt else { return "initial sync: both sides had the row; the master (\(master)) version was kept" }
+        return "initial sync: the \(side) side's applications changed the row while initial sync ran (\(side):\(editedAt)); "
+            + "the master (\(master)) version was kept and those changes do not travel back"
+    }
+
+    /// A row read for initial sync as the change that applies it (an insert, numbered 0).
+    static func initialChange(_ plan: DirectionPlan, key: String, row: String) -> Change {
+        Change(seq: 0, table: plan.sourceTable, operation: .insert, key: key, row: row, at: StateStore.now, origin: nil)
+    }
+
     /// How often a long initial sync phase writes its progress to the activity log.
     static let progressLogInterval: Duration = .seconds(5)
 
@@ -440,15 +453,7 @@ extension SyncEngine {
         _ db: Database
     ) throws -> (outcome: ApplyOutcome, conflicts: Int) {
         guard !rows.isEmpty else { return (ApplyOutcome(), 0) }
-        var items = prepare(
-            rows.map {
-                (
-                    plan,
-                    Change(
-                        seq: 0, table: plan.sourceTable, operation: .insert, key: $0.key, row: $0.row,
-                        at: StateStore.now, origin: nil), nil
-                )
-            })
+        var items = prepare(rows.map { (plan, Self.initialChange(plan, key: $0.key, row: $0.row), nil) })
         let select = try RawStatement(sql: plan.selectSQL, db)
         var conflicts = 0
         for index in items.indices {
@@ -476,11 +481,8 @@ extension SyncEngine {
             let targetRow = try current.step() ? current.literals(0) : nil
             current.reset()
             let side = plan.direction.target
-            var outcome = "initial sync: both sides had the row; the master (\(master)) version was kept"
+            let outcome = Self.initialSyncOutcome(side: side, master: master, editedAt: edit?.seqs[0])
             if let edit {
-                outcome =
-                    "initial sync: the \(side) side's applications changed the row while initial sync ran (\(side):\(edit.seqs[0])); "
-                    + "the master (\(master)) version was kept and those changes do not travel back"
                 try db.execute(
                     sql:
                         "UPDATE _tandem_changes SET origin = ? WHERE seq IN (\(edit.seqs.map { _ in "?" }.joined(separator: ", ")))",

@@ -123,15 +123,7 @@ extension SyncEngine {
             let rows = try from.rowsInKeyOrder(
                 table: plan.sourceTable, columns: plan.sourceColumns, key: sourceKey, after: after, limit: size)
             guard let last = rows.last else { break }
-            var items = prepare(
-                rows.map {
-                    (
-                        plan,
-                        Change(
-                            seq: 0, table: plan.sourceTable, operation: .insert, key: $0.key, row: $0.row,
-                            at: StateStore.now, origin: nil), nil
-                    )
-                })
+            var items = prepare(rows.map { (plan, Self.initialChange(plan, key: $0.key, row: $0.row), nil) })
             let edits = try pendingEdits(of: plan, in: to, after: editsAfter)
             // The target's current rows of the mapped keys, in one read.
             var mapped: [(index: Int, values: [SideValue])] = []
@@ -159,13 +151,8 @@ extension SyncEngine {
                     }
                 }
                 let side = plan.direction.target
-                var outcome = "initial sync: both sides had the row; the master (\(master)) version was kept"
-                if let edit {
-                    outcome =
-                        "initial sync: the \(side) side's applications changed the row while initial sync ran (\(side):\(edit.seqs[0])); "
-                        + "the master (\(master)) version was kept and those changes do not travel back"
-                    superseded.append((edit.storedKey, edit.seqs[0]))
-                }
+                let outcome = Self.initialSyncOutcome(side: side, master: master, editedAt: edit?.seqs[0])
+                if let edit { superseded.append((edit.storedKey, edit.seqs[0])) }
                 let targetRow = try to.currentRows(
                     table: plan.targetTable, columns: plan.targetCaptureColumns, keyColumns: targetKey,
                     keys: [plan.targetKey.map { entry.values[$0] }]
