@@ -379,9 +379,18 @@ final class DirectionPlan {
     /// mask; nil when unknown (inserts, deletes, changes captured before masks).
     func changedTargetColumns(_ mask: String?) -> Set<String>? {
         guard let mask else { return nil }
+        return Set(targets(fedBy: Self.changedSources(mask)).map { targetColumns[$0] })
+    }
+
+    /// Whether the capture mask's flag for each source position says changed.
+    private static func changedSources(_ mask: String) -> (Int) -> Bool {
         let flags = Array(mask.utf8)
-        func changed(_ source: Int) -> Bool { source < flags.count && flags[source] == UInt8(ascii: "1") }
-        var result: Set<String> = []
+        return { source in source < flags.count && flags[source] == UInt8(ascii: "1") }
+    }
+
+    /// The target positions of the steps that read a source position `changed` accepts.
+    private func targets(fedBy changed: (Int) -> Bool) -> Set<Int> {
+        var result: Set<Int> = []
         for step in steps {
             let sources: [Int]
             switch step.kind {
@@ -389,7 +398,7 @@ final class DirectionPlan {
             case .transform(let inputs, _, _): sources = inputs
             case .constant: sources = []
             }
-            if sources.contains(where: changed) { result.formUnion(step.targets.map { targetColumns[$0] }) }
+            if sources.contains(where: changed) { result.formUnion(step.targets) }
         }
         return result
     }
@@ -407,20 +416,9 @@ final class DirectionPlan {
     /// both sides as it is).
     func writtenTargets(_ change: Change) -> Set<Int>? {
         guard change.operation == .update, !change.isWriteThrough, let mask = change.changed else { return nil }
-        let flags = Array(mask.utf8)
-        func changed(_ source: Int) -> Bool { source < flags.count && flags[source] == UInt8(ascii: "1") }
+        let changed = Self.changedSources(mask)
         if filterColumns.contains(where: changed) { return nil }
-        var result: Set<Int> = []
-        for step in steps {
-            let sources: [Int]
-            switch step.kind {
-            case .copy(let source): sources = [source]
-            case .transform(let inputs, _, _): sources = inputs
-            case .constant: sources = []
-            }
-            if sources.contains(where: changed) { result.formUnion(step.targets) }
-        }
-        return result.subtracting(targetKey)
+        return targets(fedBy: changed).subtracting(targetKey)
     }
 
     /// Source positions whose names the filter's expression mentions (a
