@@ -74,25 +74,56 @@ enum StandardEnvironment {
         return (fixture, engine)
     }
 
-    /// Waits until `tandem maps compare` finds every map in step.
-    static func awaitInStep(_ fixture: SyncFixture, timeout: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + timeout
+    /// Waits until `tandem maps compare` finds every map in step. The wait
+    /// follows the engine's queue, not a clock: while `tandem status` shows
+    /// checkpoints moving, the engine is working and the wait goes on (a
+    /// shared machine running a dozen engines may take minutes); it fails
+    /// when nothing moved for `stalledAfter`, or after 10 minutes in all.
+    /// `maps compare` reads every table of every map, so it runs only when
+    /// the queue is empty.
+    static func awaitInStep(_ fixture: SyncFixture, stalledAfter: Duration = .seconds(60)) async throws {
+        let clock = ContinuousClock()
+        let giveUp = clock.now + .seconds(600)
+        var progressed = clock.now
+        var checkpoints: [Int64] = []
         var last = ""
-        while ContinuousClock.now < deadline {
-            let compare = try fixture.tandem(["maps", "compare"])
-            if compare.status == 0 { return }
-            // The header and the maps that are not in step.
-            last =
-                compare.stdout.split(separator: "\n").enumerated().filter {
-                    $0.offset == 0 || !$0.element.hasSuffix("yes")
-                }
-                .map(\.element).joined(separator: "\n") + compare.stderr
+        while clock.now < giveUp && clock.now - progressed < stalledAfter {
+            let (queued, now) = try queue(fixture)
+            if now != checkpoints {
+                checkpoints = now
+                progressed = clock.now
+            }
+            if queued == 0 {
+                let compare = try fixture.tandem(["maps", "compare"])
+                if compare.status == 0 { return }
+                // The header and the maps that are not in step.
+                last =
+                    compare.stdout.split(separator: "\n").enumerated().filter {
+                        $0.offset == 0 || !$0.element.hasSuffix("yes")
+                    }
+                    .map(\.element).joined(separator: "\n") + compare.stderr
+            } else {
+                last = "\(queued) changes queued"
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         let errors = try fixture.tandem(["errors", "list"]).stdout
         Issue.record(
-            "the maps are not in step after \(timeout): \(last)\nerrors: \(errors)\nengine log: \(fixture.engineLog.suffix(2000))"
+            "the maps are not in step, and the engine's checkpoints did not move for \(stalledAfter): \(last)\nerrors: \(errors)\nengine log: \(fixture.engineLog.suffix(2000))"
         )
+    }
+
+    /// The changes queued over every map and direction, and every
+    /// direction's checkpoint, from `tandem status --json`.
+    static func queue(_ fixture: SyncFixture) throws -> (queued: Int, checkpoints: [Int64]) {
+        let status = try fixture.tandem(["status", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        let directions = (json?["maps"] as? [[String: Any]] ?? []).flatMap {
+            $0["directions"] as? [[String: Any]] ?? []
+        }
+        let queued = directions.reduce(0) { $0 + ($1["queued"] as? Int ?? 0) }
+        let checkpoints = directions.map { ($0["checkpoint"] as? NSNumber)?.int64Value ?? -1 }
+        return (queued, checkpoints)
     }
 
     /// Expects no change waiting on either side (for a parent, or after an error).
