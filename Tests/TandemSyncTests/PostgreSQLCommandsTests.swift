@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import TandemPostgreSQL
+import TandemTestSupport
+import Testing
+
+/// The operator commands that read a whole side, run as the real `tandem`
+/// process in a mixed environment (ERP on the test PostgreSQL server, CRM on
+/// a SQLite file): `maps compare` with PostgreSQL as target and as source,
+/// the counts of what a filter leaves out (compare, status, validate),
+/// `maps recover --resend` and `state rebuild`, and `tandem log`.
+@Suite(
+    "Operator commands on a PostgreSQL side", .serialized,
+    .enabled(if: PostgreSQLTestServer.enabled, PostgreSQLTestServer.skipReason))
+struct PostgreSQLCommandsTests {
+    static func compare(_ fixture: SyncFixture, _ arguments: [String]) throws -> (status: Int32, maps: [[String: Any]]) {
+        let result = try fixture.tandem(["maps", "compare", "--json"] + arguments)
+        let maps = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]) ?? []
+        return (result.status, maps)
+    }
+
+    /// A mixed environment of `maps` on a schema of its own; `edit` changes its tandem.yaml.
+    static func environment(
+        _ label: String, maps: [String], url: String, schema: String, edit: @escaping (String) -> String = { $0 }
+    ) throws -> SyncFixture {
+        try SyncFixture.make(
+            label, maps: maps, initArguments: ["--with-dependencies", "--erp", url, "--schema", schema], edit: edit)
+    }
+
+    @Test(
+        "maps compare with PostgreSQL as target: a numeric keeps its scale yet 10.5 and 10.50 are in step; a differing value, a row the server cannot read ('abc' for a numeric), a NUL byte, a missing row and a target-only row are each named"
+    )
+    func compareIntoPostgreSQL() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment("pg-compare-target", maps: ["sample.notes"], url: url, schema: schema) {
+                $0.replacingOccurrences(
+                    of: "  - name: sample.notes\n    direction: both", with: "  - name: sample.notes\n    direction: crm-to-erp")
+            }
+            _ = try await server.query(#"ALTER TABLE "Notes" ALTER COLUMN "TEXT" TYPE numeric(12,2) USING "TEXT"::numeric"#)
+            _ = try await server.query(#"INSERT INTO "Notes" VALUES (1, 10.50), (2, 3), (4, 7), (5, NULL), (6, 1)"#)
+            let crm = try DatabaseQueue(path: fixture.crm)
+            try await crm.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO annotation VALUES (1, '10.5'), (2, '3.25'), (3, '8'), (6, 'abc');
+                        INSERT INTO annotation VALUES (5, CAST(x'610062' AS TEXT));
+                        """)
+            }
+            let result = try Self.compare(fixture, ["sample.notes"])
+            #expect(result.status == 1)
+            let map = try #require(result.maps.first, "\(result)")
+            #expect(map["direction"] as? String == "crm-to-erp")
+            #expect(map["sourceRows"] as? Int == 5)
+            #expect(map["targetRows"] as? Int == 5)
+            #expect(map["equal"] as? Int == 1, "\(map)")
+            #expect(map["differing"] as? Int == 3, "\(map)")
+            #expect(map["missing"] as? Int == 1, "\(map)")
+            #expect(map["onlyTarget"] as? Int == 1, "\(map)")
+            let examples = map["examples"] as? [String: [String]]
+            #expect(examples?["differing"] == ["2", "5", "6"], "\(map)")
+            #expect(examples?["missing"] == ["3"])
+            #expect(examples?["onlyTarget"] == ["4"])
+            #expect(map["differingColumns"] as? [String: [String]] == ["2": ["TEXT"], "5": ["TEXT"], "6": ["TEXT"]])
+            let text = try fixture.tandem(["maps", "compare", "sample.notes"])
+            #expect(text.status == 1)
+            #expect(text.stdout.contains("sample.notes differing: 2 (TEXT)"), "\(text.stdout)\(text.stderr)")
+            #expect(text.stdout.contains("sample.notes only on target: 4"), "\(text.stdout)")
+
+            // The same rows in step: numeric equality, not the text the server prints (10.50).
+            _ = try await server.query(#"DELETE FROM "Notes" WHERE "NOTEID" IN (4, 5, 6)"#)
+            _ = try await server.query(#"UPDATE "Notes" SET "TEXT" = 3.25 WHERE "NOTEID" = 2"#)
+            _ = try await server.query(#"INSERT INTO "Notes" VALUES (3, 8.00)"#)
+            try await crm.write { db in try db.execute(sql: "DELETE FROM annotation WHERE annotationid IN (5, 6)") }
+            #expect(try await server.query(#"SELECT "TEXT"::text FROM "Notes" WHERE "NOTEID" = 1"#) == [["10.50"]])
+            let clean = try Self.compare(fixture, ["sample.notes"])
+            #expect(clean.status == 0, "\(clean.maps)")
+            #expect(clean.maps.first?["equal"] as? Int == 3)
+        }
+    }
+}
