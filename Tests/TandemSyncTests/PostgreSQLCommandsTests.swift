@@ -77,4 +77,77 @@ struct PostgreSQLCommandsTests {
             #expect(clean.maps.first?["equal"] as? Int == 3)
         }
     }
+
+    @Test(
+        "maps compare with PostgreSQL as source counts the rows its filter leaves out (FILTERED), status counts them, and validate names a NULL and a value that misses by case or blanks"
+    )
+    func filteredSource() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment(
+                "pg-compare-source", maps: ["sample.groups", "sample.customers"], url: url, schema: schema
+            ) {
+                $0.replacingOccurrences(
+                    of: "  - name: sample.customers\n",
+                    with: "  - name: sample.customers\n    filters:\n      erp_to_crm: \"NOTES = 'public'\"\n")
+            }
+            _ = try await server.query(#"INSERT INTO "CustGroup" VALUES ('usmf', '10', 'Retail')"#)
+            _ = try await server.query(
+                #"""
+                INSERT INTO "CustTable" ("DATAAREAID", "ACCOUNTNUM", "NAME", "CUSTGROUP", "CREDITLIMIT", "NOTES") VALUES
+                ('usmf', 'C1', 'Ada', '10', '100.50', 'public'), ('usmf', 'C2', 'Bob', '10', '5', 'Public '),
+                ('usmf', 'C3', 'Cy', '10', NULL, NULL), ('usmf', 'C4', 'Dee ✓', '10', '7', 'public')
+                """#)
+            let synced = try fixture.tandem(["maps", "initial-sync", "sample.groups", "sample.customers", "--no-run"])
+            #expect(synced.status == 0, "\(synced.stderr)")
+            let clean = try Self.compare(fixture, ["sample.customers"])
+            #expect(clean.status == 0, "\(clean.maps)")
+            let map = try #require(clean.maps.first)
+            #expect(map["direction"] as? String == "erp-to-crm")
+            #expect(map["sourceRows"] as? Int == 4)
+            #expect(map["carried"] as? Int == 2)
+            #expect(map["equal"] as? Int == 2)
+            #expect(map["filteredOut"] as? Int == 2)
+            #expect(map["filteredOutExamples"] as? [String] == ["'usmf','C2'", "'usmf','C3'"])
+            let text = try fixture.tandem(["maps", "compare", "sample.customers"])
+            #expect(text.stdout.contains("FILTERED"), "\(text.stdout)")
+
+            // Status counts what the filter leaves out, on the PostgreSQL side.
+            let status = try fixture.tandem(["status", "--json"])
+            #expect(status.status == 0, "\(status.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            let customers = (json?["maps"] as? [[String: Any]])?.first { $0["name"] as? String == "sample.customers" }
+            let directions = customers?["directions"] as? [[String: Any]] ?? []
+            #expect(directions.first { $0["direction"] as? String == "erp-to-crm" }?["filteredOut"] as? Int == 2, "\(directions)")
+
+            // Validate names the NULL and the near miss.
+            let validate = try fixture.tandem(["maps", "validate", "sample.customers", "--json"])
+            let findings = (try? JSONSerialization.jsonObject(with: Data(validate.stdout.utf8)) as? [[String: Any]]) ?? []
+            let messages = Set(findings.filter { $0["code"] as? String == "TW011" }.compactMap { $0["message"] as? String })
+            #expect(
+                messages == [
+                    "1 row(s) of CustTable have no NOTES (NULL), and filters.erp_to_crm in tandem.yaml (NOTES = 'public') "
+                        + "leaves them out: they never reach account, and no error says so",
+                    "1 row(s) of CustTable have NOTES 'Public ', which misses 'public' of filters.erp_to_crm in "
+                        + "tandem.yaml (NOTES = 'public') by case or blanks only: they never reach account, and no error "
+                        + "says so",
+                ], "\(validate.stdout)\(validate.stderr)")
+
+            // A CRM edit and a CRM-only row are found against the PostgreSQL source.
+            let crm = try DatabaseQueue(path: fixture.crm)
+            try await crm.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE account SET name = 'renamed' WHERE accountnumber = 'C4';
+                        INSERT INTO account (msdyn_company, accountnumber, name) VALUES ('usmf', 'C9', 'crm only');
+                        """)
+            }
+            let dirty = try Self.compare(fixture, ["sample.customers"])
+            #expect(dirty.status == 1)
+            let after = try #require(dirty.maps.first)
+            #expect(after["equal"] as? Int == 1)
+            #expect(after["differing"] as? Int == 1)
+            #expect(after["onlyTarget"] as? Int == 1)
+            #expect(after["differingColumns"] as? [String: [String]] == ["'usmf','C4'": ["name"]])
+        }
+    }
 }
