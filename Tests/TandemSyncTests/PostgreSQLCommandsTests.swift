@@ -150,4 +150,127 @@ struct PostgreSQLCommandsTests {
             #expect(after["differingColumns"] as? [String: [String]] == ["'usmf','C4'": ["name"]])
         }
     }
+
+    /// Writes notes `ids` on the PostgreSQL ERP, one statement each (one change each).
+    static func insertNotes(_ server: PostgreSQLSession, _ ids: ClosedRange<Int>) async throws {
+        for id in ids { _ = try await server.query(#"INSERT INTO "Notes" VALUES ($1, $2)"#, [String(id), "note \(id)"]) }
+    }
+
+    /// The notes of both sides as `id|text`, sorted, once they are equal (or after 30 s).
+    static func convergedNotes(_ fixture: SyncFixture, _ server: PostgreSQLSession) async throws -> (erp: [String], crm: [String]) {
+        var result: ([String], [String]) = ([], [])
+        _ = try await PostgreSQLMixedEnvironmentTests.eventually {
+            let erp = try await server.query(#"SELECT "NOTEID"::text || '|' || "TEXT" FROM "Notes" ORDER BY "NOTEID""#)
+                .map { $0[0] ?? "NULL" }
+            let crm = try SideReader.rows(
+                fixture.crm, "SELECT CAST(annotationid AS TEXT) || '|' || notetext FROM annotation ORDER BY annotationid")
+            result = (erp, crm)
+            return erp == crm
+        }
+        return result
+    }
+
+    @Test(
+        "state rebuild reads the PostgreSQL side's identity and checkpoints: the map comes back stopped and catches up row for row"
+    )
+    func stateRebuild() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment("pg-state-rebuild", maps: ["sample.notes"], url: url, schema: schema)
+            #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+            let engine = try fixture.startEngine()
+            defer { kill(engine.processIdentifier, SIGKILL) }
+            try await Self.insertNotes(server, 1...10)
+            try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10 }
+            try await SideFiles.stop(engine)
+            try await Self.insertNotes(server, 11...20)
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: fixture.directory + "/state.sqlite" + suffix)
+            }
+            let refused = try fixture.tandem(["run"])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("does not know this environment, but its sides do"), "\(refused.stderr)")
+
+            let rebuilt = try fixture.tandem(["state", "rebuild"])
+            #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+            #expect(rebuilt.stdout.contains("sample.notes: stopped"), "\(rebuilt.stdout)")
+            #expect(try fixture.tandem(["log", "--kind", "state rebuilt"]).stdout.contains("sample.notes stopped"))
+            let twice = try fixture.tandem(["state", "rebuild"])
+            #expect(twice.status != 0)
+            #expect(twice.stderr.contains("knows this environment"), "\(twice.stderr)")
+
+            #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+            let again = try fixture.startEngine()
+            defer { kill(again.processIdentifier, SIGKILL) }
+            let (erp, crm) = try await Self.convergedNotes(fixture, server)
+            #expect(erp.count == 20)
+            #expect(erp == crm)
+            try await SideFiles.stop(again)
+        }
+    }
+
+    /// Notes 1–10 synced, the CRM file backed up, notes 11–60 synced, the engine stopped, the
+    /// backup restored; then the engine's own word that the map failed.
+    static func restoreCRM(_ fixture: SyncFixture, _ server: PostgreSQLSession) async throws {
+        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try await Self.insertNotes(server, 1...10)
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10 }
+        // As SideRestoreTests: the backup once the ERP stored its checkpoint of the CRM's changes.
+        let checkpointed = try await PostgreSQLMixedEnvironmentTests.eventually {
+            let stored = try await server.query("SELECT COALESCE(MAX(seq), 0)::text FROM _tandem_checkpoints WHERE source = 'crm'")
+            return Int(stored.first?[0] ?? "") ?? -1
+                == (try SideReader.scalar(
+                    fixture.crm, "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = '_tandem_changes'"))
+        }
+        #expect(checkpointed, "\(fixture.engineLog)")
+        try SideFiles.backup(fixture.crm, to: fixture.crm + ".backup")
+        try await Self.insertNotes(server, 11...60)
+        let (erp, crm) = try await Self.convergedNotes(fixture, server)
+        #expect(erp == crm && erp.count == 60)
+        try await Task.sleep(for: .seconds(2.5))
+        try await SideFiles.stop(engine)
+        try SideFiles.restore(fixture.crm + ".backup", to: fixture.crm)
+        let failing = try fixture.startEngine()
+        defer { kill(failing.processIdentifier, SIGKILL) }
+        try await waitUntil { fixture.engineLog.contains("map sample.notes: running → failed: the crm side went back in time") }
+        try await SideFiles.stop(failing)
+    }
+
+    @Test(
+        "maps recover --resend reads the PostgreSQL ERP's change log: a restored CRM gets what it lost again, row for row"
+    )
+    func recoverResend() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment(
+                "pg-recover", maps: ["sample.notes"], url: url, schema: schema, edit: SideRestoreTests.fastPrune())
+            try await Self.restoreCRM(fixture, server)
+            #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10)
+            let recover = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+            #expect(recover.status == 0, "\(recover.stderr)")
+            #expect(recover.stdout.contains("changes after erp:"), "\(recover.stdout)")
+            #expect(recover.stdout.contains("go to the crm side again"), "\(recover.stdout)")
+            let again = try fixture.startEngine()
+            defer { kill(again.processIdentifier, SIGKILL) }
+            let (erp, crm) = try await Self.convergedNotes(fixture, server)
+            #expect(erp.count == 60)
+            #expect(erp == crm)
+            try await SideFiles.stop(again)
+        }
+    }
+
+    @Test("maps recover --resend beyond the PostgreSQL ERP's retention is refused, naming how far it was pruned")
+    func recoverBeyondRetention() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment(
+                "pg-recover-pruned", maps: ["sample.notes"], url: url, schema: schema,
+                edit: SideRestoreTests.fastPrune(retentionHours: 0))
+            try await Self.restoreCRM(fixture, server)
+            let resend = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+            #expect(resend.status != 0)
+            #expect(resend.stderr.contains("the erp side's changes of Notes after erp:"), "\(resend.stderr)")
+            #expect(resend.stderr.contains("which the crm side lost, were pruned up to erp:"), "\(resend.stderr)")
+            #expect(resend.stderr.contains("`tandem maps recover sample.notes --initial-sync --master erp|crm`"))
+        }
+    }
 }
