@@ -273,4 +273,68 @@ struct PostgreSQLCommandsTests {
             #expect(resend.stderr.contains("`tandem maps recover sample.notes --initial-sync --master erp|crm`"))
         }
     }
+
+    /// The entries of `tandem log --json` with `arguments`.
+    static func log(_ fixture: SyncFixture, _ arguments: [String] = []) throws -> [[String: Any]] {
+        let result = try fixture.tandem(["log", "--json"] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    @Test(
+        "tandem log shows a change parked on the PostgreSQL side and a conflict kept there, under the ids errors and conflicts use, filtered by side"
+    )
+    func logReadsPostgreSQL() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment(
+                "pg-log", maps: ["sample.groups", "sample.customers"], url: url, schema: schema)
+            #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+            let engine = try fixture.startEngine()
+            defer { kill(engine.processIdentifier, SIGKILL) }
+            _ = try await server.query(#"INSERT INTO "CustGroup" VALUES ('usmf', '10', 'Retail')"#)
+            _ = try await server.query(
+                #"INSERT INTO "CustTable" ("DATAAREAID", "ACCOUNTNUM", "NAME", "CUSTGROUP") VALUES ('usmf', 'C-1', 'Ada', '10')"#)
+            try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == 1 }
+            // A CRM account whose group the ERP lacks waits on the PostgreSQL side.
+            let crm = try DatabaseQueue(path: fixture.crm)
+            try await crm.write { db in
+                try db.execute(
+                    sql: "INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid) VALUES ('usmf', 'C-2', 'Orphan', '77')")
+            }
+            let parked = try await PostgreSQLMixedEnvironmentTests.eventually {
+                try Self.log(fixture, ["--kind", "error"]).contains { $0["id"] as? String == "erp-1" }
+            }
+            let text = try fixture.tandem(["log"]).stdout
+            #expect(parked, "\(text)")
+            let entry = try Self.log(fixture, ["--kind", "error"]).first { $0["id"] as? String == "erp-1" }
+            #expect(entry?["side"] as? String == "erp")
+            #expect(entry?["map"] as? String == "sample.customers")
+            #expect(entry?["key"] as? String == "'usmf','C-2'", "\(entry ?? [:])")
+            #expect((entry?["details"] as? String)?.contains("(parent)") == true, "\(entry ?? [:])")
+            #expect(try Self.log(fixture, ["--side", "crm", "--kind", "error"]).isEmpty)
+
+            // Both sides edit C-1 at once, the ERP's edit committing while the engine applies the CRM's:
+            // the ERP side keeps the conflict. The engine reads below a writer in flight, and its
+            // batch waits for the table until the writer commits (PostgreSQLSide.lockTargets).
+            _ = try await server.query("BEGIN")
+            _ = try await server.query(#"UPDATE "CustTable" SET "NAME" = 'ERP edit' WHERE "ACCOUNTNUM" = 'C-1'"#)
+            try await crm.write { db in try db.execute(sql: "UPDATE account SET name = 'CRM edit' WHERE accountnumber = 'C-1'") }
+            try await Task.sleep(for: .seconds(4))
+            _ = try await server.query("COMMIT")
+            var listed: [[String: Any]] = []
+            let detected = try await PostgreSQLMixedEnvironmentTests.eventually {
+                let conflicts = try fixture.tandem(["conflicts", "list", "--json"])
+                listed = (try? JSONSerialization.jsonObject(with: Data(conflicts.stdout.utf8)) as? [[String: Any]]) ?? []
+                return !listed.isEmpty
+            }
+            #expect(detected, "\(fixture.engineLog)")
+            let conflictIDs = Set(listed.compactMap { $0["id"] as? String })
+            let logged = Set(try Self.log(fixture, ["--kind", "conflict"]).compactMap { $0["id"] as? String })
+            #expect(logged == conflictIDs, "\(listed)")
+            #expect(conflictIDs.contains { $0.hasPrefix("erp-") }, "\(listed)")
+            let erpOnly = Set(try Self.log(fixture, ["--kind", "conflict", "--side", "erp"]).compactMap { $0["id"] as? String })
+            #expect(erpOnly == conflictIDs.filter { $0.hasPrefix("erp-") })
+            try await SideFiles.stop(engine)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// Reads the merged log of an environment: activity, parked changes and
 /// conflicts, in one time order. Any process may read while the engine runs.
@@ -10,18 +11,36 @@ import GRDB
 package final class LogReader {
     private let state: StateStore
     private let sides: [SideRole: SideDatabase]
+    /// The server sides' parked changes and conflicts, copied for each read (see ``SideLogCopy``).
+    private let copies: [SideRole: SideLogCopy]
+    /// Moves at every ``version()`` while a server side is read: its commits have no counter
+    /// the reader can watch cheaply, so `--follow` reads again each time it asks.
+    private var serverVersion = 0
 
-    /// Opens the environment's state and side databases. A PostgreSQL
-    /// side's parked changes and conflicts are not in the merged log yet:
-    /// `tandem errors list` and `tandem conflicts list` show them.
+    /// Opens the environment's state and side databases; a PostgreSQL side is read through a
+    /// copy of its parked changes and conflicts.
     package init(_ environment: TandemEnvironment) throws {
         state = try environment.openState()
         var sides: [SideRole: SideDatabase] = [:]
+        var copies: [SideRole: SideLogCopy] = [:]
         for (role, location) in try environment.locations() {
-            guard let file = location.file else { continue }
-            sides[role] = try SideDatabase(role: role, path: file, busyTimeout: environment.config.engine.busyTimeoutSeconds)
+            if let file = location.file {
+                sides[role] = try SideDatabase(
+                    role: role, path: file, busyTimeout: environment.config.engine.busyTimeoutSeconds)
+            } else if let side = try location.open(
+                role: role, busyTimeout: environment.config.engine.busyTimeoutSeconds,
+                logger: Logger(label: "tandem.log")) as? PostgreSQLSide
+            {
+                copies[role] = try SideLogCopy(side)
+            }
         }
         self.sides = sides
+        self.copies = copies
+    }
+
+    /// Copies the server sides' tables as they are now, before a read.
+    private func refreshCopies() throws {
+        for copy in copies.values { try copy.refresh() }
     }
 
     /// One page of the merged log, and whether older entries remain.
@@ -32,17 +51,23 @@ package final class LogReader {
         package var more: Bool
     }
 
-    /// The sources this reader has: the state database's and those of the SQLite sides.
-    private var sources: [LogSource] { LogSource.all.filter { $0.side.map { sides[$0] != nil } ?? true } }
+    /// The sources this reader has: the state database's and those of the sides.
+    private var sources: [LogSource] {
+        LogSource.all.filter { $0.side.map { sides[$0] != nil || copies[$0] != nil } ?? true }
+    }
 
     private func read<T>(_ source: LogSource, _ body: (Database) throws -> T) throws -> T {
-        if let side = source.side { return try sides[side]!.queue.read(body) }
+        if let side = source.side {
+            if let copy = copies[side] { return try copy.queue.read(body) }
+            return try sides[side]!.queue.read(body)
+        }
         return try state.queue.read(body)
     }
 
     /// The `limit` newest entries that match `filter` and are older than
     /// `before` (the newest of all when nil), printed oldest first.
     package func page(_ filter: LogFilter, limit: Int, before: LogCursor? = nil) throws -> Page {
+        try refreshCopies()
         var merged: [(LogCursor, LogEntry)] = []
         for source in sources where source.admits(filter) {
             merged += try read(source) { db in try source.page(db, filter: filter, before: before, limit: limit + 1) }
@@ -54,6 +79,7 @@ package final class LogReader {
 
     /// Where each source ends now: the highest entry number per source rank.
     package func ends() throws -> [Int: Int64] {
+        try refreshCopies()
         var result: [Int: Int64] = [:]
         for source in sources { result[source.rank] = try read(source) { db in try source.lastID(db) } }
         return result
@@ -63,6 +89,7 @@ package final class LogReader {
     package func entries(
         after ends: [Int: Int64], _ filter: LogFilter
     ) throws -> (entries: [LogEntry], ends: [Int: Int64]) {
+        try refreshCopies()
         var found: [(LogCursor, LogEntry)] = []
         var next = ends
         for source in sources {
@@ -82,8 +109,10 @@ package final class LogReader {
 
     /// A number that changes whenever any of the three databases committed
     /// (the sum of their `PRAGMA data_version`): `--follow` reads again only then.
+    /// With a server side, at every call (see ``serverVersion``).
     package func version() throws -> Int {
-        var total = try state.dataVersion()
+        if !copies.isEmpty { serverVersion += 1 }
+        var total = try state.dataVersion() + serverVersion
         for side in sides.values {
             total += try side.queue.inDatabase { db in
                 try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
