@@ -337,4 +337,64 @@ struct PostgreSQLCommandsTests {
             try await SideFiles.stop(engine)
         }
     }
+
+    /// `pg_dump` or `pg_restore` of the test server (from PG_BIN_DIR, which with-postgres.sh sets).
+    static func pgTool(_ tool: String, _ arguments: [String]) throws {
+        let folder = ProcessInfo.processInfo.environment["PG_BIN_DIR"] ?? "/usr/bin"
+        let result = try Fixtures.run(folder + "/" + tool, arguments)
+        guard result.status == 0 else { throw FixtureError("\(tool) failed: \(result.stderr)") }
+    }
+
+    @Test(
+        "An ERP schema restored from an older pg_dump fails its map; --resend reads the restored PostgreSQL side's own log and sends the CRM's lost notes again, row for row"
+    )
+    func erpRestoredResend() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment(
+                "pg-restore-erp", maps: ["sample.notes"], url: url, schema: schema, edit: SideRestoreTests.fastPrune())
+            #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+            let engine = try fixture.startEngine()
+            defer { kill(engine.processIdentifier, SIGKILL) }
+            let crm = try DatabaseQueue(path: fixture.crm)
+            func insertCRMNotes(_ ids: ClosedRange<Int>) async throws {
+                for id in ids {
+                    try await crm.write { db in
+                        try db.execute(sql: "INSERT INTO annotation VALUES (?, ?)", arguments: [id, "note \(id)"])
+                    }
+                }
+            }
+            try await insertCRMNotes(1...10)
+            let first = try await PostgreSQLMixedEnvironmentTests.eventually {
+                try await server.query(#"SELECT count(*)::text FROM "Notes""#) == [["10"]]
+            }
+            #expect(first, "\(fixture.engineLog)")
+            try await Task.sleep(for: .seconds(1.5))
+            let dump = fixture.directory + "/erp.dump"
+            try Self.pgTool("pg_dump", ["--dbname=\(url)", "--schema=\(schema)", "--format=custom", "--file=\(dump)"])
+            try await insertCRMNotes(11...60)
+            let (erp, crmNotes) = try await Self.convergedNotes(fixture, server)
+            #expect(erp == crmNotes && erp.count == 60)
+            try await Task.sleep(for: .seconds(2.5))
+            try await SideFiles.stop(engine)
+            _ = try await server.query("DROP SCHEMA \(schema) CASCADE")
+            try Self.pgTool("pg_restore", ["--dbname=\(url)", dump])
+            #expect(try await server.query(#"SELECT count(*)::text FROM "Notes""#) == [["10"]])
+
+            let failing = try fixture.startEngine()
+            defer { kill(failing.processIdentifier, SIGKILL) }
+            try await waitUntil {
+                fixture.engineLog.contains("map sample.notes: running → failed: the erp side went back in time")
+            }
+            try await SideFiles.stop(failing)
+            let recover = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+            #expect(recover.status == 0, "\(recover.stderr)")
+            #expect(recover.stdout.contains("go to the erp side again"), "\(recover.stdout)")
+            let again = try fixture.startEngine()
+            defer { kill(again.processIdentifier, SIGKILL) }
+            let (restored, notes) = try await Self.convergedNotes(fixture, server)
+            #expect(restored.count == 60, "\(fixture.engineLog)")
+            #expect(restored == notes)
+            try await SideFiles.stop(again)
+        }
+    }
 }
