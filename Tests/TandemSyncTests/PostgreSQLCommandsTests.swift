@@ -397,4 +397,36 @@ struct PostgreSQLCommandsTests {
             try await SideFiles.stop(again)
         }
     }
+
+    @Test("tandem log --follow prints a change parked on the PostgreSQL side after it started")
+    func followReadsPostgreSQL() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment(
+                "pg-log-follow", maps: ["sample.groups", "sample.customers"], url: url, schema: schema)
+            #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+            let engine = try fixture.startEngine()
+            defer { kill(engine.processIdentifier, SIGKILL) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Fixtures.tandemExecutable)
+            process.arguments = ["log", "--follow", "--json", "--env", fixture.directory, "--kind", "error"]
+            process.environment = ProcessInfo.processInfo.environment.merging(
+                ["TANDEM_BUNDLED_PLUGINS": fixture.bundled]) { $1 }
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+            let lines = LineCollector(output.fileHandleForReading)
+            try await Task.sleep(for: .seconds(1))
+            let crm = try DatabaseQueue(path: fixture.crm)
+            try await crm.write { db in
+                try db.execute(
+                    sql: "INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid) VALUES ('usmf', 'C-3', 'Orphan', '88')")
+            }
+            try await waitUntil(timeout: .seconds(30)) { lines.lines.contains { $0.contains("\"erp-1\"") } }
+            #expect(lines.lines.contains { $0.contains("'usmf','C-3'") }, "\(lines.lines)")
+            kill(process.processIdentifier, SIGINT)
+            try await SideFiles.stop(engine)
+        }
+    }
 }
