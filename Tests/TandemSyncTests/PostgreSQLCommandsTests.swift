@@ -429,4 +429,46 @@ struct PostgreSQLCommandsTests {
             try await SideFiles.stop(engine)
         }
     }
+
+    @Test("maps compare of a PostgreSQL table without a primary key is refused, naming the table and the fix")
+    func compareWithoutPrimaryKey() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment("pg-compare-nokey", maps: ["sample.notes"], url: url, schema: schema)
+            _ = try await server.query(#"ALTER TABLE "Notes" DROP CONSTRAINT "Notes_pkey""#)
+            let result = try fixture.tandem(["maps", "compare", "sample.notes"])
+            #expect(result.status != 0)
+            #expect(
+                result.stderr.contains(
+                    "table \(schema).Notes has no primary key; Tandem finds rows by it. Add one (ALTER TABLE Notes ADD PRIMARY KEY (...))"),
+                "\(result.stderr)")
+        }
+    }
+
+    @Test("maps compare into PostgreSQL counts a row whose key holds a NUL byte (no PostgreSQL key can) as missing, without failing; NULL equals NULL")
+    func compareUnstorableKey() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try Self.environment(
+                "pg-compare-nul-key", maps: ["sample.groups", "sample.customers"], url: url, schema: schema
+            ) {
+                $0.replacingOccurrences(
+                    of: "  - name: sample.customers\n    direction: both",
+                    with: "  - name: sample.customers\n    direction: crm-to-erp")
+            }
+            _ = try await server.query(
+                #"INSERT INTO "CustTable" ("DATAAREAID", "ACCOUNTNUM", "NAME") VALUES ('usmf', 'C1', 'Ada')"#)
+            try SideReader.execute(
+                fixture.crm,
+                """
+                INSERT INTO account (msdyn_company, accountnumber, name) VALUES ('usmf', 'C1', 'Ada');
+                INSERT INTO account (msdyn_company, accountnumber, name) VALUES ('usmf', CAST(x'430032' AS TEXT), 'NUL key');
+                """)
+            let result = try Self.compare(fixture, ["sample.customers"])
+            #expect(result.status == 1)
+            let map = try #require(result.maps.first, "\(result)")
+            #expect(map["equal"] as? Int == 1, "\(map)")
+            #expect(map["missing"] as? Int == 1, "\(map)")
+            // Its key as the engine writes text with a NUL byte; C1's NULL columns are equal NULLs.
+            #expect((map["examples"] as? [String: [String]])?["missing"] == ["'usmf',TX'430032'"], "\(map)")
+        }
+    }
 }

@@ -101,9 +101,17 @@ final class PostgreSQLTargetComparison: TargetComparison {
         var parameters: [String?] = []
         var refused: [String] = []
         for (value, column) in zip(values, columns) {
-            if let text = try? PostgreSQLSideValues.parameter(value, column: column, table: plan.targetTable),
-                Self.fits(text, column)
-            {
+            // NULL is a value like any other here (a nil parameter); only a refusal marks the column.
+            let text: String?
+            do {
+                text = try PostgreSQLSideValues.parameter(value, column: column, table: plan.targetTable)
+            } catch {
+                text = nil
+                refused.append(column.name)
+                parameters.append(nil)
+                continue
+            }
+            if Self.fits(text, column) {
                 parameters.append(text)
             } else {
                 parameters.append(nil)
