@@ -222,9 +222,10 @@ final class PostgreSQLTargetComparison: TargetComparison {
                 if decimals.contains(position), column.kind == .text {
                     // Exact decimals kept as text: by value, as the other side may keep fewer trailing zeros.
                     let number = "'^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)\\s*$'"
+                    // CASE, not AND: the server may evaluate AND's operands in any order, and the cast fails on words.
                     equal = """
-                        (t.\(name) IS NOT DISTINCT FROM c.\(name) OR (t.\(name) ~ \(number) AND c.\(name) ~ \(number)
-                        AND t.\(name)::numeric = c.\(name)::numeric))
+                        (t.\(name) IS NOT DISTINCT FROM c.\(name) OR CASE WHEN t.\(name) ~ \(number) AND c.\(name) ~ \(number)
+                        THEN t.\(name)::numeric = c.\(name)::numeric ELSE false END)
                         """
                 } else {
                     equal = "t.\(name) IS NOT DISTINCT FROM c.\(name)"
