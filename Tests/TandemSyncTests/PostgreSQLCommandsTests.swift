@@ -13,7 +13,8 @@ import Testing
     "Operator commands on a PostgreSQL side", .serialized,
     .enabled(if: PostgreSQLTestServer.enabled, PostgreSQLTestServer.skipReason))
 struct PostgreSQLCommandsTests {
-    static func compare(_ fixture: SyncFixture, _ arguments: [String]) throws -> (status: Int32, maps: [[String: Any]]) {
+    static func compare(_ fixture: SyncFixture, _ arguments: [String]) throws -> (status: Int32, maps: [[String: Any]])
+    {
         let result = try fixture.tandem(["maps", "compare", "--json"] + arguments)
         let maps = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]) ?? []
         return (result.status, maps)
@@ -34,9 +35,11 @@ struct PostgreSQLCommandsTests {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try Self.environment("pg-compare-target", maps: ["sample.notes"], url: url, schema: schema) {
                 $0.replacingOccurrences(
-                    of: "  - name: sample.notes\n    direction: both", with: "  - name: sample.notes\n    direction: crm-to-erp")
+                    of: "  - name: sample.notes\n    direction: both",
+                    with: "  - name: sample.notes\n    direction: crm-to-erp")
             }
-            _ = try await server.query(#"ALTER TABLE "Notes" ALTER COLUMN "TEXT" TYPE numeric(12,2) USING "TEXT"::numeric"#)
+            _ = try await server.query(
+                #"ALTER TABLE "Notes" ALTER COLUMN "TEXT" TYPE numeric(12,2) USING "TEXT"::numeric"#)
             _ = try await server.query(#"INSERT INTO "Notes" VALUES (1, 10.50), (2, 3), (4, 7), (5, NULL), (6, 1)"#)
             let crm = try DatabaseQueue(path: fixture.crm)
             try await crm.write { db in
@@ -117,12 +120,16 @@ struct PostgreSQLCommandsTests {
             let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
             let customers = (json?["maps"] as? [[String: Any]])?.first { $0["name"] as? String == "sample.customers" }
             let directions = customers?["directions"] as? [[String: Any]] ?? []
-            #expect(directions.first { $0["direction"] as? String == "erp-to-crm" }?["filteredOut"] as? Int == 2, "\(directions)")
+            #expect(
+                directions.first { $0["direction"] as? String == "erp-to-crm" }?["filteredOut"] as? Int == 2,
+                "\(directions)")
 
             // Validate names the NULL and the near miss.
             let validate = try fixture.tandem(["maps", "validate", "sample.customers", "--json"])
-            let findings = (try? JSONSerialization.jsonObject(with: Data(validate.stdout.utf8)) as? [[String: Any]]) ?? []
-            let messages = Set(findings.filter { $0["code"] as? String == "TW011" }.compactMap { $0["message"] as? String })
+            let findings =
+                (try? JSONSerialization.jsonObject(with: Data(validate.stdout.utf8)) as? [[String: Any]]) ?? []
+            let messages = Set(
+                findings.filter { $0["code"] as? String == "TW011" }.compactMap { $0["message"] as? String })
             #expect(
                 messages == [
                     "1 row(s) of CustTable have no NOTES (NULL), and filters.erp_to_crm in tandem.yaml (NOTES = 'public') "
@@ -153,17 +160,22 @@ struct PostgreSQLCommandsTests {
 
     /// Writes notes `ids` on the PostgreSQL ERP, one statement each (one change each).
     static func insertNotes(_ server: PostgreSQLSession, _ ids: ClosedRange<Int>) async throws {
-        for id in ids { _ = try await server.query(#"INSERT INTO "Notes" VALUES ($1, $2)"#, [String(id), "note \(id)"]) }
+        for id in ids {
+            _ = try await server.query(#"INSERT INTO "Notes" VALUES ($1, $2)"#, [String(id), "note \(id)"])
+        }
     }
 
     /// The notes of both sides as `id|text`, sorted, once they are equal (or after 30 s).
-    static func convergedNotes(_ fixture: SyncFixture, _ server: PostgreSQLSession) async throws -> (erp: [String], crm: [String]) {
+    static func convergedNotes(
+        _ fixture: SyncFixture, _ server: PostgreSQLSession
+    ) async throws -> (erp: [String], crm: [String]) {
         var result: ([String], [String]) = ([], [])
         _ = try await PostgreSQLMixedEnvironmentTests.eventually {
             let erp = try await server.query(#"SELECT "NOTEID"::text || '|' || "TEXT" FROM "Notes" ORDER BY "NOTEID""#)
                 .map { $0[0] ?? "NULL" }
             let crm = try SideReader.rows(
-                fixture.crm, "SELECT CAST(annotationid AS TEXT) || '|' || notetext FROM annotation ORDER BY annotationid")
+                fixture.crm,
+                "SELECT CAST(annotationid AS TEXT) || '|' || notetext FROM annotation ORDER BY annotationid")
             result = (erp, crm)
             return erp == crm
         }
@@ -218,7 +230,8 @@ struct PostgreSQLCommandsTests {
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10 }
         // As SideRestoreTests: the backup once the ERP stored its checkpoint of the CRM's changes.
         let checkpointed = try await PostgreSQLMixedEnvironmentTests.eventually {
-            let stored = try await server.query("SELECT COALESCE(MAX(seq), 0)::text FROM _tandem_checkpoints WHERE source = 'crm'")
+            let stored = try await server.query(
+                "SELECT COALESCE(MAX(seq), 0)::text FROM _tandem_checkpoints WHERE source = 'crm'")
             return Int(stored.first?[0] ?? "") ?? -1
                 == (try SideReader.scalar(
                     fixture.crm, "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = '_tandem_changes'"))
@@ -233,7 +246,9 @@ struct PostgreSQLCommandsTests {
         try SideFiles.restore(fixture.crm + ".backup", to: fixture.crm)
         let failing = try fixture.startEngine()
         defer { kill(failing.processIdentifier, SIGKILL) }
-        try await waitUntil { fixture.engineLog.contains("map sample.notes: running → failed: the crm side went back in time") }
+        try await waitUntil {
+            fixture.engineLog.contains("map sample.notes: running → failed: the crm side went back in time")
+        }
         try await SideFiles.stop(failing)
     }
 
@@ -293,13 +308,16 @@ struct PostgreSQLCommandsTests {
             defer { kill(engine.processIdentifier, SIGKILL) }
             _ = try await server.query(#"INSERT INTO "CustGroup" VALUES ('usmf', '10', 'Retail')"#)
             _ = try await server.query(
-                #"INSERT INTO "CustTable" ("DATAAREAID", "ACCOUNTNUM", "NAME", "CUSTGROUP") VALUES ('usmf', 'C-1', 'Ada', '10')"#)
+                #"INSERT INTO "CustTable" ("DATAAREAID", "ACCOUNTNUM", "NAME", "CUSTGROUP") VALUES ('usmf', 'C-1', 'Ada', '10')"#
+            )
             try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == 1 }
             // A CRM account whose group the ERP lacks waits on the PostgreSQL side.
             let crm = try DatabaseQueue(path: fixture.crm)
             try await crm.write { db in
                 try db.execute(
-                    sql: "INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid) VALUES ('usmf', 'C-2', 'Orphan', '77')")
+                    sql:
+                        "INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid) VALUES ('usmf', 'C-2', 'Orphan', '77')"
+                )
             }
             let parked = try await PostgreSQLMixedEnvironmentTests.eventually {
                 try Self.log(fixture, ["--kind", "error"]).contains { $0["id"] as? String == "erp-1" }
@@ -318,13 +336,16 @@ struct PostgreSQLCommandsTests {
             // batch waits for the table until the writer commits (PostgreSQLSide.lockTargets).
             _ = try await server.query("BEGIN")
             _ = try await server.query(#"UPDATE "CustTable" SET "NAME" = 'ERP edit' WHERE "ACCOUNTNUM" = 'C-1'"#)
-            try await crm.write { db in try db.execute(sql: "UPDATE account SET name = 'CRM edit' WHERE accountnumber = 'C-1'") }
+            try await crm.write { db in
+                try db.execute(sql: "UPDATE account SET name = 'CRM edit' WHERE accountnumber = 'C-1'")
+            }
             try await Task.sleep(for: .seconds(4))
             _ = try await server.query("COMMIT")
             var listed: [[String: Any]] = []
             let detected = try await PostgreSQLMixedEnvironmentTests.eventually {
                 let conflicts = try fixture.tandem(["conflicts", "list", "--json"])
-                listed = (try? JSONSerialization.jsonObject(with: Data(conflicts.stdout.utf8)) as? [[String: Any]]) ?? []
+                listed =
+                    (try? JSONSerialization.jsonObject(with: Data(conflicts.stdout.utf8)) as? [[String: Any]]) ?? []
                 return !listed.isEmpty
             }
             #expect(detected, "\(fixture.engineLog)")
@@ -332,7 +353,8 @@ struct PostgreSQLCommandsTests {
             let logged = Set(try Self.log(fixture, ["--kind", "conflict"]).compactMap { $0["id"] as? String })
             #expect(logged == conflictIDs, "\(listed)")
             #expect(conflictIDs.contains { $0.hasPrefix("erp-") }, "\(listed)")
-            let erpOnly = Set(try Self.log(fixture, ["--kind", "conflict", "--side", "erp"]).compactMap { $0["id"] as? String })
+            let erpOnly = Set(
+                try Self.log(fixture, ["--kind", "conflict", "--side", "erp"]).compactMap { $0["id"] as? String })
             #expect(erpOnly == conflictIDs.filter { $0.hasPrefix("erp-") })
             try await SideFiles.stop(engine)
         }
@@ -421,7 +443,9 @@ struct PostgreSQLCommandsTests {
             let crm = try DatabaseQueue(path: fixture.crm)
             try await crm.write { db in
                 try db.execute(
-                    sql: "INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid) VALUES ('usmf', 'C-3', 'Orphan', '88')")
+                    sql:
+                        "INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid) VALUES ('usmf', 'C-3', 'Orphan', '88')"
+                )
             }
             try await waitUntil(timeout: .seconds(30)) { lines.lines.contains { $0.contains("\"erp-1\"") } }
             #expect(lines.lines.contains { $0.contains("'usmf','C-3'") }, "\(lines.lines)")
@@ -439,12 +463,15 @@ struct PostgreSQLCommandsTests {
             #expect(result.status != 0)
             #expect(
                 result.stderr.contains(
-                    "table \(schema).Notes has no primary key; Tandem finds rows by it. Add one (ALTER TABLE Notes ADD PRIMARY KEY (...))"),
+                    "table \(schema).Notes has no primary key; Tandem finds rows by it. Add one (ALTER TABLE Notes ADD PRIMARY KEY (...))"
+                ),
                 "\(result.stderr)")
         }
     }
 
-    @Test("maps compare into PostgreSQL counts a row whose key holds a NUL byte (no PostgreSQL key can) as missing, without failing; NULL equals NULL")
+    @Test(
+        "maps compare into PostgreSQL counts a row whose key holds a NUL byte (no PostgreSQL key can) as missing, without failing; NULL equals NULL"
+    )
     func compareUnstorableKey() async throws {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try Self.environment(

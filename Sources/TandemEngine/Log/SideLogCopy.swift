@@ -45,7 +45,8 @@ final class SideLogCopy {
             func integer(_ text: String?) -> DatabaseValue { text.flatMap(Int64.init)?.databaseValue ?? .null }
             func real(_ text: String?) -> DatabaseValue { text.flatMap(Double.init)?.databaseValue ?? .null }
             func text(_ value: String?) -> DatabaseValue { value?.databaseValue ?? .null }
-            let insertParked = try db.makeStatement(sql: "INSERT INTO _tandem_parked VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let insertParked = try db.makeStatement(
+                sql: "INSERT INTO _tandem_parked VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             for row in parked {
                 try insertParked.execute(
                     arguments: StatementArguments([
@@ -53,7 +54,8 @@ final class SideLogCopy {
                         text(row[6]), text(row[7]), text(row[8]), integer(row[9]), text(row[10]),
                     ]))
             }
-            let insertConflict = try db.makeStatement(sql: "INSERT INTO _tandem_conflicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let insertConflict = try db.makeStatement(
+                sql: "INSERT INTO _tandem_conflicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             for row in conflicts {
                 try insertConflict.execute(
                     arguments: StatementArguments([

@@ -10,7 +10,9 @@ import TandemPostgreSQL
 /// server does not speak; the counts run it row by row here, exactly as the
 /// engine judges each change, over the table read in key order.
 extension PostgreSQLSide {
-    func scanRows(table: String, columns names: [String], after position: [SideValue]?, limit: Int) throws
+    func scanRows(
+        table: String, columns names: [String], after position: [SideValue]?, limit: Int
+    ) throws
         -> [(position: [SideValue], values: [SideValue]?)]
     {
         let all = try columns(of: table, reload: position == nil)
@@ -107,7 +109,8 @@ extension PostgreSQLSide {
                 // As on SQLite sides: the five most frequent values per column and literal.
                 let values = (near[index]?[literal] ?? [:]).sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
                 for (value, rows) in values {
-                    result.nearMisses.append(FilterMisses.NearMiss(column: column, value: value, literal: literal, rows: rows))
+                    result.nearMisses.append(
+                        FilterMisses.NearMiss(column: column, value: value, literal: literal, rows: rows))
                 }
             }
         }
@@ -118,7 +121,9 @@ extension PostgreSQLSide {
     /// Calls `body` with the values (all of `table`'s columns, in table
     /// order) of each row that `filter` leaves out: false or NULL, as
     /// ``RowFilter`` judges a change.
-    private func eachRowLeftOut(by filter: String, table: String, _ body: ([SideValue], [SideValue]) throws -> Void)
+    private func eachRowLeftOut(
+        by filter: String, table: String, _ body: ([SideValue], [SideValue]) throws -> Void
+    )
         throws
     {
         let columns = try columnTypes(of: table).map(\.name)

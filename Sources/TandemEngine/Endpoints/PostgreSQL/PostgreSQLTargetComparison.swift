@@ -133,7 +133,9 @@ final class PostgreSQLTargetComparison: TargetComparison {
     /// refuses more; the temporary table would round them).
     private static func fits(_ text: String?, _ column: PostgreSQLColumn) -> Bool {
         guard let text, let scale = column.numericScale, !PostgreSQLSideValues.isFloat(column) else { return true }
-        guard let point = text.firstIndex(of: "."), !text.contains(where: { $0 == "e" || $0 == "E" }) else { return true }
+        guard let point = text.firstIndex(of: "."), !text.contains(where: { $0 == "e" || $0 == "E" }) else {
+            return true
+        }
         let decimals = text[text.index(after: point)...].reversed().drop { $0 == "0" }
         return decimals.count <= scale
     }
@@ -191,7 +193,8 @@ final class PostgreSQLTargetComparison: TargetComparison {
             var tuples: [String] = []
             for row in chunk {
                 tuples.append(
-                    "(" + casts.indices.map { "$\(parameters.count + $0 + 1)\(casts[$0])" }.joined(separator: ", ") + ")")
+                    "(" + casts.indices.map { "$\(parameters.count + $0 + 1)\(casts[$0])" }.joined(separator: ", ")
+                        + ")")
                 parameters += row
             }
             _ = try side.query("INSERT INTO \(table) VALUES \(tuples.joined(separator: ", "))", parameters)
@@ -268,11 +271,14 @@ final class PostgreSQLTargetComparison: TargetComparison {
             "SELECT \(keyRead("c")), \(flags) \(joined) ORDER BY \(keyOrder) LIMIT 5")
         for (row, key) in zip(rows, keys(rows)) {
             let flagsRead = row.dropFirst(keyColumns.count)
-            result.differingColumns[key] = zip(compared, flagsRead).filter { $0.1 != "true" }.map { plan.targetColumns[$0.0] }
+            result.differingColumns[key] = zip(compared, flagsRead).filter { $0.1 != "true" }.map {
+                plan.targetColumns[$0.0]
+            }
         }
         let only = "FROM \(target) t WHERE NOT EXISTS (SELECT 1 FROM \(Self.rowsTable) c WHERE \(sameKey))"
         let leftOut = "EXISTS (SELECT 1 FROM \(Self.leftOutTable) c WHERE \(sameKey))"
-        result.onlyTarget = try count("\(only) AND NOT \(leftOut)", alias: "t", order: targetKeyOrder, kind: "onlyTarget")
+        result.onlyTarget = try count(
+            "\(only) AND NOT \(leftOut)", alias: "t", order: targetKeyOrder, kind: "onlyTarget")
         result.outOfScope = try count("\(only) AND \(leftOut)", alias: "t", order: targetKeyOrder, kind: "outOfScope")
         result.examples = result.examples.filter { !$0.value.isEmpty }
         return result
