@@ -34,7 +34,7 @@ package enum StateRebuild {
         for (role, identity) in identities where identity.role != role {
             throw SyncError(
                 .configuration,
-                "\(sides[role]!.location) is the \(identity.role) database, but tandem.yaml gives it as sides.\(role).database; fix tandem.yaml first"
+                "\(sides[role]!.location) is the \(identity.role) database, but tandem.yaml gives it as sides.\(role).\(sides[role]! is PostgreSQLSide ? "url" : "database"); fix tandem.yaml first"
             )
         }
         let environments = Set(identities.values.map(\.environment))
