@@ -498,4 +498,25 @@ struct PostgreSQLCommandsTests {
             #expect((map["examples"] as? [String: [String]])?["missing"] == ["'usmf',TX'430032'"], "\(map)")
         }
     }
+
+    @Test(
+        "tandem log with the PostgreSQL server out of reach still shows the activity log, and names the side it could not read"
+    )
+    func logWithServerDown() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, _ in
+            let fixture = try Self.environment("pg-log-down", maps: ["sample.notes"], url: url, schema: schema)
+            // The same environment, its ERP at a port where nothing listens.
+            let config = fixture.directory + "/tandem.yaml"
+            let text = try String(contentsOfFile: config, encoding: .utf8)
+            let port = try #require(URLComponents(string: url)?.port)
+            try text.replacingOccurrences(of: ":\(port)/", with: ":1/").write(
+                toFile: config, atomically: true, encoding: .utf8)
+            let result = try fixture.tandem(["log"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("map created"), "\(result.stdout)")
+            #expect(
+                result.stderr.contains("the erp side's parked changes and conflicts are not shown: "),
+                "\(result.stderr)")
+        }
+    }
 }

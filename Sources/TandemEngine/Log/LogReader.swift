@@ -13,8 +13,8 @@ package final class LogReader {
     private let sides: [SideRole: SideDatabase]
     /// The server sides' parked changes and conflicts, copied for each read (see ``SideLogCopy``).
     private let copies: [SideRole: SideLogCopy]
-    /// Moves at every ``version()`` while a server side is read: its commits have no counter
-    /// the reader can watch cheaply, so `--follow` reads again each time it asks.
+    /// Moves every second while a server side is read: its commits have no counter the
+    /// reader can watch cheaply, so `--follow` reads again each second.
     private var serverVersion = 0
 
     /// Opens the environment's state and side databases; a PostgreSQL side is read through a
@@ -38,9 +38,24 @@ package final class LogReader {
         self.copies = copies
     }
 
-    /// Copies the server sides' tables as they are now, before a read.
-    private func refreshCopies() throws {
-        for copy in copies.values { try copy.refresh() }
+    /// Why a server side's parked changes and conflicts are missing from the last read, per
+    /// side (the server did not answer); the rest of the log is still read.
+    package private(set) var unreadable: [SideRole: String] = [:]
+    /// When ``serverVersion`` last moved.
+    private var serverVersionMoved = ContinuousClock.now
+
+    /// Copies the server sides' tables as they are now, before a read. A side that cannot be
+    /// read keeps its last copy and is named in ``unreadable``: the activity log an operator
+    /// reads during a server's outage must not go with it.
+    private func refreshCopies() {
+        for (role, copy) in copies {
+            do {
+                try copy.refresh()
+                unreadable[role] = nil
+            } catch {
+                unreadable[role] = "\(error)"
+            }
+        }
     }
 
     /// One page of the merged log, and whether older entries remain.
@@ -67,7 +82,7 @@ package final class LogReader {
     /// The `limit` newest entries that match `filter` and are older than
     /// `before` (the newest of all when nil), printed oldest first.
     package func page(_ filter: LogFilter, limit: Int, before: LogCursor? = nil) throws -> Page {
-        try refreshCopies()
+        refreshCopies()
         var merged: [(LogCursor, LogEntry)] = []
         for source in sources where source.admits(filter) {
             merged += try read(source) { db in try source.page(db, filter: filter, before: before, limit: limit + 1) }
@@ -79,7 +94,7 @@ package final class LogReader {
 
     /// Where each source ends now: the highest entry number per source rank.
     package func ends() throws -> [Int: Int64] {
-        try refreshCopies()
+        refreshCopies()
         var result: [Int: Int64] = [:]
         for source in sources { result[source.rank] = try read(source) { db in try source.lastID(db) } }
         return result
@@ -89,7 +104,7 @@ package final class LogReader {
     package func entries(
         after ends: [Int: Int64], _ filter: LogFilter
     ) throws -> (entries: [LogEntry], ends: [Int: Int64]) {
-        try refreshCopies()
+        refreshCopies()
         var found: [(LogCursor, LogEntry)] = []
         var next = ends
         for source in sources {
@@ -109,9 +124,13 @@ package final class LogReader {
 
     /// A number that changes whenever any of the three databases committed
     /// (the sum of their `PRAGMA data_version`): `--follow` reads again only then.
-    /// With a server side, at every call (see ``serverVersion``).
+    /// With a server side, every second too (see ``serverVersion``).
     package func version() throws -> Int {
-        if !copies.isEmpty { serverVersion += 1 }
+        // At most once a second: each read copies the server sides' tables.
+        if !copies.isEmpty, ContinuousClock.now - serverVersionMoved >= .seconds(1) {
+            serverVersion += 1
+            serverVersionMoved = .now
+        }
         var total = try state.dataVersion() + serverVersion
         for side in sides.values {
             total += try side.queue.inDatabase { db in
