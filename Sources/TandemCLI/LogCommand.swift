@@ -123,9 +123,17 @@ struct LogCommand: ParsableCommand {
             if page.more, let first = page.entries.first {
                 printError("older entries: tandem log --before \(first.cursor) (with the same filters)")
             }
+            Self.noteUnreadable(reader)
             return
         }
         try followLog(reader, filter)
+    }
+
+    /// Names the sides whose parked changes and conflicts could not be read (a server down).
+    private static func noteUnreadable(_ reader: LogReader) {
+        for (role, why) in reader.unreadable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            printError("the \(role) side's parked changes and conflicts are not shown: \(why)")
+        }
     }
 
     /// Prints the newest page, then every new entry until SIGINT or SIGTERM.
@@ -136,6 +144,7 @@ struct LogCommand: ParsableCommand {
         var ends = try reader.ends()
         var version = try reader.version()
         let page = try reader.page(filter, limit: limit)
+        Self.noteUnreadable(reader)
         emit(
             page.entries.filter { entry in
                 guard let position = try? LogCursor(parsing: entry.cursor) else { return true }

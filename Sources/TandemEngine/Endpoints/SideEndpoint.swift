@@ -212,7 +212,7 @@ protocol SideEndpoint: AnyObject {
     /// came from `origin` (applied here by Tandem, logged without a row).
     func echoes(table: String, after seq: Int64, from origin: SideRole) throws -> Int
     /// The first change of `table` numbered at most `seq` and made after
-    /// `time` (seconds since 1970), nil when there is none.
+    /// `time` (ms since 1970, as ``StateStore/now`` counts), nil when there is none.
     func firstChange(table: String, through seq: Int64, after time: Double) throws -> Int64?
     /// Sets a stored checkpoint to `seq`, back as well as forward: only for
     /// a recovery, which sends changes again on purpose.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// Reads the merged log of an environment: activity, parked changes and
 /// conflicts, in one time order. Any process may read while the engine runs.
@@ -10,18 +11,51 @@ import GRDB
 package final class LogReader {
     private let state: StateStore
     private let sides: [SideRole: SideDatabase]
+    /// The server sides' parked changes and conflicts, copied for each read (see ``SideLogCopy``).
+    private let copies: [SideRole: SideLogCopy]
+    /// Moves every second while a server side is read: its commits have no counter the
+    /// reader can watch cheaply, so `--follow` reads again each second.
+    private var serverVersion = 0
 
-    /// Opens the environment's state and side databases. A PostgreSQL
-    /// side's parked changes and conflicts are not in the merged log yet:
-    /// `tandem errors list` and `tandem conflicts list` show them.
+    /// Opens the environment's state and side databases; a PostgreSQL side is read through a
+    /// copy of its parked changes and conflicts.
     package init(_ environment: TandemEnvironment) throws {
         state = try environment.openState()
         var sides: [SideRole: SideDatabase] = [:]
+        var copies: [SideRole: SideLogCopy] = [:]
         for (role, location) in try environment.locations() {
-            guard let file = location.file else { continue }
-            sides[role] = try SideDatabase(role: role, path: file, busyTimeout: environment.config.engine.busyTimeoutSeconds)
+            if let file = location.file {
+                sides[role] = try SideDatabase(
+                    role: role, path: file, busyTimeout: environment.config.engine.busyTimeoutSeconds)
+            } else if let side = try location.open(
+                role: role, busyTimeout: environment.config.engine.busyTimeoutSeconds,
+                logger: Logger(label: "tandem.log")) as? PostgreSQLSide
+            {
+                copies[role] = try SideLogCopy(side)
+            }
         }
         self.sides = sides
+        self.copies = copies
+    }
+
+    /// Why a server side's parked changes and conflicts are missing from the last read, per
+    /// side (the server did not answer); the rest of the log is still read.
+    package private(set) var unreadable: [SideRole: String] = [:]
+    /// When ``serverVersion`` last moved.
+    private var serverVersionMoved = ContinuousClock.now
+
+    /// Copies the server sides' tables as they are now, before a read. A side that cannot be
+    /// read keeps its last copy and is named in ``unreadable``: the activity log an operator
+    /// reads during a server's outage must not go with it.
+    private func refreshCopies() {
+        for (role, copy) in copies {
+            do {
+                try copy.refresh()
+                unreadable[role] = nil
+            } catch {
+                unreadable[role] = "\(error)"
+            }
+        }
     }
 
     /// One page of the merged log, and whether older entries remain.
@@ -32,17 +66,23 @@ package final class LogReader {
         package var more: Bool
     }
 
-    /// The sources this reader has: the state database's and those of the SQLite sides.
-    private var sources: [LogSource] { LogSource.all.filter { $0.side.map { sides[$0] != nil } ?? true } }
+    /// The sources this reader has: the state database's and those of the sides.
+    private var sources: [LogSource] {
+        LogSource.all.filter { $0.side.map { sides[$0] != nil || copies[$0] != nil } ?? true }
+    }
 
     private func read<T>(_ source: LogSource, _ body: (Database) throws -> T) throws -> T {
-        if let side = source.side { return try sides[side]!.queue.read(body) }
+        if let side = source.side {
+            if let copy = copies[side] { return try copy.queue.read(body) }
+            return try sides[side]!.queue.read(body)
+        }
         return try state.queue.read(body)
     }
 
     /// The `limit` newest entries that match `filter` and are older than
     /// `before` (the newest of all when nil), printed oldest first.
     package func page(_ filter: LogFilter, limit: Int, before: LogCursor? = nil) throws -> Page {
+        refreshCopies()
         var merged: [(LogCursor, LogEntry)] = []
         for source in sources where source.admits(filter) {
             merged += try read(source) { db in try source.page(db, filter: filter, before: before, limit: limit + 1) }
@@ -54,6 +94,7 @@ package final class LogReader {
 
     /// Where each source ends now: the highest entry number per source rank.
     package func ends() throws -> [Int: Int64] {
+        refreshCopies()
         var result: [Int: Int64] = [:]
         for source in sources { result[source.rank] = try read(source) { db in try source.lastID(db) } }
         return result
@@ -63,6 +104,7 @@ package final class LogReader {
     package func entries(
         after ends: [Int: Int64], _ filter: LogFilter
     ) throws -> (entries: [LogEntry], ends: [Int: Int64]) {
+        refreshCopies()
         var found: [(LogCursor, LogEntry)] = []
         var next = ends
         for source in sources {
@@ -82,8 +124,14 @@ package final class LogReader {
 
     /// A number that changes whenever any of the three databases committed
     /// (the sum of their `PRAGMA data_version`): `--follow` reads again only then.
+    /// With a server side, every second too (see ``serverVersion``).
     package func version() throws -> Int {
-        var total = try state.dataVersion()
+        // At most once a second: each read copies the server sides' tables.
+        if !copies.isEmpty, ContinuousClock.now - serverVersionMoved >= .seconds(1) {
+            serverVersion += 1
+            serverVersionMoved = .now
+        }
+        var total = try state.dataVersion() + serverVersion
         for side in sides.values {
             total += try side.queue.inDatabase { db in
                 try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0

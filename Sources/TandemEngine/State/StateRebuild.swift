@@ -24,7 +24,7 @@ package enum StateRebuild {
                 "the state database \(state.path) knows this environment (\(known)); there is nothing to rebuild. `tandem maps list` shows the maps' states"
             )
         }
-        let sides = try environment.openSides(for: "tandem state rebuild")
+        let sides = try environment.openEndpoints()
         var identities: [SideRole: SideIdentity] = [:]
         var checkpoints: [SideRole: [CheckpointID: Int64]] = [:]
         for (role, side) in sides {
@@ -34,14 +34,14 @@ package enum StateRebuild {
         for (role, identity) in identities where identity.role != role {
             throw SyncError(
                 .configuration,
-                "\(sides[role]!.path) is the \(identity.role) database, but tandem.yaml gives it as sides.\(role).database; fix tandem.yaml first"
+                "\(sides[role]!.location) is the \(identity.role) database, but tandem.yaml gives it as sides.\(role).\(sides[role]! is PostgreSQLSide ? "url" : "database"); fix tandem.yaml first"
             )
         }
         let environments = Set(identities.values.map(\.environment))
         guard environments.count <= 1 else {
             throw SyncError(
                 .configuration,
-                "the sides belong to different environments (\(SideRole.allCases.compactMap { role in identities[role].map { "\(sides[role]!.path): \($0.summary)" } }.joined(separator: "; "))); relink one of them (`tandem sides relink --env \(environment.directory) --side SIDE`) after the rebuild, or fix tandem.yaml"
+                "the sides belong to different environments (\(SideRole.allCases.compactMap { role in identities[role].map { "\(sides[role]!.location): \($0.summary)" } }.joined(separator: "; "))); relink one of them (`tandem sides relink --env \(environment.directory) --side SIDE`) after the rebuild, or fix tandem.yaml"
             )
         }
         let id = environments.first ?? SideIdentity.newID()

@@ -36,7 +36,7 @@ package enum MapRecovery {
                 "map \(name) is \(current.rawValue), not failed; --resend recovers a map that failed because a side went back in time (`tandem status` shows why a map failed)"
             )
         }
-        let sides = try environment.openSides(for: "tandem maps recover").mapValues { $0 as any SideEndpoint }
+        let sides = try environment.openEndpoints()
         let directions = SyncDirection.allCases.filter { resolved.settings.direction.allows($0) }
         let findings = try SideAudit.check(
             [SideAudit.MapDirections(name: name, directions: directions)], sides: sides,
