@@ -23,7 +23,9 @@ struct MapsCommand: ParsableCommand {
 
         func run() throws {
             let environment = try options.loadEnvironment()
-            let maps = try environment.resolveMaps(options.loadCatalog(environment))
+            // A map whose plugin did not load is listed failed with the reason, not an error for all.
+            let resolution = try environment.resolveMapsSkippingUnprovided(options.loadCatalog(environment))
+            let maps = resolution.maps
             let states = try environment.openState().mapStates()
             struct Entry: Encodable {
                 var name, plugin, erpTable, crmTable, state, direction: String
@@ -34,12 +36,23 @@ struct MapsCommand: ParsableCommand {
                 /// When, in milliseconds since the epoch.
                 var changedAt: Double?
             }
-            let entries = maps.map {
+            var entries = maps.map {
                 Entry(
                     name: $0.name, plugin: $0.plugin.id, erpTable: $0.map.erp.table, crmTable: $0.map.crm.table,
                     state: (states[$0.name]?.state ?? .notRunning).rawValue, direction: $0.settings.direction.rawValue,
                     dependsOn: $0.map.dependsOn ?? [], reason: states[$0.name]?.reason,
                     changedBy: states[$0.name]?.changedBy, changedAt: states[$0.name]?.changedAt)
+            }
+            for (name, error) in resolution.unprovided {
+                let record = states[name]
+                let settings = environment.config.maps.first { $0.name == name }
+                let entry = Entry(
+                    name: name, plugin: "-", erpTable: "-", crmTable: "-", state: MapState.failed.rawValue,
+                    direction: settings?.direction.rawValue ?? "-", dependsOn: [],
+                    reason: record?.state == .failed ? record?.reason ?? error.message : error.message,
+                    changedBy: record?.changedBy, changedAt: record?.changedAt)
+                let at = environment.config.maps.firstIndex { $0.name == name } ?? entries.count
+                entries.insert(entry, at: min(at, entries.count))
             }
             if output.json { return printJSON(entries) }
             print(

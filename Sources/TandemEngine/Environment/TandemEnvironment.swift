@@ -169,14 +169,31 @@ package struct TandemEnvironment: Sendable {
     /// The enabled maps with the plugin that provides each, checked: every
     /// map is provided and every dependency is enabled.
     package func resolveMaps(_ catalog: PluginCatalog) throws(SyncError) -> [ResolvedMap] {
+        let resolution = try resolveMapsSkippingUnprovided(catalog)
+        if let first = resolution.unprovided.first { throw first.error }
+        return resolution.maps
+    }
+
+    /// Like ``resolveMaps(_:)``, but a map that no loaded plugin provides
+    /// (its plugin refused or missing) is returned apart, with the error
+    /// ``resolveMaps(_:)`` would throw, instead of failing every map: the
+    /// engine fails that map alone and `tandem status` still reports.
+    package func resolveMapsSkippingUnprovided(
+        _ catalog: PluginCatalog
+    ) throws(SyncError) -> (maps: [ResolvedMap], unprovided: [(name: String, error: SyncError)]) {
         var result: [ResolvedMap] = []
+        var unprovided: [(name: String, error: SyncError)] = []
         let enabled = Set(config.maps.map(\.name))
         for settings in config.maps {
             guard let (plugin, map) = catalog.map(settings.name) else {
                 let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
-                throw SyncError(
-                    .configuration,
-                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
+                let refused = catalog.refusals.map(\.description)
+                unprovided.append(
+                    (settings.name,
+                     SyncError(
+                        .configuration,
+                        "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))\(refused.isEmpty ? "" : "; refused: " + refused.joined(separator: "; "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")))
+                continue
             }
             if (map.dependsOn ?? []).contains(where: { !enabled.contains($0) }) {
                 try requireDependencies(catalog: catalog)
@@ -200,7 +217,7 @@ package struct TandemEnvironment: Sendable {
             }
             result.append(ResolvedMap(settings: effective, map: map, plugin: plugin))
         }
-        return result
+        return (result, unprovided)
     }
 
     /// Throws naming, at once, every map that the enabled ones depend on,

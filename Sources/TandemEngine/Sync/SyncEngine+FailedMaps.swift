@@ -1,0 +1,41 @@
+import Foundation
+
+/// "One broken map stays alone" (issue 17): a map whose plugin is refused,
+/// whose table or columns are missing or whose transform cannot be made is
+/// `failed` with the reason, the other maps run, and `tandem maps resume`
+/// (or `maps run`) compiles it again once the cause is fixed.
+extension SyncEngine {
+    /// Puts every map in ``broken`` in state `failed` with its reason (an
+    /// activity entry each, which `tandem log` shows and the `left-running`
+    /// alert rule sees), unless it already is, for that reason.
+    func failBrokenMaps() throws {
+        let records = try state.mapStates()
+        for (name, reason) in broken.sorted(by: { $0.key < $1.key }) {
+            guard records[name]?.state != .failed || records[name]?.reason != reason else { continue }
+            try state.setStates([name], to: .failed, reason: reason, actor: "engine")
+            logger.error("map \(name): \((records[name]?.state ?? .notRunning).rawValue) → failed: \(reason)")
+        }
+    }
+
+    /// Called when an operator made `map`, which is in ``broken``, active:
+    /// compiles it against the tables as they are now. Returns whether it
+    /// can run; if not, it is failed again with the reason of now.
+    func recompileBroken(_ map: ResolvedMap) throws -> Bool {
+        do {
+            let compiled = try Self.compile(
+                map, among: maps, environment: environment, sides: sides, locations: locations, catalog: catalog)
+            plans[map.name] = compiled
+            for direction in compiled.keys where stats[Self.statsKey(map.name, direction)] == nil {
+                stats[Self.statsKey(map.name, direction)] = MapDirectionStats(map: map.name, direction: direction)
+            }
+            broken[map.name] = nil
+            logger.notice("map \(map.name) compiled again: its cause of failure is gone")
+            return true
+        } catch let error as SyncError where Self.failsMapAlone(error) {
+            broken[map.name] = error.message
+            try state.setStates([map.name], to: .failed, reason: error.message, actor: "engine")
+            logger.error("map \(map.name) failed again: \(error.message)")
+            return false
+        }
+    }
+}
