@@ -33,10 +33,14 @@ struct FailedMapTests {
     static let crmNotes = "SELECT annotationid||'|'||notetext FROM annotation ORDER BY annotationid"
 
     @Test(
-        "A map whose column is missing is failed with the reason in status, maps list and log; the other map syncs; after the column is back, maps resume catches it up row for row in the same engine"
+        "A map whose column is missing is failed with the reason in status, maps list, log and a left-running alert; the other map syncs; after the column is back, maps resume catches it up row for row in the same engine"
     )
     func missingColumn() async throws {
-        let fixture = try SyncFixture.make("failed-column", maps: ["sample.groups", "sample.notes"])
+        // A left-running rule on the notes map: the failure reaches alert rules, with its reason.
+        let fixture = try SyncFixture.make("failed-column", maps: ["sample.groups", "sample.notes"]) {
+            $0 + "\nalerts:\n  check_interval_ms: 200\n  rules:\n"
+                + "    - {name: notes-left, maps: [sample.notes], condition: left-running}\n"
+        }
         #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.notes"]).status == 0)
         // The CRM application drops a column the notes map writes (its triggers first: SQLite refuses otherwise).
         #expect(try fixture.tandem(["capture", "remove", "--table", "annotation"]).status == 0)
@@ -69,9 +73,16 @@ struct FailedMapTests {
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("sample.notes failed: "), "\(list.stdout)")
         #expect(list.stdout.contains(reason), "\(list.stdout)")
+        #expect(list.stdout.contains("fix it, then `tandem maps resume sample.notes`"), "\(list.stdout)")
         let log = try fixture.tandem(["log", "--map", "sample.notes"])
         #expect(log.status == 0, "\(log.stderr)")
         #expect(log.stdout.contains("failed: ") && log.stdout.contains(reason), "\(log.stdout)")
+        let fired = "map left running: map is failed: map sample.notes (erp-to-crm): \(reason)"
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, !(try fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired)) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired), "the rule fired with the reason")
 
         // The column comes back; resume compiles the map again in the running engine, which catches up.
         try Self.sqlite3(fixture.crm, "ALTER TABLE annotation ADD COLUMN notetext TEXT")
@@ -107,6 +118,48 @@ struct FailedMapTests {
         #expect(resume.status != 0)
         #expect(resume.stderr.contains("notetext"), "\(resume.stderr)")
         #expect(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes failed: "))
+        kill(engine.processIdentifier, SIGTERM)
+        #expect(try await engine.awaitExit() == 0)
+    }
+    @Test(
+        "A map whose plugin is refused is failed with the refusal in status, maps list and log, and the other map syncs in the same engine"
+    )
+    func refusedPlugin() async throws {
+        let fixture = try SyncFixture.make("failed-plugin", maps: ["sample.groups"]) {
+            $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: contoso.sites\n")
+        }
+        let library = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
+        let install = try fixture.tandem(["capture", "install", "--create-tables"])
+        #expect(install.status == 0, "\(install.stderr)")
+        let run = try fixture.tandem(["maps", "run", "sample.groups", "contoso.sites"])
+        #expect(run.status == 0, "\(run.stderr)")
+        // The library is damaged (a bad copy, a half-finished deploy): the loader refuses it.
+        try Data("not a shared library".utf8).write(to: URL(fileURLWithPath: library))
+
+        let engine = try fixture.startEngine()
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        #expect(engine.isRunning, "the engine must run for the healthy map: \(fixture.engineLog)")
+        try Self.sqlite3(fixture.erp, "INSERT INTO CustGroup (DATAAREAID, CUSTGROUPID, NAME) VALUES ('usmf', 'G1', 'Group one')")
+        try await Self.await(fixture, fixture.crm, Self.crmGroups, ["usmf|G1|Group one"])
+
+        let reason = "map 'contoso.sites' is not provided by any loaded plugin"
+        let status = try fixture.tandem(["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        let sitesLine = status.stdout.split(separator: "\n").first { $0.hasPrefix("contoso.sites") }.map(String.init) ?? ""
+        #expect(sitesLine.contains(" failed ") && sitesLine.contains(reason), "\(status.stdout)")
+        #expect(sitesLine.contains("refused \(library)"), "the refusal is the reason: \(status.stdout)")
+        #expect(sitesLine.contains("fix the plugin, then restart `tandem run`"), "\(status.stdout)")
+        let json = try fixture.tandem(["status", "--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(json.stdout.contains("\"failed\""), "\(json.stdout)")
+
+        let list = try fixture.tandem(["maps", "list"])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.contains("contoso.sites failed: "), "\(list.stdout)")
+        let log = try fixture.tandem(["log", "--map", "contoso.sites"])
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect(log.stdout.contains(reason), "\(log.stdout)")
+
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)
     }

@@ -32,8 +32,8 @@ extension SyncEngine {
             logger.notice("map \(map.name) compiled again: its cause of failure is gone")
             return true
         } catch let error as SyncError where Self.failsMapAlone(error) {
-            broken[map.name] = error.message
-            try state.setStates([map.name], to: .failed, reason: error.message, actor: "engine")
+            broken[map.name] = error.message + Self.resumeHint(map.name)
+            try state.setStates([map.name], to: .failed, reason: broken[map.name], actor: "engine")
             logger.error("map \(map.name) failed again: \(error.message)")
             return false
         }

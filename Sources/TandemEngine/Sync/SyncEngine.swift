@@ -115,7 +115,10 @@ package final class SyncEngine {
         let resolution = try environment.resolveMapsSkippingUnprovided(catalog)
         maps = resolution.maps
         var broken: [String: String] = [:]
-        for (name, error) in resolution.unprovided { broken[name] = error.message }
+        // The engine loads plugins once: a plugin fixed later is loaded by the next `tandem run`.
+        for (name, error) in resolution.unprovided {
+            broken[name] = error.message + "; fix the plugin, then restart `tandem run`"
+        }
         batchSize = environment.config.engine.batchSize
         pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)
         pruneInterval = .seconds(environment.config.engine.pruneIntervalSeconds)
@@ -130,7 +133,7 @@ package final class SyncEngine {
                 plans[resolved.name] = try Self.compile(
                     resolved, among: maps, environment: environment, sides: sides, locations: locations, catalog: catalog)
             } catch let error as SyncError where Self.failsMapAlone(error) {
-                broken[resolved.name] = error.message
+                broken[resolved.name] = error.message + Self.resumeHint(resolved.name)
                 logger.error("map \(resolved.name) failed: \(error.message)")
             }
             for direction in (plans[resolved.name] ?? [:]).keys {
@@ -152,6 +155,11 @@ package final class SyncEngine {
     /// that the map fails alone.
     static func failsMapAlone(_ error: SyncError) -> Bool {
         error.code != .database && error.code != .locked
+    }
+
+    /// What ends a failure to compile `map`, appended to its reason.
+    static func resumeHint(_ map: String) -> String {
+        "; fix it, then `tandem maps resume \(map)` (`tandem maps validate \(map)` checks first)"
     }
 
     /// Installs capture for `resolved`'s tables and compiles its plans
