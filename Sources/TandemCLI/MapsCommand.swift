@@ -10,7 +10,8 @@ struct MapsCommand: ParsableCommand {
         discussion: """
             States: not running → running ⇄ paused → resuming (catch-up: the queued changes
             are replayed in order) → running; stopped keeps config and checkpoint and drops
-            nothing. A running engine picks a change up before its next batch.
+            nothing; failed (its plugin refused, a column missing: `maps list` says why)
+            resumes once fixed. A running engine picks a change up before its next batch.
             """,
         subcommands: [List.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
@@ -106,7 +107,7 @@ enum PauseAction: LifecycleAction {
 
 enum ResumeAction: LifecycleAction {
     static let action = MapLifecycle.Action.resume
-    static let abstract = "Resume paused maps: catch up on the queue in order, then run."
+    static let abstract = "Resume paused or failed maps: catch up on the queue in order, then run."
 }
 
 enum StopAction: LifecycleAction {

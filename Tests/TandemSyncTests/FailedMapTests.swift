@@ -122,7 +122,7 @@ struct FailedMapTests {
         #expect(try await engine.awaitExit() == 0)
     }
     @Test(
-        "A map whose plugin is refused is failed with the refusal in status, maps list and log, and the other map syncs in the same engine"
+        "A map whose plugin is refused is failed with the refusal in status, maps list and log while the other map syncs; once the plugin is fixed, a restart and maps resume bring it back with what queued meanwhile"
     )
     func refusedPlugin() async throws {
         let fixture = try SyncFixture.make("failed-plugin", maps: ["sample.groups"]) {
@@ -148,7 +148,9 @@ struct FailedMapTests {
         let sitesLine = status.stdout.split(separator: "\n").first { $0.hasPrefix("contoso.sites") }.map(String.init) ?? ""
         #expect(sitesLine.contains(" failed ") && sitesLine.contains(reason), "\(status.stdout)")
         #expect(sitesLine.contains("refused \(library)"), "the refusal is the reason: \(status.stdout)")
-        #expect(sitesLine.contains("fix the plugin, then restart `tandem run`"), "\(status.stdout)")
+        #expect(
+            sitesLine.contains("fix the plugin, restart `tandem run`, then `tandem maps resume contoso.sites`"),
+            "\(status.stdout)")
         let json = try fixture.tandem(["status", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         #expect(json.stdout.contains("\"failed\""), "\(json.stdout)")
@@ -160,7 +162,28 @@ struct FailedMapTests {
         #expect(log.status == 0, "\(log.stderr)")
         #expect(log.stdout.contains(reason), "\(log.stdout)")
 
+        // A site written meanwhile is captured; the plugin is fixed (packed again).
+        try Self.sqlite3(fixture.erp, "INSERT INTO InventSite (DATAAREAID, SITEID, NAME) VALUES ('usmf', 'S1', 'Site one')")
+        _ = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
+        // This engine loaded plugins when it started: resumed now, the map is failed again, saying so.
+        #expect(try fixture.tandem(["maps", "resume", "contoso.sites"]).status == 0)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, !(try fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: ")) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: "), "\(fixture.engineLog)")
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)
+
+        // Restarted, and resumed: the site written while it was failed arrives.
+        let restarted = try fixture.startEngine()
+        defer { if restarted.isRunning { kill(restarted.processIdentifier, SIGKILL) } }
+        let resume = try fixture.tandem(["maps", "resume", "contoso.sites"])
+        #expect(resume.status == 0, "\(resume.stderr)")
+        try await Self.await(
+            fixture, fixture.crm, "SELECT cdm_companycode||'|'||msdyn_siteid||'|'||msdyn_name FROM msdyn_operationalsite",
+            ["usmf|S1|Site one"])
+        kill(restarted.processIdentifier, SIGTERM)
+        #expect(try await restarted.awaitExit() == 0)
     }
 }

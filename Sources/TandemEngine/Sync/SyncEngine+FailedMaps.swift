@@ -17,6 +17,17 @@ extension SyncEngine {
         }
     }
 
+    /// Fails again each map whose plugin did not load that an operator made
+    /// active (`records`: the stored states): this engine loaded plugins
+    /// when it started and cannot run it; the reason says to restart it.
+    func refailUnloaded(_ records: [String: MapStateRecord]) throws {
+        for (name, reason) in broken.sorted(by: { $0.key < $1.key })
+        where records[name]?.state.isActive == true && !maps.contains(where: { $0.name == name }) {
+            try state.setStates([name], to: .failed, reason: reason, actor: "engine")
+            logger.error("map \(name) cannot run in this engine: \(reason)")
+        }
+    }
+
     /// Called when an operator made `map`, which is in ``broken``, active:
     /// compiles it against the tables as they are now. Returns whether it
     /// can run; if not, it is failed again with the reason of now.

@@ -117,7 +117,7 @@ package final class SyncEngine {
         var broken: [String: String] = [:]
         // The engine loads plugins once: a plugin fixed later is loaded by the next `tandem run`.
         for (name, error) in resolution.unprovided {
-            broken[name] = error.message + "; fix the plugin, then restart `tandem run`"
+            broken[name] = error.message + "; fix the plugin, restart `tandem run`, then `tandem maps resume \(name)`"
         }
         batchSize = environment.config.engine.batchSize
         pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)
@@ -443,6 +443,7 @@ package final class SyncEngine {
             }
             states[map.name] = new
         }
+        try refailUnloaded(records)
         // Before any map that just became active reads a change: a side that went back fails it.
         try auditSides()
         // Only the running engine releases: a command's helper engine (initial sync, a request
