@@ -17,6 +17,13 @@ extension SyncEngine {
         }
     }
 
+    /// Throws the reason when `name` could not be compiled, so that a
+    /// command's helper engine (initial sync, compare, a conflict decision)
+    /// says why rather than calling the map unknown.
+    func requireCompiled(_ name: String) throws(SyncError) {
+        if let reason = broken[name] { throw SyncError(.configuration, "map \(name) cannot run: \(reason)") }
+    }
+
     /// Fails again each map whose plugin did not load that an operator made
     /// active (`records`: the stored states): this engine loaded plugins
     /// when it started and cannot run it; the reason says to restart it.

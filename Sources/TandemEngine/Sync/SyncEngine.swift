@@ -421,7 +421,7 @@ package final class SyncEngine {
                 if new.isActive, old?.isActive != true { activated.append(map.name) }
                 if new.isActive {
                     // An initial sync (another process) may have stored a checkpoint and parked rows meanwhile.
-                    for direction in plans[map.name]!.keys {
+                    for direction in (plans[map.name] ?? [:]).keys {
                         let target = endpoint(direction.target)
                         let stored = try target.storedCheckpoints()[CheckpointID(map: map.name, source: direction.source)]
                         checkpoints[direction, default: [:]][map.name] = max(checkpoints[direction]?[map.name] ?? 0, stored ?? 0)
@@ -500,7 +500,9 @@ package final class SyncEngine {
 
     private func promoteCaughtUp() throws {
         for map in maps where states[map.name] == .resuming {
-            let directions = Set(plans[map.name]!.keys)
+            // A map failed to compile has no plans: it is not caught up (it is failed, see recompileBroken).
+            guard let planned = plans[map.name] else { continue }
+            let directions = Set(planned.keys)
             guard caughtUp[map.name, default: []].isSuperset(of: directions) else { continue }
             if try state.transition(map.name, from: .resuming, to: .running) {
                 states[map.name] = .running
