@@ -102,7 +102,7 @@ struct FailedMapTests {
         #expect(try await engine.awaitExit() == 0)
     }
 
-    @Test("maps resume of a failed map whose column is still missing is refused, naming the column; the map stays failed")
+    @Test("maps resume of a failed map whose column is still missing is refused, naming the column; the map stays failed and maps compare says why it cannot run")
     func resumeStillBroken() async throws {
         let fixture = try SyncFixture.make("failed-still", maps: ["sample.notes"])
         #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
@@ -118,6 +118,13 @@ struct FailedMapTests {
         #expect(resume.status != 0)
         #expect(resume.stderr.contains("notetext"), "\(resume.stderr)")
         #expect(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes failed: "))
+        // A command with an engine of its own says why the map cannot run, rather than calling it unknown.
+        let compare = try fixture.tandem(["maps", "compare", "sample.notes"])
+        #expect(compare.status != 0)
+        #expect(
+            compare.stderr.contains(
+                "map sample.notes cannot run: map sample.notes (erp-to-crm): column 'notetext' is not in crm table annotation; fix it, then `tandem maps resume sample.notes`"
+            ), "\(compare.stderr)")
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)
     }
