@@ -28,7 +28,8 @@ struct FailedMapTests {
     }
 
     static let erpGroups = "SELECT DATAAREAID||'|'||CUSTGROUPID||'|'||NAME FROM CustGroup ORDER BY 1"
-    static let crmGroups = "SELECT msdyn_company||'|'||msdyn_groupid||'|'||msdyn_description FROM msdyn_customergroup ORDER BY 1"
+    static let crmGroups =
+        "SELECT msdyn_company||'|'||msdyn_groupid||'|'||msdyn_description FROM msdyn_customergroup ORDER BY 1"
     static let erpNotes = "SELECT NOTEID||'|'||TEXT FROM Notes ORDER BY NOTEID"
     static let crmNotes = "SELECT annotationid||'|'||notetext FROM annotation ORDER BY annotationid"
 
@@ -52,14 +53,16 @@ struct FailedMapTests {
         let reason = "column 'notetext' is not in crm table annotation"
 
         // The healthy map syncs in this engine.
-        try Self.sqlite3(fixture.erp, "INSERT INTO CustGroup (DATAAREAID, CUSTGROUPID, NAME) VALUES ('usmf', 'G1', 'Group one')")
+        try Self.sqlite3(
+            fixture.erp, "INSERT INTO CustGroup (DATAAREAID, CUSTGROUPID, NAME) VALUES ('usmf', 'G1', 'Group one')")
         try await Self.await(fixture, fixture.crm, Self.crmGroups, ["usmf|G1|Group one"])
         // Notes written meanwhile queue up on the ERP side.
         for id in 1...3 { try Self.sqlite3(fixture.erp, "INSERT INTO Notes VALUES (\(id), 'note \(id)')") }
 
         let status = try fixture.tandem(["status"])
         #expect(status.status == 0, "\(status.stderr)")
-        let notesLine = status.stdout.split(separator: "\n").first { $0.hasPrefix("sample.notes") }.map(String.init) ?? ""
+        let notesLine =
+            status.stdout.split(separator: "\n").first { $0.hasPrefix("sample.notes") }.map(String.init) ?? ""
         #expect(notesLine.contains(" failed ") && notesLine.contains(reason), "\(status.stdout)")
         let json = try fixture.tandem(["status", "--json"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -67,7 +70,8 @@ struct FailedMapTests {
         let notes = try #require(maps.first { $0["name"] as? String == "sample.notes" })
         #expect(notes["state"] as? String == "failed", "\(json.stdout)")
         #expect((notes["reason"] as? String)?.contains(reason) == true, "\(json.stdout)")
-        #expect(maps.first { $0["name"] as? String == "sample.groups" }?["state"] as? String == "running", "\(json.stdout)")
+        #expect(
+            maps.first { $0["name"] as? String == "sample.groups" }?["state"] as? String == "running", "\(json.stdout)")
 
         let list = try fixture.tandem(["maps", "list"])
         #expect(list.status == 0, "\(list.stderr)")
@@ -79,10 +83,14 @@ struct FailedMapTests {
         #expect(log.stdout.contains("failed: ") && log.stdout.contains(reason), "\(log.stdout)")
         let fired = "map left running: map is failed: map sample.notes (erp-to-crm): \(reason)"
         let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, !(try fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired)) {
+        while ContinuousClock.now < deadline,
+            !(try fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired))
+        {
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(try fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired), "the rule fired with the reason")
+        #expect(
+            try fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired),
+            "the rule fired with the reason")
 
         // The column comes back; resume compiles the map again in the running engine, which catches up.
         try Self.sqlite3(fixture.crm, "ALTER TABLE annotation ADD COLUMN notetext TEXT")
@@ -102,7 +110,9 @@ struct FailedMapTests {
         #expect(try await engine.awaitExit() == 0)
     }
 
-    @Test("maps resume of a failed map whose column is still missing is refused, naming the column; the map stays failed and maps compare says why it cannot run")
+    @Test(
+        "maps resume of a failed map whose column is still missing is refused, naming the column; the map stays failed and maps compare says why it cannot run"
+    )
     func resumeStillBroken() async throws {
         let fixture = try SyncFixture.make("failed-still", maps: ["sample.notes"])
         #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
@@ -111,7 +121,9 @@ struct FailedMapTests {
         let engine = try fixture.startEngine()
         defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
         let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, !(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes failed")) {
+        while ContinuousClock.now < deadline,
+            !(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes failed"))
+        {
             try await Task.sleep(for: .milliseconds(100))
         }
         let resume = try fixture.tandem(["maps", "resume", "sample.notes"])
@@ -146,13 +158,15 @@ struct FailedMapTests {
         let engine = try fixture.startEngine()
         defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
         #expect(engine.isRunning, "the engine must run for the healthy map: \(fixture.engineLog)")
-        try Self.sqlite3(fixture.erp, "INSERT INTO CustGroup (DATAAREAID, CUSTGROUPID, NAME) VALUES ('usmf', 'G1', 'Group one')")
+        try Self.sqlite3(
+            fixture.erp, "INSERT INTO CustGroup (DATAAREAID, CUSTGROUPID, NAME) VALUES ('usmf', 'G1', 'Group one')")
         try await Self.await(fixture, fixture.crm, Self.crmGroups, ["usmf|G1|Group one"])
 
         let reason = "map 'contoso.sites' is not provided by any loaded plugin"
         let status = try fixture.tandem(["status"])
         #expect(status.status == 0, "\(status.stderr)")
-        let sitesLine = status.stdout.split(separator: "\n").first { $0.hasPrefix("contoso.sites") }.map(String.init) ?? ""
+        let sitesLine =
+            status.stdout.split(separator: "\n").first { $0.hasPrefix("contoso.sites") }.map(String.init) ?? ""
         #expect(sitesLine.contains(" failed ") && sitesLine.contains(reason), "\(status.stdout)")
         #expect(sitesLine.contains("refused \(library)"), "the refusal is the reason: \(status.stdout)")
         #expect(
@@ -170,12 +184,15 @@ struct FailedMapTests {
         #expect(log.stdout.contains(reason), "\(log.stdout)")
 
         // A site written meanwhile is captured; the plugin is fixed (packed again).
-        try Self.sqlite3(fixture.erp, "INSERT INTO InventSite (DATAAREAID, SITEID, NAME) VALUES ('usmf', 'S1', 'Site one')")
+        try Self.sqlite3(
+            fixture.erp, "INSERT INTO InventSite (DATAAREAID, SITEID, NAME) VALUES ('usmf', 'S1', 'Site one')")
         _ = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
         // This engine loaded plugins when it started: resumed now, the map is failed again, saying so.
         #expect(try fixture.tandem(["maps", "resume", "contoso.sites"]).status == 0)
         let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline, !(try fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: ")) {
+        while ContinuousClock.now < deadline,
+            !(try fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: "))
+        {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(try fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: "), "\(fixture.engineLog)")
@@ -188,7 +205,8 @@ struct FailedMapTests {
         let resume = try fixture.tandem(["maps", "resume", "contoso.sites"])
         #expect(resume.status == 0, "\(resume.stderr)")
         try await Self.await(
-            fixture, fixture.crm, "SELECT cdm_companycode||'|'||msdyn_siteid||'|'||msdyn_name FROM msdyn_operationalsite",
+            fixture, fixture.crm,
+            "SELECT cdm_companycode||'|'||msdyn_siteid||'|'||msdyn_name FROM msdyn_operationalsite",
             ["usmf|S1|Site one"])
         kill(restarted.processIdentifier, SIGTERM)
         #expect(try await restarted.awaitExit() == 0)
