@@ -10,7 +10,8 @@ struct MapsCommand: ParsableCommand {
         discussion: """
             States: not running → running ⇄ paused → resuming (catch-up: the queued changes
             are replayed in order) → running; stopped keeps config and checkpoint and drops
-            nothing. A running engine picks a change up before its next batch.
+            nothing; failed (its plugin refused, a column missing: `maps list` says why)
+            resumes once fixed. A running engine picks a change up before its next batch.
             """,
         subcommands: [List.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
@@ -23,7 +24,9 @@ struct MapsCommand: ParsableCommand {
 
         func run() throws {
             let environment = try options.loadEnvironment()
-            let maps = try environment.resolveMaps(options.loadCatalog(environment))
+            // A map whose plugin did not load is listed failed with the reason, not an error for all.
+            let resolution = try environment.resolveMapsSkippingUnprovided(options.loadCatalog(environment))
+            let maps = resolution.maps
             let states = try environment.openState().mapStates()
             struct Entry: Encodable {
                 var name, plugin, erpTable, crmTable, state, direction: String
@@ -34,12 +37,23 @@ struct MapsCommand: ParsableCommand {
                 /// When, in milliseconds since the epoch.
                 var changedAt: Double?
             }
-            let entries = maps.map {
+            var entries = maps.map {
                 Entry(
                     name: $0.name, plugin: $0.plugin.id, erpTable: $0.map.erp.table, crmTable: $0.map.crm.table,
                     state: (states[$0.name]?.state ?? .notRunning).rawValue, direction: $0.settings.direction.rawValue,
                     dependsOn: $0.map.dependsOn ?? [], reason: states[$0.name]?.reason,
                     changedBy: states[$0.name]?.changedBy, changedAt: states[$0.name]?.changedAt)
+            }
+            for (name, error) in resolution.unprovided {
+                let record = states[name]
+                let settings = environment.config.maps.first { $0.name == name }
+                let entry = Entry(
+                    name: name, plugin: "-", erpTable: "-", crmTable: "-", state: MapState.failed.rawValue,
+                    direction: settings?.direction.rawValue ?? "-", dependsOn: [],
+                    reason: record?.state == .failed ? record?.reason ?? error.message : error.message,
+                    changedBy: record?.changedBy, changedAt: record?.changedAt)
+                let at = environment.config.maps.firstIndex { $0.name == name } ?? entries.count
+                entries.insert(entry, at: min(at, entries.count))
             }
             if output.json { return printJSON(entries) }
             print(
@@ -93,7 +107,7 @@ enum PauseAction: LifecycleAction {
 
 enum ResumeAction: LifecycleAction {
     static let action = MapLifecycle.Action.resume
-    static let abstract = "Resume paused maps: catch up on the queue in order, then run."
+    static let abstract = "Resume paused or failed maps: catch up on the queue in order, then run."
 }
 
 enum StopAction: LifecycleAction {

@@ -55,6 +55,10 @@ struct StatusCommand: ParsableCommand {
         lines.append("")
         var rows: [[String]] = []
         for map in report.maps {
+            // A map whose plugin did not load has no directions to show; its state and reason still are.
+            if map.directions.isEmpty {
+                rows.append([map.name, map.state.rawValue, "-", "-", "-", "-", "-", "-", "-", "-", map.reason ?? ""])
+            }
             for (index, direction) in map.directions.enumerated() {
                 let stats = direction.stats
                 // The engine keeps the last error it saw; once nothing is parked

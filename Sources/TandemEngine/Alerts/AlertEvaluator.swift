@@ -70,11 +70,13 @@ final class AlertEvaluator: Sendable {
                 for map in rule.maps ?? allMaps {
                     let mapState = states[map]?.state ?? .notRunning
                     let reading = try measure(rule, map: map, state: mapState, now: now)
+                    // Why a map failed is what the operator needs from a left-running notice.
+                    let why = mapState == .failed ? states[map]?.reason : nil
                     let threshold = rule.kind == .leftRunning ? 1 : Double(rule.threshold)
                     let isTrue = reading.value >= threshold
                     let wasFired = fired[rule.name]?.contains(map) == true
                     if isTrue, !wasFired {
-                        try fire(rule, map: map, reading: reading, state: mapState)
+                        try fire(rule, map: map, reading: reading, state: mapState, reason: why)
                         fired[rule.name, default: []].insert(map)
                     } else if !isTrue, wasFired {
                         let details = "\(rule.conditionText): measured \(Self.text(reading.value, rule))"
@@ -106,10 +108,13 @@ final class AlertEvaluator: Sendable {
             }
         }
 
-        private func fire(_ rule: AlertRule, map: String, reading: AlertProbe.Reading, state mapState: MapState) throws
-        {
+        private func fire(
+            _ rule: AlertRule, map: String, reading: AlertProbe.Reading, state mapState: MapState, reason: String?
+        ) throws {
             let value = Self.text(reading.value, rule)
-            let measured = rule.kind == .leftRunning ? "map is \(mapState.rawValue)" : "measured \(value)"
+            let measured =
+                rule.kind == .leftRunning
+                ? "map is \(mapState.rawValue)" + (reason.map { ": \($0)" } ?? "") : "measured \(value)"
             let direction = reading.direction.map { " (\($0))" } ?? ""
             let actions = rule.actionTexts
             let details =

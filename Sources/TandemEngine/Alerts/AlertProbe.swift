@@ -22,6 +22,10 @@ final class AlertProbe {
                     name: resolved.name, sourceTables: tables,
                     parentWait: Double(engine.environment.config.engine.parentWaitSeconds) * 1000)
             }
+                // A map whose plugin did not load is failed: `left-running` rules see it too.
+                + engine.broken.keys.filter { name in !engine.maps.contains { $0.name == name } }.sorted().map {
+                    WatchedMap(name: $0, sourceTables: [:])
+                }
         }
     }
 

@@ -169,14 +169,37 @@ package struct TandemEnvironment: Sendable {
     /// The enabled maps with the plugin that provides each, checked: every
     /// map is provided and every dependency is enabled.
     package func resolveMaps(_ catalog: PluginCatalog) throws(SyncError) -> [ResolvedMap] {
+        let resolution = try resolveMapsSkippingUnprovided(catalog)
+        // The refused files are already warned about on standard error, one per line.
+        if let first = resolution.unprovided.first { throw unprovided(first.name, catalog, namingRefusals: false) }
+        return resolution.maps
+    }
+
+    /// The error of map `name`, which no plugin in `catalog` provides.
+    private func unprovided(_ name: String, _ catalog: PluginCatalog, namingRefusals: Bool) -> SyncError {
+        let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
+        let refused = namingRefusals ? catalog.refusals.map(\.description) : []
+        return SyncError(
+            .configuration,
+            "\(configPath): map '\(name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))\(refused.isEmpty ? "" : "; " + refused.joined(separator: "; "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
+    }
+
+    /// Like ``resolveMaps(_:)``, but a map that no loaded plugin provides
+    /// (its plugin refused or missing) is returned apart, with the error
+    /// ``resolveMaps(_:)`` would throw, instead of failing every map: the
+    /// engine fails that map alone and `tandem status` still reports. The
+    /// error names the refused plugin files too.
+    package func resolveMapsSkippingUnprovided(
+        _ catalog: PluginCatalog
+    ) throws(SyncError) -> (maps: [ResolvedMap], unprovided: [(name: String, error: SyncError)]) {
         var result: [ResolvedMap] = []
+        var unprovided: [(name: String, error: SyncError)] = []
         let enabled = Set(config.maps.map(\.name))
         for settings in config.maps {
             guard let (plugin, map) = catalog.map(settings.name) else {
-                let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
-                throw SyncError(
-                    .configuration,
-                    "\(configPath): map '\(settings.name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
+                // Where it is shown alone (state reason, status), the refused files are why.
+                unprovided.append((settings.name, self.unprovided(settings.name, catalog, namingRefusals: true)))
+                continue
             }
             if (map.dependsOn ?? []).contains(where: { !enabled.contains($0) }) {
                 try requireDependencies(catalog: catalog)
@@ -200,7 +223,7 @@ package struct TandemEnvironment: Sendable {
             }
             result.append(ResolvedMap(settings: effective, map: map, plugin: plugin))
         }
-        return result
+        return (result, unprovided)
     }
 
     /// Throws naming, at once, every map that the enabled ones depend on,

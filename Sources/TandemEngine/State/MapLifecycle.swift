@@ -70,7 +70,8 @@ package enum MapLifecycle {
                 }
             case .resume:
                 switch from {
-                case .paused: to = .resuming
+                // A failed map (issue 17) resumes once its cause is fixed: the engine compiles it again.
+                case .paused, .failed: to = .resuming
                 case .running, .resuming: to = nil
                 default:
                     throw SyncError(.state, "map '\(map.name)' is \(from.rawValue), not paused; `tandem maps run \(map.name)` starts it")

@@ -53,7 +53,10 @@ package struct StatusReport: Codable, Sendable {
 
     /// Collects the report from the side and state databases.
     package static func collect(_ environment: TandemEnvironment, catalog: PluginCatalog) throws -> StatusReport {
-        let maps = try environment.resolveMaps(catalog)
+        // A map whose plugin did not load is listed failed with the reason: one broken map never
+        // hides the others' status (issue 17).
+        let resolution = try environment.resolveMapsSkippingUnprovided(catalog)
+        let maps = resolution.maps
         let sides = try environment.openEndpoints()
         let state = try environment.openState()
         let states = try state.mapStates()
@@ -90,6 +93,14 @@ package struct StatusReport: Codable, Sendable {
                     name: map.name, state: record?.state ?? .notRunning, reason: record?.reason, dependsOn: map.map.dependsOn ?? [],
                     directions: directions))
         }
+        for (name, error) in resolution.unprovided {
+            let record = states[name]
+            // The engine's reason when it failed the map; else why it cannot load now.
+            let reason = record?.state == .failed ? record?.reason ?? error.message : error.message
+            result.append(MapStatus(name: name, state: .failed, reason: reason, dependsOn: [], directions: []))
+        }
+        let order = environment.config.maps.map(\.name)
+        result.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
         return StatusReport(
             environment: environment.directory, engineRunning: EnvironmentLock.isHeld(environment), engine: try state.engine(),
             maps: result)

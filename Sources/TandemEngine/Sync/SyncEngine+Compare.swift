@@ -95,6 +95,7 @@ extension SyncEngine {
     /// Compares `map`'s tables on both sides now. Reads only; run it while
     /// the engine is between batches (or stopped) for a stable answer.
     package func compare(map name: String) throws -> MapComparison {
+        try requireCompiled(name)
         guard let byDirection = plans[name], !byDirection.isEmpty else {
             throw SyncError(.configuration, "map '\(name)' is not enabled in this environment")
         }

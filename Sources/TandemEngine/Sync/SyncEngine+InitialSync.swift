@@ -94,6 +94,7 @@ extension SyncEngine {
         }
         let master = requested ?? resolved.settings.master
         let forward = SyncDirection(from: master)
+        try requireCompiled(name)
         guard let plan = plans[name]?[forward] else {
             throw SyncError(.configuration, "map \(name) does not sync \(forward); choose the other master side")
         }

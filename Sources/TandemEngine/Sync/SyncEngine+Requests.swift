@@ -43,6 +43,7 @@ extension SyncEngine {
             throw SyncError(
                 .state, "conflict \(id) is not open: \(record.outcome.isEmpty ? "decided" : record.outcome)\(stored.resolvedBy.map { " (by \($0))" } ?? "")")
         }
+        try requireCompiled(map)
         guard let source = SideRole(rawValue: record.source), let plan = plans[map]?[SyncDirection(from: source)] else {
             throw SyncError(.state, "conflict \(id) names map \(map), which is not enabled here")
         }

@@ -27,8 +27,13 @@ package final class SyncEngine {
     let state: StateStore
     let logger: Logger
     let maps: [ResolvedMap]
-    /// Compiled plans per map and direction.
-    let plans: [String: [SyncDirection: DirectionPlan]]
+    /// Compiled plans per map and direction; a map in ``broken`` has none
+    /// until `tandem maps resume` compiles it again.
+    var plans: [String: [SyncDirection: DirectionPlan]]
+    /// Enabled maps that could not be loaded or compiled (plugin refused,
+    /// table or column missing, transform refused), with the reason: they
+    /// are failed, and the others run.
+    var broken: [String: String]
     /// The maps each map looks up, to retry its parked changes when one of them moves.
     let parentsOf: [String: Set<String>]
     let batchSize: Int
@@ -52,7 +57,7 @@ package final class SyncEngine {
     var oneWayVersion: [SideRole: Int] = [:]
     /// Source keys with parked changes, per direction and map (count per key).
     private var parked: [SyncDirection: [String: [String: Int]]] = [:]
-    private var stats: [String: MapDirectionStats] = [:]
+    var stats: [String: MapDirectionStats] = [:]
     private var appliedAtLastStats: [String: Int] = [:]
     var dirty: [SideRole: Bool] = [.erp: true, .crm: true]
     private var lastDataVersion: [SideRole: Int] = [:]
@@ -105,50 +110,92 @@ package final class SyncEngine {
         state = try environment.openState()
         // Before anything is installed or synced: a side that is not this environment's is never written.
         try SideIdentity.verify(environment, sides: sides, state: state, actor: "engine")
-        maps = try environment.resolveMaps(catalog)
-        // The first write to each side: a read-only file or folder fails here, named.
-        do { try environment.installCapture(maps) } catch { throw SideFault.describe(error, sides: locations.compactMapValues(\.file)) }
+        // A map whose plugin is refused, whose table or columns are missing or whose transform cannot be
+        // made fails alone (``broken``): the other maps run, and `tandem maps resume` tries it again.
+        let resolution = try environment.resolveMapsSkippingUnprovided(catalog)
+        maps = resolution.maps
+        var broken: [String: String] = [:]
+        // The engine loads plugins once: a plugin fixed later is loaded by the next `tandem run`.
+        for (name, error) in resolution.unprovided {
+            broken[name] = error.message + "; fix the plugin, restart `tandem run`, then `tandem maps resume \(name)`"
+        }
         batchSize = environment.config.engine.batchSize
         pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)
         pruneInterval = .seconds(environment.config.engine.pruneIntervalSeconds)
 
-        let byName = Dictionary(maps.map { ($0.name, $0.map) }, uniquingKeysWith: { first, _ in first })
         var plans: [String: [SyncDirection: DirectionPlan]] = [:]
         var parents: [String: Set<String>] = [:]
-        // The sides as the plans are compiled against them (self is not ready yet).
-        let endpoint: (SideRole) -> any SideEndpoint = { [sides] in sides[$0]! }
-        var captured: [SideRole: [String: [String]]] = [:]
-        for role in SideRole.allCases {
-            captured[role] = try endpoint(role).capturedColumns()
-        }
         for resolved in maps {
             for field in resolved.map.fields {
                 if let lookup = field.lookup { parents[resolved.name, default: []].insert(lookup.map) }
             }
-            for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
-                let source = direction.source == .erp ? resolved.map.erp : resolved.map.crm
-                let target = direction.source == .erp ? resolved.map.crm : resolved.map.erp
-                let sourceTypes = try endpoint(direction.source).columnTypes(of: source.table)
-                // Rows are decoded in capture order, which install just made current.
-                let ordered = (captured[direction.source]?[source.table] ?? []).compactMap { name in sourceTypes.first { $0.name == name } }
-                let targetTypes = try endpoint(direction.target).columnTypes(of: target.table)
-                let plan = try DirectionPlan(
-                    map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
-                    plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
-                    sourceSide: sides[direction.source])
-                try endpoint(direction.target).prepareTarget(plan)
-                plan.setTargetCaptureColumns(captured[direction.target]?[target.table] ?? [])
-                plans[resolved.name, default: [:]][direction] = plan
+            do {
+                plans[resolved.name] = try Self.compile(
+                    resolved, among: maps, environment: environment, sides: sides, locations: locations, catalog: catalog)
+            } catch let error as SyncError where Self.failsMapAlone(error) {
+                broken[resolved.name] = error.message + Self.resumeHint(resolved.name)
+                logger.error("map \(resolved.name) failed: \(error.message)")
+            }
+            for direction in (plans[resolved.name] ?? [:]).keys {
                 stats[Self.statsKey(resolved.name, direction)] = MapDirectionStats(map: resolved.name, direction: direction)
             }
         }
         self.plans = plans
+        self.broken = broken
         parentsOf = parents
         metrics = EngineMetrics(plans.flatMap { map, byDirection in byDirection.keys.map { (map: map, direction: $0) } })
         try loadCheckpointsAndParked()
     }
 
     static func statsKey(_ map: String, _ direction: SyncDirection) -> String { "\(map) \(direction)" }
+
+    /// Whether `error`, met while a map is compiled, is that map's own
+    /// problem (a missing table or column, a transform that cannot be made)
+    /// rather than the environment's (a side that cannot be written), so
+    /// that the map fails alone.
+    static func failsMapAlone(_ error: SyncError) -> Bool {
+        error.code != .database && error.code != .locked
+    }
+
+    /// What ends a failure to compile `map`, appended to its reason.
+    static func resumeHint(_ map: String) -> String {
+        "; fix it, then `tandem maps resume \(map)` (`tandem maps validate \(map)` checks first)"
+    }
+
+    /// Installs capture for `resolved`'s tables and compiles its plans
+    /// against the live tables, one per direction it syncs.
+    static func compile(
+        _ resolved: ResolvedMap, among maps: [ResolvedMap], environment: TandemEnvironment,
+        sides: [SideRole: any SideEndpoint], locations: [SideRole: SideLocation], catalog: PluginCatalog
+    ) throws -> [SyncDirection: DirectionPlan] {
+        // The first write to each side: a read-only file or folder fails here, named.
+        do { try environment.installCapture([resolved]) } catch let error as SyncError {
+            throw error
+        } catch {
+            throw SideFault.describe(error, sides: locations.compactMapValues(\.file))
+        }
+        let byName = Dictionary(maps.map { ($0.name, $0.map) }, uniquingKeysWith: { first, _ in first })
+        var result: [SyncDirection: DirectionPlan] = [:]
+        for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
+            let source = direction.source == .erp ? resolved.map.erp : resolved.map.crm
+            let target = direction.source == .erp ? resolved.map.crm : resolved.map.erp
+            let sourceSide = sides[direction.source]!
+            let targetSide = sides[direction.target]!
+            let sourceTypes = try sourceSide.columnTypes(of: source.table)
+            // Rows are decoded in capture order, which install just made current.
+            let captured = try sourceSide.capturedColumns()[source.table] ?? []
+            let ordered = captured.compactMap { name in sourceTypes.first { $0.name == name } }
+            let targetTypes = try targetSide.columnTypes(of: target.table)
+            let plan = try DirectionPlan(
+                map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
+                plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
+                sourceSide: sourceSide)
+            try targetSide.prepareTarget(plan)
+            plan.setTargetCaptureColumns(try targetSide.capturedColumns()[target.table] ?? [])
+            result[direction] = plan
+        }
+        return result
+    }
 
     /// The SQLite sides' files (a server side has none).
     var sideFilePaths: [SideRole: String] { locations.compactMapValues(\.file) }
@@ -185,6 +232,7 @@ package final class SyncEngine {
         live = true
         try EnvironmentHistory.recordPlugins(catalog, state: state, actor: "engine")
         try EnvironmentHistory.record(environment, maps: maps, state: state, actor: "engine")
+        try failBrokenMaps()
         // Before pruning starts: a side that went back in time fails its maps first, and their tables are
         // held. Requests queued while no engine ran are handled here too. A side busy right now is retried
         // by the loop below (the states are read again until a read succeeds).
@@ -364,14 +412,16 @@ package final class SyncEngine {
         let records = try state.mapStates()
         var activated: [String] = []
         for map in maps {
-            let new = records[map.name]?.state ?? .notRunning
+            var new = records[map.name]?.state ?? .notRunning
+            // Resumed or run by an operator after a failure to compile: compiled again, or failed again.
+            if broken[map.name] != nil, new.isActive, try !recompileBroken(map) { new = .failed }
             let old = states[map.name]
             if new != old {
                 if new == .resuming { caughtUp[map.name] = [] }
                 if new.isActive, old?.isActive != true { activated.append(map.name) }
                 if new.isActive {
                     // An initial sync (another process) may have stored a checkpoint and parked rows meanwhile.
-                    for direction in plans[map.name]!.keys {
+                    for direction in (plans[map.name] ?? [:]).keys {
                         let target = endpoint(direction.target)
                         let stored = try target.storedCheckpoints()[CheckpointID(map: map.name, source: direction.source)]
                         checkpoints[direction, default: [:]][map.name] = max(checkpoints[direction]?[map.name] ?? 0, stored ?? 0)
@@ -393,6 +443,7 @@ package final class SyncEngine {
             }
             states[map.name] = new
         }
+        try refailUnloaded(records)
         // Before any map that just became active reads a change: a side that went back fails it.
         try auditSides()
         // Only the running engine releases: a command's helper engine (initial sync, a request
@@ -449,7 +500,9 @@ package final class SyncEngine {
 
     private func promoteCaughtUp() throws {
         for map in maps where states[map.name] == .resuming {
-            let directions = Set(plans[map.name]!.keys)
+            // A map failed to compile has no plans: it is not caught up (it is failed, see recompileBroken).
+            guard let planned = plans[map.name] else { continue }
+            let directions = Set(planned.keys)
             guard caughtUp[map.name, default: []].isSuperset(of: directions) else { continue }
             if try state.transition(map.name, from: .resuming, to: .running) {
                 states[map.name] = .running
@@ -726,9 +779,21 @@ package final class SyncEngine {
     // MARK: Housekeeping
 
     /// What the housekeeper needs to prune each side's change log.
-    private func housekeepingSources() -> [Housekeeper.Source] {
-        SideRole.allCases.map { role in
+    private func housekeepingSources() throws -> [Housekeeper.Source] {
+        try SideRole.allCases.map { role in
             var readers: [String: [String]] = [:]
+            // A failed map's queue is kept for when it is resumed: it reads its tables on both sides
+            // (it may be one-way), and one whose plugin did not load may read any captured table.
+            // Pruning then keeps everything past its checkpoint, or everything when it has none.
+            for map in maps where broken[map.name] != nil {
+                readers[role == .erp ? map.map.erp.table : map.map.crm.table, default: []].append(map.name)
+            }
+            let unloaded = broken.keys.filter { name in !maps.contains { $0.name == name } }.sorted()
+            if !unloaded.isEmpty {
+                for table in try endpoint(role).capturedColumns().keys {
+                    readers[table, default: []].append(contentsOf: unloaded)
+                }
+            }
             for map in maps {
                 for (direction, plan) in plans[map.name] ?? [:] where direction.source == role {
                     readers[plan.sourceTable, default: []].append(map.name)
