@@ -133,6 +133,8 @@ let package = Package(
             name: "TandemBenchmark",
             dependencies: [
                 "TandemEngine", "TandemPluginHost", "TandemDocuments",
+                // The writers and limits of PostgreSQL sides (--erp/--crm).
+                "TandemPostgreSQL",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -16,9 +16,15 @@ final class BenchEngine: @unchecked Sendable {
     private let stopped = Atomic<Bool>(false)
     private var thread: Thread?
 
-    /// Creates the environment at `directory`; `running` sets the map running first.
-    init(at directory: String, maps: [String] = ["sample.notes"], catalog: PluginCatalog, running: Bool = true) throws {
-        environment = try TandemEnvironment.create(at: directory, maps: maps, catalog: catalog)
+    /// Creates the environment at `directory`; `running` sets the map running first; `sides`
+    /// puts a side on PostgreSQL (a fresh schema named after the folder's last component).
+    init(
+        at directory: String, maps: [String] = ["sample.notes"], catalog: PluginCatalog, running: Bool = true,
+        sides: BenchSides = BenchSides()
+    ) throws {
+        environment = try TandemEnvironment.create(
+            at: directory, maps: maps, catalog: catalog,
+            sides: try sides.configs(for: URL(fileURLWithPath: directory).lastPathComponent))
         if running { try environment.openState().setStates(maps, to: .running, actor: "bench") }
         var logger = Logger(label: "tandem.bench")
         logger.logLevel = .warning
@@ -28,6 +34,11 @@ final class BenchEngine: @unchecked Sendable {
     /// Opens one of the environment's sides, as an application would.
     func side(_ role: SideRole) throws -> SideDatabase {
         try SideDatabase(role: role, path: environment.path("\(role.rawValue).sqlite"))
+    }
+
+    /// An application writing to `role`'s side, SQLite or PostgreSQL.
+    func writer(_ role: SideRole) throws -> BenchWriter {
+        try BenchWriter(environment, role)
     }
 
     /// Records the commit time of every change applied in `direction` (every direction when nil).

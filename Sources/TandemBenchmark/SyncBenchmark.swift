@@ -32,9 +32,10 @@ package struct SyncBenchmark {
         package var drainRate: Double
         /// Drain again in a fresh environment where the CRM side refuses 1 % of the rows
         /// (a validation trigger): those are parked, the rest applied, changes/s.
-        package var drainPoisonedRate: Double
+        /// Nil when the CRM side is on PostgreSQL (the refusing trigger is SQLite's).
+        package var drainPoisonedRate: Double?
         /// Changes parked as errors in that phase.
-        package var drainPoisonedParked: Int
+        package var drainPoisonedParked: Int?
         /// Paced phase: the writer at `pacedRate` changes/s (`rowsPerCommit` per commit) for `pacedSeconds`.
         package var pacedRate: Int
         package var pacedChanges: Int
@@ -73,6 +74,8 @@ package struct SyncBenchmark {
     package var pacedRate = 0
     /// Length of the paced phase.
     package var pacedSeconds = 10.0
+    /// The sides: SQLite files unless `--erp`/`--crm` name PostgreSQL databases.
+    package var sides = BenchSides()
 
     /// Creates a benchmark with the default sizes.
     package init() {}
@@ -82,27 +85,28 @@ package struct SyncBenchmark {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Writer alone: a copy of the ERP side with capture and no engine.
         progress("writer alone: \(floodChanges) changes into a captured table, no engine")
-        let aloneEnvironment = try TandemEnvironment.create(at: directory + "/alone", maps: ["sample.notes"], catalog: catalog)
-        let alone = try SideDatabase(role: .erp, path: aloneEnvironment.path("erp.sqlite"))
+        let aloneEnvironment = try TandemEnvironment.create(
+            at: directory + "/alone", maps: ["sample.notes"], catalog: catalog, sides: try sides.configs(for: "alone"))
+        let alone = try BenchWriter(aloneEnvironment, .erp)
         let singleCount = max(floodChanges / 10, 1000)
         let singleStart = ContinuousClock.now
-        for id in 0..<singleCount { try insert(alone, ids: id..<(id + 1)) }
+        for id in 0..<singleCount { try alone.insert(ids: id..<(id + 1), seq: false) }
         let writerAloneSingle = Double(singleCount) / seconds(since: singleStart)
         let batchedStart = ContinuousClock.now
         for first in stride(from: 1_000_000, to: 1_000_000 + floodChanges, by: rowsPerCommit) {
-            try insert(alone, ids: first..<(first + rowsPerCommit))
+            try alone.insert(ids: first..<(first + rowsPerCommit), seq: false)
         }
         let writerAloneBatched = Double(floodChanges) / seconds(since: batchedStart)
 
-        let bench = try BenchEngine(at: directory + "/sync", catalog: catalog)
-        let erp = try bench.side(.erp)
+        let bench = try BenchEngine(at: directory + "/sync", catalog: catalog, sides: sides)
+        let erp = try bench.writer(.erp)
         let applied = bench.applied
         bench.observeApplied(.erpToCrm)
         // Drain: a backlog written while no engine runs, then applied as fast as the engine can.
         progress("drain: \(floodChanges) changes queued with no engine running, then applied")
         var backlog: [Int64: ContinuousClock.Instant] = [:]
         for first in stride(from: 20_000_000, to: 20_000_000 + floodChanges, by: rowsPerCommit) {
-            let seq = try insert(erp, ids: first..<(first + rowsPerCommit))
+            let seq = try erp.insert(ids: first..<(first + rowsPerCommit))
             for offset in 0..<Int64(rowsPerCommit) { backlog[seq - Int64(rowsPerCommit) + 1 + offset] = .now }
         }
         let drainStart = ContinuousClock.now
@@ -122,7 +126,7 @@ package struct SyncBenchmark {
             let due = start + .nanoseconds(Int64(1e9 / Double(rate) * Double(index)))
             let wait = due - ContinuousClock.now
             if wait > .zero { Thread.sleep(forTimeInterval: wait.timeInterval) }
-            let seq = try insert(erp, ids: index..<(index + 1))
+            let seq = try erp.insert(ids: index..<(index + 1))
             committed[seq] = ContinuousClock.now
         }
         let fixed = try awaitApplied(committed, applied)
@@ -139,7 +143,7 @@ package struct SyncBenchmark {
             let due = pacedStart + .nanoseconds(Int64(1e9 * Double(index * rowsPerCommit) / Double(paced)))
             let wait = due - ContinuousClock.now
             if wait > .zero { Thread.sleep(forTimeInterval: wait.timeInterval) }
-            let seq = try insert(erp, ids: first..<(first + rowsPerCommit))
+            let seq = try erp.insert(ids: first..<(first + rowsPerCommit))
             let now = ContinuousClock.now
             for offset in 0..<Int64(rowsPerCommit) { pacedCommitted[seq - Int64(rowsPerCommit) + 1 + offset] = now }
             pacedMaxLag = max(pacedMaxLag, pacedCommitted.count - applied.times.withLock { $0.count })
@@ -155,7 +159,7 @@ package struct SyncBenchmark {
         var maxLag = 0
         let floodStart = ContinuousClock.now
         for first in stride(from: 10_000_000, to: 10_000_000 + floodChanges, by: rowsPerCommit) {
-            let seq = try insert(erp, ids: first..<(first + rowsPerCommit))
+            let seq = try erp.insert(ids: first..<(first + rowsPerCommit))
             let now = ContinuousClock.now
             for offset in 0..<Int64(rowsPerCommit) { floodCommitted[seq - Int64(rowsPerCommit) + 1 + offset] = now }
             if first % (rowsPerCommit * 50) == 0 {
@@ -168,13 +172,16 @@ package struct SyncBenchmark {
         let lastApplied = applied.times.withLock { $0.values.max() } ?? writerDone
         bench.stop()
 
-        progress("drain with 1 % poison: \(floodChanges) changes, every 100th refused by the CRM side")
-        let poisoned = try drainPoisoned(directory: directory + "/poison", catalog: catalog)
+        var poisoned: (rate: Double, parked: Int)?
+        if sides.crm == nil {
+            progress("drain with 1 % poison: \(floodChanges) changes, every 100th refused by the CRM side")
+            poisoned = try drainPoisoned(directory: directory + "/poison", catalog: catalog)
+        }
 
         return Report(
             fixedRate: rate, fixedRateChanges: count, latencyP50: fixed.p50, latencyP99: fixed.p99, latencyMax: fixed.max,
             writerAloneSingle: writerAloneSingle, writerAloneBatched: writerAloneBatched, rowsPerCommit: rowsPerCommit,
-            drainChanges: floodChanges, drainRate: drainRate, drainPoisonedRate: poisoned.rate, drainPoisonedParked: poisoned.parked, pacedRate: paced, pacedChanges: pacedCount,
+            drainChanges: floodChanges, drainRate: drainRate, drainPoisonedRate: poisoned?.rate, drainPoisonedParked: poisoned?.parked, pacedRate: paced, pacedChanges: pacedCount,
             pacedWriterRate: Double(pacedCount) / seconds(from: pacedStart, to: pacedWriterDone),
             pacedApplyRate: Double(pacedCount) / seconds(from: pacedStart, to: pacedLastApplied), pacedMaxLag: pacedMaxLag,
             pacedLatencyP50: pacedLatency.p50, pacedLatencyP99: pacedLatency.p99, pacedLatencyMax: pacedLatency.max,
@@ -187,8 +194,8 @@ package struct SyncBenchmark {
     /// application refuses every 100th row: the rate at which the engine
     /// applies the good rows and parks the bad ones.
     private func drainPoisoned(directory: String, catalog: PluginCatalog) throws -> (rate: Double, parked: Int) {
-        let bench = try BenchEngine(at: directory, catalog: catalog)
-        let erp = try bench.side(.erp)
+        let bench = try BenchEngine(at: directory, catalog: catalog, sides: sides)
+        let erp = try bench.writer(.erp)
         let crm = try bench.side(.crm)
         try crm.queue.write { db in
             try db.execute(
@@ -200,7 +207,7 @@ package struct SyncBenchmark {
         var expected: Set<Int64> = []
         var poison = 0
         for first in stride(from: 0, to: floodChanges, by: rowsPerCommit) {
-            let seq = try insert(erp, ids: first..<(first + rowsPerCommit)) { $0 % 100 == 99 ? "poison \($0)" : "note \($0)" }
+            let seq = try erp.insert(ids: first..<(first + rowsPerCommit)) { $0 % 100 == 99 ? "poison \($0)" : "note \($0)" }
             for offset in 0..<rowsPerCommit {
                 if (first + offset) % 100 == 99 { poison += 1 } else { expected.insert(seq - Int64(rowsPerCommit) + 1 + Int64(offset)) }
             }
@@ -217,23 +224,6 @@ package struct SyncBenchmark {
             throw SyncError(.database, "the poisoned drain parked \(parked) rows, not the \(poison) poison rows")
         }
         return (Double(floodChanges) / seconds(from: start, to: end), parked)
-    }
-
-    /// Inserts rows `ids` in one transaction; returns the last change's seq.
-    /// The writer is an application as lean as SQLite's C API allows (the
-    /// engine's own statement wrapper), so that the writer-alone rate measures
-    /// SQLite with the capture triggers rather than a client library.
-    @discardableResult
-    private func insert(_ side: SideDatabase, ids: Range<Int>, text: (Int) -> String = { "note \($0)" }) throws -> Int64 {
-        try side.queue.write { db in
-            let statement = try RawStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)", db)
-            for id in ids {
-                statement.bind(.integer(Int64(id)), at: 1)
-                statement.bind(text(id), at: 2)
-                try statement.execute()
-            }
-            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM _tandem_changes")) ?? 0
-        }
     }
 
     /// Waits until every committed seq was applied; returns latency percentiles in ms.

@@ -27,6 +27,8 @@ package struct WriteBenchmark {
     package var writes = 2000
     /// Rows per write.
     package var rowsPerWrite = 1
+    /// The sides: SQLite files unless `--erp`/`--crm` name PostgreSQL databases.
+    package var sides = BenchSides()
 
     /// Creates a benchmark with the default sizes.
     package init() {}
@@ -34,26 +36,40 @@ package struct WriteBenchmark {
     /// Runs both variants in fresh environments under `directory`.
     package func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
         progress("direct: \(writes) writes of \(rowsPerWrite) row(s), ERP then CRM, each side its own transaction")
-        let plain = try TandemEnvironment.create(at: directory + "/direct", maps: ["sample.notes"], catalog: catalog)
-        let erp = try SideDatabase(role: .erp, path: plain.path("erp.sqlite"))
-        let crm = try SideDatabase(role: .crm, path: plain.path("crm.sqlite"))
+        let plain = try TandemEnvironment.create(
+            at: directory + "/direct", maps: ["sample.notes"], catalog: catalog, sides: try sides.configs(for: "direct"))
         var direct: [Double] = []
-        for index in 0..<writes {
-            let ids = (index * rowsPerWrite)..<((index + 1) * rowsPerWrite)
-            let start = ContinuousClock.now
-            try erp.queue.write { db in
-                let statement = try db.cachedStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)")
-                for id in ids { try statement.execute(arguments: [id, "note \(id)"]) }
+        if sides.allSQLite {
+            let erp = try SideDatabase(role: .erp, path: plain.path("erp.sqlite"))
+            let crm = try SideDatabase(role: .crm, path: plain.path("crm.sqlite"))
+            for index in 0..<writes {
+                let ids = (index * rowsPerWrite)..<((index + 1) * rowsPerWrite)
+                let start = ContinuousClock.now
+                try erp.queue.write { db in
+                    let statement = try db.cachedStatement(sql: "INSERT INTO Notes (NOTEID, TEXT) VALUES (?, ?)")
+                    for id in ids { try statement.execute(arguments: [id, "note \(id)"]) }
+                }
+                try crm.queue.write { db in
+                    let statement = try db.cachedStatement(sql: "INSERT INTO annotation (annotationid, notetext) VALUES (?, ?)")
+                    for id in ids { try statement.execute(arguments: [id, "note \(id)"]) }
+                }
+                direct.append((ContinuousClock.now - start).timeInterval * 1000)
             }
-            try crm.queue.write { db in
-                let statement = try db.cachedStatement(sql: "INSERT INTO annotation (annotationid, notetext) VALUES (?, ?)")
-                for id in ids { try statement.execute(arguments: [id, "note \(id)"]) }
+        } else {
+            // A PostgreSQL side: each side written by a lean writer of its own, one commit each.
+            let erp = try BenchWriter(plain, .erp)
+            let crm = try BenchWriter(plain, .crm)
+            for index in 0..<writes {
+                let ids = (index * rowsPerWrite)..<((index + 1) * rowsPerWrite)
+                let start = ContinuousClock.now
+                try erp.insert(ids: ids, seq: false)
+                try crm.insert(into: "annotation", columns: ("annotationid", "notetext"), ids: ids, seq: false)
+                direct.append((ContinuousClock.now - start).timeInterval * 1000)
             }
-            direct.append((ContinuousClock.now - start).timeInterval * 1000)
         }
 
         progress("through Tandem: \(writes) writes of \(rowsPerWrite) row(s) with SyncEngine.write")
-        let bench = try BenchEngine(at: directory + "/through", catalog: catalog)
+        let bench = try BenchEngine(at: directory + "/through", catalog: catalog, sides: sides)
         let engine = bench.engine
         var through: [Double] = []
         for index in 0..<writes {
@@ -65,9 +81,7 @@ package struct WriteBenchmark {
             through.append((ContinuousClock.now - start).timeInterval * 1000)
         }
         // Check, not assume: both sides hold every row.
-        let counted = try bench.side(.crm).queue.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM annotation") ?? 0
-        }
+        let counted = try bench.writer(.crm).count("annotation")
         guard counted == writes * rowsPerWrite else {
             throw SyncError(.database, "the CRM side has \(counted) rows after the write-through phase, not \(writes * rowsPerWrite)")
         }

@@ -24,6 +24,9 @@ struct BenchSync: ParsableCommand {
             (5) a flood of --flood changes as fast as the writer can, the engine running;
             (6) the drain again in a fresh environment where the CRM side refuses every
                 100th row (an application trigger, so the capture triggers stay on).
+            --erp and --crm put a side on PostgreSQL (fresh schemas SCHEMA_ENV_SIDE);
+            the writer-alone limit is then the commit rate into the captured PostgreSQL
+            table, and (6) runs only with a SQLite CRM side.
             """)
 
     @Option(help: "Changes per second in the fixed-rate phase.")
@@ -47,6 +50,7 @@ struct BenchSync: ParsableCommand {
     @Option(help: "Folder for the throwaway environments (default: a new temp folder).")
     var dir: String?
 
+    @OptionGroup var sides: BenchSideOptions
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var output: OutputOptions
 
@@ -60,16 +64,22 @@ struct BenchSync: ParsableCommand {
         benchmark.rowsPerCommit = rowsPerCommit
         benchmark.pacedRate = pacedRate
         benchmark.pacedSeconds = pacedSeconds
+        benchmark.sides = try sides.sides()
         let report = try benchmark.run(directory: directory, catalog: catalog) { printError("… \($0)") }
         if output.json { return printJSON(report) }
         func f(_ value: Double) -> String { String(format: "%.2f", value) }
         func n(_ value: Double) -> String { String(format: "%.0f", value) }
         print("captured path, sample.notes (narrow rows), ERP → CRM, engine in-process")
+        if !benchmark.sides.allSQLite {
+            print("sides: ERP \(benchmark.sides.kind(.erp)), CRM \(benchmark.sides.kind(.crm))")
+        }
         print("writer alone, 1 row/commit:            \(n(report.writerAloneSingle)) changes/s")
         print("writer alone, \(report.rowsPerCommit) rows/commit:         \(n(report.writerAloneBatched)) changes/s")
         print("fixed \(report.fixedRate)/s, \(report.fixedRateChanges) changes:     latency p50 \(f(report.latencyP50)) ms, p99 \(f(report.latencyP99)) ms, max \(f(report.latencyMax)) ms")
         print("drain \(report.drainChanges) queued changes:     applied \(n(report.drainRate))/s (\(f(report.drainRate / report.writerAloneBatched))× writer alone)")
-        print("drain, 1 % poison rows:         applied \(n(report.drainPoisonedRate))/s (\(f(report.drainPoisonedRate / report.drainRate))× the clean drain), \(report.drainPoisonedParked) rows parked")
+        if let poisoned = report.drainPoisonedRate, let parked = report.drainPoisonedParked {
+            print("drain, 1 % poison rows:         applied \(n(poisoned))/s (\(f(poisoned / report.drainRate))× the clean drain), \(parked) rows parked")
+        }
         print("paced \(report.pacedRate)/s, \(report.pacedChanges) changes: writer \(n(report.pacedWriterRate))/s, applied \(n(report.pacedApplyRate))/s, max lag \(report.pacedMaxLag) changes")
         print("paced latency:                         p50 \(f(report.pacedLatencyP50)) ms, p99 \(f(report.pacedLatencyP99)) ms, max \(f(report.pacedLatencyMax)) ms")
         print("flood \(report.floodChanges) changes:            writer \(n(report.floodWriterRate))/s, applied \(n(report.floodApplyRate))/s (\(f(report.floodApplyRate / report.writerAloneBatched))× writer alone), max lag \(report.floodMaxLag) changes")

@@ -14,12 +14,14 @@ struct BenchWrite: ParsableCommand {
             side, done by the benchmark. Through Tandem: each write is SyncEngine.write
             (the library API that `tandem write` uses), which writes the ERP side, maps the
             rows and writes the CRM side, both committing or neither. Both sides have the
-            capture triggers in both variants.
+            capture triggers in both variants. --erp and --crm put a side on PostgreSQL
+            (fresh schemas SCHEMA_direct_SIDE and SCHEMA_through_SIDE).
             """)
 
     @Option(help: "Writes per variant.") var writes = 2000
     @Option(help: "Rows per write.") var rowsPerWrite = 1
     @Option(help: "Folder for the throwaway environments (default: a new temp folder).") var dir: String?
+    @OptionGroup var sides: BenchSideOptions
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var output: OutputOptions
 
@@ -28,11 +30,15 @@ struct BenchWrite: ParsableCommand {
         var benchmark = WriteBenchmark()
         benchmark.writes = writes
         benchmark.rowsPerWrite = rowsPerWrite
+        benchmark.sides = try sides.sides()
         let directory = benchDirectory(dir)
         let report = try benchmark.run(directory: directory, catalog: catalog) { printError("… \($0)") }
         if output.json { return printJSON(report) }
         func f(_ value: Double) -> String { String(format: "%.3f", value) }
         print("write-through, sample.notes, \(report.writes) writes of \(report.rowsPerWrite) row(s)")
+        if !benchmark.sides.allSQLite {
+            print("sides: ERP \(benchmark.sides.kind(.erp)), CRM \(benchmark.sides.kind(.crm))")
+        }
         print("direct on both sides:  mean \(f(report.directMean)) ms, p50 \(f(report.directP50)) ms, p99 \(f(report.directP99)) ms")
         print("through Tandem:        mean \(f(report.throughMean)) ms, p50 \(f(report.throughP50)) ms, p99 \(f(report.throughP99)) ms")
         print("ratio (mean):          \(String(format: "%.2f", report.throughMean / report.directMean))×")

@@ -15,9 +15,9 @@ import Foundation
 /// waits would hang the process. ``run(_:)`` therefore refuses to run inside
 /// a Swift concurrency task (a precondition failure naming the cause,
 /// rather than a hang); tests call the endpoint from a thread of their own.
-enum BlockingAwait {
+package enum BlockingAwait {
     /// The result of `operation`, waited for on this (non-task) thread.
-    static func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
+    package static func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
         let inTask = withUnsafeCurrentTask { $0 != nil }
         precondition(
             !inTask,
