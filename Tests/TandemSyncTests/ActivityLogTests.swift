@@ -385,13 +385,13 @@ struct ActivityLogTests {
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let lines = LineCollector(output.fileHandleForReading)
         // First the newest entries (init created the map).
-        try await waitUntil(timeout: .seconds(30)) { lines.lines.contains { $0.contains("map created") } }
+        try await waitUntil(timeout: .seconds(120)) { lines.lines.contains { $0.contains("map created") } }
         #expect(try fixture.tandem(["maps", "run", "sample.groups"]).status == 0)
         let state = try StateStore(path: fixture.directory + "/state.sqlite")
         try state.log(
             actor: "rule:follow", map: "sample.groups", event: ActivityEvent.alertFired,
             details: "written after --follow started")
-        try await waitUntil(timeout: .seconds(30)) {
+        try await waitUntil(timeout: .seconds(120)) {
             lines.lines.contains { $0.contains("written after --follow started") }
         }
         let fired = try #require(lines.lines.first { $0.contains("rule:follow") })

@@ -270,7 +270,10 @@ struct ErrorTests {
         #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
-        let holder = try SideReader.holdWriteLock(fixture.crm, seconds: 6)
+        // Held until the transient entry has been seen: a fixed hold may end before a busy machine's
+        // engine meets the lock for longer than transient_error_after_s.
+        // If the test fails first, the holder reads end of input when this process exits, and lets go.
+        let (holder, release) = try SideReader.holdWriteLockUntilReleased(fixture.crm)
         try SideReader.execute(
             fixture.erp,
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) INSERT INTO Notes SELECT i, 'n' || i FROM n"
@@ -284,6 +287,7 @@ struct ErrorTests {
         let retry = try fixture.tandem(["errors", "retry", "engine-1"])
         #expect(retry.status == 1)
         #expect(retry.stdout.contains("engine-1 is a transient error: the engine keeps retrying"), "\(retry.stdout)")
+        release()
         #expect(try await holder.awaitExit() == 0)
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10 }
         try await waitUntil { try Self.entries(fixture, ["--all"]).isEmpty }

@@ -32,7 +32,7 @@ struct LiveSyncTests {
         #expect(erp == crm, "sides differ: \(SideReader.differences(erp, crm))")
 
         // No echo: once both directions consumed everything, pruning empties both logs.
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(180)
         var remaining = (erp: -1, crm: -1)
         while ContinuousClock.now < deadline {
             remaining = (
@@ -195,13 +195,13 @@ struct LiveSyncTests {
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 1 }
         let values = (2...105).map { "(\($0), 'row \($0)')" }.joined(separator: ", ")
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES \(values)")
-        let (erp, crm) = try await SideReader.awaitNotesConverged(fixture, timeout: .seconds(20))
+        let (erp, crm) = try await SideReader.awaitNotesConverged(fixture, timeout: .seconds(180))
         #expect(crm.count == 105)
         #expect(erp == crm, "sides differ: \(SideReader.differences(erp, crm))")
     }
 
     func awaitEqual(_ fixture: SyncFixture, _ erpQuery: String, _ crmQuery: String, rows: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(180)
         var erp: [String] = []
         var crm: [String] = []
         while ContinuousClock.now < deadline {

@@ -447,7 +447,7 @@ struct PostgreSQLCommandsTests {
                         "INSERT INTO account (msdyn_company, accountnumber, name, msdyn_customergroupid) VALUES ('usmf', 'C-3', 'Orphan', '88')"
                 )
             }
-            try await waitUntil(timeout: .seconds(30)) { lines.lines.contains { $0.contains("\"erp-1\"") } }
+            try await waitUntil(timeout: .seconds(120)) { lines.lines.contains { $0.contains("\"erp-1\"") } }
             #expect(lines.lines.contains { $0.contains("'usmf','C-3'") }, "\(lines.lines)")
             kill(process.processIdentifier, SIGINT)
             try await SideFiles.stop(engine)

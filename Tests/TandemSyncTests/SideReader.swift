@@ -18,6 +18,27 @@ enum SideReader {
         return holder
     }
 
+    /// An application process holding `path`'s write lock until `release`
+    /// is called (not for a fixed time: a test that must see the engine
+    /// meet the lock keeps it until it has, however slow the machine).
+    static func holdWriteLockUntilReleased(_ path: String) throws -> (holder: Process, release: () -> Void) {
+        let output = Pipe()
+        let input = Pipe()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); "
+                + "print('locked', flush=True); sys.stdin.readline(); c.execute('COMMIT')",
+            path,
+        ]
+        process.standardOutput = output
+        process.standardInput = input
+        try process.run()
+        _ = output.fileHandleForReading.availableData  // "locked"
+        return (process, { try? input.fileHandleForWriting.write(contentsOf: Data("release\n".utf8)) })
+    }
+
     /// Starts `python3 -c script arguments...`, an application process that knows nothing of Tandem.
     static func python(_ script: String, _ arguments: [String], output: Pipe? = nil) throws -> Process {
         let process = Process()
