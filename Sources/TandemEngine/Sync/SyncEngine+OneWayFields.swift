@@ -74,6 +74,10 @@ extension SyncEngine {
                     continue
                 }
                 switch item.mapped {
+                case .success(let values)? where try !target.rowExists(plan, key: plan.targetKey.map { values[$0] }):
+                    // Deleted on the target since the edit (its delete travels on its own): a put-back
+                    // would write the row again, a row that neither side has any more.
+                    outcome += "; the \(direction.target) row is gone since, so there is nothing to put back"
                 case .success(let values)?:
                     try target.markSource("\(origin):\(edit.change.seq)")
                     do {
