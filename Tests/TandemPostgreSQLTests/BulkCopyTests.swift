@@ -4,7 +4,7 @@ import Testing
 
 struct StopCopy: Error {}
 
-@Suite("PostgreSQL bulk copy", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
+@Suite("PostgreSQL bulk copy", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(20)))
 struct BulkCopyTests {
     @Test("COPY in chunks, stopped part-way, resumes: every row arrives once, byte for byte")
     func chunkedAndResumed() async throws {

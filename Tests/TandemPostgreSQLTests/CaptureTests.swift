@@ -2,7 +2,7 @@ import PostgresNIO
 import TandemPostgreSQL
 import Testing
 
-@Suite("PostgreSQL capture", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
+@Suite("PostgreSQL capture", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(20)))
 struct CaptureTests {
     @Test("inserts, updates and deletes by psql are captured in order, with old key, row and changed columns")
     func captureFromPsql() async throws {

@@ -2,7 +2,7 @@ import PostgresNIO
 import TandemPostgreSQL
 import Testing
 
-@Suite("PostgreSQL commit order", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
+@Suite("PostgreSQL commit order", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(20)))
 struct CommitOrderTests {
     @Test("a change whose transaction commits after a higher-numbered one is waited for, never skipped")
     func outOfOrderCommit() async throws {

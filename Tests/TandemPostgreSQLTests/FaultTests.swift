@@ -3,7 +3,7 @@ import PostgresNIO
 import TandemPostgreSQL
 import Testing
 
-@Suite("PostgreSQL faults", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
+@Suite("PostgreSQL faults", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(20)))
 struct FaultTests {
     @Test("a server that is not up: the error says it is not reachable at host:port and what to do")
     func notReachable() async throws {

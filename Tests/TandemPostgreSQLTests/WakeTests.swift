@@ -2,7 +2,7 @@ import PostgresNIO
 import TandemPostgreSQL
 import Testing
 
-@Suite("PostgreSQL wake-up on commit", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(10)))
+@Suite("PostgreSQL wake-up on commit", .enabled(if: TestServer.enabled, TestServer.skipReason), .timeLimit(.minutes(20)))
 struct WakeTests {
     @Test("a waiting reader wakes on another client's commit by notification, long before its fallback re-check")
     func wakesOnCommit() async throws {

@@ -8,7 +8,7 @@ import Testing
 /// (skipped without one, failing without one in CI).
 @Suite(
     "Side endpoint contract: PostgreSQL", .enabled(if: PostgreSQLTestServer.enabled, PostgreSQLTestServer.skipReason),
-    .timeLimit(.minutes(10)))
+    .timeLimit(.minutes(20)))
 struct PostgreSQLSideEndpointContractTests {
     @Test("Checkpoints move forward only, per map and source side")
     func checkpoints() async throws { try await SideEndpointContract.checkpoints(.postgresql) }

@@ -10,7 +10,7 @@ import Testing
 /// and back, and a read that waits for a writer still in flight.
 @Suite(
     "PostgreSQL side endpoint", .enabled(if: PostgreSQLTestServer.enabled, PostgreSQLTestServer.skipReason),
-    .timeLimit(.minutes(10)))
+    .timeLimit(.minutes(20)))
 struct PostgreSQLSideTests {
     /// A table of PostgreSQL's own types and an empty copy of it.
     static func ddl(_ dialect: ContractSide.Dialect) -> [String] {
