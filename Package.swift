@@ -51,6 +51,9 @@ let package = Package(
         // PostgreSQL sides: the wire protocol, SCRAM, LISTEN/NOTIFY and COPY FROM STDIN,
         // so that Tandem writes no protocol code of its own (issue 15).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already under postgres-nio; named for its connection errors (host not found,
+        // connection refused), which a PostgreSQL side's error puts in plain words.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // MARK: SDK: what a plugin author needs.
@@ -148,6 +151,8 @@ let package = Package(
             name: "TandemPostgreSQL",
             dependencies: [
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

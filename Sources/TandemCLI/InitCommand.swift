@@ -22,7 +22,8 @@ struct InitCommand: ParsableCommand {
             Each side is a SQLite file in DIR unless --erp or --crm names a PostgreSQL
             database (postgresql://USER@HOST:PORT/DB; the database and schema must
             exist). The password comes from PGPASSWORD or --password-file, never the
-            url. Either side may stay SQLite.
+            url. Either side may stay SQLite. Both sides may share one database, each
+            in its own schema (--erp-schema, --crm-schema).
 
             Example:
               tandem init demo --map sample.customers --with-dependencies
@@ -30,6 +31,8 @@ struct InitCommand: ParsableCommand {
               tandem run --env demo
               PGPASSWORD=... tandem init prod --map sample.customers \\
                 --with-dependencies --erp postgresql://tandem@db:5432/erp
+              tandem init both --map sample.notes --erp postgresql://tandem@db/apps \\
+                --crm postgresql://tandem@db/apps --erp-schema erp --crm-schema crm
             """)
 
     @Argument(help: "The folder to create (may exist, but must not hold a tandem.yaml).")
@@ -50,6 +53,12 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The schema of a PostgreSQL side (default: public).", valueName: "NAME"))
     var schema: String?
 
+    @Option(help: ArgumentHelp("The ERP side's schema, if not --schema's.", valueName: "NAME"))
+    var erpSchema: String?
+
+    @Option(help: ArgumentHelp("The CRM side's schema, if not --schema's.", valueName: "NAME"))
+    var crmSchema: String?
+
     @Option(help: ArgumentHelp("A file whose first line is the PostgreSQL password.", valueName: "FILE"))
     var passwordFile: String?
 
@@ -58,20 +67,39 @@ struct InitCommand: ParsableCommand {
     /// The sides as --erp and --crm give them (nil: both SQLite files).
     private func sides() throws -> [SideRole: SideConfig]? {
         guard erp != nil || crm != nil else {
-            guard schema == nil, passwordFile == nil else {
-                throw ValidationError("--schema and --password-file are for a PostgreSQL side: add --erp URL or --crm URL")
+            guard schema == nil, erpSchema == nil, crmSchema == nil, passwordFile == nil else {
+                throw ValidationError(
+                    "--schema, --erp-schema, --crm-schema and --password-file are for a PostgreSQL side: "
+                        + "add --erp URL or --crm URL")
             }
             return nil
         }
+        for (role, url, own) in [(SideRole.erp, erp, erpSchema), (.crm, crm, crmSchema)] where url == nil && own != nil {
+            throw ValidationError("--\(role)-schema is for a PostgreSQL \(role) side: add --\(role) URL")
+        }
         var result = ConfigTemplate.defaultSides
-        for (role, url) in [(SideRole.erp, erp), (.crm, crm)] {
+        for (role, url, own) in [(SideRole.erp, erp, erpSchema), (.crm, crm, crmSchema)] {
             guard let url else { continue }
             guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
                 throw ValidationError("--\(role) \(url): give a PostgreSQL url, postgresql://USER@HOST:PORT/DATABASE")
             }
+            // Said of the flag the admin typed, before any file is written: the same check in
+            // tandem.yaml would name a file that a failed init never leaves behind.
+            if let components = URLComponents(string: url), components.password != nil {
+                var masked = components
+                masked.password = "***"
+                throw ValidationError(
+                    "--\(role) \(masked.string ?? "url"): the url holds a password; give it with --password-file "
+                        + "FILE or the PGPASSWORD environment variable instead, so that it is in no file and no log")
+            }
             result[role] = SideConfig(
-                name: result[role]!.name, url: url, schema: schema,
+                name: result[role]!.name, url: url, schema: own ?? schema,
                 passwordFile: passwordFile.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        }
+        if let erp, let crm, erp == crm, (erpSchema ?? schema ?? "public") == (crmSchema ?? schema ?? "public") {
+            throw ValidationError(
+                "--erp and --crm name the same database and schema (\(erpSchema ?? schema ?? "public")); give each "
+                    + "side its own, e.g. --erp-schema erp --crm-schema crm (the schemas must exist)")
         }
         return result
     }

@@ -196,7 +196,8 @@ public actor PostgreSQLEndpoint {
             return connecting
                 ? PostgreSQLError(
                     .notReachable,
-                    "\(place) is not reachable: \(error). Start the server, or check host and port in the url")
+                    "\(place) is not reachable: \(PostgreSQLConnectFailure.describe(error)). Start the server, or "
+                        + "check host and port in the url")
                 : PostgreSQLError(.server, "\(place): \(error)")
         }
         if error.code == .server, let info = error.serverInfo {
@@ -241,7 +242,7 @@ public actor PostgreSQLEndpoint {
             }
         }
         if connecting {
-            let cause = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            let cause = error.underlying.map(PostgreSQLConnectFailure.describe) ?? "\(error.code)"
             return PostgreSQLError(
                 .notReachable,
                 "\(place) is not reachable: \(cause). Start the server, or check host and port in the url")
