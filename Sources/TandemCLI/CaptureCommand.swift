@@ -70,7 +70,11 @@ struct CaptureCommand: ParsableCommand {
             }
             if !force {
                 let report = try StatusReport.collect(environment, catalog: options.loadCatalog(environment))
-                let pending = report.maps.flatMap(\.directions).reduce(0) { $0 + $1.queued }
+                if let problem = report.unreadable.first {
+                    throw CLIError(
+                        "cannot tell whether captured changes wait: the \(problem.side) side cannot be read (\(problem.error)); fix that first, or pass --force to drop them")
+                }
+                let pending = report.maps.flatMap(\.directions).reduce(0) { $0 + ($1.queued ?? 0) }
                 if pending > 0 {
                     throw CLIError(
                         "\(pending) captured change(s) are not applied yet (`tandem status` shows where); run the engine until they are, or pass --force to drop them")

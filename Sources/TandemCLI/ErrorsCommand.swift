@@ -59,7 +59,11 @@ struct ErrorsCommand: ParsableCommand {
                 filter.errorClass = parsed
             }
             if let map { try environment.requireMap(map) }
-            let entries = try ErrorList.entries(environment, filter: filter)
+            let (entries, unreadable) = try ErrorList.readableEntries(environment, filter: filter)
+            // Said on stderr, so that --json stays the list: what could be read is still shown.
+            for (role, why) in unreadable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                printError("the \(role) side's parked changes are not shown: \(why)")
+            }
             if output.json { return printJSON(entries) }
             guard !entries.isEmpty else { return print("no parked changes") }
             print(

@@ -61,8 +61,17 @@ struct RunCommand: ParsableCommand {
                 MetricsAddress(parsing: metricsAddress), registry: registry, logger: options.makeLogger("tandem.metrics"))
         }
         defer { metricsServer?.stop() }
-        let engine = try SyncEngine(environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"))
         let signals = StopSignals()
+        // A side's server that is down at start is waited for (status shows it), not a reason to exit.
+        guard
+            let engine = try SyncEngine.waitingForSides(
+                environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"),
+                until: { signals.received })
+        else {
+            signals.cancel()
+            printError("engine stopped before the sides could be reached")
+            return
+        }
         if let metricsServer { printError("metrics at \(metricsServer.url)") }
         printError("engine running for \(environment.directory) (pid \(getpid())); Ctrl-C or SIGTERM stops it")
         try engine.run { signals.received }

@@ -52,6 +52,15 @@ struct StatusCommand: ParsableCommand {
         }
         lines.append("environment \(report.environment)")
         lines.append("engine      \(engine)")
+        // Said before the table: its unknown figures ("?") are explained here.
+        for problem in report.unreadable {
+            lines.append("\(problem.side) side    cannot be read now: \(problem.error)")
+        }
+        for incident in report.incidents {
+            let since = Date(timeIntervalSince1970: incident.since / 1000)
+            let age = ErrorList.duration(max(0, Date().timeIntervalSince(since)))
+            lines.append("incident    \(incident.id), for \(age): \(incident.error)")
+        }
         lines.append("")
         var rows: [[String]] = []
         for map in report.maps {
@@ -63,7 +72,7 @@ struct StatusCommand: ParsableCommand {
                 let stats = direction.stats
                 // The engine keeps the last error it saw; once nothing is parked
                 // it is history (`tandem log` has it), not a current problem.
-                var lastError = direction.parked > 0 ? stats?.lastError.map { String($0.prefix(80)) } : nil
+                var lastError = (direction.parked ?? 0) > 0 ? stats?.lastError.map { String($0.prefix(80)) } : nil
                 if direction.overdue > 0 {
                     // Said first: nothing else tells that these will never apply by themselves.
                     lastError =
@@ -72,8 +81,9 @@ struct StatusCommand: ParsableCommand {
                 }
                 rows.append([
                     index == 0 ? map.name : "", index == 0 ? map.state.rawValue : "", direction.direction.rawValue,
-                    String(direction.queued), String(format: "%.1f s", direction.lagSeconds),
-                    String(format: "%.0f/s", stats?.rate ?? 0), String(stats?.applied ?? 0), String(direction.parked),
+                    direction.queued.map(String.init) ?? "?", direction.lagSeconds.map { String(format: "%.1f s", $0) } ?? "?",
+                    String(format: "%.0f/s", stats?.rate ?? 0), String(stats?.applied ?? 0),
+                    direction.parked.map(String.init) ?? "?",
                     direction.filteredOut.map(String.init) ?? "-",
                     String(stats?.conflicts ?? 0), lastError ?? (index == 0 ? map.reason ?? "" : ""),
                 ])

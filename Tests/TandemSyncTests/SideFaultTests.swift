@@ -21,14 +21,16 @@ struct SideFaultTests {
 
         try FileManager.default.removeItem(atPath: fixture.crm)
         try FileManager.default.createDirectory(atPath: fixture.crm, withIntermediateDirectories: false)
-        for command in [["run"], ["status"]] {
-            let folder = try fixture.tandem(command)
-            #expect(folder.status != 0)
-            #expect(
-                folder.stderr.contains(
-                    "the crm side (\(fixture.crm)): SQLite error 14: unable to open database file: check that \(fixture.crm) is a database file (not a folder), that the folder \(fixture.directory) exists and is writable"
-                ), "\(folder.stderr)")
-        }
+        let expected =
+            "the crm side (\(fixture.crm)): SQLite error 14: unable to open database file: check that \(fixture.crm) is a database file (not a folder), that the folder \(fixture.directory) exists and is writable"
+        let folder = try fixture.tandem(["run"])
+        #expect(folder.status != 0)
+        #expect(folder.stderr.contains(expected), "\(folder.stderr)")
+        // `status` always works (issue 17): it names the side it cannot read and shows its figures as unknown.
+        let status = try fixture.tandem(["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("crm side    cannot be read now: " + expected), "\(status.stdout)")
+        #expect(status.stdout.contains("erp-to-crm  ?       ?"), "\(status.stdout)")
     }
 
     @Test("A read-only side's write error names the side, the file and the permissions to check")

@@ -59,12 +59,32 @@ package enum ErrorList {
         }
     }
 
-    /// The parked changes on both sides, oldest first.
+    /// The parked changes on both sides, oldest first; throws if a side cannot be read.
     package static func entries(_ environment: TandemEnvironment, filter: Filter = Filter()) throws -> [ErrorEntry] {
+        let (entries, unreadable) = try readableEntries(environment, filter: filter)
+        if let (role, why) = unreadable.sorted(by: { $0.key.rawValue < $1.key.rawValue }).first {
+            throw SyncError(.database, "the \(role) side cannot be read: \(why)")
+        }
+        return entries
+    }
+
+    /// The parked changes of every side that can be read now, oldest first,
+    /// and why each other side could not be (a server down): the list still
+    /// shows the other side's errors and the engine's open incidents, which
+    /// is when an admin needs it most.
+    package static func readableEntries(_ environment: TandemEnvironment, filter: Filter = Filter()) throws
+        -> (entries: [ErrorEntry], unreadable: [SideRole: String])
+    {
         var result: [ErrorEntry] = []
-        for (role, side) in try environment.openEndpoints().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            result += try side.parkedRecords(id: nil, filter: filter).map {
-                entry($0, side: role, parentWait: environment.config.engine.parentWaitSeconds)
+        var unreadable: [SideRole: String] = [:]
+        for (role, location) in try environment.locations().sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            do {
+                let side = try location.open(role: role, busyTimeout: environment.config.engine.busyTimeoutSeconds)
+                result += try side.parkedRecords(id: nil, filter: filter).map {
+                    entry($0, side: role, parentWait: environment.config.engine.parentWaitSeconds)
+                }
+            } catch {
+                unreadable[role] = "\(error)"
             }
         }
         // Sides that keep failing: one entry per incident, for the maps it holds up.
@@ -76,12 +96,13 @@ package enum ErrorList {
                     ErrorEntry(
                         id: "engine-\(incident.id)", map: incident.maps.joined(separator: ","), direction: .erpToCrm, kind: "error",
                         errorClass: .transient,
-                        reason: "the sides have kept failing since \(incident.startedAt) ms (latest \(incident.lastAt) ms): \(incident.error); the engine keeps retrying",
+                        reason: "the sides have kept failing since \(LogEntry.iso8601(incident.startedAt)) (latest "
+                            + "\(LogEntry.iso8601(incident.lastAt))): \(incident.error); the engine keeps retrying",
                         attempts: 0, parkedAt: incident.startedAt, sourceSeq: 0, table: "", operation: "", key: "", waitingBehind: 0, row: nil,
                         behind: nil))
             }
         }
-        return result.sorted { ($0.parkedAt, $0.id) < ($1.parkedAt, $1.id) }
+        return (result.sorted { ($0.parkedAt, $0.id) < ($1.parkedAt, $1.id) }, unreadable)
     }
 
     /// One entry with its row decoded and the entries waiting behind it.

@@ -225,7 +225,7 @@ package final class StateStore: Sendable {
                 sql: "INSERT INTO incidents (started_at, last_at, error, maps) VALUES (?, ?, ?, ?)",
                 arguments: [since, Self.now, error, maps.joined(separator: ",")])
             let id = db.lastInsertedRowID
-            try Self.log(db, actor: "engine", map: nil, event: "transient error", details: "engine-\(id): failing since \(since) ms: \(error)")
+            try Self.log(db, actor: "engine", map: nil, event: "transient error", details: "engine-\(id): failing since \(LogEntry.iso8601(since)): \(error)")
             return id
         }
     }

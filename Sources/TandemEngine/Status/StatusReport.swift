@@ -13,6 +13,30 @@ package struct StatusReport: Codable, Sendable {
     package var engine: EngineRecord?
     /// One entry per enabled map.
     package var maps: [MapStatus]
+    /// Sides that could not be read now (a server down, a file gone), with
+    /// the error: what they hold is shown as unknown, never as zero.
+    package var unreadable: [SideProblem] = []
+    /// The engine's open incidents: the sides have kept failing (or, at
+    /// start, a side's server does not answer and the engine waits for it).
+    package var incidents: [Incident] = []
+
+    /// A side that could not be read.
+    package struct SideProblem: Codable, Sendable {
+        /// Which side.
+        package var side: SideRole
+        /// Why, naming the server or file and what to do.
+        package var error: String
+    }
+
+    /// An open incident of the engine's.
+    package struct Incident: Codable, Sendable {
+        /// Its id, as `tandem errors list` shows it (`engine-ID`).
+        package var id: String
+        /// Since when the sides fail (ms since the epoch).
+        package var since: Double
+        /// The latest error.
+        package var error: String
+    }
 
     /// One map.
     package struct MapStatus: Codable, Sendable {
@@ -32,14 +56,18 @@ package struct StatusReport: Codable, Sendable {
     package struct DirectionStatus: Codable, Sendable {
         /// The direction.
         package var direction: SyncDirection
-        /// Captured application changes not applied yet (the queue depth, and the lag in changes).
-        package var queued: Int
-        /// Age of the oldest queued change, in seconds (0 when the queue is empty).
-        package var lagSeconds: Double
-        /// Last applied source sequence number, if the map ever ran.
+        /// Captured application changes not applied yet (the queue depth, and
+        /// the lag in changes); nil when the source side cannot be read now.
+        package var queued: Int?
+        /// Age of the oldest queued change, in seconds (0 when the queue is
+        /// empty); nil when the source side cannot be read now.
+        package var lagSeconds: Double?
+        /// Last applied source sequence number, if the map ever ran (nil too
+        /// when the target side cannot be read now).
         package var checkpoint: Int64?
-        /// Changes waiting for a parent or after an error.
-        package var parked: Int
+        /// Changes waiting for a parent or after an error; nil when the
+        /// target side cannot be read now.
+        package var parked: Int?
         /// Of those, changes that have waited for a parent longer than
         /// `engine.parent_wait_s`: errors now (the parent may never come).
         package var overdue: Int = 0
@@ -57,7 +85,25 @@ package struct StatusReport: Codable, Sendable {
         // hides the others' status (issue 17).
         let resolution = try environment.resolveMapsSkippingUnprovided(catalog)
         let maps = resolution.maps
-        let sides = try environment.openEndpoints()
+        // Each side on its own: a side that cannot be read (a server down) leaves its figures
+        // unknown and says why; `status` itself always works (issue 17).
+        var sides: [SideRole: any SideEndpoint] = [:]
+        var problems: [SideRole: String] = [:]
+        for (role, location) in try environment.locations() {
+            do {
+                sides[role] = try location.open(role: role, busyTimeout: environment.config.engine.busyTimeoutSeconds)
+            } catch {
+                problems[role] = "\(error)"
+            }
+        }
+        /// `read` on side `role`, or nil once that side has failed (the first error is kept).
+        func reading<T>(_ role: SideRole, _ read: (any SideEndpoint) throws -> T) -> T? {
+            guard problems[role] == nil, let side = sides[role] else { return nil }
+            do { return try read(side) } catch {
+                problems[role] = "\(error)"
+                return nil
+            }
+        }
         let state = try environment.openState()
         let states = try state.mapStates()
         let stats = Dictionary(try state.stats().map { ("\($0.map) \($0.direction)", $0) }, uniquingKeysWith: { $1 })
@@ -66,25 +112,33 @@ package struct StatusReport: Codable, Sendable {
         for map in maps {
             var directions: [DirectionStatus] = []
             for direction in SyncDirection.allCases where map.settings.direction.allows(direction) {
-                let source = sides[direction.source]!
-                let target = sides[direction.target]!
                 let table = direction.source == .erp ? map.map.erp.table : map.map.crm.table
-                let checkpoint = try target.storedCheckpoints()[CheckpointID(map: map.name, source: direction.source)]
-                let parked = try target.parkedKeys(source: direction.source, map: map.name).count
+                let checkpoint = reading(direction.target) {
+                    try $0.storedCheckpoints()[CheckpointID(map: map.name, source: direction.source)]
+                }
+                let parked = reading(direction.target) { try $0.parkedKeys(source: direction.source, map: map.name).count }
                 let overdueBefore = now - Double(environment.config.engine.parentWaitSeconds) * 1000
-                let overdue = try target.overdueParents(map: map.name, source: direction.source, parkedBefore: overdueBefore)
-                let (queued, oldest) = try source.pendingChanges(table: table, after: checkpoint ?? 0, count: true)
+                let overdue = reading(direction.target) {
+                    try $0.overdueParents(map: map.name, source: direction.source, parkedBefore: overdueBefore)
+                }
+                // Counted from the checkpoint: unknown when the target (which holds it) cannot be read.
+                let pending = checkpoint.flatMap { stored in
+                    reading(direction.source) { try $0.pendingChanges(table: table, after: stored ?? 0, count: true) }
+                }
                 let toCRM = direction == .erpToCrm
                 let filter =
                     map.settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
                     ?? map.map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
                 // A count of what the filter leaves out, so that rows kept on one side by a NULL or a
                 // value in the wrong case are seen; a filter that does not parse is `maps validate`'s to report.
-                let filteredOut = filter.flatMap { try? source.rowsOutside(filter: $0, table: table) }
+                let filteredOut = filter.flatMap { filter in
+                    problems[direction.source] == nil ? try? sides[direction.source]?.rowsOutside(filter: filter, table: table) : nil
+                }
                 directions.append(
                     DirectionStatus(
-                        direction: direction, queued: queued ?? 0, lagSeconds: oldest.map { max(0, (now - $0) / 1000) } ?? 0,
-                        checkpoint: checkpoint, parked: parked, overdue: overdue, filteredOut: filteredOut,
+                        direction: direction, queued: pending.map { $0.queued ?? 0 },
+                        lagSeconds: pending.map { $0.oldest.map { max(0, (now - $0) / 1000) } ?? 0 },
+                        checkpoint: checkpoint ?? nil, parked: parked, overdue: overdue ?? 0, filteredOut: filteredOut,
                         stats: stats["\(map.name) \(direction)"]))
             }
             let record = states[map.name]
@@ -103,6 +157,8 @@ package struct StatusReport: Codable, Sendable {
         result.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
         return StatusReport(
             environment: environment.directory, engineRunning: EnvironmentLock.isHeld(environment), engine: try state.engine(),
-            maps: result)
+            maps: result,
+            unreadable: problems.sorted { $0.key.rawValue < $1.key.rawValue }.map { SideProblem(side: $0.key, error: $0.value) },
+            incidents: try state.openIncidents().map { Incident(id: "engine-\($0.id)", since: $0.startedAt, error: $0.error) })
     }
 }
