@@ -117,21 +117,16 @@ package struct TandemEnvironment: Sendable {
     /// Maps among `names` never started nor initial-synced whose master side
     /// has rows that live sync will not carry (``UncarriedRows``), with that count.
     package func neverSynced(_ names: [String], maps: [ResolvedMap]) throws -> [(map: String, rows: Int)] {
-        // The count reads both sides' files directly; a PostgreSQL side has no such count yet, and
-        // this is only a note.
-        guard let sides = try? openSides() else { return [] }
+        // Only a note: a side that cannot be read now (a server down) leaves it out.
+        guard let sides = try? openEndpoints() else { return [] }
         var result: [(String, Int)] = []
         for name in names {
             guard let map = maps.first(where: { $0.name == name }) else { continue }
             let master = map.settings.master
             let other = sides[master.other]!
-            let started = try other.queue.read { db -> Bool in
-                let synced = try db.tableExists("_tandem_initial")
-                    && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_initial WHERE map = ?", arguments: [name]) ?? 0) > 0
-                let checkpointed = try db.tableExists("_tandem_checkpoints")
-                    && (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM _tandem_checkpoints WHERE map = ?", arguments: [name]) ?? 0) > 0
-                return synced || checkpointed
-            }
+            let started =
+                try other.initialProgress(map: name) != nil
+                || other.storedCheckpoints().keys.contains { $0.map == name }
             guard !started else { continue }
             let rows = try UncarriedRows.count(map, master: master, master: sides[master]!, other: other)
             if rows > 0 { result.append((name, rows)) }
