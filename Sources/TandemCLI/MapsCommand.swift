@@ -163,7 +163,11 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
     func run() throws {
         let environment = try options.loadEnvironment()
         let catalog = options.loadCatalog(environment)
-        let maps = try environment.resolveMaps(catalog)
+        // A map whose plugin does not load keeps the others steerable, and can itself be paused or
+        // stopped (issue 17); starting it is refused with the reason (MapLifecycle.plan).
+        let resolution = try environment.resolveMapsSkippingUnprovided(catalog)
+        let maps = resolution.maps
+        let unloadable = Dictionary(resolution.unprovided.map { ($0.name, $0.error) }) { first, _ in first }
         // Changes to tandem.yaml or to a plugin's maps since the last load go to the activity log first.
         try EnvironmentHistory.record(environment, maps: maps, state: environment.openState(), actor: CLIActor.current)
         let added = try dependenciesToStart(maps, states: environment.openState().mapStates().mapValues(\.state))
@@ -207,7 +211,8 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
                     "note: \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")) and keep their state; pass --with-dependents to \(Action.action.rawValue) them too")
             }
         }
-        let transitions = try MapLifecycle.plan(Action.action, maps: selected, among: maps, states: states)
+        let transitions = try MapLifecycle.plan(
+            Action.action, maps: selected, among: maps, states: states, unloadable: unloadable)
         if Action.action == .run {
             // As dual-write does: rows that exist already are not changes, so offer initial sync first.
             let fresh = try environment.neverSynced(transitions.filter { $0.from == .notRunning }.map(\.map), maps: maps)

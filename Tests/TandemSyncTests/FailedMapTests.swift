@@ -211,4 +211,39 @@ struct FailedMapTests {
         kill(restarted.processIdentifier, SIGTERM)
         #expect(try await restarted.awaitExit() == 0)
     }
+
+    @Test(
+        "While a map's plugin is refused, the other maps can be paused and resumed, the broken map can be stopped but not started (with the reason), and the engine does not log it as removed"
+    )
+    func commandsBesideARefusedPlugin() async throws {
+        let fixture = try SyncFixture.make("failed-commands", maps: ["sample.groups"]) {
+            $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: contoso.sites\n")
+        }
+        let library = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
+        #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
+        #expect(try fixture.tandem(["maps", "run", "sample.groups", "contoso.sites"]).status == 0)
+        try Data("not a shared library".utf8).write(to: URL(fileURLWithPath: library))
+
+        let pause = try fixture.tandem(["maps", "pause", "sample.groups"])
+        #expect(pause.status == 0, "\(pause.stderr)")
+        #expect(pause.stdout.contains("sample.groups: running → paused"), "\(pause.stdout)")
+        let resume = try fixture.tandem(["maps", "resume", "sample.groups"])
+        #expect(resume.status == 0, "\(resume.stderr)")
+        let stop = try fixture.tandem(["maps", "stop", "contoso.sites"])
+        #expect(stop.status == 0, "\(stop.stderr)")
+        #expect(stop.stdout.contains("contoso.sites: running → stopped"), "\(stop.stdout)")
+        let start = try fixture.tandem(["maps", "run", "contoso.sites"])
+        #expect(start.status != 0)
+        #expect(start.stderr.contains("no loaded plugin provides map contoso.sites"), "\(start.stderr)")
+        #expect(start.stderr.contains("refused \(library)"), "the refusal is named: \(start.stderr)")
+
+        // The engine's start records the environment's history: the map is still in tandem.yaml.
+        let engine = try fixture.startEngine()
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        kill(engine.processIdentifier, SIGTERM)
+        #expect(try await engine.awaitExit() == 0, "\(fixture.engineLog)")
+        let log = try fixture.tandem(["log", "--map", "contoso.sites"])
+        #expect(log.status == 0, "\(log.stderr)")
+        #expect(!log.stdout.contains("map removed"), "\(log.stdout)")
+    }
 }

@@ -49,7 +49,11 @@ package enum EnvironmentHistory {
                     sql: "INSERT OR REPLACE INTO snapshots (subject, body, at) VALUES (?, ?, ?)",
                     arguments: [subject, body, StateStore.now])
             }
-            for subject in stored.keys.sorted() where subject.hasPrefix("map:") && current[subject] == nil {
+            // Removed means gone from tandem.yaml: a map still enabled whose plugin did not load this
+            // time is failed (and said so), not removed, and keeps its snapshot for when it loads again.
+            let enabled = Set(environment.config.maps.map(\.name))
+            for subject in stored.keys.sorted()
+            where subject.hasPrefix("map:") && current[subject] == nil && !enabled.contains(String(subject.dropFirst(4))) {
                 try StateStore.log(
                     db, actor: actor, map: String(subject.dropFirst(4)), event: ActivityEvent.mapRemoved,
                     details:

@@ -33,11 +33,15 @@ package enum MapLifecycle {
     }
 
     /// The transitions `action` makes for `names`; throws naming the map
-    /// and what to do when one is not allowed.
+    /// and what to do when one is not allowed. `unloadable`: enabled maps
+    /// whose plugin did not load, with the error: they can be paused and
+    /// stopped like any map (one broken map must not lock the operator out
+    /// of it, issue 17), but not started until their plugin loads.
     package static func plan(
-        _ action: Action, maps names: [String], among maps: [ResolvedMap], states: [String: MapState]
+        _ action: Action, maps names: [String], among maps: [ResolvedMap], states: [String: MapState],
+        unloadable: [String: SyncError] = [:]
     ) throws(SyncError) -> [Transition] {
-        let known = Set(maps.map(\.name))
+        let known = Set(maps.map(\.name)).union(unloadable.keys)
         for name in names where !known.contains(name) {
             throw SyncError(
                 .configuration,
@@ -80,6 +84,25 @@ package enum MapLifecycle {
                 to = from == .stopped || from == .notRunning ? nil : .stopped
             }
             if let to { result.append(Transition(map: map.name, from: from, to: to)) }
+        }
+        for name in names where unloadable[name] != nil {
+            let from = states[name] ?? .notRunning
+            let to: MapState?
+            switch action {
+            case .run, .resume:
+                throw SyncError(
+                    .configuration,
+                    "map '\(name)' cannot start while its plugin does not load: \(unloadable[name]!.message)")
+            case .pause:
+                switch from {
+                case .running, .resuming: to = .paused
+                case .paused: to = nil
+                default: throw SyncError(.state, "map '\(name)' is \(from.rawValue), not running; only a running map can be paused")
+                }
+            case .stop:
+                to = from == .stopped || from == .notRunning ? nil : .stopped
+            }
+            if let to { result.append(Transition(map: name, from: from, to: to)) }
         }
         return result
     }
