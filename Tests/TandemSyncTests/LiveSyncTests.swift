@@ -179,6 +179,18 @@ struct LiveSyncTests {
         try await waitUntil { try fixture.tandem(["maps", "list"]).stdout.contains(reason) }
         #expect(try fixture.tandem(["maps", "list"]).stdout.contains(reason), "\(fixture.engineLog)")
         #expect(broken.isRunning)
+        // Fixed in tandem.yaml, then resumed: the same engine reads the map's settings again and
+        // catches up what was written while it was failed (issue 17: no restart).
+        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (7, 'while failed'); INSERT INTO Notes VALUES (700, 'still out')")
+        try text.write(toFile: config, atomically: true, encoding: .utf8)
+        let resume = try fixture.tandem(["maps", "resume", "sample.notes"])
+        #expect(resume.status == 0, "\(resume.stderr)")
+        try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation WHERE annotationid = 7") == 1 }
+        try await waitUntil { try SideReader.drained(fixture, map: "sample.notes", erpTable: "Notes", crmTable: "annotation") }
+        #expect(
+            try SideReader.rows(fixture.crm, SideReader.crmNotes) == ["5|'kept'", "7|'while failed'", "600|'no filter this way'"],
+            "\(fixture.engineLog)")
+        #expect(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes  running"))
         kill(broken.processIdentifier, SIGTERM)
         #expect(try await broken.awaitExit() == 0)
     }

@@ -35,25 +35,42 @@ extension SyncEngine {
         }
     }
 
-    /// Called when an operator made `map`, which is in ``broken``, active:
-    /// compiles it against the tables as they are now. Returns whether it
-    /// can run; if not, it is failed again with the reason of now.
-    func recompileBroken(_ map: ResolvedMap) throws -> Bool {
+    /// Called when an operator made map `name`, which is in ``broken``,
+    /// active: reads its settings in tandem.yaml again (the cause may have
+    /// been there: a filter naming a column the table lacks) and compiles
+    /// it against the tables as they are now. Returns whether it can run;
+    /// if not, it is failed again with the reason of now.
+    func recompileBroken(_ name: String) throws -> Bool {
+        guard let index = maps.firstIndex(where: { $0.name == name }) else { return false }
+        var map = maps[index]
         do {
+            map.settings = try Self.currentSettings(of: name, in: environment) ?? map.settings
             let compiled = try Self.compile(
                 map, among: maps, environment: environment, sides: sides, locations: locations, catalog: catalog)
-            plans[map.name] = compiled
-            for direction in compiled.keys where stats[Self.statsKey(map.name, direction)] == nil {
-                stats[Self.statsKey(map.name, direction)] = MapDirectionStats(map: map.name, direction: direction)
+            maps[index] = map
+            plans[name] = compiled
+            for direction in compiled.keys where stats[Self.statsKey(name, direction)] == nil {
+                stats[Self.statsKey(name, direction)] = MapDirectionStats(map: name, direction: direction)
             }
-            broken[map.name] = nil
-            logger.notice("map \(map.name) compiled again: its cause of failure is gone")
+            broken[name] = nil
+            logger.notice("map \(name) compiled again: its cause of failure is gone")
             return true
         } catch let error as SyncError where Self.failsMapAlone(error) {
-            broken[map.name] = error.message + Self.resumeHint(map.name)
-            try state.setStates([map.name], to: .failed, reason: broken[map.name], actor: "engine")
-            logger.error("map \(map.name) failed again: \(error.message)")
+            broken[name] = error.message + Self.resumeHint(name)
+            try state.setStates([name], to: .failed, reason: broken[name], actor: "engine")
+            logger.error("map \(name) failed again: \(error.message)")
             return false
+        }
+    }
+
+    /// Map `name`'s settings as tandem.yaml holds them now (nil when it no
+    /// longer lists the map: the engine's copy stays). A file that no longer
+    /// loads is the map's failure, with the file's own error.
+    static func currentSettings(of name: String, in environment: TandemEnvironment) throws(SyncError) -> MapSettings? {
+        do {
+            return try TandemEnvironment(directory: environment.directory).config.maps.first { $0.name == name }
+        } catch {
+            throw SyncError(.configuration, "\(error)")
         }
     }
 }

@@ -26,7 +26,9 @@ package final class SyncEngine {
     let locations: [SideRole: SideLocation]
     let state: StateStore
     let logger: Logger
-    let maps: [ResolvedMap]
+    /// The enabled maps whose plugin loaded; a failed map's settings are read
+    /// again from tandem.yaml when an operator resumes it (``recompileBroken(_:)``).
+    var maps: [ResolvedMap]
     /// Compiled plans per map and direction; a map in ``broken`` has none
     /// until `tandem maps resume` compiles it again.
     var plans: [String: [SyncDirection: DirectionPlan]]
@@ -414,7 +416,7 @@ package final class SyncEngine {
         for map in maps {
             var new = records[map.name]?.state ?? .notRunning
             // Resumed or run by an operator after a failure to compile: compiled again, or failed again.
-            if broken[map.name] != nil, new.isActive, try !recompileBroken(map) { new = .failed }
+            if broken[map.name] != nil, new.isActive, try !recompileBroken(map.name) { new = .failed }
             let old = states[map.name]
             if new != old {
                 if new == .resuming { caughtUp[map.name] = [] }
