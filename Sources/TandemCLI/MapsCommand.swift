@@ -172,17 +172,30 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         try EnvironmentHistory.record(environment, maps: maps, state: environment.openState(), actor: CLIActor.current)
         let added = try dependenciesToStart(maps, states: environment.openState().mapStates().mapValues(\.state))
         // The named maps with the dependencies to start first.
-        let starting = added + names
+        var starting = added + names
+        // Said after the others have started: one map that cannot start does not hold them back (issue 17).
+        var notStarted: String?
         if Action.action == .run || Action.action == .resume {
             // A map with blocking health-check findings does not start: it would fail on its first row.
             let blocking = try MapValidator.validate(environment, catalog: catalog, maps: starting).filter { $0.severity == .blocking }
             if !blocking.isEmpty {
-                let blocked = Set(blocking.map(\.map)).sorted()
-                throw CLIError(
-                    "not starting: \(blocked.joined(separator: ", ")) \(blocked.count == 1 ? "has" : "have") blocking \(blocking.count == 1 ? "finding" : "findings")\n"
-                        + ValidateCommand.render(blocking) + "\n`tandem maps validate` checks again once fixed")
+                let blocked = Set(blocking.map(\.map))
+                // Those that need a blocked map stay as they are too: they would wait on it.
+                let waiting = MapLifecycle.dependents(of: blocked, among: maps).filter(starting.contains)
+                var report =
+                    "not starting: \(blocked.sorted().joined(separator: ", ")) \(blocked.count == 1 ? "has" : "have") blocking \(blocking.count == 1 ? "finding" : "findings")\n"
+                    + ValidateCommand.render(blocking)
+                if !waiting.isEmpty {
+                    report += "\nnot starting either: \(waiting.joined(separator: ", ")) (\(waiting.count == 1 ? "depends" : "depend") on it)"
+                }
+                report += "\n`tandem maps validate` checks again once fixed"
+                starting.removeAll { blocked.contains($0) || waiting.contains($0) }
+                guard !starting.isEmpty else { throw CLIError(report) }
+                notStarted = report
             }
         }
+        // Said last, whatever happens to the others (an initial sync offered, an error).
+        defer { if let notStarted { printError("Error: " + notStarted) } }
         let store = try environment.openState()
         let records = try store.mapStates()
         let states = records.mapValues(\.state)
@@ -237,7 +250,11 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         for target in Set(transitions.map(\.to)) {
             try store.setStates(transitions.filter { $0.to == target }.map(\.map), to: target, actor: CLIActor.current)
         }
-        if output.json { return printJSON(transitions) }
+        if output.json {
+            printJSON(transitions)
+            if notStarted != nil { throw ExitCode(1) }
+            return
+        }
         if !added.isEmpty {
             print("with dependencies: \(added.joined(separator: ", ")) (not running; what \(names.joined(separator: ", ")) need\(names.count == 1 ? "s" : ""))")
         }
@@ -246,5 +263,6 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         if !EnvironmentLock.isHeld(environment), !transitions.isEmpty {
             printError("note: no engine is running for this environment; `tandem run` applies the change")
         }
+        if notStarted != nil { throw ExitCode(1) }
     }
 }

@@ -246,4 +246,41 @@ struct FailedMapTests {
         #expect(log.status == 0, "\(log.stderr)")
         #expect(!log.stdout.contains("map removed"), "\(log.stdout)")
     }
+
+    @Test(
+        "A transform that refuses to be created: the engine fails that map alone with the plugin's reason while the others sync, and maps run starts the others and says why that one does not start"
+    )
+    func transformRefused() async throws {
+        let fixture = try SyncFixture.make("failed-transform", maps: ["sample.notes"]) {
+            $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: contoso.sites\n  - name: contoso.warehouses\n")
+        }
+        _ = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
+        #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
+        let all = ["contoso.sites", "contoso.warehouses", "sample.notes"]
+        #expect(try fixture.tandem(["maps", "run"] + all).status == 0)
+        // An upgrade of the plugin ships a value map whose output format the transform refuses.
+        let refusal = "config member 'output': Arrow format 'zz' is not supported"
+        _ = try Fixtures.warehousesExample(editing: [(#""output": "l" } } },"#, #""output": "zz" } } },"#)], into: fixture.directory + "/plugins")
+
+        let engine = try fixture.startEngine()
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        try await waitUntil { try fixture.tandem(["maps", "list"]).stdout.contains("contoso.warehouses failed: ") }
+        let list = try fixture.tandem(["maps", "list"]).stdout
+        #expect(list.contains("contoso.warehouses failed: ") && list.contains(refusal), "\(list)")
+        #expect(engine.isRunning, "\(fixture.engineLog)")
+        try Self.sqlite3(fixture.erp, "INSERT INTO Notes VALUES (1, 'beside a refused transform')")
+        try await Self.await(fixture, fixture.crm, SideReader.crmNotes, ["1|'beside a refused transform'"])
+        kill(engine.processIdentifier, SIGTERM)
+        #expect(try await engine.awaitExit() == 0)
+
+        // Stopped, then run again together: the healthy maps start, the refused one is named with the reason.
+        #expect(try fixture.tandem(["maps", "stop"] + all).status == 0)
+        let run = try fixture.tandem(["maps", "run"] + all)
+        #expect(run.status == 1)
+        #expect(run.stdout.contains("contoso.sites: stopped → resuming"), "\(run.stdout)")
+        #expect(run.stdout.contains("sample.notes: stopped → resuming"), "\(run.stdout)")
+        #expect(!run.stdout.contains("contoso.warehouses:"), "\(run.stdout)")
+        #expect(run.stderr.contains("not starting: contoso.warehouses has blocking finding"), "\(run.stderr)")
+        #expect(run.stderr.contains(refusal), "\(run.stderr)")
+    }
 }
