@@ -36,8 +36,12 @@ struct ConflictsCommand: ParsableCommand {
         func run() throws {
             let environment = try options.loadEnvironment()
             if let map { try environment.requireMap(map) }
-            let entries = try ConflictList.entries(
+            let (entries, unreadable) = try ConflictList.readableEntries(
                 environment, map: map, since: try since.map { try TimeFilter.milliseconds($0, option: "--since") }, openOnly: open)
+            // On stderr, so that --json stays the list: what could be read is still shown.
+            for (role, why) in unreadable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                printError("the \(role) side's conflicts are not shown: \(why)")
+            }
             if output.json { return printJSON(entries) }
             guard !entries.isEmpty else { return print(open ? "no open conflicts" : "no conflicts recorded") }
             print(

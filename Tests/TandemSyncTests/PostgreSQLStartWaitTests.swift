@@ -81,6 +81,10 @@ struct PostgreSQLStartWaitTests {
             #expect(errors.status == 0, "\(errors.stderr)")
             #expect(errors.stdout.contains("is not reachable: connection refused"), "\(errors.stdout)")
             #expect(errors.stderr.contains("the erp side's parked changes are not shown: PostgreSQL at"), "\(errors.stderr)")
+            let conflicts = try fixture.tandem(["conflicts", "list", "--env", fixture.directory])
+            #expect(conflicts.status == 0, "\(conflicts.stderr)")
+            #expect(conflicts.stdout.contains("no conflicts recorded"), "\(conflicts.stdout)")
+            #expect(conflicts.stderr.contains("the erp side's conflicts are not shown: PostgreSQL at"), "\(conflicts.stderr)")
             #expect(fixture.engineLog.contains("cannot start yet: PostgreSQL at 127.0.0.1:\(port)"), "\(fixture.engineLog)")
 
             // A row written while the engine waited, then the server "comes back".

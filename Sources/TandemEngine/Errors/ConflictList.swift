@@ -36,19 +36,49 @@ package struct ConflictEntry: Codable, Sendable, Hashable {
 
 /// Reads the conflicts recorded on an environment's two sides.
 package enum ConflictList {
-    /// Conflicts, oldest first, optionally of one map, since a time (ms), or only open ones.
+    /// Conflicts, oldest first, optionally of one map, since a time (ms), or
+    /// only open ones; throws if a side cannot be read.
     package static func entries(
         _ environment: TandemEnvironment, map: String? = nil, since: Double? = nil, openOnly: Bool = false
     ) throws -> [ConflictEntry] {
-        var result: [ConflictEntry] = []
-        let sides = try environment.openEndpoints()
-        let columns = try captureColumns(sides)
-        for role in SideRole.allCases {
-            result += try sides[role]!.conflicts(id: nil, map: map, since: since, openOnly: openOnly).map {
-                entry($0, side: role, columns: columns)
+        let (entries, unreadable) = try readableEntries(environment, map: map, since: since, openOnly: openOnly)
+        if let (role, why) = unreadable.sorted(by: { $0.key.rawValue < $1.key.rawValue }).first {
+            throw SyncError(.database, "the \(role) side cannot be read: \(why)")
+        }
+        return entries
+    }
+
+    /// The conflicts kept on every side that can be read now, oldest first,
+    /// and why each other side could not be (a server down): the other
+    /// side's conflicts are still listed. A row kept for the side that
+    /// cannot be read comes without column names (they are that side's).
+    package static func readableEntries(
+        _ environment: TandemEnvironment, map: String? = nil, since: Double? = nil, openOnly: Bool = false
+    ) throws -> (entries: [ConflictEntry], unreadable: [SideRole: String]) {
+        var sides: [SideRole: any SideEndpoint] = [:]
+        var columns: [SideRole: [String: [String]]] = [:]
+        var unreadable: [SideRole: String] = [:]
+        for (role, location) in try environment.locations() {
+            do {
+                let side = try location.open(role: role, busyTimeout: environment.config.engine.busyTimeoutSeconds)
+                columns[role] = try side.capturedColumns()
+                sides[role] = side
+            } catch {
+                unreadable[role] = "\(error)"
             }
         }
-        return result.sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+        var result: [ConflictEntry] = []
+        for role in SideRole.allCases {
+            guard let side = sides[role] else { continue }
+            do {
+                result += try side.conflicts(id: nil, map: map, since: since, openOnly: openOnly).map {
+                    entry($0, side: role, columns: columns)
+                }
+            } catch {
+                unreadable[role] = "\(error)"
+            }
+        }
+        return (result.sorted { ($0.at, $0.id) < ($1.at, $1.id) }, unreadable)
     }
 
     /// One conflict by ID.
