@@ -66,12 +66,8 @@ package enum MapLifecycle {
                         .state,
                         "map '\(map.name)' depends on '\(parent)', which is \((states[parent] ?? .notRunning).rawValue); run it first or name both: `tandem maps run \(parent) \(map.name)`")
                 }
-            case .pause:
-                switch from {
-                case .running, .resuming: to = .paused
-                case .paused: to = nil
-                default: throw SyncError(.state, "map '\(map.name)' is \(from.rawValue), not running; only a running map can be paused")
-                }
+            case .pause, .stop:
+                to = try stateAfter(action, from: from, map: map.name)
             case .resume:
                 switch from {
                 // A failed map (issue 17) resumes once its cause is fixed: the engine compiles it again.
@@ -80,8 +76,6 @@ package enum MapLifecycle {
                 default:
                     throw SyncError(.state, "map '\(map.name)' is \(from.rawValue), not paused; `tandem maps run \(map.name)` starts it")
                 }
-            case .stop:
-                to = from == .stopped || from == .notRunning ? nil : .stopped
             }
             if let to { result.append(Transition(map: map.name, from: from, to: to)) }
         }
@@ -93,17 +87,23 @@ package enum MapLifecycle {
                 throw SyncError(
                     .configuration,
                     "map '\(name)' cannot start while its plugin does not load: \(unloadable[name]!.message)")
-            case .pause:
-                switch from {
-                case .running, .resuming: to = .paused
-                case .paused: to = nil
-                default: throw SyncError(.state, "map '\(name)' is \(from.rawValue), not running; only a running map can be paused")
-                }
-            case .stop:
-                to = from == .stopped || from == .notRunning ? nil : .stopped
+            case .pause, .stop:
+                to = try stateAfter(action, from: from, map: name)
             }
             if let to { result.append(Transition(map: name, from: from, to: to)) }
         }
         return result
+    }
+
+    /// Where pausing or stopping (`action`) takes a map in state `from`:
+    /// nil when it is there already; throws when a map in that state cannot
+    /// be paused.
+    private static func stateAfter(_ action: Action, from: MapState, map: String) throws(SyncError) -> MapState? {
+        if action == .stop { return from == .stopped || from == .notRunning ? nil : .stopped }
+        switch from {
+        case .running, .resuming: return .paused
+        case .paused: return nil
+        default: throw SyncError(.state, "map '\(map)' is \(from.rawValue), not running; only a running map can be paused")
+        }
     }
 }
