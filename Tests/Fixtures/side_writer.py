@@ -6,7 +6,13 @@ Tandem. Writes the sample maps' tables (tandem.samples plugin).
   side_writer.py DB SIDE --mode notes --ops 500 --seed 1 --keys 200
   side_writer.py DB SIDE --mode notes --until-file STOP --rate 300
   side_writer.py DB SIDE --mode sequence --key 7 --ops 100      # updates one key 100 times, in order
+
+--journal FILE appends, after each COMMIT, one JSON line per statement of
+the transaction that changed a row: {"key": K, "op": "upsert"|"null"|
+"delete", "value": TEXT}. The crash soak checks the sides' final rows
+against these journals, not against the engine's own view.
 """
+import json
 import argparse
 import os
 import random
@@ -32,6 +38,7 @@ def random_text(rng):
 
 def write_notes(db, side, args, rng):
     table, key, text = TABLES[side]["notes"]
+    journal = open(args.journal, "a", encoding="utf-8") if args.journal else None
     done = 0
     deadline_check = args.until_file
     while True:
@@ -42,21 +49,33 @@ def write_notes(db, side, args, rng):
             break
         statements = rng.randint(1, 4)
         db.execute("BEGIN IMMEDIATE")
+        written = []
         for _ in range(statements):
             k = rng.randint(1, args.keys)
             roll = rng.random()
             if roll < 0.12:
-                db.execute(f"DELETE FROM {table} WHERE {key} = ?", (k,))
+                cursor = db.execute(f"DELETE FROM {table} WHERE {key} = ?", (k,))
+                entry = {"key": k, "op": "delete", "value": None}
             elif roll < 0.2:
-                db.execute(f"UPDATE {table} SET {text} = NULL WHERE {key} = ?", (k,))
+                cursor = db.execute(f"UPDATE {table} SET {text} = NULL WHERE {key} = ?", (k,))
+                entry = {"key": k, "op": "null", "value": None}
             else:
-                db.execute(
+                value = f"{side}-{done}-{random_text(rng)}"
+                cursor = db.execute(
                     f"INSERT INTO {table} ({key}, {text}) VALUES (?, ?) "
                     f"ON CONFLICT ({key}) DO UPDATE SET {text} = excluded.{text}",
-                    (k, f"{side}-{done}-{random_text(rng)}"),
+                    (k, value),
                 )
+                entry = {"key": k, "op": "upsert", "value": value}
+            # Only statements that changed a row: a delete or update of a missing row wrote nothing.
+            if cursor.rowcount > 0:
+                written.append(entry)
             done += 1
         db.execute("COMMIT")
+        if journal:
+            for entry in written:
+                journal.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            journal.flush()
         if args.rate:
             time.sleep(statements / args.rate)
     return done
@@ -81,6 +100,7 @@ def main():
     parser.add_argument("--key", type=int, default=1)
     parser.add_argument("--rate", type=float, default=0)
     parser.add_argument("--until-file")
+    parser.add_argument("--journal")
     args = parser.parse_args()
     db = connect(args.db)
     rng = random.Random(args.seed)
