@@ -42,6 +42,10 @@ struct RunCommand: ParsableCommand {
         help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics while the engine runs.", valueName: "HOST:PORT"))
     var metricsAddress: String?
 
+    /// Set by the supervisor on the engine process it starts (see EngineSupervisor).
+    @Flag(name: .customLong("engine-process"), help: .private)
+    var engineProcess = false
+
     func validate() throws {
         if let metricsAddress {
             do { _ = try MetricsAddress(parsing: metricsAddress) } catch { throw ValidationError(error.message) }
@@ -49,6 +53,14 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        // `tandem run` supervises; the engine runs in a child process it starts again after a crash.
+        guard engineProcess else {
+            let directory = try? options.loadEnvironment().directory
+            let code = EngineSupervisor(arguments: Array(CommandLine.arguments.dropFirst()) + ["--engine-process"], directory: directory).run()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        let crash = EngineSupervisor.engineProcessStarted()
         let environment = try options.loadEnvironment()
         let lock = try EnvironmentLock(environment)
         let catalog = options.loadCatalog(environment)
@@ -62,6 +74,7 @@ struct RunCommand: ParsableCommand {
         }
         defer { metricsServer?.stop() }
         let engine = try SyncEngine(environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"))
+        engine.containPluginCrashes(journal: try PluginCallJournal(directory: environment.directory), crashSignal: crash)
         let signals = StopSignals()
         if let metricsServer { printError("metrics at \(metricsServer.url)") }
         printError("engine running for \(environment.directory) (pid \(getpid())); Ctrl-C or SIGTERM stops it")

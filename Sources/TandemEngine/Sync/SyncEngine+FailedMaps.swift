@@ -42,6 +42,7 @@ extension SyncEngine {
         do {
             let compiled = try Self.compile(
                 map, among: maps, environment: environment, sides: sides, locations: locations, catalog: catalog)
+            for plan in compiled.values { plan.crashGuard = crashGuard }
             plans[map.name] = compiled
             for direction in compiled.keys where stats[Self.statsKey(map.name, direction)] == nil {
                 stats[Self.statsKey(map.name, direction)] = MapDirectionStats(map: map.name, direction: direction)
