@@ -42,6 +42,9 @@ struct PluginCrashTests {
             $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: example.warehouses\n")
                 .replacingOccurrences(of: "plugin_crash_limit: 5 ", with: "plugin_crash_limit: \(crashLimit) ")
                 .replacingOccurrences(of: "plugin_crash_window_s: 600 ", with: "plugin_crash_window_s: 3600 ")
+                // Crashes reach alert rules.
+                + "\nalerts:\n  check_interval_ms: 200\n  rules:\n"
+                + "    - {name: crashing, maps: [example.warehouses], condition: crashes, threshold: 1, within: 1h}\n"
         }
         _ = try Fixtures.cTemplatePlugin(editing: crashingEdits, into: fixture.directory + "/plugins")
         let install = try fixture.tandem(["capture", "install", "--create-tables"])
@@ -124,6 +127,10 @@ struct PluginCrashTests {
                 "plugin com.example.warehouses crashed (SIGSEGV) in transform com.example.uppercase on a batch of 6 changes of map example.warehouses (erp-to-crm)"
             ), "\(log.stdout)")
         #expect(log.stdout.contains(reason), "the parked change is in the log too: \(log.stdout)")
+        try await Self.await(fixture, "the crashes rule fired") {
+            try fixture.tandem(["log", "--map", "example.warehouses"]).stdout.contains(
+                "plugin crashes >= 1 within 1h: measured")
+        }
         let status = try fixture.tandem(["status"])
         #expect(status.status == 0, "\(status.stderr)")
         let line = status.stdout.split(separator: "\n").first { $0.hasPrefix("example.warehouses") }.map(String.init) ?? ""

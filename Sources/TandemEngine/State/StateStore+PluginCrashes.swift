@@ -19,4 +19,14 @@ extension StateStore {
                 arguments: [ActivityEvent.pluginCrashed, since, "plugin \(plugin) crashed ".count, "plugin \(plugin) crashed "]) ?? 0
         }
     }
+
+    /// How many `plugin crashed` entries name map `map` since `since` (ms
+    /// since the epoch): what a `condition: crashes` alert rule counts.
+    func pluginCrashes(map: String, since: Double) throws -> Int {
+        try queue.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM activity WHERE map = ? AND event = ? AND at >= ?",
+                arguments: [map, ActivityEvent.pluginCrashed, since]) ?? 0
+        }
+    }
 }
