@@ -153,7 +153,9 @@ private final class ForwardedSignals {
         let caught = Atomic<Int32>(0)
     }
 
+    /// The state the handlers write.
     private let shared = Shared()
+    /// The signal sources, cancelled by ``cancel()``.
     private let sources: [any DispatchSourceSignal]
 
     /// Starts catching both signals (their default action is ignored while this lives).

@@ -21,9 +21,12 @@ final class PluginCrashGuard: Sendable {
     /// Suspects and culprits per scope (``scope(_:_:_:)``): the engine's loop
     /// and a write-through may map rows of the same plan.
     private struct Found {
+        /// Scope → the keys of the batch that crashed, not narrowed down yet.
         var suspects: [String: Set<String>] = [:]
+        /// Scope → key → the reason its row is parked with.
         var culprits: [String: [String: String]] = [:]
     }
+    /// What this process found so far.
     private let found = Mutex(Found())
 
     /// Journals calls in `journal`.
