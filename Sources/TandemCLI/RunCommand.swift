@@ -14,6 +14,12 @@ struct RunCommand: ParsableCommand {
             watch it with `tandem status --watch`. One engine per environment: a second one
             is refused.
 
+            The engine runs in a child process that `tandem run` starts again when
+            it crashes (a plugin transform that segfaults): the row it crashed on
+            is found and parked with class plugin, everything else goes on; after
+            engine.plugin_crash_limit crashes the plugin's maps are failed.
+            See docs/OPERATIONS.md, "A plugin that crashes the engine".
+
             With --metrics HOST:PORT (e.g. 127.0.0.1:9464; port 0 picks a free port,
             printed) it also serves GET /metrics in Prometheus text format. Every
             series has the labels map and direction (erp-to-crm, crm-to-erp):
