@@ -106,6 +106,8 @@ let package = Package(
             name: "_TandemSQLiteShims",
             dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
+        // Process calls Swift cannot make (variadic prctl), for `tandem run`'s supervisor.
+        .target(name: "_TandemProcessShims"),
         .target(
             name: "TandemEngine",
             dependencies: [
@@ -178,7 +180,7 @@ let package = Package(
             name: "TandemCLI",
             dependencies: [
                 "CTandemPlugin", "TandemArrow", "TandemPluginHost", "TandemConformance", "TandemDocuments", "TandemEngine",
-                "TandemMetrics", "TandemDemo", "TandemBenchmark",
+                "TandemMetrics", "TandemDemo", "TandemBenchmark", "_TandemProcessShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -29,6 +29,8 @@ final class BenchEngine: @unchecked Sendable {
         var logger = Logger(label: "tandem.bench")
         logger.logLevel = .warning
         engine = try SyncEngine(environment: environment, catalog: catalog, logger: logger)
+        // As in `tandem run`: every plugin transform call is journaled first, so the figures include it.
+        engine.containPluginCrashes(journal: try PluginCallJournal(directory: directory), crashSignal: nil)
     }
 
     /// Opens one of the environment's sides, as an application would.

@@ -40,7 +40,9 @@ struct EnvironmentOptions: ParsableArguments {
         directories += extraPluginDirectories.map { PluginDirectory($0, origin: .commandLine) }
         var logger = makeLogger("tandem.plugins")
         logger.logLevel = verbose ? .debug : .error
-        let catalog = PluginLoader(logger: logger).loadAll(from: directories)
+        var loader = PluginLoader(logger: logger)
+        loader.trial = PluginTrialLoad.check
+        let catalog = loader.loadAll(from: directories)
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
         return catalog
     }

@@ -61,7 +61,9 @@ struct PluginOptions: ParsableArguments {
     func makeLoader() -> PluginLoader {
         var logger = Logger(label: "tandem.plugins") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .error
-        return PluginLoader(logger: logger)
+        var loader = PluginLoader(logger: logger)
+        loader.trial = PluginTrialLoad.check
+        return loader
     }
 
     /// Loads every plugin directory, the environment's included when given

@@ -13,6 +13,6 @@ struct PluginsCommand: AsyncParsableCommand {
             tandem.yaml). Each library needs its manifest, <library>.manifest.json, which
             `tandem plugins pack` writes.
             """,
-        subcommands: [PluginsList.self, PluginsInspect.self, PluginsValidate.self, PluginsPack.self]
+        subcommands: [PluginsList.self, PluginsInspect.self, PluginsValidate.self, PluginsPack.self, PluginsTrialLoad.self]
     )
 }

@@ -14,6 +14,12 @@ struct RunCommand: ParsableCommand {
             watch it with `tandem status --watch`. One engine per environment: a second one
             is refused.
 
+            The engine runs in a child process that `tandem run` starts again when
+            it crashes (a plugin transform that segfaults): the row it crashed on
+            is found and parked with class plugin, everything else goes on; after
+            engine.plugin_crash_limit crashes the plugin's maps are failed.
+            See docs/OPERATIONS.md, "A plugin that crashes the engine".
+
             With --metrics HOST:PORT (e.g. 127.0.0.1:9464; port 0 picks a free port,
             printed) it also serves GET /metrics in Prometheus text format. Every
             series has the labels map and direction (erp-to-crm, crm-to-erp):
@@ -42,6 +48,10 @@ struct RunCommand: ParsableCommand {
         help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics while the engine runs.", valueName: "HOST:PORT"))
     var metricsAddress: String?
 
+    /// Set by the supervisor on the engine process it starts (see EngineSupervisor).
+    @Flag(name: .customLong("engine-process"), help: .private)
+    var engineProcess = false
+
     func validate() throws {
         if let metricsAddress {
             do { _ = try MetricsAddress(parsing: metricsAddress) } catch { throw ValidationError(error.message) }
@@ -49,6 +59,14 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        // `tandem run` supervises; the engine runs in a child process it starts again after a crash.
+        guard engineProcess else {
+            let directory = try? options.loadEnvironment().directory
+            let code = EngineSupervisor(arguments: Array(CommandLine.arguments.dropFirst()) + ["--engine-process"], directory: directory).run()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        let crash = EngineSupervisor.engineProcessStarted()
         let environment = try options.loadEnvironment()
         let lock = try EnvironmentLock(environment)
         let catalog = options.loadCatalog(environment)
@@ -72,6 +90,7 @@ struct RunCommand: ParsableCommand {
             printError("engine stopped before the sides could be reached")
             return
         }
+        engine.containPluginCrashes(journal: try PluginCallJournal(directory: environment.directory), crashSignal: crash)
         if let metricsServer { printError("metrics at \(metricsServer.url)") }
         printError("engine running for \(environment.directory) (pid \(getpid())); Ctrl-C or SIGTERM stops it")
         try engine.run { signals.received }

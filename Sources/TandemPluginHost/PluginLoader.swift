@@ -15,6 +15,11 @@ public struct PluginLoader: Sendable {
     public var logger: Logger
     /// `init` config per plugin id; plugins without one get `{}`.
     public var configs: [String: JSONValue]
+    /// Run on each library that passed the file checks, before this process
+    /// loads it (nil: none). The CLI loads it in a child process with a time
+    /// limit first, so that an `init` that aborts or never returns refuses
+    /// the plugin instead of ending or hanging the command (issue 17 §1).
+    public var trial: (@Sendable (_ file: String, _ directory: String, _ manifest: PluginManifest) -> PluginRefusal?)?
 
     /// Creates a loader.
     public init(logger: Logger = Logger(label: "tandem.plugins"), configs: [String: JSONValue] = [:]) {
@@ -59,6 +64,7 @@ public struct PluginLoader: Sendable {
     /// Checks and loads one library file found in `directory`.
     public func load(file: String, directory: String) throws(PluginRefusal) -> LoadedPlugin {
         let passed = try PluginFileCheck.check(file: file, directory: directory)
+        if let trial, let refusal = trial(file, directory, passed.manifest) { throw refusal }
         return try LoadedLibraries.shared.load(passed.realPath, sha256: passed.manifest.sha256 ?? "") {
             () throws(PluginRefusal) -> LoadedPlugin in
             try open(file: file, directory: directory, passed: passed)

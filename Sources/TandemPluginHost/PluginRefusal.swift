@@ -40,6 +40,10 @@ public struct PluginRefusal: Error, Hashable, Sendable, CustomStringConvertible 
         public static let duplicate = Code(name: "duplicate")
         /// The plugin's `init` failed.
         public static let initFailed = Code(name: "init-failed")
+        /// Loading it (its constructors, entry point or `init`) crashed the process that tried it.
+        public static let loadCrashed = Code(name: "load-crashed")
+        /// Loading it did not finish within the time limit (an `init` that never returns).
+        public static let loadTimeout = Code(name: "load-timeout")
 
         /// The name.
         public var description: String { name }

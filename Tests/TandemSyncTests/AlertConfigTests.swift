@@ -141,7 +141,7 @@ struct AlertConfigTests {
             ),
             (
                 replacing("condition: lag-seconds", "condition: lag"),
-                "tandem.yaml:30:16: alerts[1].condition: 'lag' is not one of errors, lag-seconds, lag-changes, queue-depth, conflicts, left-running"
+                "tandem.yaml:30:16: alerts[1].condition: 'lag' is not one of errors, lag-seconds, lag-changes, queue-depth, conflicts, left-running, crashes"
             ),
             (
                 replacing("    condition: left-running\n", "    condition: left-running\n    threshold: 1\n"),

@@ -68,10 +68,17 @@ public enum Fixtures {
         return directory + "/" + fileName
     }
 
-    /// Compiles the SDK's C template plugin and packs it into `directory`.
-    public static func cTemplatePlugin(into directory: String) throws -> String {
+    /// Compiles the SDK's C template plugin, with each `(text, replacement)`
+    /// edit applied to a copy of its source, and packs it into `directory`.
+    public static func cTemplatePlugin(editing edits: [(String, String)] = [], into directory: String) throws -> String {
         let build = try temporaryDirectory("build")
-        try compileC("SDK/examples/c-template/warehouses.c", output: build + "/libwarehouses.so")
+        var source = try String(contentsOfFile: repositoryRoot + "/SDK/examples/c-template/warehouses.c", encoding: .utf8)
+        for (text, replacement) in edits {
+            guard source.contains(text) else { throw FixtureError("c-template/warehouses.c does not contain \(text)") }
+            source = source.replacingOccurrences(of: text, with: replacement)
+        }
+        try source.write(toFile: build + "/warehouses.c", atomically: true, encoding: .utf8)
+        try compileC(build + "/warehouses.c", output: build + "/libwarehouses.so")
         try PluginPackager.pack(
             library: build + "/libwarehouses.so",
             sourceManifest: repositoryRoot + "/SDK/examples/c-template/tandem-plugin.json", into: directory)

@@ -101,6 +101,7 @@ final class AlertEvaluator: Sendable {
             switch rule.kind {
             case .errors: return try probe.errors(map: map, errorClass: rule.errorClass, since: since)
             case .conflicts: return try probe.conflicts(map: map, since: since)
+            case .crashes: return try probe.crashes(map: map, since: since)
             case .lagSeconds: return started ? try probe.lagSeconds(map: map) : .init(value: 0)
             case .lagChanges: return started ? try probe.lagChanges(map: map) : .init(value: 0)
             case .queueDepth: return started ? try probe.queueDepth(map: map) : .init(value: 0)

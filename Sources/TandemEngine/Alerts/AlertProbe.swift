@@ -89,6 +89,15 @@ final class AlertProbe {
         return Reading(value: Double(total))
     }
 
+    /// Engine crashes in a plugin transform while it was given rows of `map`, since `since` (ms).
+    func crashes(map: String, since: Double) throws -> Reading {
+        let key = "crashes \(map) \(since)"
+        if let cached = counts[key] { return Reading(value: cached) }
+        let total = Double(try state.pluginCrashes(map: map, since: since))
+        counts[key] = total
+        return Reading(value: total)
+    }
+
     /// Age in seconds of the oldest captured change of `map` not applied yet, worst direction.
     func lagSeconds(map: String) throws -> Reading {
         let now = StateStore.now

@@ -234,6 +234,7 @@ enum AlertConfigParser {
                 case .lagSeconds: "seconds"
                 case .lagChanges, .queueDepth: "changes"
                 case .conflicts: "conflicts"
+                case .crashes: "crashes"
                 default: "errors"
                 }
             throw reader.error(
@@ -242,11 +243,11 @@ enum AlertConfigParser {
             )
         }
 
-        let windowed = kind == .errors || kind == .conflicts
+        let windowed = kind == .errors || kind == .conflicts || kind == .crashes
         if let (value, keyNode) = entry("within") {
             guard windowed else {
                 throw reader.error(
-                    keyNode, "\(path).within", "only errors and conflicts are counted within a window; remove it")
+                    keyNode, "\(path).within", "only errors, conflicts and crashes are counted within a window; remove it")
             }
             rule.windowSeconds = try duration(value, "\(path).within", reader)
         } else if windowed {

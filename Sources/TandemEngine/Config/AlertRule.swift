@@ -19,6 +19,10 @@ package struct AlertRule: Hashable, Sendable {
         case conflicts
         /// The map is paused, stopped or failed.
         case leftRunning = "left-running"
+        /// Engine crashes in a transform of the map's plugin within a window
+        /// (`plugin crashed` entries of the activity log; `tandem run`
+        /// restarted the engine each time).
+        case crashes
     }
 
     /// What the rule does to the map when it fires, besides notifying.
@@ -71,6 +75,7 @@ package struct AlertRule: Hashable, Sendable {
         case .queueDepth: return "queue depth >= \(threshold)"
         case .conflicts: return "conflicts >= \(threshold)\(window)"
         case .leftRunning: return "map left running"
+        case .crashes: return "plugin crashes >= \(threshold)\(window)"
         }
     }
 

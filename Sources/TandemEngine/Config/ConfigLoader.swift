@@ -68,7 +68,8 @@ package enum ConfigLoader {
             case "engine":
                 let allowed = [
                     "batch_size", "poll_interval_ms", "fallback_poll_ms", "prune_interval_s", "busy_timeout_s", "transient_error_after_s",
-                    "applied_retention_h", "applied_retention_changes", "parent_wait_s",
+                    "applied_retention_h", "applied_retention_changes", "parent_wait_s", "plugin_crash_limit",
+                    "plugin_crash_window_s",
                 ]
                 for (setting, value, _) in try reader.mapping(node, key, allowed: allowed) {
                     let place = "engine.\(setting)"
@@ -83,6 +84,10 @@ package enum ConfigLoader {
                         config.engine.appliedRetentionChanges = try reader.integer(value, place, range: 0...1_000_000_000)
                     case "parent_wait_s":
                         config.engine.parentWaitSeconds = try reader.integer(value, place, range: 1...31_536_000)
+                    case "plugin_crash_limit":
+                        config.engine.pluginCrashLimit = try reader.integer(value, place, range: 1...1000)
+                    case "plugin_crash_window_s":
+                        config.engine.pluginCrashWindowSeconds = try reader.integer(value, place, range: 1...604_800)
                     case "transient_error_after_s":
                         config.engine.transientErrorAfterSeconds = try reader.integer(value, place, range: 1...86_400)
                     default: config.engine.pruneIntervalSeconds = try reader.integer(value, place, range: 1...86_400)

@@ -89,6 +89,8 @@ package enum ConfigTemplate {
               busy_timeout_s: 30      # how long to wait for a side an application holds locked
               transient_error_after_s: 60   # a side failing this long shows in `tandem errors list`
               parent_wait_s: 3600           # a change waiting this long for its parent row is an error
+              plugin_crash_limit: 5         # a plugin crashing the engine this often within
+              plugin_crash_window_s: 600    # this window fails its maps (docs/OPERATIONS.md)
               applied_retention_h: 24       # applied changes stay this long in the source's change log,
               applied_retention_changes: 1000000   # and at most this many: what `maps recover --resend` can re-send
 

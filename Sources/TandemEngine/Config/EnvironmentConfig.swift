@@ -137,6 +137,12 @@ package struct EngineSettings: Hashable, Sendable {
     /// list`, `tandem status` and alert rules call it an error, in seconds: a
     /// reference in the wrong case (`'usd'` for `USD`) waits for ever otherwise.
     package var parentWaitSeconds: Int
+    /// How many crashes of one plugin within ``pluginCrashWindowSeconds``
+    /// fail its maps instead of restarting the engine again (a crash while
+    /// narrowing down a crashed batch to its row does not count).
+    package var pluginCrashLimit = 5
+    /// The window ``pluginCrashLimit`` counts in, in seconds.
+    package var pluginCrashWindowSeconds = 600
 
     /// Creates settings.
     package init(

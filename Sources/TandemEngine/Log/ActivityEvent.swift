@@ -66,6 +66,11 @@ package enum ActivityEvent {
     package static let sideWentBack = "side went back"
     /// A map failed for a side that went back was recovered (details: how, from which change).
     package static let mapRecovered = "map recovered"
+    /// A plugin crashed the engine process in a transform call; `tandem run`
+    /// restarted it (details: plugin, signal, transform, map, the batch).
+    package static let pluginCrashed = "plugin crashed"
+    /// The engine process ended by a signal outside any plugin call; `tandem run` restarted it.
+    package static let engineCrashed = "engine crashed"
     /// The state database was rebuilt from the sides (details: the maps and their states).
     package static let stateRebuilt = "state rebuilt"
 
@@ -77,7 +82,7 @@ package enum ActivityEvent {
         transientErrorCleared, rowLeftFilter, parkedChangeDiscarded, parkedChangeSuperseded, errorsRetried, conflictResolved,
         alertFired, alertCleared, notificationDelivered, notificationFailed, logPruned, sideIdentityRecorded,
         sideRelinked,
-        sideWentBack, mapRecovered, stateRebuilt,
+        sideWentBack, mapRecovered, stateRebuilt, pluginCrashed, engineCrashed,
     ]
 
     /// The event of every error entry in the merged log (a change parked on a side).

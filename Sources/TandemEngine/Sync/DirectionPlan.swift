@@ -51,6 +51,9 @@ final class DirectionPlan {
 
     let map: String
     let direction: SyncDirection
+    /// Set in `tandem run`'s engine process: journals each transform call and
+    /// keeps rows that crashed the plugin from it (see PluginCrashGuard).
+    var crashGuard: PluginCrashGuard?
     let sourceTable: String
     let targetTable: String
     /// The source table's columns in capture order.
@@ -521,20 +524,67 @@ final class DirectionPlan {
                 output[index][target] = ValueConversion.sideValue(result.columns[position][row])
             }
         }
-        if let result = try? process(included.count, columns) {
-            for (row, index) in included.enumerated() { store(result, row: row, index: index) }
-            return
+        // In `tandem run`, each call is journaled first (the source keys of its rows), so that a crash
+        // in the plugin costs the row it crashed on (PluginCrashGuard).
+        let keys: [String] =
+            crashGuard == nil
+            ? [] : included.map { index in SQLLiteral.quoteList(sourceKey.map { $0 < rows[index].count ? rows[index][$0] : .null }) }
+        let scope = PluginCrashGuard.scope(map, direction.rawValue, name)
+        func journaled<T>(_ positions: [Int], narrowing: Bool, _ call: () throws -> T) rethrows -> T {
+            guard let crashGuard else { return try call() }
+            crashGuard.journal.begin(
+                PluginCallJournal.Entry(
+                    plugin: instance.pluginID, transform: name, map: map, direction: direction.rawValue,
+                    keys: positions.map { keys[$0] }, narrowing: narrowing))
+            defer { crashGuard.journal.end() }
+            return try call()
         }
-        // The batch failed: run the rows one by one so that only the bad ones fail.
-        for (row, index) in included.enumerated() {
-            do {
-                store(try process(1, columns.map { [$0[row]] }), row: 0, index: index)
-            } catch {
-                errors[index] = TransformFailure.error(
-                    error, transform: name, columns: sources.map { sourceColumns[$0] },
-                    values: sources.map { $0 < rows[index].count ? rows[index][$0] : .null })
+        // Runs the rows at `positions` (of `included`) as one batch, or one by one if the batch fails.
+        func run(_ positions: [Int], narrowing: Bool = false) {
+            guard !positions.isEmpty else { return }
+            let whole = positions.count == included.count
+            let values = whole ? columns : columns.map { column in positions.map { column[$0] } }
+            if let result = try? journaled(positions, narrowing: narrowing, { try process(positions.count, values) }) {
+                for (row, position) in positions.enumerated() { store(result, row: row, index: included[position]) }
+                return
+            }
+            // The batch failed: run the rows one by one so that only the bad ones fail.
+            for position in positions {
+                let index = included[position]
+                do {
+                    let result = try journaled([position], narrowing: narrowing) {
+                        try process(1, columns.map { [$0[position]] })
+                    }
+                    store(result, row: 0, index: index)
+                } catch {
+                    errors[index] = TransformFailure.error(
+                        error, transform: name, columns: sources.map { sourceColumns[$0] },
+                        values: sources.map { $0 < rows[index].count ? rows[index][$0] : .null })
+                }
             }
         }
+        guard let crashGuard else { return run(Array(included.indices)) }
+        // A row the plugin crashed on is parked, never given to it again; rows of a batch that crashed
+        // run in halves, after the others, so that a crash again narrows them down.
+        var others: [Int] = []
+        var suspected: [Int] = []
+        let suspects = crashGuard.suspects(scope)
+        for position in included.indices {
+            if let reason = crashGuard.culprit(scope, key: keys[position]) {
+                errors[included[position]] = SyncError(.plugin, reason)
+            } else if suspects.contains(keys[position]) {
+                suspected.append(position)
+            } else {
+                others.append(position)
+            }
+        }
+        run(others)
+        guard !suspected.isEmpty else { return }
+        let middle = (suspected.count + 1) / 2
+        run(Array(suspected[..<middle]), narrowing: true)
+        run(Array(suspected[middle...]), narrowing: true)
+        // Both halves came back: the crash did not happen again with these rows.
+        crashGuard.cleared(scope)
     }
 
     /// The target key of mapped `values`, normalised to how SQLite stores it

@@ -47,6 +47,7 @@ extension SyncEngine {
             map.settings = try Self.currentSettings(of: name, in: environment) ?? map.settings
             let compiled = try Self.compile(
                 map, among: maps, environment: environment, sides: sides, locations: locations, catalog: catalog)
+            for plan in compiled.values { plan.crashGuard = crashGuard }
             maps[index] = map
             plans[name] = compiled
             for direction in compiled.keys where stats[Self.statsKey(name, direction)] == nil {

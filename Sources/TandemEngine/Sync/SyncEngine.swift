@@ -36,6 +36,12 @@ package final class SyncEngine {
     /// table or column missing, transform refused), with the reason: they
     /// are failed, and the others run.
     var broken: [String: String]
+    /// In `tandem run`'s engine process: journals plugin calls and keeps
+    /// rows that crashed a plugin from it (``containPluginCrashes(journal:crashSignal:)``).
+    var crashGuard: PluginCrashGuard?
+    /// The signal the previous engine process ended with, as its supervisor
+    /// reported it (`SIGSEGV`); handled once ``run(until:)`` starts.
+    var crashSignal: String?
     /// The maps each map looks up, to retry its parked changes when one of them moves.
     let parentsOf: [String: Set<String>]
     let batchSize: Int
@@ -235,6 +241,7 @@ package final class SyncEngine {
         try EnvironmentHistory.recordPlugins(catalog, state: state, actor: "engine")
         try EnvironmentHistory.record(environment, maps: maps, state: state, actor: "engine")
         try failBrokenMaps()
+        try handleCrash()
         // Before pruning starts: a side that went back in time fails its maps first, and their tables are
         // held. Requests queued while no engine ran are handled here too. A side busy right now is retried
         // by the loop below (the states are read again until a read succeeds).

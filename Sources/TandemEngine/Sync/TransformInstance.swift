@@ -28,6 +28,8 @@ final class TransformInstance {
     let inputSchema: Schema
     private(set) var processor: PluginProcessor
     private let plugin: LoadedPlugin
+    /// The id of the plugin that provides it (the crash journal names it).
+    var pluginID: String { plugin.id }
     private let baseConfig: JSONValue
     /// The config as the map gives it (with `reverse` for a two-way field's CRM-to-ERP instance).
     var config: JSONValue { baseConfig }

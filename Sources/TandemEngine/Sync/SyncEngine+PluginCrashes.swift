@@ -1,0 +1,85 @@
+import Foundation
+
+/// Crash containment in-process (issue 17 §2): `tandem run` runs the engine
+/// in a child process and starts it again when it dies by a signal; the
+/// engine started next finds the plugin call that crashed in the journal,
+/// records the crash, and either narrows the batch down to its row (see
+/// ``PluginCrashGuard``) or, after `engine.plugin_crash_limit` crashes of
+/// the plugin within `engine.plugin_crash_window_s`, fails its maps.
+extension SyncEngine {
+    /// Journals every plugin transform call from now on in `journal`;
+    /// `crashSignal` is the signal the previous engine process ended with
+    /// (nil: it did not crash). Called by `tandem run`'s engine process only:
+    /// a command's engine is not supervised, and shares no journal.
+    package func containPluginCrashes(journal: PluginCallJournal, crashSignal: String?) {
+        let crashGuard = PluginCrashGuard(journal: journal)
+        self.crashGuard = crashGuard
+        self.crashSignal = crashSignal
+        for byDirection in plans.values {
+            for plan in byDirection.values { plan.crashGuard = crashGuard }
+        }
+    }
+
+    /// Records the last engine process's crash, if it crashed, and acts on
+    /// the plugin call it crashed in.
+    func handleCrash() throws {
+        guard let signal = crashSignal, let crashGuard else { return }
+        crashSignal = nil
+        guard let entry = PluginCallJournal.unfinished(in: environment.directory) else {
+            let details = "the engine process ended by \(signal) outside any plugin call; `tandem run` started it again"
+            logger.error("\(details)")
+            logActivity { try state.log(actor: "engine", map: nil, event: ActivityEvent.engineCrashed, details: details) }
+            return
+        }
+        // Consumed: a later crash outside plugin calls is not blamed on this one.
+        crashGuard.journal.end()
+        let batch =
+            entry.narrowing
+            ? "while narrowing down a crashed batch, on \(Self.count(entry.keys.count))"
+            : "on a batch of \(Self.count(entry.keys.count))"
+        let details =
+            "plugin \(entry.plugin) crashed (\(signal)) in transform \(entry.transform) \(batch) of map \(entry.map) (\(entry.direction))"
+        logger.error("\(details)")
+        logActivity { try state.log(actor: "engine", map: entry.map, event: ActivityEvent.pluginCrashed, details: details) }
+
+        let settings = environment.config.engine
+        let crashes = try state.pluginCrashes(entry.plugin, within: .seconds(settings.pluginCrashWindowSeconds))
+        if !entry.narrowing, crashes >= settings.pluginCrashLimit {
+            failMaps(of: entry, signal: signal, crashes: crashes, window: settings.pluginCrashWindowSeconds)
+            return
+        }
+        if let reason = crashGuard.arm(entry, signal: signal) {
+            logger.error("parking the change that crashed it: \(reason)")
+        } else {
+            logger.notice(
+                "running the \(entry.keys.count) changes of the crashed batch of map \(entry.map) in halves to find the one that crashes plugin \(entry.plugin)"
+            )
+        }
+    }
+
+    /// Fails every map that runs a transform of the plugin `entry` crashed in.
+    private func failMaps(of entry: PluginCallJournal.Entry, signal: String, crashes: Int, window: Int) {
+        let names = plans.filter { _, byDirection in
+            byDirection.values.contains { plan in
+                plan.steps.contains { step in
+                    if case .transform(_, _, let instance) = step.kind { return instance.pluginID == entry.plugin }
+                    return false
+                }
+            }
+        }.keys.sorted()
+        for name in names {
+            let reason =
+                "plugin \(entry.plugin) crashed \(crashes) times within \(window) s (last: \(signal) in transform \(entry.transform) of map \(entry.map)); "
+                + "fix the plugin, restart `tandem run`, then `tandem maps resume \(name)`"
+            broken[name] = reason
+            plans[name] = nil
+            logActivity { try state.setStates([name], to: .failed, reason: reason, actor: "engine") }
+            logger.error("map \(name) failed: \(reason)")
+        }
+    }
+
+    /// `1 change`, `12 changes`.
+    private static func count(_ changes: Int) -> String {
+        "\(changes) change\(changes == 1 ? "" : "s")"
+    }
+}
