@@ -15,7 +15,10 @@ import Testing
 struct PostgreSQLBulkApplyTests {
     /// The values of row `id` of `vals`, with `text` in `t` and `n`.
     static func values(_ id: Int, _ text: String, n: String = "ok") -> [SideValue] {
-        [.integer(Int64(id)), .text(text), .blob(Data([UInt8(id % 256)])), .integer(Int64(id) * 7), .real(Double(id) / 4), .text(n)]
+        [
+            .integer(Int64(id)), .text(text), .blob(Data([UInt8(id % 256)])), .integer(Int64(id) * 7),
+            .real(Double(id) / 4), .text(n),
+        ]
     }
 
     /// Counts the statements that write `vals` (a statement trigger of the test's own, recording
@@ -35,14 +38,18 @@ struct PostgreSQLBulkApplyTests {
             """)
     }
 
-    @Test("A batch's inserts, updates and deletes go in one statement per run, each echo marked with its own source change")
+    @Test(
+        "A batch's inserts, updates and deletes go in one statement per run, each echo marked with its own source change"
+    )
     func oneStatementPerRun() async throws {
         try await SideEndpointContract.withSide(.postgresql) { side in
             let plan = ContractSide.Carried(value: try await SideEndpointContract.plan(side))
             try await Self.countStatements(side)
             let checkpoint = CheckpointID(map: "test.values", source: .erp)
             try await side.call { endpoint in
-                try endpoint.applyBatch([], checkpoints: [checkpoint: 3100], fastPath: false, logger: Logger(label: "test")) {
+                try endpoint.applyBatch(
+                    [], checkpoints: [checkpoint: 3100], fastPath: false, logger: Logger(label: "test")
+                ) {
                     target in
                     try target.begin(.live)
                     for id in 1...100 {
@@ -53,7 +60,8 @@ struct PostgreSQLBulkApplyTests {
                     for id in 1...50 {
                         try target.markSource("erp:\(2000 + id)")
                         try target.write(
-                            .update, plan: plan.value, values: Self.values(id, "updated \(id)", n: "not written"), oldKey: nil,
+                            .update, plan: plan.value, values: Self.values(id, "updated \(id)", n: "not written"),
+                            oldKey: nil,
                             only: [1])
                     }
                     for id in 91...100 {
@@ -84,7 +92,9 @@ struct PostgreSQLBulkApplyTests {
         }
     }
 
-    @Test("One row the database refuses among 200 is parked alone with its reason, its later change waits behind it, the rest commit with the checkpoint")
+    @Test(
+        "One row the database refuses among 200 is parked alone with its reason, its later change waits behind it, the rest commit with the checkpoint"
+    )
     func refusedRowAmongMany() async throws {
         try await SideEndpointContract.withSide(.postgresql) { side in
             let plan = ContractSide.Carried(value: try await SideEndpointContract.plan(side))
@@ -94,7 +104,8 @@ struct PostgreSQLBulkApplyTests {
                 let values = Self.values(id, "row \(id)", n: id == 77 ? "bad" : "ok")
                 return ApplyItem(
                     plan: plan.value,
-                    change: Change(seq: Int64(id), table: "VALS", operation: .insert, key: "\(id)", row: nil, at: 0, origin: nil),
+                    change: Change(
+                        seq: Int64(id), table: "VALS", operation: .insert, key: "\(id)", row: nil, at: 0, origin: nil),
                     mapped: .success(values), sourceRow: values, parkedID: nil)
             }
             for id in [77, 78] {
@@ -103,12 +114,15 @@ struct PostgreSQLBulkApplyTests {
                     ApplyItem(
                         plan: plan.value,
                         change: Change(
-                            seq: Int64(200 + id), table: "VALS", operation: .update, key: "\(id)", row: nil, at: 0, origin: nil),
+                            seq: Int64(200 + id), table: "VALS", operation: .update, key: "\(id)", row: nil, at: 0,
+                            origin: nil),
                         mapped: .success(values), sourceRow: values, parkedID: nil))
             }
             let carried = ContractSide.Carried(value: items)
             let (applied, parked) = try await side.call { endpoint in
-                try endpoint.applyBatch(carried.value, checkpoints: [checkpoint: 278], fastPath: true, logger: Logger(label: "test")) {
+                try endpoint.applyBatch(
+                    carried.value, checkpoints: [checkpoint: 278], fastPath: true, logger: Logger(label: "test")
+                ) {
                     target in
                     var applier = BatchApplier(
                         direction: .erpToCrm, mode: .live, blocked: [:], openConflict: { _, _ in nil },
@@ -120,7 +134,9 @@ struct PostgreSQLBulkApplyTests {
             let appliedSeqs: [Int64] = (1...200).filter { $0 != 77 }.map { Int64($0) }
             #expect(applied == appliedSeqs + [278])
             #expect(parked == ["77", "77"])
-            let stored = try await side.call { try $0.parkedChanges(map: "test.values", source: .erp, waitingForParents: false) }
+            let stored = try await side.call {
+                try $0.parkedChanges(map: "test.values", source: .erp, waitingForParents: false)
+            }
             #expect(stored.map(\.change.seq) == [77, 277])
             let errors = try await side.call { try $0.parkedErrors(map: "test.values") }
             #expect(errors.count == 1)

@@ -119,7 +119,9 @@ struct PostgreSQLBulkWrites {
 
     /// The statement that writes `run` into `target` (qualified), with its parameters; `columns`
     /// describes the table.
-    static func statement(_ run: Run, target: String, columns: [String: PostgreSQLColumn]) throws
+    static func statement(
+        _ run: Run, target: String, columns: [String: PostgreSQLColumn]
+    ) throws
         -> (sql: String, parameters: [String?])
     {
         let first = run.rows[0]
@@ -134,8 +136,9 @@ struct PostgreSQLBulkWrites {
         let unnest = "unnest(" + (1...names.count).map { "$\($0)::text[]" }.joined(separator: ", ") + ")"
         let parameters = arrays(run, count: names.count) { row, index in row.values[index] }
         if first.delete {
-            let condition = try names.enumerated().map { "t.\(PostgreSQLSQL.identifier($0.element)) = \(try cast($0.element, $0.offset + 1))" }
-                .joined(separator: " AND ")
+            let condition = try names.enumerated().map { position, name in
+                "t.\(PostgreSQLSQL.identifier(name)) = \(try cast(name, position + 1))"
+            }.joined(separator: " AND ")
             return ("DELETE FROM \(target) AS t USING \(unnest) AS u(\(list)) WHERE \(condition)", parameters)
         }
         let selected = try names.enumerated().map { try cast($0.element, $0.offset + 1) }.joined(separator: ", ")
