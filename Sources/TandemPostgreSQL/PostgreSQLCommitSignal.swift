@@ -15,7 +15,9 @@ import PostgresNIO
 /// 3. checks the sequence: a writer whose statement ran before step 2 (and so
 ///    did not notify) took its number before step 3, so the check sees it;
 /// 4. sleeps until a notification or the timeout, re-checking every
-///    `fallback` so that nothing can be missed for longer than that;
+///    `fallback` so that nothing can be missed for longer than that (a
+///    notification is not lost while the connection lives; the re-check is
+///    a safety net, so it can be rare);
 /// 5. clears its row.
 ///
 /// A reader that dies while waiting leaves its row set: writers then notify
@@ -33,8 +35,16 @@ actor PostgreSQLCommitSignal {
         self.logger = logger
     }
 
-    /// True as soon as a change numbered above `seq` may have committed; false after `timeout`.
-    func wait(after seq: Int64, timeout: Duration, fallback: Duration) async throws -> Bool {
+    /// How often a wait looks at its `stopped` flag (in the process: no server query).
+    static let stopCheck = Duration.milliseconds(250)
+
+    /// True as soon as a change numbered above `seq` may have committed; false after `timeout`, or
+    /// within ``stopCheck`` of `stopped` turning true. The server is asked only at the start and
+    /// every `fallback`: a long wait costs an idle engine nothing between (issue 15: waiting
+    /// costs nothing), and `stopped` lets its owner end it at once.
+    func wait(
+        after seq: Int64, timeout: Duration, fallback: Duration, stopped: @escaping @Sendable () -> Bool = { false }
+    ) async throws -> Bool {
         let connection = self.connection
         let logger = self.logger
         let waiting = capture.name("_tandem_waiting")
@@ -70,9 +80,13 @@ actor PostgreSQLCommitSignal {
                         group.addTask {
                             let clock = ContinuousClock()
                             let deadline = clock.now.advanced(by: timeout)
-                            while clock.now < deadline {
-                                try await Task.sleep(for: min(fallback, deadline - clock.now))
-                                if try await newer() { return true }
+                            var check = clock.now.advanced(by: fallback)
+                            while clock.now < deadline, !stopped() {
+                                try await Task.sleep(for: min(Self.stopCheck, deadline - clock.now, check - clock.now))
+                                if clock.now >= check {
+                                    if try await newer() { return true }
+                                    check = clock.now.advanced(by: fallback)
+                                }
                             }
                             return false
                         }

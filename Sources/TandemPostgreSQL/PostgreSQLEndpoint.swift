@@ -524,8 +524,12 @@ public actor PostgreSQLEndpoint {
     }
 
     /// Waits until a change numbered above `seq` may have committed (true), or `timeout` passes
-    /// (false). LISTEN/NOTIFY on a connection of its own; see ``PostgreSQLCommitSignal``.
-    public func waitForCommit(after seq: Int64, timeout: Duration, fallback: Duration = .seconds(1)) async throws -> Bool {
+    /// (false), or `stopped` turns true. LISTEN/NOTIFY on a connection of its own; see
+    /// ``PostgreSQLCommitSignal``.
+    public func waitForCommit(
+        after seq: Int64, timeout: Duration, fallback: Duration = .seconds(1),
+        stopped: @escaping @Sendable () -> Bool = { false }
+    ) async throws -> Bool {
         let signal: PostgreSQLCommitSignal
         if let existing = self.signal, let signalConnection, !signalConnection.isClosed {
             signal = existing
@@ -537,7 +541,7 @@ public actor PostgreSQLEndpoint {
             self.signal = signal
         }
         do {
-            return try await signal.wait(after: seq, timeout: timeout, fallback: fallback)
+            return try await signal.wait(after: seq, timeout: timeout, fallback: fallback, stopped: stopped)
         } catch {
             let translated = translate(error)
             if let signalConnection, self.signal === signal {

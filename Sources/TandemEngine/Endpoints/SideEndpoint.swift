@@ -133,6 +133,9 @@ protocol SideEndpoint: AnyObject {
     /// commits together or not at all (exactly once). `fastPath`: a live
     /// batch, which the endpoint may write its fastest way when it is large
     /// (SQLite: with the capture triggers off, the echoes recorded by Tandem).
+    /// `body` may run more than once: an endpoint that writes rows in bulk
+    /// rolls back and runs it again row by row when the database refuses a
+    /// row (PostgreSQL), so it keeps no state of a run that threw.
     func applyBatch<T>(
         _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
         _ body: (any TargetTransaction) throws -> T

@@ -52,9 +52,12 @@ extension SyncEngine {
             // An item left unmapped without an error is one the map's filter left out (a
             // write has no echoes): saying "wrote" for it claimed a row the other side lacks.
             (filtered, carried) = Self.filteredOut(items, readers: readers.map(\.0), changes: changes.count)
-            var applier = makeApplier(direction: direction, mode: .writeThrough)
             do {
-                _ = try target.applyWriteThrough(items, logger: logger, { try applier.apply(items, into: $0) }) {
+                // A new applier per run: the target may roll back and run the body again.
+                _ = try target.applyWriteThrough(items, logger: logger, {
+                    var applier = makeApplier(direction: direction, mode: .writeThrough)
+                    return try applier.apply(items, into: $0)
+                }) {
                     // The origin commits first: from here on the change log can always repair the other side.
                     try write.commit()
                     if Self.killBetweenCommits { kill(getpid(), SIGKILL) }

@@ -648,8 +648,9 @@ package final class SyncEngine {
         _ items: [ApplyItem], direction: SyncDirection, mode: ApplyMode = .live, checkpoints: [CheckpointID: Int64] = [:],
         fastPath: Bool = false, also: ((any TargetTransaction, ApplyOutcome) throws -> Void)? = nil
     ) throws -> ApplyOutcome {
-        var applier = makeApplier(direction: direction, mode: mode)
-        return try endpoint(direction.target).applyBatch(items, checkpoints: checkpoints, fastPath: fastPath, logger: logger) {
+        // A new applier per run: an endpoint may roll back and run the body again (its state is per run).
+        try endpoint(direction.target).applyBatch(items, checkpoints: checkpoints, fastPath: fastPath, logger: logger) {
+            var applier = makeApplier(direction: direction, mode: mode)
             let outcome = try applier.apply(items, into: $0)
             try also?($0, outcome)
             return outcome

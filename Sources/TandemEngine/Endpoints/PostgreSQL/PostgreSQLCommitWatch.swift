@@ -12,20 +12,29 @@ import TandemPostgreSQL
 /// After a ring the thread lets the engine read (up to
 /// ``settle``) before it waits again, so that one commit rings once.
 final class PostgreSQLCommitWatch: CommitWatch, Sendable {
-    /// How long one wait on the server lasts before it is started anew (it
-    /// also re-checks the sequence every second, in case a notification was lost).
-    static let waitSlice = Duration.seconds(1)
+    /// How long one wait on the server lasts before it is started anew with
+    /// the engine's new position. Each start costs a few queries (LISTEN, the
+    /// waiting flag, the sequence): at 1 s they were most of an idle
+    /// engine's 0.3–0.4 % of a core per PostgreSQL side (docs/BENCHMARKS.md).
+    static let waitSlice = Duration.seconds(30)
+    /// How often a wait re-checks the sequence, in case a notification was
+    /// missed (none is while the connection lives: a safety net).
+    static let fallback = Duration.seconds(10)
     /// At most how long the thread leaves the engine to read after a ring.
     static let settle = Duration.milliseconds(100)
 
     private let signal = StopSignal()
     private let done = StopSignal()
+    /// Told when the watch starts and stops (``wake`` rings it).
+    private let rings: PostgreSQLWatchRings
 
-    /// Starts watching `endpoint`'s log for `role`'s side.
+    /// Starts watching `endpoint`'s log for `role`'s side; `rings` is told it runs until ``stop()``.
     init(
         endpoint: PostgreSQLEndpoint, role: SideRole, after: @escaping @Sendable () -> Int64,
-        wake: @escaping @Sendable () -> Void, logger: Logger
+        wake: @escaping @Sendable () -> Void, rings: PostgreSQLWatchRings, logger: Logger
     ) {
+        self.rings = rings
+        rings.started()
         let signal = self.signal
         let done = self.done
         let thread = Thread {
@@ -36,7 +45,9 @@ final class PostgreSQLCommitWatch: CommitWatch, Sendable {
                 let position = after()
                 do {
                     let woke = try BlockingAwait.run {
-                        try await endpoint.waitForCommit(after: position, timeout: Self.waitSlice, fallback: Self.waitSlice)
+                        try await endpoint.waitForCommit(
+                            after: position, timeout: Self.waitSlice, fallback: Self.fallback,
+                            stopped: { signal.isStopped })
                     }
                     backoff = .milliseconds(100)
                     if reported { logger.notice("watching the \(role) side for commits again") }
@@ -64,9 +75,10 @@ final class PostgreSQLCommitWatch: CommitWatch, Sendable {
         thread.start()
     }
 
-    /// Stops the thread and waits for it (at most one ``waitSlice``).
+    /// Stops the thread and waits for it (a wait sees the stop within a quarter second).
     func stop() {
+        rings.stopped()
         signal.stop()
-        _ = done.wait(until: .now + Self.waitSlice + .seconds(2))
+        _ = done.wait(until: .now + .seconds(3))
     }
 }

@@ -203,6 +203,12 @@ extension PostgreSQLSide {
     func watchCommits(after: @escaping @Sendable () -> Int64, wake: @escaping @Sendable () -> Void) throws
         -> (any CommitWatch)?
     {
-        PostgreSQLCommitWatch(endpoint: endpoint, role: role, after: after, wake: wake, logger: logger)
+        let rings = self.rings
+        return PostgreSQLCommitWatch(
+            endpoint: endpoint, role: role, after: after,
+            wake: {
+                rings.ring()
+                wake()
+            }, rings: rings, logger: logger)
     }
 }

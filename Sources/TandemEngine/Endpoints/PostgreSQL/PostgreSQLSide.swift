@@ -43,6 +43,13 @@ package final class PostgreSQLSide: SideEndpoint {
     private var keyOrder: [String: [String]] = [:]
     /// Counts commit tokens given while a writer was in flight (each one new).
     private var inFlightTokens = 0
+    /// What the side's commit watch says (see ``commitToken()``).
+    let rings = PostgreSQLWatchRings()
+    /// The last commit token read with no writer in flight, the watch's rings then, and when.
+    private var quietToken: (token: Int, rings: Int, at: ContinuousClock.Instant)?
+    /// How long a token is answered from ``quietToken`` at most, whatever the watch says: a
+    /// bound on any commit the watch missed.
+    static let quietTokenAge = Duration.seconds(2)
 
     /// A side on the server and schema of `config`; nothing connects until the first call.
     package init(role: SideRole, config: PostgreSQLSideConfig, logger: Logger, horizonTimeout: Duration = .seconds(2)) {
@@ -273,7 +280,30 @@ package final class PostgreSQLSide: SideEndpoint {
     /// The change log's sequence while no transaction writes it; while one does, a new number at
     /// every call: its commit moves no sequence, and a read that found it in flight stopped below
     /// it, so the loop must read again until it ends.
+    ///
+    /// While the side's commit watch runs and has not rung since the last token read with no
+    /// writer in flight, no commit came (the watch rings for each), so that token is answered
+    /// without a query, for up to ``quietTokenAge``.
     func commitToken() throws -> Int {
+        let rings = self.rings.current
+        lock.lock()
+        if let quiet = quietToken, let rings, quiet.rings == rings, ContinuousClock.now - quiet.at < Self.quietTokenAge {
+            lock.unlock()
+            return quiet.token
+        }
+        quietToken = nil
+        lock.unlock()
+        let read = try readCommitToken()
+        if read >= 0, let rings {
+            lock.lock()
+            quietToken = (read, rings, .now)
+            lock.unlock()
+        }
+        return read
+    }
+
+    /// The commit token as the server says it now (see ``commitToken()``).
+    private func readCommitToken() throws -> Int {
         let rows = try queryInstalled(
             """
             SELECT CASE WHEN is_called THEN last_value ELSE 0 END, EXISTS (
@@ -582,16 +612,33 @@ package final class PostgreSQLSide: SideEndpoint {
     // MARK: Applying
 
     /// `fastPath` changes nothing here: the capture triggers record every echo themselves, with
-    /// the source change each write applies (`tandem.origin`), so there is no quieter way.
+    /// the source change each write applies, so there is no quieter way. Rows go in multi-row
+    /// statements (see ``bulk(_:_:)``).
     func applyBatch<T>(
         _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T {
         try transaction { session in
             try lockTargets(items.map(\.plan.targetTable), session)
-            let result = try body(PostgreSQLTargetTransaction(side: self, session: session))
+            let result = try bulk(session, body)
             try store(checkpoints, session)
             return result
+        }
+    }
+
+    /// Runs `body` with rows sent in multi-row statements (``PostgreSQLBulkWrites``); when the
+    /// database refuses one of those for a row, rolls back what `body` did and runs it again row
+    /// by row, each row under a savepoint, so that only the refused row is parked, with the
+    /// database's reason, as before bulk writes. `body` must hold no state of a run that threw
+    /// (``SideEndpoint/applyBatch(_:checkpoints:fastPath:logger:_:)``).
+    private func bulk<T>(_ session: PostgreSQLSession, _ body: (any TargetTransaction) throws -> T) throws -> T {
+        _ = try query(session, "SAVEPOINT tandem_batch")
+        do {
+            return try body(PostgreSQLTargetTransaction(side: self, session: session, bulk: true))
+        } catch let refused as PostgreSQLBulkWrites.Refused {
+            logger.debug("\(role) side refused a multi-row write (\(refused.message)); writing the batch row by row")
+            _ = try query(session, "ROLLBACK TO SAVEPOINT tandem_batch")
+            return try body(PostgreSQLTargetTransaction(side: self, session: session, bulk: false))
         }
     }
 
@@ -626,7 +673,7 @@ package final class PostgreSQLSide: SideEndpoint {
     ) throws -> T {
         try transaction(commitFailure: true, beforeCommit: beforeCommit) { session in
             try lockTargets(items.map(\.plan.targetTable), session)
-            return try body(PostgreSQLTargetTransaction(side: self, session: session))
+            return try bulk(session, body)
         }
     }
 }

@@ -11,23 +11,44 @@ import TandemPostgreSQL
 /// a per-transaction setting does what SQLite's context row does there.
 ///
 /// A row the database refuses must not end the batch, but PostgreSQL aborts
-/// the whole transaction at a failed statement; so each row's statements run
-/// under a savepoint, rolled back to on a refusal (``RowRefused``).
+/// the whole transaction at a failed statement. Row by row (`bulk` off),
+/// each row's statements run under a savepoint, rolled back to on a refusal
+/// (``RowRefused``). In bulk (the default), rows are held and sent as one
+/// statement per run of like rows (``PostgreSQLBulkWrites``) when the batch
+/// ends or a statement must see them; a refused run throws
+/// ``PostgreSQLBulkWrites/Refused``, and the side runs the batch again row
+/// by row (``PostgreSQLSide/applyBatch(_:checkpoints:fastPath:logger:_:)``).
+///
+/// `tandem.origin` is set only when a statement that writes a captured table
+/// is sent and the value differs from the one set (a round trip each): a
+/// source change's mark is kept here until then.
 final class PostgreSQLTargetTransaction: TargetTransaction {
     private let side: PostgreSQLSide
     private let session: PostgreSQLSession
+    /// Whether rows are held and sent as multi-row statements.
+    private let bulk: Bool
     /// The batch's mode (initial sync keeps one origin for the whole batch).
     private var mode = ApplyMode.live
+    /// The rows held (bulk).
+    private var pending = PostgreSQLBulkWrites()
+    /// The `tandem.origin` the next write is marked with.
+    private var origin = ""
+    /// The `tandem.origin` set on the server in this transaction; nil until set here.
+    private var serverOrigin: String?
+    /// Below every log row this transaction's runs wrote: where the origin fix-up looks.
+    private var logBound: Int64?
 
     /// The origin of initial sync's writes (as on SQLite sides).
     static let initialSyncOrigin = "initial-sync"
     /// The origin of Tandem's writes before the first source change is named.
     static let engineOrigin = "tandem"
 
-    /// A batch on `session`, inside the transaction `side` opened.
-    init(side: PostgreSQLSide, session: PostgreSQLSession) {
+    /// A batch on `session`, inside the transaction `side` opened; `bulk`: rows are held and sent
+    /// as multi-row statements.
+    init(side: PostgreSQLSide, session: PostgreSQLSession, bulk: Bool = false) {
         self.side = side
         self.session = session
+        self.bulk = bulk
     }
 
     /// Runs one statement in the batch's transaction.
@@ -40,41 +61,84 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
 
     // MARK: Marking Tandem's writes
 
-    /// Sets `tandem.origin` for the rest of the transaction ('' reads as none in the triggers).
-    private func setOrigin(_ origin: String) throws {
+    /// Marks the next writes with `origin` ('' reads as none in the triggers); sent with them.
+    private func setOrigin(_ origin: String) {
+        self.origin = origin
+    }
+
+    /// Sets `tandem.origin` on the server to `origin` for the rest of the transaction, unless it is set.
+    private func sendOrigin(_ origin: String) throws {
+        guard serverOrigin != origin else { return }
         _ = try query("SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [origin])
+        serverOrigin = origin
     }
 
     func begin(_ mode: ApplyMode) throws {
         self.mode = mode
-        try setOrigin(mode == .initialSync ? Self.initialSyncOrigin : Self.engineOrigin)
+        setOrigin(mode == .initialSync ? Self.initialSyncOrigin : Self.engineOrigin)
     }
 
     func markSource(_ source: String) throws {
         // Initial sync's origin stays for the whole batch, as on SQLite sides.
         guard mode != .initialSync else { return }
-        lastSource = source
-        try setOrigin(source)
+        setOrigin(source)
     }
 
-    /// The source change last marked, for the writes after a shared column's.
-    private var lastSource = ""
-
     func markMerge(_ note: String) throws {
-        try setOrigin(note)
+        setOrigin(note)
     }
 
     func captureNeeded() throws {
         // Nothing to do: the capture triggers are never off here (no quiet path), so every
-        // write of the batch has been recorded by them already.
+        // write of the batch is recorded by them.
     }
 
     func finish() throws {
-        try setOrigin("")
+        try flush()
+        setOrigin("")
     }
 
     /// Echoes this endpoint recorded itself: none, the triggers record every one.
     var recordedEchoes: Int { 0 }
+
+    // MARK: Held rows
+
+    /// Sends the rows held, one statement a run, each run's echoes marked with its rows' origins.
+    /// Throws ``PostgreSQLBulkWrites/Refused`` when the database refuses a run for one of its rows.
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        for run in pending.takeRuns() {
+            let table = run.rows[0].table
+            let described = try side.columns(of: table)
+            let byName = Dictionary(described.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let statement = try PostgreSQLBulkWrites.statement(run, target: name(table), columns: byName)
+            let mixed = run.mixedOrigins
+            if mixed, logBound == nil {
+                logBound =
+                    try query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \(name("_tandem_changes_seq"))")
+                    .first?[0].flatMap(Int64.init) ?? 0
+            }
+            try sendOrigin(mixed ? PostgreSQLBulkWrites.pendingOrigin : run.rows[0].origin)
+            do {
+                _ = try query(statement.sql, statement.parameters, table: table)
+            } catch let error as PostgreSQLError where Self.refusesRow(error) {
+                throw PostgreSQLBulkWrites.Refused(message: error.message)
+            }
+            guard mixed, let bound = logBound else { continue }
+            let keyColumns = described.filter { $0.keyPosition != nil }.sorted { $0.keyPosition! < $1.keyPosition! }
+            let fixUp = PostgreSQLBulkWrites.originFixUp(
+                run, keyColumns: keyColumns, log: name("_tandem_changes"), sequence: name("_tandem_changes_seq"),
+                bound: bound)
+            if let next = try query(fixUp.sql, fixUp.parameters, table: table).first?[1].flatMap(Int64.init) {
+                logBound = next
+            }
+        }
+    }
+
+    /// Sends the rows held when one of them is in `table`: a read of `table` must see them.
+    private func flush(before table: String) throws {
+        if pending.touches(table) { try flush() }
+    }
 
     // MARK: Rows
 
@@ -100,6 +164,7 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
 
     func parentExists(_ check: Int, of plan: DirectionPlan, values: [SideValue]) throws -> Bool {
         let parent = plan.parentChecks[check]
+        try flush(before: parent.table)
         let names = [parent.column] + parent.companions.map(\.column)
         let arguments: [String?]
         do {
@@ -114,6 +179,7 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     }
 
     func rowExists(_ plan: DirectionPlan, key: [SideValue]) throws -> Bool {
+        try flush(before: plan.targetTable)
         let names = plan.targetKey.map { plan.targetColumns[$0] }
         let arguments: [String?]
         do {
@@ -156,17 +222,29 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         let keyNames = plan.targetKey.map { plan.targetColumns[$0] }
         let keyValues = try parameters(plan.targetKey.map { values[$0] }, columns: keyNames, table: table)
         let delete = "DELETE FROM \(target) WHERE \(Self.condition(keyNames))"
+        let columns = try side.columns(of: table)
+        let primary = Set(columns.filter { $0.keyPosition != nil }.map(\.name))
+        // An update of a row that is here writes only the columns the source changed (`only`).
+        let written = plan.nonKey.filter { only?.contains($0) ?? true }
+        let nonKey = written.map { plan.targetColumns[$0] }
+        // Held for a multi-row statement: a row found by its primary key whose key stays.
+        if bulk, oldKey == nil, !primary.isEmpty, primary == Set(keyNames) {
+            let isDelete = operation == .delete
+            pending.append(
+                PostgreSQLBulkWrites.Row(
+                    table: table, delete: isDelete, columns: isDelete ? keyNames : plan.targetColumns,
+                    values: isDelete ? keyValues : try parameters(values, columns: plan.targetColumns, table: table),
+                    keyNames: keyNames, key: keyValues, update: isDelete ? [] : nonKey, origin: origin))
+            return
+        }
+        try flush()
+        try sendOrigin(origin)
         switch operation {
         case .delete:
             try row { _ = try query(delete, keyValues, table: table) }
         case .insert, .update:
             let all = try parameters(values, columns: plan.targetColumns, table: table)
             let old = try oldKey.map { try parameters($0, columns: keyNames, table: table) }
-            // An update of a row that is here writes only the columns the source changed (`only`).
-            let written = plan.nonKey.filter { only?.contains($0) ?? true }
-            let nonKey = written.map { plan.targetColumns[$0] }
-            let columns = try side.columns(of: table)
-            let primary = Set(columns.filter { $0.keyPosition != nil }.map(\.name))
             let list = plan.targetColumns.map(PostgreSQLSQL.identifier).joined(separator: ", ")
             let placeholders = plan.targetColumns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
             let insert = "INSERT INTO \(target) (\(list)) VALUES (\(placeholders))"
@@ -202,9 +280,10 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     }
 
     func writeShared(table: String, keys: [(column: String, value: SideValue)], column: String, value: SideValue) throws {
+        try flush()
         // '' reads as no origin in the triggers: an application's change, which the table's maps carry on.
-        try setOrigin("")
-        defer { _ = try? setOrigin(lastSource) }
+        // The writes after it are marked with the source change again (``origin`` is unchanged).
+        try sendOrigin("")
         let names = keys.map(\.column)
         let arguments = try parameters([value] + keys.map(\.value), columns: [column] + names, table: table)
         let conditions = names.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\($0.offset + 2)" }
@@ -218,7 +297,10 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     func writeMerged(
         _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String
     ) throws -> Bool {
-        try Self.writeMerged(plan, values: values, columns: columns, local: local, note: note, side: side, session: session)
+        try flush()
+        try sendOrigin(origin)
+        return try Self.writeMerged(
+            plan, values: values, columns: columns, local: local, note: note, side: side, session: session)
     }
 
     /// Writes the incoming values of `columns` over the target's row, keeping its other columns;
@@ -387,6 +469,7 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     }
 
     func supersede(table: String, key: String, from seq: Int64, note: String) throws {
+        try flush()
         try side.supersede(table: table, key: key, from: seq, note: note, session)
     }
 

@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import TandemEngine
+
+/// Applying into a PostgreSQL side in multi-row statements
+/// (`PostgreSQLBulkWrites`): one statement per run of like rows, each echo
+/// still marked with the source change it applies, and a row the database
+/// refuses parked alone, with its reason, while the rest commit with the
+/// checkpoint.
+@Suite(
+    "PostgreSQL bulk apply", .enabled(if: PostgreSQLTestServer.enabled, PostgreSQLTestServer.skipReason),
+    .timeLimit(.minutes(20)))
+struct PostgreSQLBulkApplyTests {
+    /// The values of row `id` of `vals`, with `text` in `t` and `n`.
+    static func values(_ id: Int, _ text: String, n: String = "ok") -> [SideValue] {
+        [
+            .integer(Int64(id)), .text(text), .blob(Data([UInt8(id % 256)])), .integer(Int64(id) * 7),
+            .real(Double(id) / 4), .text(n),
+        ]
+    }
+
+    /// Counts the statements that write `vals` (a statement trigger of the test's own, recording
+    /// each statement's start: an upsert fires both the INSERT and the UPDATE statement triggers).
+    static func countStatements(_ side: ContractSide) async throws {
+        let schema = try #require(side.schema)
+        try await side.exec("CREATE TABLE \(schema).stmts (at timestamptz)")
+        try await side.exec(
+            """
+            CREATE FUNCTION \(schema).count_stmt() RETURNS trigger LANGUAGE plpgsql AS $f$
+            BEGIN INSERT INTO \(schema).stmts VALUES (statement_timestamp()); RETURN NULL; END $f$
+            """)
+        try await side.exec(
+            """
+            CREATE TRIGGER count_stmt AFTER INSERT OR UPDATE OR DELETE ON \(schema).vals
+            FOR EACH STATEMENT EXECUTE FUNCTION \(schema).count_stmt()
+            """)
+    }
+
+    @Test(
+        "A batch's inserts, updates and deletes go in one statement per run, each echo marked with its own source change"
+    )
+    func oneStatementPerRun() async throws {
+        try await SideEndpointContract.withSide(.postgresql) { side in
+            let plan = ContractSide.Carried(value: try await SideEndpointContract.plan(side))
+            try await Self.countStatements(side)
+            let checkpoint = CheckpointID(map: "test.values", source: .erp)
+            try await side.call { endpoint in
+                try endpoint.applyBatch(
+                    [], checkpoints: [checkpoint: 3100], fastPath: false, logger: Logger(label: "test")
+                ) {
+                    target in
+                    try target.begin(.live)
+                    for id in 1...100 {
+                        try target.markSource("erp:\(1000 + id)")
+                        try target.write(.insert, plan: plan.value, values: Self.values(id, "row \(id)"), oldKey: nil)
+                    }
+                    // Updates of column t only (position 1): the other columns keep their values.
+                    for id in 1...50 {
+                        try target.markSource("erp:\(2000 + id)")
+                        try target.write(
+                            .update, plan: plan.value, values: Self.values(id, "updated \(id)", n: "not written"),
+                            oldKey: nil,
+                            only: [1])
+                    }
+                    for id in 91...100 {
+                        try target.markSource("erp:\(3000 + id)")
+                        try target.write(.delete, plan: plan.value, values: Self.values(id, ""), oldKey: nil)
+                    }
+                    try target.finish()
+                }
+            }
+            // Row by row this was 160 statements.
+            #expect(try await side.rows("SELECT count(DISTINCT at)::text FROM \(side.schema!).stmts") == [["3"]])
+            let rows = try await side.rows("SELECT id::text, t, n FROM \(side.schema!).vals ORDER BY id")
+            #expect(rows.count == 90)
+            #expect(rows.first == ["1", "updated 1", "ok"])
+            #expect(rows.last == ["90", "row 90", "ok"])
+            #expect(try await side.call { try $0.storedCheckpoints() } == [checkpoint: 3100])
+
+            // Each write's echo names the source change it applied, in the batch's order.
+            let echoes = try await side.call { try $0.changes(after: 0, limit: 1000) }
+            let inserted: [String?] = (1...100).map { "erp:\(1000 + $0)" }
+            let updated: [String?] = (1...50).map { "erp:\(2000 + $0)" }
+            let deleted: [String?] = (91...100).map { "erp:\(3000 + $0)" }
+            #expect(echoes.map(\.origin) == inserted + updated + deleted)
+            #expect(echoes.allSatisfy { !$0.isApplicable })
+            let keys: [String] = (1...100).map(String.init) + (1...50).map(String.init) + (91...100).map(String.init)
+            #expect(echoes.map(\.key) == keys)
+            #expect(try await side.call { try $0.applicationEdits(table: "vals", after: 0, limit: 10) }.isEmpty)
+        }
+    }
+
+    @Test(
+        "One row the database refuses among 200 is parked alone with its reason, its later change waits behind it, the rest commit with the checkpoint"
+    )
+    func refusedRowAmongMany() async throws {
+        try await SideEndpointContract.withSide(.postgresql) { side in
+            let plan = ContractSide.Carried(value: try await SideEndpointContract.plan(side))
+            let checkpoint = CheckpointID(map: "test.values", source: .erp)
+            // Row 77 breaks the table's CHECK (n <> 'bad'); its update after it must wait behind it.
+            var items: [ApplyItem] = (1...200).map { id in
+                let values = Self.values(id, "row \(id)", n: id == 77 ? "bad" : "ok")
+                return ApplyItem(
+                    plan: plan.value,
+                    change: Change(
+                        seq: Int64(id), table: "VALS", operation: .insert, key: "\(id)", row: nil, at: 0, origin: nil),
+                    mapped: .success(values), sourceRow: values, parkedID: nil)
+            }
+            for id in [77, 78] {
+                let values = Self.values(id, "later \(id)")
+                items.append(
+                    ApplyItem(
+                        plan: plan.value,
+                        change: Change(
+                            seq: Int64(200 + id), table: "VALS", operation: .update, key: "\(id)", row: nil, at: 0,
+                            origin: nil),
+                        mapped: .success(values), sourceRow: values, parkedID: nil))
+            }
+            let carried = ContractSide.Carried(value: items)
+            let (applied, parked) = try await side.call { endpoint in
+                try endpoint.applyBatch(
+                    carried.value, checkpoints: [checkpoint: 278], fastPath: true, logger: Logger(label: "test")
+                ) {
+                    target in
+                    var applier = BatchApplier(
+                        direction: .erpToCrm, mode: .live, blocked: [:], openConflict: { _, _ in nil },
+                        reverseCheckpoint: { _ in nil }, logger: Logger(label: "test"))
+                    let outcome = try applier.apply(carried.value, into: target)
+                    return (outcome.appliedSeqs, outcome.newlyParked.map(\.key))
+                }
+            }
+            let appliedSeqs: [Int64] = (1...200).filter { $0 != 77 }.map { Int64($0) }
+            #expect(applied == appliedSeqs + [278])
+            #expect(parked == ["77", "77"])
+            let stored = try await side.call {
+                try $0.parkedChanges(map: "test.values", source: .erp, waitingForParents: false)
+            }
+            #expect(stored.map(\.change.seq) == [77, 277])
+            let errors = try await side.call { try $0.parkedErrors(map: "test.values") }
+            #expect(errors.count == 1)
+            #expect(errors.first?.parked.reason.contains("vals_n_check") == true)
+            #expect(errors.first?.parked.change.seq == 77)
+            let rows = try await side.rows("SELECT id::text, t FROM \(side.schema!).vals ORDER BY id")
+            #expect(rows.count == 199)
+            #expect(!rows.contains { $0[0] == "77" })
+            #expect(rows.contains { $0 == ["78", "later 78"] })
+            #expect(try await side.call { try $0.storedCheckpoints() } == [checkpoint: 278])
+            let echoes = try await side.call { try $0.changes(after: 0, limit: 1000) }
+            let origins: [String?] = appliedSeqs.map { "erp:\($0)" }
+            #expect(echoes.map(\.origin) == origins + ["erp:278"])
+        }
+    }
+}
