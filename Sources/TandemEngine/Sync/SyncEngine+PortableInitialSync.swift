@@ -13,8 +13,8 @@ import Foundation
 /// into a SQLite side goes row by row: SQLite has no COPY, and the bulk path
 /// between two SQLite files (`ATTACH`) cannot reach a server.
 ///
-/// What it does not do yet: maps that look up rows of their own table (the
-/// SQLite path's second pass); those are refused by name.
+/// Maps that look up rows of their own table (a customer billed to another)
+/// get the SQLite path's second pass (``completeSelfReferencesPortably``).
 extension SyncEngine {
     /// Initial sync of `plan`'s map from `master` (see ``initialSync(map:master:chunk:bulk:actor:progress:)``),
     /// on sides that are not both SQLite files.
@@ -26,10 +26,6 @@ extension SyncEngine {
         let source = endpoint(master)
         let target = endpoint(other)
         let reverse = plans[name]?[SyncDirection(from: other)]
-        for phasePlan in [plan] + (reverse.map { [$0] } ?? []) where phasePlan.parentChecks.contains(where: { $0.map == name }) {
-            throw PostgreSQLSide.unsupported(
-                "initial sync of map \(name), whose rows look up rows of their own table (\(phasePlan.targetTable)), between these sides")
-        }
         var first = try target.initialProgress(map: name)
         let second = try source.initialProgress(map: name)
         let firstDone = first?.finishedAt != nil
@@ -100,10 +96,19 @@ extension SyncEngine {
                 logger.info(
                     "initial sync of \(name), \(phase) phase (\(phasePlan.direction)): \(state.path) path\(state.pathReason.map { ": \($0)" } ?? "")"
                 )
-                try copyPhasePortably(
+                let deferred = try copyPhasePortably(
                     phasePlan, phase: phase, master: master,
                     chunk: chunk ?? (bulk != nil ? Self.initialSyncBulkChunk : Self.initialSyncChunk),
                     after: resumed ? saved?.lastKey : nil, from: from, to: to, bulk: bulk, state: &state, progress: progress)
+                // Second pass: references into the map's own table, now that every row is there. Only
+                // when the first pass left some empty (a resumed run cannot know what the killed one left).
+                let (filled, parked) =
+                    deferred > 0 || resumed ? try completeSelfReferencesPortably(phasePlan, from: from, to: to) : (0, 0)
+                if filled + parked > 0 {
+                    state.errors += parked
+                    paths.append(
+                        "\(phase) phase: \(filled) reference(s) to rows of the same map filled in a second pass, \(parked) still missing (error list)")
+                }
             }
             paths.append("\(phase) phase \(state.path)" + (state.pathReason.map { " (\($0))" } ?? ""))
             try to.finishInitialProgress(map: name)
@@ -136,7 +141,9 @@ extension SyncEngine {
         _ plan: DirectionPlan, phase: String, master: SideRole, chunk size: Int, after start: String?,
         from: any SideEndpoint, to: any SideEndpoint, bulk: PostgreSQLSide?, state: inout InitialSyncProgress,
         progress: (InitialSyncProgress) -> Void
-    ) throws {
+    ) throws -> Int {
+        /// Rows written with a reference into their own map left empty (see ``completeSelfReferencesPortably``).
+        var deferred = 0
         let masterPhase = phase == "master"
         let sourceKey = plan.sourceKey.map { plan.sourceColumns[$0] }
         let targetKey = plan.targetKey.map { plan.targetColumns[$0] }
@@ -259,6 +266,7 @@ extension SyncEngine {
                     if way == .copyProbed, blindAllowed, absent.count == mapped.count { blind = true }
                 }
                 commit(outcome, direction: plan.direction)
+                deferred += outcome.deferredReferences
                 state.done = done
                 state.conflicts = conflictTotal
                 state.errors += outcome.newlyParked.count
@@ -268,6 +276,72 @@ extension SyncEngine {
             after = last.key
             progress(state)
         }
+        return deferred
+    }
+
+    /// Initial sync's second pass on any pair of endpoints (the SQLite pair's is
+    /// ``completeSelfReferences(_:from:to:)``): the rows of `from` that refer
+    /// to a row of their own map, chunk by chunk; where the referenced row is on
+    /// `to` now, the reference is written (that column only), and a row whose
+    /// reference is still missing is parked, waiting for its parent, as live
+    /// sync would park it. Returns how many it filled and how many it parked.
+    func completeSelfReferencesPortably(_ plan: DirectionPlan, from: any SideEndpoint, to: any SideEndpoint) throws
+        -> (filled: Int, parked: Int)
+    {
+        let checks = plan.parentChecks.enumerated().filter { $0.element.map == plan.map }
+        guard !checks.isEmpty else { return (0, 0) }
+        let sourceKey = plan.sourceKey.map { plan.sourceColumns[$0] }
+        var filled = 0
+        var parked = 0
+        var after: String?
+        while true {
+            let rows = try from.rowsInKeyOrder(
+                table: plan.sourceTable, columns: plan.sourceColumns, key: sourceKey, after: after, limit: Self.initialSyncChunk)
+            guard let last = rows.last else { break }
+            after = last.key
+            let items = prepare(rows.map { (plan, Self.initialChange(plan, key: $0.key, row: $0.row), nil) })
+            // Only the rows that refer to another row of the map.
+            let referring = items.filter { item in
+                guard case .success(let values)? = item.mapped else { return false }
+                return checks.contains { check in
+                    !values[check.element.target].isNull
+                        && !(check.element.ownColumn.map { values[$0] == values[check.element.target] } ?? false)
+                }
+            }
+            if !referring.isEmpty {
+                var applier = makeApplier(direction: plan.direction, mode: .live)
+                let outcome = try to.applyBatch(referring, checkpoints: [:], fastPath: false, logger: logger) { transaction in
+                    try transaction.begin(.initialSync)
+                    var missing: [ApplyItem] = []
+                    for item in referring {
+                        guard case .success(let values)? = item.mapped else { continue }
+                        // A row the first pass did not write (parked, for another reason) stays where it is.
+                        guard try transaction.rowExists(plan, key: plan.targetKey.map { values[$0] }) else { continue }
+                        for (index, check) in checks where !values[check.target].isNull {
+                            if let own = check.ownColumn, values[own] == values[check.target] { continue }
+                            guard try transaction.parentExists(index, of: plan, values: values) else {
+                                missing.append(item)
+                                break
+                            }
+                            do {
+                                try transaction.write(.update, plan: plan, values: values, oldKey: nil, only: [check.target])
+                                filled += 1
+                            } catch is RowRefused {
+                                missing.append(item)
+                                break
+                            }
+                        }
+                    }
+                    try transaction.finish()
+                    // A reference to a row that is still missing: the whole row is parked, as live sync would.
+                    return try applier.apply(missing, into: transaction)
+                }
+                parked += outcome.newlyParked.count
+                commit(outcome, direction: plan.direction)
+            }
+            if rows.count < Self.initialSyncChunk { break }
+        }
+        return (filled, parked)
     }
 
     /// The applications' changes of `plan`'s target table in `side` after
