@@ -111,6 +111,19 @@ struct PostgreSQLBulkInitialSyncTests {
             #expect(listed.contains("waits for its parent in map sample.groups: text '77' is not on the erp side"), "\(errors.stdout)")
             #expect(listed.contains("'usmf','BAD03' application error"), "\(errors.stdout)")
             #expect(listed.contains("violates check constraint \"no_refused\""), "\(errors.stdout)")
+            // The copied rows were not logged as echoes (capture was off for each COPY, inside its
+            // transaction; the one chunk that went row by row was); capture is on again after.
+            let echoes = try await server.query(
+                "SELECT count(*) FROM \(schema)._tandem_changes WHERE tbl = 'CustTable' AND origin IS NOT NULL")
+            #expect((echoes.first?[0].flatMap(Int.init) ?? 9999) <= 701, "\(echoes)")
+            func applicationChanges() async throws -> Int {
+                try await server.query(
+                    "SELECT count(*) FROM \(schema)._tandem_changes WHERE tbl = 'CustTable' AND origin IS NULL"
+                ).first?[0].flatMap(Int.init) ?? -1
+            }
+            let before = try await applicationChanges()
+            _ = try await server.query(#"UPDATE "CustTable" SET "NAME" = 'Captured' WHERE "ACCOUNTNUM" = 'C00001'"#)
+            #expect(try await applicationChanges() == before + 1)
             let conflicts = try await server.query(
                 "SELECT key FROM \(schema)._tandem_conflicts WHERE policy = 'initial-sync'")
             #expect(conflicts.count == 1, "\(conflicts)")

@@ -104,14 +104,39 @@ extension PostgreSQLSide {
             let schema = endpoint.config.schema
             let columns = target.columns
             let text = target.text
+            let quiet = try captureOff(table, session)
             do {
                 try BlockingAwait.run { try await session.copyIn(schema: schema, table: table, columns: columns, text: text) }
             } catch let error as PostgreSQLError where error.sqlState.map({ $0.hasPrefix("22") || $0.hasPrefix("23") }) == true {
                 throw InitialCopyRefused(alreadyThere: error.sqlState == "23505", message: error.message)
             }
+            if quiet { _ = try query(session, "ALTER TABLE \(name(table)) ENABLE TRIGGER \"_tandem_capture\"") }
             _ = try query(session, "SELECT set_config('\(PostgreSQLCapture.originSetting)', '', true)")
             return (result, target.rows)
         }
+    }
+}
+
+extension PostgreSQLSide {
+    /// Turns the capture trigger of `table` off for the chunk's COPY, inside its transaction;
+    /// true when it did (the caller turns it on again before the commit).
+    ///
+    /// The trigger would log every copied row as an echo, a second row written for each one
+    /// (the SQLite sides' initial sync logs none either). `ALTER TABLE` is transactional: no
+    /// other session ever sees the trigger off, and the lock it takes (ACCESS EXCLUSIVE) makes
+    /// the applications' readers of this table, not only its writers, wait for the chunk's
+    /// commit. A user who may not alter the table (not its owner) keeps the trigger on: the
+    /// copy is slower, and the same.
+    fileprivate func captureOff(_ table: String, _ session: PostgreSQLSession) throws -> Bool {
+        _ = try query(session, "SAVEPOINT tandem_quiet")
+        do {
+            _ = try query(session, "ALTER TABLE \(name(table)) DISABLE TRIGGER \"_tandem_capture\"")
+        } catch let error as PostgreSQLError where error.code != .connectionLost {
+            _ = try query(session, "ROLLBACK TO SAVEPOINT tandem_quiet")
+            return false
+        }
+        _ = try query(session, "RELEASE SAVEPOINT tandem_quiet")
+        return true
     }
 }
 
