@@ -127,7 +127,7 @@ let package = Package(
         .target(
             name: "TandemDemo",
             dependencies: [
-                "TandemEngine", "TandemPluginHost", "TandemDocuments",
+                "TandemEngine", "TandemPluginHost", "TandemDocuments", "TandemPostgreSQL",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -49,6 +49,9 @@ package struct InitialSyncBenchmark {
     package var rowPath = true
     /// Rows per chunk (nil: each path's default).
     package var chunk: Int?
+    /// The sides: SQLite files unless `--erp` and `--crm` name PostgreSQL databases
+    /// (see ``runPostgreSQL(directory:catalog:progress:)``).
+    package var sides = BenchSides()
 
     /// Creates a benchmark with the default size.
     package init() {}
@@ -122,6 +125,7 @@ package struct InitialSyncBenchmark {
 
     /// Runs both phases in fresh environments under `directory`.
     package func run(directory: String, catalog: PluginCatalog, progress: (String) -> Void) throws -> Report {
+        if !sides.allSQLite { return try runPostgreSQL(directory: directory, catalog: catalog, progress: progress) }
         let measured = maps.last!
         let targetTable = table == .notes ? "annotation" : "account"
         progress("raw copy: \(rows) rows, ATTACH + INSERT … SELECT into a CRM side without capture")

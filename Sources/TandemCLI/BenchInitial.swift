@@ -25,6 +25,12 @@ struct BenchInitial: ParsableCommand {
             sync one after the other each time, and ends with the median of the N ratios
             (with --json: an object with every run and the medians). A temp folder (no
             --dir) is deleted after each run.
+
+            --erp URL --crm URL: both sides on PostgreSQL (notes only), in schemas of
+            their own (--schema prefix). Raw: `psql -c "COPY (SELECT …) TO STDOUT" |
+            psql -c "COPY … FROM STDIN"` into a CRM table without capture (psql from
+            PG_BIN_DIR, PATH or /usr/lib/postgresql/*/bin). Initial sync: the bulk
+            path (COPY per chunk) into a captured CRM table. No row path there.
             """)
 
     @Option(help: "Rows on the ERP side.") var rows = 1_000_000
@@ -33,6 +39,7 @@ struct BenchInitial: ParsableCommand {
     @Option(help: "Rows per chunk (default: each path's default).") var chunk: Int?
     @Option(help: "Folder for the throwaway environments (default: a new temp folder, deleted afterwards).") var dir: String?
     @Option(help: "Measure this many times and report the median ratio.") var `repeat` = 1
+    @OptionGroup var sides: BenchSideOptions
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var output: OutputOptions
 
@@ -46,6 +53,8 @@ struct BenchInitial: ParsableCommand {
         benchmark.rows = rows
         benchmark.rowPath = !noRowPath
         benchmark.chunk = chunk
+        benchmark.sides = try sides.sides()
+        if !benchmark.sides.allSQLite { benchmark.rowPath = false }
         guard `repeat` >= 1 else { throw CLIError("--repeat must be at least 1, not \(`repeat`)") }
         let directory = benchDirectory(dir)
         var reports: [InitialSyncBenchmark.Report] = []
@@ -72,7 +81,8 @@ struct BenchInitial: ParsableCommand {
         func ratio(_ rate: Double) -> String { String(format: "%.2f", rate / report.rawRate) + "× raw" }
         var lines = [
             "\(title), \(report.rows) rows" + (run.map { ", run \($0)" } ?? ""),
-            "raw copy (ATTACH + INSERT … SELECT):  \(Int(report.rawRate)) rows/s, peak \(Int(report.rawPeakMiB)) MiB",
+            (sides.erp == nil && sides.crm == nil ? "raw copy (ATTACH + INSERT … SELECT):  " : "raw copy (psql COPY | psql COPY):     ")
+                + "\(Int(report.rawRate)) rows/s, peak \(Int(report.rawPeakMiB)) MiB",
             "initial sync, \(report.initialPath) path:".padding(toLength: 38, withPad: " ", startingAt: 0)
                 + "\(Int(report.initialRate)) rows/s (\(ratio(report.initialRate))), peak \(Int(report.initialPeakMiB)) MiB",
         ]

@@ -28,6 +28,11 @@ struct DemoCommand: ParsableCommand {
             The environment stays: explore it with `tandem status --env DIR`, `tandem
             errors list`, `tandem conflicts list`, `tandem maps compare` and `sqlite3
             DIR/crm.sqlite`, or keep it syncing with `tandem run --env DIR`.
+
+            --erp URL and --crm URL put a side on PostgreSQL instead
+            (postgresql://USER@HOST:PORT/DB, the password from --password-file or
+            PGPASSWORD): the demo makes the schema NAME_erp or NAME_crm there
+            (--schema NAME, default tandem_demo), which must not exist yet.
             """)
 
     @Argument(help: "The folder to create (must not hold an environment yet).")
@@ -38,6 +43,18 @@ struct DemoCommand: ParsableCommand {
 
     @Option(help: "Seconds of live application writes.")
     var seconds = 5.0
+
+    @Option(help: ArgumentHelp("Put the ERP side on this PostgreSQL database.", valueName: "URL"))
+    var erp: String?
+
+    @Option(help: ArgumentHelp("Put the CRM side on this PostgreSQL database.", valueName: "URL"))
+    var crm: String?
+
+    @Option(help: ArgumentHelp("Prefix of the schemas made there (default: tandem_demo).", valueName: "NAME"))
+    var schema: String?
+
+    @Option(help: ArgumentHelp("A file whose first line is the PostgreSQL password.", valueName: "FILE"))
+    var passwordFile: String?
 
     @OptionGroup var plugins: PluginOptions
     @OptionGroup var output: OutputOptions
@@ -52,13 +69,14 @@ struct DemoCommand: ParsableCommand {
         let catalog = plugins.loadCatalog()
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
         let maps = try Self.standardMaps(catalog)
-        say("== 1. environment \(directory): two SQLite sides, \(maps.count) standard maps")
-        let environment = try TandemEnvironment.create(at: directory, maps: maps, catalog: catalog)
+        let sides = try DemoSides(erp: erp, crm: crm, schema: schema, passwordFile: passwordFile)
+        say("== 1. environment \(directory): \(sides.description), \(maps.count) standard maps")
+        let environment = try TandemEnvironment.create(at: directory, maps: maps, catalog: catalog, sides: try sides.configs())
         say("   \(maps.joined(separator: ", "))")
 
         say("== 2. sample data")
         let started = ContinuousClock.now
-        let counts = try DemoData.seed(environment, size: DemoData.Size(customers: customers)) { say("   \($0)") }
+        let counts = try DemoData.seed(environment, catalog: catalog, size: DemoData.Size(customers: customers)) { say("   \($0)") }
         say("   \(counts.values.reduce(0, +)) rows in \(String(format: "%.1f", (ContinuousClock.now - started).timeInterval)) s")
 
         say("== 3. initial sync, parents first, the ERP side as master")

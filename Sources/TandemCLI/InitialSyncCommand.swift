@@ -21,10 +21,13 @@ struct InitialSyncCommand: ParsableCommand {
             Maps made of plain column copies, constants and lookups take the bulk path:
             each chunk is copied by SQLite itself (INSERT … SELECT across ATTACH), and only
             the rows that need a decision (differing, edited meanwhile, missing a parent,
-            refused) go one by one. Maps with plugin transforms take the row path. The
-            progress says which path each map took. Initial sync's own writes are not
-            recorded in the change logs; the applications' writes made meanwhile are, and
-            live sync carries them afterwards.
+            refused) go one by one. Maps with plugin transforms take the row path.
+            Into a PostgreSQL side every map takes the bulk path: each chunk is
+            mapped and decided like live changes, and the rows the side lacks go
+            in with one COPY. Into a SQLite side from PostgreSQL, rows go one by
+            one. The progress says which path each map took. Initial sync's own
+            writes are not recorded in the change logs; the applications' writes
+            made meanwhile are, and live sync carries them afterwards.
 
             The maps are set to initializing while this runs (live sync leaves them alone;
             changes are captured) and to running afterwards (unless --no-run): live sync

@@ -1,6 +1,7 @@
 import Foundation
 package import TandemEngine
 import GRDB
+package import TandemPluginHost
 
 /// Realistic sample data for the standard maps, written the way the
 /// applications would write it: the reference data, parties with several
@@ -56,8 +57,37 @@ package struct DemoData {
         ("l", "ml", "1000"),
     ]
 
-    /// Writes the data; returns rows written per table.
-    package static func seed(_ environment: TandemEnvironment, size: Size, log: (String) -> Void) throws -> [String: Int] {
+    /// Writes the data; returns rows written per table. A PostgreSQL side gets
+    /// the same rows: written to a scratch SQLite environment first (the data is
+    /// written once, for SQLite), then copied into its tables (COPY), as an
+    /// application's bulk load would be.
+    package static func seed(
+        _ environment: TandemEnvironment, catalog: PluginCatalog, size: Size, log: (String) -> Void
+    ) throws -> [String: Int] {
+        let locations = try environment.locations()
+        guard locations.values.contains(where: { $0.file == nil }) else { return try seed(sqlite: environment, size: size, log: log) }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let staging = try TandemEnvironment.create(
+            at: scratch, maps: environment.config.maps.map(\.name), catalog: catalog, actor: "demo")
+        let counts = try seed(sqlite: staging, size: size, log: log)
+        for role in SideRole.allCases {
+            let application = try DemoApplication(environment, role)
+            defer { application.close() }
+            let source = try DatabaseQueue(path: staging.path(staging.config.sides[role]!.database))
+            try source.read { db in
+                let tables = try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_tandem%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name")
+                var loaded = 0
+                for table in tables { loaded += try application.load(table: table, from: db) }
+                if locations[role]?.file == nil { log("\(loaded) rows loaded into the \(role) side on PostgreSQL (COPY)") }
+            }
+        }
+        return counts
+    }
+
+    /// Writes the data into an environment of two SQLite sides.
+    private static func seed(sqlite environment: TandemEnvironment, size: Size, log: (String) -> Void) throws -> [String: Int] {
         let sides = try environment.openSides()
         let erp = sides[.erp]!.queue
         let crm = sides[.crm]!.queue

@@ -93,17 +93,19 @@ package final class DemoLiveRun: @unchecked Sendable {
             stopped.store(true, ordering: .relaxed)
             while !thread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
         }
-        let erp = try open(.erp)
-        let crm = try open(.crm)
+        // The applications, on whichever database each side is.
+        let erp = try DemoApplication(environment, .erp)
+        defer { erp.close() }
+        let crm = try DemoApplication(environment, .crm)
+        defer { crm.close() }
         var events: [String] = []
         var written: [String: Int] = [:]
-        let erpCustomers = try erp.read { db in
-            try Row.fetchAll(db, sql: "SELECT DATAAREAID, CUSTOMERACCOUNT FROM CustCustomerV3Entity WHERE PARTYTYPE = 'Organization' ORDER BY rowid LIMIT 500")
-                .map { ($0[0] as String, $0[1] as String) }
-        }
-        let crmAccounts = try crm.read { db in
-            try Row.fetchAll(db, sql: "SELECT msdyn_company, accountnumber FROM account ORDER BY rowid LIMIT 500").map { ($0[0] as String, $0[1] as String) }
-        }
+        let erpCustomers = try erp.query(
+            #"SELECT "DATAAREAID", "CUSTOMERACCOUNT" FROM "CustCustomerV3Entity" WHERE "PARTYTYPE" = 'Organization' ORDER BY "DATAAREAID", "CUSTOMERACCOUNT" LIMIT 500"#
+        ).map { ($0[0] ?? "", $0[1] ?? "") }
+        let crmAccounts = try crm.query(
+            #"SELECT "msdyn_company", "accountnumber" FROM "account" ORDER BY "msdyn_company", "accountnumber" LIMIT 500"#
+        ).map { ($0[0] ?? "", $0[1] ?? "") }
         guard let conflicted = erpCustomers.dropFirst(7).first, !crmAccounts.isEmpty else {
             throw SyncError(.configuration, "demo: no customers to edit; the sample data did not reach the CRM side")
         }
@@ -118,31 +120,35 @@ package final class DemoLiveRun: @unchecked Sendable {
             let progress = (ContinuousClock.now - start).timeInterval / seconds
             // Steady traffic: both applications edit customers, a few rows per transaction.
             let (company, account) = random.pick(erpCustomers)
-            try write(erp, .erpToCrm, &written) { db in
-                try db.execute(
-                    sql: "UPDATE CustCustomerV3Entity SET CREDITLIMIT = ?, SALESMEMO = ? WHERE DATAAREAID = ? AND CUSTOMERACCOUNT = ?",
-                    arguments: ["\(1000 + random.below(900_000)).\(String(format: "%02d", random.below(100)))", "Reviewed \(step)", company, account])
-            }
+            try write(erp, .erpToCrm, &written, [
+                DemoStatement(
+                    sql: #"UPDATE "CustCustomerV3Entity" SET "CREDITLIMIT" = ?, "SALESMEMO" = ? WHERE "DATAAREAID" = ? AND "CUSTOMERACCOUNT" = ?"#,
+                    arguments: [
+                        .text("\(1000 + random.below(900_000)).\(String(format: "%02d", random.below(100)))"), .text("Reviewed \(step)"),
+                        .text(company), .text(account),
+                    ])
+            ])
             let (crmCompany, crmAccount) = random.pick(crmAccounts)
-            try write(crm, .crmToErp, &written) { db in
-                try db.execute(
-                    sql: "UPDATE account SET description = ?, msdyn_creditrating = ? WHERE msdyn_company = ? AND accountnumber = ?",
-                    arguments: ["Called on \(step)", random.pick(["A", "B", "C"]), crmCompany, crmAccount])
-            }
+            try write(crm, .crmToErp, &written, [
+                DemoStatement(
+                    sql: #"UPDATE "account" SET "description" = ?, "msdyn_creditrating" = ? WHERE "msdyn_company" = ? AND "accountnumber" = ?"#,
+                    arguments: [.text("Called on \(step)"), .text(random.pick(["A", "B", "C"])), .text(crmCompany), .text(crmAccount)])
+            ])
             if progress >= 0.2, staged.insert(1).inserted {
                 // A conflict: the map is paused while both sides edit one customer; on resume the policy decides.
                 let pausedAt = ContinuousClock.now
                 try environment.openState().setStates(["customers-accounts"], to: .paused, actor: "demo")
                 Thread.sleep(forTimeInterval: 0.3)
-                try write(erp, .erpToCrm, &written) { db in
-                    try db.execute(
-                        sql: "UPDATE CustCustomerV3Entity SET ORGANIZATIONNAME = 'Renamed in Finance' WHERE DATAAREAID = ? AND CUSTOMERACCOUNT = ?",
-                        arguments: [conflicted.0, conflicted.1])
-                }
-                try write(crm, .crmToErp, &written) { db in
-                    try db.execute(
-                        sql: "UPDATE account SET name = 'Renamed in Sales' WHERE msdyn_company = ? AND accountnumber = ?", arguments: [conflicted.0, conflicted.1])
-                }
+                try write(erp, .erpToCrm, &written, [
+                    DemoStatement(
+                        sql: #"UPDATE "CustCustomerV3Entity" SET "ORGANIZATIONNAME" = 'Renamed in Finance' WHERE "DATAAREAID" = ? AND "CUSTOMERACCOUNT" = ?"#,
+                        arguments: [.text(conflicted.0), .text(conflicted.1)])
+                ])
+                try write(crm, .crmToErp, &written, [
+                    DemoStatement(
+                        sql: #"UPDATE "account" SET "name" = 'Renamed in Sales' WHERE "msdyn_company" = ? AND "accountnumber" = ?"#,
+                        arguments: [.text(conflicted.0), .text(conflicted.1)])
+                ])
                 try environment.openState().setStates(["customers-accounts"], to: .resuming, actor: "demo")
                 // Changes queued by the pause wait on purpose: they are not latency.
                 paused.append(pausedAt - .milliseconds(100)...ContinuousClock.now)
@@ -150,21 +156,27 @@ package final class DemoLiveRun: @unchecked Sendable {
             }
             if progress >= 0.4, staged.insert(2).inserted {
                 // A bad row: more decimals than any currency keeps. It waits in the error list; everything else flows.
-                try write(erp, .erpToCrm, &written) { db in
-                    try db.execute(
-                        sql: """
-                            INSERT INTO CustCustomerV3Entity (DATAAREAID, CUSTOMERACCOUNT, PARTYTYPE, ORGANIZATIONNAME, CUSTOMERGROUPID, SALESCURRENCYCODE,
-                                CREDITLIMIT, CREDITLIMITISMANDATORY, ISONETIMECUSTOMER, ONHOLDSTATUS)
+                try write(erp, .erpToCrm, &written, [
+                    DemoStatement(
+                        sql: #"""
+                            INSERT INTO "CustCustomerV3Entity" ("DATAAREAID", "CUSTOMERACCOUNT", "PARTYTYPE", "ORGANIZATIONNAME", "CUSTOMERGROUPID",
+                                "SALESCURRENCYCODE", "CREDITLIMIT", "CREDITLIMITISMANDATORY", "ISONETIMECUSTOMER", "ONHOLDSTATUS")
                             VALUES ('usmf', 'US-BAD001', 'Organization', 'Precise Numbers Inc.', '10', 'USD', '1000.123456789012', 'No', 'No', 'No')
-                            """)
-                }
+                            """#)
+                ])
                 events.append("bad row: customer usmf US-BAD001 with credit limit 1000.123456789012 (more than 10 decimals)")
             }
             if progress >= 0.6, staged.insert(3).inserted {
                 // One-way: products belong to the ERP; a CRM edit is put back and reported.
-                let changed = try write(crm, .crmToErp, &written) { db in
-                    try db.execute(sql: "UPDATE product SET name = 'Renamed in Sales' WHERE rowid = (SELECT MIN(rowid) FROM product)")
-                }
+                let changed = try write(crm, .crmToErp, &written, [
+                    DemoStatement(
+                        sql: #"""
+                            UPDATE "product" SET "name" = 'Renamed in Sales'
+                            WHERE ("msdyn_company", "msdyn_productnumber") IN (
+                                SELECT "msdyn_company", "msdyn_productnumber" FROM "product"
+                                ORDER BY "msdyn_company", "msdyn_productnumber" LIMIT 1)
+                            """#)
+                ])
                 if changed { events.append("one-way: the CRM side renamed a product; products flow ERP to CRM only") }
             }
             if progress >= 0.7, staged.insert(4).inserted {
@@ -198,22 +210,12 @@ package final class DemoLiveRun: @unchecked Sendable {
             errors: errors, events: events, stagedErrors: staged.contains(2) ? ["customers-accounts": ["'usmf','US-BAD001'"]] : [:])
     }
 
-    private func open(_ role: SideRole) throws -> DatabaseQueue {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        return try DatabaseQueue(path: environment.path(environment.config.sides[role]!.database), configuration: configuration)
-    }
-
     /// One application transaction; records the commit time of the changes it captured. Returns whether it changed rows.
     @discardableResult
     private func write(
-        _ queue: DatabaseQueue, _ direction: SyncDirection, _ written: inout [String: Int], _ body: (Database) throws -> Void
+        _ application: DemoApplication, _ direction: SyncDirection, _ written: inout [String: Int], _ statements: [DemoStatement]
     ) throws -> Bool {
-        let seqs = try queue.write { db -> [Int64] in
-            let before = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM _tandem_changes") ?? 0
-            try body(db)
-            return try Int64.fetchAll(db, sql: "SELECT seq FROM _tandem_changes WHERE seq > ?", arguments: [before])
-        }
+        let seqs = try application.transaction(statements)
         let now = ContinuousClock.now
         committed.times.withLock { times in for seq in seqs { times[direction, default: [:]][seq] = now } }
         written[direction.source.rawValue, default: 0] += seqs.count
@@ -221,13 +223,13 @@ package final class DemoLiveRun: @unchecked Sendable {
     }
 
     /// A new organisation party with three postal addresses (one future-dated), two roles, and a customer.
-    private func stageNewParty(_ erp: DatabaseQueue, _ written: inout [String: Int]) throws {
-        try write(erp, .erpToCrm, &written) { db in
-            var parties = try TableWriter("DirPartyCDSEntity", db)
+    private func stageNewParty(_ erp: DemoApplication, _ written: inout [String: Int]) throws {
+        do {
+            var parties = try TableWriter("DirPartyCDSEntity", application: erp)
             try parties.insert(["PARTYNUMBER": "900000001", "PARTYTYPE": "Organization", "ORGANIZATIONNAME": "Åkerlund & Rausing Nordic AB", "LANGUAGEID": "sv"])
-            var locations = try TableWriter("LogisticsPostalAddressLocationCDSEntity", db)
-            var history = try TableWriter("LogisticsPostalAddressHistoryV2CDSEntity", db)
-            var partyAddresses = try TableWriter("DirPartyPostalAddressLocationCDSEntity", db)
+            var locations = try TableWriter("LogisticsPostalAddressLocationCDSEntity", application: erp)
+            var history = try TableWriter("LogisticsPostalAddressHistoryV2CDSEntity", application: erp)
+            var partyAddresses = try TableWriter("DirPartyPostalAddressLocationCDSEntity", application: erp)
             let addresses: [(id: String, street: String, from: String, purpose: String)] = [
                 ("LOC900000001", "Drottninggatan 1", "2020-01-01T00:00:00", "Business"),
                 ("LOC900000002", "Kungsgatan 12", "2020-01-01T00:00:00", "Invoice;Delivery"),
@@ -244,12 +246,15 @@ package final class DemoLiveRun: @unchecked Sendable {
                     "ISLOCATIONOWNER": "Yes",
                 ])
             }
-            var customers = try TableWriter("CustCustomerV3Entity", db)
+            var customers = try TableWriter("CustCustomerV3Entity", application: erp)
             try customers.insert([
                 "DATAAREAID": "usmf", "CUSTOMERACCOUNT": "US-NEW001", "PARTYTYPE": "Organization", "PARTYNUMBER": "900000001",
                 "ORGANIZATIONNAME": "Åkerlund & Rausing Nordic AB", "CUSTOMERGROUPID": "10", "SALESCURRENCYCODE": "USD", "PAYMENTTERMS": "Net30",
                 "CREDITLIMIT": "250000.00", "CREDITLIMITISMANDATORY": "No", "ISONETIMECUSTOMER": "No", "ONHOLDSTATUS": "No",
             ])
+            // One transaction, parents first, as the ERP would commit them.
+            let statements = [parties, locations, history, partyAddresses, customers].flatMap(\.statements)
+            try write(erp, .erpToCrm, &written, statements)
         }
     }
 
@@ -257,7 +262,9 @@ package final class DemoLiveRun: @unchecked Sendable {
     private func awaitDrained(timeout: Duration) throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         let oneWay = try environment.resolveMaps(catalog).filter { $0.settings.direction != .both }
-        let sides = try environment.openSides()
+        var sides: [SideRole: DemoApplication] = [:]
+        for role in SideRole.allCases { sides[role] = try DemoApplication(environment, role) }
+        defer { for side in sides.values { side.close() } }
         // The engine saves checkpoints of batches that wrote nothing within a second.
         Thread.sleep(forTimeInterval: 1.2)
         while ContinuousClock.now < deadline {
@@ -275,21 +282,12 @@ package final class DemoLiveRun: @unchecked Sendable {
     /// Whether the engine has read every application edit on the side a
     /// one-way map only receives (and put it back): no queue shows them, and
     /// a summary taken before would call the map out of step.
-    private static func guarded(_ map: ResolvedMap, _ sides: [SideRole: SideDatabase]) throws -> Bool {
+    private static func guarded(_ map: ResolvedMap, _ sides: [SideRole: DemoApplication]) throws -> Bool {
         let master: SideRole = map.settings.direction == .erpToCrm ? .erp : .crm
         let edited = master.other
         let table = edited == .erp ? map.map.erp.table : map.map.crm.table
-        let checkpoint = try sides[master]!.queue.read { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT seq FROM _tandem_checkpoints WHERE map = ? AND source = ?", arguments: [map.name, edited.rawValue])
-        }
-        guard let checkpoint else { return false }
-        let pending = try sides[edited]!.queue.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = ? AND origin IS NULL AND seq > ?",
-                arguments: [table, checkpoint]) ?? 0
-        }
-        return pending == 0
+        guard let checkpoint = try sides[master]!.checkpoint(map: map.name, source: edited) else { return false }
+        return try sides[edited]!.applicationChanges(table: table, after: checkpoint) == 0
     }
 }
 

@@ -70,6 +70,39 @@ public final class PostgreSQLSession: Sendable {
     /// driver does. The statement runs in a task of its own for that reason: a driver that never
     /// answers leaves that one task suspended, not the caller.
     public func query(_ sql: String, _ parameters: [String?] = [], table: String? = nil) async throws -> [[String?]] {
+        try await alone { try await self.run(sql, parameters, table: table) }
+    }
+
+    /// Sends `text`, rows in COPY's text format (see ``copyField(_:)``), into `columns` of
+    /// `schema`.`table` with `COPY … FROM STDIN`, in the transaction in flight. Fails, as
+    /// ``query(_:_:table:)`` does, when the connection ends; a row the server refuses fails the
+    /// whole COPY (and the transaction) with the server's SQLSTATE.
+    public func copyIn(schema: String, table: String, columns: [String], text: String) async throws {
+        _ = try await alone {
+            do {
+                // postgres-nio puts the name between double quotes as given: `a"."b` names b in schema a.
+                let quoted = { (name: String) in name.replacingOccurrences(of: "\"", with: "\"\"") }
+                try await self.connection.copyFrom(
+                    table: quoted(schema) + "\".\"" + quoted(table), columns: columns.map(quoted), logger: self.logger
+                ) { writer in
+                    var buffer = ByteBuffer()
+                    buffer.writeString(text)
+                    try await writer.write(buffer)
+                }
+            } catch {
+                throw self.endpoint.translate(error, table: table)
+            }
+            return []
+        }
+    }
+
+    /// One field of COPY's text format: `\N` for NULL; backslash, tab, newline and return escaped.
+    public static func copyField(_ text: String?) -> String {
+        PostgreSQLEndpoint.copyField(text)
+    }
+
+    /// Runs `work` as the session's one statement in flight (see ``query(_:_:table:)``).
+    private func alone(_ work: @escaping @Sendable () async throws -> [[String?]]) async throws -> [[String?]] {
         try await withCheckedThrowingContinuation { continuation in
             let closed = pending.withLock { state in
                 if !state.closed { state.waiting = continuation }
@@ -82,7 +115,7 @@ public final class PostgreSQLSession: Sendable {
             Task {
                 let result: Result<[[String?]], any Error>
                 do {
-                    result = .success(try await run(sql, parameters, table: table))
+                    result = .success(try await work())
                 } catch {
                     result = .failure(error)
                 }

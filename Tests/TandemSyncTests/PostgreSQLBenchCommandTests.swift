@@ -3,7 +3,7 @@ import TandemPostgreSQL
 import TandemTestSupport
 import Testing
 
-/// `tandem bench sync|write|idle --erp URL --crm URL`: the benchmarks run
+/// `tandem bench sync|write|idle|initial --erp URL --crm URL`: the benchmarks run
 /// their phases against PostgreSQL sides on the real server, with tiny
 /// sizes (these check that every phase runs and is reported, not the
 /// figures, which belong in docs/BENCHMARKS.md).
@@ -87,6 +87,28 @@ struct PostgreSQLBenchCommandTests {
             }
             // The floor's loop polls SQLite's data_version: left out here.
             #expect(!result.stdout.contains("floor"))
+        }
+    }
+
+    @Test("bench initial between two PostgreSQL sides measures initial sync's bulk path against a psql COPY pipe")
+    func initialBetweenPostgreSQLSides() throws {
+        try withPrefix { url, prefix in
+            let result = try bench(["initial", "--erp", url, "--crm", url, "--schema", prefix, "--rows", "3000", "--chunk", "1000"])
+            #expect(result.status == 0, "\(result.stderr)")
+            for line in [
+                "initial sync, sample.notes (narrow rows), 3000 rows", "raw copy (psql COPY | psql COPY):",
+                "initial sync, bulk path:", "× raw), peak",
+            ] {
+                #expect(result.stdout.contains(line), "no '\(line)' in \(result.stdout)")
+            }
+            #expect(!result.stdout.contains("row path (forced)"))
+            // One side on SQLite: no COPY pipe to compare with, said so.
+            let mixed = try bench(["initial", "--erp", url, "--schema", prefix, "--rows", "100"])
+            #expect(mixed.status != 0)
+            #expect(
+                mixed.stderr.contains(
+                    "bench initial compares with a COPY pipe between two PostgreSQL databases: give both --erp URL and --crm URL"),
+                "\(mixed.stderr)")
         }
     }
 

@@ -100,7 +100,7 @@ extension SyncEngine {
         }
         let other = master.other
         guard sides[master] is SideDatabase, sides[other] is SideDatabase else {
-            return try portableInitialSync(map: name, master: master, plan: plan, chunk: chunk, actor: actor, progress: report)
+            return try portableInitialSync(map: name, master: master, plan: plan, chunk: chunk, bulk: allowBulk, actor: actor, progress: report)
         }
         // Two SQLite files: the bulk path reads one from the other (ATTACH).
         let target = try sqliteSide(other, for: "initial sync")

@@ -37,7 +37,10 @@ extension PostgreSQLSide {
             return found
         }
         let keyColumns = Array(described.prefix(key.count))
-        let keyList = key.map(PostgreSQLSQL.identifier).joined(separator: ", ")
+        // Qualified by the alias: a bare name in ORDER BY means the output column first, which is
+        // the column's text, so an integer key would sort 10 before 9 while the keyset condition
+        // compares numbers, and chunks would skip rows.
+        let keyList = key.map { "src." + PostgreSQLSQL.identifier($0) }.joined(separator: ", ")
         let list = (key + columns).map { name in
             // As the change log reads them: exact text for every type (see PostgreSQLColumn.Kind).
             described.first { $0.name == name }!.kind.readExpression(PostgreSQLSQL.identifier(name))
@@ -54,7 +57,7 @@ extension PostgreSQLSide {
             condition = "WHERE (\(keyList)) > (\(placeholders.joined(separator: ", ")))"
         }
         let rows = try query(
-            "SELECT \(list) FROM \(name(table)) \(condition) ORDER BY \(keyList) LIMIT \(limit)", parameters, table: table)
+            "SELECT \(list) FROM \(name(table)) AS src \(condition) ORDER BY \(keyList) LIMIT \(limit)", parameters, table: table)
         return rows.map { row in
             let values = zip(row, described).map { PostgreSQLSideValues.sideValue(text: $0, column: $1) }
             return (SQLLiteral.quoteList(Array(values.prefix(key.count))), SQLLiteral.quoteList(Array(values.dropFirst(key.count))))

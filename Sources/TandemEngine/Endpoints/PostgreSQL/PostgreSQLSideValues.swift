@@ -57,6 +57,35 @@ enum PostgreSQLSideValues {
     /// `table` (nil for NULL); throws ``RowRefused`` for a value the column
     /// cannot hold as it is.
     static func parameter(_ value: SideValue, column: PostgreSQLColumn, table: String) throws(RowRefused) -> String? {
+        let text = try unchecked(value, column: column, table: table)
+        if let text, column.kind == .decimal, !isFloat(column), let scale = column.numericScale,
+            significantScale(text) > scale
+        {
+            // The server would round it without a word, on every path (live, initial sync, COPY).
+            throw RowRefused(
+                message: "\(table).\(column.name) (\(column.typeName)): \(text) has more decimals than the column "
+                    + "keeps (\(scale)); it would be rounded. Widen the column, or round in the map")
+        }
+        return text
+    }
+
+    /// Digits after the point that matter (trailing zeros do not); 0 for a text that is not a
+    /// plain decimal (an exponent form, NaN), which the server reads as it is.
+    static func significantScale(_ text: String) -> Int {
+        let utf8 = text.utf8
+        guard let point = utf8.firstIndex(of: UInt8(ascii: ".")) else { return 0 }
+        var count = 0
+        var last = 0
+        for byte in utf8[utf8.index(after: point)...] {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return 0 }
+            count += 1
+            if byte != UInt8(ascii: "0") { last = count }
+        }
+        return last
+    }
+
+    /// ``parameter(_:column:table:)`` before the scale check.
+    private static func unchecked(_ value: SideValue, column: PostgreSQLColumn, table: String) throws(RowRefused) -> String? {
         let place = "\(table).\(column.name) (\(column.typeName))"
         switch value {
         case .null:
