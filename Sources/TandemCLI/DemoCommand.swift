@@ -91,7 +91,7 @@ struct DemoCommand: ParsableCommand {
 
         if output.json { return printJSON(report) }
         print("== 5. summary (checked row by row: `tandem maps compare`)")
-        print(Self.summary(report, directory: directory))
+        print(Self.summary(report, directory: directory, crmLook: sides.lookCommand))
         let staged = report.stagedErrors.values.map(\.count).reduce(0, +)
         if report.asExpected {
             print(
@@ -119,7 +119,7 @@ struct DemoCommand: ParsableCommand {
         return ordered
     }
 
-    static func summary(_ report: DemoLiveRun.Report, directory: String) -> String {
+    static func summary(_ report: DemoLiveRun.Report, directory: String, crmLook: String? = nil) -> String {
         var lines: [String] = []
         lines.append(
             renderTable(
@@ -151,7 +151,7 @@ struct DemoCommand: ParsableCommand {
         lines.append("look closer:")
         for command in [
             "tandem status --env \(directory)", "tandem conflicts list --env \(directory)", "tandem errors list --env \(directory)",
-            "tandem maps compare --env \(directory)", "sqlite3 \(directory)/crm.sqlite 'SELECT * FROM msdyn_postaladdress LIMIT 5'",
+            "tandem maps compare --env \(directory)", crmLook ?? "sqlite3 \(directory)/crm.sqlite 'SELECT * FROM msdyn_postaladdress LIMIT 5'",
             "tandem run --env \(directory)   # keep syncing",
         ] {
             lines.append("  \(command)")

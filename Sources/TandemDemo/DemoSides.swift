@@ -50,6 +50,13 @@ package struct DemoSides: Sendable, CustomStringConvertible {
         }.joined(separator: ", ")
     }
 
+    /// How to look at the CRM side's rows when it is on PostgreSQL (nil: a
+    /// SQLite file, for which the summary names `sqlite3`).
+    package var lookCommand: String? {
+        guard let crm else { return nil }
+        return "psql \(crm) -c 'SELECT * FROM \(schemaName(.crm)).msdyn_postaladdress LIMIT 5'"
+    }
+
     /// The url of `role`'s side, nil for SQLite.
     func url(_ role: SideRole) -> String? { role == .erp ? erp : crm }
 
