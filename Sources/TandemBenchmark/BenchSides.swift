@@ -26,20 +26,7 @@ package struct BenchSides: Sendable {
     /// Sides as the CLI's `--erp`, `--crm`, `--schema` and `--password-file` give them; a url
     /// that is not a PostgreSQL one is refused here, with the option that named it.
     package init(erp: String?, crm: String?, schema: String?, passwordFile: String?) throws {
-        for (option, url) in [("--erp", erp), ("--crm", crm)] {
-            guard let url else { continue }
-            guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
-                throw SyncError(.configuration, "\(option) \(url): give a PostgreSQL url, postgresql://USER@HOST:PORT/DATABASE")
-            }
-            do {
-                _ = try PostgreSQLSideConfig(url: url, passwordFile: passwordFile)
-            } catch {
-                throw SyncError(.configuration, "\(option): \(error.message)")
-            }
-        }
-        if erp == nil, crm == nil, schema != nil || passwordFile != nil {
-            throw SyncError(.configuration, "--schema and --password-file are for a PostgreSQL side: add --erp URL or --crm URL")
-        }
+        try PostgreSQLSideOptions.check(erp: erp, crm: crm, schema: schema, passwordFile: passwordFile)
         self.erp = erp
         self.crm = crm
         if let schema { self.schema = schema }

@@ -19,20 +19,7 @@ package struct DemoSides: Sendable, CustomStringConvertible {
 
     /// The sides the CLI's options name; a url that is not a PostgreSQL one is refused with its option.
     package init(erp: String?, crm: String?, schema: String?, passwordFile: String?) throws {
-        for (option, url) in [("--erp", erp), ("--crm", crm)] {
-            guard let url else { continue }
-            guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
-                throw SyncError(.configuration, "\(option) \(url): give a PostgreSQL url, postgresql://USER@HOST:PORT/DATABASE")
-            }
-            do {
-                _ = try PostgreSQLSideConfig(url: url, passwordFile: passwordFile)
-            } catch {
-                throw SyncError(.configuration, "\(option): \(error.message)")
-            }
-        }
-        if erp == nil, crm == nil, schema != nil || passwordFile != nil {
-            throw SyncError(.configuration, "--schema and --password-file are for a PostgreSQL side: add --erp URL or --crm URL")
-        }
+        try PostgreSQLSideOptions.check(erp: erp, crm: crm, schema: schema, passwordFile: passwordFile)
         if let schema, schema.isEmpty || !schema.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
             throw SyncError(.configuration, "--schema \(schema): use letters, digits and _ only")
         }
