@@ -533,11 +533,14 @@ enum SideEndpointContract {
                     mapped: .success(first), sourceRow: first, parkedID: nil))
             let locked = DispatchSemaphore(value: 0)
             let release = DispatchSemaphore(value: 0)
-            async let batch: Void = side.call { endpoint in
-                try endpoint.applyBatch([item.value], checkpoints: [:], fastPath: false, logger: Logger(label: "contract")) { _ in
+            async let batch: Bool = side.call { endpoint in
+                try endpoint.applyBatch([item.value], checkpoints: [:], fastPath: false, logger: Logger(label: "contract")) { _ -> Bool in
                     locked.signal()
-                    // Bounded: a failing test must not hold the lock for ever.
-                    _ = release.wait(timeout: .now() + 30)
+                    // Bounded: a failing test must not hold the lock for ever. Generous, because
+                    // on a loaded two-core machine the test's next step can wait minutes for a
+                    // thread; a lock let go early would let the application's write through and
+                    // read as a lock that never held (CI of 2026-12-06 saw exactly that at 30 s).
+                    return release.wait(timeout: .now() + 900) == .success
                 }
             }
             _ = try await side.call { _ in locked.wait() }
@@ -549,7 +552,8 @@ enum SideEndpointContract {
                 refusal = "\(error)"
             }
             release.signal()
-            try await batch
+            let heldUntilReleased = try await batch
+            #expect(heldUntilReleased, "the batch let its lock go before the application tried to write")
             #expect(refusal.contains(dialect == .postgresql ? "lock timeout" : "database is locked"))
             // Once the batch ended, the application writes.
             try await side.exec("INSERT INTO vals (id) VALUES (51)")
