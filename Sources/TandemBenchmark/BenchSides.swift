@@ -63,21 +63,9 @@ package struct BenchSides: Sendable {
     func execute(url: String, _ statements: [String]) throws {
         let config = try PostgreSQLSideConfig(url: url, passwordFile: passwordFile)
         try BlockingAwait.run {
-            let endpoint = PostgreSQLEndpoint(config: config)
-            do {
-                let session = try await endpoint.openSession()
-                do {
-                    for statement in statements { _ = try await session.query(statement) }
-                } catch {
-                    _ = await session.close()
-                    throw error
-                }
-                _ = await session.close()
-            } catch {
-                await endpoint.close()
-                throw error
+            try await PostgreSQLEndpoint.withOneOffSession(config: config) { session in
+                for statement in statements { _ = try await session.query(statement) }
             }
-            await endpoint.close()
         }
     }
 }

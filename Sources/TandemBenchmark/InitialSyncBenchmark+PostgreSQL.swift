@@ -81,11 +81,9 @@ extension InitialSyncBenchmark {
     private static func expectRows(_ sides: BenchSides, url: String, table: String, _ rows: Int) throws {
         let config = try PostgreSQLSideConfig(url: url, passwordFile: sides.passwordFile)
         let count = try BlockingAwait.run {
-            let endpoint = PostgreSQLEndpoint(config: config, readerName: "tandem-bench")
-            let session = try await endpoint.openSession()
-            let rows = try? await session.query("SELECT count(*)::text FROM \(table)")
-            _ = await session.close()
-            await endpoint.close()
+            let rows = try await PostgreSQLEndpoint.withOneOffSession(config: config, readerName: "tandem-bench") { session in
+                try? await session.query("SELECT count(*)::text FROM \(table)")
+            }
             let text: String? = rows?.first?.first ?? nil
             return text.flatMap { Int($0) } ?? -1
         }

@@ -60,28 +60,16 @@ package struct DemoSides: Sendable, CustomStringConvertible {
             let name = schemaName(role)
             let config = try PostgreSQLSideConfig(url: url, passwordFile: passwordFile)
             try BlockingAwait.run {
-                let endpoint = PostgreSQLEndpoint(config: config, readerName: "tandem-demo")
-                do {
-                    let session = try await endpoint.openSession()
-                    do {
-                        let found = try await session.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", [name])
-                        guard found.isEmpty else {
-                            throw SyncError(
-                                .configuration,
-                                "schema \(name) exists already on \(config.description); the demo makes its own: "
-                                    + "drop it (DROP SCHEMA \(name) CASCADE) or name another prefix with --schema")
-                        }
-                        _ = try await session.query("CREATE SCHEMA \(PostgreSQLSQL.identifier(name))")
-                    } catch {
-                        _ = await session.close()
-                        throw error
+                try await PostgreSQLEndpoint.withOneOffSession(config: config, readerName: "tandem-demo") { session in
+                    let found = try await session.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", [name])
+                    guard found.isEmpty else {
+                        throw SyncError(
+                            .configuration,
+                            "schema \(name) exists already on \(config.description); the demo makes its own: "
+                                + "drop it (DROP SCHEMA \(name) CASCADE) or name another prefix with --schema")
                     }
-                    _ = await session.close()
-                } catch {
-                    await endpoint.close()
-                    throw error
+                    _ = try await session.query("CREATE SCHEMA \(PostgreSQLSQL.identifier(name))")
                 }
-                await endpoint.close()
             }
             result[role] = SideConfig(name: result[role]!.name, url: url, schema: name, passwordFile: passwordFile)
         }
