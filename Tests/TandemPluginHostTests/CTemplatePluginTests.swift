@@ -14,7 +14,7 @@ struct CTemplatePluginTests {
         #expect(plugin.id == "com.example.warehouses")
         #expect(Set(plugin.kinds) == [.tableMap, .transform])
         let map = try #require(plugin.maps?.maps.first)
-        #expect(map.id == "warehouses")
+        #expect(map.id == "example.warehouses")
         #expect(map.erp == TableReference(table: "InventWarehouse", key: ["DATAAREAID", "WAREHOUSEID"]))
         #expect(map.crm.key == ["cdm_companycode", "msdyn_warehouseidentifier"])
         #expect(plugin.ddl?.erp.contains { $0.contains("CREATE TABLE IF NOT EXISTS InventWarehouse") } == true)

@@ -13,8 +13,6 @@ struct PluginCrashTests {
     /// The SDK's C template with its uppercase transform on the warehouse
     /// name (ERP to CRM), dereferencing NULL on the name `BOOM`.
     static let crashingEdits: [(String, String)] = [
-        // The bundled standard maps have a `warehouses` of their own.
-        (#"\"id\": \"warehouses\""#, #"\"id\": \"example.warehouses\""#),
         (
             #"{ \"erp\": \"NAME\", \"crm\": \"msdyn_name\", \"direction\": \"<->\" }"#,
             #"{ \"erp\": \"NAME\", \"crm\": \"msdyn_name\", \"direction\": \"->\", \"transform\": { \"name\": \"com.example.uppercase\" } }"#

@@ -7,14 +7,12 @@ import Testing
 /// `tandem status`, `tandem log` or any other command.
 @Suite("A plugin whose init aborts or hangs is refused, not fatal", .serialized)
 struct PluginLoadTests {
-    /// An environment with the SDK's C template (map `warehouses`), its init edited by `edits`.
+    /// An environment with the SDK's C template (map `example.warehouses`), its init edited by `edits`.
     static func fixture(_ label: String, _ edits: [(String, String)]) throws -> SyncFixture {
         let fixture = try SyncFixture.make(label, maps: ["sample.groups"]) {
             $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: example.warehouses\n")
         }
-        // The bundled standard maps have a `warehouses` of their own.
-        let renamed = (#"\"id\": \"warehouses\""#, #"\"id\": \"example.warehouses\""#)
-        _ = try Fixtures.cTemplatePlugin(editing: [renamed] + edits, into: fixture.directory + "/plugins")
+        _ = try Fixtures.cTemplatePlugin(editing: edits, into: fixture.directory + "/plugins")
         return fixture
     }
 

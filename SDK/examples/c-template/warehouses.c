@@ -3,7 +3,7 @@
  *
  * It shows the two plugin kinds a library can provide:
  *
- *   - a table map ("warehouses") between the ERP table InventWarehouse and the
+ *   - a table map ("example.warehouses") between the ERP table InventWarehouse and the
  *     CRM table msdyn_warehouse, with the SQLite DDL for both tables, and
  *   - a transform ("com.example.uppercase") that upper-cases ASCII letters of
  *     one utf8 column, to show how record batches cross the ABI as Arrow C
@@ -156,7 +156,7 @@ static const char MAPS_JSON[] =
     "  \"format\": \"tandem.maps/1\",\n"
     "  \"maps\": [\n"
     "    {\n"
-    "      \"id\": \"warehouses\",\n"
+    "      \"id\": \"example.warehouses\",\n"
     "      \"version\": \"1.0.0\",\n"
     "      \"description\": \"Warehouses per company (D365 InventWarehouse to msdyn_warehouse)\",\n"
     "      \"erp\": { \"table\": \"InventWarehouse\", \"key\": [\"DATAAREAID\", \"WAREHOUSEID\"] },\n"
