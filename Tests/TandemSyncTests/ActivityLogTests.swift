@@ -55,6 +55,7 @@ struct ActivityLogTests {
         let config = fixture.directory + "/tandem.yaml"
         let yaml = try String(contentsOfFile: config, encoding: .utf8)
         try yaml.replacingOccurrences(of: "batch_size: 2000", with: "batch_size: 500")
+            .replacingOccurrences(of: "plugin_crash_limit: 5 ", with: "plugin_crash_limit: 3 ")
             .replacingOccurrences(
                 of: "  - name: sample.customers\n    direction: both\n    master: erp\n",
                 with:
@@ -114,7 +115,7 @@ struct ActivityLogTests {
         let refused = try #require(Self.entries(all, ActivityEvent.pluginRefused).first?["details"] as? String)
         #expect(refused.contains("libjunk.so") && refused.contains(": "), "\(refused)")
         let configChange = try #require(Self.entries(all, ActivityEvent.configChanged).first)
-        #expect(configChange["details"] as? String == "engine.batch_size: 2000 → 500")
+        #expect(configChange["details"] as? String == "engine.batch_size: 2000 → 500; engine.plugin_crash_limit: 5 → 3")
         #expect(configChange["actor"] as? String == user)
         let mappingChange = try #require(Self.entries(all, ActivityEvent.mappingChanged).first)
         #expect(mappingChange["map"] as? String == "sample.customers")

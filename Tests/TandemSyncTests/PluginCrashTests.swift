@@ -12,7 +12,9 @@ import Testing
 struct PluginCrashTests {
     /// The SDK's C template with its uppercase transform on the warehouse
     /// name (ERP to CRM), dereferencing NULL on the name `BOOM`.
+    /// On `KILL` it sends itself SIGKILL, as the out-of-memory killer would on a transform that eats memory.
     static let crashingEdits: [(String, String)] = [
+        ("#include <stdarg.h>", "#define _POSIX_C_SOURCE 200809L\n#include <stdarg.h>\n#include <signal.h>\n#include <unistd.h>"),
         (
             #"{ \"erp\": \"NAME\", \"crm\": \"msdyn_name\", \"direction\": \"<->\" }"#,
             #"{ \"erp\": \"NAME\", \"crm\": \"msdyn_name\", \"direction\": \"->\", \"transform\": { \"name\": \"com.example.uppercase\" } }"#
@@ -23,6 +25,9 @@ struct PluginCrashTests {
             if (end - start == 4 && memcmp(in_data + start, "BOOM", 4) == 0) {
                         volatile int *volatile nowhere = NULL;
                         *nowhere = 1;
+                    }
+                    if (end - start == 4 && memcmp(in_data + start, "KILL", 4) == 0) {
+                        kill(getpid(), SIGKILL);
                     }
                     for (int32_t k = start; k < end; k++) {
             """
@@ -179,6 +184,44 @@ struct PluginCrashTests {
         }
         #expect(engine.isRunning)
         #expect(try SideReader.rows(fixture.crm, Self.crmWarehouses).isEmpty)
+        kill(engine.processIdentifier, SIGTERM)
+        #expect(try await engine.awaitExit() == 0)
+    }
+
+    @Test(
+        "A SIGKILL in a plugin call is forgiven once (kill -9 or the out-of-memory killer is not the row's fault); the same batch killed again is narrowed down and its row parked"
+    )
+    func sigkillForgivenOnce() async throws {
+        let fixture = try Self.fixture("plugin-sigkill")
+        let engine = try fixture.startEngine()
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME) VALUES
+                ('usmf', 'W1', 'alpha'), ('usmf', 'W-KILL', 'KILL'), ('usmf', 'W3', 'gamma');
+            """)
+        let reason =
+            "plugin com.example.warehouses crashed (SIGKILL) in transform com.example.uppercase on key 'usmf','W-KILL'"
+        try await Self.await(fixture, "the killed row parked") {
+            try fixture.tandem(["errors", "list", "--class", "plugin"]).stdout.contains("W-KILL")
+        }
+        let parked = try fixture.tandem(["errors", "list", "--class", "plugin", "--json"])
+        #expect(parked.stdout.contains(reason), "\(parked.stdout)")
+        try await Self.await(fixture, "the other two warehouses") {
+            try SideReader.rows(fixture.crm, Self.crmWarehouses) == ["usmf|W1|ALPHA", "usmf|W3|GAMMA"]
+        }
+        let log = try fixture.tandem(["log", "--map", "example.warehouses"]).stdout
+        // The first kill is told apart and not blamed; the second, on the same batch, is.
+        let forgiven =
+            "the engine process was killed (SIGKILL) in a call of plugin com.example.warehouses (transform "
+            + "com.example.uppercase, map example.warehouses, erp-to-crm, a batch of 3 changes); not counted against the plugin"
+        #expect(log.contains(forgiven), "\(log)")
+        #expect(
+            log.contains(
+                "plugin com.example.warehouses crashed (SIGKILL) in transform com.example.uppercase on a batch of 3 changes"),
+            "\(log)")
+        #expect(engine.isRunning)
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)
     }

@@ -94,6 +94,8 @@ package enum EnvironmentHistory {
             "engine.parent_wait_s": String(config.engine.parentWaitSeconds),
             "engine.applied_retention_h": String(config.engine.appliedRetentionHours),
             "engine.applied_retention_changes": String(config.engine.appliedRetentionChanges),
+            "engine.plugin_crash_limit": String(config.engine.pluginCrashLimit),
+            "engine.plugin_crash_window_s": String(config.engine.pluginCrashWindowSeconds),
             "log.retention_days": String(config.log.retentionDays),
             "log.conflict_retention_days": String(config.log.conflictRetentionDays),
         ]

@@ -82,6 +82,33 @@ package final class PluginCallJournal: Sendable {
         descriptor.withLock { _ = pwrite($0, idle, 1, 0) }
     }
 
+    /// The file that remembers the last call forgiven a SIGKILL (see ``forgiveKill(_:in:)``).
+    static func killedPath(_ directory: String) -> String { directory + "/.plugin-calls-killed" }
+
+    /// Whether a SIGKILL during `entry` is forgiven: the first one is (and
+    /// remembered), a second on the same batch is not. A plugin never sends
+    /// itself SIGKILL by a fault of its own: it comes from outside (`kill
+    /// -9`, the kernel's out-of-memory killer), so blaming the row the
+    /// plugin held would park a good row. But a transform that eats all
+    /// memory on one row is killed on that row every time; so the same
+    /// batch (same plugin, transform, map, direction and first key: the
+    /// batch starts where the checkpoint is) killed twice is a crash.
+    package static func forgiveKill(_ entry: Entry, in directory: String) -> Bool {
+        let path = killedPath(directory)
+        let same = { (other: Entry) in
+            other.plugin == entry.plugin && other.transform == entry.transform && other.map == entry.map
+                && other.direction == entry.direction && other.keys.first == entry.keys.first
+        }
+        if let data = FileManager.default.contents(atPath: path),
+            let before = try? JSONDecoder().decode(Entry.self, from: data), same(before)
+        {
+            try? FileManager.default.removeItem(atPath: path)
+            return false
+        }
+        if let data = try? JSONEncoder().encode(entry) { FileManager.default.createFile(atPath: path, contents: data) }
+        return true
+    }
+
     /// The call that was in progress when the last engine of the environment
     /// in `directory` ended, or nil when none was (it ended between calls).
     package static func unfinished(in directory: String) -> Entry? {

@@ -33,6 +33,16 @@ extension SyncEngine {
         }
         // Consumed: a later crash outside plugin calls is not blamed on this one.
         crashGuard.journal.end()
+        if signal == "SIGKILL", !entry.narrowing, PluginCallJournal.forgiveKill(entry, in: environment.directory) {
+            let details =
+                "the engine process was killed (SIGKILL) in a call of plugin \(entry.plugin) (transform \(entry.transform), "
+                + "map \(entry.map), \(entry.direction), a batch of \(Self.count(entry.keys.count))); not counted against "
+                + "the plugin, since SIGKILL comes from outside (kill -9, or the kernel's out-of-memory killer: see dmesg); "
+                + "if the same batch is killed again, it is narrowed down to its row as a crash"
+            logger.error("\(details)")
+            logActivity { try state.log(actor: "engine", map: entry.map, event: ActivityEvent.engineCrashed, details: details) }
+            return
+        }
         let batch =
             entry.narrowing
             ? "while narrowing down a crashed batch, on \(Self.count(entry.keys.count))"
