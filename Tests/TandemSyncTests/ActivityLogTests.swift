@@ -40,15 +40,15 @@ struct ActivityLogTests {
         try Data("not a plugin".utf8).write(to: URL(fileURLWithPath: fixture.directory + "/plugins/libjunk.so"))
         try SideReader.execute(
             fixture.erp, "INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale'), ('usmf', '20', 'Retail')")
-        let initial = try fixture.tandem(["maps", "initial-sync", "sample.groups"])
+        let initial = try await fixture.tandem(["maps", "initial-sync", "sample.groups"])
         #expect(initial.status == 0, "\(initial.stderr)")
-        #expect(try fixture.tandem(["maps", "run", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.customers"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
-        #expect(try fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
         try SideReader.execute(
             fixture.erp, "INSERT INTO CustTable VALUES ('usmf', 'C1', 'Contoso', '10', '100', 'No', 'n', x'')")
-        #expect(try fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == 1 }
         try await waitUntil { try Self.events(Self.log(fixture)).contains(ActivityEvent.catchUpFinished) }
         // Edit the environment and a map's settings; the next command that loads them notices.
@@ -62,7 +62,7 @@ struct ActivityLogTests {
                     "  - name: sample.customers\n    direction: both\n    master: erp\n    conflict_policy: crm-wins\n"
             )
             .write(toFile: config, atomically: true, encoding: .utf8)
-        #expect(try fixture.tandem(["maps", "stop", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "stop", "sample.customers"]).status == 0)
         kill(engine.processIdentifier, SIGINT)
         #expect(try await engine.awaitExit() == 0)
 
@@ -121,7 +121,7 @@ struct ActivityLogTests {
         #expect(mappingChange["map"] as? String == "sample.customers")
         #expect(mappingChange["details"] as? String == "settings.conflict_policy: (unset) → crm-wins")
         // Noticed once: the next load finds nothing new.
-        #expect(try fixture.tandem(["maps", "run", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.customers"]).status == 0)
         #expect(Self.entries(try Self.log(fixture), ActivityEvent.configChanged).count == 1)
         #expect(Self.entries(all, ActivityEvent.engineStopped).first?["actor"] as? String == "engine")
     }
@@ -223,19 +223,19 @@ struct ActivityLogTests {
     static func mixedFixture(_ label: String) async throws -> (SyncFixture, Process) {
         let fixture = try SyncFixture.make(label, maps: ["sample.groups", "sample.customers", "sample.notes"])
         try SideReader.execute(fixture.crm, ErrorTests.validation)
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         try SideReader.execute(
             fixture.erp,
             "INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale'); INSERT INTO CustTable VALUES ('usmf', 'C1', 'Contoso', '10', '100', 'No', 'n', x'');"
         )
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == 1 }
-        #expect(try fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
         // The engine's own word that it paused, not just the state database's.
         try await waitUntil { fixture.engineLog.contains("map sample.customers: running → paused") }
         try SideReader.execute(fixture.erp, "UPDATE CustTable SET NAME = 'erp C1' WHERE ACCOUNTNUM = 'C1'")
         try SideReader.execute(fixture.crm, "UPDATE account SET name = 'crm C1' WHERE accountnumber = 'C1'")
-        #expect(try fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
         try SideReader.execute(fixture.erp, "INSERT INTO Notes (NOTEID, TEXT) VALUES (4999, 'fine'), (5000, 'poison')")
         try await waitUntil {
             try Self.log(fixture, ["--kind", "error"]).count == 1
@@ -323,7 +323,7 @@ struct ActivityLogTests {
         #expect(try Self.log(fixture, ["--since", "1h", "--until", "30m"]).isEmpty)
 
         // The text view: one line per entry with the error's ID and key.
-        let text = try fixture.tandem(["log", "--kind", "error"])
+        let text = try await fixture.tandem(["log", "--kind", "error"])
         #expect(
             text.stdout.contains("error     change parked") && text.stdout.contains("crm-1")
                 && text.stdout.contains("key 5000"),
@@ -346,7 +346,7 @@ struct ActivityLogTests {
         var before: String?
         var pages = 0
         while pages < 100 {
-            let result = try fixture.tandem(
+            let result = try await fixture.tandem(
                 ["log", "--json", "--limit", "40"] + (before.map { ["--before", $0] } ?? []))
             #expect(result.status == 0, "\(result.stderr)")
             let page = try #require(
@@ -362,7 +362,7 @@ struct ActivityLogTests {
         #expect(Set(seen).count == seen.count, "pages overlap")
         #expect(seen == all.compactMap { $0["cursor"] as? String }, "pages do not cover the log in order")
         // Filters page too: the newest 100 of 230, oldest first.
-        let cleared = try fixture.tandem(["log", "--json", "--limit", "100", "--kind", "alert cleared"])
+        let cleared = try await fixture.tandem(["log", "--json", "--limit", "100", "--kind", "alert cleared"])
         #expect(cleared.stderr.contains("older entries"))
         let first = try #require(try JSONSerialization.jsonObject(with: Data(cleared.stdout.utf8)) as? [[String: Any]])
         #expect(first.first?["details"] as? String == "entry 130" && first.last?["details"] as? String == "entry 229")
@@ -387,7 +387,7 @@ struct ActivityLogTests {
         let lines = LineCollector(output.fileHandleForReading)
         // First the newest entries (init created the map).
         try await waitUntil(timeout: .seconds(120)) { lines.lines.contains { $0.contains("map created") } }
-        #expect(try fixture.tandem(["maps", "run", "sample.groups"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups"]).status == 0)
         let state = try StateStore(path: fixture.directory + "/state.sqlite")
         try state.log(
             actor: "rule:follow", map: "sample.groups", event: ActivityEvent.alertFired,

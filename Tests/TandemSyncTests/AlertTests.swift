@@ -136,7 +136,7 @@ struct AlertTests {
         #expect((notice["time"] as? String)?.hasSuffix("Z") == true, "\(notice)")
 
         // `tandem alerts`: the rules with where they fired, and the outbox.
-        let listed = try fixture.tandem(["alerts", "list", "--json"])
+        let listed = try await fixture.tandem(["alerts", "list", "--json"])
         #expect(listed.status == 0, "\(listed.stderr)")
         let rules = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         let firedOn = Dictionary(
@@ -150,13 +150,13 @@ struct AlertTests {
             ], "\(firedOn)")
         #expect(rules.first?["condition"] as? String == "application errors >= 2 within 15m")
         #expect(rules.first?["actions"] as? [String] == ["notify audit"])
-        let table = try fixture.tandem(["alerts", "list"])
+        let table = try await fixture.tandem(["alerts", "list"])
         #expect(table.stdout.contains("app-errors") && table.stdout.contains("sample.notes ("), "\(table.stdout)")
-        let outbox = try fixture.tandem(["alerts", "notifications", "--json"])
+        let outbox = try await fixture.tandem(["alerts", "notifications", "--json"])
         let sent = try #require(try JSONSerialization.jsonObject(with: Data(outbox.stdout.utf8)) as? [[String: Any]])
         #expect(sent.map { "\($0["subscription"]!) \($0["rule"]!) \($0["status"]!) \($0["attempts"]!)" } == ["audit app-errors delivered 1"], "\(sent)")
-        #expect(try fixture.tandem(["alerts", "notifications", "--status", "failed"]).stdout == "no notifications failed\n")
-        let bad = try fixture.tandem(["alerts", "notifications", "--status", "lost"])
+        #expect(try await fixture.tandem(["alerts", "notifications", "--status", "failed"]).stdout == "no notifications failed\n")
+        let bad = try await fixture.tandem(["alerts", "notifications", "--status", "lost"])
         #expect(bad.status != 0 && bad.stderr.contains("--status must be pending, delivered or failed, not 'lost'"), "\(bad.stderr)")
     }
 
@@ -182,7 +182,7 @@ struct AlertTests {
             """)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
-        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
         try SideReader.execute(
             fixture.erp,
             "INSERT INTO Notes VALUES (1, 'a'), (2, 'b'), (3, 'c'); UPDATE Notes SET TEXT = 'a2' WHERE NOTEID = 1")
@@ -199,7 +199,7 @@ struct AlertTests {
         #expect(fired.contains("rule:lag-5|sample.notes|lag >= 5 changes: measured 5 (erp-to-crm); notify audit"), "\(fired)")
         #expect(fired.contains("rule:queue-5|sample.notes|queue depth >= 5: measured 5 (erp-to-crm)"), "\(fired)")
 
-        #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
         try await waitUntil { try Self.activity(fixture, "alert cleared").count == 3 }
         let cleared = try Self.activity(fixture, "alert cleared").map {
             $0.split(separator: "|").first.map(String.init) ?? ""
@@ -231,13 +231,13 @@ struct AlertTests {
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'one'), (2, 'two'), (3, 'three')")
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 3 }
-        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
         try await Self.settle()
         try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'erp ' || NOTEID WHERE NOTEID IN (1, 2)")
         try SideReader.execute(
             fixture.crm, "UPDATE annotation SET notetext = 'crm ' || annotationid WHERE annotationid IN (1, 2)")
         #expect(try Self.fired(fixture).isEmpty)
-        #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
         try await waitUntil { try Self.fired(fixture) == ["rule:conflicted|sample.notes"] }
         try await Self.settle()
         #expect(try Self.fired(fixture) == ["rule:conflicted|sample.notes"])
@@ -285,7 +285,7 @@ struct AlertTests {
                 == "rule:poison-pause|sample.notes|paused: alert rule poison-pause: application errors >= 1 within 15m, measured 1"
         )
         // `maps list` says who paused the map and why, as OPERATIONS.md promises.
-        let list = try fixture.tandem(["maps", "list"])
+        let list = try await fixture.tandem(["maps", "list"])
         #expect(
             list.stdout.range(
                 of: #"sample\.notes paused by rule:poison-pause \d+s ago: alert rule poison-pause: application errors >= 1 within 15m, measured 1\n"#,
@@ -311,9 +311,9 @@ struct AlertTests {
 
         // Resume (the rule stays fired: no second pause) and retry the parked change: the sides converge.
         try SideReader.execute(fixture.crm, "DROP TRIGGER crm_validate_insert; DROP TRIGGER crm_validate_update")
-        #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
         try await waitUntil { try Self.mapState(fixture, "sample.notes").hasPrefix("running|") }
-        let retry = try fixture.tandem(["errors", "retry", "--all"])
+        let retry = try await fixture.tandem(["errors", "retry", "--all"])
         #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)")
         let (erp, crm) = try await SideReader.awaitNotesConverged(fixture)
         #expect(erp.count > 100)
@@ -344,7 +344,7 @@ struct AlertTests {
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (2, 'two'), (3, 'three')")
         try await Self.settle()
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 0)
-        let run = try fixture.tandem(["maps", "run", "sample.notes"])
+        let run = try await fixture.tandem(["maps", "run", "sample.notes"])
         #expect(run.status == 0, "\(run.stderr)")
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 2 }
         // The rule is still fired (the error is still parked): it does not stop the map again.
@@ -400,10 +400,10 @@ struct AlertTests {
                     - {name: notes-left, maps: [sample.notes], condition: left-running, notify: [hook, dead]}
 
                 """).write(toFile: config, atomically: true, encoding: .utf8)
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
-        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
 
         try await waitUntil { Self.jsonLines(records).count == 3 }
         try await waitUntil { try !Self.activity(fixture, "notification failed").isEmpty }
@@ -498,7 +498,7 @@ struct AlertTests {
             """)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
-        #expect(try fixture.tandem(["maps", "stop", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "stop", "sample.notes"]).status == 0)
         try await waitUntil {
             try !Self.activity(fixture, "notification failed").isEmpty
                 && Self.activity(fixture, "notification delivered").count == 2
@@ -542,9 +542,9 @@ struct AlertTests {
                     - {name: notes-left, condition: left-running, notify: hook}
 
                 """).write(toFile: config, atomically: true, encoding: .utf8)
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         var engine = try fixture.startEngine()
-        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
         try await waitUntil {
             try SideReader.scalar(
                 fixture.directory + "/state.sqlite", "SELECT COALESCE(MAX(attempts), 0) FROM notifications") >= 2

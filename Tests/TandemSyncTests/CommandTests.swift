@@ -8,31 +8,31 @@ struct CommandTests {
     @Test("Lifecycle errors say what is wrong and what to do; a second engine is refused")
     func lifecycleErrors() async throws {
         let fixture = try SyncFixture.make("lifecycle")
-        let child = try fixture.tandem(["maps", "run", "sample.customers"])
+        let child = try await fixture.tandem(["maps", "run", "sample.customers"])
         #expect(child.status != 0)
         #expect(
             child.stderr.contains(
                 "sample.customers depends on maps that are not running: sample.groups (not running) (parents first); name them too (`tandem maps run sample.groups sample.customers`) or pass --with-dependencies"
             ), "\(child.stderr)")
-        let unknown = try fixture.tandem(["maps", "pause", "sample.nope"])
+        let unknown = try await fixture.tandem(["maps", "pause", "sample.nope"])
         #expect(unknown.stderr.contains("map 'sample.nope' is not enabled in this environment"))
-        let notPaused = try fixture.tandem(["maps", "resume", "sample.groups"])
+        let notPaused = try await fixture.tandem(["maps", "resume", "sample.groups"])
         #expect(notPaused.stderr.contains("map 'sample.groups' is not running, not paused; `tandem maps run sample.groups` starts it"))
 
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
-        let pause = try fixture.tandem(["maps", "pause", "sample.groups"])
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        let pause = try await fixture.tandem(["maps", "pause", "sample.groups"])
         #expect(pause.stdout.contains("sample.groups: running → paused"))
         #expect(pause.stderr.contains("sample.customers depend on sample.groups and keep their state; pass --with-dependents"))
-        let resume = try fixture.tandem(["maps", "resume", "sample.groups"])
+        let resume = try await fixture.tandem(["maps", "resume", "sample.groups"])
         #expect(resume.stdout.contains("sample.groups: paused → resuming"))
-        let stop = try fixture.tandem(["maps", "stop", "sample.groups", "--with-dependents", "--json"])
+        let stop = try await fixture.tandem(["maps", "stop", "sample.groups", "--with-dependents", "--json"])
         #expect(stop.stdout.contains(#""to" : "stopped""#))
         #expect(stop.stdout.contains("sample.customers"))
 
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try await Task.sleep(for: .seconds(1))
-        let second = try fixture.tandem(["run"])
+        let second = try await fixture.tandem(["run"])
         #expect(second.status != 0)
         #expect(second.stderr.contains("is already running environment"))
     }

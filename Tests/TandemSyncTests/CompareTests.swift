@@ -53,7 +53,7 @@ struct CompareTests {
     )
     func rowMadeOnTheCRMSide() async throws {
         let fixture = try SyncFixture.make("compare-crm-made", maps: ["sample.groups", "sample.customers"])
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
         let engine = try fixture.startEngine()
         defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
         try SideReader.execute(fixture.erp, "INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale')")
@@ -83,7 +83,7 @@ struct CompareTests {
         let dirty = try Self.compare(fixture, ["sample.customers"])
         #expect(dirty.status == 1)
         #expect(dirty.maps.first?["differingColumns"] as? [String: [String]] == ["'usmf','K2'": ["creditlimit"]])
-        let text = try fixture.tandem(["maps", "compare", "sample.customers"])
+        let text = try await fixture.tandem(["maps", "compare", "sample.customers"])
         #expect(text.stdout.contains("sample.customers differing: 'usmf','K2' (creditlimit)"), "\(text.stdout)")
     }
 

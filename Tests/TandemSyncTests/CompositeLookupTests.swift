@@ -49,9 +49,9 @@ struct CompositeLookupTests {
         let config = fixture.directory + "/tandem.yaml"
         try CustomTablePluginTests.enableMaps(try String(contentsOfFile: config, encoding: .utf8)).write(
             toFile: config, atomically: true, encoding: .utf8)
-        let install = try fixture.tandem(["capture", "install", "--create-tables"])
+        let install = try await fixture.tandem(["capture", "install", "--create-tables"])
         try #require(install.status == 0, "\(install.stderr)")
-        let run = try fixture.tandem(["maps", "run"] + CustomTablePluginTests.maps)
+        let run = try await fixture.tandem(["maps", "run"] + CustomTablePluginTests.maps)
         try #require(run.status == 0, "\(run.stderr)")
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -110,7 +110,7 @@ struct CompositeLookupTests {
         let config = fixture.directory + "/tandem.yaml"
         try CustomTablePluginTests.enableMaps(try String(contentsOfFile: config, encoding: .utf8)).write(
             toFile: config, atomically: true, encoding: .utf8)
-        let install = try fixture.tandem(["capture", "install", "--create-tables"])
+        let install = try await fixture.tandem(["capture", "install", "--create-tables"])
         try #require(install.status == 0, "\(install.stderr)")
         // The map fails rather than look up without the company; the engine goes on (issue 17).
         let engine = try fixture.startEngine()
@@ -118,7 +118,7 @@ struct CompositeLookupTests {
         let reason =
             "contoso.warehouses failed: map contoso.warehouses (erp-to-crm): the lookup into map contoso.sites matches column 'msdyn_company', which no field writes to msdyn_warehouse in this direction"
         try await waitUntil { try fixture.tandem(["maps", "list"]).stdout.contains(reason) }
-        #expect(try fixture.tandem(["maps", "list"]).stdout.contains(reason))
+        #expect(try await fixture.tandem(["maps", "list"]).stdout.contains(reason))
         #expect(engine.isRunning, "\(fixture.engineLog)")
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)

@@ -16,7 +16,7 @@ struct ConflictTests {
                 of: "  - name: sample.customers\n    direction: both\n    master: erp\n",
                 with: "  - name: sample.customers\n    direction: both\n    master: erp\n    conflict_policy: \(policy)\n\(extra)")
         }
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
         let engine = try fixture.startEngine()
         try SideReader.execute(
             fixture.erp,
@@ -24,7 +24,7 @@ struct ConflictTests {
                 + keys.map { "INSERT INTO CustTable VALUES ('usmf', '\($0)', 'original \($0)', '10', '100', 'No', 'n', x'');" }
                 .joined(separator: "\n"))
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == keys.count }
-        let paused = try fixture.tandem(["maps", "pause", "sample.customers"])
+        let paused = try await fixture.tandem(["maps", "pause", "sample.customers"])
         #expect(paused.status == 0, "\(paused.stderr)")
         // The engine's own word that it paused, not just the state database's.
         try await waitUntil { fixture.engineLog.contains("map sample.customers: running → paused") }
@@ -50,7 +50,7 @@ struct ConflictTests {
         let crmWriter = try writer(fixture.crm, crm, delay: crmDelay)
         #expect(try await erpWriter.awaitExit() == 0)
         #expect(try await crmWriter.awaitExit() == 0)
-        #expect(try fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
     }
 
     static func erpRows(_ fixture: SyncFixture) throws -> [String] {
@@ -146,16 +146,16 @@ struct ConflictTests {
             try #require(open.first { $0["key"] as? String == "'usmf','\(key)'" }?["id"] as? String)
         }
         // The error list shows them as conflicts, and errors retry refuses them.
-        let errors = try fixture.tandem(["errors", "list", "--class", "conflict", "--json"])
+        let errors = try await fixture.tandem(["errors", "list", "--class", "conflict", "--json"])
         #expect(errors.stdout.components(separatedBy: "\"kind\" : \"conflict\"").count - 1 == Self.keys.count, "\(errors.stdout)")
-        let shown = try fixture.tandem(["conflicts", "show", try id("C1")])
+        let shown = try await fixture.tandem(["conflicts", "show", try id("C1")])
         #expect(shown.stdout.contains("erp changed name") && shown.stdout.contains("crm changed creditlimit"), "\(shown.stdout)")
 
-        let crm = try fixture.tandem(["conflicts", "resolve", try id("C1"), "--take", "crm"])
+        let crm = try await fixture.tandem(["conflicts", "resolve", try id("C1"), "--take", "crm"])
         #expect(crm.status == 0, "\(crm.stdout)\(crm.stderr)")
-        let erp = try fixture.tandem(["conflicts", "resolve", try id("C2"), "--take", "erp"])
+        let erp = try await fixture.tandem(["conflicts", "resolve", try id("C2"), "--take", "erp"])
         #expect(erp.status == 0, "\(erp.stdout)\(erp.stderr)")
-        let merged = try fixture.tandem(["conflicts", "resolve", try id("C3"), "--take", "merged"])
+        let merged = try await fixture.tandem(["conflicts", "resolve", try id("C3"), "--take", "merged"])
         #expect(merged.status == 0, "\(merged.stdout)\(merged.stderr)")
         let expected = [
             "C1|original C1|99.5", "C2|erp C2|100", "C3|erp C3|99.5",
@@ -168,19 +168,19 @@ struct ConflictTests {
         #expect(Array(try Self.crmRows(fixture).suffix(2)) == ["C4|original C4|99.5", "C5|original C5|99.5"])
         #expect(try Self.conflicts(fixture, ["--open"]).count == 2)
         // The ERP change that lost C1's conflict left the error list; the log keeps it and says why.
-        let lost = try fixture.tandem(["log", "--kind", "error", "--key", "usmf,C1"])
+        let lost = try await fixture.tandem(["log", "--kind", "error", "--key", "usmf,C1"])
         #expect(
             lost.stdout.contains("; discarded (it lost conflict \(try id("C1")), resolved by cli:")
                 && lost.stdout.contains("for crm) by cli:"), "\(lost.stdout)")
 
         // Deciding twice, or with a bad --take, says what is wrong.
-        let twice = try fixture.tandem(["conflicts", "resolve", try id("C1"), "--take", "erp"])
+        let twice = try await fixture.tandem(["conflicts", "resolve", try id("C1"), "--take", "erp"])
         #expect(twice.status == 1)
         #expect(twice.stdout.contains("is not open: crm wins: taken by cli"), "\(twice.stdout)")
-        let bad = try fixture.tandem(["conflicts", "resolve", try id("C4"), "--take", "both"])
+        let bad = try await fixture.tandem(["conflicts", "resolve", try id("C4"), "--take", "both"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--take must be erp, crm or merged, not 'both'"), "\(bad.stderr)")
-        let retried = try fixture.tandem(["errors", "retry", "--all"])
+        let retried = try await fixture.tandem(["errors", "retry", "--all"])
         #expect(retried.stdout.contains("no parked changes") || retried.stdout.contains("waits for a conflict"), "\(retried.stdout)")
     }
 

@@ -15,7 +15,7 @@ struct CrashTests {
             $0.replacingOccurrences(of: "batch_size: 2000", with: "batch_size: 50")
                 .replacingOccurrences(of: "prune_interval_s: 5", with: "prune_interval_s: 1")
         }
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let stop = fixture.directory + "/stop-writers"
         // Each writer journals what it committed: the independent record the end state is checked against.
         let journals = (erp: fixture.directory + "/erp-writes.jsonl", crm: fixture.directory + "/crm-writes.jsonl")

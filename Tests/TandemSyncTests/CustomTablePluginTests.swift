@@ -83,7 +83,7 @@ struct CustomTablePluginTests {
 
         // 2. Build out of tree, then pack into the environment's plugin folder.
         let built = try Self.build()
-        let pack = try fixture.tandem([
+        let pack = try await fixture.tandem([
             "plugins", "pack", built, "--manifest",
             Fixtures.repositoryRoot + "/" + Self.example + "/tandem-plugin.json", "--into", plugins,
         ])
@@ -91,7 +91,7 @@ struct CustomTablePluginTests {
         #expect(pack.stdout.hasPrefix("packed com.contoso.warehouses 1.0.0 into \(plugins)/libwarehouses.so (sha256 "))
 
         // 3. `plugins list` run for the environment shows it, with its maps and where it came from.
-        let listing = try fixture.tandem(["plugins", "list", "--json"])
+        let listing = try await fixture.tandem(["plugins", "list", "--json"])
         #expect(listing.status == 0, "\(listing.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(listing.stdout.utf8)) as? [String: Any]
         let loaded = try #require(
@@ -101,7 +101,7 @@ struct CustomTablePluginTests {
         #expect(loaded["maps"] as? [String] == Self.maps)
         #expect((json?["directories"] as? [String])?.contains("\(plugins) (config)") == true)
         #expect((json?["refusals"] as? [Any])?.isEmpty == true)
-        let text = try fixture.tandem(["plugins", "list"])
+        let text = try await fixture.tandem(["plugins", "list"])
         #expect(
             text.stdout.split(separator: "\n").contains {
                 $0.hasPrefix("com.contoso.warehouses ") && $0.contains("map contoso.sites, map contoso.warehouses")
@@ -109,7 +109,7 @@ struct CustomTablePluginTests {
             }, "\(text.stdout)")
 
         // 4. The conformance kit passes it.
-        let validate = try fixture.tandem(["plugins", "validate", plugins + "/libwarehouses.so"])
+        let validate = try await fixture.tandem(["plugins", "validate", plugins + "/libwarehouses.so"])
         #expect(validate.status == 0, "\(validate.stdout)")
         #expect(validate.stdout.contains("OK: "))
 
@@ -117,7 +117,7 @@ struct CustomTablePluginTests {
         let config = fixture.directory + "/tandem.yaml"
         try Self.enableMaps(try String(contentsOfFile: config, encoding: .utf8)).write(
             toFile: config, atomically: true, encoding: .utf8)
-        let install = try fixture.tandem(["capture", "install", "--create-tables"])
+        let install = try await fixture.tandem(["capture", "install", "--create-tables"])
         #expect(install.status == 0, "\(install.stderr)")
         #expect(
             install.stdout.contains(
@@ -125,7 +125,7 @@ struct CustomTablePluginTests {
             ))
 
         // 6. Start the maps (the parent named with its child) and the engine.
-        let run = try fixture.tandem(["maps", "run"] + Self.maps)
+        let run = try await fixture.tandem(["maps", "run"] + Self.maps)
         #expect(run.status == 0, "\(run.stderr)")
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -190,7 +190,7 @@ struct CustomTablePluginTests {
             ])
 
         // 9. Status agrees: both maps running, nothing queued or parked.
-        let status = try fixture.tandem(["status"])
+        let status = try await fixture.tandem(["status"])
         #expect(status.status == 0, "\(status.stderr)")
         for map in Self.maps {
             #expect(

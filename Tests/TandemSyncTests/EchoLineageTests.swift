@@ -43,7 +43,7 @@ struct EchoLineageTests {
             $0.replacingOccurrences(of: "prune_interval_s: 5", with: "prune_interval_s: 3600")
         }
         if auditing { try SideReader.execute(fixture.crm, auditTriggers) }
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         var engine = try fixture.startEngine(["--verbose"])
         try SideReader.execute(fixture.erp, inserts(from: 1, count: 40))
         // Note 42's blob becomes a text holding a NUL when the edit below appends to it, which both
@@ -103,7 +103,7 @@ struct EchoLineageTests {
     @Test("An application trigger added while the engine runs makes the next batch run with the triggers")
     func triggerAddedWhileRunning() async throws {
         let fixture = try SyncFixture.make("echo-added", maps: ["sample.notes"])
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine(["--verbose"])
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(fixture.erp, Self.inserts(from: 1, count: 40, text: "before"))

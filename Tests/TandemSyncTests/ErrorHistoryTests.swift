@@ -30,11 +30,11 @@ struct ErrorHistoryTests {
         let parked = try Self.errors(fixture)
         #expect(Set(parked.keys) == [seven, eight], "\(parked)")
 
-        let discard = try fixture.tandem(["errors", "discard", eight])
+        let discard = try await fixture.tandem(["errors", "discard", eight])
         #expect(discard.status == 0, "\(discard.stdout)\(discard.stderr)")
         // The CRM application's rule is lifted, so the retry applies.
         try SideReader.execute(fixture.crm, "DROP TRIGGER crm_validate_insert")
-        let retry = try fixture.tandem(["errors", "retry", seven])
+        let retry = try await fixture.tandem(["errors", "retry", seven])
         #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr)")
         #expect(try ErrorTests.entries(fixture, ["--all"]).isEmpty)
 
@@ -60,18 +60,18 @@ struct ErrorHistoryTests {
         #expect(try Self.errors(fixture, ["--side", "erp"]).isEmpty)
         #expect(Set(try Self.errors(fixture, ["--side", "crm"]).keys) == [seven, eight])
         // One key's story in text: parked, then discarded by whom.
-        let story = try fixture.tandem(["log", "--key", "8"])
+        let story = try await fixture.tandem(["log", "--key", "8"])
         #expect(story.stdout.contains("change parked") && story.stdout.contains("discarded by cli:"), "\(story.stdout)")
         #expect(story.stdout.contains("parked change discarded"), "\(story.stdout)")
         #expect(!story.stdout.contains(seven), "\(story.stdout)")
         // `errors show` of a cleared ID says how it left instead of "no such entry".
-        let shown = try fixture.tandem(["errors", "show", eight])
+        let shown = try await fixture.tandem(["errors", "show", eight])
         #expect(shown.status != 0)
         #expect(
             shown.stderr.range(
                 of: "\(eight) is no longer parked: discarded " + #"by cli:\S+ at \S+; `tandem log --key 8` shows its story"#,
                 options: .regularExpression) != nil, "\(shown.stderr)")
-        let retried = try fixture.tandem(["log", "--kind", "errors retried"])
+        let retried = try await fixture.tandem(["log", "--kind", "errors retried"])
         #expect(retried.stdout.contains("\(seven) (key 7): applied"), "\(retried.stdout)")
     }
 }

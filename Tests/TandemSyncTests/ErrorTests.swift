@@ -69,15 +69,15 @@ struct ErrorTests {
         #expect(try Self.entries(fixture, ["--class", "plugin"]).isEmpty)
         #expect(try Self.entries(fixture, ["--since", "1h", "--map", "sample.notes"]).count == 1)
 
-        let shown = try fixture.tandem(["errors", "show", id])
+        let shown = try await fixture.tandem(["errors", "show", id])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("TEXT = 'poison'"), "\(shown.stdout)")
         #expect(shown.stdout.contains("waiting behind it: crm-"), "\(shown.stdout)")
-        let text = try fixture.tandem(["errors", "list"])
+        let text = try await fixture.tandem(["errors", "list"])
         #expect(text.stdout.contains(id) && text.stdout.contains("1 parked"), "\(text.stdout)")
 
         // Retried without a fix: it fails again, and says why.
-        let again = try fixture.tandem(["errors", "retry", id])
+        let again = try await fixture.tandem(["errors", "retry", id])
         #expect(again.status == 1)
         #expect(again.stdout.contains("\(id): failed — the crm side refused the row"), "\(again.stdout)")
         #expect(try Self.entries(fixture).first?["attempts"] as? Int == 2)
@@ -88,7 +88,7 @@ struct ErrorTests {
         // Fix the source row: its newer change waits behind; retry applies the key's changes in order.
         try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'note 5000, fixed' WHERE NOTEID = 5000")
         try await waitUntil { try Self.entries(fixture, ["--all"]).count == 3 }
-        let fixed = try fixture.tandem(["errors", "retry", id])
+        let fixed = try await fixture.tandem(["errors", "retry", id])
         #expect(fixed.status == 0, "\(fixed.stdout)\(fixed.stderr)")
         #expect(
             fixed.stdout.contains(
@@ -139,7 +139,7 @@ struct ErrorTests {
         try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'good at last' WHERE NOTEID = 7")
         try await waitUntil { try Self.entries(fixture, ["--all"]).count == 3 }
 
-        let dropped = try fixture.tandem(["errors", "discard", id, "--json"])
+        let dropped = try await fixture.tandem(["errors", "discard", id, "--json"])
         #expect(dropped.status == 0, "\(dropped.stdout)\(dropped.stderr)")
         #expect(dropped.stdout.contains("\"outcome\" : \"discarded\""), "\(dropped.stdout)")
         // The next one ('poison still') was retried with the rest of the key's queue and superseded by 'good at last'.
@@ -153,7 +153,7 @@ struct ErrorTests {
         #expect(details.count == 1)
         #expect(details.first?.contains("'poison pill'") == true, "\(details)")
 
-        let nothing = try fixture.tandem(["errors", "retry", "--all"])
+        let nothing = try await fixture.tandem(["errors", "retry", "--all"])
         #expect(nothing.status == 1)
         #expect(nothing.stdout.contains("no parked changes"), "\(nothing.stdout)")
     }
@@ -212,7 +212,7 @@ struct ErrorTests {
         #expect(try SideReader.rows(fixture.crm, "SELECT accountnumber FROM account") == ["C1"])
 
         // The list shows the whole reason, wrapped under its column.
-        let list = try fixture.tandem(["errors", "list"])
+        let list = try await fixture.tandem(["errors", "list"])
         let lines = list.stdout.split(separator: "\n").map(String.init)
         let first = try #require(lines.firstIndex { $0.contains("ONHOLD") }, "\(list.stdout)")
         let column = try #require(lines[first].range(of: "column ONHOLD")).lowerBound
@@ -231,8 +231,8 @@ struct ErrorTests {
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (3, 'poison')")
         try await waitUntil { try Self.entries(fixture).count == 1 }
         let id = try #require(try Self.entries(fixture).first?["id"] as? String)
-        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
-        let refused = try fixture.tandem(["errors", "retry", id])
+        #expect(try await fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        let refused = try await fixture.tandem(["errors", "retry", id])
         #expect(refused.status == 1)
         #expect(
             refused.stdout.contains("map sample.notes is paused; `tandem maps resume sample.notes` first"),
@@ -267,7 +267,7 @@ struct ErrorTests {
             $0.replacingOccurrences(of: "busy_timeout_s: 30", with: "busy_timeout_s: 1")
                 .replacingOccurrences(of: "transient_error_after_s: 60", with: "transient_error_after_s: 1")
         }
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         // Held until the transient entry has been seen: a fixed hold may end before a busy machine's
@@ -284,7 +284,7 @@ struct ErrorTests {
         #expect(entry["map"] as? String == "sample.notes")
         #expect((entry["reason"] as? String)?.contains("the engine keeps retrying") == true, "\(entry)")
         #expect(try Self.entries(fixture, ["--class", "application"]).isEmpty)
-        let retry = try fixture.tandem(["errors", "retry", "engine-1"])
+        let retry = try await fixture.tandem(["errors", "retry", "engine-1"])
         #expect(retry.status == 1)
         #expect(retry.stdout.contains("engine-1 is a transient error: the engine keeps retrying"), "\(retry.stdout)")
         release()

@@ -17,7 +17,7 @@ struct ErrorsDiscardTests {
         try SideReader.execute(fixture.erp, "UPDATE Notes SET TEXT = 'fixed' WHERE NOTEID = 7")
         try await waitUntil { try ErrorTests.entries(fixture, ["--all"]).count == 2 }
         let id = try #require(try ErrorTests.entries(fixture).first?["id"] as? String)
-        let pause = try fixture.tandem(["maps", "pause", "sample.notes"])
+        let pause = try await fixture.tandem(["maps", "pause", "sample.notes"])
         #expect(pause.status == 0, "\(pause.stderr)")
         return (fixture, engine, id)
     }
@@ -35,7 +35,7 @@ struct ErrorsDiscardTests {
             #expect(try await engine.awaitExit() == 0)
         }
 
-        let dropped = try fixture.tandem(["errors", "discard", id])
+        let dropped = try await fixture.tandem(["errors", "discard", id])
         #expect(dropped.status == 0, "\(dropped.stdout)\(dropped.stderr)")
         #expect(
             dropped.stdout
@@ -50,7 +50,7 @@ struct ErrorsDiscardTests {
         #expect(waiting.count == 1 && waiting.first?["kind"] as? String == "behind", "\(waiting)")
 
         if !engineRunsAtDiscard { engine = try fixture.startEngine() }
-        let resume = try fixture.tandem(["maps", "resume", "sample.notes"])
+        let resume = try await fixture.tandem(["maps", "resume", "sample.notes"])
         #expect(resume.status == 0, "\(resume.stderr)")
         try await waitUntil {
             try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 7") == ["fixed"]
@@ -70,25 +70,25 @@ struct ErrorsDiscardTests {
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (3, 'poison a'), (4, 'poison b'), (5, 'poison c')")
         try await waitUntil { try ErrorTests.entries(fixture).count == 3 }
-        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
 
-        let json = try fixture.tandem(["errors", "discard", "--all", "--map", "sample.notes", "--json"])
+        let json = try await fixture.tandem(["errors", "discard", "--all", "--map", "sample.notes", "--json"])
         #expect(json.status == 0, "\(json.stdout)\(json.stderr)")
         let results = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(results.count == 3 && results.allSatisfy { $0["outcome"] as? String == "discarded" }, "\(json.stdout)")
         #expect(try ErrorTests.entries(fixture, ["--all"]).isEmpty)
 
-        #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (6, 'poison d')")
         try await waitUntil { try ErrorTests.entries(fixture).count == 1 }
-        let text = try fixture.tandem(["errors", "discard", "--all"])
+        let text = try await fixture.tandem(["errors", "discard", "--all"])
         #expect(text.status == 0, "\(text.stdout)\(text.stderr)")
         #expect(text.stdout.hasSuffix("discarded 1 parked change(s); their content stays in `tandem log`\n"), "\(text.stdout)")
 
-        let neither = try fixture.tandem(["errors", "discard"])
+        let neither = try await fixture.tandem(["errors", "discard"])
         #expect(neither.status != 0)
         #expect(neither.stderr.contains("name the entries to discard (crm-12 ...) or pass --all, not both"), "\(neither.stderr)")
-        let stray = try fixture.tandem(["errors", "discard", "crm-1", "--map", "sample.notes"])
+        let stray = try await fixture.tandem(["errors", "discard", "crm-1", "--map", "sample.notes"])
         #expect(stray.stderr.contains("--map goes with --all"), "\(stray.stderr)")
     }
 }

@@ -42,9 +42,9 @@ struct FailedMapTests {
             $0 + "\nalerts:\n  check_interval_ms: 200\n  rules:\n"
                 + "    - {name: notes-left, maps: [sample.notes], condition: left-running}\n"
         }
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.notes"]).status == 0)
         // The CRM application drops a column the notes map writes (its triggers first: SQLite refuses otherwise).
-        #expect(try fixture.tandem(["capture", "remove", "--table", "annotation"]).status == 0)
+        #expect(try await fixture.tandem(["capture", "remove", "--table", "annotation"]).status == 0)
         try Self.sqlite3(fixture.crm, "ALTER TABLE annotation DROP COLUMN notetext")
 
         let engine = try fixture.startEngine()
@@ -59,12 +59,12 @@ struct FailedMapTests {
         // Notes written meanwhile queue up on the ERP side.
         for id in 1...3 { try Self.sqlite3(fixture.erp, "INSERT INTO Notes VALUES (\(id), 'note \(id)')") }
 
-        let status = try fixture.tandem(["status"])
+        let status = try await fixture.tandem(["status"])
         #expect(status.status == 0, "\(status.stderr)")
         let notesLine =
             status.stdout.split(separator: "\n").first { $0.hasPrefix("sample.notes") }.map(String.init) ?? ""
         #expect(notesLine.contains(" failed ") && notesLine.contains(reason), "\(status.stdout)")
-        let json = try fixture.tandem(["status", "--json"])
+        let json = try await fixture.tandem(["status", "--json"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let maps = try #require(report["maps"] as? [[String: Any]])
         let notes = try #require(maps.first { $0["name"] as? String == "sample.notes" })
@@ -73,28 +73,28 @@ struct FailedMapTests {
         #expect(
             maps.first { $0["name"] as? String == "sample.groups" }?["state"] as? String == "running", "\(json.stdout)")
 
-        let list = try fixture.tandem(["maps", "list"])
+        let list = try await fixture.tandem(["maps", "list"])
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("sample.notes failed: "), "\(list.stdout)")
         #expect(list.stdout.contains(reason), "\(list.stdout)")
         #expect(list.stdout.contains("fix it, then `tandem maps resume sample.notes`"), "\(list.stdout)")
-        let log = try fixture.tandem(["log", "--map", "sample.notes"])
+        let log = try await fixture.tandem(["log", "--map", "sample.notes"])
         #expect(log.status == 0, "\(log.stderr)")
         #expect(log.stdout.contains("failed: ") && log.stdout.contains(reason), "\(log.stdout)")
         let fired = "map left running: map is failed: map sample.notes (erp-to-crm): \(reason)"
         let deadline = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < deadline,
-            !(try fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired))
+            !(try await fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired))
         {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(
-            try fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired),
+            try await fixture.tandem(["log", "--map", "sample.notes"]).stdout.contains(fired),
             "the rule fired with the reason")
 
         // The column comes back; resume compiles the map again in the running engine, which catches up.
         try Self.sqlite3(fixture.crm, "ALTER TABLE annotation ADD COLUMN notetext TEXT")
-        let resume = try fixture.tandem(["maps", "resume", "sample.notes"])
+        let resume = try await fixture.tandem(["maps", "resume", "sample.notes"])
         #expect(resume.status == 0, "\(resume.stderr)")
         #expect(resume.stdout.contains("sample.notes: failed → resuming"), "\(resume.stdout)")
         try await Self.await(fixture, fixture.crm, Self.crmNotes, ["1|note 1", "2|note 2", "3|note 3"])
@@ -103,7 +103,7 @@ struct FailedMapTests {
         try await Self.await(fixture, fixture.erp, Self.erpNotes, ["1|note 1", "2|edited", "3|note 3"])
         #expect(try SideReader.rows(fixture.crm, Self.crmNotes) == SideReader.rows(fixture.erp, Self.erpNotes))
         #expect(engine.isRunning, "the same engine went on: \(fixture.engineLog.suffix(1000))")
-        let after = try fixture.tandem(["status", "--json"])
+        let after = try await fixture.tandem(["status", "--json"])
         #expect(after.stdout.contains("\"running\""), "\(after.stdout)")
 
         kill(engine.processIdentifier, SIGTERM)
@@ -115,23 +115,23 @@ struct FailedMapTests {
     )
     func resumeStillBroken() async throws {
         let fixture = try SyncFixture.make("failed-still", maps: ["sample.notes"])
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
-        #expect(try fixture.tandem(["capture", "remove", "--table", "annotation"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["capture", "remove", "--table", "annotation"]).status == 0)
         try Self.sqlite3(fixture.crm, "ALTER TABLE annotation DROP COLUMN notetext")
         let engine = try fixture.startEngine()
         defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
         let deadline = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < deadline,
-            !(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes failed"))
+            !(try await fixture.tandem(["maps", "list"]).stdout.contains("sample.notes failed"))
         {
             try await Task.sleep(for: .milliseconds(100))
         }
-        let resume = try fixture.tandem(["maps", "resume", "sample.notes"])
+        let resume = try await fixture.tandem(["maps", "resume", "sample.notes"])
         #expect(resume.status != 0)
         #expect(resume.stderr.contains("notetext"), "\(resume.stderr)")
-        #expect(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes failed: "))
+        #expect(try await fixture.tandem(["maps", "list"]).stdout.contains("sample.notes failed: "))
         // A command with an engine of its own says why the map cannot run, rather than calling it unknown.
-        let compare = try fixture.tandem(["maps", "compare", "sample.notes"])
+        let compare = try await fixture.tandem(["maps", "compare", "sample.notes"])
         #expect(compare.status != 0)
         #expect(
             compare.stderr.contains(
@@ -148,9 +148,9 @@ struct FailedMapTests {
             $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: contoso.sites\n")
         }
         let library = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
-        let install = try fixture.tandem(["capture", "install", "--create-tables"])
+        let install = try await fixture.tandem(["capture", "install", "--create-tables"])
         #expect(install.status == 0, "\(install.stderr)")
-        let run = try fixture.tandem(["maps", "run", "sample.groups", "contoso.sites"])
+        let run = try await fixture.tandem(["maps", "run", "sample.groups", "contoso.sites"])
         #expect(run.status == 0, "\(run.stderr)")
         // The library is damaged (a bad copy, a half-finished deploy): the loader refuses it.
         try Data("not a shared library".utf8).write(to: URL(fileURLWithPath: library))
@@ -163,7 +163,7 @@ struct FailedMapTests {
         try await Self.await(fixture, fixture.crm, Self.crmGroups, ["usmf|G1|Group one"])
 
         let reason = "map 'contoso.sites' is not provided by any loaded plugin"
-        let status = try fixture.tandem(["status"])
+        let status = try await fixture.tandem(["status"])
         #expect(status.status == 0, "\(status.stderr)")
         let sitesLine =
             status.stdout.split(separator: "\n").first { $0.hasPrefix("contoso.sites") }.map(String.init) ?? ""
@@ -172,14 +172,14 @@ struct FailedMapTests {
         #expect(
             sitesLine.contains("fix the plugin, restart `tandem run`, then `tandem maps resume contoso.sites`"),
             "\(status.stdout)")
-        let json = try fixture.tandem(["status", "--json"])
+        let json = try await fixture.tandem(["status", "--json"])
         #expect(json.status == 0, "\(json.stderr)")
         #expect(json.stdout.contains("\"failed\""), "\(json.stdout)")
 
-        let list = try fixture.tandem(["maps", "list"])
+        let list = try await fixture.tandem(["maps", "list"])
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("contoso.sites failed: "), "\(list.stdout)")
-        let log = try fixture.tandem(["log", "--map", "contoso.sites"])
+        let log = try await fixture.tandem(["log", "--map", "contoso.sites"])
         #expect(log.status == 0, "\(log.stderr)")
         #expect(log.stdout.contains(reason), "\(log.stdout)")
 
@@ -188,21 +188,21 @@ struct FailedMapTests {
             fixture.erp, "INSERT INTO InventSite (DATAAREAID, SITEID, NAME) VALUES ('usmf', 'S1', 'Site one')")
         _ = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
         // This engine loaded plugins when it started: resumed now, the map is failed again, saying so.
-        #expect(try fixture.tandem(["maps", "resume", "contoso.sites"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "contoso.sites"]).status == 0)
         let deadline = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < deadline,
-            !(try fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: "))
+            !(try await fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: "))
         {
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(try fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: "), "\(fixture.engineLog)")
+        #expect(try await fixture.tandem(["maps", "list"]).stdout.contains("contoso.sites failed: "), "\(fixture.engineLog)")
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)
 
         // Restarted, and resumed: the site written while it was failed arrives.
         let restarted = try fixture.startEngine()
         defer { if restarted.isRunning { kill(restarted.processIdentifier, SIGKILL) } }
-        let resume = try fixture.tandem(["maps", "resume", "contoso.sites"])
+        let resume = try await fixture.tandem(["maps", "resume", "contoso.sites"])
         #expect(resume.status == 0, "\(resume.stderr)")
         try await Self.await(
             fixture, fixture.crm,
@@ -220,19 +220,19 @@ struct FailedMapTests {
             $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: contoso.sites\n")
         }
         let library = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
-        #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "contoso.sites"]).status == 0)
+        #expect(try await fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "contoso.sites"]).status == 0)
         try Data("not a shared library".utf8).write(to: URL(fileURLWithPath: library))
 
-        let pause = try fixture.tandem(["maps", "pause", "sample.groups"])
+        let pause = try await fixture.tandem(["maps", "pause", "sample.groups"])
         #expect(pause.status == 0, "\(pause.stderr)")
         #expect(pause.stdout.contains("sample.groups: running → paused"), "\(pause.stdout)")
-        let resume = try fixture.tandem(["maps", "resume", "sample.groups"])
+        let resume = try await fixture.tandem(["maps", "resume", "sample.groups"])
         #expect(resume.status == 0, "\(resume.stderr)")
-        let stop = try fixture.tandem(["maps", "stop", "contoso.sites"])
+        let stop = try await fixture.tandem(["maps", "stop", "contoso.sites"])
         #expect(stop.status == 0, "\(stop.stderr)")
         #expect(stop.stdout.contains("contoso.sites: running → stopped"), "\(stop.stdout)")
-        let start = try fixture.tandem(["maps", "run", "contoso.sites"])
+        let start = try await fixture.tandem(["maps", "run", "contoso.sites"])
         #expect(start.status != 0)
         #expect(start.stderr.contains("no loaded plugin provides map contoso.sites"), "\(start.stderr)")
         #expect(start.stderr.contains("refused \(library)"), "the refusal is named: \(start.stderr)")
@@ -242,7 +242,7 @@ struct FailedMapTests {
         defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0, "\(fixture.engineLog)")
-        let log = try fixture.tandem(["log", "--map", "contoso.sites"])
+        let log = try await fixture.tandem(["log", "--map", "contoso.sites"])
         #expect(log.status == 0, "\(log.stderr)")
         #expect(!log.stdout.contains("map removed"), "\(log.stdout)")
     }
@@ -255,9 +255,9 @@ struct FailedMapTests {
             $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: contoso.sites\n  - name: contoso.warehouses\n")
         }
         _ = try Fixtures.warehousesExample(into: fixture.directory + "/plugins")
-        #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
+        #expect(try await fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
         let all = ["contoso.sites", "contoso.warehouses", "sample.notes"]
-        #expect(try fixture.tandem(["maps", "run"] + all).status == 0)
+        #expect(try await fixture.tandem(["maps", "run"] + all).status == 0)
         // An upgrade of the plugin ships a value map whose output format the transform refuses.
         let refusal = "config member 'output': Arrow format 'zz' is not supported"
         _ = try Fixtures.warehousesExample(editing: [(#""output": "l" } } },"#, #""output": "zz" } } },"#)], into: fixture.directory + "/plugins")
@@ -265,7 +265,7 @@ struct FailedMapTests {
         let engine = try fixture.startEngine()
         defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
         try await waitUntil { try fixture.tandem(["maps", "list"]).stdout.contains("contoso.warehouses failed: ") }
-        let list = try fixture.tandem(["maps", "list"]).stdout
+        let list = try await fixture.tandem(["maps", "list"]).stdout
         #expect(list.contains("contoso.warehouses failed: ") && list.contains(refusal), "\(list)")
         #expect(engine.isRunning, "\(fixture.engineLog)")
         try Self.sqlite3(fixture.erp, "INSERT INTO Notes VALUES (1, 'beside a refused transform')")
@@ -274,8 +274,8 @@ struct FailedMapTests {
         #expect(try await engine.awaitExit() == 0)
 
         // Stopped, then run again together: the healthy maps start, the refused one is named with the reason.
-        #expect(try fixture.tandem(["maps", "stop"] + all).status == 0)
-        let run = try fixture.tandem(["maps", "run"] + all)
+        #expect(try await fixture.tandem(["maps", "stop"] + all).status == 0)
+        let run = try await fixture.tandem(["maps", "run"] + all)
         #expect(run.status == 1)
         #expect(run.stdout.contains("contoso.sites: stopped → resuming"), "\(run.stdout)")
         #expect(run.stdout.contains("sample.notes: stopped → resuming"), "\(run.stdout)")

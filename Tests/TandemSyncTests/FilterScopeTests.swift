@@ -21,7 +21,7 @@ struct FilterScopeTests {
     /// Customer C1 reaches the CRM, then becomes secret; C2 is secret from the start (changes
     /// erp:1 to erp:3 the inserts, erp:4 and erp:5 the updates).
     static func leaveScope(_ fixture: SyncFixture) async throws -> Process {
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
         let engine = try fixture.startEngine()
         try SideReader.execute(
             fixture.erp,
@@ -70,18 +70,18 @@ struct FilterScopeTests {
                     + "(NOTES IS NOT 'secret'); the crm side's account 'usmf','C1' was kept as it was (out_of_scope: report; "
                     + "`delete` removes such rows, `keep` stops these entries)"
             ], "\(entries)")
-        let text = try fixture.tandem(["log", "--map", "sample.customers"])
+        let text = try await fixture.tandem(["log", "--map", "sample.customers"])
         #expect(text.stdout.contains("row left filter"), "\(text.stdout)")
 
         // maps compare counts the kept row apart, not as a row only the CRM has: a difference under report...
-        let compare = try fixture.tandem(["maps", "compare", "sample.customers", "--json"])
+        let compare = try await fixture.tandem(["maps", "compare", "sample.customers", "--json"])
         #expect(compare.status == 1)
         let result = (try? JSONSerialization.jsonObject(with: Data(compare.stdout.utf8)) as? [[String: Any]])?.first ?? [:]
         #expect(result["outOfScope"] as? Int == 1, "\(compare.stdout)")
         #expect(result["onlyTarget"] as? Int == 0)
         #expect(result["outOfScopePolicy"] as? String == "report")
         #expect((result["examples"] as? [String: [String]])?["outOfScope"] == ["'usmf','C1'"])
-        let compareText = try fixture.tandem(["maps", "compare", "sample.customers"])
+        let compareText = try await fixture.tandem(["maps", "compare", "sample.customers"])
         #expect(
             compareText.stdout.contains(
                 "sample.customers left its filter's scope, still on target (out_of_scope: report): 'usmf','C1'"),
@@ -93,7 +93,7 @@ struct FilterScopeTests {
         try String(contentsOfFile: config, encoding: .utf8)
             .replacingOccurrences(of: "NOTES IS NOT 'secret'\"\n", with: "NOTES IS NOT 'secret'\"\n    out_of_scope: keep\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
-        let kept = try fixture.tandem(["maps", "compare", "sample.customers"])
+        let kept = try await fixture.tandem(["maps", "compare", "sample.customers"])
         #expect(kept.status == 0, "\(kept.stdout)\(kept.stderr)")
     }
 

@@ -47,11 +47,11 @@ struct IdleWaitTests {
 
         // 3. Pause and resume from another process (the CLI): the changes written while paused wait,
         //    then the engine replays them and promotes the map back to running by itself.
-        let pause = try fixture.tandem(["maps", "pause", "sample.notes"])
+        let pause = try await fixture.tandem(["maps", "pause", "sample.notes"])
         #expect(pause.status == 0, "\(pause.stderr)")
         try await waitUntil { fixture.engineLog.contains("map sample.notes: running → paused") }
         try Self.sqlite3(fixture.erp, "INSERT INTO Notes VALUES (2, 'while paused'); UPDATE Notes SET TEXT = 'edited while paused' WHERE NOTEID = 1")
-        let resume = try fixture.tandem(["maps", "resume", "sample.notes"])
+        let resume = try await fixture.tandem(["maps", "resume", "sample.notes"])
         #expect(resume.status == 0, "\(resume.stderr)")
         try await waitUntil {
             try SideReader.rows(fixture.crm, SideReader.crmNotes) == ["1|'edited while paused'", "2|'while paused'"]

@@ -96,11 +96,11 @@ struct InitPostgreSQLOptionsTests {
         let config = try String(contentsOfFile: directory + "/tandem.yaml", encoding: .utf8)
         #expect(config.contains("schema: \(erpSchema)") && config.contains("schema: \(crmSchema)"), "\(config)")
 
-        let started = try Fixtures.run(
+        let started = try await Fixtures.run(
             Fixtures.tandemExecutable, ["maps", "run", "sample.notes", "--env", directory],
             environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])
         #expect(started.status == 0, "\(started.stderr)")
-        let written = try Fixtures.run(
+        let written = try await Fixtures.run(
             Fixtures.tandemExecutable,
             ["write", "erp", "Notes", #"{"NOTEID": 7, "TEXT": "één schema elk"}"#, "--env", directory],
             environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])

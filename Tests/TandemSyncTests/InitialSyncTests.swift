@@ -19,7 +19,7 @@ struct InitialSyncTests {
         // Exactly the finished chunks are there: progress and rows commit together.
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation WHERE annotationid <= 100000") == max(doneAtKill, 2))
 
-        let rerun = try fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"])
+        let rerun = try await fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stderr.contains("(resumed)"), "\(rerun.stderr)")
         #expect(rerun.stderr.contains("sample.notes [master]: bulk path"), "\(rerun.stderr)")
@@ -38,10 +38,10 @@ struct InitialSyncTests {
         let conflicts = try SideReader.rows(fixture.crm, "SELECT key || ' ' || policy || ' ' || winner FROM _tandem_conflicts")
         #expect(conflicts == ["5 initial-sync erp"])
         // Both versions are kept in the record.
-        let shown = try fixture.tandem(["conflicts", "list", "--json"])
+        let shown = try await fixture.tandem(["conflicts", "list", "--json"])
         #expect(shown.stdout.contains(#""notetext" : "'the CRM had its own text'""#), "\(shown.stdout)")
         #expect(shown.stdout.contains(#""TEXT" : "'note 5'""#), "\(shown.stdout)")
-        #expect(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes  running"))
+        #expect(try await fixture.tandem(["maps", "list"]).stdout.contains("sample.notes  running"))
 
         // Live sync takes over from where initial sync started.
         let engine = try fixture.startEngine()
@@ -293,7 +293,7 @@ struct InitialSyncTests {
             INSERT INTO annotation VALUES (60000, 'crm version of 60000');
             INSERT INTO annotation VALUES (200000, 'crm new');
             """)
-        let rerun = try fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"])
+        let rerun = try await fixture.tandem(["maps", "initial-sync", "sample.notes", "--chunk", "2000"])
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(rerun.stdout.contains("1 row(s) differed"), "\(rerun.stdout)")
 
@@ -352,13 +352,13 @@ struct InitialSyncTests {
     @Test("Initial sync refuses what it cannot do, with what to do instead")
     func badInput() async throws {
         let fixture = try SyncFixture.make("initial-bad", maps: ["sample.notes"])
-        let side = try fixture.tandem(["maps", "initial-sync", "sample.notes", "--master", "pim"])
+        let side = try await fixture.tandem(["maps", "initial-sync", "sample.notes", "--master", "pim"])
         #expect(side.status != 0)
         #expect(side.stderr.contains("--master must be erp or crm, not 'pim'"), "\(side.stderr)")
-        let unknown = try fixture.tandem(["maps", "initial-sync", "nope"])
+        let unknown = try await fixture.tandem(["maps", "initial-sync", "nope"])
         #expect(unknown.stderr.contains("map 'nope' is not enabled in this environment (enabled: sample.notes)"), "\(unknown.stderr)")
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
-        let running = try fixture.tandem(["maps", "initial-sync", "sample.notes"])
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        let running = try await fixture.tandem(["maps", "initial-sync", "sample.notes"])
         #expect(running.status != 0)
         #expect(running.stderr.contains("initial sync runs before live sync"), "\(running.stderr)")
     }
@@ -389,7 +389,7 @@ struct InitialSyncTests {
     func runWithCapturedRows() async throws {
         let fixture = try SyncFixture.make("initial-captured", maps: ["sample.notes"])
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'a'), (2, 'b'), (3, 'c')")
-        let run = try fixture.tandem(["maps", "run", "sample.notes"])
+        let run = try await fixture.tandem(["maps", "run", "sample.notes"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout == "sample.notes: not running → running\n", "\(run.stdout)")
         #expect(run.stderr == "note: no engine is running for this environment; `tandem run` applies the change\n", "\(run.stderr)")

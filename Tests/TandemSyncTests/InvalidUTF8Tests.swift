@@ -27,7 +27,7 @@ struct InvalidUTF8Tests {
     )
     func live() async throws {
         let fixture = try SyncFixture.make("utf8-live", maps: ["sample.groups", "sample.customers"])
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(fixture.erp, Self.rows)
@@ -51,7 +51,7 @@ struct InvalidUTF8Tests {
 
         // Shown with every column, the bad one as its bytes.
         let id = try #require(entries.last?["id"] as? String)
-        let shown = try fixture.tandem(["errors", "show", id])
+        let shown = try await fixture.tandem(["errors", "show", id])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("ACCOUNTNUM = TX'4BFF'"), "\(shown.stdout)")
         #expect(shown.stdout.contains("NAME = 'bad key'"), "\(shown.stdout)")
@@ -79,7 +79,7 @@ struct InvalidUTF8Tests {
                 fixture.crm, "SELECT COUNT(*) FROM _tandem_parked WHERE key = '''usmf'',''B''' AND kind = 'behind'")
                 == 1
         }
-        let retried = try fixture.tandem(["errors", "retry", valueID])
+        let retried = try await fixture.tandem(["errors", "retry", valueID])
         #expect(retried.status == 0, "\(retried.stdout)\(retried.stderr)")
         #expect(try SideReader.rows(fixture.crm, "SELECT hex(name) FROM account WHERE accountnumber = 'B'") == ["6F6B"])
         #expect(try Self.entries(fixture).count == 2)

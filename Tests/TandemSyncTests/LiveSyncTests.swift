@@ -108,7 +108,7 @@ struct LiveSyncTests {
         // C10 before it has read the update of C9, which then waits behind the parked insert.
         try await waitUntil { try SideReader.rows(fixture.crm, "SELECT kind FROM _tandem_parked ORDER BY seq") == ["parent", "behind"] }
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account WHERE accountnumber = 'C9'") == 0)
-        let status = try fixture.tandem(["status", "--json"])
+        let status = try await fixture.tandem(["status", "--json"])
         #expect(status.stdout.contains("\"parked\" : 2"), "\(status.stdout)")
 
         try SideReader.execute(fixture.erp, "INSERT INTO CustGroup VALUES ('usmf', '77', 'Late group')")
@@ -124,7 +124,7 @@ struct LiveSyncTests {
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try await waitUntil { fixture.engineLog.contains("engine running") }
-        let pause = try fixture.tandem(["maps", "pause", "sample.notes"])
+        let pause = try await fixture.tandem(["maps", "pause", "sample.notes"])
         #expect(pause.status == 0, "\(pause.stderr)")
         #expect(pause.stdout.contains("sample.notes: running → paused"))
 
@@ -132,10 +132,10 @@ struct LiveSyncTests {
         #expect(try await writer.awaitExit() == 0)
         try await Task.sleep(for: .milliseconds(800))
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 0, "a paused map applied changes")
-        let status = try fixture.tandem(["status", "--json"])
+        let status = try await fixture.tandem(["status", "--json"])
         #expect(status.stdout.contains("\"queued\" : 101"), "\(status.stdout)")
 
-        let resume = try fixture.tandem(["maps", "resume", "sample.notes"])
+        let resume = try await fixture.tandem(["maps", "resume", "sample.notes"])
         #expect(resume.status == 0, "\(resume.stderr)")
         let (erp, crm) = try await SideReader.awaitNotesConverged(fixture)
         #expect(erp == crm, "sides differ: \(SideReader.differences(erp, crm))")
@@ -157,7 +157,7 @@ struct LiveSyncTests {
             $0.replacingOccurrences(
                 of: "  - name: sample.notes\n", with: "  - name: sample.notes\n    filters:\n      erp_to_crm: \"NOTEID < 100 AND TEXT IS NOT 'secret'\"\n")
         }
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         try SideReader.execute(
             fixture.erp, "INSERT INTO Notes VALUES (5, 'kept'); INSERT INTO Notes VALUES (500, 'filtered out'); INSERT INTO Notes VALUES (6, 'secret')")
@@ -177,20 +177,20 @@ struct LiveSyncTests {
         let reason =
             "sample.notes failed: map sample.notes (erp-to-crm): filter \"NOTEID <<< 100 AND TEXT IS NOT 'secret'\" does not parse: near \"<\": syntax error"
         try await waitUntil { try fixture.tandem(["maps", "list"]).stdout.contains(reason) }
-        #expect(try fixture.tandem(["maps", "list"]).stdout.contains(reason), "\(fixture.engineLog)")
+        #expect(try await fixture.tandem(["maps", "list"]).stdout.contains(reason), "\(fixture.engineLog)")
         #expect(broken.isRunning)
         // Fixed in tandem.yaml, then resumed: the same engine reads the map's settings again and
         // catches up what was written while it was failed (issue 17: no restart).
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (7, 'while failed'); INSERT INTO Notes VALUES (700, 'still out')")
         try text.write(toFile: config, atomically: true, encoding: .utf8)
-        let resume = try fixture.tandem(["maps", "resume", "sample.notes"])
+        let resume = try await fixture.tandem(["maps", "resume", "sample.notes"])
         #expect(resume.status == 0, "\(resume.stderr)")
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation WHERE annotationid = 7") == 1 }
         try await waitUntil { try SideReader.drained(fixture, map: "sample.notes", erpTable: "Notes", crmTable: "annotation") }
         #expect(
             try SideReader.rows(fixture.crm, SideReader.crmNotes) == ["5|'kept'", "7|'while failed'", "600|'no filter this way'"],
             "\(fixture.engineLog)")
-        #expect(try fixture.tandem(["maps", "list"]).stdout.contains("sample.notes  running"))
+        #expect(try await fixture.tandem(["maps", "list"]).stdout.contains("sample.notes  running"))
         kill(broken.processIdentifier, SIGTERM)
         #expect(try await broken.awaitExit() == 0)
     }
@@ -200,7 +200,7 @@ struct LiveSyncTests {
         let fixture = try SyncFixture.make("burst", maps: ["sample.notes"]) {
             $0.replacingOccurrences(of: "batch_size: 2000", with: "batch_size: 10")
         }
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'first')")

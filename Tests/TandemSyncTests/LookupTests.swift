@@ -15,11 +15,11 @@ struct LookupTests {
     func initialSync() async throws {
         let fixture = try SyncFixture.make("lookup-initial", maps: ["sample.groups", "sample.customers"])
         try SideReader.execute(fixture.erp, Self.groupsAndCustomers)
-        let run = try fixture.tandem(["maps", "initial-sync", "sample.groups", "sample.customers"])
+        let run = try await fixture.tandem(["maps", "initial-sync", "sample.groups", "sample.customers"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("sample.customers [master]: bulk path"), "\(run.stderr)")
         #expect(try SideReader.rows(fixture.crm, "SELECT msdyn_company || ' ' || accountnumber FROM account") == ["usmf C1"])
-        let parked = try fixture.tandem(["errors", "list", "--map", "sample.customers", "--json"])
+        let parked = try await fixture.tandem(["errors", "list", "--map", "sample.customers", "--json"])
         #expect(parked.stdout.contains("waits for its parent in map sample.groups: text '10' is not on the crm side yet"), "\(parked.stdout)")
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -30,7 +30,7 @@ struct LookupTests {
     @Test("live sync: the same, change by change")
     func live() async throws {
         let fixture = try SyncFixture.make("lookup-live", maps: ["sample.groups", "sample.customers"])
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(fixture.erp, Self.groupsAndCustomers)

@@ -167,7 +167,7 @@ struct MetricsTests {
         #expect(buckets.values.allSatisfy { $0 <= Double(count) })
 
         // Paused: rows queue up, and the gauges say so (they move once a second).
-        #expect(try fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.notes"]).status == 0)
         let queued = 40
         try Self.insertNotes(fixture.erp, from: 1001, to: 1000 + queued)
         let paused = try await Self.scrape(url) { $0.value("tandem_queue_depth", notes) == Double(queued) }
@@ -178,7 +178,7 @@ struct MetricsTests {
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == count)
 
         // Resumed: the queue drains to 0 and every queued change is counted once.
-        #expect(try fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.notes"]).status == 0)
         let resumed = try await Self.scrape(url) {
             $0.value("tandem_queue_depth", notes) == 0
                 && $0.value("tandem_changes_applied_total", notes) == Double(count + queued)
@@ -211,7 +211,7 @@ struct MetricsTests {
                 of: "  - name: sample.customers\n    direction: both\n    master: erp\n",
                 with: "  - name: sample.customers\n    direction: both\n    master: erp\n    conflict_policy: manual\n")
         }
-        #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
         let engine = try fixture.startEngine(["--metrics", "127.0.0.1:0"])
         defer { kill(engine.processIdentifier, SIGKILL) }
         let line = try #require(fixture.engineLog.split(separator: "\n").first { $0.hasPrefix("metrics at ") })
@@ -224,12 +224,12 @@ struct MetricsTests {
                 }
                 .joined(separator: "\n"))
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == keys.count }
-        #expect(try fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "pause", "sample.customers"]).status == 0)
         // The engine's own word that it paused, not just the state database's.
         try await waitUntil { fixture.engineLog.contains("map sample.customers: running → paused") }
         try Self.sqlite3(fixture.erp, ConflictTests.erpRenames)
         try Self.sqlite3(fixture.crm, ConflictTests.crmRenames)
-        #expect(try fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "resume", "sample.customers"]).status == 0)
         try await waitUntil { try ConflictTests.conflicts(fixture, ["--open"]).count == keys.count }
 
         func total(_ scrape: Scrape, _ name: String, _ labels: [String: String] = [:]) -> Double {
@@ -254,7 +254,7 @@ struct MetricsTests {
         let fixture = try SyncFixture.make("metrics-transient", maps: ["sample.notes"]) {
             $0.replacingOccurrences(of: "busy_timeout_s: 30", with: "busy_timeout_s: 1")
         }
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine(["--metrics", "127.0.0.1:0"])
         defer { kill(engine.processIdentifier, SIGKILL) }
         let line = try #require(fixture.engineLog.split(separator: "\n").first { $0.hasPrefix("metrics at ") })
@@ -292,14 +292,14 @@ struct MetricsTests {
             ),
         ]
         for (address, message) in cases {
-            let result = try fixture.tandem(["run", "--metrics", address])
+            let result = try await fixture.tandem(["run", "--metrics", address])
             #expect(result.status == 64, "\(address): \(result.stderr)")
             #expect(result.stderr.contains(message), "\(address): \(result.stderr)")
             #expect(!result.stderr.contains("engine running"))
         }
 
         // The help teaches the option and names every metric.
-        let help = try fixture.tandem(["run", "--help"]).stdout
+        let help = try await fixture.tandem(["run", "--help"]).stdout
         #expect(help.contains("--metrics <HOST:PORT>"), "\(help)")
         for metric in EngineMetric.all {
             #expect(help.contains(metric.name), "\(metric.name)")
@@ -317,7 +317,7 @@ struct MetricsTests {
         defer { kill(listener.processIdentifier, SIGKILL) }
         let portLine = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
         let port = try #require(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "\(portLine)")
-        let taken = try fixture.tandem(["run", "--metrics", "127.0.0.1:\(port)"])
+        let taken = try await fixture.tandem(["run", "--metrics", "127.0.0.1:\(port)"])
         #expect(taken.status == 1, "\(taken.stderr)")
         #expect(
             taken.stderr.contains(

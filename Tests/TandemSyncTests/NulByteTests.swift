@@ -81,7 +81,7 @@ struct NulByteTests {
 
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)
-        let compare = try fixture.tandem(["maps", "compare", "sample.customers"])
+        let compare = try await fixture.tandem(["maps", "compare", "sample.customers"])
         #expect(compare.status == 0, "\(compare.stdout)\(compare.stderr)")
     }
 

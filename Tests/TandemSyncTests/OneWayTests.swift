@@ -29,7 +29,7 @@ struct OneWayTests {
     @Test("quantities convert exactly through the conversion table, a new conversion applies without a restart, a missing one is a row error")
     func conversion() async throws {
         let fixture = try SyncFixture.make("oneway-units", maps: ["sample.unit-conversions", "sample.items"])
-        #expect(try fixture.tandem(["maps", "run", "sample.unit-conversions", "sample.items"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.unit-conversions", "sample.items"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(
@@ -42,13 +42,13 @@ struct OneWayTests {
         // 1 pcs is 1/12 dozen = 0.08333…, rounded up at 4 places by the conversion's rule.
         try await waitUntil { try Self.items(fixture).count == 2 }
         #expect(try Self.items(fixture) == ["I1|Flour|g|2500.0000", "I2|Eggs|dozen|0.0834"])
-        let errors = try fixture.tandem(["errors", "list", "--map", "sample.items", "--json"])
+        let errors = try await fixture.tandem(["errors", "list", "--map", "sample.items", "--json"])
         #expect(errors.stdout.contains("no unit conversion from 'm' to 'ft' (product I3); add one to the unit conversion tables"), "\(errors.stdout)")
 
         // A conversion added while the engine runs, then the item retried: no restart.
         try SideReader.execute(fixture.erp, "INSERT INTO UnitConversion VALUES ('m', 'ft', '3.280839895013123', 'down');")
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM msdyn_unitconversion") == 3 }
-        #expect(try fixture.tandem(["errors", "retry", "--all", "--map", "sample.items"]).status == 0)
+        #expect(try await fixture.tandem(["errors", "retry", "--all", "--map", "sample.items"]).status == 0)
         try await waitUntil { try Self.items(fixture).count == 3 }
         #expect(try Self.items(fixture).last == "I3|Rope|ft|22.9658")
     }
@@ -56,7 +56,7 @@ struct OneWayTests {
     @Test("a CRM edit, delete or insert on a one-way map is put back (or kept) and reported in the conflict list")
     func overwrite() async throws {
         let fixture = try SyncFixture.make("oneway-guard", maps: ["sample.unit-conversions", "sample.items"])
-        #expect(try fixture.tandem(["maps", "run", "sample.unit-conversions", "sample.items"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.unit-conversions", "sample.items"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideReader.execute(

@@ -57,10 +57,10 @@ struct ParentWaitTests {
             reason.contains(
                 "longer than engine.parent_wait_s (5s): check that the value matches the parent's key exactly, case included, and that the parent's map runs"
             ), "\(reason)")
-        let list = try fixture.tandem(["errors", "list"])
+        let list = try await fixture.tandem(["errors", "list"])
         #expect(list.stdout.contains("parent, overdue"), "\(list.stdout)")
 
-        let status = try fixture.tandem(["status"])
+        let status = try await fixture.tandem(["status"])
         #expect(status.stdout.contains("1 waited over 5s for a parent row (`tandem errors list`)"), "\(status.stdout)")
 
         try await waitUntil { try AlertTests.mapState(fixture, "sample.customers").hasPrefix("paused|rule:stuck|") }

@@ -123,7 +123,7 @@ struct PluginCrashTests {
 
         #expect(engine.isRunning, "tandem run kept going: \(fixture.engineLog.suffix(2000))")
         #expect(fixture.engineLog.contains("crashed (SIGSEGV); starting it again"), "\(fixture.engineLog.suffix(2000))")
-        let log = try fixture.tandem(["log", "--map", "example.warehouses"])
+        let log = try await fixture.tandem(["log", "--map", "example.warehouses"])
         #expect(log.status == 0, "\(log.stderr)")
         #expect(
             log.stdout.contains(
@@ -134,7 +134,7 @@ struct PluginCrashTests {
             try fixture.tandem(["log", "--map", "example.warehouses"]).stdout.contains(
                 "plugin crashes >= 1 within 1h: measured")
         }
-        let status = try fixture.tandem(["status"])
+        let status = try await fixture.tandem(["status"])
         #expect(status.status == 0, "\(status.stderr)")
         let line = status.stdout.split(separator: "\n").first { $0.hasPrefix("example.warehouses") }.map(String.init) ?? ""
         #expect(line.contains(" running ") && line.contains("crashed (SIGSEGV)"), "\(status.stdout)")
@@ -165,15 +165,15 @@ struct PluginCrashTests {
         }
         let reason =
             "plugin com.example.warehouses crashed 2 times within 3600 s (last: SIGSEGV in transform com.example.uppercase of map example.warehouses)"
-        let list = try fixture.tandem(["maps", "list"])
+        let list = try await fixture.tandem(["maps", "list"])
         #expect(list.stdout.contains(reason), "\(list.stdout)")
-        let status = try fixture.tandem(["status", "--json"])
+        let status = try await fixture.tandem(["status", "--json"])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let maps = try #require(report["maps"] as? [[String: Any]])
         let warehouses = try #require(maps.first { $0["name"] as? String == "example.warehouses" })
         #expect(warehouses["state"] as? String == "failed", "\(status.stdout)")
         #expect((warehouses["reason"] as? String)?.contains(reason) == true, "\(status.stdout)")
-        let log = try fixture.tandem(["log", "--map", "example.warehouses"])
+        let log = try await fixture.tandem(["log", "--map", "example.warehouses"])
         #expect(log.stdout.contains("failed: " + reason) || log.stdout.contains(reason), "\(log.stdout)")
 
         // No crash loop: the engine runs, and the other map syncs.
@@ -206,12 +206,12 @@ struct PluginCrashTests {
         try await Self.await(fixture, "the killed row parked") {
             try fixture.tandem(["errors", "list", "--class", "plugin"]).stdout.contains("W-KILL")
         }
-        let parked = try fixture.tandem(["errors", "list", "--class", "plugin", "--json"])
+        let parked = try await fixture.tandem(["errors", "list", "--class", "plugin", "--json"])
         #expect(parked.stdout.contains(reason), "\(parked.stdout)")
         try await Self.await(fixture, "the other two warehouses") {
             try SideReader.rows(fixture.crm, Self.crmWarehouses) == ["usmf|W1|ALPHA", "usmf|W3|GAMMA"]
         }
-        let log = try fixture.tandem(["log", "--map", "example.warehouses"]).stdout
+        let log = try await fixture.tandem(["log", "--map", "example.warehouses"]).stdout
         // The first kill is told apart and not blamed; the second, on the same batch, is.
         let forgiven =
             "the engine process was killed (SIGKILL) in a call of plugin com.example.warehouses (transform "

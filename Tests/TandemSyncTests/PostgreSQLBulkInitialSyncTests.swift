@@ -83,13 +83,13 @@ struct PostgreSQLBulkInitialSyncTests {
                 """#)
 
             let run = ["maps", "initial-sync", "sample.groups", "sample.customers", "--master", "crm", "--chunk", "700"]
-            let killed = try fixture.tandem(run, environment: ["TANDEM_FAULT": "kill-after-rows:1400"])
+            let killed = try await fixture.tandem(run, environment: ["TANDEM_FAULT": "kill-after-rows:1400"])
             #expect(killed.status != 0, "\(killed.stdout)\(killed.stderr)")
             #expect(killed.stderr.contains("sample.customers [master]: bulk path"), "\(killed.stderr)")
             let afterKill = try await server.query(#"SELECT count(*) FROM "CustTable""#).first?[0].flatMap(Int.init) ?? 0
             #expect(afterKill > 2 && afterKill < 3002, "\(afterKill)")
 
-            let resumed = try fixture.tandem(run)
+            let resumed = try await fixture.tandem(run)
             #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
             #expect((resumed.stdout + resumed.stderr).contains("resum"), "\(resumed.stdout)\(resumed.stderr)")
 
@@ -101,7 +101,7 @@ struct PostgreSQLBulkInitialSyncTests {
             #expect(erp.contains { $0.contains("tab\tnl\ncr\rbs\\N") })
             // Parked with their reasons, nothing rounded or dropped without a word.
             #expect(try await server.query(#"SELECT count(*) FROM "CustTable" WHERE "ACCOUNTNUM" LIKE 'BAD%'"#) == [["0"]])
-            let errors = try fixture.tandem(["errors", "list"])
+            let errors = try await fixture.tandem(["errors", "list"])
             // The list wraps its reasons: compared with every run of blanks as one space.
             let listed = errors.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
             #expect(

@@ -64,7 +64,7 @@ struct PostgreSQLCommandsTests {
             #expect(examples?["missing"] == ["3"])
             #expect(examples?["onlyTarget"] == ["4"])
             #expect(map["differingColumns"] as? [String: [String]] == ["2": ["TEXT"], "5": ["TEXT"], "6": ["TEXT"]])
-            let text = try fixture.tandem(["maps", "compare", "sample.notes"])
+            let text = try await fixture.tandem(["maps", "compare", "sample.notes"])
             #expect(text.status == 1)
             #expect(text.stdout.contains("sample.notes differing: 2 (TEXT)"), "\(text.stdout)\(text.stderr)")
             #expect(text.stdout.contains("sample.notes only on target: 4"), "\(text.stdout)")
@@ -100,7 +100,7 @@ struct PostgreSQLCommandsTests {
                 ('usmf', 'C1', 'Ada', '10', '100.50', 'public'), ('usmf', 'C2', 'Bob', '10', '5', 'Public '),
                 ('usmf', 'C3', 'Cy', '10', NULL, NULL), ('usmf', 'C4', 'Dee ✓', '10', '7', 'public')
                 """#)
-            let synced = try fixture.tandem(["maps", "initial-sync", "sample.groups", "sample.customers", "--no-run"])
+            let synced = try await fixture.tandem(["maps", "initial-sync", "sample.groups", "sample.customers", "--no-run"])
             #expect(synced.status == 0, "\(synced.stderr)")
             let clean = try Self.compare(fixture, ["sample.customers"])
             #expect(clean.status == 0, "\(clean.maps)")
@@ -111,11 +111,11 @@ struct PostgreSQLCommandsTests {
             #expect(map["equal"] as? Int == 2)
             #expect(map["filteredOut"] as? Int == 2)
             #expect(map["filteredOutExamples"] as? [String] == ["'usmf','C2'", "'usmf','C3'"])
-            let text = try fixture.tandem(["maps", "compare", "sample.customers"])
+            let text = try await fixture.tandem(["maps", "compare", "sample.customers"])
             #expect(text.stdout.contains("FILTERED"), "\(text.stdout)")
 
             // Status counts what the filter leaves out, on the PostgreSQL side.
-            let status = try fixture.tandem(["status", "--json"])
+            let status = try await fixture.tandem(["status", "--json"])
             #expect(status.status == 0, "\(status.stderr)")
             let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
             let customers = (json?["maps"] as? [[String: Any]])?.first { $0["name"] as? String == "sample.customers" }
@@ -125,7 +125,7 @@ struct PostgreSQLCommandsTests {
                 "\(directions)")
 
             // Validate names the NULL and the near miss.
-            let validate = try fixture.tandem(["maps", "validate", "sample.customers", "--json"])
+            let validate = try await fixture.tandem(["maps", "validate", "sample.customers", "--json"])
             let findings =
                 (try? JSONSerialization.jsonObject(with: Data(validate.stdout.utf8)) as? [[String: Any]]) ?? []
             let messages = Set(
@@ -188,7 +188,7 @@ struct PostgreSQLCommandsTests {
     func stateRebuild() async throws {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try Self.environment("pg-state-rebuild", maps: ["sample.notes"], url: url, schema: schema)
-            #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+            #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
             let engine = try fixture.startEngine()
             defer { kill(engine.processIdentifier, SIGKILL) }
             try await Self.insertNotes(server, 1...10)
@@ -198,19 +198,19 @@ struct PostgreSQLCommandsTests {
             for suffix in ["", "-wal", "-shm"] {
                 try? FileManager.default.removeItem(atPath: fixture.directory + "/state.sqlite" + suffix)
             }
-            let refused = try fixture.tandem(["run"])
+            let refused = try await fixture.tandem(["run"])
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("does not know this environment, but its sides do"), "\(refused.stderr)")
 
-            let rebuilt = try fixture.tandem(["state", "rebuild"])
+            let rebuilt = try await fixture.tandem(["state", "rebuild"])
             #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
             #expect(rebuilt.stdout.contains("sample.notes: stopped"), "\(rebuilt.stdout)")
-            #expect(try fixture.tandem(["log", "--kind", "state rebuilt"]).stdout.contains("sample.notes stopped"))
-            let twice = try fixture.tandem(["state", "rebuild"])
+            #expect(try await fixture.tandem(["log", "--kind", "state rebuilt"]).stdout.contains("sample.notes stopped"))
+            let twice = try await fixture.tandem(["state", "rebuild"])
             #expect(twice.status != 0)
             #expect(twice.stderr.contains("knows this environment"), "\(twice.stderr)")
 
-            #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+            #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
             let again = try fixture.startEngine()
             defer { kill(again.processIdentifier, SIGKILL) }
             let (erp, crm) = try await Self.convergedNotes(fixture, server)
@@ -223,7 +223,7 @@ struct PostgreSQLCommandsTests {
     /// Notes 1–10 synced, the CRM file backed up, notes 11–60 synced, the engine stopped, the
     /// backup restored; then the engine's own word that the map failed.
     static func restoreCRM(_ fixture: SyncFixture, _ server: PostgreSQLSession) async throws {
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try await Self.insertNotes(server, 1...10)
@@ -261,7 +261,7 @@ struct PostgreSQLCommandsTests {
                 "pg-recover", maps: ["sample.notes"], url: url, schema: schema, edit: SideRestoreTests.fastPrune())
             try await Self.restoreCRM(fixture, server)
             #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10)
-            let recover = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+            let recover = try await fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
             #expect(recover.status == 0, "\(recover.stderr)")
             #expect(recover.stdout.contains("changes after erp:"), "\(recover.stdout)")
             #expect(recover.stdout.contains("go to the crm side again"), "\(recover.stdout)")
@@ -281,7 +281,7 @@ struct PostgreSQLCommandsTests {
                 "pg-recover-pruned", maps: ["sample.notes"], url: url, schema: schema,
                 edit: SideRestoreTests.fastPrune(retentionHours: 0))
             try await Self.restoreCRM(fixture, server)
-            let resend = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+            let resend = try await fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
             #expect(resend.status != 0)
             #expect(resend.stderr.contains("the erp side's changes of Notes after erp:"), "\(resend.stderr)")
             #expect(resend.stderr.contains("which the crm side lost, were pruned up to erp:"), "\(resend.stderr)")
@@ -303,7 +303,7 @@ struct PostgreSQLCommandsTests {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try Self.environment(
                 "pg-log", maps: ["sample.groups", "sample.customers"], url: url, schema: schema)
-            #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+            #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
             let engine = try fixture.startEngine()
             defer { kill(engine.processIdentifier, SIGKILL) }
             _ = try await server.query(#"INSERT INTO "CustGroup" VALUES ('usmf', '10', 'Retail')"#)
@@ -322,7 +322,7 @@ struct PostgreSQLCommandsTests {
             let parked = try await PostgreSQLMixedEnvironmentTests.eventually {
                 try Self.log(fixture, ["--kind", "error"]).contains { $0["id"] as? String == "erp-1" }
             }
-            let text = try fixture.tandem(["log"]).stdout
+            let text = try await fixture.tandem(["log"]).stdout
             #expect(parked, "\(text)")
             let entry = try Self.log(fixture, ["--kind", "error"]).first { $0["id"] as? String == "erp-1" }
             #expect(entry?["side"] as? String == "erp")
@@ -374,7 +374,7 @@ struct PostgreSQLCommandsTests {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try Self.environment(
                 "pg-restore-erp", maps: ["sample.notes"], url: url, schema: schema, edit: SideRestoreTests.fastPrune())
-            #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+            #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
             let engine = try fixture.startEngine()
             defer { kill(engine.processIdentifier, SIGKILL) }
             let crm = try DatabaseQueue(path: fixture.crm)
@@ -408,7 +408,7 @@ struct PostgreSQLCommandsTests {
                 fixture.engineLog.contains("map sample.notes: running → failed: the erp side went back in time")
             }
             try await SideFiles.stop(failing)
-            let recover = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+            let recover = try await fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
             #expect(recover.status == 0, "\(recover.stderr)")
             #expect(recover.stdout.contains("go to the erp side again"), "\(recover.stdout)")
             let again = try fixture.startEngine()
@@ -425,7 +425,7 @@ struct PostgreSQLCommandsTests {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try Self.environment(
                 "pg-log-follow", maps: ["sample.groups", "sample.customers"], url: url, schema: schema)
-            #expect(try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
+            #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
             let engine = try fixture.startEngine()
             defer { kill(engine.processIdentifier, SIGKILL) }
             let process = Process()
@@ -459,7 +459,7 @@ struct PostgreSQLCommandsTests {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try Self.environment("pg-compare-nokey", maps: ["sample.notes"], url: url, schema: schema)
             _ = try await server.query(#"ALTER TABLE "Notes" DROP CONSTRAINT "Notes_pkey""#)
-            let result = try fixture.tandem(["maps", "compare", "sample.notes"])
+            let result = try await fixture.tandem(["maps", "compare", "sample.notes"])
             #expect(result.status != 0)
             #expect(
                 result.stderr.contains(

@@ -27,7 +27,7 @@ struct PostgreSQLKillTests {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try SyncFixture.make(
                 "pg-kill", maps: ["sample.notes"], initArguments: ["--erp", url, "--schema", schema])
-            let started = try fixture.tandem(["maps", "run", "sample.notes"])
+            let started = try await fixture.tandem(["maps", "run", "sample.notes"])
             #expect(started.status == 0, "\(started.stderr)")
             var engine = try fixture.startEngine()
             let crmWriter = try fixture.startWriter("crm", ["--ops", "600", "--seed", "21", "--keys", "120"])

@@ -19,7 +19,7 @@ struct PostgreSQLMapsRunNoteTests {
             // As if rows 1 to 3 predated capture: no change of theirs in either log. Row 4 is a captured change.
             _ = try await server.query(#"DELETE FROM "_tandem_changes" WHERE key->>'NOTEID' <> '4'"#)
             try SideReader.execute(fixture.crm, "DELETE FROM _tandem_changes")
-            let run = try fixture.tandem(["maps", "run", "sample.notes"])
+            let run = try await fixture.tandem(["maps", "run", "sample.notes"])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(
                 run.stderr.contains(

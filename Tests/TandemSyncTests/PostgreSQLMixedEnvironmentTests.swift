@@ -59,7 +59,7 @@ struct PostgreSQLMixedEnvironmentTests {
             ).compactMap { $0[0] }
             #expect(tables.contains("CustTable") && tables.contains("CustGroup") && tables.contains("_tandem_changes"))
 
-            let started = try fixture.tandem(["maps", "run", "sample.groups", "sample.customers"])
+            let started = try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"])
             #expect(started.status == 0, "\(started.stderr)")
             let engine = try fixture.startEngine()
             defer {
@@ -114,7 +114,7 @@ struct PostgreSQLMixedEnvironmentTests {
                 return directions.count == 4
                     && directions.allSatisfy { ($0["queued"] as? Int) == 0 && ($0["parked"] as? Int) == 0 }
             }
-            let status = try fixture.tandem(["status"]).stdout
+            let status = try await fixture.tandem(["status"]).stdout
             #expect(settled, "\(status)")
 
             // A CRM account whose group the ERP does not have waits on the PostgreSQL side, and the
@@ -132,14 +132,14 @@ struct PostgreSQLMixedEnvironmentTests {
                 listed = json
                 return !json.isEmpty
             }
-            let listing = try fixture.tandem(["errors", "list"])
+            let listing = try await fixture.tandem(["errors", "list"])
             #expect(parked, "\(listing.stdout)\(listing.stderr)")
             #expect(listed.first?["id"] as? String == "erp-1", "\(listed)")
             #expect(listed.first?["kind"] as? String == "parent", "\(listed)")
-            let shown = try fixture.tandem(["errors", "show", "erp-1"])
+            let shown = try await fixture.tandem(["errors", "show", "erp-1"])
             #expect(shown.status == 0, "\(shown.stderr)")
             #expect(shown.stdout.contains("Orphan"), "\(shown.stdout)")
-            let conflicts = try fixture.tandem(["conflicts", "list", "--json"])
+            let conflicts = try await fixture.tandem(["conflicts", "list", "--json"])
             #expect(conflicts.status == 0, "\(conflicts.stderr)")
             let conflictList = try JSONSerialization.jsonObject(with: Data(conflicts.stdout.utf8)) as? [Any]
             #expect(conflictList?.isEmpty == true, "\(conflicts.stdout)")
@@ -150,7 +150,7 @@ struct PostgreSQLMixedEnvironmentTests {
     func missingSchema() async throws {
         let url = try PostgreSQLTestServer.requireURL()
         let directory = try Fixtures.temporaryDirectory("mixed-missing") + "/env"
-        let result = try Fixtures.run(
+        let result = try await Fixtures.run(
             Fixtures.tandemExecutable,
             ["init", directory, "--map", "sample.groups", "--erp", url, "--schema", "no_such_schema"],
             environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])
@@ -166,7 +166,7 @@ struct PostgreSQLMixedEnvironmentTests {
             _ = try await server.query(#"CREATE TABLE "CustGroup" ("DATAAREAID" text, "CUSTGROUPID" text, "NAME" text)"#)
             let directory = try Fixtures.temporaryDirectory("mixed-undo") + "/env"
             let arguments = ["init", directory, "--map", "sample.groups", "--erp", url, "--schema", schema]
-            let failed = try Fixtures.run(
+            let failed = try await Fixtures.run(
                 Fixtures.tandemExecutable, arguments, environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])
             #expect(failed.status != 0)
             #expect(failed.stderr.contains("has no primary key"), "\(failed.stderr)")
@@ -176,7 +176,7 @@ struct PostgreSQLMixedEnvironmentTests {
             #expect(left.isEmpty, "\(left)")
             // Fixed, the same command now succeeds.
             _ = try await server.query(#"ALTER TABLE "CustGroup" ADD PRIMARY KEY ("DATAAREAID", "CUSTGROUPID")"#)
-            let retried = try Fixtures.run(
+            let retried = try await Fixtures.run(
                 Fixtures.tandemExecutable, arguments, environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])
             #expect(retried.status == 0, "\(retried.stderr)")
         }
@@ -201,11 +201,11 @@ struct PostgreSQLMixedEnvironmentTests {
                 fixture.crm,
                 "INSERT INTO msdyn_customergroup VALUES ('usmf', '5', 'Differs in the CRM'), ('usmf', '99', 'Only in the CRM')")
             let run = ["maps", "initial-sync", "sample.groups", "sample.customers", "--chunk", "700"]
-            let killed = try fixture.tandem(run, environment: ["TANDEM_FAULT": "kill-after-rows:1400"])
+            let killed = try await fixture.tandem(run, environment: ["TANDEM_FAULT": "kill-after-rows:1400"])
             #expect(killed.status != 0, "\(killed.stdout)")
             let crmRowsAfterKill = try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account")
             #expect(crmRowsAfterKill > 0 && crmRowsAfterKill < 3000, "\(crmRowsAfterKill)")
-            let resumed = try fixture.tandem(run)
+            let resumed = try await fixture.tandem(run)
             #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect((resumed.stdout + resumed.stderr).contains("resum"), "\(resumed.stdout)\(resumed.stderr)")
 

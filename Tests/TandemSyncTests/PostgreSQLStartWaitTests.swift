@@ -40,7 +40,7 @@ struct PostgreSQLStartWaitTests {
         try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
             let fixture = try SyncFixture.make(
                 "pg-start-wait", maps: ["sample.notes"], initArguments: ["--erp", url, "--schema", schema])
-            #expect(try fixture.tandem(["maps", "run", "sample.notes", "--env", fixture.directory]).status == 0)
+            #expect(try await fixture.tandem(["maps", "run", "sample.notes", "--env", fixture.directory]).status == 0)
             // The side now names a port where nothing answers yet.
             let realPort = try #require(url.split(separator: ":").last?.split(separator: "/").first.map(String.init))
             let port = try Self.freePort()
@@ -69,7 +69,7 @@ struct PostgreSQLStartWaitTests {
             }
             try await Task.sleep(for: .seconds(2))
             #expect(engine.isRunning, "the engine exited instead of waiting: \(fixture.engineLog)")
-            let shown = try fixture.tandem(["status", "--env", fixture.directory])
+            let shown = try await fixture.tandem(["status", "--env", fixture.directory])
             #expect(shown.status == 0, "\(shown.stderr)")
             #expect(shown.stdout.contains("erp side    cannot be read now: PostgreSQL at 127.0.0.1:\(port)"), "\(shown.stdout)")
             #expect(shown.stdout.contains("is not reachable: connection refused"), "\(shown.stdout)")
@@ -77,11 +77,11 @@ struct PostgreSQLStartWaitTests {
             // Unknown figures are shown as unknown, not as an empty queue.
             #expect(shown.stdout.contains("erp-to-crm  ?"), "\(shown.stdout)")
             // The error list works too (in JSON: the table wraps the reason), with the incident in it.
-            let errors = try fixture.tandem(["errors", "list", "--env", fixture.directory, "--json"])
+            let errors = try await fixture.tandem(["errors", "list", "--env", fixture.directory, "--json"])
             #expect(errors.status == 0, "\(errors.stderr)")
             #expect(errors.stdout.contains("is not reachable: connection refused"), "\(errors.stdout)")
             #expect(errors.stderr.contains("the erp side's parked changes are not shown: PostgreSQL at"), "\(errors.stderr)")
-            let conflicts = try fixture.tandem(["conflicts", "list", "--env", fixture.directory])
+            let conflicts = try await fixture.tandem(["conflicts", "list", "--env", fixture.directory])
             #expect(conflicts.status == 0, "\(conflicts.stderr)")
             #expect(conflicts.stdout.contains("no conflicts recorded"), "\(conflicts.stdout)")
             #expect(conflicts.stderr.contains("the erp side's conflicts are not shown: PostgreSQL at"), "\(conflicts.stderr)")
@@ -104,7 +104,7 @@ struct PostgreSQLStartWaitTests {
             let report = try Self.status(fixture)
             #expect((report["incidents"] as? [Any] ?? []).isEmpty, "\(report)")
             #expect((report["unreadable"] as? [Any] ?? []).isEmpty, "\(report)")
-            let history = try fixture.tandem(["log", "--env", fixture.directory, "--since", "1h"])
+            let history = try await fixture.tandem(["log", "--env", fixture.directory, "--since", "1h"])
             #expect(history.stdout.contains("transient error cleared"), "\(history.stdout)")
             kill(engine.processIdentifier, SIGTERM)
             engine.waitUntilExit()

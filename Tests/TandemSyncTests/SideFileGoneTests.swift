@@ -18,7 +18,7 @@ struct SideFileGoneTests {
     )
     func movedAway() async throws {
         let fixture = try SyncFixture.make("side-moved", maps: ["sample.notes"], edit: Self.eagerPrune)
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideFiles.insertERPNotes(fixture, 1...10)
@@ -36,17 +36,17 @@ struct SideFileGoneTests {
         #expect(
             try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes WHERE CAST(key AS INTEGER) > 10")
                 == 10)
-        let list = try fixture.tandem(["maps", "list"])
+        let list = try await fixture.tandem(["maps", "list"])
         #expect(
             list.stdout.contains("sample.notes failed: the crm database \(fixture.crm) was deleted"), "\(list.stdout)")
 
         // With the file gone, the engine does not start at all.
-        let missing = try fixture.tandem(["run"])
+        let missing = try await fixture.tandem(["run"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("the crm database \(fixture.crm) does not exist"), "\(missing.stderr)")
 
         try FileManager.default.moveItem(atPath: fixture.crm + ".away", toPath: fixture.crm)
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let again = try fixture.startEngine()
         defer { kill(again.processIdentifier, SIGKILL) }
         let (erp, crm) = try await SideFiles.convergedNotes(fixture)
@@ -60,7 +60,7 @@ struct SideFileGoneTests {
     )
     func replaced() async throws {
         let fixture = try SyncFixture.make("side-replaced", maps: ["sample.notes"], edit: Self.eagerPrune)
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideFiles.insertERPNotes(fixture, 1...10)

@@ -72,7 +72,7 @@ struct SideIdentityTests {
         let productionID = try SideReader.rows(
             production.directory + "/state.sqlite", "SELECT environment FROM identity")[0]
 
-        let refused = try sandbox.tandem(["run"])
+        let refused = try await sandbox.tandem(["run"])
         #expect(refused.status != 0)
         #expect(
             refused.stderr.contains("\(sandbox.crm) belongs to another environment: it is the crm side"),
@@ -82,23 +82,23 @@ struct SideIdentityTests {
         // Refused before capture was installed or anything written.
         #expect(try SideReader.rows(sandbox.crm, "SELECT environment FROM _tandem_side") == [productionID])
 
-        let unconfirmed = try sandbox.tandem(["sides", "relink", "--side", "crm"])
+        let unconfirmed = try await sandbox.tandem(["sides", "relink", "--side", "crm"])
         #expect(unconfirmed.status != 0)
         #expect(unconfirmed.stderr.contains("it is the crm side"), "\(unconfirmed.stderr)")
         #expect(unconfirmed.stderr.contains("Pass --yes to make it this environment's crm side"))
-        let wrongSide = try sandbox.tandem(["sides", "relink", "--side", "cmr", "--yes"])
+        let wrongSide = try await sandbox.tandem(["sides", "relink", "--side", "cmr", "--yes"])
         #expect(wrongSide.stderr.contains("--side must be erp or crm, not 'cmr'"), "\(wrongSide.stderr)")
 
-        let relinked = try sandbox.tandem(["sides", "relink", "--side", "crm", "--yes"])
+        let relinked = try await sandbox.tandem(["sides", "relink", "--side", "crm", "--yes"])
         #expect(relinked.status == 0, "\(relinked.stderr)")
         let sandboxID = try SideReader.rows(sandbox.directory + "/state.sqlite", "SELECT environment FROM identity")[0]
         #expect(try SideReader.rows(sandbox.crm, "SELECT environment FROM _tandem_side") == [sandboxID])
-        let log = try sandbox.tandem(["log", "--kind", "side relinked"])
+        let log = try await sandbox.tandem(["log", "--kind", "side relinked"])
         #expect(log.stdout.contains("\(sandbox.crm): crm side"), "\(log.stdout)")
         #expect(log.stdout.contains("of environment \(productionID) → crm side"))
 
         // The engine takes the relinked side, and syncs into it.
-        #expect(try sandbox.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await sandbox.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try sandbox.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         #expect(engine.isRunning, "\(sandbox.engineLog)")
@@ -143,7 +143,7 @@ struct SideIdentityTests {
     @Test("An environment made before side identities gets them on its first run, without a refusal")
     func olderEnvironmentAdopted() async throws {
         let fixture = try SyncFixture.make("identity-legacy", maps: ["sample.notes"])
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let state = fixture.directory + "/state.sqlite"
         try SideReader.execute(state, "DELETE FROM identity; DELETE FROM sides")
         try SideReader.execute(fixture.erp, "DROP TABLE _tandem_side")
@@ -165,7 +165,7 @@ struct SideIdentityTests {
             try SideReader.rows(fixture.crm, "SELECT environment || ' ' || side FROM _tandem_side") == [
                 "\(environment[0]) crm"
             ])
-        let log = try fixture.tandem(["log", "--kind", "side identity recorded", "--json"])
+        let log = try await fixture.tandem(["log", "--kind", "side identity recorded", "--json"])
         #expect(log.stdout.contains("\"actor\" : \"engine\""), "\(log.stdout)")
     }
 }

@@ -17,7 +17,7 @@ struct SideRestoreTests {
 
     /// Notes 1–10 synced, `side` backed up, notes 11–60 synced, engine stopped, the backup restored.
     static func restoreAfterSixty(_ fixture: SyncFixture, side: String) async throws {
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideFiles.insertERPNotes(fixture, 1...10)
@@ -61,13 +61,13 @@ struct SideRestoreTests {
 
         let engine = try await Self.awaitFailure(fixture, side: "crm")
         defer { kill(engine.processIdentifier, SIGKILL) }
-        let status = try fixture.tandem(["status"])
+        let status = try await fixture.tandem(["status"])
         #expect(status.stdout.contains("failed"), "\(status.stdout)")
         #expect(status.stdout.contains("changes erp:11…60 are missing there"), "\(status.stdout)")
-        let list = try fixture.tandem(["maps", "list"])
+        let list = try await fixture.tandem(["maps", "list"])
         #expect(list.stdout.contains("sample.notes failed: the crm side went back in time"), "\(list.stdout)")
         #expect(list.stdout.contains("`tandem maps recover sample.notes --resend`"))
-        let log = try fixture.tandem(["log", "--kind", "side went back"])
+        let log = try await fixture.tandem(["log", "--kind", "side went back"])
         #expect(
             log.stdout.contains("crm side: the crm database \(fixture.crm) says it has applied erp changes up to 10"),
             "\(log.stdout)")
@@ -78,16 +78,16 @@ struct SideRestoreTests {
         #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 10)
 
         // Starting it as it is would skip the lost changes: refused, naming the recovery.
-        let run = try fixture.tandem(["maps", "run", "sample.notes"])
+        let run = try await fixture.tandem(["maps", "run", "sample.notes"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("map sample.notes failed because a side went back in time"), "\(run.stderr)")
         #expect(run.stderr.contains("`tandem maps recover sample.notes --resend`"))
-        let running = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+        let running = try await fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
         #expect(running.status != 0)
         #expect(running.stderr.contains("the engine must be stopped to recover a map"), "\(running.stderr)")
         try await SideFiles.stop(engine)
 
-        let recover = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+        let recover = try await fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
         #expect(recover.status == 0, "\(recover.stderr)")
         #expect(
             recover.stdout.contains("the erp side's changes after erp:10 go to the crm side again"), "\(recover.stdout)"
@@ -101,7 +101,7 @@ struct SideRestoreTests {
         try SideFiles.insertERPNotes(fixture, 61...61)
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 61 }
         #expect(
-            try fixture.tandem(["log", "--kind", "map recovered"]).stdout.contains("--resend: the crm side went back"))
+            try await fixture.tandem(["log", "--kind", "map recovered"]).stdout.contains("--resend: the crm side went back"))
         try await SideFiles.stop(again)
     }
 
@@ -118,7 +118,7 @@ struct SideRestoreTests {
         defer { kill(engine.processIdentifier, SIGKILL) }
         try await SideFiles.stop(engine)
 
-        let resend = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+        let resend = try await fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
         #expect(resend.status != 0)
         #expect(
             resend.stderr.contains(
@@ -126,12 +126,12 @@ struct SideRestoreTests {
             "\(resend.stderr)")
         #expect(resend.stderr.contains("engine.applied_retention_h"))
         #expect(resend.stderr.contains("`tandem maps recover sample.notes --initial-sync --master erp|crm`"))
-        let noMaster = try fixture.tandem(["maps", "recover", "sample.notes", "--initial-sync"])
+        let noMaster = try await fixture.tandem(["maps", "recover", "sample.notes", "--initial-sync"])
         #expect(noMaster.stderr.contains("--initial-sync needs --master erp|crm"), "\(noMaster.stderr)")
 
-        let initial = try fixture.tandem(["maps", "recover", "sample.notes", "--initial-sync", "--master", "erp"])
+        let initial = try await fixture.tandem(["maps", "recover", "sample.notes", "--initial-sync", "--master", "erp"])
         #expect(initial.status == 0, "\(initial.stderr)")
-        #expect(try fixture.tandem(["maps", "list", "--json"]).stdout.contains(#""state" : "running""#))
+        #expect(try await fixture.tandem(["maps", "list", "--json"]).stdout.contains(#""state" : "running""#))
         let again = try fixture.startEngine()
         defer { kill(again.processIdentifier, SIGKILL) }
         try SideFiles.insertERPNotes(fixture, 61...62)
@@ -167,12 +167,12 @@ struct SideRestoreTests {
         try await SideFiles.stop(engine)
 
         // The CRM's log holds the ERP's lost notes 11–60 as echoes only: --resend cannot bring them back.
-        let resend = try fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
+        let resend = try await fixture.tandem(["maps", "recover", "sample.notes", "--resend"])
         #expect(resend.status != 0)
         #expect(
             resend.stderr.contains("50 change(s) the erp side made itself reached the crm side"), "\(resend.stderr)")
         // The CRM has the notes the ERP lost; the ERP has the new ones: initial sync from the CRM keeps both.
-        let initial = try fixture.tandem(["maps", "recover", "sample.notes", "--initial-sync", "--master", "crm"])
+        let initial = try await fixture.tandem(["maps", "recover", "sample.notes", "--initial-sync", "--master", "crm"])
         #expect(initial.status == 0, "\(initial.stderr)")
         let again = try fixture.startEngine()
         defer { kill(again.processIdentifier, SIGKILL) }

@@ -66,7 +66,7 @@ enum StandardEnvironment {
         _ label: String, maps: [String] = StandardEnvironment.maps
     ) async throws -> (fixture: SyncFixture, engine: Process) {
         let fixture = try SyncFixture.make(label, maps: maps)
-        let run = try fixture.tandem(["maps", "run"] + maps)
+        let run = try await fixture.tandem(["maps", "run"] + maps)
         try #require(run.status == 0, "\(run.stderr)")
         let engine = try fixture.startEngine()
         try SideReader.execute(fixture.erp, seed)
@@ -88,13 +88,13 @@ enum StandardEnvironment {
         var checkpoints: [Int64] = []
         var last = ""
         while clock.now < giveUp && clock.now - progressed < stalledAfter {
-            let (queued, now) = try queue(fixture)
+            let (queued, now) = try await queue(fixture)
             if now != checkpoints {
                 checkpoints = now
                 progressed = clock.now
             }
             if queued == 0 {
-                let compare = try fixture.tandem(["maps", "compare"])
+                let compare = try await fixture.tandem(["maps", "compare"])
                 if compare.status == 0 { return }
                 // The header and the maps that are not in step.
                 last =
@@ -107,7 +107,7 @@ enum StandardEnvironment {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        let errors = try fixture.tandem(["errors", "list"]).stdout
+        let errors = try await fixture.tandem(["errors", "list"]).stdout
         Issue.record(
             "the maps are not in step, and the engine's checkpoints did not move for \(stalledAfter): \(last)\nerrors: \(errors)\nengine log: \(fixture.engineLog.suffix(2000))"
         )
@@ -115,8 +115,8 @@ enum StandardEnvironment {
 
     /// The changes queued over every map and direction, and every
     /// direction's checkpoint, from `tandem status --json`.
-    static func queue(_ fixture: SyncFixture) throws -> (queued: Int, checkpoints: [Int64]) {
-        let status = try fixture.tandem(["status", "--json"])
+    static func queue(_ fixture: SyncFixture) async throws -> (queued: Int, checkpoints: [Int64]) {
+        let status = try await fixture.tandem(["status", "--json"])
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         let directions = (json?["maps"] as? [[String: Any]] ?? []).flatMap {
             $0["directions"] as? [[String: Any]] ?? []

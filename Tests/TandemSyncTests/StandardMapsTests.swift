@@ -107,7 +107,7 @@ struct StandardMapsTests {
             INSERT INTO contact (msdyn_company, msdyn_contactpersonid, msdyn_sellable, firstname) VALUES ('usmf', 'P-CRM', 1, 'Grace');
             INSERT INTO msdyn_party (msdyn_partynumber, msdyn_partytype, msdyn_organizationname) VALUES ('000900', 192350002, 'Only in Sales');
             """)
-        let initial = try fixture.tandem(["maps", "initial-sync"] + StandardEnvironment.maps)
+        let initial = try await fixture.tandem(["maps", "initial-sync"] + StandardEnvironment.maps)
         #expect(initial.status == 0, "\(initial.stderr)")
         #expect(
             initial.stdout.contains(
@@ -116,7 +116,7 @@ struct StandardMapsTests {
         // Before live sync: the second pass filled every reference whose account exists.
         let billing = "SELECT accountnumber || ' ' || quote(msdyn_billingaccount) FROM account WHERE accountnumber <> 'US-000' ORDER BY 1"
         #expect(try SideReader.rows(fixture.crm, billing) == ["A-1 'Z-9'", "C-1 'C-2'", "C-2 'C-1'", "M-1 NULL", "S-1 'S-1'", "Z-9 NULL"])
-        let parked = try fixture.tandem(["errors", "list", "--map", "customers-accounts", "--json"])
+        let parked = try await fixture.tandem(["errors", "list", "--map", "customers-accounts", "--json"])
         #expect(parked.stdout.contains("waits for its parent in map customers-accounts: text 'N-1' is not on the crm side yet"), "\(parked.stdout)")
         // The account it names arrives: live sync applies the parked row.
         try SideReader.execute(
@@ -349,7 +349,7 @@ struct StandardMapsTests {
                 fixture.erp, "SELECT quote(CREDITLIMIT) FROM VendVendorV2Entity WHERE VENDORACCOUNTNUMBER = 'M2'") == [
                     "'-0.0000000001'"
                 ])
-        let errors = try fixture.tandem(["errors", "list", "--map", "vendors", "--json"]).stdout
+        let errors = try await fixture.tandem(["errors", "list", "--map", "vendors", "--json"]).stdout
         #expect(errors.contains("1.00000000001 has 11 decimal places and this field carries 10"), "\(errors)")
         // Bad data, not a plugin fault: class application, the transform named once, the cause first.
         let entries = try JSONSerialization.jsonObject(with: Data(errors.utf8)) as? [[String: Any]] ?? []
@@ -405,7 +405,7 @@ struct StandardMapsTests {
                 "usmf-Q3 '0.3333333334'",
                 "usmf-Q4 '97.8800000000'",
             ])
-        let errors = try fixture.tandem(["errors", "list", "--map", "products", "--json"]).stdout
+        let errors = try await fixture.tandem(["errors", "list", "--map", "products", "--json"]).stdout
         #expect(errors.contains("no unit conversion from 'g' to 'box' (product Q5)"), "\(errors)")
 
         // The CRM edits a product and deletes another: both are put back from F&O and reported.

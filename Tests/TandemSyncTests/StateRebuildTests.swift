@@ -10,7 +10,7 @@ struct StateRebuildTests {
     /// Notes 1–10 synced, notes 11–20 written with the engine stopped (queued), the engine stopped.
     static func syncedThenQueued(_ label: String) async throws -> SyncFixture {
         let fixture = try SyncFixture.make(label, maps: ["sample.groups", "sample.customers", "sample.notes"])
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         try SideFiles.insertERPNotes(fixture, 1...10)
@@ -42,21 +42,21 @@ struct StateRebuildTests {
         }
         try Self.expectRefusal(fixture)
         // Commands that only look do not make it worse, and the refusal stays.
-        #expect(try fixture.tandem(["maps", "list"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "list"]).status == 0)
         try Self.expectRefusal(fixture)
 
-        let rebuilt = try fixture.tandem(["state", "rebuild"])
+        let rebuilt = try await fixture.tandem(["state", "rebuild"])
         #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
         #expect(rebuilt.stdout.contains("sample.notes: stopped"), "\(rebuilt.stdout)")
         #expect(!rebuilt.stdout.contains("sample.customers"), "a map that never ran came back: \(rebuilt.stdout)")
-        let list = try fixture.tandem(["maps", "list", "--json"])
+        let list = try await fixture.tandem(["maps", "list", "--json"])
         #expect(list.stdout.contains("state database rebuilt from the sides"), "\(list.stdout)")
-        #expect(try fixture.tandem(["log", "--kind", "state rebuilt"]).stdout.contains("sample.notes stopped"))
-        let twice = try fixture.tandem(["state", "rebuild"])
+        #expect(try await fixture.tandem(["log", "--kind", "state rebuilt"]).stdout.contains("sample.notes stopped"))
+        let twice = try await fixture.tandem(["state", "rebuild"])
         #expect(twice.status != 0)
         #expect(twice.stderr.contains("knows this environment"), "\(twice.stderr)")
 
-        #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
+        #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
         let (erp, crm) = try await SideFiles.convergedNotes(fixture)

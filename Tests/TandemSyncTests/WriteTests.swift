@@ -17,13 +17,13 @@ struct WriteTests {
     func bothOrNeither() async throws {
         let fixture = try ErrorTests.notesFixture("write")
         // No engine: the command carries the write out itself.
-        let first = try fixture.tandem(["write", "erp", "Notes", #"{"NOTEID": 1, "TEXT": "hello, ΚΑΛΗΜΕΡΑ"}"#])
+        let first = try await fixture.tandem(["write", "erp", "Notes", #"{"NOTEID": 1, "TEXT": "hello, ΚΑΛΗΜΕΡΑ"}"#])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("wrote 1 row(s): erp.Notes → crm.annotation (sample.notes)"), "\(first.stdout)")
         #expect(try Self.notes(fixture).crm == ["1,'hello, ΚΑΛΗΜΕΡΑ'"])
 
         // The CRM side's validation refuses one row of two: neither side keeps either.
-        let refused = try fixture.tandem(["write", "erp", "Notes", #"[{"NOTEID": 2, "TEXT": "fine"}, {"NOTEID": 3, "TEXT": "poison"}]"#])
+        let refused = try await fixture.tandem(["write", "erp", "Notes", #"[{"NOTEID": 2, "TEXT": "fine"}, {"NOTEID": 3, "TEXT": "poison"}]"#])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("key 3: the crm side refused the row: notetext must not start with poison"), "\(refused.stderr)")
         #expect(try Self.notes(fixture).erp == ["1,'hello, ΚΑΛΗΜΕΡΑ'"])
@@ -32,13 +32,13 @@ struct WriteTests {
         // With the engine running, it carries the write out between batches.
         let engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
-        let viaEngine = try fixture.tandem(["write", "erp", "Notes", "--json", #"[{"NOTEID": 4, "TEXT": "via engine"}, {"NOTEID": 5, "TEXT": null}]"#])
+        let viaEngine = try await fixture.tandem(["write", "erp", "Notes", "--json", #"[{"NOTEID": 4, "TEXT": "via engine"}, {"NOTEID": 5, "TEXT": null}]"#])
         #expect(viaEngine.status == 0, "\(viaEngine.stderr)")
         #expect(viaEngine.stdout.contains("\"rows\" : 2"), "\(viaEngine.stdout)")
         #expect(try Self.notes(fixture).crm == ["1,'hello, ΚΑΛΗΜΕΡΑ'", "4,'via engine'", "5,NULL"])
         // From the CRM side too, and a delete.
-        #expect(try fixture.tandem(["write", "crm", "annotation", #"{"annotationid": 9, "notetext": "from crm"}"#]).status == 0)
-        #expect(try fixture.tandem(["write", "erp", "Notes", "--delete", #"{"NOTEID": 1}"#]).status == 0)
+        #expect(try await fixture.tandem(["write", "crm", "annotation", #"{"annotationid": 9, "notetext": "from crm"}"#]).status == 0)
+        #expect(try await fixture.tandem(["write", "erp", "Notes", "--delete", #"{"NOTEID": 1}"#]).status == 0)
         let expected = ["4,'via engine'", "5,NULL", "9,'from crm'"]
         #expect(try Self.notes(fixture).erp == expected)
         #expect(try Self.notes(fixture).crm == expected)
@@ -54,7 +54,7 @@ struct WriteTests {
     @Test("SIGKILL between the two commits: the first side keeps the write, and the engine applies it to the other side once it runs")
     func killBetweenCommits() async throws {
         let fixture = try ErrorTests.notesFixture("write-kill")
-        let killed = try fixture.tandem(
+        let killed = try await fixture.tandem(
             ["write", "erp", "Notes", #"[{"NOTEID": 1, "TEXT": "one"}, {"NOTEID": 2, "TEXT": "two"}]"#],
             environment: ["TANDEM_FAULT": "kill-between-commits"])
         #expect(killed.status == SIGKILL, "\(killed)")

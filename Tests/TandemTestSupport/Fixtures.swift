@@ -103,9 +103,34 @@ public enum Fixtures {
         return directory + "/libwarehouses.so"
     }
 
+    /// Runs a program to completion on a thread of its own; returns its exit status and output.
+    ///
+    /// The async tests' form: Swift's cooperative pool has one thread per core (two on the
+    /// reference machine), so a test that waited for a process on one of them would stop every
+    /// other test while two such waits run, and time-bound waits elsewhere would fail for it.
+    public static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await onOwnThread { try runBlocking(executable, arguments, input: input, environment: environment) }
+    }
+
+    /// Runs `body` on a new thread, off Swift's cooperative pool (see ``run(_:_:input:environment:)``).
+    public static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
     /// Runs a program to completion; returns its exit status and output.
     public static func run(
         _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runBlocking(executable, arguments, input: input, environment: environment)
+    }
+
+    /// The one implementation of both forms of ``run(_:_:input:environment:)``.
+    private static func runBlocking(
+        _ executable: String, _ arguments: [String], input: Data?, environment: [String: String]
     ) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

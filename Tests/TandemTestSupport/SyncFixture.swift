@@ -46,9 +46,20 @@ public struct SyncFixture: Sendable {
     public func tandem(
         _ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]
     ) throws -> (status: Int32, stdout: String, stderr: String) {
-        try Fixtures.run(
-            Fixtures.tandemExecutable, arguments, input: input,
-            environment: ["TANDEM_BUNDLED_PLUGINS": bundled, "TANDEM_ENV": directory].merging(extra) { $1 })
+        try Fixtures.run(Fixtures.tandemExecutable, arguments, input: input, environment: environment(extra))
+    }
+
+    /// Runs `tandem ARGS` to completion against this environment's plugins, on a thread of its
+    /// own: the async tests' form (see ``Fixtures/run(_:_:input:environment:)``).
+    public func tandem(
+        _ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await Fixtures.run(Fixtures.tandemExecutable, arguments, input: input, environment: environment(extra))
+    }
+
+    /// The process environment of a `tandem` command: this environment and its plugins, then `extra`.
+    private func environment(_ extra: [String: String]) -> [String: String] {
+        ["TANDEM_BUNDLED_PLUGINS": bundled, "TANDEM_ENV": directory].merging(extra) { $1 }
     }
 
     /// Starts `tandem run` (with `extra` arguments); its output goes to `engine.log` in the environment.
