@@ -41,7 +41,7 @@ struct PostgreSQLCommandsTests {
             _ = try await server.query(
                 #"ALTER TABLE "Notes" ALTER COLUMN "TEXT" TYPE numeric(12,2) USING "TEXT"::numeric"#)
             _ = try await server.query(#"INSERT INTO "Notes" VALUES (1, 10.50), (2, 3), (4, 7), (5, NULL), (6, 1)"#)
-            let crm = try DatabaseQueue(path: fixture.crm)
+            let crm = try SideReader.queue(fixture.crm)
             try await crm.write { db in
                 try db.execute(
                     sql: """
@@ -140,7 +140,7 @@ struct PostgreSQLCommandsTests {
                 ], "\(validate.stdout)\(validate.stderr)")
 
             // A CRM edit and a CRM-only row are found against the PostgreSQL source.
-            let crm = try DatabaseQueue(path: fixture.crm)
+            let crm = try SideReader.queue(fixture.crm)
             try await crm.write { db in
                 try db.execute(
                     sql: """
@@ -312,7 +312,7 @@ struct PostgreSQLCommandsTests {
             )
             try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == 1 }
             // A CRM account whose group the ERP lacks waits on the PostgreSQL side.
-            let crm = try DatabaseQueue(path: fixture.crm)
+            let crm = try SideReader.queue(fixture.crm)
             try await crm.write { db in
                 try db.execute(
                     sql:
@@ -377,7 +377,7 @@ struct PostgreSQLCommandsTests {
             #expect(try await fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
             let engine = try fixture.startEngine()
             defer { kill(engine.processIdentifier, SIGKILL) }
-            let crm = try DatabaseQueue(path: fixture.crm)
+            let crm = try SideReader.queue(fixture.crm)
             func insertCRMNotes(_ ids: ClosedRange<Int>) async throws {
                 for id in ids {
                     try await crm.write { db in
@@ -440,7 +440,7 @@ struct PostgreSQLCommandsTests {
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
             let lines = LineCollector(output.fileHandleForReading)
             try await Task.sleep(for: .seconds(1))
-            let crm = try DatabaseQueue(path: fixture.crm)
+            let crm = try SideReader.queue(fixture.crm)
             try await crm.write { db in
                 try db.execute(
                     sql:

@@ -74,7 +74,7 @@ struct PostgreSQLMixedEnvironmentTests {
             _ = try await server.query(
                 #"INSERT INTO "CustTable" ("DATAAREAID", "ACCOUNTNUM", "NAME", "CUSTGROUP", "CREDITLIMIT") VALUES ('usmf', 'C-1', $1, '10', '12345.1234567891')"#,
                 [name])
-            let crm = try DatabaseQueue(path: fixture.crm)
+            let crm = try SideReader.queue(fixture.crm)
             let arrived = try await Self.eventually {
                 try await crm.read { db in
                     try Row.fetchOne(

@@ -49,26 +49,33 @@ enum SideReader {
         return process
     }
 
+    /// A connection to the side file at `path` as an application would open it:
+    /// it waits up to 30 s for the engine's write lock instead of failing at
+    /// once with "database is locked" (GRDB's default), which a busy machine
+    /// turns into a failed test.
+    static func queue(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        return try DatabaseQueue(path: path, configuration: configuration)
+    }
+
     static func rows(_ path: String, _ sql: String) throws -> [String] {
-        let queue = try DatabaseQueue(path: path)
-        return try queue.read { db in try String.fetchAll(db, sql: sql) }
+        try queue(path).read { db in try String.fetchAll(db, sql: sql) }
     }
 
     static func scalar(_ path: String, _ sql: String) throws -> Int {
-        try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+        try queue(path).read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 
     static func execute(_ path: String, _ sql: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
-        try DatabaseQueue(path: path, configuration: configuration).writeWithoutTransaction { db in try db.execute(sql: sql) }
+        try queue(path).writeWithoutTransaction { db in try db.execute(sql: sql) }
     }
 
     /// Every column of the rows of `table` where `condition` holds, each as
     /// SQLite's `quote()` of its value (`'text'`, `42`, `NULL`), so that a
     /// comparison sees storage class and every digit.
     static func records(_ path: String, _ table: String, where condition: String) throws -> [[String: String]] {
-        try DatabaseQueue(path: path).read { db in
+        try queue(path).read { db in
             let columns = try db.columns(in: table).map(\.name)
             let select = columns.map { "quote(\"\($0)\")" }.joined(separator: ", ")
             return try Row.fetchAll(db, sql: "SELECT \(select) FROM \"\(table)\" WHERE \(condition)").map { row in

@@ -108,8 +108,10 @@ enum StandardEnvironment {
             try await Task.sleep(for: .milliseconds(200))
         }
         let errors = try await fixture.tandem(["errors", "list"]).stdout
+        // The status too: which map and direction holds the queue, in which state, with what last error.
+        let status = try await fixture.tandem(["status"])
         Issue.record(
-            "the maps are not in step, and the engine's checkpoints did not move for \(stalledAfter): \(last)\nerrors: \(errors)\nengine log: \(fixture.engineLog.suffix(2000))"
+            "the maps are not in step, and the engine's checkpoints did not move for \(stalledAfter): \(last)\nerrors: \(errors)\nstatus: \(status.stdout)\(status.stderr)\nengine log: \(fixture.engineLog.suffix(2000))"
         )
     }
 
