@@ -33,7 +33,9 @@ struct EnvironmentOptions: ParsableArguments {
     }
 
     /// Loads the environment's plugins; refused files are reported on standard error.
-    func loadCatalog(_ environment: TandemEnvironment) -> PluginCatalog {
+    /// `readOnly`: a command that only reads state, which describes each plugin from
+    /// its last load on this machine when it can, running none of its code.
+    func loadCatalog(_ environment: TandemEnvironment, readOnly: Bool = false) -> PluginCatalog {
         var directories = environment.pluginDirectories(bundled: PluginOptions.bundledDirectory)
         // The same order as `tandem plugins list`: the environment's, TANDEM_PLUGIN_PATH, the command line.
         directories += PluginOptions.pathDirectories
@@ -42,6 +44,7 @@ struct EnvironmentOptions: ParsableArguments {
         logger.logLevel = verbose ? .debug : .error
         var loader = PluginLoader(logger: logger)
         loader.trial = PluginTrialLoad.check
+        loader.describeFromCache = readOnly
         let catalog = loader.loadAll(from: directories)
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
         return catalog

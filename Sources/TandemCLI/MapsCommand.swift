@@ -25,7 +25,7 @@ struct MapsCommand: ParsableCommand {
         func run() throws {
             let environment = try options.loadEnvironment()
             // A map whose plugin did not load is listed failed with the reason, not an error for all.
-            let resolution = try environment.resolveMapsSkippingUnprovided(options.loadCatalog(environment))
+            let resolution = try environment.resolveMapsSkippingUnprovided(options.loadCatalog(environment, readOnly: true))
             let maps = resolution.maps
             let states = try environment.openState().mapStates()
             struct Entry: Encodable {

@@ -28,7 +28,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let environment = try options.loadEnvironment()
-        let catalog = options.loadCatalog(environment)
+        let catalog = options.loadCatalog(environment, readOnly: true)
         repeat {
             let report = try StatusReport.collect(environment, catalog: catalog)
             if output.json {

@@ -12,7 +12,7 @@ enum OwnershipProbe {
 
     static func run(plugin: LoadedPlugin, transform: String, config: JSONValue?, input: RecordBatch) -> Outcome {
         var outcome = Outcome()
-        guard let provider = plugin.descriptor.pointee.transform_provider,
+        guard let provider = plugin.descriptor?.pointee.transform_provider,
             let create = provider.pointee.create_transform
         else {
             outcome.problems.append("no transform provider")

@@ -2,7 +2,10 @@ package import CTandemPlugin
 public import TandemArrow
 public import TandemDocuments
 
-/// A plugin that passed every check and whose `init` succeeded.
+/// A plugin that passed every check and whose `init` succeeded, or one
+/// described from what it said when it last loaded
+/// (``PluginDescriptionCache``): the same maps, DDL and transform catalog,
+/// with no code behind them (``isLoaded`` false).
 ///
 /// Immutable after loading; the descriptor it points to is static in the
 /// plugin and the library is never unloaded, so instances may be shared
@@ -29,7 +32,12 @@ public final class LoadedPlugin: @unchecked Sendable {
     /// The transforms it provides.
     public let transforms: TransformCatalog?
 
-    package let descriptor: UnsafePointer<tandem_plugin_descriptor>
+    /// The plugin's descriptor; nil for a plugin described, not loaded.
+    package let descriptor: UnsafePointer<tandem_plugin_descriptor>?
+
+    /// Whether the library is loaded and its code can run; false for one
+    /// described from its last load (read-only commands).
+    public var isLoaded: Bool { descriptor != nil }
 
     init(
         manifest: PluginManifest, file: String, realPath: String, directory: String,
@@ -49,6 +57,35 @@ public final class LoadedPlugin: @unchecked Sendable {
         self.transforms = transforms
     }
 
+    /// A plugin described by `entry` (what it said when it last loaded), not loaded.
+    init(
+        manifest: PluginManifest, file: String, realPath: String, directory: String,
+        described entry: PluginDescriptionCache.Entry, maps: MapsDocument?, ddl: DDLDocument?,
+        transforms: TransformCatalog?
+    ) {
+        self.manifest = manifest
+        self.file = file
+        self.realPath = realPath
+        self.directory = directory
+        self.descriptor = nil
+        self.name = entry.name
+        self.summary = entry.summary
+        self.abiVersion = entry.abiVersion
+        self.maps = maps
+        self.ddl = ddl
+        self.transforms = transforms
+    }
+
+    /// The descriptor, or the error of a call into a plugin that is described, not loaded.
+    private func loadedDescriptor(_ operation: String) throws(PluginCallError) -> UnsafePointer<tandem_plugin_descriptor> {
+        guard let descriptor else {
+            throw PluginCallError(
+                plugin: id, operation: operation, kind: .reported, status: TANDEM_ERROR_UNSUPPORTED,
+                message: "plugin \(id) is described from its last load, not loaded, in this read-only command")
+        }
+        return descriptor
+    }
+
     /// The plugin's id.
     public var id: String { manifest.id }
     /// The plugin's version.
@@ -61,7 +98,7 @@ public final class LoadedPlugin: @unchecked Sendable {
         throws(PluginCallError) -> PluginProcessor
     {
         let operation = "create_transform (\(transform))"
-        guard let provider = descriptor.pointee.transform_provider, let create = provider.pointee.create_transform else {
+        guard let provider = try loadedDescriptor(operation).pointee.transform_provider, let create = provider.pointee.create_transform else {
             throw PluginCallError(
                 plugin: id, operation: operation, kind: .reported, status: TANDEM_ERROR_UNSUPPORTED,
                 message: "plugin \(id) provides no transforms")
@@ -77,7 +114,7 @@ public final class LoadedPlugin: @unchecked Sendable {
         throws(PluginCallError) -> PluginProcessor
     {
         let operation = "create_mapper (\(mapID))"
-        guard let provider = descriptor.pointee.map_provider, let create = provider.pointee.create_mapper else {
+        guard let provider = try loadedDescriptor(operation).pointee.map_provider, let create = provider.pointee.create_mapper else {
             throw PluginCallError(
                 plugin: id, operation: operation, kind: .reported, status: TANDEM_ERROR_UNSUPPORTED,
                 message: "plugin \(id) provides no batch mappers")

@@ -20,6 +20,12 @@ public struct PluginLoader: Sendable {
     /// limit first, so that an `init` that aborts or never returns refuses
     /// the plugin instead of ending or hanging the command (issue 17 §1).
     public var trial: (@Sendable (_ file: String, _ directory: String, _ manifest: PluginManifest) -> PluginRefusal?)?
+    /// Describe a plugin from what it said when this machine last loaded
+    /// it (``PluginDescriptionCache``) instead of loading it, when that is
+    /// known: for commands that only read state (issue 17 §1), which need
+    /// its maps but must never run its code. A plugin never loaded here is
+    /// loaded (after ``trial``) as usual.
+    public var describeFromCache = false
 
     /// Creates a loader.
     public init(logger: Logger = Logger(label: "tandem.plugins"), configs: [String: JSONValue] = [:]) {
@@ -64,11 +70,35 @@ public struct PluginLoader: Sendable {
     /// Checks and loads one library file found in `directory`.
     public func load(file: String, directory: String) throws(PluginRefusal) -> LoadedPlugin {
         let passed = try PluginFileCheck.check(file: file, directory: directory)
+        if describeFromCache, let described = try described(file: file, directory: directory, passed: passed) {
+            return described
+        }
         if let trial, let refusal = trial(file, directory, passed.manifest) { throw refusal }
         return try LoadedLibraries.shared.load(passed.realPath, sha256: passed.manifest.sha256 ?? "") {
             () throws(PluginRefusal) -> LoadedPlugin in
             try open(file: file, directory: directory, passed: passed)
         }
+    }
+
+    /// The plugin as its cache entry describes it; nil when there is none.
+    /// The entry's documents go through the same decoding as a load's: one
+    /// that no longer decodes (a stricter host) refuses the plugin as
+    /// loading it would.
+    private func described(file: String, directory: String, passed: PluginFileCheck.Passed) throws(PluginRefusal)
+        -> LoadedPlugin?
+    {
+        guard let entry = PluginDescriptionCache.read(sha256: passed.manifest.sha256 ?? "") else { return nil }
+        return LoadedPlugin(
+            manifest: passed.manifest, file: file, realPath: passed.realPath, directory: directory, described: entry,
+            maps: try entry.mapsJSON.map { (text) throws(PluginRefusal) in
+                try document(MapsDocument.self, text, what: "maps document", file: file)
+            },
+            ddl: try entry.ddlJSON.map { (text) throws(PluginRefusal) in
+                try document(DDLDocument.self, text, what: "DDL document", file: file)
+            },
+            transforms: try entry.transformsJSON.map { (text) throws(PluginRefusal) in
+                try document(TransformCatalog.self, text, what: "transform catalog", file: file)
+            })
     }
 
     private func open(file: String, directory: String, passed: PluginFileCheck.Passed) throws(PluginRefusal)
@@ -142,6 +172,10 @@ public struct PluginLoader: Sendable {
         var maps: MapsDocument?
         var ddl: DDLDocument?
         var transforms: TransformCatalog?
+        // The documents' text, as the plugin returned it, for its description (see PluginDescriptionCache).
+        var description = PluginDescriptionCache.Entry(
+            name: d.name.map { String(cString: $0) } ?? manifest.id,
+            summary: d.description.map { String(cString: $0) } ?? "", abiVersion: "\(d.abi_major).\(d.abi_minor)")
         if kinds.contains(.tableMap) {
             guard let provider = d.map_provider,
                 provider.pointee.struct_size >= ABISizes.mapProvider,
@@ -149,9 +183,11 @@ public struct PluginLoader: Sendable {
             else {
                 throw refuse(.invalidDescriptor, "it claims table maps but has no complete map provider (struct_size, maps_json)")
             }
-            maps = try document(MapsDocument.self, mapsJSON(), what: "maps document", file: file)
+            description.mapsJSON = try text(mapsJSON(), what: "maps document", file: file)
+            maps = try document(MapsDocument.self, description.mapsJSON!, what: "maps document", file: file)
             if let ddlJSON = provider.pointee.ddl_json {
-                ddl = try document(DDLDocument.self, ddlJSON(), what: "DDL document", file: file)
+                description.ddlJSON = try text(ddlJSON(), what: "DDL document", file: file)
+                ddl = try document(DDLDocument.self, description.ddlJSON!, what: "DDL document", file: file)
             }
             if maps?.maps.contains(where: { $0.mapper == true }) == true, provider.pointee.create_mapper == nil {
                 throw refuse(.invalidDescriptor, "a map says \"mapper\": true but the map provider has no create_mapper")
@@ -166,7 +202,8 @@ public struct PluginLoader: Sendable {
                     .invalidDescriptor,
                     "it claims transforms but has no complete transform provider (struct_size, transforms_json, create_transform)")
             }
-            transforms = try document(TransformCatalog.self, catalogJSON(), what: "transform catalog", file: file)
+            description.transformsJSON = try text(catalogJSON(), what: "transform catalog", file: file)
+            transforms = try document(TransformCatalog.self, description.transformsJSON!, what: "transform catalog", file: file)
         }
 
         let vtable = HostVTable.make(pluginID: manifest.id, logger: logger)
@@ -177,19 +214,25 @@ public struct PluginLoader: Sendable {
                 .initFailed,
                 "its init failed (code \(status), \(PluginCallError.statusName(status))): \(message ?? "(no message)")")
         }
+        PluginDescriptionCache.store(description, sha256: manifest.sha256 ?? "")
         return LoadedPlugin(
             manifest: manifest, file: file, realPath: passed.realPath, directory: directory, descriptor: descriptor,
             maps: maps, ddl: ddl, transforms: transforms)
     }
 
-    private func document<Document: JSONDocument>(
-        _ type: Document.Type, _ text: UnsafePointer<CChar>?, what: String, file: String
-    ) throws(PluginRefusal) -> Document {
+    /// A document's text as the plugin returned it; NULL is refused.
+    private func text(_ text: UnsafePointer<CChar>?, what: String, file: String) throws(PluginRefusal) -> String {
         guard let text else {
             throw PluginRefusal(file: file, code: .invalidDocument, reason: "its \(what) is NULL")
         }
+        return String(cString: text)
+    }
+
+    private func document<Document: JSONDocument>(
+        _ type: Document.Type, _ text: String, what: String, file: String
+    ) throws(PluginRefusal) -> Document {
         do {
-            return try Document.decode(String(cString: text), document: "its \(what)")
+            return try Document.decode(text, document: "its \(what)")
         } catch {
             throw PluginRefusal(file: file, code: .invalidDocument, reason: error.description)
         }
