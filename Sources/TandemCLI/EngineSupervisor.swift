@@ -28,6 +28,15 @@ struct EngineSupervisor {
     /// The environment's folder, to read the plugin call journal after a
     /// crash (nil: it could not be loaded; the engine process reports why).
     let directory: String?
+    /// The child's plugin call journal file in `directory`.
+    var journal = PluginCallJournal.engineFile
+    /// What the child is, for the crash line (`engine process`).
+    var label = "engine process"
+    /// Whether a child that died outside any plugin call is started again:
+    /// yes for `tandem run` (a service that must go on), no for a command
+    /// such as initial sync, which then ends as a killed command does and
+    /// resumes when run again, instead of a crash loop.
+    var restartsOutsidePluginCalls = true
 
     /// The environment variable that tells the engine process its supervisor's pid.
     static let supervisorVariable = "TANDEM_SUPERVISOR_PID"
@@ -49,11 +58,12 @@ struct EngineSupervisor {
         defer { signals.cancel() }
         var delay = Self.firstDelay
         var crash: String?
+        var quiet = false
         while true {
             let started = ContinuousClock.now
             let child: pid_t
-            do { child = try spawn(crash: crash) } catch {
-                printError("error: cannot start the engine process: \(error)")
+            do { child = try spawn(crash: crash, quiet: quiet) } catch {
+                printError("error: cannot start the \(label): \(error)")
                 return 1
             }
             signals.forward(to: child)
@@ -64,12 +74,19 @@ struct EngineSupervisor {
             let signal = status & 0x7f
             if signals.received { return 128 + signal }
             let name = Self.name(signal)
-            let narrowing = directory.flatMap { PluginCallJournal.unfinished(in: $0) }?.narrowing == true
+            let call = directory.flatMap { PluginCallJournal.unfinished(in: $0, file: journal) }
+            if call == nil, !restartsOutsidePluginCalls {
+                printError("the \(label) (pid \(child)) died (\(name)) outside any plugin call; run the command again to resume")
+                return 128 + signal
+            }
+            let narrowing = call?.narrowing == true
+            // A crash in a plugin call is narrowed down by the crashes that follow: its backtrace is printed once.
+            quiet = call != nil
             if ContinuousClock.now - started > .seconds(60) { delay = Self.firstDelay }
             let pause = narrowing ? Self.narrowingDelay : delay
             if !narrowing { delay = min(delay * 2, Self.longestDelay) }
             printError(
-                "the engine process (pid \(child)) crashed (\(name)); starting it again in "
+                "the \(label) (pid \(child)) crashed (\(name)); starting it again in "
                     + String(format: "%.1f s", Double(pause.components.attoseconds) / 1e18 + Double(pause.components.seconds)))
             // A stop during the pause ends here: there is no engine process to stop.
             let resume = ContinuousClock.now + pause
@@ -82,9 +99,13 @@ struct EngineSupervisor {
     }
 
     /// Starts the engine process, telling it `crash` (how the previous one died).
-    private func spawn(crash: String?) throws -> pid_t {
+    /// `quiet` after a crash in a plugin call: the crashes that narrow it down
+    /// are expected and the first one's backtrace has been printed, so the Swift
+    /// runtime's backtracer is off, unless `SWIFT_BACKTRACE` says otherwise.
+    private func spawn(crash: String?, quiet: Bool) throws -> pid_t {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         var environment = ProcessInfo.processInfo.environment
+        if quiet, environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
         environment[Self.supervisorVariable] = String(getpid())
         environment[Self.crashVariable] = crash
         let argv = ([CommandLine.arguments.first ?? executable] + arguments).map { strdup($0) } + [nil]

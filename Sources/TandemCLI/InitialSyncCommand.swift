@@ -16,7 +16,10 @@ struct InitialSyncCommand: ParsableCommand {
             the master. Rows that fail (a missing parent, a refused value) go to the error
             list; `tandem errors retry --all --map NAME` reruns only those. Work goes in
             chunks in key order, each committed with its progress: a run that is killed
-            resumes after its last finished chunk when started again. No row cap.
+            resumes after its last finished chunk when started again. No row cap. The work
+            runs in a child process that is started again if a plugin crashes it: the
+            crashing row is found (the batch runs in halves) and goes to the error list
+            with class plugin, and the rest goes on, as under `tandem run`.
 
             Maps made of plain column copies, constants and lookups take the bulk path:
             each chunk is copied by SQLite itself (INSERT … SELECT across ATTACH), and only
@@ -43,6 +46,8 @@ struct InitialSyncCommand: ParsableCommand {
     @Flag(help: "Leave the maps initializing afterwards instead of starting live sync.") var noRun = false
     @Flag(help: "Apply every row like a live change, even where the bulk path could copy it.") var noBulk = false
     @OptionGroup var output: OutputOptions
+    /// Set by the supervising `tandem maps initial-sync` on the process that does the work.
+    @Flag(help: .hidden) var engineProcess = false
 
     func run() throws {
         let side = try master.map { text in
@@ -50,13 +55,30 @@ struct InitialSyncCommand: ParsableCommand {
             return side
         }
         guard (chunk ?? 1) > 0 else { throw CLIError("--chunk must be at least 1") }
-        try Self.perform(names: names, master: side, chunk: chunk, bulk: !noBulk, run: !noRun, json: output.json, options: options)
+        // Supervised as `tandem run` is (issue 17 §2): the work runs in a child process, started
+        // again after a crash; it resumes after its last finished chunk, and the plugin call
+        // journal narrows a crashing plugin's batch down to its row, which goes to the error list.
+        guard engineProcess else {
+            var supervisor = EngineSupervisor(
+                arguments: Array(CommandLine.arguments.dropFirst()) + ["--engine-process"],
+                directory: try? options.loadEnvironment().directory)
+            supervisor.journal = PluginCallJournal.initialSyncFile
+            supervisor.label = "initial sync process"
+            supervisor.restartsOutsidePluginCalls = false
+            let code = supervisor.run()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        let crash = EngineSupervisor.engineProcessStarted()
+        try Self.perform(
+            names: names, master: side, chunk: chunk, bulk: !noBulk, run: !noRun, json: output.json, options: options,
+            containment: (journal: PluginCallJournal.initialSyncFile, crash: crash))
     }
 
     /// Runs initial sync of `names` (and starts them when `run`); `tandem maps run` uses it too.
     static func perform(
         names: [String], master side: SideRole?, chunk: Int?, bulk: Bool = true, run: Bool, json: Bool, options: EnvironmentOptions,
-        quiet: Bool = false
+        quiet: Bool = false, containment: (journal: String, crash: String?)? = nil
     ) throws {
         let environment = try options.loadEnvironment()
         for name in names { try environment.requireMap(name) }
@@ -81,6 +103,12 @@ struct InitialSyncCommand: ParsableCommand {
         }
         try state.setStates(ordered, to: .initializing, actor: CLIActor.current)
         let engine = try SyncEngine(environment: environment, catalog: catalog, logger: options.makeLogger("tandem.engine"))
+        if let containment {
+            engine.containPluginCrashes(
+                journal: try PluginCallJournal(directory: environment.directory, file: containment.journal),
+                crashSignal: containment.crash)
+            try engine.handleCrash()
+        }
         let terminal = isatty(STDERR_FILENO) == 1 && !json
         var results: [SyncEngine.InitialSyncProgress] = []
         for name in ordered {

@@ -225,4 +225,47 @@ struct PluginCrashTests {
         kill(engine.processIdentifier, SIGTERM)
         #expect(try await engine.awaitExit() == 0)
     }
+
+    @Test(
+        "Initial sync through a transform that segfaults on one row: the command starts its work again, resumes, and parks that row alone with class plugin; every other row arrives"
+    )
+    func initialSyncContainsCrash() async throws {
+        let fixture = try SyncFixture.make("plugin-crash-initial", maps: ["sample.groups"]) {
+            $0.replacingOccurrences(of: "maps:\n", with: "maps:\n  - name: example.warehouses\n")
+        }
+        _ = try Fixtures.cTemplatePlugin(editing: Self.crashingEdits, into: fixture.directory + "/plugins")
+        let install = try await fixture.tandem(["capture", "install", "--create-tables"])
+        try #require(install.status == 0, "\(install.stderr)")
+        // Rows that were there before Tandem: initial sync's to bring over, the crashing one among them.
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME, ISACTIVE) VALUES
+                ('usmf', 'W1', 'alpha', 'yes'), ('usmf', 'W2', 'beta', 'no'), ('usmf', 'W3', 'gamma', 'yes'),
+                ('usmf', 'W-BOOM', 'BOOM', 'yes'), ('usmf', 'W5', 'delta', 'no'), ('usmf', 'W6', 'epsilon', 'yes');
+            """)
+        let sync = try await fixture.tandem(["maps", "initial-sync", "example.warehouses", "--master", "erp", "--chunk", "4"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stderr.contains("the initial sync process (pid "), "\(sync.stderr)")
+        #expect(sync.stderr.contains(") crashed (SIGSEGV); starting it again"), "\(sync.stderr)")
+        #expect(
+            sync.stdout.contains("example.warehouses: in step from the erp side; 0 row(s) differed (the erp version kept), 1 in the error list"),
+            "\(sync.stdout)\n\(sync.stderr)")
+        #expect(
+            try SideReader.rows(fixture.crm, Self.crmWarehouses) == [
+                "usmf|W1|ALPHA", "usmf|W2|BETA", "usmf|W3|GAMMA", "usmf|W5|DELTA", "usmf|W6|EPSILON",
+            ])
+        let list = try await fixture.tandem(["errors", "list", "--class", "plugin", "--json"])
+        let parked = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]) ?? []
+        #expect(parked.count == 1, "\(list.stdout)")
+        #expect(
+            parked.first?["reason"] as? String
+                == "plugin com.example.warehouses crashed (SIGSEGV) in transform com.example.uppercase on key 'usmf','W-BOOM'",
+            "\(parked)")
+        let log = try await fixture.tandem(["log", "--map", "example.warehouses"])
+        #expect(log.stdout.contains("plugin com.example.warehouses crashed (SIGSEGV) in transform com.example.uppercase"), "\(log.stdout)")
+        // The map runs afterwards, as initial sync leaves it.
+        let status = try await fixture.tandem(["maps", "list"])
+        #expect(status.stdout.contains("running"), "\(status.stdout)")
+    }
 }

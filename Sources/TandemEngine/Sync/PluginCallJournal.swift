@@ -8,8 +8,10 @@ import Darwin
 #endif
 
 /// The plugin call in progress, in a small file of the environment
-/// (`.plugin-calls`), so that the engine started after a crash knows which
-/// batch of which map the plugin crashed on (issue 17 §2).
+/// (`.plugin-calls` for `tandem run`'s engine, `.initial-sync-calls` for
+/// `tandem maps initial-sync`), so that the process started after a crash
+/// knows which batch of which map the plugin crashed on (issue 17 §2). The
+/// two never share a file: both may run at once, on different maps.
 ///
 /// One record per batch handed to a transform, never per row: before the
 /// call the record is written at offset 0 (`C` and a JSON line), after it
@@ -51,12 +53,24 @@ package final class PluginCallJournal: Sendable {
     /// engine's loop and a write-through) from interleaving.
     private let descriptor: Mutex<Int32>
 
-    /// The journal file of the environment in `directory`.
-    package static func path(_ directory: String) -> String { directory + "/.plugin-calls" }
+    /// The file name of `tandem run`'s journal.
+    package static let engineFile = ".plugin-calls"
+    /// The file name of `tandem maps initial-sync`'s journal.
+    package static let initialSyncFile = ".initial-sync-calls"
 
-    /// Opens (or creates) the journal of the environment in `directory`.
-    package init(directory: String) throws(SyncError) {
-        let path = Self.path(directory)
+    /// The environment's folder.
+    package let directory: String
+    /// This journal's file name in it.
+    package let file: String
+
+    /// The journal file `file` of the environment in `directory`.
+    package static func path(_ directory: String, file: String = engineFile) -> String { directory + "/" + file }
+
+    /// Opens (or creates) the journal `file` of the environment in `directory`.
+    package init(directory: String, file: String = engineFile) throws(SyncError) {
+        self.directory = directory
+        self.file = file
+        let path = Self.path(directory, file: file)
         let opened = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard opened >= 0 else {
             throw SyncError(.configuration, "cannot open the plugin call journal \(path): \(String(cString: strerror(errno)))")
@@ -83,7 +97,7 @@ package final class PluginCallJournal: Sendable {
     }
 
     /// The file that remembers the last call forgiven a SIGKILL (see ``forgiveKill(_:in:)``).
-    static func killedPath(_ directory: String) -> String { directory + "/.plugin-calls-killed" }
+    static func killedPath(_ directory: String, file: String) -> String { directory + "/" + file + "-killed" }
 
     /// Whether a SIGKILL during `entry` is forgiven: the first one is (and
     /// remembered), a second on the same batch is not. A plugin never sends
@@ -93,8 +107,8 @@ package final class PluginCallJournal: Sendable {
     /// memory on one row is killed on that row every time; so the same
     /// batch (same plugin, transform, map, direction and first key: the
     /// batch starts where the checkpoint is) killed twice is a crash.
-    package static func forgiveKill(_ entry: Entry, in directory: String) -> Bool {
-        let path = killedPath(directory)
+    package static func forgiveKill(_ entry: Entry, in directory: String, file: String = engineFile) -> Bool {
+        let path = killedPath(directory, file: file)
         let same = { (other: Entry) in
             other.plugin == entry.plugin && other.transform == entry.transform && other.map == entry.map
                 && other.direction == entry.direction && other.keys.first == entry.keys.first
@@ -109,10 +123,11 @@ package final class PluginCallJournal: Sendable {
         return true
     }
 
-    /// The call that was in progress when the last engine of the environment
-    /// in `directory` ended, or nil when none was (it ended between calls).
-    package static func unfinished(in directory: String) -> Entry? {
-        guard let data = FileManager.default.contents(atPath: path(directory)), data.first == UInt8(ascii: "C"),
+    /// The call that was in progress when the last process journaling in
+    /// `file` of the environment in `directory` ended, or nil when none was
+    /// (it ended between calls).
+    package static func unfinished(in directory: String, file: String = engineFile) -> Entry? {
+        guard let data = FileManager.default.contents(atPath: path(directory, file: file)), data.first == UInt8(ascii: "C"),
             let end = data.firstIndex(of: UInt8(ascii: "\n"))
         else { return nil }
         return try? JSONDecoder().decode(Entry.self, from: data[data.index(after: data.startIndex)..<end])

@@ -46,6 +46,18 @@ extension SyncEngine {
         return Int(fault.dropFirst("kill-after-rows:".count))
     }()
 
+    /// The fault itself: a `kill -9` of the command. Under a supervisor
+    /// (`tandem maps initial-sync` runs its work in a child process, which
+    /// the CLI's EngineSupervisor tells its pid in `TANDEM_SUPERVISOR_PID`)
+    /// that is the supervisor, which takes the child with it; killing only
+    /// the child would be a crash, which the supervisor restarts.
+    static func injectKill() {
+        if let supervisor = ProcessInfo.processInfo.environment["TANDEM_SUPERVISOR_PID"].flatMap({ pid_t($0) }) {
+            kill(supervisor, SIGKILL)
+        }
+        kill(getpid(), SIGKILL)
+    }
+
     /// Rows read and applied per transaction on the row path.
     package static let initialSyncChunk = 5000
 
@@ -323,7 +335,7 @@ extension SyncEngine {
                 }
                 guard let chunk = finished else { break }
                 commit(outcome, direction: plan.direction)
-                if let limit = Self.killAfterRows, state.done >= limit { kill(getpid(), SIGKILL) }
+                if let limit = Self.killAfterRows, state.done >= limit { Self.injectKill() }
                 after = chunk.lastText
                 progress(state)
             }

@@ -9,8 +9,9 @@ import Foundation
 extension SyncEngine {
     /// Journals every plugin transform call from now on in `journal`;
     /// `crashSignal` is the signal the previous engine process ended with
-    /// (nil: it did not crash). Called by `tandem run`'s engine process only:
-    /// a command's engine is not supervised, and shares no journal.
+    /// (nil: it did not crash). Called by the supervised processes only
+    /// (`tandem run`'s engine, `tandem maps initial-sync`), each with a
+    /// journal file of its own; other commands' engines are not supervised.
     package func containPluginCrashes(journal: PluginCallJournal, crashSignal: String?) {
         let crashGuard = PluginCrashGuard(journal: journal)
         self.crashGuard = crashGuard
@@ -21,19 +22,22 @@ extension SyncEngine {
     }
 
     /// Records the last engine process's crash, if it crashed, and acts on
-    /// the plugin call it crashed in.
-    func handleCrash() throws {
+    /// the plugin call it crashed in. `tandem run`'s engine does it as it
+    /// starts; `tandem maps initial-sync` before its first map.
+    package func handleCrash() throws {
         guard let signal = crashSignal, let crashGuard else { return }
         crashSignal = nil
-        guard let entry = PluginCallJournal.unfinished(in: environment.directory) else {
-            let details = "the engine process ended by \(signal) outside any plugin call; `tandem run` started it again"
+        let journal = crashGuard.journal
+        guard let entry = PluginCallJournal.unfinished(in: journal.directory, file: journal.file) else {
+            let process = journal.file == PluginCallJournal.engineFile ? "the engine process" : "the initial sync process"
+            let details = "\(process) ended by \(signal) outside any plugin call; it was started again"
             logger.error("\(details)")
             logActivity { try state.log(actor: "engine", map: nil, event: ActivityEvent.engineCrashed, details: details) }
             return
         }
         // Consumed: a later crash outside plugin calls is not blamed on this one.
         crashGuard.journal.end()
-        if signal == "SIGKILL", !entry.narrowing, PluginCallJournal.forgiveKill(entry, in: environment.directory) {
+        if signal == "SIGKILL", !entry.narrowing, PluginCallJournal.forgiveKill(entry, in: journal.directory, file: journal.file) {
             let details =
                 "the engine process was killed (SIGKILL) in a call of plugin \(entry.plugin) (transform \(entry.transform), "
                 + "map \(entry.map), \(entry.direction), a batch of \(Self.count(entry.keys.count))); not counted against "

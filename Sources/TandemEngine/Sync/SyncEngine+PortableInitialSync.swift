@@ -272,7 +272,7 @@ extension SyncEngine {
                 state.errors += outcome.newlyParked.count
                 break
             }
-            if let limit = Self.killAfterRows, state.done >= limit { kill(getpid(), SIGKILL) }
+            if let limit = Self.killAfterRows, state.done >= limit { Self.injectKill() }
             after = last.key
             progress(state)
         }
