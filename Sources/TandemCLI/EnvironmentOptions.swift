@@ -32,7 +32,7 @@ struct EnvironmentOptions: ParsableArguments {
         return logger
     }
 
-    /// Loads the environment's plugins; refused files are reported on standard error.
+    /// Loads the environment's plugins and map files; refused files are reported on standard error.
     func loadCatalog(_ environment: TandemEnvironment) -> PluginCatalog {
         var directories = environment.pluginDirectories(bundled: PluginOptions.bundledDirectory)
         // The same order as `tandem plugins list`: the environment's, TANDEM_PLUGIN_PATH, the command line.
@@ -42,8 +42,10 @@ struct EnvironmentOptions: ParsableArguments {
         logger.logLevel = verbose ? .debug : .error
         var loader = PluginLoader(logger: logger)
         loader.trial = PluginTrialLoad.check
-        let catalog = loader.loadAll(from: directories)
+        var catalog = loader.loadAll(from: directories)
+        MapFileLoader.load(environment: environment.directory, into: &catalog)
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
+        for refusal in catalog.mapFileRefusals { printError("warning: \(refusal.message)") }
         return catalog
     }
 }
