@@ -271,7 +271,7 @@ package struct MapFileReader {
             let parent = place(context.codingPath)
             let setting = parent.isEmpty ? key.stringValue : "\(parent).\(key.stringValue)"
             let example = Self.examples[key.stringValue].map { " (for example \(key.stringValue): \($0))" } ?? ""
-            return self.error(at: parent, path: setting, "'\(key.stringValue)' is missing; add it\(example)")
+            return self.error(at: parent, path: setting, "this setting is missing; add it\(example)")
         case .typeMismatch(let type, let context):
             let setting = place(context.codingPath)
             let found = nodes[setting].map(reader.describe) ?? "another kind of value"

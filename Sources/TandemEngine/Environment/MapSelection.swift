@@ -55,9 +55,9 @@ package struct MapSelection: Sendable {
         }
         var problems = unprovided.map { "map '\($0)' is provided by no loaded plugin\(suggestion($0))" }
         for (map, dependency) in unknownDependencies {
-            let plugin = catalog.map(map)?.source.description ?? "its plugin"
+            let plugin = catalog.map(map)?.source.label ?? "its plugin"
             problems.append(
-                "map '\(map)' depends on '\(dependency)', which no loaded plugin or map file provides\(suggestion(dependency)) (fix depends_on in \(plugin), or load the plugin that provides it)"
+                "map '\(map)' depends on '\(dependency)', which no loaded plugin provides\(suggestion(dependency)) (fix depends_on in \(plugin), or load the plugin that provides it)"
             )
         }
         guard !problems.isEmpty else { return }

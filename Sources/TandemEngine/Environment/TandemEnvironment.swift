@@ -182,7 +182,7 @@ package struct TandemEnvironment: Sendable {
         let unreadable = catalog.mapFileRefusals.filter(\.mapIDs.isEmpty).map(\.message)
         return SyncError(
             .configuration,
-            "\(configPath): map '\(name)' is not provided by any loaded plugin or map file (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))\((refused + unreadable).isEmpty ? "" : "; " + (refused + unreadable).joined(separator: "; "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
+            "\(configPath): map '\(name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))\((refused + unreadable).isEmpty ? "" : "; " + (refused + unreadable).joined(separator: "; "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
     }
 
     /// Like ``resolveMaps(_:)``, but a map that no loaded plugin provides
@@ -326,15 +326,16 @@ package struct TandemEnvironment: Sendable {
             let side = sides[role]!
             for table in tables.keys.sorted() where try !side.hasTable(table) {
                 // --create-tables may have run already: then the plugin's DDL is what lacks the table.
-                let check: String
-                switch sources[table] {
-                case .file(let file): check = "the ddl section of \(file.path) is where it would come from"
-                case .plugin(let plugin): check = "`tandem plugins validate \(plugin.file)` shows whether that DDL creates it"
-                case nil: check = "`tandem plugins validate PLUGIN` shows whether that DDL creates it"
+                let source: String
+                if let file = sources[table]?.file {
+                    source = "the ddl section of its map file \(file.path)"
+                } else {
+                    let library = sources[table]?.plugin?.file ?? "PLUGIN"
+                    source = "its plugin's DDL (`tandem plugins validate \(library)` shows whether that DDL creates it)"
                 }
                 throw SyncError(
                     .missingTable,
-                    "table '\(table)' does not exist in the \(role) database \(side.location); create it, or run `tandem capture install --create-tables` to create it from its plugin's or map file's DDL (\(check))")
+                    "table '\(table)' does not exist in the \(role) database \(side.location); create it, or run `tandem capture install --create-tables` to create it from \(source)")
             }
             try side.installCapture(tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }

@@ -125,7 +125,8 @@ package final class SyncEngine {
         var broken: [String: String] = [:]
         // The engine loads plugins once: a plugin fixed later is loaded by the next `tandem run`.
         for (name, error) in resolution.unprovided {
-            broken[name] = error.message + "; fix the plugin or map file, restart `tandem run`, then `tandem maps resume \(name)`"
+            let what = catalog.mapFileRefusal(for: name) == nil ? "the plugin" : "the map file"
+            broken[name] = error.message + "; fix \(what), restart `tandem run`, then `tandem maps resume \(name)`"
         }
         batchSize = environment.config.engine.batchSize
         pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)

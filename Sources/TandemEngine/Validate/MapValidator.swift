@@ -25,7 +25,7 @@ package enum MapValidator {
                 findings.append(
                     MapFinding(
                         map: settings.name, code: .dependencyMissing, severity: .blocking, direction: nil,
-                        message: "no loaded plugin or map file provides map \(settings.name)",
+                        message: "no loaded plugin provides map \(settings.name)",
                         fix: "install the plugin that provides it (`tandem plugins list` shows what loaded and what was refused), or remove the map from tandem.yaml"))
                 continue
             }
@@ -43,7 +43,7 @@ package enum MapValidator {
             findings.append(MapFinding(map: map.id, code: code, severity: severity, direction: direction, message: message, fix: fix))
         }
         // A name no plugin provides is a slip in the plugin: enabling it is not the fix.
-        let plugin = catalog.map(map.id)?.source.description ?? "its plugin"
+        let plugin = catalog.map(map.id)?.source.label ?? "its plugin"
         let known = catalog.mapIDs.sorted()
         func unprovidedFix(_ name: String, _ member: String) -> String {
             let closest = StrictJSON.closest(name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
