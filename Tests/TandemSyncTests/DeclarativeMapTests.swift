@@ -92,7 +92,9 @@ struct DeclarativeMapTests {
 
     /// An environment with the sample maps, the map file in `maps/`
     /// (`yaml`, as `name`) and the map enabled in tandem.yaml after them.
-    static func fixture(_ label: String, yaml: String = Self.yaml, name: String = "loyalty-cards.yaml", enable: [String] = [map])
+    static func fixture(
+        _ label: String, yaml: String = Self.yaml, name: String = "loyalty-cards.yaml", enable: [String] = [map]
+    )
         throws -> SyncFixture
     {
         let fixture = try SyncFixture.make(
@@ -116,10 +118,12 @@ struct DeclarativeMapTests {
         #expect(try Self.columns(fixture.erp, "RetailLoyaltyCard").isEmpty)
         let plain = try await fixture.tandem(["capture", "install"])
         #expect(plain.status != 0)
-        #expect(plain.stderr.contains("table 'RetailLoyaltyCard' does not exist in the erp database"), "\(plain.stderr)")
+        #expect(
+            plain.stderr.contains("table 'RetailLoyaltyCard' does not exist in the erp database"), "\(plain.stderr)")
         #expect(
             plain.stderr.contains(
-                "`tandem capture install --create-tables` to create it from the ddl section of its map file \(fixture.directory)/maps/loyalty-cards.yaml"),
+                "`tandem capture install --create-tables` to create it from the ddl section of its map file \(fixture.directory)/maps/loyalty-cards.yaml"
+            ),
             "\(plain.stderr)")
 
         let install = try await fixture.tandem(["capture", "install", "--create-tables"])
@@ -131,12 +135,17 @@ struct DeclarativeMapTests {
             ])
         #expect(
             try Self.columns(fixture.crm, "msdyn_loyaltycard") == [
-                "msdyn_legalentity TEXT", "msdyn_cardnumber TEXT", "msdyn_cardtendertype INTEGER", "msdyn_customer TEXT",
-                "msdyn_partynumber TEXT", "msdyn_replacementcardnumber TEXT", "msdyn_enrollmentdate TEXT", "msdyn_source TEXT",
+                "msdyn_legalentity TEXT", "msdyn_cardnumber TEXT", "msdyn_cardtendertype INTEGER",
+                "msdyn_customer TEXT",
+                "msdyn_partynumber TEXT", "msdyn_replacementcardnumber TEXT", "msdyn_enrollmentdate TEXT",
+                "msdyn_source TEXT",
             ])
         // Capture is installed on the new tables: an application's write is recorded.
-        try SideReader.execute(fixture.erp, "INSERT INTO RetailLoyaltyCard (DATAAREAID, CARDNUMBER) VALUES ('usmf', 'LC-0')")
-        #expect(try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = 'RetailLoyaltyCard'") == 1)
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO RetailLoyaltyCard (DATAAREAID, CARDNUMBER) VALUES ('usmf', 'LC-0')")
+        #expect(
+            try SideReader.scalar(fixture.erp, "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = 'RetailLoyaltyCard'")
+                == 1)
 
         let list = try await fixture.tandem(["maps", "list", "--json"])
         #expect(list.status == 0, "\(list.stderr)")
@@ -150,6 +159,29 @@ struct DeclarativeMapTests {
         let plugins = try await fixture.tandem(["plugins", "list", "--env", fixture.directory])
         #expect(plugins.stdout.contains("Map files:"), "\(plugins.stdout)")
         #expect(plugins.stdout.contains("contoso.loyalty-cards  1.2.0    Contoso IT"), "\(plugins.stdout)")
+    }
+
+    @Test(
+        "tandem init enables a map file written into the folder first: with its dependencies, its tables from the ddl section and capture installed"
+    )
+    func initWithMapFile() async throws {
+        let directory = try Fixtures.temporaryDirectory("declarative-init") + "/env"
+        try FileManager.default.createDirectory(atPath: directory + "/maps", withIntermediateDirectories: true)
+        try Self.yaml.write(toFile: directory + "/maps/loyalty-cards.yaml", atomically: true, encoding: .utf8)
+        let initialised = try await Fixtures.run(
+            Fixtures.tandemExecutable, ["init", directory, "--map", Self.map, "--with-dependencies"],
+            environment: ["TANDEM_BUNDLED_PLUGINS": SyncFixture.stagedPlugins])
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let config = try String(contentsOfFile: directory + "/tandem.yaml", encoding: .utf8)
+        #expect(config.contains("  - name: sample.groups\n"), "\(config)")
+        #expect(config.contains("  - name: sample.customers\n"), "\(config)")
+        #expect(config.contains("  - name: \(Self.map)\n"), "\(config)")
+        #expect(try Self.columns(directory + "/crm.sqlite", "msdyn_loyaltycard").count == 8)
+        try SideReader.execute(
+            directory + "/erp.sqlite", "INSERT INTO RetailLoyaltyCard (DATAAREAID, CARDNUMBER) VALUES ('usmf', 'LC-0')")
+        #expect(
+            try SideReader.scalar(
+                directory + "/erp.sqlite", "SELECT COUNT(*) FROM _tandem_changes WHERE tbl = 'RetailLoyaltyCard'") == 1)
     }
 
     @Test(
@@ -180,7 +212,8 @@ struct DeclarativeMapTests {
             try SideReader.rows(fixture.crm, "SELECT kind || ': ' || reason FROM _tandem_parked") == [
                 "parent: waits for its parent in map sample.customers: text 'C2' is not on the crm side yet"
             ])
-        try SideReader.execute(fixture.erp, "INSERT INTO CustTable VALUES ('usmf', 'C2', 'Contoso Outlet', '10', '3', 'No', NULL, NULL);")
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO CustTable VALUES ('usmf', 'C2', 'Contoso Outlet', '10', '3', 'No', NULL, NULL);")
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM msdyn_loyaltycard") == 2 }
 
         // The CRM side: a new card in demf (its customer is there) and a tender change on LC-1.
@@ -253,7 +286,8 @@ struct DeclarativeMapTests {
         ])
         #expect(write.status == 0, "\(write.stderr)")
         #expect(
-            try SideReader.rows(fixture.erp, Self.erpCards + " LIMIT 10").contains("'usmf'|'LC-5'|'noTender'|'C1'|NULL|NULL|NULL"))
+            try SideReader.rows(fixture.erp, Self.erpCards + " LIMIT 10").contains(
+                "'usmf'|'LC-5'|'noTender'|'C1'|NULL|NULL|NULL"))
     }
 
     @Test(
@@ -285,7 +319,9 @@ struct DeclarativeMapTests {
         #expect(initial.status == 0, "\(initial.stderr)")
         // scale 2 is the number 2 for the transform: 1.5 is written 1.50; 0.125 would lose a digit and is refused.
         #expect(
-            try SideReader.rows(fixture.crm, "SELECT quote(cr_tagid)||'|'||quote(cr_weight)||'|'||quote(cr_origin) FROM cr_tag ORDER BY 1")
+            try SideReader.rows(
+                fixture.crm,
+                "SELECT quote(cr_tagid)||'|'||quote(cr_weight)||'|'||quote(cr_origin) FROM cr_tag ORDER BY 1")
                 == ["'T1'|'1.50'|'ERP'"])
         let parked = try await fixture.tandem(["errors", "list", "--map", "contoso.tags", "--json"])
         #expect(parked.stdout.contains("'T2'"), "\(parked.stdout)")
@@ -333,7 +369,8 @@ struct DeclarativeMapTests {
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'still syncing')")
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation") == 1 }
         let status = try await fixture.tandem(["maps", "list"])
-        #expect(status.stdout.contains("\(Self.map) failed: map '\(Self.map)' is not loaded: \(place)"), "\(status.stdout)")
+        #expect(
+            status.stdout.contains("\(Self.map) failed: map '\(Self.map)' is not loaded: \(place)"), "\(status.stdout)")
     }
 
     @Test(
@@ -349,8 +386,11 @@ struct DeclarativeMapTests {
             list.stderr.contains(
                 "warning: \(file):3:5: id: map 'sample.notes' is also declared by plugin tandem.samples ("),
             "\(list.stderr)")
-        #expect(list.stdout.contains("sample.notes failed: map 'sample.notes' is not loaded: \(file):3:5"), "\(list.stdout)")
-        #expect(list.stdout.contains("libTandemSampleMaps.so); a map id names one map in an environment"), "\(list.stdout)")
+        #expect(
+            list.stdout.contains("sample.notes failed: map 'sample.notes' is not loaded: \(file):3:5"), "\(list.stdout)"
+        )
+        #expect(
+            list.stdout.contains("libTandemSampleMaps.so); a map id names one map in an environment"), "\(list.stdout)")
         let install = try await fixture.tandem(["capture", "install"])
         #expect(install.status != 0)
         #expect(install.stderr.contains("is also declared by plugin tandem.samples"), "\(install.stderr)")
@@ -359,12 +399,15 @@ struct DeclarativeMapTests {
         try FileManager.default.removeItem(atPath: file)
         try Self.yaml.write(toFile: fixture.directory + "/maps/a.yaml", atomically: true, encoding: .utf8)
         try Self.yaml.write(toFile: fixture.directory + "/maps/b.yml", atomically: true, encoding: .utf8)
-        try (try String(contentsOfFile: fixture.directory + "/tandem.yaml", encoding: .utf8) + "  - name: \(Self.map)\n")
+        try
+            (try String(contentsOfFile: fixture.directory + "/tandem.yaml", encoding: .utf8) + "  - name: \(Self.map)\n")
             .write(toFile: fixture.directory + "/tandem.yaml", atomically: true, encoding: .utf8)
         let twice = try await fixture.tandem(["maps", "list"])
-        let second = "\(fixture.directory)/maps/b.yml:3:5: id: map '\(Self.map)' is also declared by \(fixture.directory)/maps/a.yaml"
+        let second =
+            "\(fixture.directory)/maps/b.yml:3:5: id: map '\(Self.map)' is also declared by \(fixture.directory)/maps/a.yaml"
         #expect(twice.stderr.contains("warning: " + second), "\(twice.stderr)")
-        #expect(twice.stdout.contains("\(Self.map) failed: map '\(Self.map)' is not loaded: \(second)"), "\(twice.stdout)")
+        #expect(
+            twice.stdout.contains("\(Self.map) failed: map '\(Self.map)' is not loaded: \(second)"), "\(twice.stdout)")
         // The plugin's sample.notes is no longer contested.
         #expect(!twice.stdout.contains("sample.notes failed"), "\(twice.stdout)")
     }

@@ -44,7 +44,9 @@ package struct MapFileReader {
     }
 
     /// Reads the file at `path` (absolute); `name` is how listings show it (`maps/NAME.yaml`).
-    package static func read(path: String, name: String) throws(Failure) -> (file: MapFile, idError: (String) -> ConfigError) {
+    package static func read(
+        path: String, name: String
+    ) throws(Failure) -> (file: MapFile, idError: (String) -> ConfigError) {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -52,7 +54,9 @@ package struct MapFileReader {
             throw Failure(
                 error: ConfigError(
                     file: path, path: "",
-                    reason: "cannot read the map file (\(error.localizedDescription)); it must be UTF-8 text readable by tandem"),
+                    reason:
+                        "cannot read the map file (\(error.localizedDescription)); it must be UTF-8 text readable by tandem"
+                ),
                 mapIDs: [])
         }
         return try parse(text, path: path, name: name)
@@ -60,7 +64,9 @@ package struct MapFileReader {
 
     /// Parses map file text; `path` names it in errors. The second value
     /// makes an error about the map's `id` at its line (a clash the loader finds).
-    package static func parse(_ text: String, path: String, name: String) throws(Failure) -> (
+    package static func parse(
+        _ text: String, path: String, name: String
+    ) throws(Failure) -> (
         file: MapFile, idError: (String) -> ConfigError
     ) {
         let root: Node
@@ -105,7 +111,9 @@ package struct MapFileReader {
         members["format"] = .any
         members["ddl"] = .any
         guard case .mapping = root else {
-            throw reader.error(root, "", "expected the settings of one map (id: …, erp: …, crm: …, fields: …), found \(reader.describe(root))")
+            throw reader.error(
+                root, "",
+                "expected the settings of one map (id: …, erp: …, crm: …, fields: …), found \(reader.describe(root))")
         }
         var publisher: String?
         var ddl: DDLDocument?
@@ -115,7 +123,8 @@ package struct MapFileReader {
             case "format":
                 let format = try reader.string(node, key)
                 guard format == Self.formatName else {
-                    throw reader.error(node, key, "format '\(format)' is not supported; this Tandem reads \(Self.formatName)")
+                    throw reader.error(
+                        node, key, "format '\(format)' is not supported; this Tandem reads \(Self.formatName)")
                 }
             case "publisher":
                 publisher = try reader.string(node, key)
@@ -124,7 +133,8 @@ package struct MapFileReader {
             case "mapper":
                 throw reader.error(
                     keyNode, key,
-                    "a batch mapper is code, which only a plugin provides; remove mapper, or write the map as a plugin (SDK/README.md)")
+                    "a batch mapper is code, which only a plugin provides; remove mapper, or write the map as a plugin (SDK/README.md)"
+                )
             default:
                 mapNode.append((key, node))
             }
@@ -165,7 +175,8 @@ package struct MapFileReader {
             } else if case .scalar = value {
                 statements[key] = [try reader.string(value, place)]
             } else {
-                statements[key] = try reader.sequence(value, place).enumerated().map { (index, item) throws(ConfigError) in
+                statements[key] = try reader.sequence(value, place).enumerated().map {
+                    (index, item) throws(ConfigError) in
                     nodes["\(place)[\(index)]"] = item
                     return try reader.string(item, "\(place)[\(index)]")
                 }
@@ -186,7 +197,9 @@ package struct MapFileReader {
     /// text, as every member of a map is: `version: 1.0` stays `1.0`, not a
     /// number. Inside them (`free`), scalars keep their YAML type, because a
     /// transform reads numbers and booleans there (`scale: 2`).
-    private mutating func value(_ node: Node, _ path: String, members: StrictJSON.Members?, free: Bool) throws(ConfigError)
+    private mutating func value(
+        _ node: Node, _ path: String, members: StrictJSON.Members?, free: Bool
+    ) throws(ConfigError)
         -> JSONValue
     {
         nodes[path] = node
@@ -200,7 +213,8 @@ package struct MapFileReader {
                 var object: [String: JSONValue] = [:]
                 for (key, child, _) in try reader.mapping(node, path, allowed: known.keys.sorted()) {
                     let place = path.isEmpty ? key : "\(path).\(key)"
-                    object[key] = try value(child, place, members: known[key], free: free || key == "config" || key == "default")
+                    object[key] = try value(
+                        child, place, members: known[key], free: free || key == "config" || key == "default")
                 }
                 return .object(object)
             }
@@ -212,7 +226,9 @@ package struct MapFileReader {
             for (keyNode, child) in mapping {
                 guard case .scalar(let key) = keyNode else { throw reader.error(keyNode, path, "names must be text") }
                 let place = path.isEmpty ? key.string : "\(path).\(key.string)"
-                guard object[key.string] == nil else { throw reader.error(keyNode, place, "'\(key.string)' is set twice") }
+                guard object[key.string] == nil else {
+                    throw reader.error(keyNode, place, "'\(key.string)' is set twice")
+                }
                 object[key.string] = try value(child, place, members: nil, free: free)
             }
             return .object(object)
@@ -246,8 +262,12 @@ package struct MapFileReader {
         case "false", "False", "FALSE": return .bool(false)
         default: break
         }
-        if text.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "+" }), let integer = Int64(text) { return .integer(integer) }
-        if text.contains(where: \.isNumber), text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }), let number = Double(text) {
+        if text.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "+" }), let integer = Int64(text) {
+            return .integer(integer)
+        }
+        if text.contains(where: \.isNumber), text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }),
+            let number = Double(text)
+        {
             return .number(number)
         }
         return .string(text)
@@ -289,8 +309,10 @@ package struct MapFileReader {
 
     /// What a missing member could say, for the message.
     private static let examples = [
-        "id": "contoso.loyalty-cards", "version": "1.0.0", "table": "RetailLoyaltyCard", "key": "[DATAAREAID, CARDNUMBER]",
-        "direction": "<->", "name": "tandem.std.value-map", "map": "sample.customers", "erp": "CARDNUMBER", "crm": "msdyn_cardnumber",
+        "id": "contoso.loyalty-cards", "version": "1.0.0", "table": "RetailLoyaltyCard",
+        "key": "[DATAAREAID, CARDNUMBER]",
+        "direction": "<->", "name": "tandem.std.value-map", "map": "sample.customers", "erp": "CARDNUMBER",
+        "crm": "msdyn_cardnumber",
         "fields": "a list of '- erp: COLUMN' entries",
     ]
 
