@@ -15,7 +15,8 @@ struct CaptureCommand: ParsableCommand {
 
         @OptionGroup var options: EnvironmentOptions
 
-        @Flag(help: "Create missing tables from the maps' plugin DDL first.")
+        @Flag(
+            help: "Create missing tables first, from the maps' plugin DDL or the ddl: section of their map files.")
         var createTables = false
 
         func run() throws {

@@ -32,7 +32,7 @@ struct EnvironmentOptions: ParsableArguments {
         return logger
     }
 
-    /// Loads the environment's plugins; refused files are reported on standard error.
+    /// Loads the environment's plugins and map files; refused files are reported on standard error.
     /// `readOnly`: a command that only reads state, which describes each plugin from
     /// its last load on this machine when it can, running none of its code.
     func loadCatalog(_ environment: TandemEnvironment, readOnly: Bool = false) -> PluginCatalog {
@@ -45,8 +45,10 @@ struct EnvironmentOptions: ParsableArguments {
         var loader = PluginLoader(logger: logger)
         loader.trial = PluginTrialLoad.check
         loader.describeFromCache = readOnly
-        let catalog = loader.loadAll(from: directories)
+        var catalog = loader.loadAll(from: directories)
+        MapFileLoader.load(environment: environment.directory, into: &catalog)
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
+        for refusal in catalog.mapFileRefusals { printError("warning: \(refusal.message)") }
         return catalog
     }
 }

@@ -107,6 +107,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let catalog = plugins.loadCatalog(creating: directory)
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
+        for refusal in catalog.mapFileRefusals { printError("warning: \(refusal.message)") }
         var enabled = maps
         let selection = MapSelection(maps, catalog: catalog)
         if withDependencies {

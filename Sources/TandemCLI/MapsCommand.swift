@@ -12,12 +12,16 @@ struct MapsCommand: ParsableCommand {
             are replayed in order) → running; stopped keeps config and checkpoint and drops
             nothing; failed (its plugin refused, a column missing: `maps list` says why)
             resumes once fixed. A running engine picks a change up before its next batch.
+
+            A map comes from a plugin or from a map file, ENV/maps/NAME.yaml (YAML or
+            JSON, no compiler; docs/MAPS.md): both run the same way. A map file with a
+            mistake fails that map alone, with its FILE:LINE:COLUMN.
             """,
         subcommands: [List.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the maps: plugin, tables, state, and why one is paused or failed.")
+            abstract: "List the maps: plugin or map file, tables, state, and why one is paused or failed.")
 
         @OptionGroup var options: EnvironmentOptions
         @OptionGroup var output: OutputOptions
@@ -29,7 +33,14 @@ struct MapsCommand: ParsableCommand {
             let maps = resolution.maps
             let states = try environment.openState().mapStates()
             struct Entry: Encodable {
+                /// `plugin`: the plugin id, or the map file (`maps/NAME.yaml`) of a declarative map.
                 var name, plugin, erpTable, crmTable, state, direction: String
+                /// The map's version, as its plugin or file declares it.
+                var version: String?
+                /// The map file's path, for a declarative map.
+                var file: String?
+                /// Who publishes a declarative map, when its file says.
+                var publisher: String?
                 var dependsOn: [String]
                 var reason: String?
                 /// Who set the state (`cli:USER`, `engine`, `rule:NAME`), absent for a map never started.
@@ -39,8 +50,9 @@ struct MapsCommand: ParsableCommand {
             }
             var entries = maps.map {
                 Entry(
-                    name: $0.name, plugin: $0.plugin.id, erpTable: $0.map.erp.table, crmTable: $0.map.crm.table,
+                    name: $0.name, plugin: $0.source.label, erpTable: $0.map.erp.table, crmTable: $0.map.crm.table,
                     state: (states[$0.name]?.state ?? .notRunning).rawValue, direction: $0.settings.direction.rawValue,
+                    version: $0.map.version, file: $0.source.file?.path, publisher: $0.source.file?.publisher,
                     dependsOn: $0.map.dependsOn ?? [], reason: states[$0.name]?.reason,
                     changedBy: states[$0.name]?.changedBy, changedAt: states[$0.name]?.changedAt)
             }

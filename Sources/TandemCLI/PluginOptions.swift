@@ -67,9 +67,16 @@ struct PluginOptions: ParsableArguments {
     }
 
     /// Loads every plugin directory, the environment's included when given
-    /// (`creating`: the folder `tandem init` makes).
+    /// (`creating`: the folder `tandem init` makes), and the environment's map files.
     func loadCatalog(environment: TandemEnvironment? = nil, creating folder: String? = nil) -> PluginCatalog {
-        makeLoader().loadAll(from: pluginDirectories(environment: environment, creating: folder))
+        var catalog = makeLoader().loadAll(from: pluginDirectories(environment: environment, creating: folder))
+        if let environment {
+            MapFileLoader.load(environment: environment.directory, into: &catalog)
+        } else if let folder {
+            // Map files written into the folder before `init`, as plugins packed there are: init can enable them.
+            MapFileLoader.load(environment: URL(fileURLWithPath: folder).standardizedFileURL.path, into: &catalog)
+        }
+        return catalog
     }
 }
 

@@ -41,3 +41,43 @@ struct RefusalSummary: Encodable {
         reason = refusal.reason
     }
 }
+
+/// A declarative map file as `plugins list --json` prints it.
+struct MapFileSummary: Encodable {
+    /// The map id.
+    var map: String
+    /// The map's version.
+    var version: String
+    /// Who publishes it, when the file says.
+    var publisher: String?
+    /// The file, absolute.
+    var file: String
+    /// Whether it has a `ddl:` section for `capture install --create-tables`.
+    var ddl: Bool
+
+    /// The summary of `file`.
+    init(_ file: MapFile) {
+        map = file.map.id
+        version = file.map.version
+        publisher = file.publisher
+        self.file = file.path
+        ddl = file.ddl != nil
+    }
+}
+
+/// A refused map file as `plugins list --json` prints it.
+struct MapFileRefusalSummary: Encodable {
+    /// The file, absolute.
+    var file: String
+    /// The map ids it declares, as far as they could be read: these maps fail.
+    var maps: [String]
+    /// `FILE:LINE:COLUMN: setting: what is wrong`.
+    var message: String
+
+    /// The summary of `refusal`.
+    init(_ refusal: MapFileRefusal) {
+        file = refusal.file
+        maps = refusal.mapIDs
+        message = refusal.message
+    }
+}

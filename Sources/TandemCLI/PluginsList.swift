@@ -6,7 +6,11 @@ struct PluginsList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List loaded plugins and the files that were refused, with the reason.",
-        discussion: "Exits 0 even when some files were refused: one bad plugin never stops\nthe others."
+        discussion: """
+            With an environment, its map files (ENV/maps/*.yaml) are listed too.
+            Exits 0 even when some files were refused: one bad plugin never stops
+            the others.
+            """
     )
 
     @OptionGroup var plugins: PluginOptions
@@ -20,11 +24,16 @@ struct PluginsList: AsyncParsableCommand {
                 var directories: [String]
                 var plugins: [PluginSummary]
                 var refusals: [RefusalSummary]
+                /// The environment's declarative map files that loaded.
+                var mapFiles: [MapFileSummary]
+                /// Those that did not, with the reason.
+                var mapFileRefusals: [MapFileRefusalSummary]
             }
             printJSON(
                 Listing(
                     directories: catalog.directories.map(\.description), plugins: catalog.plugins.map(PluginSummary.init),
-                    refusals: catalog.refusals.map(RefusalSummary.init)))
+                    refusals: catalog.refusals.map(RefusalSummary.init), mapFiles: catalog.mapFiles.map(MapFileSummary.init),
+                    mapFileRefusals: catalog.mapFileRefusals.map(MapFileRefusalSummary.init)))
             return
         }
         if let note = plugins.bundledNote { printError(note) }
@@ -45,6 +54,15 @@ struct PluginsList: AsyncParsableCommand {
             for refusal in catalog.refusals {
                 print("  \(refusal.file) [\(refusal.code)]: \(refusal.reason)")
             }
+        }
+        if !catalog.mapFiles.isEmpty {
+            print("\nMap files:")
+            let rows = catalog.mapFiles.map { [$0.map.id, $0.map.version, $0.publisher ?? "-", $0.path] }
+            print(renderTable(header: ["MAP", "VERSION", "PUBLISHER", "FILE"], rows: rows))
+        }
+        if !catalog.mapFileRefusals.isEmpty {
+            print("\nRefused map files:")
+            for refusal in catalog.mapFileRefusals { print("  \(refusal.message)") }
         }
     }
 }

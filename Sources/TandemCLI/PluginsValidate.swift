@@ -86,6 +86,10 @@ struct PluginsValidate: AsyncParsableCommand {
         var reports = catalog.refusals.map { refusal in
             ConformanceReport(file: refusal.file, checks: [ConformanceCheck("load", .fail, refusal.description)])
         }
+        // A map file that does not read fails here too, enabled or not: it is the environment's.
+        reports += catalog.mapFileRefusals.map { refusal in
+            ConformanceReport(file: refusal.file, checks: [ConformanceCheck("read", .fail, refusal.message)])
+        }
         for plugin in catalog.plugins {
             reports.append(
                 PluginConformance.run(

@@ -13,8 +13,10 @@ public enum ReferenceCheck {
     /// unknown name, where it is used and the closest known one.
     public static func run(_ plugin: LoadedPlugin, others: PluginCatalog) -> [ConformanceCheck] {
         guard let maps = plugin.maps?.maps else { return [] }
+        // An environment's map files provide maps too: a plugin's map may look one of them up.
+        let files = others.mapFiles.map(\.map.id)
         let others = others.plugins.filter { $0.id != plugin.id }
-        let knownMaps = Set(maps.map(\.id) + others.flatMap { $0.maps?.maps.map(\.id) ?? [] })
+        let knownMaps = Set(maps.map(\.id) + others.flatMap { $0.maps?.maps.map(\.id) ?? [] } + files)
         let knownTransforms = Set(
             (plugin.transforms?.transforms.map(\.name) ?? [])
                 + others.flatMap { $0.transforms?.transforms.map(\.name) ?? [] })

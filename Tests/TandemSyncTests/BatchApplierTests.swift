@@ -16,13 +16,13 @@ struct BatchApplierTests {
     /// (a lookup into sample.customers) and a source default.
     static func plan(policy: ConflictPolicy? = nil, outOfScope: OutOfScope = .report) throws -> DirectionPlan {
         let catalog = try sampleMaps()
-        let (plugin, map) = try #require(catalog.map("sample.contacts"))
+        let (source, map) = try #require(catalog.map("sample.contacts"))
         let customers = try #require(catalog.map("sample.customers")).map
         var settings = MapSettings(name: map.id, conflictPolicy: policy)
         settings.outOfScope = outOfScope
         return try DirectionPlan(
             map: map, settings: settings, direction: .erpToCrm, catalog: catalog,
-            plugin: plugin,
+            source: source,
             sourceTypes: ["DATAAREAID", "CONTACTPERSONID", "NAME", "CUSTACCOUNT"].map { ($0, "TEXT") },
             targetTypes: ["msdyn_company", "msdyn_contactpersonid", "fullname", "msdyn_accountnumber", "msdyn_source"].map { ($0, "TEXT") },
             maps: [map.id: map, customers.id: customers])
@@ -173,7 +173,7 @@ struct BatchApplierTests {
             ])
         let catalog = try Self.sampleMaps()
         let selfPlan = try DirectionPlan(
-            map: own, settings: MapSettings(name: own.id), direction: .erpToCrm, catalog: catalog, plugin: catalog.plugins[0],
+            map: own, settings: MapSettings(name: own.id), direction: .erpToCrm, catalog: catalog, source: .plugin(catalog.plugins[0]),
             sourceTypes: ["DATAAREAID", "CONTACTPERSONID", "NAME", "CUSTACCOUNT"].map { ($0, "TEXT") },
             targetTypes: ["msdyn_company", "msdyn_contactpersonid", "fullname", "msdyn_accountnumber"].map { ($0, "TEXT") },
             maps: [own.id: own])

@@ -56,7 +56,7 @@ struct PostgreSQLSideTests {
             let plan = ContractSide.Carried(
                 value: try DirectionPlan(
                     map: map, settings: MapSettings(name: map.id), direction: .erpToCrm, catalog: catalog,
-                    plugin: catalog.plugins[0], sourceTypes: types.0, targetTypes: types.1, maps: [map.id: map]))
+                    source: .plugin(catalog.plugins[0]), sourceTypes: types.0, targetTypes: types.1, maps: [map.id: map]))
             try await side.call { endpoint in
                 try endpoint.prepareTarget(plan.value)
                 try endpoint.applyBatch([], checkpoints: [:], fastPath: false, logger: Logger(label: "test")) { target in

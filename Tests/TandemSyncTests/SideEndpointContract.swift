@@ -60,7 +60,7 @@ enum SideEndpointContract {
         let catalog = try BatchApplierTests.sampleMaps()
         let targetTypes = try await side.call { try $0.columnTypes(of: "vals") }
         let plan = try DirectionPlan(
-            map: map, settings: MapSettings(name: map.id), direction: .erpToCrm, catalog: catalog, plugin: catalog.plugins[0],
+            map: map, settings: MapSettings(name: map.id), direction: .erpToCrm, catalog: catalog, source: .plugin(catalog.plugins[0]),
             sourceTypes: zip(columns, ["INTEGER", "TEXT", "BLOB", "INTEGER", "REAL", "TEXT"]).map { ($0.uppercased(), $1) },
             targetTypes: targetTypes, maps: [map.id: map])
         let capture = try await side.call { try $0.capturedColumns() }

@@ -209,7 +209,8 @@ package enum ConfigLoader {
         return settings
     }
 
-    private static func yamlError(_ error: YamlError, file: String) -> ConfigError {
+    /// A Yams error as a ``ConfigError`` at its line and column; map files (``MapFileReader``) are read with it too.
+    static func yamlError(_ error: YamlError, file: String) -> ConfigError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):

@@ -49,13 +49,13 @@ package struct MapSelection: Sendable {
     /// Throws naming every named map and every dependency that no loaded
     /// plugin provides, with the closest loaded map id for each.
     package func requireProvided(catalog: PluginCatalog) throws(SyncError) {
-        let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
+        let known = catalog.mapIDs
         func suggestion(_ name: String) -> String {
             StrictJSON.closest(name, in: known.sorted()).map { "; did you mean '\($0)'?" } ?? ""
         }
         var problems = unprovided.map { "map '\($0)' is provided by no loaded plugin\(suggestion($0))" }
         for (map, dependency) in unknownDependencies {
-            let plugin = catalog.map(map)?.plugin.id ?? "its plugin"
+            let plugin = catalog.map(map)?.source.label ?? "its plugin"
             problems.append(
                 "map '\(map)' depends on '\(dependency)', which no loaded plugin provides\(suggestion(dependency)) (fix depends_on in \(plugin), or load the plugin that provides it)"
             )

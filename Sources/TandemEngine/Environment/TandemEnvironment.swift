@@ -172,11 +172,17 @@ package struct TandemEnvironment: Sendable {
 
     /// The error of map `name`, which no plugin in `catalog` provides.
     private func unprovided(_ name: String, _ catalog: PluginCatalog, namingRefusals: Bool) -> SyncError {
-        let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }
+        // A map file that declares it but was refused (it does not validate, or clashes) is the whole story.
+        if let refusal = catalog.mapFileRefusal(for: name) {
+            return SyncError(.configuration, "map '\(name)' is not loaded: \(refusal.message)")
+        }
+        let known = catalog.mapIDs
+        // A map file that could not be read far enough to know its maps may be the one that declares it.
         let refused = namingRefusals ? catalog.refusals.map(\.description) : []
+        let unreadable = catalog.mapFileRefusals.filter(\.mapIDs.isEmpty).map(\.message)
         return SyncError(
             .configuration,
-            "\(configPath): map '\(name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))\(refused.isEmpty ? "" : "; " + refused.joined(separator: "; "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
+            "\(configPath): map '\(name)' is not provided by any loaded plugin (loaded maps: \(known.isEmpty ? "none" : known.joined(separator: ", "))\((refused + unreadable).isEmpty ? "" : "; " + (refused + unreadable).joined(separator: "; "))); `tandem plugins list --env \(directory)` shows what loaded and what was refused")
     }
 
     /// Like ``resolveMaps(_:)``, but a map that no loaded plugin provides
@@ -191,7 +197,7 @@ package struct TandemEnvironment: Sendable {
         var unprovided: [(name: String, error: SyncError)] = []
         let enabled = Set(config.maps.map(\.name))
         for settings in config.maps {
-            guard let (plugin, map) = catalog.map(settings.name) else {
+            guard let (source, map) = catalog.map(settings.name) else {
                 // Where it is shown alone (state reason, status), the refused files are why.
                 unprovided.append((settings.name, self.unprovided(settings.name, catalog, namingRefusals: true)))
                 continue
@@ -208,7 +214,7 @@ package struct TandemEnvironment: Sendable {
             case .both where possible.isEmpty:
                 throw SyncError(
                     .configuration,
-                    "map '\(settings.name)' cannot sync either way: some key columns of \(map.erp.table) or \(map.crm.table) are written by no field; fix the map in its plugin")
+                    "map '\(settings.name)' cannot sync either way: some key columns of \(map.erp.table) or \(map.crm.table) are written by no field; fix the map in \(source)")
             case .erpToCrm where !possible.contains(.erpToCrm), .crmToErp where !possible.contains(.crmToErp):
                 let only = possible.map(\.rawValue).sorted().joined(separator: ", ")
                 throw SyncError(
@@ -216,7 +222,7 @@ package struct TandemEnvironment: Sendable {
                     "\(configPath): map '\(settings.name)' cannot sync \(settings.direction.rawValue): its key columns flow only \(only.isEmpty ? "nowhere" : only); set direction: \(only.isEmpty ? "both" : only)")
             default: break
             }
-            result.append(ResolvedMap(settings: effective, map: map, plugin: plugin))
+            result.append(ResolvedMap(settings: effective, map: map, source: source))
         }
         return (result, unprovided)
     }
@@ -311,18 +317,25 @@ package struct TandemEnvironment: Sendable {
         let sides = try openEndpoints()
         for role in SideRole.allCases {
             var tables: [String: [String]] = [:]
-            var pluginFiles: [String: String] = [:]
+            var sources: [String: MapSource] = [:]
             for map in maps {
                 let table = role == .erp ? map.map.erp : map.map.crm
                 tables[table.table] = table.key
-                pluginFiles[table.table] = map.plugin.file
+                sources[table.table] = map.source
             }
             let side = sides[role]!
             for table in tables.keys.sorted() where try !side.hasTable(table) {
                 // --create-tables may have run already: then the plugin's DDL is what lacks the table.
+                let source: String
+                if let file = sources[table]?.file {
+                    source = "the ddl section of its map file \(file.path)"
+                } else {
+                    let library = sources[table]?.plugin?.file ?? "PLUGIN"
+                    source = "its plugin's DDL (`tandem plugins validate \(library)` shows whether that DDL creates it)"
+                }
                 throw SyncError(
                     .missingTable,
-                    "table '\(table)' does not exist in the \(role) database \(side.location); create it, or run `tandem capture install --create-tables` to create it from its plugin's DDL (`tandem plugins validate \(pluginFiles[table] ?? "PLUGIN")` shows whether that DDL creates it)")
+                    "table '\(table)' does not exist in the \(role) database \(side.location); create it, or run `tandem capture install --create-tables` to create it from \(source)")
             }
             try side.installCapture(tables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
@@ -352,28 +365,29 @@ package struct TandemEnvironment: Sendable {
         return removed
     }
 
-    /// Creates the enabled maps' tables from their plugins' DDL where missing.
+    /// Creates the enabled maps' tables from their plugins' or map files' DDL where missing.
     package func createTables(_ maps: [ResolvedMap]) throws {
         let sides = try openEndpoints()
         for role in SideRole.allCases {
             var done: Set<String> = []
             var statements: [String] = []
-            for map in maps where done.insert(map.plugin.id).inserted {
-                statements += (role == .erp ? map.plugin.ddl?.erp : map.plugin.ddl?.crm) ?? []
+            // A plugin's DDL covers all its maps: run it once, however many of them are enabled.
+            for map in maps where done.insert(map.source.identity).inserted {
+                statements += (role == .erp ? map.source.ddl?.erp : map.source.ddl?.crm) ?? []
             }
             try sides[role]!.executeDDL(statements)
         }
     }
 }
 
-/// An enabled map, its settings and the plugin that provides it.
+/// An enabled map, its settings and the plugin or map file that provides it.
 package struct ResolvedMap: Sendable {
     /// The environment's settings for it.
     package var settings: MapSettings
-    /// The map as its plugin describes it.
+    /// The map as its plugin or map file describes it.
     package var map: TableMap
-    /// The plugin.
-    package var plugin: LoadedPlugin
+    /// The plugin or map file.
+    package var source: MapSource
 
     /// The map id.
     package var name: String { settings.name }

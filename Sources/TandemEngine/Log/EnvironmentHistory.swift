@@ -131,10 +131,16 @@ package enum EnvironmentHistory {
     static func mapSettings(_ map: ResolvedMap, environment: TandemEnvironment) throws -> [String: String] {
         let settings = environment.config.map(map.name) ?? map.settings
         var result: [String: String] = [
-            "plugin": "\(map.plugin.id) \(map.plugin.version)",
             "settings.direction": settings.direction.rawValue,
             "settings.master": settings.master.rawValue,
         ]
+        // A plugin map keeps the key it always had, so that older snapshots compare without a spurious change.
+        switch map.source {
+        case .plugin(let plugin): result["plugin"] = "\(plugin.id) \(plugin.version)"
+        case .file(let file):
+            result["map_file"] = "\(file.name) \(file.map.version)"
+            if let publisher = file.publisher { result["publisher"] = publisher }
+        }
         if let policy = settings.conflictPolicy { result["settings.conflict_policy"] = policy.rawValue }
         if let filter = settings.filters?.erpToCrm { result["settings.filters.erp_to_crm"] = filter }
         if let filter = settings.filters?.crmToErp { result["settings.filters.crm_to_erp"] = filter }

@@ -120,7 +120,7 @@ final class DirectionPlan {
 
     init(
         map tableMap: TableMap, settings: MapSettings, direction: SyncDirection, catalog: PluginCatalog,
-        plugin: LoadedPlugin, sourceTypes: [(name: String, type: String)], targetTypes: [(name: String, type: String)],
+        source origin: MapSource, sourceTypes: [(name: String, type: String)], targetTypes: [(name: String, type: String)],
         maps: [String: TableMap], sourceSide: (any SideEndpoint)? = nil
     ) throws {
         let name = tableMap.id
@@ -301,7 +301,7 @@ final class DirectionPlan {
         filterColumns = sourceNames.indices.filter { expression?.contains(sourceNames[$0].lowercased()) == true }
         let fromConfig = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
         filterOrigin =
-            "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of plugin \(plugin.id)")"
+            "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of \(origin)")"
         outOfScope = settings.outOfScope
 
         let table = CaptureSchema.identifier(target.table)

@@ -125,7 +125,8 @@ package final class SyncEngine {
         var broken: [String: String] = [:]
         // The engine loads plugins once: a plugin fixed later is loaded by the next `tandem run`.
         for (name, error) in resolution.unprovided {
-            broken[name] = error.message + "; fix the plugin, restart `tandem run`, then `tandem maps resume \(name)`"
+            let what = catalog.mapFileRefusal(for: name) == nil ? "the plugin" : "the map file"
+            broken[name] = error.message + "; fix \(what), restart `tandem run`, then `tandem maps resume \(name)`"
         }
         batchSize = environment.config.engine.batchSize
         pollInterval = .milliseconds(environment.config.engine.pollIntervalMilliseconds)
@@ -196,7 +197,7 @@ package final class SyncEngine {
             let targetTypes = try targetSide.columnTypes(of: target.table)
             let plan = try DirectionPlan(
                 map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
-                plugin: resolved.plugin, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
+                source: resolved.source, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
                 sourceSide: sourceSide)
             try targetSide.prepareTarget(plan)
             plan.setTargetCaptureColumns(try targetSide.capturedColumns()[target.table] ?? [])

@@ -15,6 +15,13 @@ package enum MapValidator {
         var findings: [MapFinding] = []
         for settings in environment.config.maps where names?.contains(settings.name) ?? true {
             guard let (_, map) = catalog.map(settings.name) else {
+                if let refusal = catalog.mapFileRefusal(for: settings.name) {
+                    findings.append(
+                        MapFinding(
+                            map: settings.name, code: .dependencyMissing, severity: .blocking, direction: nil,
+                            message: refusal.message, fix: "fix the map file; `tandem maps validate` checks it again"))
+                    continue
+                }
                 findings.append(
                     MapFinding(
                         map: settings.name, code: .dependencyMissing, severity: .blocking, direction: nil,
@@ -36,8 +43,8 @@ package enum MapValidator {
             findings.append(MapFinding(map: map.id, code: code, severity: severity, direction: direction, message: message, fix: fix))
         }
         // A name no plugin provides is a slip in the plugin: enabling it is not the fix.
-        let plugin = catalog.map(map.id)?.plugin.id ?? "its plugin"
-        let known = catalog.plugins.flatMap { $0.maps?.maps.map(\.id) ?? [] }.sorted()
+        let plugin = catalog.map(map.id)?.source.label ?? "its plugin"
+        let known = catalog.mapIDs.sorted()
         func unprovidedFix(_ name: String, _ member: String) -> String {
             let closest = StrictJSON.closest(name, in: known).map { " (did you mean '\($0)'?)" } ?? ""
             return "fix \(member) in \(plugin)\(closest), or load the plugin that provides \(name)"

@@ -1,0 +1,51 @@
+import Foundation
+package import TandemPluginHost
+
+/// Loads the environment's declarative map files (`<env>/maps/*.yaml`,
+/// `*.yml`, `*.json`, in name order) into a plugin catalog, beside the
+/// plugins' maps, so that every command and the engine see them as they
+/// see a plugin's maps.
+///
+/// A file that does not read, or whose map id a plugin or an earlier file
+/// already provides, is refused (``MapFileRefusal``) and never stops the
+/// others: the map it declares fails alone, with the refusal as its reason.
+package enum MapFileLoader {
+    /// The environment's map folder.
+    package static let folder = "maps"
+    /// The file name endings read; others in the folder (a README, a backup) are left alone.
+    package static let extensions = ["yaml", "yml", "json"]
+
+    /// Adds the map files of the environment folder `directory` to `catalog`.
+    package static func load(environment directory: String, into catalog: inout PluginCatalog) {
+        let folder = directory + "/" + Self.folder
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names.sorted() where extensions.contains((name as NSString).pathExtension.lowercased()) {
+            // Editors' and the shell's hidden files (`.loyalty.yaml.swp`, `._x.yaml`) are not maps.
+            guard !name.hasPrefix(".") else { continue }
+            add(path: folder + "/" + name, name: Self.folder + "/" + name, into: &catalog)
+        }
+    }
+
+    /// Reads one file and adds its map, or its refusal, to `catalog`.
+    static func add(path: String, name: String, into catalog: inout PluginCatalog) {
+        let read: (file: MapFile, idError: (String) -> ConfigError)
+        do {
+            read = try MapFileReader.read(path: path, name: name)
+        } catch {
+            catalog.mapFileRefusals.append(
+                MapFileRefusal(file: path, mapIDs: error.mapIDs, message: error.error.description))
+            return
+        }
+        let id = read.file.map.id
+        let elsewhere = catalog.declarations(of: id)
+        guard elsewhere.isEmpty else {
+            // Neither runs: which one the admin meant is theirs to say, by renaming one of them.
+            let message = read.idError(
+                "map '\(id)' is also declared by \(elsewhere.joined(separator: " and ")); a map id names one map in an environment: rename this one (e.g. contoso.\(id)) or remove one of the two"
+            ).description
+            catalog.mapFileRefusals.append(MapFileRefusal(file: path, mapIDs: [id], message: message))
+            return
+        }
+        catalog.mapFiles.append(read.file)
+    }
+}
