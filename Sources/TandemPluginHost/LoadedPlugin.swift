@@ -39,35 +39,18 @@ public final class LoadedPlugin: @unchecked Sendable {
     /// described from its last load (read-only commands).
     public var isLoaded: Bool { descriptor != nil }
 
+    /// A plugin as `entry` describes it (its descriptor's name, summary and ABI,
+    /// and its documents), loaded when `descriptor` is given, described only when nil.
     init(
         manifest: PluginManifest, file: String, realPath: String, directory: String,
-        descriptor: UnsafePointer<tandem_plugin_descriptor>, maps: MapsDocument?, ddl: DDLDocument?,
-        transforms: TransformCatalog?
+        descriptor: UnsafePointer<tandem_plugin_descriptor>?, described entry: PluginDescriptionCache.Entry,
+        maps: MapsDocument?, ddl: DDLDocument?, transforms: TransformCatalog?
     ) {
         self.manifest = manifest
         self.file = file
         self.realPath = realPath
         self.directory = directory
         self.descriptor = descriptor
-        self.name = descriptor.pointee.name.map { String(cString: $0) } ?? manifest.id
-        self.summary = descriptor.pointee.description.map { String(cString: $0) } ?? ""
-        self.abiVersion = "\(descriptor.pointee.abi_major).\(descriptor.pointee.abi_minor)"
-        self.maps = maps
-        self.ddl = ddl
-        self.transforms = transforms
-    }
-
-    /// A plugin described by `entry` (what it said when it last loaded), not loaded.
-    init(
-        manifest: PluginManifest, file: String, realPath: String, directory: String,
-        described entry: PluginDescriptionCache.Entry, maps: MapsDocument?, ddl: DDLDocument?,
-        transforms: TransformCatalog?
-    ) {
-        self.manifest = manifest
-        self.file = file
-        self.realPath = realPath
-        self.directory = directory
-        self.descriptor = nil
         self.name = entry.name
         self.summary = entry.summary
         self.abiVersion = entry.abiVersion

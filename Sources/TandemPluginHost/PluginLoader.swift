@@ -89,7 +89,8 @@ public struct PluginLoader: Sendable {
     {
         guard let entry = PluginDescriptionCache.read(sha256: passed.manifest.sha256 ?? "") else { return nil }
         return LoadedPlugin(
-            manifest: passed.manifest, file: file, realPath: passed.realPath, directory: directory, described: entry,
+            manifest: passed.manifest, file: file, realPath: passed.realPath, directory: directory, descriptor: nil,
+            described: entry,
             maps: try entry.mapsJSON.map { (text) throws(PluginRefusal) in
                 try document(MapsDocument.self, text, what: "maps document", file: file)
             },
@@ -217,7 +218,7 @@ public struct PluginLoader: Sendable {
         PluginDescriptionCache.store(description, sha256: manifest.sha256 ?? "")
         return LoadedPlugin(
             manifest: manifest, file: file, realPath: passed.realPath, directory: directory, descriptor: descriptor,
-            maps: maps, ddl: ddl, transforms: transforms)
+            described: description, maps: maps, ddl: ddl, transforms: transforms)
     }
 
     /// A document's text as the plugin returned it; NULL is refused.

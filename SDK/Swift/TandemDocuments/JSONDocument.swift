@@ -99,17 +99,24 @@ where Choice.RawValue == String {
 /// Just the `format` member of a document.
 private struct FormatOnly: Decodable { var format: String? }
 
+/// A decoding error's coding path as a setting's path: `maps[2].fields[0].erp`
+/// (empty for the document itself). The host's map files say it the same way.
+package func codingPathText(_ keys: [any CodingKey]) -> String {
+    var text = ""
+    for key in keys {
+        if let index = key.intValue {
+            text += "[\(index)]"
+        } else {
+            text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+        }
+    }
+    return text
+}
+
 /// Turns a Foundation decoding error into "path: what is wrong".
 func describe(_ error: any Error) -> String {
     func path(_ keys: [any CodingKey]) -> String {
-        var text = ""
-        for key in keys {
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
-            }
-        }
+        let text = codingPathText(keys)
         return text.isEmpty ? "the document" : text
     }
     switch error {

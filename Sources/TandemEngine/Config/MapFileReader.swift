@@ -275,17 +275,7 @@ package struct MapFileReader {
 
     /// A Foundation decoding error as a ``ConfigError`` at the setting's line.
     private func decodingError(_ error: DecodingError) -> ConfigError {
-        func place(_ keys: [any CodingKey]) -> String {
-            var text = ""
-            for key in keys {
-                if let index = key.intValue {
-                    text += "[\(index)]"
-                } else {
-                    text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
-                }
-            }
-            return text
-        }
+        func place(_ keys: [any CodingKey]) -> String { codingPathText(keys) }
         switch error {
         case .keyNotFound(let key, let context):
             let parent = place(context.codingPath)
