@@ -67,7 +67,7 @@ struct ConflictsCommand: ParsableCommand {
 
         func run() throws {
             let environment = try options.loadEnvironment()
-            let entry = try ConflictList.entry(environment, id: ErrorID(parsing: id))
+            let entry = try ConflictList.entry(environment, id: ErrorID(parsing: id, conflict: true))
             if output.json { return printJSON(entry) }
             let target = entry.source.other
             print("\(entry.id)  map \(entry.map), key \(entry.key), policy \(entry.policy), \(entry.status)")

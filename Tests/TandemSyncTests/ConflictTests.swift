@@ -188,7 +188,7 @@ struct ConflictTests {
         "Bad input to tandem conflicts names the problem",
         arguments: [
             (["conflicts", "resolve", "crm-999", "--take", "erp"], "there is no conflict crm-999"),
-            (["conflicts", "resolve", "7", "--take", "erp"], "error ID '7' needs its side: crm-7 or erp-7"),
+            (["conflicts", "resolve", "7", "--take", "erp"], "conflict ID '7' needs its side: crm-7 or erp-7, as `tandem conflicts list` shows"),
             (["conflicts", "show", "crm-999"], "there is no conflict crm-999"),
             (["conflicts", "list", "--map", "nope"], "map 'nope' is not enabled in this environment"),
             (["conflicts", "list", "--since", "yesterday"], "--since 'yesterday' is neither a duration"),

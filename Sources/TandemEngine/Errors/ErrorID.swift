@@ -12,8 +12,10 @@ package struct ErrorID: Hashable, Sendable, Codable, CustomStringConvertible {
         self.number = number
     }
 
-    /// Parses `crm-12` or `erp-3`.
-    package init(parsing text: String) throws(SyncError) {
+    /// Parses `crm-12` or `erp-3`: an entry of the error list, or of the
+    /// conflict list when `conflict` (which the messages then name).
+    package init(parsing text: String, conflict: Bool = false) throws(SyncError) {
+        let (what, list) = conflict ? ("conflict", "tandem conflicts list") : ("error", "tandem errors list")
         let parts = text.split(separator: "-", maxSplits: 1).map(String.init)
         if parts.count == 2, parts[0] == "engine", Int64(parts[1]) != nil {
             throw SyncError(
@@ -23,9 +25,9 @@ package struct ErrorID: Hashable, Sendable, Codable, CustomStringConvertible {
         guard parts.count == 2, let side = SideRole(rawValue: parts[0].lowercased()), let number = Int64(parts[1]), number > 0 else {
             if let number = Int64(text) {
                 throw SyncError(
-                    .state, "error ID '\(text)' needs its side: crm-\(number) or erp-\(number), as `tandem errors list` shows")
+                    .state, "\(what) ID '\(text)' needs its side: crm-\(number) or erp-\(number), as `\(list)` shows")
             }
-            throw SyncError(.state, "'\(text)' is not an error ID; IDs look like crm-12 or erp-3 (see `tandem errors list`)")
+            throw SyncError(.state, "'\(text)' is not \(conflict ? "a" : "an") \(what) ID; IDs look like crm-12 or erp-3 (see `\(list)`)")
         }
         self.init(side: side, number: number)
     }

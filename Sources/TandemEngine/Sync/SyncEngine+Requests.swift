@@ -184,7 +184,7 @@ extension SyncEngine {
         if request.action == .resolve {
             return try request.ids.map { text in
                 do {
-                    return try resolveConflict(ErrorID(parsing: text), take: request.take ?? "", actor: actor)
+                    return try resolveConflict(ErrorID(parsing: text, conflict: true), take: request.take ?? "", actor: actor)
                 } catch let error as SyncError {
                     return OperatorRequest.Result(id: text, outcome: "refused", detail: error.message)
                 }

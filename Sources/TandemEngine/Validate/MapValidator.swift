@@ -77,7 +77,8 @@ package enum MapValidator {
             if found.isEmpty {
                 add(
                     .missingColumn, .blocking, nil, "the \(role) side has no table \(reference.table)",
-                    fix: "`tandem capture install --create-tables` creates it from the plugin's DDL")
+                    fix: "`tandem capture install --create-tables` creates it from the DDL of "
+                        + (catalog.map(map.id)?.source.description ?? "the map's plugin"))
             }
             tables[role] = found
         }
