@@ -74,14 +74,14 @@ struct EngineSupervisor {
             let signal = status & 0x7f
             if signals.received { return 128 + signal }
             let name = Self.name(signal)
-            let call = directory.flatMap { PluginCallJournal.unfinished(in: $0, file: journal) }
-            if call == nil, !restartsOutsidePluginCalls {
+            let calls = directory.map { PluginCallJournal.unfinished(in: $0, file: journal) } ?? []
+            if calls.isEmpty, !restartsOutsidePluginCalls {
                 printError("the \(label) (pid \(child)) died (\(name)) outside any plugin call; run the command again to resume")
                 return 128 + signal
             }
-            let narrowing = call?.narrowing == true
+            let narrowing = calls.contains { $0.narrowing }
             // A crash in a plugin call is narrowed down by the crashes that follow: its backtrace is printed once.
-            quiet = call != nil
+            quiet = !calls.isEmpty
             if ContinuousClock.now - started > .seconds(60) { delay = Self.firstDelay }
             let pause = narrowing ? Self.narrowingDelay : delay
             if !narrowing { delay = min(delay * 2, Self.longestDelay) }

@@ -532,11 +532,11 @@ final class DirectionPlan {
         let scope = PluginCrashGuard.scope(map, direction.rawValue, name)
         func journaled<T>(_ positions: [Int], narrowing: Bool, _ call: () throws -> T) rethrows -> T {
             guard let crashGuard else { return try call() }
-            crashGuard.journal.begin(
+            let record = crashGuard.journal.begin(
                 PluginCallJournal.Entry(
                     plugin: instance.pluginID, transform: name, map: map, direction: direction.rawValue,
                     keys: positions.map { keys[$0] }, narrowing: narrowing))
-            defer { crashGuard.journal.end() }
+            defer { crashGuard.journal.end(record) }
             return try call()
         }
         // Runs the rows at `positions` (of `included`) as one batch, or one by one if the batch fails.

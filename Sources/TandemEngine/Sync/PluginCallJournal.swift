@@ -14,8 +14,10 @@ import Darwin
 /// two never share a file: both may run at once, on different maps.
 ///
 /// One record per batch handed to a transform, never per row: before the
-/// call the record is written at offset 0 (`C` and a JSON line), after it
-/// one byte (`I`) marks it returned. Both are a `pwrite` into the page cache
+/// call the record is written at the start of a free slot (`C` and a JSON
+/// line; each call in progress has its own slot, so that two threads in
+/// plugins at the moment of a crash are both named), after it one byte (`I`)
+/// marks it returned. Both are a `pwrite` into the page cache
 /// with no `fsync`: the record has to outlive the engine process (a crash,
 /// a `kill -9`), which the kernel's page cache does, not the machine (a power
 /// loss is not a plugin crash). Two small syscalls per transform call
@@ -49,9 +51,14 @@ package final class PluginCallJournal: Sendable {
         }
     }
 
-    /// The open journal file; the mutex keeps two threads' records (the
-    /// engine's loop and a write-through) from interleaving.
-    private let descriptor: Mutex<Int32>
+    /// The open journal file and the slots in use.
+    private struct Slots {
+        var descriptor: Int32
+        var busy: Set<Int> = []
+    }
+    /// The mutex keeps two threads' records (the engine's loop and a
+    /// write-through) from taking one slot.
+    private let state: Mutex<Slots>
 
     /// The file name of `tandem run`'s journal.
     package static let engineFile = ".plugin-calls"
@@ -75,25 +82,53 @@ package final class PluginCallJournal: Sendable {
         guard opened >= 0 else {
             throw SyncError(.configuration, "cannot open the plugin call journal \(path): \(String(cString: strerror(errno)))")
         }
-        descriptor = Mutex(opened)
+        state = Mutex(Slots(descriptor: opened))
     }
 
     deinit {
-        descriptor.withLock { _ = close($0) }
+        state.withLock { _ = close($0.descriptor) }
     }
 
-    /// Records `entry` as the call in progress, before the plugin is called.
-    package func begin(_ entry: Entry) {
+    /// How many calls may be recorded at once: the engine's loop and the
+    /// write-throughs it serves each hold one while in a plugin. A ninth
+    /// concurrent call shares the last slot (the record is then a guess).
+    static let slotCount = 8
+    /// Bytes per slot: the file is sparse, so a slot costs only what its
+    /// record holds; a batch's keys fit many times over.
+    static let slotSize: Int64 = 1 << 26
+
+    /// A call in progress: the slot its record is in (see ``begin(_:)``).
+    package struct Call: Sendable {
+        fileprivate let slot: Int
+    }
+
+    /// Records `entry` as a call in progress, before the plugin is called;
+    /// ``end(_:)`` marks it returned. Each call in progress has a slot of its
+    /// own, so that a crash while two threads are in plugins names both.
+    package func begin(_ entry: Entry) -> Call {
         var bytes = Array("C".utf8)
         bytes += (try? JSONEncoder().encode(entry)).map(Array.init) ?? []
         bytes.append(UInt8(ascii: "\n"))
-        descriptor.withLock { _ = pwrite($0, bytes, bytes.count, 0) }
+        return state.withLock { state in
+            let slot = (0..<Self.slotCount).first { !state.busy.contains($0) } ?? Self.slotCount - 1
+            state.busy.insert(slot)
+            _ = pwrite(state.descriptor, bytes, min(bytes.count, Int(Self.slotSize)), off_t(Int64(slot) * Self.slotSize))
+            return Call(slot: slot)
+        }
     }
 
-    /// Marks the recorded call returned.
-    package func end() {
+    /// Marks the call returned.
+    package func end(_ call: Call) {
         let idle: [UInt8] = [UInt8(ascii: "I")]
-        descriptor.withLock { _ = pwrite($0, idle, 1, 0) }
+        state.withLock { state in
+            _ = pwrite(state.descriptor, idle, 1, off_t(Int64(call.slot) * Self.slotSize))
+            state.busy.remove(call.slot)
+        }
+    }
+
+    /// Forgets every record: the process after a crash has read them.
+    package func clear() {
+        state.withLock { _ = ftruncate($0.descriptor, 0) }
     }
 
     /// The file that remembers the last call forgiven a SIGKILL (see ``forgiveKill(_:in:)``).
@@ -123,13 +158,32 @@ package final class PluginCallJournal: Sendable {
         return true
     }
 
-    /// The call that was in progress when the last process journaling in
-    /// `file` of the environment in `directory` ended, or nil when none was
-    /// (it ended between calls).
-    package static func unfinished(in directory: String, file: String = engineFile) -> Entry? {
-        guard let data = FileManager.default.contents(atPath: path(directory, file: file)), data.first == UInt8(ascii: "C"),
-            let end = data.firstIndex(of: UInt8(ascii: "\n"))
-        else { return nil }
-        return try? JSONDecoder().decode(Entry.self, from: data[data.index(after: data.startIndex)..<end])
+    /// The calls that were in progress when the last process journaling in
+    /// `file` of the environment in `directory` ended, in slot order; empty
+    /// when none was (it ended between calls).
+    package static func unfinished(in directory: String, file: String = engineFile) -> [Entry] {
+        let descriptor = open(path(directory, file: file), O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var entries: [Entry] = []
+        for slot in 0..<slotCount {
+            let start = off_t(Int64(slot) * slotSize)
+            var line: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            // Read up to the record's newline (a record is far smaller than its slot).
+            while line.count < Int(slotSize) {
+                let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, start + off_t(line.count)) }
+                guard count > 0 else { break }
+                if let end = chunk[..<count].firstIndex(of: UInt8(ascii: "\n")) {
+                    line += chunk[..<end]
+                    break
+                }
+                line += chunk[..<count]
+            }
+            guard line.first == UInt8(ascii: "C"), let entry = try? JSONDecoder().decode(Entry.self, from: Data(line.dropFirst()))
+            else { continue }
+            entries.append(entry)
+        }
+        return entries
     }
 }

@@ -28,15 +28,27 @@ extension SyncEngine {
         guard let signal = crashSignal, let crashGuard else { return }
         crashSignal = nil
         let journal = crashGuard.journal
-        guard let entry = PluginCallJournal.unfinished(in: journal.directory, file: journal.file) else {
+        let entries = PluginCallJournal.unfinished(in: journal.directory, file: journal.file)
+        guard !entries.isEmpty else {
             let process = journal.file == PluginCallJournal.engineFile ? "the engine process" : "the initial sync process"
             let details = "\(process) ended by \(signal) outside any plugin call; it was started again"
             logger.error("\(details)")
             logActivity { try state.log(actor: "engine", map: nil, event: ActivityEvent.engineCrashed, details: details) }
             return
         }
-        // Consumed: a later crash outside plugin calls is not blamed on this one.
-        crashGuard.journal.end()
+        // Consumed: a later crash outside plugin calls is not blamed on these.
+        journal.clear()
+        // Two threads in plugins (the loop and a write-through): either call may be the one that
+        // crashed, so each batch is narrowed down; the innocent one comes back whole and is cleared.
+        for entry in entries {
+            try handleCrash(in: entry, signal: signal, of: entries.count)
+        }
+    }
+
+    /// Acts on `entry`, one of `calls` plugin calls in progress when the process died by `signal`.
+    private func handleCrash(in entry: PluginCallJournal.Entry, signal: String, of calls: Int) throws {
+        guard let crashGuard else { return }
+        let journal = crashGuard.journal
         if signal == "SIGKILL", !entry.narrowing, PluginCallJournal.forgiveKill(entry, in: journal.directory, file: journal.file) {
             let details =
                 "the engine process was killed (SIGKILL) in a call of plugin \(entry.plugin) (transform \(entry.transform), "
@@ -53,6 +65,7 @@ extension SyncEngine {
             : "on a batch of \(Self.count(entry.keys.count))"
         let details =
             "plugin \(entry.plugin) crashed (\(signal)) in transform \(entry.transform) \(batch) of map \(entry.map) (\(entry.direction))"
+            + (calls > 1 ? " (one of \(calls) plugin calls in progress then; each is narrowed down)" : "")
         logger.error("\(details)")
         logActivity { try state.log(actor: "engine", map: entry.map, event: ActivityEvent.pluginCrashed, details: details) }
 
