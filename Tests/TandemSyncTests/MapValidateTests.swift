@@ -97,7 +97,7 @@ struct FaultyPluginValidateTests {
                  #"{ "erp": "SITEID", "crm": "msdyn_siteid", "direction": "<->" }, { "erp": "NAME", "crm": "msdyn_siteid", "direction": "->" },"#),
                 (#""Transit": "192350002""#, #""Transit": "192350001""#),
                 (#"{ "erp": "MAXPALLETS", "crm": "msdyn_maxpallets", "direction": "<->" },"#,
-                 #"{ "erp": "MAXPALLETS", "crm": "msdyn_maxpallets", "direction": "<->", "transform": { "name": "contoso.nope" } },"#),
+                 #"{ "erp": "MAXPALLETS", "crm": "msdyn_maxpallets", "direction": "<->", "transform": { "name": "tandem.std.valu-map" } },"#),
             ],
             into: fixture.directory + "/plugins")
         #expect(try fixture.tandem(["capture", "install", "--create-tables"]).status == 0)
@@ -108,8 +108,9 @@ struct FaultyPluginValidateTests {
             result.stdout.contains(
                 "TW006 blocking contoso.warehouses (crm-to-erp): the value map on WAREHOUSETYPE maps Quarantine and Transit to 192350001; going back, 192350001 is ambiguous"),
             "\(result.stdout)")
-        #expect(result.stdout.contains("TW008 blocking contoso.warehouses (erp-to-crm): transform contoso.nope is not provided by any loaded plugin"), "\(result.stdout)")
-        #expect(result.stdout.contains("TW008 blocking contoso.warehouses (crm-to-erp): transform contoso.nope is not provided by any loaded plugin"), "\(result.stdout)")
+        // A misspelt name is answered with the closest transform loaded.
+        #expect(result.stdout.contains("TW008 blocking contoso.warehouses (erp-to-crm): transform tandem.std.valu-map is not provided by any loaded plugin (did you mean 'tandem.std.value-map'?)"), "\(result.stdout)")
+        #expect(result.stdout.contains("TW008 blocking contoso.warehouses (crm-to-erp): transform tandem.std.valu-map is not provided by any loaded plugin (did you mean 'tandem.std.value-map'?)"), "\(result.stdout)")
     }
 
     @Test("a misspelt lookup map is provided by no plugin, with the closest name and the plugin to fix; not 'not enabled'")

@@ -146,8 +146,12 @@ package enum MapValidator {
                             }
                         }
                     } else {
+                        // A slip of the keyboard in a map file is the likelier cause: name the closest transform.
+                        let names = catalog.plugins.flatMap { $0.transforms?.transforms.map(\.name) ?? [] }
+                        let closest = StrictJSON.closest(transform.name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
                         add(
-                            .unknownTransform, .blocking, direction, "transform \(transform.name) is not provided by any loaded plugin",
+                            .unknownTransform, .blocking, direction,
+                            "transform \(transform.name) is not provided by any loaded plugin\(closest)",
                             fix: "install the plugin that provides it (`tandem plugins list`), or fix the transform's name in the map")
                     }
                 } else if let sourceRef, sourceRef.columns.count == 1, targetRef.columns.count == 1,
