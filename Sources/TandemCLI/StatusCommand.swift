@@ -56,6 +56,9 @@ struct StatusCommand: ParsableCommand {
         for problem in report.unreadable {
             lines.append("\(problem.side) side    cannot be read now: \(problem.error)")
         }
+        for file in report.mapFilesChanged {
+            lines.append("map file    \(file) changed after the engine started; restart `tandem run` to use it")
+        }
         for incident in report.incidents {
             let since = Date(timeIntervalSince1970: incident.since / 1000)
             let age = ErrorList.duration(max(0, Date().timeIntervalSince(since)))

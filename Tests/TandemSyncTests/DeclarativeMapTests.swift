@@ -371,6 +371,17 @@ struct DeclarativeMapTests {
         let status = try await fixture.tandem(["maps", "list"])
         #expect(
             status.stdout.contains("\(Self.map) failed: map '\(Self.map)' is not loaded: \(place)"), "\(status.stdout)")
+
+        // The admin fixes the file: the running engine read the folder at its start, and status says so.
+        let unchanged = try await fixture.tandem(["status", "--json"])
+        let json = try JSONSerialization.jsonObject(with: Data(unchanged.stdout.utf8)) as? [String: Any]
+        #expect(json?["mapFilesChanged"] as? [String] == [], "\(unchanged.stdout)")
+        try Self.yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let changed = try await fixture.tandem(["status"])
+        #expect(
+            changed.stdout.contains(
+                "map file    maps/loyalty-cards.yaml changed after the engine started; restart `tandem run` to use it"),
+            "\(changed.stdout)")
     }
 
     @Test(

@@ -26,6 +26,21 @@ package enum MapFileLoader {
         }
     }
 
+    /// The map files of the environment folder `directory` (as `maps/NAME`)
+    /// written, added or renamed after `time` (ms since the epoch): the
+    /// engine reads the folder when it starts, so these are not what it runs.
+    package static func changed(environment directory: String, since time: Double) -> [String] {
+        let folder = directory + "/" + Self.folder
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        return names.sorted().filter { name in
+            guard !name.hasPrefix("."), extensions.contains((name as NSString).pathExtension.lowercased()),
+                let attributes = try? FileManager.default.attributesOfItem(atPath: folder + "/" + name),
+                let modified = attributes[.modificationDate] as? Date
+            else { return false }
+            return modified.timeIntervalSince1970 * 1000 > time
+        }.map { Self.folder + "/" + $0 }
+    }
+
     /// Reads one file and adds its map, or its refusal, to `catalog`.
     static func add(path: String, name: String, into catalog: inout PluginCatalog) {
         let read: (file: MapFile, idError: (String) -> ConfigError)

@@ -19,6 +19,9 @@ package struct StatusReport: Codable, Sendable {
     /// The engine's open incidents: the sides have kept failing (or, at
     /// start, a side's server does not answer and the engine waits for it).
     package var incidents: [Incident] = []
+    /// Map files (`maps/NAME.yaml`) written after the running engine
+    /// started: it read the folder then, and runs what the files said.
+    package var mapFilesChanged: [String] = []
 
     /// A side that could not be read.
     package struct SideProblem: Codable, Sendable {
@@ -155,10 +158,13 @@ package struct StatusReport: Codable, Sendable {
         }
         let order = environment.config.maps.map(\.name)
         result.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
+        let running = EnvironmentLock.isHeld(environment)
+        let engine = try state.engine()
         return StatusReport(
-            environment: environment.directory, engineRunning: EnvironmentLock.isHeld(environment), engine: try state.engine(),
+            environment: environment.directory, engineRunning: running, engine: engine,
             maps: result,
             unreadable: problems.sorted { $0.key.rawValue < $1.key.rawValue }.map { SideProblem(side: $0.key, error: $0.value) },
-            incidents: try state.openIncidents().map { Incident(id: "engine-\($0.id)", since: $0.startedAt, error: $0.error) })
+            incidents: try state.openIncidents().map { Incident(id: "engine-\($0.id)", since: $0.startedAt, error: $0.error) },
+            mapFilesChanged: running ? engine.map { MapFileLoader.changed(environment: environment.directory, since: $0.startedAt) } ?? [] : [])
     }
 }
