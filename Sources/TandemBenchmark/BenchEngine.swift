@@ -1,5 +1,5 @@
 import Foundation
-package import TandemEngine
+import TandemEngine
 import Logging
 import Synchronization
 import TandemPluginHost

@@ -4,7 +4,7 @@
     import Darwin
 #endif
 import Foundation
-package import TandemEngine
+import TandemEngine
 import GRDB
 package import TandemPluginHost
 

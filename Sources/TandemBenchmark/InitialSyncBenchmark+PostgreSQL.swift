@@ -1,6 +1,6 @@
 import Foundation
-package import TandemEngine
-package import TandemPluginHost
+import TandemEngine
+import TandemPluginHost
 import TandemPostgreSQL
 
 /// `tandem bench initial --erp URL --crm URL`: the same measurement between

@@ -1,5 +1,5 @@
 import Foundation
-package import TandemEngine
+import TandemEngine
 import GRDB
 package import TandemPluginHost
 

@@ -1,4 +1,4 @@
-package import TandemEngine
+import TandemEngine
 /// Names for the demo's parties, in several scripts, and a small seeded
 /// random generator so that every demo run writes the same data.
 struct DemoNames {

@@ -1,4 +1,4 @@
-package import TandemEngine
+import TandemEngine
 import GRDB
 
 /// Inserts rows given as column-value pairs into one table, keeping only the

@@ -76,13 +76,13 @@ struct PostgreSQLMixedEnvironmentTests {
                 [name])
             let crm = try SideReader.queue(fixture.crm)
             let arrived = try await Self.eventually {
-                try await crm.read { db in
+                try crm.read { db in
                     try Row.fetchOne(
                         db, sql: "SELECT name, creditlimit, msdyn_customergroupid FROM account WHERE accountnumber = 'C-1'")
                 } != nil
             }
             #expect(arrived, "\(fixture.engineLog)")
-            let row = try await crm.read { db in
+            let row = try crm.read { db in
                 try Row.fetchOne(
                     db, sql: "SELECT name, creditlimit, msdyn_customergroupid FROM account WHERE accountnumber = 'C-1'")
             }

@@ -55,7 +55,7 @@ struct PostgreSQLStartWaitTests {
             engine.arguments = ["run", "--env", fixture.directory]
             engine.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_BUNDLED_PLUGINS": fixture.bundled]) { $1 }
             let log = fixture.directory + "/engine.log"
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             engine.standardOutput = handle
             engine.standardError = handle

@@ -154,7 +154,7 @@ package final class PluginCallJournal: Sendable {
             try? FileManager.default.removeItem(atPath: path)
             return false
         }
-        if let data = try? JSONEncoder().encode(entry) { FileManager.default.createFile(atPath: path, contents: data) }
+        if let data = try? JSONEncoder().encode(entry) { _ = FileManager.default.createFile(atPath: path, contents: data) }
         return true
     }
 

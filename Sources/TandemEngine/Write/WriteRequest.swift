@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// A synchronous write through Tandem: rows for one table on one side,
 /// applied there and, through every map that reads the table, on the other

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 package import GRDB
 
 /// The SQLite endpoint's bridge between the engine's values and GRDB's:
