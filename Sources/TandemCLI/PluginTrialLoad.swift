@@ -13,13 +13,14 @@ import Darwin
 /// constructors or `init` abort, crash or never return is refused with the
 /// reason, naming it, and the command goes on with the other plugins.
 ///
-/// A library that loaded once is remembered by its SHA-256 (which the file
-/// checks have just verified against its manifest) and the host ABI, in
-/// `$XDG_CACHE_HOME/tandem/plugin-loads` (else `~/.cache/…`), so that
-/// each build of a plugin costs one child process per machine, not one per
-/// command. A plugin whose `init` behaves differently on a later call (it
-/// reads a service that went away) is not caught by that; the engine's
-/// crash containment (`tandem run`) is what covers its transform calls.
+/// A library that loaded once in this host ABI is skipped: every successful
+/// load records the plugin's description under its SHA-256 (which the file
+/// checks have just verified against its manifest) in
+/// `PluginDescriptionCache`, so each build of a plugin costs one child
+/// process per machine, not one per command. A plugin whose `init` behaves
+/// differently on a later call (it reads a service that went away) is not
+/// caught by that; the engine's crash containment (`tandem run`) is what
+/// covers its transform calls.
 enum PluginTrialLoad {
     /// How long loading one plugin may take: `TANDEM_PLUGIN_LOAD_TIMEOUT_S`, default 10 s.
     static var limit: Duration {
@@ -27,26 +28,11 @@ enum PluginTrialLoad {
         return .milliseconds(Int64(max(0.1, seconds) * 1000))
     }
 
-    /// The folder of remembered loads.
-    private static var cacheDirectory: String? {
-        let environment = ProcessInfo.processInfo.environment
-        if let cache = environment["XDG_CACHE_HOME"], !cache.isEmpty { return cache + "/tandem/plugin-loads" }
-        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/tandem/plugin-loads" }
-        return nil
-    }
-
-    /// The file that says the library with `manifest`'s hash loaded in this host ABI.
-    private static func remembered(_ manifest: PluginManifest) -> String? {
-        guard let sha256 = manifest.sha256, !sha256.isEmpty, let directory = cacheDirectory else { return nil }
-        return "\(directory)/\(sha256)-abi\(HostABI.major).\(HostABI.minor)"
-    }
-
     /// Loads `file` of `directory` in a child process; returns why it is refused, or nil when it loaded
     /// (or was refused for a reason the in-process load gives again, with its own message).
     @Sendable
     static func check(file: String, directory: String, manifest: PluginManifest) -> PluginRefusal? {
-        let mark = remembered(manifest)
-        if let mark, FileManager.default.fileExists(atPath: mark) { return nil }
+        if let sha256 = manifest.sha256, !sha256.isEmpty, PluginDescriptionCache.read(sha256: sha256) != nil { return nil }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let arguments = [CommandLine.arguments.first ?? executable, "plugins", "trial-load", file, directory]
         let argv = arguments.map { strdup($0) } + [nil]
@@ -83,12 +69,6 @@ enum PluginTrialLoad {
                 file: file, code: .loadCrashed,
                 reason: "\(name) crashed the process loading it (\(EngineSupervisor.name(status & 0x7f))): "
                     + "its init or library constructors abort or crash; fix or remove the plugin")
-        }
-        if (status >> 8) & 0xff == 0, let mark {
-            // Remembered for the next command; a cache that cannot be written only costs a child process next time.
-            try? FileManager.default.createDirectory(
-                atPath: (mark as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            _ = FileManager.default.createFile(atPath: mark, contents: nil)
         }
         return nil
     }

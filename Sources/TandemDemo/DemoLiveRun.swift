@@ -258,7 +258,8 @@ package final class DemoLiveRun: @unchecked Sendable {
         }
     }
 
-    /// Waits until no map has queued changes; false on timeout.
+    /// Waits until no map has queued changes and no change waits for its
+    /// parent; false on timeout.
     private func awaitDrained(timeout: Duration) throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         let oneWay = try environment.resolveMaps(catalog).filter { $0.settings.direction != .both }
@@ -269,7 +270,10 @@ package final class DemoLiveRun: @unchecked Sendable {
         Thread.sleep(forTimeInterval: 1.2)
         while ContinuousClock.now < deadline {
             let status = try StatusReport.collect(environment, catalog: catalog)
+            // A child read before its parent is parked (not queued) until the
+            // parent arrives: an empty queue alone is not "drained".
             if status.maps.allSatisfy({ map in map.directions.allSatisfy { $0.queued == 0 } }),
+                try !ErrorList.entries(environment).contains(where: { $0.kind == "parent" }),
                 try oneWay.allSatisfy({ try Self.guarded($0, sides) })
             {
                 return true
