@@ -155,6 +155,12 @@ protocol SideEndpoint: AnyObject {
     /// lists (the change log's form of ``Change/key`` and ``Change/row``).
     func rowsInKeyOrder(table: String, columns: [String], key: [String], after: String?, limit: Int) throws
         -> [(key: String, row: String)]
+    /// ``rowsInKeyOrder(table:columns:key:after:limit:)`` with each row's
+    /// values of `columns` as well, where the side read them as values:
+    /// initial sync maps from them without parsing the literal list back.
+    /// Nil values (the default's): parse the list.
+    func rowValuesInKeyOrder(table: String, columns: [String], key: [String], after: String?, limit: Int) throws
+        -> [(key: String, row: String, values: [SideValue]?)]
     /// The progress of `map`'s initial sync kept in this side, nil when none.
     func initialProgress(map: String) throws -> InitialProgress?
     /// Replaces the record of `progress.map` (a new run starting).
@@ -332,6 +338,14 @@ struct StoredParkedChange {
 }
 
 extension SideEndpoint {
+    func rowValuesInKeyOrder(table: String, columns: [String], key: [String], after: String?, limit: Int) throws
+        -> [(key: String, row: String, values: [SideValue]?)]
+    {
+        // A SQLite side reads `quote()` lists; parsing them is ``SyncEngine/prepare(_:parsed:)``'s
+        // (a text that is not valid UTF-8 parks its row there, with the reason).
+        try rowsInKeyOrder(table: table, columns: columns, key: key, after: after, limit: limit).map { ($0.key, $0.row, nil) }
+    }
+
     /// The conflict `id`, nil when there is none.
     func conflict(id: Int64) throws -> StoredConflict? {
         try conflicts(id: id, map: nil, since: nil, openOnly: false).first

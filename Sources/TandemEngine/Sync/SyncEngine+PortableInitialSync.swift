@@ -159,11 +159,27 @@ extension SyncEngine {
         state.total = try from.rowCount(table: plan.sourceTable)
         progress(state)
         var after = start
+        // On the bulk path the next chunk is read while this one is mapped and copied: the source
+        // server's work overlaps the engine's and the target's (see ReadAhead).
+        let source = UncheckedSide(from)
+        let (sourceTable, sourceColumns) = (plan.sourceTable, plan.sourceColumns)
+        func readAhead(after: String?) -> ReadAhead<[(key: String, row: String, values: [SideValue]?)]>? {
+            guard bulk != nil else { return nil }
+            return ReadAhead(name: "tandem initial read") {
+                try source.side.rowValuesInKeyOrder(
+                    table: sourceTable, columns: sourceColumns, key: sourceKey, after: after, limit: size)
+            }
+        }
+        var next = readAhead(after: after)
         while true {
-            let rows = try from.rowsInKeyOrder(
-                table: plan.sourceTable, columns: plan.sourceColumns, key: sourceKey, after: after, limit: size)
+            let rows =
+                try next?.take()
+                ?? from.rowValuesInKeyOrder(
+                    table: plan.sourceTable, columns: plan.sourceColumns, key: sourceKey, after: after, limit: size)
             guard let last = rows.last else { break }
-            let prepared = prepare(rows.map { (plan, Self.initialChange(plan, key: $0.key, row: $0.row), nil) })
+            next = readAhead(after: last.key)
+            let prepared = prepare(
+                rows.map { (plan, Self.initialChange(plan, key: $0.key, row: $0.row), nil) }, parsed: rows.map(\.values))
             let edits = try pendingEdits(of: plan, in: to, after: editsAfter)
             var way: ChunkWay = bulk == nil ? .rowByRow : blind && edits.isEmpty ? .copyBlind : .copyProbed
             while true {
@@ -173,11 +189,15 @@ extension SyncEngine {
                 for (index, item) in items.enumerated() {
                     if case .success(let values)? = item.mapped { mapped.append((index, values)) }
                 }
-                let keys = mapped.map { entry in plan.targetKey.map { entry.values[$0] } }
+                // A blind chunk (master phase, no pending edit) reads nothing of the target and
+                // decides nothing per key: every row is copied, and a row that is there after all
+                // fails the COPY, which sends the chunk down the probed way. No key is built for it.
+                let blindChunk = way == .copyBlind
+                let keys = blindChunk ? [] : mapped.map { entry in plan.targetKey.map { entry.values[$0] } }
                 let current: [[SideValue]?]
                 switch way {
                 case .copyBlind:
-                    current = Array(repeating: nil, count: mapped.count)
+                    current = []
                 case .copyProbed:
                     current = try bulk!.currentRowsByKey(
                         table: plan.targetTable, columns: plan.targetColumns, keyColumns: targetKey, keys: keys)
@@ -188,13 +208,13 @@ extension SyncEngine {
                 }
                 var conflicts: [ConflictRecord] = []
                 var superseded: [(key: String, seq: Int64)] = []
-                // Keys the target has no row of and no pending edit: these may be copied.
-                var absent: Set<String> = []
-                for (position, entry) in mapped.enumerated() {
+                // Keys the target has no row of and no pending edit: these may be copied (nil: all).
+                var absent: Set<String>? = blindChunk ? nil : []
+                for (position, entry) in mapped.enumerated() where !blindChunk {
                     let existing = current[position]
                     let key = plan.targetKeyString(entry.values)
                     let edit = edits[key]
-                    if existing == nil, edit == nil { absent.insert(key) }
+                    if existing == nil, edit == nil { absent?.insert(key) }
                     guard masterPhase else {
                         // Rows the master has, or whose key its applications edited, are the master's to send.
                         if existing != nil || edit != nil { items[entry.index].mapped = nil }
@@ -263,7 +283,7 @@ extension SyncEngine {
                         continue
                     }
                     // Blind again once a probed chunk found none of its rows on the target.
-                    if way == .copyProbed, blindAllowed, absent.count == mapped.count { blind = true }
+                    if way == .copyProbed, blindAllowed, absent?.count == mapped.count { blind = true }
                 }
                 commit(outcome, direction: plan.direction)
                 deferred += outcome.deferredReferences
@@ -362,4 +382,13 @@ extension SyncEngine {
             from = last.seq
         }
     }
+}
+
+/// A side handed to ``ReadAhead``'s thread. `@unchecked Sendable`: a
+/// PostgreSQL side serialises its callers on its own lock (its calls from
+/// several threads take turns on its session) and a SQLite side is
+/// `Sendable`; the endpoint protocol does not say so for every side.
+private struct UncheckedSide: @unchecked Sendable {
+    let side: any SideEndpoint
+    init(_ side: any SideEndpoint) { self.side = side }
 }

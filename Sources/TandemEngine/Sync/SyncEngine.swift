@@ -525,16 +525,20 @@ package final class SyncEngine {
     // MARK: Applying
 
     /// The map step: decodes each change's row, runs the plan's filter and,
-    /// per plan over the whole batch, its transforms.
-    func prepare(_ pairs: [(DirectionPlan, Change, Int64?)]) -> [ApplyItem] {
+    /// per plan over the whole batch, its transforms. `parsed[i]`, where
+    /// given, is the i-th change's row already decoded (initial sync read it
+    /// as values): it is not parsed again from the change's literal list.
+    func prepare(_ pairs: [(DirectionPlan, Change, Int64?)], parsed: [[SideValue]?] = []) -> [ApplyItem] {
         var items: [ApplyItem] = []
         items.reserveCapacity(pairs.count)
         var toMap: [ObjectIdentifier: [Int]] = [:]
-        for (plan, change, parkedID) in pairs {
+        for (position, (plan, change, parkedID)) in pairs.enumerated() {
             var item = ApplyItem(plan: plan, change: change, mapped: nil, sourceRow: [], parkedID: parkedID)
             if change.isApplicable, let text = change.row {
                 do {
-                    item.sourceRow = try SQLLiteral.parseList(text, names: plan.sourceColumns)
+                    item.sourceRow =
+                        try position < parsed.count ? parsed[position] ?? SQLLiteral.parseList(text, names: plan.sourceColumns)
+                        : SQLLiteral.parseList(text, names: plan.sourceColumns)
                     if try plan.filter?.passes(item.sourceRow) ?? true {
                         toMap[ObjectIdentifier(plan), default: []].append(items.count)
                         item.mapped = .success([])

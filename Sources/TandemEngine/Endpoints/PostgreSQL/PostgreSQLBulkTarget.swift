@@ -19,7 +19,9 @@ final class PostgreSQLBulkTarget: TargetTransaction {
     private let side: PostgreSQLSide
     /// Target keys (``DirectionPlan/targetKeyString(_:)``) that the chunk's probe found absent;
     /// a key leaves the set once written, so that a second row with it takes the ordinary write.
-    private var absent: Set<String>
+    /// Nil for a blind chunk: every row is copied (a key met twice fails the COPY, and the
+    /// chunk is applied again, probed).
+    private var absent: Set<String>?
     /// The rows held back, in COPY's text format.
     private(set) var text = ""
     /// How many rows ``text`` holds.
@@ -30,8 +32,9 @@ final class PostgreSQLBulkTarget: TargetTransaction {
     /// The described target columns, by plan column position (looked up once per chunk).
     private var described: [PostgreSQLColumn] = []
 
-    /// A chunk's target: `inner` is the side's transaction, `absent` the keys that may be copied.
-    init(_ inner: any TargetTransaction, side: PostgreSQLSide, absent: Set<String>) {
+    /// A chunk's target: `inner` is the side's transaction, `absent` the keys that may be copied
+    /// (nil: all).
+    init(_ inner: any TargetTransaction, side: PostgreSQLSide, absent: Set<String>?) {
         self.inner = inner
         self.side = side
         self.absent = absent
@@ -42,7 +45,7 @@ final class PostgreSQLBulkTarget: TargetTransaction {
         _ operation: Change.Operation, plan: DirectionPlan, values: [SideValue], oldKey: [SideValue]?, only: Set<Int>?
     ) throws {
         guard operation != .delete, oldKey == nil, table == nil || table == plan.targetTable,
-            absent.remove(plan.targetKeyString(values)) != nil
+            absent == nil || absent?.remove(plan.targetKeyString(values)) != nil
         else {
             return try inner.write(operation, plan: plan, values: values, oldKey: oldKey, only: only)
         }

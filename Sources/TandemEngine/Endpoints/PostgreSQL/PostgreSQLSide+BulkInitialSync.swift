@@ -77,15 +77,15 @@ extension PostgreSQLSide {
 
     /// Applies one chunk of initial sync in one transaction on this side: `body` runs the apply
     /// step into a ``PostgreSQLBulkTarget`` (made with `absent`, the target keys that may be
-    /// copied) and records the chunk's conflicts and progress, then the rows it held back go in
-    /// with one COPY, before the commit. The tables the chunk writes are locked against the
+    /// copied; nil: every key) and records the chunk's conflicts and progress, then the rows it
+    /// held back go in with one COPY, before the commit. The tables the chunk writes are locked against the
     /// applications' writes first, as ``applyBatch(_:checkpoints:fastPath:logger:_:)`` does.
     ///
     /// A COPY the server refuses rolls the whole chunk back and throws ``InitialCopyRefused``:
     /// the caller applies the chunk again, probing (a row was there already) or row by row
     /// (a row broke a constraint: the row path parks just that row).
     func applyInitialChunk<T>(
-        tables: [String], absent: Set<String>, _ body: (PostgreSQLBulkTarget) throws -> T
+        tables: [String], absent: Set<String>?, _ body: (PostgreSQLBulkTarget) throws -> T
     ) throws -> (result: T, copied: Int) {
         try transaction { session in
             let locked = Set(tables).sorted()

@@ -30,6 +30,12 @@ extension PostgreSQLSide {
     func rowsInKeyOrder(table: String, columns: [String], key: [String], after: String?, limit: Int) throws
         -> [(key: String, row: String)]
     {
+        try rowValuesInKeyOrder(table: table, columns: columns, key: key, after: after, limit: limit).map { ($0.key, $0.row) }
+    }
+
+    func rowValuesInKeyOrder(table: String, columns: [String], key: [String], after: String?, limit: Int) throws
+        -> [(key: String, row: String, values: [SideValue]?)]
+    {
         let described = try (key + columns).map { column in
             guard let found = try self.column(table, column) else {
                 throw SyncError(.configuration, "table \(table) on the \(role) side (\(location)) has no column \(column)")
@@ -60,7 +66,8 @@ extension PostgreSQLSide {
             "SELECT \(list) FROM \(name(table)) AS src \(condition) ORDER BY \(keyList) LIMIT \(limit)", parameters, table: table)
         return rows.map { row in
             let values = zip(row, described).map { PostgreSQLSideValues.sideValue(text: $0, column: $1) }
-            return (SQLLiteral.quoteList(Array(values.prefix(key.count))), SQLLiteral.quoteList(Array(values.dropFirst(key.count))))
+            let columnValues = Array(values.dropFirst(key.count))
+            return (SQLLiteral.quoteList(Array(values.prefix(key.count))), SQLLiteral.quoteList(columnValues), columnValues)
         }
     }
 

@@ -86,7 +86,8 @@ enum PostgreSQLSideValues {
 
     /// ``parameter(_:column:table:)`` before the scale check.
     private static func unchecked(_ value: SideValue, column: PostgreSQLColumn, table: String) throws(RowRefused) -> String? {
-        let place = "\(table).\(column.name) (\(column.typeName))"
+        // Only an error names the place: built on every value, it cost a formatted string per cell.
+        var place: String { "\(table).\(column.name) (\(column.typeName))" }
         switch value {
         case .null:
             return nil
