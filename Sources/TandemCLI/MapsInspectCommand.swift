@@ -11,16 +11,25 @@ struct MapsInspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show a map as the engine runs it, and where each line comes from.",
         discussion: """
-            Shows the tables and keys, each field with its direction, transform
-            and config, lookup or default, the filters, depends_on and the
-            conflict policy. FROM names the plugin and its version, the map
-            file, or the override file and line (extends: NAME in
-            ENV/maps/, docs/MAPS.md) that made the line; fields an override
-            removed are listed too. Settings of the map in tandem.yaml, which
-            apply on top, are named as from tandem.yaml. Plugins are described
-            from their last load; none of their code runs.
+            Shows a map as `tandem run` runs it: its plugin's (or map file's) map
+            with an override's differences applied (a map file with extends: NAME
+            in ENV/maps/; docs/MAPS.md): tables and keys, each field with its
+            direction, transform and config, lookup or default, the filters,
+            depends_on and the conflict policy. FROM says where each line came
+            from:
 
-            Example:
+              plugin ID VERSION    the plugin's map
+              maps/NAME.yaml       a map file of your own
+              maps/NAME.yaml:LINE  the override line that added or changed it
+              tandem.yaml          the environment's settings for the map
+
+            Fields an override removed are listed as removed. What an override
+            asks that the map no longer allows (a field it changes is gone after
+            a plugin upgrade) is listed last; `tandem maps validate` reports it
+            as TW012. No plugin code runs.
+
+            Examples:
+              tandem maps inspect customers-accounts
               tandem maps inspect customers-accounts --env /srv/tandem --json
             """)
 

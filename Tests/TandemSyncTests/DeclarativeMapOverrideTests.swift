@@ -177,7 +177,14 @@ struct DeclarativeMapOverrideTests {
         let notes = try await fixture.tandem(["maps", "inspect", "sample.notes"])
         #expect(notes.stdout.hasPrefix("map sample.notes 1.0.0: plugin tandem.samples\n"), "\(notes.stdout)")
         #expect(!notes.stdout.contains("maps/"), "\(notes.stdout)")
-        // An unknown name gets the closest loaded one.
+        // The help teaches the origins and shows an example, in 79 columns.
+        let help = try await fixture.tandem(["maps", "inspect", "--help"])
+        #expect(help.stdout.contains("maps/NAME.yaml:LINE  the override line that added or changed it"), "\(help.stdout)")
+        #expect(help.stdout.contains("tandem maps inspect customers-accounts --env /srv/tandem --json"))
+        #expect(
+            help.stdout.split(separator: "\n").filter { $0.count > 79 && !$0.hasPrefix("USAGE:") }.isEmpty,
+            "\(help.stdout)")
+                // An unknown name gets the closest loaded one.
         let unknown = try await fixture.tandem(["maps", "inspect", "sample.customer"])
         #expect(unknown.status != 0)
         #expect(
