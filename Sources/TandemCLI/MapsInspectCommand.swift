@@ -80,7 +80,9 @@ struct MapsInspectCommand: ParsableCommand {
         if output.json { return printJSON(report) }
         print("map \(report.name) \(report.version): \(report.source)")
         // FROM before VALUE: a long filter or transform config then runs on to the right instead of pushing the origin away.
-        print(renderTable(header: ["MEMBER", "FROM", "VALUE"], rows: report.lines.map { [$0.member, $0.from, $0.value] }))
+        print(
+            renderTable(
+                header: ["MEMBER", "FROM", "VALUE"], rows: report.lines.map { [$0.member, $0.from, $0.value] }))
         if !report.findings.isEmpty {
             print("\nThe override asks for what the map does not allow (`tandem maps validate` TW012):")
             for finding in report.findings { print("  \(finding)") }
@@ -105,14 +107,16 @@ struct MapsInspectCommand: ParsableCommand {
             lines.append(Line(member: "field", value: describe(field), from: from, field: field))
         }
         for removed in effective.removed {
-            lines.append(Line(member: "removed", value: describe(removed.field), from: removed.origin, field: removed.field))
+            lines.append(
+                Line(member: "removed", value: describe(removed.field), from: removed.origin, field: removed.field))
         }
         for (key, filter) in [("erp_to_crm", map.filters?.erpToCrm), ("crm_to_erp", map.filters?.crmToErp)] {
             guard let filter else { continue }
             lines.append(Line(member: "filters.\(key)", value: filter, from: origin("filters.\(key)")))
         }
         if let dependsOn = map.dependsOn, !dependsOn.isEmpty {
-            lines.append(Line(member: "depends_on", value: dependsOn.joined(separator: ", "), from: origin("depends_on")))
+            lines.append(
+                Line(member: "depends_on", value: dependsOn.joined(separator: ", "), from: origin("depends_on")))
         }
         if let policy = map.conflictPolicy {
             lines.append(Line(member: "conflict_policy", value: policy.rawValue, from: origin("conflict_policy")))

@@ -78,7 +78,8 @@ public struct EffectiveMap: Sendable {
             }
             guard let first = found.first else {
                 let known = map.fields.map { Self.label($0) }.joined(separator: ", ")
-                problem(edit, "field '\(name)' is not in \(baseName)\(missing) (its fields: \(known))", blocking: blocking)
+                problem(
+                    edit, "field '\(name)' is not in \(baseName)\(missing) (its fields: \(known))", blocking: blocking)
                 return nil
             }
             return first
@@ -168,7 +169,8 @@ public struct EffectiveMap: Sendable {
             var maps = map.dependsOn ?? []
             for name in edit.value where !maps.contains(name) { maps.append(name) }
             map.dependsOn = maps
-            origins["depends_on"] = origins["depends_on"].map { "\($0) and \(override.origin(edit))" } ?? override.origin(edit)
+            origins["depends_on"] =
+                origins["depends_on"].map { "\($0) and \(override.origin(edit))" } ?? override.origin(edit)
         }
         if let edit = override.conflictPolicy {
             map.conflictPolicy = edit.value

@@ -179,16 +179,18 @@ struct DeclarativeMapOverrideTests {
         #expect(!notes.stdout.contains("maps/"), "\(notes.stdout)")
         // The help teaches the origins and shows an example, in 79 columns.
         let help = try await fixture.tandem(["maps", "inspect", "--help"])
-        #expect(help.stdout.contains("maps/NAME.yaml:LINE  the override line that added or changed it"), "\(help.stdout)")
+        #expect(
+            help.stdout.contains("maps/NAME.yaml:LINE  the override line that added or changed it"), "\(help.stdout)")
         #expect(help.stdout.contains("tandem maps inspect customers-accounts --env /srv/tandem --json"))
         #expect(
             help.stdout.split(separator: "\n").filter { $0.count > 79 && !$0.hasPrefix("USAGE:") }.isEmpty,
             "\(help.stdout)")
-                // An unknown name gets the closest loaded one.
+        // An unknown name gets the closest loaded one.
         let unknown = try await fixture.tandem(["maps", "inspect", "sample.customer"])
         #expect(unknown.status != 0)
         #expect(
-            unknown.stderr.contains("no loaded plugin or map file provides map 'sample.customer' (did you mean 'sample.customers'?)"),
+            unknown.stderr.contains(
+                "no loaded plugin or map file provides map 'sample.customer' (did you mean 'sample.customers'?)"),
             "\(unknown.stderr)")
     }
 
@@ -211,7 +213,9 @@ struct DeclarativeMapOverrideTests {
         #expect(validate.stdout.contains(removed), "\(validate.stdout)")
         // The rest of the override still applies, and any command says what it could not.
         let list = try await fixture.tandem(["maps", "list"])
-        #expect(list.stderr.contains("warning: \(file):14:5: fields.change.TELEX: field 'TELEX' is not in map"), "\(list.stderr)")
+        #expect(
+            list.stderr.contains("warning: \(file):14:5: fields.change.TELEX: field 'TELEX' is not in map"),
+            "\(list.stderr)")
         let inspect = try await fixture.tandem(["maps", "inspect", Self.map])
         #expect(inspect.stdout.contains("LOYALTYTIER <-> contoso_loyaltytier"), "\(inspect.stdout)")
         #expect(inspect.stdout.contains("  \(file):14:5: fields.change.TELEX:"), "\(inspect.stdout)")
@@ -275,5 +279,84 @@ struct DeclarativeMapOverrideTests {
             result.stderr.contains(
                 "warning: \(file):3:1: id: an override keeps the name of the map it extends (extends: NAME); remove id"),
             "\(result.stderr)")
+    }
+
+    /// A map of tags, version 1: the base an override extends, so that the
+    /// test can upgrade it underneath the override (a new version without
+    /// the weight field) as a plugin upgrade would.
+    static let tags = """
+        id: contoso.tags
+        version: 1.0.0
+        erp: { table: Tag, key: [TAGID] }
+        crm: { table: cr_tag, key: [cr_tagid] }
+        fields:
+          - { erp: TAGID, crm: cr_tagid, direction: <-> }
+          - erp: COLOR
+            crm: cr_color
+            direction: <->
+            transform: { name: tandem.std.value-map, config: { map: { red: "1", blue: "2" }, output: l } }
+          - { erp: WEIGHT, crm: cr_weight, direction: <-> }
+        ddl:
+          erp: CREATE TABLE IF NOT EXISTS Tag (TAGID TEXT PRIMARY KEY, COLOR TEXT, WEIGHT TEXT, NOTE TEXT)
+          crm: CREATE TABLE IF NOT EXISTS cr_tag (cr_tagid TEXT PRIMARY KEY, cr_color INTEGER, cr_weight TEXT, cr_note TEXT)
+
+        """
+
+    @Test(
+        "When the map under an override is upgraded, the override still applies live (its added field, its value map) and the change of a field the new version dropped is a validate finding at the override's line"
+    )
+    func baseUpgraded() async throws {
+        let fixture = try SyncFixture.make(
+            "override-upgrade", maps: ["sample.notes"], edit: { $0 + "  - name: contoso.tags\n" })
+        let folder = fixture.directory + "/maps"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Self.tags.write(toFile: folder + "/tags.yaml", atomically: true, encoding: .utf8)
+        let override = """
+            extends: contoso.tags
+            fields:
+              add:
+                - { erp: NOTE, crm: cr_note, direction: <-> }
+              change:
+                COLOR:
+                  transform: { config: { map: { red: "10", blue: "20", green: "30" } } }
+                WEIGHT: { direction: -> }
+
+            """
+        try override.write(toFile: folder + "/tags-contoso.yaml", atomically: true, encoding: .utf8)
+        let install = try await fixture.tandem(["capture", "install", "--create-tables"])
+        try #require(install.status == 0, "\(install.stderr)")
+        try #require(try await fixture.tandem(["maps", "run", "contoso.tags"]).status == 0)
+        let tags = "SELECT quote(cr_tagid)||'|'||quote(cr_color)||'|'||quote(cr_weight)||'|'||quote(cr_note) FROM cr_tag ORDER BY 1"
+
+        var engine = try fixture.startEngine()
+        try SideReader.execute(fixture.erp, "INSERT INTO Tag VALUES ('T1', 'green', '1.5', 'first')")
+        try await waitUntil { try SideReader.rows(fixture.crm, tags) == ["'T1'|30|'1.5'|'first'"] }
+        kill(engine.processIdentifier, SIGKILL)
+        _ = try await engine.awaitExit()
+
+        // Version 2 of the base drops the weight field; the override is not touched.
+        try Self.tags.replacingOccurrences(of: "version: 1.0.0", with: "version: 2.0.0")
+            .replacingOccurrences(of: "  - { erp: WEIGHT, crm: cr_weight, direction: <-> }\n", with: "")
+            .write(toFile: folder + "/tags.yaml", atomically: true, encoding: .utf8)
+        let validate = try await fixture.tandem(["maps", "validate", "contoso.tags"])
+        #expect(validate.status == 1)
+        #expect(
+            validate.stdout.contains(
+                "TW012 blocking contoso.tags: \(folder)/tags-contoso.yaml:8:5: fields.change.WEIGHT: field 'WEIGHT' is not in map contoso.tags (maps/tags.yaml), so this change applies to nothing"
+            ), "\(validate.stdout)")
+        let inspect = try await fixture.tandem(["maps", "inspect", "contoso.tags"])
+        #expect(inspect.stdout.hasPrefix("map contoso.tags 2.0.0: map file \(folder)/tags.yaml overridden by"), "\(inspect.stdout)")
+
+        engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try SideReader.execute(fixture.erp, "INSERT INTO Tag VALUES ('T2', 'blue', '2.5', 'second')")
+        // The override's value map and added field still apply; the weight no longer syncs.
+        try await waitUntil {
+            try SideReader.rows(fixture.crm, tags) == ["'T1'|30|'1.5'|'first'", "'T2'|20|NULL|'second'"]
+        }
+        // The engine said at its start what the override could not do.
+        #expect(
+            fixture.engineLog.contains("fields.change.WEIGHT: field 'WEIGHT' is not in map contoso.tags"),
+            "\(fixture.engineLog.suffix(2000))")
     }
 }

@@ -17,10 +17,14 @@ extension MapFileReader {
 
     /// Members of a whole map that an override cannot have, with why and what instead.
     static let notInOverride = [
-        "id": "an override keeps the name of the map it extends (extends: NAME); remove id, or remove extends to write a map of your own",
-        "erp": "an override keeps the tables and keys of the map it extends; to map other tables, write a map of your own (no extends)",
-        "crm": "an override keeps the tables and keys of the map it extends; to map other tables, write a map of your own (no extends)",
-        "ddl": "an override uses the tables of the map it extends, created by its plugin's DDL; add a new column to both tables yourself (ALTER TABLE), then install capture again",
+        "id":
+            "an override keeps the name of the map it extends (extends: NAME); remove id, or remove extends to write a map of your own",
+        "erp":
+            "an override keeps the tables and keys of the map it extends; to map other tables, write a map of your own (no extends)",
+        "crm":
+            "an override keeps the tables and keys of the map it extends; to map other tables, write a map of your own (no extends)",
+        "ddl":
+            "an override uses the tables of the map it extends, created by its plugin's DDL; add a new column to both tables yourself (ALTER TABLE), then install capture again",
         "mapper": "a batch mapper is code, which only a plugin provides",
     ]
 
@@ -54,7 +58,11 @@ extension MapFileReader {
                 {
                     let place = "filters.\(direction)"
                     let filter = try edit(reader.string(value, place), place, keyNode)
-                    if direction == "erp_to_crm" { override.filterERPToCRM = filter } else { override.filterCRMToERP = filter }
+                    if direction == "erp_to_crm" {
+                        override.filterERPToCRM = filter
+                    } else {
+                        override.filterCRMToERP = filter
+                    }
                 }
             case "depends_on":
                 let maps = try reader.sequence(node, key).enumerated().map { (index, item) throws(ConfigError) in
@@ -95,12 +103,15 @@ extension MapFileReader {
                 }
             case "remove":
                 for (index, item) in try reader.sequence(value, place).enumerated() {
-                    try override.removed.append(edit(reader.string(item, "\(place)[\(index)]"), "\(place)[\(index)]", item))
+                    try override.removed.append(
+                        edit(reader.string(item, "\(place)[\(index)]"), "\(place)[\(index)]", item))
                 }
             default:
                 guard case .mapping(let changes) = value else {
                     throw reader.error(
-                        value, place, "expected the fields to change by column name (ONHOLD: { direction: -> }), found \(reader.describe(value))")
+                        value, place,
+                        "expected the fields to change by column name (ONHOLD: { direction: -> }), found \(reader.describe(value))"
+                    )
                 }
                 for (nameNode, change) in changes {
                     guard let column = nameNode.string, !column.isEmpty else {
@@ -119,7 +130,9 @@ extension MapFileReader {
     ) throws(ConfigError) -> MapOverride.FieldChange {
         var change = MapOverride.FieldChange(field: column)
         let members = try reader.mapping(node, setting, allowed: ["default", "direction", "lookup", "transform"])
-        guard !members.isEmpty else { throw reader.error(node, setting, "say what changes: direction, transform, default or lookup") }
+        guard !members.isEmpty else {
+            throw reader.error(node, setting, "say what changes: direction, transform, default or lookup")
+        }
         for (key, value, _) in members {
             let place = "\(setting).\(key)"
             switch key {
@@ -146,7 +159,9 @@ extension MapFileReader {
                     }
                     var members: [String: JSONValue] = [:]
                     for (keyNode, entry) in config {
-                        guard let name = keyNode.string else { throw reader.error(keyNode, "\(place).config", "names must be text") }
+                        guard let name = keyNode.string else {
+                            throw reader.error(keyNode, "\(place).config", "names must be text")
+                        }
                         members[name] = try self.value(entry, "\(place).config.\(name)", members: nil, free: true)
                     }
                     change.transformConfig = members
