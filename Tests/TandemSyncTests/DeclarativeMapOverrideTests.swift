@@ -359,4 +359,46 @@ struct DeclarativeMapOverrideTests {
             fixture.engineLog.contains("fields.change.WEIGHT: field 'WEIGHT' is not in map contoso.tags"),
             "\(fixture.engineLog.suffix(2000))")
     }
+
+    @Test(
+        "An override of a bundled standard map (customers-accounts) changes the currency scale and the on-hold value map; inspect names the override's lines and tandem.std.customers for the rest"
+    )
+    func standardMap() async throws {
+        let yaml = """
+            extends: customers-accounts
+            fields:
+              change:
+                CREDITLIMIT:
+                  transform: { config: { scale: 4 } }
+                ONHOLDSTATUS:
+                  transform:
+                    config:
+                      map: { "No": "100000000", Invoice: "100000001", All: "100000002" }
+
+            """
+        let fixture = try SyncFixture.make("override-standard", maps: ["sample.notes"])
+        try FileManager.default.createDirectory(atPath: fixture.directory + "/maps", withIntermediateDirectories: true)
+        try yaml.write(toFile: fixture.directory + "/maps/accounts.yaml", atomically: true, encoding: .utf8)
+        let inspect = try await fixture.tandem(["maps", "inspect", "customers-accounts", "--json"])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any])
+        let lines = try #require(report["lines"] as? [[String: Any]])
+        func line(_ start: String) -> [String: Any]? {
+            lines.first { ($0["value"] as? String)?.hasPrefix(start) == true }
+        }
+        let credit = try #require(line("CREDITLIMIT <-> creditlimit"), "\(inspect.stdout)")
+        #expect(credit["value"] as? String == #"CREDITLIMIT <-> creditlimit via tandem.std.currency-precision {"scale":4}"#)
+        #expect(credit["from"] as? String == "maps/accounts.yaml:4")
+        let onHold = try #require(line("ONHOLDSTATUS <-> msdyn_onholdstatus"), "\(inspect.stdout)")
+        #expect(
+            onHold["value"] as? String
+                == #"ONHOLDSTATUS <-> msdyn_onholdstatus via tandem.std.value-map {"map":{"All":"100000002","Invoice":"100000001","No":"100000000"},"output":"l"}"#
+        )
+        #expect(onHold["from"] as? String == "maps/accounts.yaml:6")
+        #expect(line("CUSTOMERACCOUNT")?["from"] as? String == "plugin tandem.std.customers 1.0.0")
+        #expect(
+            lines.first { $0["member"] as? String == "filters.erp_to_crm" }?["from"] as? String
+                == "plugin tandem.std.customers 1.0.0")
+        #expect(report["source"] as? String == "plugin tandem.std.customers overridden by map file \(fixture.directory)/maps/accounts.yaml")
+    }
 }
