@@ -28,12 +28,15 @@ struct PluginsList: AsyncParsableCommand {
                 var mapFiles: [MapFileSummary]
                 /// Those that did not, with the reason.
                 var mapFileRefusals: [MapFileRefusalSummary]
+                /// The overrides (`extends:`) that loaded: the map each changes, and the file.
+                var mapOverrides: [[String: String]]
             }
             printJSON(
                 Listing(
                     directories: catalog.directories.map(\.description), plugins: catalog.plugins.map(PluginSummary.init),
                     refusals: catalog.refusals.map(RefusalSummary.init), mapFiles: catalog.mapFiles.map(MapFileSummary.init),
-                    mapFileRefusals: catalog.mapFileRefusals.map(MapFileRefusalSummary.init)))
+                    mapFileRefusals: catalog.mapFileRefusals.map(MapFileRefusalSummary.init),
+                    mapOverrides: catalog.mapOverrides.map { ["extends": $0.extends.value, "file": $0.path] }))
             return
         }
         if let note = plugins.bundledNote { printError(note) }
@@ -59,6 +62,12 @@ struct PluginsList: AsyncParsableCommand {
             print("\nMap files:")
             let rows = catalog.mapFiles.map { [$0.map.id, $0.map.version, $0.publisher ?? "-", $0.path] }
             print(renderTable(header: ["MAP", "VERSION", "PUBLISHER", "FILE"], rows: rows))
+        }
+        if !catalog.mapOverrides.isEmpty {
+            // An override is no map of its own: it is listed by the map it changes.
+            print("\nMap overrides:")
+            let rows = catalog.mapOverrides.map { [$0.extends.value, $0.version ?? "-", $0.publisher ?? "-", $0.path] }
+            print(renderTable(header: ["EXTENDS", "VERSION", "PUBLISHER", "FILE"], rows: rows))
         }
         if !catalog.mapFileRefusals.isEmpty {
             print("\nRefused map files:")

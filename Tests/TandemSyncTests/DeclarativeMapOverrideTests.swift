@@ -173,6 +173,13 @@ struct DeclarativeMapOverrideTests {
         #expect((tier["field"] as? [String: Any])?["crm"] as? String == "contoso_loyaltytier")
         #expect(report["findings"] as? [String] == [])
 
+        // plugins list names the override by the map it changes.
+        let plugins = try await fixture.tandem(["plugins", "list", "--env", fixture.directory])
+        #expect(plugins.stdout.contains("Map overrides:"), "\(plugins.stdout)")
+        #expect(
+            plugins.stdout.contains("sample.customers  1.0.0-contoso.1  Contoso IT  \(fixture.directory)/maps/customers.yaml"),
+            "\(plugins.stdout)")
+
         // A map no override touches: every line from its plugin.
         let notes = try await fixture.tandem(["maps", "inspect", "sample.notes"])
         #expect(notes.stdout.hasPrefix("map sample.notes 1.0.0: plugin tandem.samples\n"), "\(notes.stdout)")
