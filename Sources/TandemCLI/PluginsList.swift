@@ -33,18 +33,23 @@ struct PluginsList: AsyncParsableCommand {
             }
             printJSON(
                 Listing(
-                    directories: catalog.directories.map(\.description), plugins: catalog.plugins.map(PluginSummary.init),
-                    refusals: catalog.refusals.map(RefusalSummary.init), mapFiles: catalog.mapFiles.map(MapFileSummary.init),
+                    directories: catalog.directories.map(\.description),
+                    plugins: catalog.plugins.map(PluginSummary.init),
+                    refusals: catalog.refusals.map(RefusalSummary.init),
+                    mapFiles: catalog.mapFiles.map(MapFileSummary.init),
                     mapFileRefusals: catalog.mapFileRefusals.map(MapFileRefusalSummary.init),
                     mapOverrides: catalog.mapOverrides.map { ["extends": $0.extends.value, "file": $0.path] }))
             return
         }
         if let note = plugins.bundledNote { printError(note) }
         if catalog.plugins.isEmpty {
-            print("No plugins loaded from \(catalog.directories.isEmpty ? "any directory" : catalog.directories.map(\.description).joined(separator: ", ")).")
+            print(
+                "No plugins loaded from \(catalog.directories.isEmpty ? "any directory" : catalog.directories.map(\.description).joined(separator: ", "))."
+            )
         } else {
             let rows = catalog.plugins.map { plugin -> [String] in
-                let provides = (plugin.maps?.maps.map { "map \($0.id)" } ?? []) + (plugin.transforms?.transforms.map(\.name) ?? [])
+                let provides =
+                    (plugin.maps?.maps.map { "map \($0.id)" } ?? []) + (plugin.transforms?.transforms.map(\.name) ?? [])
                 return [
                     plugin.id, plugin.version, plugin.kinds.map(\.rawValue).joined(separator: ","), plugin.abiVersion,
                     provides.joined(separator: ", "), plugin.file,

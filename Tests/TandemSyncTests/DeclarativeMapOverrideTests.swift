@@ -177,7 +177,8 @@ struct DeclarativeMapOverrideTests {
         let plugins = try await fixture.tandem(["plugins", "list", "--env", fixture.directory])
         #expect(plugins.stdout.contains("Map overrides:"), "\(plugins.stdout)")
         #expect(
-            plugins.stdout.contains("sample.customers  1.0.0-contoso.1  Contoso IT  \(fixture.directory)/maps/customers.yaml"),
+            plugins.stdout.contains(
+                "sample.customers  1.0.0-contoso.1  Contoso IT  \(fixture.directory)/maps/customers.yaml"),
             "\(plugins.stdout)")
 
         // A map no override touches: every line from its plugin.
@@ -218,6 +219,12 @@ struct DeclarativeMapOverrideTests {
         let removed =
             "TW012 warning sample.customers: \(file):8:18: fields.remove[1]: field 'FAXNUMBER' is not in map sample.customers (plugin tandem.samples 1.0.0); there is nothing to remove"
         #expect(validate.stdout.contains(removed), "\(validate.stdout)")
+        // A blocking finding keeps the map from starting, with the same words.
+        let run = try await fixture.tandem(["maps", "run", "sample.groups", Self.map])
+        #expect(run.status != 0)
+        #expect(
+            (run.stdout + run.stderr).contains("fields.change.TELEX: field 'TELEX' is not in map"),
+            "\(run.stdout)\(run.stderr)")
         // The rest of the override still applies, and any command says what it could not.
         let list = try await fixture.tandem(["maps", "list"])
         #expect(
@@ -333,7 +340,8 @@ struct DeclarativeMapOverrideTests {
         let install = try await fixture.tandem(["capture", "install", "--create-tables"])
         try #require(install.status == 0, "\(install.stderr)")
         try #require(try await fixture.tandem(["maps", "run", "contoso.tags"]).status == 0)
-        let tags = "SELECT quote(cr_tagid)||'|'||quote(cr_color)||'|'||quote(cr_weight)||'|'||quote(cr_note) FROM cr_tag ORDER BY 1"
+        let tags =
+            "SELECT quote(cr_tagid)||'|'||quote(cr_color)||'|'||quote(cr_weight)||'|'||quote(cr_note) FROM cr_tag ORDER BY 1"
 
         var engine = try fixture.startEngine()
         try SideReader.execute(fixture.erp, "INSERT INTO Tag VALUES ('T1', 'green', '1.5', 'first')")
@@ -352,7 +360,9 @@ struct DeclarativeMapOverrideTests {
                 "TW012 blocking contoso.tags: \(folder)/tags-contoso.yaml:8:5: fields.change.WEIGHT: field 'WEIGHT' is not in map contoso.tags (maps/tags.yaml), so this change applies to nothing"
             ), "\(validate.stdout)")
         let inspect = try await fixture.tandem(["maps", "inspect", "contoso.tags"])
-        #expect(inspect.stdout.hasPrefix("map contoso.tags 2.0.0: map file \(folder)/tags.yaml overridden by"), "\(inspect.stdout)")
+        #expect(
+            inspect.stdout.hasPrefix("map contoso.tags 2.0.0: map file \(folder)/tags.yaml overridden by"),
+            "\(inspect.stdout)")
 
         engine = try fixture.startEngine()
         defer { kill(engine.processIdentifier, SIGKILL) }
@@ -394,7 +404,8 @@ struct DeclarativeMapOverrideTests {
             lines.first { ($0["value"] as? String)?.hasPrefix(start) == true }
         }
         let credit = try #require(line("CREDITLIMIT <-> creditlimit"), "\(inspect.stdout)")
-        #expect(credit["value"] as? String == #"CREDITLIMIT <-> creditlimit via tandem.std.currency-precision {"scale":4}"#)
+        #expect(
+            credit["value"] as? String == #"CREDITLIMIT <-> creditlimit via tandem.std.currency-precision {"scale":4}"#)
         #expect(credit["from"] as? String == "maps/accounts.yaml:4")
         let onHold = try #require(line("ONHOLDSTATUS <-> msdyn_onholdstatus"), "\(inspect.stdout)")
         #expect(
@@ -406,6 +417,8 @@ struct DeclarativeMapOverrideTests {
         #expect(
             lines.first { $0["member"] as? String == "filters.erp_to_crm" }?["from"] as? String
                 == "plugin tandem.std.customers 1.0.0")
-        #expect(report["source"] as? String == "plugin tandem.std.customers overridden by map file \(fixture.directory)/maps/accounts.yaml")
+        #expect(
+            report["source"] as? String
+                == "plugin tandem.std.customers overridden by map file \(fixture.directory)/maps/accounts.yaml")
     }
 }
