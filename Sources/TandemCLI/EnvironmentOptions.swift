@@ -49,6 +49,12 @@ struct EnvironmentOptions: ParsableArguments {
         MapFileLoader.load(environment: environment.directory, into: &catalog)
         for refusal in catalog.refusals { printError("warning: \(refusal.description)") }
         for refusal in catalog.mapFileRefusals { printError("warning: \(refusal.message)") }
+        // An override's difference its base no longer allows is said by every command, never dropped silently.
+        for override in catalog.mapOverrides {
+            for finding in catalog.effectiveMap(override.extends.value)?.map.findings ?? [] {
+                printError("warning: \(finding.message)")
+            }
+        }
         return catalog
     }
 }

@@ -15,9 +15,11 @@ struct MapsCommand: ParsableCommand {
 
             A map comes from a plugin or from a map file, ENV/maps/NAME.yaml (YAML or
             JSON, no compiler; docs/MAPS.md): both run the same way. A map file with a
-            mistake fails that map alone, with its FILE:LINE:COLUMN.
+            mistake fails that map alone, with its FILE:LINE:COLUMN. A map file with
+            extends: NAME overrides a loaded map; `tandem maps inspect NAME` shows the
+            result and where each line comes from.
             """,
-        subcommands: [List.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
+        subcommands: [List.self, MapsInspectCommand.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -41,6 +43,8 @@ struct MapsCommand: ParsableCommand {
                 var file: String?
                 /// Who publishes a declarative map, when its file says.
                 var publisher: String?
+                /// The override file (`extends:`) that changes the map, when one does.
+                var override: String?
                 var dependsOn: [String]
                 var reason: String?
                 /// Who set the state (`cli:USER`, `engine`, `rule:NAME`), absent for a map never started.
@@ -53,6 +57,7 @@ struct MapsCommand: ParsableCommand {
                     name: $0.name, plugin: $0.source.label, erpTable: $0.map.erp.table, crmTable: $0.map.crm.table,
                     state: (states[$0.name]?.state ?? .notRunning).rawValue, direction: $0.settings.direction.rawValue,
                     version: $0.map.version, file: $0.source.file?.path, publisher: $0.source.file?.publisher,
+                    override: $0.source.override?.path,
                     dependsOn: $0.map.dependsOn ?? [], reason: states[$0.name]?.reason,
                     changedBy: states[$0.name]?.changedBy, changedAt: states[$0.name]?.changedAt)
             }

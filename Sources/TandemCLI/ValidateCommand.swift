@@ -21,6 +21,9 @@ struct ValidateCommand: ParsableCommand {
               TW009 a dependency that is not enabled (blocking; a lookup's map: warning)
               TW010 a table or column the map names that the side does not have (blocking)
               TW011 a filter leaves rows out by a NULL or a value's case (warning)
+              TW012 an override's difference its base map does not allow: a field
+                    it changes is gone (blocking), one it removes is gone or one
+                    it adds is there already (warning)
             Exit status 0 without blocking findings, 1 with.
 
             Example:

@@ -14,6 +14,9 @@ public struct PluginCatalog: Sendable {
     public var mapFiles: [MapFile]
     /// The environment's map files that did not load, with the reason.
     public var mapFileRefusals: [MapFileRefusal]
+    /// The environment's overrides (`extends:`) that loaded, at most one per
+    /// map: two of one map are both refused.
+    public var mapOverrides: [MapOverride] = []
 
     /// Creates a catalog.
     public init(
@@ -46,7 +49,26 @@ public struct PluginCatalog: Sendable {
     /// when none does, or when a refused map file declares `id` too (see
     /// ``mapFileRefusal(for:)``): the map then fails rather than run a
     /// version the admin did not mean.
+    ///
+    /// A map with an override is the effective map (``EffectiveMap``), under
+    /// the base's id, from ``MapSource/override(_:base:)``.
     public func map(_ id: String) -> (source: MapSource, map: TableMap)? {
+        guard let effective = effectiveMap(id) else { return nil }
+        return (effective.source, effective.map.map)
+    }
+
+    /// The map `id` as the engine runs it, with where each line comes from;
+    /// nil as ``map(_:)`` is.
+    public func effectiveMap(_ id: String) -> (source: MapSource, map: EffectiveMap)? {
+        guard let (source, base) = baseMap(id) else { return nil }
+        guard let override = mapOverrides.first(where: { $0.extends.value == id }) else {
+            return (source, EffectiveMap(base: base, origin: source.origin, override: nil))
+        }
+        return (.override(override, base: source), EffectiveMap(base: base, origin: source.origin, override: override))
+    }
+
+    /// The plugin's or map file's map `id`, before any override.
+    public func baseMap(_ id: String) -> (source: MapSource, map: TableMap)? {
         guard mapFileRefusal(for: id) == nil else { return nil }
         for plugin in plugins {
             if let map = plugin.maps?.maps.first(where: { $0.id == id }) {

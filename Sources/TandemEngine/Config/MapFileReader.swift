@@ -32,10 +32,19 @@ package struct MapFileReader {
     let path: String
     /// The file as messages name it.
     let name: String
-    private let reader: YAMLReader
+    /// The tandem.yaml reader, which makes every error of this file.
+    let reader: YAMLReader
     /// Each setting's node, by its path (`fields[2].direction`): the decoder
     /// and the map's own checks name a path, the admin needs a line.
-    private var nodes: [String: Node] = [:]
+    var nodes: [String: Node] = [:]
+
+    /// What a map file holds: a map of its own, or an override of a loaded map (`extends:`).
+    package enum Document {
+        /// A map; the function makes an error about its `id` at its line (a clash the loader finds).
+        case map(MapFile, idError: (String) -> ConfigError)
+        /// An override of the map it extends.
+        case override(MapOverride)
+    }
 
     private init(path: String, name: String) {
         self.path = path
@@ -44,9 +53,7 @@ package struct MapFileReader {
     }
 
     /// Reads the file at `path` (absolute); `name` is how listings show it (`maps/NAME.yaml`).
-    package static func read(
-        path: String, name: String
-    ) throws(Failure) -> (file: MapFile, idError: (String) -> ConfigError) {
+    package static func read(path: String, name: String) throws(Failure) -> Document {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -62,13 +69,8 @@ package struct MapFileReader {
         return try parse(text, path: path, name: name)
     }
 
-    /// Parses map file text; `path` names it in errors. The second value
-    /// makes an error about the map's `id` at its line (a clash the loader finds).
-    package static func parse(
-        _ text: String, path: String, name: String
-    ) throws(Failure) -> (
-        file: MapFile, idError: (String) -> ConfigError
-    ) {
+    /// Parses map file text; `path` names it in errors.
+    package static func parse(_ text: String, path: String, name: String) throws(Failure) -> Document {
         let root: Node
         do {
             guard let composed = try Yams.compose(yaml: text) else {
@@ -86,11 +88,18 @@ package struct MapFileReader {
         // The id first, however broken the rest: the error then fails that map, named, and no other.
         var mapIDs: [String] = []
         if case .mapping(let mapping) = root, let id = mapping["id"]?.scalar?.string, !id.isEmpty { mapIDs = [id] }
+        // An override that does not read fails the map it extends: running the base unchanged is not what the admin wrote.
+        if case .mapping(let mapping) = root, let base = mapping["extends"]?.scalar?.string, !base.isEmpty {
+            mapIDs = [base]
+        }
         var reader = MapFileReader(path: path, name: name)
         do {
+            if case .mapping(let mapping) = root, mapping["extends"] != nil {
+                return .override(try reader.mapOverride(root))
+            }
             let file = try reader.mapFile(root)
             let reader = reader
-            return (file, { reason in reader.error(at: "id", path: "id", reason) })
+            return .map(file, idError: { reason in reader.error(at: "id", path: "id", reason) })
         } catch {
             throw Failure(error: error, mapIDs: mapIDs)
         }
@@ -98,7 +107,7 @@ package struct MapFileReader {
 
     /// The members of one map in `tandem.maps/1`, from the SDK's own
     /// description of the document: the two formats cannot drift apart.
-    private static var mapMembers: [String: StrictJSON.Members] {
+    static var mapMembers: [String: StrictJSON.Members] {
         guard case .object(let document) = MapsDocument.members, case .list(let map) = document["maps"],
             case .object(let members) = map
         else { return [:] }
@@ -197,7 +206,7 @@ package struct MapFileReader {
     /// text, as every member of a map is: `version: 1.0` stays `1.0`, not a
     /// number. Inside them (`free`), scalars keep their YAML type, because a
     /// transform reads numbers and booleans there (`scale: 2`).
-    private mutating func value(
+    mutating func value(
         _ node: Node, _ path: String, members: StrictJSON.Members?, free: Bool
     ) throws(ConfigError)
         -> JSONValue
@@ -274,8 +283,13 @@ package struct MapFileReader {
     }
 
     /// A Foundation decoding error as a ``ConfigError`` at the setting's line.
-    private func decodingError(_ error: DecodingError) -> ConfigError {
-        func place(_ keys: [any CodingKey]) -> String { codingPathText(keys) }
+    /// `prefix`: the setting of the decoded value, when it is not the whole map (`fields.add[0]`).
+    func decodingError(_ error: DecodingError, prefix: String = "") -> ConfigError {
+        func place(_ keys: [any CodingKey]) -> String {
+            let inner = codingPathText(keys)
+            if prefix.isEmpty || inner.isEmpty { return prefix + inner }
+            return inner.hasPrefix("[") ? prefix + inner : prefix + "." + inner
+        }
         switch error {
         case .keyNotFound(let key, let context):
             let parent = place(context.codingPath)

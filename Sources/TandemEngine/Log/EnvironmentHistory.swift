@@ -135,11 +135,18 @@ package enum EnvironmentHistory {
             "settings.master": settings.master.rawValue,
         ]
         // A plugin map keeps the key it always had, so that older snapshots compare without a spurious change.
-        switch map.source {
+        var source = map.source
+        if case .override(let override, let base) = source {
+            // The override's differences are in the definition below; this names the file that makes them.
+            result["override"] = override.version.map { "\(override.name) \($0)" } ?? override.name
+            source = base
+        }
+        switch source {
         case .plugin(let plugin): result["plugin"] = "\(plugin.id) \(plugin.version)"
         case .file(let file):
             result["map_file"] = "\(file.name) \(file.map.version)"
             if let publisher = file.publisher { result["publisher"] = publisher }
+        case .override: break
         }
         if let policy = settings.conflictPolicy { result["settings.conflict_policy"] = policy.rawValue }
         if let filter = settings.filters?.erpToCrm { result["settings.filters.erp_to_crm"] = filter }

@@ -34,6 +34,9 @@ package struct MapFinding: Sendable, Codable, Hashable {
         /// Rows a filter leaves out with NULL in a column it reads, or with a
         /// value that misses one of its literals by case or blanks only.
         case filterMisses = "TW011"
+        /// An override's difference that the map it extends does not allow
+        /// (a field it changes or removes is gone, a field it adds is there).
+        case overrideConflict = "TW012"
     }
 
     /// The map.

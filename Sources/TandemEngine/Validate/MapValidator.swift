@@ -29,6 +29,14 @@ package enum MapValidator {
                         fix: "install the plugin that provides it (`tandem plugins list` shows what loaded and what was refused), or remove the map from tandem.yaml"))
                 continue
             }
+            // An override's difference the base does not allow is named first: it is why the map differs from what the admin wrote.
+            for finding in catalog.effectiveMap(settings.name)?.map.findings ?? [] {
+                findings.append(
+                    MapFinding(
+                        map: settings.name, code: .overrideConflict, severity: finding.blocking ? .blocking : .warning,
+                        direction: nil, message: finding.message,
+                        fix: "edit the override file; `tandem maps inspect \(settings.name)` shows the map it makes"))
+            }
             findings += try check(
                 map, settings: settings, enabled: enabled, sides: sides, catalog: catalog)
         }
