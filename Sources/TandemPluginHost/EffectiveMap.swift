@@ -77,9 +77,12 @@ public struct EffectiveMap: Sendable {
                 return nil
             }
             guard let first = found.first else {
-                let known = map.fields.map { Self.label($0) }.joined(separator: ", ")
-                problem(
-                    edit, "field '\(name)' is not in \(baseName)\(missing) (its fields: \(known))", blocking: blocking)
+                // A typo gets the column it was meant to be; otherwise the fields there are.
+                let columns = map.fields.flatMap { ($0.erp?.columns ?? []) + ($0.crm?.columns ?? []) }
+                let hint =
+                    StrictJSON.closest(name, in: columns).map { "did you mean '\($0)'?" }
+                    ?? "its fields: " + map.fields.map { Self.label($0) }.joined(separator: ", ")
+                problem(edit, "field '\(name)' is not in \(baseName)\(missing) (\(hint))", blocking: blocking)
                 return nil
             }
             return first

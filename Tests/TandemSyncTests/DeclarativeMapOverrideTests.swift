@@ -206,7 +206,7 @@ struct DeclarativeMapOverrideTests {
         "An override naming a field its base lacks (the plugin was upgraded and the field is gone) is a maps validate finding at the override's line, never a silent drop; every command warns of it"
     )
     func fieldGone() async throws {
-        let gone = Self.yaml.replacingOccurrences(of: "  remove: [LOGO]\n", with: "  remove: [LOGO, FAXNUMBER]\n")
+        let gone = Self.yaml.replacingOccurrences(of: "  remove: [LOGO]\n", with: "  remove: [LOGO, FAXNUMBER, NAMEE]\n")
             .replacingOccurrences(of: "    NOTES: { direction: -> }\n", with: "    TELEX: { direction: -> }\n")
         try #require(gone != Self.yaml)
         let fixture = try Self.fixture("override-gone", yaml: gone)
@@ -219,6 +219,10 @@ struct DeclarativeMapOverrideTests {
         let removed =
             "TW012 warning sample.customers: \(file):8:18: fields.remove[1]: field 'FAXNUMBER' is not in map sample.customers (plugin tandem.samples 1.0.0); there is nothing to remove"
         #expect(validate.stdout.contains(removed), "\(validate.stdout)")
+        // A typo of a column the map has is answered with that column, not the list of every field.
+        let typo =
+            "TW012 warning sample.customers: \(file):8:29: fields.remove[2]: field 'NAMEE' is not in map sample.customers (plugin tandem.samples 1.0.0); there is nothing to remove (was it dropped by an upgrade?): delete this entry (did you mean 'NAME'?)"
+        #expect(validate.stdout.contains(typo), "\(validate.stdout)")
         // A blocking finding keeps the map from starting, with the same words.
         let run = try await fixture.tandem(["maps", "run", "sample.groups", Self.map])
         #expect(run.status != 0)
