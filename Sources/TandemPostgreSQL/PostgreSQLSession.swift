@@ -26,6 +26,8 @@ public final class PostgreSQLSession: Sendable {
     /// The caller waiting for a statement, and whether the connection has ended.
     private struct Pending {
         var waiting: CheckedContinuation<[[String?]], any Error>?
+        /// The promise a thread in ``pipeline(_:)`` waits on.
+        var pipeline: EventLoopPromise<[Result<[[String?]], PostgreSQLError>]>?
         var closed = false
     }
 
@@ -38,12 +40,16 @@ public final class PostgreSQLSession: Sendable {
 
     /// Fails the statement in flight: the server ended the connection (or it was closed).
     private func connectionEnded() {
-        let waiting = pending.withLock { state in
+        let (waiting, pipeline) = pending.withLock { state in
             state.closed = true
-            defer { state.waiting = nil }
-            return state.waiting
+            defer {
+                state.waiting = nil
+                state.pipeline = nil
+            }
+            return (state.waiting, state.pipeline)
         }
         waiting?.resume(throwing: lost)
+        pipeline?.fail(lost)
     }
 
     private var lost: PostgreSQLError {
@@ -71,6 +77,67 @@ public final class PostgreSQLSession: Sendable {
     /// answers leaves that one task suspended, not the caller.
     public func query(_ sql: String, _ parameters: [String?] = [], table: String? = nil) async throws -> [[String?]] {
         try await alone { try await self.run(sql, parameters, table: table) }
+    }
+
+    /// Runs `statements` in order and returns each one's rows, or its error, blocking the calling
+    /// thread until the last is answered.
+    ///
+    /// All of them are queued on the connection at once, so its event loop sends each one as soon
+    /// as the one before is answered: one wait of the caller for all of them, with no task or
+    /// thread between two statements (a statement through ``query(_:_:table:)`` from a blocking
+    /// caller costs a task, a semaphore and the driver's own task; under load each of those
+    /// hand-overs waits for a core). Each statement is its own extended-protocol exchange, so a
+    /// failed one does not stop the others: in a transaction they fail with SQLSTATE 25P02, and a
+    /// `COMMIT` after a failure rolls the transaction back.
+    ///
+    /// The connection's end fails every statement not answered yet with
+    /// ``PostgreSQLError/Code/connectionLost``, as in ``query(_:_:table:)``.
+    ///
+    /// Call it from a thread of its own, never from a Swift concurrency task or an event loop (it
+    /// blocks); the caller serialises its own use of the session, as for ``query(_:_:table:)``.
+    package func pipeline(_ statements: [PostgreSQLStatement]) -> [Result<[[String?]], PostgreSQLError>] {
+        let eventLoop = connection.eventLoop
+        let done = eventLoop.makePromise(of: [Result<[[String?]], PostgreSQLError>].self)
+        let closed = pending.withLock { state in
+            if !state.closed { state.pipeline = done }
+            return state.closed
+        }
+        if closed {
+            let lost = self.lost
+            done.fail(lost)
+            return statements.map { _ in .failure(lost) }
+        }
+        let endpoint = self.endpoint
+        let queries = statements.map { statement in
+            connection.query(PostgreSQLSQL.query(statement.sql, statement.parameters), logger: logger)
+                .flatMapThrowing { result in
+                    try result.rows.map { row in try row.map(Self.text) }
+                }
+        }
+        EventLoopFuture.whenAllComplete(queries, on: eventLoop).whenComplete { outcome in
+            // Only this call's promise: the connection's end may have failed it already.
+            let waiting = self.pending.withLock { state -> EventLoopPromise<[Result<[[String?]], PostgreSQLError>]>? in
+                guard let current = state.pipeline, current.futureResult === done.futureResult else { return nil }
+                state.pipeline = nil
+                return current
+            }
+            guard let waiting else { return }
+            switch outcome {
+            case .success(let results):
+                waiting.succeed(
+                    zip(results, statements).map { result, statement in
+                        result.mapError { endpoint.translate($0, table: statement.table) }
+                    })
+            case .failure(let error):
+                waiting.fail(error)
+            }
+        }
+        do {
+            return try done.futureResult.wait()
+        } catch {
+            let lost = endpoint.translate(error)
+            return statements.map { _ in .failure(lost) }
+        }
     }
 
     /// Sends `text`, rows in COPY's text format (see ``copyField(_:)``), into `columns` of

@@ -18,11 +18,7 @@ import Foundation
 package enum BlockingAwait {
     /// The result of `operation`, waited for on this (non-task) thread.
     package static func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
-        let inTask = withUnsafeCurrentTask { $0 != nil }
-        precondition(
-            !inTask,
-            "a PostgreSQL side was called synchronously from inside a Swift concurrency task; "
-                + "call it from a thread of its own (see BlockingAwait)")
+        refuseInTask()
         let done = DispatchSemaphore(value: 0)
         let outcome = Outcome<T>()
         Task.detached {
@@ -35,6 +31,16 @@ package enum BlockingAwait {
         }
         done.wait()
         return try outcome.result!.get()
+    }
+
+    /// Stops with a message naming the cause when called inside a Swift concurrency task: a
+    /// blocking wait there could hold the thread the awaited work needs (see above).
+    package static func refuseInTask() {
+        let inTask = withUnsafeCurrentTask { $0 != nil }
+        precondition(
+            !inTask,
+            "a PostgreSQL side was called synchronously from inside a Swift concurrency task; "
+                + "call it from a thread of its own (see BlockingAwait)")
     }
 
     /// Where the task leaves its result for the waiting thread.

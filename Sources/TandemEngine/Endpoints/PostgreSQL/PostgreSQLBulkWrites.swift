@@ -158,7 +158,9 @@ struct PostgreSQLBulkWrites {
 
     /// The statement that gives each log row `run` wrote (origin ``pendingOrigin``, above
     /// `bound`) its own row's origin, matched by the key image the capture trigger logged; it
-    /// returns how many it changed and the log sequence's last value, the next run's bound.
+    /// returns how many it changed and the log sequence's last value. It goes out in one pipeline
+    /// with the run's statement, so the next run's fix-up uses the same bound (a row an earlier
+    /// run wrote has its own origin by then, and no fix-up meets it again).
     /// `keyColumns`: the table's primary key as capture logs it.
     static func originFixUp(
         _ run: Run, keyColumns: [PostgreSQLColumn], log: String, sequence: String, bound: Int64

@@ -10,14 +10,20 @@ import TandemPostgreSQL
 /// it). A table it writes is locked against the applications' writes first,
 /// as SQLite's `BEGIN IMMEDIATE` holds the write lock, so that no other edit
 /// of the rows slips in before both sides commit.
+///
+/// `BEGIN`, and the reset of `tandem.origin` after the rows, wait to go out in
+/// one pipeline with the next statement (``PostgreSQLSession/pipeline(_:)``):
+/// each would otherwise cost a wait of its own.
 final class PostgreSQLOriginWrite: OriginWrite {
     private let side: PostgreSQLSide
     private let session: PostgreSQLSession
     private let tag: String
     /// Whether ``commit()`` ended the transaction.
     private(set) var committed = false
+    /// Statements that go out before the next one: `BEGIN` first, until it is sent.
+    private var held = [PostgreSQLStatement("BEGIN")]
 
-    /// Wraps the transaction `side` opened on `session`.
+    /// The transaction of a write on `session`; it begins with the first statement sent.
     init(side: PostgreSQLSide, session: PostgreSQLSession, tag: String) {
         self.side = side
         self.session = session
@@ -26,7 +32,14 @@ final class PostgreSQLOriginWrite: OriginWrite {
 
     /// Runs one statement in the write's transaction.
     private func query(_ sql: String, _ parameters: [String?] = [], table: String? = nil) throws -> [[String?]] {
-        try side.query(session, sql, parameters, table: table)
+        try send([PostgreSQLStatement(sql, parameters, table: table)]).last ?? []
+    }
+
+    /// Runs `statements` in the write's transaction after those held, in one pipeline; their rows.
+    private func send(_ statements: [PostgreSQLStatement]) throws -> [[[String?]]] {
+        let before = held
+        held = []
+        return Array(try side.pipeline(session, before + statements).dropFirst(before.count))
     }
 
     func write(
@@ -50,8 +63,10 @@ final class PostgreSQLOriginWrite: OriginWrite {
         func condition(first: Int) -> String {
             key.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\(first + $0.offset)" }.joined(separator: " AND ")
         }
-        _ = try query("LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE", table: name)
-        _ = try query("SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [tag])
+        _ = try send([
+            PostgreSQLStatement("LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE", table: name),
+            PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [tag]),
+        ])
         for row in rows {
             let keyValues = try key.map { try parameter(row[$0] ?? .null, $0) }
             switch operation {
@@ -82,11 +97,13 @@ final class PostgreSQLOriginWrite: OriginWrite {
                 }
             }
         }
-        _ = try query("SELECT set_config('\(PostgreSQLCapture.originSetting)', '', true)")
+        held.append(PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.originSetting)', '', true)"))
     }
 
     func capturedChanges() throws -> [Change] {
-        try side.readLog(session, condition: "origin = $1", [tag])
+        let before = held
+        held = []
+        return try side.readLog(session, condition: "origin = $1", [tag], before: before)
     }
 
     func commit() throws {

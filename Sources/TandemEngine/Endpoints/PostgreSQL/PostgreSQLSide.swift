@@ -50,12 +50,26 @@ package final class PostgreSQLSide: SideEndpoint {
     /// How long a token is answered from ``quietToken`` at most, whatever the watch says: a
     /// bound on any commit the watch missed.
     static let quietTokenAge = Duration.seconds(2)
+    /// Counts the statements sent on the side's session: the side's own writes, which may move
+    /// the log's head without a ring the side would see in time.
+    private var sent = 0
+    /// The last head read for ``recentIssuedHead()``, the watch's rings and ``sent`` then, and when.
+    private var recentHead: (head: Int64, rings: Int, sent: Int, at: ContinuousClock.Instant)?
+    /// How long ``recentIssuedHead()`` answers a head read before at most: how late a side that
+    /// went back (restored from a backup) and took no commit since is found (one that took one
+    /// rings the watch, and is read at once).
+    let recentHeadAge: Duration
 
     /// A side on the server and schema of `config`; nothing connects until the first call.
-    package init(role: SideRole, config: PostgreSQLSideConfig, logger: Logger, horizonTimeout: Duration = .seconds(2)) {
+    /// `recentHeadAge`: see ``recentHeadAge``.
+    package init(
+        role: SideRole, config: PostgreSQLSideConfig, logger: Logger, horizonTimeout: Duration = .seconds(2),
+        recentHeadAge: Duration = .seconds(5)
+    ) {
         self.role = role
         self.logger = logger
         self.horizonTimeout = horizonTimeout
+        self.recentHeadAge = recentHeadAge
         endpoint = PostgreSQLEndpoint(config: config, readerName: "tandem-\(role)", logger: logger)
         changeLog = PostgreSQLChangeLog(schema: config.schema)
     }
@@ -123,15 +137,41 @@ package final class PostgreSQLSide: SideEndpoint {
     /// The rows of `sql` on `session` (see ``PostgreSQLSession/query(_:_:table:)``). A session
     /// whose connection broke is dropped at once: its `isClosed` may not say so yet, and the next
     /// call must open a new one.
+    ///
+    /// Sent as a pipeline of one (``PostgreSQLSession/pipeline(_:)``): this thread waits for the
+    /// event loop's answer itself, with no task between (see ``BlockingAwait``'s cost).
     func query(_ session: PostgreSQLSession, _ sql: String, _ parameters: [String?] = [], table: String? = nil)
         throws -> [[String?]]
     {
-        do {
-            return try BlockingAwait.run { try await session.query(sql, parameters, table: table) }
-        } catch let error as PostgreSQLError where error.code == .connectionLost {
-            discard(session)
-            throw error
+        try pipeline(session, [PostgreSQLStatement(sql, parameters, table: table)])[0]
+    }
+
+    /// The rows of each of `statements`, sent on `session` in one pipeline (one wait of this
+    /// thread, see ``PostgreSQLSession/pipeline(_:)``). The first statement that failed throws:
+    /// its error as `failure` makes it of the statement's index (the ones after it failed only
+    /// because it did). A session whose connection broke is dropped, as in
+    /// ``query(_:_:_:table:)``.
+    func pipeline(
+        _ session: PostgreSQLSession, _ statements: [PostgreSQLStatement],
+        failure: (Int, PostgreSQLError) -> any Error = { $1 }
+    ) throws -> [[[String?]]] {
+        BlockingAwait.refuseInTask()
+        lock.lock()
+        sent += statements.count
+        lock.unlock()
+        let results = session.pipeline(statements)
+        var rows: [[[String?]]] = []
+        rows.reserveCapacity(results.count)
+        for (index, result) in results.enumerated() {
+            switch result {
+            case .success(let value):
+                rows.append(value)
+            case .failure(let error):
+                if error.code == .connectionLost { discard(session) }
+                throw failure(index, error)
+            }
         }
+        return rows
     }
 
     /// Drops `session` and closes it; one whose close does not finish is kept referenced.
@@ -304,15 +344,18 @@ package final class PostgreSQLSide: SideEndpoint {
 
     /// The commit token as the server says it now (see ``commitToken()``).
     private func readCommitToken() throws -> Int {
-        let rows = try queryInstalled(
-            """
-            SELECT CASE WHEN is_called THEN last_value ELSE 0 END, EXISTS (
-                SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation'
-                AND relation = to_regclass($1) AND mode = 'RowExclusiveLock'
-                AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
-                AND pid IS DISTINCT FROM pg_backend_pid())
-            FROM \(name("_tandem_changes_seq"))
-            """, [name("_tandem_changes")])
+        // A read: not one of the side's statements that may move its head (``recentIssuedHead()``).
+        let rows = try uncounted {
+            try queryInstalled(
+                """
+                SELECT CASE WHEN is_called THEN last_value ELSE 0 END, EXISTS (
+                    SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation'
+                    AND relation = to_regclass($1) AND mode = 'RowExclusiveLock'
+                    AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+                    AND pid IS DISTINCT FROM pg_backend_pid())
+                FROM \(name("_tandem_changes_seq"))
+                """, [name("_tandem_changes")])
+        }
         guard let row = rows.first, let last = row[0].flatMap(Int.init) else { return 0 }
         guard row[1] == "true" else { return last }
         lock.lock()
@@ -344,11 +387,16 @@ package final class PostgreSQLSide: SideEndpoint {
         }
     }
 
-    /// The changes of the log matching `condition` on `session`, in the engine's form.
+    /// The changes of the log matching `condition` on `session`, in the engine's form; `before`:
+    /// statements sent first, in the same pipeline (one wait).
     func readLog(
-        _ session: PostgreSQLSession, condition: String, _ parameters: [String?], limit: String? = nil, rows: Bool = true
+        _ session: PostgreSQLSession, condition: String, _ parameters: [String?], limit: String? = nil, rows: Bool = true,
+        before: [PostgreSQLStatement] = []
     ) throws -> [Change] {
-        let result = try query(session, changeLog.select(condition: condition, limit: limit, rows: rows), parameters)
+        let result =
+            try pipeline(
+                session, before + [PostgreSQLStatement(changeLog.select(condition: condition, limit: limit, rows: rows), parameters)]
+            ).last ?? []
         let entries = try PostgreSQLChangeLog.entries(result) { table, name in try column(table, name) }
         let captured = try self.captured()
         return entries.map { PostgreSQLChangeLog.change($0, captured: captured[$0.table]) }
@@ -364,6 +412,37 @@ package final class PostgreSQLSide: SideEndpoint {
             try queryInstalled("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \(name("_tandem_changes_seq"))")
             .first?[0].flatMap(Int64.init) ?? 0
         return max(issued, try headSeq())
+    }
+
+    /// The idle engine's audit read the head (two queries) every second: the largest part of its
+    /// queries (docs/BENCHMARKS.md). Here a head read before is answered while the commit watch
+    /// runs and has not rung (a commit to the log rings it), the side's session sent nothing
+    /// (its own writes), and it is younger than ``recentHeadAge``. It is never newer than the
+    /// log's: the head only grows, except when the side went back, which the audit then finds
+    /// within ``recentHeadAge``, or sooner when a commit since notifies the watch.
+    func recentIssuedHead() throws -> Int64 {
+        let rings = self.rings.current
+        lock.lock()
+        defer { lock.unlock() }
+        if let recent = recentHead, let rings, recent.rings == rings, recent.sent == sent,
+            ContinuousClock.now - recent.at < recentHeadAge
+        {
+            return recent.head
+        }
+        let head = try uncounted { try issuedHead() }
+        recentHead = rings.map { (head, $0, sent, .now) }
+        return head
+    }
+
+    /// Runs `body`, whose statements only read, without counting them in ``sent``: the audit's
+    /// own reads and the commit token's must not make the recent head look stale. Under the
+    /// lock, so that no statement of another thread falls between.
+    private func uncounted<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let before = sent
+        defer { sent = before }
+        return try body()
     }
 
     func changeIdentity(_ seq: Int64) throws -> (at: Double, table: String)? {
@@ -420,7 +499,8 @@ package final class PostgreSQLSide: SideEndpoint {
 
     func storedCheckpoints() throws -> [CheckpointID: Int64] {
         var result: [CheckpointID: Int64] = [:]
-        for row in try queryInstalled("SELECT map, source, seq FROM \(name("_tandem_checkpoints"))") {
+        // A read: not one of the side's statements that may move its head (``recentIssuedHead()``).
+        for row in try uncounted({ try queryInstalled("SELECT map, source, seq FROM \(name("_tandem_checkpoints"))") }) {
             // A source this version does not know is no checkpoint of its maps.
             guard let map = row[0], let source = row[1].flatMap(SideRole.init(rawValue:)), let seq = row[2].flatMap(Int64.init)
             else { continue }
@@ -613,32 +693,75 @@ package final class PostgreSQLSide: SideEndpoint {
 
     /// `fastPath` changes nothing here: the capture triggers record every echo themselves, with
     /// the source change each write applies, so there is no quieter way. Rows go in multi-row
-    /// statements (see ``bulk(_:_:)``).
+    /// statements (see ``PostgreSQLBulkWrites``).
+    ///
+    /// A batch costs this thread three waits for the server when it reads nothing in between:
+    /// `BEGIN`, the lock and the log's sequence in one pipeline (``begin(_:_:)``); the body's
+    /// reads; then the rows held, the checkpoints and `COMMIT` in one more
+    /// (``PostgreSQLTargetTransaction/commitStatements()``). A statement that fails there
+    /// aborts the transaction, and the `COMMIT` after it rolls back: the checkpoints commit with
+    /// the rows or not at all.
+    ///
+    /// When the database refuses a multi-row statement for one of its rows, the whole
+    /// transaction is rolled back and `body` runs again row by row in a new one, each row under a
+    /// savepoint, so that only the refused row is parked, with the database's reason, as before
+    /// bulk writes. `body` must hold no state of a run that threw
+    /// (``SideEndpoint/applyBatch(_:checkpoints:fastPath:logger:_:)``).
     func applyBatch<T>(
         _ items: [ApplyItem], checkpoints: [CheckpointID: Int64], fastPath: Bool, logger: Logger,
         _ body: (any TargetTransaction) throws -> T
     ) throws -> T {
-        try transaction { session in
-            try lockTargets(items.map(\.plan.targetTable), session)
-            let result = try bulk(session, body)
-            try store(checkpoints, session)
-            return result
+        let tables = items.map(\.plan.targetTable)
+        do {
+            return try withSession { session in
+                let bound = try begin(tables, session)
+                do {
+                    let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true, logBound: bound)
+                    let result = try body(transaction)
+                    let (statements, refusals) = try transaction.commitStatements()
+                    _ = try pipeline(
+                        session, statements + checkpointStatements(checkpoints) + [PostgreSQLStatement("COMMIT")],
+                        failure: refusals)
+                    return result
+                } catch {
+                    rollback(session, after: error)
+                    throw error
+                }
+            }
+        } catch let refused as PostgreSQLBulkWrites.Refused {
+            logger.debug("\(role) side refused a multi-row write (\(refused.message)); writing the batch row by row")
+            return try transaction { session in
+                try lockTargets(tables, session)
+                let result = try body(PostgreSQLTargetTransaction(side: self, session: session, bulk: false))
+                try store(checkpoints, session)
+                return result
+            }
         }
     }
 
-    /// Runs `body` with rows sent in multi-row statements (``PostgreSQLBulkWrites``); when the
-    /// database refuses one of those for a row, rolls back what `body` did and runs it again row
-    /// by row, each row under a savepoint, so that only the refused row is parked, with the
-    /// database's reason, as before bulk writes. `body` must hold no state of a run that threw
-    /// (``SideEndpoint/applyBatch(_:checkpoints:fastPath:logger:_:)``).
-    private func bulk<T>(_ session: PostgreSQLSession, _ body: (any TargetTransaction) throws -> T) throws -> T {
-        _ = try query(session, "SAVEPOINT tandem_batch")
-        do {
-            return try body(PostgreSQLTargetTransaction(side: self, session: session, bulk: true))
-        } catch let refused as PostgreSQLBulkWrites.Refused {
-            logger.debug("\(role) side refused a multi-row write (\(refused.message)); writing the batch row by row")
-            _ = try query(session, "ROLLBACK TO SAVEPOINT tandem_batch")
-            return try body(PostgreSQLTargetTransaction(side: self, session: session, bulk: false))
+    /// Opens a batch's transaction on `session` and locks its target `tables` (see
+    /// ``lockTargets(_:_:)``), in one pipeline with a read of the change log's sequence: below
+    /// every log row the batch will write, where the origin fix-ups of its runs look
+    /// (``PostgreSQLBulkWrites/originFixUp(_:keyColumns:log:sequence:bound:)``). 0 when the log
+    /// is not there (capture not installed: no run of mixed origins then either).
+    private func begin(_ tables: [String], _ session: PostgreSQLSession) throws -> Int64 {
+        var statements = [PostgreSQLStatement("BEGIN")]
+        if let lock = lockStatement(tables) { statements.append(lock) }
+        statements.append(
+            PostgreSQLStatement("SELECT COALESCE(pg_sequence_last_value(to_regclass($1)), 0)", [name("_tandem_changes_seq")]))
+        return try pipeline(session, statements).last?.first?[0].flatMap(Int64.init) ?? 0
+    }
+
+    /// The statements that move the stored checkpoints forward (never back), for the caller's
+    /// transaction.
+    private func checkpointStatements(_ checkpoints: [CheckpointID: Int64]) -> [PostgreSQLStatement] {
+        checkpoints.map { id, seq in
+            PostgreSQLStatement(
+                """
+                INSERT INTO \(name("_tandem_checkpoints")) AS stored (map, source, seq) VALUES ($1, $2, $3)
+                ON CONFLICT (map, source) DO UPDATE SET seq = EXCLUDED.seq, updated_at = now()
+                WHERE stored.seq < EXCLUDED.seq
+                """, [id.map, id.source.rawValue, String(seq)])
         }
     }
 
@@ -647,14 +770,20 @@ package final class PostgreSQLSide: SideEndpoint {
     /// reads that decide (pending edits, parents) and the writes. Readers go on; a writer in
     /// flight is waited for. In name order, so that two batches take them in the same order.
     private func lockTargets(_ tables: [String], _ session: PostgreSQLSession) throws {
+        guard let lock = lockStatement(tables) else { return }
+        _ = try pipeline(session, [lock])
+    }
+
+    /// The `LOCK TABLE` of ``lockTargets(_:_:)``; nil for no tables.
+    private func lockStatement(_ tables: [String]) -> PostgreSQLStatement? {
         let tables = Set(tables).sorted()
-        guard !tables.isEmpty else { return }
-        _ = try query(session, "LOCK TABLE \(tables.map(name).joined(separator: ", ")) IN SHARE ROW EXCLUSIVE MODE")
+        guard !tables.isEmpty else { return nil }
+        return PostgreSQLStatement("LOCK TABLE \(tables.map(name).joined(separator: ", ")) IN SHARE ROW EXCLUSIVE MODE")
     }
 
     func writeThrough<T>(tag: String, _ body: (any OriginWrite) throws -> T) throws -> T {
         try withSession { session in
-            _ = try query(session, "BEGIN")
+            // The write sends `BEGIN` with its first statement.
             let write = PostgreSQLOriginWrite(side: self, session: session, tag: tag)
             do {
                 let result = try body(write)
@@ -668,12 +797,40 @@ package final class PostgreSQLSide: SideEndpoint {
         }
     }
 
+    /// As ``applyBatch(_:checkpoints:fastPath:logger:_:)``, but the rows held are sent before
+    /// `beforeCommit`, and `COMMIT` goes alone: its failure is ``TargetCommitFailed``.
     func applyWriteThrough<T>(
         _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
     ) throws -> T {
-        try transaction(commitFailure: true, beforeCommit: beforeCommit) { session in
-            try lockTargets(items.map(\.plan.targetTable), session)
-            return try bulk(session, body)
+        let tables = items.map(\.plan.targetTable)
+        do {
+            return try withSession { session in
+                let bound = try begin(tables, session)
+                let result: T
+                do {
+                    let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true, logBound: bound)
+                    result = try body(transaction)
+                    let (statements, refusals) = try transaction.commitStatements()
+                    if !statements.isEmpty { _ = try pipeline(session, statements, failure: refusals) }
+                    try beforeCommit()
+                } catch {
+                    rollback(session, after: error)
+                    throw error
+                }
+                do {
+                    _ = try query(session, "COMMIT")
+                } catch {
+                    rollback(session, after: error)
+                    throw TargetCommitFailed(underlying: error)
+                }
+                return result
+            }
+        } catch let refused as PostgreSQLBulkWrites.Refused {
+            logger.debug("\(role) side refused a multi-row write (\(refused.message)); writing the batch row by row")
+            return try transaction(commitFailure: true, beforeCommit: beforeCommit) { session in
+                try lockTargets(tables, session)
+                return try body(PostgreSQLTargetTransaction(side: self, session: session, bulk: false))
+            }
         }
     }
 }

@@ -20,8 +20,14 @@ import TandemPostgreSQL
 /// by row (``PostgreSQLSide/applyBatch(_:checkpoints:fastPath:logger:_:)``).
 ///
 /// `tandem.origin` is set only when a statement that writes a captured table
-/// is sent and the value differs from the one set (a round trip each): a
-/// source change's mark is kept here until then.
+/// is sent and the value differs from the one set: a source change's mark is
+/// kept here until then.
+///
+/// Statements that need no answer before the next go out together in one
+/// pipeline (``PostgreSQLSession/pipeline(_:)``): a run's `set_config`, its
+/// statement and its origin fix-up. The rows still held when the batch ends
+/// are not sent by ``finish()``: the side sends them with the checkpoints and
+/// `COMMIT` (``commitStatements()``), one wait for all of it.
 final class PostgreSQLTargetTransaction: TargetTransaction {
     private let side: PostgreSQLSide
     private let session: PostgreSQLSession
@@ -35,7 +41,8 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     private var origin = ""
     /// The `tandem.origin` set on the server in this transaction; nil until set here.
     private var serverOrigin: String?
-    /// Below every log row this transaction's runs wrote: where the origin fix-up looks.
+    /// Below every log row this transaction's runs wrote: where the origin fix-up looks (every
+    /// run's: a row an earlier run wrote has its own origin already, so no later fix-up meets it).
     private var logBound: Int64?
 
     /// The origin of initial sync's writes (as on SQLite sides).
@@ -44,11 +51,13 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     static let engineOrigin = "tandem"
 
     /// A batch on `session`, inside the transaction `side` opened; `bulk`: rows are held and sent
-    /// as multi-row statements.
-    init(side: PostgreSQLSide, session: PostgreSQLSession, bulk: Bool = false) {
+    /// as multi-row statements; `logBound`: the change log's sequence read in the transaction
+    /// before its first write (read when first needed if nil).
+    init(side: PostgreSQLSide, session: PostgreSQLSession, bulk: Bool = false, logBound: Int64? = nil) {
         self.side = side
         self.session = session
         self.bulk = bulk
+        self.logBound = logBound
     }
 
     /// Runs one statement in the batch's transaction.
@@ -68,9 +77,15 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
 
     /// Sets `tandem.origin` on the server to `origin` for the rest of the transaction, unless it is set.
     private func sendOrigin(_ origin: String) throws {
-        guard serverOrigin != origin else { return }
-        _ = try query("SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [origin])
+        guard let statement = originStatement(origin) else { return }
+        _ = try side.pipeline(session, [statement])
+    }
+
+    /// The statement that sets `tandem.origin` to `origin`, nil when it is set; counted as sent.
+    private func originStatement(_ origin: String) -> PostgreSQLStatement? {
+        guard serverOrigin != origin else { return nil }
         serverOrigin = origin
+        return PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [origin])
     }
 
     func begin(_ mode: ApplyMode) throws {
@@ -93,8 +108,9 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         // write of the batch is recorded by them.
     }
 
+    /// The rows held stay held: the side sends them with the checkpoints and `COMMIT`
+    /// (``commitStatements()``); a read or a write that must see them sends them first.
     func finish() throws {
-        try flush()
         setOrigin("")
     }
 
@@ -103,10 +119,23 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
 
     // MARK: Held rows
 
-    /// Sends the rows held, one statement a run, each run's echoes marked with its rows' origins.
-    /// Throws ``PostgreSQLBulkWrites/Refused`` when the database refuses a run for one of its rows.
+    /// Sends the rows held, one statement a run, each run's echoes marked with its rows' origins,
+    /// in one pipeline. Throws ``PostgreSQLBulkWrites/Refused`` when the database refuses a run
+    /// for one of its rows.
     private func flush() throws {
-        guard !pending.isEmpty else { return }
+        let (statements, refusals) = try commitStatements()
+        guard !statements.isEmpty else { return }
+        _ = try side.pipeline(session, statements, failure: refusals)
+    }
+
+    /// The statements that send the rows held (none are held afterwards), and the error a failure
+    /// of the one at an index is: ``PostgreSQLBulkWrites/Refused`` for a run's statement refused
+    /// for one of its rows. Per run: `tandem.origin` when it changes, the run's statement, and for
+    /// a run of mixed origins the fix-up that gives each log row its own
+    /// (``PostgreSQLBulkWrites/originFixUp(_:keyColumns:log:sequence:bound:)``).
+    func commitStatements() throws -> (statements: [PostgreSQLStatement], failure: (Int, PostgreSQLError) -> any Error) {
+        var statements: [PostgreSQLStatement] = []
+        var runStatements = Set<Int>()
         for run in pending.takeRuns() {
             let table = run.rows[0].table
             let described = try side.columns(of: table)
@@ -114,25 +143,30 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
             let statement = try PostgreSQLBulkWrites.statement(run, target: name(table), columns: byName)
             let mixed = run.mixedOrigins
             if mixed, logBound == nil {
+                // Not read at the transaction's start (``init(side:session:bulk:logBound:)``): read now,
+                // before anything held is sent.
                 logBound =
                     try query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \(name("_tandem_changes_seq"))")
                     .first?[0].flatMap(Int64.init) ?? 0
             }
-            try sendOrigin(mixed ? PostgreSQLBulkWrites.pendingOrigin : run.rows[0].origin)
-            do {
-                _ = try query(statement.sql, statement.parameters, table: table)
-            } catch let error as PostgreSQLError where Self.refusesRow(error) {
-                throw PostgreSQLBulkWrites.Refused(message: error.message)
+            if let origin = originStatement(mixed ? PostgreSQLBulkWrites.pendingOrigin : run.rows[0].origin) {
+                statements.append(origin)
             }
+            runStatements.insert(statements.count)
+            statements.append(PostgreSQLStatement(statement.sql, statement.parameters, table: table))
             guard mixed, let bound = logBound else { continue }
             let keyColumns = described.filter { $0.keyPosition != nil }.sorted { $0.keyPosition! < $1.keyPosition! }
             let fixUp = PostgreSQLBulkWrites.originFixUp(
                 run, keyColumns: keyColumns, log: name("_tandem_changes"), sequence: name("_tandem_changes_seq"),
                 bound: bound)
-            if let next = try query(fixUp.sql, fixUp.parameters, table: table).first?[1].flatMap(Int64.init) {
-                logBound = next
-            }
+            statements.append(PostgreSQLStatement(fixUp.sql, fixUp.parameters, table: table))
         }
+        let refusable = runStatements
+        let failure: (Int, PostgreSQLError) -> any Error = { index, error in
+            guard refusable.contains(index), Self.refusesRow(error) else { return error }
+            return PostgreSQLBulkWrites.Refused(message: error.message)
+        }
+        return (statements, failure)
     }
 
     /// Sends the rows held when one of them is in `table`: a read of `table` must see them.
