@@ -42,11 +42,7 @@ extension MapFileReader {
         for (key, node, _) in try reader.mapping(root, "", allowed: Self.overrideMembers.sorted()) {
             switch key {
             case "format":
-                let format = try reader.string(node, key)
-                guard format == Self.formatName else {
-                    throw reader.error(
-                        node, key, "format '\(format)' is not supported; this Tandem reads \(Self.formatName)")
-                }
+                try Self.checkFormat(reader, node, key)
             case "extends": extends = try edit(reader.string(node, key), key, node)
             case "version": override.version = try reader.string(node, key)
             case "publisher": override.publisher = try reader.string(node, key)

@@ -130,11 +130,7 @@ package struct MapFileReader {
         for (key, node, keyNode) in try reader.mapping(root, "", allowed: members.keys.sorted()) {
             switch key {
             case "format":
-                let format = try reader.string(node, key)
-                guard format == Self.formatName else {
-                    throw reader.error(
-                        node, key, "format '\(format)' is not supported; this Tandem reads \(Self.formatName)")
-                }
+                try Self.checkFormat(reader, node, key)
             case "publisher":
                 publisher = try reader.string(node, key)
             case "ddl":
@@ -250,6 +246,14 @@ package struct MapFileReader {
                 try sequence.enumerated().map { (index, item) throws(ConfigError) in
                     try value(item, "\(path)[\(index)]", members: element, free: free)
                 })
+        }
+    }
+
+    /// Refuses a `format:` other than ``formatName`` (a map file and an override alike).
+    static func checkFormat(_ reader: YAMLReader, _ node: Node, _ key: String) throws(ConfigError) {
+        let format = try reader.string(node, key)
+        guard format == formatName else {
+            throw reader.error(node, key, "format '\(format)' is not supported; this Tandem reads \(formatName)")
         }
     }
 

@@ -544,13 +544,19 @@ package final class PostgreSQLSide: SideEndpoint {
                 rollback(session, after: error)
                 throw error
             }
-            do {
-                _ = try query(session, "COMMIT")
-            } catch {
-                rollback(session, after: error)
-                throw commitFailure ? TargetCommitFailed(underlying: error) : error
-            }
+            try commit(session, wrapped: commitFailure)
             return result
+        }
+    }
+
+    /// Commits the transaction on `session`; a COMMIT that fails is rolled back and thrown,
+    /// as ``TargetCommitFailed`` when `wrapped` (the engine then knows the batch's fate is unknown).
+    private func commit(_ session: PostgreSQLSession, wrapped: Bool) throws {
+        do {
+            _ = try query(session, "COMMIT")
+        } catch {
+            rollback(session, after: error)
+            throw wrapped ? TargetCommitFailed(underlying: error) : error
         }
     }
 
@@ -817,12 +823,7 @@ package final class PostgreSQLSide: SideEndpoint {
                     rollback(session, after: error)
                     throw error
                 }
-                do {
-                    _ = try query(session, "COMMIT")
-                } catch {
-                    rollback(session, after: error)
-                    throw TargetCommitFailed(underlying: error)
-                }
+                try commit(session, wrapped: true)
                 return result
             }
         } catch let refused as PostgreSQLBulkWrites.Refused {
