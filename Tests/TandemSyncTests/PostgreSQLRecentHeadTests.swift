@@ -67,6 +67,7 @@ struct PostgreSQLRecentHeadTests {
             // Restored from a backup taken after the first change: no commit, so no ring.
             _ = try await contract.rows("SELECT setval('\(schema)._tandem_changes_seq', 1)")
             _ = try await contract.rows("DELETE FROM \(schema)._tandem_changes WHERE seq > 1")
+            #expect(try await contract.call { _ in try carried.value.recentIssuedHead() } == 3)
             // The side's own write (the engine storing a checkpoint): the audit reads the head again.
             try await contract.call { _ in try carried.value.storeCheckpoints([checkpoint: 3]) }
             let afterOwn = try await contract.call { _ in try Self.audit(carried.value) }
