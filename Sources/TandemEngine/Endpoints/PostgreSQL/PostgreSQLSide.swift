@@ -347,14 +347,14 @@ package final class PostgreSQLSide: SideEndpoint {
         // A read: not one of the side's statements that may move its head (``recentIssuedHead()``).
         let rows = try uncounted {
             try queryInstalled(
-                """
-                SELECT CASE WHEN is_called THEN last_value ELSE 0 END, EXISTS (
-                    SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation'
-                    AND relation = to_regclass($1) AND mode = 'RowExclusiveLock'
-                    AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
-                    AND pid IS DISTINCT FROM pg_backend_pid())
-                FROM \(name("_tandem_changes_seq"))
-                """, [name("_tandem_changes")])
+            """
+            SELECT CASE WHEN is_called THEN last_value ELSE 0 END, EXISTS (
+                SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation'
+                AND relation = to_regclass($1) AND mode = 'RowExclusiveLock'
+                AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+                AND pid IS DISTINCT FROM pg_backend_pid())
+            FROM \(name("_tandem_changes_seq"))
+            """, [name("_tandem_changes")])
         }
         guard let row = rows.first, let last = row[0].flatMap(Int.init) else { return 0 }
         guard row[1] == "true" else { return last }
@@ -419,7 +419,7 @@ package final class PostgreSQLSide: SideEndpoint {
     /// runs and has not rung (a commit to the log rings it), the side's session sent nothing
     /// (its own writes), and it is younger than ``recentHeadAge``. It is never newer than the
     /// log's: the head only grows, except when the side went back, which the audit then finds
-    /// within ``recentHeadAge``, or sooner when a commit since notifies the watch.
+    /// within ``recentHeadAge``, or at the first commit since.
     func recentIssuedHead() throws -> Int64 {
         let rings = self.rings.current
         lock.lock()
