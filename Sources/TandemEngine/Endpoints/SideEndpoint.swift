@@ -63,13 +63,6 @@ protocol SideEndpoint: AnyObject {
     /// The last sequence number the change log ever gave out, which pruning
     /// never lowers (a side restored from a backup has a lower one).
     func issuedHead() throws -> Int64
-    /// ``issuedHead()`` as the side audit reads it every second: an endpoint
-    /// may answer with a value it read before while nothing can have moved
-    /// it. It may be stale, never newer: ``SideAudit`` reads the head again
-    /// with ``issuedHead()`` before it reports a finding, so only a side that
-    /// went back and showed nothing since waits (the endpoint's bound) to be
-    /// found.
-    func recentIssuedHead() throws -> Int64
     /// The time and table of the change numbered `seq`, nil once pruned: a
     /// side that numbered new changes again has another change there.
     func changeIdentity(_ seq: Int64) throws -> (at: Double, table: String)?
@@ -352,9 +345,6 @@ extension SideEndpoint {
         // (a text that is not valid UTF-8 parks its row there, with the reason).
         try rowsInKeyOrder(table: table, columns: columns, key: key, after: after, limit: limit).map { ($0.key, $0.row, nil) }
     }
-
-    /// ``issuedHead()`` read now: a side whose head costs little to read keeps nothing.
-    func recentIssuedHead() throws -> Int64 { try issuedHead() }
 
     /// The conflict `id`, nil when there is none.
     func conflict(id: Int64) throws -> StoredConflict? {

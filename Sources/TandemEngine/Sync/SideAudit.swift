@@ -39,31 +39,17 @@ package struct SideAudit {
         var head: Int64
     }
 
-    /// Reads what the audit needs from `side`; `recent`: the head may be one read before
-    /// (``SideEndpoint/recentIssuedHead()``).
-    static func facts(_ side: any SideEndpoint, recent: Bool = false) throws -> SideFacts {
-        SideFacts(
-            checkpoints: try side.storedCheckpoints(), head: try recent ? side.recentIssuedHead() : side.issuedHead())
+    /// Reads what the audit needs from `side`.
+    static func facts(_ side: any SideEndpoint) throws -> SideFacts {
+        SideFacts(checkpoints: try side.storedCheckpoints(), head: try side.issuedHead())
     }
 
-    /// Every map that cannot go on, with the side that went back and why. `recent`: the heads
-    /// may be ones read before (the engine's audit every second); a head read before may be
-    /// lower than the side's now (a change numbered since), which reads as a side that went
-    /// back, so any finding is checked again with heads read now, and only those are reported.
+    /// Every map that cannot go on, with the side that went back and why.
     static func check(
-        _ maps: [MapDirections], sides: [SideRole: any SideEndpoint], applied: [String: [SideRole: StateStore.Applied]],
-        recent: Bool = false
+        _ maps: [MapDirections], sides: [SideRole: any SideEndpoint], applied: [String: [SideRole: StateStore.Applied]]
     ) throws -> [Finding] {
-        let findings = try check(maps, sides: sides, applied: applied, facts: sides.mapValues { try facts($0, recent: recent) })
-        guard recent, !findings.isEmpty else { return findings }
-        return try check(maps, sides: sides, applied: applied, facts: sides.mapValues { try facts($0) })
-    }
-
-    /// ``check(_:sides:applied:recent:)`` with the sides' `facts` read.
-    private static func check(
-        _ maps: [MapDirections], sides: [SideRole: any SideEndpoint], applied: [String: [SideRole: StateStore.Applied]],
-        facts: [SideRole: SideFacts]
-    ) throws -> [Finding] {
+        var facts: [SideRole: SideFacts] = [:]
+        for (role, side) in sides { facts[role] = try Self.facts(side) }
         var findings: [Finding] = []
         for map in maps {
             for direction in map.directions {

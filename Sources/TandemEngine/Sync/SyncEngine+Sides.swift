@@ -22,7 +22,7 @@ extension SyncEngine {
                     name: $0.name, directions: SyncDirection.allCases.filter(plans[$0.name, default: [:]].keys.contains)
                 )
             },
-            sides: sides, applied: state.applied(), recent: true)
+            sides: sides, applied: state.applied())
         guard !findings.isEmpty else { return }
         for (map, found) in Dictionary(grouping: findings, by: \.map).sorted(by: { $0.key < $1.key }) {
             let reason = SideAudit.reason(map: map, found)

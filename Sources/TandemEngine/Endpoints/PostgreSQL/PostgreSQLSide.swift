@@ -50,26 +50,12 @@ package final class PostgreSQLSide: SideEndpoint {
     /// How long a token is answered from ``quietToken`` at most, whatever the watch says: a
     /// bound on any commit the watch missed.
     static let quietTokenAge = Duration.seconds(2)
-    /// Counts the statements sent on the side's session: the side's own writes, which may move
-    /// the log's head without a ring the side would see in time.
-    private var sent = 0
-    /// The last head read for ``recentIssuedHead()``, the watch's rings and ``sent`` then, and when.
-    private var recentHead: (head: Int64, rings: Int, sent: Int, at: ContinuousClock.Instant)?
-    /// How long ``recentIssuedHead()`` answers a head read before at most: how late a side that
-    /// went back (restored from a backup) and took no commit since is found (one that took one
-    /// rings the watch, and is read at once).
-    let recentHeadAge: Duration
 
     /// A side on the server and schema of `config`; nothing connects until the first call.
-    /// `recentHeadAge`: see ``recentHeadAge``.
-    package init(
-        role: SideRole, config: PostgreSQLSideConfig, logger: Logger, horizonTimeout: Duration = .seconds(2),
-        recentHeadAge: Duration = .seconds(5)
-    ) {
+    package init(role: SideRole, config: PostgreSQLSideConfig, logger: Logger, horizonTimeout: Duration = .seconds(2)) {
         self.role = role
         self.logger = logger
         self.horizonTimeout = horizonTimeout
-        self.recentHeadAge = recentHeadAge
         endpoint = PostgreSQLEndpoint(config: config, readerName: "tandem-\(role)", logger: logger)
         changeLog = PostgreSQLChangeLog(schema: config.schema)
     }
@@ -156,9 +142,6 @@ package final class PostgreSQLSide: SideEndpoint {
         failure: (Int, PostgreSQLError) -> any Error = { $1 }
     ) throws -> [[[String?]]] {
         BlockingAwait.refuseInTask()
-        lock.lock()
-        sent += statements.count
-        lock.unlock()
         let results = session.pipeline(statements)
         var rows: [[[String?]]] = []
         rows.reserveCapacity(results.count)
@@ -344,9 +327,7 @@ package final class PostgreSQLSide: SideEndpoint {
 
     /// The commit token as the server says it now (see ``commitToken()``).
     private func readCommitToken() throws -> Int {
-        // A read: not one of the side's statements that may move its head (``recentIssuedHead()``).
-        let rows = try uncounted {
-            try queryInstalled(
+        let rows = try queryInstalled(
             """
             SELECT CASE WHEN is_called THEN last_value ELSE 0 END, EXISTS (
                 SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation'
@@ -355,7 +336,6 @@ package final class PostgreSQLSide: SideEndpoint {
                 AND pid IS DISTINCT FROM pg_backend_pid())
             FROM \(name("_tandem_changes_seq"))
             """, [name("_tandem_changes")])
-        }
         guard let row = rows.first, let last = row[0].flatMap(Int.init) else { return 0 }
         guard row[1] == "true" else { return last }
         lock.lock()
@@ -414,37 +394,6 @@ package final class PostgreSQLSide: SideEndpoint {
         return max(issued, try headSeq())
     }
 
-    /// The idle engine's audit read the head (two queries) every second: the largest part of its
-    /// queries (docs/BENCHMARKS.md). Here a head read before is answered while the commit watch
-    /// runs and has not rung (a commit to the log rings it), the side's session sent nothing
-    /// (its own writes), and it is younger than ``recentHeadAge``. It is never newer than the
-    /// log's: the head only grows, except when the side went back, which the audit then finds
-    /// within ``recentHeadAge``, or at the first commit since.
-    func recentIssuedHead() throws -> Int64 {
-        let rings = self.rings.current
-        lock.lock()
-        defer { lock.unlock() }
-        if let recent = recentHead, let rings, recent.rings == rings, recent.sent == sent,
-            ContinuousClock.now - recent.at < recentHeadAge
-        {
-            return recent.head
-        }
-        let head = try uncounted { try issuedHead() }
-        recentHead = rings.map { (head, $0, sent, .now) }
-        return head
-    }
-
-    /// Runs `body`, whose statements only read, without counting them in ``sent``: the audit's
-    /// own reads and the commit token's must not make the recent head look stale. Under the
-    /// lock, so that no statement of another thread falls between.
-    private func uncounted<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        let before = sent
-        defer { sent = before }
-        return try body()
-    }
-
     func changeIdentity(_ seq: Int64) throws -> (at: Double, table: String)? {
         try queryInstalled(
             "SELECT to_jsonb(at AT TIME ZONE 'UTC') #>> '{}', tbl FROM \(name("_tandem_changes")) WHERE seq = $1",
@@ -499,8 +448,7 @@ package final class PostgreSQLSide: SideEndpoint {
 
     func storedCheckpoints() throws -> [CheckpointID: Int64] {
         var result: [CheckpointID: Int64] = [:]
-        // A read: not one of the side's statements that may move its head (``recentIssuedHead()``).
-        for row in try uncounted({ try queryInstalled("SELECT map, source, seq FROM \(name("_tandem_checkpoints"))") }) {
+        for row in try queryInstalled("SELECT map, source, seq FROM \(name("_tandem_checkpoints"))") {
             // A source this version does not know is no checkpoint of its maps.
             guard let map = row[0], let source = row[1].flatMap(SideRole.init(rawValue:)), let seq = row[2].flatMap(Int64.init)
             else { continue }
