@@ -536,9 +536,8 @@ package final class SyncEngine {
             var item = ApplyItem(plan: plan, change: change, mapped: nil, sourceRow: [], parkedID: parkedID)
             if change.isApplicable, let text = change.row {
                 do {
-                    item.sourceRow =
-                        try position < parsed.count ? parsed[position] ?? SQLLiteral.parseList(text, names: plan.sourceColumns)
-                        : SQLLiteral.parseList(text, names: plan.sourceColumns)
+                    let given = position < parsed.count ? parsed[position] : nil
+                    item.sourceRow = try given ?? SQLLiteral.parseList(text, names: plan.sourceColumns)
                     if try plan.filter?.passes(item.sourceRow) ?? true {
                         toMap[ObjectIdentifier(plan), default: []].append(items.count)
                         item.mapped = .success([])
