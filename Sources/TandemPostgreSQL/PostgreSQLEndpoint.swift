@@ -452,9 +452,11 @@ public actor PostgreSQLEndpoint {
 
     /// The changes logged after `seq`, at most `limit`, in sequence order, never past the commit
     /// horizon (see ``PostgreSQLCommitHorizon``): a change whose transaction is still in flight is
-    /// waited for (up to `horizonTimeout`), never skipped.
+    /// waited for (up to `horizonTimeout`), never skipped. `echoRows`: whether an echo comes with
+    /// its row image (a reader that only skips echoes needs their keys alone, and reading a row
+    /// costs the server and the client as much as the rest of the change).
     public func changes(
-        after seq: Int64, limit: Int = 1_000, horizonTimeout: Duration = .seconds(2)
+        after seq: Int64, limit: Int = 1_000, horizonTimeout: Duration = .seconds(2), echoRows: Bool = true
     ) async throws -> PostgreSQLChangeBatch {
         try await withConnection { connection in
             guard
@@ -464,38 +466,36 @@ public actor PostgreSQLEndpoint {
                 return PostgreSQLChangeBatch(changes: [], echoes: [], through: seq)
             }
             guard horizon > seq else { return PostgreSQLChangeBatch(changes: [], echoes: [], through: seq) }
+            // The images as their text, one result row a change (see PostgreSQLJSONObject).
+            let row = echoRows ? "c.row::text" : "CASE WHEN c.origin IS NULL OR c.origin LIKE 'write:%' THEN c.row::text END"
             let sql = """
                 SELECT c.seq, c.tbl, c.op::text, c.origin, c.changed, to_jsonb(c.at AT TIME ZONE 'UTC') #>> '{}',
-                    e.part, e.name, e.value
-                FROM (SELECT * FROM \(capture.name("_tandem_changes")) WHERE seq > $1 AND seq <= $2
-                    ORDER BY seq LIMIT $3) c
-                LEFT JOIN LATERAL (
-                    SELECT 'k'::text AS part, k.key AS name, k.value FROM jsonb_each_text(c.key) k
-                    UNION ALL SELECT 'r', r.key, r.value FROM jsonb_each_text(c.row) r) e ON true
-                ORDER BY c.seq
+                    c.key::text, \(row)
+                FROM \(capture.name("_tandem_changes")) c WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3
                 """
             // Read to the end before anything else: a second query on the connection while this
             // one's rows are still streaming would wait for them forever.
             let rows = try await connection.rows(
                 PostgreSQLSQL.query(sql, [String(seq), String(horizon), String(limit)]), logger: logger
-            ).decode((Int64, String, String, String?, [String]?, String, String?, String?, String?).self).all()
+            ).decode((Int64, String, String, String?, [String]?, String, String?, String?).self).all()
             if rows.contains(where: { capturedKinds[$0.1] == nil }) { try await loadCapturedKinds(on: connection) }
             var all: [PostgreSQLChange] = []
-            for (number, table, op, origin, changed, at, part, name, value) in rows {
-                if all.last?.seq != number {
-                    all.append(
-                        PostgreSQLChange(
-                            seq: number, table: table, operation: PostgreSQLChange.Operation(rawValue: op) ?? .update,
-                            key: [:], row: [:], changedColumns: changed, origin: origin, at: at))
+            all.reserveCapacity(rows.count)
+            for (number, table, op, origin, changed, at, keyImage, rowImage) in rows {
+                let kinds = capturedKinds[table]
+                func decoded(_ image: String) throws -> [String: PostgreSQLValue] {
+                    let members = try PostgreSQLJSONObject.members(image)
+                    var values: [String: PostgreSQLValue] = Dictionary(minimumCapacity: members.count)
+                    for (name, value) in members {
+                        values[name] = PostgreSQLValue.fromText(value, kind: kinds?[name] ?? .text)
+                    }
+                    return values
                 }
-                guard let part, let name else { continue }
-                let kind = capturedKinds[table]?[name] ?? .text
-                let decoded = PostgreSQLValue.fromText(value, kind: kind)
-                if part == "k" {
-                    all[all.count - 1].key[name] = decoded
-                } else {
-                    all[all.count - 1].row[name] = decoded
-                }
+                all.append(
+                    PostgreSQLChange(
+                        seq: number, table: table, operation: PostgreSQLChange.Operation(rawValue: op) ?? .update,
+                        key: try keyImage.map(decoded) ?? [:], row: try rowImage.map(decoded) ?? [:], changedColumns: changed,
+                        origin: origin, at: at))
             }
             let through = all.count == limit ? all[all.count - 1].seq : horizon
             return PostgreSQLChangeBatch(

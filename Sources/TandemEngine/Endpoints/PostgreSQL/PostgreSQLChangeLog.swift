@@ -49,27 +49,17 @@ struct PostgreSQLChangeLog {
     /// The separator of the changed-column list in ``select(condition:limit:)``'s rows (no column name holds it).
     static let separator = "\u{1F}"
 
-    /// One row per key or row value of each change matching `condition`
-    /// (which may use `$1`…), oldest first: `seq, tbl, op, origin, changed,
-    /// at (UTC, the form `TandemPostgreSQL` reads), part ('k' or 'r'), column, value text`. `jsonb_each_text`
-    /// gives each value in the text form the table's read expression gives
-    /// (the triggers record them so). `limit` caps the changes, not the rows.
+    /// One row per change matching `condition` (which may use `$1`…), oldest
+    /// first: `seq, tbl, op, origin, changed, at (UTC, the form
+    /// `TandemPostgreSQL` reads), key image, row image`, the images as their
+    /// `jsonb` text (``PostgreSQLJSONObject``), the row's NULL when `rows` is
+    /// false. `limit` caps the changes.
     func select(condition: String, limit: String? = nil, rows: Bool = true) -> String {
-        let images =
-            rows
-            ? """
-            SELECT 'k'::text AS part, k.key AS name, k.value FROM jsonb_each_text(c.key) k
-            UNION ALL SELECT 'r', r.key, r.value FROM jsonb_each_text(c.row) r
-            """
-            : "SELECT 'k'::text AS part, k.key AS name, k.value FROM jsonb_each_text(c.key) k"
-        return """
-            SELECT c.seq, c.tbl, c.op::text, c.origin, array_to_string(c.changed, chr(31)),
-                to_jsonb(c.at AT TIME ZONE 'UTC') #>> '{}', e.part, e.name, e.value
-            FROM (SELECT * FROM \(name("_tandem_changes")) WHERE \(condition) ORDER BY seq
-                \(limit.map { "LIMIT \($0)" } ?? "")) c
-            LEFT JOIN LATERAL (\(images)) e ON true
-            ORDER BY c.seq
-            """
+        """
+        SELECT c.seq, c.tbl, c.op::text, c.origin, array_to_string(c.changed, chr(31)),
+            to_jsonb(c.at AT TIME ZONE 'UTC') #>> '{}', c.key::text, \(rows ? "c.row::text" : "NULL")
+        FROM \(name("_tandem_changes")) c WHERE \(condition) ORDER BY seq \(limit.map { "LIMIT \($0)" } ?? "")
+        """
     }
 
     /// The entries of ``select(condition:limit:rows:)``'s rows; `column` gives
@@ -79,24 +69,25 @@ struct PostgreSQLChangeLog {
         _ rows: [[String?]], column: (String, String) throws -> PostgreSQLColumn?
     ) throws -> [Entry] {
         var entries: [Entry] = []
+        entries.reserveCapacity(rows.count)
         for row in rows {
-            guard row.count == 9, let seqText = row[0], let seq = Int64(seqText), let table = row[1] else { continue }
-            if entries.last?.seq != seq {
-                entries.append(
-                    Entry(
-                        seq: seq, table: table, operation: Change.Operation(rawValue: row[2] ?? "U") ?? .update,
-                        changed: row[4].map { $0.isEmpty ? [] : $0.components(separatedBy: separator) }, origin: row[3],
-                        at: row[5].map(milliseconds(utc:)) ?? 0))
+            guard row.count == 8, let seqText = row[0], let seq = Int64(seqText), let table = row[1] else { continue }
+            func values(_ image: String?) throws -> [String: SideValue] {
+                guard let image else { return [:] }
+                var values: [String: SideValue] = [:]
+                for (name, text) in try PostgreSQLJSONObject.members(image) {
+                    values[name] =
+                        try column(table, name).map { PostgreSQLSideValues.sideValue(text: text, column: $0) }
+                        ?? text.map(SideValue.text) ?? .null
+                }
+                return values
             }
-            guard let part = row[6], let name = row[7] else { continue }
-            let value =
-                try column(table, name).map { PostgreSQLSideValues.sideValue(text: row[8], column: $0) }
-                ?? row[8].map(SideValue.text) ?? .null
-            if part == "k" {
-                entries[entries.count - 1].key[name] = value
-            } else {
-                entries[entries.count - 1].row[name] = value
-            }
+            entries.append(
+                Entry(
+                    seq: seq, table: table, operation: Change.Operation(rawValue: row[2] ?? "U") ?? .update,
+                    key: try values(row[6]), row: try values(row[7]),
+                    changed: row[4].map { $0.isEmpty ? [] : $0.components(separatedBy: separator) }, origin: row[3],
+                    at: row[5].map(milliseconds(utc:)) ?? 0))
         }
         return entries
     }

@@ -348,7 +348,7 @@ package final class PostgreSQLSide: SideEndpoint {
         let endpoint = self.endpoint
         let timeout = horizonTimeout
         let batch = try BlockingAwait.run {
-            try await endpoint.changes(after: seq, limit: limit, horizonTimeout: timeout)
+            try await endpoint.changes(after: seq, limit: limit, horizonTimeout: timeout, echoRows: false)
         }
         var captured = try self.captured()
         let all = (batch.changes + batch.echoes).sorted { $0.seq < $1.seq }
