@@ -25,6 +25,12 @@ public struct PostgreSQLCapture: Sendable {
     /// The transaction-local setting that marks Tandem's own writes: `SET LOCAL tandem.origin = 'erp:42'`.
     public static let originSetting = "tandem.origin"
 
+    /// The transaction-local setting naming the table (qualified, as ``name(_:)`` writes it) whose
+    /// rows the statement being run logs itself, with each row's own origin: its capture trigger
+    /// then records nothing. The writer sets it around that one statement only; see
+    /// docs/ENDPOINTS.md, "Echoes a statement logs itself".
+    public static let loggedSetting = "tandem.logged"
+
     func name(_ object: String) -> String { PostgreSQLSQL.qualified(schema, object) }
 
     /// The LISTEN/NOTIFY channel of this schema's change log (a plain name: postgres-nio quotes it as given).
@@ -190,6 +196,9 @@ public struct PostgreSQLCapture: Sendable {
                 tandem_origin text := NULLIF(current_setting('\(Self.originSetting)', true), '');
                 tandem_changed text[];
             BEGIN
+                IF current_setting('\(Self.loggedSetting)', true) = \(PostgreSQLSQL.literal(name(table))) THEN
+                    RETURN NULL;
+                END IF;
                 IF TG_OP = 'INSERT' THEN
                     INSERT INTO \(log) (tbl, op, key, row, origin)
                     VALUES (\(tbl), 'I', \(image("NEW", keyColumns)), \(image("NEW", columns)), tandem_origin);

@@ -152,4 +152,61 @@ struct PostgreSQLBulkApplyTests {
             #expect(echoes.map(\.origin) == origins + ["erp:278"])
         }
     }
+
+    @Test(
+        "A run logs its own echoes, yet an application's triggers on the target stay captured: what they write elsewhere, and a row whose key they change, are echoes; the application's next write is its change"
+    )
+    func applicationTriggersUnderSelfLoggedRuns() async throws {
+        try await SideEndpointContract.withSide(.postgresql) { side in
+            let schema = try #require(side.schema)
+            let plan = ContractSide.Carried(value: try await SideEndpointContract.plan(side))
+            try await side.exec("CREATE TABLE \(schema).audit (id bigint PRIMARY KEY, note text)")
+            try await side.call { try $0.installCapture([(name: "audit", key: ["id"])]) }
+            try await side.exec(
+                """
+                CREATE FUNCTION \(schema).audit_vals() RETURNS trigger LANGUAGE plpgsql AS $f$
+                BEGIN INSERT INTO \(schema).audit VALUES (NEW.id, 'seen'); RETURN NULL; END $f$
+                """)
+            try await side.exec(
+                "CREATE TRIGGER audit_vals AFTER INSERT ON \(schema).vals FOR EACH ROW EXECUTE FUNCTION \(schema).audit_vals()")
+            try await side.exec(
+                """
+                CREATE FUNCTION \(schema).renumber() RETURNS trigger LANGUAGE plpgsql AS $f$
+                BEGIN IF NEW.id = 7 THEN NEW.id := 1007; END IF; RETURN NEW; END $f$
+                """)
+            try await side.exec(
+                "CREATE TRIGGER renumber BEFORE INSERT ON \(schema).vals FOR EACH ROW EXECUTE FUNCTION \(schema).renumber()")
+            try await side.call { endpoint in
+                try endpoint.applyBatch(
+                    [], checkpoints: [CheckpointID(map: "test.values", source: .erp): 10], fastPath: false,
+                    logger: Logger(label: "test")
+                ) { target in
+                    try target.begin(.live)
+                    for id in 1...10 {
+                        try target.markSource("erp:\(id)")
+                        try target.write(.insert, plan: plan.value, values: Self.values(id, "row \(id)"), oldKey: nil)
+                    }
+                    try target.finish()
+                }
+            }
+            let logged = try await side.call { try $0.changes(after: 0, limit: 1000) }
+            #expect(logged.allSatisfy { !$0.isApplicable }, "\(logged.filter(\.isApplicable))")
+            // Each row once, with its own source change; the renumbered row (matched by no source key) with the marker.
+            let byTable = Dictionary(grouping: logged, by: \.table)
+            #expect(byTable.keys.sorted() == ["audit", "vals"])
+            let vals = byTable["vals"] ?? []
+            #expect(vals.map(\.origin) == (1...10).filter { $0 != 7 }.map { "erp:\($0)" } + ["tandem:bulk"])
+            #expect(vals.map(\.key) == (1...10).filter { $0 != 7 }.map(String.init) + ["1007"])
+            // The application's trigger's rows: captured, as echoes under the run's mark.
+            let auditEchoes = byTable["audit"] ?? []
+            #expect(
+                auditEchoes.map(\.key).sorted() == ([1, 2, 3, 4, 5, 6, 8, 9, 10, 1007].map(String.init)).sorted())
+            #expect(auditEchoes.allSatisfy { $0.origin == "tandem:bulk" })
+            // The quiet setting ended with the run's statement: the application's own write is its change, in both tables.
+            try await SideEndpointContract.insert(Self.values(50, "app"), side)
+            let edits = try await side.call { try ($0.applicationEdits(table: "vals", after: 0, limit: 10), $0.applicationEdits(table: "audit", after: 0, limit: 10)) }
+            #expect(edits.0.map(\.key) == ["50"])
+            #expect(edits.1.map(\.key) == ["50"])
+        }
+    }
 }

@@ -43,16 +43,25 @@ struct PostgreSQLBulkWrites {
     /// One multi-row statement's rows.
     struct Run {
         let rows: [Row]
-        /// Whether the rows apply different source changes: their echoes are logged with a
-        /// marker, then given each row's own origin (``originFixUp(_:columns:schema:bound:)``).
-        var mixedOrigins: Bool { rows.contains { $0.origin != rows[0].origin } }
+    }
+
+    /// Where a run logs its own echoes (``statement(_:target:columns:logged:)``).
+    struct Logged {
+        /// The table as the change log names it (`tbl`).
+        let table: String
+        /// The change log, qualified.
+        let log: String
+        /// The table's primary key, in key order: the key image the capture trigger would log.
+        let keyColumns: [PostgreSQLColumn]
     }
 
     /// The rows not sent yet, in the batch's order.
     private(set) var rows: [Row] = []
 
-    /// The origin the capture triggers log a run of mixed origins with, until each log row is
-    /// given its own (in the same transaction: no committed change ever has it).
+    /// The origin of a write a run made but did not log itself: a row an application's trigger
+    /// wrote in another table (the capture triggers log it under the transaction's
+    /// `tandem.origin`, which is this during a run), or a row whose key the run cannot match (an
+    /// application's trigger changed it). An echo all the same: never sent back.
     static let pendingOrigin = "tandem:bulk"
 
     /// Whether no row waits.
@@ -119,8 +128,17 @@ struct PostgreSQLBulkWrites {
 
     /// The statement that writes `run` into `target` (qualified), with its parameters; `columns`
     /// describes the table.
+    ///
+    /// With `logged` (the table is captured), the statement also logs the echo of each row it
+    /// wrote, with the row's own origin, in the same statement: the rows it inserted, updated or
+    /// deleted come back through `RETURNING`, are matched to their source rows by key, and go
+    /// into the change log with their key image (as the capture trigger builds it) and no row
+    /// image (nothing applies an echo). The caller sets ``PostgreSQLCapture/loggedSetting``
+    /// around it, so that the trigger records nothing for these rows. Before, the trigger logged
+    /// every echo under one marker and a second statement gave each its origin: every echo was
+    /// written twice, which cost 40 % of the apply's server time (docs/BENCHMARKS.md).
     static func statement(
-        _ run: Run, target: String, columns: [String: PostgreSQLColumn]
+        _ run: Run, target: String, columns: [String: PostgreSQLColumn], logged: Logged? = nil
     ) throws
         -> (sql: String, parameters: [String?])
     {
@@ -132,14 +150,43 @@ struct PostgreSQLBulkWrites {
             return "u.v\(position)::\(castType(column))"
         }
         let names = first.columns
-        let list = (1...names.count).map { "v\($0)" }.joined(separator: ", ")
-        let unnest = "unnest(" + (1...names.count).map { "$\($0)::text[]" }.joined(separator: ", ") + ")"
-        let parameters = arrays(run, count: names.count) { row, index in row.values[index] }
+        var list = (1...names.count).map { "v\($0)" }.joined(separator: ", ")
+        var arrays = (1...names.count).map { "$\($0)::text[]" }
+        var parameters = Self.arrays(run, count: names.count) { row, index in row.values[index] }
+        if logged != nil {
+            // Each row's origin travels beside its values.
+            list += ", tandem_origin"
+            arrays.append("$\(names.count + 1)::text[]")
+            parameters.append(arrayLiteral(run.rows.map(\.origin)))
+        }
+        let unnest = "unnest(" + arrays.joined(separator: ", ") + ")"
+        let keys = logged?.keyColumns ?? []
+        let returning = keys.enumerated().map { "t.\(PostgreSQLSQL.identifier($0.element.name)) AS tandem_k\($0.offset + 1)" }
+        /// The change log's key image of a row `w` returned, as the capture trigger builds it from `NEW`/`OLD`.
+        func image() -> String {
+            stride(from: 0, to: keys.count, by: 50).map { start -> String in
+                let pairs = (start..<min(start + 50, keys.count)).map { index in
+                    PostgreSQLSQL.literal(keys[index].name) + ", " + keys[index].kind.captureExpression("w.tandem_k\(index + 1)")
+                }
+                return "jsonb_build_object(" + pairs.joined(separator: ", ") + ")"
+            }.joined(separator: " || ")
+        }
         if first.delete {
             let condition = try names.enumerated().map { position, name in
                 "t.\(PostgreSQLSQL.identifier(name)) = \(try cast(name, position + 1))"
             }.joined(separator: " AND ")
-            return ("DELETE FROM \(target) AS t USING \(unnest) AS u(\(list)) WHERE \(condition)", parameters)
+            guard let logged else {
+                return ("DELETE FROM \(target) AS t USING \(unnest) AS u(\(list)) WHERE \(condition)", parameters)
+            }
+            let sql = """
+                WITH w AS (
+                    DELETE FROM \(target) AS t USING \(unnest) WITH ORDINALITY AS u(\(list), tandem_row) WHERE \(condition)
+                    RETURNING \(returning.joined(separator: ", ")), u.tandem_origin, u.tandem_row)
+                INSERT INTO \(logged.log) (tbl, op, key, origin)
+                SELECT \(PostgreSQLSQL.literal(logged.table)), 'D', \(image()), COALESCE(w.tandem_origin, \(PostgreSQLSQL.literal(pendingOrigin)))
+                FROM w ORDER BY w.tandem_row
+                """
+            return (sql, parameters)
         }
         let selected = try names.enumerated().map { try cast($0.element, $0.offset + 1) }.joined(separator: ", ")
         let action =
@@ -148,54 +195,37 @@ struct PostgreSQLBulkWrites {
             : "DO UPDATE SET "
                 + first.update.map { "\(PostgreSQLSQL.identifier($0)) = EXCLUDED.\(PostgreSQLSQL.identifier($0))" }
                 .joined(separator: ", ")
-        let sql = """
-            INSERT INTO \(target) (\(names.map(PostgreSQLSQL.identifier).joined(separator: ", ")))
-            SELECT \(selected) FROM \(unnest) WITH ORDINALITY AS u(\(list), tandem_row) ORDER BY tandem_row
-            ON CONFLICT (\(first.keyNames.map(PostgreSQLSQL.identifier).joined(separator: ", "))) \(action)
-            """
-        return (sql, parameters)
-    }
-
-    /// The statement that gives each log row `run` wrote (origin ``pendingOrigin``, above
-    /// `bound`) its own row's origin, matched by the key image the capture trigger logged; it
-    /// returns how many it changed and the log sequence's last value. It goes out in one pipeline
-    /// with the run's statement, so the next run's fix-up uses the same bound (a row an earlier
-    /// run wrote has its own origin by then, and no fix-up meets it again).
-    /// `keyColumns`: the table's primary key as capture logs it.
-    static func originFixUp(
-        _ run: Run, keyColumns: [PostgreSQLColumn], log: String, sequence: String, bound: Int64
-    ) -> (sql: String, parameters: [String?]) {
-        let first = run.rows[0]
-        // The key image as the trigger builds it: the same expressions over the same typed values
-        // (cast with the modifier: the value stored went through it).
-        func pair(_ column: PostgreSQLColumn) -> String {
-            let position: Int = (first.keyNames.firstIndex(of: column.name) ?? 0) + 1
-            let value: String = "u.v\(position)::\(column.typeName)"
-            return PostgreSQLSQL.literal(column.name) + ", " + column.kind.captureExpression(value)
+        let conflict = first.keyNames.map(PostgreSQLSQL.identifier).joined(separator: ", ")
+        let insert = "INSERT INTO \(target) AS t (\(names.map(PostgreSQLSQL.identifier).joined(separator: ", ")))"
+        guard let logged else {
+            let sql = """
+                \(insert)
+                SELECT \(selected) FROM \(unnest) WITH ORDINALITY AS u(\(list), tandem_row) ORDER BY tandem_row
+                ON CONFLICT (\(conflict)) \(action)
+                """
+            return (sql, parameters)
         }
-        let image = stride(from: 0, to: keyColumns.count, by: 50).map { start -> String in
-            let pairs: [String] = keyColumns[start..<min(start + 50, keyColumns.count)].map(pair)
-            return "jsonb_build_object(" + pairs.joined(separator: ", ") + ")"
-        }.joined(separator: " || ")
-        let count = first.keyNames.count
-        let list = (1...count).map { "v\($0)" }.joined(separator: ", ")
-        let unnest = "unnest(" + (1...count + 1).map { "$\($0 + 3)::text[]" }.joined(separator: ", ") + ")"
-        // A look-up object (key image's text → origin) built once, not a join: on a log the planner
-        // has no statistics for yet (a side's first minutes), a join was planned as a nested loop
-        // over the log, whose cost grew with the backlog (measured: a 50,000-change drain at a
-        // fifth of a 10,000-change one's rate). A row it does not name keeps the marker.
+        // An insert's RETURNING cannot name the rows it selected from: each row written is matched
+        // to its source row by the key as stored. A row not matched (an application's trigger
+        // changed its key) keeps the marker, still an echo.
+        let match = try keys.enumerated().map { index, column -> String in
+            guard let position = names.firstIndex(of: column.name) else {
+                throw SyncError(.missingTable, "key column \(column.name) of \(target) is not written by the map; fix the map")
+            }
+            return "w.tandem_k\(index + 1) = \(try cast(column.name, position + 1))"
+        }.joined(separator: " AND ")
         let sql = """
-            WITH fixed AS (
-                UPDATE \(log) AS c SET origin = COALESCE((
-                    SELECT jsonb_object_agg((\(image))::text, u.origin) FROM \(unnest) AS u(\(list), origin)
-                ) ->> (c.key::text), c.origin)
-                WHERE c.seq > $1 AND c.tbl = $2 AND c.origin = $3
-                RETURNING 1)
-            SELECT count(*), (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \(sequence)) FROM fixed
+            WITH u AS (SELECT * FROM \(unnest) WITH ORDINALITY AS u(\(list), tandem_row)),
+            w AS (
+                \(insert)
+                SELECT \(selected) FROM u ORDER BY tandem_row
+                ON CONFLICT (\(conflict)) \(action)
+                RETURNING \(returning.joined(separator: ", ")), (t.xmax = 0) AS tandem_inserted)
+            INSERT INTO \(logged.log) (tbl, op, key, origin)
+            SELECT \(PostgreSQLSQL.literal(logged.table)), CASE WHEN w.tandem_inserted THEN 'I' ELSE 'U' END, \(image()),
+                COALESCE(u.tandem_origin, \(PostgreSQLSQL.literal(pendingOrigin)))
+            FROM w LEFT JOIN u ON \(match) ORDER BY u.tandem_row
             """
-        let parameters: [String?] =
-            [String(bound), first.table, pendingOrigin] + arrays(run, count: count) { row, index in row.key[index] }
-            + [arrayLiteral(run.rows.map(\.origin))]
         return (sql, parameters)
     }
 

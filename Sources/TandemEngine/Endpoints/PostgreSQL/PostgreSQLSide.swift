@@ -668,9 +668,9 @@ package final class PostgreSQLSide: SideEndpoint {
         let tables = items.map(\.plan.targetTable)
         do {
             return try withSession { session in
-                let bound = try begin(tables, session)
+                try begin(tables, session)
                 do {
-                    let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true, logBound: bound)
+                    let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true)
                     let result = try body(transaction)
                     let (statements, refusals) = try transaction.commitStatements()
                     _ = try pipeline(
@@ -694,16 +694,11 @@ package final class PostgreSQLSide: SideEndpoint {
     }
 
     /// Opens a batch's transaction on `session` and locks its target `tables` (see
-    /// ``lockTargets(_:_:)``), in one pipeline with a read of the change log's sequence: below
-    /// every log row the batch will write, where the origin fix-ups of its runs look
-    /// (``PostgreSQLBulkWrites/originFixUp(_:keyColumns:log:sequence:bound:)``). 0 when the log
-    /// is not there (capture not installed: no run of mixed origins then either).
-    private func begin(_ tables: [String], _ session: PostgreSQLSession) throws -> Int64 {
+    /// ``lockTargets(_:_:)``), in one pipeline.
+    private func begin(_ tables: [String], _ session: PostgreSQLSession) throws {
         var statements = [PostgreSQLStatement("BEGIN")]
         if let lock = lockStatement(tables) { statements.append(lock) }
-        statements.append(
-            PostgreSQLStatement("SELECT COALESCE(pg_sequence_last_value(to_regclass($1)), 0)", [name("_tandem_changes_seq")]))
-        return try pipeline(session, statements).last?.first?[0].flatMap(Int64.init) ?? 0
+        _ = try pipeline(session, statements)
     }
 
     /// The statements that move the stored checkpoints forward (never back), for the caller's
@@ -759,10 +754,10 @@ package final class PostgreSQLSide: SideEndpoint {
         let tables = items.map(\.plan.targetTable)
         do {
             return try withSession { session in
-                let bound = try begin(tables, session)
+                try begin(tables, session)
                 let result: T
                 do {
-                    let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true, logBound: bound)
+                    let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true)
                     result = try body(transaction)
                     let (statements, refusals) = try transaction.commitStatements()
                     if !statements.isEmpty { _ = try pipeline(session, statements, failure: refusals) }

@@ -24,8 +24,8 @@ import TandemPostgreSQL
 /// kept here until then.
 ///
 /// Statements that need no answer before the next go out together in one
-/// pipeline (``PostgreSQLSession/pipeline(_:)``): a run's `set_config`, its
-/// statement and its origin fix-up. The rows still held when the batch ends
+/// pipeline (``PostgreSQLSession/pipeline(_:)``): a run's `set_config`s and its
+/// statement. The rows still held when the batch ends
 /// are not sent by ``finish()``: the side sends them with the checkpoints and
 /// `COMMIT` (``commitStatements()``), one wait for all of it.
 final class PostgreSQLTargetTransaction: TargetTransaction {
@@ -41,9 +41,6 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     private var origin = ""
     /// The `tandem.origin` set on the server in this transaction; nil until set here.
     private var serverOrigin: String?
-    /// Below every log row this transaction's runs wrote: where the origin fix-up looks (every
-    /// run's: a row an earlier run wrote has its own origin already, so no later fix-up meets it).
-    private var logBound: Int64?
 
     /// The origin of initial sync's writes (as on SQLite sides).
     static let initialSyncOrigin = "initial-sync"
@@ -51,13 +48,11 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     static let engineOrigin = "tandem"
 
     /// A batch on `session`, inside the transaction `side` opened; `bulk`: rows are held and sent
-    /// as multi-row statements; `logBound`: the change log's sequence read in the transaction
-    /// before its first write (read when first needed if nil).
-    init(side: PostgreSQLSide, session: PostgreSQLSession, bulk: Bool = false, logBound: Int64? = nil) {
+    /// as multi-row statements.
+    init(side: PostgreSQLSide, session: PostgreSQLSession, bulk: Bool = false) {
         self.side = side
         self.session = session
         self.bulk = bulk
-        self.logBound = logBound
     }
 
     /// Runs one statement in the batch's transaction.
@@ -119,7 +114,7 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
 
     // MARK: Held rows
 
-    /// Sends the rows held, one statement a run, each run's echoes marked with its rows' origins,
+    /// Sends the rows held, one statement a run, each run's echoes logged with its rows' origins,
     /// in one pipeline. Throws ``PostgreSQLBulkWrites/Refused`` when the database refuses a run
     /// for one of its rows.
     private func flush() throws {
@@ -130,36 +125,38 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
 
     /// The statements that send the rows held (none are held afterwards), and the error a failure
     /// of the one at an index is: ``PostgreSQLBulkWrites/Refused`` for a run's statement refused
-    /// for one of its rows. Per run: `tandem.origin` when it changes, the run's statement, and for
-    /// a run of mixed origins the fix-up that gives each log row its own
-    /// (``PostgreSQLBulkWrites/originFixUp(_:keyColumns:log:sequence:bound:)``).
+    /// for one of its rows. Per run: `tandem.origin` when it changes (the rows' origin, or the
+    /// marker when they have several), and the run's statement. A run into a captured table logs
+    /// its own echoes, each with its row's origin
+    /// (``PostgreSQLBulkWrites/statement(_:target:columns:logged:)``), between the two settings of
+    /// ``PostgreSQLCapture/loggedSetting`` that keep its capture trigger quiet for that one
+    /// statement (an application's trigger writing the same table in a later statement of the
+    /// transaction is captured as ever).
     func commitStatements() throws -> (statements: [PostgreSQLStatement], failure: (Int, PostgreSQLError) -> any Error) {
         var statements: [PostgreSQLStatement] = []
         var runStatements = Set<Int>()
+        let captured = try side.captured()
         for run in pending.takeRuns() {
             let table = run.rows[0].table
             let described = try side.columns(of: table)
             let byName = Dictionary(described.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-            let statement = try PostgreSQLBulkWrites.statement(run, target: name(table), columns: byName)
-            let mixed = run.mixedOrigins
-            if mixed, logBound == nil {
-                // Not read at the transaction's start (``init(side:session:bulk:logBound:)``): read now,
-                // before anything held is sent.
-                logBound =
-                    try query("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \(name("_tandem_changes_seq"))")
-                    .first?[0].flatMap(Int64.init) ?? 0
-            }
-            if let origin = originStatement(mixed ? PostgreSQLBulkWrites.pendingOrigin : run.rows[0].origin) {
+            let keyColumns = described.filter { $0.keyPosition != nil }.sorted { $0.keyPosition! < $1.keyPosition! }
+            let logged =
+                captured[table] == nil || keyColumns.isEmpty
+                ? nil : PostgreSQLBulkWrites.Logged(table: table, log: name("_tandem_changes"), keyColumns: keyColumns)
+            let statement = try PostgreSQLBulkWrites.statement(run, target: name(table), columns: byName, logged: logged)
+            let origin = run.rows[0].origin
+            let shared = run.rows.allSatisfy { $0.origin == origin }
+            if let origin = originStatement(shared ? origin : PostgreSQLBulkWrites.pendingOrigin) {
                 statements.append(origin)
             }
+            let quiet = { (value: String) in
+                PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.loggedSetting)', $1, true)", [value])
+            }
+            if logged != nil { statements.append(quiet(name(table))) }
             runStatements.insert(statements.count)
             statements.append(PostgreSQLStatement(statement.sql, statement.parameters, table: table))
-            guard mixed, let bound = logBound else { continue }
-            let keyColumns = described.filter { $0.keyPosition != nil }.sorted { $0.keyPosition! < $1.keyPosition! }
-            let fixUp = PostgreSQLBulkWrites.originFixUp(
-                run, keyColumns: keyColumns, log: name("_tandem_changes"), sequence: name("_tandem_changes_seq"),
-                bound: bound)
-            statements.append(PostgreSQLStatement(fixUp.sql, fixUp.parameters, table: table))
+            if logged != nil { statements.append(quiet("")) }
         }
         let refusable = runStatements
         let failure: (Int, PostgreSQLError) -> any Error = { index, error in
