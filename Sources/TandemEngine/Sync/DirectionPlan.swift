@@ -121,7 +121,7 @@ final class DirectionPlan {
     init(
         map tableMap: TableMap, settings: MapSettings, direction: SyncDirection, catalog: PluginCatalog,
         source origin: MapSource, sourceTypes: [(name: String, type: String)], targetTypes: [(name: String, type: String)],
-        maps: [String: TableMap], sourceSide: (any SideEndpoint)? = nil
+        maps: [String: TableMap], sourceSide: (any SideEndpoint)? = nil, isolation: [String: PluginIsolation] = [:]
     ) throws {
         let name = tableMap.id
         let toCRM = direction == .erpToCrm
@@ -184,7 +184,7 @@ final class DirectionPlan {
                 let instance = try TransformInstance(
                     name: transform.name, plugin: provider.plugin, config: config, input: schema, source: sourceSide,
                     sourceColumns: { table in try sourceSide?.columnTypes(of: table).map(\.name) ?? [] },
-                    place: place)
+                    place: place, isolation: isolation[provider.plugin.id] ?? PluginIsolation())
                 guard instance.processor.outputSchema.fields.count == targets.count else {
                     throw SyncError(
                         .configuration,
@@ -530,6 +530,9 @@ final class DirectionPlan {
             crashGuard == nil
             ? [] : included.map { index in SQLLiteral.quoteList(sourceKey.map { $0 < rows[index].count ? rows[index][$0] : .null }) }
         let scope = PluginCrashGuard.scope(map, direction.rawValue, name)
+        func singleKey(_ index: Int) -> String {
+            SQLLiteral.quoteList(sourceKey.map { $0 < rows[index].count ? rows[index][$0] : .null })
+        }
         func journaled<T>(_ positions: [Int], narrowing: Bool, _ call: () throws -> T) rethrows -> T {
             guard let crashGuard else { return try call() }
             let record = crashGuard.journal.begin(
@@ -556,6 +559,9 @@ final class DirectionPlan {
                         try process(1, columns.map { [$0[position]] })
                     }
                     store(result, row: 0, index: index)
+                } catch let failure as IsolatedCallFailure {
+                    // The plugin host process died or hung on this row alone: the engine is unharmed, the row is parked.
+                    errors[index] = SyncError(.plugin, failure.reason(key: singleKey(index)))
                 } catch {
                     errors[index] = TransformFailure.error(
                         error, transform: name, columns: sources.map { sourceColumns[$0] },

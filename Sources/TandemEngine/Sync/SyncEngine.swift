@@ -198,7 +198,7 @@ package final class SyncEngine {
             let plan = try DirectionPlan(
                 map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
                 source: resolved.source, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
-                sourceSide: sourceSide)
+                sourceSide: sourceSide, isolation: environment.config.plugins.isolation)
             try targetSide.prepareTarget(plan)
             plan.setTargetCaptureColumns(try targetSide.capturedColumns()[target.table] ?? [])
             result[direction] = plan
