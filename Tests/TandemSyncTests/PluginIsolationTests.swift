@@ -89,6 +89,13 @@ struct PluginIsolationTests {
             try SideReader.rows(fixture.crm, PluginCrashTests.crmGroups) == ["usmf|G1|Before", "usmf|G2|After"]
                 && SideReader.rows(fixture.crm, PluginCrashTests.crmWarehouses).contains("usmf|W7|ZETA")
         }
+        // Each host process crash is in the log: the batch's, then the row's alone.
+        let log = try await fixture.tandem(["log", "--map", "example.warehouses"])
+        #expect(
+            log.stdout.contains(
+                "plugin com.example.warehouses crashed (SIGSEGV) in transform com.example.uppercase in its plugin host process on a batch of 6 changes of map example.warehouses (erp-to-crm)"
+            ), "\(log.stdout)")
+        #expect(log.stdout.contains("while narrowing down a failed batch, on 1 change of map"), "\(log.stdout)")
         // The engine process itself never crashed: tandem run did not have to start it again.
         #expect(engine.isRunning)
         #expect(!fixture.engineLog.contains("starting it again"), "\(fixture.engineLog.suffix(2000))")
@@ -123,6 +130,11 @@ struct PluginIsolationTests {
             try SideReader.rows(fixture.crm, PluginCrashTests.crmWarehouses) == ["usmf|W1|ALPHA", "usmf|W3|GAMMA"]
                 && SideReader.rows(fixture.crm, PluginCrashTests.crmGroups) == ["usmf|G1|During"]
         }
+        let log = try await fixture.tandem(["log", "--map", "example.warehouses"])
+        #expect(
+            log.stdout.contains(
+                "plugin com.example.warehouses timeout: transform com.example.uppercase did not return within 1500 ms (call_timeout_ms) in its plugin host process"
+            ), "\(log.stdout)")
         #expect(engine.isRunning)
         #expect(!fixture.engineLog.contains("starting it again"), "\(fixture.engineLog.suffix(2000))")
     }

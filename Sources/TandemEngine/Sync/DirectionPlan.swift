@@ -54,6 +54,10 @@ final class DirectionPlan {
     /// Set in `tandem run`'s engine process: journals each transform call and
     /// keeps rows that crashed the plugin from it (see PluginCrashGuard).
     var crashGuard: PluginCrashGuard?
+    /// Told of each call whose plugin host process died or hung
+    /// (`isolation: process`) with the number of rows in it and whether it
+    /// was one row of a batch that failed: the engine writes the activity entry.
+    var hostFailed: ((_ failure: IsolatedCallFailure, _ rows: Int, _ narrowing: Bool) -> Void)?
     let sourceTable: String
     let targetTable: String
     /// The source table's columns in capture order.
@@ -547,9 +551,14 @@ final class DirectionPlan {
             guard !positions.isEmpty else { return }
             let whole = positions.count == included.count
             let values = whole ? columns : columns.map { column in positions.map { column[$0] } }
-            if let result = try? journaled(positions, narrowing: narrowing, { try process(positions.count, values) }) {
+            do {
+                let result = try journaled(positions, narrowing: narrowing) { try process(positions.count, values) }
                 for (row, position) in positions.enumerated() { store(result, row: row, index: included[position]) }
                 return
+            } catch let failure as IsolatedCallFailure {
+                hostFailed?(failure, positions.count, false)
+            } catch {
+                // Found again row by row below, where each row gets its own error.
             }
             // The batch failed: run the rows one by one so that only the bad ones fail.
             for position in positions {
@@ -561,6 +570,7 @@ final class DirectionPlan {
                     store(result, row: 0, index: index)
                 } catch let failure as IsolatedCallFailure {
                     // The plugin host process died or hung on this row alone: the engine is unharmed, the row is parked.
+                    hostFailed?(failure, 1, true)
                     errors[index] = SyncError(.plugin, failure.reason(key: singleKey(index)))
                 } catch {
                     errors[index] = TransformFailure.error(

@@ -153,6 +153,7 @@ package final class SyncEngine {
         self.broken = broken
         parentsOf = parents
         metrics = EngineMetrics(plans.flatMap { map, byDirection in byDirection.keys.map { (map: map, direction: $0) } })
+        for byDirection in plans.values { watchHostFailures(byDirection) }
         try loadCheckpointsAndParked()
     }
 
