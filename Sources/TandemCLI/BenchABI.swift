@@ -16,7 +16,9 @@ struct BenchABI: AsyncParsableCommand {
             bundled standard transforms, and measures, per batch: the host's Arrow export,
             the host's Arrow import, the whole round trip through the plugin (host export,
             plugin import, mapping, plugin export, host import and checks), and, as the
-            physical floor, a memcpy of the batch's bytes.
+            physical floor, a memcpy of the batch's bytes. The two round trips are
+            measured again with the plugin in a plugin host process (isolation:
+            process): buffers copied whole through shared memory, a message each way.
             """
     )
 
@@ -35,16 +37,15 @@ struct BenchABI: AsyncParsableCommand {
             throw CLIError("the bundled plugin tandem.std.transforms is not loaded; run through ./tandem or pass --plugins DIR")
         }
         let batch = try makeBatch(rows: rows)
-        let transform = try plugin.makeTransform(
-            "tandem.std.value-map",
-            config: .object([
-                "map": .object(["no": .string("806380000"), "invoice": .string("806380001"), "all": .string("806380002")]),
-                "output": .string("l"),
-            ]),
-            input: Schema([batch.schema.fields[3]]))
+        let mapConfig: JSONValue = .object([
+            "map": .object(["no": .string("806380000"), "invoice": .string("806380001"), "all": .string("806380002")]),
+            "output": .string("l"),
+        ])
+        let concatConfig: JSONValue = .object(["name": .string("label")])
+        let transform = try plugin.makeTransform("tandem.std.value-map", config: mapConfig, input: Schema([batch.schema.fields[3]]))
         let statusBatch = try RecordBatch([batch.columns[3]])
         let wholeBatchIdentity = try plugin.makeTransform(
-            "tandem.std.concat", config: .object(["name": .string("label")]),
+            "tandem.std.concat", config: concatConfig,
             input: Schema([batch.schema.fields[0], batch.schema.fields[1]]))
         let textBatch = try RecordBatch([batch.columns[0], batch.columns[1]])
 
@@ -72,6 +73,16 @@ struct BenchABI: AsyncParsableCommand {
         results.append(try measure("host Arrow import (4 columns)") { _ = try ArrowCImport.batch(&exported, schema: schema) })
         results.append(try measure("round trip: value-map on 1 column") { _ = try transform.process(statusBatch) })
         results.append(try measure("round trip: concat of 2 text columns") { _ = try wholeBatchIdentity.process(textBatch) })
+        // The same two transforms in a plugin host process (issue 17 §3), this executable as its host.
+        let launch = IsolatedProcessor.Launch(
+            executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, callTimeoutMilliseconds: 30_000)
+        let isolatedMap = try IsolatedProcessor(
+            plugin: plugin, transform: "tandem.std.value-map", config: mapConfig, input: Schema([batch.schema.fields[3]]), launch: launch)
+        let isolatedConcat = try IsolatedProcessor(
+            plugin: plugin, transform: "tandem.std.concat", config: concatConfig,
+            input: Schema([batch.schema.fields[0], batch.schema.fields[1]]), launch: launch)
+        results.append(try measure("isolated round trip: value-map on 1 column") { _ = try isolatedMap.process(statusBatch) })
+        results.append(try measure("isolated round trip: concat of 2 text columns") { _ = try isolatedConcat.process(textBatch) })
 
         if output.json {
             struct Report: Encodable {

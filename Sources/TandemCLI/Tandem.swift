@@ -23,6 +23,7 @@ struct Tandem: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, StatusCommand.self, MapsCommand.self, CaptureCommand.self, SidesCommand.self, StateCommand.self, PluginsCommand.self,
             WriteCommand.self, ErrorsCommand.self, ConflictsCommand.self, LogCommand.self, AlertsCommand.self, BenchCommand.self, DemoCommand.self,
+            PluginHostCommand.self,
         ]
     )
 

@@ -1,4 +1,4 @@
-import CTandemPlugin
+package import CTandemPlugin
 public import TandemArrow
 
 /// A live instance of a plugin's transform or batch mapper, seen from the host.
@@ -71,46 +71,66 @@ public final class PluginProcessor {
 
     /// Maps one batch through the plugin.
     public func process(_ batch: RecordBatch) throws -> RecordBatch {
-        let operation = "process (\(name))"
-        func violation(_ message: String) -> PluginCallError {
-            PluginCallError(plugin: pluginID, operation: operation, kind: .contractViolation, status: 0, message: message)
-        }
         guard batch.schema == inputSchema else {
             throw ArrowError(.shapeMismatch, "\(name) expects columns \(inputSchema), got \(batch.schema)")
         }
         var input = ArrowArray()
         try ArrowCExport.exportBatch(batch, into: &input)
-        var output = ArrowArray()
-        let inputContext = input.private_data
-        let (status, message) = callPlugin { processor.pointee.process(processor, &input, &output, $0) }
-        // The input is borrowed: the plugin must leave it for us to release,
-        // and only after its output was read (outputs may point into inputs).
-        let inputIntact = input.release != nil
+        // Released after the output was read: outputs may point into inputs.
         defer { if let release = input.release { release(&input) } }
-        if output.private_data != nil, output.private_data == inputContext {
-            // The plugin handed our own array back; releasing both would free it twice.
-            output.release = nil
-            throw violation("it returned the host's input array as its output instead of moving a new one")
-        }
+        var output = ArrowArray()
+        try process(array: &input, into: &output)
         defer { if let release = output.release { release(&output) } }
-        guard status == TANDEM_OK else {
-            throw PluginCallError(plugin: pluginID, operation: operation, kind: .reported, status: status, message: message ?? "")
-        }
-        guard inputIntact else {
-            throw violation("it released the borrowed input array, which belongs to the host")
-        }
-        guard output.release != nil else {
-            throw violation("the returned array has no release callback (it was released or never set up)")
-        }
         let result: RecordBatch
         do {
             result = try ArrowCImport.batch(&output, schema: outputSchema)
         } catch {
-            throw violation(error.message)
+            throw violation("process (\(name))", error.message)
         }
         if oneRowPerRow, result.rowCount != batch.rowCount {
-            throw violation("it returned \(result.rowCount) rows for a batch of \(batch.rowCount); a transform returns one row per input row")
+            throw violation(
+                "process (\(name))",
+                "it returned \(result.rowCount) rows for a batch of \(batch.rowCount); a transform returns one row per input row")
         }
         return result
+    }
+
+    /// Calls the plugin on an input array as it stands (the plugin host
+    /// process passes arrays rebuilt over shared memory, with no Swift
+    /// values in between) and checks what the ABI lets the host check
+    /// without reading the output: the status, the borrowed input left
+    /// intact, an output of its own with a release callback. On return
+    /// `output` is the caller's to read and release, before `input`
+    /// (outputs may point into inputs); on a throw it was released.
+    package func process(
+        array input: UnsafeMutablePointer<ArrowArray>, into output: UnsafeMutablePointer<ArrowArray>
+    ) throws(PluginCallError) {
+        let operation = "process (\(name))"
+        output.initialize(to: ArrowArray())
+        let inputContext = input.pointee.private_data
+        let (status, message) = callPlugin { processor.pointee.process(processor, input, output, $0) }
+        let inputIntact = input.pointee.release != nil
+        if output.pointee.private_data != nil, output.pointee.private_data == inputContext {
+            // The plugin handed our own array back; releasing both would free it twice.
+            output.pointee.release = nil
+            throw violation(operation, "it returned the host's input array as its output instead of moving a new one")
+        }
+        func fail(_ error: PluginCallError) -> PluginCallError {
+            if let release = output.pointee.release { release(output) }
+            return error
+        }
+        guard status == TANDEM_OK else {
+            throw fail(PluginCallError(plugin: pluginID, operation: operation, kind: .reported, status: status, message: message ?? ""))
+        }
+        guard inputIntact else {
+            throw fail(violation(operation, "it released the borrowed input array, which belongs to the host"))
+        }
+        guard output.pointee.release != nil else {
+            throw violation(operation, "the returned array has no release callback (it was released or never set up)")
+        }
+    }
+
+    private func violation(_ operation: String, _ message: String) -> PluginCallError {
+        PluginCallError(plugin: pluginID, operation: operation, kind: .contractViolation, status: 0, message: message)
     }
 }

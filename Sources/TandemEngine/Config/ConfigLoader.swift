@@ -55,10 +55,14 @@ package enum ConfigLoader {
                     throw reader.error(keyNode, "sides", "side '\(role)' is missing; both erp and crm need an endpoint")
                 }
             case "plugins":
-                for (setting, value, _) in try reader.mapping(node, key, allowed: ["bundled", "directories"]) {
+                for (setting, value, _) in try reader.mapping(node, key, allowed: ["bundled", "directories", "settings"]) {
                     let place = "plugins.\(setting)"
                     if setting == "bundled" {
                         config.plugins.bundled = try reader.bool(value, place)
+                    } else if setting == "settings" {
+                        for (plugin, settings, _) in try reader.mapping(value, place, allowed: nil) {
+                            config.plugins.isolation[plugin] = try isolation(settings, "\(place).\(plugin)", reader)
+                        }
                     } else {
                         config.plugins.directories = try reader.sequence(value, place).enumerated().map {
                             (index, item) throws(ConfigError) in try reader.string(item, "\(place)[\(index)]")
@@ -110,6 +114,29 @@ package enum ConfigLoader {
         if config.name.isEmpty { config.name = "tandem" }
         try AlertConfigParser.parse(alerting, into: &config, reader)
         return config
+    }
+
+    /// One plugin's `isolation` and `call_timeout_ms`.
+    private static func isolation(_ node: Node, _ path: String, _ reader: YAMLReader) throws(ConfigError) -> PluginIsolation {
+        var result = PluginIsolation()
+        var timeout: (value: Int, node: Node)?
+        for (key, value, _) in try reader.mapping(node, path, allowed: ["isolation", "call_timeout_ms"]) {
+            let place = "\(path).\(key)"
+            if key == "isolation" {
+                result.mode = try reader.choice(value, place, PluginIsolation.Mode.self)
+            } else {
+                timeout = (try reader.integer(value, place, range: 1...86_400_000), value)
+            }
+        }
+        if let timeout {
+            // An in-process call cannot be cut short: a limit there would promise what the engine cannot do.
+            guard result.mode == .process else {
+                throw reader.error(
+                    timeout.node, "\(path).call_timeout_ms", "applies with 'isolation: process' only; add that, or remove call_timeout_ms")
+            }
+            result.callTimeoutMilliseconds = timeout.value
+        }
+        return result
     }
 
     private static func side(_ node: Node, _ path: String, _ reader: YAMLReader) throws(ConfigError) -> SideConfig {

@@ -102,11 +102,14 @@ package struct PluginSettings: Hashable, Sendable {
     package var bundled: Bool
     /// More plugin directories, relative to the environment.
     package var directories: [String]
+    /// Plugin id → where its transforms run (`plugins.settings`); a plugin not named runs in-process.
+    package var isolation: [String: PluginIsolation]
 
     /// Creates settings.
-    package init(bundled: Bool = true, directories: [String] = ["plugins"]) {
+    package init(bundled: Bool = true, directories: [String] = ["plugins"], isolation: [String: PluginIsolation] = [:]) {
         self.bundled = bundled
         self.directories = directories
+        self.isolation = isolation
     }
 }
 

@@ -9,8 +9,8 @@ struct YAMLReader {
         ConfigError(file: file, line: node?.mark?.line, column: node?.mark?.column, path: path, reason: reason)
     }
 
-    /// The mapping at `node`, with its keys checked against `allowed`.
-    func mapping(_ node: Node, _ path: String, allowed: [String]) throws(ConfigError) -> [(key: String, node: Node, keyNode: Node)] {
+    /// The mapping at `node`, with its keys checked against `allowed` (nil: any key, such as a plugin id).
+    func mapping(_ node: Node, _ path: String, allowed: [String]?) throws(ConfigError) -> [(key: String, node: Node, keyNode: Node)] {
         guard case .mapping(let mapping) = node else {
             throw error(node, path, "expected a mapping of settings (key: value), found \(describe(node))")
         }
@@ -19,7 +19,7 @@ struct YAMLReader {
         for (keyNode, value) in mapping {
             guard let key = keyNode.string else { throw error(keyNode, path, "setting names must be text") }
             let place = path.isEmpty ? key : "\(path).\(key)"
-            guard allowed.contains(key) else {
+            if let allowed, !allowed.contains(key) {
                 let hint = allowed.min { distance($0, key) < distance($1, key) }
                     .flatMap { distance($0, key) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
                 throw error(keyNode, place, "unknown setting '\(key)'\(hint); expected one of \(allowed.joined(separator: ", "))")

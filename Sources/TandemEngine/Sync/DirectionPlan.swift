@@ -54,6 +54,10 @@ final class DirectionPlan {
     /// Set in `tandem run`'s engine process: journals each transform call and
     /// keeps rows that crashed the plugin from it (see PluginCrashGuard).
     var crashGuard: PluginCrashGuard?
+    /// Told of each call whose plugin host process died or hung
+    /// (`isolation: process`) with the number of rows in it and whether it
+    /// was one row of a batch that failed: the engine writes the activity entry.
+    var hostFailed: ((_ failure: IsolatedCallFailure, _ rows: Int, _ narrowing: Bool) -> Void)?
     let sourceTable: String
     let targetTable: String
     /// The source table's columns in capture order.
@@ -121,7 +125,7 @@ final class DirectionPlan {
     init(
         map tableMap: TableMap, settings: MapSettings, direction: SyncDirection, catalog: PluginCatalog,
         source origin: MapSource, sourceTypes: [(name: String, type: String)], targetTypes: [(name: String, type: String)],
-        maps: [String: TableMap], sourceSide: (any SideEndpoint)? = nil
+        maps: [String: TableMap], sourceSide: (any SideEndpoint)? = nil, isolation: [String: PluginIsolation] = [:]
     ) throws {
         let name = tableMap.id
         let toCRM = direction == .erpToCrm
@@ -184,7 +188,7 @@ final class DirectionPlan {
                 let instance = try TransformInstance(
                     name: transform.name, plugin: provider.plugin, config: config, input: schema, source: sourceSide,
                     sourceColumns: { table in try sourceSide?.columnTypes(of: table).map(\.name) ?? [] },
-                    place: place)
+                    place: place, isolation: isolation[provider.plugin.id] ?? PluginIsolation())
                 guard instance.processor.outputSchema.fields.count == targets.count else {
                     throw SyncError(
                         .configuration,
@@ -530,6 +534,9 @@ final class DirectionPlan {
             crashGuard == nil
             ? [] : included.map { index in SQLLiteral.quoteList(sourceKey.map { $0 < rows[index].count ? rows[index][$0] : .null }) }
         let scope = PluginCrashGuard.scope(map, direction.rawValue, name)
+        func singleKey(_ index: Int) -> String {
+            SQLLiteral.quoteList(sourceKey.map { $0 < rows[index].count ? rows[index][$0] : .null })
+        }
         func journaled<T>(_ positions: [Int], narrowing: Bool, _ call: () throws -> T) rethrows -> T {
             guard let crashGuard else { return try call() }
             let record = crashGuard.journal.begin(
@@ -544,9 +551,14 @@ final class DirectionPlan {
             guard !positions.isEmpty else { return }
             let whole = positions.count == included.count
             let values = whole ? columns : columns.map { column in positions.map { column[$0] } }
-            if let result = try? journaled(positions, narrowing: narrowing, { try process(positions.count, values) }) {
+            do {
+                let result = try journaled(positions, narrowing: narrowing) { try process(positions.count, values) }
                 for (row, position) in positions.enumerated() { store(result, row: row, index: included[position]) }
                 return
+            } catch let failure as IsolatedCallFailure {
+                hostFailed?(failure, positions.count, false)
+            } catch {
+                // Found again row by row below, where each row gets its own error.
             }
             // The batch failed: run the rows one by one so that only the bad ones fail.
             for position in positions {
@@ -556,6 +568,10 @@ final class DirectionPlan {
                         try process(1, columns.map { [$0[position]] })
                     }
                     store(result, row: 0, index: index)
+                } catch let failure as IsolatedCallFailure {
+                    // The plugin host process died or hung on this row alone: the engine is unharmed, the row is parked.
+                    hostFailed?(failure, 1, true)
+                    errors[index] = SyncError(.plugin, failure.reason(key: singleKey(index)))
                 } catch {
                     errors[index] = TransformFailure.error(
                         error, transform: name, columns: sources.map { sourceColumns[$0] },

@@ -48,6 +48,7 @@ extension SyncEngine {
             let compiled = try Self.compile(
                 map, among: maps, environment: environment, sides: sides, locations: locations, catalog: catalog)
             for plan in compiled.values { plan.crashGuard = crashGuard }
+            watchHostFailures(compiled)
             maps[index] = map
             plans[name] = compiled
             for direction in compiled.keys where stats[Self.statsKey(name, direction)] == nil {

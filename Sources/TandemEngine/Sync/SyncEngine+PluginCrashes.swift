@@ -1,4 +1,5 @@
 import Foundation
+import TandemPluginHost
 
 /// Crash containment in-process (issue 17 §2): `tandem run` runs the engine
 /// in a child process and starts it again when it dies by a signal; the
@@ -108,5 +109,29 @@ extension SyncEngine {
     /// `1 change`, `12 changes`.
     private static func count(_ changes: Int) -> String {
         "\(changes) change\(changes == 1 ? "" : "s")"
+    }
+
+    /// Has `plans` report each call whose plugin host process died or hung to ``logHostFailure``.
+    func watchHostFailures(_ plans: [SyncDirection: DirectionPlan]) {
+        for (direction, plan) in plans {
+            // Weak: the engine holds its plans.
+            plan.hostFailed = { [weak self, map = plan.map] failure, rows, narrowing in
+                self?.logHostFailure(failure, map: map, direction: direction, rows: rows, narrowing: narrowing)
+            }
+        }
+    }
+
+    /// A plugin host process (`isolation: process`) died or was killed at
+    /// its call timeout during a call of `rows` changes of `map`: an
+    /// activity entry (`plugin crashed`, which `crashes` alert rules count)
+    /// and a line on standard error. The engine itself is unharmed; the next
+    /// call starts a new host process. A call of one row of a failed batch
+    /// is marked as narrowing down, so that `plugin_crash_limit` does not
+    /// count it.
+    func logHostFailure(_ failure: IsolatedCallFailure, map: String, direction: SyncDirection, rows: Int, narrowing: Bool) {
+        let batch = narrowing ? "while narrowing down a failed batch, on \(Self.count(rows))" : "on a batch of \(Self.count(rows))"
+        let details = "\(failure) in its plugin host process \(batch) of map \(map) (\(direction.rawValue)); the host process is started again"
+        logger.error("\(details)")
+        logActivity { try state.log(actor: "engine", map: map, event: ActivityEvent.pluginCrashed, details: details) }
     }
 }

@@ -153,6 +153,7 @@ package final class SyncEngine {
         self.broken = broken
         parentsOf = parents
         metrics = EngineMetrics(plans.flatMap { map, byDirection in byDirection.keys.map { (map: map, direction: $0) } })
+        for byDirection in plans.values { watchHostFailures(byDirection) }
         try loadCheckpointsAndParked()
     }
 
@@ -198,7 +199,7 @@ package final class SyncEngine {
             let plan = try DirectionPlan(
                 map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
                 source: resolved.source, sourceTypes: ordered, targetTypes: targetTypes, maps: byName,
-                sourceSide: sourceSide)
+                sourceSide: sourceSide, isolation: environment.config.plugins.isolation)
             try targetSide.prepareTarget(plan)
             plan.setTargetCaptureColumns(try targetSide.capturedColumns()[target.table] ?? [])
             result[direction] = plan

@@ -26,8 +26,11 @@ final class TransformInstance {
 
     let name: String
     let inputSchema: Schema
-    private(set) var processor: PluginProcessor
+    /// The instance: in the engine process, or in a plugin host process (`isolation: process`).
+    private(set) var processor: any BatchProcessor
     private let plugin: LoadedPlugin
+    /// Where the plugin runs.
+    private let isolation: PluginIsolation
     /// The id of the plugin that provides it (the crash journal names it).
     var pluginID: String { plugin.id }
     private let baseConfig: JSONValue
@@ -55,10 +58,11 @@ final class TransformInstance {
 
     init(
         name: String, plugin: LoadedPlugin, config: JSONValue, input: Schema, source: (any SideEndpoint)?, sourceColumns: (String) throws -> [String],
-        place: String
+        place: String, isolation: PluginIsolation = PluginIsolation()
     ) throws {
         self.name = name
         self.plugin = plugin
+        self.isolation = isolation
         self.place = place
         inputSchema = input
         var bindings: [Binding] = []
@@ -78,7 +82,8 @@ final class TransformInstance {
         } else {
             reader = nil
         }
-        processor = try Self.make(name, plugin: plugin, config: config, input: input, place: place, bindings: bindings, rows: [:])
+        processor = try Self.make(
+            name, plugin: plugin, config: config, input: input, place: place, bindings: bindings, rows: [:], isolation: isolation)
         if !bindings.isEmpty { try refresh() }
     }
 
@@ -127,25 +132,37 @@ final class TransformInstance {
         }
         lastVersion = version
         guard rows != lastRows else { return }
-        processor = try Self.make(name, plugin: plugin, config: baseConfig, input: inputSchema, place: place, bindings: bindings, rows: rows)
+        processor = try Self.make(
+            name, plugin: plugin, config: baseConfig, input: inputSchema, place: place, bindings: bindings, rows: rows,
+            isolation: isolation)
         lastRows = rows
     }
 
     private static func make(
-        _ name: String, plugin: LoadedPlugin, config: JSONValue, input: Schema, place: String, bindings: [Binding], rows: [String: JSONValue]
-    ) throws -> PluginProcessor {
+        _ name: String, plugin: LoadedPlugin, config: JSONValue, input: Schema, place: String, bindings: [Binding], rows: [String: JSONValue],
+        isolation: PluginIsolation
+    ) throws -> any BatchProcessor {
         var filled = config
         if case .object(var members) = config, !bindings.isEmpty {
             for binding in bindings { members[binding.member] = rows[binding.member] ?? .array([]) }
             filled = .object(members)
         }
         do {
-            return try plugin.makeTransform(name, config: filled, input: input)
+            guard isolation.mode == .process else { return try plugin.makeTransform(name, config: filled, input: input) }
+            return try IsolatedProcessor(
+                plugin: plugin, transform: name, config: filled, input: input,
+                launch: IsolatedProcessor.Launch(
+                    executable: hostExecutable, callTimeoutMilliseconds: isolation.callTimeoutMilliseconds))
         } catch {
             let tables = bindings.map(\.table)
             let source = tables.isEmpty ? "" : " (with the rows of \(tables.joined(separator: ", ")))"
             throw SyncError(.plugin, "\(place): transform \(name) refused its config\(source): \(error)")
         }
+    }
+
+    /// The `tandem` executable that runs `tandem plugin-host`: this one, as the engine runs in it.
+    private static var hostExecutable: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     }
 
     /// Table values as config values. Decimals stored as text stay text, so
