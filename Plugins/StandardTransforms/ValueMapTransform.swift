@@ -99,6 +99,9 @@ struct ValueMapTransform: Transform {
 
     func process(_ batch: RecordBatch) throws -> RecordBatch {
         let column = batch.columns[0]
+        if case .utf8(let text)? = column.bufferView, !caseInsensitive, table.count <= Self.maxScannedKeys {
+            return try processText(text, name: column.field.name, rowCount: batch.rowCount)
+        }
         var values: [Value] = []
         values.reserveCapacity(batch.rowCount)
         for row in 0..<batch.rowCount {
@@ -118,5 +121,43 @@ struct ValueMapTransform: Transform {
             }
         }
         return try RecordBatch([Column(outputSchema.fields[0], values: values)], rowCount: batch.rowCount)
+    }
+
+    /// Most keys matched by comparing bytes one key after another; a larger
+    /// map goes through the dictionary of `String`s.
+    private static let maxScannedKeys = 32
+
+    /// Maps a text column in its Arrow buffers: each cell's bytes are
+    /// compared with the keys' bytes, so no `String` is made per row (only
+    /// for an error). The output is written as typed arrays, not `Value`s.
+    private func processText(_ text: VariableWidthColumn, name: String, rowCount: Int) throws -> RecordBatch {
+        let entries = table.sorted { $0.key < $1.key }
+        let keys = entries.map { Array($0.key.utf8) }
+        var picks = [Int](repeating: -1, count: rowCount)
+        for row in 0..<rowCount {
+            if text.isNull(row) { continue }  // a null stays null
+            if let index = keys.firstIndex(where: { key in key.withUnsafeBytes { text.hasBytes(at: row, equalTo: $0) } }) {
+                picks[row] = index
+            } else if !nullWhenUnmapped {
+                throw PluginError(
+                    .invalidData,
+                    "column '\(name)': value '\(text.string(at: row) ?? "")' is not in the map (known: \(table.keys.sorted().joined(separator: ", ")))"
+                )
+            }
+        }
+        let field = outputSchema.fields[0]
+        let data: ColumnData
+        switch field.type {
+        case .int64:
+            let targets: [Int64] = entries.map { if case .int64(let value) = $0.value { value } else { 0 } }
+            data = .int64(picks.map { pick -> Int64? in pick < 0 ? nil : targets[pick] })
+        case .bool:
+            let targets: [Bool] = entries.map { if case .bool(let value) = $0.value { value } else { false } }
+            data = .bool(picks.map { pick -> Bool? in pick < 0 ? nil : targets[pick] })
+        default:
+            let targets: [String] = entries.map { if case .utf8(let value) = $0.value { value } else { "" } }
+            data = .utf8(picks.map { pick -> String? in pick < 0 ? nil : targets[pick] })
+        }
+        return try RecordBatch([Column(field, data)], rowCount: rowCount)
     }
 }

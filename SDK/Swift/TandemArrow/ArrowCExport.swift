@@ -2,9 +2,11 @@ public import CTandemPlugin
 
 /// Moves Swift batches and schemas out through the Arrow C Data Interface.
 ///
-/// The exported structs own copies of the data, allocated here and freed by
-/// their `release` callbacks, which follow the specification: the parent's
-/// release releases its children, and every release sets `release` to NULL.
+/// The exported structs hold the columns' Arrow buffers (a column built from
+/// Swift values has them written once, here; an imported column's are
+/// handed over as they are) and free them in their `release` callbacks,
+/// which follow the specification: the parent's release releases its
+/// children, and every release sets `release` to NULL.
 /// Whoever receives an exported struct must call its `release` exactly once.
 public enum ArrowCExport {
     /// Exports `schema` as a struct schema (`+s`) into `out`, which the caller
@@ -31,7 +33,7 @@ public enum ArrowCExport {
             children.append(try ExportedArray(column: column))
         }
         // Only now, when nothing can fail, are the C structs built.
-        let top = ExportedArray(buffers: [nil], children: children.map { $0.moveToHeap() })
+        let top = ExportedArray(children: children.map { $0.moveToHeap() })
         out.initialize(to: top.makeArray(length: batch.rowCount, nullCount: 0))
     }
 
@@ -97,116 +99,39 @@ private final class ExportedSchema {
     }
 }
 
-/// The memory behind one exported array node: its buffers, its buffer table
-/// and its children. Freed when its release runs (or, if export failed
-/// halfway, when the last Swift reference goes).
+/// The memory behind one exported array node: the column's Arrow buffers
+/// (retained, not copied), its buffer table and its children. Freed when
+/// its release runs (or, if export failed halfway, when the last Swift
+/// reference goes).
 private final class ExportedArray {
-    private let buffers: [UnsafeMutableRawPointer?]
+    /// Keeps the buffers the table points into alive until release.
+    private let buffers: [ArrowBuffer?]
     private let bufferTable: UnsafeMutablePointer<UnsafeRawPointer?>?
     private let children: [UnsafeMutablePointer<ArrowArray>]
     private let childTable: UnsafeMutablePointer<UnsafeMutablePointer<ArrowArray>?>?
-    private var length = 0
-    private var nullCount = 0
+    private let length: Int
+    private let nullCount: Int
 
-    init(buffers: [UnsafeMutableRawPointer?], children: [UnsafeMutablePointer<ArrowArray>]) {
-        self.buffers = buffers
+    /// The struct node: one absent validity buffer and the columns.
+    init(children: [UnsafeMutablePointer<ArrowArray>]) {
+        self.buffers = [nil]
         self.children = children
-        bufferTable = makeTable(buffers.map { $0.map(UnsafeRawPointer.init) })
+        bufferTable = makeTable([UnsafeRawPointer?.none])
         childTable = makeTable(children.map { Optional($0) })
+        length = 0
+        nullCount = 0
     }
 
-    /// Copies one column into freshly allocated Arrow buffers.
-    convenience init(column: Column) throws(ArrowError) {
-        let count = column.count
-        var buffers: [UnsafeMutableRawPointer?] = []
-        var nullCount = 0
-        func validity<T>(_ values: [T?]) -> UnsafeMutableRawPointer? {
-            let nulls = values.reduce(0) { $0 + ($1 == nil ? 1 : 0) }
-            nullCount = nulls
-            guard nulls > 0 else { return nil }
-            let bitmap = allocateBuffer(bytes: (count + 7) / 8)
-            for (row, value) in values.enumerated() where value != nil {
-                bitmap.storeBytes(
-                    of: bitmap.load(fromByteOffset: row / 8, as: UInt8.self) | UInt8(1 << (row % 8)),
-                    toByteOffset: row / 8, as: UInt8.self)
-            }
-            return bitmap
-        }
-        func fixedWidth<T, S>(_ values: [T?], as type: S.Type, zero: S, _ convert: (T) throws(ArrowError) -> S)
-            throws(ArrowError) -> [UnsafeMutableRawPointer?]
-        {
-            let bitmap = validity(values)
-            let data = allocateBuffer(bytes: count * MemoryLayout<S>.stride)
-            for (row, value) in values.enumerated() {
-                let stored: S
-                if let value {
-                    do { stored = try convert(value) } catch {
-                        bitmap?.deallocate()
-                        data.deallocate()
-                        throw ArrowError(error.code, "column '\(column.field.name)', row \(row): \(error.message)")
-                    }
-                } else {
-                    stored = zero
-                }
-                data.storeBytes(of: stored, toByteOffset: row * MemoryLayout<S>.stride, as: S.self)
-            }
-            return [bitmap, data]
-        }
-        func variableWidth(_ values: [[UInt8]?]) throws(ArrowError) -> [UnsafeMutableRawPointer?] {
-            let total = values.reduce(0) { $0 + ($1?.count ?? 0) }
-            guard total <= Int(Int32.max) else {
-                throw ArrowError(
-                    .invalidValue, "column '\(column.field.name)' holds \(total) bytes, more than 32-bit offsets allow")
-            }
-            let bitmap = validity(values)
-            let offsets = allocateBuffer(bytes: (count + 1) * 4)
-            let data = allocateBuffer(bytes: max(total, 1))
-            var position = 0
-            offsets.storeBytes(of: Int32(0), as: Int32.self)
-            for (row, value) in values.enumerated() {
-                if let value, !value.isEmpty {
-                    value.withUnsafeBytes { (data + position).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                    position += value.count
-                }
-                offsets.storeBytes(of: Int32(position), toByteOffset: (row + 1) * 4, as: Int32.self)
-            }
-            return [bitmap, offsets, data]
-        }
-
-        switch (column.data, column.field.type) {
-        case (.null(let n), _):
-            nullCount = n
-        case (.bool(let values), _):
-            let bitmap = validity(values)
-            let bits = allocateBuffer(bytes: (count + 7) / 8)
-            for (row, value) in values.enumerated() where value == true {
-                bits.storeBytes(
-                    of: bits.load(fromByteOffset: row / 8, as: UInt8.self) | UInt8(1 << (row % 8)),
-                    toByteOffset: row / 8, as: UInt8.self)
-            }
-            buffers = [bitmap, bits]
-        case (.int64(let values), _):
-            buffers = try fixedWidth(values, as: Int64.self, zero: 0) { $0 }
-        case (.float64(let values), _):
-            buffers = try fixedWidth(values, as: Double.self, zero: 0) { $0 }
-        case (.date32(let values), _):
-            buffers = try fixedWidth(values, as: Int32.self, zero: 0) { $0 }
-        case (.timestamp(let values), _):
-            buffers = try fixedWidth(values, as: Int64.self, zero: 0) { $0 }
-        case (.decimal128(let values), .decimal128(let precision, let scale)):
-            buffers = try fixedWidth(values, as: Int128.self, zero: 0) { (value) throws(ArrowError) in
-                try value.rescaled(to: scale, precision: precision).unscaled.littleEndian
-            }
-        case (.utf8(let values), _):
-            buffers = try variableWidth(values.map { $0.map { Array($0.utf8) } })
-        case (.binary(let values), _):
-            buffers = try variableWidth(values)
-        default:
-            throw ArrowError(.shapeMismatch, "column '\(column.field.name)' is \(column.field.type) but its values are not")
-        }
-        self.init(buffers: buffers, children: [])
-        self.length = count
-        self.nullCount = nullCount
+    /// One column's node over its Arrow buffers: those of an imported
+    /// column as they are, those of a Swift-built one written now.
+    init(column: Column) throws(ArrowError) {
+        let view = try column.view()
+        buffers = view.arrowBuffers
+        bufferTable = makeTable(buffers.map { $0?.bytes })
+        children = []
+        childTable = nil
+        length = view.count
+        nullCount = view.nullCount
     }
 
     deinit {
@@ -214,7 +139,6 @@ private final class ExportedArray {
             child.pointee.release?(child)
             child.deallocate()
         }
-        for buffer in buffers { buffer?.deallocate() }
         bufferTable?.deallocate()
         childTable?.deallocate()
     }
@@ -250,13 +174,6 @@ private func makeTable<Element>(_ items: [Element]) -> UnsafeMutablePointer<Elem
     let table = UnsafeMutablePointer<Element>.allocate(capacity: items.count)
     table.initialize(from: items, count: items.count)
     return table
-}
-
-/// Zeroed memory aligned to 64 bytes, as Arrow recommends.
-private func allocateBuffer(bytes: Int) -> UnsafeMutableRawPointer {
-    let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
-    buffer.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes, 1))
-    return buffer
 }
 
 /// A NUL-terminated copy of `string`, freed with `deallocate()`.

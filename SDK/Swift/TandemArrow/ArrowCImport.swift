@@ -1,10 +1,11 @@
 public import CTandemPlugin
 
-/// Reads Arrow C Data Interface structs made by someone else into Swift
-/// values, checking them first.
+/// Reads Arrow C Data Interface structs made by someone else into columns
+/// over Arrow buffers, checking each buffer once.
 ///
-/// Import copies the data and never releases: the caller still owns the
-/// structs and releases them as the C Data Interface says. Every check that
+/// Import copies each buffer once (no Swift value per cell; a `String` is
+/// made only when code asks a column for one) and never releases: the caller
+/// still owns the structs and releases them as the C Data Interface says. Every check that
 /// fails names the column and what is wrong, because the producer is often a
 /// third-party plugin whose author needs to know what to fix.
 public enum ArrowCImport {
@@ -91,8 +92,8 @@ public enum ArrowCImport {
             guard let child = top.children[index] else {
                 throw ArrowError(.malformedArray, "column '\(field.name)' is NULL")
             }
-            let data = try readColumn(child.pointee, field: field, start: start, rows: rows)
-            columns.append(try Column(field, data))
+            let view = try readColumn(child.pointee, field: field, start: start, rows: rows)
+            columns.append(try Column(field, view: view))
         }
         return try RecordBatch(columns, rowCount: rows)
     }
@@ -105,7 +106,7 @@ public enum ArrowCImport {
     private static func readColumn(
         _ array: ArrowArray, field: Field, start: Int, rows: Int
     ) throws(ArrowError)
-        -> ColumnData
+        -> ColumnView
     {
         let name = field.name
         guard array.release != nil else {
@@ -138,24 +139,22 @@ public enum ArrowCImport {
             throw ArrowError(
                 .malformedArray, "column '\(name)' says \(array.null_count) nulls but has no validity bitmap")
         }
-        func isValid(_ row: Int) -> Bool {
-            guard let validity else { return true }
-            let bit = base + row
-            return validity.load(fromByteOffset: bit / 8, as: UInt8.self) & UInt8(1 << (bit % 8)) != 0
-        }
         guard rows == 0 || buffers[1] != nil else {
             throw ArrowError(.malformedArray, "column '\(name)' has a NULL data buffer")
         }
-        func fixed<T>(_ type: T.Type) -> [T?] {
-            guard rows > 0, let data = buffers[1] else { return [] }
-            return (0..<rows).map { row in
-                isValid(row)
-                    ? data.loadUnaligned(fromByteOffset: (base + row) * MemoryLayout<T>.stride, as: T.self) : nil
-            }
+        guard rows > 0, let values = buffers[1] else {
+            return try ColumnView(ColumnData(type: field.type, values: []), field: field)
         }
-        func variable() throws(ArrowError) -> [[UInt8]?] {
-            guard rows > 0, let offsets = buffers[1] else { return [] }
-            func offset(_ index: Int) -> Int { Int(offsets.loadUnaligned(fromByteOffset: index * 4, as: Int32.self)) }
+        // Each buffer is copied once, with memcpy where the bits line up, and
+        // checked once; after this nothing reads the producer's memory.
+        let bitmap = try ValidityBitmap(validity.map { copyBits($0, from: base, count: rows) }, count: rows)
+        func fixed<T: BitwiseCopyable & Sendable>(_ type: T.Type) throws(ArrowError) -> FixedWidthColumn<T> {
+            let stride = MemoryLayout<T>.stride
+            return try FixedWidthColumn(
+                values: ArrowBuffer(copying: values + base * stride, count: rows * stride), validity: bitmap)
+        }
+        func variable(utf8: Bool) throws(ArrowError) -> VariableWidthColumn {
+            func offset(_ index: Int) -> Int { Int(values.loadUnaligned(fromByteOffset: index * 4, as: Int32.self)) }
             // The value buffer holds as many bytes as the array's last offset
             // says, and that is all its producer promises: every offset this
             // batch reads is checked against it, once, before any value is
@@ -165,78 +164,64 @@ public enum ArrowCImport {
             guard limit >= 0 else {
                 throw ArrowError(.malformedArray, "column '\(name)' has a negative last offset (\(limit))")
             }
-            var bounds: [Int] = []
-            bounds.reserveCapacity(rows + 1)
-            for index in 0...rows {
-                let value = offset(base + index)
-                guard value >= (bounds.last ?? 0), value <= limit else {
-                    throw ArrowError(
-                        .malformedArray,
-                        "column '\(name)', row \(max(index - 1, 0)): offset \(value) is \(value > limit ? "past the last offset (\(limit))" : "below the one before it (\(bounds.last ?? 0))"); offsets must ascend from 0 to the value buffer's length"
-                    )
-                }
-                bounds.append(value)
-            }
+            try VariableWidthColumn.checkOffsets(values, first: base, rows: rows, limit: limit, name: name)
             let data = buffers[2]
             guard data != nil || limit == 0 else {
                 throw ArrowError(.malformedArray, "column '\(name)' has a NULL value buffer")
             }
-            var result: [[UInt8]?] = []
-            result.reserveCapacity(rows)
-            for row in 0..<rows {
-                guard isValid(row) else {
-                    result.append(nil)
-                    continue
-                }
-                let from = bounds[row]
-                let to = bounds[row + 1]
-                if to > from, let data {
-                    result.append(Array(UnsafeRawBufferPointer(start: data + from, count: to - from)))
+            let first = offset(base)
+            let last = offset(base + rows)
+            let bytes = data.map { ArrowBuffer(copying: $0 + first, count: last - first) } ?? ArrowBuffer(count: 0) { _ in }
+            // Offsets are stored from 0, so that the copy holds only this batch's bytes.
+            let offsets = ArrowBuffer(count: (rows + 1) * 4) { target in
+                let source = values + base * 4
+                if first == 0 {
+                    target.baseAddress!.copyMemory(from: source, byteCount: (rows + 1) * 4)
                 } else {
-                    result.append([])
+                    for index in 0...rows {
+                        let value = source.loadUnaligned(fromByteOffset: index * 4, as: Int32.self) - Int32(first)
+                        target.storeBytes(of: value, toByteOffset: index * 4, as: Int32.self)
+                    }
                 }
             }
-            return result
+            let column = VariableWidthColumn(unchecked: offsets, data: bytes, validity: bitmap, utf8: utf8)
+            if utf8, let row = column.firstInvalidUTF8Row() {
+                throw ArrowError(.invalidValue, "column '\(name)', row \(row) is not valid UTF-8")
+            }
+            return column
         }
 
         switch field.type {
         case .null:
             return .null(count: rows)
         case .bool:
-            guard rows > 0, let bits = buffers[1] else { return .bool([]) }
-            return .bool(
-                (0..<rows).map { row in
-                    guard isValid(row) else { return nil }
-                    let bit = base + row
-                    return bits.load(fromByteOffset: bit / 8, as: UInt8.self) & UInt8(1 << (bit % 8)) != 0
-                })
+            return .bool(try BooleanColumn(bits: copyBits(values, from: base, count: rows), validity: bitmap))
         case .int64:
-            return .int64(fixed(Int64.self))
+            return .int64(try fixed(Int64.self))
         case .float64:
-            return .float64(fixed(Double.self))
+            return .float64(try fixed(Double.self))
         case .date32:
-            return .date32(fixed(Int32.self))
+            return .date32(try fixed(Int32.self))
         case .timestamp:
-            return .timestamp(fixed(Int64.self))
-        case .decimal128(_, let scale):
+            return .timestamp(try fixed(Int64.self))
+        case .decimal128(let precision, let scale):
             return .decimal128(
-                fixed(Int128.self).map { $0.map { ExactDecimal(unscaled: Int128(littleEndian: $0), scale: scale) } })
+                try Decimal128Column(unscaled: fixed(Int128.self), precision: precision, scale: scale, name: name))
         case .binary:
-            return .binary(try variable())
+            return .binary(try variable(utf8: false))
         case .utf8:
-            var strings: [String?] = []
-            strings.reserveCapacity(rows)
-            for (row, bytes) in try variable().enumerated() {
-                guard let bytes else {
-                    strings.append(nil)
-                    continue
-                }
-                guard let string = String(validating: bytes, as: UTF8.self) else {
-                    throw ArrowError(.invalidValue, "column '\(name)', row \(row) is not valid UTF-8")
-                }
-                strings.append(string)
+            return .utf8(try variable(utf8: true))
+        }
+    }
+
+    /// A copy of `count` bits of the bitmap at `source`, from bit `start`, so
+    /// that the copy starts at bit 0: memcpy when `start` is a whole byte.
+    private static func copyBits(_ source: UnsafeRawPointer, from start: Int, count: Int) -> ArrowBuffer {
+        if start % 8 == 0 { return ArrowBuffer(copying: source + start / 8, count: (count + 7) / 8) }
+        return ArrowBuffer(count: (count + 7) / 8) { target in
+            for index in 0..<count where ValidityBitmap.bit(source, start + index) {
+                target[index >> 3] |= UInt8(1 << (index & 7))
             }
-            return .utf8(strings)
         }
     }
 }

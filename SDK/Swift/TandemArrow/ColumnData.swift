@@ -49,6 +49,21 @@ public enum ColumnData: Hashable, Sendable {
         }
     }
 
+    /// The first null row, if any, found without making a ``Value`` per row.
+    public var firstNull: Int? {
+        switch self {
+        case .null(let count): count > 0 ? 0 : nil
+        case .bool(let values): values.firstIndex(of: nil)
+        case .int64(let values): values.firstIndex(of: nil)
+        case .float64(let values): values.firstIndex(of: nil)
+        case .utf8(let values): values.firstIndex(of: nil)
+        case .binary(let values): values.firstIndex(where: { $0 == nil })
+        case .decimal128(let values): values.firstIndex(of: nil)
+        case .date32(let values): values.firstIndex(of: nil)
+        case .timestamp(let values): values.firstIndex(of: nil)
+        }
+    }
+
     /// Whether this storage can hold values of `type`.
     public func matches(_ type: ArrowType) -> Bool {
         switch (self, type) {

@@ -100,14 +100,20 @@ public struct ExactDecimal: Sendable, CustomStringConvertible {
 
     /// Number of significant digits of the unscaled integer (at least 1).
     public var precision: Int {
-        var magnitude = unscaled.magnitude
+        // Compared with powers of ten rather than divided by ten: export
+        // checks every decimal of a batch against its column's precision.
+        let magnitude = unscaled.magnitude
         var count = 1
-        while magnitude >= 10 {
-            magnitude /= 10
-            count += 1
-        }
+        while count <= Self.maxPrecision, magnitude >= UInt128(Self.powersOfTen[count]) { count += 1 }
         return count
     }
+
+    /// 10^0 ... 10^38: the bounds of each precision (10^38 fits in Int128).
+    static let powersOfTen: [Int128] = {
+        var powers: [Int128] = [1]
+        for _ in 1...maxPrecision { powers.append(powers.last! * 10) }
+        return powers
+    }()
 
     /// The same number with trailing fractional zeros removed: the canonical
     /// form used for equality and hashing.

@@ -9,6 +9,13 @@ public protocol BatchProcessor {
     /// The columns every output batch has.
     var outputSchema: Schema { get }
     /// Maps one batch. A transform returns one row per input row.
+    ///
+    /// The input's columns hold the Arrow buffers the kit imported, checked
+    /// once (offsets, UTF-8, decimal precision): read them in place through
+    /// ``Column/bufferView`` (for example ``VariableWidthColumn/withBytes(at:_:)``
+    /// on text, no `String` per cell) and return columns made with
+    /// ``Column/init(_:view:)`` to send buffers back without conversion.
+    /// ``Column/data`` and cell subscripts still work; they make Swift values.
     mutating func process(_ batch: RecordBatch) throws -> RecordBatch
 }
 
