@@ -153,6 +153,16 @@ public struct PostgreSQLCapture: Sendable {
                     """,
                 ]
             ),
+            (
+                "4 wake-up flags without WAL",
+                [
+                    // A reader sets and clears its flag around every wait; logged, each was a
+                    // commit that waited for a WAL flush, on the side whose writers it waits
+                    // for (PostgreSQLCommitSignal). A crash empties an unlogged table: no
+                    // reader waits then, which is true, and the next wait sets its row again.
+                    "ALTER TABLE \(name("_tandem_waiting")) SET UNLOGGED",
+                ]
+            ),
         ]
     }
 

@@ -25,12 +25,27 @@ import PostgresNIO
 /// what lies under the last horizon and says nothing new, and the engine
 /// comes back. The wait polls `pg_locks` from 0.2 ms up to 20 ms apart, only
 /// while such a transaction is in flight (usually well under a millisecond).
-struct PostgreSQLCommitHorizon {
+///
+/// The wait is seldom needed: the changes that follow the reader's position
+/// without a hole are all committed (a visible row's transaction ended), so a
+/// reader that finds writers in flight takes that run at once
+/// (``settled(after:_:)``) and waits only when the very next number is
+/// missing. Under a steady stream of one-row commits a writer is nearly always
+/// in flight, and the wait was most of the time from a commit to its read.
+public struct PostgreSQLCommitHorizon {
     let capture: PostgreSQLCapture
 
     /// The horizon, waiting at most `timeout` for the transactions in flight; nil when they
     /// did not end in time.
     func read(on connection: PostgresConnection, logger: Logger, timeout: Duration) async throws -> Int64? {
+        let mark = try await mark(on: connection, logger: logger)
+        if mark.inFlight.isEmpty { return mark.last }
+        return try await awaitEnd(of: mark.inFlight, on: connection, logger: logger, timeout: timeout) ? mark.last : nil
+    }
+
+    /// Steps 1 and 2: the sequence's last value L and the transactions that may still hold a
+    /// number ≤ L. With none in flight, L is the horizon.
+    func mark(on connection: PostgresConnection, logger: Logger) async throws -> (last: Int64, inFlight: [String]) {
         let sequence = capture.name("_tandem_changes_seq")
         let log = capture.name("_tandem_changes")
         var last: Int64 = 0
@@ -40,17 +55,38 @@ struct PostgreSQLCommitHorizon {
             last = called ? value : 0
         }
         // After L: a transaction that took a number ≤ L had the lock before L was read.
-        let inFlight = try await writers(on: connection, logger: logger, log: log, among: nil)
-        if inFlight.isEmpty { return last }
+        return (last, try await writers(on: connection, logger: logger, log: log, among: nil))
+    }
+
+    /// Step 3: waits until every transaction of `inFlight` has ended (true), or `timeout` passes
+    /// (false).
+    func awaitEnd(
+        of inFlight: [String], on connection: PostgresConnection, logger: Logger, timeout: Duration
+    ) async throws -> Bool {
+        let log = capture.name("_tandem_changes")
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         var pause = Duration.microseconds(200)
         while clock.now < deadline {
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(20))
-            if try await writers(on: connection, logger: logger, log: log, among: inFlight).isEmpty { return last }
+            if try await writers(on: connection, logger: logger, log: log, among: inFlight).isEmpty { return true }
         }
-        return nil
+        return false
+    }
+
+    /// How far `numbers` (ascending, all above `after` and at most the mark's L, read after the
+    /// mark) run without a hole from `after + 1`: every number up to there is committed, so
+    /// it is a horizon too, with no wait. A hole may be a transaction still in flight or one
+    /// rolled back; only ``awaitEnd(of:on:logger:timeout:)`` can tell, so the run stops there.
+    /// `after` itself when the first number is missing.
+    public static func settled(after: Int64, _ numbers: some Sequence<Int64>) -> Int64 {
+        var through = after
+        for number in numbers {
+            guard number == through + 1 else { break }
+            through = number
+        }
+        return through
     }
 
     /// The virtual transaction ids writing the change log now (limited to `among` when given).

@@ -18,7 +18,14 @@ import PostgresNIO
 ///    `fallback` so that nothing can be missed for longer than that (a
 ///    notification is not lost while the connection lives; the re-check is
 ///    a safety net, so it can be rare);
-/// 5. clears its row.
+/// 5. tells its caller (`rang`) at once, then clears its row: the clearing
+///    is a statement on the server, so it must not stand between a commit and
+///    the reader's read of it.
+///
+/// The table is UNLOGGED (migration 4): setting and clearing a row writes no
+/// WAL, so it waits for no flush to disk. Logged, each wait cost two commit
+/// flushes on a side that the writers keep busy flushing their own, and both
+/// stood in the latency from a commit to its read.
 ///
 /// A reader that dies while waiting leaves its row set: writers then notify
 /// for nothing (correct, a little slower) until the reader's next wait clears it.
@@ -43,7 +50,8 @@ actor PostgreSQLCommitSignal {
     /// every `fallback`: a long wait costs an idle engine nothing between (issue 15: waiting
     /// costs nothing), and `stopped` lets its owner end it at once.
     func wait(
-        after seq: Int64, timeout: Duration, fallback: Duration, stopped: @escaping @Sendable () -> Bool = { false }
+        after seq: Int64, timeout: Duration, fallback: Duration, stopped: @escaping @Sendable () -> Bool = { false },
+        rang: @escaping @Sendable () -> Void = {}
     ) async throws -> Bool {
         let connection = self.connection
         let logger = self.logger
@@ -95,6 +103,7 @@ actor PostgreSQLCommitSignal {
                         return first
                     }
                 }
+                if woke { rang() }
                 try await setWaiting(false)
                 return woke
             } catch {

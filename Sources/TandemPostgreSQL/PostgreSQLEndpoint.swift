@@ -459,13 +459,9 @@ public actor PostgreSQLEndpoint {
         after seq: Int64, limit: Int = 1_000, horizonTimeout: Duration = .seconds(2), echoRows: Bool = true
     ) async throws -> PostgreSQLChangeBatch {
         try await withConnection { connection in
-            guard
-                let horizon = try await PostgreSQLCommitHorizon(capture: capture).read(
-                    on: connection, logger: logger, timeout: horizonTimeout)
-            else {
-                return PostgreSQLChangeBatch(changes: [], echoes: [], through: seq)
-            }
-            guard horizon > seq else { return PostgreSQLChangeBatch(changes: [], echoes: [], through: seq) }
+            let horizon = PostgreSQLCommitHorizon(capture: capture)
+            let mark = try await horizon.mark(on: connection, logger: logger)
+            guard mark.last > seq else { return PostgreSQLChangeBatch(changes: [], echoes: [], through: seq) }
             // The images as their text, one result row a change (see PostgreSQLJSONObject).
             let row = echoRows ? "c.row::text" : "CASE WHEN c.origin IS NULL OR c.origin LIKE 'write:%' THEN c.row::text END"
             let sql = """
@@ -475,9 +471,27 @@ public actor PostgreSQLEndpoint {
                 """
             // Read to the end before anything else: a second query on the connection while this
             // one's rows are still streaming would wait for them forever.
-            let rows = try await connection.rows(
-                PostgreSQLSQL.query(sql, [String(seq), String(horizon), String(limit)]), logger: logger
-            ).decode((Int64, String, String, String?, [String]?, String, String?, String?).self).all()
+            func read() async throws -> [(Int64, String, String, String?, [String]?, String, String?, String?)] {
+                try await connection.rows(
+                    PostgreSQLSQL.query(sql, [String(seq), String(mark.last), String(limit)]), logger: logger
+                ).decode((Int64, String, String, String?, [String]?, String, String?, String?).self).all()
+            }
+            var rows = try await read()
+            var horizonSeq = mark.last
+            if !mark.inFlight.isEmpty {
+                // Writers in flight: the run without a hole is committed; only an empty run waits.
+                let settled = PostgreSQLCommitHorizon.settled(after: seq, rows.lazy.map(\.0))
+                if settled > seq {
+                    rows = Array(rows.prefix { $0.0 <= settled })
+                    horizonSeq = settled
+                } else {
+                    guard
+                        try await horizon.awaitEnd(
+                            of: mark.inFlight, on: connection, logger: logger, timeout: horizonTimeout)
+                    else { return PostgreSQLChangeBatch(changes: [], echoes: [], through: seq) }
+                    rows = try await read()
+                }
+            }
             if rows.contains(where: { capturedKinds[$0.1] == nil }) { try await loadCapturedKinds(on: connection) }
             var all: [PostgreSQLChange] = []
             all.reserveCapacity(rows.count)
@@ -497,7 +511,7 @@ public actor PostgreSQLEndpoint {
                         key: try keyImage.map(decoded) ?? [:], row: try rowImage.map(decoded) ?? [:], changedColumns: changed,
                         origin: origin, at: at))
             }
-            let through = all.count == limit ? all[all.count - 1].seq : horizon
+            let through = all.count == limit ? all[all.count - 1].seq : horizonSeq
             return PostgreSQLChangeBatch(
                 changes: all.filter { !$0.isEcho }, echoes: all.filter(\.isEcho), through: through)
         }
@@ -525,10 +539,11 @@ public actor PostgreSQLEndpoint {
 
     /// Waits until a change numbered above `seq` may have committed (true), or `timeout` passes
     /// (false), or `stopped` turns true. LISTEN/NOTIFY on a connection of its own; see
-    /// ``PostgreSQLCommitSignal``.
+    /// ``PostgreSQLCommitSignal``. `rang` is called as soon as the answer is true, before the
+    /// wait's own clean-up on the server, so that a caller can start reading at once.
     public func waitForCommit(
         after seq: Int64, timeout: Duration, fallback: Duration = .seconds(1),
-        stopped: @escaping @Sendable () -> Bool = { false }
+        stopped: @escaping @Sendable () -> Bool = { false }, rang: @escaping @Sendable () -> Void = {}
     ) async throws -> Bool {
         let signal: PostgreSQLCommitSignal
         if let existing = self.signal, let signalConnection, !signalConnection.isClosed {
@@ -541,7 +556,7 @@ public actor PostgreSQLEndpoint {
             self.signal = signal
         }
         do {
-            return try await signal.wait(after: seq, timeout: timeout, fallback: fallback, stopped: stopped)
+            return try await signal.wait(after: seq, timeout: timeout, fallback: fallback, stopped: stopped, rang: rang)
         } catch {
             let translated = translate(error)
             if let signalConnection, self.signal === signal {

@@ -39,6 +39,53 @@ struct CommitOrderTests {
         }
     }
 
+    @Test(
+        "the changes after the reader's position up to the first hole are committed and read at once",
+        arguments: [
+            ([], 0), ([1, 2, 3], 3), ([2, 3], 0), ([1, 3, 4], 1), ([1, 2, 4], 2),
+        ] as [([Int64], Int64)])
+    func settledRun(_ numbers: [Int64], _ expected: Int64) {
+        #expect(PostgreSQLCommitHorizon.settled(after: 0, numbers) == expected)
+        // The same run shifted: the position is where it starts.
+        #expect(PostgreSQLCommitHorizon.settled(after: 100, numbers.map { $0 + 100 }) == expected + 100)
+    }
+
+    @Test("changes committed before a writer still in flight are read at once, not after it ends; the rest after")
+    func readsUpToTheWriterInFlight() async throws {
+        try await TestSchema.with { schema in
+            try await schema.exec("CREATE TABLE t (id integer PRIMARY KEY)")
+            try await schema.withEndpoint { endpoint in
+                try await endpoint.installCapture(table: "t")
+                try await schema.exec("INSERT INTO t VALUES (1)")
+                try await schema.exec("INSERT INTO t VALUES (2)")
+                let slow = try await TestServer.connect()
+                do {
+                    try await slow.query("BEGIN", logger: TestServer.logger)
+                    try await slow.query(PostgresQuery(unsafeSQL: "INSERT INTO \(schema.name).t VALUES (3)"), logger: TestServer.logger)
+                    try await schema.exec("INSERT INTO t VALUES (4)")
+                    // A 60 s horizon timeout: waiting for the open transaction would hang the test
+                    // past its first expectation's bound.
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    let early = try await endpoint.changes(after: 0, horizonTimeout: .seconds(60))
+                    #expect(clock.now - start < .seconds(30))
+                    #expect(early.changes.map { $0.key["id"]! } == [.integer(1), .integer(2)])
+                    #expect(early.changes.map(\.seq) == [1, 2])
+                    #expect(early.through == 2, "not past the open transaction's number")
+                    try await slow.query("COMMIT", logger: TestServer.logger)
+                    let later = try await endpoint.changes(after: early.through, horizonTimeout: .seconds(30))
+                    #expect(later.changes.map { $0.key["id"]! } == [.integer(3), .integer(4)])
+                    #expect(later.through == 4)
+                    try await slow.close()
+                } catch {
+                    _ = try? await slow.query("ROLLBACK", logger: TestServer.logger)
+                    try? await slow.close()
+                    throw error
+                }
+            }
+        }
+    }
+
     @Test("8 writers committing out of order: a reader that follows its checkpoint sees every change exactly once")
     func concurrentWriters() async throws {
         try await TestSchema.with { schema in

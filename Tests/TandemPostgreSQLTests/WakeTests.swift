@@ -1,4 +1,6 @@
+import Foundation
 import PostgresNIO
+import Synchronization
 import TandemPostgreSQL
 import Testing
 
@@ -70,6 +72,42 @@ struct WakeTests {
                 try await listener.close()
                 #expect(!heard)
                 #expect(try await schema.rows("SELECT waiting::text FROM _tandem_waiting") == [["false"]])
+            }
+        }
+    }
+    @Test("a reader is told of a commit before it clears its flag on the server, and its flags write no WAL")
+    func rangBeforeClearing() async throws {
+        try await TestSchema.with { schema in
+            try await schema.exec("CREATE TABLE t (id integer PRIMARY KEY)")
+            try await schema.withEndpoint { endpoint in
+                try await endpoint.installCapture(table: "t")
+                // Unlogged: setting a flag waits for no WAL flush (migration 4).
+                #expect(
+                    try await schema.rows(
+                        "SELECT relpersistence::text FROM pg_class WHERE oid = '\(schema.name)._tandem_waiting'::regclass")
+                        == [["u"]])
+                let rung = Mutex<[Double]>([])
+                async let woke = endpoint.waitForCommit(
+                    after: 0, timeout: .seconds(60), fallback: .seconds(60),
+                    rang: { rung.withLock { $0.append(Date().timeIntervalSince1970) } })
+                try await Task.sleep(for: .milliseconds(300))
+                try await schema.exec("INSERT INTO t VALUES (1)")
+                #expect(try await woke)
+                let times = rung.withLock { $0 }
+                #expect(times.count == 1)
+                // The flag was cleared (its `since` set by the server's clock, the same machine's)
+                // after the reader was told.
+                let cleared = try await schema.rows(
+                    "SELECT waiting::text, extract(epoch FROM since)::text FROM _tandem_waiting")
+                #expect(cleared.first?[0] == "false")
+                let since = try #require(cleared.first?[1].flatMap(Double.init))
+                #expect(times.first.map { $0 <= since } == true, "told at \(times), cleared at \(since)")
+                // A wait that times out tells nobody.
+                #expect(
+                    try await !endpoint.waitForCommit(
+                        after: 1, timeout: .milliseconds(200), fallback: .milliseconds(100),
+                        rang: { rung.withLock { $0.append(0) } }))
+                #expect(rung.withLock { $0.count } == 1)
             }
         }
     }

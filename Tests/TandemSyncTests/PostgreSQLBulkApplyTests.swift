@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TandemPostgreSQL
 import Testing
 
 @testable import TandemEngine
@@ -207,6 +208,31 @@ struct PostgreSQLBulkApplyTests {
             let edits = try await side.call { try ($0.applicationEdits(table: "vals", after: 0, limit: 10), $0.applicationEdits(table: "audit", after: 0, limit: 10)) }
             #expect(edits.0.map(\.key) == ["50"])
             #expect(edits.1.map(\.key) == ["50"])
+        }
+    }
+}
+
+/// The casts of ``PostgreSQLBulkWrites/castType(_:)``, checked on the server: a value cast as the
+/// multi-row statements cast it, then stored into the column's own type, keeps every character.
+@Suite(
+    "PostgreSQL bulk apply casts", .enabled(if: PostgreSQLTestServer.enabled, PostgreSQLTestServer.skipReason),
+    .timeLimit(.minutes(5)))
+struct PostgreSQLBulkCastTests {
+    @Test(
+        "A typed column's value survives its cast: character(n) and bit(n) are not cut to one character or bit",
+        arguments: [
+            ("character(4)", "usmf", "bpchar"), ("character(4)[]", "{usmf,demf}", "bpchar[]"),
+            ("bit(3)", "101", "bit varying"), ("character varying(20)", "Contoso", "character varying"),
+            ("numeric(32,10)", "12.3456789012", "numeric"),
+            ("timestamp(3) without time zone", "2026-12-07 05:30:00.123", "timestamp without time zone"),
+        ])
+    func castKeepsTheValue(_ type: String, _ value: String, _ cast: String) async throws {
+        let column = PostgreSQLColumn(name: "c", typeName: type, kind: .text, isNullable: true, keyPosition: nil)
+        #expect(PostgreSQLBulkWrites.castType(column) == cast)
+        try await SideEndpointContract.withSide(.postgresql) { side in
+            let literal = "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+            let rows = try await side.rows("SELECT ((\(literal)::text)::\(cast))::\(type)::text = \(literal)::\(type)::text")
+            #expect(rows == [["true"]], "\(value) cast to \(cast) and stored as \(type)")
         }
     }
 }

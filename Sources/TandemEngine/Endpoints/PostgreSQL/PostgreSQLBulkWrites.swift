@@ -97,8 +97,21 @@ struct PostgreSQLBulkWrites {
 
     /// The type `column` is cast to from text: its type without the modifier (`numeric(12,2)` →
     /// `numeric`, `timestamp(3) without time zone` → `timestamp without time zone`).
+    ///
+    /// Two types mean one character or one bit without their modifier, and an explicit cast to
+    /// them cuts the value to that (`'usmf'::character` is `'u'`): `character(n)` is cast to
+    /// `bpchar` and `bit(n)` to `bit varying`, which keep every character and bit, and the
+    /// column's length is then checked on the insert, as for any other type.
     static func castType(_ column: PostgreSQLColumn) -> String {
-        column.typeName.replacingOccurrences(of: #"\(\d+(,\s*\d+)?\)"#, with: "", options: .regularExpression)
+        let base = column.typeName.replacingOccurrences(of: #"\(\d+(,\s*\d+)?\)"#, with: "", options: .regularExpression)
+        // An array keeps its element's rule.
+        let element = base.hasSuffix("[]") ? String(base.dropLast(2)) : base
+        let suffix = base.hasSuffix("[]") ? "[]" : ""
+        switch element {
+        case "character": return "bpchar" + suffix
+        case "bit": return "bit varying" + suffix
+        default: return base
+        }
     }
 
     /// A `text[]` literal of `items`, NULL elements as NULL.

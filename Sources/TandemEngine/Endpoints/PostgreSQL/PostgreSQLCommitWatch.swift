@@ -45,15 +45,15 @@ final class PostgreSQLCommitWatch: CommitWatch, Sendable {
                 let position = after()
                 do {
                     let woke = try BlockingAwait.run {
+                        // Rung from inside the wait, before it clears its flag on the server.
                         try await endpoint.waitForCommit(
                             after: position, timeout: Self.waitSlice, fallback: Self.fallback,
-                            stopped: { signal.isStopped })
+                            stopped: { signal.isStopped }, rang: wake)
                     }
                     backoff = .milliseconds(100)
                     if reported { logger.notice("watching the \(role) side for commits again") }
                     reported = false
                     guard woke else { continue }
-                    wake()
                     let deadline = ContinuousClock.now + Self.settle
                     while after() == position, ContinuousClock.now < deadline, !signal.isStopped {
                         _ = signal.wait(until: min(deadline, .now + .milliseconds(1)))

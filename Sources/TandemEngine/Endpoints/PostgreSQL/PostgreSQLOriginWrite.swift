@@ -11,9 +11,11 @@ import TandemPostgreSQL
 /// as SQLite's `BEGIN IMMEDIATE` holds the write lock, so that no other edit
 /// of the rows slips in before both sides commit.
 ///
-/// `BEGIN`, and the reset of `tandem.origin` after the rows, wait to go out in
-/// one pipeline with the next statement (``PostgreSQLSession/pipeline(_:)``):
-/// each would otherwise cost a wait of its own.
+/// Statements wait to go out in one pipeline with the next statement that
+/// needs an answer (``PostgreSQLSession/pipeline(_:)``): `BEGIN`, the lock,
+/// every row's statements and the reset of `tandem.origin` go with the read
+/// of what capture logged, so a write costs this thread one wait for the
+/// server before its commit, not one per statement.
 final class PostgreSQLOriginWrite: OriginWrite {
     private let side: PostgreSQLSide
     private let session: PostgreSQLSession
@@ -63,38 +65,47 @@ final class PostgreSQLOriginWrite: OriginWrite {
         func condition(first: Int) -> String {
             key.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\(first + $0.offset)" }.joined(separator: " AND ")
         }
-        _ = try send([
+        /// `$n` cast to `column`'s type without its modifier, where no insert target gives a
+        /// parameter its type (see ``PostgreSQLBulkWrites/castType(_:)``).
+        func typed(_ position: Int, _ column: String) -> String {
+            guard let described = described.first(where: { $0.name == column }) else { return "$\(position)" }
+            return "$\(position)::\(PostgreSQLBulkWrites.castType(described))"
+        }
+        held += [
             PostgreSQLStatement("LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE", table: name),
             PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [tag]),
-        ])
+        ]
+        // Every row's statements wait to go out with the read of what capture logged
+        // (``capturedChanges()``): one wait for the whole write. So an upsert is an `UPDATE` and an
+        // `INSERT` of the row only where none has the key, which needs no answer in between (the
+        // table is locked: nobody inserts the key between the two).
         for row in rows {
             let keyValues = try key.map { try parameter(row[$0] ?? .null, $0) }
             switch operation {
             case .delete:
-                _ = try query("DELETE FROM \(table) WHERE \(condition(first: 1))", keyValues, table: name)
+                held.append(PostgreSQLStatement("DELETE FROM \(table) WHERE \(condition(first: 1))", keyValues, table: name))
             case .upsert:
-                // Only the columns given change; a missing row is inserted with them (the table is
-                // locked, so nobody inserts it in between).
+                // Only the columns given change; a missing row is inserted with them.
                 let given = columns.map(\.name).filter { row[$0] != nil && !key.contains($0) }
-                var updated = false
                 if !given.isEmpty {
                     let assignments = given.enumerated().map { "\(PostgreSQLSQL.identifier($0.element)) = $\($0.offset + 1)" }
                         .joined(separator: ", ")
-                    updated = try !query(
-                        "UPDATE \(table) SET \(assignments) WHERE \(condition(first: given.count + 1)) RETURNING 1",
-                        try given.map { try parameter(row[$0]!, $0) } + keyValues, table: name
-                    ).isEmpty
-                } else {
-                    updated = try !query("SELECT 1 FROM \(table) WHERE \(condition(first: 1))", keyValues, table: name).isEmpty
+                    held.append(
+                        PostgreSQLStatement(
+                            "UPDATE \(table) SET \(assignments) WHERE \(condition(first: given.count + 1))",
+                            try given.map { try parameter(row[$0]!, $0) } + keyValues, table: name))
                 }
-                if !updated {
-                    let all = columns.map(\.name).filter { row[$0] != nil }
-                    _ = try query(
+                let all = columns.map(\.name).filter { row[$0] != nil }
+                let absent = key.enumerated().map { position, column in
+                    "\(PostgreSQLSQL.identifier(column)) = \(typed(all.count + position + 1, column))"
+                }.joined(separator: " AND ")
+                held.append(
+                    PostgreSQLStatement(
                         """
                         INSERT INTO \(table) (\(all.map(PostgreSQLSQL.identifier).joined(separator: ", ")))
-                        VALUES (\(all.indices.map { "$\($0 + 1)" }.joined(separator: ", ")))
-                        """, try all.map { try parameter(row[$0]!, $0) }, table: name)
-                }
+                        SELECT \(all.enumerated().map { typed($0.offset + 1, $0.element) }.joined(separator: ", "))
+                        WHERE NOT EXISTS (SELECT 1 FROM \(table) WHERE \(absent))
+                        """, try all.map { try parameter(row[$0]!, $0) } + keyValues, table: name))
             }
         }
         held.append(PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.originSetting)', '', true)"))

@@ -41,6 +41,8 @@ package final class PostgreSQLSide: SideEndpoint {
     private var capturedCache: [String: PostgreSQLChangeLog.Captured]?
     /// The key order of each table's map, from ``installCapture(_:)`` (the engine installs at start).
     private var keyOrder: [String: [String]] = [:]
+    /// Statements that go out first in the next pipeline on the session (``hold(_:)``).
+    private var held: [PostgreSQLStatement] = []
     /// Counts commit tokens given while a writer was in flight (each one new).
     private var inFlightTokens = 0
     /// What the side's commit watch says (see ``commitToken()``).
@@ -142,26 +144,43 @@ package final class PostgreSQLSide: SideEndpoint {
         failure: (Int, PostgreSQLError) -> any Error = { $1 }
     ) throws -> [[[String?]]] {
         BlockingAwait.refuseInTask()
-        let results = session.pipeline(statements)
+        lock.lock()
+        let before = held
+        held = []
+        lock.unlock()
+        let results = session.pipeline(before + statements)
         var rows: [[[String?]]] = []
-        rows.reserveCapacity(results.count)
+        rows.reserveCapacity(statements.count)
         for (index, result) in results.enumerated() {
             switch result {
             case .success(let value):
-                rows.append(value)
+                if index >= before.count { rows.append(value) }
             case .failure(let error):
                 if error.code == .connectionLost { discard(session) }
-                throw failure(index, error)
+                // A held statement's failure is its own (`failure` knows the caller's statements).
+                throw index < before.count ? error : failure(index - before.count, error)
             }
         }
         return rows
+    }
+
+    /// Holds `statements` to go out first in the next pipeline on the session, so that they cost
+    /// no wait of their own: a batch's `BEGIN` and `LOCK` go with its first read, or with its rows
+    /// and `COMMIT` when it reads nothing.
+    private func hold(_ statements: [PostgreSQLStatement]) {
+        lock.lock()
+        defer { lock.unlock() }
+        held += statements
     }
 
     /// Drops `session` and closes it; one whose close does not finish is kept referenced.
     private func discard(_ session: PostgreSQLSession) {
         lock.lock()
         defer { lock.unlock() }
-        if self.session === session { self.session = nil }
+        if self.session === session {
+            self.session = nil
+            held = []
+        }
         if (try? BlockingAwait.run { await session.close() }) != true { abandoned.append(session) }
     }
 
@@ -512,6 +531,12 @@ package final class PostgreSQLSide: SideEndpoint {
     /// server rolled back already then, and a ROLLBACK sent into a connection the server just
     /// ended was seen to wait for ever (docs/ENDPOINTS.md, faults).
     func rollback(_ session: PostgreSQLSession, after error: any Error) {
+        lock.lock()
+        let begun = held.isEmpty
+        held = []
+        lock.unlock()
+        // Still held: the transaction never began on the server.
+        guard begun else { return }
         if session.isClosed { return }
         if let error = error as? PostgreSQLError, error.code == .connectionLost { return }
         _ = try? query(session, "ROLLBACK")
@@ -649,10 +674,10 @@ package final class PostgreSQLSide: SideEndpoint {
     /// the source change each write applies, so there is no quieter way. Rows go in multi-row
     /// statements (see ``PostgreSQLBulkWrites``).
     ///
-    /// A batch costs this thread three waits for the server when it reads nothing in between:
-    /// `BEGIN`, the lock and the log's sequence in one pipeline (``begin(_:_:)``); the body's
-    /// reads; then the rows held, the checkpoints and `COMMIT` in one more
-    /// (``PostgreSQLTargetTransaction/commitStatements()``). A statement that fails there
+    /// A batch whose body reads nothing costs this thread one wait for the server: `BEGIN` and
+    /// the lock (held by ``begin(_:_:)``), the rows held, the checkpoints and `COMMIT`, in one
+    /// pipeline (``PostgreSQLTargetTransaction/commitStatements()``); a body that reads sends
+    /// `BEGIN` and the lock with its first read. A statement that fails there
     /// aborts the transaction, and the `COMMIT` after it rolls back: the checkpoints commit with
     /// the rows or not at all.
     ///
@@ -668,7 +693,7 @@ package final class PostgreSQLSide: SideEndpoint {
         let tables = items.map(\.plan.targetTable)
         do {
             return try withSession { session in
-                try begin(tables, session)
+                begin(tables, session)
                 do {
                     let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true)
                     let result = try body(transaction)
@@ -694,11 +719,11 @@ package final class PostgreSQLSide: SideEndpoint {
     }
 
     /// Opens a batch's transaction on `session` and locks its target `tables` (see
-    /// ``lockTargets(_:_:)``), in one pipeline.
-    private func begin(_ tables: [String], _ session: PostgreSQLSession) throws {
+    /// ``lockTargets(_:_:)``): both held (``hold(_:)``) to go out with the batch's first statement.
+    private func begin(_ tables: [String], _ session: PostgreSQLSession) {
         var statements = [PostgreSQLStatement("BEGIN")]
         if let lock = lockStatement(tables) { statements.append(lock) }
-        _ = try pipeline(session, statements)
+        hold(statements)
     }
 
     /// The statements that move the stored checkpoints forward (never back), for the caller's
@@ -754,7 +779,7 @@ package final class PostgreSQLSide: SideEndpoint {
         let tables = items.map(\.plan.targetTable)
         do {
             return try withSession { session in
-                try begin(tables, session)
+                begin(tables, session)
                 let result: T
                 do {
                     let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true)
