@@ -85,14 +85,20 @@ enum SideEndpointContract {
             let contacts = CheckpointID(map: "contacts", source: .erp)
             let back = CheckpointID(map: "accounts", source: .crm)
             let stored = try await side.call { endpoint in
+                // The audit's read of a side with none stored yet.
+                let none = try endpoint.auditFacts()
                 try endpoint.storeCheckpoints([accounts: 10, contacts: 3, back: 1])
                 try endpoint.storeCheckpoints([accounts: 7])
                 let first = try endpoint.storedCheckpoints()
                 try endpoint.storeCheckpoints([accounts: 12])
-                return (first, try endpoint.storedCheckpoints())
+                return (first, try endpoint.storedCheckpoints(), none, try endpoint.auditFacts(), try endpoint.issuedHead())
             }
             #expect(stored.0 == [accounts: 10, contacts: 3, back: 1])
             #expect(stored.1[accounts] == 12)
+            // The audit reads the same in one go.
+            #expect(stored.2.checkpoints.isEmpty)
+            #expect(stored.3.checkpoints == stored.1)
+            #expect(stored.3.head == stored.4)
         }
     }
 

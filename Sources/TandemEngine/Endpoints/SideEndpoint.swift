@@ -77,6 +77,10 @@ protocol SideEndpoint: AnyObject {
     /// The checkpoints stored in this side: the last source change applied
     /// here, per map and source side.
     func storedCheckpoints() throws -> [CheckpointID: Int64]
+    /// ``storedCheckpoints()`` and ``issuedHead()`` together, as the audit of
+    /// a side that went back reads them every second (one read where the
+    /// side can make it one).
+    func auditFacts() throws -> (checkpoints: [CheckpointID: Int64], head: Int64)
     /// Moves stored checkpoints forward (never back), in one transaction.
     func storeCheckpoints(_ checkpoints: [CheckpointID: Int64]) throws
 
@@ -338,6 +342,10 @@ struct StoredParkedChange {
 }
 
 extension SideEndpoint {
+    func auditFacts() throws -> (checkpoints: [CheckpointID: Int64], head: Int64) {
+        (try storedCheckpoints(), try issuedHead())
+    }
+
     func rowValuesInKeyOrder(table: String, columns: [String], key: [String], after: String?, limit: Int) throws
         -> [(key: String, row: String, values: [SideValue]?)]
     {

@@ -41,7 +41,8 @@ package struct SideAudit {
 
     /// Reads what the audit needs from `side`.
     static func facts(_ side: any SideEndpoint) throws -> SideFacts {
-        SideFacts(checkpoints: try side.storedCheckpoints(), head: try side.issuedHead())
+        let facts = try side.auditFacts()
+        return SideFacts(checkpoints: facts.checkpoints, head: facts.head)
     }
 
     /// Every map that cannot go on, with the side that went back and why.

@@ -406,11 +406,27 @@ package final class PostgreSQLSide: SideEndpoint {
     }
 
     func issuedHead() throws -> Int64 {
-        // The sequence's last value, which deleting log rows never lowers.
-        let issued =
-            try queryInstalled("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \(name("_tandem_changes_seq"))")
-            .first?[0].flatMap(Int64.init) ?? 0
-        return max(issued, try headSeq())
+        try queryInstalled("SELECT \(issuedHeadExpression)").first?[0].flatMap(Int64.init) ?? 0
+    }
+
+    /// The last number the log gave out: the sequence's last value, which deleting log rows never
+    /// lowers, or the log's highest number if that is higher.
+    private var issuedHeadExpression: String {
+        """
+        GREATEST((SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \(name("_tandem_changes_seq"))),
+            (SELECT COALESCE(max(seq), 0) FROM \(name("_tandem_changes"))))
+        """
+    }
+
+    /// One statement, one exchange with the server: an idle engine audits each side every
+    /// second, and its three reads there were most of what an idle engine asked a server.
+    func auditFacts() throws -> (checkpoints: [CheckpointID: Int64], head: Int64) {
+        let rows = try queryInstalled(
+            """
+            SELECT c.map, c.source, c.seq, \(issuedHeadExpression)
+            FROM (SELECT 1) AS one LEFT JOIN \(name("_tandem_checkpoints")) AS c ON true
+            """)
+        return (Self.checkpoints(rows), rows.first?[3].flatMap(Int64.init) ?? 0)
     }
 
     func changeIdentity(_ seq: Int64) throws -> (at: Double, table: String)? {
@@ -466,8 +482,14 @@ package final class PostgreSQLSide: SideEndpoint {
     // MARK: Checkpoints
 
     func storedCheckpoints() throws -> [CheckpointID: Int64] {
+        Self.checkpoints(try queryInstalled("SELECT map, source, seq FROM \(name("_tandem_checkpoints"))"))
+    }
+
+    /// The checkpoints of rows whose first three columns are map, source and seq (rows with no
+    /// map, as an outer join gives, are none).
+    private static func checkpoints(_ rows: [[String?]]) -> [CheckpointID: Int64] {
         var result: [CheckpointID: Int64] = [:]
-        for row in try queryInstalled("SELECT map, source, seq FROM \(name("_tandem_checkpoints"))") {
+        for row in rows {
             // A source this version does not know is no checkpoint of its maps.
             guard let map = row[0], let source = row[1].flatMap(SideRole.init(rawValue:)), let seq = row[2].flatMap(Int64.init)
             else { continue }
