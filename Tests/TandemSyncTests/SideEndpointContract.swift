@@ -190,9 +190,11 @@ enum SideEndpointContract {
                     try endpoint.headSeq(), try endpoint.issuedHead(), try endpoint.changeIdentity(changes[1].seq)?.table,
                     try endpoint.applicationEdits(table: "vals", after: changes[0].seq, limit: 10).map(\.seq),
                     try endpoint.capturedColumns(), try endpoint.hasTable("vals"), try endpoint.hasTable("nope"),
-                    try endpoint.columnTypes(of: "vals").map(\.name), try endpoint.columnTypes(of: "nope").count
+                    try endpoint.columnTypes(of: "vals").map(\.name), try endpoint.columnTypes(of: "nope").count,
+                    try endpoint.auditFacts().head
                 )
             }
+            #expect(facts.9 == facts.1, "the audit's head is the issued head")
             #expect(facts.0 == changes[3].seq)
             #expect(facts.1 >= changes[3].seq)
             #expect(facts.2 == "vals")
