@@ -167,7 +167,7 @@ package final class PostgreSQLSide: SideEndpoint {
     /// Holds `statements` to go out first in the next pipeline on the session, so that they cost
     /// no wait of their own: a batch's `BEGIN` and `LOCK` go with its first read, or with its rows
     /// and `COMMIT` when it reads nothing.
-    private func hold(_ statements: [PostgreSQLStatement]) {
+    func hold(_ statements: [PostgreSQLStatement]) {
         lock.lock()
         defer { lock.unlock() }
         held += statements
@@ -554,11 +554,11 @@ package final class PostgreSQLSide: SideEndpoint {
     /// ended was seen to wait for ever (docs/ENDPOINTS.md, faults).
     func rollback(_ session: PostgreSQLSession, after error: any Error) {
         lock.lock()
-        let begun = held.isEmpty
+        let unsent = held.first?.sql == "BEGIN"
         held = []
         lock.unlock()
-        // Still held: the transaction never began on the server.
-        guard begun else { return }
+        // `BEGIN` still held: the transaction never began on the server.
+        if unsent { return }
         if session.isClosed { return }
         if let error = error as? PostgreSQLError, error.code == .connectionLost { return }
         _ = try? query(session, "ROLLBACK")

@@ -418,10 +418,14 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         ).isEmpty
     }
 
+    /// Held to go out with the next statement (``PostgreSQLSide/hold(_:)``): it needs no answer,
+    /// and a write-through's target so waits once less before its commit.
     func markWritten(source: String, seq: Int64) throws {
-        _ = try query(
-            "INSERT INTO \(name("_tandem_written")) (source, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            [source, String(seq)])
+        side.hold([
+            PostgreSQLStatement(
+                "INSERT INTO \(name("_tandem_written")) (source, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                [source, String(seq)])
+        ])
     }
 
     // MARK: Parking
