@@ -35,6 +35,21 @@ import PostgresNIO
 public struct PostgreSQLCommitHorizon {
     let capture: PostgreSQLCapture
 
+    /// Steps 1 and 2 as read: the sequence's last value L and the transactions that may still
+    /// hold a number ≤ L. With none in flight, L is the horizon.
+    public struct Mark: Sendable, Equatable {
+        /// L: every number up to it is taken.
+        public let last: Int64
+        /// The virtual transaction ids that held the change log's `RowExclusiveLock` after L was read.
+        public let inFlight: [String]
+
+        /// A mark as read.
+        public init(last: Int64, inFlight: [String]) {
+            self.last = last
+            self.inFlight = inFlight
+        }
+    }
+
     /// The horizon, waiting at most `timeout` for the transactions in flight; nil when they
     /// did not end in time.
     func read(on connection: PostgresConnection, logger: Logger, timeout: Duration) async throws -> Int64? {
@@ -43,19 +58,42 @@ public struct PostgreSQLCommitHorizon {
         return try await awaitEnd(of: mark.inFlight, on: connection, logger: logger, timeout: timeout) ? mark.last : nil
     }
 
-    /// Steps 1 and 2: the sequence's last value L and the transactions that may still hold a
-    /// number ≤ L. With none in flight, L is the horizon.
-    func mark(on connection: PostgresConnection, logger: Logger) async throws -> (last: Int64, inFlight: [String]) {
-        let sequence = capture.name("_tandem_changes_seq")
-        let log = capture.name("_tandem_changes")
-        var last: Int64 = 0
-        for try await (value, called) in try await connection.query(
-            PostgreSQLSQL.query("SELECT last_value, is_called FROM \(sequence)", []), logger: logger
-        ).decode((Int64, Bool).self) {
-            last = called ? value : 0
+    /// The one statement that reads a ``Mark`` (its two columns as text: L, and the ids as a
+    /// `text[]`). The sequence row is read first and the lock list for it after, in the same
+    /// statement: a transaction that took a number ≤ L held the lock before L was read, so it is
+    /// on the list. One exchange with the server, not two: the engine reads one before every
+    /// batch it takes from a busy side.
+    public static func markSQL(schema: String) -> String {
+        let sequence = PostgreSQLSQL.qualified(schema, "_tandem_changes_seq")
+        let log = PostgreSQLSQL.qualified(schema, "_tandem_changes")
+        return """
+            SELECT CASE WHEN is_called THEN last_value ELSE 0 END, ARRAY(
+                SELECT virtualtransaction FROM pg_catalog.pg_locks
+                WHERE locktype = 'relation' AND relation = \(PostgreSQLSQL.literal(log))::regclass
+                AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+                AND mode = 'RowExclusiveLock' AND pid IS DISTINCT FROM pg_backend_pid())::text
+            FROM \(sequence)
+            """
+    }
+
+    /// The mark of a row of ``markSQL(schema:)`` read as text; nil for anything else.
+    public static func mark(text row: [String?]) -> Mark? {
+        guard row.count == 2, let last = row[0].flatMap(Int64.init), let list = row[1],
+            list.hasPrefix("{"), list.hasSuffix("}")
+        else { return nil }
+        // Virtual transaction ids are `backend/local` numbers: no element needs quotes.
+        let inner = list.dropFirst().dropLast()
+        return Mark(last: last, inFlight: inner.isEmpty ? [] : inner.split(separator: ",").map(String.init))
+    }
+
+    /// Reads a ``Mark`` (steps 1 and 2).
+    func mark(on connection: PostgresConnection, logger: Logger) async throws -> Mark {
+        let rows = try await connection.rows(PostgreSQLSQL.query(Self.markSQL(schema: capture.schema), []), logger: logger)
+            .decode((String?, String?).self).all()
+        guard let row = rows.first, let mark = Self.mark(text: [row.0, row.1]) else {
+            throw PostgreSQLError(.missingObject, "the change log's sequence of \(capture.schema) gave no mark")
         }
-        // After L: a transaction that took a number ≤ L had the lock before L was read.
-        return (last, try await writers(on: connection, logger: logger, log: log, among: nil))
+        return mark
     }
 
     /// Step 3: waits until every transaction of `inFlight` has ended (true), or `timeout` passes

@@ -454,13 +454,16 @@ public actor PostgreSQLEndpoint {
     /// horizon (see ``PostgreSQLCommitHorizon``): a change whose transaction is still in flight is
     /// waited for (up to `horizonTimeout`), never skipped. `echoRows`: whether an echo comes with
     /// its row image (a reader that only skips echoes needs their keys alone, and reading a row
-    /// costs the server and the client as much as the rest of the change).
+    /// costs the server and the client as much as the rest of the change). `mark`: one the caller
+    /// read just before (``PostgreSQLCommitHorizon/markSQL(schema:)``), instead of a new one.
     public func changes(
-        after seq: Int64, limit: Int = 1_000, horizonTimeout: Duration = .seconds(2), echoRows: Bool = true
+        after seq: Int64, limit: Int = 1_000, horizonTimeout: Duration = .seconds(2), echoRows: Bool = true,
+        mark given: PostgreSQLCommitHorizon.Mark? = nil
     ) async throws -> PostgreSQLChangeBatch {
         try await withConnection { connection in
             let horizon = PostgreSQLCommitHorizon(capture: capture)
-            let mark = try await horizon.mark(on: connection, logger: logger)
+            let mark: PostgreSQLCommitHorizon.Mark
+            if let given { mark = given } else { mark = try await horizon.mark(on: connection, logger: logger) }
             guard mark.last > seq else { return PostgreSQLChangeBatch(changes: [], echoes: [], through: seq) }
             // The images as their text, one result row a change (see PostgreSQLJSONObject).
             let row = echoRows ? "c.row::text" : "CASE WHEN c.origin IS NULL OR c.origin LIKE 'write:%' THEN c.row::text END"

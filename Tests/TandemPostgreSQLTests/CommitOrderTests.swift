@@ -50,6 +50,34 @@ struct CommitOrderTests {
         #expect(PostgreSQLCommitHorizon.settled(after: 100, numbers.map { $0 + 100 }) == expected + 100)
     }
 
+    @Test("a horizon mark read as text: the sequence's last value and the virtual transactions in flight")
+    func markFromText() {
+        #expect(PostgreSQLCommitHorizon.mark(text: ["42", "{}"]) == .init(last: 42, inFlight: []))
+        #expect(PostgreSQLCommitHorizon.mark(text: ["7", "{3/1201,5/88}"]) == .init(last: 7, inFlight: ["3/1201", "5/88"]))
+        #expect(PostgreSQLCommitHorizon.mark(text: ["7", nil]) == nil)
+        #expect(PostgreSQLCommitHorizon.mark(text: ["x", "{}"]) == nil)
+        #expect(PostgreSQLCommitHorizon.mark(text: ["7"]) == nil)
+    }
+
+    @Test("a mark read before a writer's commit serves a later read: nothing past its number is returned")
+    func givenMark() async throws {
+        try await TestSchema.with { schema in
+            try await schema.exec("CREATE TABLE t (id integer PRIMARY KEY)")
+            try await schema.withEndpoint { endpoint in
+                try await endpoint.installCapture(table: "t")
+                try await schema.exec("INSERT INTO t VALUES (1)")
+                let rows = try await schema.rows(PostgreSQLCommitHorizon.markSQL(schema: schema.name))
+                let mark = try #require(rows.first.flatMap(PostgreSQLCommitHorizon.mark(text:)))
+                #expect(mark == .init(last: 1, inFlight: []))
+                try await schema.exec("INSERT INTO t VALUES (2)")
+                let old = try await endpoint.changes(after: 0, mark: mark)
+                #expect(old.changes.map(\.seq) == [1])
+                #expect(old.through == 1)
+                #expect(try await endpoint.changes(after: old.through).changes.map(\.seq) == [2])
+            }
+        }
+    }
+
     @Test("changes committed before a writer still in flight are read at once, not after it ends; the rest after")
     func readsUpToTheWriterInFlight() async throws {
         try await TestSchema.with { schema in

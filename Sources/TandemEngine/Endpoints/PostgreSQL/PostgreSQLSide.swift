@@ -47,6 +47,12 @@ package final class PostgreSQLSide: SideEndpoint {
     private var inFlightTokens = 0
     /// What the side's commit watch says (see ``commitToken()``).
     let rings = PostgreSQLWatchRings()
+    /// The horizon mark the last commit token was read from, for the read of the log that follows
+    /// it (one exchange with the server less per batch); taken by that read.
+    private var tokenMark: (mark: PostgreSQLCommitHorizon.Mark, at: ContinuousClock.Instant)?
+    /// How old a token's mark may be to serve a read: an older mark is still correct (the read
+    /// stops lower), but it would leave newer commits for another pass.
+    static let tokenMarkAge = Duration.milliseconds(50)
     /// The last commit token read with no writer in flight, the watch's rings then, and when.
     private var quietToken: (token: Int, rings: Int, at: ContinuousClock.Instant)?
     /// How long a token is answered from ``quietToken`` at most, whatever the watch says: a
@@ -346,19 +352,12 @@ package final class PostgreSQLSide: SideEndpoint {
 
     /// The commit token as the server says it now (see ``commitToken()``).
     private func readCommitToken() throws -> Int {
-        let rows = try queryInstalled(
-            """
-            SELECT CASE WHEN is_called THEN last_value ELSE 0 END, EXISTS (
-                SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation'
-                AND relation = to_regclass($1) AND mode = 'RowExclusiveLock'
-                AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
-                AND pid IS DISTINCT FROM pg_backend_pid())
-            FROM \(name("_tandem_changes_seq"))
-            """, [name("_tandem_changes")])
-        guard let row = rows.first, let last = row[0].flatMap(Int.init) else { return 0 }
-        guard row[1] == "true" else { return last }
+        let rows = try queryInstalled(PostgreSQLCommitHorizon.markSQL(schema: endpoint.config.schema))
+        guard let row = rows.first, let mark = PostgreSQLCommitHorizon.mark(text: row) else { return 0 }
         lock.lock()
         defer { lock.unlock() }
+        tokenMark = (mark, .now)
+        guard !mark.inFlight.isEmpty else { return Int(mark.last) }
         inFlightTokens += 1
         return -inFlightTokens
     }
@@ -366,8 +365,12 @@ package final class PostgreSQLSide: SideEndpoint {
     func changes(after seq: Int64, limit: Int) throws -> [Change] {
         let endpoint = self.endpoint
         let timeout = horizonTimeout
+        lock.lock()
+        let mark = tokenMark.flatMap { ContinuousClock.now - $0.at < Self.tokenMarkAge ? $0.mark : nil }
+        tokenMark = nil
+        lock.unlock()
         let batch = try BlockingAwait.run {
-            try await endpoint.changes(after: seq, limit: limit, horizonTimeout: timeout, echoRows: false)
+            try await endpoint.changes(after: seq, limit: limit, horizonTimeout: timeout, echoRows: false, mark: mark)
         }
         var captured = try self.captured()
         let all = (batch.changes + batch.echoes).sorted { $0.seq < $1.seq }
