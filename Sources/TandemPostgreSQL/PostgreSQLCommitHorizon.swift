@@ -59,7 +59,7 @@ public struct PostgreSQLCommitHorizon {
     }
 
     /// The one statement that reads a ``Mark`` (its two columns as text: L, and the ids as a
-    /// `text[]`). The sequence row is read first and the lock list for it after, in the same
+    /// `text[]` literal). The sequence row is read first and the lock list for it after, in the same
     /// statement: a transaction that took a number ≤ L held the lock before L was read, so it is
     /// on the list. One exchange with the server, not two: the engine reads one before every
     /// batch it takes from a busy side.
@@ -67,7 +67,7 @@ public struct PostgreSQLCommitHorizon {
         let sequence = PostgreSQLSQL.qualified(schema, "_tandem_changes_seq")
         let log = PostgreSQLSQL.qualified(schema, "_tandem_changes")
         return """
-            SELECT CASE WHEN is_called THEN last_value ELSE 0 END, ARRAY(
+            SELECT (CASE WHEN is_called THEN last_value ELSE 0 END)::text, ARRAY(
                 SELECT virtualtransaction FROM pg_catalog.pg_locks
                 WHERE locktype = 'relation' AND relation = \(PostgreSQLSQL.literal(log))::regclass
                 AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())

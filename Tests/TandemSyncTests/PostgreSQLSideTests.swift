@@ -115,6 +115,9 @@ struct PostgreSQLSideTests {
                         try target.begin(.live)
                         try target.markSource("erp:1")
                         try target.write(.insert, plan: plan.value, values: SideEndpointContract.first, oldKey: nil)
+                        // A read of the table sends the held BEGIN, LOCK and row first: the batch is
+                        // on the server, holding the lock, mid-way.
+                        _ = try target.rowExists(plan.value, key: [.integer(1)])
                         locked.signal()
                         _ = release.wait(timeout: .now() + 30)
                         try target.write(.insert, plan: plan.value, values: SideEndpointContract.second, oldKey: nil)

@@ -529,8 +529,8 @@ enum SideEndpointContract {
     }
 
     /// While a batch that writes a table is applied, an application's write to that table waits
-    /// for it (SQLite's write lock; PostgreSQL's table lock): no edit slips in between the reads
-    /// that decide and the writes.
+    /// for it from the batch's first read (SQLite's write lock; PostgreSQL's table lock): no edit
+    /// slips in between the reads that decide and the writes.
     static func batchLocksItsTables(_ dialect: ContractSide.Dialect) async throws {
         try await withSide(dialect) { side in
             let plan = try await plan(side)
@@ -542,7 +542,11 @@ enum SideEndpointContract {
             let locked = DispatchSemaphore(value: 0)
             let release = DispatchSemaphore(value: 0)
             async let batch: Bool = side.call { endpoint in
-                try endpoint.applyBatch([item.value], checkpoints: [:], fastPath: false, logger: Logger(label: "contract")) { _ -> Bool in
+                try endpoint.applyBatch([item.value], checkpoints: [:], fastPath: false, logger: Logger(label: "contract")) {
+                    target -> Bool in
+                    // A read that decides: from here to the commit no application's edit may slip in
+                    // (a PostgreSQL side sends its BEGIN and LOCK with a batch's first statement).
+                    _ = try target.rowExists(item.value.plan, key: [.integer(1)])
                     locked.signal()
                     // Bounded: a failing test must not hold the lock for ever. Generous, because
                     // on a loaded two-core machine the test's next step can wait minutes for a

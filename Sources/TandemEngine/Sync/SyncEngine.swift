@@ -498,13 +498,6 @@ package final class SyncEngine {
             // A full batch: more may be waiting, and no new commit will say so.
             dirty[direction.source] = true
         }
-        if version < 0, let last = changes.last?.seq {
-            // Read with a writer in flight, up to what it committed before it: a commit above that
-            // is news too. Without this the side's watch, which waits for the engine to read past
-            // its ring before it listens again, would not listen until that writer's turn came,
-            // and under a steady stream of commits one is nearly always in flight.
-            readPositions.record(direction.source, last)
-        }
         do {
             if !changes.isEmpty { try apply(changes, plans: active, direction: direction) }
         } catch {
