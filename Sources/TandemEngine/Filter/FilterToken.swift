@@ -15,6 +15,9 @@ struct FilterToken: Hashable, Sendable {
         /// An SQL comparison symbol (`=`, `<>`, `>=` …), which the language
         /// spells as a word: kept to say which word to write.
         case symbol(String)
+        /// Text the language has no token for: its error, raised only when
+        /// the parser reaches it, so that the leftmost mistake is reported.
+        case invalid(FilterError)
         /// The end of the text.
         case end
     }
@@ -33,6 +36,7 @@ struct FilterToken: Hashable, Sendable {
         case .close: "')'"
         case .comma: "','"
         case .symbol(let symbol): "'\(symbol)'"
+        case .invalid(let error): error.message
         case .end: "the end of the filter"
         }
     }
