@@ -7,6 +7,7 @@ import Testing
 /// language, `filters_sql:` raw SQL for admins; never both for a direction.
 @Suite("tandem.yaml filters and filters_sql")
 struct FilterConfigTests {
+    /// A tandem.yaml with sample.groups and `map` (an entry of `maps:`, indented as one).
     static func config(_ map: String) -> String {
         """
         version: 1
@@ -20,6 +21,7 @@ struct FilterConfigTests {
         """
     }
 
+    /// sample.notes as a plugin gives it, with raw SQL filters both ways.
     static let notes = TableMap(
         id: "sample.notes", version: "1", erp: TableReference(table: "Notes", key: ["NOTEID"]),
         crm: TableReference(table: "annotation", key: ["annotationid"]), fields: [],

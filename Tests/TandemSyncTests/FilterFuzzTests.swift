@@ -11,7 +11,9 @@ import Testing
 struct FilterFuzzTests {
     /// A seeded generator (SplitMix64), so that a failure repeats.
     struct Generator: RandomNumberGenerator {
+        /// The generator's state.
         var state: UInt64
+        /// The next 64 random bits.
         mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
@@ -21,6 +23,7 @@ struct FilterFuzzTests {
         }
     }
 
+    /// The table's columns.
     static let columns = FilterLanguageTests.columns
     /// Pieces the random filters are made of: the language's own, SQL's, and hostile text.
     static let pieces = [
@@ -187,8 +190,10 @@ struct FilterFuzzTests {
 
 /// An in-memory SQLite table of one row with the fuzz columns, to run a compiled filter against.
 struct RowFilterProbe {
+    /// The database with the table.
     let queue: DatabaseQueue
 
+    /// Makes the table and its row.
     init() throws {
         queue = try DatabaseQueue()
         try queue.write { db in

@@ -12,14 +12,21 @@ struct FilterLanguageTests {
 
     /// One form: the filter, then its SQLite SQL and values, then its PostgreSQL SQL and values.
     struct Case: Sendable, CustomTestStringConvertible {
+        /// The filter as written.
         let filter: String
+        /// Its SQLite SQL.
         let sqlite: String
+        /// The values SQLite binds.
         let values: [SideValue]
+        /// Its PostgreSQL SQL.
         let postgresql: String
+        /// The texts PostgreSQL binds.
         let texts: [String]
+        /// The filter, naming the case in test output.
         var testDescription: String { filter }
     }
 
+    /// The grammar table.
     static let cases: [Case] = [
         Case(
             filter: "DATAAREAID eq 'usmf'", sqlite: #"("DATAAREAID" = ?)"#, values: [.text("usmf")],

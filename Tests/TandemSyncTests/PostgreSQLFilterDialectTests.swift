@@ -12,6 +12,7 @@ import Testing
     "Filter language on PostgreSQL", .enabled(if: PostgreSQLTestServer.enabled, PostgreSQLTestServer.skipReason),
     .timeLimit(.minutes(10)))
 struct PostgreSQLFilterDialectTests {
+    /// The filters, one of each form, and a hostile literal.
     static let filters = [
         "NAME eq 'Ada'", "lower(NAME) eq 'ada'", "upper(NAME) eq 'éMILE'", "NAME like 'a%'", "NAME like 'A\\_%'",
         "NAME not like '%e'", "startswith(NAME, 'Ad')", "contains(NAME, 'la')", "contains(NAME, '')",

@@ -40,7 +40,8 @@ extension FilterExpression {
         for (i, leftCharacter) in left.enumerated() {
             var row = [i + 1] + Array(repeating: 0, count: right.count)
             for (j, rightCharacter) in right.enumerated() {
-                row[j + 1] = min(previous[j + 1] + 1, row[j] + 1, previous[j] + (leftCharacter == rightCharacter ? 0 : 1))
+                row[j + 1] = min(
+                    previous[j + 1] + 1, row[j] + 1, previous[j] + (leftCharacter == rightCharacter ? 0 : 1))
             }
             previous = row
         }

@@ -86,7 +86,9 @@ package indirect enum FilterExpression: Hashable, Sendable {
     }
 
     /// Replaces every column name with `rename(name)`.
-    package func mapColumns(_ rename: (FilterColumn) throws(FilterError) -> String) throws(FilterError) -> FilterExpression {
+    package func mapColumns(
+        _ rename: (FilterColumn) throws(FilterError) -> String
+    ) throws(FilterError) -> FilterExpression {
         switch self {
         case .and(let left, let right): .and(try left.mapColumns(rename), try right.mapColumns(rename))
         case .or(let left, let right): .or(try left.mapColumns(rename), try right.mapColumns(rename))

@@ -73,7 +73,8 @@ enum FilterLexer {
                 }
                 tokens.append(FilterToken(kind: .word(word), offset: start))
             case "\"":
-                throw FilterError(offset: start, "text is written in single quotes ('…'), and a column by its bare name")
+                throw FilterError(
+                    offset: start, "text is written in single quotes ('…'), and a column by its bare name")
             default:
                 throw FilterError(
                     offset: start,
@@ -102,7 +103,8 @@ enum FilterLexer {
         }
         let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        guard (1...2).contains(parts.count),
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } })
         else {
             throw FilterError(offset: start, "'\(text)' is not a number; write a number as 42, -7 or 12.50")
         }

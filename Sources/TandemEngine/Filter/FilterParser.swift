@@ -29,10 +29,14 @@ package struct FilterParser {
     /// Deeper nesting than this is refused rather than risk the stack: no real filter comes near it.
     static let maximumDepth = 64
 
+    /// The filter's tokens, ending with `.end`.
     private let tokens: [FilterToken]
+    /// Index of the token being looked at.
     private var position = 0
+    /// How deeply the parser has nested so far (``maximumDepth``).
     private var depth = 0
 
+    /// A parser at the first of `tokens`.
     private init(tokens: [FilterToken]) { self.tokens = tokens }
 
     /// The tree of `text`; throws at the first character that does not fit the grammar.
@@ -48,10 +52,13 @@ package struct FilterParser {
         return expression
     }
 
+    /// The token being looked at.
     private var current: FilterToken { tokens[position] }
 
+    /// Moves to the next token; stays on `.end`.
     private mutating func advance() { if position < tokens.count - 1 { position += 1 } }
 
+    /// The error for the current token where `expected` should be.
     private func unexpected(_ expected: String) -> FilterError {
         // Text the lexer could not read is the mistake, whatever was expected there.
         if case .invalid(let error) = current.kind { return error }
@@ -66,11 +73,13 @@ package struct FilterParser {
         return FilterError(offset: current.offset, message)
     }
 
+    /// Moves past a token of `kind`, or throws naming `name` as expected.
     private mutating func expect(_ kind: FilterToken.Kind, _ name: String) throws(FilterError) {
         guard current.kind == kind else { throw unexpected(name) }
         advance()
     }
 
+    /// `and { "or" and }`.
     private mutating func disjunction() throws(FilterError) -> FilterExpression {
         var left = try conjunction()
         while current.keyword == "or" {
@@ -80,6 +89,7 @@ package struct FilterParser {
         return left
     }
 
+    /// `unary { "and" unary }`.
     private mutating func conjunction() throws(FilterError) -> FilterExpression {
         var left = try unary()
         while current.keyword == "and" {
@@ -89,6 +99,7 @@ package struct FilterParser {
         return left
     }
 
+    /// `"not" unary | "(" filter ")" | predicate`.
     private mutating func unary() throws(FilterError) -> FilterExpression {
         depth += 1
         defer { depth -= 1 }
@@ -108,6 +119,7 @@ package struct FilterParser {
         return try predicate()
     }
 
+    /// A function predicate, or an operand and what is said of it.
     private mutating func predicate() throws(FilterError) -> FilterExpression {
         if let name = current.keyword, ["startswith", "contains"].contains(name), tokens[position + 1].kind == .open {
             advance()
@@ -183,6 +195,7 @@ package struct FilterParser {
         return values
     }
 
+    /// `lower(…)`, `upper(…)`, a literal or a column.
     private mutating func operand() throws(FilterError) -> FilterOperand {
         let token = current
         switch token.kind {

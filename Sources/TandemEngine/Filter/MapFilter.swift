@@ -83,7 +83,8 @@ package struct MapFilter: Hashable, Sendable {
     /// `filters:` (the key took SQL before the language): the exact lines.
     private var rawSQLHint: String {
         let direction = origin.contains("crm_to_erp") ? "crm_to_erp" : "erp_to_crm"
-        let quoted = "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        let quoted =
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         return "\n  filters: takes the filter language (docs/MAPS.md), e.g. NAME eq 'x';"
             + "\n  if this is raw SQL, move it under filters_sql: (admin-only):"
             + "\n    filters_sql:\n      \(direction): \(quoted)"

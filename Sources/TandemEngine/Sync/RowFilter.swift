@@ -21,10 +21,13 @@ final class RowFilter {
     /// The filter as an SQLite condition over the table's columns by name,
     /// with anonymous placeholders and their values (none for raw SQL).
     let condition: CompiledFilter<SideValue>
+    /// The filter's own values, bound after the row's.
     private let parameters: [SideValue]
     /// How many row values come before the filter's own parameters.
     private let columnCount: Int
+    /// The private in-memory connection the filter runs on.
     private let queue: DatabaseQueue
+    /// `SELECT CASE WHEN (filter) …` over the row's values.
     private let statement: Statement
 
     /// Compiles `filter` over `columns`; throws with the position of a
@@ -39,7 +42,8 @@ final class RowFilter {
         if let tree {
             self.columns = Set(tree.columns)
             // The row's values take ?1…?N; the filter's own values follow.
-            let compiled = FilterSQL.compile(tree, SQLiteFilterDialect(numbered: true), firstPlaceholder: columns.count + 1)
+            let compiled = FilterSQL.compile(
+                tree, SQLiteFilterDialect(numbered: true), firstPlaceholder: columns.count + 1)
             condition = compiled.sql
             parameters = compiled.parameters
             self.condition = FilterSQL.compile(tree, SQLiteFilterDialect())
@@ -55,7 +59,8 @@ final class RowFilter {
             .joined(separator: ", ")
         do {
             statement = try queue.inDatabase { db in
-                try db.makeStatement(sql: "SELECT CASE WHEN (\(condition)) THEN 1 ELSE 0 END FROM (SELECT \(projection))")
+                try db.makeStatement(
+                    sql: "SELECT CASE WHEN (\(condition)) THEN 1 ELSE 0 END FROM (SELECT \(projection))")
             }
         } catch let error as DatabaseError {
             throw SyncError(
