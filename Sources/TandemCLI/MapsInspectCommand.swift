@@ -134,6 +134,12 @@ struct MapsInspectCommand: ParsableCommand {
             if let filter = settings.filters?.crmToErp {
                 lines.append(Line(member: "settings.filters.crm_to_erp", value: filter, from: place))
             }
+            if let filter = settings.filtersSQL?.erpToCrm {
+                lines.append(Line(member: "settings.filters_sql.erp_to_crm", value: filter, from: place))
+            }
+            if let filter = settings.filtersSQL?.crmToErp {
+                lines.append(Line(member: "settings.filters_sql.crm_to_erp", value: filter, from: place))
+            }
         }
         return Report(
             name: map.id, version: map.version, source: source.description, override: source.override?.path,

@@ -14,7 +14,7 @@ let validConfig = """
             direction: erp-to-crm
             conflict_policy: newest-wins
             filters:
-              erp_to_crm: "DATAAREAID = 'usmf'"
+              erp_to_crm: "DATAAREAID eq 'usmf'"
           - sample.groups
         """
 
@@ -53,7 +53,7 @@ struct ConfigLoaderTests {
         #expect(config.maps.map(\.name) == ["sample.customers", "sample.groups"])
         #expect(config.maps[0].direction == .erpToCrm)
         #expect(config.maps[0].conflictPolicy == .newestWins)
-        #expect(config.maps[0].filters?.erpToCrm == "DATAAREAID = 'usmf'")
+        #expect(config.maps[0].filters?.erpToCrm == "DATAAREAID eq 'usmf'")
         #expect(config.engine.batchSize == 2000)
     }
 

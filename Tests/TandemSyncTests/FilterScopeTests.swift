@@ -14,7 +14,7 @@ struct FilterScopeTests {
         try SyncFixture.make(label, maps: ["sample.groups", "sample.customers"]) {
             $0.replacingOccurrences(
                 of: "  - name: sample.customers\n",
-                with: "  - name: sample.customers\n    filters:\n      erp_to_crm: \"NOTES IS NOT 'secret'\"\n\(setting)")
+                with: "  - name: sample.customers\n    filters:\n      erp_to_crm: \"NOTES ne 'secret' or NOTES is null\"\n\(setting)")
         }
     }
 
@@ -67,7 +67,7 @@ struct FilterScopeTests {
         #expect(
             entries == [
                 "change erp:4 moved CustTable 'usmf','C1' out of the scope of filters.erp_to_crm in tandem.yaml "
-                    + "(NOTES IS NOT 'secret'); the crm side's account 'usmf','C1' was kept as it was (out_of_scope: report; "
+                    + "(NOTES ne 'secret' or NOTES is null); the crm side's account 'usmf','C1' was kept as it was (out_of_scope: report; "
                     + "`delete` removes such rows, `keep` stops these entries)"
             ], "\(entries)")
         let text = try await fixture.tandem(["log", "--map", "sample.customers"])
@@ -91,7 +91,7 @@ struct FilterScopeTests {
         _ = try await engine.awaitExit()
         let config = fixture.directory + "/tandem.yaml"
         try String(contentsOfFile: config, encoding: .utf8)
-            .replacingOccurrences(of: "NOTES IS NOT 'secret'\"\n", with: "NOTES IS NOT 'secret'\"\n    out_of_scope: keep\n")
+            .replacingOccurrences(of: "NOTES ne 'secret' or NOTES is null\"\n", with: "NOTES ne 'secret' or NOTES is null\"\n    out_of_scope: keep\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
         let kept = try await fixture.tandem(["maps", "compare", "sample.customers"])
         #expect(kept.status == 0, "\(kept.stdout)\(kept.stderr)")
@@ -110,7 +110,7 @@ struct FilterScopeTests {
         #expect(
             entries == [
                 "change erp:4 moved CustTable 'usmf','C1' out of the scope of filters.erp_to_crm in tandem.yaml "
-                    + "(NOTES IS NOT 'secret'); the crm side's account 'usmf','C1' was deleted (out_of_scope: delete)"
+                    + "(NOTES ne 'secret' or NOTES is null); the crm side's account 'usmf','C1' was deleted (out_of_scope: delete)"
             ], "\(entries)")
         try SideReader.execute(fixture.erp, "UPDATE CustTable SET NOTES = 'public again' WHERE ACCOUNTNUM = 'C1'")
         try await waitUntil { try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM account") == 1 }

@@ -230,7 +230,7 @@ struct InitialSyncTests {
             let fixture = try SyncFixture.make("initial-filter-\(bulk)", maps: ["sample.notes"]) {
                 $0.replacingOccurrences(
                     of: "  - name: sample.notes\n",
-                    with: "  - name: sample.notes\n    filters:\n      erp_to_crm: \"(NOTEID % 3 = 0 AND TEXT IS NOT 'secret') OR TEXT = 5\"\n")
+                    with: "  - name: sample.notes\n    filters_sql:\n      erp_to_crm: \"(NOTEID % 3 = 0 AND TEXT IS NOT 'secret') OR TEXT = 5\"\n")
             }
             try fixture.insertNotes(3_000)
             // Text '5' equals the number 5 only where the column's affinity converts it; the row path sees plain values.

@@ -91,7 +91,7 @@ struct PostgreSQLCommandsTests {
             ) {
                 $0.replacingOccurrences(
                     of: "  - name: sample.customers\n",
-                    with: "  - name: sample.customers\n    filters:\n      erp_to_crm: \"NOTES = 'public'\"\n")
+                    with: "  - name: sample.customers\n    filters:\n      erp_to_crm: \"NOTES eq 'public'\"\n")
             }
             _ = try await server.query(#"INSERT INTO "CustGroup" VALUES ('usmf', '10', 'Retail')"#)
             _ = try await server.query(
@@ -132,10 +132,10 @@ struct PostgreSQLCommandsTests {
                 findings.filter { $0["code"] as? String == "TW011" }.compactMap { $0["message"] as? String })
             #expect(
                 messages == [
-                    "1 row(s) of CustTable have no NOTES (NULL), and filters.erp_to_crm in tandem.yaml (NOTES = 'public') "
+                    "1 row(s) of CustTable have no NOTES (NULL), and filters.erp_to_crm in tandem.yaml (NOTES eq 'public') "
                         + "leaves them out: they never reach account, and no error says so",
                     "1 row(s) of CustTable have NOTES 'Public ', which misses 'public' of filters.erp_to_crm in "
-                        + "tandem.yaml (NOTES = 'public') by case or blanks only: they never reach account, and no error "
+                        + "tandem.yaml (NOTES eq 'public') by case or blanks only: they never reach account, and no error "
                         + "says so",
                 ], "\(validate.stdout)\(validate.stderr)")
 

@@ -45,15 +45,25 @@ struct PostgreSQLSideEndpointContractTests {
             side in
             try await side.exec("INSERT INTO vals (id, t) VALUES (1, 'x'), (2, 'X'), (3, ' x'), (4, NULL), (5, 'y'), (6, 'X')")
             let (outside, misses) = try await side.call { endpoint in
-                (try endpoint.rowsOutside(filter: "t = 'x'", table: "vals"), try endpoint.filterMisses(filter: "t = 'x'", table: "vals"))
+                (try endpoint.rowsOutside(filter: .sql("t = 'x'"), table: "vals"), try endpoint.filterMisses(filter: .sql("t = 'x'"), table: "vals"))
             }
             #expect(outside == 5)
             #expect(misses.nulls.map(\.column) == ["t"])
             #expect(misses.nulls.map(\.rows) == [1])
             #expect(misses.nearMisses.map { "\($0.value)|\($0.literal)|\($0.rows)" } == ["X|x|2", " x|x|1"])
             // A filter that tests for NULL itself means to leave those rows out: no NULL warning.
-            let tested = try await side.call { try $0.filterMisses(filter: "t IS NOT NULL AND t = 'x'", table: "vals") }
+            let tested = try await side.call { try $0.filterMisses(filter: .sql("t IS NOT NULL AND t = 'x'"), table: "vals") }
             #expect(tested.nulls.map(\.rows) == [0])
+            // The filter language counts alike, its names and literals read from the parsed filter.
+            let language = MapFilter(text: "T eq 'x'", language: .filter, origin: "filters.erp_to_crm in tandem.yaml")
+            let (languageOutside, languageMisses) = try await side.call { endpoint in
+                (try endpoint.rowsOutside(filter: language, table: "vals"), try endpoint.filterMisses(filter: language, table: "vals"))
+            }
+            #expect(languageOutside == 5)
+            #expect(languageMisses.nulls.map(\.rows) == [1])
+            #expect(languageMisses.nearMisses.map { "\($0.value)|\($0.literal)|\($0.rows)" } == ["X|x|2", " x|x|1"])
+            let languageTested = MapFilter(text: "t is not null and t eq 'x'", language: .filter, origin: "filters")
+            #expect(try await side.call { try $0.filterMisses(filter: languageTested, table: "vals") }.nulls.map(\.rows) == [0])
         }
     }
 

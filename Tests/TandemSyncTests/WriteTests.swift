@@ -107,11 +107,11 @@ struct WriteTests {
     func filteredRow() throws {
         let fixture = try SyncFixture.make("write-filter", maps: ["sample.notes"]) {
             $0.replacingOccurrences(
-                of: "  - name: sample.notes\n", with: "  - name: sample.notes\n    filters:\n      erp_to_crm: \"NOTEID < 100\"\n")
+                of: "  - name: sample.notes\n", with: "  - name: sample.notes\n    filters:\n      erp_to_crm: \"NOTEID lt 100\"\n")
         }
         #expect(try fixture.tandem(["maps", "run", "sample.notes"]).status == 0)
         let leftOut =
-            "the filter of map sample.notes leaves it out of crm.annotation (filters.erp_to_crm in tandem.yaml: NOTEID < 100), "
+            "the filter of map sample.notes leaves it out of crm.annotation (filters.erp_to_crm in tandem.yaml: NOTEID lt 100), "
             + "so it stays on the erp side; change the row or the filter to sync it"
 
         // One row passes, one does not: the first is written, the second stays on the ERP side, and both are said.
@@ -139,7 +139,7 @@ struct WriteTests {
         #expect(entries.count == 1)
         #expect(entries.first?["map"] as? String == "sample.notes")
         #expect(entries.first?["target"] as? String == "crm.annotation")
-        #expect(entries.first?["filter"] as? String == "NOTEID < 100")
+        #expect(entries.first?["filter"] as? String == "NOTEID lt 100")
         #expect(entries.first?["filterOrigin"] as? String == "filters.erp_to_crm in tandem.yaml")
         #expect(entries.first?["keys"] as? [String] == ["152"])
         #expect(entries.first?["onlyOrigin"] as? Bool == true)
@@ -151,7 +151,7 @@ struct WriteTests {
         #expect(
             deleted.stdout
                 == "wrote 1 row(s) to erp.Notes only (key 151): the filter of map sample.notes leaves it out of crm.annotation "
-                + "(filters.erp_to_crm in tandem.yaml: NOTEID < 100), so the delete is not carried there\n",
+                + "(filters.erp_to_crm in tandem.yaml: NOTEID lt 100), so the delete is not carried there\n",
             "\(deleted.stdout)")
 
         // Every row through: the output is as before, with no left-out line.

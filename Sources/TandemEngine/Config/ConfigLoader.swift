@@ -197,7 +197,9 @@ package enum ConfigLoader {
     private static func map(_ node: Node, _ path: String, _ reader: YAMLReader) throws(ConfigError) -> MapSettings {
         if case .scalar = node { return MapSettings(name: try reader.string(node, path)) }
         var settings = MapSettings(name: "")
-        let allowed = ["name", "direction", "master", "conflict_policy", "field_policies", "filters", "out_of_scope"]
+        let allowed = [
+            "name", "direction", "master", "conflict_policy", "field_policies", "filters", "filters_sql", "out_of_scope",
+        ]
         for (key, value, _) in try reader.mapping(node, path, allowed: allowed) {
             let place = "\(path).\(key)"
             switch key {
@@ -218,13 +220,34 @@ package enum ConfigLoader {
                     }
                     settings.fieldPolicies[name] = chosen
                 }
-            default:
+            case "filters_sql":
+                // Raw SQL, run as written: admin-only (the console edits `filters`, never this key).
                 var filters = Filters()
                 for (direction, predicate, _) in try reader.mapping(value, place, allowed: ["erp_to_crm", "crm_to_erp"]) {
                     let text = try reader.string(predicate, "\(place).\(direction)")
                     if direction == "erp_to_crm" { filters.erpToCrm = text } else { filters.crmToErp = text }
                 }
+                settings.filtersSQL = filters
+            default:
+                var filters = Filters()
+                for (direction, predicate, _) in try reader.mapping(value, place, allowed: ["erp_to_crm", "crm_to_erp"]) {
+                    let text = try reader.string(predicate, "\(place).\(direction)")
+                    let mark = Self.filterMark(predicate, text: text, path: "\(place).\(direction)", file: reader.file)
+                    // Parsed when the map's plan is made (``MapFilter``), as its columns are checked
+                    // then: a filter that does not parse fails its map alone, at its character.
+                    settings.filterMarks["filters.\(direction)"] = mark
+                    if direction == "erp_to_crm" { filters.erpToCrm = text } else { filters.crmToErp = text }
+                }
                 settings.filters = filters
+            }
+        }
+        for direction in ["erp_to_crm", "crm_to_erp"] {
+            /// The direction's member of `filters`.
+            func pick(_ filters: Filters?) -> String? { direction == "erp_to_crm" ? filters?.erpToCrm : filters?.crmToErp }
+            if pick(settings.filters) != nil, pick(settings.filtersSQL) != nil {
+                throw reader.error(
+                    node, "\(path).filters_sql.\(direction)",
+                    "set either filters.\(direction) (the filter language) or filters_sql.\(direction) (raw SQL), not both")
             }
         }
         guard !settings.name.isEmpty else {
@@ -234,6 +257,30 @@ package enum ConfigLoader {
             throw reader.error(node, "\(path).field_policies", "decide columns within a merge; set conflict_policy: merge")
         }
         return settings
+    }
+
+    /// Where the text of the filter scalar `node` starts, and whether a
+    /// character's column can be counted from there (one line, no escapes).
+    private static func filterMark(_ node: Node, text: String, path: String, file: String) -> FilterMark {
+        let line = node.mark?.line ?? 1
+        let column = node.mark?.column ?? 1
+        guard case .scalar(let scalar) = node, !text.contains("\n") else {
+            return FilterMark(file: file, path: path, line: line, column: column, oneLine: false)
+        }
+        let characters = Array(text)
+        switch scalar.style {
+        case .plain, .any:
+            return FilterMark(file: file, path: path, line: line, column: column, oneLine: true)
+        case .singleQuoted:
+            // Each ' of the text is written '' in the file.
+            let doubled = characters.indices.filter { characters[$0] == "'" }
+            return FilterMark(file: file, path: path, line: line, column: column + 1, oneLine: true, doubled: doubled)
+        case .doubleQuoted:
+            let escaped = characters.indices.filter { characters[$0] == "\"" || characters[$0] == "\\" }
+            return FilterMark(file: file, path: path, line: line, column: column + 1, oneLine: true, doubled: escaped)
+        case .literal, .folded:
+            return FilterMark(file: file, path: path, line: line, column: column, oneLine: false)
+        }
     }
 
     /// A Yams error as a ``ConfigError`` at its line and column; map files (``MapFileReader``) are read with it too.

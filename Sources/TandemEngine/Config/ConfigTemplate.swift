@@ -107,8 +107,14 @@ package enum ConfigTemplate {
             #   conflict_policy:  erp-wins | crm-wins | newest-wins | merge | manual (default: the plugin's)
             #   field_policies:   with merge, who wins a column both sides changed (default: erp), e.g.
             #                     {creditlimit: crm-wins}; either side's column name
-            #   filters:          erp_to_crm / crm_to_erp: SQL expressions over the source table's columns,
-            #                     e.g. "DATAAREAID = 'usmf' AND CUSTGROUP IN ('10', '20')"
+            #   filters:          erp_to_crm / crm_to_erp: the filter language over the
+            #                     source table's columns (docs/MAPS.md), e.g.
+            #                     "DATAAREAID eq 'usmf' and CUSTGROUP in ('10', '20')"
+            #                     eq ne gt ge lt le, and or not, in (...), like,
+            #                     is [not] null, startswith(), contains(), lower(),
+            #                     upper(), 'text', 42, 12.50, 2024-01-31, true
+            #   filters_sql:      erp_to_crm / crm_to_erp: raw SQLite SQL instead,
+            #                     run as written: admin-only (never from the console)
             #   out_of_scope:     report | delete | keep: an update that moves a row out of the filter's
             #                     scope leaves the other side's row as it was and logs it (report,
             #                     the default), deletes it there and logs it (delete), or keeps it (keep)

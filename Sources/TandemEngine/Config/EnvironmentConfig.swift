@@ -194,8 +194,15 @@ package struct MapSettings: Hashable, Sendable {
     package var master: SideRole
     /// Overrides the plugin's conflict policy.
     package var conflictPolicy: ConflictPolicy?
-    /// Overrides the plugin's filters, per direction.
+    /// Overrides the map's filters, per direction, in the filter language
+    /// (`filters:`, see ``FilterParser``): the key the console edits.
     package var filters: Filters?
+    /// Overrides the map's filters, per direction, in raw SQL
+    /// (`filters_sql:`): admin-only, run as written.
+    package var filtersSQL: Filters?
+    /// Where each `filters.<direction>` text starts in tandem.yaml (keys
+    /// `filters.erp_to_crm`, `filters.crm_to_erp`), for errors at its character.
+    package var filterMarks: [String: FilterMark] = [:]
     /// With the `merge` policy: who wins a column both sides changed, by
     /// column name (either side's), instead of the ERP side.
     package var fieldPolicies: [String: ConflictPolicy] = [:]

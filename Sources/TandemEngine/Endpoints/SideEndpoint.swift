@@ -253,13 +253,14 @@ protocol SideEndpoint: AnyObject {
 
     // MARK: Filters (tandem status, maps validate)
 
-    /// How many rows of `table` the map filter `filter` (an SQLite
-    /// expression over the table's columns, see ``RowFilter``) leaves out.
-    func rowsOutside(filter: String, table: String) throws -> Int
+    /// How many rows of `table` the map filter `filter` (the filter
+    /// language or raw SQL over the table's columns, see ``RowFilter``)
+    /// leaves out.
+    func rowsOutside(filter: MapFilter, table: String) throws -> Int
     /// The rows of `table` that `filter` leaves out with NULL in a column
     /// it reads, or with a value that misses one of its text literals by
     /// case or blanks only.
-    func filterMisses(filter: String, table: String) throws -> FilterMisses
+    func filterMisses(filter: MapFilter, table: String) throws -> FilterMisses
 
     // MARK: Write-through
 

@@ -29,9 +29,7 @@ enum UncarriedRows {
         let toCRM = role == .erp
         let source = toCRM ? map.map.erp : map.map.crm
         let target = toCRM ? map.map.crm : map.map.erp
-        let filter =
-            map.settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
-            ?? map.map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+        let filter = MapFilter.of(map: map.map, settings: map.settings, toCRM: toCRM)
         // The other side's key columns, each copied from one master column: then the
         // other side's rows can be matched by key. A key that a transform computes cannot.
         let copiedFrom: [String] = target.key.compactMap { column in
@@ -46,7 +44,7 @@ enum UncarriedRows {
         let captured = try capturedKeys(master, table: source.table)
         let columns = try master.columnTypes(of: source.table).map(\.name)
         let rowFilter = try filter.map {
-            try RowFilter(expression: $0, columns: columns, context: "\(source.table) on the \(role) side")
+            try RowFilter(filter: $0, columns: columns, context: "\(source.table) on the \(role) side")
         }
         let matchable = copiedFrom.count == target.key.count
         let positions = copiedFrom.compactMap { name in columns.firstIndex(of: name) }

@@ -151,6 +151,8 @@ package enum EnvironmentHistory {
         if let policy = settings.conflictPolicy { result["settings.conflict_policy"] = policy.rawValue }
         if let filter = settings.filters?.erpToCrm { result["settings.filters.erp_to_crm"] = filter }
         if let filter = settings.filters?.crmToErp { result["settings.filters.crm_to_erp"] = filter }
+        if let filter = settings.filtersSQL?.erpToCrm { result["settings.filters_sql.erp_to_crm"] = filter }
+        if let filter = settings.filtersSQL?.crmToErp { result["settings.filters_sql.crm_to_erp"] = filter }
         for (column, policy) in settings.fieldPolicies { result["settings.field_policies.\(column)"] = policy.rawValue }
         // Only when set otherwise: a snapshot taken before the setting existed must not read as a change.
         if settings.outOfScope != .report { result["settings.out_of_scope"] = settings.outOfScope.rawValue }

@@ -129,9 +129,7 @@ package struct StatusReport: Codable, Sendable {
                     reading(direction.source) { try $0.pendingChanges(table: table, after: stored ?? 0, count: true) }
                 }
                 let toCRM = direction == .erpToCrm
-                let filter =
-                    map.settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
-                    ?? map.map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
+                let filter = MapFilter.of(map: map.map, settings: map.settings, toCRM: toCRM)
                 // A count of what the filter leaves out, so that rows kept on one side by a NULL or a
                 // value in the wrong case are seen; a filter that does not parse is `maps validate`'s to report.
                 let filteredOut = filter.flatMap { filter in

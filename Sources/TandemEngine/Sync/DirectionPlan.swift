@@ -298,14 +298,16 @@ final class DirectionPlan {
             for field in fields { for target in (toCRM ? field.crm : field.erp)?.columns ?? [] { fieldPolicies[target] = chosen } }
         }
         self.fieldPolicies = fieldPolicies
-        let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
-            ?? tableMap.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
-        filter = try filterText.map { try RowFilter(expression: $0, columns: sourceTypes.map(\.name), context: place) }
-        let expression = filter?.expression.lowercased()
-        filterColumns = sourceNames.indices.filter { expression?.contains(sourceNames[$0].lowercased()) == true }
-        let fromConfig = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
-        filterOrigin =
-            "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") \(fromConfig ? "in tandem.yaml" : "of \(origin)")"
+        let mapFilter = MapFilter.of(map: tableMap, settings: settings, toCRM: toCRM, mapSource: "\(origin)")
+        filter = try mapFilter.map { try RowFilter(filter: $0, columns: sourceTypes.map(\.name), context: place) }
+        if let filter, filter.tree != nil {
+            // A parsed filter knows exactly which columns it reads.
+            filterColumns = sourceNames.indices.filter { filter.columns.contains(sourceNames[$0]) }
+        } else {
+            let expression = filter?.expression.lowercased()
+            filterColumns = sourceNames.indices.filter { expression?.contains(sourceNames[$0].lowercased()) == true }
+        }
+        filterOrigin = mapFilter?.origin ?? "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") of \(origin)"
         outOfScope = settings.outOfScope
 
         let table = CaptureSchema.identifier(target.table)

@@ -247,7 +247,7 @@ extension SyncEngine {
         // Rows the filter leaves out are not carried and raise no error: counted, so that a row with a
         // NULL or a value in the wrong case in a filter column does not vanish unseen.
         if let filter = plan.filter {
-            state.filteredOut = try source.rowsOutside(filter: filter.expression, table: plan.sourceTable)
+            state.filteredOut = try source.rowsOutside(filter: filter.filter, table: plan.sourceTable)
             state.filter = filter.expression
             state.filterOrigin = plan.filterOrigin
         }

@@ -190,23 +190,26 @@ package enum MapValidator {
                     .mandatoryUnmapped, .blocking, direction, "\(targetTable).\(column) is NOT NULL without a default, and no field writes it: every insert would fail",
                     fix: "map a field to it, give it a default in the map (`default`), or let the column be empty")
             }
-            func parses(_ filterText: String) -> Bool {
+            func parses(_ filter: MapFilter) -> Bool {
                 do {
-                    _ = try RowFilter(expression: filterText, columns: Array(source.keys), context: "map \(map.id) (\(direction))")
+                    _ = try RowFilter(filter: filter, columns: source.keys.sorted(), context: "map \(map.id) (\(direction))")
                     return true
                 } catch {
+                    let fix =
+                        filter.language == .filter
+                        ? "write the filter in the filter language (docs/MAPS.md) over \(sourceTable)'s columns"
+                        : "write the filter as an SQL expression over \(sourceTable)'s columns"
                     add(
                         .badFilter, .blocking, direction, "\(error)",
-                        fix: "write the filter as an SQL expression over \(sourceTable)'s columns (\(source.keys.sorted().joined(separator: ", ")))")
+                        fix: "\(fix) (\(source.keys.sorted().joined(separator: ", ")))")
                     return false
                 }
             }
-            let filterText = settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } ?? map.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp }
-            if let filterText, parses(filterText) {
-                let place =
-                    settings.filters.flatMap { toCRM ? $0.erpToCrm : $0.crmToErp } != nil
-                    ? "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") in tandem.yaml" : "the filter of \(plugin)"
-                let misses = try sides[direction.source]!.filterMisses(filter: filterText, table: sourceTable)
+            let filter = MapFilter.of(map: map, settings: settings, toCRM: toCRM, mapSource: "\(plugin)")
+            if let filter, parses(filter) {
+                let filterText = filter.text
+                let place = filter.origin.hasSuffix("in tandem.yaml") ? filter.origin : "the filter of \(plugin)"
+                let misses = try sides[direction.source]!.filterMisses(filter: filter, table: sourceTable)
                 for (column, rows) in misses.nulls where rows > 0 {
                     add(
                         .filterMisses, .warning, direction,

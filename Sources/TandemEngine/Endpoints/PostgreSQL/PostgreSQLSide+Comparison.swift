@@ -6,9 +6,9 @@ import TandemPostgreSQL
 /// key order, the comparison of mapped rows with a target table, and what a
 /// map's filter leaves out.
 ///
-/// A filter is SQLite's expression language (``RowFilter``), which the
-/// server does not speak; the counts run it row by row here, exactly as the
-/// engine judges each change, over the table read in key order.
+/// A filter is judged by ``RowFilter`` (SQLite), exactly as the engine
+/// judges each change: the counts run it row by row here over the table
+/// read in key order, since raw SQL filters are SQLite's language.
 extension PostgreSQLSide {
     func scanRows(
         table: String, columns names: [String], after position: [SideValue]?, limit: Int
@@ -63,15 +63,15 @@ extension PostgreSQLSide {
 
     // MARK: Filters
 
-    func rowsOutside(filter: String, table: String) throws -> Int {
+    func rowsOutside(filter: MapFilter, table: String) throws -> Int {
         var count = 0
         try eachRowLeftOut(by: filter, table: table) { _, _ in count += 1 }
         return count
     }
 
-    func filterMisses(filter: String, table: String) throws -> FilterMisses {
-        let (names, literals) = SideDatabase.tokens(filter)
+    func filterMisses(filter: MapFilter, table: String) throws -> FilterMisses {
         let columns = try columnTypes(of: table).map(\.name)
+        let (names, literals) = try SideDatabase.namesAndLiterals(filter, columns: columns, context: "\(table) on the \(role) side")
         // The table's columns the filter reads; RowFilter (SQLite) matches names without regard to case.
         var read: [String] = []
         for name in names {
@@ -104,7 +104,7 @@ extension PostgreSQLSide {
         var result = FilterMisses()
         for (index, column) in read.enumerated() {
             // A filter that tests the column for NULL itself means to leave those rows out: no warning.
-            result.nulls.append((column, SideDatabase.testsNull(column, in: names) ? 0 : nulls[index]))
+            result.nulls.append((column, SideDatabase.testsNull(column, in: filter, words: names, columns: columns) ? 0 : nulls[index]))
             for literal in sortedLiterals {
                 // As on SQLite sides: the five most frequent values per column and literal.
                 let values = (near[index]?[literal] ?? [:]).sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5)
@@ -122,13 +122,13 @@ extension PostgreSQLSide {
     /// order) of each row that `filter` leaves out: false or NULL, as
     /// ``RowFilter`` judges a change.
     private func eachRowLeftOut(
-        by filter: String, table: String, _ body: ([SideValue], [SideValue]) throws -> Void
+        by filter: MapFilter, table: String, _ body: ([SideValue], [SideValue]) throws -> Void
     )
         throws
     {
         let columns = try columnTypes(of: table).map(\.name)
         let rowFilter = try RowFilter(
-            expression: filter, columns: columns, context: "\(endpoint.config.schema).\(table) on the \(role) side")
+            filter: filter, columns: columns, context: "\(endpoint.config.schema).\(table) on the \(role) side")
         var position: [SideValue]?
         while true {
             let rows = try scanRows(table: table, columns: columns, after: position, limit: 5000)

@@ -49,8 +49,8 @@ struct InitialSyncSQL {
     private let source: String
     private let keys: [String]
     private let keyList: String
-    /// The filter as SQL over `s` (nil: no filter).
-    private let filter: String?
+    /// The filter as a condition over `s`, with its bound values (nil: no filter).
+    private let filter: Condition?
 
     init(_ plan: DirectionPlan) {
         self.plan = plan
@@ -62,12 +62,17 @@ struct InitialSyncSQL {
         // here too, so that both paths select the same rows.
         filter = plan.filter.map { filter in
             // Only the columns the filter names (a superset is harmless): each projected column costs per row.
-            let words = Set(filter.expression.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map { $0.lowercased() })
+            let words =
+                filter.tree.map { Set($0.columns.map { $0.lowercased() }) }
+                ?? Set(filter.expression.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map { $0.lowercased() })
             let named = plan.sourceColumns.filter { words.contains($0.lowercased()) }
             let projection = (named.isEmpty ? plan.sourceColumns : named).map {
                 "+s.\(CaptureSchema.identifier($0)) AS \(CaptureSchema.identifier($0))"
             }
-            return "EXISTS (SELECT 1 FROM (SELECT \(projection.joined(separator: ", "))) WHERE (\(filter.expression)))"
+            // A parsed filter's values are bound (anonymous `?`, in order), never spliced.
+            return Condition(
+                sql: "EXISTS (SELECT 1 FROM (SELECT \(projection.joined(separator: ", "))) WHERE \(filter.condition.sql))",
+                arguments: filter.condition.parameters)
         }
         var reason: String?
         var expressions: [String] = Array(repeating: "NULL", count: plan.targetColumns.count)
@@ -305,7 +310,7 @@ struct InitialSyncSQL {
     }
 
     /// The filter, as a condition on the source row.
-    var filterCondition: Condition { Condition(filter) }
+    var filterCondition: Condition { filter ?? .all }
 
     /// Source rows whose key is one of `targetKeys` (keys of the target table, in target key order).
     func keyIn(_ targetKeys: [[SideValue]]) -> Condition {
