@@ -18,7 +18,8 @@ enum ProcureToPay: TandemPlugin {
 
     static var maps: MapsDocument? {
         MapsDocument(maps: [
-            workers, categoryHierarchies, productCategories, orderHeaders, orderLines, receiptHeaders, receiptLines,
+            workers, categoryHierarchies, hierarchyRoles, productCategories, orderHeaders, orderLines,
+            receiptHeaders, receiptLines,
         ])
     }
 
@@ -33,6 +34,14 @@ enum ProcureToPay: TandemPlugin {
     /// A worker's gender (#113), both ways.
     static let gender = OptionValues([
         "Male": 754_400_000, "Female": 754_400_001, "NonSpecific": 754_400_003, "None": 754_400_002,
+    ])
+
+    /// What a product category hierarchy is for (#169), F&O's `EcoResCategoryNamedHierarchyRole`.
+    static let hierarchyRole = OptionValues([
+        "Procurement": 192_350_000, "Sales": 192_350_001, "Retail": 192_350_002, "Commodity": 192_350_003,
+        "Financials": 192_350_004, "RetailSpecialGroup": 192_350_005, "RetailVendorProductHierarchy": 192_350_006,
+        "RetailChannelNavigation": 192_350_007, "PackingMaterials_W": 192_350_008, "CommonDataService": 192_350_009,
+        "CostManagement": 192_350_010, "EngineeringProduct": 192_350_011,
     ])
 
     /// A purchase order's approval status under change management (#183), F&O's `VersioningDocumentState`.
@@ -69,7 +78,8 @@ enum ProcureToPay: TandemPlugin {
     /// leaves out give an empty FS status (the rules' "Null").
     static func rule(_ pairs: KeyValuePairs<String, Int64>, unmappedIsNull: Bool = false) -> TransformReference {
         var config: [String: JSONValue] = [
-            "map": .object(Dictionary(uniqueKeysWithValues: pairs.map { ($0.key, JSONValue.string(String($0.value))) })),
+            "map": .object(
+                Dictionary(uniqueKeysWithValues: pairs.map { ($0.key, JSONValue.string(String($0.value))) })),
             "output": .string("l"),
         ]
         if unmappedIsNull { config["unmapped"] = .string("null") }
@@ -180,13 +190,28 @@ enum ProcureToPay: TandemPlugin {
         crm: TableReference(table: "msdyn_productcategoryhierarchy", key: ["msdyn_name"]),
         fields: StandardFields.copies(["HIERARCHYNAME": "msdyn_name", "HIERARCHYDESCRIPTION": "msdyn_description"]))
 
+    /// Product category hierarchy roles → msdyn_productcategoryhierarchyroles
+    /// (#169): F&O gives each role one hierarchy, so the role is the key.
+    static let hierarchyRoles = TableMap(
+        id: "product-category-hierarchy-roles", version: "1.0.0",
+        description:
+            "Product category hierarchy roles (EcoResProductCategoryHierarchyRoleEntity): the hierarchy that serves each role (procurement, sales, …)",
+        erp: TableReference(table: "EcoResProductCategoryHierarchyRoleEntity", key: ["HIERARCHYROLE"]),
+        crm: TableReference(table: "msdyn_productcategoryhierarchyrole", key: ["msdyn_hierarchyrole"]),
+        fields: [
+            StandardFields.options("HIERARCHYROLE", "msdyn_hierarchyrole", hierarchyRole),
+            both("PRODUCTCATEGORYHIERARCHYNAME", "msdyn_hierarchy", hierarchy),
+        ],
+        dependsOn: ["product-category-hierarchies"])
+
     /// Product categories → msdyn_productcategories (#166): a category's name
     /// is unique within its hierarchy, and its parent is in the same hierarchy.
     static let productCategories = TableMap(
         id: "product-categories", version: "1.0.0",
         description:
             "Product categories (EcoResProductCategoryEntity), keyed by hierarchy and name; the parent category a lookup in the same hierarchy",
-        erp: TableReference(table: "EcoResProductCategoryEntity", key: ["PRODUCTCATEGORYHIERARCHYNAME", "CATEGORYNAME"]),
+        erp: TableReference(
+            table: "EcoResProductCategoryEntity", key: ["PRODUCTCATEGORYHIERARCHYNAME", "CATEGORYNAME"]),
         crm: TableReference(table: "msdyn_productcategory", key: ["msdyn_hierarchy", "msdyn_name"]),
         fields: [
             both("PRODUCTCATEGORYHIERARCHYNAME", "msdyn_hierarchy", hierarchy),
@@ -281,7 +306,8 @@ enum ProcureToPay: TandemPlugin {
                 "FORMATTEDINVOICEADDRESS": "msdyn_formattedinvoiceaddress",
                 "INVOICEADDRESSCITY": "msdyn_invoiceaddresscity",
                 "INVOICEADDRESSCOUNTRYREGIONID": "msdyn_invoiceaddresscountryregionid",
-                "INVOICEADDRESSCOUNTY": "msdyn_invoiceaddresscounty", "INVOICEADDRESSSTATE": "msdyn_invoiceaddressstate",
+                "INVOICEADDRESSCOUNTY": "msdyn_invoiceaddresscounty",
+                "INVOICEADDRESSSTATE": "msdyn_invoiceaddressstate",
                 "INVOICEADDRESSSTREET": "msdyn_invoiceaddressstreet",
                 "INVOICEADDRESSZIPCODE": "msdyn_invoiceaddresszipcode",
             ]),
@@ -440,7 +466,8 @@ enum ProcureToPay: TandemPlugin {
             toCRM("PROCUREMENTPRODUCTCATEGORYHIERARCHYNAME", "msdyn_procurementproductcategoryhierarchy", nil),
         ]
             + copiesToCRM([
-                "ORDEREDPURCHASEQUANTITY": "msdyn_orderedpurchasequantity", "RECEIVEDPURCHASEQUANTITY": "msdyn_quantity",
+                "ORDEREDPURCHASEQUANTITY": "msdyn_orderedpurchasequantity",
+                "RECEIVEDPURCHASEQUANTITY": "msdyn_quantity",
                 "REMAININGPURCHASEQUANTITY": "msdyn_remainingpurchasequantity",
                 "RECEIVEDINVENTORYQUANTITY": "msdyn_receivedinventoryquantity",
                 "REMAININGINVENTORYQUANTITY": "msdyn_remaininginventoryquantity",

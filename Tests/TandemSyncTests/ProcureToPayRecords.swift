@@ -6,7 +6,8 @@
 /// 12 each to the box).
 extension RoundTrip {
     static let procureToPay: [RoundTrip] = [
-        p2pWorkers, p2pCategoryHierarchies, p2pProductCategories, p2pOrderHeaders, p2pOrderLines,
+        p2pWorkers, p2pCategoryHierarchies, p2pHierarchyRoles, p2pProductCategories, p2pOrderHeaders,
+        p2pOrderLines,
         p2pReceiptHeaders, p2pReceiptLines,
     ]
 
@@ -45,6 +46,18 @@ extension RoundTrip {
             row: ["msdyn_name": "'Sales'", "msdyn_description": "'Sales categories'"]),
         update: (["HIERARCHYDESCRIPTION": "'Sales'"], ["msdyn_description": "'Sales'"]),
         second: (["HIERARCHYNAME": "'Retail'"], ["msdyn_name": "'Retail'"]))
+
+    /// The sales role, served by the seed's hierarchy, then by another.
+    static let p2pHierarchyRoles = RoundTrip(
+        map: "product-category-hierarchy-roles",
+        erp: Record(
+            table: "EcoResProductCategoryHierarchyRoleEntity", key: ["HIERARCHYROLE"],
+            row: ["HIERARCHYROLE": "'Sales'", "PRODUCTCATEGORYHIERARCHYNAME": "'Procurement'"]),
+        crm: Record(
+            table: "msdyn_productcategoryhierarchyrole", key: ["msdyn_hierarchyrole"],
+            row: ["msdyn_hierarchyrole": "192350001", "msdyn_hierarchy": "'Procurement'"]),
+        update: (["PRODUCTCATEGORYHIERARCHYNAME": "'Spare'"], ["msdyn_hierarchy": "'Spare'"]),
+        second: (["HIERARCHYROLE": "'PackingMaterials_W'"], ["msdyn_hierarchyrole": "192350008"]))
 
     /// A child of the seed's `Office` category, in the same hierarchy.
     static let p2pProductCategories = RoundTrip(
@@ -217,7 +230,7 @@ extension RoundTrip {
 extension StandardEnvironment {
     /// The P2P parents the round trips look up, written by the ERP
     /// application: a site, warehouse, delivery terms and mode in `usmf`, a
-    /// worker, a procurement hierarchy with one category, and one purchase
+    /// worker, a procurement hierarchy with one category and a spare hierarchy, and one purchase
     /// order with a line and a product receipt that the round trips add to.
     static let procureToPaySeed = """
         INSERT INTO InventOperationalSiteEntity (DATAAREAID, SITEID, SITENAME) VALUES ('usmf', '1', 'Main site');
@@ -225,7 +238,8 @@ extension StandardEnvironment {
         INSERT INTO DlvTermEntity (DATAAREAID, TERMSCODE, TERMSDESCRIPTION) VALUES ('usmf', 'FOB', 'Free on board');
         INSERT INTO DlvModeEntity (DATAAREAID, MODECODE, MODEDESCRIPTION) VALUES ('usmf', 'Truck', 'By truck');
         INSERT INTO HcmWorkerEntity (PERSONNELNUMBER, FIRSTNAME, LASTNAME, NAME) VALUES ('000100', 'Grace', 'Hopper', 'Grace Hopper');
-        INSERT INTO EcoResProductCategoryHierarchyEntity (HIERARCHYNAME, HIERARCHYDESCRIPTION) VALUES ('Procurement', 'Procurement categories');
+        INSERT INTO EcoResProductCategoryHierarchyEntity (HIERARCHYNAME, HIERARCHYDESCRIPTION)
+            VALUES ('Procurement', 'Procurement categories'), ('Spare', 'Spare hierarchy');
         INSERT INTO EcoResProductCategoryEntity (PRODUCTCATEGORYHIERARCHYNAME, CATEGORYNAME, CATEGORYCODE) VALUES ('Procurement', 'Office', 'OFF');
         INSERT INTO PurchPurchaseOrderHeaderV2Entity (DATAAREAID, PURCHASEORDERNUMBER, ORDERVENDORACCOUNTNUMBER, CURRENCYCODE, PURCHASEORDERSTATUS, DOCUMENTAPPROVALSTATUS)
             VALUES ('usmf', 'PO-000', 'V-000', 'USD', 'Backorder', 'Approved');

@@ -34,8 +34,9 @@ enum StandardEnvironment {
 
     /// The procure-to-pay maps, parents first.
     static let procureToPayMaps = [
-        "workers", "product-category-hierarchies", "product-categories", "purchase-order-headers",
-        "purchase-order-lines", "product-receipt-headers", "product-receipt-lines",
+        "workers", "product-category-hierarchies", "product-category-hierarchy-roles", "product-categories",
+        "purchase-order-headers", "purchase-order-lines", "product-receipt-headers",
+        "product-receipt-lines",
     ]
 
     /// What the procure-to-pay tests run: the master data, the prospect-to-cash
