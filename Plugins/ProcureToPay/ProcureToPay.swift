@@ -18,8 +18,8 @@ enum ProcureToPay: TandemPlugin {
 
     static var maps: MapsDocument? {
         MapsDocument(maps: [
-            workers, categoryHierarchies, hierarchyRoles, productCategories, orderHeaders, orderLines,
-            receiptHeaders, receiptLines,
+            workers, categoryHierarchies, hierarchyRoles, productCategories, categoryAssignments, orderHeaders,
+            orderLines, receiptHeaders, receiptLines,
         ])
     }
 
@@ -234,6 +234,31 @@ enum ProcureToPay: TandemPlugin {
                 "FRIENDLYCATEGORYNAME": "msdyn_friendlycategoryname", "EXTERNALID": "msdyn_integrationid",
             ]),
         dependsOn: ["product-category-hierarchies"])
+
+    /// Product category assignments → msdyn_productcategoryassignments (#167):
+    /// a product in a category. F&O assigns products, not released products,
+    /// so there is no company, and the product is found in any company.
+    static let categoryAssignments = TableMap(
+        id: "product-category-assignments", version: "1.0.0",
+        description:
+            "Product category assignments (EcoResProductCategoryAssignmentEntity): a product in a category of a hierarchy, shared by every company",
+        erp: TableReference(
+            table: "EcoResProductCategoryAssignmentEntity",
+            key: ["PRODUCTNUMBER", "PRODUCTCATEGORYHIERARCHYNAME", "PRODUCTCATEGORYNAME"]),
+        crm: TableReference(
+            table: "msdyn_productcategoryassignment",
+            key: ["msdyn_globalproduct", "msdyn_productcategoryhierarchy", "msdyn_productcategory"]),
+        fields: [
+            both("PRODUCTNUMBER", "msdyn_globalproduct", product),
+            both("PRODUCTCATEGORYHIERARCHYNAME", "msdyn_productcategoryhierarchy", hierarchy),
+            both(
+                "PRODUCTCATEGORYNAME", "msdyn_productcategory",
+                Lookup(
+                    map: "product-categories", erp: "CATEGORYNAME", crm: "msdyn_name",
+                    match: LookupMatch(crm: ["msdyn_productcategoryhierarchy": "msdyn_hierarchy"]))),
+            toCRM("PRODUCTNUMBER", "msdyn_name", nil),
+        ],
+        dependsOn: ["products", "product-category-hierarchies", "product-categories"])
 
     // MARK: Purchase orders
 

@@ -230,7 +230,7 @@ extension RoundTrip {
 extension StandardEnvironment {
     /// The P2P parents the round trips look up, written by the ERP
     /// application: a site, warehouse, delivery terms and mode in `usmf`, a
-    /// worker, a procurement hierarchy with one category and a spare hierarchy, and one purchase
+    /// worker, a procurement hierarchy with two categories and a spare hierarchy, and one purchase
     /// order with a line and a product receipt that the round trips add to.
     static let procureToPaySeed = """
         INSERT INTO InventOperationalSiteEntity (DATAAREAID, SITEID, SITENAME) VALUES ('usmf', '1', 'Main site');
@@ -240,7 +240,8 @@ extension StandardEnvironment {
         INSERT INTO HcmWorkerEntity (PERSONNELNUMBER, FIRSTNAME, LASTNAME, NAME) VALUES ('000100', 'Grace', 'Hopper', 'Grace Hopper');
         INSERT INTO EcoResProductCategoryHierarchyEntity (HIERARCHYNAME, HIERARCHYDESCRIPTION)
             VALUES ('Procurement', 'Procurement categories'), ('Spare', 'Spare hierarchy');
-        INSERT INTO EcoResProductCategoryEntity (PRODUCTCATEGORYHIERARCHYNAME, CATEGORYNAME, CATEGORYCODE) VALUES ('Procurement', 'Office', 'OFF');
+        INSERT INTO EcoResProductCategoryEntity (PRODUCTCATEGORYHIERARCHYNAME, CATEGORYNAME, CATEGORYCODE)
+            VALUES ('Procurement', 'Office', 'OFF'), ('Procurement', 'Furniture', 'FUR');
         INSERT INTO PurchPurchaseOrderHeaderV2Entity (DATAAREAID, PURCHASEORDERNUMBER, ORDERVENDORACCOUNTNUMBER, CURRENCYCODE, PURCHASEORDERSTATUS, DOCUMENTAPPROVALSTATUS)
             VALUES ('usmf', 'PO-000', 'V-000', 'USD', 'Backorder', 'Approved');
         INSERT INTO PurchPurchaseOrderLineCDSEntity (DATAAREAID, PURCHASEORDERNUMBER, LINENUMBER, PRODUCTNUMBER, PURCHASEUNITSYMBOL, ORDEREDPURCHASEQUANTITY, ISDELETED)

@@ -35,7 +35,7 @@ enum StandardEnvironment {
     /// The procure-to-pay maps, parents first.
     static let procureToPayMaps = [
         "workers", "product-category-hierarchies", "product-category-hierarchy-roles", "product-categories",
-        "purchase-order-headers", "purchase-order-lines", "product-receipt-headers",
+        "product-category-assignments", "purchase-order-headers", "purchase-order-lines", "product-receipt-headers",
         "product-receipt-lines",
     ]
 
