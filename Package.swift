@@ -14,7 +14,9 @@ let swiftSettings: [SwiftSetting] = [
 
 /// The standard dual-write map plugins, one folder under Plugins/ and one
 /// shared library (`libTandem<folder>.so`) each; see docs/MAPS.md.
-let standardMapPlugins = ["ReferenceData", "Customers", "Vendors", "Products", "PartyGAB", "ProspectToCash"]
+let standardMapPlugins = [
+    "ReferenceData", "Customers", "Vendors", "Products", "PartyGAB", "ProspectToCash", "ProcureToPay",
+]
 
 let package = Package(
     name: "Tandem",

@@ -1,6 +1,6 @@
 /// One record per prospect-to-cash map, as each side must hold it (see
 /// ``RoundTrip``). Parents come from ``StandardEnvironment/seed`` and
-/// ``ProspectToCashTests/seed``. Money is exact text with ten decimals on
+/// ``StandardEnvironment/prospectToCashSeed``. Money is exact text with ten decimals on
 /// both sides, so that a record made on the CRM side comes back to the ERP
 /// as the ERP record; quantities are exact text as written, and the
 /// inventory quantity of a line is the sales quantity converted (box → ea,
@@ -364,4 +364,26 @@ extension RoundTrip {
             ]),
         update: (["B2BPROSPECTSTATUS": "'Approved'"], ["msdyn_b2bprospectstatus": "192350001"]),
         second: (["PROSPECTID": "'PR-CRM'"], ["msdyn_prospectid": "'PR-CRM'"]))
+}
+
+/// The parents the round trips of the suite look up (its shared environment's seed).
+extension StandardEnvironment {
+    /// The P2C parents the round trips look up, written by the ERP
+    /// application in `usmf`: a site and warehouse, delivery terms and mode,
+    /// a price group, an origin, and one quotation, order and invoice whose
+    /// lines the line round trips add.
+    static let prospectToCashSeed = """
+        INSERT INTO InventOperationalSiteEntity (DATAAREAID, SITEID, SITENAME) VALUES ('usmf', '1', 'Main site');
+        INSERT INTO InventWarehouseEntity (DATAAREAID, WAREHOUSEID, WAREHOUSENAME, OPERATIONALSITEID) VALUES ('usmf', '11', 'Main warehouse', '1');
+        INSERT INTO DlvTermEntity (DATAAREAID, TERMSCODE, TERMSDESCRIPTION) VALUES ('usmf', 'FOB', 'Free on board');
+        INSERT INTO DlvModeEntity (DATAAREAID, MODECODE, MODEDESCRIPTION) VALUES ('usmf', 'Truck', 'By truck');
+        INSERT INTO PriceCustomerGroupEntity (DATAAREAID, GROUPCODE, GROUPNAME) VALUES ('usmf', 'Retail', 'Retail prices');
+        INSERT INTO SalesOrderOriginEntity (DATAAREAID, ORIGINCODE, ORIGINDESCRIPTION) VALUES ('usmf', 'Web', 'Web shop');
+        INSERT INTO SalesQuotationHeaderCDSEntity (DATAAREAID, SALESQUOTATIONNUMBER, REQUESTINGCUSTOMERACCOUNTNUMBER, CURRENCYCODE)
+            VALUES ('usmf', 'Q-000', 'US-000', 'USD');
+        INSERT INTO SalesOrderHeaderCDSEntity (DATAAREAID, SALESORDERNUMBER, ORDERINGCUSTOMERACCOUNTNUMBER, CURRENCYCODE)
+            VALUES ('usmf', 'SO-000', 'US-000', 'USD');
+        INSERT INTO SalesInvoiceHeaderV2Entity (DATAAREAID, INVOICENUMBER, SALESORDERNUMBER, INVOICECUSTOMERACCOUNTNUMBER)
+            VALUES ('usmf', 'INV-000', 'SO-000', 'US-000');
+        """
 }

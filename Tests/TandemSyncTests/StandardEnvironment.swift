@@ -11,7 +11,7 @@ enum StandardEnvironment {
     static let plugins = [
         "ReferenceData": "tandem.std.reference", "Customers": "tandem.std.customers", "Vendors": "tandem.std.vendors",
         "Products": "tandem.std.products", "PartyGAB": "tandem.std.party",
-        "ProspectToCash": "tandem.std.prospect-to-cash",
+        "ProspectToCash": "tandem.std.prospect-to-cash", "ProcureToPay": "tandem.std.procure-to-pay",
     ]
 
     /// Every standard map, parents first.
@@ -32,8 +32,22 @@ enum StandardEnvironment {
         "sales-order-lines", "sales-invoice-headers", "sales-invoice-lines", "prospects",
     ]
 
+    /// The procure-to-pay maps, parents first.
+    static let procureToPayMaps = [
+        "workers", "product-category-hierarchies", "product-category-hierarchy-roles", "product-categories",
+        "product-category-assignments", "purchase-order-headers", "purchase-order-lines", "product-receipt-headers",
+        "product-receipt-lines",
+    ]
+
+    /// What the procure-to-pay tests run: the master data, the prospect-to-cash
+    /// maps that purchase orders look up (sites, warehouses, terms and modes of
+    /// delivery), and the procure-to-pay maps; not the sales documents, whose
+    /// ten maps would only slow the engine down.
+    static let procureToPayEnvironmentMaps =
+        maps + ["sites", "warehouses", "terms-of-delivery", "modes-of-delivery"] + procureToPayMaps
+
     /// Every map of every standard plugin.
-    static let allMaps = maps + prospectToCashMaps
+    static let allMaps = maps + prospectToCashMaps + procureToPayMaps
 
     /// Parents written by the ERP application: two companies and currencies,
     /// terms of payment, groups, unit classes and units with conversions, two
