@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "TandemPluginHost",
             dependencies: [
-                "CTandemPlugin", "TandemArrow", "TandemDocuments",
+                "CTandemPlugin", "TandemArrow", "TandemDocuments", "_TandemProcessShims",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -108,7 +108,7 @@ let package = Package(
             name: "_TandemSQLiteShims",
             dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
-        // Process calls Swift cannot make (variadic prctl), for `tandem run`'s supervisor.
+        // Process calls Swift cannot make (variadic prctl, closefrom), for `tandem run`'s supervisor and plugin hosts.
         .target(name: "_TandemProcessShims"),
         .target(
             name: "TandemEngine",

@@ -56,6 +56,14 @@ struct StatusCommand: ParsableCommand {
         for problem in report.unreadable {
             lines.append("\(problem.side) side    cannot be read now: \(problem.error)")
         }
+        for call in report.stuckCalls {
+            lines.append(
+                "plugin call \(call.plugin): transform \(call.transform) has not returned for "
+                    + "\(ErrorList.duration(call.seconds)); map \(call.map) (\(call.direction)) waits for it "
+                    + "(a batch of \(call.changes)\(call.firstKey.map { " from \($0)" } ?? "")). It cannot be stopped "
+                    + "in the engine's process: fix the plugin and restart `tandem run`, or set "
+                    + "plugins.settings.\(call.plugin).isolation: process")
+        }
         for file in report.mapFilesChanged {
             lines.append("map file    \(file) changed after the engine started; restart `tandem run` to use it")
         }

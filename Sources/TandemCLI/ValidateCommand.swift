@@ -24,6 +24,8 @@ struct ValidateCommand: ParsableCommand {
               TW012 an override's difference its base map does not allow: a field
                     it changes is gone (blocking), one it removes is gone or one
                     it adds is there already (warning)
+              TW013 a plugins.settings entry of tandem.yaml for a plugin id that
+                    no loaded plugin has (warning; shown when no map is named)
             Exit status 0 without blocking findings, 1 with.
 
             Example:

@@ -1,5 +1,6 @@
 import CTandemPlugin
 import Foundation
+import _TandemProcessShims
 public import TandemArrow
 public import TandemDocuments
 
@@ -143,6 +144,16 @@ package final class IsolatedProcessor: BatchProcessor {
         }
         posix_spawn_file_actions_adddup2(&actions, channelCopy, PluginHostChild.channelDescriptor)
         posix_spawn_file_actions_adddup2(&actions, regionCopy, PluginHostChild.regionDescriptor)
+        // Every other descriptor is closed between fork and exec, so the host process holds no side database,
+        // state database or socket of the engine's. Closing them in the host process instead raced with its own
+        // runtime: a descriptor number it had just reused (the library it was hashing) was closed under it.
+        let closing = tandem_spawn_close_from(&actions, PluginHostChild.regionDescriptor + 1)
+        guard closing == 0 else {
+            ours.close()
+            throw PluginCallError(
+                plugin: pluginID, operation: "start plugin-host", kind: .reported, status: TANDEM_ERROR_INTERNAL,
+                message: "cannot start a plugin host process that holds none of the engine's files: \(String(cString: strerror(closing))); run this plugin without isolation: process")
+        }
         let arguments = [launch.executable, "plugin-host", file, directory]
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

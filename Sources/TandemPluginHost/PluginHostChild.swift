@@ -15,8 +15,8 @@ public import TandemDocuments
 /// sends through it, over the same C ABI as in the engine process.
 ///
 /// What it holds: the control socket (descriptor 3), the shared batch
-/// region (descriptor 4), standard error, and the plugin's library. Every
-/// other descriptor it inherited is closed first, so that it holds no side
+/// region (descriptor 4), standard error, and the plugin's library. The
+/// engine closes every other descriptor as it starts it, so that it holds no side
 /// database, state database or socket of the engine's; it is never told
 /// where the sides are. A crash or hang here costs this process only: the
 /// engine sees the call fail, starts a new one, and parks the row.
@@ -28,8 +28,8 @@ package enum PluginHostChild {
 
     /// Serves the engine until it closes the channel; returns the exit status.
     package static func serve(file: String, directory: String) -> Int32 {
-        closeInheritedDescriptors()
         let channel = HostChannel(descriptor: channelDescriptor)
+        exitWhenEngineEnds(channel)
         let region: SharedRegion
         do { region = try SharedRegion(descriptor: regionDescriptor) } catch {
             FileHandle.standardError.write(Data("tandem plugin-host: \(error)\n".utf8))
@@ -135,12 +135,19 @@ package enum PluginHostChild {
             message: message)
     }
 
-    /// Closes every descriptor above the region's: the host process must not
-    /// hold the engine's databases or sockets (those opened without close-on-exec).
-    private static func closeInheritedDescriptors() {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
-        for entry in entries {
-            if let descriptor = Int32(entry), descriptor > regionDescriptor { close(descriptor) }
+    /// Ends this process as soon as the engine's end of the channel closes,
+    /// on a thread of its own: the serving thread may be inside a plugin
+    /// call that never returns, and a host process must not outlive its
+    /// engine (it would hold the plugin, and a CPU if it spins). A wait for
+    /// a hang-up only: it costs nothing while the engine lives.
+    private static func exitWhenEngineEnds(_ channel: HostChannel) {
+        let watcher = Thread {
+            // No events asked for: poll still reports POLLHUP and POLLERR, and never the messages the serving thread reads.
+            var poller = pollfd(fd: channel.descriptor, events: 0, revents: 0)
+            while poll(&poller, 1, -1) < 0, errno == EINTR {}
+            _exit(0)
         }
+        watcher.name = "engine-watch"
+        watcher.start()
     }
 }

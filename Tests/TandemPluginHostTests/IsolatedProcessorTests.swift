@@ -107,4 +107,27 @@ struct IsolatedProcessorTests {
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(try processor.process(try Self.names(["delta"])) == (try Self.names(["DELTA"])))
     }
+
+    @Test(
+        "The host process holds its channel, its region and the standard descriptors, none of the engine's files, even one opened without close-on-exec"
+    )
+    func inheritsNothing() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let side = directory + "/side.db"
+        #expect(FileManager.default.createFile(atPath: side, contents: Data("rows".utf8)))
+        // Opened as a database library might: without O_CLOEXEC, so a plain spawn would pass it on.
+        let leaky = open(side, O_RDONLY)
+        #expect(leaky > 4)
+        defer { close(leaky) }
+        let processor = try Self.uppercase()
+        let pid = try #require(processor.hostPID)
+        let held = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").compactMap(Int32.init)
+        let targets = held.map { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) ?? "" }
+        #expect(!targets.contains(side), "the host process holds \(side): \(targets)")
+        #expect(held.contains(3) && held.contains(4))
+        let channel = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/3")
+        #expect(channel.hasPrefix("socket:"))
+        // It still works with only what it was given.
+        #expect(try processor.process(try Self.names(["epsilon"])) == (try Self.names(["EPSILON"])))
+    }
 }

@@ -133,4 +133,25 @@ struct FaultyPluginValidateTests {
             "\(result.stdout)")
         #expect(!result.stdout.contains("which is not enabled"), "\(result.stdout)")
     }
+
+    @Test("a plugins.settings entry for a misspelt plugin id is TW013, a warning with the closest loaded id; a map named alone does not show it")
+    func misspeltPluginSetting() throws {
+        let fixture = try SyncFixture.make("validate-plugin-setting", maps: ["sample.groups"]) {
+            $0.replacingOccurrences(
+                of: "\nplugins:\n", with: "\nplugins:\n  settings:\n    tandem.sample: {isolation: process}\n    tandem.std.transforms: {isolation: process}\n")
+        }
+        let result = try fixture.tandem(["maps", "validate"])
+        // A warning: the maps still start.
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(
+            result.stdout
+                == """
+                TW013 warning plugins.settings.tandem.sample: no loaded plugin has id tandem.sample: its settings apply to nothing
+                      fix: write 'tandem.samples', the loaded plugin it is closest to, or remove the entry from tandem.yaml; `tandem plugins list` shows the loaded plugins and their ids
+
+                """, "\(result.stdout)")
+        let named = try MapValidateTests.findings(fixture, ["sample.groups"])
+        #expect(named.status == 0)
+        #expect(named.list.isEmpty, "\(named.list)")
+    }
 }

@@ -18,6 +18,9 @@ struct PluginIsolationTests {
                 while (end - start == 4 && memcmp(in_data + start, "HANG", 4) == 0) {
                             sleep(1);
                         }
+                        if (end - start == 4 && memcmp(in_data + start, "SLOW", 4) == 0) {
+                            sleep(3);
+                        }
                         for (int32_t k = start; k < end; k++) {
                 """
             )
@@ -137,6 +140,141 @@ struct PluginIsolationTests {
             ), "\(log.stdout)")
         #expect(engine.isRunning)
         #expect(!fixture.engineLog.contains("starting it again"), "\(fixture.engineLog.suffix(2000))")
+    }
+
+    @Test(
+        "A host process inside a call that never returns ends with its engine: kill -9 of tandem run and its engine process leaves no plugin host behind"
+    )
+    func hostEndsWithEngine() async throws {
+        // A call timeout far past the test: only the engine's death can end this call.
+        let fixture = try Self.fixture("isolated-orphan", settings: "{isolation: process, call_timeout_ms: 600000}")
+        let engine = try fixture.startEngine()
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        try SideReader.execute(
+            fixture.erp,
+            "INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME, ISACTIVE) VALUES ('usmf', 'W-HANG', 'HANG', 'yes');")
+        var host: Int32?
+        try await PluginCrashTests.await(fixture, "a plugin host process asleep in the hanging transform") {
+            host = Self.hostProcesses(of: fixture).first { Self.sleeping($0) }
+            return host != nil
+        }
+        let pid = try #require(host)
+        let parent = try #require(Self.parent(of: pid))
+        kill(engine.processIdentifier, SIGKILL)
+        kill(parent, SIGKILL)
+        var left = "alive"
+        try await PluginCrashTests.await(fixture, "the plugin host process \(pid) ended after its engine \(parent)") {
+            left = Self.state(of: pid) ?? "gone"
+            return left == "gone" || left == "Z"
+        }
+        #expect(left == "gone" || left == "Z", "plugin host \(pid) is \(left)")
+    }
+
+    @Test(
+        "In the engine's process, a call past engine.plugin_call_stuck_s is reported stuck in the log and in status (text and JSON), and again when it returns"
+    )
+    func stuckInProcess() async throws {
+        let fixture = try Self.fixture("stuck-in-process", settings: "{isolation: in-process}")
+        let config = fixture.directory + "/tandem.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try #require(text.contains("plugin_call_stuck_s: 30 "))
+        try text.replacingOccurrences(of: "plugin_call_stuck_s: 30 ", with: "plugin_call_stuck_s: 1 ")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let engine = try fixture.startEngine()
+        var enginePID: Int32?
+        defer {
+            if engine.isRunning { kill(engine.processIdentifier, SIGKILL) }
+            if let enginePID { kill(enginePID, SIGKILL) }
+        }
+        // A call that takes 3 s: reported stuck after 1 s, then returned; its rows arrive.
+        try SideReader.execute(
+            fixture.erp,
+            "INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME, ISACTIVE) VALUES ('usmf', 'W-SLOW', 'SLOW', 'yes');")
+        try await PluginCrashTests.await(fixture, "the slow row synced") {
+            try SideReader.rows(fixture.crm, PluginCrashTests.crmWarehouses) == ["usmf|W-SLOW|SLOW"]
+        }
+        var log = ""
+        try await PluginCrashTests.await(fixture, "the slow call's return logged") {
+            log = try fixture.tandem(["log", "--map", "example.warehouses"]).stdout
+            return log.contains("plugin call returned")
+        }
+        #expect(
+            log.contains(
+                "(engine.plugin_call_stuck_s: 1), on a batch of 1 change of map example.warehouses (erp-to-crm) from key 'usmf','W-SLOW'; the map waits for it. In the engine's process a call cannot be stopped: restart `tandem run` after fixing the plugin, or set plugins.settings.com.example.warehouses.isolation: process to have such a call stopped and its row parked"
+            ), "\(log)")
+        #expect(log.contains("plugin com.example.warehouses has not returned from transform com.example.uppercase for "), "\(log)")
+        #expect(log.contains("plugin com.example.warehouses returned from transform com.example.uppercase after "), "\(log)")
+        #expect(log.contains("on map example.warehouses (erp-to-crm); it had been reported stuck"), "\(log)")
+        let quiet = try await fixture.tandem(["status", "--json"])
+        let quietReport = try #require(try JSONSerialization.jsonObject(with: Data(quiet.stdout.utf8)) as? [String: Any])
+        #expect((quietReport["stuckCalls"] as? [Any])?.isEmpty == true, "\(quiet.stdout)")
+        enginePID = ((quietReport["engine"] as? [String: Any])?["pid"] as? Int).map(Int32.init)
+
+        // A call that never returns: status names it while the engine is stuck in it.
+        try SideReader.execute(
+            fixture.erp,
+            "INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME, ISACTIVE) VALUES ('usmf', 'W-HANG', 'HANG', 'yes'), ('usmf', 'W2', 'beta', 'no');")
+        var stuck: [[String: Any]] = []
+        try await PluginCrashTests.await(fixture, "the hanging call in status") {
+            let status = try fixture.tandem(["status", "--json"])
+            let report = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            stuck = report?["stuckCalls"] as? [[String: Any]] ?? []
+            return !stuck.isEmpty
+        }
+        #expect(stuck.count == 1, "\(stuck)")
+        #expect(stuck.first?["plugin"] as? String == "com.example.warehouses")
+        #expect(stuck.first?["map"] as? String == "example.warehouses")
+        #expect(stuck.first?["changes"] as? Int == 2)
+        #expect(stuck.first?["firstKey"] as? String == "'usmf','W-HANG'")
+        let status = try await fixture.tandem(["status"])
+        #expect(
+            status.stdout.contains(
+                "plugin call com.example.warehouses: transform com.example.uppercase has not returned for "),
+            "\(status.stdout)")
+        #expect(
+            status.stdout.contains(
+                "; map example.warehouses (erp-to-crm) waits for it (a batch of 2 from 'usmf','W-HANG'). It cannot be stopped in the engine's process: fix the plugin and restart `tandem run`, or set plugins.settings.com.example.warehouses.isolation: process"
+            ), "\(status.stdout)")
+    }
+
+    /// The plugin host processes started for `fixture`'s environment.
+    static func hostProcesses(of fixture: SyncFixture) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return arguments.count > 1 && arguments[1] == "plugin-host"
+                && arguments.contains { $0.hasPrefix(fixture.directory) }
+        }
+    }
+
+    /// True while a thread of `pid` sleeps, as the transform does on `HANG` (the host serves on a thread of
+    /// the Swift runtime's, not its main thread).
+    static func sleeping(_ pid: Int32) -> Bool {
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return threads.contains { thread in
+            let wchan = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/wchan", encoding: .utf8)) ?? ""
+            let call = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/syscall", encoding: .utf8)) ?? ""
+            // x86-64's nanosleep and clock_nanosleep, for a kernel that hides wchan.
+            return wchan.contains("nanosleep") || call.hasPrefix("35 ") || call.hasPrefix("230 ")
+        }
+    }
+
+    /// The state letter of `pid` (R, S, Z…), nil once it is gone.
+    static func state(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(close, offsetBy: 2)...].split(separator: " ").first.map(String.init)
+    }
+
+    /// The parent of `pid`.
+    static func parent(of pid: Int32) -> Int32? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
     }
 
     @Test("A bad isolation value is refused by the CLI, naming the setting and the values it takes")

@@ -73,7 +73,7 @@ package enum ConfigLoader {
                 let allowed = [
                     "batch_size", "poll_interval_ms", "fallback_poll_ms", "prune_interval_s", "busy_timeout_s", "transient_error_after_s",
                     "applied_retention_h", "applied_retention_changes", "parent_wait_s", "plugin_crash_limit",
-                    "plugin_crash_window_s",
+                    "plugin_crash_window_s", "plugin_call_stuck_s",
                 ]
                 for (setting, value, _) in try reader.mapping(node, key, allowed: allowed) {
                     let place = "engine.\(setting)"
@@ -92,6 +92,8 @@ package enum ConfigLoader {
                         config.engine.pluginCrashLimit = try reader.integer(value, place, range: 1...1000)
                     case "plugin_crash_window_s":
                         config.engine.pluginCrashWindowSeconds = try reader.integer(value, place, range: 1...604_800)
+                    case "plugin_call_stuck_s":
+                        config.engine.pluginCallStuckSeconds = try reader.integer(value, place, range: 1...86_400)
                     case "transient_error_after_s":
                         config.engine.transientErrorAfterSeconds = try reader.integer(value, place, range: 1...86_400)
                     default: config.engine.pruneIntervalSeconds = try reader.integer(value, place, range: 1...86_400)

@@ -91,6 +91,7 @@ package enum ConfigTemplate {
               parent_wait_s: 3600           # a change waiting this long for its parent row is an error
               plugin_crash_limit: 5         # a plugin crashing the engine this often within
               plugin_crash_window_s: 600    # this window fails its maps (docs/OPERATIONS.md)
+              plugin_call_stuck_s: 30       # an in-process plugin call this long is reported stuck
               applied_retention_h: 24       # applied changes stay this long in the source's change log,
               applied_retention_changes: 1000000   # and at most this many: what `maps recover --resend` can re-send
 

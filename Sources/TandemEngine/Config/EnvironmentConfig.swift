@@ -146,6 +146,10 @@ package struct EngineSettings: Hashable, Sendable {
     package var pluginCrashLimit = 5
     /// The window ``pluginCrashLimit`` counts in, in seconds.
     package var pluginCrashWindowSeconds = 600
+    /// After how many seconds a plugin call in the engine's process that has
+    /// not returned is reported as stuck (`tandem status`, `tandem log`): it
+    /// cannot be stopped there, only seen; `isolation: process` stops one.
+    package var pluginCallStuckSeconds = 30
 
     /// Creates settings.
     package init(

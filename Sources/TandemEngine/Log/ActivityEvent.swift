@@ -71,6 +71,11 @@ package enum ActivityEvent {
     package static let pluginCrashed = "plugin crashed"
     /// The engine process ended by a signal outside any plugin call; `tandem run` restarted it.
     package static let engineCrashed = "engine crashed"
+    /// A plugin call in the engine's process has run past
+    /// `engine.plugin_call_stuck_s` (details: plugin, transform, map, the batch).
+    package static let pluginCallStuck = "plugin call stuck"
+    /// A call reported stuck returned (details: after how long).
+    package static let pluginCallReturned = "plugin call returned"
     /// The state database was rebuilt from the sides (details: the maps and their states).
     package static let stateRebuilt = "state rebuilt"
 
@@ -82,7 +87,7 @@ package enum ActivityEvent {
         transientErrorCleared, rowLeftFilter, parkedChangeDiscarded, parkedChangeSuperseded, errorsRetried, conflictResolved,
         alertFired, alertCleared, notificationDelivered, notificationFailed, logPruned, sideIdentityRecorded,
         sideRelinked,
-        sideWentBack, mapRecovered, stateRebuilt, pluginCrashed, engineCrashed,
+        sideWentBack, mapRecovered, stateRebuilt, pluginCrashed, engineCrashed, pluginCallStuck, pluginCallReturned,
     ]
 
     /// The event of every error entry in the merged log (a change parked on a side).

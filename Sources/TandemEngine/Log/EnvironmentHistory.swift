@@ -96,6 +96,7 @@ package enum EnvironmentHistory {
             "engine.applied_retention_changes": String(config.engine.appliedRetentionChanges),
             "engine.plugin_crash_limit": String(config.engine.pluginCrashLimit),
             "engine.plugin_crash_window_s": String(config.engine.pluginCrashWindowSeconds),
+            "engine.plugin_call_stuck_s": String(config.engine.pluginCallStuckSeconds),
             "log.retention_days": String(config.log.retentionDays),
             "log.conflict_retention_days": String(config.log.conflictRetentionDays),
         ]

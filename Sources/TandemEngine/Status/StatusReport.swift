@@ -22,6 +22,27 @@ package struct StatusReport: Codable, Sendable {
     /// Map files (`maps/NAME.yaml`) written after the running engine
     /// started: it read the folder then, and runs what the files said.
     package var mapFilesChanged: [String] = []
+    /// Plugin calls in the running engine's process that have run past
+    /// `engine.plugin_call_stuck_s`: each map behind one waits for it.
+    package var stuckCalls: [StuckCall] = []
+
+    /// A plugin call in progress for longer than `engine.plugin_call_stuck_s`.
+    package struct StuckCall: Codable, Sendable {
+        /// The plugin's id.
+        package var plugin: String
+        /// The transform called.
+        package var transform: String
+        /// The map whose batch it holds.
+        package var map: String
+        /// The direction of that batch.
+        package var direction: String
+        /// How many changes the batch has.
+        package var changes: Int
+        /// The source key of the batch's first change.
+        package var firstKey: String?
+        /// How long it has run, in seconds.
+        package var seconds: Double
+    }
 
     /// A side that could not be read.
     package struct SideProblem: Codable, Sendable {
@@ -163,6 +184,22 @@ package struct StatusReport: Codable, Sendable {
             maps: result,
             unreadable: problems.sorted { $0.key.rawValue < $1.key.rawValue }.map { SideProblem(side: $0.key, error: $0.value) },
             incidents: try state.openIncidents().map { Incident(id: "engine-\($0.id)", since: $0.startedAt, error: $0.error) },
-            mapFilesChanged: running ? engine.map { MapFileLoader.changed(environment: environment.directory, since: $0.startedAt) } ?? [] : [])
+            mapFilesChanged: running ? engine.map { MapFileLoader.changed(environment: environment.directory, since: $0.startedAt) } ?? [] : [],
+            stuckCalls: running ? stuckCalls(environment, now: now) : [])
+    }
+
+    /// The running engine's calls past the limit, from its journal: the engine itself may be the one stuck, so
+    /// `status` reads what the engine wrote before the call rather than asking it. A host process's call is
+    /// stopped by its own timeout and is not listed.
+    private static func stuckCalls(_ environment: TandemEnvironment, now: Double) -> [StuckCall] {
+        let limit = Double(environment.config.engine.pluginCallStuckSeconds)
+        return PluginCallJournal.unfinished(in: environment.directory).compactMap { entry in
+            guard environment.config.plugins.isolation[entry.plugin]?.mode != .process, let started = entry.startedAt,
+                (now - started) / 1000 >= limit
+            else { return nil }
+            return StuckCall(
+                plugin: entry.plugin, transform: entry.transform, map: entry.map, direction: entry.direction,
+                changes: entry.keys.count, firstKey: entry.keys.first, seconds: (now - started) / 1000)
+        }
     }
 }

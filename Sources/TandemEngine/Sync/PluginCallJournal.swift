@@ -39,22 +39,29 @@ package final class PluginCallJournal: Sendable {
         /// crash in it narrows the search for the row, and is not one more
         /// crash towards the plugin's crash limit.
         package var narrowing: Bool
+        /// When the call began (ms since the epoch; set by ``PluginCallJournal/begin(_:)``): a call
+        /// in progress for long is stuck, which `tandem status` shows and the watchdog logs.
+        package var startedAt: Double?
 
         /// Creates an entry.
-        package init(plugin: String, transform: String, map: String, direction: String, keys: [String], narrowing: Bool) {
+        package init(
+            plugin: String, transform: String, map: String, direction: String, keys: [String], narrowing: Bool,
+            startedAt: Double? = nil
+        ) {
             self.plugin = plugin
             self.transform = transform
             self.map = map
             self.direction = direction
             self.keys = keys
             self.narrowing = narrowing
+            self.startedAt = startedAt
         }
     }
 
-    /// The open journal file and the slots in use.
+    /// The open journal file and the slots in use, with their calls.
     private struct Slots {
         var descriptor: Int32
-        var busy: Set<Int> = []
+        var busy: [Int: Entry] = [:]
     }
     /// The mutex keeps two threads' records (the engine's loop and a
     /// write-through) from taking one slot.
@@ -106,12 +113,14 @@ package final class PluginCallJournal: Sendable {
     /// ``end(_:)`` marks it returned. Each call in progress has a slot of its
     /// own, so that a crash while two threads are in plugins names both.
     package func begin(_ entry: Entry) -> Call {
+        var entry = entry
+        entry.startedAt = Date().timeIntervalSince1970 * 1000
         var bytes = Array("C".utf8)
         bytes += (try? JSONEncoder().encode(entry)).map(Array.init) ?? []
         bytes.append(UInt8(ascii: "\n"))
         return state.withLock { state in
-            let slot = (0..<Self.slotCount).first { !state.busy.contains($0) } ?? Self.slotCount - 1
-            state.busy.insert(slot)
+            let slot = (0..<Self.slotCount).first { state.busy[$0] == nil } ?? Self.slotCount - 1
+            state.busy[slot] = entry
             _ = pwrite(state.descriptor, bytes, min(bytes.count, Int(Self.slotSize)), off_t(Int64(slot) * Self.slotSize))
             return Call(slot: slot)
         }
@@ -122,8 +131,13 @@ package final class PluginCallJournal: Sendable {
         let idle: [UInt8] = [UInt8(ascii: "I")]
         state.withLock { state in
             _ = pwrite(state.descriptor, idle, 1, off_t(Int64(call.slot) * Self.slotSize))
-            state.busy.remove(call.slot)
+            state.busy[call.slot] = nil
         }
+    }
+
+    /// The calls in progress now in this process, by slot (what ``PluginCallWatchdog`` watches).
+    package func inProgress() -> [Int: Entry] {
+        state.withLock { $0.busy }
     }
 
     /// Forgets every record: the process after a crash has read them.

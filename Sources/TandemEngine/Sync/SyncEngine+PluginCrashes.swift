@@ -20,6 +20,52 @@ extension SyncEngine {
         for byDirection in plans.values {
             for plan in byDirection.values { plan.crashGuard = crashGuard }
         }
+        watchStuckCalls(journal)
+    }
+
+    /// Starts the watchdog that reports an in-process plugin call running
+    /// past `engine.plugin_call_stuck_s` in the log (and, through the
+    /// journal, in `tandem status`).
+    private func watchStuckCalls(_ journal: PluginCallJournal) {
+        let isolation = environment.config.plugins.isolation
+        let state = state
+        let logger = logger
+        let limit = environment.config.engine.pluginCallStuckSeconds
+        let watchdog = PluginCallWatchdog(
+            journal: journal, limitSeconds: limit,
+            // A host process's call has its own timeout, which kills it.
+            watched: { isolation[$0.plugin]?.mode != .process },
+            report: { report in
+                let (event, details, map) = Self.describe(report, limit: limit)
+                logger.error("\(details)")
+                do { try state.log(actor: "engine", map: map, event: event, details: details) } catch {
+                    logger.warning("could not write to the activity log: \(error)")
+                }
+            })
+        watchdog.start()
+    }
+
+    /// The activity entry for a watchdog's report: event, details and map.
+    static func describe(_ report: PluginCallWatchdog.Report, limit: Int) -> (String, String, String) {
+        switch report {
+        case .stuck(let entry, let seconds):
+            return (
+                ActivityEvent.pluginCallStuck,
+                "plugin \(entry.plugin) has not returned from transform \(entry.transform) for \(Int(seconds)) s "
+                    + "(engine.plugin_call_stuck_s: \(limit)), on a batch of \(count(entry.keys.count)) of map \(entry.map) "
+                    + "(\(entry.direction))\(entry.keys.first.map { " from key \($0)" } ?? ""); the map waits for it. "
+                    + "In the engine's process a call cannot be stopped: restart `tandem run` after fixing the plugin, "
+                    + "or set plugins.settings.\(entry.plugin).isolation: process to have such a call stopped and its row parked",
+                entry.map
+            )
+        case .returned(let entry, let seconds):
+            return (
+                ActivityEvent.pluginCallReturned,
+                "plugin \(entry.plugin) returned from transform \(entry.transform) after \(Int(seconds)) s, on map \(entry.map) "
+                    + "(\(entry.direction)); it had been reported stuck",
+                entry.map
+            )
+        }
     }
 
     /// Records the last engine process's crash, if it crashed, and acts on

@@ -37,9 +37,12 @@ package struct MapFinding: Sendable, Codable, Hashable {
         /// An override's difference that the map it extends does not allow
         /// (a field it changes or removes is gone, a field it adds is there).
         case overrideConflict = "TW012"
+        /// A `plugins.settings` entry of tandem.yaml for a plugin id that no
+        /// loaded plugin has: its settings (such as `isolation: process`) apply to nothing.
+        case unknownPluginSetting = "TW013"
     }
 
-    /// The map.
+    /// The map, or for a finding about tandem.yaml's plugin settings, the setting's path.
     package var map: String
     /// The code, e.g. `TW002`.
     package var code: Code

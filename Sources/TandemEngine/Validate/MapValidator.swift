@@ -40,7 +40,21 @@ package enum MapValidator {
             findings += try check(
                 map, settings: settings, enabled: enabled, sides: sides, catalog: catalog)
         }
+        if names == nil { findings += unknownPluginSettings(environment.config.plugins, catalog: catalog) }
         return findings
+    }
+
+    /// A settings entry whose plugin id is misspelt would leave, say, a crashing plugin in the engine's process
+    /// while the admin believes it isolated: named here, with the closest loaded id.
+    private static func unknownPluginSettings(_ plugins: PluginSettings, catalog: PluginCatalog) -> [MapFinding] {
+        let loaded = catalog.plugins.map(\.id).sorted()
+        return plugins.isolation.keys.sorted().filter { catalog.plugin($0) == nil }.map { id in
+            let closest = StrictJSON.closest(id, in: loaded).map { "write '\($0)', the loaded plugin it is closest to, or " } ?? ""
+            return MapFinding(
+                map: "plugins.settings.\(id)", code: .unknownPluginSetting, severity: .warning, direction: nil,
+                message: "no loaded plugin has id \(id): its settings apply to nothing",
+                fix: "\(closest)remove the entry from tandem.yaml; `tandem plugins list` shows the loaded plugins and their ids")
+        }
     }
 
     private static func check(
