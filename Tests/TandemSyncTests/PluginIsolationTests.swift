@@ -143,6 +143,52 @@ struct PluginIsolationTests {
     }
 
     @Test(
+        "A plugin that crashes its host process again and again (limit 2) fails its map with the reason in maps list, status and log; the other map syncs and the engine process is never restarted"
+    )
+    func hostCrashLimit() async throws {
+        let fixture = try Self.fixture("isolated-crash-limit")
+        let config = fixture.directory + "/tandem.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try #require(text.contains("plugin_crash_limit: 5 "))
+        try text.replacingOccurrences(of: "plugin_crash_limit: 5 ", with: "plugin_crash_limit: 2 ")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let engine = try fixture.startEngine()
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        // Two crashing rows in two batches: the first is parked (its batch's crash counts, its own does not),
+        // the second reaches the limit.
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME) VALUES ('usmf', 'W-BOOM', 'BOOM')")
+        try await PluginCrashTests.await(fixture, "the first crashing row parked") {
+            try Self.parked(fixture).count == 1
+        }
+        #expect(!(try await fixture.tandem(["maps", "list"]).stdout.contains("example.warehouses failed")))
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME) VALUES ('usmf', 'W-BOOM2', 'BOOM')")
+        try await PluginCrashTests.await(fixture, "the map failed") {
+            try fixture.tandem(["maps", "list"]).stdout.contains("example.warehouses failed: ")
+        }
+        let reason =
+            "plugin com.example.warehouses crashed 2 times within 600 s (last: SIGSEGV in transform com.example.uppercase of map example.warehouses); fix the plugin, restart `tandem run`, then `tandem maps resume example.warehouses`"
+        let list = try await fixture.tandem(["maps", "list"])
+        #expect(list.stdout.contains(reason), "\(list.stdout)")
+        let status = try await fixture.tandem(["status", "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let maps = try #require(report["maps"] as? [[String: Any]])
+        let warehouses = try #require(maps.first { $0["name"] as? String == "example.warehouses" })
+        #expect(warehouses["state"] as? String == "failed", "\(status.stdout)")
+        #expect(warehouses["reason"] as? String == reason, "\(status.stdout)")
+        let log = try await fixture.tandem(["log", "--map", "example.warehouses"])
+        #expect(log.stdout.contains(reason), "\(log.stdout)")
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO CustGroup (DATAAREAID, CUSTGROUPID, NAME) VALUES ('usmf', 'G1', 'Group one')")
+        try await PluginCrashTests.await(fixture, "the other map's row") {
+            try SideReader.rows(fixture.crm, PluginCrashTests.crmGroups) == ["usmf|G1|Group one"]
+        }
+        #expect(engine.isRunning)
+        #expect(!fixture.engineLog.contains("starting it again"), "\(fixture.engineLog.suffix(2000))")
+    }
+
+    @Test(
         "A host process inside a call that never returns ends with its engine: kill -9 of tandem run and its engine process leaves no plugin host behind"
     )
     func hostEndsWithEngine() async throws {

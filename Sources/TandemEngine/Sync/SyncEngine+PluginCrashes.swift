@@ -131,6 +131,16 @@ extension SyncEngine {
         }
     }
 
+    /// Fails the maps of each plugin whose host processes crashed past the
+    /// limit during the last iteration's batches.
+    func failCrashLoopingHosts() {
+        guard !hostCrashLoops.isEmpty else { return }
+        let loops = hostCrashLoops
+        hostCrashLoops = []
+        let window = environment.config.engine.pluginCrashWindowSeconds
+        for loop in loops { failMaps(of: loop.entry, signal: loop.signal, crashes: loop.crashes, window: window) }
+    }
+
     /// Fails every map that runs a transform of the plugin `entry` crashed in.
     private func failMaps(of entry: PluginCallJournal.Entry, signal: String, crashes: Int, window: Int) {
         let names = plans.filter { _, byDirection in
@@ -179,5 +189,18 @@ extension SyncEngine {
         let details = "\(failure) in its plugin host process \(batch) of map \(map) (\(direction.rawValue)); the host process is started again"
         logger.error("\(details)")
         logActivity { try state.log(actor: "engine", map: map, event: ActivityEvent.pluginCrashed, details: details) }
+        // A plugin that keeps crashing its host process fails its maps as one that keeps crashing the engine
+        // does: each crash costs a process start and a row's narrowing, and the map would go on paying it.
+        guard !narrowing, case .crashed(let signal) = failure.cause,
+            !hostCrashLoops.contains(where: { $0.entry.plugin == failure.plugin })
+        else { return }
+        let settings = environment.config.engine
+        guard let crashes = try? state.pluginCrashes(failure.plugin, within: .seconds(settings.pluginCrashWindowSeconds)),
+            crashes >= settings.pluginCrashLimit
+        else { return }
+        let entry = PluginCallJournal.Entry(
+            plugin: failure.plugin, transform: failure.transform, map: map, direction: direction.rawValue, keys: [],
+            narrowing: false)
+        hostCrashLoops.append((entry, signal, crashes))
     }
 }

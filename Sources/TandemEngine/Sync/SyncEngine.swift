@@ -42,6 +42,11 @@ package final class SyncEngine {
     /// The signal the previous engine process ended with, as its supervisor
     /// reported it (`SIGSEGV`); handled once ``run(until:)`` starts.
     var crashSignal: String?
+    /// Plugins whose host processes (`isolation: process`) crashed
+    /// `engine.plugin_crash_limit` times in the window, found during a
+    /// batch: their maps are failed at the start of the next iteration,
+    /// when no plan is running (``failCrashLoopingHosts()``).
+    var hostCrashLoops: [(entry: PluginCallJournal.Entry, signal: String, crashes: Int)] = []
     /// The maps each map looks up, to retry its parked changes when one of them moves.
     let parentsOf: [String: Set<String>]
     let batchSize: Int
@@ -385,6 +390,7 @@ package final class SyncEngine {
     /// periodic work. Returns whether anything was read.
     @discardableResult
     package func iterate() throws -> Bool {
+        failCrashLoopingHosts()
         try refreshStates()
         var worked = false
         for direction in SyncDirection.allCases {
