@@ -306,22 +306,19 @@ struct PluginIsolationTests {
         }
     }
 
-    /// The state letter of `pid` (R, S, Z…), nil once it is gone.
-    static func state(of pid: Int32) -> String? {
+    /// The fields of `/proc/PID/stat` after the command's name (state, parent, …), nil once `pid` is gone.
+    static func stat(of pid: Int32) -> [Substring]? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return nil }
-        return stat[stat.index(close, offsetBy: 2)...].split(separator: " ").first.map(String.init)
+        return stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
     }
 
+    /// The state letter of `pid` (R, S, Z…), nil once it is gone.
+    static func state(of pid: Int32) -> String? { stat(of: pid)?.first.map(String.init) }
+
     /// The parent of `pid`.
-    static func parent(of pid: Int32) -> Int32? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return nil }
-        let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-        return fields.count > 1 ? Int32(fields[1]) : nil
-    }
+    static func parent(of pid: Int32) -> Int32? { stat(of: pid).flatMap { $0.count > 1 ? Int32($0[1]) : nil } }
 
     @Test("A bad isolation value is refused by the CLI, naming the setting and the values it takes")
     func badValue() async throws {
