@@ -58,6 +58,20 @@ struct PluginCrashTests {
     }
 
     /// Waits up to 300 s (each crash restarts the engine on a loaded machine) until `done` holds.
+    /// Map example.warehouses is failed with a reason that contains `reason`, in maps list, status and log.
+    static func expectFailed(_ fixture: SyncFixture, reason: String) async throws {
+        let list = try await fixture.tandem(["maps", "list"])
+        #expect(list.stdout.contains(reason), "\(list.stdout)")
+        let status = try await fixture.tandem(["status", "--json"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        let maps = try #require(report["maps"] as? [[String: Any]])
+        let warehouses = try #require(maps.first { $0["name"] as? String == "example.warehouses" })
+        #expect(warehouses["state"] as? String == "failed", "\(status.stdout)")
+        #expect((warehouses["reason"] as? String)?.contains(reason) == true, "\(status.stdout)")
+        let log = try await fixture.tandem(["log", "--map", "example.warehouses"])
+        #expect(log.stdout.contains(reason), "\(log.stdout)")
+    }
+
     static func await(_ fixture: SyncFixture, _ what: String, _ done: () throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
@@ -165,16 +179,7 @@ struct PluginCrashTests {
         }
         let reason =
             "plugin com.example.warehouses crashed 2 times within 3600 s (last: SIGSEGV in transform com.example.uppercase of map example.warehouses)"
-        let list = try await fixture.tandem(["maps", "list"])
-        #expect(list.stdout.contains(reason), "\(list.stdout)")
-        let status = try await fixture.tandem(["status", "--json"])
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
-        let maps = try #require(report["maps"] as? [[String: Any]])
-        let warehouses = try #require(maps.first { $0["name"] as? String == "example.warehouses" })
-        #expect(warehouses["state"] as? String == "failed", "\(status.stdout)")
-        #expect((warehouses["reason"] as? String)?.contains(reason) == true, "\(status.stdout)")
-        let log = try await fixture.tandem(["log", "--map", "example.warehouses"])
-        #expect(log.stdout.contains("failed: " + reason) || log.stdout.contains(reason), "\(log.stdout)")
+        try await Self.expectFailed(fixture, reason: reason)
 
         // No crash loop: the engine runs, and the other map syncs.
         try SideReader.execute(
