@@ -41,18 +41,24 @@ struct MapPreviewTests {
     /// What must not change: each database file's bytes (and its WAL's
     /// size), and every object in the side files, by type and name.
     static func snapshot(_ fixture: SyncFixture) throws -> [String: Data] {
+        var result = try files(fixture, ["erp.sqlite", "crm.sqlite", "state.sqlite"])
+        for side in [fixture.erp, fixture.crm] {
+            result[side + " objects"] = Data(
+                try SideReader.rows(side, "SELECT type || ' ' || name FROM sqlite_master ORDER BY 1")
+                    .joined(separator: "\n").utf8)
+        }
+        return result
+    }
+
+    /// The bytes of each of the environment's database files `names`, and the size of its WAL.
+    static func files(_ fixture: SyncFixture, _ names: [String]) throws -> [String: Data] {
         var result: [String: Data] = [:]
-        for name in ["erp.sqlite", "crm.sqlite", "state.sqlite"] {
+        for name in names {
             result[name] = try Data(contentsOf: URL(fileURLWithPath: fixture.directory + "/" + name))
             // A WAL a reader leaves behind holds no frame: nothing was written there either.
             let wal = fixture.directory + "/" + name + "-wal"
             let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
             result[name + "-wal"] = Data("\(size) bytes".utf8)
-        }
-        for side in [fixture.erp, fixture.crm] {
-            result[side + " objects"] = Data(
-                try SideReader.rows(side, "SELECT type || ' ' || name FROM sqlite_master ORDER BY 1")
-                    .joined(separator: "\n").utf8)
         }
         return result
     }
@@ -146,7 +152,8 @@ struct MapPreviewTests {
         let objects = String(decoding: before[fixture.erp + " objects"] ?? Data(), as: UTF8.self)
         #expect(objects.contains("table Notes"), "\(objects)")
         // No capture of Notes: sample.notes is not enabled.
-        #expect(!objects.split(separator: "\n").contains { $0.hasPrefix("trigger") && $0.contains("Notes") }, "\(objects)")
+        #expect(
+            !objects.split(separator: "\n").contains { $0.hasPrefix("trigger") && $0.contains("Notes") }, "\(objects)")
         let notes = try await fixture.tandem(["maps", "preview", "sample.notes", "--direction", "erp-to-crm"])
         #expect(notes.status == 0, "\(notes.stderr)")
         #expect(
