@@ -65,9 +65,18 @@ package final class ReadOnlySides {
     package func isEnabled(_ name: String) -> Bool { environment.config.map(name) != nil }
 
     /// `resolved`'s plans, one per direction it syncs, compiled as the engine compiles them.
+    /// A map that cannot be compiled (a missing column, a transform that refuses its config)
+    /// is said as the engine says it, `map NAME cannot run: …`, with what ends it.
     func plans(_ resolved: ResolvedMap) throws -> [SyncDirection: DirectionPlan] {
-        try SyncEngine.compilePlans(
-            resolved, among: enabled + [resolved], environment: environment, sides: sides, catalog: catalog)
+        do {
+            return try SyncEngine.compilePlans(
+                resolved, among: enabled + [resolved], environment: environment, sides: sides, catalog: catalog)
+        } catch let error as SyncError where SyncEngine.failsMapAlone(error) {
+            let next =
+                isEnabled(resolved.name)
+                ? SyncEngine.resumeHint(resolved.name) : "; fix it, then preview it again"
+            throw SyncError(error.code, "map \(resolved.name) cannot run: \(error.message)\(next)")
+        }
     }
 
     /// ``SyncEngine/compare(map:)`` with nothing installed: `tandem maps compare`.
