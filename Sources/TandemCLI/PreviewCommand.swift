@@ -29,12 +29,16 @@ struct PreviewCommand: ParsableCommand {
 
             Examples:
               tandem maps preview customers-accounts
-              tandem maps preview loyalty-cards --direction crm-to-erp --limit 3
               tandem maps preview customers-accounts --json
+
+              A map file just written, the CRM side's rows only, 3 shown:
+              tandem maps preview contoso.loyalty-cards --direction crm-to-erp \\
+                --limit 3
             """)
 
     @OptionGroup var options: EnvironmentOptions
-    @Argument(help: "The map, by its id (`tandem maps list` shows them).") var name: String
+    @Argument(help: ArgumentHelp("The map, by its id (`tandem maps list` shows them).", valueName: "MAP"))
+    var name: String
     @Option(help: "erp-to-crm or crm-to-erp (default: each way the map syncs).") var direction: String?
     @Option(help: "Sample rows to show per direction, 1 to \(PreviewCommand.maxLimit).") var limit = 10
     @OptionGroup var output: OutputOptions

@@ -35,7 +35,9 @@ package struct MapPreview: Sendable, Encodable {
     /// One column's value, as a SQL literal (`'C1'`, `12.5`, `NULL`): exact,
     /// with its type, so that `'100'` and `100` are told apart.
     package struct Cell: Sendable, Encodable {
+        /// The column's name.
         package var column: String
+        /// Its value as a SQL literal.
         package var value: String
     }
 
@@ -43,6 +45,7 @@ package struct MapPreview: Sendable, Encodable {
     package struct Sample: Sendable, Encodable {
         /// The source key, as a literal list.
         package var key: String
+        /// What becomes of it.
         package var outcome: Outcome
         /// Why it is unmappable or waits; for a conflict, the target columns that differ.
         package var reason: String?
@@ -54,16 +57,21 @@ package struct MapPreview: Sendable, Encodable {
 
     /// A source key and the reason of its outcome.
     package struct Example: Sendable, Encodable {
+        /// The source key, as a literal list.
         package var key: String
+        /// Why: the error, the parent that is missing, the columns that differ.
         package var reason: String
     }
 
+    /// The map's id.
     package var map: String
+    /// The direction previewed.
     package var direction: SyncDirection
     /// Where the map comes from: `plugin ID`, `map file maps/NAME.yaml`, …
     package var from: String
     /// Whether tandem.yaml enables the map (if not, it is previewed with the default settings).
     package var enabled: Bool
+    /// The table rows are read from, and the one they would be written to.
     package var sourceTable: String
     package var targetTable: String
     /// The filter of this direction as written, and where it is set.
@@ -73,8 +81,11 @@ package struct MapPreview: Sendable, Encodable {
     package var sourceRows = 0
     /// Rows the filter lets through (all of them without a filter).
     package var inScope = 0
+    /// Rows the filter leaves out.
     package var filteredOut = 0
+    /// Rows a transform, value map or value refuses.
     package var unmappable = 0
+    /// Rows whose lookup's parent row the target side does not have.
     package var waitingForParent = 0
     /// Rows written over a target row with other values.
     package var wouldConflict = 0
