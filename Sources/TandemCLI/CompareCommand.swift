@@ -16,14 +16,15 @@ struct CompareCommand: ParsableCommand {
             on the target, only on the target, and source rows that cannot be mapped (they
             sit in the error list once synced), with example keys, and for a differing key
             its columns. FILTERED counts the source rows the map's filter leaves out: not
-            a difference, but named with example keys, since a NULL or a value in the
-            wrong case in a filter column keeps a row on one side (`tandem maps validate`
-            warns of those). A target row whose source row the filter leaves out is one
-            an update moved out of the filter's scope: counted apart (outOfScope), a
-            difference unless the map's out_of_scope is keep. The comparison goes ERP to
-            CRM when the map syncs that way. It
-            only reads; on a busy environment rows in flight show as differences, so run it
-            again once `tandem status` shows no queue. Exit status 0 when every map is in
+            a difference, but named with example keys, since a NULL or a value in
+            the wrong case in a filter column keeps a row on one side (`tandem maps
+            validate` warns of those). A target row whose source row the filter
+            leaves out is one an update moved out of the filter's scope: counted
+            apart (outOfScope), a difference unless the map's out_of_scope is keep.
+            The comparison goes ERP to CRM when the map syncs that way. It only
+            reads: it installs no capture and writes to no database. On a busy
+            environment rows in flight show as differences, so run it again once
+            `tandem status` shows no queue. Exit status 0 when every map is in
             step, 1 otherwise.
 
             Example:
@@ -37,8 +38,11 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let environment = try options.loadEnvironment()
         for name in names { try environment.requireMap(name) }
-        let engine = try SyncEngine(environment: environment, catalog: options.loadCatalog(environment), logger: options.makeLogger("tandem.engine"))
-        let results = try (names.isEmpty ? environment.config.maps.map(\.name) : names).map { try engine.compare(map: $0) }
+        // Read-only: no capture installed, nothing written to either side or the state database.
+        let sides = try ReadOnlySides(
+            environment: environment, catalog: options.loadCatalog(environment),
+            logger: options.makeLogger("tandem.engine"))
+        let results = try (names.isEmpty ? environment.config.maps.map(\.name) : names).map { try sides.compare(map: $0) }
         if output.json {
             printJSON(results)
         } else {

@@ -250,6 +250,12 @@ protocol SideEndpoint: AnyObject {
     /// Opens a comparison of `plan`'s mapped rows with this side's table
     /// (the plan targets this side).
     func beginComparison(_ plan: DirectionPlan) throws -> any TargetComparison
+    /// Runs `body` with a ``TargetTransaction`` inside a transaction that
+    /// can only read: the engine's own reads of a target (parent rows, a
+    /// row by its key) answer as they would in a batch, and any write fails
+    /// and is rolled back. `tandem maps preview` decides through it, with
+    /// the writes recorded instead of made (``PreviewTarget``).
+    func readOnlyTarget<T>(_ body: (any TargetTransaction) throws -> T) throws -> T
 
     // MARK: Filters (tandem status, maps validate)
 

@@ -96,13 +96,21 @@ extension SyncEngine {
     /// the engine is between batches (or stopped) for a stable answer.
     package func compare(map name: String) throws -> MapComparison {
         try requireCompiled(name)
-        guard let byDirection = plans[name], !byDirection.isEmpty else {
+        return try Self.compare(name, plans: plans[name] ?? [:], sides: sides)
+    }
+
+    /// Compares map `name`'s tables on `sides`, with its compiled plans
+    /// `byDirection`; reads only (``ReadOnlySides`` compares with it too).
+    static func compare(
+        _ name: String, plans byDirection: [SyncDirection: DirectionPlan], sides: [SideRole: any SideEndpoint]
+    ) throws -> MapComparison {
+        guard !byDirection.isEmpty else {
             throw SyncError(.configuration, "map '\(name)' is not enabled in this environment")
         }
         let direction: SyncDirection = byDirection[.erpToCrm] != nil ? .erpToCrm : .crmToErp
         let plan = byDirection[direction]!
-        let source = endpoint(direction.source)
-        let comparison = try endpoint(direction.target).beginComparison(plan)
+        let source = sides[direction.source]!
+        let comparison = try sides[direction.target]!.beginComparison(plan)
         defer { comparison.close() }
         var result = MapComparison(
             map: name, direction: direction, sourceRows: 0, targetRows: 0, carried: 0, equal: 0, differing: 0, missing: 0, onlyTarget: 0,

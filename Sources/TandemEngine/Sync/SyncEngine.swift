@@ -189,6 +189,19 @@ package final class SyncEngine {
         } catch {
             throw SideFault.describe(error, sides: locations.compactMapValues(\.file))
         }
+        return try compilePlans(resolved, among: maps, environment: environment, sides: sides, catalog: catalog)
+    }
+
+    /// Compiles `resolved`'s plans against the live tables, one per
+    /// direction it syncs, reading only: what ``compile(_:among:environment:sides:locations:catalog:)``
+    /// does once capture is installed, and what `tandem maps compare` and
+    /// `tandem maps preview` do without installing it. A source table that
+    /// is not captured is read in table order (capture order is only that
+    /// of its change log's rows).
+    static func compilePlans(
+        _ resolved: ResolvedMap, among maps: [ResolvedMap], environment: TandemEnvironment,
+        sides: [SideRole: any SideEndpoint], catalog: PluginCatalog
+    ) throws -> [SyncDirection: DirectionPlan] {
         let byName = Dictionary(maps.map { ($0.name, $0.map) }, uniquingKeysWith: { first, _ in first })
         var result: [SyncDirection: DirectionPlan] = [:]
         for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
@@ -196,10 +209,16 @@ package final class SyncEngine {
             let target = direction.source == .erp ? resolved.map.crm : resolved.map.erp
             let sourceSide = sides[direction.source]!
             let targetSide = sides[direction.target]!
+            for (role, side, table) in [(direction.source, sourceSide, source.table), (direction.target, targetSide, target.table)] {
+                guard try !side.hasTable(table) else { continue }
+                throw SyncError(
+                    .missingTable,
+                    "table '\(table)' of map \(resolved.name) does not exist in the \(role) database \(side.location); create it, or run `tandem capture install --create-tables` to create it from the map's DDL")
+            }
             let sourceTypes = try sourceSide.columnTypes(of: source.table)
             // Rows are decoded in capture order, which install just made current.
             let captured = try sourceSide.capturedColumns()[source.table] ?? []
-            let ordered = captured.compactMap { name in sourceTypes.first { $0.name == name } }
+            let ordered = captured.isEmpty ? sourceTypes : captured.compactMap { name in sourceTypes.first { $0.name == name } }
             let targetTypes = try targetSide.columnTypes(of: target.table)
             let plan = try DirectionPlan(
                 map: resolved.map, settings: resolved.settings, direction: direction, catalog: catalog,
@@ -536,6 +555,13 @@ package final class SyncEngine {
     /// given, is the i-th change's row already decoded (initial sync read it
     /// as values): it is not parsed again from the change's literal list.
     func prepare(_ pairs: [(DirectionPlan, Change, Int64?)], parsed: [[SideValue]?] = []) -> [ApplyItem] {
+        Self.mapChanges(pairs, parsed: parsed)
+    }
+
+    /// ``prepare(_:parsed:)`` itself, which needs nothing of a running
+    /// engine: `tandem maps preview` maps its rows through it, so that a
+    /// preview and a sync decode, filter and transform a row alike.
+    static func mapChanges(_ pairs: [(DirectionPlan, Change, Int64?)], parsed: [[SideValue]?] = []) -> [ApplyItem] {
         var items: [ApplyItem] = []
         items.reserveCapacity(pairs.count)
         var toMap: [ObjectIdentifier: [Int]] = [:]

@@ -61,6 +61,15 @@ extension PostgreSQLSide {
         try PostgreSQLTargetComparison(side: self, plan: plan)
     }
 
+    func readOnlyTarget<T>(_ body: (any TargetTransaction) throws -> T) throws -> T {
+        try withSession { session in
+            // READ ONLY: the server refuses any write; the ROLLBACK ends it whatever happened.
+            _ = try query(session, "BEGIN READ ONLY")
+            defer { _ = try? query(session, "ROLLBACK") }
+            return try body(PostgreSQLTargetTransaction(side: self, session: session))
+        }
+    }
+
     // MARK: Filters
 
     func rowsOutside(filter: MapFilter, table: String) throws -> Int {

@@ -433,6 +433,13 @@ extension SideDatabase: SideEndpoint {
         try SQLiteTargetComparison(side: self, plan: plan)
     }
 
+    func readOnlyTarget<T>(_ body: (any TargetTransaction) throws -> T) throws -> T {
+        // GRDB's read: a deferred transaction with `query_only` on, so that a write fails rather than lands.
+        try queue.read { db in
+            try SQLiteTargetTransaction.run(db, logger: Logger(label: "tandem.preview")) { try body($0) }
+        }
+    }
+
     func writeThrough<T>(tag: String, _ body: (any OriginWrite) throws -> T) throws -> T {
         try queue.writeWithoutTransaction { db in
             try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
