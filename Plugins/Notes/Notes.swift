@@ -33,7 +33,10 @@ enum Notes: TandemPlugin {
 
     /// `isdocument` back to F&O's type: the reference's constant `Note`
     /// (`<< none Note`) for a note, and `File` for an annotation with a file.
-    static let documentToType = OptionValues(["Note": 0, "File": 1])
+    /// Written CRM value to ERP value: the host runs a one-way field's
+    /// transform as written, and inverts only a both-ways field's.
+    static let documentToType = TransformReference(
+        name: "tandem.std.value-map", config: .object(["map": .object(["0": .string("Note"), "1": .string("File")])]))
 
     // MARK: Parents
 
@@ -77,7 +80,8 @@ enum Notes: TandemPlugin {
                 StandardFields.options(names.restriction, "msdyn_restriction", restriction),
                 // `TYPEID << none Note`, widened to files: the type follows `isdocument`.
                 StandardFields.options(names.type, "isdocument", typeToDocument, .erpToCrm),
-                StandardFields.options(names.type, "isdocument", documentToType, .crmToErp),
+                FieldMap(
+                    erp: .one(names.type), crm: .one("isdocument"), direction: .crmToErp, transform: documentToType),
                 // The file: Tandem's own columns (the reference maps no file, docs/MAPS.md).
                 StandardFields.both("FILENAME", "filename"),
                 StandardFields.both("FILECONTENTTYPE", "mimetype"),
