@@ -23,6 +23,11 @@ struct NotesTests {
         try StandardEnvironment.expectNothingParked(fixture)
     }
 
+    /// How long a wait may take before it fails: RoundTrip's 90 s (an
+    /// engine among a dozen on 2 cores), not waitUntil's 180 s, so that a
+    /// broken map fails the suite in minutes, not in a quarter of an hour.
+    static let patience: Duration = .seconds(90)
+
     /// Bodies that text handling would damage: every byte value (NUL and
     /// invalid UTF-8 included), a body of NULs only, an empty body (not
     /// NULL), and 3 MiB of pseudo-random bytes.
@@ -67,7 +72,7 @@ struct NotesTests {
             }
         }
         let expected: [Data?] = bodies.map(\.bytes)
-        try await waitUntil {
+        try await waitUntil(timeout: Self.patience) {
             try Self.bodies(fixture.crm, "annotation", "msdyn_notesid", "documentbody", "body-erp-") == expected
                 && Self.bodies(
                     fixture.erp, "PurchPurchaseOrderHeaderDocumentAttachmentEntity", "DOCUMENTID", "FILECONTENTS",
@@ -109,7 +114,7 @@ struct NotesTests {
                     arguments: blob.arguments + ["body-crm-\(index)"])
             }
         }
-        try await waitUntil {
+        try await waitUntil(timeout: Self.patience) {
             try Self.bodies(
                 fixture.erp, "CustCustomerDocumentAttachmentEntity", "DOCUMENTID", "FILECONTENTS", "body-erp-")
                 == swapped
@@ -153,7 +158,7 @@ struct NotesTests {
             INSERT INTO annotation (msdyn_notesid, msdyn_company, msdyn_relatedentityid, objecttypecode, isdocument, notetext)
                 VALUES ('early-crm', 'usmf', 'C-PO-900', 'msdyn_purchaseorder', 0, 'Deliver to dock 4');
             """)
-        try await waitUntil {
+        try await waitUntil(timeout: Self.patience) {
             let errors = try fixture.tandem(["errors", "list"]).stdout
             return errors.contains("customer-attachments") && errors.contains("purchase-order-attachments")
                 && errors.contains("waits for its parent in map")
@@ -179,7 +184,7 @@ struct NotesTests {
             "SELECT msdyn_relatedentityid || ' ' || objecttypecode || ' ' || isdocument || ' ' || subject || ' ' || hex(documentbody) FROM annotation WHERE msdyn_notesid = 'early-erp'"
         let erp =
             "SELECT PURCHASEORDERNUMBER || ' ' || DOCUMENTATTACHMENTTYPECODE || ' ' || NOTES FROM PurchPurchaseOrderHeaderDocumentAttachmentEntity WHERE DOCUMENTID = 'early-crm'"
-        try await waitUntil {
+        try await waitUntil(timeout: Self.patience) {
             try SideReader.rows(fixture.crm, crm).count == 1 && SideReader.rows(fixture.erp, erp).count == 1
         }
         #expect(try SideReader.rows(fixture.crm, crm) == ["US-900 account 1 Early 00010200FF00"])
