@@ -109,6 +109,11 @@ package final class DemoLiveRun: @unchecked Sendable {
         guard let conflicted = erpCustomers.dropFirst(7).first, !crmAccounts.isEmpty else {
             throw SyncError(.configuration, "demo: no customers to edit; the sample data did not reach the CRM side")
         }
+        // The engine undoes only the edits made after its first pass over a
+        // one-way map (earlier ones are not Tandem's to undo): the staged
+        // product rename must come after that pass, which a slow start (more
+        // maps, a PostgreSQL side, a loaded machine) can delay past it.
+        try awaitOneWayGuards(timeout: .seconds(60))
         var random = DemoNames(seed: 7)
         let start = ContinuousClock.now
         let end = start + .milliseconds(Int(seconds * 1000))
@@ -281,6 +286,25 @@ package final class DemoLiveRun: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.2)
         }
         return false
+    }
+
+    /// Waits until the engine has taken its first pass over every one-way
+    /// map (it has a checkpoint of the side the map only receives).
+    private func awaitOneWayGuards(timeout: Duration) throws {
+        let deadline = ContinuousClock.now + timeout
+        let oneWay = try environment.resolveMaps(catalog).filter { $0.settings.direction != .both }
+        var sides: [SideRole: DemoApplication] = [:]
+        for role in SideRole.allCases { sides[role] = try DemoApplication(environment, role) }
+        defer { for side in sides.values { side.close() } }
+        while ContinuousClock.now < deadline {
+            let started = try oneWay.allSatisfy { map in
+                let master: SideRole = map.settings.direction == .erpToCrm ? .erp : .crm
+                return try sides[master]!.checkpoint(map: map.name, source: master.other) != nil
+            }
+            if started { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        log("the engine had not looked at every one-way map after \(timeout); the applications start anyway")
     }
 
     /// Whether the engine has read every application edit on the side a

@@ -12,6 +12,7 @@ enum StandardEnvironment {
         "ReferenceData": "tandem.std.reference", "Customers": "tandem.std.customers", "Vendors": "tandem.std.vendors",
         "Products": "tandem.std.products", "PartyGAB": "tandem.std.party",
         "ProspectToCash": "tandem.std.prospect-to-cash", "ProcureToPay": "tandem.std.procure-to-pay",
+        "Notes": "tandem.std.notes",
     ]
 
     /// Every standard map, parents first.
@@ -46,8 +47,22 @@ enum StandardEnvironment {
     static let procureToPayEnvironmentMaps =
         maps + ["sites", "warehouses", "terms-of-delivery", "modes-of-delivery"] + procureToPayMaps
 
+    /// The notes and attachments maps.
+    static let notesMaps = [
+        "customer-attachments", "vendor-attachments", "sales-order-attachments", "purchase-order-attachments",
+    ]
+
+    /// What the notes tests run: the master data, the sales and purchase
+    /// order headers the attachments hang on with what those headers look
+    /// up, and the notes maps; not the lines, invoices or receipts.
+    static let notesEnvironmentMaps =
+        maps + [
+            "sites", "warehouses", "terms-of-delivery", "modes-of-delivery", "price-customer-groups",
+            "sales-order-origins", "sales-order-headers", "workers", "purchase-order-headers",
+        ] + notesMaps
+
     /// Every map of every standard plugin.
-    static let allMaps = maps + prospectToCashMaps + procureToPayMaps
+    static let allMaps = maps + prospectToCashMaps + procureToPayMaps + notesMaps
 
     /// Parents written by the ERP application: two companies and currencies,
     /// terms of payment, groups, unit classes and units with conversions, two

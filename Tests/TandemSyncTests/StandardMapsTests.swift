@@ -43,7 +43,8 @@ struct StandardMapsTests {
                         primaryKey == table.key,
                         "\(map.id): \(table.table) primary key \(primaryKey), map key \(table.key)")
                     #expect(
-                        declared.values.allSatisfy { ["TEXT", "INTEGER"].contains($0.type) },
+                        // BLOB only for file bodies (notes' attachments): bytes, not numbers.
+                        declared.values.allSatisfy { ["TEXT", "INTEGER", "BLOB"].contains($0.type) },
                         "\(map.id): \(table.table): \(info)")
                 }
             }
