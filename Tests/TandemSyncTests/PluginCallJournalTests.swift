@@ -14,6 +14,29 @@ struct PluginCallJournalTests {
             narrowing: false)
     }
 
+    /// The calls `unfinished` reads back, without their start times (checked on their own in ``startTimes()``).
+    static func unfinished(in directory: String, file: String = PluginCallJournal.engineFile) -> [PluginCallJournal.Entry] {
+        PluginCallJournal.unfinished(in: directory, file: file).map { entry in
+            var entry = entry
+            entry.startedAt = nil
+            return entry
+        }
+    }
+
+    @Test("Each call records when it began, within the time it was begun; the watchdog reads it back in this process")
+    func startTimes() throws {
+        let directory = try Fixtures.temporaryDirectory("journal-times")
+        let journal = try PluginCallJournal(directory: directory)
+        let before = Date().timeIntervalSince1970 * 1000
+        let call = journal.begin(Self.entry("a", keys: ["'usmf','1'"]))
+        let after = Date().timeIntervalSince1970 * 1000
+        let started = try #require(PluginCallJournal.unfinished(in: directory).first?.startedAt)
+        #expect(started >= before && started <= after, "\(before) ≤ \(started) ≤ \(after)")
+        #expect(journal.inProgress().values.map(\.startedAt) == [started])
+        journal.end(call)
+        #expect(journal.inProgress().isEmpty)
+    }
+
     @Test("Two calls in progress are both read back; one that returned is not; a cleared journal holds none")
     func slots() throws {
         let directory = try Fixtures.temporaryDirectory("journal")
@@ -23,13 +46,13 @@ struct PluginCallJournalTests {
         // A batch of 2,000 long keys still fits its slot, whole.
         let long = (1...2000).map { "'usmf','\(String(repeating: "k", count: 200))-\($0)'" }
         let writeThrough = journal.begin(Self.entry("b", keys: long))
-        #expect(PluginCallJournal.unfinished(in: directory) == [Self.entry("a", keys: ["'usmf','1'", "'usmf','2'"]), Self.entry("b", keys: long)])
+        #expect(Self.unfinished(in: directory) == [Self.entry("a", keys: ["'usmf','1'", "'usmf','2'"]), Self.entry("b", keys: long)])
 
         journal.end(loop)
-        #expect(PluginCallJournal.unfinished(in: directory) == [Self.entry("b", keys: long)])
+        #expect(Self.unfinished(in: directory) == [Self.entry("b", keys: long)])
         // The freed slot is taken again; the other call is still in progress.
         let next = journal.begin(Self.entry("c", keys: ["'usmf','3'"]))
-        #expect(PluginCallJournal.unfinished(in: directory) == [Self.entry("c", keys: ["'usmf','3'"]), Self.entry("b", keys: long)])
+        #expect(Self.unfinished(in: directory) == [Self.entry("c", keys: ["'usmf','3'"]), Self.entry("b", keys: long)])
         journal.end(writeThrough)
         journal.end(next)
         #expect(PluginCallJournal.unfinished(in: directory).isEmpty)
@@ -42,7 +65,7 @@ struct PluginCallJournalTests {
         _ = initial.begin(Self.entry("e", keys: ["'usmf','5'"]))
         #expect(PluginCallJournal.unfinished(in: directory).isEmpty)
         #expect(
-            PluginCallJournal.unfinished(in: directory, file: PluginCallJournal.initialSyncFile) == [
+            Self.unfinished(in: directory, file: PluginCallJournal.initialSyncFile) == [
                 Self.entry("e", keys: ["'usmf','5'"])
             ])
     }
