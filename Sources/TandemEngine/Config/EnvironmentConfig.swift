@@ -111,6 +111,9 @@ package struct PluginSettings: Hashable, Sendable {
         self.directories = directories
         self.isolation = isolation
     }
+
+    /// Whether plugin `id`'s transforms run in the engine's own process (the default).
+    package func inProcess(_ id: String) -> Bool { isolation[id]?.mode != .process }
 }
 
 /// Engine tuning knobs.

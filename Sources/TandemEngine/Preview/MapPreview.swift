@@ -214,6 +214,7 @@ extension ReadOnlySides {
             try comparison.add(carried)
         }
         let compared = try comparison.finish()
+        // Closed before the samples' own comparisons below, which use the same temporary tables.
         comparison.close()
         result.new = compared.missing
         result.unchanged = compared.equal

@@ -194,7 +194,7 @@ package struct StatusReport: Codable, Sendable {
     private static func stuckCalls(_ environment: TandemEnvironment, now: Double) -> [StuckCall] {
         let limit = Double(environment.config.engine.pluginCallStuckSeconds)
         return PluginCallJournal.unfinished(in: environment.directory).compactMap { entry in
-            guard environment.config.plugins.isolation[entry.plugin]?.mode != .process, let started = entry.startedAt,
+            guard environment.config.plugins.inProcess(entry.plugin), let started = entry.startedAt,
                 (now - started) / 1000 >= limit
             else { return nil }
             return StuckCall(

@@ -27,14 +27,14 @@ extension SyncEngine {
     /// past `engine.plugin_call_stuck_s` in the log (and, through the
     /// journal, in `tandem status`).
     private func watchStuckCalls(_ journal: PluginCallJournal) {
-        let isolation = environment.config.plugins.isolation
+        let plugins = environment.config.plugins
         let state = state
         let logger = logger
         let limit = environment.config.engine.pluginCallStuckSeconds
         let watchdog = PluginCallWatchdog(
             journal: journal, limitSeconds: limit,
             // A host process's call has its own timeout, which kills it.
-            watched: { isolation[$0.plugin]?.mode != .process },
+            watched: { plugins.inProcess($0.plugin) },
             report: { report in
                 let (event, details, map) = Self.describe(report, limit: limit)
                 logger.error("\(details)")

@@ -204,17 +204,21 @@ package final class SyncEngine {
     ) throws -> [SyncDirection: DirectionPlan] {
         let byName = Dictionary(maps.map { ($0.name, $0.map) }, uniquingKeysWith: { first, _ in first })
         var result: [SyncDirection: DirectionPlan] = [:]
-        for direction in SyncDirection.allCases where resolved.settings.direction.allows(direction) {
+        let directions = SyncDirection.allCases.filter { resolved.settings.direction.allows($0) }
+        // Each table once, the first direction's source side first: a two-way map's directions share them.
+        for role in directions.first.map({ [$0.source, $0.target] }) ?? [] {
+            let table = role == .erp ? resolved.map.erp.table : resolved.map.crm.table
+            let side = sides[role]!
+            guard try !side.hasTable(table) else { continue }
+            throw SyncError(
+                .missingTable,
+                "table '\(table)' of map \(resolved.name) does not exist in the \(role) database \(side.location); create it, or run `tandem capture install --create-tables` to create it from the map's DDL")
+        }
+        for direction in directions {
             let source = direction.source == .erp ? resolved.map.erp : resolved.map.crm
             let target = direction.source == .erp ? resolved.map.crm : resolved.map.erp
             let sourceSide = sides[direction.source]!
             let targetSide = sides[direction.target]!
-            for (role, side, table) in [(direction.source, sourceSide, source.table), (direction.target, targetSide, target.table)] {
-                guard try !side.hasTable(table) else { continue }
-                throw SyncError(
-                    .missingTable,
-                    "table '\(table)' of map \(resolved.name) does not exist in the \(role) database \(side.location); create it, or run `tandem capture install --create-tables` to create it from the map's DDL")
-            }
             let sourceTypes = try sourceSide.columnTypes(of: source.table)
             // Rows are decoded in capture order, which install just made current.
             let captured = try sourceSide.capturedColumns()[source.table] ?? []
