@@ -92,4 +92,41 @@ struct OneWayTests {
         try SideReader.execute(fixture.erp, "UPDATE Item SET NAME = 'Flour T55' WHERE ITEMID = 'I1';")
         try await waitUntil { try Self.items(fixture).first == "I1|Flour T55|g|2000.0000" }
     }
+
+    @Test(
+        "CRM edits made after maps run but before the engine's first pass (here: with no engine running) are put back and reported too; those made before it are not Tandem's"
+    )
+    func editsBeforeFirstPass() async throws {
+        let fixture = try SyncFixture.make("oneway-start", maps: ["sample.unit-conversions", "sample.items"])
+        // Before the map is started: a CRM row the guard must leave alone and never report.
+        try SideReader.execute(fixture.crm, "INSERT INTO msdyn_item VALUES ('usmf', 'OLD', 'before the start', 'g', '1');")
+        #expect(try await fixture.tandem(["maps", "run", "sample.unit-conversions", "sample.items"]).status == 0)
+        // Started, no engine yet: the ERP's item, and a CRM application that
+        // creates the same item its own way and one the ERP does not have.
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO UnitConversion VALUES ('kg', 'g', '1000', 'nearest');
+            INSERT INTO Item VALUES ('usmf', 'I1', 'Flour', '2', 'kg', 'g');
+            """)
+        try SideReader.execute(
+            fixture.crm,
+            """
+            INSERT INTO msdyn_item VALUES ('usmf', 'I1', 'crm flour', 'g', '7');
+            INSERT INTO msdyn_item VALUES ('usmf', 'X9', 'crm only', 'g', '5');
+            """)
+        let engine = try fixture.startEngine()
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        try await waitUntil { try ConflictTests.conflicts(fixture, ["--map", "sample.items"]).count == 2 }
+        try await waitUntil {
+            try Self.items(fixture) == ["I1|Flour|g|2000.0000", "OLD|before the start|g|1", "X9|crm only|g|5"]
+        }
+        let outcomes = try ConflictTests.conflicts(fixture, ["--map", "sample.items"])
+            .map { "\($0["key"] ?? "") \($0["outcome"] ?? "")" }.sorted()
+        #expect(
+            outcomes == [
+                "'usmf','I1' map sample.items is one-way erp-to-crm; the crm side inserted the row, so it was put back as the erp side has it",
+                "'usmf','X9' map sample.items is one-way erp-to-crm; the crm row is kept but not synced: the erp side has no row with this key",
+            ], "\(outcomes)")
+    }
 }

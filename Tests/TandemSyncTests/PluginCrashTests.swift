@@ -72,10 +72,10 @@ struct PluginCrashTests {
         #expect(log.stdout.contains(reason), "\(log.stdout)")
     }
 
-    static func await(_ fixture: SyncFixture, _ what: String, _ done: () throws -> Bool) async throws {
+    static func await(_ fixture: SyncFixture, _ what: String, _ done: @escaping () throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
-            if try done() { return }
+            if try await Fixtures.offPool(done) { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         Issue.record("\(what) did not happen; engine log:\n\(fixture.engineLog.suffix(3000))")

@@ -180,6 +180,41 @@ struct PluginIsolationTests {
     }
 
     @Test(
+        "A plugin whose calls hang again and again (limit 2): each call killed at call_timeout_ms counts as a crash, and the map fails naming the timeout; the other map syncs"
+    )
+    func hostHangLimit() async throws {
+        let fixture = try Self.fixture("isolated-hang-limit", settings: "{isolation: process, call_timeout_ms: 1000}")
+        let config = fixture.directory + "/tandem.yaml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try #require(text.contains("plugin_crash_limit: 5 "))
+        try text.replacingOccurrences(of: "plugin_crash_limit: 5 ", with: "plugin_crash_limit: 2 ")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let engine = try fixture.startEngine()
+        defer { if engine.isRunning { kill(engine.processIdentifier, SIGKILL) } }
+        // Two hanging rows in two batches: the first is parked as a timeout, the second reaches the limit.
+        try SideReader.execute(
+            fixture.erp,
+            "INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME, ISACTIVE) VALUES ('usmf', 'W-HANG', 'HANG', 'yes')")
+        try await PluginCrashTests.await(fixture, "the first hanging row parked") { try Self.parked(fixture).count == 1 }
+        #expect(!(try await fixture.tandem(["maps", "list"]).stdout.contains("example.warehouses failed")))
+        try SideReader.execute(
+            fixture.erp,
+            "INSERT INTO InventWarehouse (DATAAREAID, WAREHOUSEID, NAME, ISACTIVE) VALUES ('usmf', 'W-HANG2', 'HANG', 'yes')")
+        try await PluginCrashTests.await(fixture, "the map failed") {
+            try fixture.tandem(["maps", "list"]).stdout.contains("example.warehouses failed: ")
+        }
+        let reason =
+            "plugin com.example.warehouses crashed or hung 2 times within 600 s (last: no answer within 1000 ms in transform com.example.uppercase of map example.warehouses); fix the plugin, restart `tandem run`, then `tandem maps resume example.warehouses`"
+        try await PluginCrashTests.expectFailed(fixture, reason: reason)
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO CustGroup (DATAAREAID, CUSTGROUPID, NAME) VALUES ('usmf', 'G1', 'Group one')")
+        try await PluginCrashTests.await(fixture, "the other map's row") {
+            try SideReader.rows(fixture.crm, PluginCrashTests.crmGroups) == ["usmf|G1|Group one"]
+        }
+        #expect(engine.isRunning)
+    }
+
+    @Test(
         "A host process inside a call that never returns ends with its engine: kill -9 of tandem run and its engine process leaves no plugin host behind"
     )
     func hostEndsWithEngine() async throws {

@@ -343,7 +343,7 @@ struct PostgreSQLCommandsTests {
             _ = try await server.query("COMMIT")
             var listed: [[String: Any]] = []
             let detected = try await PostgreSQLMixedEnvironmentTests.eventually {
-                let conflicts = try fixture.tandem(["conflicts", "list", "--json"])
+                let conflicts = try await fixture.tandem(["conflicts", "list", "--json"])
                 listed =
                     (try? JSONSerialization.jsonObject(with: Data(conflicts.stdout.utf8)) as? [[String: Any]]) ?? []
                 return !listed.isEmpty
@@ -512,7 +512,7 @@ struct PostgreSQLCommandsTests {
             let port = try #require(URLComponents(string: url)?.port)
             try text.replacingOccurrences(of: ":\(port)/", with: ":1/").write(
                 toFile: config, atomically: true, encoding: .utf8)
-            let result = try fixture.tandem(["log"])
+            let result = try await fixture.tandem(["log"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("map created"), "\(result.stdout)")
             #expect(

@@ -105,7 +105,7 @@ struct PostgreSQLMixedEnvironmentTests {
 
             // Status reads both sides: nothing queued, nothing parked.
             let settled = try await Self.eventually {
-                let status = try fixture.tandem(["status", "--json"])
+                let status = try await fixture.tandem(["status", "--json"])
                 guard status.status == 0, let data = status.stdout.data(using: .utf8),
                     let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
                     let maps = json["maps"] as? [[String: Any]]
@@ -125,7 +125,7 @@ struct PostgreSQLMixedEnvironmentTests {
             }
             var listed: [[String: Any]] = []
             let parked = try await Self.eventually {
-                let errors = try fixture.tandem(["errors", "list", "--json"])
+                let errors = try await fixture.tandem(["errors", "list", "--json"])
                 guard errors.status == 0, let data = errors.stdout.data(using: .utf8),
                     let json = try JSONSerialization.jsonObject(with: data) as? [[String: Any]]
                 else { return false }

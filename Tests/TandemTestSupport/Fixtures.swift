@@ -121,6 +121,22 @@ public enum Fixtures {
         }
     }
 
+    /// Runs the synchronous `body` on a new thread and waits for it there, off Swift's
+    /// cooperative pool: the form for polling conditions that run `tandem` commands or other
+    /// blocking work (see ``run(_:_:input:environment:)``). The caller is suspended until `body`
+    /// returns, so nothing else touches what `body` captures meanwhile. Escaping, not
+    /// `withoutActuallyEscaping`: the thread may still hold the closure a moment after it
+    /// answered, which that check calls an escape.
+    public static func offPool<T>(_ body: @escaping () throws -> T) async throws -> T {
+        let box = UncheckedBox(value: body)
+        return try await onOwnThread { UncheckedBox(value: try box.value()) }.value
+    }
+
+    /// Carries a value to the thread of ``offPool(_:)``, which the suspended caller never shares it with.
+    private struct UncheckedBox<Value>: @unchecked Sendable {
+        let value: Value
+    }
+
     /// Runs a program to completion; returns its exit status and output.
     public static func run(
         _ executable: String, _ arguments: [String], input: Data? = nil, environment: [String: String] = [:]

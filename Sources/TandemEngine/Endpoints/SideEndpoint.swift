@@ -60,6 +60,9 @@ protocol SideEndpoint: AnyObject {
 
     /// The highest sequence number in the change log, 0 when it is empty.
     func headSeq() throws -> Int64
+    /// The position just before the first change captured at or after `at`
+    /// (ms since the epoch, by the side's clock); the head when none was.
+    func position(before at: Double) throws -> Int64
     /// The last sequence number the change log ever gave out, which pruning
     /// never lowers (a side restored from a backup has a lower one).
     func issuedHead() throws -> Int64

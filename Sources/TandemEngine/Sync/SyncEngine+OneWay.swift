@@ -54,11 +54,15 @@ extension SyncEngine {
         let target = endpoint(direction.target)
         let source = endpoint(direction.source)
         guard let from = checkpoints[reverse]?[plan.map] else {
-            // First pass for this map: edits made before it ran are not Tandem's to undo.
-            let head = try target.headSeq()
-            try source.storeCheckpoints([CheckpointID(map: plan.map, source: reverse.source): head])
-            checkpoints[reverse, default: [:]][plan.map] = head
-            return 0
+            // First pass for this map: edits made before it was started are not Tandem's to
+            // undo; those made since are, even when no engine ran then (`maps run` with the
+            // engine stopped, or an edit in the moment before this pass). So the guard starts
+            // where the map did, by the capture's clock, not where this engine found the log.
+            let started = try state.mapStates()[plan.map]?.changedAt
+            let position = try started.map { try target.position(before: $0) } ?? target.headSeq()
+            try source.storeCheckpoints([CheckpointID(map: plan.map, source: reverse.source): position])
+            checkpoints[reverse, default: [:]][plan.map] = position
+            return try guardOneWay(plan, reverse: reverse)
         }
         let edits = try target.applicationEdits(table: plan.targetTable, after: from, limit: batchSize)
         guard let last = edits.last?.seq else { return 0 }

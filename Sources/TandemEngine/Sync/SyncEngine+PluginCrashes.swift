@@ -152,8 +152,10 @@ extension SyncEngine {
             }
         }.keys.sorted()
         for name in names {
+            // A host process's timeouts count with its crashes; the last one's cause is named.
+            let what = signal.hasPrefix("SIG") ? "crashed" : "crashed or hung"
             let reason =
-                "plugin \(entry.plugin) crashed \(crashes) times within \(window) s (last: \(signal) in transform \(entry.transform) of map \(entry.map)); "
+                "plugin \(entry.plugin) \(what) \(crashes) times within \(window) s (last: \(signal) in transform \(entry.transform) of map \(entry.map)); "
                 + "fix the plugin, restart `tandem run`, then `tandem maps resume \(name)`"
             broken[name] = reason
             plans[name] = nil
@@ -191,9 +193,15 @@ extension SyncEngine {
         logActivity { try state.log(actor: "engine", map: map, event: ActivityEvent.pluginCrashed, details: details) }
         // A plugin that keeps crashing its host process fails its maps as one that keeps crashing the engine
         // does: each crash costs a process start and a row's narrowing, and the map would go on paying it.
-        guard !narrowing, case .crashed(let signal) = failure.cause,
-            !hostCrashLoops.contains(where: { $0.entry.plugin == failure.plugin })
-        else { return }
+        // A call killed at its timeout counts as a crash does: each costs the call's whole timeout and a
+        // process start, so a plugin that hangs on every batch would hold the map up for ever.
+        guard !narrowing, !hostCrashLoops.contains(where: { $0.entry.plugin == failure.plugin }) else { return }
+        let last: String
+        switch failure.cause {
+        case .crashed(let signal): last = signal
+        case .exited(let status): last = "exit status \(status)"
+        case .timedOut(let milliseconds): last = "no answer within \(milliseconds) ms"
+        }
         let settings = environment.config.engine
         guard let crashes = try? state.pluginCrashes(failure.plugin, within: .seconds(settings.pluginCrashWindowSeconds)),
             crashes >= settings.pluginCrashLimit
@@ -201,6 +209,6 @@ extension SyncEngine {
         let entry = PluginCallJournal.Entry(
             plugin: failure.plugin, transform: failure.transform, map: map, direction: direction.rawValue, keys: [],
             narrowing: false)
-        hostCrashLoops.append((entry, signal, crashes))
+        hostCrashLoops.append((entry, last, crashes))
     }
 }

@@ -408,6 +408,16 @@ package final class PostgreSQLSide: SideEndpoint {
         try queryInstalled("SELECT COALESCE(max(seq), 0) FROM \(name("_tandem_changes"))").first?[0].flatMap(Int64.init) ?? 0
     }
 
+    func position(before at: Double) throws -> Int64 {
+        let log = name("_tandem_changes")
+        return try queryInstalled(
+            """
+            SELECT COALESCE((SELECT min(seq) - 1 FROM \(log) WHERE at >= to_timestamp($1::float8 / 1000)),
+                (SELECT COALESCE(max(seq), 0) FROM \(log)))
+            """, [String(at)]
+        ).first?[0].flatMap(Int64.init) ?? 0
+    }
+
     func issuedHead() throws -> Int64 {
         try queryInstalled("SELECT \(issuedHeadExpression)").first?[0].flatMap(Int64.init) ?? 0
     }

@@ -78,6 +78,15 @@ extension SideDatabase: SideEndpoint {
         try queue.read { db in try headSeq(db) }
     }
 
+    func position(before at: Double) throws -> Int64 {
+        try queue.read { db in
+            guard try db.tableExists("_tandem_changes") else { return 0 }
+            guard let first = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM _tandem_changes WHERE at >= ?", arguments: [at])
+            else { return try headSeq(db) }
+            return first - 1
+        }
+    }
+
     func issuedHead() throws -> Int64 {
         try queue.read { db in
             // AUTOINCREMENT's high-water mark, which pruning never lowers.
