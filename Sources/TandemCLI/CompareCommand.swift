@@ -21,6 +21,9 @@ struct CompareCommand: ParsableCommand {
             validate` warns of those). A target row whose source row the filter
             leaves out is one an update moved out of the filter's scope: counted
             apart (outOfScope), a difference unless the map's out_of_scope is keep.
+            A target row the map's other direction's filter leaves out belongs to
+            another map sharing the table (annotation holds every kind of note):
+            counted apart (otherMaps), never a difference.
             The comparison goes ERP to CRM when the map syncs that way. It only
             reads: it installs no capture and writes to no database. On a busy
             environment rows in flight show as differences, so run it again once
@@ -72,6 +75,11 @@ struct CompareCommand: ParsableCommand {
                 text +=
                     "\n  \(result.map) left out by \(result.filterOrigin ?? "its filter") (\(filter)): "
                     + "\(result.filteredOut) row(s), e.g. \(result.filteredOutExamples.joined(separator: "; "))"
+            }
+            if result.otherMaps > 0, let filter = result.otherMapsFilter {
+                text +=
+                    "\n  \(result.map): \(result.otherMaps) \(result.direction.target) row(s) outside its "
+                    + "\(result.direction.target)-side filter (\(filter)) belong to other maps; not compared"
             }
             for (kind, keys) in result.examples.sorted(by: { $0.key < $1.key }) {
                 // A differing key names its columns: `'usmf','C1' (name, creditlimit)`.

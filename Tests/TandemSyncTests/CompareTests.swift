@@ -87,6 +87,41 @@ struct CompareTests {
         #expect(text.stdout.contains("sample.customers differing: 'usmf','K2' (creditlimit)"), "\(text.stdout)")
     }
 
+    /// Gives sample.notes a CRM-side filter: the annotation rows it leaves out are other maps' rows.
+    static func sharedTable(_ text: String) -> String {
+        text.replacingOccurrences(
+            of: "  - name: sample.notes\n    direction: both\n",
+            with: "  - name: sample.notes\n    direction: both\n    filters:\n      crm_to_erp: annotationid lt 100\n")
+    }
+
+    /// What `rows` (the CRM's annotations) compare as, against the ERP's note 1.
+    static func expectOtherMaps(_ result: (status: Int32, maps: [[String: Any]])) {
+        #expect(result.status == 1)
+        let map = result.maps.first ?? [:]
+        #expect(map["targetRows"] as? Int == 3, "\(map)")
+        #expect(map["equal"] as? Int == 1, "\(map)")
+        #expect(map["onlyTarget"] as? Int == 1, "\(map)")
+        #expect(map["otherMaps"] as? Int == 1, "\(map)")
+        #expect(map["otherMapsFilter"] as? String == "annotationid lt 100", "\(map)")
+        #expect((map["examples"] as? [String: [String]])?["onlyTarget"] == ["50"], "\(map)")
+    }
+
+    @Test(
+        "A table other maps share: target rows the map's other direction filters out are other maps' (otherMaps), not rows only the target has; one inside the filter still is"
+    )
+    func sharedTargetTable() async throws {
+        let fixture = try SyncFixture.make("compare-shared", maps: ["sample.notes"], edit: Self.sharedTable)
+        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'one')")
+        try SideReader.execute(fixture.crm, "INSERT INTO annotation VALUES (1, 'one'), (50, 'crm own'), (500, 'another map''s')")
+        Self.expectOtherMaps(try Self.compare(fixture, ["sample.notes"]))
+        let text = try await fixture.tandem(["maps", "compare", "sample.notes"])
+        #expect(
+            text.stdout.contains(
+                "sample.notes: 1 crm row(s) outside its crm-side filter (annotationid lt 100) belong to other maps; not compared"),
+            "\(text.stdout)")
+        #expect(text.stdout.contains("sample.notes only on target: 50"), "\(text.stdout)")
+    }
+
     @Test("Keys zero and below are compared like any other: a missing note 0 and a differing note -5 are found")
     func keysZeroAndBelow() throws {
         let fixture = try SyncFixture.make("compare-keys", maps: ["sample.notes"])

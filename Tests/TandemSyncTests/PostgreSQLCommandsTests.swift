@@ -29,6 +29,21 @@ struct PostgreSQLCommandsTests {
     }
 
     @Test(
+        "maps compare with a PostgreSQL target table other maps share: rows the map's other direction filters out are other maps', not only on the target"
+    )
+    func compareSharedPostgreSQLTable() async throws {
+        try await PostgreSQLMixedEnvironmentTests.withSchema { url, schema, server in
+            let fixture = try SyncFixture.make(
+                "pg-compare-shared", maps: ["sample.notes"], initArguments: ["--crm", url, "--schema", schema],
+                edit: CompareTests.sharedTable)
+            try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'one')")
+            _ = try await server.query(
+                "INSERT INTO annotation VALUES (1, 'one'), (50, 'crm own'), (500, 'another map''s')")
+            CompareTests.expectOtherMaps(try Self.compare(fixture, ["sample.notes"]))
+        }
+    }
+
+    @Test(
         "maps compare with PostgreSQL as target: a numeric keeps its scale yet 10.5 and 10.50 are in step; a differing value, a row the server cannot read ('abc' for a numeric), a NUL byte, a missing row and a target-only row are each named"
     )
     func compareIntoPostgreSQL() async throws {

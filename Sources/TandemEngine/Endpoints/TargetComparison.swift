@@ -14,6 +14,11 @@ protocol TargetComparison: AnyObject {
     /// under one of them is a row kept after it left the filter's scope,
     /// not a row only the target has.
     func addLeftOut(_ keys: [[SideValue]]) throws
+    /// Adds the target keys of table rows that the map's other direction
+    /// leaves out (its filter): rows the table holds for other maps that
+    /// share it (annotation holds the notes of every parent kind), which
+    /// are not this map's and so not rows only the target has.
+    func addOtherMaps(_ keys: [[SideValue]]) throws
     /// Compares everything added with the target table.
     func finish() throws -> ComparedRows
     /// Drops what the comparison kept in the side; safe to call twice.
@@ -30,8 +35,10 @@ struct ComparedRows {
     var differing = 0
     /// Given rows the table has no row for.
     var missing = 0
-    /// Table rows whose key no given row has (nor a left-out one).
+    /// Table rows whose key no given row has (nor a left-out one), and that are this map's.
     var onlyTarget = 0
+    /// Table rows whose key no given row has that belong to other maps (see ``TargetComparison/addOtherMaps(_:)``).
+    var otherMaps = 0
     /// Table rows whose key only a left-out source row has (see ``TargetComparison/addLeftOut(_:)``).
     var outOfScope = 0
     /// Up to five keys of each kind of difference (`missing`, `differing`,

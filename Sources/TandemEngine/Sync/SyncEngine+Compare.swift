@@ -42,6 +42,13 @@ extension SyncEngine {
         package var missing: Int
         /// Target rows whose key no carried source row has (nor one the filter leaves out).
         package var onlyTarget: Int
+        /// Target rows the map's other direction's filter leaves out, that
+        /// no carried row has: rows the table holds for other maps (annotation
+        /// holds the notes of every parent kind). Not this map's rows, so no
+        /// difference; counted apart from ``onlyTarget``.
+        package var otherMaps = 0
+        /// That filter, as written, when ``otherMaps`` was looked for.
+        package var otherMapsFilter: String?
         /// Target rows whose key only a source row the filter leaves out has:
         /// rows kept after an update moved them out of the filter's scope.
         package var outOfScope = 0
@@ -63,7 +70,8 @@ extension SyncEngine {
 
         private enum CodingKeys: String, CodingKey {
             case map, direction, sourceRows, targetRows, carried, filteredOut, filter, filterOrigin, filteredOutExamples, equal,
-                differing, missing, onlyTarget, outOfScope, outOfScopePolicy, unmappable, examples, differingColumns
+                differing, missing, onlyTarget, otherMaps, otherMapsFilter, outOfScope, outOfScopePolicy, unmappable, examples,
+                differingColumns
             case inStep
         }
 
@@ -83,6 +91,8 @@ extension SyncEngine {
             try container.encode(differing, forKey: .differing)
             try container.encode(missing, forKey: .missing)
             try container.encode(onlyTarget, forKey: .onlyTarget)
+            try container.encode(otherMaps, forKey: .otherMaps)
+            try container.encodeIfPresent(otherMapsFilter, forKey: .otherMapsFilter)
             try container.encode(outOfScope, forKey: .outOfScope)
             try container.encode(outOfScopePolicy, forKey: .outOfScopePolicy)
             try container.encode(unmappable, forKey: .unmappable)
@@ -156,15 +166,43 @@ extension SyncEngine {
             try comparison.add(mapped)
             try comparison.addLeftOut(leftOut)
         }
+        if let reverse = byDirection[direction == .erpToCrm ? .crmToErp : .erpToCrm], reverse.filter != nil {
+            result.otherMapsFilter = reverse.filter?.expression
+            try addOtherMaps(of: plan, reverse: reverse, on: sides[direction.target]!, to: comparison)
+        }
         let compared = try comparison.finish()
         result.targetRows = compared.targetRows
         result.equal = compared.equal
         result.differing = compared.differing
         result.missing = compared.missing
         result.onlyTarget = compared.onlyTarget
+        result.otherMaps = compared.otherMaps
         result.outOfScope = compared.outOfScope
         result.examples = compared.examples
         result.differingColumns = compared.differingColumns
         return result
+    }
+
+    /// Gives `comparison` the keys of the target table's rows that `reverse`
+    /// (the map's other direction, reading that table) leaves out by its
+    /// filter: a table that several maps share holds those for the others.
+    private static func addOtherMaps(
+        of plan: DirectionPlan, reverse: DirectionPlan, on target: any SideEndpoint, to comparison: any TargetComparison
+    ) throws {
+        guard let filter = reverse.filter else { return }
+        // Where each of the compared plan's target key columns sits in what the reverse plan reads.
+        let positions = plan.targetKey.map { reverse.sourceColumns.firstIndex(of: plan.targetColumns[$0]) }
+        guard positions.allSatisfy({ $0 != nil }) else { return }
+        var position: [SideValue]?
+        while true {
+            let rows = try target.scanRows(table: reverse.sourceTable, columns: reverse.sourceColumns, after: position, limit: 5000)
+            guard let last = rows.last else { break }
+            position = last.position
+            let others = rows.compactMap { row -> [SideValue]? in
+                guard let values = row.values, (try? filter.passes(values)) != true else { return nil }
+                return positions.map { values[$0!] }
+            }
+            try comparison.addOtherMaps(others)
+        }
     }
 }

@@ -28,6 +28,7 @@ final class PostgreSQLTargetComparison: TargetComparison {
     /// The temporary tables, in the session's own schema.
     private static let rowsTable = "pg_temp._tandem_compare"
     private static let leftOutTable = "pg_temp._tandem_compare_out"
+    private static let otherMapsTable = "pg_temp._tandem_compare_other"
     /// The column of the rows table listing the columns whose value the target cannot hold.
     private static let refused = "_tandem_refused"
 
@@ -54,6 +55,7 @@ final class PostgreSQLTargetComparison: TargetComparison {
         for statement in [
             "DROP TABLE IF EXISTS \(Self.rowsTable)",
             "DROP TABLE IF EXISTS \(Self.leftOutTable)",
+            "DROP TABLE IF EXISTS \(Self.otherMapsTable)",
             // The target's column types (with a numeric's scale), so values are stored as it would store them.
             "CREATE TEMP TABLE _tandem_compare AS SELECT \(list) FROM \(target) WITH NO DATA",
             "ALTER TABLE \(Self.rowsTable) ADD COLUMN \(Self.refused) text[]",
@@ -61,6 +63,9 @@ final class PostgreSQLTargetComparison: TargetComparison {
             // The keys of the source rows the filter leaves out, with the key columns' types too.
             "CREATE TEMP TABLE _tandem_compare_out AS SELECT \(keyList) FROM \(target) WITH NO DATA",
             "CREATE INDEX ON \(Self.leftOutTable) (\(keyList))",
+            // The keys of the table's rows that belong to other maps.
+            "CREATE TEMP TABLE _tandem_compare_other AS SELECT \(keyList) FROM \(target) WITH NO DATA",
+            "CREATE INDEX ON \(Self.otherMapsTable) (\(keyList))",
         ] {
             _ = try side.query(statement)
         }
@@ -73,6 +78,7 @@ final class PostgreSQLTargetComparison: TargetComparison {
         closed = true
         _ = try? side.query("DROP TABLE IF EXISTS \(Self.rowsTable)")
         _ = try? side.query("DROP TABLE IF EXISTS \(Self.leftOutTable)")
+        _ = try? side.query("DROP TABLE IF EXISTS \(Self.otherMapsTable)")
     }
 
     func add(_ rows: [[SideValue]]) throws {
@@ -85,13 +91,22 @@ final class PostgreSQLTargetComparison: TargetComparison {
     }
 
     func addLeftOut(_ keys: [[SideValue]]) throws {
+        try insertKeys(keys, into: Self.leftOutTable)
+    }
+
+    func addOtherMaps(_ keys: [[SideValue]]) throws {
+        try insertKeys(keys, into: Self.otherMapsTable)
+    }
+
+    /// Inserts target keys into one of the key tables.
+    private func insertKeys(_ keys: [[SideValue]], into table: String) throws {
         // A key the target cannot hold has no row there to be out of scope.
         let prepared = keys.compactMap { key in
             try? zip(key, keyColumns).map { value, column throws(RowRefused) in
                 try PostgreSQLSideValues.parameter(value, column: column, table: plan.targetTable)
             }
         }
-        try insert(prepared, into: Self.leftOutTable, columns: keyColumns)
+        try insert(prepared, into: table, columns: keyColumns)
     }
 
     /// The parameters of a mapped row, with the list of its columns the
@@ -277,8 +292,11 @@ final class PostgreSQLTargetComparison: TargetComparison {
         }
         let only = "FROM \(target) t WHERE NOT EXISTS (SELECT 1 FROM \(Self.rowsTable) c WHERE \(sameKey))"
         let leftOut = "EXISTS (SELECT 1 FROM \(Self.leftOutTable) c WHERE \(sameKey))"
+        let other = "EXISTS (SELECT 1 FROM \(Self.otherMapsTable) c WHERE \(sameKey))"
         result.onlyTarget = try count(
-            "\(only) AND NOT \(leftOut)", alias: "t", order: targetKeyOrder, kind: "onlyTarget")
+            "\(only) AND NOT \(leftOut) AND NOT \(other)", alias: "t", order: targetKeyOrder, kind: "onlyTarget")
+        result.otherMaps =
+            try side.query("SELECT count(*) \(only) AND NOT \(leftOut) AND \(other)").first?[0].flatMap(Int.init) ?? 0
         result.outOfScope = try count("\(only) AND \(leftOut)", alias: "t", order: targetKeyOrder, kind: "outOfScope")
         result.examples = result.examples.filter { !$0.value.isEmpty }
         return result

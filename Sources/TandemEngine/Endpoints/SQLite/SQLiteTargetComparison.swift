@@ -40,6 +40,14 @@ final class SQLiteTargetComparison: TargetComparison {
             )
             try db.execute(
                 sql: "CREATE INDEX temp._tandem_compare_out_key ON _tandem_compare_out (\(keyColumns.joined(separator: ", ")))")
+            // The keys of the table's rows that belong to other maps.
+            try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare_other")
+            try db.execute(
+                sql:
+                    "CREATE TEMP TABLE _tandem_compare_other AS SELECT \(keyColumns.joined(separator: ", ")) FROM main.\(targetTable) WHERE 0"
+            )
+            try db.execute(
+                sql: "CREATE INDEX temp._tandem_compare_other_key ON _tandem_compare_other (\(keyColumns.joined(separator: ", ")))")
         }
     }
 
@@ -51,6 +59,7 @@ final class SQLiteTargetComparison: TargetComparison {
         try? side.queue.inDatabase { db in
             try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare")
             try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare_out")
+            try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare_other")
         }
     }
 
@@ -67,7 +76,16 @@ final class SQLiteTargetComparison: TargetComparison {
     }
 
     func addLeftOut(_ keys: [[SideValue]]) throws {
-        let insert = "INSERT INTO temp._tandem_compare_out VALUES (\(keyColumns.map { _ in "?" }.joined(separator: ", ")))"
+        try insertKeys(keys, into: "temp._tandem_compare_out")
+    }
+
+    func addOtherMaps(_ keys: [[SideValue]]) throws {
+        try insertKeys(keys, into: "temp._tandem_compare_other")
+    }
+
+    /// Inserts target keys into one of the key tables.
+    private func insertKeys(_ keys: [[SideValue]], into table: String) throws {
+        let insert = "INSERT INTO \(table) VALUES (\(keyColumns.map { _ in "?" }.joined(separator: ", ")))"
         try side.queue.inDatabase { db in
             // Through the C API: GRDB binds text up to its first NUL.
             let statement = try RawStatement(sql: insert, db)
@@ -138,7 +156,10 @@ final class SQLiteTargetComparison: TargetComparison {
             let only =
                 "FROM main.\(targetTable) t WHERE NOT EXISTS (SELECT 1 FROM temp._tandem_compare c WHERE \(sameKey))"
             let leftOut = "EXISTS (SELECT 1 FROM temp._tandem_compare_out c WHERE \(sameKey))"
-            result.onlyTarget = try count("\(only) AND NOT \(leftOut)", example: targetKeyText, kind: "onlyTarget")
+            let other = "EXISTS (SELECT 1 FROM temp._tandem_compare_other c WHERE \(sameKey))"
+            result.onlyTarget = try count(
+                "\(only) AND NOT \(leftOut) AND NOT \(other)", example: targetKeyText, kind: "onlyTarget")
+            result.otherMaps = try Int.fetchOne(db, sql: "SELECT COUNT(*) \(only) AND NOT \(leftOut) AND \(other)") ?? 0
             result.outOfScope = try count("\(only) AND \(leftOut)", example: targetKeyText, kind: "outOfScope")
         }
         result.examples = result.examples.filter { !$0.value.isEmpty }
