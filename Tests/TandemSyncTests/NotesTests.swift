@@ -211,6 +211,35 @@ struct NotesTests {
     /// A blob parameter: `?` with `bytes`, or the literal `X''` for no
     /// bytes, since GRDB binds an empty `Data` by its base address, which is
     /// nil, and SQLite takes a nil blob for NULL.
+    @Test(
+        "A CRM edit of isdocument (a note made a file) travels to F&O as the attachment's type; though isdocument is written from the type one way, it is no one-way conflict and is not put back"
+    )
+    func documentFlagEdit() async throws {
+        let fixture = try SharedEnvironment.fixture
+        try SideReader.execute(
+            fixture.erp,
+            """
+            INSERT INTO CustCustomerDocumentAttachmentEntity (DOCUMENTID, DATAAREAID, CUSTOMERACCOUNTNUMBER, TYPEID, NOTES)
+                VALUES ('flag-1', 'usmf', 'US-000', 'Note', 'a note')
+            """)
+        let flag = "SELECT isdocument FROM annotation WHERE msdyn_notesid = 'flag-1'"
+        try await waitUntil(timeout: Self.patience) {
+            try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM annotation WHERE msdyn_notesid = 'flag-1'") == 1
+        }
+        #expect(try SideReader.scalar(fixture.crm, flag) == 0)
+        try SideReader.execute(
+            fixture.crm,
+            "UPDATE annotation SET isdocument = 1, filename = 'a.txt', documentbody = x'61' WHERE msdyn_notesid = 'flag-1'")
+        try await waitUntil(timeout: Self.patience) {
+            try SideReader.rows(
+                fixture.erp, "SELECT TYPEID FROM CustCustomerDocumentAttachmentEntity WHERE DOCUMENTID = 'flag-1'") == ["File"]
+        }
+        try await StandardEnvironment.awaitInStep(fixture)
+        #expect(try SideReader.scalar(fixture.crm, flag) == 1)
+        let reports = try ConflictTests.conflicts(fixture, ["--map", "customer-attachments"])
+        #expect(!reports.contains { ($0["key"] as? String)?.contains("flag-1") == true }, "\(reports)")
+    }
+
     static func blob(_ bytes: Data) -> (sql: String, arguments: StatementArguments) {
         bytes.isEmpty ? ("X''", []) : ("?", [bytes])
     }

@@ -232,7 +232,13 @@ final class DirectionPlan {
             parentChecks[index].companions = companions
         }
         self.targetColumns = targetColumns
-        self.oneWayTargets = oneWayTargets
+        // A column another field reads the other way is not owned by this side: a CRM edit of
+        // `isdocument` travels to F&O as the attachment's type (and comes back the same), so
+        // putting it back would undo an edit the map carries, and report it as a conflict.
+        let readBack = Set(
+            tableMap.fields.filter { $0.direction == .both || ($0.direction == .erpToCrm) != toCRM }
+                .flatMap { (toCRM ? $0.crm : $0.erp)?.columns ?? [] })
+        self.oneWayTargets = oneWayTargets.filter { !readBack.contains(targetColumns[$0]) }
         let targetKey = try target.key.map { column in
             guard let index = targetColumns.firstIndex(of: column) else {
                 throw SyncError(
