@@ -281,7 +281,7 @@ let package = Package(
         .testTarget(
             name: "TandemSyncTests",
             dependencies: [
-                "TandemEngine", "TandemTestSupport", "TandemDocuments", "TandemPostgreSQL",
+                "TandemEngine", "TandemTestSupport", "TandemDocuments", "TandemPostgreSQL", "TandemDemo",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

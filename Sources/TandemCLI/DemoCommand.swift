@@ -131,6 +131,10 @@ struct DemoCommand: ParsableCommand {
                     if result.differing > 0 { notes.append("\(result.differing) differ") }
                     if result.missing > 0 { notes.append("\(result.missing) missing on \(result.direction.target)") }
                     if result.onlyTarget > 0 { notes.append("\(result.onlyTarget) only on \(result.direction.target)") }
+                    // A table several maps share (annotation): say which of its rows are this map's.
+                    if result.otherMaps > 0 {
+                        notes.append("\(result.otherMaps) of the \(result.direction.target) rows are other maps'")
+                    }
                     if result.unmappable > 0 { notes.append("\(result.unmappable) cannot be mapped (error list)") }
                     if let keys = result.examples.values.first?.prefix(2) { notes.append("e.g. \(keys.joined(separator: "; "))") }
                     if report.differsOnlyAsStaged(result) {

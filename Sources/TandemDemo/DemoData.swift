@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 package import TandemEngine
 import GRDB
 package import TandemPluginHost
@@ -159,6 +159,7 @@ package struct DemoData {
 
             try seedParties(db, size: size, random: &random, counts: &counts, log: log)
             try seedProducts(db, size: size, random: &random, counts: &counts)
+            try seedAttachments(db, size: size, counts: &counts, log: log)
             log("released products: \(counts["EcoResReleasedDistinctProductCDSEntity"] ?? 0) with \(counts["EcoResProductSpecificUnitConversionEntity"] ?? 0) product unit conversions")
         }
         try crm.write { db in
@@ -179,8 +180,75 @@ package struct DemoData {
             }
             record(accounts)
             log("CRM side: 5 accounts that the ERP also has (with other names) and 3 only the CRM has")
+            // A note and a file the CRM made on one of its own accounts: they reach F&O after the account.
+            if try db.tableExists("annotation") {
+                var annotations = try TableWriter("annotation", db)
+                try annotations.insert([
+                    "msdyn_notesid": "CRM-NOTE-1", "msdyn_company": "usmf", "objecttypecode": "account",
+                    "msdyn_relatedentityid": "CRM-1", "subject": "Call notes", "notetext": "Wants a quote for 40 units",
+                    "msdyn_restriction": 0, "isdocument": 0,
+                ])
+                try annotations.insert([
+                    "msdyn_notesid": "CRM-FILE-1", "msdyn_company": "usmf", "objecttypecode": "account",
+                    "msdyn_relatedentityid": "CRM-1", "subject": "Signed NDA", "msdyn_restriction": 0, "isdocument": 1,
+                    "filename": "nda.pdf", "mimetype": "application/pdf", "documentbody": attachmentBody(seed: 7),
+                ])
+                record(annotations)
+                log("CRM side: a note and a file on account CRM-1")
+            }
         }
         return counts
+    }
+
+    /// Notes, files (bodies of every byte value, as a scan would have) and
+    /// links on the first customers (organisations: accounts in the CRM) and
+    /// vendors of each company, when the notes plugin made their tables.
+    private static func seedAttachments(
+        _ db: Database, size: Size, counts: inout [String: Int], log: (String) -> Void
+    ) throws {
+        guard try db.tableExists("CustCustomerDocumentAttachmentEntity"), try db.tableExists("VendVendorDocumentAttachmentEntity")
+        else { return }
+        var customers = try TableWriter("CustCustomerDocumentAttachmentEntity", db)
+        var vendors = try TableWriter("VendVendorDocumentAttachmentEntity", db)
+        var next = 0
+        for company in companies {
+            // The first five customers of each company are organisations (seedParties).
+            for number in 1...min(3, size.customers / companies.count) {
+                let account = customerAccount(company.code, number)
+                for (type, name) in [("Note", "Credit review"), ("File", "Signed contract"), ("URL", "Customer portal")] {
+                    next += 1
+                    let file = type == "File"
+                    try customers.insert([
+                        "DOCUMENTID": String(format: "DOC%08d", next), "DATAAREAID": company.code, "CUSTOMERACCOUNTNUMBER": account,
+                        "TYPEID": type, "NAME": name, "RESTRICTION": number == 1 ? "External" : "Internal",
+                        "NOTES": type == "URL" ? "https://portal.example.com/\(account)" : file ? nil : "Reviewed, limit kept",
+                        "FILENAME": file ? "contract-\(account).pdf" : nil, "FILECONTENTTYPE": file ? "application/pdf" : nil,
+                        "FILECONTENTS": file ? attachmentBody(seed: next) : nil,
+                    ])
+                }
+            }
+            for number in 1...min(2, size.vendors / companies.count) {
+                next += 1
+                let account = "V-\(company.code.prefix(2).uppercased())\(String(format: "%05d", number))"
+                try vendors.insert([
+                    "DOCUMENTID": String(format: "DOC%08d", next), "DATAAREAID": company.code, "VENDORACCOUNTNUMBER": account,
+                    "DOCUMENTATTACHMENTTYPECODE": "File", "ATTACHMENTDESCRIPTION": "Certificate of insurance",
+                    "ACCESSRESTRICTION": "Internal", "FILENAME": "insurance-\(account).pdf", "FILECONTENTTYPE": "application/pdf",
+                    "FILECONTENTS": attachmentBody(seed: next),
+                ])
+            }
+        }
+        counts[customers.table, default: 0] += customers.count
+        counts[vendors.table, default: 0] += vendors.count
+        log("attachments: \(customers.count) on customers, \(vendors.count) on vendors (notes, links and files)")
+    }
+
+    /// A file body of 4 KiB: a PDF header, then every byte value (NULs and
+    /// bytes that are no UTF-8 included), varied by `seed`.
+    package static func attachmentBody(seed: Int) -> Data {
+        var bytes = Array("%PDF-1.7\n".utf8)
+        for index in 0..<(4096 - bytes.count) { bytes.append(UInt8(truncatingIfNeeded: index &* 31 &+ seed)) }
+        return Data(bytes)
     }
 
     /// `US-000012`: the customer account of customer `index` in `company`.
