@@ -32,22 +32,14 @@ final class SQLiteTargetComparison: TargetComparison {
             )
             try db.execute(
                 sql: "CREATE INDEX temp._tandem_compare_key ON _tandem_compare (\(keyColumns.joined(separator: ", ")))")
-            // The keys of the source rows the filter leaves out, with the key columns' affinities too.
-            try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare_out")
-            try db.execute(
-                sql:
-                    "CREATE TEMP TABLE _tandem_compare_out AS SELECT \(keyColumns.joined(separator: ", ")) FROM main.\(targetTable) WHERE 0"
-            )
-            try db.execute(
-                sql: "CREATE INDEX temp._tandem_compare_out_key ON _tandem_compare_out (\(keyColumns.joined(separator: ", ")))")
-            // The keys of the table's rows that belong to other maps.
-            try db.execute(sql: "DROP TABLE IF EXISTS temp._tandem_compare_other")
-            try db.execute(
-                sql:
-                    "CREATE TEMP TABLE _tandem_compare_other AS SELECT \(keyColumns.joined(separator: ", ")) FROM main.\(targetTable) WHERE 0"
-            )
-            try db.execute(
-                sql: "CREATE INDEX temp._tandem_compare_other_key ON _tandem_compare_other (\(keyColumns.joined(separator: ", ")))")
+            // The keys of the source rows the filter leaves out (`_out`), and of the table's rows
+            // that belong to other maps (`_other`), with the key columns' affinities too.
+            for table in ["_tandem_compare_out", "_tandem_compare_other"] {
+                try db.execute(sql: "DROP TABLE IF EXISTS temp.\(table)")
+                try db.execute(
+                    sql: "CREATE TEMP TABLE \(table) AS SELECT \(keyColumns.joined(separator: ", ")) FROM main.\(targetTable) WHERE 0")
+                try db.execute(sql: "CREATE INDEX temp.\(table)_key ON \(table) (\(keyColumns.joined(separator: ", ")))")
+            }
         }
     }
 
