@@ -15,7 +15,7 @@ let swiftSettings: [SwiftSetting] = [
 /// The standard dual-write map plugins, one folder under Plugins/ and one
 /// shared library (`libTandem<folder>.so`) each; see docs/MAPS.md.
 let standardMapPlugins = [
-    "ReferenceData", "Customers", "Vendors", "Products", "PartyGAB", "ProspectToCash", "ProcureToPay", "Notes",
+    "ReferenceData", "Customers", "Vendors", "Products", "PartyGAB", "ProspectToCash", "ProcureToPay", "Notes", "Loyalty",
 ]
 
 let package = Package(

@@ -132,29 +132,13 @@ enum Notes: TandemPlugin {
         "FILECONTENTS": "BLOB", "documentbody": "BLOB", "msdyn_restriction": "INTEGER", "isdocument": "INTEGER",
     ]
 
-    /// One side's columns for `maps`, key first, then every other column
-    /// once in field order, so the DDL cannot disagree with the maps.
-    static func columns(_ maps: [TableMap], _ side: SQLiteTable.Side) -> [String] {
-        var columns: [String] = []
-        for map in maps {
-            let table = side == .erp ? map.erp : map.crm
-            for name in table.key where !columns.contains(name) { columns.append(name) }
-            for field in map.fields {
-                for name in (side == .erp ? field.erp : field.crm)?.columns ?? [] where !columns.contains(name) {
-                    columns.append(name)
-                }
-            }
-        }
-        return columns.map { "\($0) \(types[$0] ?? "TEXT")" }
-    }
-
     /// Each map's ERP entity, and the one `annotation` that all four share
     /// (with the union of their columns: `msdyn_relatedentityid2` is the vendors').
     static var ddl: DDLDocument? {
         let all = maps?.maps ?? []
         return DDLDocument(
-            erp: all.map { SQLiteTable.create($0.erp.table, key: $0.erp.key, columns([$0], .erp)) },
-            crm: [SQLiteTable.create("annotation", key: ["msdyn_notesid"], columns(all, .crm))])
+            erp: all.map { SQLiteTable.create($0.erp.table, key: $0.erp.key, SQLiteTable.columns(of: [$0], .erp, types: types)) },
+            crm: [SQLiteTable.create("annotation", key: ["msdyn_notesid"], SQLiteTable.columns(of: all, .crm, types: types))])
     }
 }
 

@@ -1,3 +1,5 @@
+package import TandemDocuments
+
 /// `CREATE TABLE` statements for the standard maps' tables.
 ///
 /// Conventions, the same on every table so that the engine's exactness holds:
@@ -36,5 +38,22 @@ package enum SQLiteTable {
     /// the field maps list them), all of one SQLite type.
     package static func columns(_ pairs: KeyValuePairs<String, String>, _ side: Side, _ type: String) -> [String] {
         pairs.map { "\(side == .erp ? $0.key : $0.value) \(type)" }
+    }
+
+    /// `NAME TYPE` for one side's columns of `maps`: each map's key first,
+    /// then every other column once in field order, so the DDL cannot
+    /// disagree with the maps; `types` by column name, `TEXT` otherwise.
+    package static func columns(of maps: [TableMap], _ side: Side, types: [String: String]) -> [String] {
+        var columns: [String] = []
+        for map in maps {
+            let table = side == .erp ? map.erp : map.crm
+            for name in table.key where !columns.contains(name) { columns.append(name) }
+            for field in map.fields {
+                for name in (side == .erp ? field.erp : field.crm)?.columns ?? [] where !columns.contains(name) {
+                    columns.append(name)
+                }
+            }
+        }
+        return columns.map { "\($0) \(types[$0] ?? "TEXT")" }
     }
 }

@@ -160,6 +160,7 @@ package struct DemoData {
             try seedParties(db, size: size, random: &random, counts: &counts, log: log)
             try seedProducts(db, size: size, random: &random, counts: &counts)
             try seedAttachments(db, size: size, counts: &counts, log: log)
+            try seedLoyalty(db, size: size, counts: &counts, log: log)
             log("released products: \(counts["EcoResReleasedDistinctProductCDSEntity"] ?? 0) with \(counts["EcoResProductSpecificUnitConversionEntity"] ?? 0) product unit conversions")
         }
         try crm.write { db in
@@ -241,6 +242,39 @@ package struct DemoData {
         counts[customers.table, default: 0] += customers.count
         counts[vendors.table, default: 0] += vendors.count
         log("attachments: \(customers.count) on customers, \(vendors.count) on vendors (notes, links and files)")
+    }
+
+    /// Loyalty levels, reward points per company currency, and a card for
+    /// each of the first parties (some blocked, some replaced), when the
+    /// loyalty plugin made their tables.
+    private static func seedLoyalty(
+        _ db: Database, size: Size, counts: inout [String: Int], log: (String) -> Void
+    ) throws {
+        guard try db.tableExists("RetailLoyaltyCardEntity") else { return }
+        var levels = try TableWriter("LoyaltyLevelEntity", db)
+        for (phrase, description) in [("Gold", "Top tier"), ("Silver", "Second tier"), ("Bronze", "Entry tier")] {
+            try levels.insert(["LEVELPHRASE": phrase, "LEVELDESCRIPTION": description])
+        }
+        var points = try TableWriter("RetailLoyaltyRewardPointEntity", db)
+        for company in companies {
+            try points.insert([
+                "REWARDPOINTID": "RP-\(company.currency)", "REWARDPOINTTYPE": "Amount", "REWARDPOINTCURRENCY": company.currency,
+                "REDEEMABLE": "Yes", "REDEEMRANKING": 1, "MAXIMUMLOYALTYREWARDPOINTS": "100000.00", "EXPIRATIONTIMEUNIT": "Year",
+                "EXPIRATIONTIMEVALUE": 2, "VESTINGTIMEUNIT": "Day", "VESTINGTIMEVALUE": 30,
+            ])
+        }
+        var cards = try TableWriter("RetailLoyaltyCardEntity", db)
+        let tenders = ["AsCardTender", "AsContactTender", "NoTender", "Blocked"]
+        for index in 1...min(40, size.customers) {
+            try cards.insert([
+                "CARDNUMBER": String(format: "LC-%06d", index), "CARDTENDERTYPE": tenders[index % tenders.count],
+                "PARTYNUMBER": partyNumber(index), "OMOPERATINGUNITNUMBER": "ST-\(String(format: "%03d", index % 7))",
+                "REPLACEMENTCARDNUMBER": index % 10 == 0 ? String(format: "LC-%06d", 100_000 + index) : nil,
+                "LOYALTYENROLLMENTDATE": "2026-0\(1 + index % 9)-15", "LOYALTYENROLLMENTDATELOCAL": "2026-0\(1 + index % 9)-15",
+            ])
+        }
+        for writer in [levels, points, cards] { counts[writer.table, default: 0] += writer.count }
+        log("loyalty: \(levels.count) levels, \(points.count) reward points, \(cards.count) cards")
     }
 
     /// A file body of 4 KiB: a PDF header, then every byte value (NULs and

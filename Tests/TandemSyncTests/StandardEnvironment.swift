@@ -12,7 +12,7 @@ enum StandardEnvironment {
         "ReferenceData": "tandem.std.reference", "Customers": "tandem.std.customers", "Vendors": "tandem.std.vendors",
         "Products": "tandem.std.products", "PartyGAB": "tandem.std.party",
         "ProspectToCash": "tandem.std.prospect-to-cash", "ProcureToPay": "tandem.std.procure-to-pay",
-        "Notes": "tandem.std.notes",
+        "Notes": "tandem.std.notes", "Loyalty": "tandem.std.loyalty",
     ]
 
     /// Every standard map, parents first.
@@ -61,8 +61,11 @@ enum StandardEnvironment {
             "sales-order-origins", "sales-order-headers", "workers", "purchase-order-headers",
         ] + notesMaps
 
+    /// The customer loyalty maps, parents first.
+    static let loyaltyMaps = ["loyalty-levels", "loyalty-reward-points", "loyalty-cards"]
+
     /// Every map of every standard plugin.
-    static let allMaps = maps + prospectToCashMaps + procureToPayMaps + notesMaps
+    static let allMaps = maps + prospectToCashMaps + procureToPayMaps + notesMaps + loyaltyMaps
 
     /// Parents written by the ERP application: two companies and currencies,
     /// terms of payment, groups, unit classes and units with conversions, two
