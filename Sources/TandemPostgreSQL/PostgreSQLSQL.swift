@@ -4,7 +4,10 @@ import PostgresNIO
 public enum PostgreSQLSQL {
     /// `name` as a quoted identifier: any name is safe, case is kept.
     public static func identifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Most names hold no quote: Foundation's replace, bridged, was 2 % of a write-through's
+        // CPU (every statement names its tables and columns).
+        guard name.utf8.contains(UInt8(ascii: "\"")) else { return "\"" + name + "\"" }
+        return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// `schema.name`, both quoted.
@@ -14,7 +17,9 @@ public enum PostgreSQLSQL {
 
     /// `text` as a string literal (standard_conforming_strings is on since PostgreSQL 9.1).
     public static func literal(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        // As for ``identifier(_:)``: most texts hold no quote.
+        guard text.utf8.contains(UInt8(ascii: "'")) else { return "'" + text + "'" }
+        return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     /// A query whose parameters are bound as text of unspecified type, so that

@@ -96,25 +96,41 @@ public final class PostgreSQLSession: Sendable {
     /// Call it from a thread of its own, never from a Swift concurrency task or an event loop (it
     /// blocks); the caller serialises its own use of the session, as for ``query(_:_:table:)``.
     package func pipeline(_ statements: [PostgreSQLStatement]) -> [Result<[[String?]], PostgreSQLError>] {
+        startPipeline(statements).wait()
+    }
+
+    /// Queues `statements` as ``pipeline(_:)`` does, without waiting for them: the caller does
+    /// other work meanwhile (a write-through's target begins its transaction while the origin
+    /// writes) and then waits with ``Flight/wait()``. Nothing else may be sent on the session
+    /// until that wait returned.
+    package func startPipeline(_ statements: [PostgreSQLStatement]) -> Flight {
         let eventLoop = connection.eventLoop
         let done = eventLoop.makePromise(of: [Result<[[String?]], PostgreSQLError>].self)
         let closed = pending.withLock { state in
             if !state.closed { state.pipeline = done }
             return state.closed
         }
-        if closed {
-            let lost = self.lost
-            done.fail(lost)
-            return statements.map { _ in .failure(lost) }
-        }
         let endpoint = self.endpoint
-        let queries = statements.map { statement in
-            connection.query(PostgreSQLSQL.query(statement.sql, statement.parameters), logger: logger)
-                .flatMapThrowing { result in
-                    try result.rows.map { row in try row.map(Self.text) }
-                }
+        if closed {
+            done.fail(lost)
+            return Flight(future: done.futureResult, count: statements.count, endpoint: endpoint)
         }
-        EventLoopFuture.whenAllComplete(queries, on: eventLoop).whenComplete { outcome in
+        // Queued from the event loop, in one hop: a query queued from this thread hands itself to
+        // the loop on its own (a wake-up of the loop's thread each), and those hand-overs were the
+        // largest part of a write-through's CPU on the engine's thread.
+        let connection = self.connection
+        let logger = self.logger
+        let queue = { @Sendable () -> EventLoopFuture<[Result<[[String?]], any Error>]> in
+            let queries = statements.map { statement in
+                connection.query(PostgreSQLSQL.query(statement.sql, statement.parameters), logger: logger)
+                    .flatMapThrowing { result in
+                        try result.rows.map { row in try row.map(Self.text) }
+                    }
+            }
+            return EventLoopFuture.whenAllComplete(queries, on: eventLoop)
+        }
+        let all = eventLoop.inEventLoop ? queue() : eventLoop.flatSubmit(queue)
+        all.whenComplete { outcome in
             // Only this call's promise: the connection's end may have failed it already.
             let waiting = self.pending.withLock { state -> EventLoopPromise<[Result<[[String?]], PostgreSQLError>]>? in
                 guard let current = state.pipeline, current.futureResult === done.futureResult else { return nil }
@@ -132,11 +148,24 @@ public final class PostgreSQLSession: Sendable {
                 waiting.fail(error)
             }
         }
-        do {
-            return try done.futureResult.wait()
-        } catch {
-            let lost = endpoint.translate(error)
-            return statements.map { _ in .failure(lost) }
+        return Flight(future: done.futureResult, count: statements.count, endpoint: endpoint)
+    }
+
+    /// Statements queued by ``startPipeline(_:)``, not yet waited for.
+    package struct Flight: Sendable {
+        let future: EventLoopFuture<[Result<[[String?]], PostgreSQLError>]>
+        let count: Int
+        let endpoint: PostgreSQLEndpoint
+
+        /// Each statement's rows or error, blocking the calling thread until the last is answered
+        /// (a thread of its own, as for ``PostgreSQLSession/pipeline(_:)``).
+        package func wait() -> [Result<[[String?]], PostgreSQLError>] {
+            do {
+                return try future.wait()
+            } catch {
+                let lost = endpoint.translate(error)
+                return (0..<count).map { _ in .failure(lost) }
+            }
         }
     }
 

@@ -240,3 +240,20 @@ struct PostgreSQLBulkCastTests {
         #expect(rows == [["true"]], "\(value) cast to \(cast) and stored as \(type)")
     }
 }
+
+/// ``PostgreSQLBulkWrites/withoutModifiers(_:)``, which replaced a regular expression that every
+/// statement ran once per column: the same type names come out.
+@Suite("PostgreSQL cast types without their modifiers")
+struct PostgreSQLCastModifierTests {
+    @Test(
+        "Each (n) and (n, m) of digits goes, as the regular expression took it out; anything else stays",
+        arguments: [
+            "integer", "numeric(12,2)", "numeric(32, 10)", "character varying(20)", "character(4)[]",
+            "timestamp(3) without time zone", "time(6) with time zone", "bit(3)", "interval(2)",
+            "numeric(12,2)[]", "weird(name)", "f(1,)", "g(,2)", "h()", "x(1)(2)", "(7)", "unclosed(3", "a(1,\t2)",
+        ])
+    func sameAsTheExpression(_ type: String) {
+        let expression = type.replacingOccurrences(of: #"\(\d+(,\s*\d+)?\)"#, with: "", options: .regularExpression)
+        #expect(PostgreSQLBulkWrites.withoutModifiers(type) == expression)
+    }
+}

@@ -285,6 +285,13 @@ protocol SideEndpoint: AnyObject {
     func applyWriteThrough<T>(
         _ items: [ApplyItem], logger: Logger, _ body: (any TargetTransaction) throws -> T, beforeCommit: () throws -> Void
     ) throws -> T
+    /// Runs `body` (the origin's write, which calls ``applyWriteThrough(_:logger:_:beforeCommit:)``
+    /// on this side) with this side ready as a write-through's target: a side may begin the
+    /// transaction there ahead, locking `tables` and reading each plan's pending edits after the
+    /// given position, while the origin writes. What `body` did not take is rolled back.
+    func withWriteThroughTarget<T>(
+        tables: [String], pendingEdits: [(plan: DirectionPlan, after: Int64)], _ body: () throws -> T
+    ) throws -> T
 }
 
 /// How far an initial sync got, as the side it writes keeps it (committed
@@ -352,6 +359,13 @@ struct StoredParkedChange {
 }
 
 extension SideEndpoint {
+    /// Nothing ahead: a SQLite side's transaction costs no exchange with a server to begin.
+    func withWriteThroughTarget<T>(
+        tables: [String], pendingEdits: [(plan: DirectionPlan, after: Int64)], _ body: () throws -> T
+    ) throws -> T {
+        try body()
+    }
+
     func auditFacts() throws -> (checkpoints: [CheckpointID: Int64], head: Int64) {
         (try storedCheckpoints(), try issuedHead())
     }

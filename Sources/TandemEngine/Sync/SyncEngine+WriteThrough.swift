@@ -44,28 +44,34 @@ extension SyncEngine {
         var filtered: [(plan: DirectionPlan, keys: [String])] = []
         var carried = 0
         var captured = 0
-        try origin.writeThrough(tag: tag) { write in
-            try write.write(request.rows, operation: request.operation, table: request.table, columns: columns, key: key)
-            let changes = try write.capturedChanges()
-            captured = changes.count
-            let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
-            // An item left unmapped without an error is one the map's filter left out (a
-            // write has no echoes): saying "wrote" for it claimed a row the other side lacks.
-            (filtered, carried) = Self.filteredOut(items, readers: readers.map(\.0), changes: changes.count)
-            do {
-                // A new applier per run: the target may roll back and run the body again.
-                _ = try target.applyWriteThrough(items, logger: logger, {
-                    var applier = makeApplier(direction: direction, mode: .writeThrough)
-                    return try applier.apply(items, into: $0)
-                }) {
-                    // The origin commits first: from here on the change log can always repair the other side.
-                    try write.commit()
-                    if Self.killBetweenCommits { kill(getpid(), SIGKILL) }
+        // The target may begin its transaction (lock, pending edits) while the origin writes;
+        // the positions are the ones the apply step reads pending edits after.
+        let reverse = makeApplier(direction: direction, mode: .writeThrough).reverseCheckpoint
+        let pendingEdits = readers.compactMap { reader in reverse(reader.0).map { (plan: reader.0, after: $0) } }
+        try target.withWriteThroughTarget(tables: readers.map(\.0.targetTable), pendingEdits: pendingEdits) {
+            try origin.writeThrough(tag: tag) { write in
+                try write.write(request.rows, operation: request.operation, table: request.table, columns: columns, key: key)
+                let changes = try write.capturedChanges()
+                captured = changes.count
+                let items = prepare(readers.flatMap { reader in changes.map { (reader.0, $0, nil) } })
+                // An item left unmapped without an error is one the map's filter left out (a
+                // write has no echoes): saying "wrote" for it claimed a row the other side lacks.
+                (filtered, carried) = Self.filteredOut(items, readers: readers.map(\.0), changes: changes.count)
+                do {
+                    // A new applier per run: the target may roll back and run the body again.
+                    _ = try target.applyWriteThrough(items, logger: logger, {
+                        var applier = makeApplier(direction: direction, mode: .writeThrough)
+                        return try applier.apply(items, into: $0)
+                    }) {
+                        // The origin commits first: from here on the change log can always repair the other side.
+                        try write.commit()
+                        if Self.killBetweenCommits { kill(getpid(), SIGKILL) }
+                    }
+                } catch let failed as TargetCommitFailed {
+                    throw SyncError(
+                        .database,
+                        "the \(request.side) side committed the write but the \(direction.target) side could not (\(failed.underlying)); the engine applies it from the change log")
                 }
-            } catch let failed as TargetCommitFailed {
-                throw SyncError(
-                    .database,
-                    "the \(request.side) side committed the write but the \(direction.target) side could not (\(failed.underlying)); the engine applies it from the change log")
             }
         }
         // Both sides changed through this engine's own connections, which

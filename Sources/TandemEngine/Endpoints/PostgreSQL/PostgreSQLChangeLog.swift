@@ -62,6 +62,18 @@ struct PostgreSQLChangeLog {
         """
     }
 
+    /// ``select(condition:limit:rows:)`` that also sets the transaction-local `setting` to ''
+    /// in the same statement: one exchange with the server instead of two. The `WITH` is read
+    /// as the outer side of a lateral join, so it runs whether or not any change matches; that
+    /// gives one row of NULLs when none does, which ``entries(_:column:)`` skips (no `seq`).
+    func select(condition: String, resetting setting: String, rows: Bool = true) -> String {
+        """
+        WITH tandem_reset AS (SELECT set_config('\(setting)', '', true))
+        SELECT l.* FROM tandem_reset LEFT JOIN LATERAL (\(select(condition: condition, rows: rows))) AS l ON true
+        ORDER BY 1
+        """
+    }
+
     /// The entries of ``select(condition:limit:rows:)``'s rows; `column` gives
     /// a table's column by name (nil when the table no longer has it: its
     /// value is then read as text).

@@ -43,6 +43,9 @@ package final class PostgreSQLSide: SideEndpoint {
     private var keyOrder: [String: [String]] = [:]
     /// Statements that go out first in the next pipeline on the session (``hold(_:)``).
     private var held: [PostgreSQLStatement] = []
+    /// A write-through's transaction begun ahead by ``withWriteThroughTarget(tables:pendingEdits:_:)``
+    /// and not yet taken by ``applyWriteThrough(_:logger:_:beforeCommit:)``.
+    private var early: EarlyWriteThrough?
     /// Counts commit tokens given while a writer was in flight (each one new).
     private var inFlightTokens = 0
     /// What the side's commit watch says (see ``commitToken()``).
@@ -149,22 +152,40 @@ package final class PostgreSQLSide: SideEndpoint {
         _ session: PostgreSQLSession, _ statements: [PostgreSQLStatement],
         failure: (Int, PostgreSQLError) -> any Error = { $1 }
     ) throws -> [[[String?]]] {
+        let (flight, heldCount) = launch(session, statements)
+        return try land(session, flight, held: heldCount, failure: failure)
+    }
+
+    /// Queues the statements held and `statements` on `session` without waiting (see
+    /// ``PostgreSQLSession/startPipeline(_:)``); the flight and how many held statements lead it.
+    private func launch(_ session: PostgreSQLSession, _ statements: [PostgreSQLStatement])
+        -> (flight: PostgreSQLSession.Flight, held: Int)
+    {
         BlockingAwait.refuseInTask()
         lock.lock()
         let before = held
         held = []
         lock.unlock()
-        let results = session.pipeline(before + statements)
+        return (session.startPipeline(before + statements), before.count)
+    }
+
+    /// Waits for `flight` (its first `held` statements were held ones) and returns the rows of the
+    /// caller's statements; the first that failed throws, as in ``pipeline(_:_:failure:)``.
+    private func land(
+        _ session: PostgreSQLSession, _ flight: PostgreSQLSession.Flight, held heldCount: Int,
+        failure: (Int, PostgreSQLError) -> any Error = { $1 }
+    ) throws -> [[[String?]]] {
+        let results = flight.wait()
         var rows: [[[String?]]] = []
-        rows.reserveCapacity(statements.count)
+        rows.reserveCapacity(results.count - heldCount)
         for (index, result) in results.enumerated() {
             switch result {
             case .success(let value):
-                if index >= before.count { rows.append(value) }
+                if index >= heldCount { rows.append(value) }
             case .failure(let error):
                 if error.code == .connectionLost { discard(session) }
                 // A held statement's failure is its own (`failure` knows the caller's statements).
-                throw index < before.count ? error : failure(index - before.count, error)
+                throw index < heldCount ? error : failure(index - heldCount, error)
             }
         }
         return rows
@@ -390,15 +411,22 @@ package final class PostgreSQLSide: SideEndpoint {
     }
 
     /// The changes of the log matching `condition` on `session`, in the engine's form; `before`:
-    /// statements sent first, in the same pipeline (one wait).
+    /// statements sent first, in the same pipeline (one wait). `resetting`: a transaction-local
+    /// setting the read sets to '' in the same statement (see
+    /// ``PostgreSQLChangeLog/select(condition:resetting:rows:)``); no `limit` then.
     func readLog(
         _ session: PostgreSQLSession, condition: String, _ parameters: [String?], limit: String? = nil, rows: Bool = true,
-        before: [PostgreSQLStatement] = []
+        before: [PostgreSQLStatement] = [], resetting: String? = nil
     ) throws -> [Change] {
-        let result =
-            try pipeline(
-                session, before + [PostgreSQLStatement(changeLog.select(condition: condition, limit: limit, rows: rows), parameters)]
-            ).last ?? []
+        let select =
+            resetting.map { changeLog.select(condition: condition, resetting: $0, rows: rows) }
+            ?? changeLog.select(condition: condition, limit: limit, rows: rows)
+        let result = try pipeline(session, before + [PostgreSQLStatement(select, parameters)]).last ?? []
+        return try logChanges(result)
+    }
+
+    /// The changes of rows of ``PostgreSQLChangeLog/select(condition:limit:rows:)``, in the engine's form.
+    func logChanges(_ result: [[String?]]) throws -> [Change] {
         let entries = try PostgreSQLChangeLog.entries(result) { table, name in try column(table, name) }
         let captured = try self.captured()
         return entries.map { PostgreSQLChangeLog.change($0, captured: captured[$0.table]) }
@@ -814,10 +842,14 @@ package final class PostgreSQLSide: SideEndpoint {
         let tables = items.map(\.plan.targetTable)
         do {
             return try withSession { session in
-                begin(tables, session)
                 let result: T
                 do {
-                    let transaction = PostgreSQLTargetTransaction(side: self, session: session, bulk: true)
+                    // Begun ahead, while the origin wrote: `BEGIN`, the lock and the reads of pending
+                    // edits are answered already (see ``withWriteThroughTarget(tables:pendingEdits:_:)``).
+                    let edits = try takeEarly(tables, session)
+                    if edits == nil { begin(tables, session) }
+                    let transaction = PostgreSQLTargetTransaction(
+                        side: self, session: session, bulk: true, pendingEdits: edits ?? [:])
                     result = try body(transaction)
                     let (statements, refusals) = try transaction.commitStatements()
                     if !statements.isEmpty { _ = try pipeline(session, statements, failure: refusals) }
@@ -836,5 +868,73 @@ package final class PostgreSQLSide: SideEndpoint {
                 return try body(PostgreSQLTargetTransaction(side: self, session: session, bulk: false))
             }
         }
+    }
+
+    /// A write-through's target transaction begun ahead: its flight (`BEGIN`, the lock, the reads
+    /// of pending edits) and what each read was of.
+    private struct EarlyWriteThrough {
+        let session: PostgreSQLSession
+        /// The tables locked, in ``lockStatement(_:)``'s order.
+        let tables: [String]
+        /// Per read, after the leading `BEGIN` and lock: the plan's target table and the position after which it read.
+        let reads: [PostgreSQLTargetTransaction.EditsRead]
+        let flight: PostgreSQLSession.Flight
+        /// How many statements lead the reads (held ones, `BEGIN`, the lock).
+        let leading: Int
+    }
+
+    /// Begins the write-through's transaction on this side before `body` writes the origin: its
+    /// `BEGIN`, the lock of `tables` and the read of each plan's pending edits (after the given
+    /// position) go to the server now, without waiting, and are answered while the origin side
+    /// writes; ``applyWriteThrough(_:logger:_:beforeCommit:)`` (inside `body`) takes them. Each
+    /// statement is an exchange with the server of its own, and these three stood one after the
+    /// other behind the origin's (docs/BENCHMARKS.md, write-through on PostgreSQL sides).
+    ///
+    /// The lock is taken before the reads, as when the apply step began the transaction itself,
+    /// so no application's edit of a locked table commits between the reads and the commit. The
+    /// side's lock is held for the whole of `body`: no other thread's statement may run in the
+    /// transaction begun here. When `body` did not take it (it threw first), it is rolled back.
+    func withWriteThroughTarget<T>(
+        tables: [String], pendingEdits: [(plan: DirectionPlan, after: Int64)], _ body: () throws -> T
+    ) throws -> T {
+        try withSession { session in
+            var statements = [PostgreSQLStatement("BEGIN")]
+            if let lock = lockStatement(tables) { statements.append(lock) }
+            let leading = statements.count
+            let reads = pendingEdits.map { PostgreSQLTargetTransaction.EditsRead(table: $0.plan.targetTable, after: $0.after) }
+            statements += reads.map { PostgreSQLTargetTransaction.editsStatement($0, changeLog: changeLog) }
+            let (flight, heldCount) = launch(session, statements)
+            early = EarlyWriteThrough(
+                session: session, tables: Set(tables).sorted(), reads: reads, flight: flight, leading: heldCount + leading)
+            defer {
+                // Not taken: wait for its answers (nothing else may go out before), then roll back.
+                if let left = early {
+                    early = nil
+                    _ = left.flight.wait()
+                    rollback(session, after: CancellationError())
+                }
+            }
+            return try body()
+        }
+    }
+
+    /// The pending edits read ahead for a write-through into `tables` on `session`, each read's
+    /// rows by what it read (nil when none was begun ahead, or for other tables: then that
+    /// transaction is rolled back, and the caller begins its own). Throws the first error of the
+    /// statements begun ahead; the transaction is rolled back by the caller then.
+    private func takeEarly(_ tables: [String], _ session: PostgreSQLSession) throws
+        -> [PostgreSQLTargetTransaction.EditsRead: [Change]]?
+    {
+        guard let taken = early else { return nil }
+        early = nil
+        guard taken.session === session, taken.tables == Set(tables).sorted() else {
+            _ = taken.flight.wait()
+            rollback(taken.session, after: CancellationError())
+            return nil
+        }
+        let rows = try land(session, taken.flight, held: taken.leading)
+        var result: [PostgreSQLTargetTransaction.EditsRead: [Change]] = [:]
+        for (read, found) in zip(taken.reads, rows) { result[read] = try logChanges(found) }
+        return result
     }
 }

@@ -41,6 +41,12 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     private var origin = ""
     /// The `tandem.origin` set on the server in this transaction; nil until set here.
     private var serverOrigin: String?
+    /// Pending edits a write-through's target read ahead, with its `BEGIN` and lock
+    /// (``PostgreSQLSide/withWriteThroughTarget(tables:pendingEdits:_:)``), by what each read.
+    private let readAhead: [EditsRead: [Change]]
+    /// Write-through markers not sent yet (bulk): they go out in the statement that sets a run's
+    /// settings (``commitStatements()``), not as one exchange with the server of their own.
+    private var markers: [(source: String, seq: Int64)] = []
 
     /// The origin of initial sync's writes (as on SQLite sides).
     static let initialSyncOrigin = "initial-sync"
@@ -48,11 +54,27 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     static let engineOrigin = "tandem"
 
     /// A batch on `session`, inside the transaction `side` opened; `bulk`: rows are held and sent
-    /// as multi-row statements.
-    init(side: PostgreSQLSide, session: PostgreSQLSession, bulk: Bool = false) {
+    /// as multi-row statements; `pendingEdits`: reads of pending edits made ahead in this
+    /// transaction, which ``pendingLocalEdits(_:after:)`` answers from.
+    init(side: PostgreSQLSide, session: PostgreSQLSession, bulk: Bool = false, pendingEdits: [EditsRead: [Change]] = [:]) {
         self.side = side
         self.session = session
         self.bulk = bulk
+        readAhead = pendingEdits
+    }
+
+    /// A read of a target table's pending edits: the applications' changes after a position.
+    struct EditsRead: Hashable {
+        /// The target table.
+        let table: String
+        /// The position after which the read looks (the reverse direction's checkpoint).
+        let after: Int64
+    }
+
+    /// The statement of `read` (the one ``pendingLocalEdits(_:after:)`` sends itself).
+    static func editsStatement(_ read: EditsRead, changeLog: PostgreSQLChangeLog) -> PostgreSQLStatement {
+        PostgreSQLStatement(
+            changeLog.select(condition: "seq > $1 AND tbl = $2 AND origin IS NULL"), [String(read.after), read.table])
     }
 
     /// Runs one statement in the batch's transaction.
@@ -81,6 +103,40 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
         guard serverOrigin != origin else { return nil }
         serverOrigin = origin
         return PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.originSetting)', $1, true)", [origin])
+    }
+
+    /// One statement that sets each of `settings` (name, value) for the rest of the transaction
+    /// and stores the write-through markers held (``markers``); nil when there is nothing to do.
+    ///
+    /// Why one: each statement is an exchange with the server of its own (postgres-nio sends the
+    /// next only when the one before is answered), and on a loaded machine each exchange waits
+    /// for the server's process and the event loop to get a core. A write-through's target sent
+    /// its marker, its origin and the run's `tandem.logged` as three. The markers go in a
+    /// data-modifying `WITH`, which PostgreSQL runs to completion whether or not the query reads
+    /// it; the settings are plain `set_config` calls of the one result row.
+    private func preludeStatement(_ settings: [(name: String, value: String)]) -> PostgreSQLStatement? {
+        let stored = markers
+        markers = []
+        guard !settings.isEmpty || !stored.isEmpty else { return nil }
+        var parameters: [String?] = []
+        var with = ""
+        if !stored.isEmpty {
+            parameters = [
+                PostgreSQLBulkWrites.arrayLiteral(stored.map(\.source)),
+                "{" + stored.map { String($0.seq) }.joined(separator: ",") + "}",
+            ]
+            let insert = """
+                INSERT INTO \(name("_tandem_written")) (source, seq) SELECT * FROM unnest($1::text[], $2::bigint[])
+                ON CONFLICT DO NOTHING
+                """
+            guard !settings.isEmpty else { return PostgreSQLStatement(insert, parameters) }
+            with = "WITH tandem_markers AS (\(insert)) "
+        }
+        let calls = settings.map { setting -> String in
+            parameters.append(setting.value)
+            return "set_config('\(setting.name)', $\(parameters.count), true)"
+        }
+        return PostgreSQLStatement(with + "SELECT " + calls.joined(separator: ", "), parameters)
     }
 
     func begin(_ mode: ApplyMode) throws {
@@ -147,17 +203,25 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
             let statement = try PostgreSQLBulkWrites.statement(run, target: name(table), columns: byName, logged: logged)
             let origin = run.rows[0].origin
             let shared = run.rows.allSatisfy { $0.origin == origin }
-            if let origin = originStatement(shared ? origin : PostgreSQLBulkWrites.pendingOrigin) {
-                statements.append(origin)
+            // The run's origin (when it changes) and its `tandem.logged`, with any markers held,
+            // go out as one statement before the run's.
+            var settings: [(name: String, value: String)] = []
+            let runOrigin = shared ? origin : PostgreSQLBulkWrites.pendingOrigin
+            if serverOrigin != runOrigin {
+                serverOrigin = runOrigin
+                settings.append((PostgreSQLCapture.originSetting, runOrigin))
             }
-            let quiet = { (value: String) in
-                PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.loggedSetting)', $1, true)", [value])
-            }
-            if logged != nil { statements.append(quiet(name(table))) }
+            if logged != nil { settings.append((PostgreSQLCapture.loggedSetting, name(table))) }
+            if let prelude = preludeStatement(settings) { statements.append(prelude) }
             runStatements.insert(statements.count)
             statements.append(PostgreSQLStatement(statement.sql, statement.parameters, table: table))
-            if logged != nil { statements.append(quiet("")) }
+            if logged != nil {
+                statements.append(
+                    PostgreSQLStatement("SELECT set_config('\(PostgreSQLCapture.loggedSetting)', '', true)"))
+            }
         }
+        // Markers of a batch that sent no run (its rows went one by one, or it wrote none).
+        if let prelude = preludeStatement([]) { statements.append(prelude) }
         let refusable = runStatements
         let failure: (Int, PostgreSQLError) -> any Error = { index, error in
             guard refusable.contains(index), Self.refusesRow(error) else { return error }
@@ -413,14 +477,21 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
     // MARK: Write-through markers
 
     func consumeWrittenMarker(source: String, seq: Int64) throws -> Bool {
-        try !query(
-            "DELETE FROM \(name("_tandem_written")) WHERE source = $1 AND seq = $2 RETURNING 1", [source, String(seq)]
-        ).isEmpty
+        // Markers this transaction holds go first (in the same pipeline): the delete must see them.
+        let held = preludeStatement([]).map { [$0] } ?? []
+        let delete = PostgreSQLStatement(
+            "DELETE FROM \(name("_tandem_written")) WHERE source = $1 AND seq = $2 RETURNING 1", [source, String(seq)])
+        return try !(side.pipeline(session, held + [delete]).last ?? []).isEmpty
     }
 
-    /// Held to go out with the next statement (``PostgreSQLSide/hold(_:)``): it needs no answer,
-    /// and a write-through's target so waits once less before its commit.
+    /// Needs no answer, so it never costs a wait of its own: in bulk, kept for the statement that
+    /// sets the next run's settings (``commitStatements()``); row by row, held to go out with the
+    /// next statement (``PostgreSQLSide/hold(_:)``).
     func markWritten(source: String, seq: Int64) throws {
+        if bulk {
+            markers.append((source, seq))
+            return
+        }
         side.hold([
             PostgreSQLStatement(
                 "INSERT INTO \(name("_tandem_written")) (source, seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -461,9 +532,12 @@ final class PostgreSQLTargetTransaction: TargetTransaction {
 
     func pendingLocalEdits(_ plan: DirectionPlan, after consumed: Int64) throws -> [String: LocalEdits] {
         var result: [String: LocalEdits] = [:]
-        for change in try side.readLog(
-            session, condition: "seq > $1 AND tbl = $2 AND origin IS NULL", [String(consumed), plan.targetTable])
-        {
+        let read = EditsRead(table: plan.targetTable, after: consumed)
+        let changes =
+            try readAhead[read]
+            ?? side.logChanges(
+                side.pipeline(session, [Self.editsStatement(read, changeLog: side.changeLog)]).last ?? [])
+        for change in changes {
             var edits = result[change.key] ?? LocalEdits(seq: change.seq, key: change.key, row: nil, at: 0)
             edits.row = change.row
             edits.at = change.at
