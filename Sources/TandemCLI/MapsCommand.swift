@@ -138,7 +138,10 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
     }
 
     @Argument(help: "Map ids (see `tandem maps list`).")
-    var names: [String]
+    var names: [String] = []
+
+    @Flag(help: "Every map of the environment, parents first (run: those whose plugin loaded).")
+    var all = false
 
     @Flag(help: "Include every map that depends on the named ones, directly or not.")
     var withDependents = false
@@ -151,6 +154,13 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
 
     /// Only `run` starts dependencies; the other actions act on what is named (and its dependents).
     func validate() throws {
+        if all, !names.isEmpty {
+            throw ValidationError("name maps or pass --all, not both")
+        }
+        if !all, names.isEmpty {
+            throw ValidationError(
+                "name the maps to \(Action.action.rawValue) (`tandem maps list` shows them), or pass --all for every map")
+        }
         if withDependencies, Action.action != .run {
             throw ValidationError("--with-dependencies goes with `tandem maps run`")
         }
@@ -160,7 +170,7 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
     /// running, parents first. Without --with-dependencies, throws naming
     /// all of them at once (one per try made a newcomer run `maps run` again
     /// and again).
-    private func dependenciesToStart(_ maps: [ResolvedMap], states: [String: MapState]) throws -> [String] {
+    private func dependenciesToStart(_ maps: [ResolvedMap], names: [String], states: [String: MapState]) throws -> [String] {
         guard Action.action == .run else { return [] }
         let byName = Dictionary(maps.map { ($0.name, $0) }) { first, _ in first }
         // Every dependency of an enabled map is enabled (resolveMaps checked); an unknown name fails in plan.
@@ -187,7 +197,15 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         let unloadable = Dictionary(resolution.unprovided.map { ($0.name, $0.error) }) { first, _ in first }
         // Changes to tandem.yaml or to a plugin's maps since the last load go to the activity log first.
         try EnvironmentHistory.record(environment, maps: maps, state: environment.openState(), actor: CLIActor.current)
-        let added = try dependenciesToStart(maps, states: environment.openState().mapStates().mapValues(\.state))
+        // --all: every map in tandem.yaml's order (parents first); a map whose plugin did not
+        // load is paused or stopped with the rest, but not started (the others would be refused with it).
+        let names =
+            all
+            ? environment.config.maps.map(\.name).filter {
+                unloadable[$0] == nil || (Action.action != .run && Action.action != .resume)
+            } : self.names
+        let added = try dependenciesToStart(
+            maps, names: names, states: environment.openState().mapStates().mapValues(\.state))
         // The named maps with the dependencies to start first.
         var starting = added + names
         // Said after the others have started: one map that cannot start does not hold them back (issue 17).

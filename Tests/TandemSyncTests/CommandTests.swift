@@ -37,6 +37,34 @@ struct CommandTests {
         #expect(second.stderr.contains("is already running environment"))
     }
 
+    @Test(
+        "maps run --all starts every map parents first, pause --all and stop --all act on every map; no names and no --all, or both, say what to write"
+    )
+    func allMaps() async throws {
+        let fixture = try SyncFixture.make("lifecycle-all")
+        let none = try await fixture.tandem(["maps", "run"])
+        #expect(none.status != 0)
+        #expect(
+            none.stderr.contains(
+                "name the maps to run (`tandem maps list` shows them), or pass --all for every map"), "\(none.stderr)")
+        let both = try await fixture.tandem(["maps", "pause", "sample.groups", "--all"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("name maps or pass --all, not both"), "\(both.stderr)")
+
+        let run = try await fixture.tandem(["maps", "run", "--all", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let started = (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]] ?? [])
+            .compactMap { $0["map"] as? String }
+        // Every map of the environment, the parent before its child.
+        #expect(Set(started) == ["sample.groups", "sample.customers", "sample.notes"], "\(started)")
+        #expect(started.firstIndex(of: "sample.groups")! < started.firstIndex(of: "sample.customers")!)
+        let pause = try await fixture.tandem(["maps", "pause", "--all"])
+        #expect(pause.status == 0, "\(pause.stderr)")
+        for map in started { #expect(pause.stdout.contains("\(map): running → paused"), "\(pause.stdout)") }
+        let stop = try await fixture.tandem(["maps", "stop", "--all"])
+        for map in started { #expect(stop.stdout.contains("\(map): paused → stopped"), "\(stop.stdout)") }
+    }
+
     @Test("A bad tandem.yaml is reported with file, line and setting by every command")
     func badConfig() throws {
         let fixture = try SyncFixture.make("badconfig") {
