@@ -17,13 +17,11 @@ struct FailedMapTests {
 
     /// Waits up to 180 s (a shared machine running a dozen engines is slow) for `query` on `database` to return `rows`; records the difference otherwise.
     static func await(_ fixture: SyncFixture, _ database: String, _ query: String, _ rows: [String]) async throws {
-        let deadline = ContinuousClock.now + .seconds(180)
         var found: [String] = []
-        while ContinuousClock.now < deadline {
+        if try await Fixtures.poll(timeout: .seconds(180), {
             found = try SideReader.rows(database, query)
-            if found == rows { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+            return found == rows
+        }) { return }
         Issue.record("\(query)\nexpected \(rows)\nfound    \(found)\nengine log:\n\(fixture.engineLog.suffix(1500))")
     }
 

@@ -73,11 +73,7 @@ struct PluginCrashTests {
     }
 
     static func await(_ fixture: SyncFixture, _ what: String, _ done: @escaping () throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(300)
-        while ContinuousClock.now < deadline {
-            if try await Fixtures.offPool(done) { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        if try await Fixtures.poll(timeout: .seconds(300), every: .milliseconds(200), done) { return }
         Issue.record("\(what) did not happen; engine log:\n\(fixture.engineLog.suffix(3000))")
     }
 

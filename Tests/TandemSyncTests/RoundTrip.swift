@@ -79,21 +79,14 @@ struct RoundTrip: CustomStringConvertible, Sendable {
     static func expect(
         _ path: String, _ record: Record, _ keyRow: [String: String], _ expected: [String: String]?, _ what: String
     ) async throws {
-        let deadline = ContinuousClock.now + .seconds(90)
         var found: [[String: String]] = []
-        while ContinuousClock.now < deadline {
+        let arrived = try await Fixtures.poll(timeout: .seconds(90), every: .milliseconds(50)) {
             found = try SideReader.records(path, record.table, where: condition(record, keyRow))
-            if let expected {
-                if found.count == 1,
-                    found[0] == found[0].mapValues({ _ in "NULL" }).merging(expected, uniquingKeysWith: { $1 })
-                {
-                    return
-                }
-            } else if found.isEmpty {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
+            guard let expected else { return found.isEmpty }
+            return found.count == 1
+                && found[0] == found[0].mapValues({ _ in "NULL" }).merging(expected, uniquingKeysWith: { $1 })
         }
+        if arrived { return }
         guard let expected, let actual = found.first else {
             Issue.record(
                 "\(what): \(record.table) holds \(found.count) row(s) with key \(condition(record, keyRow)), expected \(expected == nil ? 0 : 1)"

@@ -142,14 +142,11 @@ extension Process {
 
 /// Waits until `condition` holds, checking every 100 ms; records an issue after `timeout`.
 /// The default is generous: the suites run in parallel on a 2-core machine, a dozen engines at once
-/// (202 tests; 90 s was not always enough in a CI run). The condition runs off the cooperative
-/// pool: most run `tandem` commands, and two such waits on its two threads held up every other
-/// test for minutes in a CI run (ten tests of a microsecond each reported at once after 204 s).
+/// (202 tests; 90 s was not always enough in a CI run). The poll runs off the cooperative pool
+/// (``Fixtures/poll(timeout:every:_:)``): most conditions run `tandem` commands, and other tests'
+/// blocking work held that pool for minutes in CI runs.
 func waitUntil(timeout: Duration = .seconds(180), _ condition: @escaping () throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await Fixtures.offPool(condition) { return }
-        try await Task.sleep(for: .milliseconds(100))
+    if try await !Fixtures.poll(timeout: timeout, condition) {
+        Issue.record("condition not met in \(timeout)")
     }
-    Issue.record("condition not met in \(timeout)")
 }

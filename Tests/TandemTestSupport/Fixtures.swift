@@ -132,6 +132,25 @@ public enum Fixtures {
         return try await onOwnThread { UncheckedBox(value: try box.value()) }.value
     }
 
+    /// Checks `condition` every `interval` until it holds or `timeout` passes,
+    /// the whole poll on a thread of its own; returns whether it held. Not
+    /// one step needs Swift's cooperative pool, so a pool that other tests
+    /// block for minutes cannot make a wait miss its condition by checking
+    /// it too seldom: in a CI run 155 tests were held until 280 s, and three
+    /// waits timed out having looked a few times.
+    public static func poll(
+        timeout: Duration, every interval: Duration = .milliseconds(100), _ condition: @escaping () throws -> Bool
+    ) async throws -> Bool {
+        try await offPool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if try condition() { return true }
+                Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18 + Double(interval.components.seconds))
+            }
+            return try condition()
+        }
+    }
+
     /// Carries a value to the thread of ``offPool(_:)``, which the suspended caller never shares it with.
     private struct UncheckedBox<Value>: @unchecked Sendable {
         let value: Value
