@@ -19,7 +19,7 @@ struct MapsCommand: ParsableCommand {
             extends: NAME overrides a loaded map; `tandem maps inspect NAME` shows the
             result and where each line comes from.
             """,
-        subcommands: [List.self, MapsInspectCommand.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, PreviewCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
+        subcommands: [List.self, MapsInspectCommand.self, MapsAddFieldCommand.self, InitialSyncCommand.self, RecoverCommand.self, CompareCommand.self, PreviewCommand.self, ValidateCommand.self, Lifecycle<RunAction>.self, Lifecycle<PauseAction>.self, Lifecycle<ResumeAction>.self, Lifecycle<StopAction>.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -69,9 +69,11 @@ package enum MapFileLoader {
     }
 
     /// The map files of the environment folder `directory` (as `maps/NAME`)
-    /// written, added or renamed after `time` (ms since the epoch): the
-    /// engine reads the folder when it starts, so these are not what it runs.
-    package static func changed(environment directory: String, since time: Double) -> [String] {
+    /// written, added or renamed after `time` (ms since the epoch), or
+    /// after `read[NAME]` when that is later: the engine reads the folder
+    /// when it starts (and a map's files again when `maps add-field`
+    /// changes it), so these are not what it runs.
+    package static func changed(environment directory: String, since time: Double, read: [String: Double] = [:]) -> [String] {
         let folder = directory + "/" + Self.folder
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return names.sorted().filter { name in
@@ -79,7 +81,7 @@ package enum MapFileLoader {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: folder + "/" + name),
                 let modified = attributes[.modificationDate] as? Date
             else { return false }
-            return modified.timeIntervalSince1970 * 1000 > time
+            return modified.timeIntervalSince1970 * 1000 > max(time, read[Self.folder + "/" + name] ?? 0)
         }.map { Self.folder + "/" + $0 }
     }
 

@@ -24,7 +24,7 @@ extension MapFileReader {
         "crm":
             "an override keeps the tables and keys of the map it extends; to map other tables, write a map of your own (no extends)",
         "ddl":
-            "an override uses the tables of the map it extends, created by its plugin's DDL; add a new column to both tables yourself (ALTER TABLE), then install capture again",
+            "an override uses the tables of the map it extends, created by its plugin's DDL; `tandem maps add-field` adds a new column to both tables, this file and capture in one step",
         "mapper": "a batch mapper is code, which only a plugin provides",
     ]
 

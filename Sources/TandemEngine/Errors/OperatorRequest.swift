@@ -12,6 +12,8 @@ package struct OperatorRequest: Codable, Sendable, Hashable {
         case resolve
         /// A synchronous write through Tandem (`write`).
         case write
+        /// A field added to a map (`maps add-field`), with its columns and existing values.
+        case addField
     }
 
     /// The rows of a `write` request.
@@ -63,6 +65,8 @@ package struct OperatorRequest: Codable, Sendable, Hashable {
     package var take: String?
     /// For `write`: the rows.
     package var write: WriteSpec?
+    /// For `addField`: the field.
+    package var field: FieldAddition?
     /// The process that asked and waits for the result (`tandem write`).
     /// A write whose asker is gone is not carried out later: the asker was
     /// told nothing, and may have written the row since.
@@ -71,9 +75,10 @@ package struct OperatorRequest: Codable, Sendable, Hashable {
     /// Creates a request.
     package init(
         action: Action, ids: [String], all: Bool = false, map: String? = nil, take: String? = nil, write: WriteSpec? = nil,
-        submitter: Int32? = nil
+        field: FieldAddition? = nil, submitter: Int32? = nil
     ) {
         self.write = write
+        self.field = field
         self.submitter = submitter
         self.take = take
         self.action = action

@@ -78,6 +78,8 @@ package enum ActivityEvent {
     package static let pluginCallReturned = "plugin call returned"
     /// The state database was rebuilt from the sides (details: the maps and their states).
     package static let stateRebuilt = "state rebuilt"
+    /// A field added to a map by `tandem maps add-field` (its columns, its file, the values queued).
+    package static let fieldAdded = "field added"
 
     /// Every activity event name, in the order the documentation lists them.
     package static let all: [String] = [
@@ -88,6 +90,7 @@ package enum ActivityEvent {
         alertFired, alertCleared, notificationDelivered, notificationFailed, logPruned, sideIdentityRecorded,
         sideRelinked,
         sideWentBack, mapRecovered, stateRebuilt, pluginCrashed, engineCrashed, pluginCallStuck, pluginCallReturned,
+        fieldAdded,
     ]
 
     /// The event of every error entry in the merged log (a change parked on a side).

@@ -184,7 +184,7 @@ package struct StatusReport: Codable, Sendable {
             maps: result,
             unreadable: problems.sorted { $0.key.rawValue < $1.key.rawValue }.map { SideProblem(side: $0.key, error: $0.value) },
             incidents: try state.openIncidents().map { Incident(id: "engine-\($0.id)", since: $0.startedAt, error: $0.error) },
-            mapFilesChanged: running ? engine.map { MapFileLoader.changed(environment: environment.directory, since: $0.startedAt) } ?? [] : [],
+            mapFilesChanged: running ? engine.map { MapFileLoader.changed(environment: environment.directory, since: $0.startedAt, read: (try? state.mapFilesRead()) ?? [:]) } ?? [] : [],
             stuckCalls: running ? stuckCalls(environment, now: now) : [])
     }
 

@@ -181,6 +181,16 @@ extension SyncEngine {
                 return [OperatorRequest.Result(id: "write", outcome: "refused", detail: error.message)]
             }
         }
+        if request.action == .addField {
+            guard let field = request.field, let map = request.map else {
+                return [OperatorRequest.Result(id: request.map ?? "*", outcome: "refused", detail: "no field given")]
+            }
+            do {
+                return [try addField(field, map: map, actor: actor)]
+            } catch let error as SyncError {
+                return [OperatorRequest.Result(id: map, outcome: "refused", detail: error.message)]
+            }
+        }
         if request.action == .resolve {
             return try request.ids.map { text in
                 do {

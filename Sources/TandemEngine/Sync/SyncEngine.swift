@@ -55,7 +55,7 @@ package final class SyncEngine {
     /// See ``BatchObserver``.
     package var observer: BatchObserver?
     /// The plugins loaded (and refused) for this engine, for the activity log.
-    let catalog: PluginCatalog
+    var catalog: PluginCatalog
     /// When each resuming map started its catch-up, to say how long it took.
     var catchUpSince: [String: ContinuousClock.Instant] = [:]
     /// Whether this is the environment's running engine (``run(until:)``), not a command's helper.
