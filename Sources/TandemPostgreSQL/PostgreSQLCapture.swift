@@ -177,6 +177,32 @@ public struct PostgreSQLCapture: Sendable {
 
     func triggerFunctionName(_ table: String) -> String { name("_tandem_capture_" + table) }
 
+    /// The jsonb image of `of`, the columns of `record` (`NEW`, `OLD`, a table alias), as the change log holds rows.
+    func image(_ record: String, _ of: [PostgreSQLColumn]) -> String {
+        // jsonb_build_object takes at most 100 arguments: 50 columns a call, joined with ||.
+        stride(from: 0, to: of.count, by: 50).map { start in
+            let pairs = of[start..<min(start + 50, of.count)].map {
+                PostgreSQLSQL.literal($0.name) + ", "
+                    + $0.kind.captureExpression(record + "." + PostgreSQLSQL.identifier($0.name))
+            }
+            return "jsonb_build_object(" + pairs.joined(separator: ", ") + ")"
+        }.joined(separator: " || ")
+    }
+
+    /// `tandem maps add-field`: every row of `table` that holds a value in
+    /// `column`, logged as an update of that column alone, as an
+    /// application's change (no origin), in key order. Capture must record
+    /// `column` already.
+    func queueExistingValues(table: String, columns: [PostgreSQLColumn], column: String) -> String {
+        let keyColumns = columns.filter { $0.keyPosition != nil }.sorted { $0.keyPosition! < $1.keyPosition! }
+        let order = keyColumns.map { "s." + PostgreSQLSQL.identifier($0.name) }.joined(separator: ", ")
+        return "INSERT INTO \(name("_tandem_changes")) (tbl, op, key, row, origin, changed) "
+            + "SELECT \(PostgreSQLSQL.literal(table)), 'U', \(image("s", keyColumns)), \(image("s", columns)), NULL, "
+            + "ARRAY[\(PostgreSQLSQL.literal(column))]::text[] "
+            + "FROM \(name(table)) AS s WHERE s.\(PostgreSQLSQL.identifier(column)) IS NOT NULL"
+            + (order.isEmpty ? "" : " ORDER BY " + order)
+    }
+
     /// The row trigger's function for `table`, written out per table: the key and row images and
     /// the changed-column list are plain expressions, no per-row catalog look-up.
     ///
@@ -184,16 +210,6 @@ public struct PostgreSQLCapture: Sendable {
     /// delete records the old row; an update that changes nothing records nothing.
     func triggerFunction(table: String, columns: [PostgreSQLColumn]) -> String {
         let keyColumns = columns.filter { $0.keyPosition != nil }.sorted { $0.keyPosition! < $1.keyPosition! }
-        func image(_ record: String, _ of: [PostgreSQLColumn]) -> String {
-            // jsonb_build_object takes at most 100 arguments: 50 columns a call, joined with ||.
-            stride(from: 0, to: of.count, by: 50).map { start in
-                let pairs = of[start..<min(start + 50, of.count)].map {
-                    PostgreSQLSQL.literal($0.name) + ", "
-                        + $0.kind.captureExpression(record + "." + PostgreSQLSQL.identifier($0.name))
-                }
-                return "jsonb_build_object(" + pairs.joined(separator: ", ") + ")"
-            }.joined(separator: " || ")
-        }
         let changed = columns.map {
             let column = PostgreSQLSQL.identifier($0.name)
             return "CASE WHEN NEW.\(column) IS DISTINCT FROM OLD.\(column) THEN \(PostgreSQLSQL.literal($0.name)) END"

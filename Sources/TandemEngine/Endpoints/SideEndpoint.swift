@@ -44,6 +44,13 @@ protocol SideEndpoint: AnyObject {
     func capturedColumns() throws -> [String: [String]]
     /// The columns of `table` with their declared types, in table order.
     func columnTypes(of table: String) throws -> [(name: String, type: String)]
+    /// Adds `column` to `table` with the declared `type`, checked by
+    /// ``FieldAddition/checkedType(_:)`` (`tandem maps add-field`).
+    func addColumn(_ column: String, type: String, to table: String) throws
+    /// Queues every row of `table` holding a value in `column` as an
+    /// update of that column alone, as an application's change behind
+    /// every change already logged; returns how many (`tandem maps add-field`).
+    func queueExistingValues(of column: String, in table: String, key: [String]) throws -> Int
     /// The columns of `table` by name, described for `maps validate`
     /// (empty when the side has no such table).
     func columnDetails(of table: String) throws -> [String: SideColumn]

@@ -28,15 +28,6 @@ extension SyncEngine {
                 .configuration,
                 "map \(name) syncs \(resolved.settings.direction.rawValue) only (tandem.yaml), so a field syncing \(field.direction.rawValue) would never carry anything; give --direction \(resolved.settings.direction == .erpToCrm ? "->" : "<-")")
         }
-        var sides: [SideRole: SideDatabase] = [:]
-        for role in SideRole.allCases {
-            guard let side = self.sides[role] as? SideDatabase else {
-                throw SyncError(
-                    .configuration,
-                    "the \(role) side is PostgreSQL, and `maps add-field` adds fields on SQLite sides only so far. By hand: ALTER TABLE … ADD COLUMN on each side, add the field under fields.add of an override file (docs/MAPS.md), restart `tandem run`, then `tandem maps compare \(name)` shows the rows to bring into step")
-            }
-            sides[role] = side
-        }
         // The field, or a field on one of its columns, may be there already.
         let same = resolved.map.fields.first { $0.erp == .one(field.erp) && $0.crm == .one(field.crm) }
         if same == nil,
@@ -58,8 +49,10 @@ extension SyncEngine {
         var had: [SideRole: String] = [:]
         for role in SideRole.allCases {
             let table = tables[role]!.table
+            // SQLite matches column names without regard to case; PostgreSQL matches quoted names exactly.
+            let caseless = sides[role] is SideDatabase
             if let existing = try sides[role]!.columnTypes(of: table).first(where: {
-                $0.name.lowercased() == field.column(role).lowercased()
+                caseless ? $0.name.lowercased() == field.column(role).lowercased() : $0.name == field.column(role)
             }) {
                 had[role] = existing.type
             }
