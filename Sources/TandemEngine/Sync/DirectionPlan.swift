@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TandemArrow
 import TandemDocuments
 import TandemPluginHost
@@ -37,13 +36,7 @@ final class DirectionPlan {
         /// position of the column it refers to, so that a row referring to itself needs no parent.
         var ownColumn: Int?
 
-        /// `SELECT 1` of the parent row, with ``arguments(_:)`` for its `?`s (on the parent's key, so indexed).
-        var sql: String {
-            let conditions = ([column] + companions.map(\.column)).map { "\(CaptureSchema.identifier($0)) = ?" }
-            return "SELECT 1 FROM \(CaptureSchema.identifier(table)) WHERE \(conditions.joined(separator: " AND ")) LIMIT 1"
-        }
-
-        /// The values ``sql`` takes, from a mapped row.
+        /// The values its parent-row query takes, from a mapped row: the looked-up column, then the companions.
         func arguments(_ values: [SideValue]) -> [SideValue] {
             [values[target]] + companions.map { values[$0.target] }
         }
@@ -118,9 +111,9 @@ final class DirectionPlan {
     let policy: ConflictPolicy
     /// With `merge`: who wins a target column both sides changed (absent: the ERP side).
     let fieldPolicies: [String: ConflictPolicy]
-    let updateSQL: String
-    let insertSQL: String
-    let deleteSQL: String
+    /// What the target endpoint prepared for this plan (``SideEndpoint/prepareTarget(_:)``;
+    /// a SQLite side: its statements). The engine never looks inside.
+    var targetPreparation: AnyObject?
 
     init(
         map tableMap: TableMap, settings: MapSettings, direction: SyncDirection, catalog: PluginCatalog,
@@ -316,23 +309,7 @@ final class DirectionPlan {
         filterOrigin = mapFilter?.origin ?? "filters.\(toCRM ? "erp_to_crm" : "crm_to_erp") of \(origin)"
         outOfScope = settings.outOfScope
 
-        let table = CaptureSchema.identifier(target.table)
-        let keyClause = target.key.map { "\(CaptureSchema.identifier($0)) = ?" }.joined(separator: " AND ")
-        keyCondition = keyClause
-        selectSQL = "SELECT \(targetColumns.map(CaptureSchema.identifier).joined(separator: ", ")) FROM \(table) WHERE \(keyClause)"
-        let nonKey = targetColumns.indices.filter { !targetKey.contains($0) }
-        let assignments = nonKey.isEmpty
-            ? "\(CaptureSchema.identifier(target.key[0])) = \(CaptureSchema.identifier(target.key[0]))"
-            : nonKey.map { "\(CaptureSchema.identifier(targetColumns[$0])) = ?" }.joined(separator: ", ")
-        updateSQL = "UPDATE \(table) SET \(assignments) WHERE \(keyClause)"
-        insertSQL = "INSERT INTO \(table) (\(targetColumns.map(CaptureSchema.identifier).joined(separator: ", "))) VALUES (\(targetColumns.map { _ in "?" }.joined(separator: ", ")))"
-        deleteSQL = "DELETE FROM \(table) WHERE \(keyClause)"
-        let conflictTarget = target.key.map(CaptureSchema.identifier).joined(separator: ", ")
-        let upsertAction = nonKey.isEmpty
-            ? "NOTHING"
-            : "UPDATE SET " + nonKey.map { "\(CaptureSchema.identifier(targetColumns[$0])) = excluded.\(CaptureSchema.identifier(targetColumns[$0]))" }.joined(separator: ", ")
-        upsertCandidateSQL = "\(insertSQL) ON CONFLICT (\(conflictTarget)) DO \(upsertAction)"
-        self.nonKey = nonKey
+        nonKey = targetColumns.indices.filter { !targetKey.contains($0) }
     }
 
     /// Target positions a transform fills with exact decimals (money, quantities), where `2500.00` and `2500.0000000000` are one value.
@@ -369,25 +346,13 @@ final class DirectionPlan {
 
     /// Target positions that are not key columns, in UPDATE order.
     let nonKey: [Int]
-    /// One-statement upsert on the target key; usable only where a unique index covers exactly the key.
-    private let upsertCandidateSQL: String
-    /// The upsert the engine writes with, when ``enableUpsert(_:)`` found it valid; otherwise UPDATE, then INSERT.
-    private(set) var upsertSQL: String?
 
     /// The target table's captured columns in capture order (its change-log rows and masks use this order).
     private(set) var targetCaptureColumns: [String] = []
-    /// `WHERE` condition on the target key, one `?` per key column.
-    let keyCondition: String
-    /// `SELECT` of the mapped target columns of one row by key.
-    let selectSQL: String
-
-    /// `SELECT` of one target row by key as its change log would hold it (the `quote()` list of its captured columns).
-    private(set) var captureRowSQL = ""
 
     /// Records the target table's capture column order.
     func setTargetCaptureColumns(_ columns: [String]) {
         targetCaptureColumns = columns
-        captureRowSQL = "SELECT \(CaptureSchema.quoteList(nil, columns)) FROM \(CaptureSchema.identifier(targetTable)) WHERE \(keyCondition)"
     }
 
     /// The target columns an update of the source changed, from its capture
@@ -450,21 +415,6 @@ final class DirectionPlan {
     func changedCaptureColumns(_ mask: String?) -> Set<String>? {
         guard let mask else { return nil }
         return Set(zip(targetCaptureColumns, mask.utf8).filter { $0.1 == UInt8(ascii: "1") }.map(\.0))
-    }
-
-    /// Whether the target table has a rowid: an upsert into it tells an
-    /// insert from an update (``RawStatement/executeUpsert()``), which a
-    /// `WITHOUT ROWID` table does not.
-    private(set) var targetHasRowid = false
-
-    /// Uses the one-statement upsert when the target table has a unique
-    /// index (or primary key) on exactly the key columns, which SQLite
-    /// requires of `ON CONFLICT`.
-    func enableUpsert(_ db: Database) {
-        upsertSQL = (try? db.makeStatement(sql: upsertCandidateSQL)) != nil ? upsertCandidateSQL : nil
-        let withoutRowid = try? Bool.fetchOne(
-            db, sql: "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ? COLLATE NOCASE", arguments: [targetTable])
-        targetHasRowid = withoutRowid == false
     }
 
     /// Maps decoded source rows to target rows. A row that fails (bad value,

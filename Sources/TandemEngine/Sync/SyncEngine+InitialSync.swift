@@ -304,7 +304,7 @@ extension SyncEngine {
             progress(state)
             var after = start
             // Copy without probing the target first while no chunk has met a row already there.
-            var optimistic = phase == "master" && plan.upsertSQL != nil
+            var optimistic = phase == "master" && plan.sqlite.upsertSQL != nil
             while true {
                 var finished: InitialSyncSQL.Chunk?
                 var outcome = ApplyOutcome()
@@ -403,7 +403,7 @@ extension SyncEngine {
                     inserted = try statements.insert(chunk, copy, db)
                 }
                 if masterPhase, !optimistic, rows.isEmpty, inserted == chunk.rows {
-                    optimistic = statements.plan.upsertSQL != nil
+                    optimistic = statements.plan.sqlite.upsertSQL != nil
                 }
                 return rows
             } catch let error as DatabaseError where SQLiteTargetTransaction.rowErrors.contains(error.resultCode) {
@@ -467,7 +467,7 @@ extension SyncEngine {
     ) throws -> (outcome: ApplyOutcome, conflicts: Int) {
         guard !rows.isEmpty else { return (ApplyOutcome(), 0) }
         var items = prepare(rows.map { (plan, Self.initialChange(plan, key: $0.key, row: $0.row), nil) })
-        let select = try RawStatement(sql: plan.selectSQL, db)
+        let select = try RawStatement(sql: plan.sqlite.selectSQL, db)
         var conflicts = 0
         for index in items.indices {
             guard case .success(let values) = items[index].mapped else { continue }
@@ -489,7 +489,7 @@ extension SyncEngine {
             }
             conflicts += 1
             // Both versions go into the record: the other side's row as its change log would hold it.
-            let current = try RawStatement(sql: plan.captureRowSQL, db)
+            let current = try RawStatement(sql: plan.sqlite.captureRowSQL(plan.targetCaptureColumns), db)
             current.bind(plan.targetKey.map { values[$0] })
             let targetRow = try current.step() ? current.literals(0) : nil
             current.reset()

@@ -29,7 +29,7 @@ extension SyncEngine {
         // Per reference: does its row exist, and set it where the first pass left it empty.
         let statements = checks.map { check in
             let column = CaptureSchema.identifier(plan.targetColumns[check.target])
-            return (exists: check.sql, fill: "UPDATE \(targetTable) SET \(column) = ? WHERE \(plan.keyCondition) AND \(column) IS NULL")
+            return (exists: SQLiteTargetStatements.parentSQL(check), fill: "UPDATE \(targetTable) SET \(column) = ? WHERE \(plan.sqlite.keyCondition) AND \(column) IS NULL")
         }
         var filled = 0
         var parked = 0

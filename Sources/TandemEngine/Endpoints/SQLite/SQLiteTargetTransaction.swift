@@ -123,11 +123,11 @@ final class SQLiteTargetTransaction: TargetTransaction {
         var select: RawStatement?
 
         init(_ plan: DirectionPlan, _ db: Database) throws {
-            update = try RawStatement(sql: plan.updateSQL, db)
-            insert = try RawStatement(sql: plan.insertSQL, db)
-            upsert = try plan.upsertSQL.map { try RawStatement(sql: $0, db) }
-            delete = try RawStatement(sql: plan.deleteSQL, db)
-            parents = try plan.parentChecks.map { try RawStatement(sql: $0.sql, db) }
+            update = try RawStatement(sql: plan.sqlite.updateSQL, db)
+            insert = try RawStatement(sql: plan.sqlite.insertSQL, db)
+            upsert = try plan.sqlite.upsertSQL.map { try RawStatement(sql: $0, db) }
+            delete = try RawStatement(sql: plan.sqlite.deleteSQL, db)
+            parents = try plan.parentChecks.map { try RawStatement(sql: SQLiteTargetStatements.parentSQL($0), db) }
         }
     }
 
@@ -149,7 +149,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
     func rowExists(_ plan: DirectionPlan, key: [SideValue]) throws -> Bool {
         var prepared = try statements(plan)
         if prepared.select == nil {
-            prepared.select = try RawStatement(sql: plan.selectSQL, db)
+            prepared.select = try RawStatement(sql: plan.sqlite.selectSQL, db)
             statements[ObjectIdentifier(plan)] = prepared
         }
         let statement = prepared.select!
@@ -170,7 +170,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
             ? "\(CaptureSchema.identifier(key[0])) = \(CaptureSchema.identifier(key[0]))"
             : positions.map { "\(CaptureSchema.identifier(plan.targetColumns[$0])) = ?" }.joined(separator: ", ")
         let prepared = try RawStatement(
-            sql: "UPDATE \(CaptureSchema.identifier(plan.targetTable)) SET \(assignments) WHERE \(plan.keyCondition)", db)
+            sql: "UPDATE \(CaptureSchema.identifier(plan.targetTable)) SET \(assignments) WHERE \(plan.sqlite.keyCondition)", db)
         partialUpdates[id] = prepared
         return prepared
     }
@@ -214,7 +214,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
                         write.insert.bind(values)
                         echo(.insert, keyValues, changed: try write.insert.execute())
                     }
-                } else if let upsert = write.upsert, lineage == nil || plan.targetHasRowid {
+                } else if let upsert = write.upsert, lineage == nil || plan.sqlite.targetHasRowid {
                     upsert.bind(values)
                     let (changed, inserted) = try upsert.executeUpsert()
                     echo(inserted ? .insert : .update, keyValues, changed: changed)
@@ -267,7 +267,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
         _ plan: DirectionPlan, values: [SideValue], columns: Set<String>, local: LocalEdits, note: String, _ db: Database
     ) throws -> Bool {
         let keyValues = plan.targetKey.map { values[$0] }
-        let select = try RawStatement(sql: plan.selectSQL, db)
+        let select = try RawStatement(sql: plan.sqlite.selectSQL, db)
         select.bind(keyValues)
         guard try select.step() else {
             select.reset()
@@ -276,7 +276,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
         var merged = plan.targetColumns.indices.map { select.value(Int32($0)) }
         select.reset()
         for (index, column) in plan.targetColumns.enumerated() where columns.contains(column) { merged[index] = values[index] }
-        let update = try RawStatement(sql: plan.updateSQL, db)
+        let update = try RawStatement(sql: plan.sqlite.updateSQL, db)
         update.bind(plan.nonKey.map { merged[$0] } + keyValues)
         try update.execute()
         try CaptureSchema.supersede(table: plan.targetTable, key: local.key, from: local.seq, note: note, db)
@@ -286,7 +286,7 @@ final class SQLiteTargetTransaction: TargetTransaction {
             sql: """
                 INSERT INTO _tandem_changes (tbl, op, key, row, at, origin, changed)
                 SELECT ?, 'U', ?, \(CaptureSchema.quoteList(nil, plan.targetCaptureColumns)), \(CaptureSchema.nowMilliseconds), NULL, ?
-                FROM \(CaptureSchema.identifier(plan.targetTable)) WHERE \(plan.keyCondition)
+                FROM \(CaptureSchema.identifier(plan.targetTable)) WHERE \(plan.sqlite.keyCondition)
                 """, db)
         record.bind([.text(plan.targetTable), .text(local.key), .text(mask)] + keyValues)
         try record.execute()

@@ -60,7 +60,9 @@ extension SideDatabase: SideEndpoint {
     }
 
     func prepareTarget(_ plan: DirectionPlan) throws {
-        try queue.read { db in plan.enableUpsert(db) }
+        let statements = SQLiteTargetStatements(plan)
+        try queue.read { db in statements.enableUpsert(db, table: plan.targetTable) }
+        plan.targetPreparation = statements
     }
 
     func commitToken() throws -> Int {
