@@ -48,11 +48,15 @@ struct AssetTests {
             INSERT INTO msdyn_assetlifecyclemodel (msdyn_company, msdyn_assetlifecyclemodel_id, msdyn_name, msdyn_activelifecyclestate)
                 VALUES ('usmf', 'Field', 'Field lifecycle', 'Deployed');
             """)
-        let waiting = "waits for its parent in map"
+        // Each child waits in its own map's error list, for its parent.
+        let children = ["assets": 1, "functional-locations": 1, "asset-lifecycle-models": 1]
         try await waitUntil(timeout: .seconds(90)) {
-            let errors = try fixture.tandem(["errors", "list"]).stdout
-            return errors.contains("assets") && errors.contains("functional-locations")
-                && errors.contains("asset-lifecycle-models") && errors.contains(waiting)
+            try children.allSatisfy { try ErrorTests.entries(fixture, ["--map", $0.key]).count == $0.value }
+        }
+        for map in children.keys.sorted() {
+            for entry in try ErrorTests.entries(fixture, ["--map", map]) {
+                #expect((entry["reason"] as? String)?.contains("waits for its parent in map") == true, "\(map): \(entry)")
+            }
         }
         for (path, sql) in [
             (fixture.crm, "SELECT COUNT(*) FROM msdyn_customerasset WHERE msdyn_maintenanceassetid = 'A-0100'"),
