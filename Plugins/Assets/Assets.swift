@@ -55,7 +55,8 @@ enum Assets: TandemPlugin {
     /// asset's own manufacturer, which has a column of the model's key name.
     static let model = Lookup(
         map: "asset-models", erp: "MODELID", crm: "msdyn_model_id",
-        match: LookupMatch(erp: ["MODELPRODUCTID": "PRODUCTID"], crm: ["msdyn_modelmanufacturer": "msdyn_manufacturer"]))
+        match: LookupMatch(erp: ["MODELPRODUCTID": "PRODUCTID"], crm: ["msdyn_modelmanufacturer": "msdyn_manufacturer"])
+    )
     /// The parent asset, in the row's own map.
     static let parentAsset = Lookup(map: "assets", erp: "MAINTENANCEASSETID", crm: "msdyn_maintenanceassetid")
 
@@ -80,7 +81,8 @@ enum Assets: TandemPlugin {
         description:
             "Asset lifecycle states (EntAssetLifecycleStateEntity) and msdyn_assetlifecyclestate, per company, both ways",
         erp: TableReference(table: "EntAssetLifecycleStateEntity", key: ["DATAAREAID", "LIFECYCLESTATEID"]),
-        crm: TableReference(table: "msdyn_assetlifecyclestate", key: ["msdyn_company", "msdyn_assetlifecyclestate_id"]),
+        crm: TableReference(
+            table: "msdyn_assetlifecyclestate", key: ["msdyn_company", "msdyn_assetlifecyclestate_id"]),
         fields: [
             StandardFields.company,
             both("LIFECYCLESTATEID", "msdyn_assetlifecyclestate_id"),
@@ -101,7 +103,8 @@ enum Assets: TandemPlugin {
         description:
             "Asset lifecycle models (EntAssetLifecycleModelEntity) and msdyn_assetlifecyclemodel, per company, both ways; six lifecycle states as lookups",
         erp: TableReference(table: "EntAssetLifecycleModelEntity", key: ["DATAAREAID", "LIFECYCLEMODELID"]),
-        crm: TableReference(table: "msdyn_assetlifecyclemodel", key: ["msdyn_company", "msdyn_assetlifecyclemodel_id"]),
+        crm: TableReference(
+            table: "msdyn_assetlifecyclemodel", key: ["msdyn_company", "msdyn_assetlifecyclemodel_id"]),
         fields: [
             StandardFields.company,
             both("LIFECYCLEMODELID", "msdyn_assetlifecyclemodel_id"),
@@ -332,8 +335,12 @@ enum Assets: TandemPlugin {
     static var ddl: DDLDocument? {
         let all = maps?.maps ?? []
         return DDLDocument(
-            erp: all.map { SQLiteTable.create($0.erp.table, key: $0.erp.key, SQLiteTable.columns(of: [$0], .erp, types: types)) },
-            crm: all.map { SQLiteTable.create($0.crm.table, key: $0.crm.key, SQLiteTable.columns(of: [$0], .crm, types: types)) })
+            erp: all.map {
+                SQLiteTable.create($0.erp.table, key: $0.erp.key, SQLiteTable.columns(of: [$0], .erp, types: types))
+            },
+            crm: all.map {
+                SQLiteTable.create($0.crm.table, key: $0.crm.key, SQLiteTable.columns(of: [$0], .crm, types: types))
+            })
     }
 }
 

@@ -51,7 +51,8 @@ struct NullDateTransform: Transform {
         nullDate = try settings.string("null", default: "1900-01-01")
         guard DateEffectivityTransform.dateTime(nullDate) != nil else {
             throw PluginError(
-                .invalidConfig, "\(name): null date '\(nullDate)' is not an ISO date (\(DateEffectivityTransform.formats))")
+                .invalidConfig,
+                "\(name): null date '\(nullDate)' is not an ISO date (\(DateEffectivityTransform.formats))")
         }
         toNullDate = settings.reverse
         outputSchema = Schema([Field(input.fields[0].name, .utf8)])

@@ -43,7 +43,8 @@ extension RoundTrip {
         crm: Record(
             table: "msdyn_assetlifecyclemodel", key: ["msdyn_company", "msdyn_assetlifecyclemodel_id"],
             row: [
-                "msdyn_company": "'usmf'", "msdyn_assetlifecyclemodel_id": "'Rental'", "msdyn_name": "'Rental lifecycle'",
+                "msdyn_company": "'usmf'", "msdyn_assetlifecyclemodel_id": "'Rental'",
+                "msdyn_name": "'Rental lifecycle'",
                 "msdyn_activelifecyclestate": "'Active'", "msdyn_inboundlifecyclestate": "'Created'",
                 "msdyn_instoragelifecyclestate": "'Stored'", "msdyn_onloanlifecyclestate": "'Active'",
                 "msdyn_outboundlifecyclestate": "'Stored'", "msdyn_receivedlifecyclestate": "'Created'",
@@ -231,11 +232,15 @@ extension RoundTrip {
                 "msdyn_acquisitiondate": "'2024-03-15'", "msdyn_activefrom": "'2024-04-01'",
                 "msdyn_activeto": "'2034-03-31'", "msdyn_replacementvalue": "'9000.0000000000'",
                 "msdyn_purchaseorderid": "'PO-000'", "msdyn_vendaccount": "'V-000'",
-                "msdyn_fixedassetid": "'FA-000117'", "msdyn_wrkctrid": "'Maint'", "msdyn_notes": "'Inspect seals yearly'",
+                "msdyn_fixedassetid": "'FA-000117'", "msdyn_wrkctrid": "'Maint'",
+                "msdyn_notes": "'Inspect seals yearly'",
             ]),
         update: (
             ["REPLACEMENTDATE": "'2035-06-30'", "MODELID": "'SIMOTICS'", "MODELPRODUCTID": "'Siemens'"],
-            ["msdyn_replacementdate": "'2035-06-30'", "msdyn_model": "'SIMOTICS'", "msdyn_modelmanufacturer": "'Siemens'"]
+            [
+                "msdyn_replacementdate": "'2035-06-30'", "msdyn_model": "'SIMOTICS'",
+                "msdyn_modelmanufacturer": "'Siemens'",
+            ]
         ),
         second: (
             [

@@ -55,12 +55,16 @@ struct AssetTests {
         }
         for map in children.keys.sorted() {
             for entry in try ErrorTests.entries(fixture, ["--map", map]) {
-                #expect((entry["reason"] as? String)?.contains("waits for its parent in map") == true, "\(map): \(entry)")
+                #expect(
+                    (entry["reason"] as? String)?.contains("waits for its parent in map") == true, "\(map): \(entry)")
             }
         }
         for (path, sql) in [
             (fixture.crm, "SELECT COUNT(*) FROM msdyn_customerasset WHERE msdyn_maintenanceassetid = 'A-0100'"),
-            (fixture.crm, "SELECT COUNT(*) FROM msdyn_functionallocation WHERE msdyn_functionallocation_id = 'SITE-2-P1'"),
+            (
+                fixture.crm,
+                "SELECT COUNT(*) FROM msdyn_functionallocation WHERE msdyn_functionallocation_id = 'SITE-2-P1'"
+            ),
             (fixture.erp, "SELECT COUNT(*) FROM EntAssetLifecycleModelEntity WHERE LIFECYCLEMODELID = 'Field'"),
         ] {
             #expect(try SideReader.scalar(path, sql) == 0, "\(sql)")
@@ -138,9 +142,11 @@ struct AssetTests {
         }
         #expect(
             try SideReader.scalar(
-                fixture.crm, "SELECT COUNT(*) FROM msdyn_customerassetcategory WHERE msdyn_maintenanceassettypeid = 'BAD'") == 0)
+                fixture.crm,
+                "SELECT COUNT(*) FROM msdyn_customerassetcategory WHERE msdyn_maintenanceassettypeid = 'BAD'") == 0)
         #expect(
-            try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM msdyn_customerasset WHERE msdyn_maintenanceassetid = 'A-BAD'")
+            try SideReader.scalar(
+                fixture.crm, "SELECT COUNT(*) FROM msdyn_customerasset WHERE msdyn_maintenanceassetid = 'A-BAD'")
                 == 0)
         // Fixed at the source, each row's later change applies; the entries go with them.
         try SideReader.execute(
@@ -155,11 +161,13 @@ struct AssetTests {
         try await waitUntil(timeout: .seconds(90)) {
             try SideReader.rows(
                 fixture.crm,
-                "SELECT CAST(msdyn_calculatekpitotal AS TEXT) FROM msdyn_customerassetcategory WHERE msdyn_maintenanceassettypeid = 'BAD'")
+                "SELECT CAST(msdyn_calculatekpitotal AS TEXT) FROM msdyn_customerassetcategory WHERE msdyn_maintenanceassettypeid = 'BAD'"
+            )
                 == ["1"]
                 && SideReader.rows(
                     fixture.crm,
-                    "SELECT quote(msdyn_replacementdate) FROM msdyn_customerasset WHERE msdyn_maintenanceassetid = 'A-BAD'")
+                    "SELECT quote(msdyn_replacementdate) FROM msdyn_customerasset WHERE msdyn_maintenanceassetid = 'A-BAD'"
+                )
                     == ["NULL"]
         }
         try SideReader.execute(
