@@ -16,6 +16,7 @@ let swiftSettings: [SwiftSetting] = [
 /// shared library (`libTandem<folder>.so`) each; see docs/MAPS.md.
 let standardMapPlugins = [
     "ReferenceData", "Customers", "Vendors", "Products", "PartyGAB", "ProspectToCash", "ProcureToPay", "Notes", "Loyalty",
+    "Assets",
 ]
 
 let package = Package(

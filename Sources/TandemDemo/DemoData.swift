@@ -161,6 +161,7 @@ package struct DemoData {
             try seedProducts(db, size: size, random: &random, counts: &counts)
             try seedAttachments(db, size: size, counts: &counts, log: log)
             try seedLoyalty(db, size: size, counts: &counts, log: log)
+            try seedAssets(db, size: size, counts: &counts, log: log)
             log("released products: \(counts["EcoResReleasedDistinctProductCDSEntity"] ?? 0) with \(counts["EcoResProductSpecificUnitConversionEntity"] ?? 0) product unit conversions")
         }
         try crm.write { db in
@@ -275,6 +276,102 @@ package struct DemoData {
         }
         for writer in [levels, points, cards] { counts[writer.table, default: 0] += writer.count }
         log("loyalty: \(levels.count) levels, \(points.count) reward points, \(cards.count) cards")
+    }
+
+    /// Asset management per company, when the assets plugin made its tables:
+    /// lifecycle states and a model, pump and motor types, two manufacturers
+    /// with a model each, a warranty, functional locations (a site with a
+    /// building under it) and assets installed there, a motor under each
+    /// pump; some assets without a replacement date (F&O's 1900-01-01).
+    private static func seedAssets(
+        _ db: Database, size: Size, counts: inout [String: Int], log: (String) -> Void
+    ) throws {
+        guard try db.tableExists("EntAssetObjectEntity") else { return }
+        var states = try TableWriter("EntAssetLifecycleStateEntity", db)
+        var models = try TableWriter("EntAssetLifecycleModelEntity", db)
+        var types = try TableWriter("EntAssetObjectTypeEntity", db)
+        var manufacturers = try TableWriter("EntAssetManufacturerEntity", db)
+        var assetModels = try TableWriter("EntAssetManufacturerModelEntity", db)
+        var warranties = try TableWriter("EntAssetWarrantyEntity", db)
+        var locationModels = try TableWriter("EntAssetFunctionalLocationLifecycleModelEntity", db)
+        var locationStates = try TableWriter("EntAssetFunctionalLocationLifecycleStateEntity", db)
+        var locationTypes = try TableWriter("EntAssetFunctionalLocationTypeEntity", db)
+        var locations = try TableWriter("EntAssetFunctionalLocationEntity", db)
+        var assets = try TableWriter("EntAssetObjectEntity", db)
+        let perCompany = max(2, min(10, size.customers / 20))
+        for company in companies {
+            let area = company.code
+            for (line, (id, name, active)) in [("Created", "Created", "No"), ("Active", "Active", "Yes"), ("Stored", "In storage", "No")].enumerated() {
+                try states.insert([
+                    "DATAAREAID": area, "LIFECYCLESTATEID": id, "NAME": name, "LINE": line + 1,
+                    "DELETEOPENCALENDARLINES": id == "Stored" ? "Yes" : "No", "MAINTENANCEASSETACTIVE": active,
+                ])
+            }
+            try models.insert([
+                "DATAAREAID": area, "LIFECYCLEMODELID": "Standard", "NAME": "Standard lifecycle", "ACTIVELIFECYCLESTATEID": "Active",
+                "INBOUNDLIFECYCLESTATEID": "Created", "INSTORAGELIFECYCLESTATEID": "Stored", "ONLOANLIFECYCLESTATEID": "Active",
+                "OUTBOUNDLIFECYCLESTATEID": "Stored", "RECEIVEDLIFECYCLESTATEID": "Created",
+            ])
+            for (id, name) in [("Pump", "Pumps"), ("Motor", "Motors")] {
+                try types.insert([
+                    "DATAAREAID": area, "MAINTENANCEASSETTYPEID": id, "NAME": name, "LIFECYCLEMODELID": "Standard",
+                    "CALCULATEKPITOTAL": id == "Pump" ? "Yes" : "No",
+                ])
+            }
+            for (product, description, model, modelName, type) in [
+                ("Grundfos", "Grundfos A/S", "CR-10", "CR 10 vertical pump", "Pump"),
+                ("Siemens", "Siemens AG", "SIMOTICS", "SIMOTICS motor", "Motor"),
+            ] {
+                try manufacturers.insert(["DATAAREAID": area, "PRODUCTID": product, "DESCRIPTION": description])
+                try assetModels.insert([
+                    "DATAAREAID": area, "PRODUCTID": product, "MODELID": model, "DESCRIPTION": modelName, "MAINTENANCEASSETTYPEID": type,
+                ])
+            }
+            try warranties.insert(["DATAAREAID": area, "WARRANTYID": "W-2Y", "NAME": "Two years, parts and labour"])
+            try locationModels.insert(["DATAAREAID": area, "LIFECYCLEMODELID": "Location", "NAME": "Location lifecycle"])
+            try locationStates.insert([
+                "DATAAREAID": area, "LIFECYCLESTATEID": "Operational", "NAME": "Operational", "MAINTENANCEASSETLIFECYCLESTATEID": "Active",
+                "ALLOWDELETELOCATION": "No", "ALLOWNEWSUBLOCATIONS": "Yes", "ALLOWRENAMELOCATION": "Yes", "FUNCTIONALLOCATIONACTIVE": "Yes",
+                "ALLOWINSTALLMAINTENANCEASSETS": "Yes", "CREATELOCATIONMAINTENANCEASSET": "No",
+            ])
+            for (id, name) in [("Site", "Site"), ("Building", "Building")] {
+                try locationTypes.insert([
+                    "DATAAREAID": area, "FUNCTIONALLOCATIONTYPEID": id, "NAME": name, "LIFECYCLEMODELID": "Location",
+                    "MAINTENANCEASSETTYPEID": "Pump", "ALLOWMULTIPLEINSTALLEDASSETS": "Yes", "UPDATEASSETDIMENSION": "No",
+                ])
+            }
+            let site = "\(area.uppercased())-SITE"
+            try locations.insert([
+                "DATAAREAID": area, "FUNCTIONALLOCATIONID": site, "NAME": "\(company.name) plant",
+                "FUNCTIONALLOCATIONLIFECYCLESTATEID": "Operational", "FUNCTIONALLOCATIONTYPEID": "Site",
+            ])
+            try locations.insert([
+                "DATAAREAID": area, "FUNCTIONALLOCATIONID": site + "-B1", "NAME": "Pump house", "PARENTFUNCTIONALLOCATIONID": site,
+                "FUNCTIONALLOCATIONLIFECYCLESTATEID": "Operational", "FUNCTIONALLOCATIONTYPEID": "Building", "INVENTORYSITEID": "1",
+            ])
+            for index in 1...perCompany {
+                let pump = String(format: "A-%04d", index * 2)
+                try assets.insert([
+                    "DATAAREAID": area, "MAINTENANCEASSETID": pump, "NAME": "Feed pump \(index)", "FUNCTIONALLOCATIONID": site + "-B1",
+                    "MAINTENANCEASSETTYPEID": "Pump", "MAINTENANCEASSETLIFECYCLESTATEID": "Active", "PRODUCTID": "Grundfos",
+                    "MODELPRODUCTID": "Grundfos", "MODELID": "CR-10", "MODELYEAR": 2020 + index % 5, "WARRANTYID": "W-2Y",
+                    "SERIALID": "GF-\(area)-\(index)", "ACQUISITIONCOST": "\(12_000 + index * 250).50", "ACQUISITIONDATE": "2024-03-15",
+                    "REPLACEMENTVALUE": "9000", "REPLACEMENTDATE": index % 3 == 0 ? "2035-06-30" : "1900-01-01",
+                ])
+                try assets.insert([
+                    "DATAAREAID": area, "MAINTENANCEASSETID": String(format: "A-%04d", index * 2 + 1), "NAME": "Drive motor \(index)",
+                    "PARENTMAINTENANCEASSETID": pump, "FUNCTIONALLOCATIONID": site + "-B1", "MAINTENANCEASSETTYPEID": "Motor",
+                    "MAINTENANCEASSETLIFECYCLESTATEID": "Active", "PRODUCTID": "Siemens", "MODELPRODUCTID": "Siemens",
+                    "MODELID": "SIMOTICS", "REPLACEMENTDATE": "1900-01-01",
+                ])
+            }
+        }
+        let writers = [
+            states, models, types, manufacturers, assetModels, warranties, locationModels, locationStates, locationTypes, locations,
+            assets,
+        ]
+        for writer in writers { counts[writer.table, default: 0] += writer.count }
+        log("assets: \(assets.count) assets at \(locations.count) functional locations, \(assetModels.count) models")
     }
 
     /// A file body of 4 KiB: a PDF header, then every byte value (NULs and

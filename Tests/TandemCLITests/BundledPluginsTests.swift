@@ -29,7 +29,7 @@ struct BundledPluginsTests {
     @Test("The standard map plugins are all bundled")
     func standardPluginsBundled() {
         #expect(
-            Set(["ReferenceData", "Customers", "Vendors", "Products", "PartyGAB", "ProspectToCash", "ProcureToPay", "Notes", "Loyalty"]).isSubset(of: Fixtures.bundledPlugins)
+            Set(["ReferenceData", "Customers", "Vendors", "Products", "PartyGAB", "ProspectToCash", "ProcureToPay", "Notes", "Loyalty", "Assets"]).isSubset(of: Fixtures.bundledPlugins)
         )
     }
 }

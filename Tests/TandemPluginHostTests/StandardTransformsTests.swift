@@ -21,7 +21,7 @@ struct StandardTransformsTests {
         #expect(plugin.abiVersion == "1.0")
         #expect(plugin.transforms?.transforms.map(\.name) == [
             "tandem.std.value-map", "tandem.std.default", "tandem.std.concat", "tandem.std.currency-precision",
-            "tandem.std.unit-conversion", "tandem.std.date-effectivity",
+            "tandem.std.unit-conversion", "tandem.std.date-effectivity", "tandem.std.null-date",
         ])
     }
 
@@ -106,7 +106,7 @@ struct StandardTransformsTests {
             try plugin.makeTransform("tandem.std.nope", input: Schema([Field("v", .utf8)]))
         }
         #expect(error?.status == 1)
-        #expect(error?.description == "plugin tandem.std.transforms: create_transform (tandem.std.nope) failed (code 1, invalid argument): unknown transform 'tandem.std.nope'; plugin tandem.std.transforms provides tandem.std.concat, tandem.std.currency-precision, tandem.std.date-effectivity, tandem.std.default, tandem.std.unit-conversion, tandem.std.value-map")
+        #expect(error?.description == "plugin tandem.std.transforms: create_transform (tandem.std.nope) failed (code 1, invalid argument): unknown transform 'tandem.std.nope'; plugin tandem.std.transforms provides tandem.std.concat, tandem.std.currency-precision, tandem.std.date-effectivity, tandem.std.default, tandem.std.null-date, tandem.std.unit-conversion, tandem.std.value-map")
     }
 
     // MARK: Unit conversion
@@ -224,5 +224,24 @@ struct StandardTransformsTests {
         #expect(others.filter { refusal($0) == nil } == [])
         #expect(refusal("2026-02-28T10:30:00 lunch")?.contains(
             "valid-from '2026-02-28T10:30:00 lunch' is not an ISO date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with a T or a space") == true)
+    }
+
+    // MARK: Null date
+
+    @Test("null date: F&O's 1900-01-01 to empty and back, every other date exactly as it is, and text that is no date refused by name")
+    func nullDate() throws {
+        let field = Field("REPLACEMENTDATE", .utf8)
+        let forward = try plugin.makeTransform("tandem.std.null-date", config: .object([:]), input: Schema([field]))
+        let result = try forward.process(try RecordBatch([
+            Column(field, .utf8(["1900-01-01", "1900-01-01T00:00:00", "2031-06-30", "1900-01-02", nil]))
+        ]))
+        #expect(result.columns[0].data == .utf8([nil, nil, "2031-06-30", "1900-01-02", nil]))
+        let reverse = try plugin.makeTransform("tandem.std.null-date", config: .object(["reverse": .bool(true)]), input: Schema([field]))
+        let back = try reverse.process(try RecordBatch([Column(field, .utf8([nil, "2031-06-30T08:00:00"]))]))
+        #expect(back.columns[0].data == .utf8(["1900-01-01", "2031-06-30T08:00:00"]))
+        let notADate = #expect(throws: PluginCallError.self) {
+            try forward.process(try RecordBatch([Column(field, .utf8(["1/1/1900"]))]))
+        }
+        #expect(notADate?.message.hasPrefix("column 'REPLACEMENTDATE': '1/1/1900' is not an ISO date (YYYY-MM-DD") == true)
     }
 }

@@ -12,7 +12,7 @@ enum StandardEnvironment {
         "ReferenceData": "tandem.std.reference", "Customers": "tandem.std.customers", "Vendors": "tandem.std.vendors",
         "Products": "tandem.std.products", "PartyGAB": "tandem.std.party",
         "ProspectToCash": "tandem.std.prospect-to-cash", "ProcureToPay": "tandem.std.procure-to-pay",
-        "Notes": "tandem.std.notes", "Loyalty": "tandem.std.loyalty",
+        "Notes": "tandem.std.notes", "Loyalty": "tandem.std.loyalty", "Assets": "tandem.std.assets",
     ]
 
     /// Every standard map, parents first.
@@ -64,8 +64,15 @@ enum StandardEnvironment {
     /// The customer loyalty maps, parents first.
     static let loyaltyMaps = ["loyalty-levels", "loyalty-reward-points", "loyalty-cards"]
 
+    /// The field service asset maps, parents first (docs/MAPS.md).
+    static let assetMaps = [
+        "asset-lifecycle-states", "asset-lifecycle-models", "asset-types", "asset-manufacturers", "asset-models",
+        "asset-warranties", "functional-location-lifecycle-models", "functional-location-lifecycle-states",
+        "functional-location-types", "functional-locations", "assets",
+    ]
+
     /// Every map of every standard plugin.
-    static let allMaps = maps + prospectToCashMaps + procureToPayMaps + notesMaps + loyaltyMaps
+    static let allMaps = maps + prospectToCashMaps + procureToPayMaps + notesMaps + loyaltyMaps + assetMaps
 
     /// Parents written by the ERP application: two companies and currencies,
     /// terms of payment, groups, unit classes and units with conversions, two
