@@ -63,14 +63,16 @@ struct ConsoleCommand: AsyncParsableCommand {
             }.start()
         }
         let server = ConsoleServer(
-            directory: setup.directory, token: setup.token, catalog: setup.catalog, logger: options.makeLogger("tandem.console"))
+            directory: setup.directory, token: setup.token, catalog: setup.catalog,
+            logger: options.makeLogger("tandem.console"))
         if listRoutes {
             for route in server.routes { print(route) }
             return
         }
         if setup.created {
             printError(
-                "note: made \(ConsoleToken.path(setup.directory)) (mode 0600) for this environment, which was created before the console; log in with the token in it")
+                "note: made \(ConsoleToken.path(setup.directory)) (mode 0600) for this environment, which was created before the console; log in with the token in it"
+            )
         }
         let tokenFile = ConsoleToken.path(setup.directory)
         try await server.run(on: address, logger: options.makeLogger("tandem.console")) { url in

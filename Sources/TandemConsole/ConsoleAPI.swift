@@ -62,7 +62,8 @@ struct ConsoleAPI: Sendable {
             await Self.answer {
                 _ = try auth.user(of: request, changing: false)
                 let (filter, limit, before) = try Self.logQuery(request)
-                return try await OffPool.run { [operations] in try operations.log(filter, limit: limit, before: before) }
+                return try await OffPool.run { [operations] in try operations.log(filter, limit: limit, before: before)
+                }
             }
         }
     }
@@ -76,7 +77,8 @@ struct ConsoleAPI: Sendable {
         if let map = query.get("map") { filter.maps = [map] }
         if let side = query.get("side") {
             guard let role = SideRole(rawValue: side) else {
-                throw ConsoleError(.badRequest, "side '\(side)' is neither erp nor crm", hint: "pass side=erp or side=crm")
+                throw ConsoleError(
+                    .badRequest, "side '\(side)' is neither erp nor crm", hint: "pass side=erp or side=crm")
             }
             filter.side = role
         }
@@ -93,7 +95,8 @@ struct ConsoleAPI: Sendable {
         func time(_ name: String) throws(ConsoleError) -> Double? {
             guard let text = query.get(name) else { return nil }
             guard let value = Double(text), value >= 0 else {
-                throw ConsoleError(.badRequest, "\(name) '\(text)' is not a time", hint: "pass milliseconds since the epoch")
+                throw ConsoleError(
+                    .badRequest, "\(name) '\(text)' is not a time", hint: "pass milliseconds since the epoch")
             }
             return value
         }
@@ -102,7 +105,8 @@ struct ConsoleAPI: Sendable {
         var limit = 100
         if let text = query.get("limit") {
             guard let value = Int(text), (1...1000).contains(value) else {
-                throw ConsoleError(.badRequest, "limit '\(text)' is not a number from 1 to 1000", hint: "pass limit=100, say")
+                throw ConsoleError(
+                    .badRequest, "limit '\(text)' is not a number from 1 to 1000", hint: "pass limit=100, say")
             }
             limit = value
         }
@@ -115,18 +119,21 @@ struct ConsoleAPI: Sendable {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: maxBody) } catch {
-            throw ConsoleError(.badRequest, "the body is larger than \(maxBody) bytes", hint: "send a small JSON object")
+            throw ConsoleError(
+                .badRequest, "the body is larger than \(maxBody) bytes", hint: "send a small JSON object")
         }
         let data = Data(buffer.readableBytesView)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
-        let example = allowed.isEmpty ? "send no body, or {}" : "send a JSON object such as {\"\(allowed.sorted()[0])\": true}"
+        let example =
+            allowed.isEmpty ? "send no body, or {}" : "send a JSON object such as {\"\(allowed.sorted()[0])\": true}"
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ConsoleError(.badRequest, "the body is not a JSON object", hint: example)
         }
         for key in object.keys where !allowed.contains(key) {
             throw ConsoleError(
                 .badRequest, "the body's key '\(key)' is not known here",
-                hint: allowed.isEmpty ? "send no body, or {}" : "known keys: \(allowed.sorted().joined(separator: ", "))")
+                hint: allowed.isEmpty
+                    ? "send no body, or {}" : "known keys: \(allowed.sorted().joined(separator: ", "))")
         }
         // Decoded as Bool by JSONDecoder, which takes true and false only (a 1 does not pass for true).
         guard let result = try? JSONDecoder().decode([String: Bool].self, from: data) else {
@@ -154,7 +161,8 @@ struct ConsoleAPI: Sendable {
                 status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         } catch {
-            return failure(ConsoleError(.failed, "the answer could not be encoded: \(error)", hint: "report this as a bug"))
+            return failure(
+                ConsoleError(.failed, "the answer could not be encoded: \(error)", hint: "report this as a bug"))
         }
     }
 
@@ -168,15 +176,19 @@ struct ConsoleAPI: Sendable {
         case let error as SyncError:
             switch error.code {
             case .state, .configuration, .locked:
-                console = ConsoleError(.conflict, error.message, hint: "GET /api/v1/maps shows each map's state; nothing was changed")
+                console = ConsoleError(
+                    .conflict, error.message, hint: "GET /api/v1/maps shows each map's state; nothing was changed")
             default:
-                console = ConsoleError(.failed, error.message, hint: "`tandem status` and `tandem log` on the machine say more")
+                console = ConsoleError(
+                    .failed, error.message, hint: "`tandem status` and `tandem log` on the machine say more")
             }
         default:
-            console = ConsoleError(.failed, "\(error)", hint: "`tandem status` and `tandem log` on the machine say more")
+            console = ConsoleError(
+                .failed, "\(error)", hint: "`tandem status` and `tandem log` on the machine say more")
         }
         return Response(
-            status: HTTPResponse.Status(code: console.kind.status), headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            status: HTTPResponse.Status(code: console.kind.status),
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: console.body)))
     }
 }

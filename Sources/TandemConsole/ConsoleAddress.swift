@@ -38,7 +38,9 @@ package struct ConsoleAddress: Sendable, Equatable, CustomStringConvertible {
             throw ConsoleError(
                 .badRequest,
                 "--listen '\(text)': \(host) is not a loopback address, and the console serves other machines only over TLS, which it does not support yet",
-                hint: "listen on 127.0.0.1 (or [::1]) and reach it from elsewhere through SSH: ssh -L 8780:127.0.0.1:8780 HOST")
+                hint:
+                    "listen on 127.0.0.1 (or [::1]) and reach it from elsewhere through SSH: ssh -L 8780:127.0.0.1:8780 HOST"
+            )
         }
         self.host = host
         self.port = port

@@ -81,6 +81,12 @@ enum ConsoleAssets {
             if (answer.dependentsUnchanged.length) {
               text += "; " + answer.dependentsUnchanged.join(", ") + " depend on it and keep their state";
             }
+            const fresh = Object.entries(answer.rowsNotCarried);
+            if (fresh.length) {
+              text += "; rows live sync does not carry: " + fresh.map(([m, n]) => m + " " + n).join(", ")
+                + " (`tandem maps initial-sync " + fresh.map(([m]) => m).join(" ") + "` brings them into step)";
+            }
+            if (answer.notStarted) { text += "; " + answer.notStarted; }
             if (!answer.engineRunning) { text += "; no engine is running: `tandem run` applies the change"; }
             say(text, false);
           } catch (error) { failed(error); }

@@ -32,7 +32,8 @@ struct ConsoleAuth: Sendable {
     func user(of request: Request, changing: Bool) throws(ConsoleError) -> String {
         if let authorization = request.headers[.authorization] {
             let prefix = "Bearer "
-            guard authorization.hasPrefix(prefix), Self.same(String(authorization.dropFirst(prefix.count)), token) else {
+            guard authorization.hasPrefix(prefix), Self.same(String(authorization.dropFirst(prefix.count)), token)
+            else {
                 throw ConsoleError(
                     .unauthorized, "the Authorization header does not carry this console's token",
                     hint: "send Authorization: Bearer TOKEN with the token in ENV/console.token")
@@ -47,7 +48,8 @@ struct ConsoleAuth: Sendable {
         if changing {
             guard let csrf = Self.header(Self.csrfHeader, of: request), Self.same(csrf, session.csrf) else {
                 throw ConsoleError(
-                    .forbidden, "this change came with the session cookie but without the session's CSRF token (X-CSRF-Token)",
+                    .forbidden,
+                    "this change came with the session cookie but without the session's CSRF token (X-CSRF-Token)",
                     hint: "make changes from the console's pages (which send it), or with Authorization: Bearer TOKEN")
             }
         }

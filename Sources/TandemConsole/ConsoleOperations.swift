@@ -75,6 +75,9 @@ struct ConsoleOperations: Sendable {
         var dependentsUnchanged: [String]
         /// Why some maps did not start (blocking findings), when some did not.
         var notStarted: String?
+        /// Maps started for the first time with rows that live sync does not carry, and how many
+        /// (the CLI offers initial sync here; the console says `tandem maps initial-sync` brings them).
+        var rowsNotCarried: [String: Int]
         /// Whether a running engine will carry the change out now; else `tandem run` must start.
         var engineRunning: Bool
     }
@@ -106,15 +109,19 @@ struct ConsoleOperations: Sendable {
             engineRunning: report.engineRunning,
             maps: report.maps.map { map in
                 MapLine(
-                    name: map.name, state: map.state.rawValue, reason: scrub(map.reason, environment), dependsOn: map.dependsOn,
+                    name: map.name, state: map.state.rawValue, reason: scrub(map.reason, environment),
+                    dependsOn: map.dependsOn,
                     directions: map.directions.map { direction in
                         DirectionLine(
-                            direction: direction.direction.rawValue, queued: direction.queued, lagSeconds: direction.lagSeconds,
+                            direction: direction.direction.rawValue, queued: direction.queued,
+                            lagSeconds: direction.lagSeconds,
                             parked: direction.parked, rate: direction.stats?.rate ?? 0,
                             lastError: scrub(direction.lastError(parentWait: parentWait), environment))
                     })
             },
-            unreadable: report.unreadable.map { SideLine(side: $0.side.rawValue, error: scrub($0.error, environment) ?? "") })
+            unreadable: report.unreadable.map {
+                SideLine(side: $0.side.rawValue, error: scrub($0.error, environment) ?? "")
+            })
     }
 
     /// Throws 404 when `name` is not a map of the environment.
@@ -122,7 +129,8 @@ struct ConsoleOperations: Sendable {
         let enabled = environment.config.maps.map(\.name)
         guard enabled.contains(name) else {
             throw ConsoleError(
-                .notFound, "map '\(name)' is not enabled in this environment (enabled: \(enabled.joined(separator: ", ")))",
+                .notFound,
+                "map '\(name)' is not enabled in this environment (enabled: \(enabled.joined(separator: ", ")))",
                 hint: "GET /api/v1/maps lists the maps; add it to tandem.yaml to enable it")
         }
     }
@@ -139,10 +147,14 @@ struct ConsoleOperations: Sendable {
             catalog: catalog, actor: actor)
         try operation.refuseSidesGoneBack()
         let transitions = try operation.plan(including: withDependents)
+        let fresh = try operation.neverSynced(transitions)
         try operation.apply(transitions)
         return LifecycleAnswer(
-            transitions: transitions, started: operation.added, dependentsUnchanged: withDependents ? [] : operation.dependents,
-            notStarted: operation.notStarted, engineRunning: EnvironmentLock.isHeld(environment))
+            transitions: transitions, started: operation.added,
+            dependentsUnchanged: withDependents ? [] : operation.dependents,
+            notStarted: operation.notStarted,
+            rowsNotCarried: Dictionary(fresh.map { ($0.map, $0.rows) }) { first, _ in first },
+            engineRunning: EnvironmentLock.isHeld(environment))
     }
 
     /// The parked changes, oldest first, as `tandem errors list` shows them.
@@ -166,11 +178,14 @@ struct ConsoleOperations: Sendable {
     }
 
     /// Retries or discards the parked change `id` as `actor`, the way `tandem errors retry|discard ID` does.
-    func resolveError(_ action: OperatorRequest.Action, id text: String, actor: String) throws -> [OperatorRequest.Result] {
+    func resolveError(
+        _ action: OperatorRequest.Action, id text: String, actor: String
+    ) throws -> [OperatorRequest.Result] {
         let environment = try environment()
         let id: ErrorID
         do { id = try ErrorID(parsing: text) } catch {
-            throw ConsoleError(.badRequest, error.message, hint: "GET /api/v1/errors lists the entries and their ids (crm-12)")
+            throw ConsoleError(
+                .badRequest, error.message, hint: "GET /api/v1/errors lists the entries and their ids (crm-12)")
         }
         // Checked before queuing: an unknown id changes nothing and says so as a 404.
         do { _ = try ErrorList.entry(environment, id: id) } catch {
@@ -190,7 +205,8 @@ struct ConsoleOperations: Sendable {
         var cursor: LogCursor?
         if let before {
             do { cursor = try LogCursor(parsing: before) } catch {
-                throw ConsoleError(.badRequest, error.message, hint: "pass the `next` value of the previous page as before=")
+                throw ConsoleError(
+                    .badRequest, error.message, hint: "pass the `next` value of the previous page as before=")
             }
         }
         let page = try LogReader(environment).page(filter, limit: limit, before: cursor)

@@ -84,7 +84,8 @@ struct ConsolePages: Sendable {
                 Cookie(name: ConsoleAuth.cookie, value: id, path: "/", httpOnly: true, sameSite: .strict))
             return response
         } catch let error as ConsoleError where form {
-            return Self.page(Self.loginPage(error: "\(error.message); \(error.hint)"), status: .init(code: error.kind.status))
+            return Self.page(
+                Self.loginPage(error: "\(error.message); \(error.hint)"), status: .init(code: error.kind.status))
         } catch {
             return ConsoleAPI.failure(error)
         }

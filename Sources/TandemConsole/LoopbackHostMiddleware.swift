@@ -13,8 +13,11 @@ struct LoopbackHostMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let authority = request.head.authority, ConsoleAddress.isLoopback(Self.host(of: authority)) else {
             return ConsoleAPI.failure(
                 ConsoleError(
-                    .misdirected, "the request is addressed to '\(request.head.authority ?? "")', not to this machine's loopback address",
-                    hint: "open the console as http://127.0.0.1:PORT/ (or localhost), the address `tandem console` printed"))
+                    .misdirected,
+                    "the request is addressed to '\(request.head.authority ?? "")', not to this machine's loopback address",
+                    hint:
+                        "open the console as http://127.0.0.1:PORT/ (or localhost), the address `tandem console` printed"
+                ))
         }
         return try await next(request, context)
     }

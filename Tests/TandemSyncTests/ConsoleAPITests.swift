@@ -31,7 +31,9 @@ struct ConsoleAPITests {
         return fixture
     }
 
-    @Test("init makes console.token readable by its owner alone; an older environment gets one at the first start, and is told")
+    @Test(
+        "init makes console.token readable by its owner alone; an older environment gets one at the first start, and is told"
+    )
     func token() async throws {
         let fixture = try SyncFixture.make("console-token", maps: ["sample.notes"])
         let path = fixture.directory + "/console.token"
@@ -48,7 +50,9 @@ struct ConsoleAPITests {
         #expect(made == 0o600)
         #expect(try await console.stop() == 0)
         let said = try String(contentsOfFile: console.log, encoding: .utf8)
-        #expect(said.contains("note: made \(path) (mode 0600) for this environment, which was created before the console"), "\(said)")
+        #expect(
+            said.contains("note: made \(path) (mode 0600) for this environment, which was created before the console"),
+            "\(said)")
 
         // A token others can read protects nothing: refused, with the fix.
         chmod(path, 0o644)
@@ -71,7 +75,8 @@ struct ConsoleAPITests {
         #expect(bad.stderr.contains("--listen '127.0.0.1': no port; give HOST:PORT"), "\(bad.stderr)")
     }
 
-    @Test("The maps overview and run, pause, resume and stop with the token: the CLI's operation, logged as console:USER")
+    @Test(
+        "The maps overview and run, pause, resume and stop with the token: the CLI's operation, logged as console:USER")
     func lifecycle() async throws {
         let fixture = try await runningFixture("console-lifecycle")
         let console = try await ConsoleProcess.start(fixture)
@@ -91,7 +96,8 @@ struct ConsoleAPITests {
         // A change on the ERP side is queued (no engine runs), and the overview counts it.
         try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'queued')")
         let queued = try await console.request("GET", "/api/v1/maps")
-        let queuedNotes = ((queued.json as? [String: Any])?["maps"] as? [[String: Any]])?.last?["directions"] as? [[String: Any]]
+        let queuedNotes =
+            ((queued.json as? [String: Any])?["maps"] as? [[String: Any]])?.last?["directions"] as? [[String: Any]]
         #expect(queuedNotes?.first?["queued"] as? Int == 1, "\(queued)")
 
         let steps: [(String, String, String)] = [
@@ -106,8 +112,10 @@ struct ConsoleAPITests {
             let transitions = answer["transitions"] as? [[String: Any]] ?? []
             #expect(transitions.count == 1, "\(reply)")
             #expect(transitions.first?["map"] as? String == "sample.notes")
-            #expect(transitions.first?["from"] as? String == from && transitions.first?["to"] as? String == to, "\(reply)")
+            #expect(
+                transitions.first?["from"] as? String == from && transitions.first?["to"] as? String == to, "\(reply)")
             #expect(answer["engineRunning"] as? Bool == false)
+            #expect(answer["rowsNotCarried"] as? [String: Int] == [:], "\(reply)")
             #expect(try await states(fixture)["sample.notes"] == to)
         }
         // The same refusal as `tandem maps resume` on a map that is not paused, as a 409; nothing changes.
@@ -119,7 +127,9 @@ struct ConsoleAPITests {
         #expect(answer?["dependentsUnchanged"] as? [String] == ["sample.customers"], "\(pauseGroups)")
         let notPaused = try await console.request("POST", "/api/v1/maps/sample.groups/resume")
         #expect(notPaused.status == 409, "\(notPaused)")
-        #expect(notPaused.error?.error == "map 'sample.groups' is stopped, not paused; `tandem maps run sample.groups` starts it")
+        #expect(
+            notPaused.error?.error
+                == "map 'sample.groups' is stopped, not paused; `tandem maps run sample.groups` starts it")
         #expect(try await states(fixture)["sample.groups"] == "stopped")
 
         // Each change is an activity entry by console:USER (admin by default).
@@ -145,12 +155,15 @@ struct ConsoleAPITests {
         #expect(try await console.stop() == 0)
     }
 
-    @Test("Errors: listed, retried and discarded by id through the engine's request path; unknown and malformed ids change nothing")
+    @Test(
+        "Errors: listed, retried and discarded by id through the engine's request path; unknown and malformed ids change nothing"
+    )
     func errors() async throws {
         let fixture = try ErrorTests.notesFixture("console-errors")
         let engine = try await Fixtures.offPool { try fixture.startEngine() }
         defer { kill(engine.processIdentifier, SIGKILL) }
-        try SideReader.execute(fixture.erp, "INSERT INTO Notes VALUES (1, 'fine'), (7, 'poison pill'), (8, 'poison too')")
+        try SideReader.execute(
+            fixture.erp, "INSERT INTO Notes VALUES (1, 'fine'), (7, 'poison pill'), (8, 'poison too')")
         try await waitUntil { try ErrorTests.entries(fixture).count == 2 }
         let console = try await ConsoleProcess.start(fixture)
         defer { kill(console.process.processIdentifier, SIGKILL) }
@@ -159,7 +172,9 @@ struct ConsoleAPITests {
         #expect(list.status == 200, "\(list)")
         let entries = try #require(list.json as? [[String: Any]])
         #expect(entries.count == 2)
-        #expect(entries.allSatisfy { ($0["reason"] as? String)?.contains("notetext must not start with poison") == true }, "\(entries)")
+        #expect(
+            entries.allSatisfy { ($0["reason"] as? String)?.contains("notetext must not start with poison") == true },
+            "\(entries)")
         let ids = entries.compactMap { $0["id"] as? String }
 
         let unknown = try await console.request("POST", "/api/v1/errors/crm-999999/retry")
@@ -174,10 +189,12 @@ struct ConsoleAPITests {
 
         // Fixed at the source's target, the retried change applies.
         try SideReader.execute(fixture.crm, "DROP TRIGGER crm_validate_insert")
-        let retried = try await console.request("POST", "/api/v1/errors/\(ids[0])/retry", headers: ["X-Tandem-User": "bob"])
+        let retried = try await console.request(
+            "POST", "/api/v1/errors/\(ids[0])/retry", headers: ["X-Tandem-User": "bob"])
         #expect(retried.status == 200, "\(retried)")
         #expect((retried.json as? [[String: Any]])?.first?["outcome"] as? String == "applied", "\(retried)")
-        let discarded = try await console.request("POST", "/api/v1/errors/\(ids[1])/discard", headers: ["X-Tandem-User": "bob"])
+        let discarded = try await console.request(
+            "POST", "/api/v1/errors/\(ids[1])/discard", headers: ["X-Tandem-User": "bob"])
         #expect((discarded.json as? [[String: Any]])?.first?["outcome"] as? String == "discarded", "\(discarded)")
         #expect(try ErrorTests.entries(fixture).isEmpty)
         let byBob = try await activity(fixture).filter { $0["actor"] as? String == "console:bob" }
@@ -185,7 +202,9 @@ struct ConsoleAPITests {
         #expect(try await console.stop() == 0)
     }
 
-    @Test("Refusals: bad token 401, no credentials 401, cookie without CSRF 403, bad JSON 400, unknown map 404, foreign Host 421; nothing changes")
+    @Test(
+        "Refusals: bad token 401, no credentials 401, cookie without CSRF 403, bad JSON 400, unknown map 404, foreign Host 421; nothing changes"
+    )
     func refusals() async throws {
         let fixture = try await runningFixture("console-refusals")
         let console = try await ConsoleProcess.start(fixture)
@@ -193,15 +212,18 @@ struct ConsoleAPITests {
         let before = try await activity(fixture).count
 
         let badToken = try await console.request(
-            "POST", "/api/v1/maps/sample.notes/pause", headers: ["Authorization": "Bearer not-the-token"], bearer: false)
+            "POST", "/api/v1/maps/sample.notes/pause", headers: ["Authorization": "Bearer not-the-token"], bearer: false
+        )
         #expect(badToken.status == 401, "\(badToken)")
         #expect(badToken.error?.error == "the Authorization header does not carry this console's token")
         #expect(badToken.error?.hint == "send Authorization: Bearer TOKEN with the token in ENV/console.token")
         let none = try await console.request("GET", "/api/v1/maps", bearer: false)
         #expect(none.status == 401 && none.error?.error == "no credentials, or the session has ended", "\(none)")
         let wrongLogin = try await console.request(
-            "POST", "/login", headers: ["Content-Type": "application/json"], body: #"{"token": "guess"}"#, bearer: false)
-        #expect(wrongLogin.status == 401 && wrongLogin.error?.error == "that is not this console's token", "\(wrongLogin)")
+            "POST", "/login", headers: ["Content-Type": "application/json"], body: #"{"token": "guess"}"#, bearer: false
+        )
+        #expect(
+            wrongLogin.status == 401 && wrongLogin.error?.error == "that is not this console's token", "\(wrongLogin)")
         #expect(wrongLogin.header("Set-Cookie") == nil)
 
         // A session: the cookie is HttpOnly and SameSite=Strict; it reads, but changes need the CSRF token.
@@ -211,12 +233,15 @@ struct ConsoleAPITests {
         #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"), "\(setCookie)")
         let read = try await console.request("GET", "/api/v1/maps", headers: ["Cookie": cookie], bearer: false)
         #expect(read.status == 200, "\(read)")
-        let noCSRF = try await console.request("POST", "/api/v1/maps/sample.notes/pause", headers: ["Cookie": cookie], bearer: false)
+        let noCSRF = try await console.request(
+            "POST", "/api/v1/maps/sample.notes/pause", headers: ["Cookie": cookie], bearer: false)
         #expect(noCSRF.status == 403, "\(noCSRF)")
         #expect(
-            noCSRF.error?.error == "this change came with the session cookie but without the session's CSRF token (X-CSRF-Token)")
+            noCSRF.error?.error
+                == "this change came with the session cookie but without the session's CSRF token (X-CSRF-Token)")
         let wrongCSRF = try await console.request(
-            "POST", "/api/v1/maps/sample.notes/pause", headers: ["Cookie": cookie, "X-CSRF-Token": String(csrf.reversed())],
+            "POST", "/api/v1/maps/sample.notes/pause",
+            headers: ["Cookie": cookie, "X-CSRF-Token": String(csrf.reversed())],
             bearer: false)
         #expect(wrongCSRF.status == 403, "\(wrongCSRF)")
 
@@ -224,19 +249,30 @@ struct ConsoleAPITests {
         #expect(badJSON.status == 400 && badJSON.error?.error == "the body is not a JSON object", "\(badJSON)")
         #expect(badJSON.error?.hint == #"send a JSON object such as {"withDependencies": true}"#)
         let unknownKey = try await console.request("POST", "/api/v1/maps/sample.notes/pause", body: #"{"force": true}"#)
-        #expect(unknownKey.status == 400 && unknownKey.error?.error == "the body's key 'force' is not known here", "\(unknownKey)")
-        let notBool = try await console.request("POST", "/api/v1/maps/sample.notes/pause", body: #"{"withDependents": 1}"#)
-        #expect(notBool.status == 400 && notBool.error?.error == "the body's values are not all true or false", "\(notBool)")
+        #expect(
+            unknownKey.status == 400 && unknownKey.error?.error == "the body's key 'force' is not known here",
+            "\(unknownKey)")
+        let notBool = try await console.request(
+            "POST", "/api/v1/maps/sample.notes/pause", body: #"{"withDependents": 1}"#)
+        #expect(
+            notBool.status == 400 && notBool.error?.error == "the body's values are not all true or false", "\(notBool)"
+        )
         let unknownMap = try await console.request("POST", "/api/v1/maps/sample.nope/pause")
         #expect(unknownMap.status == 404, "\(unknownMap)")
         #expect(
             unknownMap.error?.error
-                == "map 'sample.nope' is not enabled in this environment (enabled: sample.groups, sample.customers, sample.notes)")
-        let badUser = try await console.request("POST", "/api/v1/maps/sample.notes/pause", headers: ["X-Tandem-User": "a b"])
-        #expect(badUser.status == 400 && badUser.error?.error == "'a b' is not a user name the activity log can record", "\(badUser)")
+                == "map 'sample.nope' is not enabled in this environment (enabled: sample.groups, sample.customers, sample.notes)"
+        )
+        let badUser = try await console.request(
+            "POST", "/api/v1/maps/sample.notes/pause", headers: ["X-Tandem-User": "a b"])
+        #expect(
+            badUser.status == 400 && badUser.error?.error == "'a b' is not a user name the activity log can record",
+            "\(badUser)")
         let rebound = try await console.request("GET", "/api/v1/maps", headers: ["Host": "attacker.example:8780"])
         #expect(rebound.status == 421, "\(rebound)")
-        #expect(rebound.error?.error == "the request is addressed to 'attacker.example:8780', not to this machine's loopback address")
+        #expect(
+            rebound.error?.error
+                == "the request is addressed to 'attacker.example:8780', not to this machine's loopback address")
         let badCursor = try await console.request("GET", "/api/v1/log?before=nonsense")
         #expect(badCursor.status == 400, "\(badCursor)")
 
@@ -250,7 +286,8 @@ struct ConsoleAPITests {
         #expect(paused.status == 200, "\(paused)")
         #expect(try await states(fixture)["sample.notes"] == "paused")
         #expect(try await activity(fixture).contains { $0["actor"] as? String == "console:carol" })
-        let logout = try await console.request("POST", "/logout", headers: ["Cookie": cookie, "X-CSRF-Token": csrf], bearer: false)
+        let logout = try await console.request(
+            "POST", "/logout", headers: ["Cookie": cookie, "X-CSRF-Token": csrf], bearer: false)
         #expect(logout.status == 200, "\(logout)")
         let after = try await console.request("GET", "/api/v1/maps", headers: ["Cookie": cookie], bearer: false)
         #expect(after.status == 401, "\(after)")
@@ -265,7 +302,8 @@ struct ConsoleAPITests {
         let anonymous = try await console.request("GET", "/maps", bearer: false)
         #expect(anonymous.status == 303 && anonymous.header("Location") == "/login", "\(anonymous)")
         let form = try await console.request(
-            "POST", "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"], body: "token=wrong&user=dave",
+            "POST", "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: "token=wrong&user=dave",
             bearer: false)
         #expect(form.status == 401 && form.body.contains("that is not this console&#39;s token"), "\(form)")
         let (cookie, csrf, _) = try await console.login()
@@ -285,9 +323,12 @@ struct ConsoleAPITests {
         #expect(listed.status == 0, "\(listed.stderr)")
         // The API: /api/ routes and the POSTs (login, logout); the pages and assets are HTML, not API.
         let server = Set(
-            listed.stdout.split(separator: "\n").map(String.init).filter { $0.contains(" /api/") || $0.hasPrefix("POST ") })
+            listed.stdout.split(separator: "\n").map(String.init).filter {
+                $0.contains(" /api/") || $0.hasPrefix("POST ")
+            })
         #expect(server.count == 11, "\(server.sorted())")
-        let document = try String(contentsOfFile: Fixtures.repositoryRoot + "/docs/console-openapi.yaml", encoding: .utf8)
+        let document = try String(
+            contentsOfFile: Fixtures.repositoryRoot + "/docs/console-openapi.yaml", encoding: .utf8)
         var documented: Set<String> = []
         var path: String?
         var inPaths = false
@@ -304,6 +345,8 @@ struct ConsoleAPITests {
                 inPaths = false
             }
         }
-        #expect(documented == server, "only documented: \(documented.subtracting(server)); only served: \(server.subtracting(documented))")
+        #expect(
+            documented == server,
+            "only documented: \(documented.subtracting(server)); only served: \(server.subtracting(documented))")
     }
 }

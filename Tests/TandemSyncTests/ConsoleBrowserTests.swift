@@ -8,7 +8,9 @@ enum Browser {
     static let missing: String? = {
         var lacking: [String] = []
         if !FileManager.default.isExecutableFile(atPath: chromium) { lacking.append("chromium (\(chromium))") }
-        if !FileManager.default.isExecutableFile(atPath: chromedriver) { lacking.append("chromedriver (\(chromedriver))") }
+        if !FileManager.default.isExecutableFile(atPath: chromedriver) {
+            lacking.append("chromedriver (\(chromedriver))")
+        }
         if (try? Fixtures.run("/usr/bin/env", ["python3", "-c", "import selenium"]).status) != 0 {
             lacking.append("python3's selenium")
         }
@@ -49,20 +51,26 @@ struct ConsoleBrowserTests {
         let browser = try await Fixtures.run(
             "/usr/bin/env",
             [
-                "python3", Fixtures.repositoryRoot + "/Tests/Fixtures/console_browser.py", console.url, console.token, fixture.erp,
+                "python3", Fixtures.repositoryRoot + "/Tests/Fixtures/console_browser.py", console.url, console.token,
+                fixture.erp,
                 "sample.notes", Self.screenshots,
             ], environment: ["CHROMIUM": Browser.chromium, "CHROMEDRIVER": Browser.chromedriver])
         #expect(browser.status == 0, "stdout: \(browser.stdout)\nstderr: \(browser.stderr)")
         #expect(
             browser.stdout.split(separator: "\n") == [
-                "step: the maps page with the map running", "step: the map paused", "step: one change queued ERP to CRM",
+                "step: the maps page with the map running", "step: the map paused",
+                "step: one change queued ERP to CRM",
                 "step: the queue drained and the map running", "step: the errors page",
             ], "\(browser.stdout)")
         for page in ["login", "maps", "maps-queued", "maps-drained", "errors"] {
-            #expect(FileManager.default.fileExists(atPath: "\(Self.screenshots)/\(page).png"), "no screenshot of \(page)")
+            #expect(
+                FileManager.default.fileExists(atPath: "\(Self.screenshots)/\(page).png"), "no screenshot of \(page)")
         }
         // What the page showed is what happened: the row arrived, and the clicks were erin's.
-        #expect(try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 42") == ["from the browser test"])
+        #expect(
+            try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 42") == [
+                "from the browser test"
+            ])
         let log = try await fixture.tandem(["log", "--json", "--map", "sample.notes"])
         let entries = try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]] ?? []
         let byErin = entries.filter { $0["actor"] as? String == "console:erin" }.compactMap { $0["details"] as? String }

@@ -44,7 +44,9 @@ struct ConsoleProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Fixtures.tandemExecutable)
         process.arguments = ["console", "--env", fixture.directory, "--listen", "127.0.0.1:0"] + extra
-        process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_BUNDLED_PLUGINS": fixture.bundled]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_BUNDLED_PLUGINS": fixture.bundled]) {
+            $1
+        }
         let log = fixture.directory + "/console.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -93,7 +95,9 @@ struct ConsoleProcess: Sendable {
         arguments.append(url + path.dropFirst())
         let result = try await Fixtures.run("/usr/bin/env", ["curl"] + arguments, input: body.map { Data($0.utf8) })
         guard result.status == 0 else { throw FixtureError("curl \(method) \(path) failed: \(result.stderr)") }
-        guard let end = result.stdout.range(of: "\r\n\r\n") else { throw FixtureError("no HTTP answer: \(result.stdout)") }
+        guard let end = result.stdout.range(of: "\r\n\r\n") else {
+            throw FixtureError("no HTTP answer: \(result.stdout)")
+        }
         let head = result.stdout[..<end.lowerBound].components(separatedBy: "\r\n")
         let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
         return Reply(status: status, headers: Array(head.dropFirst()), body: String(result.stdout[end.upperBound...]))

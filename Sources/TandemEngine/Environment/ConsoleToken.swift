@@ -25,7 +25,8 @@ package enum ConsoleToken {
         let file = path(environment)
         let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw SyncError(.database, "cannot create \(file): \(String(cString: strerror(errno))); check the folder's permissions")
+            throw SyncError(
+                .database, "cannot create \(file): \(String(cString: strerror(errno))); check the folder's permissions")
         }
         defer { close(descriptor) }
         let line = Array((token + "\n").utf8)
@@ -50,12 +51,14 @@ package enum ConsoleToken {
         guard status.st_mode & 0o077 == 0 else {
             throw SyncError(
                 .configuration,
-                "\(file) is readable by others (mode \(String(status.st_mode & 0o777, radix: 8))); `chmod 600 \(file)`, or delete it and a new token is made")
+                "\(file) is readable by others (mode \(String(status.st_mode & 0o777, radix: 8))); `chmod 600 \(file)`, or delete it and a new token is made"
+            )
         }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8),
             case let token = text.trimmingCharacters(in: .whitespacesAndNewlines), token.count >= 16
         else {
-            throw SyncError(.configuration, "\(file) holds no token (16 characters or more); delete it and a new token is made")
+            throw SyncError(
+                .configuration, "\(file) holds no token (16 characters or more); delete it and a new token is made")
         }
         return (token, false)
     }

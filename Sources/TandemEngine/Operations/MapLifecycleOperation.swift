@@ -69,7 +69,9 @@ package struct MapLifecycleOperation {
         var notStarted: String?
         if action == .run || action == .resume {
             // A map with blocking health-check findings does not start: it would fail on its first row.
-            let blocking = try MapValidator.validate(environment, catalog: catalog, maps: starting).filter { $0.severity == .blocking }
+            let blocking = try MapValidator.validate(environment, catalog: catalog, maps: starting).filter {
+                $0.severity == .blocking
+            }
             if !blocking.isEmpty {
                 let blocked = Set(blocking.map(\.map))
                 // Those that need a blocked map stay as they are too: they would wait on it.
@@ -78,7 +80,8 @@ package struct MapLifecycleOperation {
                     "not starting: \(blocked.sorted().joined(separator: ", ")) \(blocked.count == 1 ? "has" : "have") blocking \(blocking.count == 1 ? "finding" : "findings")\n"
                     + MapFinding.render(blocking)
                 if !waiting.isEmpty {
-                    report += "\nnot starting either: \(waiting.joined(separator: ", ")) (\(waiting.count == 1 ? "depends" : "depend") on it)"
+                    report +=
+                        "\nnot starting either: \(waiting.joined(separator: ", ")) (\(waiting.count == 1 ? "depends" : "depend") on it)"
                 }
                 report += "\n`tandem maps validate` checks again once fixed"
                 starting.removeAll { blocked.contains($0) || waiting.contains($0) }
@@ -149,7 +152,8 @@ package struct MapLifecycleOperation {
         guard !needed.isEmpty, !withDependencies else { return needed }
         let missing = Set(needed)
         let needing = names.filter { name in
-            !MapSelection([name]) { byName[$0].map { $0.map.dependsOn ?? [] } }.dependencies.filter(missing.contains).isEmpty
+            !MapSelection([name]) { byName[$0].map { $0.map.dependsOn ?? [] } }.dependencies.filter(missing.contains)
+                .isEmpty
         }
         let described = needed.map { "\($0) (\((states[$0] ?? .notRunning).rawValue))" }
         throw SyncError(

@@ -32,7 +32,8 @@ package enum RequestSubmission {
             guard ContinuousClock.now < deadline else {
                 throw SyncError(
                     .state,
-                    "the engine has not handled request \(id) within \(timeout); it stays queued and the engine will handle it. `tandem status` shows whether the engine is running")
+                    "the engine has not handled request \(id) within \(timeout); it stays queued and the engine will handle it. `tandem status` shows whether the engine is running"
+                )
             }
             Thread.sleep(forTimeInterval: 0.005)
         }
