@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Drives the admin console in headless Chromium (selenium), as an admin would.
 
-    python3 Tests/Fixtures/console_browser.py URL TOKEN ERP_DB MAP SCREENSHOTS
+    python3 Tests/Fixtures/console_browser.py pause-resume URL TOKEN ERP_DB MAP SCREENSHOTS
+    python3 Tests/Fixtures/console_browser.py retry URL TOKEN CRM_DB MAP SCREENSHOTS
 
-Logs in as `erin`, pauses MAP on the maps page, writes a row on the ERP side
-with the sqlite3 CLI, waits until the page shows it queued, resumes, waits
-until the page shows the queue drained, then opens the errors page. Saves a
-screenshot of each page into SCREENSHOTS. Prints one `step: ...` line per step
-done; on failure prints what the page showed, saves failure.png and exits 1.
+Both log in as `erin`. pause-resume pauses MAP on the maps page, writes a row
+on the ERP side with the sqlite3 CLI, waits until the page shows it queued,
+resumes, waits until the page shows the queue drained, then opens the errors
+page. retry opens the errors page with one parked change, removes the CRM's
+validation trigger that refused it (the fix), clicks Retry and waits until the
+page shows it applied and the list empty. Screenshots of each page go into
+SCREENSHOTS. Prints one `step: ...` line per step done; on failure prints what
+the page showed, saves failure.png and exits 1.
 
 The waits are conditions on what the page shows (the page refreshes itself
 every second), with a generous limit for a loaded CI machine: nothing here
@@ -27,7 +31,7 @@ LIMIT = 120  # seconds; a condition, not a timing
 
 
 def main():
-    url, token, erp, map_name, shots = sys.argv[1:6]
+    scenario, url, token, database, map_name, shots = sys.argv[1:7]
     os.makedirs(shots, exist_ok=True)
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -81,20 +85,35 @@ def main():
         until("the maps page with the map running", lambda: cell("td.state") == "running")
         driver.save_screenshot(os.path.join(shots, "maps.png"))
 
-        click("pause")
-        until("the map paused", lambda: cell("td.state") == "paused")
-        subprocess.run(["sqlite3", erp, "INSERT INTO Notes VALUES (42, 'from the browser test')"], check=True)
-        until("one change queued ERP to CRM", lambda: cell('td[data-queue="erp-to-crm"]') == "1")
-        driver.save_screenshot(os.path.join(shots, "maps-queued.png"))
+        if scenario == "pause-resume":
+            click("pause")
+            until("the map paused", lambda: cell("td.state") == "paused")
+            subprocess.run(["sqlite3", database, "INSERT INTO Notes VALUES (42, 'from the browser test')"], check=True)
+            until("one change queued ERP to CRM", lambda: cell('td[data-queue="erp-to-crm"]') == "1")
+            driver.save_screenshot(os.path.join(shots, "maps-queued.png"))
 
-        click("resume")
-        until("the queue drained and the map running",
-              lambda: cell('td[data-queue="erp-to-crm"]') == "0" and cell("td.state") == "running")
-        driver.save_screenshot(os.path.join(shots, "maps-drained.png"))
+            click("resume")
+            until("the queue drained and the map running",
+                  lambda: cell('td[data-queue="erp-to-crm"]') == "0" and cell("td.state") == "running")
+            driver.save_screenshot(os.path.join(shots, "maps-drained.png"))
 
-        driver.get(url + "errors")
-        until("the errors page", lambda: driver.find_element(By.ID, "count").text == "0 parked")
-        driver.save_screenshot(os.path.join(shots, "errors.png"))
+            driver.get(url + "errors")
+            until("the errors page", lambda: driver.find_element(By.ID, "count").text == "0 parked")
+            driver.save_screenshot(os.path.join(shots, "errors.png"))
+        elif scenario == "retry":
+            driver.get(url + "errors")
+            entry = "#errors tbody tr"
+            until("one parked change", lambda: driver.find_element(By.ID, "count").text == "1 parked")
+            reason = driver.find_element(By.CSS_SELECTOR, f"{entry} td.reason").text
+            print(f"reason: {reason}", flush=True)
+            driver.save_screenshot(os.path.join(shots, "errors-parked.png"))
+            subprocess.run(["sqlite3", database, "DROP TRIGGER crm_validate_insert"], check=True)
+            wait.until(lambda _: driver.find_element(By.CSS_SELECTOR, f'{entry} button[data-action="retry"]').click() or True)
+            until("the change applied on retry", lambda: ": applied" in (message() or ""))
+            until("the error list empty", lambda: driver.find_element(By.ID, "count").text == "0 parked")
+            driver.save_screenshot(os.path.join(shots, "errors-retried.png"))
+        else:
+            raise AssertionError(f"unknown scenario {scenario}")
         return 0
     except Exception as error:  # noqa: BLE001 - any failure is reported with what the page showed
         driver.save_screenshot(os.path.join(shots, "failure.png"))
