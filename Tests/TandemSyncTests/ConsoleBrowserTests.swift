@@ -43,7 +43,9 @@ struct ConsoleBrowserTests {
 
     /// Runs `console_browser.py SCENARIO` against `console` with `database`; returns its
     /// status and output, and the folder its screenshots went to.
-    private func drive(_ scenario: String, _ console: ConsoleProcess, database: String) async throws -> (
+    private func drive(
+        _ scenario: String, _ console: ConsoleProcess, database: String
+    ) async throws -> (
         status: Int32, stdout: String, stderr: String, shots: String
     ) {
         let shots = Self.screenshots + "/" + scenario
@@ -118,7 +120,10 @@ struct ConsoleBrowserTests {
         for page in ["login", "maps", "errors-parked", "errors-retried"] {
             #expect(FileManager.default.fileExists(atPath: "\(browser.shots)/\(page).png"), "no screenshot of \(page)")
         }
-        #expect(try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 7") == ["poison pill"])
+        #expect(
+            try SideReader.rows(fixture.crm, "SELECT notetext FROM annotation WHERE annotationid = 7") == [
+                "poison pill"
+            ])
         #expect(try ErrorTests.entries(fixture, ["--all"]).isEmpty)
         // The retry is erin's in the log (she did nothing else).
         let log = try await fixture.tandem(["log", "--json"])
