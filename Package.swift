@@ -179,11 +179,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `tandem console`: the admin console's pages and REST API (issue 20), on the engine's operations.
+        .target(
+            name: "TandemConsole",
+            dependencies: [
+                "TandemEngine", "TandemPluginHost",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "TandemCLI",
             dependencies: [
                 "CTandemPlugin", "TandemArrow", "TandemPluginHost", "TandemConformance", "TandemDocuments", "TandemEngine",
-                "TandemMetrics", "TandemDemo", "TandemBenchmark", "_TandemProcessShims",
+                "TandemMetrics", "TandemConsole", "TandemDemo", "TandemBenchmark", "_TandemProcessShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -166,125 +166,53 @@ struct Lifecycle<Action: LifecycleAction>: ParsableCommand {
         }
     }
 
-    /// The maps that `names` depend on, directly or not, that are not
-    /// running, parents first. Without --with-dependencies, throws naming
-    /// all of them at once (one per try made a newcomer run `maps run` again
-    /// and again).
-    private func dependenciesToStart(_ maps: [ResolvedMap], names: [String], states: [String: MapState]) throws -> [String] {
-        guard Action.action == .run else { return [] }
-        let byName = Dictionary(maps.map { ($0.name, $0) }) { first, _ in first }
-        // Every dependency of an enabled map is enabled (resolveMaps checked); an unknown name fails in plan.
-        let selection = MapSelection(names) { byName[$0].map { $0.map.dependsOn ?? [] } }
-        let needed = selection.dependencies.filter { !(states[$0] ?? .notRunning).isActive }
-        guard !needed.isEmpty, !withDependencies else { return needed }
-        let missing = Set(needed)
-        let needing = names.filter { name in
-            !MapSelection([name]) { byName[$0].map { $0.map.dependsOn ?? [] } }.dependencies.filter(missing.contains).isEmpty
-        }
-        let described = needed.map { "\($0) (\((states[$0] ?? .notRunning).rawValue))" }
-        throw CLIError(
-            "\(needing.joined(separator: ", ")) \(needing.count == 1 ? "depends" : "depend") on maps that are not running: \(described.joined(separator: ", ")) (parents first); name them too (`tandem maps run \((needed + names).joined(separator: " "))`) or pass --with-dependencies"
-        )
-    }
-
+    /// Checks, plans and applies through ``MapLifecycleOperation`` (the console's way too); what is
+    /// the CLI's own is asking (dependents, initial sync first) and printing.
     func run() throws {
         let environment = try options.loadEnvironment()
         let catalog = options.loadCatalog(environment)
-        // A map whose plugin does not load keeps the others steerable, and can itself be paused or
-        // stopped (issue 17); starting it is refused with the reason (MapLifecycle.plan).
-        let resolution = try environment.resolveMapsSkippingUnprovided(catalog)
-        let maps = resolution.maps
-        let unloadable = Dictionary(resolution.unprovided.map { ($0.name, $0.error) }) { first, _ in first }
-        // Changes to tandem.yaml or to a plugin's maps since the last load go to the activity log first.
-        try EnvironmentHistory.record(environment, maps: maps, state: environment.openState(), actor: CLIActor.current)
-        // --all: every map in tandem.yaml's order (parents first); a map whose plugin did not
-        // load is paused or stopped with the rest, but not started (the others would be refused with it).
-        let names =
-            all
-            ? environment.config.maps.map(\.name).filter {
-                unloadable[$0] == nil || (Action.action != .run && Action.action != .resume)
-            } : self.names
-        let added = try dependenciesToStart(
-            maps, names: names, states: environment.openState().mapStates().mapValues(\.state))
-        // The named maps with the dependencies to start first.
-        var starting = added + names
-        // Said after the others have started: one map that cannot start does not hold them back (issue 17).
-        var notStarted: String?
-        if Action.action == .run || Action.action == .resume {
-            // A map with blocking health-check findings does not start: it would fail on its first row.
-            let blocking = try MapValidator.validate(environment, catalog: catalog, maps: starting).filter { $0.severity == .blocking }
-            if !blocking.isEmpty {
-                let blocked = Set(blocking.map(\.map))
-                // Those that need a blocked map stay as they are too: they would wait on it.
-                let waiting = MapLifecycle.dependents(of: blocked, among: maps).filter(starting.contains)
-                var report =
-                    "not starting: \(blocked.sorted().joined(separator: ", ")) \(blocked.count == 1 ? "has" : "have") blocking \(blocking.count == 1 ? "finding" : "findings")\n"
-                    + ValidateCommand.render(blocking)
-                if !waiting.isEmpty {
-                    report += "\nnot starting either: \(waiting.joined(separator: ", ")) (\(waiting.count == 1 ? "depends" : "depend") on it)"
-                }
-                report += "\n`tandem maps validate` checks again once fixed"
-                starting.removeAll { blocked.contains($0) || waiting.contains($0) }
-                guard !starting.isEmpty else { throw CLIError(report) }
-                notStarted = report
-            }
-        }
+        let operation = try MapLifecycleOperation.prepare(
+            Action.action, names: names, all: all, withDependencies: withDependencies, environment: environment,
+            catalog: catalog, actor: CLIActor.current)
+        let added = operation.added
+        let names = operation.names
+        let notStarted = operation.notStarted
         // Said last, whatever happens to the others (an initial sync offered, an error).
         defer { if let notStarted { printError("Error: " + notStarted) } }
-        let store = try environment.openState()
-        let records = try store.mapStates()
-        let states = records.mapValues(\.state)
-        if Action.action == .run || Action.action == .resume {
-            // Started as it is, a map whose side went back would skip or miss changes: the engine would
-            // fail it again at once. Its recovery is what the operator needs.
-            for name in starting {
-                if let record = records[name], record.state == .failed, record.reason?.contains(SideAudit.marker) == true {
-                    throw CLIError(
-                        "map \(name) failed because a \(SideAudit.marker); starting it as it is would skip or miss changes. `tandem maps recover \(name) --resend` or `tandem maps recover \(name) --initial-sync --master erp|crm` (`tandem status` shows what was lost; docs/OPERATIONS.md, \"Sides that go back in time\")"
-                    )
-                }
-            }
-        }
-        var selected = starting
-        let dependents = MapLifecycle.dependents(of: Set(names), among: maps)
-            .filter { Action.action != .pause || (states[$0] ?? .notRunning).isActive }
-        if withDependents {
-            selected += dependents
-        } else if Action.action == .pause || Action.action == .stop, !dependents.isEmpty {
+        try operation.refuseSidesGoneBack()
+        let dependents = operation.dependents
+        var includeDependents = withDependents
+        if !withDependents, Action.action == .pause || Action.action == .stop, !dependents.isEmpty {
             if isatty(0) == 1, isatty(1) == 1, !output.json {
                 print("Maps \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")). \(Action.action.rawValue.capitalized) them too? [y/N] ", terminator: "")
-                if readLine()?.lowercased().hasPrefix("y") == true { selected += dependents }
+                if readLine()?.lowercased().hasPrefix("y") == true { includeDependents = true }
             } else {
                 printError(
                     "note: \(dependents.joined(separator: ", ")) depend on \(names.joined(separator: ", ")) and keep their state; pass --with-dependents to \(Action.action.rawValue) them too")
             }
         }
-        let transitions = try MapLifecycle.plan(
-            Action.action, maps: selected, among: maps, states: states, unloadable: unloadable)
-        if Action.action == .run {
-            // As dual-write does: rows that exist already are not changes, so offer initial sync first.
-            let fresh = try environment.neverSynced(transitions.filter { $0.from == .notRunning }.map(\.map), maps: maps)
-            if !fresh.isEmpty {
-                // Only rows that live sync will not carry: rows written since `init` are captured changes.
-                let what =
-                    "rows that live sync does not carry (on the master side from before capture, "
-                    + "not on the other side): " + fresh.map { "\($0.map) \($0.rows)" }.joined(separator: ", ")
-                if isatty(0) == 1, isatty(1) == 1, !output.json {
-                    let question = "\(what.prefix(1).uppercased() + what.dropFirst()). Run initial sync first? [Y/n] "
-                    print(question, terminator: "")
-                    if readLine().map({ !$0.lowercased().hasPrefix("n") }) ?? true {
-                        return try InitialSyncCommand.perform(
-                            names: transitions.map(\.map), master: nil, chunk: nil, run: true, json: false, options: options)
-                    }
-                } else {
-                    let names = fresh.map(\.map).joined(separator: " ")
-                    printError("note: \(what); `tandem maps initial-sync \(names)` brings them into step")
+        let selected = operation.starting + (includeDependents ? dependents : [])
+        let transitions = try operation.plan(including: includeDependents)
+        // As dual-write does: rows that exist already are not changes, so offer initial sync first.
+        let fresh = try operation.neverSynced(transitions)
+        if !fresh.isEmpty {
+            // Only rows that live sync will not carry: rows written since `init` are captured changes.
+            let what =
+                "rows that live sync does not carry (on the master side from before capture, "
+                + "not on the other side): " + fresh.map { "\($0.map) \($0.rows)" }.joined(separator: ", ")
+            if isatty(0) == 1, isatty(1) == 1, !output.json {
+                let question = "\(what.prefix(1).uppercased() + what.dropFirst()). Run initial sync first? [Y/n] "
+                print(question, terminator: "")
+                if readLine().map({ !$0.lowercased().hasPrefix("n") }) ?? true {
+                    return try InitialSyncCommand.perform(
+                        names: transitions.map(\.map), master: nil, chunk: nil, run: true, json: false, options: options)
                 }
+            } else {
+                let names = fresh.map(\.map).joined(separator: " ")
+                printError("note: \(what); `tandem maps initial-sync \(names)` brings them into step")
             }
         }
-        for target in Set(transitions.map(\.to)) {
-            try store.setStates(transitions.filter { $0.to == target }.map(\.map), to: target, actor: CLIActor.current)
-        }
+        try operation.apply(transitions)
         if output.json {
             printJSON(transitions)
             if notStarted != nil { throw ExitCode(1) }

@@ -6,30 +6,12 @@ import TandemEngine
 /// the running engine, or carried out here (holding the environment lock)
 /// when none runs.
 enum OperatorSubmission {
-    /// How long to wait for a running engine to handle the request.
-    static let timeout: Duration = .seconds(60)
-
+    /// Queues `request` as the CLI's user through ``RequestSubmission`` (the console's way too).
     static func submit(_ request: OperatorRequest, options: EnvironmentOptions) throws -> [OperatorRequest.Result] {
         let environment = try options.loadEnvironment()
-        if let map = request.map { try environment.requireMap(map) }
-        let state = try environment.openState()
-        let id = try state.enqueue(request, actor: CLIActor.current)
-        // No engine: handle it here. If one starts in between, the lock fails and that engine handles it.
-        if !EnvironmentLock.isHeld(environment), let lock = try? EnvironmentLock(environment, as: .command) {
-            let engine = try SyncEngine(
-                environment: environment, catalog: options.loadCatalog(environment), logger: options.makeLogger("tandem.engine"))
-            try engine.processPendingRequests()
-            withExtendedLifetime(lock) {}
-        }
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if let results = try state.results(of: id) { return results }
-            guard ContinuousClock.now < deadline else {
-                throw CLIError(
-                    "the engine has not handled request \(id) within \(timeout); it stays queued and the engine will handle it. `tandem status` shows whether the engine is running")
-            }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
+        return try RequestSubmission.submit(
+            request, environment: environment, actor: CLIActor.current,
+            catalog: { options.loadCatalog(environment) }, logger: options.makeLogger("tandem.engine"))
     }
 
     /// Prints the results (as text, then `summary`); exits 1 when any entry failed or was refused.

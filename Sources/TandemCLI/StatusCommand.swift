@@ -81,15 +81,8 @@ struct StatusCommand: ParsableCommand {
             }
             for (index, direction) in map.directions.enumerated() {
                 let stats = direction.stats
-                // The engine keeps the last error it saw; once nothing is parked
-                // it is history (`tandem log` has it), not a current problem.
-                var lastError = (direction.parked ?? 0) > 0 ? stats?.lastError.map { String($0.prefix(80)) } : nil
-                if direction.overdue > 0 {
-                    // Said first: nothing else tells that these will never apply by themselves.
-                    lastError =
-                        "\(direction.overdue) waited over \(ErrorList.duration(Double(parentWait))) for a parent "
-                        + "row (`tandem errors list`)"
-                }
+                // Shared with the console: the overdue parents first, else the engine's last error while parked.
+                let lastError = direction.lastError(parentWait: parentWait, limit: 80)
                 rows.append([
                     index == 0 ? map.name : "", index == 0 ? map.state.rawValue : "", direction.direction.rawValue,
                     direction.queued.map(String.init) ?? "?", direction.lagSeconds.map { String(format: "%.1f s", $0) } ?? "?",

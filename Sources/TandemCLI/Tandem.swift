@@ -22,7 +22,7 @@ struct Tandem: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, RunCommand.self, StatusCommand.self, MapsCommand.self, CaptureCommand.self, SidesCommand.self, StateCommand.self, PluginsCommand.self,
-            WriteCommand.self, ErrorsCommand.self, ConflictsCommand.self, LogCommand.self, AlertsCommand.self, BenchCommand.self, DemoCommand.self,
+            WriteCommand.self, ErrorsCommand.self, ConflictsCommand.self, LogCommand.self, AlertsCommand.self, ConsoleCommand.self, BenchCommand.self, DemoCommand.self,
             PluginHostCommand.self,
         ]
     )

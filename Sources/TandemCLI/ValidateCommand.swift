@@ -52,8 +52,6 @@ struct ValidateCommand: ParsableCommand {
 
     /// One block per finding: code, severity, map and direction, what, and the fix.
     static func render(_ findings: [MapFinding]) -> String {
-        findings.map { finding in
-            "\(finding.code.rawValue) \(finding.severity.rawValue) \(finding.map)\(finding.direction.map { " (\($0))" } ?? ""): \(finding.message)\n      fix: \(finding.fix)"
-        }.joined(separator: "\n")
+        MapFinding.render(findings)
     }
 }

@@ -229,3 +229,10 @@ package struct MapSettings: Hashable, Sendable {
         self.filters = filters
     }
 }
+
+extension EnvironmentConfig {
+    /// Every secret the config holds (a webhook URL's path and query, header
+    /// values, a command's arguments): what the console's pages and answers
+    /// scrub from any text they show (issue 20: no secret reaches the page).
+    package var secrets: [String] { notifications.flatMap(\.secrets) }
+}

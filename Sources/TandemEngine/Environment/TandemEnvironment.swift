@@ -298,6 +298,8 @@ package struct TandemEnvironment: Sendable {
             claimed = try environment.locations().filter { $0.value.file == nil }.map { endpoints[$0.key]! }
             try environment.createTables(resolved)
             try environment.installCapture(resolved)
+            // The admin console's token (issue 20), in the folder the undo removes on failure.
+            try ConsoleToken.create(in: absolute)
             try body(environment, resolved)
             return environment
         } catch {

@@ -101,6 +101,19 @@ package struct StatusReport: Codable, Sendable {
         package var filteredOut: Int?
         /// Counters from the engine's last report.
         package var stats: MapDirectionStats?
+
+        /// What `status` shows as LAST ERROR for this direction (the console
+        /// too): the overdue parents first (nothing else tells that they will
+        /// never apply by themselves), else the engine's last error while
+        /// something is parked (`limit` characters of it); once nothing is
+        /// parked it is history (`tandem log` has it), not a current problem.
+        package func lastError(parentWait: Int, limit: Int = .max) -> String? {
+            if overdue > 0 {
+                return "\(overdue) waited over \(ErrorList.duration(Double(parentWait))) for a parent "
+                    + "row (`tandem errors list`)"
+            }
+            return (parked ?? 0) > 0 ? stats?.lastError.map { String($0.prefix(limit)) } : nil
+        }
     }
 
     /// Collects the report from the side and state databases.

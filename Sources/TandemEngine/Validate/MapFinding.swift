@@ -55,3 +55,13 @@ package struct MapFinding: Sendable, Codable, Hashable {
     /// What to do about it.
     package var fix: String
 }
+
+extension MapFinding {
+    /// The findings as `maps validate` prints them, one with its fix per
+    /// entry: shared by the CLI and the console so that both say it alike.
+    package static func render(_ findings: [MapFinding]) -> String {
+        findings.map { finding in
+            "\(finding.code.rawValue) \(finding.severity.rawValue) \(finding.map)\(finding.direction.map { " (\($0))" } ?? ""): \(finding.message)\n      fix: \(finding.fix)"
+        }.joined(separator: "\n")
+    }
+}
