@@ -36,22 +36,22 @@ enum Loyalty: TandemPlugin {
 
     // MARK: The maps
 
-    /// Loyalty levels → msdyn_loyaltylevels (#226): a party reference table,
+    /// Loyalty levels → msdyn_loyaltylevel (#226): a party reference table,
     /// looked up by its phrase.
     static let loyaltyLevels = TableMap(
         id: "loyalty-levels", version: "1.0.0",
-        description: "Loyalty levels (LoyaltyLevelEntity) to msdyn_loyaltylevels, both ways",
+        description: "Loyalty levels (LoyaltyLevelEntity) to msdyn_loyaltylevel, both ways",
         erp: TableReference(table: "LoyaltyLevelEntity", key: ["LEVELPHRASE"]),
-        crm: TableReference(table: "msdyn_loyaltylevels", key: ["msdyn_levelphrase"]),
+        crm: TableReference(table: "msdyn_loyaltylevel", key: ["msdyn_levelphrase"]),
         fields: StandardFields.copies(["LEVELPHRASE": "msdyn_levelphrase", "LEVELDESCRIPTION": "msdyn_description"]))
 
-    /// Loyalty reward points → msdyn_loyaltyrewardpoints (#150); the
+    /// Loyalty reward points → msdyn_loyaltyrewardpoint (#150); the
     /// currency is a lookup to the currencies map.
     static let rewardPoints = TableMap(
         id: "loyalty-reward-points", version: "1.0.0",
-        description: "Loyalty reward points (RetailLoyaltyRewardPointEntity) to msdyn_loyaltyrewardpoints, both ways",
+        description: "Loyalty reward points (RetailLoyaltyRewardPointEntity) to msdyn_loyaltyrewardpoint, both ways",
         erp: TableReference(table: "RetailLoyaltyRewardPointEntity", key: ["REWARDPOINTID"]),
-        crm: TableReference(table: "msdyn_loyaltyrewardpoints", key: ["msdyn_rewardpointid"]),
+        crm: TableReference(table: "msdyn_loyaltyrewardpoint", key: ["msdyn_rewardpointid"]),
         fields: [
             StandardFields.both("REWARDPOINTID", "msdyn_rewardpointid"),
             StandardFields.options("REWARDPOINTTYPE", "msdyn_rewardpointtype", rewardPointType),
@@ -66,14 +66,14 @@ enum Loyalty: TandemPlugin {
         ],
         dependsOn: ["currencies"])
 
-    /// Loyalty card → msdyn_loyaltycards (#149): both ways but the
+    /// Loyalty card → msdyn_loyaltycard (#149): both ways but the
     /// replacement card number, which only F&O issues.
     static let cards = TableMap(
         id: "loyalty-cards", version: "1.0.0",
         description:
-            "Loyalty cards (RetailLoyaltyCardEntity) to msdyn_loyaltycards, both ways; the replacement card number F&O to Dataverse only",
+            "Loyalty cards (RetailLoyaltyCardEntity) to msdyn_loyaltycard, both ways; the replacement card number F&O to Dataverse only",
         erp: TableReference(table: "RetailLoyaltyCardEntity", key: ["CARDNUMBER"]),
-        crm: TableReference(table: "msdyn_loyaltycards", key: ["msdyn_cardnumber"]),
+        crm: TableReference(table: "msdyn_loyaltycard", key: ["msdyn_cardnumber"]),
         fields: [
             StandardFields.both("CARDNUMBER", "msdyn_cardnumber"),
             StandardFields.options("CARDTENDERTYPE", "msdyn_cardtendertype", tenderType),

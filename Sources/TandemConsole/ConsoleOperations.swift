@@ -103,7 +103,8 @@ struct ConsoleOperations: Sendable {
     /// The maps overview.
     func maps() throws -> MapsOverview {
         let environment = try environment()
-        let report = try StatusReport.collect(environment, catalog: catalog)
+        // No filtered-row counts: the page does not show them, and each is a scan of a table.
+        let report = try StatusReport.collect(environment, catalog: catalog, countFiltered: false)
         let parentWait = environment.config.engine.parentWaitSeconds
         return MapsOverview(
             engineRunning: report.engineRunning,

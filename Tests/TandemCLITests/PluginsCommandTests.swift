@@ -41,7 +41,7 @@ struct PluginsCommandTests {
         #expect(plugin["id"] == .string("tandem.std.transforms"))
         #expect(plugin["abi"] == .string("1.0"))
         #expect(plugin["kinds"] == .array([.string("transform")]))
-        #expect(plugin["transforms"]?.arrayValue?.count == 6)
+        #expect(plugin["transforms"]?.arrayValue?.count == 7)
         #expect(plugin["file"] == .string(directory + "/libTandemStandardTransforms.so"))
         let refusal = try #require(json["refusals"]?.arrayValue?.first)
         #expect(refusal["code"] == .string("manifest-missing"))
@@ -92,7 +92,7 @@ struct PluginsCommandTests {
         let directory = try packedDirectory()
         let good = try TandemCLI.run(["plugins", "validate", directory + "/libTandemStandardTransforms.so"])
         #expect(good.status == 0, "\(good.stdout)")
-        #expect(good.stdout.contains("OK: 30 checks passed"))
+        #expect(good.stdout.contains("OK: 35 checks passed"))
 
         let hostileDirectory = try Fixtures.temporaryDirectory("hostile")
         let hostile = try Fixtures.hostilePlugin("HOSTILE_MISSING_RELEASE", into: hostileDirectory)

@@ -17,9 +17,9 @@ struct ConformanceKitTests {
         let report = PluginConformanceRunner.run(try Fixtures.packStandardTransforms(into: try Fixtures.temporaryDirectory()))
         #expect(report.plugin == "tandem.std.transforms")
         #expect(report.failures.isEmpty, "\(report.failures)")
-        // 11 examples over 6 transforms: an ownership and an output check per example.
-        #expect(report.checks.filter { $0.name.hasPrefix("example ") && $0.outcome == .pass }.count == 11)
-        #expect(report.checks.filter { $0.name.hasPrefix("ownership") && $0.outcome == .pass }.count == 11)
+        // 13 examples over 7 transforms: an ownership and an output check per example.
+        #expect(report.checks.filter { $0.name.hasPrefix("example ") && $0.outcome == .pass }.count == 13)
+        #expect(report.checks.filter { $0.name.hasPrefix("ownership") && $0.outcome == .pass }.count == 13)
     }
 
     @Test("a map plugin's DDL is run: every mapped table and column it creates is checked")

@@ -11,7 +11,7 @@ extension RoundTrip {
             table: "LoyaltyLevelEntity", key: ["LEVELPHRASE"],
             row: ["LEVELPHRASE": "'Gold'", "LEVELDESCRIPTION": "'Top tier, 5 % back'"]),
         crm: Record(
-            table: "msdyn_loyaltylevels", key: ["msdyn_levelphrase"],
+            table: "msdyn_loyaltylevel", key: ["msdyn_levelphrase"],
             row: ["msdyn_levelphrase": "'Gold'", "msdyn_description": "'Top tier, 5 % back'"]),
         update: (["LEVELDESCRIPTION": "'Top tier, 6 % back'"], ["msdyn_description": "'Top tier, 6 % back'"]),
         second: (["LEVELPHRASE": "'Silber'"], ["msdyn_levelphrase": "'Silber'"]))
@@ -28,7 +28,7 @@ extension RoundTrip {
                 "VESTINGTIMEVALUE": "30",
             ]),
         crm: Record(
-            table: "msdyn_loyaltyrewardpoints", key: ["msdyn_rewardpointid"],
+            table: "msdyn_loyaltyrewardpoint", key: ["msdyn_rewardpointid"],
             row: [
                 "msdyn_rewardpointid": "'RP-USD'", "msdyn_rewardpointtype": "192350001",
                 "msdyn_rewardpointcurrency": "'USD'", "msdyn_redeemable": "1", "msdyn_redeemranking": "1",
@@ -52,7 +52,7 @@ extension RoundTrip {
                 "LOYALTYENROLLMENTDATE": "'2026-03-01'", "LOYALTYENROLLMENTDATELOCAL": "'2026-03-01'",
             ]),
         crm: Record(
-            table: "msdyn_loyaltycards", key: ["msdyn_cardnumber"],
+            table: "msdyn_loyaltycard", key: ["msdyn_cardnumber"],
             row: [
                 "msdyn_cardnumber": "'LC-0001'", "msdyn_cardtendertype": "806380001", "msdyn_partynumber": "'000001'",
                 "msdyn_replacementcardnumber": "'LC-0002'", "msdyn_operatingunitnumber": "'ST-042'",

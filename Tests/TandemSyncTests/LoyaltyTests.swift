@@ -26,13 +26,13 @@ struct LoyaltyTests {
         try await waitUntil(timeout: .seconds(90)) { try ErrorTests.entries(fixture, ["--map", "loyalty-cards"]).count == 1 }
         let entry = try #require(try ErrorTests.entries(fixture, ["--map", "loyalty-cards"]).first)
         #expect((entry["reason"] as? String)?.contains("asCardTender") == true, "\(entry)")
-        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM msdyn_loyaltycards WHERE msdyn_cardnumber = 'LC-BAD'") == 0)
+        #expect(try SideReader.scalar(fixture.crm, "SELECT COUNT(*) FROM msdyn_loyaltycard WHERE msdyn_cardnumber = 'LC-BAD'") == 0)
         // Fixed at the source, the row's later change applies; the entry goes with it.
         try SideReader.execute(fixture.erp, "UPDATE RetailLoyaltyCardEntity SET CARDTENDERTYPE = 'AsCardTender' WHERE CARDNUMBER = 'LC-BAD'")
         #expect(try await fixture.tandem(["errors", "retry", "--all", "--map", "loyalty-cards"]).status == 0)
         try await waitUntil(timeout: .seconds(90)) {
             try SideReader.rows(
-                fixture.crm, "SELECT CAST(msdyn_cardtendertype AS TEXT) FROM msdyn_loyaltycards WHERE msdyn_cardnumber = 'LC-BAD'")
+                fixture.crm, "SELECT CAST(msdyn_cardtendertype AS TEXT) FROM msdyn_loyaltycard WHERE msdyn_cardnumber = 'LC-BAD'")
                 == ["806380000"]
         }
         try SideReader.execute(fixture.erp, "DELETE FROM RetailLoyaltyCardEntity WHERE CARDNUMBER = 'LC-BAD'")

@@ -117,7 +117,12 @@ package struct StatusReport: Codable, Sendable {
     }
 
     /// Collects the report from the side and state databases.
-    package static func collect(_ environment: TandemEnvironment, catalog: PluginCatalog) throws -> StatusReport {
+    /// `countFiltered`: whether to count the rows each filter leaves out
+    /// (a scan of the source table per filtered direction: `tandem status`
+    /// shows it; the console's maps page, refreshed every second, does not).
+    package static func collect(
+        _ environment: TandemEnvironment, catalog: PluginCatalog, countFiltered: Bool = true
+    ) throws -> StatusReport {
         // A map whose plugin did not load is listed failed with the reason: one broken map never
         // hides the others' status (issue 17).
         let resolution = try environment.resolveMapsSkippingUnprovided(catalog)
@@ -167,7 +172,8 @@ package struct StatusReport: Codable, Sendable {
                 // A count of what the filter leaves out, so that rows kept on one side by a NULL or a
                 // value in the wrong case are seen; a filter that does not parse is `maps validate`'s to report.
                 let filteredOut = filter.flatMap { filter in
-                    problems[direction.source] == nil ? try? sides[direction.source]?.rowsOutside(filter: filter, table: table) : nil
+                    countFiltered && problems[direction.source] == nil
+                        ? try? sides[direction.source]?.rowsOutside(filter: filter, table: table) : nil
                 }
                 directions.append(
                     DirectionStatus(
