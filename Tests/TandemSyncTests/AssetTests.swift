@@ -19,9 +19,7 @@ struct AssetTests {
         arguments: RoundTrip.assets)
     func roundTrip(_ trip: RoundTrip) async throws {
         let fixture = try SharedEnvironment.fixture
-        try await trip.run(fixture)
-        try await StandardEnvironment.awaitInStep(fixture)
-        try StandardEnvironment.expectNothingParked(fixture)
+        try await trip.runInStep(fixture)
     }
 
     @Test(

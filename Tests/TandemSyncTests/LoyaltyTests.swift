@@ -13,9 +13,7 @@ struct LoyaltyTests {
     @Test("Every loyalty map round-trips both ways, value maps and lookups compared column for column", arguments: RoundTrip.loyalty)
     func roundTrip(_ trip: RoundTrip) async throws {
         let fixture = try SharedEnvironment.fixture
-        try await trip.run(fixture)
-        try await StandardEnvironment.awaitInStep(fixture)
-        try StandardEnvironment.expectNothingParked(fixture)
+        try await trip.runInStep(fixture)
     }
 
     @Test("A card tender type F&O does not have is an error on its row that names the value, and the card waits in the error list")

@@ -18,9 +18,7 @@ struct NotesTests {
         arguments: RoundTrip.notes)
     func roundTrip(_ trip: RoundTrip) async throws {
         let fixture = try SharedEnvironment.fixture
-        try await trip.run(fixture)
-        try await StandardEnvironment.awaitInStep(fixture)
-        try StandardEnvironment.expectNothingParked(fixture)
+        try await trip.runInStep(fixture)
     }
 
     /// How long a wait may take before it fails: RoundTrip's 90 s (an

@@ -19,9 +19,7 @@ struct ProcureToPayTests {
         arguments: RoundTrip.procureToPay)
     func roundTrip(_ trip: RoundTrip) async throws {
         let fixture = try SharedEnvironment.fixture
-        try await trip.run(fixture)
-        try await StandardEnvironment.awaitInStep(fixture)
-        try StandardEnvironment.expectNothingParked(fixture)
+        try await trip.runInStep(fixture)
     }
 
     /// Not a ``RoundTrip``: every column of an assignment is in its key or

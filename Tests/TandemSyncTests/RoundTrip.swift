@@ -30,6 +30,14 @@ struct RoundTrip: CustomStringConvertible, Sendable {
 
     var description: String { map }
 
+    /// Runs the round trip in a scenario suite's shared environment, then
+    /// checks that every map is back in step with nothing parked.
+    func runInStep(_ fixture: SyncFixture) async throws {
+        try await run(fixture)
+        try await StandardEnvironment.awaitInStep(fixture)
+        try StandardEnvironment.expectNothingParked(fixture)
+    }
+
     /// Runs the round trip against a running engine.
     func run(_ fixture: SyncFixture) async throws {
         try SideReader.execute(fixture.erp, Self.insert(erp.table, erp.row))
