@@ -183,7 +183,7 @@ let package = Package(
         .target(
             name: "TandemConsole",
             dependencies: [
-                "TandemEngine", "TandemPluginHost",
+                "TandemDocuments", "TandemEngine", "TandemPluginHost",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

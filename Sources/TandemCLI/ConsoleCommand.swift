@@ -8,7 +8,7 @@ import TandemPluginHost
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
-        abstract: "Serve the admin console: maps, errors and a REST API under /api/v1.",
+        abstract: "Serve the admin console: maps, errors, conflicts, dependencies, an API.",
         discussion: """
             Prints the console's URL as its first line, then serves until interrupted.
             Open it in a browser and log in with the token in ENV/console.token (made

@@ -58,6 +58,30 @@ struct ConsoleAPI: Sendable {
                 }
             }
         }
+        router.get("/api/v1/conflicts") { request, _ in
+            await Self.answer {
+                _ = try auth.user(of: request, changing: false)
+                let map = request.uri.queryParameters.get("map")
+                let openOnly = try Self.flag(request, "open")
+                return try await OffPool.run { [operations] in try operations.conflicts(map: map, openOnly: openOnly) }
+            }
+        }
+        router.post("/api/v1/conflicts/{id}/resolve") { request, context in
+            await Self.answer {
+                let user = try auth.user(of: request, changing: true)
+                let take = try await Self.take(of: request)
+                let id = context.parameters.get("id") ?? ""
+                return try await OffPool.run { [operations] in
+                    try operations.resolveConflict(id: id, take: take, actor: "console:\(user)")
+                }
+            }
+        }
+        router.get("/api/v1/dependencies") { request, _ in
+            await Self.answer {
+                _ = try auth.user(of: request, changing: false)
+                return try await OffPool.run { [operations] in try operations.dependencies() }
+            }
+        }
         router.get("/api/v1/log") { request, _ in
             await Self.answer {
                 _ = try auth.user(of: request, changing: false)
@@ -113,9 +137,22 @@ struct ConsoleAPI: Sendable {
         return (filter, limit, query.get("before"))
     }
 
-    /// The request's body as a JSON object of booleans with keys among
-    /// `allowed`; an empty body is `{}`. Throws 400 naming what is wrong.
-    static func options(of request: Request, allowed: Set<String>) async throws -> [String: Bool] {
+    /// The query parameter `name` as a boolean: absent or `false` is false, `true` is true.
+    private static func flag(_ request: Request, _ name: String) throws(ConsoleError) -> Bool {
+        switch request.uri.queryParameters.get(name) {
+        case nil, "false"?: return false
+        case "true"?: return true
+        case let text?:
+            throw ConsoleError(.badRequest, "\(name) '\(text)' is neither true nor false", hint: "pass \(name)=true")
+        }
+    }
+
+    /// The request's body as a JSON object with keys among `allowed`; an
+    /// empty body is `{}`. Throws 400 naming what is wrong, with `example`
+    /// (what to send) as the hint.
+    private static func object(
+        of request: Request, allowed: Set<String>, example: String
+    ) async throws -> (object: [String: Any], data: Data) {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: maxBody) } catch {
@@ -123,9 +160,7 @@ struct ConsoleAPI: Sendable {
                 .badRequest, "the body is larger than \(maxBody) bytes", hint: "send a small JSON object")
         }
         let data = Data(buffer.readableBytesView)
-        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
-        let example =
-            allowed.isEmpty ? "send no body, or {}" : "send a JSON object such as {\"\(allowed.sorted()[0])\": true}"
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return ([:], Data("{}".utf8)) }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ConsoleError(.badRequest, "the body is not a JSON object", hint: example)
         }
@@ -135,11 +170,34 @@ struct ConsoleAPI: Sendable {
                 hint: allowed.isEmpty
                     ? "send no body, or {}" : "known keys: \(allowed.sorted().joined(separator: ", "))")
         }
+        return (object, data)
+    }
+
+    /// The request's body as a JSON object of booleans with keys among
+    /// `allowed`; an empty body is `{}`. Throws 400 naming what is wrong.
+    static func options(of request: Request, allowed: Set<String>) async throws -> [String: Bool] {
+        let example =
+            allowed.isEmpty ? "send no body, or {}" : "send a JSON object such as {\"\(allowed.sorted()[0])\": true}"
+        let (_, data) = try await Self.object(of: request, allowed: allowed, example: example)
         // Decoded as Bool by JSONDecoder, which takes true and false only (a 1 does not pass for true).
         guard let result = try? JSONDecoder().decode([String: Bool].self, from: data) else {
             throw ConsoleError(.badRequest, "the body's values are not all true or false", hint: example)
         }
         return result
+    }
+
+    /// `POST /api/v1/conflicts/{id}/resolve`'s body, `{"take": "erp"|"crm"|"merged"}`: its `take`.
+    /// Throws 400 naming what is wrong, in the words of `tandem conflicts resolve --take`.
+    static func take(of request: Request) async throws -> String {
+        let example = #"send {"take": "erp"}, "crm" or "merged""#
+        let (body, _) = try await Self.object(of: request, allowed: ["take"], example: example)
+        guard let value = body["take"] else {
+            throw ConsoleError(.badRequest, "the body has no 'take'", hint: example)
+        }
+        guard let take = value as? String, ConsoleOperations.takes.contains(take) else {
+            throw ConsoleError(.badRequest, "take must be erp, crm or merged, not '\(value)'", hint: example)
+        }
+        return take
     }
 
     /// `body`'s value as JSON (200), or its error as `{"error", "hint"}` with the error's status.

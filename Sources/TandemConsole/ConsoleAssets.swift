@@ -3,9 +3,10 @@
 /// pages carry no inline script or style, so that the Content-Security-Policy
 /// can allow this origin's files alone.
 enum ConsoleAssets {
-    /// `/console.js`: fills the page's table from the API every second and
-    /// sends the buttons' changes with the page's CSRF token. Text goes into
-    /// the page as text (`textContent`), never as HTML.
+    /// `/console.js`: fills the page's table (the conflicts page's versions,
+    /// the dependency graph's colours) from the API every second and sends
+    /// the buttons' changes with the page's CSRF token. Text goes into the
+    /// page as text (`textContent`), never as HTML.
     static let script = #"""
         "use strict";
         const csrf = document.querySelector('meta[name="csrf-token"]').content;
@@ -119,6 +120,71 @@ enum ConsoleAssets {
           refresh();
         }
 
+        function conflictSection(view) {
+          const c = view.conflict;
+          const section = document.createElement("section");
+          section.className = "conflict";
+          section.dataset.id = c.id;
+          section.dataset.status = c.status;
+          const title = document.createElement("h2");
+          title.textContent = c.id + " · " + c.map + " · key " + c.key;
+          section.appendChild(title);
+          const about = document.createElement("p");
+          about.className = "about";
+          about.textContent = "policy " + c.policy + " · " + c.status
+            + (c.outcome ? " · " + c.outcome : "") + (c.resolvedBy ? " · by " + c.resolvedBy : "");
+          section.appendChild(about);
+          const table = document.createElement("table");
+          table.className = "versions";
+          const head = table.createTHead().insertRow();
+          for (const label of ["ERP column", "ERP version", "CRM version", "CRM column", "Changed by"]) {
+            const th = document.createElement("th");
+            th.textContent = label;
+            head.appendChild(th);
+          }
+          const body = table.createTBody();
+          for (const f of view.fields) {
+            const row = body.insertRow();
+            // Highlighted: the fields each side changed since they were last in step.
+            if (f.changedBy.length) { row.className = "changed-" + (f.changedBy.length > 1 ? "both" : f.changedBy[0]); }
+            cell(row, f.erp == null ? "" : f.erp, "class", "erp-column");
+            cell(row, f.erpValue == null ? "" : f.erpValue, "class", "erp-value");
+            cell(row, f.crmValue == null ? "" : f.crmValue, "class", "crm-value");
+            cell(row, f.crm == null ? "" : f.crm, "class", "crm-column");
+            cell(row, f.changedBy.join(", "), "class", "changed-by");
+          }
+          section.appendChild(table);
+          if (c.status === "open") {
+            const actions = document.createElement("p");
+            actions.className = "actions";
+            actions.appendChild(document.createTextNode("Keep: "));
+            button(actions, "ERP", "erp", () => decide(c.id, "erp"));
+            button(actions, "CRM", "crm", () => decide(c.id, "crm"));
+            // A merge needs two updates (an insert or a delete has no columns to merge).
+            if (c.sourceChanged && c.targetChanged) { button(actions, "Merged", "merged", () => decide(c.id, "merged")); }
+            section.appendChild(actions);
+          }
+          return section;
+        }
+
+        async function decide(id, take) {
+          try {
+            const results = await call("POST", "/api/v1/conflicts/" + encodeURIComponent(id) + "/resolve", {take});
+            say(results.map((r) => r.id + ": " + r.outcome + (r.detail ? " — " + r.detail : "")).join("; "), false);
+          } catch (error) { failed(error); }
+          refresh();
+        }
+
+        function recolour(graph) {
+          for (const map of graph.maps) {
+            const node = document.querySelector('g.node[data-map="' + CSS.escape(map.name) + '"]');
+            if (!node) { continue; }
+            node.setAttribute("class", "node state-" + map.state.replace(/ /g, "-"));
+            node.dataset.state = map.state;
+            node.querySelector("text.state").textContent = map.state;
+          }
+        }
+
         async function refresh() {
           try {
             if (document.body.dataset.page === "maps") {
@@ -132,6 +198,16 @@ enum ConsoleAssets {
               const entries = await call("GET", "/api/v1/errors");
               document.querySelector("#errors tbody").replaceChildren(...entries.map(errorRow));
               document.getElementById("count").textContent = entries.length + " parked";
+            } else if (document.body.dataset.page === "conflicts") {
+              const data = await call("GET", "/api/v1/conflicts");
+              document.getElementById("conflicts").replaceChildren(...data.conflicts.map(conflictSection));
+              const open = data.conflicts.filter((v) => v.conflict.status === "open").length;
+              document.getElementById("count").textContent =
+                open + " open, " + (data.conflicts.length - open) + " decided";
+              const unreadable = data.unreadable.map((s) => s.side + " side cannot be read: " + s.error).join("; ");
+              document.getElementById("sides").textContent = unreadable;
+            } else if (document.body.dataset.page === "dependencies") {
+              recolour(await call("GET", "/api/v1/dependencies"));
             }
             document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed || "0") + 1);
           } catch (error) { failed(error); }
@@ -162,5 +238,32 @@ enum ConsoleAssets {
         #message, #engine, #sides { min-height: 1.2em; margin: 0.5em 0; }
         form.login { max-width: 24em; display: grid; gap: 0.6em; }
         p.error { color: #a33; }
+        section.conflict { border: 1px solid #ddd; border-radius: 6px; padding: 0.4em 1em 0.8em; margin: 1em 0; }
+        section.conflict h2 { font-size: 1.05em; margin: 0.4em 0; }
+        section.conflict[data-status="open"] { border-color: #c80; }
+        p.about { color: #555; margin: 0.3em 0 0.6em; }
+        table.versions td.erp-value, table.versions td.crm-value { font-family: ui-monospace, monospace; }
+        tr.changed-erp td.erp-value, tr.changed-crm td.crm-value { background: #fff1b8; font-weight: bold; }
+        tr.changed-both td.erp-value, tr.changed-both td.crm-value { background: #ffd2b0; font-weight: bold; }
+        p.actions { margin: 0.6em 0 0; }
+        div.graph { overflow-x: auto; border: 1px solid #ddd; padding: 0.5em; }
+        #graph rect { fill: #eee; stroke: #888; stroke-width: 1.5; }
+        #graph text { font-size: 12px; fill: #222; }
+        #graph text.state { font-size: 11px; fill: #555; }
+        #graph path.edge { stroke: #777; stroke-width: 1.4; }
+        #graph path.edge.lookup-only { stroke-dasharray: 5 4; }
+        #graph path.arrow { fill: #777; }
+        #graph .state-running rect { fill: #d9f2dd; stroke: #2e8540; }
+        #graph .state-resuming rect, #graph .state-initializing rect { fill: #dde9fa; stroke: #2f62b0; }
+        #graph .state-paused rect, #graph .state-stopped rect { fill: #fdf1c9; stroke: #a87b00; }
+        #graph .state-failed rect { fill: #f9d6d5; stroke: #b3261e; }
+        #graph .state-not-running rect { fill: #eeeeee; stroke: #888888; }
+        #legend { list-style: none; padding: 0; display: flex; gap: 0.6em; flex-wrap: wrap; }
+        #legend li { border: 2px solid #888; border-radius: 4px; padding: 0.1em 0.5em; font-size: 0.9em; }
+        #legend .state-running { background: #d9f2dd; border-color: #2e8540; }
+        #legend .state-resuming, #legend .state-initializing { background: #dde9fa; border-color: #2f62b0; }
+        #legend .state-paused, #legend .state-stopped { background: #fdf1c9; border-color: #a87b00; }
+        #legend .state-failed { background: #f9d6d5; border-color: #b3261e; }
+        #order li { margin: 0.2em 0; }
         """
 }

@@ -6,7 +6,8 @@ import TandemPluginHost
 /// What the console does, on the engine's own operations: the same overview
 /// as `tandem status`, the same lifecycle as `tandem maps pause` (through
 /// ``MapLifecycleOperation``) and the same retry/discard as `tandem errors`
-/// (through ``RequestSubmission``). Every answer is built from plain values
+/// and resolution as `tandem conflicts resolve` (through
+/// ``RequestSubmission``). Every answer is built from plain values
 /// here, field by field, so that nothing the page does not need (and no
 /// secret) is sent; every call blocks, so the server runs each off the pool.
 struct ConsoleOperations: Sendable {
@@ -91,12 +92,12 @@ struct ConsoleOperations: Sendable {
     }
 
     /// The environment as tandem.yaml says now.
-    private func environment() throws -> TandemEnvironment {
+    func environment() throws -> TandemEnvironment {
         try TandemEnvironment(directory: directory)
     }
 
     /// Every secret of the config scrubbed from `text`.
-    private func scrub(_ text: String?, _ environment: TandemEnvironment) -> String? {
+    func scrub(_ text: String?, _ environment: TandemEnvironment) -> String? {
         text.map { SecretRedactor(secrets: environment.config.secrets).scrub($0) }
     }
 
@@ -126,7 +127,7 @@ struct ConsoleOperations: Sendable {
     }
 
     /// Throws 404 when `name` is not a map of the environment.
-    private func requireMap(_ name: String, _ environment: TandemEnvironment) throws(ConsoleError) {
+    func requireMap(_ name: String, _ environment: TandemEnvironment) throws(ConsoleError) {
         let enabled = environment.config.maps.map(\.name)
         guard enabled.contains(name) else {
             throw ConsoleError(

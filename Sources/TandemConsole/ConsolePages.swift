@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import TandemEngine
 
-/// The console's pages: login, maps and errors, rendered here as plain
-/// HTML that `/console.js` fills from the API. A page is served to a live
+/// The console's pages: login, maps, errors, conflicts and dependencies,
+/// rendered here as plain HTML that `/console.js` fills from the API (the
+/// dependency graph is drawn here, as SVG). A page is served to a live
 /// session only (else it redirects to `/login`) and carries the session's
 /// CSRF token in a meta tag, which is how the script proves a change comes
 /// from the console's own page.
@@ -12,6 +14,8 @@ struct ConsolePages: Sendable {
     /// The environment folder, named in the page title (the path, not a secret, and what an admin with
     /// two consoles open needs to tell them apart).
     let environment: String
+    /// What the dependencies page draws from.
+    let operations: ConsoleOperations
 
     /// Headers of every page: no inline script or style, no framing (clickjacking), no caching of a
     /// page that carries a CSRF token.
@@ -46,6 +50,29 @@ struct ConsolePages: Sendable {
         router.get("/errors") { request, _ in
             guard let session = auth.session(of: request) else { return Self.redirect("/login") }
             return Self.page(errorsPage(session), status: .ok)
+        }
+        router.get("/conflicts") { request, _ in
+            guard let session = auth.session(of: request) else { return Self.redirect("/login") }
+            return Self.page(conflictsPage(session), status: .ok)
+        }
+        router.get("/dependencies") { request, _ in
+            guard let session = auth.session(of: request) else { return Self.redirect("/login") }
+            do {
+                let graph = try await OffPool.run { [operations] in try operations.dependencies() }
+                return Self.page(dependenciesPage(session, graph: graph), status: .ok)
+            } catch {
+                // The page says why in its message line, in the API's words.
+                let console =
+                    (error as? ConsoleError)
+                    ?? ConsoleError(.failed, "\(error)", hint: "`tandem maps validate` says more")
+                return Self.page(
+                    Self.document(
+                        title: "Tandem console: dependencies", page: "dependencies-failed", csrf: session.csrf,
+                        body: header(session)
+                            + "\n<p class=\"error\" id=\"graph-error\">\(Self.escape(console.description))</p>"
+                            + "\n<script src=\"/console.js\"></script>"),
+                    status: .init(code: console.kind.status))
+            }
         }
     }
 
@@ -177,7 +204,8 @@ struct ConsolePages: Sendable {
         """
         <header>
         <h1>Tandem console</h1>
-        <nav><a href="/maps">Maps</a><a href="/errors">Errors</a></nav>
+        <nav><a href="/maps">Maps</a><a href="/errors">Errors</a><a href="/conflicts">Conflicts</a>\
+        <a href="/dependencies">Dependencies</a></nav>
         <span>\(Self.escape(URL(fileURLWithPath: environment).lastPathComponent)) · console:\(Self.escape(session.user))</span>
         <button type="button" id="logout">Log out</button>
         </header>
@@ -214,6 +242,46 @@ struct ConsolePages: Sendable {
                 <th>Reason</th><th></th></tr></thead>
                 <tbody></tbody>
                 </table>
+                <script src="/console.js"></script>
+                """)
+    }
+
+    /// The recorded conflicts, open ones first: both versions side by side, the fields each side
+    /// changed highlighted, and for an open one the buttons that decide it.
+    private func conflictsPage(_ session: ConsoleSessions.Session) -> String {
+        Self.document(
+            title: "Tandem console: conflicts", page: "conflicts", csrf: session.csrf,
+            body: header(session) + """
+
+                <p id="count"></p>
+                <p id="sides"></p>
+                <div id="conflicts"></div>
+                <script src="/console.js"></script>
+                """)
+    }
+
+    /// The maps as a graph, drawn here, with the run order; the script recolours the nodes as
+    /// the maps' states change.
+    private func dependenciesPage(_ session: ConsoleSessions.Session, graph: DependencyGraph) -> String {
+        let states = MapState.allCases.map(\.rawValue).map {
+            "<li class=\"\(DependencyGraph.stateClass($0))\">\(Self.escape($0))</li>"
+        }
+        let order = graph.levels.map { group in
+            "<li>\(group.map(Self.escape).joined(separator: ", "))</li>"
+        }
+        return Self.document(
+            title: "Tandem console: dependencies", page: "dependencies", csrf: session.csrf,
+            body: header(session) + """
+
+                <p>Each map runs after the maps it depends on (solid arrows); a dashed arrow is a lookup
+                that is not also a dependency. Colours show the maps' states.</p>
+                <ul id="legend">\(states.joined())</ul>
+                <div class="graph">
+                \(graph.svg())
+                </div>
+                <h2>Run order</h2>
+                <p>A map of one step needs only maps of earlier steps.</p>
+                <ol id="order">\(order.joined(separator: "\n"))</ol>
                 <script src="/console.js"></script>
                 """)
     }

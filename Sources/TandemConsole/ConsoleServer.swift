@@ -27,7 +27,7 @@ package struct ConsoleServer: Sendable {
         let router = Router()
         router.add(middleware: LoopbackHostMiddleware())
         let auth = ConsoleAuth(token: token, sessions: ConsoleSessions())
-        ConsolePages(auth: auth, environment: directory).register(on: router)
+        ConsolePages(auth: auth, environment: directory, operations: operations).register(on: router)
         ConsoleAPI(operations: operations, auth: auth).register(on: router)
         return router
     }

@@ -3,13 +3,22 @@
 
     python3 Tests/Fixtures/console_browser.py pause-resume URL TOKEN ERP_DB MAP SCREENSHOTS
     python3 Tests/Fixtures/console_browser.py retry URL TOKEN CRM_DB MAP SCREENSHOTS
+    python3 Tests/Fixtures/console_browser.py conflict URL TOKEN ERP_DB MAP SCREENSHOTS
+    python3 Tests/Fixtures/console_browser.py dependencies URL TOKEN ERP_DB MAP SCREENSHOTS
 
 Both log in as `erin`. pause-resume pauses MAP on the maps page, writes a row
 on the ERP side with the sqlite3 CLI, waits until the page shows it queued,
 resumes, waits until the page shows the queue drained, then opens the errors
 page. retry opens the errors page with one parked change, removes the CRM's
 validation trigger that refused it (the fix), clicks Retry and waits until the
-page shows it applied and the list empty. Screenshots of each page go into
+page shows it applied and the list empty. conflict opens the conflicts page
+with one open conflict, prints the highlighted fields of both versions
+(`changed: CLASS ERP_COLUMN=VALUE | CRM_COLUMN=VALUE`), clicks CRM and waits
+until the page shows it resolved and none open. dependencies opens the
+dependencies page, prints each node of the graph (`node: MAP STATE`) and the
+run order (`order: LEVEL | LEVEL`), pauses MAP through the API as the page's
+own script would (the session's CSRF token from the page), and waits until
+the page recolours MAP's node. Screenshots of each page go into
 SCREENSHOTS. Prints one `step: ...` line per step done; on failure prints what
 the page showed, saves failure.png and exits 1.
 
@@ -112,6 +121,43 @@ def main():
             until("the change applied on retry", lambda: ": applied" in (message() or ""))
             until("the error list empty", lambda: driver.find_element(By.ID, "count").text == "0 parked")
             driver.save_screenshot(os.path.join(shots, "errors-retried.png"))
+        elif scenario == "conflict":
+            driver.get(url + "conflicts")
+            section = 'section.conflict[data-status="open"]'
+            until("one open conflict", lambda: driver.find_element(By.ID, "count").text.startswith("1 open"))
+            # Read in one script, so that the page's refresh cannot replace the rows half-way.
+            changed = driver.execute_script(
+                "return Array.from(document.querySelectorAll(arguments[0] + ' tr[class^=\"changed-\"]'))"
+                ".map((tr) => tr.className + ' ' + tr.cells[0].textContent + '=' + tr.cells[1].textContent"
+                " + ' | ' + tr.cells[3].textContent + '=' + tr.cells[2].textContent)", section)
+            for line in changed:
+                print(f"changed: {line}", flush=True)
+            driver.save_screenshot(os.path.join(shots, "conflicts-open.png"))
+            wait.until(lambda _: driver.find_element(By.CSS_SELECTOR, f'{section} button[data-action="crm"]').click() or True)
+            until("the conflict resolved for the CRM", lambda: "resolved — crm wins" in (message() or ""))
+            until("no open conflict", lambda: driver.find_element(By.ID, "count").text.startswith("0 open"))
+            driver.save_screenshot(os.path.join(shots, "conflicts-resolved.png"))
+        elif scenario == "dependencies":
+            driver.get(url + "dependencies")
+            node = f'#graph g.node[data-map="{map_name}"]'
+            until("the graph", lambda: len(driver.find_elements(By.CSS_SELECTOR, "#graph g.node")) > 0)
+            for line in driver.execute_script(
+                    "return Array.from(document.querySelectorAll('#graph g.node'))"
+                    ".map((g) => g.dataset.map + ' ' + g.dataset.state)"):
+                print(f"node: {line}", flush=True)
+            levels = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#order li")]
+            print(f"order: {' | '.join(levels)}", flush=True)
+            driver.save_screenshot(os.path.join(shots, "dependencies.png"))
+            status = driver.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                "fetch('/api/v1/maps/' + encodeURIComponent(arguments[0]) + '/pause', {method: 'POST',"
+                " headers: {'X-CSRF-Token': document.querySelector('meta[name=\"csrf-token\"]').content}})"
+                ".then((r) => done(r.status), (e) => done(String(e)));", map_name)
+            if status != 200:
+                raise AssertionError(f"pausing {map_name} answered {status}")
+            until("the node recoloured paused",
+                  lambda: driver.find_element(By.CSS_SELECTOR, node).get_attribute("class") == "node state-paused")
+            driver.save_screenshot(os.path.join(shots, "dependencies-paused.png"))
         else:
             raise AssertionError(f"unknown scenario {scenario}")
         return 0

@@ -17,7 +17,8 @@ struct ConflictTests {
                 with: "  - name: sample.customers\n    direction: both\n    master: erp\n    conflict_policy: \(policy)\n\(extra)")
         }
         #expect(try await fixture.tandem(["maps", "run", "sample.groups", "sample.customers"]).status == 0)
-        let engine = try fixture.startEngine()
+        // Off the cooperative pool: starting waits up to 30 s for the engine to say it runs.
+        let engine = try await Fixtures.offPool { try fixture.startEngine() }
         try SideReader.execute(
             fixture.erp,
             "INSERT INTO CustGroup VALUES ('usmf', '10', 'Wholesale');\n"

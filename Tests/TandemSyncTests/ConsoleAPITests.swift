@@ -326,7 +326,7 @@ struct ConsoleAPITests {
             listed.stdout.split(separator: "\n").map(String.init).filter {
                 $0.contains(" /api/") || $0.hasPrefix("POST ")
             })
-        #expect(server.count == 11, "\(server.sorted())")
+        #expect(server.count == 14, "\(server.sorted())")
         let document = try String(
             contentsOfFile: Fixtures.repositoryRoot + "/docs/console-openapi.yaml", encoding: .utf8)
         var documented: Set<String> = []

@@ -41,10 +41,10 @@ struct ConsoleBrowserTests {
         }
     }
 
-    /// Runs `console_browser.py SCENARIO` against `console` with `database`; returns its
+    /// Runs `console_browser.py SCENARIO` against `console` with `database` and `map`; returns its
     /// status and output, and the folder its screenshots went to.
     private func drive(
-        _ scenario: String, _ console: ConsoleProcess, database: String
+        _ scenario: String, _ console: ConsoleProcess, database: String, map: String = "sample.notes"
     ) async throws -> (
         status: Int32, stdout: String, stderr: String, shots: String
     ) {
@@ -54,7 +54,7 @@ struct ConsoleBrowserTests {
             "/usr/bin/env",
             [
                 "python3", Fixtures.repositoryRoot + "/Tests/Fixtures/console_browser.py", scenario, console.url,
-                console.token, database, "sample.notes", shots,
+                console.token, database, map, shots,
             ], environment: ["CHROMIUM": Browser.chromium, "CHROMEDRIVER": Browser.chromedriver])
         return (result.status, result.stdout, result.stderr, shots)
     }
@@ -127,6 +127,90 @@ struct ConsoleBrowserTests {
         #expect(try ErrorTests.entries(fixture, ["--all"]).isEmpty)
         // The retry is erin's in the log (she did nothing else).
         let log = try await fixture.tandem(["log", "--json"])
+        #expect(log.stdout.contains(#""actor" : "console:erin""#), "\(log.stdout)")
+        #expect(try await console.stop() == 0)
+    }
+
+    @Test(
+        "Resolve a conflict: both versions side by side with the changed fields highlighted, CRM clicked, both sides equal"
+    )
+    func resolveConflict() async throws {
+        try requireBrowser()
+        let (fixture, engine) = try await ConflictTests.pausedFixture("console-browser-conflict", policy: "manual")
+        defer { kill(engine.processIdentifier, SIGKILL) }
+        // One key changed on both sides while the map was paused: one conflict waits.
+        try await ConflictTests.editBothAndResume(
+            fixture, erp: "UPDATE CustTable SET NAME = 'erp C1' WHERE ACCOUNTNUM = 'C1';",
+            crm: "UPDATE account SET creditlimit = '99.5' WHERE accountnumber = 'C1';")
+        try await waitUntil { try ConflictTests.conflicts(fixture, ["--open"]).count == 1 }
+        let console = try await ConsoleProcess.start(fixture)
+        defer { kill(console.process.processIdentifier, SIGKILL) }
+
+        let browser = try await drive("conflict", console, database: fixture.erp, map: "sample.customers")
+        #expect(browser.status == 0, "stdout: \(browser.stdout)\nstderr: \(browser.stderr)")
+        let lines = browser.stdout.split(separator: "\n").map(String.init)
+        #expect(
+            lines.filter { $0.hasPrefix("step: ") } == [
+                "step: the maps page with the map running", "step: one open conflict",
+                "step: the conflict resolved for the CRM", "step: no open conflict",
+            ], "\(browser.stdout)")
+        // The page showed both versions, the field each side changed highlighted as that side's.
+        #expect(
+            lines.filter { $0.hasPrefix("changed: ") } == [
+                "changed: changed-erp NAME='erp C1' | name='original C1'",
+                "changed: changed-crm CREDITLIMIT='100' | creditlimit='99.5'",
+            ], "\(browser.stdout)")
+        for page in ["login", "maps", "conflicts-open", "conflicts-resolved"] {
+            #expect(FileManager.default.fileExists(atPath: "\(browser.shots)/\(page).png"), "no screenshot of \(page)")
+        }
+        // What the page said is what happened: both sides hold the CRM's version of C1.
+        let expected = "C1|original C1|99.5"
+        try await waitUntil {
+            try ConflictTests.erpRows(fixture).first == expected && ConflictTests.crmRows(fixture).first == expected
+        }
+        #expect(try ConflictTests.erpRows(fixture).first == expected)
+        #expect(try ConflictTests.crmRows(fixture).first == expected)
+        let open = try await Fixtures.offPool { try ConflictTests.conflicts(fixture, ["--open"]) }
+        #expect(open.isEmpty)
+        let log = try await fixture.tandem(["log", "--json", "--map", "sample.customers"])
+        let entries = try JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(
+            entries.contains {
+                $0["event"] as? String == "conflict resolved" && $0["actor"] as? String == "console:erin"
+            }, "\(log.stdout)")
+        #expect(try await console.stop() == 0)
+    }
+
+    @Test(
+        "See the dependency graph: one node per map with its state, the run order, a node recoloured when its map pauses"
+    )
+    func dependencyGraph() async throws {
+        try requireBrowser()
+        let fixture = try await ConsoleDependenciesAPITests.fixture("console-browser-dependencies")
+        let console = try await ConsoleProcess.start(fixture)
+        defer { kill(console.process.processIdentifier, SIGKILL) }
+
+        let browser = try await drive("dependencies", console, database: fixture.erp, map: "companies")
+        #expect(browser.status == 0, "stdout: \(browser.stdout)\nstderr: \(browser.stderr)")
+        let lines = browser.stdout.split(separator: "\n").map(String.init)
+        #expect(
+            lines.filter { $0.hasPrefix("step: ") } == [
+                "step: the maps page with the map running", "step: the graph", "step: the node recoloured paused",
+            ], "\(browser.stdout)")
+        let nodes = lines.filter { $0.hasPrefix("node: ") }.map { $0.dropFirst("node: ".count) }
+        #expect(nodes.count == StandardEnvironment.maps.count, "\(nodes)")
+        #expect(Set(nodes.map { String($0.split(separator: " ")[0]) }) == Set(StandardEnvironment.maps))
+        #expect(nodes.contains("companies running") && nodes.contains("currencies paused"), "\(nodes)")
+        let order = try #require(lines.first { $0.hasPrefix("order: ") })
+        #expect(order.hasPrefix("order: ") && order.contains("companies") && order.contains(" | "), "\(order)")
+        for page in ["login", "maps", "dependencies", "dependencies-paused"] {
+            #expect(FileManager.default.fileExists(atPath: "\(browser.shots)/\(page).png"), "no screenshot of \(page)")
+        }
+        // The pause was real, and erin's.
+        let list = try await fixture.tandem(["maps", "list", "--json"])
+        let maps = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(maps.first { $0["name"] as? String == "companies" }?["state"] as? String == "paused", "\(list.stdout)")
+        let log = try await fixture.tandem(["log", "--json", "--map", "companies"])
         #expect(log.stdout.contains(#""actor" : "console:erin""#), "\(log.stdout)")
         #expect(try await console.stop() == 0)
     }
