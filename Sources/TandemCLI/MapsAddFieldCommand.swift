@@ -69,13 +69,6 @@ struct MapsAddFieldCommand: ParsableCommand {
             from: from.flatMap(SideRole.init(rawValue:)))
         let results = try OperatorSubmission.submit(
             OperatorRequest(action: .addField, ids: [], map: name, field: field), options: options)
-        if output.json {
-            printJSON(results)
-        } else {
-            for result in results {
-                print("\(result.id): \(result.outcome)\(result.detail.map { " — \($0)" } ?? "")")
-            }
-        }
-        if results.contains(where: { $0.outcome != "added" }) { throw ExitCode(1) }
+        try OperatorSubmission.report(results, json: output.json)
     }
 }

@@ -47,13 +47,8 @@ extension SyncEngine {
             map.settings = try Self.currentSettings(of: name, in: environment) ?? map.settings
             let compiled = try Self.compile(
                 map, among: maps, environment: environment, sides: sides, locations: locations, catalog: catalog)
-            for plan in compiled.values { plan.crashGuard = crashGuard }
-            watchHostFailures(compiled)
             maps[index] = map
-            plans[name] = compiled
-            for direction in compiled.keys where stats[Self.statsKey(name, direction)] == nil {
-                stats[Self.statsKey(name, direction)] = MapDirectionStats(map: name, direction: direction)
-            }
+            adopt(compiled, for: name)
             broken[name] = nil
             logger.notice("map \(name) compiled again: its cause of failure is gone")
             return true
@@ -62,6 +57,18 @@ extension SyncEngine {
             try state.setStates([name], to: .failed, reason: broken[name], actor: "engine")
             logger.error("map \(name) failed again: \(error.message)")
             return false
+        }
+    }
+
+    /// Puts map `name`'s plans, compiled again in the running engine, in
+    /// place of its old ones: the crash guard and host-failure watch the
+    /// engine gives every plan, and stats for a direction it did not run.
+    func adopt(_ compiled: [SyncDirection: DirectionPlan], for name: String) {
+        for plan in compiled.values { plan.crashGuard = crashGuard }
+        watchHostFailures(compiled)
+        plans[name] = compiled
+        for direction in compiled.keys where stats[Self.statsKey(name, direction)] == nil {
+            stats[Self.statsKey(name, direction)] = MapDirectionStats(map: name, direction: direction)
         }
     }
 

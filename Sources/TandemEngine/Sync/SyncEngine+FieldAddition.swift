@@ -211,14 +211,9 @@ extension SyncEngine {
         among[index] = resolved
         let compiled = try Self.compile(
             resolved, among: among, environment: environment, sides: sides, locations: locations, catalog: fresh)
-        for plan in compiled.values { plan.crashGuard = crashGuard }
-        watchHostFailures(compiled)
         maps = among
-        plans[name] = compiled
         catalog = fresh
-        for direction in compiled.keys where stats[Self.statsKey(name, direction)] == nil {
-            stats[Self.statsKey(name, direction)] = MapDirectionStats(map: name, direction: direction)
-        }
+        adopt(compiled, for: name)
         let files = fresh.mapOverrides.filter { $0.extends.value == name }.map(\.path)
             + fresh.mapFiles.filter { $0.map.id == name }.map(\.path)
         try state.recordMapFilesRead(files.map { MapFileLoader.folder + "/" + ($0 as NSString).lastPathComponent })
